@@ -1,0 +1,26 @@
+import type { DbOrTx } from '../store/db';
+import { insertOutbox } from '../store/outbox';
+import type { Effect } from './turn';
+
+/** The lane that keeps one user's replies in order. */
+export const userLane = (zaloUserId: string) => `zalo-${zaloUserId}`;
+
+/** Writes a turn's effects as outbox rows, inside the turn's transaction. Returns the new row ids. */
+export function applyEffects(tx: DbOrTx, zaloUserId: string, effects: Effect[], now: number): number[] {
+  const ids: number[] = [];
+  for (const effect of effects) {
+    switch (effect.type) {
+      case 'reply':
+        if (effect.messages.length === 0) break;
+        ids.push(
+          insertOutbox(
+            tx,
+            { kind: 'zalo.message', lane: userLane(zaloUserId), dueAt: now, payload: { userId: zaloUserId, messages: effect.messages } },
+            now,
+          ),
+        );
+        break;
+    }
+  }
+  return ids;
+}

@@ -1,0 +1,50 @@
+import type { Db } from '../store/db';
+import { inTransaction } from '../store/db';
+import { loadConversation, saveConversation } from '../store/conversations';
+import { inboundEvents } from '../store/schema';
+import { recordZaloUser } from '../store/zaloUsers';
+import { dedupeKeyOf, toBotEvent, userIdOf, type HandledEvent } from '../zalo/events';
+import { applyEffects } from './effects';
+import { parseState } from './state';
+import { turn, type Lookups } from './turn';
+
+export type InboundOutcome = { status: 'processed'; outboxIds: number[] } | { status: 'duplicate' };
+
+/** Events that count as the user interacting with the OA (they open Zalo's 7-day window). */
+function isInteraction(event: HandledEvent): boolean {
+  return event.event_name !== 'unfollow';
+}
+
+/**
+ * Handles one verified webhook event: dedupe, user bookkeeping, the dialog turn and its outbox rows, all in
+ * ONE synchronous SQLite transaction. Nothing here awaits; enqueueing happens after commit.
+ */
+export function processInboundEvent(db: Db, event: HandledEvent, now: number, lookups: Lookups): InboundOutcome {
+  const userId = userIdOf(event);
+  const eventAt = Number(event.timestamp);
+  return inTransaction(db, (tx) => {
+    const inserted = tx
+      .insert(inboundEvents)
+      .values({ dedupeKey: dedupeKeyOf(event), eventName: event.event_name, zaloUserId: userId, eventAt, receivedAt: now })
+      .onConflictDoNothing()
+      .run();
+    if (inserted.changes === 0) return { status: 'duplicate' } as const;
+
+    const botEvent = toBotEvent(event);
+    recordZaloUser(
+      tx,
+      {
+        id: userId,
+        userIdByApp: typeof event.user_id_by_app === 'string' ? event.user_id_by_app : undefined,
+        followed: botEvent.type === 'follow' ? true : botEvent.type === 'unfollow' ? false : undefined,
+        interactedAt: isInteraction(event) ? eventAt : undefined,
+      },
+      now,
+    );
+    const stored = loadConversation(tx, userId);
+    const result = turn(parseState(stored.state), botEvent, now, lookups);
+    saveConversation(tx, userId, result.state, stored.version, now);
+    const outboxIds = applyEffects(tx, userId, result.effects, now);
+    return { status: 'processed', outboxIds } as const;
+  });
+}

@@ -1,0 +1,162 @@
+import { z } from 'zod';
+
+/**
+ * The only module that reads the environment. `loadConfig` validates it once at boot; a bad or missing
+ * value stops the process with a message naming the variable.
+ */
+
+/** An optional yes/no switch; undefined when unset so a mode-dependent default can apply. */
+const optionalBool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+  .optional()
+  .transform((v) => (v === undefined ? undefined : ['true', '1', 'yes', 'on'].includes(v)));
+
+const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+
+const roleList = z
+  .string()
+  .default('web,worker')
+  .transform((s) => s.split(',').map((r) => r.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(['web', 'worker'])).min(1, 'name at least one role: web, worker'));
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  ROLES: roleList,
+  HOST: z.string().default('127.0.0.1'),
+  PORT: int(3000),
+  PUBLIC_BASE_URL: z.url().optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_FILE: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  REDIS_URL: z.url().optional(),
+  REDIS_SERVER_BIN: z.string().default('redis-server'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+$/, 'letters, digits, _ and - only')
+    .default('cadrecare'),
+
+  ZALO_MODE: z.enum(['live', 'simulator']).optional(),
+  ZALO_APP_ID: z.string().regex(/^\d+$/, 'digits only').optional(),
+  ZALO_APP_SECRET: z.string().min(1).optional(),
+  ZALO_OA_SECRET_KEY: z.string().min(1).optional(),
+  ZALO_OA_ID: z.string().regex(/^\d+$/, 'digits only').optional(),
+  ZALO_API_BASE: z.url().default('https://openapi.zalo.me'),
+  ZALO_OAUTH_BASE: z.url().default('https://oauth.zaloapp.com'),
+  ZALO_ACCESS_TOKEN: z.string().min(1).optional(),
+  ZALO_REFRESH_TOKEN: z.string().min(1).optional(),
+  ZALO_BUTTONS: optionalBool,
+  ZALO_HTTP_TIMEOUT_MS: int(10_000, 100),
+
+  WEBHOOK_REPLAY_WINDOW_SECONDS: int(24 * 3600, 60),
+  WEBHOOK_MAX_SKEW_SECONDS: int(300, 0),
+  WEBHOOK_MAX_BODY_BYTES: int(64 * 1024, 1024),
+
+  OUTBOX_RECONCILE_INTERVAL_MS: int(15_000, 100),
+  OUTBOX_RECONCILE_GRACE_MS: int(10_000, 0),
+  ZALO_SEND_CONCURRENCY: int(16, 1),
+  ZALO_SEND_ATTEMPTS: int(8, 1),
+  ZALO_SEND_BACKOFF_MS: int(1_000, 1),
+
+  SMTP_URL: z.url().optional(),
+  MAIL_FROM: z.string().default('CadreCare <no-reply@cadrecare.local>'),
+
+  COMMITTEE_NAME: z.string().default('Ban Bảo vệ, chăm sóc sức khỏe cán bộ'),
+  COMMITTEE_HOTLINE: z.string().default('0225 3 123 456'),
+});
+
+export type Env = z.input<typeof EnvSchema>;
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function derive(env: z.output<typeof EnvSchema>) {
+  const problems: string[] = [];
+  const hasLiveCredentials = Boolean(env.ZALO_APP_ID && env.ZALO_OA_SECRET_KEY);
+  const zaloMode = env.ZALO_MODE ?? (hasLiveCredentials ? 'live' : 'simulator');
+
+  if (zaloMode === 'simulator' && env.NODE_ENV === 'production') {
+    problems.push('ZALO_MODE: the simulator is refused when NODE_ENV=production; set the OA credentials');
+  }
+  if (zaloMode === 'live') {
+    for (const name of ['ZALO_APP_ID', 'ZALO_APP_SECRET', 'ZALO_OA_SECRET_KEY'] as const) {
+      if (!env[name]) problems.push(`${name}: required when ZALO_MODE=live`);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  const dataDir = env.DATA_DIR;
+  return {
+    env: env.NODE_ENV,
+    roles: new Set(env.ROLES),
+    http: {
+      host: env.HOST,
+      port: env.PORT,
+      publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://${env.HOST}:${env.PORT}`,
+    },
+    dataDir,
+    databaseFile: env.DATABASE_FILE ?? `${dataDir}/cadrecare.db`,
+    logLevel: env.LOG_LEVEL,
+    redis: {
+      url: env.REDIS_URL,
+      serverBin: env.REDIS_SERVER_BIN,
+      dataDir: `${dataDir}/redis`,
+    },
+    queuePrefix: env.QUEUE_PREFIX,
+    zalo: {
+      mode: zaloMode,
+      // Simulator defaults are fixed, invented values: they only ever talk to the built-in fake API.
+      appId: env.ZALO_APP_ID ?? '1000000000000000001',
+      appSecret: env.ZALO_APP_SECRET ?? 'simulator-app-secret',
+      oaSecretKey: env.ZALO_OA_SECRET_KEY ?? 'simulator-oa-secret-key',
+      oaId: env.ZALO_OA_ID ?? '2000000000000000002',
+      apiBase: env.ZALO_API_BASE,
+      oauthBase: env.ZALO_OAUTH_BASE,
+      bootstrapAccessToken: env.ZALO_ACCESS_TOKEN,
+      bootstrapRefreshToken: env.ZALO_REFRESH_TOKEN,
+      // API v3 customer-service buttons are unverified for live OAs; numbered text always works.
+      buttons: env.ZALO_BUTTONS ?? zaloMode === 'simulator',
+      httpTimeoutMs: env.ZALO_HTTP_TIMEOUT_MS,
+    },
+    webhook: {
+      replayWindowMs: env.WEBHOOK_REPLAY_WINDOW_SECONDS * 1000,
+      maxSkewMs: env.WEBHOOK_MAX_SKEW_SECONDS * 1000,
+      maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
+    },
+    outbox: {
+      reconcileIntervalMs: env.OUTBOX_RECONCILE_INTERVAL_MS,
+      reconcileGraceMs: env.OUTBOX_RECONCILE_GRACE_MS,
+    },
+    zaloSend: {
+      concurrency: env.ZALO_SEND_CONCURRENCY,
+      attempts: env.ZALO_SEND_ATTEMPTS,
+      backoffMs: env.ZALO_SEND_BACKOFF_MS,
+    },
+    mail: {
+      smtpUrl: env.SMTP_URL,
+      from: env.MAIL_FROM,
+      dir: `${dataDir}/mail`,
+    },
+    committee: {
+      name: env.COMMITTEE_NAME,
+      hotline: env.COMMITTEE_HOTLINE,
+    },
+  };
+}
+
+export type Config = ReturnType<typeof derive>;
+
+/** Parses an environment (process.env by default); throws ConfigError naming every bad variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  // Empty strings in .env files mean "unset", as in most dotenv tooling.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  return derive(parsed.data);
+}

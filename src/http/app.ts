@@ -1,0 +1,51 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { requestId, type RequestIdVariables } from 'hono/request-id';
+import { AppError, type ErrorBody } from '../errors';
+import type { Logger } from '../logger';
+import { healthRoutes, type HealthDeps } from './health';
+import { zaloWebhookRoutes, type ZaloWebhookDeps } from './webhooks/zalo';
+
+export type AppEnv = { Variables: RequestIdVariables };
+
+export interface AppDeps extends ZaloWebhookDeps, HealthDeps {
+  logger: Logger;
+  /** Extra feature routes mounted by the runtime (simulator pages, staff pages, ...). */
+  mount?: (app: Hono<AppEnv>) => void;
+}
+
+/**
+ * The HTTP app: request id, access log, one error shape. Tests build it with their own deps and call
+ * `app.request()`; the runtime serves it with @hono/node-server.
+ */
+export function createApp(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+  app.use(requestId());
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    const ms = Math.round((performance.now() - started) * 10) / 10;
+    const level = c.res.status >= 500 ? 'error' : 'debug';
+    deps.logger[level]({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms }, 'http');
+  });
+
+  app.onError((err, c) => {
+    const requestId = c.get('requestId');
+    if (err instanceof AppError) {
+      return c.json<ErrorBody>({ error: { code: err.code, message: err.message, requestId, details: err.details } }, err.status);
+    }
+    if (err instanceof HTTPException && err.status < 500) {
+      return c.json<ErrorBody>({ error: { code: 'bad_request', message: err.message, requestId } }, err.status);
+    }
+    deps.logger.error({ requestId, err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'unhandled error');
+    return c.json<ErrorBody>({ error: { code: 'internal', message: 'internal error', requestId } }, 500);
+  });
+  app.notFound((c) => c.json<ErrorBody>({ error: { code: 'not_found', message: 'no such route', requestId: c.get('requestId') } }, 404));
+
+  app.route('/', healthRoutes(deps));
+  app.route('/webhooks/zalo', zaloWebhookRoutes(deps));
+  deps.mount?.(app);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,77 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Lookups } from '../../bot/turn';
+import { processInboundEvent } from '../../bot/inbound';
+import type { Clock } from '../../clock';
+import { AppError } from '../../errors';
+import type { Logger } from '../../logger';
+import type { Db } from '../../store/db';
+import { EventEnvelope, HandledEvent, isHandledEventName } from '../../zalo/events';
+import { verifyZaloSignature } from '../../zalo/signature';
+
+export interface ZaloWebhookDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  zaloWebhook: { appId: string; oaSecretKey: string; replayWindowMs: number; maxSkewMs: number; maxBodyBytes: number };
+  lookups: () => Lookups;
+  /** Called after a turn committed outbox rows, to move them to the queues now rather than at the next reconcile. */
+  onCommitted: (outboxIds: number[]) => void;
+}
+
+/**
+ * POST /webhooks/zalo. Order of checks: size (413), signature header present (401), JSON (400), envelope
+ * fields (400), signature over the raw bytes (401), event age (401), then ignored types (200), schema (400),
+ * dedupe and the turn. Every rejection happens before anything is written.
+ */
+export function zaloWebhookRoutes(deps: ZaloWebhookDeps) {
+  const cfg = deps.zaloWebhook;
+  return new Hono().post(
+    '/',
+    bodyLimit({
+      maxSize: cfg.maxBodyBytes,
+      onError: () => {
+        throw new AppError('payload_too_large', `body over ${cfg.maxBodyBytes} bytes`);
+      },
+    }),
+    async (c) => {
+      const header = c.req.header('x-zevent-signature');
+      if (!header) throw new AppError('invalid_signature', 'missing X-ZEvent-Signature');
+      const raw = new Uint8Array(await c.req.arrayBuffer());
+
+      let json: unknown;
+      try {
+        json = JSON.parse(Buffer.from(raw).toString('utf8'));
+      } catch {
+        throw new AppError('invalid_json', 'body is not valid JSON');
+      }
+      const envelope = EventEnvelope.safeParse(json);
+      if (!envelope.success) {
+        throw new AppError('validation_failed', 'event lacks app_id, event_name or timestamp', envelope.error.issues.map((i) => i.path.join('.')));
+      }
+      const { app_id: appId, timestamp, event_name: eventName } = envelope.data;
+      if (appId !== cfg.appId || !verifyZaloSignature(header, appId, raw, timestamp, cfg.oaSecretKey)) {
+        throw new AppError('invalid_signature', 'signature does not match');
+      }
+      const now = deps.clock.now();
+      const age = now - Number(timestamp);
+      if (age > cfg.replayWindowMs) throw new AppError('stale_event', 'event is older than the replay window');
+      if (-age > cfg.maxSkewMs) throw new AppError('stale_event', 'event timestamp is in the future');
+
+      if (!isHandledEventName(eventName)) return c.json({ ok: true, ignored: true });
+      const event = HandledEvent.safeParse(json);
+      if (!event.success) {
+        throw new AppError(
+          'validation_failed',
+          `malformed ${eventName} event`,
+          event.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        );
+      }
+      const outcome = processInboundEvent(deps.db, event.data, now, deps.lookups());
+      if (outcome.status === 'duplicate') return c.json({ ok: true, duplicate: true });
+      deps.logger.info({ event: eventName, outbox: outcome.outboxIds.length }, 'zalo event processed');
+      if (outcome.outboxIds.length) deps.onCommitted(outcome.outboxIds);
+      return c.json({ ok: true });
+    },
+  );
+}

@@ -1,0 +1,47 @@
+import type { JobsOptions } from 'bullmq';
+import { z } from 'zod';
+import { OutMessage } from '../zalo/messages';
+
+/**
+ * The typed job catalog: each job name belongs to one queue, has a zod schema for the outbox row payload
+ * it works on, and its job options. A BullMQ job itself only ever carries `{ outboxId }`: what to send
+ * (and any health data) stays in SQLite.
+ */
+
+export const queueNames = ['zalo-send'] as const;
+export type QueueName = (typeof queueNames)[number];
+
+export const OutboxJobData = z.object({ outboxId: z.number().int().positive() });
+export type OutboxJobData = z.infer<typeof OutboxJobData>;
+
+export const jobCatalog = {
+  /** Replies of one dialog turn to one Zalo user, sent in order as one job. */
+  'zalo.message': {
+    queue: 'zalo-send',
+    payload: z.object({ userId: z.string().regex(/^\d+$/), messages: z.array(OutMessage).min(1) }),
+  },
+} as const satisfies Record<string, { queue: QueueName; payload: z.ZodType }>;
+
+export type JobName = keyof typeof jobCatalog;
+export type JobPayload<N extends JobName> = z.infer<(typeof jobCatalog)[N]['payload']>;
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(jobCatalog, name);
+}
+
+/** Deterministic job id: a relay retry or a reconciler pass can never create a second job for a row. */
+export const outboxJobId = (outboxId: number) => `outbox-${outboxId}`;
+
+export interface RetryPolicy {
+  attempts: number;
+  backoffMs: number;
+}
+
+export function jobOptions(policy: RetryPolicy): JobsOptions {
+  return {
+    attempts: policy.attempts,
+    backoff: { type: 'exponential', delay: policy.backoffMs },
+    removeOnComplete: { age: 3600, count: 5000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  };
+}

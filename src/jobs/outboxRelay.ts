@@ -1,0 +1,89 @@
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import type { Db } from '../store/db';
+import { markQueued, releasableRows } from '../store/outbox';
+import type { OutboxRow } from '../store/schema';
+import { isJobName, jobCatalog, jobOptions, outboxJobId, type RetryPolicy } from './catalog';
+import type { Queues } from './queues';
+
+export interface RelayDeps {
+  db: Db;
+  queues: Queues;
+  clock: Clock;
+  logger: Logger;
+  retry: RetryPolicy;
+}
+
+const BATCH = 500;
+
+/** Adds the BullMQ job for each row (deterministic id, delay until due). Returns the ids that are now in Redis. */
+export async function enqueueRows(deps: RelayDeps, rows: OutboxRow[]): Promise<number[]> {
+  const now = deps.clock.now();
+  const byQueue = new Map<string, { name: string; data: { outboxId: number }; opts: object }[]>();
+  const ids: number[] = [];
+  for (const row of rows) {
+    if (!isJobName(row.kind)) {
+      deps.logger.error({ outboxId: row.id, kind: row.kind }, 'outbox row of unknown kind left pending');
+      continue;
+    }
+    const queue = jobCatalog[row.kind].queue;
+    const list = byQueue.get(queue) ?? [];
+    list.push({
+      name: row.kind,
+      data: { outboxId: row.id },
+      opts: { ...jobOptions(deps.retry), jobId: outboxJobId(row.id), delay: Math.max(0, row.dueAt - now) },
+    });
+    byQueue.set(queue, list);
+    ids.push(row.id);
+  }
+  await Promise.all([...byQueue].map(([queue, jobs]) => deps.queues[queue as keyof Queues].addBulk(jobs)));
+  return ids;
+}
+
+/**
+ * Moves committed outbox rows into BullMQ. `kick()` after a commit is the fast path; the reconciler is the
+ * safety net. A crash between addBulk and markQueued is harmless: the job ids are deterministic, so adding
+ * the same row again is a no-op in BullMQ.
+ */
+export class OutboxRelay {
+  private running: Promise<void> | null = null;
+  private again = false;
+
+  constructor(private readonly deps: RelayDeps) {}
+
+  /** Schedules a flush; concurrent kicks coalesce into at most one more pass. */
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = null;
+    });
+  }
+
+  /** Flushes until nothing releasable is left; resolves when done (tests and shutdown await it). */
+  async flush(): Promise<void> {
+    this.kick();
+    while (this.running) await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        for (;;) {
+          const rows = releasableRows(this.deps.db, this.deps.clock.now(), BATCH);
+          if (!rows.length) break;
+          const ids = await enqueueRows(this.deps, rows);
+          markQueued(this.deps.db, ids, this.deps.clock.now());
+          if (rows.length < BATCH) break;
+        }
+      } catch (err) {
+        // Redis away: rows stay pending and the reconciler (or the next kick) retries.
+        this.deps.logger.warn({ err: (err as Error).message }, 'outbox relay could not enqueue; will retry');
+        return;
+      }
+    } while (this.again);
+  }
+}

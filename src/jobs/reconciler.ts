@@ -1,0 +1,72 @@
+import { lt } from 'drizzle-orm';
+import type { Job } from 'bullmq';
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import type { Db } from '../store/db';
+import { markQueued, overdueRows } from '../store/outbox';
+import { inboundEvents } from '../store/schema';
+import { isJobName, jobCatalog, outboxJobId } from './catalog';
+import { enqueueRows, type RelayDeps } from './outboxRelay';
+import type { Queues } from './queues';
+
+export interface ReconcilerDeps extends RelayDeps {
+  /** Rows due longer ago than this and not done are checked against Redis. */
+  graceMs: number;
+  /** How long webhook dedupe keys are kept (at least the replay window). */
+  dedupeRetentionMs: number;
+}
+
+export interface ReconcileReport {
+  checked: number;
+  requeued: number;
+  prunedEvents: number;
+}
+
+const BATCH = 1000;
+
+/**
+ * Makes Redis agree with SQLite: every outbox row that is due and not done has a live job. Jobs lost to a
+ * Redis wipe are re-added; a job that ended (failed or completed) while its row is still open is replaced.
+ */
+export async function reconcileOutbox(deps: ReconcilerDeps): Promise<ReconcileReport> {
+  const now = deps.clock.now();
+  const rows = overdueRows(deps.db, now - deps.graceMs, BATCH);
+  const missing = [];
+  for (const row of rows) {
+    if (!isJobName(row.kind)) continue;
+    const queue = deps.queues[jobCatalog[row.kind].queue as keyof Queues];
+    const job: Job | undefined = await queue.getJob(outboxJobId(row.id));
+    if (job) {
+      const state = await job.getState();
+      if (state !== 'completed' && state !== 'failed' && state !== 'unknown') continue;
+      await job.remove().catch(() => undefined);
+    }
+    missing.push(row);
+  }
+  if (missing.length) {
+    const ids = await enqueueRows(deps, missing);
+    markQueued(deps.db, ids, deps.clock.now());
+    deps.logger.info({ requeued: ids.length }, 'reconciler re-enqueued outbox rows');
+  }
+  const pruned = deps.db.delete(inboundEvents).where(lt(inboundEvents.receivedAt, now - deps.dedupeRetentionMs)).run().changes;
+  return { checked: rows.length, requeued: missing.length, prunedEvents: pruned };
+}
+
+/** Runs the reconciler every `intervalMs`; one pass at a time. Returns a stop function. */
+export function startReconciler(deps: ReconcilerDeps, intervalMs: number, onReport?: (r: ReconcileReport) => void): () => Promise<void> {
+  let current: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const timer = setInterval(() => {
+    if (stopped) return;
+    current = current
+      .then(() => reconcileOutbox(deps))
+      .then((r) => onReport?.(r))
+      .catch((err) => deps.logger.warn({ err: (err as Error).message }, 'reconciler pass failed'));
+  }, intervalMs);
+  timer.unref();
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await current;
+  };
+}

@@ -1,0 +1,61 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import type { Db } from '../store/db';
+import { getOutbox, markAttemptFailed, markFailed } from '../store/outbox';
+import type { OutboxRow } from '../store/schema';
+import { OutboxJobData, queueNames, type JobName, type QueueName } from './catalog';
+import type { OutboxRelay } from './outboxRelay';
+
+export type OutboxHandler = (row: OutboxRow, job: Job) => Promise<void>;
+export type OutboxHandlers = Record<JobName, OutboxHandler>;
+
+export interface WorkerDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  relay: OutboxRelay;
+  handlers: OutboxHandlers;
+  concurrency: Partial<Record<QueueName, number>>;
+}
+
+/**
+ * The one processor shape for every queue: load the outbox row named by the job, skip it if it is already
+ * finished (so a duplicate job sends nothing), run the handler for the job name, and record failures on
+ * the row. When a row finishes, the relay is kicked so the next row in the same lane can go.
+ */
+export function outboxProcessor(deps: Omit<WorkerDeps, 'concurrency'>) {
+  return async (job: Job): Promise<void> => {
+    const { outboxId } = OutboxJobData.parse(job.data);
+    const row = getOutbox(deps.db, outboxId);
+    if (!row || row.status === 'done' || row.status === 'failed' || row.status === 'cancelled') return;
+    const handler = deps.handlers[job.name as JobName];
+    if (!handler) throw new UnrecoverableError(`no handler for job ${job.name}`);
+    try {
+      await handler(row, job);
+      deps.relay.kick();
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const final = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (final) {
+        markFailed(deps.db, row.id, message, deps.clock.now());
+        deps.logger.error({ outboxId: row.id, job: job.name, err: message }, 'outbox row failed');
+        deps.relay.kick();
+      } else {
+        markAttemptFailed(deps.db, row.id, message, deps.clock.now());
+        deps.logger.warn({ outboxId: row.id, job: job.name, attempt: job.attemptsMade + 1, err: message }, 'outbox row will retry');
+      }
+      throw err;
+    }
+  };
+}
+
+export function startWorkers(deps: WorkerDeps, connection: Redis, prefix: string): Worker[] {
+  const processor = outboxProcessor(deps);
+  return queueNames.map((name) => {
+    const worker = new Worker(name, processor, { connection, prefix, concurrency: deps.concurrency[name] ?? 1 });
+    worker.on('error', (err) => deps.logger.warn({ queue: name, err: err.message }, 'worker error'));
+    return worker;
+  });
+}

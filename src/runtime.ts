@@ -1,0 +1,213 @@
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { systemClock, type Clock } from './clock';
+import type { Config } from './config';
+import { createApp, type App, type AppDeps } from './http/app';
+import { jobOptions } from './jobs/catalog';
+import { OutboxRelay } from './jobs/outboxRelay';
+import { closeQueues, createQueues, type Queues } from './jobs/queues';
+import { reconcileOutbox, startReconciler, type ReconcilerDeps } from './jobs/reconciler';
+import { producerConnection, startPrivateRedis, workerConnection, type RedisHandle } from './jobs/redis';
+import { startWorkers } from './jobs/workers';
+import { sendZaloMessage } from './jobs/zaloSend';
+import { createLogger, type Logger } from './logger';
+import { openStore, type Store } from './store/db';
+import { oaTokens } from './store/schema';
+import { ZaloClient } from './zalo/client';
+import { FakeZaloApi } from './zalo/fakeApi';
+import { OaTokenManager, saveTokenPair } from './zalo/tokens';
+
+export interface RuntimeOverrides {
+  logger?: Logger;
+  clock?: Clock;
+  /** Use this fake instead of starting one (simulator mode) or talking to Zalo (tests). */
+  fakeZalo?: FakeZaloApi;
+  /** Extra routes for the HTTP app (simulator and staff pages). */
+  mount?: AppDeps['mount'];
+}
+
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  store: Store;
+  app: App;
+  queues: Queues;
+  relay: OutboxRelay;
+  zalo: ZaloClient;
+  tokens: OaTokenManager;
+  /** The simulator's fake Zalo API, when the runtime runs one. */
+  fakeZalo?: FakeZaloApi;
+  redisUrl: string;
+  /** Base URL of the HTTP server, when the web role listens. */
+  url?: string;
+  reconcile(): Promise<Awaited<ReturnType<typeof reconcileOutbox>>>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds and starts the service from a validated config: SQLite, Redis (private child when REDIS_URL is
+ * unset), the Zalo client, queues, relay, and the roles the config names. `stop()` shuts down in the order
+ * server -> workers -> queues -> Redis -> SQLite.
+ */
+export async function startRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const clock = overrides.clock ?? systemClock;
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const runCleanups = async () => {
+    for (const fn of cleanups.reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        logger.warn({ err: (err as Error).message }, 'shutdown step failed');
+      }
+    }
+  };
+
+  try {
+    const store = openStore(config.databaseFile);
+    cleanups.push(() => store.close());
+
+    let redisHandle: RedisHandle | undefined;
+    const redisUrl = config.redis.url ?? (redisHandle = await startPrivateRedis({ bin: config.redis.serverBin, dataDir: config.redis.dataDir })).url;
+    if (redisHandle) cleanups.push(() => redisHandle!.stop());
+
+    // Zalo: the real API, or the fake that speaks its contract (simulator mode and tests).
+    let fakeZalo = overrides.fakeZalo;
+    let apiBase = config.zalo.apiBase;
+    let oauthBase = config.zalo.oauthBase;
+    if (config.zalo.mode === 'simulator' && !fakeZalo) {
+      fakeZalo = new FakeZaloApi(() => clock.now());
+      const base = await fakeZalo.listen();
+      const fake = fakeZalo;
+      cleanups.push(() => fake.close());
+      apiBase = oauthBase = base;
+    }
+    if (config.zalo.mode === 'simulator' && fakeZalo && !store.db.select().from(oaTokens).get()) {
+      saveTokenPair(store.db, fakeZalo.issueTokens(), clock.now());
+    }
+    if (config.zalo.bootstrapAccessToken && config.zalo.bootstrapRefreshToken && !store.db.select().from(oaTokens).get()) {
+      saveTokenPair(
+        store.db,
+        { accessToken: config.zalo.bootstrapAccessToken, refreshToken: config.zalo.bootstrapRefreshToken, expiresIn: 90_000 },
+        clock.now(),
+      );
+    }
+
+    let zaloRef: ZaloClient | undefined;
+    const tokens = new OaTokenManager({
+      db: store.db,
+      clock,
+      logger,
+      refresh: (refreshToken) => zaloRef!.refreshAccessToken(refreshToken),
+      onRefreshFailed: (err) => logger.error({ code: err.code }, 'OA token refresh needs an OA admin to reconnect'),
+    });
+    const zalo = new ZaloClient(
+      { apiBase, oauthBase, appId: config.zalo.appId, appSecret: config.zalo.appSecret, timeoutMs: config.zalo.httpTimeoutMs },
+      tokens,
+    );
+    zaloRef = zalo;
+
+    const producer: Redis = producerConnection(redisUrl);
+    producer.on('error', (err) => logger.warn({ err: err.message }, 'redis producer error'));
+    cleanups.push(() => void producer.disconnect());
+    const queues = createQueues(producer, config.queuePrefix, logger);
+    cleanups.push(() => closeQueues(queues));
+    await Promise.all(Object.values(queues).map((q) => q.waitUntilReady()));
+
+    const retry = { attempts: config.zaloSend.attempts, backoffMs: config.zaloSend.backoffMs };
+    const relay = new OutboxRelay({ db: store.db, queues, clock, logger, retry });
+    const reconcilerDeps: ReconcilerDeps = {
+      db: store.db,
+      queues,
+      clock,
+      logger,
+      retry,
+      graceMs: config.outbox.reconcileGraceMs,
+      dedupeRetentionMs: Math.max(config.webhook.replayWindowMs * 2, 48 * 3600_000),
+    };
+
+    if (config.roles.has('worker')) {
+      const connection = workerConnection(redisUrl);
+      connection.on('error', (err) => logger.warn({ err: err.message }, 'redis worker connection error'));
+      const workers: Worker[] = startWorkers(
+        {
+          db: store.db,
+          clock,
+          logger,
+          relay,
+          concurrency: { 'zalo-send': config.zaloSend.concurrency },
+          handlers: {
+            'zalo.message': (row) => sendZaloMessage({ db: store.db, clock, logger, zalo, buttons: config.zalo.buttons }, row),
+          },
+        },
+        connection,
+        config.queuePrefix,
+      );
+      const stopReconciler = startReconciler(reconcilerDeps, config.outbox.reconcileIntervalMs);
+      // Pushed in reverse of the shutdown order: workers close before the queues, the reconciler first of all.
+      cleanups.push(() => void connection.disconnect());
+      cleanups.push(() => Promise.all(workers.map((w) => w.close())).then(() => undefined));
+      cleanups.push(stopReconciler);
+      relay.kick();
+    }
+
+    const app = createApp({
+      db: store.db,
+      clock,
+      logger,
+      zaloWebhook: {
+        appId: config.zalo.appId,
+        oaSecretKey: config.zalo.oaSecretKey,
+        replayWindowMs: config.webhook.replayWindowMs,
+        maxSkewMs: config.webhook.maxSkewMs,
+        maxBodyBytes: config.webhook.maxBodyBytes,
+      },
+      lookups: () => ({ committeeName: config.committee.name, hotline: config.committee.hotline }),
+      onCommitted: () => relay.kick(),
+      readiness: {
+        sqlite: async () => store.sqlite.prepare('select 1 as ok').get() !== undefined,
+        redis: async () => (await producer.ping()) === 'PONG',
+      },
+      mount: overrides.mount,
+    });
+
+    let url: string | undefined;
+    if (config.roles.has('web')) {
+      const server = await new Promise<ServerType>((resolve) => {
+        const s = serve({ fetch: app.fetch, hostname: config.http.host, port: config.http.port }, () => resolve(s));
+      });
+      url = `http://${config.http.host}:${(server.address() as AddressInfo).port}`;
+      cleanups.push(
+        () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+          }),
+      );
+    }
+
+    let stopping: Promise<void> | null = null;
+    return {
+      config,
+      logger,
+      clock,
+      store,
+      app,
+      queues,
+      relay,
+      zalo,
+      tokens,
+      fakeZalo,
+      redisUrl,
+      url,
+      reconcile: () => reconcileOutbox(reconcilerDeps),
+      stop: () => (stopping ??= runCleanups()),
+    };
+  } catch (err) {
+    await runCleanups();
+    throw err;
+  }
+}

@@ -1,0 +1,5 @@
+export * from './zaloUsers';
+export * from './conversations';
+export * from './inboundEvents';
+export * from './outbox';
+export * from './oaTokens';

@@ -1,0 +1,201 @@
+import axios, { AxiosError, type AxiosInstance } from 'axios';
+import { ZaloApiError, classifyZaloCode } from './errors';
+import { ZALO_MAX_BUTTONS, type OutMessage } from './messages';
+
+/** Zalo OA Open API client (ZALO.md §0-4), on axios. Base URLs come from config so tests use a fake. */
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  /** Seconds, as Zalo reports it (a string on the wire). */
+  expiresIn: number;
+}
+
+export interface AccessTokenSource {
+  current(): Promise<string>;
+  /** Called when Zalo refused `rejected`; returns a fresh token (refreshing at most once for that token). */
+  refreshAfterRejection(rejected: string): Promise<string>;
+}
+
+export interface ZaloProfile {
+  userId: string;
+  userIdByApp?: string;
+  displayName?: string;
+  isFollower?: boolean;
+  lastInteractionDate?: string;
+  sharedPhone?: string;
+}
+
+export interface ZaloClientOptions {
+  apiBase: string;
+  oauthBase: string;
+  appId: string;
+  appSecret: string;
+  timeoutMs: number;
+}
+
+interface Envelope<T> {
+  error: number;
+  message?: string;
+  data?: T;
+}
+
+function transportError(err: unknown): ZaloApiError {
+  if (err instanceof ZaloApiError) return err;
+  if (err instanceof AxiosError) {
+    const status = err.response?.status;
+    if (status && status >= 400 && status < 500 && status !== 408 && status !== 429) {
+      return new ZaloApiError('permanent', status, `HTTP ${status}`);
+    }
+    return new ZaloApiError('transient', status ?? 0, status ? `HTTP ${status}` : (err.code ?? 'network error'));
+  }
+  return new ZaloApiError('transient', 0, err instanceof Error ? err.message : String(err));
+}
+
+function checkEnvelope<T>(body: Envelope<T>): T {
+  if (typeof body !== 'object' || body === null || typeof body.error !== 'number') {
+    throw new ZaloApiError('transient', 0, 'unexpected response shape');
+  }
+  if (body.error !== 0) throw new ZaloApiError(classifyZaloCode(body.error), body.error, body.message ?? 'error');
+  return body.data as T;
+}
+
+/** Renders a transport-neutral message to the customer-service body. */
+export function customerServiceBody(userId: string, message: OutMessage, withButtons: boolean): unknown {
+  const recipient = { user_id: userId };
+  if (message.type === 'request_user_info') {
+    return {
+      recipient,
+      message: {
+        attachment: {
+          type: 'template',
+          payload: {
+            template_type: 'request_user_info',
+            elements: [{ title: message.title, subtitle: message.subtitle, image_url: message.imageUrl }],
+          },
+        },
+      },
+    };
+  }
+  const text = message.text.normalize('NFC');
+  if (withButtons && message.buttons?.length) {
+    return {
+      recipient,
+      message: {
+        text,
+        attachment: {
+          type: 'template',
+          payload: {
+            template_type: 'button',
+            text,
+            buttons: message.buttons
+              .slice(0, ZALO_MAX_BUTTONS)
+              .map((b) => ({ title: b.title, type: 'oa.query.show', payload: b.payload })),
+          },
+        },
+      },
+    };
+  }
+  return { recipient, message: { text } };
+}
+
+export class ZaloClient {
+  private readonly api: AxiosInstance;
+  private readonly oauth: AxiosInstance;
+
+  constructor(
+    private readonly options: ZaloClientOptions,
+    private readonly tokens: AccessTokenSource,
+  ) {
+    // Errors are in the body with HTTP 200, so never let axios throw on status alone for the OA host.
+    this.api = axios.create({ baseURL: options.apiBase, timeout: options.timeoutMs, validateStatus: (s) => s < 500 });
+    this.oauth = axios.create({ baseURL: options.oauthBase, timeout: options.timeoutMs, validateStatus: (s) => s < 500 });
+  }
+
+  /** One OA call with the token; an auth refusal refreshes once and retries once. */
+  private async call<T>(method: 'get' | 'post', path: string, payload: unknown): Promise<T> {
+    const attempt = async (token: string): Promise<T> => {
+      try {
+        const res =
+          method === 'get'
+            ? await this.api.get<Envelope<T>>(path, { headers: { access_token: token }, params: { data: JSON.stringify(payload) } })
+            : await this.api.post<Envelope<T>>(path, payload, {
+                headers: { access_token: token, 'Content-Type': 'application/json' },
+              });
+        if (res.status >= 400) throw new ZaloApiError(res.status === 429 ? 'transient' : 'permanent', res.status, `HTTP ${res.status}`);
+        return checkEnvelope(res.data);
+      } catch (err) {
+        throw transportError(err);
+      }
+    };
+    const token = await this.tokens.current();
+    try {
+      return await attempt(token);
+    } catch (err) {
+      if (err instanceof ZaloApiError && err.kind === 'auth') {
+        return attempt(await this.tokens.refreshAfterRejection(token));
+      }
+      throw err;
+    }
+  }
+
+  /** Sends a customer-service message; returns Zalo's message id. */
+  async sendMessage(userId: string, message: OutMessage, options: { buttons: boolean }): Promise<string> {
+    const withButtons = options.buttons && message.type === 'text' && Boolean(message.buttons?.length);
+    try {
+      const data = await this.call<{ message_id: string }>('post', '/v3.0/oa/message/cs', customerServiceBody(userId, message, withButtons));
+      return String(data?.message_id ?? '');
+    } catch (err) {
+      // Buttons on v3 customer-service messages are unverified: if Zalo refuses the shape, the numbered text still works.
+      if (withButtons && err instanceof ZaloApiError && (err.code === -201 || err.code === -233)) {
+        const data = await this.call<{ message_id: string }>('post', '/v3.0/oa/message/cs', customerServiceBody(userId, message, false));
+        return String(data?.message_id ?? '');
+      }
+      throw err;
+    }
+  }
+
+  async getProfile(userId: string): Promise<ZaloProfile> {
+    const d = await this.call<Record<string, unknown>>('get', '/v3.0/oa/user/detail', { user_id: userId });
+    const shared = (d.shared_info ?? {}) as Record<string, unknown>;
+    return {
+      userId: String(d.user_id ?? userId),
+      userIdByApp: d.user_id_by_app ? String(d.user_id_by_app) : undefined,
+      displayName: typeof d.display_name === 'string' ? d.display_name : undefined,
+      isFollower: typeof d.user_is_follower === 'boolean' ? d.user_is_follower : undefined,
+      lastInteractionDate: typeof d.user_last_interaction_date === 'string' ? d.user_last_interaction_date : undefined,
+      sharedPhone: shared.phone !== undefined ? String(shared.phone) : undefined,
+    };
+  }
+
+  private async tokenRequest(form: Record<string, string>): Promise<TokenPair> {
+    try {
+      const res = await this.oauth.post('/v4/oa/access_token', new URLSearchParams(form).toString(), {
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', secret_key: this.options.appSecret },
+      });
+      const body = res.data as Record<string, unknown>;
+      if (res.status >= 400 || !body || typeof body.access_token !== 'string' || typeof body.refresh_token !== 'string') {
+        const code = typeof body?.error === 'number' ? body.error : res.status;
+        const reason = String(body?.error_reason ?? body?.error_name ?? body?.message ?? 'token request refused');
+        throw new ZaloApiError('config', code, reason);
+      }
+      return {
+        accessToken: body.access_token,
+        refreshToken: body.refresh_token,
+        expiresIn: Number.parseInt(String(body.expires_in ?? '90000'), 10) || 90_000,
+      };
+    } catch (err) {
+      throw transportError(err);
+    }
+  }
+
+  /** Exchanges the single-use refresh token for a new pair. The old refresh token is dead afterwards. */
+  refreshAccessToken(refreshToken: string): Promise<TokenPair> {
+    return this.tokenRequest({ refresh_token: refreshToken, app_id: this.options.appId, grant_type: 'refresh_token' });
+  }
+
+  /** Completes the OA admin's consent (OAuth v4 with PKCE). */
+  exchangeCode(code: string, codeVerifier: string): Promise<TokenPair> {
+    return this.tokenRequest({ code, app_id: this.options.appId, grant_type: 'authorization_code', code_verifier: codeVerifier });
+  }
+}

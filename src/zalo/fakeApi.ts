@@ -1,0 +1,285 @@
+import { EventEmitter } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { serve, type ServerType } from '@hono/node-server';
+import { Hono, type Context } from 'hono';
+import { ZALO_TEXT_LIMIT } from './messages';
+
+/**
+ * A stand-in for Zalo's OA Open API and OAuth v4 host that speaks the documented contract (ZALO.md):
+ * the `access_token` header, the `{ error, message, data }` envelope with HTTP 200 on failure, single-use
+ * rotating refresh tokens, the 7-day window, and injectable faults. The tests and the built-in simulator
+ * both use this one implementation.
+ */
+
+export type FakeRoute = 'send' | 'profile' | 'token' | 'getoa';
+
+export interface Fault {
+  route: FakeRoute;
+  /** Zalo error code to answer with (HTTP 200 envelope). */
+  error?: number;
+  /** HTTP status to answer with instead (e.g. 500, 503). */
+  status?: number;
+  /** Only for calls about this user. */
+  userId?: string;
+  /** How many calls it applies to (default 1). */
+  times?: number;
+}
+
+export interface SentButton {
+  title: string;
+  type: string;
+  payload: unknown;
+}
+
+export interface SentMessage {
+  messageId: string;
+  userId: string;
+  kind: 'text' | 'request_user_info' | 'other';
+  text?: string;
+  buttons: SentButton[];
+  at: number;
+  body: unknown;
+}
+
+export interface FakeUser {
+  userId: string;
+  displayName: string;
+  phone?: string;
+  isFollower: boolean;
+  /** Epoch ms of the user's last interaction; the 7-day window is enforced from it when set. */
+  lastInteractionAt?: number;
+}
+
+const DAY_MS = 24 * 3600_000;
+const envelope = (error: number, message: string, data?: unknown) => (data === undefined ? { error, message } : { error, message, data });
+
+export class FakeZaloApi extends EventEmitter {
+  readonly app = new Hono();
+  readonly sent: SentMessage[] = [];
+  readonly users = new Map<string, FakeUser>();
+  /** Every call as it arrived (route, user), faults included, for assertions on retries. */
+  readonly calls: { route: FakeRoute; userId?: string; outcome: number }[] = [];
+  refreshCount = 0;
+  enforceWindow = true;
+  private faults: (Fault & { left: number })[] = [];
+  private accessTokens = new Map<string, { expiresAt: number; revoked: boolean }>();
+  private refreshTokens = new Map<string, 'valid' | 'used'>();
+  private server: ServerType | null = null;
+  private nextId = 1n;
+
+  constructor(private readonly clock: () => number = Date.now) {
+    super();
+    this.setMaxListeners(100);
+    this.routes();
+  }
+
+  /** Creates a valid token pair, as an OA admin's consent would. */
+  issueTokens(lifetimeSeconds = 90_000): { accessToken: string; refreshToken: string; expiresIn: number } {
+    const accessToken = `fake-at-${randomBytes(12).toString('hex')}`;
+    const refreshToken = `fake-rt-${randomBytes(12).toString('hex')}`;
+    this.accessTokens.set(accessToken, { expiresAt: this.clock() + lifetimeSeconds * 1000, revoked: false });
+    this.refreshTokens.set(refreshToken, 'valid');
+    return { accessToken, refreshToken, expiresIn: lifetimeSeconds };
+  }
+
+  /** Makes Zalo answer -220 (expired) for this token from now on. */
+  expireAccessToken(token: string): void {
+    const t = this.accessTokens.get(token);
+    if (t) t.expiresAt = 0;
+  }
+
+  inject(fault: Fault): void {
+    this.faults.push({ ...fault, left: fault.times ?? 1 });
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  upsertUser(user: Partial<FakeUser> & { userId: string }): FakeUser {
+    const existing = this.users.get(user.userId);
+    const merged: FakeUser = {
+      displayName: 'Người dùng Zalo',
+      isFollower: true,
+      ...existing,
+      ...Object.fromEntries(Object.entries(user).filter(([, v]) => v !== undefined)),
+    } as FakeUser;
+    this.users.set(user.userId, merged);
+    return merged;
+  }
+
+  /** Records that the user interacted now (what a webhook event would mean on Zalo's side). */
+  touch(userId: string, at = this.clock()): void {
+    this.upsertUser({ userId, lastInteractionAt: at });
+  }
+
+  messagesTo(userId: string): SentMessage[] {
+    return this.sent.filter((m) => m.userId === userId);
+  }
+
+  private takeFault(route: FakeRoute, userId?: string): Fault | undefined {
+    const i = this.faults.findIndex((f) => f.route === route && f.left > 0 && (!f.userId || f.userId === userId));
+    if (i < 0) return undefined;
+    const fault = this.faults[i]!;
+    fault.left -= 1;
+    if (fault.left <= 0) this.faults.splice(i, 1);
+    return fault;
+  }
+
+  private answerFault(c: Context, fault: Fault) {
+    if (fault.status) return c.json({ error: -1, message: 'Internal error' }, fault.status as 500);
+    return c.json(envelope(fault.error ?? -200, `Injected error ${fault.error}`));
+  }
+
+  /** -216 for unknown tokens, -220 for expired ones, else null. */
+  private tokenError(c: Context): number | null {
+    const token = c.req.header('access_token');
+    const t = token ? this.accessTokens.get(token) : undefined;
+    if (!t || t.revoked) return -216;
+    if (t.expiresAt <= this.clock()) return -220;
+    return null;
+  }
+
+  private newMessageId(): string {
+    // Zalo ids are long digit strings beyond 2^53.
+    return (10n ** 18n + this.nextId++).toString() + randomBytes(2).readUInt16BE(0).toString().padStart(5, '0');
+  }
+
+  private routes(): void {
+    const app = this.app;
+
+    app.post('/v3.0/oa/message/cs', async (c) => {
+      const body = (await c.req.json().catch(() => null)) as Record<string, any> | null;
+      const userId: string | undefined = body?.recipient?.user_id;
+      const record = (outcome: number) => this.calls.push({ route: 'send', userId, outcome });
+      const fault = this.takeFault('send', userId);
+      if (fault) {
+        record(fault.error ?? fault.status ?? -200);
+        return this.answerFault(c, fault);
+      }
+      const tokenError = this.tokenError(c);
+      if (tokenError) {
+        record(tokenError);
+        return c.json(envelope(tokenError, tokenError === -220 ? 'Access token has expired' : 'Access token is invalid'));
+      }
+      if (!body || typeof userId !== 'string' || !/^\d+$/.test(userId) || typeof body.message !== 'object') {
+        record(-201);
+        return c.json(envelope(-201, 'Parameter recipient.user_id or message is invalid'));
+      }
+      const user = this.users.get(userId);
+      if (user && !user.isFollower) {
+        record(-213);
+        return c.json(envelope(-213, 'User has not followed OA'));
+      }
+      if (this.enforceWindow && user?.lastInteractionAt !== undefined && this.clock() - user.lastInteractionAt > 7 * DAY_MS) {
+        record(-230);
+        return c.json(envelope(-230, 'User has not interacted with the OA in the last 7 days'));
+      }
+      const message = body.message as Record<string, any>;
+      const payload = message.attachment?.payload as Record<string, any> | undefined;
+      const text: string | undefined = message.text ?? payload?.text;
+      if (text !== undefined && (typeof text !== 'string' || text.normalize('NFC').length > ZALO_TEXT_LIMIT)) {
+        record(-210);
+        return c.json(envelope(-210, 'Text exceeds the allowed length'));
+      }
+      let kind: SentMessage['kind'] = 'other';
+      if (payload?.template_type === 'request_user_info') kind = 'request_user_info';
+      else if (typeof text === 'string' && text.length > 0) kind = 'text';
+      else {
+        record(-201);
+        return c.json(envelope(-201, 'Parameter message is invalid'));
+      }
+      const buttons: SentButton[] = Array.isArray(payload?.buttons) ? payload!.buttons : [];
+      if (buttons.length > 5) {
+        record(-210);
+        return c.json(envelope(-210, 'Too many buttons'));
+      }
+      const sent: SentMessage = { messageId: this.newMessageId(), userId, kind, text, buttons, at: this.clock(), body };
+      this.sent.push(sent);
+      record(0);
+      this.emit('message', sent);
+      return c.json(envelope(0, 'Success', { message_id: sent.messageId, user_id: userId }), 200, {
+        'X-RateLimit-Limit': '4000',
+        'X-RateLimit-Remain': '3999',
+      });
+    });
+
+    app.get('/v3.0/oa/user/detail', (c) => {
+      let userId: string | undefined;
+      try {
+        userId = JSON.parse(c.req.query('data') ?? '{}').user_id;
+      } catch {
+        return c.json(envelope(-201, 'Parameter data is invalid'));
+      }
+      const fault = this.takeFault('profile', userId);
+      this.calls.push({ route: 'profile', userId, outcome: fault?.error ?? 0 });
+      if (fault) return this.answerFault(c, fault);
+      const tokenError = this.tokenError(c);
+      if (tokenError) return c.json(envelope(tokenError, 'Access token is invalid'));
+      const user = userId ? this.users.get(userId) : undefined;
+      if (!user) return c.json(envelope(-201, 'user_id is invalid'));
+      const last = user.lastInteractionAt ? new Date(user.lastInteractionAt) : undefined;
+      return c.json(
+        envelope(0, 'Success', {
+          user_id: user.userId,
+          user_id_by_app: `9${user.userId}`,
+          display_name: user.displayName,
+          user_is_follower: user.isFollower,
+          user_last_interaction_date: last
+            ? `${String(last.getUTCDate()).padStart(2, '0')}/${String(last.getUTCMonth() + 1).padStart(2, '0')}/${last.getUTCFullYear()}`
+            : undefined,
+          shared_info: user.phone ? { name: user.displayName, phone: user.phone } : undefined,
+        }),
+      );
+    });
+
+    app.get('/v2.0/oa/getoa', (c) => {
+      const tokenError = this.tokenError(c);
+      if (tokenError) return c.json(envelope(tokenError, 'Access token is invalid'));
+      return c.json(envelope(0, 'Success', { oa_id: '2000000000000000002', name: 'Ban BV,CSSKCB (mô phỏng)' }));
+    });
+
+    app.post('/v4/oa/access_token', async (c) => {
+      const fault = this.takeFault('token');
+      this.calls.push({ route: 'token', outcome: fault?.error ?? 0 });
+      if (fault) {
+        if (fault.status) return c.json({ error: -1, message: 'Internal error' }, fault.status as 500);
+        return c.json({ error: fault.error ?? -14014, error_name: 'Invalid refresh token', error_reason: 'Injected' });
+      }
+      if (!c.req.header('secret_key')) return c.json({ error: -14001, error_name: 'Missing secret_key header' });
+      const form = new URLSearchParams(await c.req.text());
+      if (form.get('grant_type') === 'refresh_token') {
+        const rt = form.get('refresh_token') ?? '';
+        if (this.refreshTokens.get(rt) !== 'valid') {
+          return c.json({ error: -14014, error_name: 'Invalid refresh token', error_reason: 'refresh token is invalid or used' });
+        }
+        this.refreshTokens.set(rt, 'used');
+        this.refreshCount += 1;
+        const pair = this.issueTokens();
+        return c.json({ access_token: pair.accessToken, refresh_token: pair.refreshToken, expires_in: String(pair.expiresIn) });
+      }
+      if (form.get('grant_type') === 'authorization_code' && form.get('code') && form.get('code_verifier')) {
+        const pair = this.issueTokens();
+        return c.json({ access_token: pair.accessToken, refresh_token: pair.refreshToken, expires_in: String(pair.expiresIn) });
+      }
+      return c.json({ error: -14002, error_name: 'Invalid grant' });
+    });
+  }
+
+  /** Serves the fake on 127.0.0.1 (port 0 = any free port) and returns its base URL. */
+  async listen(port = 0): Promise<string> {
+    const server = await new Promise<ServerType>((resolve) => {
+      const s = serve({ fetch: this.app.fetch, hostname: '127.0.0.1', port }, () => resolve(s));
+    });
+    this.server = server;
+    const address = server.address() as AddressInfo;
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
