@@ -12,6 +12,8 @@ import { reconcileOutbox, startReconciler, type ReconcilerDeps } from './jobs/re
 import { producerConnection, startPrivateRedis, workerConnection, type RedisHandle } from './jobs/redis';
 import { startWorkers } from './jobs/workers';
 import { sendZaloMessage } from './jobs/zaloSend';
+import { sendEmailMessage } from './jobs/emailSend';
+import { createMailer, type Mailer } from './email/mailer';
 import { createLogger, type Logger } from './logger';
 import { openStore, type Store } from './store/db';
 import { oaTokens } from './store/schema';
@@ -33,6 +35,7 @@ export interface Runtime {
   logger: Logger;
   clock: Clock;
   store: Store;
+  mailer: Mailer;
   app: App;
   queues: Queues;
   relay: OutboxRelay;
@@ -69,6 +72,9 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
   try {
     const store = openStore(config.databaseFile);
     cleanups.push(() => store.close());
+
+    const mailer = createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, dir: config.mail.dir });
+    cleanups.push(() => mailer.close());
 
     let redisHandle: RedisHandle | undefined;
     const redisUrl = config.redis.url ?? (redisHandle = await startPrivateRedis({ bin: config.redis.serverBin, dataDir: config.redis.dataDir })).url;
@@ -138,9 +144,11 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
           clock,
           logger,
           relay,
-          concurrency: { 'zalo-send': config.zaloSend.concurrency },
+          concurrency: { 'zalo-send': config.zaloSend.concurrency, 'email-send': 4 },
           handlers: {
             'zalo.message': (row) => sendZaloMessage({ db: store.db, clock, logger, zalo, buttons: config.zalo.buttons }, row),
+            'email.message': (row) =>
+              sendEmailMessage({ db: store.db, clock, mailer, messageIdDomain: new URL(config.http.publicBaseUrl).hostname }, row),
           },
         },
         connection,
@@ -195,6 +203,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
       logger,
       clock,
       store,
+      mailer,
       app,
       queues,
       relay,

@@ -14,7 +14,7 @@ const counts = () => {
   return { events: one('inbound_events'), outbox: one('outbox'), users: one('zalo_users'), conversations: one('conversations') };
 };
 
-const post = (body: string | Uint8Array, headers: Record<string, string>) =>
+const post = async (body: string | Uint8Array, headers: Record<string, string>): Promise<Response> =>
   h.runtime.app.request('/webhooks/zalo', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
 function signedText(overrides: Record<string, unknown> = {}, secret = TEST_OA_SECRET) {

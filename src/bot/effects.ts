@@ -20,6 +20,9 @@ export function applyEffects(tx: DbOrTx, zaloUserId: string, effects: Effect[], 
           ),
         );
         break;
+      case 'email':
+        ids.push(insertOutbox(tx, { kind: 'email.message', dueAt: now, payload: { to: effect.to, subject: effect.subject, text: effect.text } }, now));
+        break;
     }
   }
   return ids;

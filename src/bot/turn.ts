@@ -8,7 +8,9 @@ import type { ConversationState } from './state';
 export interface Lookups extends CatalogContext {}
 
 /** What a turn asks the world to do; the store turns each effect into outbox rows in the same transaction. */
-export type Effect = { type: 'reply'; messages: OutMessage[] };
+export type Effect =
+  | { type: 'reply'; messages: OutMessage[] }
+  | { type: 'email'; to: string; subject: string; text: string };
 
 export interface TurnResult {
   state: ConversationState;

@@ -8,7 +8,7 @@ import { OutMessage } from '../zalo/messages';
  * (and any health data) stays in SQLite.
  */
 
-export const queueNames = ['zalo-send'] as const;
+export const queueNames = ['zalo-send', 'email-send'] as const;
 export type QueueName = (typeof queueNames)[number];
 
 export const OutboxJobData = z.object({ outboxId: z.number().int().positive() });
@@ -19,6 +19,16 @@ export const jobCatalog = {
   'zalo.message': {
     queue: 'zalo-send',
     payload: z.object({ userId: z.string().regex(/^\d+$/), messages: z.array(OutMessage).min(1) }),
+  },
+  /** One email, e.g. a linking code or an escalation; the rendered mail stays in SQLite. */
+  'email.message': {
+    queue: 'email-send',
+    payload: z.object({
+      to: z.string().min(3),
+      subject: z.string().min(1),
+      text: z.string().min(1),
+      html: z.string().optional(),
+    }),
   },
 } as const satisfies Record<string, { queue: QueueName; payload: z.ZodType }>;
 

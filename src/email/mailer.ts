@@ -1,0 +1,48 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import nodemailer from 'nodemailer';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  /** Stable id so an SMTP retry of the same outbox row carries the same Message-ID. */
+  messageId?: string;
+}
+
+export interface Mailer {
+  /** Where mail goes: 'smtp' or 'file'. */
+  readonly kind: 'smtp' | 'file';
+  send(mail: OutgoingMail): Promise<{ messageId: string }>;
+  close(): void;
+}
+
+/** SMTP through nodemailer when SMTP_URL is set; otherwise each message is written as an .eml file. */
+export function createMailer(options: { smtpUrl?: string; from: string; dir: string }): Mailer {
+  if (options.smtpUrl) {
+    const transport = nodemailer.createTransport(options.smtpUrl);
+    return {
+      kind: 'smtp',
+      async send(mail) {
+        const info = await transport.sendMail({ from: options.from, ...mail });
+        return { messageId: info.messageId };
+      },
+      close: () => transport.close(),
+    };
+  }
+  const dir = resolve(options.dir);
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    kind: 'file',
+    async send(mail) {
+      mkdirSync(dir, { recursive: true });
+      const info = await transport.sendMail({ from: options.from, ...mail });
+      const safeId = info.messageId.replace(/[^a-zA-Z0-9.@-]/g, '');
+      const file = join(dir, `${Date.now()}-${safeId}.eml`);
+      writeFileSync(file, info.message as Buffer);
+      return { messageId: info.messageId };
+    },
+    close: () => transport.close(),
+  };
+}

@@ -1,0 +1,38 @@
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { clinics } from './clinics';
+
+export const cadreCategories = ['duong_chuc', 'nguyen_chuc', 'nguoi_co_cong', 'khac'] as const;
+export type CadreCategory = (typeof cadreCategories)[number];
+export const healthClasses = ['I', 'II', 'III', 'IV', 'V'] as const;
+export type HealthClass = (typeof healthClasses)[number];
+
+/** The registry: serving and retired officials and people with meritorious service the committee cares for. */
+export const cadres = sqliteTable(
+  'cadres',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The committee's own code, the key for imports (upsert by code). */
+    code: text('code').notNull().unique(),
+    fullName: text('full_name').notNull(),
+    /** ISO date, YYYY-MM-DD. */
+    birthDate: text('birth_date').notNull(),
+    sex: text('sex', { enum: ['male', 'female'] }).notNull(),
+    category: text('category', { enum: cadreCategories }).notNull(),
+    unit: text('unit').notNull().default(''),
+    /** E.164 digits without '+': 84 and the 9-digit subscriber number. */
+    phone: text('phone'),
+    email: text('email'),
+    clinicId: integer('clinic_id').references(() => clinics.id),
+    healthClass: text('health_class', { enum: healthClasses }),
+    /** Too frail to come to exams: offered home visits instead. */
+    frail: integer('frail', { mode: 'boolean' }).notNull().default(false),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    /** Stops broadcasts (not reminders or results) to this cadre's Zalo accounts. */
+    broadcastOptOut: integer('broadcast_opt_out', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('cadres_phone').on(t.phone), index('cadres_clinic').on(t.clinicId)],
+);
+
+export type Cadre = typeof cadres.$inferSelect;
