@@ -63,6 +63,11 @@ const EnvSchema = z.object({
 
   COMMITTEE_NAME: z.string().default('Ban Bảo vệ, chăm sóc sức khỏe cán bộ'),
   COMMITTEE_HOTLINE: z.string().default('0225 3 123 456'),
+
+  /** Signs staff session cookies; when unset outside production, one is generated under DATA_DIR. */
+  SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  SESSION_TTL_HOURS: int(12, 1),
+  REGISTRY_IMPORT_MAX_BYTES: int(5 * 1024 * 1024, 1024),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -86,6 +91,9 @@ function derive(env: z.output<typeof EnvSchema>) {
     for (const name of ['ZALO_APP_ID', 'ZALO_APP_SECRET', 'ZALO_OA_SECRET_KEY'] as const) {
       if (!env[name]) problems.push(`${name}: required when ZALO_MODE=live`);
     }
+  }
+  if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
+    problems.push('SESSION_SECRET: required when NODE_ENV=production (at least 32 characters)');
   }
   if (problems.length) throw new ConfigError(problems);
 
@@ -144,6 +152,15 @@ function derive(env: z.output<typeof EnvSchema>) {
     committee: {
       name: env.COMMITTEE_NAME,
       hotline: env.COMMITTEE_HOTLINE,
+    },
+    staff: {
+      sessionSecret: env.SESSION_SECRET,
+      /** Where a generated secret is kept when SESSION_SECRET is unset. */
+      sessionSecretFile: `${dataDir}/session-secret`,
+      sessionTtlMs: env.SESSION_TTL_HOURS * 3600_000,
+      secureCookies: (env.PUBLIC_BASE_URL ?? '').startsWith('https:'),
+      importMaxBytes: env.REGISTRY_IMPORT_MAX_BYTES,
+      uploadDir: `${dataDir}/imports`,
     },
   };
 }

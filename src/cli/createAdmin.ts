@@ -1,0 +1,58 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config';
+import { createStaffUser, findStaffByUsername, generatePassword } from '../domain/staff';
+import { recordAudit } from '../store/audit';
+import { openStore } from '../store/db';
+
+/**
+ * Creates the first administrator and prints a generated password once.
+ *   npm run staff:create-admin -- --username admin --name "Nguyễn Văn A" [--email a@b.vn]
+ * Refuses when the username exists.
+ */
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      username: { type: 'string', default: 'admin' },
+      name: { type: 'string', default: 'Quản trị hệ thống' },
+      email: { type: 'string' },
+    },
+  });
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      return 78;
+    }
+    throw err;
+  }
+  const store = openStore(config.databaseFile);
+  try {
+    if (findStaffByUsername(store.db, values.username)) {
+      console.error(`Tài khoản "${values.username}" đã tồn tại; không tạo lại. (username exists)`);
+      return 1;
+    }
+    const password = generatePassword();
+    const now = Date.now();
+    const user = await createStaffUser(
+      store.db,
+      { username: values.username, fullName: values.name, role: 'admin', password, email: values.email ?? null },
+      now,
+    );
+    recordAudit(store.db, { type: 'system', id: 'cli' }, { action: 'staff.create', entity: 'staff_user', entityId: user.id, detail: { role: 'admin' } }, now);
+    console.log(`Đã tạo tài khoản quản trị "${user.username}" trong ${config.databaseFile}.`);
+    console.log(`Mật khẩu (chỉ hiện một lần): ${password}`);
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);
