@@ -47,6 +47,7 @@ const EnvSchema = z.object({
   ZALO_REFRESH_TOKEN: z.string().min(1).optional(),
   ZALO_BUTTONS: optionalBool,
   ZALO_HTTP_TIMEOUT_MS: int(10_000, 100),
+  ZALO_REQUEST_INFO_IMAGE_URL: z.url().optional(),
 
   WEBHOOK_REPLAY_WINDOW_SECONDS: int(24 * 3600, 60),
   WEBHOOK_MAX_SKEW_SECONDS: int(300, 0),
@@ -98,13 +99,14 @@ function derive(env: z.output<typeof EnvSchema>) {
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = env.DATA_DIR;
+  const publicBaseUrl = (env.PUBLIC_BASE_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, '');
   return {
     env: env.NODE_ENV,
     roles: new Set(env.ROLES),
     http: {
       host: env.HOST,
       port: env.PORT,
-      publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://${env.HOST}:${env.PORT}`,
+      publicBaseUrl,
     },
     dataDir,
     databaseFile: env.DATABASE_FILE ?? `${dataDir}/cadrecare.db`,
@@ -129,6 +131,7 @@ function derive(env: z.output<typeof EnvSchema>) {
       // API v3 customer-service buttons are unverified for live OAs; numbered text always works.
       buttons: env.ZALO_BUTTONS ?? zaloMode === 'simulator',
       httpTimeoutMs: env.ZALO_HTTP_TIMEOUT_MS,
+      requestInfoImageUrl: env.ZALO_REQUEST_INFO_IMAGE_URL ?? `${publicBaseUrl}/static/share-phone.png`,
     },
     webhook: {
       replayWindowMs: env.WEBHOOK_REPLAY_WINDOW_SECONDS * 1000,

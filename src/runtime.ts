@@ -173,7 +173,11 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
         maxSkewMs: config.webhook.maxSkewMs,
         maxBodyBytes: config.webhook.maxBodyBytes,
       },
-      lookups: () => ({ committeeName: config.committee.name, hotline: config.committee.hotline }),
+      catalog: () => ({
+        committeeName: config.committee.name,
+        hotline: config.committee.hotline,
+        requestInfoImageUrl: config.zalo.requestInfoImageUrl,
+      }),
       onCommitted: () => relay.kick(),
       readiness: {
         sqlite: async () => store.sqlite.prepare('select 1 as ok').get() !== undefined,

@@ -92,8 +92,7 @@ describe('a signed message in, a reply out', () => {
     await waitFor(() => h!.fake.messagesTo('9106').length === 3, 'three replies');
     const texts = h.fake.messagesTo('9106').map((m) => m.text!);
     expect(texts[0]).toMatch(/^Xin lỗi, tôi chưa hiểu/);
-    expect(texts[1]).toMatch(/Đặt lịch khám/);
-    expect(texts[1]).toMatch(/sắp có/);
+    expect(texts[1]).toMatch(/xác minh tài khoản Zalo/);
     expect(texts[2]).toMatch(/^Ông\/Bà cần gì ạ\?/);
   });
 

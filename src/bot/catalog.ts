@@ -5,6 +5,8 @@
 export interface CatalogContext {
   committeeName: string;
   hotline: string;
+  /** Picture shown on Zalo's "share your phone" card. */
+  requestInfoImageUrl: string;
 }
 
 export const t = {
@@ -15,6 +17,51 @@ export const t = {
   notUnderstood: 'Xin lỗi, tôi chưa hiểu ý Ông/Bà.',
   attachmentNotRead: 'Xin lỗi, tôi chỉ đọc được tin nhắn chữ.',
   thanksForInfo: 'Cảm ơn Ông/Bà đã gửi thông tin.',
+  linkIntro: 'Xác minh tài khoản giúp Ông/Bà xem kết quả khám và đặt lịch qua Zalo.',
   comingSoon: (label: string, ctx: CatalogContext) =>
     `Chức năng «${label}» sắp có.\nTrong lúc chờ, xin Ông/Bà gọi ${ctx.hotline} (giờ hành chính) để được giúp.`,
 } as const;
+
+/** Texts of account linking and proxies. */
+export const linkingText = {
+  needLink: 'Để giữ bí mật thông tin sức khỏe, Ông/Bà cần xác minh tài khoản Zalo một lần.',
+  choose: 'Xin chọn cách xác minh (gõ số):',
+  optionPhone: 'Chia sẻ số điện thoại',
+  optionCode: 'Nhập mã cán bộ',
+  optionProxy: 'Tôi là người nhà',
+  backToMenu: 'Gõ 0 để quay lại menu.',
+  shareTitle: 'Xác minh số điện thoại',
+  shareSubtitle: 'Bấm vào đây để chia sẻ số điện thoại Zalo với Ban. Số chỉ dùng để xác minh.',
+  askShare: 'Xin bấm «Chia sẻ» trong tin nhắn trên để gửi số điện thoại.',
+  linked: (title: string, name: string) => `Xác minh thành công. Kính chào ${title} ${name}!`,
+  phoneNotFound: 'Số điện thoại này chưa có trong hồ sơ của Ban.',
+  phoneAmbiguous: 'Số điện thoại này có trong nhiều hồ sơ, nên chưa xác minh được.',
+  askCode: 'Xin gõ mã cán bộ của Ông/Bà (in trên sổ y bạ, ví dụ: HP-00123).',
+  askBirth: 'Xin gõ ngày sinh theo dạng ngày/tháng/năm, ví dụ: 05/09/1950.',
+  badDate: 'Ngày sinh chưa đúng dạng. Xin gõ như ví dụ: 05/09/1950.',
+  noMatch: (left: number) => `Mã cán bộ hoặc ngày sinh chưa khớp với hồ sơ. Xin gõ lại mã cán bộ (còn ${left} lần thử).`,
+  tooManyFailures: (hotline: string) => `Chưa xác minh được. Xin gọi ${hotline} (giờ hành chính) để nhân viên giúp Ông/Bà.`,
+  noEmail: (hotline: string) => `Hồ sơ chưa có email để nhận mã xác minh. Xin gọi ${hotline} để nhân viên xác minh giúp.`,
+  otpSent: (masked: string) =>
+    `Chúng tôi vừa gửi mã 6 chữ số tới email ${masked}. Mã có hiệu lực 10 phút.\nXin gõ mã vào đây. Gõ "gửi lại mã" nếu chưa nhận được.`,
+  otpRateLimited: (hotline: string) => `Ông/Bà đã yêu cầu nhiều mã. Xin đợi một lúc rồi thử lại, hoặc gọi ${hotline}.`,
+  otpWrong: (left: number) => `Mã chưa đúng. Xin gõ lại (còn ${left} lần).`,
+  otpLocked: 'Ông/Bà đã nhập sai quá nhiều lần. Gõ "gửi lại mã" để nhận mã mới.',
+  otpExpired: 'Mã đã hết hạn. Gõ "gửi lại mã" để nhận mã mới.',
+  otpFormat: 'Mã gồm 6 chữ số, ví dụ: 123456. Xin gõ lại.',
+  proxyAskCode: 'Xin gõ mã cán bộ của người mà Ông/Bà giúp đỡ.',
+  proxyAskBirth: 'Xin gõ ngày sinh của cán bộ đó, ví dụ: 05/09/1950.',
+  proxyAskRelation: (name: string) => `Ông/Bà là gì của cán bộ ${name}? (ví dụ: con, vợ, chồng, thư ký)`,
+  proxyRequested: 'Cảm ơn Ông/Bà. Yêu cầu đã được gửi. Nhân viên sẽ hỏi ý kiến cán bộ và báo lại qua Zalo.',
+  proxyPending: 'Yêu cầu làm người nhà/thư ký của Ông/Bà đang chờ nhân viên duyệt. Chúng tôi sẽ báo lại qua Zalo.',
+  unlinkConfirm: (name: string) => `Ông/Bà muốn hủy liên kết Zalo này với hồ sơ của ${name}?`,
+  unlinkYes: 'Đồng ý hủy',
+  unlinkNo: 'Không, quay lại',
+  kept: 'Đã giữ nguyên liên kết.',
+  whatNext: 'Gõ "menu" để chọn việc cần làm.',
+  unlinked: 'Đã hủy liên kết. Ông/Bà có thể xác minh lại bất cứ lúc nào.',
+  notLinked: 'Tài khoản Zalo này chưa liên kết với hồ sơ nào.',
+  chooseSubject: 'Ông/Bà làm việc này cho ai? Xin gõ số:',
+  self: (name: string) => `Bản thân (${name})`,
+  pickOne: 'Xin gõ một số trong danh sách.',
+};

@@ -1,6 +1,13 @@
+import { applyLinkingEffect, type LinkingEffect } from '../domain/linking';
 import type { DbOrTx } from '../store/db';
 import { insertOutbox } from '../store/outbox';
-import type { Effect } from './turn';
+import type { OutMessage } from '../zalo/messages';
+
+/** What a turn asks the world to do; each becomes rows (outbox, domain, audit) in the turn's transaction. */
+export type Effect =
+  | { type: 'reply'; messages: OutMessage[] }
+  | { type: 'email'; to: string; subject: string; text: string }
+  | LinkingEffect;
 
 /** The lane that keeps one user's replies in order. */
 export const userLane = (zaloUserId: string) => `zalo-${zaloUserId}`;
@@ -10,6 +17,13 @@ export function applyEffects(tx: DbOrTx, zaloUserId: string, effects: Effect[], 
   const ids: number[] = [];
   for (const effect of effects) {
     switch (effect.type) {
+      case 'link':
+      case 'unlink':
+      case 'otpStart':
+      case 'otpAttempt':
+      case 'proxyRequest':
+        applyLinkingEffect(tx, { zaloUserId, now }, effect);
+        break;
       case 'reply':
         if (effect.messages.length === 0) break;
         ids.push(

@@ -6,7 +6,9 @@ import { recordZaloUser } from '../store/zaloUsers';
 import { dedupeKeyOf, toBotEvent, userIdOf, type HandledEvent } from '../zalo/events';
 import { applyEffects } from './effects';
 import { parseState } from './state';
-import { turn, type Lookups } from './turn';
+import { createStoreLookups } from './lookups';
+import type { CatalogContext } from './catalog';
+import { turn } from './turn';
 
 export type InboundOutcome = { status: 'processed'; outboxIds: number[] } | { status: 'duplicate' };
 
@@ -19,7 +21,7 @@ function isInteraction(event: HandledEvent): boolean {
  * Handles one verified webhook event: dedupe, user bookkeeping, the dialog turn and its outbox rows, all in
  * ONE synchronous SQLite transaction. Nothing here awaits; enqueueing happens after commit.
  */
-export function processInboundEvent(db: Db, event: HandledEvent, now: number, lookups: Lookups): InboundOutcome {
+export function processInboundEvent(db: Db, event: HandledEvent, now: number, catalog: CatalogContext): InboundOutcome {
   const userId = userIdOf(event);
   const eventAt = Number(event.timestamp);
   return inTransaction(db, (tx) => {
@@ -42,7 +44,7 @@ export function processInboundEvent(db: Db, event: HandledEvent, now: number, lo
       now,
     );
     const stored = loadConversation(tx, userId);
-    const result = turn(parseState(stored.state), botEvent, now, lookups);
+    const result = turn(parseState(stored.state), botEvent, now, createStoreLookups(tx, userId, now, catalog));
     saveConversation(tx, userId, result.state, stored.version, now);
     const outboxIds = applyEffects(tx, userId, result.effects, now);
     return { status: 'processed', outboxIds } as const;

@@ -1,55 +1,84 @@
 import type { BotEvent } from '../zalo/events';
-import type { OutMessage } from '../zalo/messages';
-import { t, type CatalogContext } from './catalog';
-import { mainMenuButtons, mainMenuText, parseMenuChoice } from './menu';
-import type { ConversationState } from './state';
+import { t } from './catalog';
+import { handleLinking, onSharedPhone, startLinking, startUnlink } from './flows/linking';
+import { handleChooseSubject, withSubject, type RunIntent } from './flows/subject';
+import type { CadreSummary, Lookups } from './lookups';
+import { mainMenu, mainMenuButtons, mainMenuText, parseMenuChoice } from './menu';
+import { answer, reply, textMessage, type TurnContext, type TurnResult } from './reply';
+import type { ConversationState, Intent } from './state';
+import { containsPhrase, foldVietnamese } from './text';
 
-/** Read-only facts a turn may consult; supplied by the caller so the turn stays pure. */
-export interface Lookups extends CatalogContext {}
+export type { Lookups, TurnResult };
 
-/** What a turn asks the world to do; the store turns each effect into outbox rows in the same transaction. */
-export type Effect =
-  | { type: 'reply'; messages: OutMessage[] }
-  | { type: 'email'; to: string; subject: string; text: string };
-
-export interface TurnResult {
-  state: ConversationState;
-  effects: Effect[];
-}
-
-const menuMessage = (prefix?: string): OutMessage => ({
-  type: 'text',
-  text: [prefix, mainMenuText(t.menuPrompt, t.menuFooter)].filter(Boolean).join('\n\n'),
-  buttons: mainMenuButtons,
+const menuResult = (prefix?: string): TurnResult => ({
+  state: { flow: 'idle' },
+  effects: [reply(textMessage([prefix, mainMenuText(t.menuPrompt, t.menuFooter)].filter(Boolean).join('\n\n'), mainMenuButtons))],
 });
 
-const reply = (...messages: OutMessage[]): Effect => ({ type: 'reply', messages });
+const labelOf = (intent: Intent) => mainMenu.find((m) => m.id === intent)!.label;
+
+/** What each menu choice does once we know for whom. Flows not yet offered say so honestly. */
+const runIntent: RunIntent = (intent, _subject, ctx, lead) =>
+  answer({ flow: 'idle' }, [lead, t.comingSoon(labelOf(intent), ctx.lookups), t.menuFooter].filter(Boolean).join('\n\n'));
+
+/** Intents that do not need a verified account. */
+function startIntent(intent: Intent, ctx: TurnContext): TurnResult {
+  if (intent === 'staff') return answer({ flow: 'idle' }, `${t.comingSoon(labelOf(intent), ctx.lookups)}\n\n${t.menuFooter}`);
+  return withSubject(intent, ctx, runIntent);
+}
+
+/** Commands that work in any state. */
+type GlobalCommand = 'menu' | 'unlink' | 'link';
+function globalCommand(text: string): GlobalCommand | null {
+  const folded = foldVietnamese(text);
+  if (['0', 'menu', 'huy bo', 'thoat', 'quay lai', 've menu', 'trang chu'].includes(folded)) return 'menu';
+  if (containsPhrase(folded, 'huy lien ket') || containsPhrase(folded, 'bo lien ket')) return 'unlink';
+  if (['lien ket', 'xac minh', 'lien ket tai khoan', 'xac minh tai khoan', 'dang nhap'].includes(folded)) return 'link';
+  return null;
+}
 
 /**
  * One dialog turn: a pure function of (state, event, now, lookups). No I/O, no clock, no randomness, so
- * every flow is testable without HTTP and property-testable with random input.
+ * every flow is testable without HTTP and property-testable with random input. Lookups are read-only.
  */
-export function turn(state: ConversationState, event: BotEvent, _now: number, lookups: Lookups): TurnResult {
+export function turn(state: ConversationState, event: BotEvent, now: number, lookups: Lookups): TurnResult {
+  const ctx: TurnContext = { now, lookups };
+  const resume = (intent: Intent, c: TurnContext, cadre: CadreSummary, lead: string) =>
+    runIntent(intent, { ...cadre, viaProxy: false }, c, lead);
+
   switch (event.type) {
     case 'follow':
-      return { state: { flow: 'idle' }, effects: [reply(menuMessage(t.welcome(lookups)))] };
+      return menuResult(t.welcome(lookups));
     case 'unfollow':
     case 'chat_opened':
       // Nothing can be sent after an unfollow; opening the chat only refreshes Zalo's 7-day window.
       return { state, effects: [] };
-    case 'attachment':
-      return { state, effects: [reply(menuMessage(t.attachmentNotRead))] };
-    case 'location':
     case 'shared_info':
-      return { state, effects: [reply(menuMessage(t.thanksForInfo))] };
-    case 'text': {
-      const choice = parseMenuChoice(event.text);
-      if (choice.kind === 'showMenu') return { state: { flow: 'idle' }, effects: [reply(menuMessage())] };
-      if (choice.kind === 'unknown') return { state, effects: [reply(menuMessage(t.notUnderstood))] };
-      return {
-        state: { flow: 'idle' },
-        effects: [reply({ type: 'text', text: `${t.comingSoon(choice.label, lookups)}\n\n${t.menuFooter}` })],
-      };
-    }
+      return onSharedPhone(state.flow === 'linking' ? state : null, event, ctx, resume);
+    case 'attachment':
+    case 'location':
+      if (state.flow !== 'idle') return answer(state, t.attachmentNotRead);
+      return menuResult(event.type === 'location' ? t.thanksForInfo : t.attachmentNotRead);
+    case 'text':
+      break;
   }
+
+  const command = globalCommand(event.text);
+  if (command === 'menu') return menuResult();
+  if (command === 'unlink') return startUnlink(ctx);
+  if (command === 'link') return startLinking(ctx, undefined, t.linkIntro);
+
+  switch (state.flow) {
+    case 'linking':
+      return handleLinking(state, event, ctx, resume);
+    case 'chooseSubject':
+      return handleChooseSubject(state, event.text, ctx, runIntent);
+    case 'idle':
+      break;
+  }
+
+  const choice = parseMenuChoice(event.text);
+  if (choice.kind === 'showMenu') return menuResult();
+  if (choice.kind === 'unknown') return menuResult(t.notUnderstood);
+  return startIntent(choice.id, ctx);
 }

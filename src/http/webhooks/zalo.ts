@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { Lookups } from '../../bot/turn';
+import type { CatalogContext } from '../../bot/catalog';
 import { processInboundEvent } from '../../bot/inbound';
 import type { Clock } from '../../clock';
 import { AppError } from '../../errors';
@@ -14,7 +14,8 @@ export interface ZaloWebhookDeps {
   clock: Clock;
   logger: Logger;
   zaloWebhook: { appId: string; oaSecretKey: string; replayWindowMs: number; maxSkewMs: number; maxBodyBytes: number };
-  lookups: () => Lookups;
+  /** Committee facts the dialog quotes (name, hotline), read per turn so config stays the one source. */
+  catalog: () => CatalogContext;
   /** Called after a turn committed outbox rows, to move them to the queues now rather than at the next reconcile. */
   onCommitted: (outboxIds: number[]) => void;
 }
@@ -67,7 +68,7 @@ export function zaloWebhookRoutes(deps: ZaloWebhookDeps) {
           event.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
         );
       }
-      const outcome = processInboundEvent(deps.db, event.data, now, deps.lookups());
+      const outcome = processInboundEvent(deps.db, event.data, now, deps.catalog());
       if (outcome.status === 'duplicate') return c.json({ ok: true, duplicate: true });
       deps.logger.info({ event: eventName, outbox: outcome.outboxIds.length }, 'zalo event processed');
       if (outcome.outboxIds.length) deps.onCommitted(outcome.outboxIds);

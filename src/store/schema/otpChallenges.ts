@@ -10,7 +10,7 @@ export const otpChallenges = sqliteTable(
     cadreId: integer('cadre_id')
       .notNull()
       .references(() => cadres.id, { onDelete: 'cascade' }),
-    /** scrypt hash of the code; the code itself is only in the email. */
+    /** `salt$sha256(salt:id:code)`; the code itself is only in the email, and lives 10 minutes. */
     codeHash: text('code_hash').notNull(),
     expiresAt: integer('expires_at').notNull(),
     attempts: integer('attempts').notNull().default(0),

@@ -1,0 +1,170 @@
+import { OTP_PER_CADRE_PER_DAY, OTP_PER_USER_PER_HOUR } from '../../domain/linking';
+import { normalizePhone } from '../../domain/phone';
+import { parseVietnameseDate } from '../../domain/dates';
+import type { BotEvent } from '../../zalo/events';
+import { linkingText as lt, t } from '../catalog';
+import type { CadreSummary } from '../lookups';
+import { answer, chooseOption, honorific, numberedMenu, reply, textMessage, type TurnContext, type TurnResult } from '../reply';
+import type { Intent, LinkingState } from '../state';
+import { containsPhrase, foldVietnamese } from '../text';
+
+/**
+ * Linking a Zalo account to a cadre: (a) the phone Zalo shares matches exactly one active cadre, or
+ * (b) cadre code + birth date, then a 6-digit code mailed to the registry email. Also: asking to act for a
+ * cadre as a proxy, and unlinking. Resumes what the user wanted (`then`) once verified.
+ */
+
+const MAX_CODE_FAILURES = 3;
+
+const chooseOptions = [
+  { label: lt.optionPhone, phrases: ['so dien thoai', 'dien thoai', 'chia se', 'sdt'] },
+  { label: lt.optionCode, phrases: ['ma can bo', 'nhap ma', 'ngay sinh'] },
+  { label: lt.optionProxy, phrases: ['nguoi nha', 'thu ky', 'con', 'vo', 'chong', 'giup'] },
+];
+
+/** Called once a cadre is verified, to carry on with what the user asked for. */
+export type ResumeIntent = (intent: Intent, ctx: TurnContext, subject: CadreSummary, lead: string) => TurnResult;
+
+function linkingState(step: LinkingState['step'], from: Partial<LinkingState> = {}): LinkingState {
+  return { flow: 'linking', step, then: from.then, code: from.code, cadreId: from.cadreId, failures: from.failures ?? 0 };
+}
+
+function shareRequest(ctx: TurnContext) {
+  return { type: 'request_user_info' as const, title: lt.shareTitle, subtitle: lt.shareSubtitle, imageUrl: ctx.lookups.requestInfoImageUrl };
+}
+
+/** Entry: explain why, offer the three ways, and ask Zalo for the phone right away (the quickest way). */
+export function startLinking(ctx: TurnContext, then?: Intent, lead: string = lt.needLink): TurnResult {
+  const menu = numberedMenu(lt.choose, chooseOptions, lt.backToMenu);
+  return {
+    state: linkingState('choose', { then }),
+    effects: [reply(textMessage(`${lead}\n\n${menu.text}`, menu.buttons))],
+  };
+}
+
+function linkedResult(ctx: TurnContext, state: LinkingState, cadre: CadreSummary, method: 'phone' | 'otp', resume: ResumeIntent, extra: TurnResult['effects'] = []): TurnResult {
+  const greeting = lt.linked(honorific(cadre.sex), cadre.fullName);
+  const linkEffect = { type: 'link' as const, cadreId: cadre.id, method };
+  if (state.then) {
+    const next = resume(state.then, ctx, cadre, greeting);
+    return { state: next.state, effects: [...extra, linkEffect, ...next.effects] };
+  }
+  return { state: { flow: 'idle' }, effects: [...extra, linkEffect, reply(textMessage(`${greeting}\n${lt.whatNext}`))] };
+}
+
+/** A phone shared through Zalo (user_submit_info), in any state. */
+export function onSharedPhone(state: LinkingState | null, event: Extract<BotEvent, { type: 'shared_info' }>, ctx: TurnContext, resume: ResumeIntent): TurnResult {
+  const base = state ?? linkingState('choose');
+  const phone = normalizePhone(event.phone);
+  const matches = phone ? ctx.lookups.activeCadresByPhone(phone) : [];
+  if (matches.length === 1) return linkedResult(ctx, base, matches[0]!, 'phone', resume);
+  const why = matches.length > 1 ? lt.phoneAmbiguous : lt.phoneNotFound;
+  return answer(linkingState('code', base), `${why}\n${lt.askCode}`);
+}
+
+function sendOtp(ctx: TurnContext, state: LinkingState, cadre: CadreSummary): TurnResult {
+  if (!cadre.maskedEmail) return answer({ flow: 'idle' }, lt.noEmail(ctx.lookups.hotline));
+  const sent = ctx.lookups.otpSentCounts(cadre.id);
+  if (sent.userLastHour >= OTP_PER_USER_PER_HOUR || sent.cadreLastDay >= OTP_PER_CADRE_PER_DAY) {
+    return answer(linkingState('otp', { ...state, cadreId: cadre.id }), lt.otpRateLimited(ctx.lookups.hotline));
+  }
+  return answer(linkingState('otp', { ...state, cadreId: cadre.id }), lt.otpSent(cadre.maskedEmail), undefined, {
+    type: 'otpStart',
+    cadreId: cadre.id,
+    committeeName: ctx.lookups.committeeName,
+  });
+}
+
+const normalizeCode = (text: string) => text.trim().toUpperCase().replace(/\s+/g, '');
+
+function afterCodeAndBirth(state: LinkingState, text: string, ctx: TurnContext, proxy: boolean): TurnResult {
+  const birth = parseVietnameseDate(text);
+  if (!birth) return answer(state, lt.badDate);
+  const cadre = ctx.lookups.cadreByCodeAndBirthDate(state.code ?? '', birth);
+  if (!cadre) {
+    const failures = state.failures + 1;
+    if (failures >= MAX_CODE_FAILURES) return answer({ flow: 'idle' }, lt.tooManyFailures(ctx.lookups.hotline));
+    return answer(linkingState(proxy ? 'proxyCode' : 'code', { ...state, failures }), lt.noMatch(MAX_CODE_FAILURES - failures));
+  }
+  if (proxy) {
+    if (ctx.lookups.identity().pendingProxyCadreIds.includes(cadre.id)) return answer({ flow: 'idle' }, lt.proxyPending);
+    return answer(linkingState('proxyRelation', { ...state, cadreId: cadre.id }), lt.proxyAskRelation(cadre.fullName));
+  }
+  return sendOtp(ctx, state, cadre);
+}
+
+export function handleLinking(state: LinkingState, event: BotEvent, ctx: TurnContext, resume: ResumeIntent): TurnResult {
+  if (event.type !== 'text') {
+    return answer(state, state.step === 'choose' ? lt.askShare : lt.backToMenu);
+  }
+  const text = event.text;
+  const folded = foldVietnamese(text);
+  switch (state.step) {
+    case 'choose': {
+      const choice = chooseOption(text, chooseOptions);
+      if (choice === 0) return { state, effects: [reply(shareRequest(ctx), textMessage(lt.askShare))] };
+      if (choice === 1) return answer(linkingState('code', state), lt.askCode);
+      if (choice === 2) return answer(linkingState('proxyCode', state), lt.proxyAskCode);
+      return startLinking(ctx, state.then, t.notUnderstood);
+    }
+    case 'code':
+    case 'proxyCode': {
+      const code = normalizeCode(text);
+      if (!/^[A-Z0-9][A-Z0-9._/-]{1,31}$/.test(code)) return answer(state, state.step === 'code' ? lt.askCode : lt.proxyAskCode);
+      // Whether the code exists is not revealed: the birth date is always asked next.
+      return answer(linkingState(state.step === 'code' ? 'birth' : 'proxyBirth', { ...state, code }), state.step === 'code' ? lt.askBirth : lt.proxyAskBirth);
+    }
+    case 'birth':
+      return afterCodeAndBirth(state, text, ctx, false);
+    case 'proxyBirth':
+      return afterCodeAndBirth(state, text, ctx, true);
+    case 'otp': {
+      if (containsPhrase(folded, 'gui lai') || containsPhrase(folded, 'ma moi')) {
+        const cadre = state.cadreId !== undefined ? ctx.lookups.cadreById(state.cadreId) : null;
+        return cadre ? sendOtp(ctx, state, cadre) : startLinking(ctx, state.then);
+      }
+      const code = text.replace(/\s+/g, '');
+      if (!/^\d{6}$/.test(code)) return answer(state, lt.otpFormat);
+      const check = ctx.lookups.checkOtp(code);
+      switch (check.status) {
+        case 'ok': {
+          const cadre = ctx.lookups.cadreById(check.cadreId);
+          if (!cadre) return startLinking(ctx, state.then);
+          return linkedResult(ctx, state, cadre, 'otp', resume, [{ type: 'otpAttempt', challengeId: check.challengeId, ok: true }]);
+        }
+        case 'wrong':
+          return answer(state, check.attemptsLeft > 0 ? lt.otpWrong(check.attemptsLeft) : lt.otpLocked, undefined, {
+            type: 'otpAttempt',
+            challengeId: check.challengeId,
+            ok: false,
+          });
+        case 'locked':
+          return answer(state, lt.otpLocked);
+        case 'expired':
+        case 'none':
+          return answer(state, lt.otpExpired);
+      }
+      break;
+    }
+    case 'proxyRelation': {
+      const relation = text.trim().slice(0, 60);
+      if (!relation || state.cadreId === undefined) return answer(state, lt.proxyAskRelation('này'));
+      const proxyName = ctx.lookups.identity().displayName ?? '';
+      return answer({ flow: 'idle' }, lt.proxyRequested, undefined, { type: 'proxyRequest', cadreId: state.cadreId, relation, proxyName });
+    }
+    case 'unlinkConfirm': {
+      const choice = chooseOption(text, [{ label: lt.unlinkYes, phrases: ['dong y', 'co', 'huy'] }]);
+      if (choice === 0) return answer({ flow: 'idle' }, lt.unlinked, undefined, { type: 'unlink' });
+      return answer({ flow: 'idle' }, `${lt.kept}\n${lt.whatNext}`);
+    }
+  }
+  return startLinking(ctx, state.then);
+}
+
+/** "hủy liên kết": confirm first, since it cuts off results and bookings in Zalo. */
+export function startUnlink(ctx: TurnContext): TurnResult {
+  const self = ctx.lookups.identity().self;
+  if (!self) return answer({ flow: 'idle' }, `${lt.notLinked}\n${lt.backToMenu}`);
+  const menu = numberedMenu(lt.unlinkConfirm(self.fullName), [{ label: lt.unlinkYes }], `0. ${lt.unlinkNo}`);
+  return { state: linkingState('unlinkConfirm'), effects: [reply(textMessage(menu.text, menu.buttons))] };
+}

@@ -1,0 +1,140 @@
+import { and, count, desc, eq, gt, isNull } from 'drizzle-orm';
+import type { DbOrTx } from '../store/db';
+import { cadres, otpChallenges, proxies, zaloLinks, zaloUsers, type Cadre } from '../store/schema';
+import { otpMatches } from '../domain/linking';
+import type { CatalogContext } from './catalog';
+
+/** What a flow needs to know about a cadre: no health data. */
+export interface CadreSummary {
+  id: number;
+  code: string;
+  fullName: string;
+  sex: 'male' | 'female';
+  clinicId: number | null;
+  frail: boolean;
+  /** "n***@gmail.com", or null when the registry has no email. */
+  maskedEmail: string | null;
+}
+
+/** Whom a Zalo user may act for: themselves once linked, and cadres whose proxy staff approved. */
+export interface Identity {
+  self: CadreSummary | null;
+  proxyFor: CadreSummary[];
+  pendingProxyCadreIds: number[];
+  displayName: string | null;
+}
+
+export type OtpCheck =
+  | { status: 'ok'; challengeId: number; cadreId: number }
+  | { status: 'wrong'; challengeId: number; attemptsLeft: number }
+  | { status: 'locked' | 'expired' | 'none' };
+
+/**
+ * Read-only facts a turn may consult. They are synchronous reads inside the turn's own transaction, so what
+ * a turn sees cannot change before its effects are written.
+ */
+export interface Lookups extends CatalogContext {
+  identity(): Identity;
+  cadreById(id: number): CadreSummary | null;
+  activeCadresByPhone(phone: string): CadreSummary[];
+  cadreByCodeAndBirthDate(code: string, birthDate: string): CadreSummary | null;
+  /** Codes sent in the last hour to this Zalo user, and in the last day for this cadre. */
+  otpSentCounts(cadreId: number): { userLastHour: number; cadreLastDay: number };
+  checkOtp(code: string): OtpCheck;
+}
+
+export const OTP_MAX_ATTEMPTS = 5;
+
+export function maskEmail(email: string | null): string | null {
+  if (!email || !email.includes('@')) return null;
+  const [local, domain] = email.split('@') as [string, string];
+  return `${local.slice(0, 1)}***@${domain}`;
+}
+
+export function toCadreSummary(c: Cadre): CadreSummary {
+  return {
+    id: c.id,
+    code: c.code,
+    fullName: c.fullName,
+    sex: c.sex,
+    clinicId: c.clinicId,
+    frail: c.frail,
+    maskedEmail: maskEmail(c.email),
+  };
+}
+
+export function createStoreLookups(tx: DbOrTx, zaloUserId: string, now: number, catalog: CatalogContext): Lookups {
+  return {
+    ...catalog,
+    identity() {
+      const link = tx
+        .select({ cadre: cadres })
+        .from(zaloLinks)
+        .innerJoin(cadres, eq(cadres.id, zaloLinks.cadreId))
+        .where(and(eq(zaloLinks.zaloUserId, zaloUserId), eq(cadres.active, true)))
+        .get();
+      const proxyRows = tx
+        .select({ status: proxies.status, cadre: cadres })
+        .from(proxies)
+        .innerJoin(cadres, eq(cadres.id, proxies.cadreId))
+        .where(and(eq(proxies.zaloUserId, zaloUserId), eq(cadres.active, true)))
+        .orderBy(proxies.id)
+        .all();
+      const user = tx.select({ displayName: zaloUsers.displayName }).from(zaloUsers).where(eq(zaloUsers.id, zaloUserId)).get();
+      return {
+        self: link ? toCadreSummary(link.cadre) : null,
+        proxyFor: proxyRows.filter((p) => p.status === 'approved').map((p) => toCadreSummary(p.cadre)),
+        pendingProxyCadreIds: proxyRows.filter((p) => p.status === 'pending').map((p) => p.cadre.id),
+        displayName: user?.displayName ?? null,
+      };
+    },
+    cadreById(id) {
+      const c = tx.select().from(cadres).where(and(eq(cadres.id, id), eq(cadres.active, true))).get();
+      return c ? toCadreSummary(c) : null;
+    },
+    activeCadresByPhone(phone) {
+      return tx
+        .select()
+        .from(cadres)
+        .where(and(eq(cadres.phone, phone), eq(cadres.active, true)))
+        .all()
+        .map(toCadreSummary);
+    },
+    cadreByCodeAndBirthDate(code, birthDate) {
+      const c = tx
+        .select()
+        .from(cadres)
+        .where(and(eq(cadres.code, code), eq(cadres.birthDate, birthDate), eq(cadres.active, true)))
+        .get();
+      return c ? toCadreSummary(c) : null;
+    },
+    otpSentCounts(cadreId) {
+      const userLastHour = tx
+        .select({ n: count() })
+        .from(otpChallenges)
+        .where(and(eq(otpChallenges.zaloUserId, zaloUserId), gt(otpChallenges.createdAt, now - 3600_000)))
+        .get()!.n;
+      const cadreLastDay = tx
+        .select({ n: count() })
+        .from(otpChallenges)
+        .where(and(eq(otpChallenges.cadreId, cadreId), gt(otpChallenges.createdAt, now - 24 * 3600_000)))
+        .get()!.n;
+      return { userLastHour, cadreLastDay };
+    },
+    checkOtp(code) {
+      const challenge = tx
+        .select()
+        .from(otpChallenges)
+        .where(and(eq(otpChallenges.zaloUserId, zaloUserId), isNull(otpChallenges.consumedAt)))
+        .orderBy(desc(otpChallenges.id))
+        .get();
+      if (!challenge) return { status: 'none' };
+      if (challenge.attempts >= OTP_MAX_ATTEMPTS) return { status: 'locked' };
+      if (challenge.expiresAt <= now) return { status: 'expired' };
+      if (otpMatches(challenge.codeHash, challenge.id, code)) {
+        return { status: 'ok', challengeId: challenge.id, cadreId: challenge.cadreId };
+      }
+      return { status: 'wrong', challengeId: challenge.id, attemptsLeft: OTP_MAX_ATTEMPTS - challenge.attempts - 1 };
+    },
+  };
+}

@@ -1,0 +1,36 @@
+/** Dates as Vietnamese people write and read them; instants are stored in UTC, shown in Asia/Ho_Chi_Minh. */
+export const VIETNAM_TZ = 'Asia/Ho_Chi_Minh';
+
+function isoIfValid(y: number, m: number, d: number): string | null {
+  if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1 || d > 31) return null;
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
+  return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/**
+ * Reads a calendar date typed the Vietnamese way (day first): 05/09/1950, 5-9-1950, 05.09.1950, 05091950,
+ * "ngày 5 tháng 9 năm 1950", and ISO 1950-09-05. Returns YYYY-MM-DD, or null.
+ */
+export function parseVietnameseDate(input: string): string | null {
+  const s = input
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .trim();
+  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s);
+  if (m) return isoIfValid(Number(m[1]), Number(m[2]), Number(m[3]));
+  m = /^(\d{1,2})\s*[/.\-\s]\s*(\d{1,2})\s*[/.\-\s]\s*(\d{4})$/.exec(s);
+  if (m) return isoIfValid(Number(m[3]), Number(m[2]), Number(m[1]));
+  m = /^(\d{2})(\d{2})(\d{4})$/.exec(s);
+  if (m) return isoIfValid(Number(m[3]), Number(m[2]), Number(m[1]));
+  m = /^(?:ngay\s*)?(\d{1,2})\s*thang\s*(\d{1,2})\s*(?:nam\s*)?(\d{4})$/.exec(s);
+  if (m) return isoIfValid(Number(m[3]), Number(m[2]), Number(m[1]));
+  return null;
+}
+
+/** 1950-09-05 -> 05/09/1950 */
+export function formatIsoDate(iso: string): string {
+  const [y, m, d] = iso.split('-');
+  return `${d}/${m}/${y}`;
+}
