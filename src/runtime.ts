@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { createApp, type App, type AppDeps } from './http/app';
+import { devRoutes } from './http/dev';
 import { jobOptions } from './jobs/catalog';
 import { OutboxRelay } from './jobs/outboxRelay';
 import { closeQueues, createQueues, type Queues } from './jobs/queues';
@@ -162,6 +163,9 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
       relay.kick();
     }
 
+    // The simulator's pages (/dev/chat, /dev/mail); null outside simulator mode and in production. `url` is
+    // read only when a page posts an event, after the server below listens.
+    const dev = devRoutes({ config, fakeZalo, clock, logger, selfUrl: () => url });
     const app = createApp({
       db: store.db,
       clock,
@@ -183,7 +187,10 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
         sqlite: async () => store.sqlite.prepare('select 1 as ok').get() !== undefined,
         redis: async () => (await producer.ping()) === 'PONG',
       },
-      mount: overrides.mount,
+      mount: (root) => {
+        if (dev) root.route('/dev', dev);
+        overrides.mount?.(root);
+      },
     });
 
     let url: string | undefined;
