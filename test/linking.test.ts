@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { auditLog, proxies, zaloLinks, type Cadre } from '../src/store/schema';
+import { seedRegistry } from './fixtures';
+import { events, ids, ManualClock, startHarness, waitFor, type Harness } from './harness';
+import { startSmtpSink, type SmtpSink } from './smtp';
+
+let h: Harness;
+let smtp: SmtpSink;
+let clock: ManualClock;
+let an: Cadre, binh: Cadre, chi: Cadre, dung: Cadre;
+let nextUser = 810_000_000_000_000_000n;
+
+beforeAll(async () => {
+  smtp = await startSmtpSink();
+  clock = new ManualClock(Date.parse('2026-03-02T02:00:00Z'));
+  h = await startHarness({ clock, env: { SMTP_URL: smtp.url } });
+  const seeded = seedRegistry(h.runtime.store.db, [
+    { code: 'HP-0001', fullName: 'Nguyễn Văn An', phone: '84912345678', email: 'an.nguyen@example.test', birthDate: '1950-09-05' },
+    { code: 'HP-0002', fullName: 'Trần Thị Bình', sex: 'female', phone: '84987654321', email: 'binh.tran@example.test', birthDate: '1948-01-20' },
+    { code: 'HP-0003', fullName: 'Lê Văn Chí', phone: '84900000003', birthDate: '1952-12-01' },
+    { code: 'HP-0004', fullName: 'Phạm Văn Dũng', phone: '84900000003', email: 'dung@example.test', birthDate: '1955-07-07' },
+  ]);
+  [an, binh, chi, dung] = seeded.cadres as [Cadre, Cadre, Cadre, Cadre];
+});
+afterAll(async () => {
+  await h?.stop();
+  await smtp?.close();
+});
+
+let user: string;
+beforeEach(() => {
+  user = String(nextUser++);
+});
+
+/** Sends a text and waits for the n-th reply to that user; returns its text. */
+async function ask(text: string): Promise<string> {
+  const before = h.fake.messagesTo(user).length;
+  const res = await h.say(user, text);
+  expect(res.status).toBe(200);
+  const msgs = await waitFor(() => (h.fake.messagesTo(user).length > before ? h.fake.messagesTo(user) : null), `reply to "${text}"`);
+  return msgs.slice(before).map((m) => m.text ?? `[${m.kind}]`).join('\n---\n');
+}
+
+const linkOf = (zaloUserId: string) => h.runtime.store.db.select().from(zaloLinks).where(eq(zaloLinks.zaloUserId, zaloUserId)).get();
+const audits = (action: string) => h.runtime.store.db.select().from(auditLog).where(eq(auditLog.action, action)).all();
+
+async function otpFromMail(to: string): Promise<string> {
+  const mail = await waitFor(() => [...smtp.mails].reverse().find((m) => m.to.includes(to)), `mail to ${to}`);
+  return /(\d{6})/.exec(mail.subject)![1]!;
+}
+
+describe('linking a Zalo account in chat', () => {
+  it('an unlinked user asking for results gets a polite explanation, not data', async () => {
+    const text = await ask('xem ket qua');
+    expect(text).toContain('cần xác minh tài khoản Zalo');
+    expect(text).toContain('1. Chia sẻ số điện thoại');
+    expect(linkOf(user)).toBeUndefined();
+  });
+
+  it('(a) a shared phone matching exactly one cadre links, then carries on with the request', async () => {
+    await ask('1');
+    const share = await ask('1');
+    expect(share).toContain('[request_user_info]');
+    const before = h.fake.messagesTo(user).length;
+    await h.deliver(events.submitInfoEvent(ids, user, { name: 'An', phone: '0912 345 678' }, clock.now()));
+    await waitFor(() => h.fake.messagesTo(user).length > before, 'linked reply');
+    expect(h.fake.messagesTo(user).at(-1)!.text).toContain('Xác minh thành công. Kính chào Ông Nguyễn Văn An!');
+    expect(linkOf(user)).toMatchObject({ cadreId: an.id, method: 'phone' });
+    expect(audits('link.create').some((a) => a.entityId === String(an.id) && a.actorId === user)).toBe(true);
+  });
+
+  it('a shared phone found in two records does not link and asks for the cadre code', async () => {
+    await ask('dat lich');
+    const before = h.fake.messagesTo(user).length;
+    await h.deliver(events.submitInfoEvent(ids, user, { phone: '84900000003' }, clock.now()));
+    await waitFor(() => h.fake.messagesTo(user).length > before, 'reply');
+    expect(h.fake.messagesTo(user).at(-1)!.text).toContain('nhiều hồ sơ');
+    expect(linkOf(user)).toBeUndefined();
+    void chi;
+  });
+
+  it('(b) cadre code + birth date, then the code mailed to the registry email (real SMTP) links', async () => {
+    await ask('2'); // results
+    expect(await ask('nhap ma can bo')).toContain('mã cán bộ');
+    expect(await ask('hp-0002')).toContain('ngày sinh');
+    const sent = await ask('20/1/1948');
+    expect(sent).toContain('b***@example.test');
+    const code = await otpFromMail('binh.tran@example.test');
+    const done = await ask(code);
+    expect(done).toContain('Kính chào Bà Trần Thị Bình');
+    expect(linkOf(user)).toMatchObject({ cadreId: binh.id, method: 'otp' });
+    // The code is single use.
+    expect(await ask(code)).not.toContain('Kính chào');
+  });
+
+  it('a wrong birth date is refused without saying whether the code exists, and stops after three tries', async () => {
+    await ask('lien ket');
+    await ask('2');
+    await ask('HP-0001');
+    expect(await ask('01/01/1960')).toContain('chưa khớp');
+    await ask('HP-9999');
+    expect(await ask('05/09/1950')).toContain('chưa khớp');
+    await ask('HP-0001');
+    expect(await ask('31/02/1950')).toContain('chưa đúng dạng');
+    expect(await ask('02/02/1950')).toContain('gọi');
+    expect(linkOf(user)).toBeUndefined();
+  });
+
+  it('codes expire after 10 minutes and lock after 5 wrong tries', async () => {
+    await ask('lien ket');
+    await ask('2');
+    await ask('HP-0004');
+    await ask('07/07/1955');
+    const code = await otpFromMail('dung@example.test');
+    const wrong = code === '000000' ? '111111' : '000000';
+    for (let left = 4; left >= 1; left--) expect(await ask(wrong)).toContain(`còn ${left} lần`);
+    expect(await ask(wrong)).toContain('sai quá nhiều lần');
+    expect(await ask(code)).toContain('sai quá nhiều lần');
+    expect(linkOf(user)).toBeUndefined();
+
+    await ask('gửi lại mã');
+    const second = await waitFor(async () => {
+      const c = await otpFromMail('dung@example.test');
+      return c !== code ? c : null;
+    }, 'a new code');
+    clock.advance(11 * 60_000);
+    expect(await ask(second)).toContain('hết hạn');
+    expect(linkOf(user)).toBeUndefined();
+  });
+
+  it('codes are rate-limited per Zalo user', async () => {
+    await ask('lien ket');
+    await ask('2');
+    await ask('HP-0001');
+    expect(await ask('05/09/1950')).toContain('vừa gửi mã');
+    expect(await ask('gui lai ma')).toContain('vừa gửi mã');
+    expect(await ask('gui lai ma')).toContain('vừa gửi mã');
+    expect(await ask('gui lai ma')).toContain('yêu cầu nhiều mã');
+  });
+
+  it('a family member asks to act for a cadre: a pending proxy request is recorded', async () => {
+    await ask('1');
+    await ask('3');
+    await ask('HP-0001');
+    expect(await ask('05/09/1950')).toContain('Ông/Bà là gì của cán bộ Nguyễn Văn An');
+    expect(await ask('con gái')).toContain('Yêu cầu đã được gửi');
+    const row = h.runtime.store.db.select().from(proxies).where(and(eq(proxies.zaloUserId, user), eq(proxies.cadreId, an.id))).get();
+    expect(row).toMatchObject({ status: 'pending', relation: 'con gái' });
+    expect(await ask('1')).toContain('đang chờ nhân viên duyệt');
+  });
+
+  it('"hủy liên kết" asks to confirm, then unlinks and audits', async () => {
+    await ask('lien ket');
+    await ask('1');
+    const before = h.fake.messagesTo(user).length;
+    await h.deliver(events.submitInfoEvent(ids, user, { phone: '+84 912 345 678' }, clock.now()));
+    await waitFor(() => h.fake.messagesTo(user).length > before, 'linked');
+    expect(linkOf(user)).toMatchObject({ cadreId: an.id });
+    expect(await ask('Huỷ liên kết')).toContain('hủy liên kết Zalo này với hồ sơ của Nguyễn Văn An');
+    expect(await ask('1')).toContain('Đã hủy liên kết');
+    expect(linkOf(user)).toBeUndefined();
+    expect(audits('link.remove').some((a) => a.actorId === user)).toBe(true);
+  });
+});
