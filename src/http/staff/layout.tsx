@@ -1,0 +1,209 @@
+import type { Child } from 'hono/jsx';
+import { raw } from 'hono/html';
+import { roleLabels } from '../../domain/staff';
+import type { StaffRole } from '../../store/schema';
+import { CSRF_FIELD, type StaffIdentity } from '../auth/session';
+
+/** One entry of the staff navigation. Features add theirs with `addStaffNavItem`. */
+export interface NavItem {
+  href: string;
+  label: string;
+  /** Roles that see the entry; everyone logged in when omitted. */
+  roles?: readonly StaffRole[];
+  /** Lower comes first. */
+  order?: number;
+}
+
+export const staffNav: NavItem[] = [
+  { href: '/staff/registry', label: 'Danh sách cán bộ', order: 10 },
+  { href: '/staff/registry/import', label: 'Nhập danh sách', roles: ['admin', 'coordinator'], order: 20 },
+  { href: '/staff/proxies', label: 'Người đại diện', roles: ['admin', 'coordinator'], order: 30 },
+  { href: '/staff/users', label: 'Nhân viên', roles: ['admin'], order: 80 },
+  { href: '/staff/audit', label: 'Nhật ký', roles: ['admin'], order: 90 },
+];
+
+/** Adds (or replaces, by href) a navigation entry. */
+export function addStaffNavItem(item: NavItem): void {
+  const i = staffNav.findIndex((n) => n.href === item.href);
+  if (i >= 0) staffNav[i] = item;
+  else staffNav.push(item);
+}
+
+const css = `
+:root{--bg:#f4f6f8;--card:#fff;--ink:#1d2733;--muted:#5c6b7a;--line:#dde3ea;--brand:#0b6e4f;--brand-2:#e7f4ef;--warn:#a15c00;--warn-bg:#fff4e0;--bad:#b42318;--bad-bg:#fdecea;--ok:#067647;--ok-bg:#e6f6ec;--radius:10px}
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Helvetica Neue",Arial,sans-serif;background:var(--bg);color:var(--ink)}
+a{color:var(--brand)}
+header.top{background:var(--brand);color:#fff}
+header.top .bar{max-width:1200px;margin:0 auto;padding:.6rem 1rem;display:flex;align-items:center;gap:1rem;flex-wrap:wrap}
+header.top .brand{font-weight:700;font-size:1.05rem;color:#fff;text-decoration:none;margin-right:auto}
+header.top .brand small{display:block;font-weight:400;opacity:.85;font-size:.8rem}
+header.top .who{font-size:.9rem;opacity:.95}
+header.top form{margin:0}
+header.top button{background:transparent;border:1px solid rgba(255,255,255,.6);color:#fff;padding:.3rem .7rem;border-radius:6px;cursor:pointer;font:inherit;font-size:.9rem}
+nav.main{background:#fff;border-bottom:1px solid var(--line)}
+nav.main ul{list-style:none;margin:0 auto;padding:0 1rem;max-width:1200px;display:flex;gap:.25rem;overflow-x:auto}
+nav.main a{display:block;padding:.7rem .8rem;text-decoration:none;color:var(--muted);border-bottom:3px solid transparent;white-space:nowrap}
+nav.main a.active{color:var(--brand);border-bottom-color:var(--brand);font-weight:600}
+main{max-width:1200px;margin:0 auto;padding:1.25rem 1rem 3rem}
+h1{font-size:1.45rem;margin:.2rem 0 1rem}
+h2{font-size:1.15rem;margin:1.5rem 0 .6rem}
+.card{background:var(--card);border:1px solid var(--line);border-radius:var(--radius);padding:1rem 1.1rem;margin-bottom:1rem}
+.muted{color:var(--muted)}
+.small{font-size:.875rem}
+.flash{padding:.75rem 1rem;border-radius:var(--radius);margin-bottom:1rem;border:1px solid}
+.flash.ok{background:var(--ok-bg);border-color:#a6e0bd;color:var(--ok)}
+.flash.bad{background:var(--bad-bg);border-color:#f5b5ad;color:var(--bad)}
+.flash.warn{background:var(--warn-bg);border-color:#f3cf8f;color:var(--warn)}
+.secret{font:600 1.1rem ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#fff;border:1px dashed var(--ok);padding:.3rem .6rem;border-radius:6px;user-select:all;word-break:break-all}
+table{width:100%;border-collapse:collapse;background:#fff}
+th,td{text-align:left;padding:.55rem .6rem;border-bottom:1px solid var(--line);vertical-align:top}
+th{font-size:.8rem;text-transform:uppercase;letter-spacing:.03em;color:var(--muted);background:#fafbfc}
+tbody tr:hover{background:#fafcfb}
+.table-wrap{overflow-x:auto;border:1px solid var(--line);border-radius:var(--radius)}
+.table-wrap table{border:0}
+form.inline{display:inline}
+label{display:block;font-size:.875rem;color:var(--muted);margin-bottom:.2rem}
+input[type=text],input[type=password],input[type=email],input[type=search],input[type=number],select,textarea{width:100%;padding:.55rem .65rem;border:1px solid #c5ced8;border-radius:8px;font:inherit;background:#fff;color:var(--ink)}
+input:focus,select:focus,textarea:focus{outline:2px solid #8fd3b9;border-color:var(--brand)}
+input[type=file]{font:inherit;max-width:100%}
+.grid{display:grid;gap:.75rem;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));align-items:end}
+.grid .wide{grid-column:span 2}
+.btn,button.btn{display:inline-block;background:var(--brand);color:#fff;border:1px solid var(--brand);padding:.5rem .95rem;border-radius:8px;font:inherit;font-weight:600;text-decoration:none;cursor:pointer;line-height:1.3}
+.btn.secondary{background:#fff;color:var(--brand)}
+.btn.danger{background:var(--bad);border-color:var(--bad)}
+.btn.small{padding:.3rem .6rem;font-size:.875rem;font-weight:500}
+.actions{display:flex;gap:.5rem;flex-wrap:wrap;align-items:center}
+.badge{display:inline-block;padding:.05rem .5rem;border-radius:999px;font-size:.78rem;font-weight:600;background:#eef1f4;color:var(--muted);white-space:nowrap}
+.badge.ok{background:var(--ok-bg);color:var(--ok)}
+.badge.warn{background:var(--warn-bg);color:var(--warn)}
+.badge.bad{background:var(--bad-bg);color:var(--bad)}
+dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1rem;margin:0}
+dl.kv dt{color:var(--muted)}
+dl.kv dd{margin:0}
+.pager{display:flex;gap:.4rem;align-items:center;margin-top:.8rem;flex-wrap:wrap}
+.pager a,.pager span{padding:.3rem .65rem;border:1px solid var(--line);border-radius:6px;background:#fff;text-decoration:none}
+.pager .current{background:var(--brand);color:#fff;border-color:var(--brand)}
+.stats{display:flex;gap:.75rem;flex-wrap:wrap;margin-bottom:1rem}
+.stat{background:#fff;border:1px solid var(--line);border-radius:var(--radius);padding:.6rem .9rem;min-width:8rem}
+.stat b{display:block;font-size:1.35rem}
+.login-wrap{min-height:100vh;display:flex;align-items:center;justify-content:center;padding:1rem}
+.login{width:100%;max-width:380px}
+.login .logo{font-weight:700;color:var(--brand);font-size:1.2rem;margin-bottom:.2rem}
+.login .field{margin-bottom:.8rem}
+.login .btn{width:100%;padding:.7rem}
+tr.err td{background:#fffafa}
+@media (max-width:640px){
+  main{padding:1rem .75rem 2rem}
+  .grid{grid-template-columns:1fr 1fr}
+  .grid .wide{grid-column:span 2}
+  table.responsive thead{display:none}
+  table.responsive tr{display:block;border-bottom:1px solid var(--line);padding:.4rem 0}
+  table.responsive td{display:flex;gap:.6rem;border:0;padding:.2rem .6rem}
+  table.responsive td::before{content:attr(data-label);flex:0 0 38%;color:var(--muted);font-size:.8rem}
+  header.top .who{display:none}
+}
+`;
+
+export function CsrfField(props: { token: string }) {
+  return <input type="hidden" name={CSRF_FIELD} value={props.token} />;
+}
+
+export interface Flash {
+  kind: 'ok' | 'bad' | 'warn';
+  text: Child;
+}
+
+export function FlashBox(props: { flash?: Flash | null }) {
+  if (!props.flash) return null;
+  return (
+    <div class={`flash ${props.flash.kind}`} role={props.flash.kind === 'bad' ? 'alert' : 'status'}>
+      {props.flash.text}
+    </div>
+  );
+}
+
+function Document(props: { title: string; children: Child }) {
+  return (
+    <>
+      {raw('<!doctype html>')}
+      <html lang="vi">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="robots" content="noindex" />
+          <title>{props.title} · CadreCare</title>
+          <style>{raw(css)}</style>
+        </head>
+        <body>{props.children}</body>
+      </html>
+    </>
+  );
+}
+
+export interface LayoutProps {
+  title: string;
+  staff: StaffIdentity;
+  csrfToken: string;
+  /** The current path, to highlight the nav entry. */
+  path: string;
+  committeeName: string;
+  flash?: Flash | null;
+  children: Child;
+}
+
+/** The staff page frame: header with the committee and the user, the navigation, the content. */
+export function Layout(props: LayoutProps) {
+  const items = staffNav
+    .filter((n) => !n.roles || n.roles.includes(props.staff.role))
+    .sort((a, b) => (a.order ?? 50) - (b.order ?? 50));
+  // The longest matching href is the active one (/staff/registry/import over /staff/registry).
+  const active = items
+    .filter((n) => props.path === n.href || props.path.startsWith(n.href + '/'))
+    .sort((a, b) => b.href.length - a.href.length)[0]?.href;
+  return (
+    <Document title={props.title}>
+      <header class="top">
+        <div class="bar">
+          <a class="brand" href="/staff">
+            CadreCare
+            <small>{props.committeeName}</small>
+          </a>
+          <span class="who">
+            {props.staff.fullName} · {roleLabels[props.staff.role]}
+          </span>
+          <form method="post" action="/staff/logout">
+            <CsrfField token={props.csrfToken} />
+            <button type="submit">Đăng xuất</button>
+          </form>
+        </div>
+      </header>
+      <nav class="main" aria-label="Điều hướng">
+        <ul>
+          {items.map((n) => (
+            <li>
+              <a href={n.href} class={n.href === active ? 'active' : ''}>
+                {n.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main>
+        <h1>{props.title}</h1>
+        <FlashBox flash={props.flash} />
+        {props.children}
+      </main>
+    </Document>
+  );
+}
+
+/** A page without the navigation (login, errors before login). */
+export function BarePage(props: { title: string; children: Child }) {
+  return (
+    <Document title={props.title}>
+      <div class="login-wrap">{props.children}</div>
+    </Document>
+  );
+}
