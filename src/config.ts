@@ -48,6 +48,18 @@ const EnvSchema = z.object({
   ZALO_BUTTONS: optionalBool,
   ZALO_HTTP_TIMEOUT_MS: int(10_000, 100),
   ZALO_REQUEST_INFO_IMAGE_URL: z.url().optional(),
+  /** JSON map of notice template names to approved Zalo template ids, e.g. {"booking_reminder":"123456"}. */
+  ZALO_TEMPLATES: z
+    .string()
+    .default('{}')
+    .transform((s, ctx) => {
+      try {
+        return z.record(z.string(), z.string().regex(/^\d+$/)).parse(JSON.parse(s));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'a JSON object of template name -> numeric template id' });
+        return z.NEVER;
+      }
+    }),
 
   WEBHOOK_REPLAY_WINDOW_SECONDS: int(24 * 3600, 60),
   WEBHOOK_MAX_SKEW_SECONDS: int(300, 0),
@@ -131,6 +143,7 @@ function derive(env: z.output<typeof EnvSchema>) {
       // API v3 customer-service buttons are unverified for live OAs; numbered text always works.
       buttons: env.ZALO_BUTTONS ?? zaloMode === 'simulator',
       httpTimeoutMs: env.ZALO_HTTP_TIMEOUT_MS,
+      templates: env.ZALO_TEMPLATES,
       requestInfoImageUrl: env.ZALO_REQUEST_INFO_IMAGE_URL ?? `${publicBaseUrl}/static/share-phone.png`,
     },
     webhook: {

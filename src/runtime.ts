@@ -14,6 +14,9 @@ import { producerConnection, startPrivateRedis, workerConnection, type RedisHand
 import { startWorkers } from './jobs/workers';
 import { sendZaloMessage } from './jobs/zaloSend';
 import { sendEmailMessage } from './jobs/emailSend';
+import { sendNotice } from './jobs/notice';
+import { noticeRenderers } from './domain/noticeRenderers';
+import type { NoticeRenderers } from './domain/notices';
 import { createMailer, type Mailer } from './email/mailer';
 import { createLogger, type Logger } from './logger';
 import { openStore, type Store } from './store/db';
@@ -27,6 +30,8 @@ export interface RuntimeOverrides {
   clock?: Clock;
   /** Use this fake instead of starting one (simulator mode) or talking to Zalo (tests). */
   fakeZalo?: FakeZaloApi;
+  /** Extra notice renderers (tests). */
+  noticeRenderers?: NoticeRenderers;
   /** Extra routes for the HTTP app (simulator and staff pages). */
   mount?: AppDeps['mount'];
 }
@@ -136,6 +141,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
       dedupeRetentionMs: Math.max(config.webhook.replayWindowMs * 2, 48 * 3600_000),
     };
 
+    const messageIdDomain = new URL(config.http.publicBaseUrl).hostname;
     if (config.roles.has('worker')) {
       const connection = workerConnection(redisUrl);
       connection.on('error', (err) => logger.warn({ err: err.message }, 'redis worker connection error'));
@@ -145,11 +151,25 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
           clock,
           logger,
           relay,
-          concurrency: { 'zalo-send': config.zaloSend.concurrency, 'email-send': 4 },
+          concurrency: { 'zalo-send': config.zaloSend.concurrency, 'email-send': 4, notices: config.zaloSend.concurrency },
           handlers: {
             'zalo.message': (row) => sendZaloMessage({ db: store.db, clock, logger, zalo, buttons: config.zalo.buttons }, row),
-            'email.message': (row) =>
-              sendEmailMessage({ db: store.db, clock, mailer, messageIdDomain: new URL(config.http.publicBaseUrl).hostname }, row),
+            'email.message': (row) => sendEmailMessage({ db: store.db, clock, mailer, messageIdDomain }, row),
+            'notice.cadre': (row) =>
+              sendNotice(
+                {
+                  db: store.db,
+                  clock,
+                  logger,
+                  zalo,
+                  mailer,
+                  buttons: config.zalo.buttons,
+                  renderers: { ...noticeRenderers, ...overrides.noticeRenderers },
+                  templates: config.zalo.templates,
+                  messageIdDomain,
+                },
+                row,
+              ),
           },
         },
         connection,

@@ -19,6 +19,7 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   clock?: Clock;
   mount?: RuntimeOverrides['mount'];
+  noticeRenderers?: RuntimeOverrides['noticeRenderers'];
   /** Keep the runtime from starting (tests that start it themselves). */
   startRuntime?: boolean;
 }
@@ -86,6 +87,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     clock,
     logger: createLogger(env.LOG_LEVEL!),
     mount: options.mount,
+    noticeRenderers: options.noticeRenderers,
   });
 
   const deliver = async (event: { app_id: string; timestamp: string }) => {

@@ -1,9 +1,10 @@
 import type { BotEvent } from '../zalo/events';
 import { t } from './catalog';
 import { handleLinking, onSharedPhone, startLinking, startUnlink } from './flows/linking';
-import { handleChooseSubject, withSubject, type RunIntent } from './flows/subject';
+import { handleChooseSubject, withSubject, type RunIntent, type Subject } from './flows/subject';
+import { intentStarters, openIntents } from './intents';
 import type { CadreSummary, Lookups } from './lookups';
-import { mainMenu, mainMenuButtons, mainMenuText, parseMenuChoice } from './menu';
+import { mainMenuButtons, mainMenuText, parseMenuChoice } from './menu';
 import { answer, reply, textMessage, type TurnContext, type TurnResult } from './reply';
 import type { ConversationState, Intent } from './state';
 import { containsPhrase, foldVietnamese } from './text';
@@ -15,15 +16,14 @@ const menuResult = (prefix?: string): TurnResult => ({
   effects: [reply(textMessage([prefix, mainMenuText(t.menuPrompt, t.menuFooter)].filter(Boolean).join('\n\n'), mainMenuButtons))],
 });
 
-const labelOf = (intent: Intent) => mainMenu.find((m) => m.id === intent)!.label;
+const runIntent: RunIntent = (intent, subject, ctx, lead) => intentStarters[intent](subject, ctx, lead);
 
-/** What each menu choice does once we know for whom. Flows not yet offered say so honestly. */
-const runIntent: RunIntent = (intent, _subject, ctx, lead) =>
-  answer({ flow: 'idle' }, [lead, t.comingSoon(labelOf(intent), ctx.lookups), t.menuFooter].filter(Boolean).join('\n\n'));
-
-/** Intents that do not need a verified account. */
 function startIntent(intent: Intent, ctx: TurnContext): TurnResult {
-  if (intent === 'staff') return answer({ flow: 'idle' }, `${t.comingSoon(labelOf(intent), ctx.lookups)}\n\n${t.menuFooter}`);
+  if (openIntents.has(intent)) {
+    const identity = ctx.lookups.identity();
+    const subject = identity.self ? { ...identity.self, viaProxy: false } : null;
+    return intentStarters[intent](subject as Subject, ctx);
+  }
   return withSubject(intent, ctx, runIntent);
 }
 

@@ -34,3 +34,25 @@ export function formatIsoDate(iso: string): string {
   const [y, m, d] = iso.split('-');
   return `${d}/${m}/${y}`;
 }
+
+const WEEKDAYS = ['Chủ Nhật', 'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy'];
+const VN_OFFSET_MS = 7 * 3600_000;
+
+/** "Thứ Hai, 02/03/2026" for a local date (YYYY-MM-DD). */
+export function formatVietnamDay(isoDate: string): string {
+  const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number];
+  const weekday = WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()]!;
+  return `${weekday}, ${formatIsoDate(isoDate)}`;
+}
+
+/** "7:30" in Vietnam time for an instant. */
+export function formatVietnamTime(instant: number): string {
+  const local = new Date(instant + VN_OFFSET_MS);
+  return `${local.getUTCHours()}:${String(local.getUTCMinutes()).padStart(2, '0')}`;
+}
+
+/** "Thứ Hai, 02/03/2026, 7:30" in Vietnam time for an instant. */
+export function formatVietnamDateTime(instant: number): string {
+  const isoDate = new Date(instant + VN_OFFSET_MS).toISOString().slice(0, 10);
+  return `${formatVietnamDay(isoDate)}, ${formatVietnamTime(instant)}`;
+}

@@ -1,6 +1,7 @@
 import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
 import { OutMessage } from '../zalo/messages';
+import { NoticePayload } from '../domain/notices';
 
 /**
  * The typed job catalog: each job name belongs to one queue, has a zod schema for the outbox row payload
@@ -8,7 +9,7 @@ import { OutMessage } from '../zalo/messages';
  * (and any health data) stays in SQLite.
  */
 
-export const queueNames = ['zalo-send', 'email-send'] as const;
+export const queueNames = ['zalo-send', 'email-send', 'notices'] as const;
 export type QueueName = (typeof queueNames)[number];
 
 export const OutboxJobData = z.object({ outboxId: z.number().int().positive() });
@@ -30,6 +31,8 @@ export const jobCatalog = {
       html: z.string().optional(),
     }),
   },
+  /** A reminder or announcement to a cadre; rendered and routed (Zalo, template, email) when sent. */
+  'notice.cadre': { queue: 'notices', payload: NoticePayload },
 } as const satisfies Record<string, { queue: QueueName; payload: z.ZodType }>;
 
 export type JobName = keyof typeof jobCatalog;

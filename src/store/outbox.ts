@@ -7,13 +7,23 @@ export interface NewOutboxRow {
   payload: unknown;
   /** Rows with the same lane are released one at a time, in id order. */
   lane?: string | null;
+  /** What the row is about (e.g. 'booking-12'), for cancelling timed rows when it changes. */
+  subject?: string | null;
   dueAt: number;
 }
 
 export function insertOutbox(tx: DbOrTx, row: NewOutboxRow, now: number): number {
   const res = tx
     .insert(outbox)
-    .values({ kind: row.kind, payload: row.payload, lane: row.lane ?? null, dueAt: row.dueAt, createdAt: now, updatedAt: now })
+    .values({
+      kind: row.kind,
+      payload: row.payload,
+      lane: row.lane ?? null,
+      subject: row.subject ?? null,
+      dueAt: row.dueAt,
+      createdAt: now,
+      updatedAt: now,
+    })
     .returning({ id: outbox.id })
     .get();
   return res.id;
@@ -93,5 +103,14 @@ export function cancelOutbox(db: DbOrTx, ids: number[], now: number): number {
     .update(outbox)
     .set({ status: 'cancelled', doneAt: now, updatedAt: now })
     .where(and(inArray(outbox.id, ids), inArray(outbox.status, ['pending', 'queued'])))
+    .run().changes;
+}
+
+/** Cancels every unfinished row about `subject` (e.g. the reminders of a booking that moved). Returns how many. */
+export function cancelOutboxBySubject(db: DbOrTx, subject: string, now: number): number {
+  return db
+    .update(outbox)
+    .set({ status: 'cancelled', doneAt: now, updatedAt: now })
+    .where(and(eq(outbox.subject, subject), inArray(outbox.status, ['pending', 'queued'])))
     .run().changes;
 }

@@ -1,6 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from './db';
-import { zaloUsers, type ZaloUser } from './schema';
+import { proxies, zaloLinks, zaloUsers, type ZaloUser } from './schema';
 
 export interface ZaloUserSighting {
   id: string;
@@ -42,4 +42,35 @@ export function recordZaloUser(tx: DbOrTx, s: ZaloUserSighting, now: number): vo
 
 export function getZaloUser(db: DbOrTx, id: string): ZaloUser | undefined {
   return db.select().from(zaloUsers).where(eq(zaloUsers.id, id)).get();
+}
+
+/**
+ * The Zalo accounts that speak for a cadre: their own verified account, else their approved proxies.
+ * Notices go to these.
+ */
+export function zaloAccountsOfCadre(db: DbOrTx, cadreId: number): ZaloUser[] {
+  const own = db
+    .select({ user: zaloUsers })
+    .from(zaloLinks)
+    .innerJoin(zaloUsers, eq(zaloUsers.id, zaloLinks.zaloUserId))
+    .where(eq(zaloLinks.cadreId, cadreId))
+    .all()
+    .map((r) => r.user);
+  if (own.length) return own;
+  return db
+    .select({ user: zaloUsers })
+    .from(proxies)
+    .innerJoin(zaloUsers, eq(zaloUsers.id, proxies.zaloUserId))
+    .where(and(eq(proxies.cadreId, cadreId), eq(proxies.status, 'approved')))
+    .all()
+    .map((r) => r.user);
+}
+
+const CS_WINDOW_MS = 7 * 24 * 3600_000;
+/** Zalo's clock and ours may differ a little: treat the last hour of the window as closed. */
+const WINDOW_MARGIN_MS = 3600_000;
+
+/** Whether Zalo will accept a customer-service message to this user now (ZALO.md §2). */
+export function inCustomerServiceWindow(user: Pick<ZaloUser, 'followed' | 'lastInteractionAt'>, now: number): boolean {
+  return user.followed && user.lastInteractionAt !== null && now - user.lastInteractionAt < CS_WINDOW_MS - WINDOW_MARGIN_MS;
 }

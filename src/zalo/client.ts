@@ -155,6 +155,16 @@ export class ZaloClient {
     }
   }
 
+  /** Sends an approved template message by user id (ZBS, for notices outside the 7-day window). */
+  async sendTemplate(userId: string, templateId: string, data: Record<string, string>): Promise<string> {
+    const res = await this.call<{ message_id: string }>('post', '/v3.0/oa/message/template', {
+      user_id: userId,
+      template_id: templateId,
+      template_data: data,
+    });
+    return String(res?.message_id ?? '');
+  }
+
   async getProfile(userId: string): Promise<ZaloProfile> {
     const d = await this.call<Record<string, unknown>>('get', '/v3.0/oa/user/detail', { user_id: userId });
     const shared = (d.shared_info ?? {}) as Record<string, unknown>;

@@ -12,7 +12,7 @@ import { ZALO_TEXT_LIMIT } from './messages';
  * both use this one implementation.
  */
 
-export type FakeRoute = 'send' | 'profile' | 'token' | 'getoa';
+export type FakeRoute = 'send' | 'template' | 'profile' | 'token' | 'getoa';
 
 export interface Fault {
   route: FakeRoute;
@@ -35,7 +35,7 @@ export interface SentButton {
 export interface SentMessage {
   messageId: string;
   userId: string;
-  kind: 'text' | 'request_user_info' | 'other';
+  kind: 'text' | 'request_user_info' | 'template' | 'other';
   text?: string;
   buttons: SentButton[];
   at: number;
@@ -203,6 +203,36 @@ export class FakeZaloApi extends EventEmitter {
         'X-RateLimit-Limit': '4000',
         'X-RateLimit-Remain': '3999',
       });
+    });
+
+    // Template messages (ZBS) need an approved template id but not the 7-day window.
+    app.post('/v3.0/oa/message/template', async (c) => {
+      const body = (await c.req.json().catch(() => null)) as Record<string, any> | null;
+      const userId: string | undefined = body?.user_id;
+      const fault = this.takeFault('template', userId);
+      if (fault) {
+        this.calls.push({ route: 'template', userId, outcome: fault.error ?? fault.status ?? -200 });
+        return this.answerFault(c, fault);
+      }
+      const tokenError = this.tokenError(c);
+      if (tokenError) return c.json(envelope(tokenError, 'Access token is invalid'));
+      if (!body || typeof userId !== 'string' || typeof body.template_id !== 'string' || typeof body.template_data !== 'object') {
+        this.calls.push({ route: 'template', userId, outcome: -201 });
+        return c.json(envelope(-201, 'Parameter template_id or template_data is invalid'));
+      }
+      const sent: SentMessage = {
+        messageId: this.newMessageId(),
+        userId,
+        kind: 'template',
+        text: `[template ${body.template_id}] ${JSON.stringify(body.template_data)}`,
+        buttons: [],
+        at: this.clock(),
+        body,
+      };
+      this.sent.push(sent);
+      this.calls.push({ route: 'template', userId, outcome: 0 });
+      this.emit('message', sent);
+      return c.json(envelope(0, 'Success', { message_id: sent.messageId }));
     });
 
     app.get('/v3.0/oa/user/detail', (c) => {

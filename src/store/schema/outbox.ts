@@ -16,6 +16,8 @@ export const outbox = sqliteTable(
     kind: text('kind').notNull(),
     /** Rows sharing a lane are released one at a time, in id order (per-user reply order). */
     lane: text('lane'),
+    /** What the row is about, e.g. 'booking-12', so timed rows can be cancelled when it changes. */
+    subject: text('subject'),
     payload: text('payload', { mode: 'json' }).notNull(),
     dueAt: integer('due_at').notNull(),
     status: text('status', { enum: outboxStatuses }).notNull().default('pending'),
@@ -30,7 +32,11 @@ export const outbox = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
     doneAt: integer('done_at'),
   },
-  (t) => [index('outbox_status_due').on(t.status, t.dueAt), index('outbox_lane_status').on(t.lane, t.status)],
+  (t) => [
+    index('outbox_status_due').on(t.status, t.dueAt),
+    index('outbox_lane_status').on(t.lane, t.status),
+    index('outbox_subject').on(t.subject),
+  ],
 );
 
 export type OutboxRow = typeof outbox.$inferSelect;

@@ -1,0 +1,30 @@
+import { t } from './catalog';
+import type { Subject } from './flows/subject';
+import { mainMenu } from './menu';
+import { answer, type TurnContext, type TurnResult } from './reply';
+import type { Intent } from './state';
+
+/** Starts the flow behind a menu choice for a known subject; `lead` is said first (e.g. "verified"). */
+export type IntentStarter = (subject: Subject, ctx: TurnContext, lead?: string) => TurnResult;
+
+export const labelOf = (intent: Intent) => mainMenu.find((m) => m.id === intent)!.label;
+
+/** A choice whose flow is not offered yet says so honestly, with a way to get help meanwhile. */
+const notYetOffered =
+  (intent: Intent): IntentStarter =>
+  (_subject, ctx, lead) =>
+    answer({ flow: 'idle' }, [lead, t.comingSoon(labelOf(intent), ctx.lookups), t.menuFooter].filter(Boolean).join('\n\n'));
+
+/**
+ * What each main-menu choice does once we know for whom. One line per capability: a flow in
+ * bot/flows/<name>.ts exports its starter and is named here.
+ */
+export const intentStarters: Record<Intent, IntentStarter> = {
+  booking: notYetOffered('booking'),
+  results: notYetOffered('results'),
+  homeVisit: notYetOffered('homeVisit'),
+  staff: notYetOffered('staff'),
+};
+
+/** Intents anyone may use before verifying their account. */
+export const openIntents: ReadonlySet<Intent> = new Set(['staff']);
