@@ -115,3 +115,17 @@ describe('notices choose their channel when sent and record it', () => {
     expect(h.fake.messagesTo(zaloUserId)).toHaveLength(0);
   });
 });
+
+describe('timed notices', () => {
+  it('a notice due later waits; once due (clock moved), the reconciler starts it', async () => {
+    const { cadre, zaloUserId } = cadreWith({ zalo: { seenDaysAgo: 1 } });
+    const id = inTransaction(h.runtime.store.db, (tx) =>
+      enqueueNotice(tx, { cadreId: cadre.id, ref: { kind: 'test.hello', id: 1 }, dueAt: Date.now() + 3 * DAY, subject: `t-${cadre.id}` }, Date.now()),
+    );
+    await h.runtime.relay.flush();
+    expect(h.runtime.store.db.select().from(outbox).where(eq(outbox.id, id)).get()!.status).toBe('queued');
+    const report = await h.runtime.reconcile();
+    expect(report.promoted).toBe(0);
+    expect(h.fake.messagesTo(zaloUserId)).toHaveLength(0);
+  });
+});
