@@ -19,6 +19,7 @@ import { noticeRenderers } from './domain/noticeRenderers';
 import type { NoticeRenderers } from './domain/notices';
 import { createMailer, type Mailer } from './email/mailer';
 import { createLogger, type Logger } from './logger';
+import { resolveSessionSecret } from './http/auth/secret';
 import { openStore, type Store } from './store/db';
 import { oaTokens } from './store/schema';
 import { ZaloClient } from './zalo/client';
@@ -210,6 +211,15 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
       mount: (root) => {
         if (dev) root.route('/dev', dev);
         overrides.mount?.(root);
+      },
+      staff: {
+        sessionSecret: resolveSessionSecret(config.staff.sessionSecret, config.staff.sessionSecretFile),
+        sessionTtlMs: config.staff.sessionTtlMs,
+        secureCookies: config.staff.secureCookies,
+        publicBaseUrl: config.http.publicBaseUrl,
+        importMaxBytes: config.staff.importMaxBytes,
+        uploadDir: config.staff.uploadDir,
+        committee: config.committee,
       },
     });
 

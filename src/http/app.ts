@@ -5,6 +5,8 @@ import { AppError, type ErrorBody } from '../errors';
 import type { Logger } from '../logger';
 import { healthRoutes, type HealthDeps } from './health';
 import { zaloWebhookRoutes, type ZaloWebhookDeps } from './webhooks/zalo';
+import { apiRoutes, type ApiOptions } from './api';
+import { staffRoutes, type StaffDeps, type StaffRoutesOptions } from './staff';
 
 export type AppEnv = { Variables: RequestIdVariables };
 
@@ -12,6 +14,8 @@ export interface AppDeps extends ZaloWebhookDeps, HealthDeps {
   logger: Logger;
   /** Extra feature routes mounted by the runtime (simulator pages, staff pages, ...). */
   mount?: (app: Hono<AppEnv>) => void;
+  /** Staff pages (/staff) and the staff API (/api); absent in apps that serve only webhooks. */
+  staff?: Omit<StaffDeps, 'db' | 'clock' | 'logger' | 'onCommitted'> & { pages?: StaffRoutesOptions; api?: ApiOptions };
 }
 
 /**
@@ -44,6 +48,13 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', healthRoutes(deps));
   app.route('/webhooks/zalo', zaloWebhookRoutes(deps));
+  if (deps.staff) {
+    const { pages, api, ...staffConfig } = deps.staff;
+    const staffDeps: StaffDeps = { ...staffConfig, db: deps.db, clock: deps.clock, logger: deps.logger, onCommitted: deps.onCommitted };
+    app.route('/staff', staffRoutes(staffDeps, pages));
+    app.route('/api', apiRoutes(staffDeps, api));
+    app.get('/', (c) => c.redirect('/staff', 302));
+  }
   deps.mount?.(app);
   return app;
 }

@@ -120,8 +120,8 @@ export function requireRole(...roles: StaffRole[]) {
 }
 
 /** The logged-in staff member; call only behind requireRole. */
-export function currentStaff(c: Context<{ Variables: { staff: StaffIdentity | null } }>): StaffIdentity {
-  const staff = c.get('staff');
+export function currentStaff(c: { var: { staff: StaffIdentity | null } }): StaffIdentity {
+  const staff = c.var.staff;
   if (!staff) throw new AppError('unauthorized', 'Vui lòng đăng nhập.');
   return staff;
 }

@@ -1,0 +1,130 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { registryCsv, registryWorkbook } from '../../domain/registryImport';
+import { AppError } from '../../errors';
+import { proxyStatuses } from '../../store/schema';
+import { bearerAuth, type ApiEnv } from '../auth/apiToken';
+import { can, currentStaff, requireRole } from '../auth/session';
+import { attachment } from '../staff/registry';
+import {
+  allClinics,
+  AuditQuery,
+  auditExport,
+  cadreDetail,
+  decideProxy,
+  importRegistryFile,
+  linkZaloAccount,
+  listCadres,
+  listProxies,
+  localDate,
+  ProxyDecision,
+  RegistryQuery,
+  registryExportRows,
+  searchAudit,
+  unlinkZaloAccount,
+  ZaloUserId,
+  type StaffDeps,
+} from '../staff/services';
+import { validate } from '../validation';
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const IdParam = z.object({ id: z.coerce.number().int().positive() });
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+export interface ApiOptions {
+  /** Later features add their endpoints here, behind the same bearer authentication. */
+  extend?: (api: Hono<ApiEnv>) => void;
+}
+
+/**
+ * /api: the staff HTTP API, authenticated with bearer tokens (a token acts with its staff member's role).
+ * Errors are `{ error: { code, message, requestId } }` from the app's one error handler.
+ */
+export function apiRoutes(deps: StaffDeps, opts: ApiOptions = {}) {
+  const api = new Hono<ApiEnv>()
+    .use(bearerAuth(deps))
+    .get('/me', (c) => c.json({ staff: currentStaff(c) }))
+    .get('/registry/cadres', requireRole(...can.readRegistry), validate('query', RegistryQuery), (c) =>
+      c.json(listCadres(deps.db, currentStaff(c), c.req.valid('query'))),
+    )
+    .get('/registry/cadres/:id{[0-9]+}', requireRole(...can.readRegistry), validate('param', IdParam), (c) =>
+      c.json(cadreDetail(deps.db, currentStaff(c), c.req.valid('param').id)),
+    )
+    .put('/registry/cadres/:id{[0-9]+}/zalo-link', requireRole(...can.linkZalo), validate('param', IdParam), validate('json', z.object({ zaloUserId: ZaloUserId })), (c) => {
+      const { id } = c.req.valid('param');
+      linkZaloAccount(deps.db, currentStaff(c), id, c.req.valid('json').zaloUserId, deps.clock.now());
+      return c.json({ ok: true, cadreId: id, zaloUserId: c.req.valid('json').zaloUserId });
+    })
+    .delete('/registry/cadres/:id{[0-9]+}/zalo-link', requireRole(...can.linkZalo), validate('param', IdParam), (c) => {
+      const { id } = c.req.valid('param');
+      unlinkZaloAccount(deps.db, currentStaff(c), id, deps.clock.now());
+      return c.json({ ok: true, cadreId: id });
+    })
+    .post(
+      '/registry/import',
+      requireRole(...can.importRegistry),
+      bodyLimit({
+        maxSize: deps.importMaxBytes + 64 * 1024,
+        onError: () => {
+          throw new AppError('payload_too_large', `Tệp quá lớn; tối đa ${deps.importMaxBytes} byte.`);
+        },
+      }),
+      validate('query', z.object({ dryRun: bool.default(false) })),
+      validate('form', z.object({ file: z.instanceof(File, { message: 'gửi tệp trong trường "file" (multipart/form-data)' }) })),
+      async (c) => {
+        const { file } = c.req.valid('form');
+        const { dryRun } = c.req.valid('query');
+        const outcome = await importRegistryFile(deps, currentStaff(c), new Uint8Array(await file.arrayBuffer()), file.name, !dryRun);
+        const body = {
+          fileName: file.name,
+          dryRun,
+          applied: outcome.applied,
+          rowCount: outcome.check.rowCount,
+          counts: outcome.counts,
+          ignoredHeaders: outcome.check.ignoredHeaders,
+          problems: outcome.check.problems,
+        };
+        if (!dryRun && !outcome.applied) {
+          throw new AppError('validation_failed', `Tệp có ${body.problems.length} lỗi; không có dòng nào được ghi.`, body);
+        }
+        return c.json(body);
+      },
+    )
+    .get('/registry/template', requireRole(...can.importRegistry), async (c) => {
+      const body = await registryWorkbook([], { template: true, clinics: allClinics(deps.db) });
+      return c.body(new Uint8Array(body), 200, { 'content-type': XLSX_TYPE, 'content-disposition': attachment('mau-danh-sach-can-bo.xlsx') });
+    })
+    .get('/registry/export', requireRole(...can.exportRegistry), validate('query', z.object({ format: z.enum(['xlsx', 'csv']).default('csv') })), async (c) => {
+      const { format } = c.req.valid('query');
+      const rows = registryExportRows(deps.db);
+      const now = deps.clock.now();
+      const body = format === 'csv' ? Buffer.from(registryCsv(rows), 'utf8') : await registryWorkbook(rows);
+      auditExport(deps.db, currentStaff(c), format, rows.length, now);
+      return c.body(new Uint8Array(body), 200, {
+        'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE,
+        'content-disposition': attachment(`danh-sach-can-bo-${localDate(now)}.${format}`),
+        'cache-control': 'no-store',
+      });
+    })
+    .get('/proxies', requireRole(...can.decideProxies), validate('query', z.object({ status: z.enum([...proxyStatuses, 'all']).default('pending') })), (c) =>
+      c.json({ items: listProxies(deps.db, c.req.valid('query').status) }),
+    )
+    .post(
+      '/proxies/:id{[0-9]+}/decision',
+      requireRole(...can.decideProxies),
+      validate('param', IdParam),
+      validate('json', z.object({ decision: ProxyDecision, note: z.string().trim().max(500).default('') })),
+      (c) => {
+        const { decision, note } = c.req.valid('json');
+        const proxy = decideProxy(deps, currentStaff(c), c.req.valid('param').id, decision, note);
+        return c.json({ proxy });
+      },
+    )
+    .get('/audit', requireRole(...can.readAudit), validate('query', AuditQuery), (c) => {
+      const r = searchAudit(deps.db, c.req.valid('query'));
+      return c.json({ items: r.items.map((i) => ({ ...i.entry, actorUsername: i.username })), total: r.total, page: r.page, pages: r.pages });
+    });
+  opts.extend?.(api);
+  return api;
+}

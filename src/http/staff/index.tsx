@@ -1,0 +1,83 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { csrf } from 'hono/csrf';
+import { HTTPException } from 'hono/http-exception';
+import { AppError } from '../../errors';
+import { LoginPage, loginRoutes, safeNext } from '../auth/login';
+import { LoginRateLimiter } from '../auth/rateLimit';
+import { csrfGuard, loadSession, type StaffEnv } from '../auth/session';
+import { auditPages } from './audit';
+import { staffNav } from './layout';
+import { proxyPages } from './proxies';
+import { registryPages } from './registry';
+import type { StaffDeps } from './services';
+import { userPages } from './users';
+import { errorPage } from './ui';
+
+export type { StaffDeps } from './services';
+export { addStaffNavItem, type NavItem } from './layout';
+
+export interface StaffRoutesOptions {
+  limiter?: LoginRateLimiter;
+  /** Later features mount their pages here, behind the same session, CSRF and error handling. */
+  extend?: (staff: Hono<StaffEnv>) => void;
+}
+
+/**
+ * /staff: server-rendered pages for committee and clinic staff. Order: body size limit, origin check,
+ * session, per-session CSRF token on every POST, then the feature pages. Errors become Vietnamese pages;
+ * a page that needs a login answers 401 with the login form.
+ */
+export function staffRoutes(deps: StaffDeps, opts: StaffRoutesOptions = {}) {
+  const limiter = opts.limiter ?? new LoginRateLimiter(deps.clock);
+  const publicOrigin = new URL(deps.publicBaseUrl).origin;
+  const app = new Hono<StaffEnv>();
+
+  app.onError((err, c) => {
+    if (err instanceof AppError) {
+      if (err.code === 'unauthorized' && c.req.method === 'GET') {
+        const next = safeNext(c.req.path + (new URL(c.req.url).search || ''));
+        return c.html(<LoginPage committeeName={deps.committee.name} next={next} error="Vui lòng đăng nhập để tiếp tục." />, 401);
+      }
+      if (err.code === 'validation_failed' && err.message.startsWith('invalid ')) {
+        return errorPage(c, deps.committee.name, new AppError('validation_failed', 'Dữ liệu nhập chưa hợp lệ. Vui lòng kiểm tra lại.', err.details));
+      }
+      return errorPage(c, deps.committee.name, err);
+    }
+    if (err instanceof HTTPException && err.status === 403) {
+      return errorPage(c, deps.committee.name, new AppError('forbidden', 'Yêu cầu bị từ chối vì không gửi từ trang của hệ thống. Vui lòng tải lại trang và thử lại.'));
+    }
+    if (err instanceof HTTPException && err.status < 500) {
+      return errorPage(c, deps.committee.name, new AppError('bad_request', 'Yêu cầu chưa hợp lệ.'));
+    }
+    deps.logger.error({ requestId: c.get('requestId'), err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'staff page error');
+    return errorPage(c, deps.committee.name, new AppError('internal', 'Hệ thống gặp sự cố. Vui lòng thử lại sau ít phút.'));
+  });
+
+  app.use(
+    bodyLimit({
+      maxSize: deps.importMaxBytes + 64 * 1024,
+      onError: () => {
+        throw new AppError('payload_too_large', `Tệp quá lớn. Dung lượng tối đa là ${Math.round(deps.importMaxBytes / 1024 / 1024)} MB.`);
+      },
+    }),
+  );
+  app.use(csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin }));
+  app.use(loadSession({ db: deps.db, now: () => deps.clock.now(), secret: deps.sessionSecret, ttlMs: deps.sessionTtlMs, secure: deps.secureCookies }));
+  app.use(csrfGuard((path) => path === '/staff/login'));
+
+  app.route('/', loginRoutes(deps, limiter));
+  app.get('/', (c) => {
+    const staff = c.get('staff');
+    if (!staff) return c.redirect('/staff/login', 302);
+    const first = staffNav.filter((n) => !n.roles || n.roles.includes(staff.role)).sort((a, b) => (a.order ?? 50) - (b.order ?? 50))[0];
+    return c.redirect(first?.href ?? '/staff/registry', 302);
+  });
+  app.route('/registry', registryPages(deps));
+  app.route('/proxies', proxyPages(deps));
+  app.route('/users', userPages(deps));
+  app.route('/audit', auditPages(deps));
+  opts.extend?.(app);
+  app.all('*', (c) => errorPage(c, deps.committee.name, new AppError('not_found', 'Không có trang này.')));
+  return app;
+}

@@ -1,0 +1,138 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { proxyStatuses } from '../../store/schema';
+import { can, currentStaff, requireRole, type StaffEnv } from '../auth/session';
+import { validate } from '../validation';
+import { CsrfField, type Flash } from './layout';
+import { decideProxy, listProxies, type StaffDeps } from './services';
+import { fmtDateTime, page } from './ui';
+
+const IdParam = z.object({ id: z.coerce.number().int().positive() });
+const NoteForm = z.object({ note: z.string().trim().max(500).default('') });
+
+const statusTabs = [
+  ['pending', 'Chờ duyệt'],
+  ['approved', 'Đã duyệt'],
+  ['rejected', 'Từ chối'],
+  ['revoked', 'Đã thu hồi'],
+] as const;
+
+const notices: Record<string, Flash> = {
+  approved: { kind: 'ok', text: 'Đã duyệt. Người đại diện sẽ nhận tin báo qua Zalo.' },
+  rejected: { kind: 'ok', text: 'Đã từ chối. Người yêu cầu sẽ nhận tin báo qua Zalo.' },
+  revoked: { kind: 'ok', text: 'Đã thu hồi quyền đại diện và báo cho người đại diện qua Zalo.' },
+};
+
+/** /staff/proxies: requests from family members or assistants to act for a cadre. */
+export function proxyPages(deps: StaffDeps) {
+  const decide = () => [requireRole(...can.decideProxies), validate('param', IdParam), validate('form', NoteForm)] as const;
+
+  return new Hono<StaffEnv>()
+    .get(
+      '/',
+      requireRole(...can.decideProxies),
+      validate('query', z.object({ status: z.enum(proxyStatuses).default('pending'), msg: z.string().max(20).optional() })),
+      (c) => {
+        const { status, msg } = c.req.valid('query');
+        const rows = listProxies(deps.db, status);
+        const token = c.get('csrfToken');
+        return page(
+          c,
+          deps.committee.name,
+          'Người đại diện',
+          <>
+            <p class="muted" style="margin-top:0">
+              Người thân hoặc trợ lý xin thay mặt cán bộ trên Zalo. Chỉ duyệt khi đã xác nhận với cán bộ (hoặc gia đình) qua điện
+              thoại hay gặp trực tiếp. Người yêu cầu nhận tin báo kết quả qua Zalo.
+            </p>
+            <nav class="actions" style="margin-bottom:.8rem" aria-label="Trạng thái">
+              {statusTabs.map(([s, label]) => (
+                <a class={`btn small ${s === status ? '' : 'secondary'}`} href={`/staff/proxies?status=${s}`}>
+                  {label}
+                </a>
+              ))}
+            </nav>
+            <div class="table-wrap">
+              <table class="responsive">
+                <thead>
+                  <tr>
+                    <th>Cán bộ</th>
+                    <th>Người xin đại diện</th>
+                    <th>Quan hệ</th>
+                    <th>Zalo</th>
+                    <th>{status === 'pending' ? 'Gửi lúc' : 'Xử lý lúc'}</th>
+                    <th>{status === 'pending' ? 'Quyết định' : 'Ghi chú'}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.length === 0 ? (
+                    <tr>
+                      <td colspan={6} class="muted">
+                        Không có yêu cầu nào.
+                      </td>
+                    </tr>
+                  ) : null}
+                  {rows.map((r) => (
+                    <tr>
+                      <td data-label="Cán bộ">
+                        <a href={`/staff/registry/${r.cadreId}`}>{r.cadreName}</a>
+                        <div class="small muted">{r.cadreCode}</div>
+                      </td>
+                      <td data-label="Người xin">{r.proxy.proxyName || r.displayName || '—'}</td>
+                      <td data-label="Quan hệ">{r.proxy.relation || '—'}</td>
+                      <td data-label="Zalo" class="small">
+                        {r.proxy.zaloUserId}
+                      </td>
+                      <td data-label="Thời gian">
+                        {fmtDateTime(status === 'pending' ? r.proxy.requestedAt : r.proxy.decidedAt)}
+                        {r.decidedBy ? <div class="small muted">{r.decidedBy}</div> : null}
+                      </td>
+                      <td data-label={status === 'pending' ? 'Quyết định' : 'Ghi chú'}>
+                        {status === 'pending' ? (
+                          <form method="post" class="actions" action={`/staff/proxies/${r.proxy.id}/approve`}>
+                            <CsrfField token={token} />
+                            <input type="text" name="note" placeholder="Lý do (nếu từ chối)" maxlength={500} style="max-width:14rem" />
+                            <button class="btn small" type="submit">
+                              Duyệt
+                            </button>
+                            <button class="btn danger small" type="submit" formaction={`/staff/proxies/${r.proxy.id}/reject`}>
+                              Từ chối
+                            </button>
+                          </form>
+                        ) : (
+                          <>
+                            {r.proxy.note ?? ''}
+                            {status === 'approved' ? (
+                              <form method="post" class="inline" action={`/staff/proxies/${r.proxy.id}/revoke`}>
+                                <CsrfField token={token} />{' '}
+                                <button class="btn danger small" type="submit">
+                                  Thu hồi
+                                </button>
+                              </form>
+                            ) : null}
+                          </>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>,
+          { flash: msg ? (notices[msg] ?? null) : null },
+        );
+      },
+    )
+    .post('/:id{[0-9]+}/approve', ...decide(), (c) => {
+      decideProxy(deps, currentStaff(c), c.req.valid('param').id, 'approve', c.req.valid('form').note);
+      return c.redirect('/staff/proxies?msg=approved', 303);
+    })
+    .post('/:id{[0-9]+}/reject', ...decide(), (c) => {
+      decideProxy(deps, currentStaff(c), c.req.valid('param').id, 'reject', c.req.valid('form').note);
+      return c.redirect('/staff/proxies?msg=rejected', 303);
+    })
+    .post('/:id{[0-9]+}/revoke', ...decide(), (c) => {
+      const proxy = decideProxy(deps, currentStaff(c), c.req.valid('param').id, 'revoke', c.req.valid('form').note);
+      return c.redirect(`/staff/registry/${proxy.cadreId}?msg=revoked`, 303);
+    });
+}

@@ -1,0 +1,541 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import {
+  categoryLabels,
+  registryCsv,
+  registryWorkbook,
+  sexLabels,
+  type ImportProblem,
+} from '../../domain/registryImport';
+import { formatPhone } from '../../domain/phone';
+import { AppError } from '../../errors';
+import { cadreCategories, healthClasses } from '../../store/schema';
+import { allowed, can, currentStaff, requireRole, type StaffEnv } from '../auth/session';
+import { validate } from '../validation';
+import { CsrfField, type Flash } from './layout';
+import {
+  allClinics,
+  auditExport,
+  cadreDetail,
+  importRegistryFile,
+  linkZaloAccount,
+  listCadres,
+  localDate,
+  RegistryQuery,
+  registryExportRows,
+  unlinkZaloAccount,
+  uploads,
+  ZaloUserId,
+  type ImportOutcome,
+  unitsFor,
+  type StaffDeps,
+} from './services';
+import { fmtDate, fmtDateTime, page, Pager } from './ui';
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const IdParam = z.object({ id: z.coerce.number().int().positive() });
+
+const proxyStatusLabels = { pending: 'Chờ duyệt', approved: 'Đã duyệt', rejected: 'Từ chối', revoked: 'Đã thu hồi' } as const;
+const proxyBadge = { pending: 'warn', approved: 'ok', rejected: 'bad', revoked: '' } as const;
+const linkMethodLabels = { phone: 'Số điện thoại Zalo', otp: 'Mã xác thực', staff: 'Nhân viên liên kết' } as const;
+
+const notices: Record<string, Flash> = {
+  linked: { kind: 'ok', text: 'Đã liên kết tài khoản Zalo.' },
+  unlinked: { kind: 'ok', text: 'Đã gỡ liên kết tài khoản Zalo.' },
+  revoked: { kind: 'ok', text: 'Đã thu hồi quyền đại diện và báo cho người đại diện qua Zalo.' },
+};
+
+/** Download headers with an ASCII fallback name and the UTF-8 one (RFC 6266). */
+export const attachment = (name: string) => `attachment; filename="${name.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+
+export function ImportResult(props: { outcome: ImportOutcome; uploadId?: string; csrfToken: string }) {
+  const { check, counts, applied } = props.outcome;
+  const problems = check.problems;
+  return (
+    <section>
+      <div class="stats">
+        <div class="stat">
+          <span class="muted small">Số dòng đọc được</span>
+          <b>{check.rowCount}</b>
+        </div>
+        <div class="stat">
+          <span class="muted small">{applied ? 'Đã thêm mới' : 'Sẽ thêm mới'}</span>
+          <b>{counts.created}</b>
+        </div>
+        <div class="stat">
+          <span class="muted small">{applied ? 'Đã cập nhật' : 'Sẽ cập nhật'}</span>
+          <b>{counts.updated}</b>
+        </div>
+        <div class="stat">
+          <span class="muted small">Không đổi</span>
+          <b>{counts.unchanged}</b>
+        </div>
+        <div class="stat">
+          <span class="muted small">Lỗi</span>
+          <b style={problems.length ? 'color:var(--bad)' : ''}>{problems.length}</b>
+        </div>
+      </div>
+      {check.ignoredHeaders.length ? (
+        <p class="small muted">Các cột không dùng đến (bỏ qua): {check.ignoredHeaders.join(', ')}.</p>
+      ) : null}
+      {problems.length ? <ProblemTable problems={problems} /> : null}
+      {!applied && !problems.length && props.uploadId ? (
+        <form method="post" action="/staff/registry/import/apply" class="card">
+          <CsrfField token={props.csrfToken} />
+          <input type="hidden" name="uploadId" value={props.uploadId} />
+          <p style="margin-top:0">
+            Tệp <b>{props.outcome.fileName}</b> không có lỗi. Bấm “Nhập vào danh sách” để ghi tất cả các dòng cùng lúc.
+          </p>
+          <button class="btn" type="submit">
+            Nhập vào danh sách
+          </button>
+        </form>
+      ) : null}
+    </section>
+  );
+}
+
+function ProblemTable(props: { problems: ImportProblem[] }) {
+  const shown = props.problems.slice(0, 500);
+  return (
+    <>
+      <h2 id="loi">Các lỗi cần sửa trong tệp</h2>
+      <div class="table-wrap">
+        <table class="responsive" id="import-errors">
+          <thead>
+            <tr>
+              <th>Dòng</th>
+              <th>Cột</th>
+              <th>Lỗi</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((p) => (
+              <tr class="err">
+                <td data-label="Dòng">{p.row}</td>
+                <td data-label="Cột">{p.column || '—'}</td>
+                <td data-label="Lỗi">{p.message}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {props.problems.length > shown.length ? (
+        <p class="small muted">… và {props.problems.length - shown.length} lỗi khác. Sửa các lỗi trên rồi kiểm tra lại.</p>
+      ) : null}
+    </>
+  );
+}
+
+function ImportForm(props: { csrfToken: string; maxMb: number }) {
+  return (
+    <form method="post" action="/staff/registry/import" enctype="multipart/form-data" class="card">
+      <CsrfField token={props.csrfToken} />
+      <p style="margin-top:0">
+        Chọn tệp Excel (.xlsx) hoặc CSV (UTF-8) theo đúng các cột của <a href="/staff/registry/template">tệp mẫu</a>. Hệ thống
+        kiểm tra từng dòng trước; chỉ khi không còn lỗi nào mới ghi vào danh sách, và ghi tất cả cùng lúc. Cán bộ đã có (cùng
+        mã) được cập nhật, cán bộ mới được thêm vào.
+      </p>
+      <div class="actions">
+        <input type="file" name="file" accept=".xlsx,.csv" required />
+        <button class="btn" type="submit">
+          Kiểm tra tệp
+        </button>
+      </div>
+      <p class="small muted">Dung lượng tối đa {props.maxMb} MB.</p>
+    </form>
+  );
+}
+
+/** /staff/registry: list, detail, link/unlink, import, template, export. */
+export function registryPages(deps: StaffDeps) {
+  const title = deps.committee.name;
+  const maxMb = Math.round((deps.importMaxBytes / 1024 / 1024) * 10) / 10;
+
+  return new Hono<StaffEnv>()
+    .get('/', requireRole(...can.readRegistry), validate('query', RegistryQuery), (c) => {
+      const staff = currentStaff(c);
+      const q = c.req.valid('query');
+      const result = listCadres(deps.db, staff, q);
+      const clinicList = allClinics(deps.db);
+      const unitList = unitsFor(deps.db, staff);
+      if (q.unit && !unitList.includes(q.unit)) unitList.unshift(q.unit);
+      return page(
+        c,
+        title,
+        'Danh sách cán bộ',
+        <>
+          <form method="get" class="card" role="search">
+            <div class="grid">
+              <div class="wide">
+                <label for="q">Tìm theo tên, mã hoặc số điện thoại</label>
+                <input id="q" type="search" name="q" value={q.q ?? ''} placeholder="ví dụ: nguyen van an, CB001, 0912…" />
+              </div>
+              <div>
+                <label for="category">Đối tượng</label>
+                <select id="category" name="category">
+                  <option value="">Tất cả</option>
+                  {cadreCategories.map((k) => (
+                    <option value={k} selected={q.category === k}>
+                      {categoryLabels[k]}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              {staff.role === 'clinic_staff' ? null : (
+                <div>
+                  <label for="clinic">Phòng khám</label>
+                  <select id="clinic" name="clinic">
+                    <option value="">Tất cả</option>
+                    {clinicList.map((cl) => (
+                      <option value={String(cl.id)} selected={q.clinic === cl.id}>
+                        {cl.name}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+              )}
+              <div>
+                <label for="unit">Đơn vị</label>
+                <select id="unit" name="unit">
+                  <option value="">Tất cả</option>
+                  {unitList.map((u) => (
+                    <option value={u} selected={q.unit === u}>
+                      {u}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div>
+                <label for="health">Phân loại sức khỏe</label>
+                <select id="health" name="health">
+                  <option value="">Tất cả</option>
+                  {healthClasses.map((h) => (
+                    <option value={h} selected={q.health === h}>
+                      Loại {h}
+                    </option>
+                  ))}
+                  <option value="none" selected={q.health === 'none'}>
+                    Chưa phân loại
+                  </option>
+                </select>
+              </div>
+              <div>
+                <label for="linked">Zalo</label>
+                <select id="linked" name="linked">
+                  <option value="">Tất cả</option>
+                  <option value="yes" selected={q.linked === 'yes'}>
+                    Đã liên kết
+                  </option>
+                  <option value="no" selected={q.linked === 'no'}>
+                    Chưa liên kết
+                  </option>
+                </select>
+              </div>
+              <div>
+                <label for="active">Tình trạng</label>
+                <select id="active" name="active">
+                  <option value="">Đang quản lý</option>
+                  <option value="no" selected={q.active === 'no'}>
+                    Thôi quản lý
+                  </option>
+                  <option value="all" selected={q.active === 'all'}>
+                    Tất cả
+                  </option>
+                </select>
+              </div>
+              <div class="actions">
+                <button class="btn" type="submit">
+                  Lọc
+                </button>
+                <a class="btn secondary" href="/staff/registry">
+                  Xóa lọc
+                </a>
+              </div>
+            </div>
+          </form>
+          <div class="actions" style="justify-content:space-between;margin-bottom:.6rem">
+            <span class="muted">
+              {result.total} cán bộ{result.pages > 1 ? ` · trang ${result.page}/${result.pages}` : ''}
+            </span>
+            {allowed(staff, can.exportRegistry) ? (
+              <span class="actions">
+                <a class="btn secondary small" href="/staff/registry/export?format=xlsx">
+                  Xuất Excel
+                </a>
+                <a class="btn secondary small" href="/staff/registry/export?format=csv">
+                  Xuất CSV
+                </a>
+              </span>
+            ) : null}
+          </div>
+          <div class="table-wrap">
+            <table class="responsive">
+              <thead>
+                <tr>
+                  <th>Mã</th>
+                  <th>Họ và tên</th>
+                  <th>Ngày sinh</th>
+                  <th>Đối tượng</th>
+                  <th>Đơn vị</th>
+                  <th>Phòng khám</th>
+                  <th>Loại SK</th>
+                  <th>Zalo</th>
+                </tr>
+              </thead>
+              <tbody>
+                {result.items.length === 0 ? (
+                  <tr>
+                    <td colspan={8} class="muted">
+                      Không có cán bộ nào khớp điều kiện lọc.
+                    </td>
+                  </tr>
+                ) : null}
+                {result.items.map((r) => (
+                  <tr>
+                    <td data-label="Mã">{r.code}</td>
+                    <td data-label="Họ và tên">
+                      <a href={`/staff/registry/${r.id}`}>{r.fullName}</a>
+                      {r.frail ? (
+                        <>
+                          {' '}
+                          <span class="badge warn">Khám tại nhà</span>
+                        </>
+                      ) : null}
+                      {r.active ? null : (
+                        <>
+                          {' '}
+                          <span class="badge">Thôi quản lý</span>
+                        </>
+                      )}
+                    </td>
+                    <td data-label="Ngày sinh">{fmtDate(r.birthDate)}</td>
+                    <td data-label="Đối tượng">{categoryLabels[r.category]}</td>
+                    <td data-label="Đơn vị">{r.unit}</td>
+                    <td data-label="Phòng khám">{r.clinicName ?? '—'}</td>
+                    <td data-label="Loại SK">{r.healthClass ?? '—'}</td>
+                    <td data-label="Zalo">{r.linkedZaloUserId ? <span class="badge ok">Đã liên kết</span> : <span class="badge">Chưa</span>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pager page={result.page} pages={result.pages} query={{ ...q, page: undefined }} />
+        </>,
+      );
+    })
+    .get('/template', requireRole(...can.importRegistry), async (c) => {
+      const body = await registryWorkbook([], { template: true, clinics: allClinics(deps.db) });
+      return c.body(new Uint8Array(body), 200, { 'content-type': XLSX_TYPE, 'content-disposition': attachment('mau-danh-sach-can-bo.xlsx') });
+    })
+    .get('/export', requireRole(...can.exportRegistry), validate('query', z.object({ format: z.enum(['xlsx', 'csv']).default('xlsx') })), async (c) => {
+      const staff = currentStaff(c);
+      const { format } = c.req.valid('query');
+      const rows = registryExportRows(deps.db);
+      const now = deps.clock.now();
+      const name = `danh-sach-can-bo-${localDate(now)}.${format}`;
+      const body = format === 'csv' ? Buffer.from(registryCsv(rows), 'utf8') : await registryWorkbook(rows);
+      auditExport(deps.db, staff, format, rows.length, now);
+      return c.body(new Uint8Array(body), 200, {
+        'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE,
+        'content-disposition': attachment(name),
+        'cache-control': 'no-store',
+      });
+    })
+    .get('/import', requireRole(...can.importRegistry), (c) =>
+      page(c, title, 'Nhập danh sách cán bộ', <ImportForm csrfToken={c.get('csrfToken')} maxMb={maxMb} />),
+    )
+    .post('/import', requireRole(...can.importRegistry), validate('form', z.object({ file: z.instanceof(File, { message: 'Hãy chọn một tệp.' }) })), async (c) => {
+      const staff = currentStaff(c);
+      const { file } = c.req.valid('form');
+      if (file.size === 0) throw new AppError('bad_request', 'Tệp trống hoặc chưa chọn tệp.');
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const outcome = await importRegistryFile(deps, staff, bytes, file.name, false);
+      const ok = outcome.check.problems.length === 0;
+      const uploadId = ok ? uploads.save(deps.uploadDir, staff.id, file.name, bytes, deps.clock.now()) : undefined;
+      return page(
+        c,
+        title,
+        'Nhập danh sách cán bộ',
+        <>
+          <ImportResult outcome={{ ...outcome, fileName: file.name }} uploadId={uploadId} csrfToken={c.get('csrfToken')} />
+          <h2>{ok ? 'Chọn tệp khác' : 'Sửa tệp rồi kiểm tra lại'}</h2>
+          <ImportForm csrfToken={c.get('csrfToken')} maxMb={maxMb} />
+        </>,
+        {
+          flash: ok
+            ? { kind: 'ok', text: `Tệp “${file.name}” hợp lệ: chưa có gì được ghi. Xem lại số liệu rồi bấm “Nhập vào danh sách”.` }
+            : { kind: 'bad', text: `Tệp “${file.name}” có ${outcome.check.problems.length} lỗi. Không có dòng nào được ghi vào danh sách.` },
+          status: ok ? 200 : 422,
+        },
+      );
+    })
+    .post('/import/apply', requireRole(...can.importRegistry), validate('form', z.object({ uploadId: z.string().max(64) })), async (c) => {
+      const staff = currentStaff(c);
+      const upload = uploads.load(deps.uploadDir, staff.id, c.req.valid('form').uploadId);
+      const outcome = await importRegistryFile(deps, staff, upload.bytes, upload.fileName, true);
+      if (outcome.applied) uploads.remove(upload.path);
+      return page(
+        c,
+        title,
+        'Nhập danh sách cán bộ',
+        <>
+          <ImportResult outcome={outcome} csrfToken={c.get('csrfToken')} />
+          <p>
+            <a class="btn secondary" href="/staff/registry">
+              Xem danh sách
+            </a>
+          </p>
+        </>,
+        {
+          flash: outcome.applied
+            ? { kind: 'ok', text: `Đã nhập xong: thêm ${outcome.counts.created}, cập nhật ${outcome.counts.updated}, không đổi ${outcome.counts.unchanged}.` }
+            : { kind: 'bad', text: 'Dữ liệu đã thay đổi từ lúc kiểm tra và tệp nay có lỗi; không có dòng nào được ghi.' },
+          status: outcome.applied ? 200 : 422,
+        },
+      );
+    })
+    .get('/:id{[0-9]+}', requireRole(...can.readRegistry), validate('param', IdParam), validate('query', z.object({ msg: z.string().max(20).optional() })), (c) => {
+      const staff = currentStaff(c);
+      const d = cadreDetail(deps.db, staff, c.req.valid('param').id);
+      const { cadre } = d;
+      const canLink = allowed(staff, can.linkZalo);
+      const canDecide = allowed(staff, can.decideProxies);
+      const msg = c.req.valid('query').msg;
+      return page(
+        c,
+        title,
+        cadre.fullName,
+        <>
+          <p>
+            <a href="/staff/registry">← Danh sách cán bộ</a>
+          </p>
+          <div class="card">
+            <h2 style="margin-top:0">Hồ sơ</h2>
+            <dl class="kv">
+              <dt>Mã cán bộ</dt>
+              <dd>{cadre.code}</dd>
+              <dt>Ngày sinh</dt>
+              <dd>{fmtDate(cadre.birthDate)}</dd>
+              <dt>Giới tính</dt>
+              <dd>{sexLabels[cadre.sex]}</dd>
+              <dt>Đối tượng</dt>
+              <dd>{categoryLabels[cadre.category]}</dd>
+              <dt>Đơn vị</dt>
+              <dd>{cadre.unit || '—'}</dd>
+              <dt>Điện thoại</dt>
+              <dd>{formatPhone(cadre.phone) || '—'}</dd>
+              <dt>Email</dt>
+              <dd>{cadre.email ?? '—'}</dd>
+              <dt>Phòng khám</dt>
+              <dd>{d.clinic ? `${d.clinic.name} (${d.clinic.code})` : '—'}</dd>
+              <dt>Phân loại sức khỏe</dt>
+              <dd>{cadre.healthClass ? `Loại ${cadre.healthClass}` : 'Chưa phân loại'}</dd>
+              <dt>Khám tại nhà</dt>
+              <dd>{cadre.frail ? 'Có (không đi khám được)' : 'Không'}</dd>
+              <dt>Tình trạng</dt>
+              <dd>{cadre.active ? 'Đang quản lý' : 'Thôi quản lý'}</dd>
+              <dt>Nhận tin chung</dt>
+              <dd>{cadre.broadcastOptOut ? 'Đã từ chối' : 'Có'}</dd>
+            </dl>
+          </div>
+          <div class="card">
+            <h2 style="margin-top:0">Tài khoản Zalo</h2>
+            {d.link ? (
+              <>
+                <dl class="kv">
+                  <dt>Mã người dùng Zalo</dt>
+                  <dd>{d.link.zaloUserId}</dd>
+                  <dt>Tên Zalo</dt>
+                  <dd>{d.link.displayName ?? '—'}</dd>
+                  <dt>Cách xác minh</dt>
+                  <dd>
+                    {linkMethodLabels[d.link.method]}
+                    {d.link.linkedBy ? ` (${d.link.linkedBy})` : ''}
+                  </dd>
+                  <dt>Liên kết lúc</dt>
+                  <dd>{fmtDateTime(d.link.linkedAt)}</dd>
+                </dl>
+                {canLink ? (
+                  <form method="post" action={`/staff/registry/${cadre.id}/unlink`} style="margin-top:.8rem">
+                    <CsrfField token={c.get('csrfToken')} />
+                    <button class="btn danger small" type="submit">
+                      Gỡ liên kết
+                    </button>
+                  </form>
+                ) : null}
+              </>
+            ) : (
+              <>
+                <p class="muted">Chưa liên kết tài khoản Zalo.</p>
+                {canLink ? (
+                  <form method="post" action={`/staff/registry/${cadre.id}/link`} class="actions">
+                    <CsrfField token={c.get('csrfToken')} />
+                    <input type="text" name="zaloUserId" inputmode="numeric" placeholder="Mã người dùng Zalo (dãy số)" required style="max-width:22rem" />
+                    <button class="btn small" type="submit">
+                      Liên kết
+                    </button>
+                  </form>
+                ) : null}
+              </>
+            )}
+          </div>
+          <div class="card">
+            <h2 style="margin-top:0">Người đại diện</h2>
+            {d.proxies.length === 0 ? <p class="muted">Chưa có ai xin làm người đại diện.</p> : null}
+            {d.proxies.length ? (
+              <div class="table-wrap">
+                <table class="responsive">
+                  <thead>
+                    <tr>
+                      <th>Người đại diện</th>
+                      <th>Quan hệ</th>
+                      <th>Zalo</th>
+                      <th>Trạng thái</th>
+                      <th>Ngày</th>
+                      <th></th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {d.proxies.map(({ proxy, displayName }) => (
+                      <tr>
+                        <td data-label="Người đại diện">{proxy.proxyName || displayName || '—'}</td>
+                        <td data-label="Quan hệ">{proxy.relation || '—'}</td>
+                        <td data-label="Zalo">{proxy.zaloUserId}</td>
+                        <td data-label="Trạng thái">
+                          <span class={`badge ${proxyBadge[proxy.status]}`}>{proxyStatusLabels[proxy.status]}</span>
+                        </td>
+                        <td data-label="Ngày">{fmtDateTime(proxy.decidedAt ?? proxy.requestedAt)}</td>
+                        <td>
+                          {canDecide && proxy.status === 'approved' ? (
+                            <form method="post" action={`/staff/proxies/${proxy.id}/revoke`} class="inline">
+                              <CsrfField token={c.get('csrfToken')} />
+                              <button class="btn danger small" type="submit">
+                                Thu hồi
+                              </button>
+                            </form>
+                          ) : null}
+                          {canDecide && proxy.status === 'pending' ? <a href="/staff/proxies">Duyệt…</a> : null}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            ) : null}
+          </div>
+        </>,
+        { flash: msg ? (notices[msg] ?? null) : null },
+      );
+    })
+    .post('/:id{[0-9]+}/link', requireRole(...can.linkZalo), validate('param', IdParam), validate('form', z.object({ zaloUserId: ZaloUserId })), (c) => {
+      const { id } = c.req.valid('param');
+      linkZaloAccount(deps.db, currentStaff(c), id, c.req.valid('form').zaloUserId, deps.clock.now());
+      return c.redirect(`/staff/registry/${id}?msg=linked`, 303);
+    })
+    .post('/:id{[0-9]+}/unlink', requireRole(...can.linkZalo), validate('param', IdParam), (c) => {
+      const { id } = c.req.valid('param');
+      unlinkZaloAccount(deps.db, currentStaff(c), id, deps.clock.now());
+      return c.redirect(`/staff/registry/${id}?msg=unlinked`, 303);
+    });
+}

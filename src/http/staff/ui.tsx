@@ -1,0 +1,115 @@
+import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { AppError } from '../../errors';
+import type { StaffEnv } from '../auth/session';
+import { BarePage, Layout, type Flash } from './layout';
+
+export type StaffContext = Context<StaffEnv>;
+
+const dateTimeFmt = new Intl.DateTimeFormat('vi-VN', {
+  timeZone: 'Asia/Ho_Chi_Minh',
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
+
+/** An instant shown in Vietnam time: 05/09/2025 14:30. */
+export const fmtDateTime = (ms: number | null | undefined) => (ms ? dateTimeFmt.format(ms) : '');
+/** A stored YYYY-MM-DD date as dd/mm/yyyy. */
+export const fmtDate = (iso: string | null | undefined) =>
+  iso && /^\d{4}-\d{2}-\d{2}$/.test(iso) ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}` : (iso ?? '');
+
+/** Renders a page in the staff layout for the logged-in staff member. */
+export function page(
+  c: StaffContext,
+  committeeName: string,
+  title: string,
+  body: Child,
+  opts: { flash?: Flash | null; status?: ContentfulStatusCode } = {},
+) {
+  const staff = c.get('staff');
+  if (!staff) throw new AppError('unauthorized', 'Vui lòng đăng nhập.');
+  return c.html(
+    <Layout title={title} staff={staff} csrfToken={c.get('csrfToken')} path={c.req.path} committeeName={committeeName} flash={opts.flash}>
+      {body}
+    </Layout>,
+    opts.status ?? 200,
+  );
+}
+
+/** Links to pages 1..n keeping the other query parameters. */
+export function Pager(props: { page: number; pages: number; query: Record<string, string | number | undefined> }) {
+  if (props.pages <= 1) return null;
+  const href = (p: number) => {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(props.query)) if (v !== undefined && v !== '' && k !== 'page') params.set(k, String(v));
+    params.set('page', String(p));
+    return `?${params.toString()}`;
+  };
+  const shown = [...new Set([1, props.page - 2, props.page - 1, props.page, props.page + 1, props.page + 2, props.pages])]
+    .filter((p) => p >= 1 && p <= props.pages)
+    .sort((a, b) => a - b);
+  return (
+    <nav class="pager" aria-label="Trang">
+      {props.page > 1 ? <a href={href(props.page - 1)}>‹ Trước</a> : null}
+      {shown.map((p) => (p === props.page ? <span class="current">{p}</span> : <a href={href(p)}>{p}</a>))}
+      {props.page < props.pages ? <a href={href(props.page + 1)}>Sau ›</a> : null}
+    </nav>
+  );
+}
+
+const errorTitles: Partial<Record<AppError['code'], string>> = {
+  unauthorized: 'Cần đăng nhập',
+  forbidden: 'Không có quyền',
+  not_found: 'Không tìm thấy',
+  conflict: 'Không thực hiện được',
+  validation_failed: 'Dữ liệu chưa hợp lệ',
+  bad_request: 'Yêu cầu chưa hợp lệ',
+  payload_too_large: 'Tệp quá lớn',
+  rate_limited: 'Vui lòng chờ',
+};
+
+/** A friendly Vietnamese error page, inside the layout when someone is logged in. */
+export function errorPage(c: StaffContext, committeeName: string, err: AppError) {
+  const title = errorTitles[err.code] ?? 'Có lỗi xảy ra';
+  const details = Array.isArray(err.details) ? (err.details as { path?: string; message?: string }[]) : [];
+  const body = (
+    <div class="card">
+      <p>{err.message}</p>
+      {details.length ? (
+        <ul class="small muted">
+          {details.map((d) => (
+            <li>{[d.path, d.message].filter(Boolean).join(': ')}</li>
+          ))}
+        </ul>
+      ) : null}
+      <p class="actions">
+        <a class="btn secondary" href="javascript:history.back()">
+          ← Quay lại
+        </a>
+        <a class="btn secondary" href="/staff">
+          Trang chính
+        </a>
+      </p>
+    </div>
+  );
+  if (c.get('staff')) return page(c, committeeName, title, body, { status: err.status });
+  return c.html(
+    <BarePage title={title}>
+      <div class="card login">
+        <h1>{title}</h1>
+        <p>{err.message}</p>
+        <p>
+          <a class="btn" href="/staff/login">
+            Đăng nhập
+          </a>
+        </p>
+      </div>
+    </BarePage>,
+    err.status,
+  );
+}
