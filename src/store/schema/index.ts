@@ -10,3 +10,4 @@ export * from './proxies';
 export * from './otpChallenges';
 export * from './staff';
 export * from './auditLog';
+export * from './examResults';
