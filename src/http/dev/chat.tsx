@@ -194,7 +194,7 @@ const chatCss = `
 .phone{display:flex;flex-direction:column;height:calc(100vh - 5.5rem);min-height:560px;max-width:560px;width:100%;margin:0 auto;background:#e2e9f1;border-radius:1.2rem;overflow:hidden;box-shadow:0 4px 18px rgba(0,40,100,.15);border:1px solid #cfd8e3}
 .phone-head{display:flex;align-items:center;gap:.7rem;padding:.7rem 1rem;background:#0068ff;color:#fff}
 .phone-head .who{flex:1;min-width:0}
-.phone-head .who strong{display:block;font-size:.95rem;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.phone-head .who strong{display:block;font-size:.9rem;line-height:1.25}
 .phone-head .who span{font-size:.75rem;opacity:.9}
 .conn{font-size:.7rem;padding:.15rem .5rem;border-radius:1rem;background:rgba(255,255,255,.2);white-space:nowrap}
 .conn.on::before{content:"";display:inline-block;width:.5rem;height:.5rem;border-radius:50%;background:#5be37d;margin-right:.35rem}
@@ -210,6 +210,7 @@ const chatCss = `
 .choice{width:100%;min-height:2.6rem;padding:.45rem .8rem;border:1px solid #0068ff;background:#f3f8ff;color:#0051c7;border-radius:.6rem;font-weight:600;font-size:1rem;cursor:pointer;text-align:center}
 .choice:hover{background:#e0edff}
 .choice:disabled{opacity:.55;cursor:default}
+.bubble.card{border-top:4px solid #0068ff;min-width:60%}
 .card-title{font-weight:700}
 .card-sub{color:#3d4d5d;font-size:.95rem;margin-top:.2rem}
 .note{align-self:center;font-size:.8rem;color:#3d4d5d;background:rgba(255,255,255,.7);padding:.25rem .8rem;border-radius:1rem;text-align:center;max-width:90%}
@@ -232,6 +233,12 @@ const initials = (name: string) =>
     .join('');
 
 type PublicUser = ReturnType<typeof publicUser>;
+
+const PinIcon = () => (
+  <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true" fill="currentColor">
+    <path d="M12 2a7 7 0 0 0-7 7c0 5.25 7 13 7 13s7-7.75 7-13a7 7 0 0 0-7-7zm0 9.5A2.5 2.5 0 1 1 12 6.5a2.5 2.5 0 0 1 0 5z" />
+  </svg>
+);
 
 function ChatPage(props: { user?: FakeUser; missingUserId?: string; users: PublicUser[]; oaName: string }) {
   const { user } = props;
@@ -301,7 +308,8 @@ function ChatPage(props: { user?: FakeUser; missingUserId?: string; users: Publi
             </div>
             <div class="actions">
               <button class="btn secondary" type="button" id="send-location">
-                📍 Gửi vị trí
+                <PinIcon />
+                Gửi vị trí
               </button>
               <button class="btn secondary" type="button" id="toggle-follow">
                 {user.isFollower ? 'Bỏ quan tâm OA' : 'Quan tâm OA'}
@@ -415,13 +423,13 @@ const chatScript = `
     if (e.from === 'user') {
       const b = el('div', 'bubble me');
       if (e.kind === 'text') b.append(e.text);
-      else if (e.kind === 'location') b.append('📍 Vị trí: ' + e.latitude.toFixed(4) + ', ' + e.longitude.toFixed(4) + (e.label ? '\\n' + e.label : ''));
-      else if (e.kind === 'share_phone') b.append('📞 Đã chia sẻ số điện thoại ' + phoneText(e.phone));
+      else if (e.kind === 'location') b.append('Đã gửi vị trí: ' + e.latitude.toFixed(4) + ', ' + e.longitude.toFixed(4) + (e.label ? '\\n' + e.label : ''));
+      else if (e.kind === 'share_phone') b.append('Đã chia sẻ số điện thoại ' + phoneText(e.phone));
       b.append(time(e.at));
       row = el('div', 'row me');
       row.append(b);
     } else {
-      const b = el('div', 'bubble oa');
+      const b = el('div', e.kind === 'request_user_info' ? 'bubble oa card' : 'bubble oa');
       if (e.kind === 'request_user_info') {
         b.append(el('div', 'card-title', e.title));
         if (e.subtitle) b.append(el('div', 'card-sub', e.subtitle));

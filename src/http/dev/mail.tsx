@@ -23,7 +23,7 @@ export interface MailSummary {
   subject: string;
   from: string;
   to: string;
-  /** Epoch ms: the Date header, else the file's modification time. */
+  /** Epoch ms: the Date header, else the file's modification time. The list is ordered by file time. */
   at: number;
 }
 
@@ -69,7 +69,7 @@ export function mailRoutes(deps: MailDeps) {
         return summary;
       }),
     );
-    return summaries.sort((a, b) => b.at - a.at || b.file.localeCompare(a.file));
+    return summaries;
   }
 
   async function readMessage(file: string) {
@@ -123,8 +123,21 @@ interface OpenMail {
   attachments: string[];
 }
 
-const vnTime = new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'medium' });
-const showTime = (ms: number | undefined) => (ms === undefined ? '' : vnTime.format(new Date(ms)));
+const vnParts = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Asia/Ho_Chi_Minh',
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+/** "24/11/2026 08:05", in Vietnam's time zone. */
+function showTime(ms: number | undefined): string {
+  if (ms === undefined) return '';
+  const p = Object.fromEntries(vnParts.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
+}
 
 const mailCss = `
 .mail{display:grid;grid-template-columns:minmax(280px,420px) minmax(0,1fr);gap:1rem;align-items:start}
@@ -136,12 +149,14 @@ const mailCss = `
 .list .subject{display:block;font-weight:600;font-size:.9rem}
 .list .meta{display:flex;justify-content:space-between;gap:.6rem;font-size:.75rem;color:#5c6b7a}
 .list .meta span:first-child{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.list .meta span:last-child{white-space:nowrap}
+.head .btn{min-height:2rem;font-size:.8rem;padding:.25rem .8rem}
 .head{display:flex;justify-content:space-between;align-items:center;gap:1rem;flex-wrap:wrap}
 .head h2{margin:0}
 dl.fields{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem;margin:.6rem 0 1rem;font-size:.85rem}
 dl.fields dt{color:#5c6b7a}
 dl.fields dd{margin:0;overflow-wrap:anywhere}
-.body{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.95rem;background:#f7f9fb;border:1px solid #e1e7ee;border-radius:.6rem;padding:.9rem 1rem;margin:0}
+.body{white-space:pre-wrap;overflow-wrap:anywhere;font-family:inherit;font-size:.95rem;background:#f7f9fb;border:1px solid #e1e7ee;border-radius:.6rem;padding:.9rem 1rem;margin:0}
 iframe.html{width:100%;min-height:420px;border:1px solid #e1e7ee;border-radius:.6rem;background:#fff}
 .empty-mail{padding:2rem 1rem;text-align:center;color:#3d4d5d}
 `;
