@@ -11,3 +11,7 @@ export * from './otpChallenges';
 export * from './staff';
 export * from './auditLog';
 export * from './examResults';
+export * from './careRequests';
+export * from './careRequestEvents';
+export * from './handoffs';
+export * from './handoffMessages';
