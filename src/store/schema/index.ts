@@ -15,3 +15,6 @@ export * from './careRequests';
 export * from './careRequestEvents';
 export * from './handoffs';
 export * from './handoffMessages';
+export * from './campaigns';
+export * from './examSlots';
+export * from './bookings';
