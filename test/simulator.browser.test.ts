@@ -63,6 +63,32 @@ function launchChromium(): Promise<Browser> {
   });
 }
 
+/** Reads the first `count` server-sent `entry` events (fewer if the stream stays silent for 5 s). */
+async function readStream(url: string, count: number, lastEventId?: number): Promise<{ seq: number; from: string; kind: string }[]> {
+  const controller = new AbortController();
+  const res = await fetch(url, { signal: controller.signal, headers: lastEventId ? { 'last-event-id': String(lastEventId) } : {} });
+  expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  const entries: { seq: number; from: string; kind: string }[] = [];
+  let buffer = '';
+  const quiet = () => new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000));
+  while (entries.length < count) {
+    const chunk = await Promise.race([reader.read(), quiet()]);
+    if (!chunk || chunk.done) break;
+    buffer += decoder.decode(chunk.value, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const data = /^data: (.*)$/m.exec(block);
+      if (/^event: entry$/m.test(block) && data) entries.push(JSON.parse(data[1]!));
+    }
+  }
+  controller.abort();
+  return entries;
+}
+
 const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 describe('the chat page plays a Zalo user against the real webhook', () => {
@@ -186,6 +212,12 @@ describe('the chat page plays a Zalo user against the real webhook', () => {
     expect(sim.fake.messagesTo(user.userId).at(-1)!.text).toMatch(/Kính chào/);
     const events = sim.runtime.store.db.select().from(inboundEvents).where(eq(inboundEvents.zaloUserId, user.userId)).all();
     expect(events.map((e) => e.eventName)).toEqual(['user_send_location', 'unfollow', 'follow']);
+
+    // The stream replays the conversation, or only what follows the id EventSource last saw.
+    const all = await readStream(`${sim.url}/dev/api/users/${user.userId}/stream`, 5);
+    expect(all.map((e) => `${e.from}:${e.kind}`)).toEqual(['user:location', 'oa:text', 'user:unfollow', 'user:follow', 'oa:text']);
+    const resumed = await readStream(`${sim.url}/dev/api/users/${user.userId}/stream`, 2, all[2]!.seq);
+    expect(resumed.map((e) => e.seq)).toEqual([all[3]!.seq, all[4]!.seq]);
   });
 
   it('rejects bad input with the shared error shape', async () => {
@@ -201,6 +233,11 @@ describe('the chat page plays a Zalo user against the real webhook', () => {
 
     const notDigits = await fetch(`${sim.url}/dev/api/users/abc/text`, json({ text: 'menu' }));
     expect(notDigits.status).toBe(400);
+
+    const res = await fetch(`${sim.url}/dev/api/users`, json({ displayName: 'Đỗ Thị Nga', phone: '0934 567 890' }));
+    const { user } = (await res.json()) as { user: { userId: string } };
+    const badResume = await fetch(`${sim.url}/dev/api/users/${user.userId}/stream`, { headers: { 'last-event-id': 'abc' } });
+    expect(badResume.status).toBe(400);
   });
 });
 

@@ -59,6 +59,8 @@ const LocationBody = z.object({
 });
 const FollowBody = z.object({ follow: z.boolean() });
 const ChatQuery = z.object({ user: z.string().regex(/^\d{1,32}$/).optional() });
+/** EventSource sends the last id it saw when it reconnects; the stream resumes after it. */
+const StreamHeaders = z.object({ 'last-event-id': z.string().regex(/^\d{1,15}$/).optional() });
 
 const publicUser = (u: FakeUser) => ({ userId: u.userId, displayName: u.displayName, phone: u.phone ?? null, isFollower: u.isFollower });
 
@@ -150,10 +152,10 @@ export function chatRoutes(deps: ChatDeps) {
       const result = await deliver(userId, followEvent(deps.ids, userId, deps.clock.now(), follow));
       return c.json({ ...result, isFollower: follow });
     })
-    .get('/api/users/:userId/stream', validate('param', UserIdParam), (c) => {
+    .get('/api/users/:userId/stream', validate('param', UserIdParam), validate('header', StreamHeaders), (c) => {
       const { userId } = c.req.valid('param');
       requireUser(userId);
-      const lastSeen = Number(c.req.header('last-event-id') ?? 0);
+      const lastSeen = Number(c.req.valid('header')['last-event-id'] ?? 0);
       return streamSSE(c, async (stream) => {
         let writing = Promise.resolve();
         const send = (entry: ChatEntry) => {
@@ -162,7 +164,7 @@ export function chatRoutes(deps: ChatDeps) {
             .catch(() => undefined);
         };
         // Replay and subscribe in one synchronous step: nothing can slip in between.
-        for (const entry of transcript.since(userId, Number.isFinite(lastSeen) ? lastSeen : 0)) send(entry);
+        for (const entry of transcript.since(userId, lastSeen)) send(entry);
         const unsubscribe = transcript.subscribe(userId, send);
         const heartbeat = setInterval(() => {
           writing = writing.then(() => stream.writeSSE({ event: 'ping', data: '' })).catch(() => undefined);
