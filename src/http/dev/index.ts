@@ -44,5 +44,5 @@ export function devRoutes(deps: DevDeps): Hono<AppEnv> | null {
         selfUrl: deps.selfUrl,
       }),
     )
-    .route('/', mailRoutes({ dir: config.mail.dir }));
+    .route('/', mailRoutes({ dir: config.mail.dir, smtp: Boolean(config.mail.smtpUrl) }));
 }

@@ -16,6 +16,8 @@ import { DevLayout } from './layout';
 export interface MailDeps {
   /** The mailer's directory (config.mail.dir). */
   dir: string;
+  /** True when SMTP_URL is set: mail then leaves through SMTP and nothing new lands in the directory. */
+  smtp: boolean;
 }
 
 export interface MailSummary {
@@ -99,7 +101,7 @@ export function mailRoutes(deps: MailDeps) {
           attachments: parsed.attachments.map((a) => a.filename ?? a.contentType),
         };
       }
-      return c.html(<MailPage messages={messages} open={open} dir={dir} />);
+      return c.html(<MailPage messages={messages} open={open} dir={dir} smtp={deps.smtp} />);
     })
     .get('/api/mail', async (c) => c.json({ dir, messages: await listMail() }))
     .get('/mail/:file/raw', validate('param', FileParam), async (c) => {
@@ -161,7 +163,7 @@ iframe.html{width:100%;min-height:420px;border:1px solid #e1e7ee;border-radius:.
 .empty-mail{padding:2rem 1rem;text-align:center;color:#3d4d5d}
 `;
 
-function MailPage(props: { messages: MailSummary[]; open?: OpenMail; dir: string }) {
+function MailPage(props: { messages: MailSummary[]; open?: OpenMail; dir: string; smtp: boolean }) {
   const { messages, open } = props;
   return (
     <DevLayout title={open ? `Thư: ${open.subject}` : 'Hộp thư'} section="mail" css={mailCss}>
@@ -173,7 +175,9 @@ function MailPage(props: { messages: MailSummary[]; open?: OpenMail; dir: string
               Làm mới
             </a>
           </div>
-          <p class="muted">Thư lưu dạng .eml trong {props.dir}</p>
+          <p class="muted">
+            {props.smtp ? `Thư đang gửi qua SMTP (SMTP_URL), không lưu vào ${props.dir}.` : `Thư lưu dạng .eml trong ${props.dir}`}
+          </p>
           {messages.length === 0 ? (
             <p class="empty-mail">Chưa có thư nào.</p>
           ) : (
