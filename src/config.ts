@@ -81,6 +81,33 @@ const EnvSchema = z.object({
   SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   SESSION_TTL_HOURS: int(12, 1),
   REGISTRY_IMPORT_MAX_BYTES: int(5 * 1024 * 1024, 1024),
+
+  /** Requests and escalation: minutes an urgent request may wait for an acknowledgement, then the clinic head. */
+  REQUEST_URGENT_ACK_MINUTES: int(15, 1),
+  /** Minutes after the clinic head was paged about an urgent request before the on-call staff are. */
+  REQUEST_URGENT_HEAD_MINUTES: int(15, 1),
+  /** Working hours a normal request may wait for an acknowledgement before the clinic head is told. */
+  REQUEST_NORMAL_ACK_WORKING_HOURS: int(4, 1),
+  /** Local working hours, Monday to Friday, e.g. 07:30-16:30. */
+  REQUEST_WORKING_HOURS: z
+    .string()
+    .default('07:30-16:30')
+    .transform((s, ctx) => {
+      const m = /^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$/.exec(s.trim());
+      const start = m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
+      const end = m ? Number(m[3]) * 60 + Number(m[4]) : NaN;
+      if (!m || !(start >= 0 && end <= 24 * 60 && start < end)) {
+        ctx.addIssue({ code: 'custom', message: 'HH:MM-HH:MM with the start before the end, e.g. 07:30-16:30' });
+        return z.NEVER;
+      }
+      return { startMinute: start, endMinute: end };
+    }),
+  /** How long an acknowledge link in an escalation email works. */
+  REQUEST_ACK_LINK_TTL_HOURS: int(72, 1),
+  /** Where escalations go when neither the clinic nor any on-call staff member has an address. */
+  REQUEST_FALLBACK_EMAIL: z.email().optional(),
+  /** A conversation with staff closes after this many hours without activity, and the bot resumes. */
+  HANDOFF_TIMEOUT_HOURS: int(24, 1),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -177,6 +204,15 @@ function derive(env: z.output<typeof EnvSchema>) {
       secureCookies: (env.PUBLIC_BASE_URL ?? '').startsWith('https:'),
       importMaxBytes: env.REGISTRY_IMPORT_MAX_BYTES,
       uploadDir: `${dataDir}/imports`,
+    },
+    requests: {
+      urgentAckMs: env.REQUEST_URGENT_ACK_MINUTES * 60_000,
+      urgentHeadMs: env.REQUEST_URGENT_HEAD_MINUTES * 60_000,
+      normalAckWorkingMs: env.REQUEST_NORMAL_ACK_WORKING_HOURS * 3600_000,
+      workingHours: env.REQUEST_WORKING_HOURS,
+      ackLinkTtlMs: env.REQUEST_ACK_LINK_TTL_HOURS * 3600_000,
+      fallbackEmail: env.REQUEST_FALLBACK_EMAIL,
+      handoffTimeoutMs: env.HANDOFF_TIMEOUT_HOURS * 3600_000,
     },
   };
 }
