@@ -18,7 +18,11 @@ const dateTimeFmt = new Intl.DateTimeFormat('vi-VN', {
 });
 
 /** An instant shown in Vietnam time: 05/09/2025 14:30. */
-export const fmtDateTime = (ms: number | null | undefined) => (ms ? dateTimeFmt.format(ms) : '');
+export const fmtDateTime = (ms: number | null | undefined) => {
+  if (!ms) return '';
+  const p = Object.fromEntries(dateTimeFmt.formatToParts(ms).map((x) => [x.type, x.value]));
+  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
+};
 /** A stored YYYY-MM-DD date as dd/mm/yyyy. */
 export const fmtDate = (iso: string | null | undefined) =>
   iso && /^\d{4}-\d{2}-\d{2}$/.test(iso) ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}` : (iso ?? '');
