@@ -43,7 +43,7 @@ afterAll(() => h?.stop());
 
 type Probe = { name: string; allowed: readonly StaffRole[]; page: (s: Session | undefined) => Promise<Response>; api?: (t: string | null) => Promise<Response> };
 
-const get = (path: string) => (s: Session | undefined) => h.runtime.app.request(path, { headers: s ? { cookie: s.cookie } : {} });
+const get = (path: string) => async (s: Session | undefined) => h.runtime.app.request(path, { headers: s ? { cookie: s.cookie } : {} });
 const apiGet = (path: string) => (t: string | null) => api(h, path, t);
 const apiJson = (method: string, path: string, body: unknown) => (t: string | null) =>
   api(h, path, t, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
