@@ -64,12 +64,12 @@ export async function login(h: Harness, username: string, password = PASSWORD): 
   return { cookie, csrf: csrfFrom(html) };
 }
 
-export function get(h: Harness, path: string, s?: Session): Promise<Response> {
+export async function get(h: Harness, path: string, s?: Session): Promise<Response> {
   return h.runtime.app.request(path, { headers: s ? { cookie: s.cookie } : {} });
 }
 
 /** A browser-like form POST (same-origin, session cookie, the page's CSRF token unless told otherwise). */
-export function postForm(
+export async function postForm(
   h: Harness,
   path: string,
   s: Session | undefined,
@@ -81,7 +81,7 @@ export function postForm(
   if (token) all._csrf = token;
   const headers: Record<string, string> = { origin: opts.origin ?? ORIGIN };
   if (s) headers.cookie = s.cookie;
-  let body: BodyInit;
+  let body: FormData | string;
   if (opts.multipart || Object.values(all).some((v) => typeof v !== 'string')) {
     const fd = new FormData();
     for (const [k, v] of Object.entries(all)) fd.append(k, v as string | Blob);
@@ -93,7 +93,7 @@ export function postForm(
   return h.runtime.app.request(path, { method: 'POST', headers, body });
 }
 
-export function api(h: Harness, path: string, token: string | null, init: RequestInit = {}): Promise<Response> {
+export async function api(h: Harness, path: string, token: string | null, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   if (token) headers.set('authorization', `Bearer ${token}`);
   return h.runtime.app.request(path, { ...init, headers });
