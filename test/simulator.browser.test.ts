@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { eq } from 'drizzle-orm';
 import { loadConfig } from '../src/config';
 import { normalizePhone } from '../src/domain/phone';
@@ -14,7 +14,7 @@ import { openStore } from '../src/store/db';
 import { demoCadres, seedDemoData } from '../src/store/demoSeed';
 import { cadres, inboundEvents, zaloLinks } from '../src/store/schema';
 import { FakeZaloApi } from '../src/zalo/fakeApi';
-import { artifactPath } from './browser';
+import { artifactPath, launchBrowser } from './browser';
 import { startHarness, waitFor, type Harness } from './harness';
 
 interface Simulator {
@@ -51,18 +51,6 @@ async function startSimulator(): Promise<Simulator> {
   };
 }
 
-/**
- * Debian's chromium, headless, with the switches of launchBrowser() in test/browser.ts except
- * --user-data-dir: playwright-core refuses it in launch() and keeps a temporary profile of its own.
- */
-function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}
-
 /** Reads the first `count` server-sent `entry` events (fewer if the stream stays silent for 5 s). */
 async function readStream(url: string, count: number, lastEventId?: number): Promise<{ seq: number; from: string; kind: string }[]> {
   const controller = new AbortController();
@@ -95,7 +83,7 @@ describe('the chat page plays a Zalo user against the real webhook', () => {
   let sim: Simulator;
   let browser: Browser;
   beforeAll(async () => {
-    [sim, browser] = await Promise.all([startSimulator(), launchChromium()]);
+    [sim, browser] = await Promise.all([startSimulator(), launchBrowser()]);
   });
   afterAll(async () => {
     await browser?.close();
