@@ -18,3 +18,5 @@ export * from './handoffMessages';
 export * from './campaigns';
 export * from './examSlots';
 export * from './bookings';
+export * from './broadcasts';
+export * from './broadcastRecipients';

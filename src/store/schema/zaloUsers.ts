@@ -10,6 +10,8 @@ export const zaloUsers = sqliteTable('zalo_users', {
   followed: integer('followed', { mode: 'boolean' }).notNull().default(false),
   /** Last event that opens Zalo's 7-day customer-service window (epoch ms, UTC). */
   lastInteractionAt: integer('last_interaction_at'),
+  /** The user said "dừng nhận tin": no broadcasts through this account (reminders and results still go). */
+  broadcastOptOut: integer('broadcast_opt_out', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
