@@ -58,22 +58,33 @@ export function ImportResult(props: { outcome: ImportOutcome; uploadId?: string;
           <span class="muted small">Số dòng đọc được</span>
           <b>{check.rowCount}</b>
         </div>
-        <div class="stat">
-          <span class="muted small">{applied ? 'Đã thêm mới' : 'Sẽ thêm mới'}</span>
-          <b>{counts.created}</b>
-        </div>
-        <div class="stat">
-          <span class="muted small">{applied ? 'Đã cập nhật' : 'Sẽ cập nhật'}</span>
-          <b>{counts.updated}</b>
-        </div>
-        <div class="stat">
-          <span class="muted small">Không đổi</span>
-          <b>{counts.unchanged}</b>
-        </div>
-        <div class="stat">
-          <span class="muted small">Lỗi</span>
-          <b style={problems.length ? 'color:var(--bad)' : ''}>{problems.length}</b>
-        </div>
+        {problems.length ? (
+          <>
+            <div class="stat">
+              <span class="muted small">Dòng có lỗi</span>
+              <b style="color:var(--bad)">{new Set(problems.map((p) => p.row)).size}</b>
+            </div>
+            <div class="stat">
+              <span class="muted small">Số lỗi</span>
+              <b style="color:var(--bad)">{problems.length}</b>
+            </div>
+          </>
+        ) : (
+          <>
+            <div class="stat">
+              <span class="muted small">{applied ? 'Đã thêm mới' : 'Sẽ thêm mới'}</span>
+              <b>{counts.created}</b>
+            </div>
+            <div class="stat">
+              <span class="muted small">{applied ? 'Đã cập nhật' : 'Sẽ cập nhật'}</span>
+              <b>{counts.updated}</b>
+            </div>
+            <div class="stat">
+              <span class="muted small">Không đổi</span>
+              <b>{counts.unchanged}</b>
+            </div>
+          </>
+        )}
       </div>
       {check.ignoredHeaders.length ? (
         <p class="small muted">Các cột không dùng đến (bỏ qua): {check.ignoredHeaders.join(', ')}.</p>
