@@ -154,7 +154,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
           relay,
           concurrency: { 'zalo-send': config.zaloSend.concurrency, 'email-send': 4, notices: config.zaloSend.concurrency },
           handlers: {
-            'zalo.message': (row) => sendZaloMessage({ db: store.db, clock, logger, zalo, buttons: config.zalo.buttons }, row),
+            'zalo.message': (row, job) => sendZaloMessage({ db: store.db, clock, logger, zalo, buttons: config.zalo.buttons }, row, job),
             'email.message': (row) => sendEmailMessage({ db: store.db, clock, mailer, messageIdDomain }, row),
             'notice.cadre': (row) =>
               sendNotice(

@@ -1,13 +1,16 @@
 import { applyLinkingEffect, type LinkingEffect } from '../domain/linking';
+import { applyResultEffect, type ResultEffect } from '../domain/results';
 import type { DbOrTx } from '../store/db';
 import { insertOutbox } from '../store/outbox';
 import type { OutMessage } from '../zalo/messages';
 
 /** What a turn asks the world to do; each becomes rows (outbox, domain, audit) in the turn's transaction. */
 export type Effect =
-  | { type: 'reply'; messages: OutMessage[] }
+  /** `sensitive`: carries health data; the send job scrubs the text from the outbox once Zalo accepted it. */
+  | { type: 'reply'; messages: OutMessage[]; sensitive?: boolean }
   | { type: 'email'; to: string; subject: string; text: string }
-  | LinkingEffect;
+  | LinkingEffect
+  | ResultEffect;
 
 /** The lane that keeps one user's replies in order. */
 export const userLane = (zaloUserId: string) => `zalo-${zaloUserId}`;
@@ -24,12 +27,15 @@ export function applyEffects(tx: DbOrTx, zaloUserId: string, effects: Effect[], 
       case 'proxyRequest':
         applyLinkingEffect(tx, { zaloUserId, now }, effect);
         break;
+      case 'resultViewed':
+        applyResultEffect(tx, { zaloUserId, now }, effect);
+        break;
       case 'reply':
         if (effect.messages.length === 0) break;
         ids.push(
           insertOutbox(
             tx,
-            { kind: 'zalo.message', lane: userLane(zaloUserId), dueAt: now, payload: { userId: zaloUserId, messages: effect.messages } },
+            { kind: 'zalo.message', lane: userLane(zaloUserId), dueAt: now, payload: { userId: zaloUserId, messages: effect.messages, ...(effect.sensitive ? { sensitive: true } : {}) } },
             now,
           ),
         );

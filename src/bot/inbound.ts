@@ -1,7 +1,7 @@
 import type { Db } from '../store/db';
 import { inTransaction } from '../store/db';
 import { loadConversation, saveConversation } from '../store/conversations';
-import { inboundEvents } from '../store/schema';
+import { statement } from '../store/prepared';
 import { recordZaloUser } from '../store/zaloUsers';
 import { dedupeKeyOf, toBotEvent, userIdOf, type HandledEvent } from '../zalo/events';
 import { applyEffects } from './effects';
@@ -25,11 +25,10 @@ export function processInboundEvent(db: Db, event: HandledEvent, now: number, ca
   const userId = userIdOf(event);
   const eventAt = Number(event.timestamp);
   return inTransaction(db, (tx) => {
-    const inserted = tx
-      .insert(inboundEvents)
-      .values({ dedupeKey: dedupeKeyOf(event), eventName: event.event_name, zaloUserId: userId, eventAt, receivedAt: now })
-      .onConflictDoNothing()
-      .run();
+    const inserted = statement(
+      tx,
+      'INSERT INTO inbound_events (dedupe_key, event_name, zalo_user_id, event_at, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    ).run(dedupeKeyOf(event), event.event_name, userId, eventAt, now);
     if (inserted.changes === 0) return { status: 'duplicate' } as const;
 
     const botEvent = toBotEvent(event);

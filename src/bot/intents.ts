@@ -1,4 +1,5 @@
 import { t } from './catalog';
+import { startResults } from './flows/results';
 import type { Subject } from './flows/subject';
 import { mainMenu } from './menu';
 import { answer, type TurnContext, type TurnResult } from './reply';
@@ -21,7 +22,7 @@ const notYetOffered =
  */
 export const intentStarters: Record<Intent, IntentStarter> = {
   booking: notYetOffered('booking'),
-  results: notYetOffered('results'),
+  results: (subject, ctx, lead) => startResults(subject, ctx, lead),
   homeVisit: notYetOffered('homeVisit'),
   staff: notYetOffered('staff'),
 };

@@ -2,6 +2,7 @@ import { and, count, desc, eq, gt, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../store/db';
 import { cadres, otpChallenges, proxies, zaloLinks, zaloUsers, type Cadre } from '../store/schema';
 import { otpMatches } from '../domain/linking';
+import { createResultLookups, type ResultLookups } from '../domain/results';
 import type { CatalogContext } from './catalog';
 
 /** What a flow needs to know about a cadre: no health data. */
@@ -41,6 +42,8 @@ export interface Lookups extends CatalogContext {
   /** Codes sent in the last hour to this Zalo user, and in the last day for this cadre. */
   otpSentCounts(cadreId: number): { userLastHour: number; cadreLastDay: number };
   checkOtp(code: string): OtpCheck;
+  /** Released exam results, only those this Zalo user may see. */
+  results: ResultLookups;
 }
 
 export const OTP_MAX_ATTEMPTS = 5;
@@ -66,6 +69,7 @@ export function toCadreSummary(c: Cadre): CadreSummary {
 export function createStoreLookups(tx: DbOrTx, zaloUserId: string, now: number, catalog: CatalogContext): Lookups {
   return {
     ...catalog,
+    results: createResultLookups(tx, zaloUserId),
     identity() {
       const link = tx
         .select({ cadre: cadres })

@@ -2,6 +2,7 @@ import type { BotEvent } from '../zalo/events';
 import { t } from './catalog';
 import { handleLinking, onSharedPhone, startLinking, startUnlink } from './flows/linking';
 import { handleChooseSubject, withSubject, type RunIntent, type Subject } from './flows/subject';
+import { handleResults } from './flows/results';
 import { intentStarters, openIntents } from './intents';
 import type { CadreSummary, Lookups } from './lookups';
 import { mainMenuButtons, mainMenuText, parseMenuChoice } from './menu';
@@ -73,6 +74,11 @@ export function turn(state: ConversationState, event: BotEvent, now: number, loo
       return handleLinking(state, event, ctx, resume);
     case 'chooseSubject':
       return handleChooseSubject(state, event.text, ctx, runIntent);
+    case 'results': {
+      const r = handleResults(state, event.text, ctx);
+      if (r) return r;
+      break;
+    }
     case 'idle':
       break;
   }

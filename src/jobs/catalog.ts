@@ -19,7 +19,7 @@ export const jobCatalog = {
   /** Replies of one dialog turn to one Zalo user, sent in order as one job. */
   'zalo.message': {
     queue: 'zalo-send',
-    payload: z.object({ userId: z.string().regex(/^\d+$/), messages: z.array(OutMessage).min(1) }),
+    payload: z.object({ userId: z.string().regex(/^\d+$/), messages: z.array(OutMessage).min(1), sensitive: z.boolean().optional() }),
   },
   /** One email, e.g. a linking code or an escalation; the rendered mail stays in SQLite. */
   'email.message': {

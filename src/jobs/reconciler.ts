@@ -3,7 +3,7 @@ import type { Job } from 'bullmq';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { Db } from '../store/db';
-import { markQueued, overdueRows } from '../store/outbox';
+import { markQueued, overdueRows, releaseStuckLanes } from '../store/outbox';
 import { inboundEvents } from '../store/schema';
 import { isJobName, jobCatalog, outboxJobId } from './catalog';
 import { enqueueRows, type RelayDeps } from './outboxRelay';
@@ -32,6 +32,7 @@ const BATCH = 1000;
  */
 export async function reconcileOutbox(deps: ReconcilerDeps): Promise<ReconcileReport> {
   const now = deps.clock.now();
+  const unblocked = releaseStuckLanes(deps.db, now);
   const rows = overdueRows(deps.db, now - deps.graceMs, BATCH);
   const missing = [];
   let promoted = 0;
@@ -52,6 +53,7 @@ export async function reconcileOutbox(deps: ReconcilerDeps): Promise<ReconcileRe
     }
     missing.push(row);
   }
+  if (unblocked) deps.logger.warn({ unblocked }, 'reconciler released stuck outbox lanes');
   if (missing.length) {
     const ids = await enqueueRows(deps, missing);
     markQueued(deps.db, ids, deps.clock.now());

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { Db } from '../store/db';
-import { getOutbox, markAttemptFailed, markFailed } from '../store/outbox';
+import { getOutbox, markAttemptFailed, markFailed, releaseLane } from '../store/outbox';
 import type { OutboxRow } from '../store/schema';
 import { OutboxJobData, queueNames, type JobName, type QueueName } from './catalog';
 import type { OutboxRelay } from './outboxRelay';
@@ -32,16 +32,20 @@ export function outboxProcessor(deps: Omit<WorkerDeps, 'concurrency'>) {
     if (!row || row.status === 'done' || row.status === 'failed' || row.status === 'cancelled') return;
     const handler = deps.handlers[job.name as JobName];
     if (!handler) throw new UnrecoverableError(`no handler for job ${job.name}`);
+    const finished = () => {
+      if (row.lane) releaseLane(deps.db, row.lane, deps.clock.now());
+      deps.relay.kick();
+    };
     try {
       await handler(row, job);
-      deps.relay.kick();
+      finished();
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const final = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (final) {
         markFailed(deps.db, row.id, message, deps.clock.now());
         deps.logger.error({ outboxId: row.id, job: job.name, err: message }, 'outbox row failed');
-        deps.relay.kick();
+        finished();
       } else {
         markAttemptFailed(deps.db, row.id, message, deps.clock.now());
         deps.logger.warn({ outboxId: row.id, job: job.name, attempt: job.attemptsMade + 1, err: message }, 'outbox row will retry');

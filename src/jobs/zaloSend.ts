@@ -1,9 +1,10 @@
-import { UnrecoverableError } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { eq } from 'drizzle-orm';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { Db } from '../store/db';
 import { markDone, markProgress } from '../store/outbox';
-import type { OutboxRow } from '../store/schema';
+import { outbox, type OutboxRow } from '../store/schema';
 import type { ZaloClient } from '../zalo/client';
 import { ZaloApiError } from '../zalo/errors';
 import { splitLongText, type OutMessage } from '../zalo/messages';
@@ -26,12 +27,39 @@ export function expandMessages(messages: OutMessage[]): OutMessage[] {
   });
 }
 
+/** What a sensitive reply's stored text becomes once it is no longer needed. */
+export const SCRUBBED_TEXT = '[Nội dung sức khỏe đã xóa khỏi hàng đợi sau khi gửi]';
+
+/**
+ * Replaces the text of a sensitive reply (it carries health data) with a placeholder, so the health data does
+ * not linger in the outbox after Zalo accepted it (or after sending finally failed).
+ */
+export function scrubSensitiveReply(db: Db, row: OutboxRow): void {
+  const payload = jobCatalog['zalo.message'].payload.safeParse(row.payload);
+  if (!payload.success || !payload.data.sensitive) return;
+  db.update(outbox)
+    .set({ payload: { userId: payload.data.userId, messages: [{ type: 'text', text: SCRUBBED_TEXT }], sensitive: true, scrubbed: true } })
+    .where(eq(outbox.id, row.id))
+    .run();
+}
+
 /**
  * Sends the messages of one 'zalo.message' outbox row in order. `progress` on the row records each part Zalo
  * accepted, so a retry (or a worker killed mid-job) resumes after the last acknowledged part.
  */
-export async function sendZaloMessage(deps: ZaloSendDeps, row: OutboxRow): Promise<void> {
+export async function sendZaloMessage(deps: ZaloSendDeps, row: OutboxRow, job?: Pick<Job, 'attemptsMade' | 'opts'>): Promise<void> {
   const payload = jobCatalog['zalo.message'].payload.parse(row.payload);
+  try {
+    await sendParts(deps, row, payload);
+  } catch (err) {
+    const final = err instanceof UnrecoverableError || (job !== undefined && job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
+    if (final) scrubSensitiveReply(deps.db, row);
+    throw err;
+  }
+  scrubSensitiveReply(deps.db, row);
+}
+
+async function sendParts(deps: ZaloSendDeps, row: OutboxRow, payload: { userId: string; messages: OutMessage[] }): Promise<void> {
   const parts = expandMessages(payload.messages);
   for (let i = row.progress; i < parts.length; i++) {
     let messageId: string;

@@ -1,7 +1,6 @@
-import { and, eq } from 'drizzle-orm';
 import { AppError } from '../errors';
 import type { DbOrTx } from './db';
-import { conversations } from './schema';
+import { statement } from './prepared';
 
 export interface StoredConversation {
   state: unknown;
@@ -9,22 +8,31 @@ export interface StoredConversation {
 }
 
 export function loadConversation(tx: DbOrTx, zaloUserId: string): StoredConversation {
-  const row = tx.select().from(conversations).where(eq(conversations.zaloUserId, zaloUserId)).get();
-  return row ? { state: row.state, version: row.version } : { state: null, version: 0 };
+  const row = statement(tx, 'SELECT state, version FROM conversations WHERE zalo_user_id = ?').get(zaloUserId) as
+    | { state: string; version: number }
+    | undefined;
+  return row ? { state: JSON.parse(row.state), version: row.version } : { state: null, version: 0 };
 }
 
 /** Saves the state if nobody committed a turn for this user since `version` was read. */
 export function saveConversation(tx: DbOrTx, zaloUserId: string, state: unknown, version: number, now: number): number {
   const next = version + 1;
-  if (version === 0) {
-    tx.insert(conversations).values({ zaloUserId, state, version: next, updatedAt: now }).run();
-    return next;
-  }
-  const res = tx
-    .update(conversations)
-    .set({ state, version: next, updatedAt: now })
-    .where(and(eq(conversations.zaloUserId, zaloUserId), eq(conversations.version, version)))
-    .run();
+  const json = JSON.stringify(state);
+  const res =
+    version === 0
+      ? statement(tx, 'INSERT INTO conversations (zalo_user_id, state, version, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
+          zaloUserId,
+          json,
+          next,
+          now,
+        )
+      : statement(tx, 'UPDATE conversations SET state = ?, version = ?, updated_at = ? WHERE zalo_user_id = ? AND version = ?').run(
+          json,
+          next,
+          now,
+          zaloUserId,
+          version,
+        );
   if (res.changes !== 1) throw new AppError('conflict', 'conversation changed concurrently');
   return next;
 }

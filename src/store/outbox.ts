@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from './db';
+import { prepared, statement } from './prepared';
 import { outbox, type OutboxRow } from './schema';
 
 export interface NewOutboxRow {
@@ -12,44 +13,63 @@ export interface NewOutboxRow {
   dueAt: number;
 }
 
+/** Unfinished rows of a lane: a new row behind one of them waits its turn. */
+const laneBusy = (tx: DbOrTx, lane: string) =>
+  statement(tx, "SELECT 1 FROM outbox WHERE lane = ? AND status IN ('blocked', 'pending', 'queued') LIMIT 1").get(lane) !== undefined;
+
 export function insertOutbox(tx: DbOrTx, row: NewOutboxRow, now: number): number {
-  const res = tx
-    .insert(outbox)
-    .values({
-      kind: row.kind,
-      payload: row.payload,
-      lane: row.lane ?? null,
-      subject: row.subject ?? null,
-      dueAt: row.dueAt,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning({ id: outbox.id })
-    .get();
-  return res.id;
+  const res = statement(
+    tx,
+    `INSERT INTO outbox (kind, lane, subject, payload, due_at, status, created_at, updated_at)
+     VALUES (@kind, @lane, @subject, @payload, @dueAt, @status, @now, @now)`,
+  ).run({
+    kind: row.kind,
+    lane: row.lane ?? null,
+    subject: row.subject ?? null,
+    payload: JSON.stringify(row.payload),
+    dueAt: row.dueAt,
+    status: row.lane && laneBusy(tx, row.lane) ? 'blocked' : 'pending',
+    now,
+  });
+  return Number(res.lastInsertRowid);
 }
 
 export function getOutbox(db: DbOrTx, id: number): OutboxRow | undefined {
-  return db.select().from(outbox).where(eq(outbox.id, id)).get();
+  return prepared(db, 'outbox.byId', () => db.select().from(outbox).where(eq(outbox.id, sql.placeholder('id'))).prepare()).get({ id });
 }
 
 /**
- * The rows a lane may release now: no earlier row of the same lane is still due and unfinished. Lane-less
- * rows (timers) are released whatever their due time; their job carries the delay.
+ * Rows ready for BullMQ. Lane rows are pending only when at the head of their lane; lane-less rows (timers)
+ * are released whatever their due time, and their job carries the delay.
  */
-const laneIsFree = sql`(${outbox.lane} IS NULL OR NOT EXISTS (
-  SELECT 1 FROM outbox AS earlier
-  WHERE earlier.lane = ${outbox.lane} AND earlier.id < ${outbox.id}
-    AND earlier.status IN ('pending', 'queued') AND earlier.due_at <= ${outbox.dueAt}))`;
-
 export function releasableRows(db: DbOrTx, now: number, limit: number): OutboxRow[] {
   return db
     .select()
     .from(outbox)
-    .where(and(eq(outbox.status, 'pending'), sql`(${outbox.lane} IS NULL OR ${outbox.dueAt} <= ${now})`, laneIsFree))
+    .where(and(eq(outbox.status, 'pending'), sql`(${outbox.lane} IS NULL OR ${outbox.dueAt} <= ${now})`))
     .orderBy(outbox.id)
     .limit(limit)
     .all();
+}
+
+/** After a lane's row finished: its next blocked row (if any, and if nothing else runs) becomes pending. */
+export function releaseLane(db: DbOrTx, lane: string, now: number): boolean {
+  return (
+    statement(
+      db,
+      `UPDATE outbox SET status = 'pending', updated_at = @now
+       WHERE id = (SELECT min(id) FROM outbox WHERE lane = @lane AND status = 'blocked')
+         AND NOT EXISTS (SELECT 1 FROM outbox WHERE lane = @lane AND status IN ('pending', 'queued'))`,
+    ).run({ lane, now }).changes > 0
+  );
+}
+
+/** Repairs lanes left blocked with nothing running (e.g. a crash between finishing a row and releasing the next). */
+export function releaseStuckLanes(db: DbOrTx, now: number): number {
+  return db.run(sql`UPDATE outbox SET status = 'pending', updated_at = ${now}
+    WHERE id IN (
+      SELECT min(b.id) FROM outbox AS b WHERE b.status = 'blocked' GROUP BY b.lane
+      HAVING NOT EXISTS (SELECT 1 FROM outbox AS o WHERE o.lane = b.lane AND o.status IN ('pending', 'queued')))`).changes;
 }
 
 /** Rows that should have been done by `cutoff` and are not: what the reconciler checks against Redis. */
@@ -57,7 +77,7 @@ export function overdueRows(db: DbOrTx, cutoff: number, limit: number): OutboxRo
   return db
     .select()
     .from(outbox)
-    .where(and(inArray(outbox.status, ['pending', 'queued']), sql`${outbox.dueAt} <= ${cutoff}`, laneIsFree))
+    .where(and(inArray(outbox.status, ['pending', 'queued']), sql`${outbox.dueAt} <= ${cutoff}`))
     .orderBy(outbox.id)
     .limit(limit)
     .all();
@@ -72,7 +92,7 @@ export function markQueued(db: DbOrTx, ids: number[], now: number): void {
 }
 
 export function markProgress(db: DbOrTx, id: number, progress: number, externalId: string | null, now: number): void {
-  db.update(outbox).set({ progress, externalId, updatedAt: now }).where(eq(outbox.id, id)).run();
+  statement(db, 'UPDATE outbox SET progress = ?, external_id = ?, updated_at = ? WHERE id = ?').run(progress, externalId, now, id);
 }
 
 export function markAttemptFailed(db: DbOrTx, id: number, error: string, now: number): void {
@@ -83,10 +103,12 @@ export function markAttemptFailed(db: DbOrTx, id: number, error: string, now: nu
 }
 
 export function markDone(db: DbOrTx, id: number, channel: string, now: number): void {
-  db.update(outbox)
-    .set({ status: 'done', channel, doneAt: now, updatedAt: now })
-    .where(and(eq(outbox.id, id), inArray(outbox.status, ['pending', 'queued'])))
-    .run();
+  statement(db, "UPDATE outbox SET status = 'done', channel = ?, done_at = ?, updated_at = ? WHERE id = ? AND status IN ('pending', 'queued')").run(
+    channel,
+    now,
+    now,
+    id,
+  );
 }
 
 export function markFailed(db: DbOrTx, id: number, error: string, now: number): void {
@@ -102,7 +124,7 @@ export function cancelOutbox(db: DbOrTx, ids: number[], now: number): number {
   return db
     .update(outbox)
     .set({ status: 'cancelled', doneAt: now, updatedAt: now })
-    .where(and(inArray(outbox.id, ids), inArray(outbox.status, ['pending', 'queued'])))
+    .where(and(inArray(outbox.id, ids), inArray(outbox.status, ['blocked', 'pending', 'queued'])))
     .run().changes;
 }
 
@@ -111,6 +133,6 @@ export function cancelOutboxBySubject(db: DbOrTx, subject: string, now: number):
   return db
     .update(outbox)
     .set({ status: 'cancelled', doneAt: now, updatedAt: now })
-    .where(and(eq(outbox.subject, subject), inArray(outbox.status, ['pending', 'queued'])))
+    .where(and(eq(outbox.subject, subject), inArray(outbox.status, ['blocked', 'pending', 'queued'])))
     .run().changes;
 }

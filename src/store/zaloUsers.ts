@@ -1,4 +1,5 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
+import { statement } from './prepared';
 import type { DbOrTx } from './db';
 import { proxies, zaloLinks, zaloUsers, type ZaloUser } from './schema';
 
@@ -15,29 +16,26 @@ export interface ZaloUserSighting {
 
 /** Creates or updates the user from an event; never moves lastInteractionAt backwards (retries arrive late). */
 export function recordZaloUser(tx: DbOrTx, s: ZaloUserSighting, now: number): void {
-  tx.insert(zaloUsers)
-    .values({
-      id: s.id,
-      userIdByApp: s.userIdByApp ?? null,
-      followed: s.followed ?? true,
-      lastInteractionAt: s.interactedAt ?? null,
-      phone: s.phone ?? null,
-      displayName: s.displayName ?? null,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .onConflictDoUpdate({
-      target: zaloUsers.id,
-      set: {
-        userIdByApp: sql`coalesce(${s.userIdByApp ?? null}, ${zaloUsers.userIdByApp})`,
-        followed: s.followed === undefined ? sql`${zaloUsers.followed}` : s.followed,
-        lastInteractionAt: sql`max(coalesce(${zaloUsers.lastInteractionAt}, 0), ${s.interactedAt ?? 0})`,
-        phone: sql`coalesce(${s.phone ?? null}, ${zaloUsers.phone})`,
-        displayName: sql`coalesce(${s.displayName ?? null}, ${zaloUsers.displayName})`,
-        updatedAt: now,
-      },
-    })
-    .run();
+  statement(
+    tx,
+    `INSERT INTO zalo_users (id, user_id_by_app, followed, last_interaction_at, phone, display_name, created_at, updated_at)
+     VALUES (@id, @byApp, coalesce(@followed, 1), @interactedAt, @phone, @displayName, @now, @now)
+     ON CONFLICT(id) DO UPDATE SET
+       user_id_by_app = coalesce(excluded.user_id_by_app, user_id_by_app),
+       followed = coalesce(@followed, followed),
+       last_interaction_at = nullif(max(coalesce(last_interaction_at, 0), coalesce(@interactedAt, 0)), 0),
+       phone = coalesce(excluded.phone, phone),
+       display_name = coalesce(excluded.display_name, display_name),
+       updated_at = @now`,
+  ).run({
+    id: s.id,
+    byApp: s.userIdByApp ?? null,
+    followed: s.followed === undefined ? null : s.followed ? 1 : 0,
+    interactedAt: s.interactedAt ?? null,
+    phone: s.phone ?? null,
+    displayName: s.displayName ?? null,
+    now,
+  });
 }
 
 export function getZaloUser(db: DbOrTx, id: string): ZaloUser | undefined {

@@ -1,6 +1,7 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
-export const outboxStatuses = ['pending', 'queued', 'done', 'failed', 'cancelled'] as const;
+/** blocked: waits for an earlier row of its lane; pending: ready for the relay; queued: a job exists in BullMQ. */
+export const outboxStatuses = ['blocked', 'pending', 'queued', 'done', 'failed', 'cancelled'] as const;
 export type OutboxStatus = (typeof outboxStatuses)[number];
 
 /**

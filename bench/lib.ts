@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { execSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+
+export interface Child {
+  child: ChildProcess;
+  /** The first JSON line the process printed (its url, tokens or readiness). */
+  hello: Record<string, string>;
+  /** Every later JSON line. */
+  messages: Record<string, unknown>[];
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+/** Starts bench/server.ts with the given arguments in a child process and waits for its first JSON line. */
+export async function startChild(args: string[]): Promise<Child> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const messages: Record<string, unknown>[] = [];
+  const rl = createInterface({ input: child.stdout! });
+  const hello = await new Promise<Record<string, string>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${args[0]} did not start`)), 60_000);
+    let first = true;
+    rl.on('line', (line) => {
+      let msg: Record<string, unknown>;
+      try {
+        msg = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      if (first) {
+        first = false;
+        clearTimeout(timer);
+        resolve(msg as Record<string, string>);
+      } else messages.push(msg);
+    });
+    child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`)));
+  });
+  return {
+    child,
+    hello,
+    messages,
+    rssMb: () => Number(execSync(`ps -o rss= -p ${child.pid}`).toString().trim()) / 1024,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+      }),
+  };
+}
+
+export interface LoadResult {
+  requests: number;
+  non2xx: number;
+  errors: number;
+  seconds: number;
+  rps: number;
+  p50: number;
+  p97_5: number;
+  p99: number;
+}
+
+/** Fires the given pre-built requests at `url` + path with `connections` concurrent connections, each once. */
+export async function fire(
+  url: string,
+  bodies: { body: string; headers: Record<string, string> }[],
+  connections: number,
+  path = '/webhooks/zalo',
+): Promise<LoadResult> {
+  let next = 0;
+  const started = performance.now();
+  const result = await autocannon({
+    url,
+    connections,
+    amount: bodies.length,
+    requests: [
+      {
+        method: 'POST',
+        path,
+        setupRequest: (req) => {
+          const b = bodies[next++ % bodies.length]!;
+          return { ...req, method: 'POST', body: b.body, headers: b.headers };
+        },
+      },
+    ],
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const latency = result.latency as unknown as Record<string, number>;
+  return {
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    seconds,
+    rps: result.requests.total / seconds,
+    p50: latency.p50!,
+    p97_5: latency.p97_5!,
+    p99: latency.p99!,
+  };
+}
+
+export const fmt = (n: number, digits = 1) => n.toFixed(digits);

@@ -1,0 +1,29 @@
+import type Database from 'better-sqlite3';
+import type { DbOrTx } from './db';
+
+/**
+ * Statements on the webhook's hot path are prepared once per connection and reused: building and preparing
+ * SQL on every call cost more than running it. A statement prepared on the connection runs inside whatever
+ * transaction is open on it.
+ */
+const caches = new WeakMap<Database.Database, Map<string, unknown>>();
+
+export function clientOf(db: DbOrTx): Database.Database {
+  return (db as unknown as { session: { client: Database.Database } }).session.client;
+}
+
+/** Returns the cached value for `key` on this connection, building it on first use. */
+export function prepared<T>(db: DbOrTx, key: string, build: (client: Database.Database) => T): T {
+  const client = clientOf(db);
+  let cache = caches.get(client);
+  if (!cache) caches.set(client, (cache = new Map()));
+  let value = cache.get(key) as T | undefined;
+  if (value === undefined) {
+    value = build(client);
+    cache.set(key, value);
+  }
+  return value;
+}
+
+/** A raw better-sqlite3 statement, prepared once per connection. */
+export const statement = (db: DbOrTx, sqlText: string): Database.Statement => prepared(db, sqlText, (client) => client.prepare(sqlText));
