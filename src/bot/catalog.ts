@@ -1,8 +1,12 @@
+import type { RequestSettings } from '../domain/requestChat';
+
 /**
  * Every text the bot says, in Vietnamese with diacritics: short sentences an elderly reader can follow on a
  * phone. Cadres are addressed as "Ông/Bà" until we know who they are.
  */
 export interface CatalogContext {
+  /** Request SLA policy and handoff settings from config; defaults when absent. */
+  requests?: RequestSettings;
   committeeName: string;
   hotline: string;
   /** Picture shown on Zalo's "share your phone" card. */

@@ -1,4 +1,5 @@
 import { applyLinkingEffect, type LinkingEffect } from '../domain/linking';
+import { applyRequestEffect, type RequestEffect } from '../domain/requestChat';
 import { applyResultEffect, type ResultEffect } from '../domain/results';
 import type { DbOrTx } from '../store/db';
 import { insertOutbox } from '../store/outbox';
@@ -10,6 +11,7 @@ export type Effect =
   | { type: 'reply'; messages: OutMessage[]; sensitive?: boolean }
   | { type: 'email'; to: string; subject: string; text: string }
   | LinkingEffect
+  | RequestEffect
   | ResultEffect;
 
 /** The lane that keeps one user's replies in order. */
@@ -29,6 +31,12 @@ export function applyEffects(tx: DbOrTx, zaloUserId: string, effects: Effect[], 
         break;
       case 'resultViewed':
         applyResultEffect(tx, { zaloUserId, now }, effect);
+        break;
+      case 'requestCreate':
+      case 'emergency':
+      case 'handoffOpen':
+      case 'handoffClose':
+        ids.push(...applyRequestEffect(tx, { zaloUserId, now }, effect));
         break;
       case 'reply':
         if (effect.messages.length === 0) break;

@@ -2,6 +2,7 @@ import type { Db } from '../store/db';
 import { inTransaction } from '../store/db';
 import { loadConversation, saveConversation } from '../store/conversations';
 import { statement } from '../store/prepared';
+import { recordChatTurn } from '../domain/handoff';
 import { recordZaloUser } from '../store/zaloUsers';
 import { dedupeKeyOf, toBotEvent, userIdOf, type HandledEvent } from '../zalo/events';
 import { applyEffects } from './effects';
@@ -46,6 +47,7 @@ export function processInboundEvent(db: Db, event: HandledEvent, now: number, ca
     const result = turn(parseState(stored.state), botEvent, now, createStoreLookups(tx, userId, now, catalog));
     saveConversation(tx, userId, result.state, stored.version, now);
     const outboxIds = applyEffects(tx, userId, result.effects, now);
+    recordChatTurn(tx, userId, botEvent, result.effects.flatMap((e) => (e.type === 'reply' ? [e.messages] : [])), now);
     return { status: 'processed', outboxIds } as const;
   });
 }

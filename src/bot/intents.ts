@@ -1,4 +1,6 @@
 import { t } from './catalog';
+import { startHandoff } from './flows/handoff';
+import { startHomeVisit } from './flows/requests';
 import { startResults } from './flows/results';
 import type { Subject } from './flows/subject';
 import { mainMenu } from './menu';
@@ -23,8 +25,8 @@ const notYetOffered =
 export const intentStarters: Record<Intent, IntentStarter> = {
   booking: notYetOffered('booking'),
   results: (subject, ctx, lead) => startResults(subject, ctx, lead),
-  homeVisit: notYetOffered('homeVisit'),
-  staff: notYetOffered('staff'),
+  homeVisit: startHomeVisit,
+  staff: startHandoff,
 };
 
 /** Intents anyone may use before verifying their account. */

@@ -2,6 +2,7 @@ import { and, count, desc, eq, gt, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../store/db';
 import { cadres, otpChallenges, proxies, zaloLinks, zaloUsers, type Cadre } from '../store/schema';
 import { otpMatches } from '../domain/linking';
+import { createRequestLookups, type RequestLookups } from '../domain/requestChat';
 import { createResultLookups, type ResultLookups } from '../domain/results';
 import type { CatalogContext } from './catalog';
 
@@ -42,6 +43,8 @@ export interface Lookups extends CatalogContext {
   /** Codes sent in the last hour to this Zalo user, and in the last day for this cadre. */
   otpSentCounts(cadreId: number): { userLastHour: number; cadreLastDay: number };
   checkOtp(code: string): OtpCheck;
+  /** Requests (home visit, medicine, ...), conversations with staff, the cadre's clinic. */
+  requests: RequestLookups;
   /** Released exam results, only those this Zalo user may see. */
   results: ResultLookups;
 }
@@ -69,6 +72,7 @@ export function toCadreSummary(c: Cadre): CadreSummary {
 export function createStoreLookups(tx: DbOrTx, zaloUserId: string, now: number, catalog: CatalogContext): Lookups {
   return {
     ...catalog,
+    requests: createRequestLookups(tx, zaloUserId, catalog.requests),
     results: createResultLookups(tx, zaloUserId),
     identity() {
       const link = tx

@@ -2,6 +2,8 @@ import type { BotEvent } from '../zalo/events';
 import { t } from './catalog';
 import { handleLinking, onSharedPhone, startLinking, startUnlink } from './flows/linking';
 import { handleChooseSubject, withSubject, type RunIntent, type Subject } from './flows/subject';
+import { handleHandoff } from './flows/handoff';
+import { beforeFlows, handleRequests, requestKeyword, startFromKeyword } from './flows/requests';
 import { handleResults } from './flows/results';
 import { intentStarters, openIntents } from './intents';
 import type { CadreSummary, Lookups } from './lookups';
@@ -46,6 +48,9 @@ export function turn(state: ConversationState, event: BotEvent, now: number, loo
   const ctx: TurnContext = { now, lookups };
   const resume = (intent: Intent, c: TurnContext, cadre: CadreSummary, lead: string) =>
     runIntent(intent, { ...cadre, viaProxy: false }, c, lead);
+  // Emergencies first, in any state; then silence while staff are talking with the user.
+  const early = beforeFlows(state, event, ctx);
+  if (early) return early;
 
   switch (event.type) {
     case 'follow':
@@ -74,6 +79,10 @@ export function turn(state: ConversationState, event: BotEvent, now: number, loo
       return handleLinking(state, event, ctx, resume);
     case 'chooseSubject':
       return handleChooseSubject(state, event.text, ctx, runIntent);
+    case 'requests':
+      return handleRequests(state, event, ctx);
+    case 'handoff':
+      return handleHandoff(state, event, ctx);
     case 'results': {
       const r = handleResults(state, event.text, ctx);
       if (r) return r;
@@ -85,6 +94,9 @@ export function turn(state: ConversationState, event: BotEvent, now: number, loo
 
   const choice = parseMenuChoice(event.text);
   if (choice.kind === 'showMenu') return menuResult();
-  if (choice.kind === 'unknown') return menuResult(t.notUnderstood);
+  if (choice.kind === 'unknown') {
+    const wanted = requestKeyword(event.text);
+    return wanted ? startFromKeyword(wanted, ctx) : menuResult(t.notUnderstood);
+  }
   return startIntent(choice.id, ctx);
 }

@@ -2,6 +2,8 @@ import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
 import { OutMessage } from '../zalo/messages';
 import { NoticePayload } from '../domain/notices';
+import { EscalatePayload } from '../domain/requests';
+import { TimeoutPayload } from '../domain/handoff';
 
 /**
  * The typed job catalog: each job name belongs to one queue, has a zod schema for the outbox row payload
@@ -33,6 +35,10 @@ export const jobCatalog = {
   },
   /** A reminder or announcement to a cadre; rendered and routed (Zalo, template, email) when sent. */
   'notice.cadre': { queue: 'notices', payload: NoticePayload },
+  /** One escalation step of a request (notify the clinic, then the head, then on-call); skipped once acknowledged. */
+  'request.escalate': { queue: 'notices', payload: EscalatePayload },
+  /** Closes a conversation with staff after a quiet period, so the bot resumes. */
+  'handoff.timeout': { queue: 'notices', payload: TimeoutPayload },
 } as const satisfies Record<string, { queue: QueueName; payload: z.ZodType }>;
 
 export type JobName = keyof typeof jobCatalog;

@@ -1,5 +1,6 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { cadres, healthClasses } from './cadres';
+import { campaigns } from './campaigns';
 import { clinics } from './clinics';
 import { staffUsers } from './staff';
 
@@ -28,7 +29,7 @@ export const examResults = sqliteTable(
       .notNull()
       .references(() => cadres.id, { onDelete: 'cascade' }),
     /** The exam campaign (round) it belongs to, when it was part of one. */
-    campaignId: integer('campaign_id'),
+    campaignId: integer('campaign_id').references(() => campaigns.id),
     /** Local (Vietnam) date of the exam, YYYY-MM-DD. */
     examDate: text('exam_date').notNull(),
     clinicId: integer('clinic_id').references(() => clinics.id),
