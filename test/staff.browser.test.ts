@@ -126,7 +126,7 @@ describe('staff pages in a browser', () => {
     await page.click('button:has-text("Duyệt")');
     await page.waitForSelector('text=Đã duyệt. Người đại diện sẽ nhận tin báo qua Zalo.');
     // No horizontal scrolling on a phone.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await ctx.close();
   });
 });

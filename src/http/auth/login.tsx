@@ -23,7 +23,7 @@ function clientAddress(c: Context): string {
   }
 }
 
-export function LoginPage(props: { committeeName: string; next: string; username?: string; error?: string }) {
+export function LoginPage(props: { committeeName: string; next: string; username?: string; error?: string; notice?: string }) {
   return (
     <BarePage title="Đăng nhập">
       <div class="card login">
@@ -32,6 +32,11 @@ export function LoginPage(props: { committeeName: string; next: string; username
           {props.committeeName}
         </p>
         <h1>Đăng nhập cho nhân viên</h1>
+        {props.notice ? (
+          <div class="flash warn" role="status">
+            {props.notice}
+          </div>
+        ) : null}
         {props.error ? (
           <div class="flash bad" role="alert">
             {props.error}

@@ -37,7 +37,7 @@ export function staffRoutes(deps: StaffDeps, opts: StaffRoutesOptions = {}) {
     if (err instanceof AppError) {
       if (err.code === 'unauthorized' && c.req.method === 'GET') {
         const next = safeNext(c.req.path + (new URL(c.req.url).search || ''));
-        return c.html(<LoginPage committeeName={deps.committee.name} next={next} error="Vui lòng đăng nhập để tiếp tục." />, 401);
+        return c.html(<LoginPage committeeName={deps.committee.name} next={next} notice="Vui lòng đăng nhập để tiếp tục." />, 401);
       }
       if (err.code === 'validation_failed' && err.message.startsWith('invalid ')) {
         return errorPage(c, deps.committee.name, new AppError('validation_failed', 'Dữ liệu nhập chưa hợp lệ. Vui lòng kiểm tra lại.', err.details));

@@ -103,6 +103,11 @@ tr.err td{background:#fffafa}
   table.responsive td{display:flex;gap:.6rem;border:0;padding:.2rem .6rem}
   table.responsive td::before{content:attr(data-label);flex:0 0 38%;color:var(--muted);font-size:.8rem}
   header.top .who{display:none}
+  header.top .bar{flex-wrap:nowrap}
+  header.top .brand{min-width:0}
+  header.top .brand small{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+  .stat{min-width:0;flex:1 1 28%;padding:.5rem .7rem}
+  h1{font-size:1.3rem}
 }
 `;
 

@@ -483,7 +483,7 @@ export function registryPages(deps: StaffDeps) {
                   <form method="post" action={`/staff/registry/${cadre.id}/link`} class="actions">
                     <CsrfField token={c.get('csrfToken')} />
                     <input type="text" name="zaloUserId" inputmode="numeric" placeholder="Mã người dùng Zalo (dãy số)" required style="max-width:22rem" />
-                    <button class="btn small" type="submit">
+                    <button class="btn" type="submit">
                       Liên kết
                     </button>
                   </form>
