@@ -1,5 +1,6 @@
 import { applyLinkingEffect, type LinkingEffect } from '../domain/linking';
 import { applyRequestEffect, type RequestEffect } from '../domain/requestChat';
+import { applyBookingEffect, type BookingEffect } from '../domain/booking';
 import { applyResultEffect, type ResultEffect } from '../domain/results';
 import type { DbOrTx } from '../store/db';
 import { insertOutbox } from '../store/outbox';
@@ -12,6 +13,7 @@ export type Effect =
   | { type: 'email'; to: string; subject: string; text: string }
   | LinkingEffect
   | RequestEffect
+  | BookingEffect
   | ResultEffect;
 
 /** The lane that keeps one user's replies in order. */
@@ -31,6 +33,11 @@ export function applyEffects(tx: DbOrTx, zaloUserId: string, effects: Effect[], 
         break;
       case 'resultViewed':
         applyResultEffect(tx, { zaloUserId, now }, effect);
+        break;
+      case 'booking.create':
+      case 'booking.move':
+      case 'booking.cancel':
+        applyBookingEffect(tx, { zaloUserId, now }, effect);
         break;
       case 'requestCreate':
       case 'emergency':

@@ -1,6 +1,7 @@
 import { t } from './catalog';
 import { startHandoff } from './flows/handoff';
 import { startHomeVisit } from './flows/requests';
+import { startBooking } from './flows/booking';
 import { startResults } from './flows/results';
 import type { Subject } from './flows/subject';
 import { mainMenu } from './menu';
@@ -23,7 +24,7 @@ const notYetOffered =
  * bot/flows/<name>.ts exports its starter and is named here.
  */
 export const intentStarters: Record<Intent, IntentStarter> = {
-  booking: notYetOffered('booking'),
+  booking: (subject, ctx, lead) => startBooking(subject, ctx, lead),
   results: (subject, ctx, lead) => startResults(subject, ctx, lead),
   homeVisit: startHomeVisit,
   staff: startHandoff,

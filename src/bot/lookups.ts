@@ -3,6 +3,7 @@ import type { DbOrTx } from '../store/db';
 import { cadres, otpChallenges, proxies, zaloLinks, zaloUsers, type Cadre } from '../store/schema';
 import { otpMatches } from '../domain/linking';
 import { createRequestLookups, type RequestLookups } from '../domain/requestChat';
+import { createBookingLookups, type BookingLookups } from '../domain/booking';
 import { createResultLookups, type ResultLookups } from '../domain/results';
 import type { CatalogContext } from './catalog';
 
@@ -45,6 +46,8 @@ export interface Lookups extends CatalogContext {
   checkOtp(code: string): OtpCheck;
   /** Requests (home visit, medicine, ...), conversations with staff, the cadre's clinic. */
   requests: RequestLookups;
+  /** Exam campaigns, clinics, free slots and the cadre's bookings. */
+  booking: BookingLookups;
   /** Released exam results, only those this Zalo user may see. */
   results: ResultLookups;
 }
@@ -73,6 +76,7 @@ export function createStoreLookups(tx: DbOrTx, zaloUserId: string, now: number, 
   return {
     ...catalog,
     requests: createRequestLookups(tx, zaloUserId, catalog.requests),
+    booking: createBookingLookups(tx, now),
     results: createResultLookups(tx, zaloUserId),
     identity() {
       const link = tx

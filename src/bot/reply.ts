@@ -8,6 +8,8 @@ import { containsPhrase, foldVietnamese } from './text';
 export interface TurnContext {
   now: number;
   lookups: Lookups;
+  /** The text of the user's message this turn, when it is one (starters read typed commands from it). */
+  input?: string;
 }
 
 export interface TurnResult {

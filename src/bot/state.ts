@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HandoffState } from './flows/handoff';
 import { RequestsState } from './flows/requests';
+import { BookingState } from './flows/booking';
 import { ResultsState } from './flows/results';
 
 /** What the user wanted when a flow had to pause for identity: resumed once they are verified. */
@@ -30,7 +31,7 @@ export type ChooseSubjectState = z.infer<typeof ChooseSubjectState>;
  * A user's dialog state, stored as JSON on the conversation row; one variant per flow. A stored state that
  * no longer parses (after an upgrade) falls back to idle rather than failing the turn.
  */
-export const ConversationState = z.discriminatedUnion('flow', [Idle, LinkingState, ChooseSubjectState, ResultsState, RequestsState, HandoffState]);
+export const ConversationState = z.discriminatedUnion('flow', [Idle, LinkingState, ChooseSubjectState, BookingState, ResultsState, RequestsState, HandoffState]);
 export type ConversationState = z.infer<typeof ConversationState>;
 
 export const initialState: ConversationState = { flow: 'idle' };

@@ -21,6 +21,7 @@ function lookups(identity: Partial<Identity> = {}): Lookups {
     cadreByCodeAndBirthDate: (code, birth) => (code === 'HP-1' && birth === '1950-09-05' ? an : null),
     otpSentCounts: () => ({ userLastHour: 0, cadreLastDay: 0 }),
     checkOtp: (code) => (code === '123456' ? { status: 'ok', challengeId: 9, cadreId: 1 } : { status: 'wrong', challengeId: 9, attemptsLeft: 3 }),
+    booking: { bookableCampaigns: () => [], activeBookings: () => [], booking: () => null, campaign: () => null, clinics: () => [], freeDays: () => [], freeSlots: () => [], slot: () => null, nearestFree: () => [] },
     results: { released: () => [], view: () => null },
   };
 }

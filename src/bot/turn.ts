@@ -1,6 +1,7 @@
 import type { BotEvent } from '../zalo/events';
 import { t } from './catalog';
 import { handleLinking, onSharedPhone, startLinking, startUnlink } from './flows/linking';
+import { handleBooking } from './flows/booking';
 import { handleChooseSubject, withSubject, type RunIntent, type Subject } from './flows/subject';
 import { handleHandoff } from './flows/handoff';
 import { beforeFlows, handleRequests, requestKeyword, startFromKeyword } from './flows/requests';
@@ -45,7 +46,7 @@ function globalCommand(text: string): GlobalCommand | null {
  * every flow is testable without HTTP and property-testable with random input. Lookups are read-only.
  */
 export function turn(state: ConversationState, event: BotEvent, now: number, lookups: Lookups): TurnResult {
-  const ctx: TurnContext = { now, lookups };
+  const ctx: TurnContext = { now, lookups, input: event.type === 'text' ? event.text : undefined };
   const resume = (intent: Intent, c: TurnContext, cadre: CadreSummary, lead: string) =>
     runIntent(intent, { ...cadre, viaProxy: false }, c, lead);
   // Emergencies first, in any state; then silence while staff are talking with the user.
@@ -88,6 +89,8 @@ export function turn(state: ConversationState, event: BotEvent, now: number, loo
       if (r) return r;
       break;
     }
+    case 'booking':
+      return handleBooking(state, event.text, ctx);
     case 'idle':
       break;
   }

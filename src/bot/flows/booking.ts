@@ -1,0 +1,492 @@
+import { z } from 'zod';
+import { bookingDetailLines, slotBookable, type BookingInfo, type CampaignInfo, type SlotInfo } from '../../domain/booking';
+import { formatVietnamDay, formatVietnamTime } from '../../domain/dates';
+import { intentStarters } from '../intents';
+import type { Effect } from '../effects';
+import { honorific, reply, textMessage, type TurnContext, type TurnResult } from '../reply';
+import { containsPhrase, foldVietnamese } from '../text';
+import type { Subject } from './subject';
+
+/**
+ * Booking a periodic exam in chat: campaign (skipped when only one is open to the cadre) -> clinic (their
+ * registered clinic first; skipped when only one takes part) -> day -> time -> confirm, then a summary.
+ * "Đổi lịch", "Hủy lịch" and "Lịch của tôi" work from the booking menu and as typed phrases, with or
+ * without diacritics. Frail cadres are offered a home visit first. The capacity rule lives in the effect
+ * applier (domain/booking.ts); the turn reads free places in the same transaction, so what it promises
+ * holds, and a slot that filled up meanwhile answers with the nearest free times.
+ */
+
+export const bookingText = {
+  noCampaign: (hotline: string) =>
+    `Hiện chưa có đợt khám định kỳ nào đang nhận đăng ký cho Ông/Bà.\nXin gọi ${hotline} (giờ hành chính) nếu cần hỏi thêm.`,
+  chooseCampaign: 'Xin chọn đợt khám (gõ số):',
+  chooseClinic: 'Xin chọn nơi khám (gõ số):',
+  registeredClinic: 'nơi đăng ký',
+  chooseDay: (clinic: string) => `Các ngày còn chỗ tại ${clinic} (gõ số, hoặc gõ ngày như 05/03):`,
+  chooseTime: (day: string) => `Các giờ còn chỗ ${day} (gõ số, hoặc gõ giờ như 7:30):`,
+  placesLeft: (n: number) => `còn ${n} chỗ`,
+  noFreeDays: 'Nơi khám này đã hết chỗ trong đợt khám.',
+  allFull: (hotline: string) => `Đợt khám hiện đã hết chỗ. Xin gọi ${hotline} để được xếp lịch.`,
+  dayFull: 'Ngày này vừa hết chỗ. Xin chọn ngày khác.',
+  confirm: (title: string, name: string) => `Xin xác nhận lịch khám của ${title} ${name}:`,
+  confirmMove: (title: string, name: string) => `Xin xác nhận đổi lịch khám của ${title} ${name} sang:`,
+  confirmYes: 'Xác nhận',
+  confirmOther: 'Chọn giờ khác',
+  slotTaken: 'Rất tiếc, giờ này vừa hết chỗ. Các giờ gần nhất còn chỗ (gõ số):',
+  booked: (title: string, name: string) => `Đã đặt lịch khám cho ${title} ${name}.`,
+  moved: (title: string, name: string) => `Đã đổi lịch khám cho ${title} ${name}.`,
+  remindersNote: 'Chúng tôi sẽ nhắc trước 3 ngày, 1 ngày và sáng ngày khám.',
+  changeHint: 'Gõ "đổi lịch" hoặc "hủy lịch" nếu cần thay đổi.',
+  alreadyBooked: 'Ông/Bà đã có lịch trong đợt khám này.',
+  hasBooking: (title: string, name: string) => `${title} ${name} đã có lịch khám:`,
+  bookingLine: (b: BookingInfo) => `${formatVietnamDay(b.slot.localDate)}, lúc ${formatVietnamTime(b.slot.startsAt)} tại ${b.clinic.name}`,
+  manage: 'Ông/Bà muốn (gõ số):',
+  optShow: 'Xem lịch của tôi',
+  optMove: 'Đổi lịch',
+  optCancel: 'Hủy lịch',
+  optOther: 'Đặt lịch đợt khác',
+  pickBooking: 'Ông/Bà muốn thay đổi lịch nào? (gõ số)',
+  noBooking: (title: string, name: string) => `${title} ${name} chưa có lịch khám nào.`,
+  cancelAsk: 'Xin cho biết lý do hủy lịch (gõ số, hoặc gõ lý do):',
+  cancelKeep: '0. Giữ lịch, về menu',
+  cancelReasons: ['Bận việc', 'Đang ốm, nằm viện', 'Đã khám ở nơi khác'],
+  cancelled: (title: string, name: string, line: string) => `Đã hủy lịch khám của ${title} ${name} (${line}).\nGõ "đặt lịch" khi muốn đặt lại.`,
+  frailOffer: (title: string, name: string) =>
+    `${title} ${name} có thể đề nghị bác sĩ đến khám tại nhà thay vì đến phòng khám.\nXin chọn (gõ số):`,
+  frailHome: 'Yêu cầu khám tại nhà',
+  frailClinic: 'Vẫn đặt lịch đến phòng khám',
+  pickNumber: 'Xin gõ một số trong danh sách, hoặc gõ 0 để về menu.',
+  noLongerAllowed: 'Tài khoản Zalo này không còn được làm việc cho hồ sơ đó. Gõ "menu" để bắt đầu lại.',
+  bookingGone: 'Lịch khám này không còn hiệu lực.',
+  unchanged: 'Đây vẫn là giờ khám cũ, lịch khám giữ nguyên.',
+  backHint: 'Gõ 0 để về menu.',
+} as const;
+
+export const BookingState = z.object({
+  flow: z.literal('booking'),
+  step: z.enum(['manage', 'frail', 'pickBooking', 'campaign', 'clinic', 'day', 'time', 'confirm', 'cancelReason']),
+  cadreId: z.number().int(),
+  viaProxy: z.boolean(),
+  /** A new booking, or moving / cancelling `bookingId`. */
+  purpose: z.enum(['book', 'move', 'cancel']).default('book'),
+  bookingId: z.number().int().optional(),
+  campaignId: z.number().int().optional(),
+  clinicId: z.number().int().optional(),
+  day: z.string().optional(),
+  slotId: z.number().int().optional(),
+  /** What the numbers of the last menu stand for (ids or dates), in order. */
+  options: z.array(z.union([z.number().int(), z.string()])).default([]),
+});
+export type BookingState = z.infer<typeof BookingState>;
+
+type Command = 'book' | 'move' | 'cancel' | 'show';
+
+/** Typed phrases that work anywhere in the booking flow (and from the main menu's "Đặt lịch khám"). */
+export function bookingCommand(input: string): Command | null {
+  const f = foldVietnamese(input);
+  const has = (...phrases: string[]) => phrases.some((p) => containsPhrase(f, p));
+  if (has('doi lich', 'doi ngay', 'doi gio', 'chuyen lich', 'dời lịch')) return 'move';
+  if (has('huy lich', 'huy hen', 'huy dat lich', 'huy lich kham')) return 'cancel';
+  if (has('lich cua toi', 'xem lich', 'lich hen cua toi', 'lich da dat')) return 'show';
+  if (has('dat lich', 'dat lich kham', 'dang ky kham', 'dang ki kham', 'hen kham')) return 'book';
+  return null;
+}
+
+// --- small helpers ----------------------------------------------------------------------------------------
+
+interface MenuOption {
+  /** The line in the numbered text. */
+  text: string;
+  /** The button's title and payload, and the typed words that choose it. */
+  key: string;
+  also?: string[];
+}
+
+function menu(prompt: string, options: MenuOption[], footer?: string) {
+  const text = [prompt, ...options.map((o, i) => `${i + 1}. ${o.text}`), footer].filter(Boolean).join('\n');
+  const buttons = options.slice(0, 5).map((o) => ({ title: o.key.slice(0, 40), payload: o.key }));
+  return { text, buttons };
+}
+
+/** The option a reply chooses: its number, its button payload, or one of its typed words. */
+function pick(input: string, options: MenuOption[]): number | null {
+  const f = foldVietnamese(input);
+  if (!f) return null;
+  const n = /^(?:so )?(\d{1,2})$/.exec(f);
+  if (n) {
+    const i = Number(n[1]) - 1;
+    return i >= 0 && i < options.length ? i : null;
+  }
+  const i = options.findIndex((o) => foldVietnamese(o.key) === f || foldVietnamese(o.text) === f || (o.also ?? []).some((a) => containsPhrase(f, a)));
+  return i >= 0 ? i : null;
+}
+
+const say = (state: BookingState | { flow: 'idle' }, text: string, buttons?: { title: string; payload: string }[], ...effects: Effect[]): TurnResult => ({
+  state,
+  effects: [...effects, reply(textMessage(text, buttons))],
+});
+
+const join = (...parts: (string | undefined | false)[]) => parts.filter(Boolean).join('\n\n');
+
+interface Who {
+  subject: Subject;
+  title: string;
+  base: Pick<BookingState, 'flow' | 'cadreId' | 'viaProxy'>;
+}
+
+const whoOf = (subject: Subject): Who => ({
+  subject,
+  title: honorific(subject.sex),
+  base: { flow: 'booking', cadreId: subject.id, viaProxy: subject.viaProxy },
+});
+
+const state = (who: Who, s: Omit<BookingState, 'flow' | 'cadreId' | 'viaProxy' | 'options' | 'purpose'> & Partial<Pick<BookingState, 'options' | 'purpose'>>): BookingState => ({
+  ...who.base,
+  purpose: 'book',
+  options: [],
+  ...s,
+});
+
+const timeLabel = (slot: SlotInfo) => formatVietnamTime(slot.startsAt);
+const dayTimeLabel = (slot: SlotInfo) => `${formatVietnamDay(slot.localDate)}, ${formatVietnamTime(slot.startsAt)}`;
+
+// --- entry ------------------------------------------------------------------------------------------------
+
+/** intentStarters.booking: what "Đặt lịch khám" (or a typed "đổi lịch", "hủy lịch", "lịch của tôi") starts. */
+export function startBooking(subject: Subject, ctx: TurnContext, lead?: string): TurnResult {
+  const who = whoOf(subject);
+  const command = ctx.input ? bookingCommand(ctx.input) : null;
+  if (command && command !== 'book') return runCommand(who, command, ctx, lead);
+  const active = ctx.lookups.booking.activeBookings(subject.id);
+  if (active.length) return manageMenu(who, ctx, active, lead);
+  if (subject.frail) return frailOffer(who, lead);
+  return startNew(who, ctx, lead);
+}
+
+function runCommand(who: Who, command: Command, ctx: TurnContext, lead?: string): TurnResult {
+  const active = ctx.lookups.booking.activeBookings(who.subject.id);
+  if (command === 'book') return active.length ? manageMenu(who, ctx, active, lead) : who.subject.frail ? frailOffer(who, lead) : startNew(who, ctx, lead);
+  if (!active.length) return startNew(who, ctx, join(lead, bookingText.noBooking(who.title, who.subject.fullName)));
+  if (command === 'show') return showBookings(who, ctx, active, lead);
+  if (active.length > 1) {
+    const options = active.map((b) => ({ text: bookingText.bookingLine(b), key: formatVietnamDay(b.slot.localDate) }));
+    const m = menu(bookingText.pickBooking, options, bookingText.backHint);
+    return say(state(who, { step: 'pickBooking', purpose: command, options: active.map((b) => b.id) }), join(lead, m.text), m.buttons);
+  }
+  return command === 'move' ? startMove(who, ctx, active[0]!, lead) : askCancelReason(who, active[0]!, lead);
+}
+
+function manageOptions(who: Who, ctx: TurnContext): MenuOption[] {
+  const options: MenuOption[] = [
+    { text: bookingText.optShow, key: bookingText.optShow, also: ['xem'] },
+    { text: bookingText.optMove, key: bookingText.optMove, also: ['doi'] },
+    { text: bookingText.optCancel, key: bookingText.optCancel, also: ['huy'] },
+  ];
+  if (ctx.lookups.booking.bookableCampaigns(who.subject.id).length) {
+    options.push({ text: bookingText.optOther, key: bookingText.optOther, also: ['dot khac', 'dat them'] });
+  }
+  return options;
+}
+
+function manageMenu(who: Who, ctx: TurnContext, active: BookingInfo[], lead?: string): TurnResult {
+  const lines = active.map((b) => `• ${bookingText.bookingLine(b)}`).join('\n');
+  const m = menu(bookingText.manage, manageOptions(who, ctx), bookingText.backHint);
+  return say(
+    state(who, { step: 'manage' }),
+    join(lead, `${bookingText.hasBooking(who.title, who.subject.fullName)}\n${lines}`, m.text),
+    m.buttons,
+  );
+}
+
+function showBookings(who: Who, ctx: TurnContext, active: BookingInfo[], lead?: string): TurnResult {
+  const details = active.map((b) => bookingDetailLines(b).join('\n')).join('\n\n');
+  const m = menu(bookingText.manage, manageOptions(who, ctx).slice(1), bookingText.backHint);
+  return say(state(who, { step: 'manage', options: ['show'] }), join(lead, `${bookingText.hasBooking(who.title, who.subject.fullName)}\n${details}`, m.text), m.buttons);
+}
+
+function frailOffer(who: Who, lead?: string): TurnResult {
+  const m = menu(bookingText.frailOffer(who.title, who.subject.fullName), [
+    { text: bookingText.frailHome, key: bookingText.frailHome, also: ['tai nha', 'kham tai nha'] },
+    { text: bookingText.frailClinic, key: bookingText.frailClinic, also: ['phong kham', 'van dat'] },
+  ], bookingText.backHint);
+  return say(state(who, { step: 'frail' }), join(lead, m.text), m.buttons);
+}
+
+// --- choosing campaign, clinic, day, time -----------------------------------------------------------------
+
+function startNew(who: Who, ctx: TurnContext, lead?: string): TurnResult {
+  const campaigns = ctx.lookups.booking.bookableCampaigns(who.subject.id);
+  if (!campaigns.length) return say({ flow: 'idle' }, join(lead, bookingText.noCampaign(ctx.lookups.hotline)));
+  if (campaigns.length === 1) return chooseClinic(who, ctx, campaigns[0]!, 'book', undefined, lead);
+  const m = menu(bookingText.chooseCampaign, campaigns.map(campaignOption), bookingText.backHint);
+  return say(state(who, { step: 'campaign', options: campaigns.map((c) => c.id) }), join(lead, m.text), m.buttons);
+}
+
+const campaignOption = (c: CampaignInfo): MenuOption => ({
+  text: `${c.name} (${formatVietnamDay(c.startDate).split(', ')[1]} – ${formatVietnamDay(c.endDate).split(', ')[1]})`,
+  key: c.name,
+});
+
+function startMove(who: Who, ctx: TurnContext, b: BookingInfo, lead?: string): TurnResult {
+  return chooseClinic(who, ctx, b.campaign, 'move', b, lead);
+}
+
+function chooseClinic(who: Who, ctx: TurnContext, campaign: CampaignInfo, purpose: 'book' | 'move', moving: BookingInfo | undefined, lead?: string): TurnResult {
+  const prefer = moving?.clinic.id ?? who.subject.clinicId;
+  const clinics = ctx.lookups.booking
+    .clinics(campaign.id, prefer)
+    .filter((c) => ctx.lookups.booking.freeDays(campaign.id, c.id, 1).length > 0);
+  const bookingId = moving?.id;
+  if (!clinics.length) return say({ flow: 'idle' }, join(lead, bookingText.allFull(ctx.lookups.hotline)));
+  if (clinics.length === 1) return chooseDay(who, ctx, { campaignId: campaign.id, clinicId: clinics[0]!.id, purpose, bookingId }, lead);
+  const options = clinics.map((c) => ({
+    text: c.id === who.subject.clinicId ? `${c.name} (${bookingText.registeredClinic})` : c.name,
+    key: c.name,
+  }));
+  const m = menu(bookingText.chooseClinic, options, bookingText.backHint);
+  return say(state(who, { step: 'clinic', campaignId: campaign.id, purpose, bookingId, options: clinics.map((c) => c.id) }), join(lead, campaign.name, m.text), m.buttons);
+}
+
+interface Place {
+  campaignId: number;
+  clinicId: number;
+  purpose: 'book' | 'move';
+  bookingId?: number;
+}
+
+function chooseDay(who: Who, ctx: TurnContext, place: Place, lead?: string): TurnResult {
+  const days = ctx.lookups.booking.freeDays(place.campaignId, place.clinicId, 7);
+  const clinic = ctx.lookups.booking.clinics(place.campaignId, null).find((c) => c.id === place.clinicId);
+  if (!days.length || !clinic) return say({ flow: 'idle' }, join(lead, bookingText.noFreeDays, bookingText.backHint));
+  const options = days.map((d) => ({ text: `${formatVietnamDay(d.date)} (${bookingText.placesLeft(d.free)})`, key: formatVietnamDay(d.date) }));
+  const m = menu(bookingText.chooseDay(clinic.name), options, bookingText.backHint);
+  return say(state(who, { step: 'day', ...place, options: days.map((d) => d.date) }), join(lead, m.text), m.buttons);
+}
+
+function chooseTime(who: Who, ctx: TurnContext, place: Place, day: string, lead?: string): TurnResult {
+  const slots = ctx.lookups.booking.freeSlots(place.campaignId, place.clinicId, day);
+  if (!slots.length) return chooseDay(who, ctx, place, join(lead, bookingText.dayFull));
+  const options = slots.map((s) => ({ text: `${timeLabel(s)} (${bookingText.placesLeft(s.free)})`, key: timeLabel(s) }));
+  const m = menu(bookingText.chooseTime(formatVietnamDay(day)), options, bookingText.backHint);
+  return say(state(who, { step: 'time', ...place, day, options: slots.map((s) => s.id) }), join(lead, m.text), m.buttons);
+}
+
+/** The nearest free times at the same clinic, when the chosen one filled up. */
+function offerAlternatives(who: Who, ctx: TurnContext, place: Place, wanted: SlotInfo | null, lead?: string): TurnResult {
+  const around = wanted?.startsAt ?? ctx.now;
+  const alternatives = ctx.lookups.booking.nearestFree(place.campaignId, place.clinicId, around, 5, wanted?.id);
+  if (!alternatives.length) return chooseClinicAgain(who, ctx, place, lead);
+  const options = alternatives.map((s) => ({ text: `${dayTimeLabel(s)} (${bookingText.placesLeft(s.free)})`, key: dayTimeLabel(s) }));
+  const m = menu(bookingText.slotTaken, options, bookingText.backHint);
+  return say(state(who, { step: 'time', ...place, options: alternatives.map((s) => s.id) }), join(lead, m.text), m.buttons);
+}
+
+function chooseClinicAgain(who: Who, ctx: TurnContext, place: Place, lead?: string): TurnResult {
+  const campaign = ctx.lookups.booking.campaign(place.campaignId);
+  const moving = place.bookingId ? (ctx.lookups.booking.booking(place.bookingId) ?? undefined) : undefined;
+  if (!campaign) return say({ flow: 'idle' }, join(lead, bookingText.allFull(ctx.lookups.hotline)));
+  return chooseClinic(who, ctx, campaign, place.purpose, moving, lead);
+}
+
+function confirmSlot(who: Who, ctx: TurnContext, place: Place, slot: SlotInfo, lead?: string): TurnResult {
+  const clinic = ctx.lookups.booking.clinics(place.campaignId, null).find((c) => c.id === slot.clinicId);
+  const head = place.purpose === 'move' ? bookingText.confirmMove(who.title, who.subject.fullName) : bookingText.confirm(who.title, who.subject.fullName);
+  const m = menu(`${head}\n${clinic?.name ?? ''}\n${formatVietnamDay(slot.localDate)}, lúc ${timeLabel(slot)}\n`, [
+    { text: bookingText.confirmYes, key: bookingText.confirmYes, also: ['dong y', 'xac nhan', 'co', 'ok', 'dung', 'chac chan'] },
+    { text: bookingText.confirmOther, key: bookingText.confirmOther, also: ['gio khac', 'chon lai', 'khong'] },
+  ], bookingText.backHint);
+  return say(state(who, { step: 'confirm', ...place, day: slot.localDate, slotId: slot.id }), join(lead, m.text), m.buttons);
+}
+
+function askCancelReason(who: Who, b: BookingInfo, lead?: string): TurnResult {
+  const options = bookingText.cancelReasons.map((r) => ({ text: r, key: r }));
+  const m = menu(`${bookingText.optCancel}: ${bookingText.bookingLine(b)}\n${bookingText.cancelAsk}`, options, bookingText.cancelKeep);
+  return say(state(who, { step: 'cancelReason', purpose: 'cancel', bookingId: b.id, campaignId: b.campaign.id }), join(lead, m.text), m.buttons);
+}
+
+// --- reading typed days and times -------------------------------------------------------------------------
+
+/** "05/03", "5-3", "5/3/2026", "ngày 5/3" -> the matching option date (YYYY-MM-DD). */
+function typedDay(input: string, dates: string[]): string | null {
+  const m = /(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{4}))?/.exec(input);
+  if (!m) return null;
+  const [d, mo, y] = [Number(m[1]), Number(m[2]), m[3] ? Number(m[3]) : null];
+  return dates.find((iso) => Number(iso.slice(8, 10)) === d && Number(iso.slice(5, 7)) === mo && (y === null || Number(iso.slice(0, 4)) === y)) ?? null;
+}
+
+/** "7:30", "7h30", "7 giờ 30", "7h", "7 giờ" -> minutes after local midnight. */
+function typedTime(input: string): number | null {
+  const f = foldVietnamese(input);
+  const m = /^(\d{1,2})\s*(?:h|gio|\s)\s*(\d{1,2})?\s*(?:phut|p)?$/.exec(f);
+  if (!m) return null;
+  const h = Number(m[1]);
+  const min = m[2] ? Number(m[2]) : 0;
+  return h < 24 && min < 60 ? h * 60 + min : null;
+}
+
+const minutesOf = (slot: SlotInfo) => {
+  const [h, m] = formatVietnamTime(slot.startsAt).split(':').map(Number) as [number, number];
+  return h * 60 + m;
+};
+
+// --- the turn ---------------------------------------------------------------------------------------------
+
+/** Rebuilds who the flow acts for, and checks the Zalo user may still act for them (link or approved proxy). */
+function subjectOf(s: BookingState, ctx: TurnContext): Subject | null {
+  const id = ctx.lookups.identity();
+  if (!s.viaProxy && id.self?.id === s.cadreId) return { ...id.self, viaProxy: false };
+  const proxied = id.proxyFor.find((c) => c.id === s.cadreId);
+  return s.viaProxy && proxied ? { ...proxied, viaProxy: true } : null;
+}
+
+export function handleBooking(s: BookingState, text: string, ctx: TurnContext): TurnResult {
+  const subject = subjectOf(s, ctx);
+  if (!subject) return say({ flow: 'idle' }, bookingText.noLongerAllowed);
+  const who = whoOf(subject);
+  const b = ctx.lookups.booking;
+
+  // A step's own choices first (a typed "hủy lịch" at the manage menu is its option 3 anyway).
+  const command = bookingCommand(text);
+  const place: Place | null =
+    s.campaignId !== undefined && s.clinicId !== undefined
+      ? { campaignId: s.campaignId, clinicId: s.clinicId, purpose: s.purpose === 'move' ? 'move' : 'book', bookingId: s.bookingId }
+      : null;
+
+  switch (s.step) {
+    case 'manage': {
+      const options = s.options[0] === 'show' ? manageOptions(who, ctx).slice(1) : manageOptions(who, ctx);
+      const i = pick(text, options);
+      if (i !== null) {
+        const chosen = options[i]!.key;
+        if (chosen === bookingText.optShow) return runCommand(who, 'show', ctx);
+        if (chosen === bookingText.optMove) return runCommand(who, 'move', ctx);
+        if (chosen === bookingText.optCancel) return runCommand(who, 'cancel', ctx);
+        return startNew(who, ctx);
+      }
+      break;
+    }
+    case 'frail': {
+      const i = pick(text, [
+        { text: bookingText.frailHome, key: bookingText.frailHome, also: ['tai nha', 'kham tai nha'] },
+        { text: bookingText.frailClinic, key: bookingText.frailClinic, also: ['phong kham', 'van dat'] },
+      ]);
+      if (i === 0) return intentStarters.homeVisit(subject, ctx);
+      if (i === 1) return startNew(who, ctx);
+      break;
+    }
+    case 'pickBooking': {
+      const active = b.activeBookings(subject.id).filter((x) => s.options.includes(x.id));
+      const i = pick(text, active.map((x) => ({ text: bookingText.bookingLine(x), key: formatVietnamDay(x.slot.localDate) })));
+      if (i !== null) return s.purpose === 'cancel' ? askCancelReason(who, active[i]!) : startMove(who, ctx, active[i]!);
+      break;
+    }
+    case 'campaign': {
+      const campaigns = b.bookableCampaigns(subject.id).filter((c) => s.options.includes(c.id));
+      const i = pick(text, campaigns.map(campaignOption));
+      if (i !== null) return chooseClinic(who, ctx, campaigns[i]!, 'book', undefined);
+      break;
+    }
+    case 'clinic': {
+      if (s.campaignId === undefined) break;
+      const clinics = b.clinics(s.campaignId, null).filter((c) => s.options.includes(c.id));
+      const ordered = s.options.map((id) => clinics.find((c) => c.id === id)).filter((c) => c !== undefined);
+      const i = pick(text, ordered.map((c) => ({ text: c.name, key: c.name })));
+      if (i !== null) {
+        return chooseDay(who, ctx, { campaignId: s.campaignId, clinicId: ordered[i]!.id, purpose: s.purpose === 'move' ? 'move' : 'book', bookingId: s.bookingId });
+      }
+      break;
+    }
+    case 'day': {
+      if (!place) break;
+      const dates = s.options.filter((o): o is string => typeof o === 'string');
+      const i = pick(text, dates.map((d) => ({ text: formatVietnamDay(d), key: formatVietnamDay(d) })));
+      const day = i !== null ? dates[i]! : typedDay(text, dates);
+      if (day) return chooseTime(who, ctx, place, day);
+      break;
+    }
+    case 'time': {
+      if (!place) break;
+      const slots = s.options.map((id) => (typeof id === 'number' ? b.slot(id) : null)).filter((x): x is SlotInfo => x !== null);
+      const labels = slots.map((x) => ({ text: s.day ? timeLabel(x) : dayTimeLabel(x), key: s.day ? timeLabel(x) : dayTimeLabel(x) }));
+      let i = pick(text, labels);
+      if (i === null) {
+        const minutes = typedTime(text);
+        if (minutes !== null) {
+          const j = slots.findIndex((x) => minutesOf(x) === minutes);
+          i = j >= 0 ? j : null;
+        }
+      }
+      if (i !== null) {
+        const slot = slots[i]!;
+        if (!slotBookable(slot, ctx.now)) return offerAlternatives(who, ctx, place, slot);
+        return confirmSlot(who, ctx, place, slot);
+      }
+      break;
+    }
+    case 'confirm': {
+      if (!place || s.slotId === undefined) break;
+      const i = pick(text, [
+        { text: bookingText.confirmYes, key: bookingText.confirmYes, also: ['dong y', 'xac nhan', 'co', 'ok', 'dung', 'chac chan'] },
+        { text: bookingText.confirmOther, key: bookingText.confirmOther, also: ['gio khac', 'chon lai', 'khong'] },
+      ]);
+      if (i === 1) return s.day ? chooseTime(who, ctx, place, s.day) : chooseDay(who, ctx, place);
+      if (i === 0) return confirmed(who, ctx, place, s.slotId);
+      break;
+    }
+    case 'cancelReason': {
+      if (command) break;
+      const booking = s.bookingId !== undefined ? b.booking(s.bookingId) : null;
+      if (!booking || booking.status !== 'booked') return say({ flow: 'idle' }, join(bookingText.bookingGone, bookingText.backHint));
+      const options = bookingText.cancelReasons.map((r) => ({ text: r, key: r }));
+      const i = pick(text, options);
+      const reason = i !== null ? bookingText.cancelReasons[i]! : text.trim().replace(/\s+/g, ' ').slice(0, 300);
+      if (/^\d+$/.test(reason) || reason.length < 2) return say(s, join(bookingText.pickNumber));
+      return say(
+        { flow: 'idle' },
+        bookingText.cancelled(who.title, subject.fullName, bookingText.bookingLine(booking)),
+        [{ title: 'Đặt lịch khám', payload: 'Đặt lịch khám' }],
+        { type: 'booking.cancel', bookingId: booking.id, reason, viaProxy: subject.viaProxy },
+      );
+    }
+  }
+  if (command) return runCommand(who, command, ctx);
+  return say(s, bookingText.pickNumber);
+}
+
+function confirmed(who: Who, ctx: TurnContext, place: Place, slotId: number): TurnResult {
+  const b = ctx.lookups.booking;
+  const slot = b.slot(slotId);
+  if (!slotBookable(slot, ctx.now)) return offerAlternatives(who, ctx, place, slot);
+  const campaign = b.campaign(place.campaignId);
+  const clinic = b.clinics(place.campaignId, null).find((c) => c.id === slot.clinicId);
+  if (!campaign || !clinic) return say({ flow: 'idle' }, bookingText.allFull(ctx.lookups.hotline));
+  const details = bookingDetailLines({ clinic, slot, campaign }).join('\n');
+  const tail = [bookingText.remindersNote, bookingText.changeHint].join('\n');
+  const buttons = [
+    { title: bookingText.optMove, payload: bookingText.optMove },
+    { title: bookingText.optCancel, payload: bookingText.optCancel },
+  ];
+
+  if (place.purpose === 'move') {
+    const moving = place.bookingId !== undefined ? b.booking(place.bookingId) : null;
+    if (!moving || moving.status !== 'booked') return say({ flow: 'idle' }, join(bookingText.bookingGone, bookingText.backHint));
+    if (moving.slot.id === slot.id) return say({ flow: 'idle' }, join(bookingText.unchanged, details, bookingText.changeHint));
+    return say({ flow: 'idle' }, join(bookingText.moved(who.title, who.subject.fullName), details, tail), buttons, {
+      type: 'booking.move',
+      bookingId: moving.id,
+      slotId: slot.id,
+      viaProxy: who.subject.viaProxy,
+    });
+  }
+  // Someone else (the cadre, or another proxy) may have booked this campaign meanwhile.
+  if (!b.bookableCampaigns(who.subject.id).some((c) => c.id === place.campaignId)) {
+    const active = b.activeBookings(who.subject.id);
+    return active.length ? manageMenu(who, ctx, active, bookingText.alreadyBooked) : say({ flow: 'idle' }, bookingText.alreadyBooked);
+  }
+  return say({ flow: 'idle' }, join(bookingText.booked(who.title, who.subject.fullName), details, tail), buttons, {
+    type: 'booking.create',
+    cadreId: who.subject.id,
+    slotId: slot.id,
+    viaProxy: who.subject.viaProxy,
+  });
+}

@@ -1,0 +1,533 @@
+import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../store/db';
+import { recordAudit, type AuditActor } from '../store/audit';
+import { cancelOutboxBySubject } from '../store/outbox';
+import {
+  bookings,
+  cadres,
+  campaignClinics,
+  campaignHoldStatuses,
+  campaigns,
+  clinics,
+  examSlots,
+  type Booking,
+  type Campaign,
+  type CadreCategory,
+} from '../store/schema';
+import { formatVietnamDay, formatVietnamTime } from './dates';
+import { enqueueNotice, type NoticeRenderer } from './notices';
+import { outsideQuietHours, vietnamDate, vietnamInstant } from './quietHours';
+
+/**
+ * Booking periodic exams: what the chat flow may read (BookingLookups, synchronous reads inside the turn's
+ * transaction), what it may write (BookingEffect appliers, inside the same transaction), the reminders
+ * each booking carries, and their renderers. Capacity is exact: a place is taken only by a guarded counter
+ * update (`booked < capacity`, checked by `changes`) that the table's CHECK backs up.
+ */
+
+const DAY_MS = 24 * 3600_000;
+/** A slot can be booked until this long before it starts. */
+export const BOOKING_MIN_LEAD_MS = 60 * 60_000;
+
+export class BookingConflict extends Error {
+  constructor(
+    public readonly reason: 'slot_full' | 'not_active' | 'already_booked' | 'slot_gone',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BookingConflict';
+  }
+}
+
+// --- what a turn can read ---------------------------------------------------------------------------------
+
+export interface CampaignInfo {
+  id: number;
+  name: string;
+  year: number;
+  round: number;
+  startDate: string;
+  endDate: string;
+  instructions: string;
+}
+
+export interface ClinicInfo {
+  id: number;
+  name: string;
+  address: string;
+  phone: string;
+}
+
+export interface SlotInfo {
+  id: number;
+  campaignId: number;
+  clinicId: number;
+  localDate: string;
+  startsAt: number;
+  endsAt: number;
+  free: number;
+}
+
+export interface BookingInfo {
+  id: number;
+  cadreId: number;
+  status: Booking['status'];
+  campaign: CampaignInfo;
+  clinic: ClinicInfo;
+  slot: SlotInfo;
+}
+
+export interface BookingLookups {
+  /** Open campaigns the cadre may book: eligible category, not ended, no booking (or attendance) in it yet. */
+  bookableCampaigns(cadreId: number): CampaignInfo[];
+  /** The cadre's active (booked, not yet over) bookings, soonest first. */
+  activeBookings(cadreId: number): BookingInfo[];
+  booking(id: number): BookingInfo | null;
+  campaign(id: number): CampaignInfo | null;
+  /** Clinics taking part, the cadre's registered clinic first. */
+  clinics(campaignId: number, preferClinicId: number | null): ClinicInfo[];
+  /** The next local days with free places, soonest first. */
+  freeDays(campaignId: number, clinicId: number, limit: number): { date: string; free: number }[];
+  /** Bookable slots with free places on a local day. */
+  freeSlots(campaignId: number, clinicId: number, date: string): SlotInfo[];
+  slot(id: number): SlotInfo | null;
+  /** Bookable slots with free places at the same clinic, nearest in time to `around` first. */
+  nearestFree(campaignId: number, clinicId: number, around: number, limit: number, excludeSlotId?: number): SlotInfo[];
+}
+
+const toCampaignInfo = (c: Campaign): CampaignInfo => ({
+  id: c.id,
+  name: c.name,
+  year: c.year,
+  round: c.round,
+  startDate: c.startDate,
+  endDate: c.endDate,
+  instructions: c.instructions,
+});
+
+const slotColumns = {
+  id: examSlots.id,
+  campaignId: examSlots.campaignId,
+  clinicId: examSlots.clinicId,
+  localDate: examSlots.localDate,
+  startsAt: examSlots.startsAt,
+  endsAt: examSlots.endsAt,
+  free: sql<number>`${examSlots.capacity} - ${examSlots.booked}`,
+};
+
+const clinicColumns = { id: clinics.id, name: clinics.name, address: clinics.address, phone: clinics.phone };
+
+export function createBookingLookups(tx: DbOrTx, now: number): BookingLookups {
+  const today = vietnamDate(now);
+  const bookableAfter = now + BOOKING_MIN_LEAD_MS;
+  const hasFree = sql`${examSlots.booked} < ${examSlots.capacity}`;
+
+  const bookingInfo = (where: ReturnType<typeof and>) =>
+    tx
+      .select({ b: bookings, c: campaigns, clinic: clinicColumns, slot: slotColumns })
+      .from(bookings)
+      .innerJoin(campaigns, eq(campaigns.id, bookings.campaignId))
+      .innerJoin(examSlots, eq(examSlots.id, bookings.slotId))
+      .innerJoin(clinics, eq(clinics.id, examSlots.clinicId))
+      .where(where)
+      .orderBy(asc(examSlots.startsAt))
+      .all()
+      .map((r): BookingInfo => ({ id: r.b.id, cadreId: r.b.cadreId, status: r.b.status, campaign: toCampaignInfo(r.c), clinic: r.clinic, slot: r.slot }));
+
+  return {
+    bookableCampaigns(cadreId) {
+      const cadre = tx.select({ category: cadres.category }).from(cadres).where(eq(cadres.id, cadreId)).get();
+      if (!cadre) return [];
+      const held = new Set(
+        tx
+          .select({ campaignId: bookings.campaignId })
+          .from(bookings)
+          .where(and(eq(bookings.cadreId, cadreId), inArray(bookings.status, [...campaignHoldStatuses])))
+          .all()
+          .map((r) => r.campaignId),
+      );
+      return tx
+        .select()
+        .from(campaigns)
+        .where(and(eq(campaigns.status, 'open'), sql`${campaigns.endDate} >= ${today}`))
+        .orderBy(asc(campaigns.startDate), asc(campaigns.id))
+        .all()
+        .filter((c) => c.eligibleCategories.includes(cadre.category as CadreCategory) && !held.has(c.id))
+        .map(toCampaignInfo);
+    },
+    activeBookings(cadreId) {
+      return bookingInfo(and(eq(bookings.cadreId, cadreId), eq(bookings.status, 'booked'), gt(examSlots.endsAt, now)));
+    },
+    booking(id) {
+      return bookingInfo(and(eq(bookings.id, id)))[0] ?? null;
+    },
+    campaign(id) {
+      const c = tx.select().from(campaigns).where(eq(campaigns.id, id)).get();
+      return c ? toCampaignInfo(c) : null;
+    },
+    clinics(campaignId, preferClinicId) {
+      const list = tx
+        .select(clinicColumns)
+        .from(campaignClinics)
+        .innerJoin(clinics, eq(clinics.id, campaignClinics.clinicId))
+        .where(eq(campaignClinics.campaignId, campaignId))
+        .orderBy(asc(clinics.name))
+        .all();
+      return [...list.filter((c) => c.id === preferClinicId), ...list.filter((c) => c.id !== preferClinicId)];
+    },
+    freeDays(campaignId, clinicId, limit) {
+      return tx
+        .select({ date: examSlots.localDate, free: sql<number>`sum(${examSlots.capacity} - ${examSlots.booked})` })
+        .from(examSlots)
+        .where(and(eq(examSlots.campaignId, campaignId), eq(examSlots.clinicId, clinicId), gt(examSlots.startsAt, bookableAfter), hasFree))
+        .groupBy(examSlots.localDate)
+        .orderBy(asc(examSlots.localDate))
+        .limit(limit)
+        .all();
+    },
+    freeSlots(campaignId, clinicId, date) {
+      return tx
+        .select(slotColumns)
+        .from(examSlots)
+        .where(
+          and(
+            eq(examSlots.campaignId, campaignId),
+            eq(examSlots.clinicId, clinicId),
+            eq(examSlots.localDate, date),
+            gt(examSlots.startsAt, bookableAfter),
+            hasFree,
+          ),
+        )
+        .orderBy(asc(examSlots.startsAt))
+        .all();
+    },
+    slot(id) {
+      return tx.select(slotColumns).from(examSlots).where(eq(examSlots.id, id)).get() ?? null;
+    },
+    nearestFree(campaignId, clinicId, around, limit, excludeSlotId) {
+      return tx
+        .select(slotColumns)
+        .from(examSlots)
+        .where(
+          and(
+            eq(examSlots.campaignId, campaignId),
+            eq(examSlots.clinicId, clinicId),
+            gt(examSlots.startsAt, bookableAfter),
+            hasFree,
+            excludeSlotId === undefined ? undefined : ne(examSlots.id, excludeSlotId),
+          ),
+        )
+        .orderBy(sql`abs(${examSlots.startsAt} - ${around})`, asc(examSlots.startsAt))
+        .limit(limit)
+        .all()
+        .sort((a, b) => a.startsAt - b.startsAt);
+    },
+  };
+}
+
+/** A slot is open for booking now: in the future beyond the lead time and not full. */
+export const slotBookable = (slot: SlotInfo | null, now: number): slot is SlotInfo =>
+  !!slot && slot.free > 0 && slot.startsAt > now + BOOKING_MIN_LEAD_MS;
+
+// --- what a turn can write --------------------------------------------------------------------------------
+
+export type BookingEffect =
+  | { type: 'booking.create'; cadreId: number; slotId: number; viaProxy: boolean }
+  | { type: 'booking.move'; bookingId: number; slotId: number; viaProxy: boolean }
+  | { type: 'booking.cancel'; bookingId: number; reason: string; viaProxy: boolean };
+
+export interface BookingActorContext {
+  zaloUserId: string;
+  now: number;
+}
+
+const zaloActor = (ctx: BookingActorContext, cadreId: number, viaProxy: boolean): AuditActor => ({
+  type: 'zalo',
+  id: ctx.zaloUserId,
+  onBehalfOfCadreId: viaProxy ? cadreId : null,
+});
+
+/** Takes one place in a slot, or throws: the guarded update is the capacity rule, whatever the caller checked. */
+export function takePlace(tx: DbOrTx, slotId: number, now: number): void {
+  const res = tx
+    .update(examSlots)
+    .set({ booked: sql`${examSlots.booked} + 1`, updatedAt: now })
+    .where(and(eq(examSlots.id, slotId), sql`${examSlots.booked} < ${examSlots.capacity}`))
+    .run();
+  if (res.changes !== 1) throw new BookingConflict('slot_full', `slot ${slotId} is full`);
+}
+
+export function releasePlace(tx: DbOrTx, slotId: number, now: number): void {
+  tx.update(examSlots)
+    .set({ booked: sql`${examSlots.booked} - 1`, updatedAt: now })
+    .where(and(eq(examSlots.id, slotId), gt(examSlots.booked, 0)))
+    .run();
+}
+
+function slotRow(tx: DbOrTx, slotId: number) {
+  const slot = tx.select().from(examSlots).where(eq(examSlots.id, slotId)).get();
+  if (!slot) throw new BookingConflict('slot_gone', `slot ${slotId} does not exist`);
+  return slot;
+}
+
+function activeBooking(tx: DbOrTx, bookingId: number): Booking {
+  const b = tx.select().from(bookings).where(eq(bookings.id, bookingId)).get();
+  if (!b || b.status !== 'booked') throw new BookingConflict('not_active', `booking ${bookingId} is not active`);
+  return b;
+}
+
+/** Books a place for a cadre: guarded counter, the booking row, its reminders and an audit row. Returns the id. */
+export function createBooking(
+  tx: DbOrTx,
+  input: { cadreId: number; slotId: number; zaloUserId: string | null; viaProxy: boolean; staffId?: number; movedFromId?: number },
+  now: number,
+): number {
+  const slot = slotRow(tx, input.slotId);
+  const held = tx
+    .select({ id: bookings.id })
+    .from(bookings)
+    .where(and(eq(bookings.campaignId, slot.campaignId), eq(bookings.cadreId, input.cadreId), inArray(bookings.status, [...campaignHoldStatuses])))
+    .get();
+  if (held) throw new BookingConflict('already_booked', `cadre ${input.cadreId} already holds booking ${held.id}`);
+  takePlace(tx, slot.id, now);
+  const { id } = tx
+    .insert(bookings)
+    .values({
+      campaignId: slot.campaignId,
+      slotId: slot.id,
+      cadreId: input.cadreId,
+      status: 'booked',
+      bookedByZaloUserId: input.zaloUserId,
+      viaProxy: input.viaProxy,
+      bookedByStaffId: input.staffId ?? null,
+      movedFromId: input.movedFromId ?? null,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning({ id: bookings.id })
+    .get();
+  scheduleReminders(tx, { id, cadreId: input.cadreId, startsAt: slot.startsAt }, now);
+  return id;
+}
+
+/** Applies a booking effect of a dialog turn, inside the turn's transaction. */
+export function applyBookingEffect(tx: DbOrTx, ctx: BookingActorContext, effect: BookingEffect): void {
+  const { now } = ctx;
+  switch (effect.type) {
+    case 'booking.create': {
+      const id = createBooking(tx, { cadreId: effect.cadreId, slotId: effect.slotId, zaloUserId: ctx.zaloUserId, viaProxy: effect.viaProxy }, now);
+      recordAudit(
+        tx,
+        zaloActor(ctx, effect.cadreId, effect.viaProxy),
+        { action: 'booking.create', entity: 'booking', entityId: id, detail: { cadreId: effect.cadreId, slotId: effect.slotId, zaloUserId: ctx.zaloUserId, viaProxy: effect.viaProxy } },
+        now,
+      );
+      return;
+    }
+    case 'booking.move': {
+      const old = activeBooking(tx, effect.bookingId);
+      const target = slotRow(tx, effect.slotId);
+      if (target.campaignId !== old.campaignId) throw new BookingConflict('slot_gone', 'a booking moves within its campaign');
+      tx.update(bookings).set({ status: 'moved', updatedAt: now }).where(eq(bookings.id, old.id)).run();
+      releasePlace(tx, old.slotId, now);
+      cancelOutboxBySubject(tx, bookingSubject(old.id), now);
+      const id = createBooking(tx, { cadreId: old.cadreId, slotId: target.id, zaloUserId: ctx.zaloUserId, viaProxy: effect.viaProxy, movedFromId: old.id }, now);
+      tx.update(bookings).set({ replacedById: id }).where(eq(bookings.id, old.id)).run();
+      recordAudit(
+        tx,
+        zaloActor(ctx, old.cadreId, effect.viaProxy),
+        { action: 'booking.move', entity: 'booking', entityId: id, detail: { cadreId: old.cadreId, fromBookingId: old.id, fromSlotId: old.slotId, slotId: target.id, zaloUserId: ctx.zaloUserId, viaProxy: effect.viaProxy } },
+        now,
+      );
+      return;
+    }
+    case 'booking.cancel': {
+      const b = activeBooking(tx, effect.bookingId);
+      cancelBooking(tx, b, effect.reason, now);
+      recordAudit(
+        tx,
+        zaloActor(ctx, b.cadreId, effect.viaProxy),
+        { action: 'booking.cancel', entity: 'booking', entityId: b.id, detail: { cadreId: b.cadreId, slotId: b.slotId, zaloUserId: ctx.zaloUserId, viaProxy: effect.viaProxy } },
+        now,
+      );
+      return;
+    }
+  }
+}
+
+export function cancelBooking(tx: DbOrTx, b: Booking, reason: string, now: number): void {
+  tx.update(bookings)
+    .set({ status: 'cancelled', cancelReason: reason.slice(0, 300), cancelledAt: now, updatedAt: now })
+    .where(eq(bookings.id, b.id))
+    .run();
+  releasePlace(tx, b.slotId, now);
+  cancelOutboxBySubject(tx, bookingSubject(b.id), now);
+}
+
+// --- reminders --------------------------------------------------------------------------------------------
+
+export const bookingSubject = (bookingId: number) => `booking-${bookingId}`;
+export const REMINDER_KIND = 'booking.reminder';
+export type ReminderVariant = 'T-3' | 'T-1' | 'day';
+
+/**
+ * When a booking's reminders are due: three days and one day before (moved out of quiet hours to 07:00),
+ * and 06:30 local on the day (the one reminder allowed before 07:00). Reminders already past are skipped,
+ * and a shifted one that would land after the morning-of reminder is dropped.
+ */
+export function reminderPlan(startsAt: number, now: number): { variant: ReminderVariant; dueAt: number }[] {
+  const morning = vietnamInstant(vietnamDate(startsAt), 6, 30);
+  const plan: { variant: ReminderVariant; dueAt: number }[] = [];
+  for (const [variant, before] of [
+    ['T-3', 3 * DAY_MS],
+    ['T-1', DAY_MS],
+  ] as const) {
+    const dueAt = outsideQuietHours(startsAt - before);
+    if (dueAt > now && dueAt < morning && dueAt < startsAt) plan.push({ variant, dueAt });
+  }
+  if (morning > now && morning < startsAt) plan.push({ variant: 'day', dueAt: morning });
+  return plan;
+}
+
+export function scheduleReminders(tx: DbOrTx, booking: { id: number; cadreId: number; startsAt: number }, now: number): number[] {
+  return reminderPlan(booking.startsAt, now).map(({ variant, dueAt }) =>
+    enqueueNotice(tx, { cadreId: booking.cadreId, ref: { kind: REMINDER_KIND, id: booking.id, variant }, dueAt, subject: bookingSubject(booking.id) }, now),
+  );
+}
+
+const honorificOf = (sex: 'male' | 'female') => (sex === 'male' ? 'Ông' : 'Bà');
+
+/** Clinic, address, date and time, and what to bring: the lines every booking message shares. */
+export function bookingDetailLines(b: { clinic: ClinicInfo; slot: { startsAt: number; localDate: string }; campaign: { name: string; instructions: string } }): string[] {
+  return [
+    `Đợt khám: ${b.campaign.name}`,
+    `Nơi khám: ${b.clinic.name}`,
+    b.clinic.address ? `Địa chỉ: ${b.clinic.address}` : '',
+    `Thời gian: ${formatVietnamDay(b.slot.localDate)}, lúc ${formatVietnamTime(b.slot.startsAt)}`,
+    b.campaign.instructions ? `Lưu ý: ${b.campaign.instructions}` : '',
+    b.clinic.phone ? `Điện thoại phòng khám: ${b.clinic.phone}` : '',
+  ].filter(Boolean);
+}
+
+const reminderLead: Record<ReminderVariant, (title: string, name: string) => string> = {
+  'T-3': (title, name) => `Nhắc lịch: còn 3 ngày nữa là lịch khám sức khỏe định kỳ của ${title} ${name}.`,
+  'T-1': (title, name) => `Nhắc lịch: ngày mai ${title} ${name} có lịch khám sức khỏe định kỳ.`,
+  day: (title, name) => `Hôm nay ${title} ${name} có lịch khám sức khỏe định kỳ.`,
+};
+
+/** 'booking.reminder': null once the booking is no longer active (moved, cancelled, attended) or has begun. */
+export const renderBookingReminder: NoticeRenderer = (db, ref, now) => {
+  const info = createBookingLookups(db, now).booking(ref.id);
+  if (!info || info.status !== 'booked' || now >= info.slot.startsAt) return null;
+  const cadre = db.select({ fullName: cadres.fullName, sex: cadres.sex }).from(cadres).where(eq(cadres.id, info.cadreId)).get();
+  if (!cadre) return null;
+  const title = honorificOf(cadre.sex);
+  const variant = (['T-3', 'T-1', 'day'] as const).find((v) => v === ref.variant) ?? 'T-1';
+  const lines = bookingDetailLines(info);
+  const text = [reminderLead[variant](title, cadre.fullName), ...lines, 'Gõ "đổi lịch" hoặc "hủy lịch" nếu cần thay đổi.'].join('\n');
+  return {
+    text,
+    buttons: [
+      { title: 'Đổi lịch', payload: 'Đổi lịch' },
+      { title: 'Hủy lịch', payload: 'Hủy lịch' },
+    ],
+    email: {
+      subject: `Nhắc lịch khám sức khỏe: ${formatVietnamDay(info.slot.localDate)}, ${formatVietnamTime(info.slot.startsAt)}`,
+      text: [`Kính gửi ${title} ${cadre.fullName},`, '', reminderLead[variant](title, cadre.fullName), '', ...lines, '', 'Muốn đổi hoặc hủy lịch, xin nhắn Zalo cho Ban hoặc gọi điện thoại cho phòng khám.'].join('\n'),
+    },
+    template: {
+      name: 'booking_reminder',
+      data: {
+        name: cadre.fullName,
+        date: formatVietnamDay(info.slot.localDate),
+        time: formatVietnamTime(info.slot.startsAt),
+        clinic: info.clinic.name,
+      },
+    },
+  };
+};
+
+// --- nudges to eligible cadres without a booking ----------------------------------------------------------
+
+export const NUDGE_KIND = 'booking.nudge';
+export const NUDGE_JOB = 'campaign.nudge';
+export const campaignNudgeSubject = (campaignId: number) => `campaign-${campaignId}-nudge`;
+export const cadreNudgeSubject = (campaignId: number, cadreId: number) => `campaign-${campaignId}-nudge-cadre-${cadreId}`;
+
+/** A local date moved by whole days. */
+export function addDays(isoDate: string, days: number): string {
+  const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** The nudge of a campaign goes out at 09:00 local, `nudgeAfterDays` after its start. */
+export const nudgeDueAt = (c: Pick<Campaign, 'startDate' | 'nudgeAfterDays'>) =>
+  outsideQuietHours(vietnamInstant(addDays(c.startDate, c.nudgeAfterDays ?? 0), 9, 0));
+
+/** Eligible active cadres with no booking that counts in the campaign, who have not opted out of broadcasts. */
+export function unbookedEligible(db: DbOrTx, c: Campaign): { id: number }[] {
+  if (!c.eligibleCategories.length) return [];
+  return db
+    .select({ id: cadres.id })
+    .from(cadres)
+    .where(
+      and(
+        eq(cadres.active, true),
+        eq(cadres.broadcastOptOut, false),
+        inArray(cadres.category, c.eligibleCategories),
+        sql`NOT EXISTS (SELECT 1 FROM bookings b WHERE b.cadre_id = ${cadres.id} AND b.campaign_id = ${c.id} AND b.status IN ('booked', 'attended'))`,
+      ),
+    )
+    .orderBy(asc(cadres.id))
+    .all();
+}
+
+/** 'booking.nudge' (ref.id = campaign, variant = 'cadre-<id>'): null once the cadre booked or the campaign is not open. */
+export const renderBookingNudge: NoticeRenderer = (db, ref, now) => {
+  const cadreId = Number(/^cadre-(\d+)$/.exec(ref.variant ?? '')?.[1]);
+  const c = db.select().from(campaigns).where(eq(campaigns.id, ref.id)).get();
+  const cadre = db.select().from(cadres).where(eq(cadres.id, cadreId)).get();
+  if (!c || !cadre || c.status !== 'open' || c.endDate < vietnamDate(now) || !cadre.active) return null;
+  const held = db
+    .select({ id: bookings.id })
+    .from(bookings)
+    .where(and(eq(bookings.campaignId, c.id), eq(bookings.cadreId, cadreId), inArray(bookings.status, [...campaignHoldStatuses])))
+    .get();
+  if (held) return null;
+  const title = honorificOf(cadre.sex);
+  const until = formatVietnamDay(c.endDate);
+  const how = cadre.frail
+    ? 'Gõ "đặt lịch" để chọn ngày giờ khám, hoặc "khám tại nhà" để đề nghị bác sĩ đến nhà.'
+    : 'Gõ "đặt lịch" để chọn ngày giờ khám ngay trên Zalo.';
+  const text = [`Kính gửi ${title} ${cadre.fullName},`, `${c.name} đang nhận đăng ký đến ${until}. ${title} chưa đặt lịch khám.`, how].join('\n');
+  return {
+    text,
+    buttons: [{ title: 'Đặt lịch khám', payload: 'Đặt lịch khám' }],
+    email: {
+      subject: `Mời đăng ký ${c.name}`,
+      text: [`Kính gửi ${title} ${cadre.fullName},`, '', `${c.name} đang nhận đăng ký đến ${until}. ${title} chưa đặt lịch khám.`, 'Xin nhắn "đặt lịch" cho Zalo của Ban, hoặc gọi điện thoại cho Ban để được giúp.'].join('\n'),
+    },
+    template: { name: 'booking_nudge', data: { name: cadre.fullName, campaign: c.name, until } },
+  };
+};
+
+/**
+ * The campaign's nudge job: one notice per eligible cadre without a booking. Each notice has a subject
+ * naming campaign and cadre, and a cadre who already has one is skipped, so running it again (a retry,
+ * the reconciler) sends nobody a second nudge. Returns how many notices it scheduled.
+ */
+export function fanOutNudges(tx: DbOrTx, campaignId: number, now: number): number {
+  const c = tx.select().from(campaigns).where(eq(campaigns.id, campaignId)).get();
+  if (!c || c.status !== 'open' || c.endDate < vietnamDate(now)) return 0;
+  let scheduled = 0;
+  const dueAt = outsideQuietHours(now);
+  const exists = (subject: string) => tx.get<{ one: number }>(sql`SELECT 1 AS one FROM outbox WHERE subject = ${subject} LIMIT 1`);
+  for (const cadre of unbookedEligible(tx, c)) {
+    const subject = cadreNudgeSubject(c.id, cadre.id);
+    if (exists(subject)) continue;
+    enqueueNotice(tx, { cadreId: cadre.id, ref: { kind: NUDGE_KIND, id: c.id, variant: `cadre-${cadre.id}` }, dueAt, subject }, now);
+    scheduled += 1;
+  }
+  return scheduled;
+}
+
