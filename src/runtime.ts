@@ -15,6 +15,8 @@ import { startWorkers } from './jobs/workers';
 import { sendZaloMessage } from './jobs/zaloSend';
 import { sendEmailMessage } from './jobs/emailSend';
 import { sendNotice } from './jobs/notice';
+import { runEscalationStep, runHandoffTimeout, type RequestJobDeps } from './jobs/requests';
+import { ackKeyFrom, type RequestPolicy } from './domain/requests';
 import { noticeRenderers } from './domain/noticeRenderers';
 import type { NoticeRenderers } from './domain/notices';
 import { createMailer, type Mailer } from './email/mailer';
@@ -143,6 +145,27 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
     };
 
     const messageIdDomain = new URL(config.http.publicBaseUrl).hostname;
+    const requestPolicy: RequestPolicy = {
+      urgentAckMs: config.requests.urgentAckMs,
+      urgentHeadMs: config.requests.urgentHeadMs,
+      normalAckWorkingMs: config.requests.normalAckWorkingMs,
+      workingHours: config.requests.workingHours,
+    };
+    const requestJobs: RequestJobDeps = {
+      db: store.db,
+      clock,
+      logger,
+      handoffTimeoutMs: config.requests.handoffTimeoutMs,
+      escalation: {
+        policy: requestPolicy,
+        // Acknowledge links are signed with a key derived from the staff session secret.
+        ackKey: ackKeyFrom(resolveSessionSecret(config.staff.sessionSecret, config.staff.sessionSecretFile)),
+        publicBaseUrl: config.http.publicBaseUrl,
+        ackLinkTtlMs: config.requests.ackLinkTtlMs,
+        fallbackEmail: config.requests.fallbackEmail,
+        committeeName: config.committee.name,
+      },
+    };
     if (config.roles.has('worker')) {
       const connection = workerConnection(redisUrl);
       connection.on('error', (err) => logger.warn({ err: err.message }, 'redis worker connection error'));
@@ -156,6 +179,8 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
           handlers: {
             'zalo.message': (row, job) => sendZaloMessage({ db: store.db, clock, logger, zalo, buttons: config.zalo.buttons }, row, job),
             'email.message': (row) => sendEmailMessage({ db: store.db, clock, mailer, messageIdDomain }, row),
+            'request.escalate': (row) => runEscalationStep(requestJobs, row),
+            'handoff.timeout': (row) => runHandoffTimeout(requestJobs, row),
             'notice.cadre': (row) =>
               sendNotice(
                 {
@@ -202,6 +227,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
         committeeName: config.committee.name,
         hotline: config.committee.hotline,
         requestInfoImageUrl: config.zalo.requestInfoImageUrl,
+        requestSettings: { policy: requestPolicy, handoffTimeoutMs: config.requests.handoffTimeoutMs, publicBaseUrl: config.http.publicBaseUrl },
       }),
       onCommitted: () => relay.kick(),
       readiness: {

@@ -39,6 +39,7 @@ beforeAll(async () => {
   h = await startHarness({ env: { ROLES: 'web', HOST: '127.0.0.1' } });
   seedClinics(h);
   await makeStaff(h, 'dieuphoi', 'coordinator');
+  await makeStaff(h, 'quantri', 'admin');
   dir = mkdtempSync(join(tmpdir(), 'cadrecare-import-'));
   b = await browser();
 });
@@ -47,13 +48,13 @@ afterAll(async () => {
   await h?.stop();
 });
 
-async function loggedIn(viewport: { width: number; height: number }): Promise<BrowserContext> {
+async function loggedIn(viewport: { width: number; height: number }, username = 'dieuphoi'): Promise<BrowserContext> {
   const ctx = await b.newContext({ viewport, locale: 'vi-VN' });
   const page = await ctx.newPage();
   await page.goto(`${h.runtime.url}/staff/registry`);
   expect(await page.locator('h1').textContent()).toBe('Đăng nhập cho nhân viên');
   await page.screenshot({ path: artifactPath(`staff-login-${viewport.width}.png`), fullPage: true });
-  await page.fill('#username', 'dieuphoi');
+  await page.fill('#username', username);
   await page.fill('#password', PASSWORD);
   await page.click('button[type=submit]');
   await page.waitForURL('**/staff/registry');
@@ -127,6 +128,23 @@ describe('staff pages in a browser', () => {
     await page.waitForSelector('text=Đã duyệt. Người đại diện sẽ nhận tin báo qua Zalo.');
     // No horizontal scrolling on a phone.
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await ctx.close();
+  });
+
+  it('an admin creates a staff account (password shown once) and reads the audit log', async () => {
+    const ctx = await loggedIn({ width: 1280, height: 860 }, 'quantri');
+    const page = await ctx.newPage();
+    await page.goto(`${h.runtime.url}/staff/users`);
+    await page.fill('#username', 'bs.lan');
+    await page.fill('#fullName', 'Bác sĩ Nguyễn Thị Lan');
+    await page.selectOption('#role', 'doctor');
+    await page.click('button:has-text("Tạo tài khoản")');
+    await page.waitForSelector('#secret');
+    expect((await page.locator('#secret').textContent())!.trim()).toMatch(/^[A-Za-z0-9]{16}$/);
+    await page.screenshot({ path: artifactPath('staff-users.png'), fullPage: true });
+    await page.goto(`${h.runtime.url}/staff/audit`);
+    expect(await page.locator('code', { hasText: 'staff.create' }).count()).toBe(1);
+    await page.screenshot({ path: artifactPath('staff-audit.png'), fullPage: true });
     await ctx.close();
   });
 });

@@ -6,7 +6,7 @@ import type { RequestSettings } from '../domain/requestChat';
  */
 export interface CatalogContext {
   /** Request SLA policy and handoff settings from config; defaults when absent. */
-  requests?: RequestSettings;
+  requestSettings?: RequestSettings;
   committeeName: string;
   hotline: string;
   /** Picture shown on Zalo's "share your phone" card. */

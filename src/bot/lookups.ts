@@ -75,7 +75,7 @@ export function toCadreSummary(c: Cadre): CadreSummary {
 export function createStoreLookups(tx: DbOrTx, zaloUserId: string, now: number, catalog: CatalogContext): Lookups {
   return {
     ...catalog,
-    requests: createRequestLookups(tx, zaloUserId, catalog.requests),
+    requests: createRequestLookups(tx, zaloUserId, catalog.requestSettings),
     booking: createBookingLookups(tx, now),
     results: createResultLookups(tx, zaloUserId),
     identity() {

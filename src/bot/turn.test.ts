@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { defaultRequestSettings } from '../domain/requestChat';
 import type { BotEvent } from '../zalo/events';
 import { ZALO_TEXT_LIMIT } from '../zalo/messages';
 import type { CadreSummary, Identity, Lookups } from './lookups';
@@ -21,6 +22,7 @@ function lookups(identity: Partial<Identity> = {}): Lookups {
     cadreByCodeAndBirthDate: (code, birth) => (code === 'HP-1' && birth === '1950-09-05' ? an : null),
     otpSentCounts: () => ({ userLastHour: 0, cadreLastDay: 0 }),
     checkOtp: (code) => (code === '123456' ? { status: 'ok', challengeId: 9, cadreId: 1 } : { status: 'wrong', challengeId: 9, attemptsLeft: 3 }),
+    requests: { settings: () => defaultRequestSettings, lastAddress: () => null, openRequests: () => [], inHandoff: () => false, clinicOf: () => null },
     booking: { bookableCampaigns: () => [], activeBookings: () => [], booking: () => null, campaign: () => null, clinics: () => [], freeDays: () => [], freeSlots: () => [], slot: () => null, nearestFree: () => [] },
     results: { released: () => [], view: () => null },
   };

@@ -1,7 +1,9 @@
 import type { NoticeRenderers } from './notices';
+import { renderRequestNotice } from './requests';
 import { RESULT_NOTICE_KIND, renderResultReleased } from './results';
 
 /** Every kind of notice the service sends, by name. Each capability adds its renderer here. */
 export const noticeRenderers: NoticeRenderers = {
+  'request.update': renderRequestNotice,
   [RESULT_NOTICE_KIND]: (db, ref) => renderResultReleased(db, ref),
 };

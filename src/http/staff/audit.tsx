@@ -19,8 +19,8 @@ export function auditPages(deps: StaffDeps) {
         <form method="get" class="card">
           <div class="grid">
             <div>
-              <label for="actor">Người thực hiện (tên đăng nhập hoặc mã)</label>
-              <input type="text" id="actor" name="actor" value={q.actor ?? ''} />
+              <label for="actor">Người thực hiện</label>
+              <input type="text" id="actor" name="actor" value={q.actor ?? ''} placeholder="tên đăng nhập hoặc mã" />
             </div>
             <div>
               <label for="action">Hành động</label>

@@ -41,7 +41,7 @@ header.top .brand{font-weight:700;font-size:1.05rem;color:#fff;text-decoration:n
 header.top .brand small{display:block;font-weight:400;opacity:.85;font-size:.8rem}
 header.top .who{font-size:.9rem;opacity:.95}
 header.top form{margin:0}
-header.top button{background:transparent;border:1px solid rgba(255,255,255,.6);color:#fff;padding:.3rem .7rem;border-radius:6px;cursor:pointer;font:inherit;font-size:.9rem}
+header.top button{white-space:nowrap;background:transparent;border:1px solid rgba(255,255,255,.6);color:#fff;padding:.3rem .7rem;border-radius:6px;cursor:pointer;font:inherit;font-size:.9rem}
 nav.main{background:#fff;border-bottom:1px solid var(--line)}
 nav.main ul{list-style:none;margin:0 auto;padding:0 1rem;max-width:1200px;display:flex;gap:.25rem;overflow-x:auto}
 nav.main a{display:block;padding:.7rem .8rem;text-decoration:none;color:var(--muted);border-bottom:3px solid transparent;white-space:nowrap}

@@ -306,19 +306,21 @@ export function registryPages(deps: StaffDeps) {
                   <tr>
                     <td data-label="Mã">{r.code}</td>
                     <td data-label="Họ và tên">
-                      <a href={`/staff/registry/${r.id}`}>{r.fullName}</a>
-                      {r.frail ? (
-                        <>
-                          {' '}
-                          <span class="badge warn">Khám tại nhà</span>
-                        </>
-                      ) : null}
-                      {r.active ? null : (
-                        <>
-                          {' '}
-                          <span class="badge">Thôi quản lý</span>
-                        </>
-                      )}
+                      <div>
+                        <a href={`/staff/registry/${r.id}`}>{r.fullName}</a>
+                        {r.frail ? (
+                          <>
+                            {' '}
+                            <span class="badge warn">Khám tại nhà</span>
+                          </>
+                        ) : null}
+                        {r.active ? null : (
+                          <>
+                            {' '}
+                            <span class="badge">Thôi quản lý</span>
+                          </>
+                        )}
+                      </div>
                     </td>
                     <td data-label="Ngày sinh">{fmtDate(r.birthDate)}</td>
                     <td data-label="Đối tượng">{categoryLabels[r.category]}</td>
