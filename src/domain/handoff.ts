@@ -1,0 +1,232 @@
+import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { AppError } from '../errors';
+import { recordAudit } from '../store/audit';
+import type { DbOrTx } from '../store/db';
+import { insertOutbox } from '../store/outbox';
+import { cadres, clinics, handoffMessages, handoffs, staffUsers, type Handoff } from '../store/schema';
+import { getZaloUser, inCustomerServiceWindow } from '../store/zaloUsers';
+import type { OutMessage } from '../zalo/messages';
+import { formatVietnamDateTime } from './dates';
+import { recipientsFor } from './requests';
+
+/**
+ * Talking to a person: a Zalo user asks for staff, a conversation opens in the staff inbox with the recent
+ * chat, the bot keeps quiet for that user while it is open, staff replies go to the user in Zalo, and staff
+ * close it (or it times out after a period without activity) and the bot resumes.
+ *
+ * Chat texts are kept only for users who asked for staff, and only the last TRANSCRIPT_KEEP per user.
+ */
+export const TRANSCRIPT_KEEP = 20;
+export const handoffSubject = (id: number) => `handoff-${id}`;
+
+export const handoffText = {
+  closedByStaff: 'Nhân viên đã kết thúc cuộc trò chuyện. Trợ lý tự động tiếp tục giúp Ông/Bà. Gõ "menu" để xem các việc có thể làm.',
+  closedByTimeout: 'Cuộc trò chuyện với nhân viên đã tạm dừng vì lâu không có tin nhắn mới. Trợ lý tự động tiếp tục giúp Ông/Bà. Gõ "menu" để bắt đầu, hoặc "gặp nhân viên" để hỏi tiếp.',
+};
+
+export function openHandoffOf(tx: DbOrTx, zaloUserId: string): Handoff | undefined {
+  return tx.select().from(handoffs).where(and(eq(handoffs.zaloUserId, zaloUserId), eq(handoffs.status, 'open'))).get();
+}
+
+/** Whether this user's chat is kept (they asked for staff at least once). */
+function keepsTranscript(tx: DbOrTx, zaloUserId: string): boolean {
+  return tx.select({ id: handoffs.id }).from(handoffs).where(eq(handoffs.zaloUserId, zaloUserId)).limit(1).get() !== undefined;
+}
+
+function appendTranscript(tx: DbOrTx, zaloUserId: string, direction: 'in' | 'bot' | 'staff', text: string, staffId: number | null, now: number): void {
+  if (!text.trim()) return;
+  tx.insert(handoffMessages).values({ zaloUserId, direction, text: text.slice(0, 2000), staffId, at: now }).run();
+  const keepFrom = tx
+    .select({ id: handoffMessages.id })
+    .from(handoffMessages)
+    .where(eq(handoffMessages.zaloUserId, zaloUserId))
+    .orderBy(desc(handoffMessages.id))
+    .limit(1)
+    .offset(TRANSCRIPT_KEEP - 1)
+    .get();
+  if (keepFrom) tx.delete(handoffMessages).where(and(eq(handoffMessages.zaloUserId, zaloUserId), lt(handoffMessages.id, keepFrom.id))).run();
+}
+
+const describeEvent = (event: { type: string; text?: string; kind?: string }) =>
+  event.type === 'text' ? (event.text ?? '') : event.type === 'location' ? '[vị trí]' : event.type === 'attachment' ? `[${event.kind ?? 'tệp'}]` : '';
+
+/**
+ * After a dialog turn: keeps the user's message and the bot's texts, for users who asked for staff. An open
+ * conversation also counts as active again.
+ */
+export function recordChatTurn(tx: DbOrTx, zaloUserId: string, event: { type: string; text?: string; kind?: string }, replies: OutMessage[][], now: number): void {
+  const inbound = describeEvent(event);
+  if (!inbound && !replies.length) return;
+  if (!keepsTranscript(tx, zaloUserId)) return;
+  if (inbound) appendTranscript(tx, zaloUserId, 'in', inbound, null, now);
+  for (const messages of replies) {
+    for (const m of messages) if (m.type === 'text') appendTranscript(tx, zaloUserId, 'bot', m.text, null, now);
+  }
+  if (inbound) tx.update(handoffs).set({ lastActivityAt: now }).where(and(eq(handoffs.zaloUserId, zaloUserId), eq(handoffs.status, 'open'))).run();
+}
+
+export interface HandoffEnv {
+  publicBaseUrl: string;
+  timeoutMs: number;
+  fallbackEmail?: string;
+}
+
+/**
+ * Opens a conversation (inside the turn's transaction) and tells the clinic's staff (or the on-call staff for
+ * a user with no clinic): email always, Zalo inside their window. The first message is the user's topic.
+ */
+export function openHandoff(
+  tx: DbOrTx,
+  zaloUserId: string,
+  input: { cadreId: number | null; clinicId: number | null; topic: string; timeoutMs: number; publicBaseUrl: string },
+  now: number,
+): number[] {
+  const existing = openHandoffOf(tx, zaloUserId);
+  if (existing) return [];
+  const row = tx
+    .insert(handoffs)
+    .values({ zaloUserId, cadreId: input.cadreId, clinicId: input.clinicId, openedAt: now, lastActivityAt: now })
+    .returning({ id: handoffs.id })
+    .get();
+  appendTranscript(tx, zaloUserId, 'in', input.topic, null, now);
+  recordAudit(tx, { type: 'zalo', id: zaloUserId }, { action: 'handoff.open', entity: 'handoff', entityId: row.id, detail: { cadreId: input.cadreId } }, now);
+  const ids: number[] = [];
+  ids.push(insertOutbox(tx, { kind: 'handoff.timeout', subject: handoffSubject(row.id), dueAt: now + input.timeoutMs, payload: { handoffId: row.id } }, now));
+  const cadre = input.cadreId === null ? null : tx.select().from(cadres).where(eq(cadres.id, input.cadreId)).get();
+  const who = cadre ? `${cadre.fullName} (mã ${cadre.code})` : 'Người dùng Zalo chưa liên kết hồ sơ';
+  const link = `${input.publicBaseUrl}/staff/requests/conversations/${row.id}`;
+  const { staff, addresses } = recipientsFor(tx, { clinicId: input.clinicId, type: 'question' }, 0);
+  const subject = `[CadreCare] ${who} muốn trò chuyện với nhân viên`;
+  const text = [
+    'Kính gửi anh/chị,',
+    '',
+    `${who} vừa nhờ gặp nhân viên qua Zalo lúc ${formatVietnamDateTime(now)}.`,
+    'Trợ lý tự động đã dừng trả lời người này cho đến khi anh/chị kết thúc cuộc trò chuyện.',
+    '',
+    'Đọc và trả lời (cần đăng nhập):',
+    link,
+  ].join('\n');
+  for (const s of staff) {
+    if (s.email) ids.push(insertOutbox(tx, { kind: 'email.message', dueAt: now, payload: { to: s.email, subject, text } }, now));
+    const z = s.zaloUserId ? getZaloUser(tx, s.zaloUserId) : undefined;
+    if (z && inCustomerServiceWindow(z, now)) {
+      ids.push(
+        insertOutbox(
+          tx,
+          { kind: 'zalo.message', lane: `zalo-${z.id}`, dueAt: now, payload: { userId: z.id, messages: [{ type: 'text', text: `${who} muốn trò chuyện với nhân viên.\nTrả lời: ${link}` }] } },
+          now,
+        ),
+      );
+    }
+  }
+  for (const to of addresses) ids.push(insertOutbox(tx, { kind: 'email.message', dueAt: now, payload: { to, subject, text } }, now));
+  return ids;
+}
+
+/** The user ends the conversation themself ("kết thúc"); the bot resumes. */
+export function userClosesHandoff(tx: DbOrTx, zaloUserId: string, now: number): void {
+  const open = openHandoffOf(tx, zaloUserId);
+  if (!open) return;
+  tx.update(handoffs).set({ status: 'closed', closedAt: now, closedBy: 'user', lastActivityAt: now }).where(eq(handoffs.id, open.id)).run();
+  recordAudit(tx, { type: 'zalo', id: zaloUserId }, { action: 'handoff.close', entity: 'handoff', entityId: open.id, detail: { by: 'user' } }, now);
+}
+
+// --- staff side -------------------------------------------------------------------------------------------
+
+function loadHandoff(tx: DbOrTx, id: number, scope: number | null): Handoff {
+  const h = tx.select().from(handoffs).where(eq(handoffs.id, id)).get();
+  if (!h) throw new AppError('not_found', 'Không tìm thấy cuộc trò chuyện.');
+  if (scope !== null && h.clinicId !== scope) throw new AppError('forbidden', 'Cuộc trò chuyện này không thuộc phòng khám của bạn.');
+  return h;
+}
+
+const userLaneOf = (zaloUserId: string) => `zalo-${zaloUserId}`;
+
+function sendToUser(tx: DbOrTx, zaloUserId: string, text: string, now: number): number {
+  return insertOutbox(tx, { kind: 'zalo.message', lane: userLaneOf(zaloUserId), dueAt: now, payload: { userId: zaloUserId, messages: [{ type: 'text', text }] } }, now);
+}
+
+export const ReplyInput = z.object({ text: z.string().trim().min(1, 'Nhập nội dung trả lời.').max(1800, 'Tối đa 1800 ký tự.') });
+
+/** A staff reply: goes to the user in Zalo (in their lane, after any bot reply), is kept, keeps the conversation alive. */
+export function staffReply(tx: DbOrTx, id: number, staff: { id: number; fullName: string }, scope: number | null, text: string, now: number): number[] {
+  const h = loadHandoff(tx, id, scope);
+  if (h.status !== 'open') throw new AppError('conflict', 'Cuộc trò chuyện đã kết thúc; người dùng có thể nhờ gặp nhân viên lại.');
+  const user = getZaloUser(tx, h.zaloUserId);
+  if (user && !inCustomerServiceWindow(user, now)) {
+    throw new AppError('conflict', 'Đã quá 7 ngày từ tin nhắn cuối của người dùng; Zalo không cho gửi tin tư vấn. Hãy gọi điện cho người dùng.');
+  }
+  appendTranscript(tx, h.zaloUserId, 'staff', text, staff.id, now);
+  tx.update(handoffs).set({ lastActivityAt: now, staffId: staff.id }).where(eq(handoffs.id, id)).run();
+  recordAudit(tx, { type: 'staff', id: String(staff.id) }, { action: 'handoff.reply', entity: 'handoff', entityId: id, detail: { zaloUserId: h.zaloUserId } }, now);
+  return [sendToUser(tx, h.zaloUserId, `${staff.fullName} (nhân viên): ${text}`, now)];
+}
+
+/** Staff end the conversation: the bot resumes and tells the user so. */
+export function closeHandoff(tx: DbOrTx, id: number, staff: { id: number }, scope: number | null, now: number): number[] {
+  const h = loadHandoff(tx, id, scope);
+  if (h.status !== 'open') throw new AppError('conflict', 'Cuộc trò chuyện đã kết thúc.');
+  tx.update(handoffs).set({ status: 'closed', closedAt: now, closedBy: 'staff', staffId: h.staffId ?? staff.id }).where(eq(handoffs.id, id)).run();
+  recordAudit(tx, { type: 'staff', id: String(staff.id) }, { action: 'handoff.close', entity: 'handoff', entityId: id, detail: { by: 'staff' } }, now);
+  appendTranscript(tx, h.zaloUserId, 'bot', handoffText.closedByStaff, null, now);
+  return [sendToUser(tx, h.zaloUserId, handoffText.closedByStaff, now)];
+}
+
+export const TimeoutPayload = z.object({ handoffId: z.number().int().positive() });
+
+/**
+ * The timeout timer of a conversation: closes it when it has been quiet for `timeoutMs`, else sets itself
+ * again for the new deadline. Returns the outbox ids it wrote.
+ */
+export function handoffTimeoutStep(tx: DbOrTx, handoffId: number, timeoutMs: number, now: number): { closed: boolean; outboxIds: number[] } {
+  const h = tx.select().from(handoffs).where(eq(handoffs.id, handoffId)).get();
+  if (!h || h.status !== 'open') return { closed: false, outboxIds: [] };
+  const due = h.lastActivityAt + timeoutMs;
+  if (due > now) {
+    return { closed: false, outboxIds: [insertOutbox(tx, { kind: 'handoff.timeout', subject: handoffSubject(h.id), dueAt: due, payload: { handoffId: h.id } }, now)] };
+  }
+  tx.update(handoffs).set({ status: 'closed', closedAt: now, closedBy: 'timeout' }).where(eq(handoffs.id, h.id)).run();
+  recordAudit(tx, { type: 'system', id: 'handoff-timeout' }, { action: 'handoff.close', entity: 'handoff', entityId: h.id, detail: { by: 'timeout' } }, now);
+  appendTranscript(tx, h.zaloUserId, 'bot', handoffText.closedByTimeout, null, now);
+  const user = getZaloUser(tx, h.zaloUserId);
+  const ids = user && inCustomerServiceWindow(user, now) ? [sendToUser(tx, h.zaloUserId, handoffText.closedByTimeout, now)] : [];
+  return { closed: true, outboxIds: ids };
+}
+
+// --- reads for the staff inbox ----------------------------------------------------------------------------
+
+export function listHandoffs(tx: DbOrTx, scope: number | null, status: 'open' | 'closed' | 'all') {
+  const where = [];
+  if (scope !== null) where.push(eq(handoffs.clinicId, scope));
+  if (status !== 'all') where.push(eq(handoffs.status, status));
+  return tx
+    .select({ handoff: handoffs, cadreName: cadres.fullName, cadreCode: cadres.code, clinicName: clinics.name, staffName: staffUsers.fullName })
+    .from(handoffs)
+    .leftJoin(cadres, eq(cadres.id, handoffs.cadreId))
+    .leftJoin(clinics, eq(clinics.id, handoffs.clinicId))
+    .leftJoin(staffUsers, eq(staffUsers.id, handoffs.staffId))
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(handoffs.lastActivityAt))
+    .limit(200)
+    .all();
+}
+
+export function handoffDetail(tx: DbOrTx, id: number, scope: number | null, now: number) {
+  const h = loadHandoff(tx, id, scope);
+  const cadre = h.cadreId === null ? null : tx.select().from(cadres).where(eq(cadres.id, h.cadreId)).get() ?? null;
+  const user = getZaloUser(tx, h.zaloUserId) ?? null;
+  const messages = tx
+    .select({ message: handoffMessages, staffName: staffUsers.fullName })
+    .from(handoffMessages)
+    .leftJoin(staffUsers, eq(staffUsers.id, handoffMessages.staffId))
+    .where(eq(handoffMessages.zaloUserId, h.zaloUserId))
+    .orderBy(asc(handoffMessages.id))
+    .all();
+  return { handoff: h, cadre, displayName: user?.displayName ?? null, messages, canReply: !!user && inCustomerServiceWindow(user, now) };
+}
+
+export function openHandoffCount(tx: DbOrTx, scope: number | null): number {
+  const where = scope === null ? eq(handoffs.status, 'open') : and(eq(handoffs.status, 'open'), inArray(handoffs.clinicId, [scope]));
+  return tx.select({ n: sql<number>`count(*)` }).from(handoffs).where(where).get()?.n ?? 0;
+}
