@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema';
+import { clientOf } from './prepared';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 /** A transaction handle; better-sqlite3 transactions are synchronous: never await inside one. */
@@ -38,7 +39,19 @@ export function openStore(file: string): Store {
   };
 }
 
-/** Runs `fn` in one IMMEDIATE transaction so concurrent writers serialise instead of failing on upgrade. */
+const transactionRunners = new WeakMap<Database.Database, Database.Transaction<(fn: () => unknown) => unknown>>();
+
+/**
+ * Runs `fn` in one IMMEDIATE transaction so concurrent writers serialise instead of failing on upgrade.
+ * better-sqlite3's own transaction wrapper is built once per connection and `fn` gets the database handle
+ * itself (statements on the connection run inside the open transaction); nested calls become savepoints.
+ */
 export function inTransaction<T>(db: Db, fn: (tx: Tx) => T): T {
-  return db.transaction(fn, { behavior: 'immediate' });
+  const client = clientOf(db);
+  let runner = transactionRunners.get(client);
+  if (!runner) {
+    runner = client.transaction((inner: () => unknown) => inner());
+    transactionRunners.set(client, runner);
+  }
+  return runner.immediate(() => fn(db as unknown as Tx)) as T;
 }

@@ -43,13 +43,15 @@ export function getOutbox(db: DbOrTx, id: number): OutboxRow | undefined {
  * are released whatever their due time, and their job carries the delay.
  */
 export function releasableRows(db: DbOrTx, now: number, limit: number): OutboxRow[] {
-  return db
-    .select()
-    .from(outbox)
-    .where(and(eq(outbox.status, 'pending'), sql`(${outbox.lane} IS NULL OR ${outbox.dueAt} <= ${now})`))
-    .orderBy(outbox.id)
-    .limit(limit)
-    .all();
+  return prepared(db, 'outbox.releasable', () =>
+    db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.status, 'pending'), sql`(${outbox.lane} IS NULL OR ${outbox.dueAt} <= ${sql.placeholder('now')})`))
+      .orderBy(outbox.id)
+      .limit(sql.placeholder('limit'))
+      .prepare(),
+  ).all({ now, limit });
 }
 
 /** After a lane's row finished: its next blocked row (if any, and if nothing else runs) becomes pending. */
@@ -85,10 +87,10 @@ export function overdueRows(db: DbOrTx, cutoff: number, limit: number): OutboxRo
 
 export function markQueued(db: DbOrTx, ids: number[], now: number): void {
   if (!ids.length) return;
-  db.update(outbox)
-    .set({ status: 'queued', updatedAt: now })
-    .where(and(inArray(outbox.id, ids), eq(outbox.status, 'pending')))
-    .run();
+  statement(db, "UPDATE outbox SET status = 'queued', updated_at = ? WHERE status = 'pending' AND id IN (SELECT value FROM json_each(?))").run(
+    now,
+    JSON.stringify(ids),
+  );
 }
 
 export function markProgress(db: DbOrTx, id: number, progress: number, externalId: string | null, now: number): void {
