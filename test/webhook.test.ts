@@ -111,3 +111,14 @@ describe('POST /webhooks/zalo accepts', () => {
     expect(res.status).toBe(200);
   });
 });
+
+describe('static assets', () => {
+  it('serves the picture of the share-your-phone card as a PNG', async () => {
+    const res = await h.runtime.app.request('/static/share-phone.png');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.slice(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(h.runtime.config.zalo.requestInfoImageUrl).toMatch(/\/static\/share-phone\.png$/);
+  });
+});
