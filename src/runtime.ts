@@ -15,6 +15,7 @@ import { startWorkers } from './jobs/workers';
 import { sendZaloMessage } from './jobs/zaloSend';
 import { sendEmailMessage } from './jobs/emailSend';
 import { sendNotice } from './jobs/notice';
+import { runCampaignNudge } from './jobs/bookingNudge';
 import { runEscalationStep, runHandoffTimeout, type RequestJobDeps } from './jobs/requests';
 import { ackKeyFrom, type RequestPolicy } from './domain/requests';
 import { noticeRenderers } from './domain/noticeRenderers';
@@ -181,6 +182,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
             'email.message': (row) => sendEmailMessage({ db: store.db, clock, mailer, messageIdDomain }, row),
             'request.escalate': (row) => runEscalationStep(requestJobs, row),
             'handoff.timeout': (row) => runHandoffTimeout(requestJobs, row),
+            'campaign.nudge': (row) => runCampaignNudge({ db: store.db, clock, logger }, row),
             'notice.cadre': (row) =>
               sendNotice(
                 {

@@ -6,7 +6,7 @@ export const mainMenu = [
   {
     id: 'booking',
     label: 'Đặt lịch khám',
-    phrases: ['dat lich kham', 'dat lich', 'dang ky kham', 'dang ki kham', 'hen kham', 'lich kham', 'doi lich', 'huy lich'],
+    phrases: ['dat lich kham', 'dat lich', 'dang ky kham', 'dang ki kham', 'hen kham', 'lich kham', 'doi lich', 'huy lich', 'lich cua toi', 'xem lich', 'lich hen cua toi'],
   },
   { id: 'results', label: 'Xem kết quả khám', phrases: ['xem ket qua', 'ket qua kham', 'ket qua'] },
   {

@@ -1,9 +1,12 @@
 import type { NoticeRenderers } from './notices';
+import { NUDGE_KIND, REMINDER_KIND, renderBookingNudge, renderBookingReminder } from './booking';
 import { renderRequestNotice } from './requests';
 import { RESULT_NOTICE_KIND, renderResultReleased } from './results';
 
 /** Every kind of notice the service sends, by name. Each capability adds its renderer here. */
 export const noticeRenderers: NoticeRenderers = {
+  [REMINDER_KIND]: renderBookingReminder,
+  [NUDGE_KIND]: renderBookingNudge,
   'request.update': renderRequestNotice,
   [RESULT_NOTICE_KIND]: (db, ref) => renderResultReleased(db, ref),
 };

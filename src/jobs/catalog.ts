@@ -2,6 +2,7 @@ import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
 import { OutMessage } from '../zalo/messages';
 import { NoticePayload } from '../domain/notices';
+import { CampaignNudgePayload } from './bookingNudge';
 import { EscalatePayload } from '../domain/requests';
 import { TimeoutPayload } from '../domain/handoff';
 
@@ -35,6 +36,8 @@ export const jobCatalog = {
   },
   /** A reminder or announcement to a cadre; rendered and routed (Zalo, template, email) when sent. */
   'notice.cadre': { queue: 'notices', payload: NoticePayload },
+  /** A campaign's nudge to eligible cadres who have not booked: fans out one notice each, once. */
+  'campaign.nudge': { queue: 'notices', payload: CampaignNudgePayload },
   /** One escalation step of a request (notify the clinic, then the head, then on-call); skipped once acknowledged. */
   'request.escalate': { queue: 'notices', payload: EscalatePayload },
   /** Closes a conversation with staff after a quiet period, so the bot resumes. */

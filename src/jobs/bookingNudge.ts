@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import { fanOutNudges } from '../domain/booking';
+import { inTransaction, type Db } from '../store/db';
+import { markDone } from '../store/outbox';
+import type { OutboxRow } from '../store/schema';
+
+export const CampaignNudgePayload = z.object({ campaignId: z.number().int().positive() });
+
+export interface BookingNudgeDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * 'campaign.nudge': a campaign's timed nudge. In one transaction it schedules one notice per eligible cadre
+ * without a booking (each with a subject naming campaign and cadre, skipped when it exists) and finishes its
+ * own row, so a retry or a reconciler pass after a crash nudges nobody twice.
+ */
+export async function runCampaignNudge(deps: BookingNudgeDeps, row: OutboxRow): Promise<void> {
+  const { campaignId } = CampaignNudgePayload.parse(row.payload);
+  const now = deps.clock.now();
+  const scheduled = inTransaction(deps.db, (tx) => {
+    const n = fanOutNudges(tx, campaignId, now);
+    markDone(tx, row.id, 'fanout', now);
+    return n;
+  });
+  deps.logger.info({ outboxId: row.id, campaignId, scheduled }, 'campaign nudge scheduled');
+}
