@@ -4,7 +4,9 @@ import { requestId, type RequestIdVariables } from 'hono/request-id';
 import { AppError, type ErrorBody } from '../errors';
 import type { Logger } from '../logger';
 import { healthRoutes, type HealthDeps } from './health';
+import { staticRoutes } from './static';
 import { zaloWebhookRoutes, type ZaloWebhookDeps } from './webhooks/zalo';
+import { requestAckRoutes } from './ack/requests';
 import { apiRoutes, type ApiOptions } from './api';
 import { staffRoutes, type StaffDeps, type StaffRoutesOptions } from './staff';
 
@@ -48,11 +50,13 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', healthRoutes(deps));
   app.route('/webhooks/zalo', zaloWebhookRoutes(deps));
+  app.route('/static', staticRoutes());
   if (deps.staff) {
     const { pages, api, ...staffConfig } = deps.staff;
     const staffDeps: StaffDeps = { ...staffConfig, db: deps.db, clock: deps.clock, logger: deps.logger, onCommitted: deps.onCommitted };
     app.route('/staff', staffRoutes(staffDeps, pages));
     app.route('/api', apiRoutes(staffDeps, api));
+    app.route('/ack', requestAckRoutes(staffDeps));
     app.get('/', (c) => c.redirect('/staff', 302));
   }
   deps.mount?.(app);
