@@ -27,6 +27,7 @@ import {
   type StaffDeps,
 } from '../staff/services';
 import { validate } from '../validation';
+import { requestApiRoutes } from './requests';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const IdParam = z.object({ id: z.coerce.number().int().positive() });
@@ -125,6 +126,7 @@ export function apiRoutes(deps: StaffDeps, opts: ApiOptions = {}) {
       const r = searchAudit(deps.db, c.req.valid('query'));
       return c.json({ items: r.items.map((i) => ({ ...i.entry, actorUsername: i.username })), total: r.total, page: r.page, pages: r.pages });
     });
+  api.route('/', requestApiRoutes(deps));
   opts.extend?.(api);
   return api;
 }

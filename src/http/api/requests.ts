@@ -1,0 +1,84 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { closeHandoff, handoffDetail, listHandoffs, ReplyInput, staffReply } from '../../domain/handoff';
+import { listRequests, RequestFilter, requestDetail } from '../../domain/requestInbox';
+import { acknowledgeRequest, closeRequest, CloseInput, scheduleRequest, ScheduleInput } from '../../domain/requests';
+import { inTransaction } from '../../store/db';
+import type { StaffRole } from '../../store/schema';
+import type { ApiEnv } from '../auth/apiToken';
+import { clinicScope, currentStaff, requireRole, type StaffIdentity } from '../auth/session';
+import type { StaffDeps } from '../staff/services';
+import { validate } from '../validation';
+
+/** Who may read the request inbox, and who may act on requests and reply to users. */
+export const requestRoles = {
+  read: ['admin', 'coordinator', 'doctor', 'clinic_staff', 'viewer'] as StaffRole[],
+  act: ['admin', 'coordinator', 'doctor', 'clinic_staff'] as StaffRole[],
+};
+
+const IdParam = z.object({ id: z.coerce.number().int().positive() });
+
+/** Staff actions on requests and conversations, each in one transaction; outbox rows go to the relay after commit. */
+export function requestActions(deps: Pick<StaffDeps, 'db' | 'clock' | 'onCommitted'>) {
+  const run = (fn: (tx: Parameters<Parameters<typeof inTransaction>[1]>[0], now: number) => number[]) => {
+    const ids = inTransaction(deps.db, (tx) => fn(tx, deps.clock.now()));
+    deps.onCommitted(ids);
+  };
+  const actor = (s: StaffIdentity) => ({ kind: 'staff' as const, staff: s });
+  return {
+    acknowledge: (s: StaffIdentity, id: number) => run((tx, now) => acknowledgeRequest(tx, id, actor(s), clinicScope(s), now)),
+    schedule: (s: StaffIdentity, id: number, input: z.infer<typeof ScheduleInput>) => run((tx, now) => scheduleRequest(tx, id, actor(s), clinicScope(s), input, now)),
+    close: (s: StaffIdentity, id: number, outcome: 'done' | 'cancelled', note: string) => run((tx, now) => closeRequest(tx, id, outcome, actor(s), clinicScope(s), note, now)),
+    reply: (s: StaffIdentity, id: number, text: string) => run((tx, now) => staffReply(tx, id, s, clinicScope(s), text, now)),
+    closeConversation: (s: StaffIdentity, id: number) => run((tx, now) => closeHandoff(tx, id, s, clinicScope(s), now)),
+  };
+}
+
+/**
+ * /api/requests and /api/conversations: the request inbox (filters by clinic, type, state; SLA clock), a
+ * request with its timeline, acknowledge / schedule / done / cancel; conversations with staff, reply, close.
+ * clinic_staff see and act on their clinic only.
+ */
+export function requestApiRoutes(deps: StaffDeps) {
+  const act = requestActions(deps);
+  const detail = (s: StaffIdentity, id: number) => requestDetail(deps.db, id, clinicScope(s), deps.clock.now());
+  return new Hono<ApiEnv>()
+    .get('/requests', requireRole(...requestRoles.read), validate('query', RequestFilter), (c) =>
+      c.json({ items: listRequests(deps.db, clinicScope(currentStaff(c)), c.req.valid('query'), deps.clock.now()) }),
+    )
+    .get('/requests/:id{[0-9]+}', requireRole(...requestRoles.read), validate('param', IdParam), (c) => c.json(detail(currentStaff(c), c.req.valid('param').id)))
+    .post('/requests/:id{[0-9]+}/acknowledge', requireRole(...requestRoles.act), validate('param', IdParam), (c) => {
+      const s = currentStaff(c);
+      act.acknowledge(s, c.req.valid('param').id);
+      return c.json(detail(s, c.req.valid('param').id));
+    })
+    .post('/requests/:id{[0-9]+}/schedule', requireRole(...requestRoles.act), validate('param', IdParam), validate('json', ScheduleInput), (c) => {
+      const s = currentStaff(c);
+      act.schedule(s, c.req.valid('param').id, c.req.valid('json'));
+      return c.json(detail(s, c.req.valid('param').id));
+    })
+    .post('/requests/:id{[0-9]+}/done', requireRole(...requestRoles.act), validate('param', IdParam), validate('json', CloseInput), (c) => {
+      const s = currentStaff(c);
+      act.close(s, c.req.valid('param').id, 'done', c.req.valid('json').note);
+      return c.json(detail(s, c.req.valid('param').id));
+    })
+    .post('/requests/:id{[0-9]+}/cancel', requireRole(...requestRoles.act), validate('param', IdParam), validate('json', CloseInput), (c) => {
+      const s = currentStaff(c);
+      act.close(s, c.req.valid('param').id, 'cancelled', c.req.valid('json').note);
+      return c.json(detail(s, c.req.valid('param').id));
+    })
+    .get('/conversations', requireRole(...requestRoles.read), validate('query', z.object({ status: z.enum(['open', 'closed', 'all']).default('open') })), (c) =>
+      c.json({ items: listHandoffs(deps.db, clinicScope(currentStaff(c)), c.req.valid('query').status) }),
+    )
+    .get('/conversations/:id{[0-9]+}', requireRole(...requestRoles.read), validate('param', IdParam), (c) =>
+      c.json(handoffDetail(deps.db, c.req.valid('param').id, clinicScope(currentStaff(c)), deps.clock.now())),
+    )
+    .post('/conversations/:id{[0-9]+}/reply', requireRole(...requestRoles.act), validate('param', IdParam), validate('json', ReplyInput), (c) => {
+      act.reply(currentStaff(c), c.req.valid('param').id, c.req.valid('json').text);
+      return c.json({ ok: true });
+    })
+    .post('/conversations/:id{[0-9]+}/close', requireRole(...requestRoles.act), validate('param', IdParam), (c) => {
+      act.closeConversation(currentStaff(c), c.req.valid('param').id);
+      return c.json({ ok: true });
+    });
+}
