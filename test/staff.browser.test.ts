@@ -3,24 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { cadres, proxies } from '../src/store/schema';
 import { artifactPath, launchBrowser } from './browser';
 import { startHarness, type Harness } from './harness';
 import { goodRows, HEADERS, makeStaff, PASSWORD, seedClinics, seedZaloUser } from './staffSupport';
-
-/** Debian's chromium; launchBrowser() passes --user-data-dir, which some playwright-core versions refuse in launch(). */
-async function browser(): Promise<Browser> {
-  try {
-    return await launchBrowser();
-  } catch {
-    return chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  }
-}
 
 let h: Harness;
 let b: Browser;
@@ -41,7 +28,7 @@ beforeAll(async () => {
   await makeStaff(h, 'dieuphoi', 'coordinator');
   await makeStaff(h, 'quantri', 'admin');
   dir = mkdtempSync(join(tmpdir(), 'cadrecare-import-'));
-  b = await browser();
+  b = await launchBrowser();
 });
 afterAll(async () => {
   await b?.close();
