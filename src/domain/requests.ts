@@ -252,7 +252,8 @@ function activeStaff(tx: DbOrTx) {
 const asRecipient = (s: typeof staffUsers.$inferSelect): Recipient => ({ staffId: s.id, name: s.fullName, email: s.email, zaloUserId: s.zaloUserId });
 
 /**
- * Who is told at an escalation level. Level 0: the clinic's staff (an emergency: the on-call staff too);
+ * Who is told at an escalation level. Level 0: the clinic's staff other than its head (an emergency: the
+ * on-call staff too);
  * level 1: the clinic head(s) (an emergency: with the on-call staff); level 2: the on-call staff. A level with
  * nobody falls to the on-call staff. Addresses without a person (the clinic's email, the configured fallback)
  * are added when no one on the list has an email.
@@ -262,7 +263,9 @@ export function recipientsFor(tx: DbOrTx, req: Pick<CareRequest, 'clinicId' | 't
   const ofClinic = req.clinicId === null ? [] : everyone.filter((s) => s.clinicId === req.clinicId);
   const onCall = everyone.filter((s) => s.onCall);
   let chosen: typeof everyone;
-  if (level === 0) chosen = req.type === 'emergency' ? [...onCall, ...ofClinic] : ofClinic;
+  // The head is the next step, so the first notice goes to the others when there are any.
+  const firstLine = ofClinic.some((s) => !s.isClinicHead) ? ofClinic.filter((s) => !s.isClinicHead) : ofClinic;
+  if (level === 0) chosen = req.type === 'emergency' ? [...onCall, ...firstLine] : firstLine;
   else if (level === 1) chosen = [...ofClinic.filter((s) => s.isClinicHead), ...(req.type === 'emergency' ? onCall : [])];
   else chosen = onCall;
   if (!chosen.length) chosen = onCall;

@@ -267,7 +267,7 @@ export function parsePreferredDay(input: string, now: number): string | null | u
   if (['mai', 'ngay mai', 'sang mai', 'chieu mai'].includes(folded)) return addDays(today, 1);
   if (['ngay kia', 'mot', 'ngay mot'].includes(folded)) return addDays(today, 2);
   let date = parseVietnameseDate(input);
-  const short = /^(?:ngay\s*)?(\d{1,2})\s*(?:[/.\-]|\s*thang\s*)\s*(\d{1,2})$/.exec(folded.replace(/ /g, ' '));
+  const short = /^(?:ngay\s*)?(\d{1,2})\s*(?:thang|[/.\-\s])\s*(\d{1,2})$/.exec(folded);
   if (!date && short) {
     const year = Number(today.slice(0, 4));
     const candidate = parseVietnameseDate(`${short[1]}/${short[2]}/${year}`);
