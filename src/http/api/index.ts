@@ -5,6 +5,7 @@ import { registryCsv, registryWorkbook } from '../../domain/registryImport';
 import { AppError } from '../../errors';
 import { proxyStatuses } from '../../store/schema';
 import { bearerAuth, type ApiEnv } from '../auth/apiToken';
+import { bookingApiRoutes } from './booking';
 import { can, currentStaff, requireRole } from '../auth/session';
 import { attachment } from '../staff/registry';
 import {
@@ -127,6 +128,7 @@ export function apiRoutes(deps: StaffDeps, opts: ApiOptions = {}) {
       return c.json({ items: r.items.map((i) => ({ ...i.entry, actorUsername: i.username })), total: r.total, page: r.page, pages: r.pages });
     });
   api.route('/', requestApiRoutes(deps));
+  api.route('/', bookingApiRoutes(deps));
   opts.extend?.(api);
   return api;
 }

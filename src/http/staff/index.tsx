@@ -7,6 +7,7 @@ import { LoginPage, loginRoutes, safeNext } from '../auth/login';
 import { LoginRateLimiter } from '../auth/rateLimit';
 import { csrfGuard, loadSession, type StaffEnv } from '../auth/session';
 import { auditPages } from './audit';
+import { bookingPages } from './booking';
 import { staffNav } from './layout';
 import { proxyPages } from './proxies';
 import { registryPages } from './registry';
@@ -77,6 +78,7 @@ export function staffRoutes(deps: StaffDeps, opts: StaffRoutesOptions = {}) {
   app.route('/proxies', proxyPages(deps));
   app.route('/users', userPages(deps));
   app.route('/audit', auditPages(deps));
+  app.route('/booking', bookingPages(deps));
   opts.extend?.(app);
   app.all('*', (c) => errorPage(c, deps.committee.name, new AppError('not_found', 'Không có trang này.')));
   return app;

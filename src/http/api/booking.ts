@@ -1,0 +1,142 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { formatVietnamTime } from '../../domain/dates';
+import {
+  AttendanceInput,
+  campaignDays,
+  campaignFigures,
+  CampaignInput,
+  createCampaign,
+  createSlots,
+  dayBookings,
+  daySlots,
+  exportHeaders,
+  exportRows,
+  getCampaign,
+  listCampaigns,
+  markAttendance,
+  setCampaignStatus,
+  setSlotCapacity,
+  SlotsInput,
+  toCsv,
+  toXlsx,
+} from '../../domain/bookingStaff';
+import { AppError } from '../../errors';
+import { recordAudit } from '../../store/audit';
+import type { Db } from '../../store/db';
+import { campaignStatuses } from '../../store/schema';
+import type { ApiEnv } from '../auth/apiToken';
+import { clinicScope, currentStaff, requireRole, type StaffIdentity } from '../auth/session';
+import { attachment } from '../staff/registry';
+import { staffActor, type StaffDeps } from '../staff/services';
+import { validate } from '../validation';
+
+/** Who may do what with campaigns and bookings. clinic_staff act only on their own clinic. */
+export const bookingRoles = {
+  read: ['admin', 'coordinator', 'doctor', 'clinic_staff', 'viewer'],
+  manageCampaigns: ['admin', 'coordinator'],
+  manageSlots: ['admin', 'coordinator', 'clinic_staff'],
+  attendance: ['admin', 'coordinator', 'doctor', 'clinic_staff'],
+  exportDay: ['admin', 'coordinator', 'doctor', 'clinic_staff'],
+  figures: ['admin', 'coordinator', 'doctor', 'viewer'],
+} as const;
+
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const IdParam = z.object({ id: z.coerce.number().int().positive() });
+export const DayQuery = z.object({
+  clinicId: z.coerce.number().int().positive(),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date: YYYY-MM-DD'),
+});
+
+/** A clinic_staff member may only touch their own clinic. */
+export function checkClinic(staff: StaffIdentity, clinicId: number): void {
+  const scope = clinicScope(staff);
+  if (scope !== null && scope !== clinicId) throw new AppError('forbidden', 'Bạn chỉ làm việc với phòng khám của mình.');
+}
+
+/** A day's list as CSV or xlsx, audited (it carries names and phone numbers). */
+export async function dayExport(db: Db, staff: StaffIdentity, campaignId: number, clinicId: number, date: string, format: 'csv' | 'xlsx', now: number) {
+  checkClinic(staff, clinicId);
+  getCampaign(db, campaignId);
+  const rows = exportRows(dayBookings(db, campaignId, clinicId, date), formatVietnamTime);
+  const body = format === 'csv' ? Buffer.from(toCsv(exportHeaders, rows), 'utf8') : await toXlsx(`Lịch khám ${date}`, exportHeaders, rows);
+  recordAudit(db, staffActor(staff), { action: 'booking.export', entity: 'campaign', entityId: campaignId, detail: { clinicId, date, format, rows: rows.length } }, now);
+  return {
+    body: new Uint8Array(body),
+    headers: {
+      'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE,
+      'content-disposition': attachment(`lich-kham-${date}-phong-kham-${clinicId}.${format}`),
+      'cache-control': 'no-store',
+    },
+  };
+}
+
+/** /api/campaigns and /api/bookings, behind the staff API's bearer authentication. */
+export function bookingApiRoutes(deps: StaffDeps) {
+  return new Hono<ApiEnv>()
+    .get('/campaigns', requireRole(...bookingRoles.read), (c) => c.json({ items: listCampaigns(deps.db) }))
+    .post('/campaigns', requireRole(...bookingRoles.manageCampaigns), validate('json', CampaignInput), (c) => {
+      const s = currentStaff(c);
+      const campaign = createCampaign(deps.db, staffActor(s), c.req.valid('json'), s.id, deps.clock.now());
+      deps.onCommitted([]);
+      return c.json({ campaign: getCampaign(deps.db, campaign.id) }, 201);
+    })
+    .get('/campaigns/:id{[0-9]+}', requireRole(...bookingRoles.read), validate('param', IdParam), (c) => {
+      const { id } = c.req.valid('param');
+      return c.json({ campaign: getCampaign(deps.db, id), days: campaignDays(deps.db, id, clinicScope(currentStaff(c))) });
+    })
+    .post(
+      '/campaigns/:id{[0-9]+}/status',
+      requireRole(...bookingRoles.manageCampaigns),
+      validate('param', IdParam),
+      validate('json', z.object({ status: z.enum(campaignStatuses) })),
+      (c) => {
+        const campaign = setCampaignStatus(deps.db, staffActor(currentStaff(c)), c.req.valid('param').id, c.req.valid('json').status, deps.clock.now());
+        deps.onCommitted([]);
+        return c.json({ campaign });
+      },
+    )
+    .post('/campaigns/:id{[0-9]+}/slots', requireRole(...bookingRoles.manageSlots), validate('param', IdParam), validate('json', SlotsInput), (c) => {
+      const s = currentStaff(c);
+      const input = c.req.valid('json');
+      for (const clinicId of input.clinicIds) checkClinic(s, clinicId);
+      return c.json(createSlots(deps.db, staffActor(s), c.req.valid('param').id, input, deps.clock.now()), 201);
+    })
+    .put(
+      '/slots/:id{[0-9]+}/capacity',
+      requireRole(...bookingRoles.manageSlots),
+      validate('param', IdParam),
+      validate('json', z.object({ capacity: z.number().int().min(0).max(1000) })),
+      (c) => {
+        const s = currentStaff(c);
+        setSlotCapacity(deps.db, staffActor(s), c.req.valid('param').id, c.req.valid('json').capacity, clinicScope(s), deps.clock.now());
+        return c.json({ ok: true });
+      },
+    )
+    .get('/campaigns/:id{[0-9]+}/bookings', requireRole(...bookingRoles.read), validate('param', IdParam), validate('query', DayQuery), (c) => {
+      const { id } = c.req.valid('param');
+      const { clinicId, date } = c.req.valid('query');
+      checkClinic(currentStaff(c), clinicId);
+      getCampaign(deps.db, id);
+      return c.json({ slots: daySlots(deps.db, id, clinicId, date), items: dayBookings(deps.db, id, clinicId, date) });
+    })
+    .get(
+      '/campaigns/:id{[0-9]+}/bookings/export',
+      requireRole(...bookingRoles.exportDay),
+      validate('param', IdParam),
+      validate('query', DayQuery.extend({ format: z.enum(['csv', 'xlsx']).default('csv') })),
+      async (c) => {
+        const q = c.req.valid('query');
+        const file = await dayExport(deps.db, currentStaff(c), c.req.valid('param').id, q.clinicId, q.date, q.format, deps.clock.now());
+        return c.body(file.body, 200, file.headers);
+      },
+    )
+    .post('/bookings/:id{[0-9]+}/attendance', requireRole(...bookingRoles.attendance), validate('param', IdParam), validate('json', AttendanceInput), (c) => {
+      const s = currentStaff(c);
+      const booking = markAttendance(deps.db, staffActor(s), s.id, c.req.valid('param').id, c.req.valid('json').status, clinicScope(s), deps.clock.now());
+      return c.json({ booking });
+    })
+    .get('/campaigns/:id{[0-9]+}/figures', requireRole(...bookingRoles.figures), validate('param', IdParam), (c) =>
+      c.json(campaignFigures(deps.db, c.req.valid('param').id)),
+    );
+}

@@ -1,0 +1,557 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { formatVietnamDay, formatVietnamTime } from '../../domain/dates';
+import {
+  AttendanceInput,
+  campaignDays,
+  campaignFigures,
+  CampaignInput,
+  createCampaign,
+  createSlots,
+  dayBookings,
+  daySlots,
+  getCampaign,
+  listCampaigns,
+  markAttendance,
+  setCampaignStatus,
+  SlotsInput,
+  statusLabels,
+} from '../../domain/bookingStaff';
+import { vietnamDate } from '../../domain/quietHours';
+import { cadreCategories, campaignStatuses, type Campaign, type CadreCategory } from '../../store/schema';
+import { allowed, clinicScope, currentStaff, requireRole, type StaffEnv } from '../auth/session';
+import { bookingRoles, checkClinic, DayQuery, dayExport } from '../api/booking';
+import { validate } from '../validation';
+import { addStaffNavItem, CsrfField, type Flash } from './layout';
+import { allClinics, staffActor, type StaffDeps } from './services';
+import { fmtDate, page } from './ui';
+
+addStaffNavItem({ href: '/staff/booking', label: 'Đợt khám', roles: bookingRoles.read, order: 35 });
+
+const IdParam = z.object({ id: z.coerce.number().int().positive() });
+const Msg = z.object({ msg: z.string().max(40).optional() });
+
+const categoryLabels: Record<CadreCategory, string> = {
+  duong_chuc: 'Đương chức',
+  nguyen_chuc: 'Nguyên chức',
+  nguoi_co_cong: 'Người có công',
+  khac: 'Khác',
+};
+const campaignStatusLabels: Record<Campaign['status'], string> = { draft: 'Nháp', open: 'Đang nhận đăng ký', closed: 'Đã đóng' };
+const weekdayLabels = ['Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy', 'Chủ Nhật'];
+const pct = (x: number) => `${(x * 100).toFixed(1).replace('.', ',')}%`;
+
+const notices: Record<string, Flash> = {
+  created: { kind: 'ok', text: 'Đã tạo đợt khám. Thêm ca khám cho các nơi khám bên dưới.' },
+  status: { kind: 'ok', text: 'Đã cập nhật trạng thái đợt khám.' },
+  attended: { kind: 'ok', text: 'Đã ghi nhận.' },
+};
+
+/** /staff/booking: exam campaigns, their slots, a clinic's day with attendance, exports, figures. */
+export function bookingPages(deps: StaffDeps) {
+  return new Hono<StaffEnv>()
+    .get('/', requireRole(...bookingRoles.read), validate('query', Msg), (c) => {
+      const s = currentStaff(c);
+      const list = listCampaigns(deps.db);
+      const today = vietnamDate(deps.clock.now());
+      return page(
+        c,
+        deps.committee.name,
+        'Đợt khám định kỳ',
+        <>
+          <div class="table-wrap">
+            <table class="responsive">
+              <thead>
+                <tr>
+                  <th>Đợt khám</th>
+                  <th>Năm / đợt</th>
+                  <th>Thời gian</th>
+                  <th>Trạng thái</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.length === 0 ? (
+                  <tr>
+                    <td colspan={4} class="muted">
+                      Chưa có đợt khám nào.
+                    </td>
+                  </tr>
+                ) : null}
+                {list.map((k) => (
+                  <tr>
+                    <td data-label="Đợt khám">
+                      <a href={`/staff/booking/${k.id}`}>{k.name}</a>
+                    </td>
+                    <td data-label="Năm / đợt">
+                      {k.year} / {k.round}
+                    </td>
+                    <td data-label="Thời gian">
+                      {fmtDate(k.startDate)} – {fmtDate(k.endDate)}
+                    </td>
+                    <td data-label="Trạng thái">
+                      <span class={`badge ${k.status === 'open' && k.endDate >= today ? 'ok' : ''}`}>{campaignStatusLabels[k.status]}</span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {allowed(s, bookingRoles.manageCampaigns) ? <CampaignForm deps={deps} token={c.get('csrfToken')} year={Number(today.slice(0, 4))} /> : null}
+        </>,
+        { flash: notices[c.req.valid('query').msg ?? ''] },
+      );
+    })
+    .post('/', requireRole(...bookingRoles.manageCampaigns), validate('form', CampaignInput), (c) => {
+      const s = currentStaff(c);
+      const campaign = createCampaign(deps.db, staffActor(s), c.req.valid('form'), s.id, deps.clock.now());
+      deps.onCommitted([]);
+      return c.redirect(`/staff/booking/${campaign.id}?msg=created`, 303);
+    })
+    .get('/:id{[0-9]+}', requireRole(...bookingRoles.read), validate('param', IdParam), validate('query', Msg), (c) => {
+      const s = currentStaff(c);
+      const { id } = c.req.valid('param');
+      const k = getCampaign(deps.db, id);
+      const scope = clinicScope(s);
+      const clinics = k.clinics.filter((cl) => scope === null || cl.id === scope);
+      const days = campaignDays(deps.db, id, scope);
+      const token = c.get('csrfToken');
+      const msg = c.req.valid('query').msg ?? '';
+      const slotsMsg = /^slots-(\d+)-(\d+)$/.exec(msg);
+      const flash: Flash | undefined = slotsMsg
+        ? { kind: 'ok', text: `Đã tạo ${slotsMsg[1]} ca khám${Number(slotsMsg[2]) ? `; ${slotsMsg[2]} ca đã có sẵn được giữ nguyên` : ''}.` }
+        : notices[msg];
+      return page(
+        c,
+        deps.committee.name,
+        k.name,
+        <>
+          <div class="card">
+            <dl class="kv">
+              <dt>Năm / đợt</dt>
+              <dd>
+                {k.year} / đợt {k.round}
+              </dd>
+              <dt>Thời gian</dt>
+              <dd>
+                {fmtDate(k.startDate)} – {fmtDate(k.endDate)}
+              </dd>
+              <dt>Đối tượng</dt>
+              <dd>{k.eligibleCategories.map((x) => categoryLabels[x]).join(', ')}</dd>
+              <dt>Nơi khám</dt>
+              <dd>{k.clinics.map((x) => x.name).join(', ')}</dd>
+              <dt>Dặn cán bộ</dt>
+              <dd>{k.instructions || '—'}</dd>
+              <dt>Nhắc người chưa đặt</dt>
+              <dd>{k.nudgeAfterDays === null ? 'Không' : `Sau ${k.nudgeAfterDays} ngày kể từ ngày bắt đầu`}</dd>
+              <dt>Trạng thái</dt>
+              <dd>{campaignStatusLabels[k.status]}</dd>
+            </dl>
+            <p class="actions">
+              {allowed(s, bookingRoles.figures) ? (
+                <a class="btn secondary small" href={`/staff/booking/${id}/figures`}>
+                  Số liệu đợt khám
+                </a>
+              ) : null}
+              {allowed(s, bookingRoles.manageCampaigns)
+                ? campaignStatuses
+                    .filter((st) => st !== k.status)
+                    .map((st) => (
+                      <form method="post" class="inline" action={`/staff/booking/${id}/status`}>
+                        <CsrfField token={token} />
+                        <input type="hidden" name="status" value={st} />
+                        <button class="btn small secondary" type="submit">
+                          {st === 'open' ? 'Mở đăng ký' : st === 'closed' ? 'Đóng đợt khám' : 'Chuyển về nháp'}
+                        </button>
+                      </form>
+                    ))
+                : null}
+            </p>
+          </div>
+          <h2>Các ngày khám</h2>
+          <div class="table-wrap">
+            <table class="responsive">
+              <thead>
+                <tr>
+                  <th>Ngày</th>
+                  <th>Nơi khám</th>
+                  <th>Số ca</th>
+                  <th>Đã đặt / chỗ</th>
+                  <th></th>
+                </tr>
+              </thead>
+              <tbody>
+                {days.length === 0 ? (
+                  <tr>
+                    <td colspan={5} class="muted">
+                      Chưa có ca khám nào.
+                    </td>
+                  </tr>
+                ) : null}
+                {days.map((d) => (
+                  <tr>
+                    <td data-label="Ngày">{formatVietnamDay(d.date)}</td>
+                    <td data-label="Nơi khám">{k.clinics.find((x) => x.id === d.clinicId)?.name}</td>
+                    <td data-label="Số ca">{d.slots}</td>
+                    <td data-label="Đã đặt / chỗ">
+                      {d.booked} / {d.capacity}
+                    </td>
+                    <td>
+                      <a href={`/staff/booking/${id}/day?clinicId=${d.clinicId}&date=${d.date}`}>Danh sách</a>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {allowed(s, bookingRoles.manageSlots) && clinics.length ? <SlotsForm campaign={k} clinics={clinics} token={token} /> : null}
+        </>,
+        { flash },
+      );
+    })
+    .post(
+      '/:id{[0-9]+}/status',
+      requireRole(...bookingRoles.manageCampaigns),
+      validate('param', IdParam),
+      validate('form', z.object({ status: z.enum(campaignStatuses) })),
+      (c) => {
+        const { id } = c.req.valid('param');
+        setCampaignStatus(deps.db, staffActor(currentStaff(c)), id, c.req.valid('form').status, deps.clock.now());
+        deps.onCommitted([]);
+        return c.redirect(`/staff/booking/${id}?msg=status`, 303);
+      },
+    )
+    .post('/:id{[0-9]+}/slots', requireRole(...bookingRoles.manageSlots), validate('param', IdParam), validate('form', SlotsInput), (c) => {
+      const s = currentStaff(c);
+      const { id } = c.req.valid('param');
+      const input = c.req.valid('form');
+      for (const clinicId of input.clinicIds) checkClinic(s, clinicId);
+      const r = createSlots(deps.db, staffActor(s), id, input, deps.clock.now());
+      return c.redirect(`/staff/booking/${id}?msg=slots-${r.created}-${r.skipped}`, 303);
+    })
+    .get('/:id{[0-9]+}/day', requireRole(...bookingRoles.read), validate('param', IdParam), validate('query', DayQuery.extend(Msg.shape)), (c) => {
+      const s = currentStaff(c);
+      const { id } = c.req.valid('param');
+      const { clinicId, date, msg } = c.req.valid('query');
+      checkClinic(s, clinicId);
+      const k = getCampaign(deps.db, id);
+      const clinic = k.clinics.find((x) => x.id === clinicId);
+      const slots = daySlots(deps.db, id, clinicId, date);
+      const rows = dayBookings(deps.db, id, clinicId, date);
+      const token = c.get('csrfToken');
+      const canMark = allowed(s, bookingRoles.attendance);
+      const back = `/staff/booking/${id}/day?clinicId=${clinicId}&date=${date}`;
+      return page(
+        c,
+        deps.committee.name,
+        `${clinic?.name ?? 'Nơi khám'} – ${formatVietnamDay(date)}`,
+        <>
+          <p class="actions">
+            <a class="btn secondary small" href={`/staff/booking/${id}`}>
+              ← {k.name}
+            </a>
+            {allowed(s, bookingRoles.exportDay) ? (
+              <>
+                <a class="btn small" href={`/staff/booking/${id}/day/export?clinicId=${clinicId}&date=${date}&format=xlsx`}>
+                  Tải Excel
+                </a>
+                <a class="btn small secondary" href={`/staff/booking/${id}/day/export?clinicId=${clinicId}&date=${date}&format=csv`}>
+                  Tải CSV
+                </a>
+              </>
+            ) : null}
+          </p>
+          <div class="stats">
+            <div class="stat">
+              <b>{slots.reduce((a, x) => a + x.booked, 0)}</b>đã đặt
+            </div>
+            <div class="stat">
+              <b>{slots.reduce((a, x) => a + x.capacity, 0)}</b>chỗ
+            </div>
+            <div class="stat">
+              <b>{rows.filter((r) => r.status === 'attended').length}</b>đã khám
+            </div>
+            <div class="stat">
+              <b>{rows.filter((r) => r.status === 'no_show').length}</b>vắng
+            </div>
+          </div>
+          <div class="table-wrap">
+            <table class="responsive">
+              <thead>
+                <tr>
+                  <th>Giờ</th>
+                  <th>Cán bộ</th>
+                  <th>Điện thoại</th>
+                  <th>Đặt qua</th>
+                  <th>Trạng thái</th>
+                  {canMark ? <th>Ghi nhận</th> : null}
+                </tr>
+              </thead>
+              <tbody>
+                {rows.length === 0 ? (
+                  <tr>
+                    <td colspan={6} class="muted">
+                      Chưa có ai đặt lịch ngày này.
+                    </td>
+                  </tr>
+                ) : null}
+                {rows.map((r) => (
+                  <tr>
+                    <td data-label="Giờ">{formatVietnamTime(r.startsAt)}</td>
+                    <td data-label="Cán bộ">
+                      {r.fullName}
+                      <div class="small muted">
+                        {r.code} · {fmtDate(r.birthDate)}
+                      </div>
+                    </td>
+                    <td data-label="Điện thoại">{r.phone ? `0${r.phone.slice(2)}` : '—'}</td>
+                    <td data-label="Đặt qua">{r.bookedBy === 'proxy' ? 'Người nhà (Zalo)' : r.bookedBy === 'staff' ? 'Nhân viên' : 'Zalo'}</td>
+                    <td data-label="Trạng thái">
+                      <span class={`badge ${r.status === 'attended' ? 'ok' : r.status === 'no_show' ? 'bad' : ''}`}>{statusLabels[r.status]}</span>
+                    </td>
+                    {canMark ? (
+                      <td data-label="Ghi nhận">
+                        <form method="post" class="actions" action={`/staff/booking/bookings/${r.bookingId}/attendance`}>
+                          <CsrfField token={token} />
+                          <input type="hidden" name="back" value={back} />
+                          {r.status !== 'attended' ? (
+                            <button class="btn small" type="submit" name="status" value="attended">
+                              Đã khám
+                            </button>
+                          ) : null}
+                          {r.status !== 'no_show' ? (
+                            <button class="btn small danger" type="submit" name="status" value="no_show">
+                              Vắng
+                            </button>
+                          ) : null}
+                          {r.status !== 'booked' ? (
+                            <button class="btn small secondary" type="submit" name="status" value="booked">
+                              Hoàn tác
+                            </button>
+                          ) : null}
+                        </form>
+                      </td>
+                    ) : null}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>,
+        { flash: notices[msg ?? ''] },
+      );
+    })
+    .get(
+      '/:id{[0-9]+}/day/export',
+      requireRole(...bookingRoles.exportDay),
+      validate('param', IdParam),
+      validate('query', DayQuery.extend({ format: z.enum(['csv', 'xlsx']).default('xlsx') })),
+      async (c) => {
+        const q = c.req.valid('query');
+        const file = await dayExport(deps.db, currentStaff(c), c.req.valid('param').id, q.clinicId, q.date, q.format, deps.clock.now());
+        return c.body(file.body, 200, file.headers);
+      },
+    )
+    .post(
+      '/bookings/:id{[0-9]+}/attendance',
+      requireRole(...bookingRoles.attendance),
+      validate('param', IdParam),
+      validate('form', AttendanceInput.extend({ back: z.string().regex(/^\/staff\/booking\/\d+\/day\?clinicId=\d+&date=\d{4}-\d{2}-\d{2}$/).optional() })),
+      (c) => {
+        const s = currentStaff(c);
+        const form = c.req.valid('form');
+        const b = markAttendance(deps.db, staffActor(s), s.id, c.req.valid('param').id, form.status, clinicScope(s), deps.clock.now());
+        const target = form.back ?? `/staff/booking/${b.campaignId}`;
+        return c.redirect(`${target}${target.includes('?') ? '&' : '?'}msg=attended`, 303);
+      },
+    )
+    .get('/:id{[0-9]+}/figures', requireRole(...bookingRoles.figures), validate('param', IdParam), (c) => {
+      const { id } = c.req.valid('param');
+      const k = getCampaign(deps.db, id);
+      const f = campaignFigures(deps.db, id);
+      return page(
+        c,
+        deps.committee.name,
+        `Số liệu: ${k.name}`,
+        <>
+          <p>
+            <a class="btn secondary small" href={`/staff/booking/${id}`}>
+              ← {k.name}
+            </a>{' '}
+            <a class="btn secondary small" href={`/api/campaigns/${id}/figures`}>
+              JSON
+            </a>
+          </p>
+          <div class="stats">
+            <div class="stat">
+              <b>{f.eligible}</b>thuộc diện khám
+            </div>
+            <div class="stat">
+              <b>{f.booked}</b>đã đặt lịch ({pct(f.shareBooked)})
+            </div>
+            <div class="stat">
+              <b>{f.attended}</b>đã khám
+            </div>
+            <div class="stat">
+              <b>{pct(f.shareExamined)}</b>tỷ lệ đã khám
+            </div>
+            <div class="stat">
+              <b>{f.noShow}</b>vắng
+            </div>
+          </div>
+          <div class="table-wrap">
+            <table class="responsive">
+              <thead>
+                <tr>
+                  <th>Nơi khám</th>
+                  <th>Đăng ký quản lý (thuộc diện)</th>
+                  <th>Đã đặt</th>
+                  <th>Đã khám</th>
+                  <th>Chỗ đã đặt / tổng chỗ</th>
+                </tr>
+              </thead>
+              <tbody>
+                {f.clinics.map((x) => (
+                  <tr>
+                    <td data-label="Nơi khám">{x.clinicName}</td>
+                    <td data-label="Thuộc diện">{x.eligible}</td>
+                    <td data-label="Đã đặt">{x.booked}</td>
+                    <td data-label="Đã khám">{x.attended}</td>
+                    <td data-label="Chỗ">
+                      {x.placesTaken} / {x.capacity}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <p class="small muted">Tỷ lệ đã khám = số cán bộ đã khám / số cán bộ thuộc diện khám của đợt (đang quản lý, đúng đối tượng).</p>
+        </>,
+      );
+    });
+}
+
+function CampaignForm(props: { deps: StaffDeps; token: string; year: number }) {
+  const clinics = allClinics(props.deps.db);
+  return (
+    <form method="post" action="/staff/booking" class="card">
+      <h2 style="margin-top:0">Tạo đợt khám mới</h2>
+      <CsrfField token={props.token} />
+      <div class="grid">
+        <div class="wide">
+          <label for="name">Tên đợt khám</label>
+          <input type="text" id="name" name="name" required maxlength={200} value={`Khám sức khỏe định kỳ đợt 1 năm ${props.year}`} />
+        </div>
+        <div>
+          <label for="year">Năm</label>
+          <input type="number" id="year" name="year" value={String(props.year)} min="2000" max="2100" required />
+        </div>
+        <div>
+          <label for="round">Đợt</label>
+          <select id="round" name="round">
+            <option value="1">Đợt 1</option>
+            <option value="2">Đợt 2</option>
+          </select>
+        </div>
+        <div>
+          <label for="startDate">Từ ngày</label>
+          <input type="text" id="startDate" name="startDate" placeholder="dd/mm/yyyy" required />
+        </div>
+        <div>
+          <label for="endDate">Đến ngày</label>
+          <input type="text" id="endDate" name="endDate" placeholder="dd/mm/yyyy" required />
+        </div>
+        <div>
+          <label for="nudgeAfterDays">Nhắc người chưa đặt sau (ngày)</label>
+          <input type="number" id="nudgeAfterDays" name="nudgeAfterDays" min="0" max="365" value="7" />
+        </div>
+        <div>
+          <label for="status">Trạng thái</label>
+          <select id="status" name="status">
+            <option value="open">Mở đăng ký ngay</option>
+            <option value="draft">Nháp</option>
+          </select>
+        </div>
+      </div>
+      <fieldset style="border:0;padding:0;margin:.8rem 0">
+        <legend class="small muted">Đối tượng</legend>
+        {cadreCategories.map((cat) => (
+          <label style="display:inline-block;margin-right:1rem">
+            <input type="checkbox" name="eligibleCategories" value={cat} checked /> {categoryLabels[cat]}
+          </label>
+        ))}
+      </fieldset>
+      <fieldset style="border:0;padding:0;margin:.8rem 0">
+        <legend class="small muted">Nơi khám tham gia</legend>
+        {clinics.map((cl) => (
+          <label style="display:inline-block;margin-right:1rem">
+            <input type="checkbox" name="clinicIds" value={String(cl.id)} /> {cl.name}
+          </label>
+        ))}
+      </fieldset>
+      <label for="instructions">Dặn cán bộ (mang theo, nhịn ăn…)</label>
+      <textarea id="instructions" name="instructions" rows={2} maxlength={1000}>
+        Nhịn ăn sáng; mang theo sổ y bạ và thẻ bảo hiểm y tế.
+      </textarea>
+      <p>
+        <button class="btn" type="submit">
+          Tạo đợt khám
+        </button>
+      </p>
+    </form>
+  );
+}
+
+function SlotsForm(props: { campaign: ReturnType<typeof getCampaign>; clinics: { id: number; name: string }[]; token: string }) {
+  const k = props.campaign;
+  return (
+    <form method="post" action={`/staff/booking/${k.id}/slots`} class="card">
+      <h2 style="margin-top:0">Thêm ca khám</h2>
+      <CsrfField token={props.token} />
+      <fieldset style="border:0;padding:0;margin:0 0 .8rem">
+        <legend class="small muted">Nơi khám</legend>
+        {props.clinics.map((cl) => (
+          <label style="display:inline-block;margin-right:1rem">
+            <input type="checkbox" name="clinicIds" value={String(cl.id)} checked={props.clinics.length === 1} /> {cl.name}
+          </label>
+        ))}
+      </fieldset>
+      <div class="grid">
+        <div>
+          <label for="fromDate">Từ ngày</label>
+          <input type="text" id="fromDate" name="fromDate" value={fmtDate(k.startDate)} required />
+        </div>
+        <div>
+          <label for="toDate">Đến ngày</label>
+          <input type="text" id="toDate" name="toDate" value={fmtDate(k.endDate)} required />
+        </div>
+        <div>
+          <label for="startTime">Từ giờ</label>
+          <input type="text" id="startTime" name="startTime" value="7:00" required />
+        </div>
+        <div>
+          <label for="endTime">Đến giờ</label>
+          <input type="text" id="endTime" name="endTime" value="11:00" required />
+        </div>
+        <div>
+          <label for="slotMinutes">Mỗi ca (phút)</label>
+          <input type="number" id="slotMinutes" name="slotMinutes" value="30" min="5" max="480" required />
+        </div>
+        <div>
+          <label for="capacity">Số người mỗi ca</label>
+          <input type="number" id="capacity" name="capacity" value="10" min="1" max="1000" required />
+        </div>
+      </div>
+      <fieldset style="border:0;padding:0;margin:.8rem 0">
+        <legend class="small muted">Các thứ trong tuần</legend>
+        {weekdayLabels.map((w, i) => (
+          <label style="display:inline-block;margin-right:1rem">
+            <input type="checkbox" name="weekdays" value={String(i + 1)} checked={i < 5} /> {w}
+          </label>
+        ))}
+      </fieldset>
+      <button class="btn" type="submit">
+        Tạo ca khám
+      </button>
+    </form>
+  );
+}
