@@ -20,6 +20,8 @@ export interface HarnessOptions {
   clock?: Clock;
   mount?: RuntimeOverrides['mount'];
   noticeRenderers?: RuntimeOverrides['noticeRenderers'];
+  /** A logger of the test's own (e.g. one writing to a capturing stream); else one at LOG_LEVEL. */
+  logger?: RuntimeOverrides['logger'];
   /** Keep the runtime from starting (tests that start it themselves). */
   startRuntime?: boolean;
 }
@@ -85,7 +87,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
   const runtime = await startRuntime(loadConfig(env), {
     clock,
-    logger: createLogger(env.LOG_LEVEL!),
+    logger: options.logger ?? createLogger(env.LOG_LEVEL!),
     mount: options.mount,
     noticeRenderers: options.noticeRenderers,
   });

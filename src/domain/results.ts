@@ -6,6 +6,7 @@ import type { Db, DbOrTx } from '../store/db';
 import { cancelOutboxBySubject } from '../store/outbox';
 import {
   cadres,
+  campaigns,
   clinics,
   examResults,
   healthClasses,
@@ -591,21 +592,11 @@ export function classificationMix(
   };
 }
 
-/** Campaign names by id when the campaigns table exists (it may be added after this module). */
-export function campaignNames(db: Db, ids: (number | null)[]): Map<number, string> {
+/** Campaign names by id. */
+export function campaignNames(db: DbOrTx, ids: (number | null)[]): Map<number, string> {
   const wanted = [...new Set(ids.filter((i): i is number => i !== null))];
-  const out = new Map<number, string>();
-  if (!wanted.length) return out;
-  const has = db.get<{ ok: number } | undefined>(sql`select 1 as ok from sqlite_master where type = 'table' and name = 'campaigns'`);
-  if (!has) return out;
-  const cols = db.all<{ name: string }>(sql`select name from pragma_table_info('campaigns')`).map((c) => c.name);
-  const nameCol = ['name', 'title', 'code'].find((c) => cols.includes(c));
-  if (!nameCol) return out;
-  const rows = db.all<{ id: number; name: string }>(
-    sql`select id, ${sql.identifier(nameCol)} as name from campaigns where id in (${sql.join(wanted.map((w) => sql`${w}`), sql`, `)})`,
-  );
-  for (const r of rows) out.set(r.id, String(r.name));
-  return out;
+  if (!wanted.length) return new Map();
+  return new Map(db.select({ id: campaigns.id, name: campaigns.name }).from(campaigns).where(inArray(campaigns.id, wanted)).all().map((c) => [c.id, c.name]));
 }
 
 export const formatExamDate = (iso: string) => formatIsoDate(iso);

@@ -28,6 +28,7 @@ import {
   type StaffDeps,
 } from '../staff/services';
 import { validate } from '../validation';
+import { resultApiRoutes } from './results';
 import { requestApiRoutes } from './requests';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -128,6 +129,7 @@ export function apiRoutes(deps: StaffDeps, opts: ApiOptions = {}) {
       return c.json({ items: r.items.map((i) => ({ ...i.entry, actorUsername: i.username })), total: r.total, page: r.page, pages: r.pages });
     });
   api.route('/', requestApiRoutes(deps));
+  api.route('/results', resultApiRoutes(deps));
   api.route('/', bookingApiRoutes(deps));
   opts.extend?.(api);
   return api;

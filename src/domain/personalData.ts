@@ -1,0 +1,242 @@
+import ExcelJS from 'exceljs';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { AppError } from '../errors';
+import { recordAudit } from '../store/audit';
+import type { DbOrTx } from '../store/db';
+import {
+  auditLog,
+  bookings,
+  cadres,
+  clinics,
+  conversations,
+  examResults,
+  examSlots,
+  otpChallenges,
+  outbox,
+  proxies,
+  slotHoldStatuses,
+  zaloLinks,
+  zaloUsers,
+  type Cadre,
+} from '../store/schema';
+import { resultRoles, type ResultStaff } from './results';
+
+/**
+ * A cadre's rights over their personal data (Decree 13/2023/ND-CP): a copy of everything we hold about them
+ * (JSON or .xlsx, audited), and erasure on request (admin only). Erasure deletes their results, bookings,
+ * Zalo link, proxies and linking codes, resets the conversations that may hold their data and scrubs the
+ * outbox payloads about them; it keeps the registry row (the committee's duty of care) and one audit row
+ * that says what was removed, by count, without health data.
+ */
+
+/** Tables this module handles by name; any other table with a cadre_id column is reported, not touched. */
+const handled = new Set(['cadres', 'exam_results', 'bookings', 'zalo_links', 'proxies', 'otp_challenges', 'audit_log', 'broadcast_recipients']);
+
+/** Tables with a `cadre_id` column, found from the schema so records added by later features are included. */
+function tablesWithCadreId(db: DbOrTx): string[] {
+  const tables = db.all<{ name: string }>(sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%'`);
+  return tables
+    .map((t) => t.name)
+    .filter((name) => db.all<{ name: string }>(sql`select name from pragma_table_info(${name})`).some((c) => c.name === 'cadre_id'))
+    .sort();
+}
+
+const rowsOf = (db: DbOrTx, table: string, cadreId: number) =>
+  db.all<Record<string, unknown>>(sql`select * from ${sql.identifier(table)} where cadre_id = ${cadreId} order by 1`).map((r) => {
+    // Secrets (code hashes) are not personal data worth handing out and must not leave the system.
+    for (const k of Object.keys(r)) if (/hash/i.test(k)) delete r[k];
+    return r;
+  });
+
+function accountsOf(db: DbOrTx, cadreId: number) {
+  const own = db.select({ zaloUserId: zaloLinks.zaloUserId }).from(zaloLinks).where(eq(zaloLinks.cadreId, cadreId)).all().map((r) => r.zaloUserId);
+  const viaProxy = db.select({ zaloUserId: proxies.zaloUserId }).from(proxies).where(eq(proxies.cadreId, cadreId)).all().map((r) => r.zaloUserId);
+  return { own, proxies: viaProxy };
+}
+
+export interface PersonalDataExport {
+  exportedAt: string;
+  cadre: Cadre;
+  clinic: { code: string; name: string } | null;
+  zaloAccounts: { id: string; displayName: string | null; phone: string | null; linkedAt: number; method: string }[];
+  proxies: { zaloUserId: string; relation: string; proxyName: string; status: string; requestedAt: number; decidedAt: number | null }[];
+  examResults: Record<string, unknown>[];
+  /** Every other table with a row about this cadre (bookings, care requests, ...), by table name. */
+  otherRecords: Record<string, Record<string, unknown>[]>;
+  /** Who did what with their records, ids only. */
+  auditTrail: Record<string, unknown>[];
+}
+
+function requireRole(staff: ResultStaff, roles: readonly string[], message: string) {
+  if (!roles.includes(staff.role)) throw new AppError('forbidden', message);
+}
+
+/** Everything held about one cadre. Audited as `cadre.export` (format and counts only). */
+export function exportPersonalData(db: DbOrTx, staff: ResultStaff, cadreId: number, format: 'json' | 'xlsx', now: number): PersonalDataExport {
+  requireRole(staff, resultRoles.exportPersonal, 'Chỉ quản trị được xuất toàn bộ dữ liệu của một cán bộ.');
+  const cadre = db.select().from(cadres).where(eq(cadres.id, cadreId)).get();
+  if (!cadre) throw new AppError('not_found', 'Không tìm thấy cán bộ.');
+  const clinic = cadre.clinicId ? (db.select({ code: clinics.code, name: clinics.name }).from(clinics).where(eq(clinics.id, cadre.clinicId)).get() ?? null) : null;
+  const zaloAccounts = db
+    .select({ id: zaloUsers.id, displayName: zaloUsers.displayName, phone: zaloUsers.phone, linkedAt: zaloLinks.linkedAt, method: zaloLinks.method })
+    .from(zaloLinks)
+    .innerJoin(zaloUsers, eq(zaloUsers.id, zaloLinks.zaloUserId))
+    .where(eq(zaloLinks.cadreId, cadreId))
+    .all();
+  const proxyRows = db
+    .select({ zaloUserId: proxies.zaloUserId, relation: proxies.relation, proxyName: proxies.proxyName, status: proxies.status, requestedAt: proxies.requestedAt, decidedAt: proxies.decidedAt })
+    .from(proxies)
+    .where(eq(proxies.cadreId, cadreId))
+    .all();
+  const results = rowsOf(db, 'exam_results', cadreId);
+  const otherRecords: Record<string, Record<string, unknown>[]> = {};
+  for (const table of tablesWithCadreId(db)) {
+    if (['cadres', 'exam_results', 'zalo_links', 'proxies', 'audit_log'].includes(table)) continue;
+    const rows = rowsOf(db, table, cadreId);
+    if (rows.length) otherRecords[table] = rows;
+  }
+  const resultIds = results.map((r) => String(r.id));
+  const auditTrail = db
+    .select()
+    .from(auditLog)
+    .where(
+      or(
+        and(eq(auditLog.entity, 'cadre'), eq(auditLog.entityId, String(cadreId))),
+        eq(auditLog.onBehalfOfCadreId, cadreId),
+        resultIds.length ? and(eq(auditLog.entity, 'exam_result'), inArray(auditLog.entityId, resultIds)) : sql`0`,
+      ),
+    )
+    .orderBy(auditLog.id)
+    .all() as unknown as Record<string, unknown>[];
+  recordAudit(
+    db,
+    { type: 'staff', id: String(staff.id) },
+    { action: 'cadre.export', entity: 'cadre', entityId: cadreId, detail: { format, results: results.length, tables: Object.keys(otherRecords) } },
+    now,
+  );
+  return { exportedAt: new Date(now).toISOString(), cadre, clinic, zaloAccounts, proxies: proxyRows, examResults: results, otherRecords, auditTrail };
+}
+
+const cellValue = (v: unknown): string | number | boolean | null =>
+  v === null || v === undefined ? null : typeof v === 'object' ? JSON.stringify(v) : (v as string | number | boolean);
+
+/** The export as a workbook: one sheet per section, one row per record. */
+export async function personalDataWorkbook(data: PersonalDataExport): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'CadreCare';
+  const sheet = (name: string, rows: Record<string, unknown>[]) => {
+    const ws = wb.addWorksheet(name.slice(0, 31));
+    const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+    if (!keys.length) {
+      ws.addRow(['(không có dữ liệu)']);
+      return;
+    }
+    ws.addRow(keys).font = { bold: true };
+    for (const r of rows) ws.addRow(keys.map((k) => cellValue(r[k])));
+  };
+  sheet('Cán bộ', [{ ...data.cadre, clinicCode: data.clinic?.code ?? null, clinicName: data.clinic?.name ?? null, exportedAt: data.exportedAt }]);
+  sheet('Tài khoản Zalo', data.zaloAccounts);
+  sheet('Người đại diện', data.proxies);
+  sheet('Kết quả khám', data.examResults);
+  for (const [table, rows] of Object.entries(data.otherRecords)) sheet(table, rows);
+  sheet('Nhật ký', data.auditTrail);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+export interface ErasureOutcome {
+  cadreId: number;
+  deleted: Record<string, number>;
+  conversationsReset: number;
+  outboxScrubbed: number;
+  outboxCancelled: number;
+  /** Tables with rows about the cadre that erasure leaves to their own pages (e.g. care requests). */
+  kept: Record<string, number>;
+}
+
+const ERASED_TEXT = '[Đã xóa theo yêu cầu của cán bộ]';
+
+/**
+ * Erases a cadre's personal data on request, in the caller's transaction (all or nothing). The audit row
+ * keeps counts only.
+ */
+export function erasePersonalData(tx: DbOrTx, staff: ResultStaff, cadreId: number, now: number): ErasureOutcome {
+  requireRole(staff, resultRoles.erasePersonal, 'Chỉ quản trị được xóa dữ liệu của cán bộ.');
+  const cadre = tx.select().from(cadres).where(eq(cadres.id, cadreId)).get();
+  if (!cadre) throw new AppError('not_found', 'Không tìm thấy cán bộ.');
+  const accounts = accountsOf(tx, cadreId);
+  const deleted: Record<string, number> = {};
+
+  // Outbox: unfinished rows to the cadre's own account, their notices and mails are cancelled; the stored
+  // text of every row about them (and sensitive replies to their proxies) is replaced.
+  let outboxScrubbed = 0;
+  let outboxCancelled = 0;
+  const unfinished = ['blocked', 'pending', 'queued'];
+  const rows = tx.select({ id: outbox.id, kind: outbox.kind, status: outbox.status, payload: outbox.payload }).from(outbox).all();
+  for (const row of rows) {
+    const p = (row.payload ?? {}) as Record<string, unknown>;
+    let replacement: unknown = null;
+    let cancel = false;
+    if (row.kind === 'notice.cadre' && p.cadreId === cadreId) {
+      const ref = (p.ref ?? {}) as { kind?: string };
+      replacement = { cadreId, ref: { kind: ref.kind ?? 'erased', id: 0 }, erased: true };
+      cancel = true;
+    } else if (row.kind === 'zalo.message' && typeof p.userId === 'string') {
+      const own = accounts.own.includes(p.userId);
+      if (own || (accounts.proxies.includes(p.userId) && p.sensitive)) {
+        replacement = { userId: p.userId, messages: [{ type: 'text', text: ERASED_TEXT }], erased: true };
+        cancel = own;
+      }
+    } else if (row.kind === 'email.message' && cadre.email && p.to === cadre.email) {
+      replacement = { to: cadre.email, subject: ERASED_TEXT, text: ERASED_TEXT, erased: true };
+      cancel = true;
+    }
+    if (replacement === null) continue;
+    const stop = cancel && unfinished.includes(row.status);
+    tx.update(outbox)
+      .set({ payload: replacement, ...(stop ? { status: 'cancelled' as const, doneAt: now } : {}), updatedAt: now })
+      .where(eq(outbox.id, row.id))
+      .run();
+    outboxScrubbed++;
+    if (stop) outboxCancelled++;
+  }
+
+  // Bookings: places they held are given back to their slots; their reminders were cancelled above.
+  const booked = tx.select().from(bookings).where(eq(bookings.cadreId, cadreId)).all();
+  for (const b of booked) {
+    if ((slotHoldStatuses as readonly string[]).includes(b.status)) {
+      tx.update(examSlots).set({ booked: sql`max(${examSlots.booked} - 1, 0)` }).where(eq(examSlots.id, b.slotId)).run();
+    }
+    tx.update(outbox)
+      .set({ status: 'cancelled', doneAt: now, updatedAt: now })
+      .where(and(eq(outbox.subject, `booking-${b.id}`), inArray(outbox.status, ['blocked', 'pending', 'queued'])))
+      .run();
+  }
+  deleted.bookings = tx.delete(bookings).where(eq(bookings.cadreId, cadreId)).run().changes;
+  deleted.examResults = tx.delete(examResults).where(eq(examResults.cadreId, cadreId)).run().changes;
+  deleted.otpChallenges = tx.delete(otpChallenges).where(eq(otpChallenges.cadreId, cadreId)).run().changes;
+  deleted.broadcastRecipients = tx.run(sql`delete from broadcast_recipients where cadre_id = ${cadreId}`).changes;
+
+  // Conversations of their own account and of their proxies may hold their data in the dialog state.
+  const touched = [...new Set([...accounts.own, ...accounts.proxies])];
+  const conversationsReset = touched.length ? tx.delete(conversations).where(inArray(conversations.zaloUserId, touched)).run().changes : 0;
+  deleted.zaloLinks = tx.delete(zaloLinks).where(eq(zaloLinks.cadreId, cadreId)).run().changes;
+  deleted.proxies = tx.delete(proxies).where(eq(proxies.cadreId, cadreId)).run().changes;
+  if (accounts.own.length) {
+    tx.update(zaloUsers).set({ phone: null, displayName: null, updatedAt: now }).where(inArray(zaloUsers.id, accounts.own)).run();
+  }
+
+  const kept: Record<string, number> = {};
+  for (const table of tablesWithCadreId(tx)) {
+    if (handled.has(table)) continue;
+    const n = tx.get<{ n: number }>(sql`select count(*) as n from ${sql.identifier(table)} where cadre_id = ${cadreId}`)?.n ?? 0;
+    if (n) kept[table] = n;
+  }
+  const outcome: ErasureOutcome = { cadreId, deleted, conversationsReset, outboxScrubbed, outboxCancelled, kept };
+  recordAudit(
+    tx,
+    { type: 'staff', id: String(staff.id) },
+    { action: 'cadre.erase', entity: 'cadre', entityId: cadreId, detail: { ...deleted, conversationsReset, outboxScrubbed, outboxCancelled, kept } },
+    now,
+  );
+  return outcome;
+}

@@ -1,0 +1,187 @@
+import { eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { erasePersonalData, exportPersonalData, personalDataWorkbook } from '../../domain/personalData';
+import {
+  auditStaffRead,
+  campaignNames,
+  classificationMix,
+  createDraft,
+  discardDraft,
+  listResults,
+  releaseResults,
+  ResultInput,
+  resultForStaff,
+  resultRoles,
+  startCorrection,
+  updateDraft,
+  type ResultRow,
+} from '../../domain/results';
+import { importResultsFile, resultsTemplate } from '../../domain/resultsImport';
+import { AppError } from '../../errors';
+import { inTransaction } from '../../store/db';
+import { cadres, campaigns, clinics, examResultStatuses } from '../../store/schema';
+import { currentStaff, requireRole, type StaffIdentity } from '../auth/session';
+import type { ApiEnv } from '../auth/apiToken';
+import { attachment } from '../staff/registry';
+import { localDate, type StaffDeps } from '../staff/services';
+import { validate } from '../validation';
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const IdParam = z.object({ id: z.coerce.number().int().positive() });
+const CadreParam = z.object({ cadreId: z.coerce.number().int().positive() });
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+export const ResultListQuery = z.object({
+  status: z.enum([...examResultStatuses, 'all']).default('draft'),
+  cadreId: z.coerce.number().int().positive().optional(),
+  campaignId: z.coerce.number().int().positive().optional(),
+});
+
+export const ClassificationQuery = z.object({
+  /** A campaign id, or "none" for results outside any campaign; all campaigns when absent. */
+  campaignId: z.union([z.literal('none'), z.coerce.number().int().positive()]).optional(),
+  unit: z.string().max(200).optional(),
+});
+
+/** A result as the API shows it to staff allowed to read result text. */
+export const resultJson = (r: ResultRow) => ({
+  ...r.result,
+  cadre: r.cadre,
+  clinicName: r.clinicName,
+  enteredBy: r.enteredBy,
+});
+
+/** The classification figures for a staff member (clinic_staff: their clinic's cadres only). */
+export function classificationFor(deps: Pick<StaffDeps, 'db'>, staff: StaffIdentity, q: z.infer<typeof ClassificationQuery>) {
+  const mix = classificationMix(deps.db, {
+    campaignId: q.campaignId === undefined ? undefined : q.campaignId === 'none' ? null : q.campaignId,
+    unit: q.unit || undefined,
+    clinicId: staff.role === 'clinic_staff' ? (staff.clinicId ?? -1) : undefined,
+  });
+  const names = campaignNames(deps.db, mix.byCampaign.map((r) => r.campaignId));
+  const named = <T extends { campaignId: number | null }>(r: T) => ({ ...r, campaignName: r.campaignId === null ? null : (names.get(r.campaignId) ?? null) });
+  return { rows: mix.rows.map(named), byCampaign: mix.byCampaign.map(named), total: mix.total };
+}
+
+/**
+ * /api/results: exam results for staff (bearer token). Reading result text is audited; only doctors and
+ * admins release; viewers get the figures only.
+ */
+export function resultApiRoutes(deps: StaffDeps) {
+  const now = () => deps.clock.now();
+  return new Hono<ApiEnv>()
+    .get('/classification', requireRole(...resultRoles.figures), validate('query', ClassificationQuery), (c) =>
+      c.json(classificationFor(deps, currentStaff(c), c.req.valid('query'))),
+    )
+    .get('/template', requireRole(...resultRoles.enter), async (c) => {
+      const body = await resultsTemplate({ clinics: deps.db.select().from(clinics).all(), campaigns: deps.db.select().from(campaigns).all() });
+      return c.body(new Uint8Array(body), 200, { 'content-type': XLSX_TYPE, 'content-disposition': attachment('mau-nhap-ket-qua-kham.xlsx') });
+    })
+    .post(
+      '/import',
+      requireRole(...resultRoles.enter),
+      bodyLimit({
+        maxSize: deps.importMaxBytes + 64 * 1024,
+        onError: () => {
+          throw new AppError('payload_too_large', `Tệp quá lớn; tối đa ${deps.importMaxBytes} byte.`);
+        },
+      }),
+      validate('query', z.object({ dryRun: bool.default(false) })),
+      validate('form', z.object({ file: z.instanceof(File, { message: 'gửi tệp trong trường "file" (multipart/form-data)' }) })),
+      async (c) => {
+        const { file } = c.req.valid('form');
+        const { dryRun } = c.req.valid('query');
+        const outcome = await importResultsFile(deps.db, currentStaff(c), new Uint8Array(await file.arrayBuffer()), file.name, !dryRun, now);
+        const body = {
+          fileName: file.name,
+          dryRun,
+          applied: outcome.applied,
+          rowCount: outcome.check.rowCount,
+          counts: outcome.counts,
+          ignoredHeaders: outcome.check.ignoredHeaders,
+          problems: outcome.check.problems,
+        };
+        if (!dryRun && !outcome.applied) throw new AppError('validation_failed', `Tệp có ${body.problems.length} lỗi; không có dòng nào được ghi.`, body);
+        return c.json(body);
+      },
+    )
+    .post('/release', requireRole(...resultRoles.release), validate('json', z.object({ ids: z.array(z.number().int().positive()).min(1).max(1000) })), (c) => {
+      const staff = currentStaff(c);
+      const outcome = inTransaction(deps.db, (tx) => releaseResults(tx, staff, c.req.valid('json').ids, now()));
+      deps.onCommitted(outcome.noticeIds);
+      return c.json(outcome);
+    })
+    .get('/personal-data/:cadreId{[0-9]+}', requireRole(...resultRoles.exportPersonal), validate('param', CadreParam), validate('query', z.object({ format: z.enum(['json', 'xlsx']).default('json') })), async (c) => {
+      const { cadreId } = c.req.valid('param');
+      const { format } = c.req.valid('query');
+      const data = exportPersonalData(deps.db, currentStaff(c), cadreId, format, now());
+      const name = `du-lieu-ca-nhan-${data.cadre.code}-${localDate(now())}.${format}`;
+      const headers = { 'content-disposition': attachment(name), 'cache-control': 'no-store' };
+      if (format === 'json') return c.body(JSON.stringify(data, null, 2), 200, { ...headers, 'content-type': 'application/json; charset=utf-8' });
+      return c.body(new Uint8Array(await personalDataWorkbook(data)), 200, { ...headers, 'content-type': XLSX_TYPE });
+    })
+    .post(
+      '/personal-data/:cadreId{[0-9]+}/erase',
+      requireRole(...resultRoles.erasePersonal),
+      validate('param', CadreParam),
+      validate('json', z.object({ confirmCode: z.string().trim().min(1).max(50) })),
+      (c) => {
+        const { cadreId } = c.req.valid('param');
+        const staff = currentStaff(c);
+        const outcome = inTransaction(deps.db, (tx) => eraseWithConfirmation(tx, staff, cadreId, c.req.valid('json').confirmCode, now()));
+        return c.json(outcome);
+      },
+    )
+    .get('/', requireRole(...resultRoles.read), validate('query', ResultListQuery), (c) => {
+      const staff = currentStaff(c);
+      const rows = listResults(deps.db, staff, c.req.valid('query'));
+      auditStaffRead(deps.db, staff, rows.map((r) => r.result.id), now(), 'api.list');
+      return c.json({ items: rows.map(resultJson) });
+    })
+    .post('/', requireRole(...resultRoles.enter), validate('json', z.object({ cadreId: z.number().int().positive() }).and(z.record(z.string(), z.unknown()))), (c) => {
+      const body = c.req.valid('json');
+      const input = parseInput(body);
+      const row = inTransaction(deps.db, (tx) => createDraft(tx, currentStaff(c), body.cadreId, input, now()));
+      return c.json({ result: row }, 201);
+    })
+    .get('/:id{[0-9]+}', requireRole(...resultRoles.read), validate('param', IdParam), (c) => {
+      const staff = currentStaff(c);
+      const result = resultForStaff(deps.db, staff, c.req.valid('param').id);
+      auditStaffRead(deps.db, staff, [result.id], now(), 'api.detail');
+      return c.json({ result });
+    })
+    .put('/:id{[0-9]+}', requireRole(...resultRoles.enter), validate('param', IdParam), validate('json', z.record(z.string(), z.unknown())), (c) => {
+      const input = parseInput(c.req.valid('json'));
+      const row = inTransaction(deps.db, (tx) => updateDraft(tx, currentStaff(c), c.req.valid('param').id, input, now()));
+      return c.json({ result: row });
+    })
+    .delete('/:id{[0-9]+}', requireRole(...resultRoles.enter), validate('param', IdParam), (c) => {
+      inTransaction(deps.db, (tx) => discardDraft(tx, currentStaff(c), c.req.valid('param').id, now()));
+      return c.json({ ok: true });
+    })
+    .post('/:id{[0-9]+}/correction', requireRole(...resultRoles.enter), validate('param', IdParam), (c) => {
+      const row = inTransaction(deps.db, (tx) => startCorrection(tx, currentStaff(c), c.req.valid('param').id, now()));
+      return c.json({ result: row }, 201);
+    });
+}
+
+/** Parses a result body with the same schema as the pages; a bad field is a 400 naming it. */
+function parseInput(body: unknown): ResultInput {
+  const parsed = ResultInput.safeParse(body);
+  if (!parsed.success) {
+    throw new AppError('validation_failed', 'invalid json', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  }
+  return parsed.data;
+}
+
+/** Erasure needs the cadre's code typed again, so a wrong id cannot erase the wrong person. */
+export function eraseWithConfirmation(tx: Parameters<typeof erasePersonalData>[0], staff: StaffIdentity, cadreId: number, confirmCode: string, at: number) {
+  const cadre = tx.select({ code: cadres.code }).from(cadres).where(eq(cadres.id, cadreId)).get();
+  if (!cadre) throw new AppError('not_found', 'Không tìm thấy cán bộ.');
+  if (cadre.code.toLowerCase() !== confirmCode.trim().toLowerCase()) {
+    throw new AppError('validation_failed', 'Mã cán bộ xác nhận không khớp; không có gì bị xóa.');
+  }
+  return erasePersonalData(tx, staff, cadreId, at);
+}
