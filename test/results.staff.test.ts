@@ -295,3 +295,71 @@ describe('personal data: export and erasure', () => {
     expect(after.map((m) => m.text).join('\n')).not.toContain('NV01-KL');
   });
 });
+
+describe('staff pages', () => {
+  it('enter, edit, correct and discard through the forms; viewers are refused; import page dry run then apply', async () => {
+    const coord = await login(h, 'kq-coordinator');
+    const five = cadresById['NV-05']!;
+    expect((await get(h, '/staff/results/new', coord)).status).toBe(200);
+    const bad = await postForm(h, '/staff/results/new', coord, { cadreCode: 'NV-05', examDate: '31/02/2026', conclusions: 'x' });
+    expect(bad.status).toBe(400);
+    const created = await postForm(h, '/staff/results/new', coord, {
+      cadreCode: 'NV-05',
+      examDate: '01/03/2026',
+      campaignId: String(campaignId),
+      healthClass: 'II',
+      conclusions: 'Nhập tay (NV05-KL)',
+      diagnoses: 'Viêm họng\nCận thị',
+      followUp: 'on',
+      followUpWhere: 'Phòng khám Tai Mũi Họng',
+    });
+    expect(created.status).toBe(303);
+    const detailPath = created.headers.get('location')!.split('?')[0]!;
+    const detail = await (await get(h, detailPath, coord)).text();
+    expect(detail).toContain('Nhập tay (NV05-KL)');
+    expect(detail).toContain('<li>Cận thị</li>');
+    expect(detail).not.toContain('>Công bố<'); // a coordinator cannot release
+    const id = Number(detailPath.split('/').pop());
+    expect((await get(h, `${detailPath}/edit`, coord)).status).toBe(200);
+    const saved = await postForm(h, `${detailPath}/edit`, coord, { examDate: '2026-03-01', campaignId: String(campaignId), healthClass: 'III', conclusions: 'Đã sửa (NV05-KL2)' });
+    expect(saved.status).toBe(303);
+    expect(db().select().from(examResults).where(eq(examResults.id, id)).get()).toMatchObject({ healthClass: 'III', conclusions: 'Đã sửa (NV05-KL2)', followUp: false });
+    // A second result for the same cadre and campaign is refused with a clear page.
+    const dup = await postForm(h, '/staff/results/new', coord, { cadreCode: 'NV-05', examDate: '01/03/2026', campaignId: String(campaignId), conclusions: 'x' });
+    expect(dup.status).toBe(409);
+
+    const doctorDetail = await (await get(h, detailPath, doctorSession)).text();
+    expect(doctorDetail).toContain('Công bố');
+    expect((await postForm(h, '/staff/results/release', doctorSession, { ids: String(id) })).status).toBe(200);
+    const corrected = await postForm(h, `${detailPath}/correct`, coord);
+    expect(corrected.status).toBe(303);
+    const corrPath = corrected.headers.get('location')!.split('?')[0]!;
+    expect(await (await get(h, corrPath, coord)).text()).toContain('bản đính chính lần 1');
+    expect((await postForm(h, `${corrPath}/discard`, coord)).status).toBe(303);
+    expect(db().select().from(examResults).where(eq(examResults.cadreId, five.id)).all().map((r) => r.status)).toEqual(['released']);
+
+    const viewer = await makeStaff(h, 'kq-viewer-page', 'viewer');
+    const vs = await login(h, viewer.username);
+    expect((await get(h, '/staff/results', vs)).status).toBe(403);
+    expect((await get(h, detailPath, vs)).status).toBe(403);
+    const figures = await get(h, '/staff/results/figures', vs);
+    expect(figures.status).toBe(200);
+    expect(await figures.text()).not.toContain('NV05');
+
+    expect((await get(h, '/staff/results/import', coord)).status).toBe(200);
+    const rows = [HEAD, ['NV-05', '', '15/01/2026', '', 'I', 'Ngoài đợt (NV05-X)', '', '', '', '', '']];
+    const checked = await postForm(h, '/staff/results/import', coord, { file: await xlsxFile(rows, 'kq.xlsx') });
+    const checkedHtml = await checked.text();
+    expect(checked.status).toBe(200);
+    const uploadId = /name="uploadId" value="([0-9a-f]+)"/.exec(checkedHtml)![1]!;
+    expect(db().select().from(examResults).where(eq(examResults.examDate, '2026-01-15')).all()).toEqual([]);
+    const applied = await postForm(h, '/staff/results/import/apply', coord, { uploadId });
+    expect(await applied.text()).toContain('Đã nhập: thêm 1');
+    expect(db().select().from(examResults).where(eq(examResults.examDate, '2026-01-15')).all()).toHaveLength(1);
+
+    const admin = await login(h, 'kq-admin');
+    const pd = await get(h, '/staff/results/personal-data?code=NV-05', admin);
+    expect(await pd.text()).toContain('Xóa dữ liệu');
+    expect((await get(h, '/staff/results/personal-data?code=NV-05', coord)).status).toBe(403);
+  });
+});
