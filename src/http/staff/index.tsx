@@ -11,6 +11,7 @@ import { bookingPages } from './booking';
 import { staffNav } from './layout';
 import { proxyPages } from './proxies';
 import { registryPages } from './registry';
+import { requestPages } from './requests';
 import { resultPages } from './results';
 import type { StaffDeps } from './services';
 import { userPages } from './users';
@@ -79,6 +80,7 @@ export function staffRoutes(deps: StaffDeps, opts: StaffRoutesOptions = {}) {
   app.route('/proxies', proxyPages(deps));
   app.route('/users', userPages(deps));
   app.route('/audit', auditPages(deps));
+  app.route('/requests', requestPages(deps));
   app.route('/booking', bookingPages(deps));
   app.route('/results', resultPages(deps));
   opts.extend?.(app);

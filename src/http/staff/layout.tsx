@@ -15,6 +15,7 @@ export interface NavItem {
 }
 
 export const staffNav: NavItem[] = [
+  { href: '/staff/requests', label: 'Yêu cầu', order: 5 },
   { href: '/staff/registry', label: 'Danh sách cán bộ', order: 10 },
   { href: '/staff/registry/import', label: 'Nhập danh sách', roles: ['admin', 'coordinator'], order: 20 },
   { href: '/staff/proxies', label: 'Người đại diện', roles: ['admin', 'coordinator'], order: 30 },

@@ -1,0 +1,497 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { handoffDetail, listHandoffs, ReplyInput } from '../../domain/handoff';
+import { durationVi, listRequests, RequestFilter, requestDetail, type SlaClock } from '../../domain/requestInbox';
+import { CloseInput, requestStateLabels, requestTypeLabels, ScheduleInput, timeOfDayLabels, urgencyLabels } from '../../domain/requests';
+import { careRequestStates, careRequestTypes, type CareRequestState } from '../../store/schema';
+import { requestActions, requestRoles } from '../api/requests';
+import { allowed, clinicScope, currentStaff, requireRole, type StaffEnv } from '../auth/session';
+import { validate } from '../validation';
+import { CsrfField, type Flash } from './layout';
+import { allClinics, type StaffDeps } from './services';
+import { fmtDate, fmtDateTime, page } from './ui';
+
+/**
+ * /staff/requests: the request inbox with an SLA clock (time left or overdue), filters by clinic, type and
+ * state; a request with its timeline and the actions acknowledge / schedule / done / cancel; the
+ * conversations with staff, each with its transcript, a reply box and a close button.
+ */
+
+const IdParam = z.object({ id: z.coerce.number().int().positive() });
+const Msg = z.object({ msg: z.string().max(20).optional() });
+
+const notices: Record<string, Flash> = {
+  acknowledged: { kind: 'ok', text: 'Đã tiếp nhận. Việc nhắc tiếp đã dừng; cán bộ được báo tên người phụ trách.' },
+  scheduled: { kind: 'ok', text: 'Đã hẹn lịch; cán bộ được báo ngày hẹn.' },
+  done: { kind: 'ok', text: 'Đã đánh dấu hoàn thành.' },
+  cancelled: { kind: 'ok', text: 'Đã hủy yêu cầu; cán bộ được báo.' },
+  replied: { kind: 'ok', text: 'Đã gửi trả lời qua Zalo.' },
+  closed: { kind: 'ok', text: 'Đã kết thúc cuộc trò chuyện; trợ lý tự động tiếp tục với người dùng.' },
+};
+
+const stateBadge: Record<CareRequestState, string> = { new: 'warn', acknowledged: '', scheduled: 'ok', done: 'ok', cancelled: '' };
+
+function Clock(props: { clock: SlaClock }) {
+  const c = props.clock;
+  if (c.kind === 'left') return <span class={`badge ${c.ms < 15 * 60_000 ? 'warn' : ''}`}>Còn {durationVi(c.ms)}</span>;
+  if (c.kind === 'overdue') return <span class="badge bad">Quá hạn {durationVi(c.ms)}</span>;
+  return <span class={`badge ${c.kind === 'met' ? 'ok' : 'bad'}`}>{c.kind === 'met' ? 'Đúng hạn' : 'Trễ hạn'}</span>;
+}
+
+const eventLabels: Record<string, string> = {
+  created: 'Gửi yêu cầu qua Zalo',
+  notified: 'Báo phòng khám',
+  escalated: 'Nhắc lên cấp trên',
+  sla_breached: 'Quá hạn tiếp nhận',
+  acknowledged: 'Tiếp nhận',
+  scheduled: 'Hẹn lịch',
+  done: 'Hoàn thành',
+  cancelled: 'Hủy',
+  mentioned_again: 'Người dùng nhắc lại',
+};
+
+export function requestPages(deps: StaffDeps) {
+  const act = requestActions(deps);
+  return new Hono<StaffEnv>()
+    .get('/', requireRole(...requestRoles.read), validate('query', RequestFilter.extend(Msg.shape)), (c) => {
+      const staff = currentStaff(c);
+      const q = c.req.valid('query');
+      const now = deps.clock.now();
+      const rows = listRequests(deps.db, clinicScope(staff), q, now);
+      const clinics = clinicScope(staff) === null ? allClinics(deps.db) : [];
+      const openConversations = listHandoffs(deps.db, clinicScope(staff), 'open').length;
+      return page(
+        c,
+        deps.committee.name,
+        'Yêu cầu của cán bộ',
+        <>
+          <p class="actions" style="margin-top:0">
+            <a class="btn secondary small" href="/staff/requests/conversations">
+              Trò chuyện với cán bộ ({openConversations} đang mở)
+            </a>
+          </p>
+          <form method="get" class="card grid" action="/staff/requests">
+            {clinics.length ? (
+              <div>
+                <label for="f-clinic">Phòng khám</label>
+                <select id="f-clinic" name="clinic">
+                  <option value="">Tất cả</option>
+                  {clinics.map((cl) => (
+                    <option value={String(cl.id)} selected={q.clinic === cl.id}>
+                      {cl.name}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            ) : null}
+            <div>
+              <label for="f-type">Loại</label>
+              <select id="f-type" name="type">
+                <option value="">Tất cả</option>
+                {careRequestTypes.map((t) => (
+                  <option value={t} selected={q.type === t}>
+                    {requestTypeLabels[t]}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div>
+              <label for="f-state">Tình trạng</label>
+              <select id="f-state" name="state">
+                <option value="open" selected={!q.state || q.state === 'open'}>
+                  Đang xử lý
+                </option>
+                {careRequestStates.map((s) => (
+                  <option value={s} selected={q.state === s}>
+                    {requestStateLabels[s]}
+                  </option>
+                ))}
+                <option value="all" selected={q.state === 'all'}>
+                  Tất cả
+                </option>
+              </select>
+            </div>
+            <div>
+              <button class="btn" type="submit">
+                Lọc
+              </button>
+            </div>
+          </form>
+          <div class="table-wrap">
+            <table class="responsive">
+              <thead>
+                <tr>
+                  <th>Số phiếu</th>
+                  <th>Loại</th>
+                  <th>Cán bộ</th>
+                  <th>Phòng khám</th>
+                  <th>Tình trạng</th>
+                  <th>Hạn tiếp nhận</th>
+                  <th>Gửi lúc</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.length === 0 ? (
+                  <tr>
+                    <td colspan={7} class="muted">
+                      Không có yêu cầu nào.
+                    </td>
+                  </tr>
+                ) : null}
+                {rows.map((r) => (
+                  <tr>
+                    <td data-label="Số phiếu">
+                      <a href={`/staff/requests/${r.id}`}>{r.ticket}</a>
+                    </td>
+                    <td data-label="Loại">
+                      {r.typeLabel}
+                      {r.urgency === 'urgent' ? (
+                        <>
+                          {' '}
+                          <span class="badge bad">Gấp</span>
+                        </>
+                      ) : null}
+                    </td>
+                    <td data-label="Cán bộ">
+                      {r.cadreName ?? 'Chưa liên kết'}
+                      {r.cadreCode ? <div class="small muted">{r.cadreCode}</div> : null}
+                    </td>
+                    <td data-label="Phòng khám">{r.clinicName ?? '—'}</td>
+                    <td data-label="Tình trạng">
+                      <span class={`badge ${stateBadge[r.state]}`}>{requestStateLabels[r.state]}</span>
+                      {r.handlerName ? <div class="small muted">{r.handlerName}</div> : null}
+                      {r.scheduledDate ? <div class="small">{fmtDate(r.scheduledDate)}</div> : null}
+                    </td>
+                    <td data-label="Hạn">
+                      <Clock clock={r.clock} />
+                      <div class="small muted">{fmtDateTime(r.ackDueAt)}</div>
+                    </td>
+                    <td data-label="Gửi lúc">{fmtDateTime(r.createdAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>,
+        { flash: q.msg ? (notices[q.msg] ?? null) : null },
+      );
+    })
+    .get('/:id{[0-9]+}', requireRole(...requestRoles.read), validate('param', IdParam), validate('query', Msg), (c) => {
+      const staff = currentStaff(c);
+      const now = deps.clock.now();
+      const d = requestDetail(deps.db, c.req.valid('param').id, clinicScope(staff), now);
+      const r = d.request;
+      const token = c.get('csrfToken');
+      const canAct = allowed(staff, requestRoles.act) && r.state !== 'done' && r.state !== 'cancelled';
+      const base = `/staff/requests/${r.id}`;
+      return page(
+        c,
+        deps.committee.name,
+        `${d.ticket} · ${requestTypeLabels[r.type]}`,
+        <>
+          <div class="card">
+            <dl class="kv">
+              <dt>Tình trạng</dt>
+              <dd>
+                <span class={`badge ${stateBadge[r.state]}`}>{requestStateLabels[r.state]}</span> <Clock clock={d.clock} />
+              </dd>
+              <dt>Mức độ</dt>
+              <dd>{urgencyLabels[r.urgency]}</dd>
+              <dt>Cán bộ</dt>
+              <dd>{d.cadre ? <a href={`/staff/registry/${d.cadre.id}`}>{`${d.cadre.fullName} (${d.cadre.code})`}</a> : 'Người dùng Zalo chưa liên kết'}{r.viaProxy ? ' — do người đại diện gửi' : ''}</dd>
+              <dt>Điện thoại</dt>
+              <dd>{d.cadre?.phone ?? '—'}</dd>
+              <dt>Phòng khám</dt>
+              <dd>{d.clinic?.name ?? 'Chưa xác định (trực ban)'}</dd>
+              <dt>Nội dung</dt>
+              <dd style="white-space:pre-wrap">{r.details || '—'}</dd>
+              {r.address ? (
+                <>
+                  <dt>Địa chỉ</dt>
+                  <dd>
+                    {r.address}
+                    {r.latitude !== null && r.longitude !== null ? (
+                      <>
+                        {' '}
+                        <a href={`https://www.google.com/maps?q=${r.latitude},${r.longitude}`} rel="noopener noreferrer" target="_blank">
+                          (bản đồ)
+                        </a>
+                      </>
+                    ) : null}
+                  </dd>
+                </>
+              ) : null}
+              {r.preferredTime ? (
+                <>
+                  <dt>Mong muốn</dt>
+                  <dd>
+                    {r.preferredDate ? fmtDate(r.preferredDate) : 'Sớm nhất có thể'}, {timeOfDayLabels[r.preferredTime]}
+                  </dd>
+                </>
+              ) : null}
+              <dt>Gửi lúc</dt>
+              <dd>{fmtDateTime(r.createdAt)}</dd>
+              <dt>Hạn tiếp nhận</dt>
+              <dd>{fmtDateTime(r.ackDueAt)}</dd>
+              <dt>Người tiếp nhận</dt>
+              <dd>{d.handler ? `${d.handler.fullName}, ${fmtDateTime(r.acknowledgedAt)}` : '—'}</dd>
+              {r.scheduledDate ? (
+                <>
+                  <dt>Lịch hẹn</dt>
+                  <dd>
+                    {fmtDate(r.scheduledDate)}, {timeOfDayLabels[r.scheduledTime ?? 'any']}
+                  </dd>
+                </>
+              ) : null}
+              {r.closeNote ? (
+                <>
+                  <dt>Ghi chú</dt>
+                  <dd>{r.closeNote}</dd>
+                </>
+              ) : null}
+            </dl>
+          </div>
+          {canAct ? (
+            <div class="card">
+              <h2 style="margin-top:0">Xử lý</h2>
+              {r.state === 'new' ? (
+                <form method="post" action={`${base}/acknowledge`} class="actions" style="margin-bottom:1rem">
+                  <CsrfField token={token} />
+                  <button class="btn" type="submit">
+                    Tôi tiếp nhận
+                  </button>
+                </form>
+              ) : null}
+              <form method="post" action={`${base}/schedule`} class="grid" style="margin-bottom:1rem">
+                <CsrfField token={token} />
+                <div>
+                  <label for="s-date">Ngày hẹn</label>
+                  <input id="s-date" type="date" name="date" required value={r.scheduledDate ?? r.preferredDate ?? ''} />
+                </div>
+                <div>
+                  <label for="s-time">Buổi</label>
+                  <select id="s-time" name="time">
+                    {(['morning', 'afternoon', 'any'] as const).map((t) => (
+                      <option value={t} selected={(r.scheduledTime ?? r.preferredTime) === t}>
+                        {timeOfDayLabels[t]}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+                <div>
+                  <button class="btn secondary" type="submit">
+                    Hẹn lịch và báo cán bộ
+                  </button>
+                </div>
+              </form>
+              <form method="post" action={`${base}/done`} class="actions">
+                <CsrfField token={token} />
+                <input type="text" name="note" maxlength={500} placeholder="Ghi chú (không bắt buộc)" style="max-width:22rem" />
+                <button class="btn secondary" type="submit">
+                  Hoàn thành
+                </button>
+                <button class="btn danger" type="submit" formaction={`${base}/cancel`}>
+                  Hủy yêu cầu
+                </button>
+              </form>
+            </div>
+          ) : null}
+          <h2>Diễn biến</h2>
+          <div class="table-wrap">
+            <table class="responsive">
+              <thead>
+                <tr>
+                  <th>Lúc</th>
+                  <th>Việc</th>
+                  <th>Ai</th>
+                  <th>Chi tiết</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.timeline.map((t) => {
+                  const detail = (t.event.detail ?? {}) as Record<string, unknown>;
+                  const facts = [
+                    detail.level !== undefined ? `cấp ${Number(detail.level) + 1}` : null,
+                    detail.emails !== undefined ? `${detail.emails} email` : null,
+                    detail.zalo !== undefined ? `${detail.zalo} Zalo` : null,
+                    detail.sla ? (detail.sla === 'met' ? 'đúng hạn' : 'trễ hạn') : null,
+                    typeof detail.date === 'string' ? fmtDate(detail.date) : null,
+                  ].filter(Boolean);
+                  const who =
+                    t.event.actorType === 'staff' ? (t.staffName ?? 'Nhân viên') : t.event.actorType === 'link' ? `${t.staffName ?? 'Địa chỉ phòng khám'} (qua đường dẫn)` : t.event.actorType === 'zalo' ? 'Người dùng Zalo' : 'Hệ thống';
+                  return (
+                    <tr>
+                      <td data-label="Lúc">{fmtDateTime(t.event.at)}</td>
+                      <td data-label="Việc">{eventLabels[t.event.kind] ?? t.event.kind}</td>
+                      <td data-label="Ai">{who}</td>
+                      <td data-label="Chi tiết" class="small">
+                        {facts.join(', ')}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <p>
+            <a href="/staff/requests">← Danh sách yêu cầu</a>
+          </p>
+        </>,
+        { flash: c.req.valid('query').msg ? (notices[c.req.valid('query').msg!] ?? null) : null },
+      );
+    })
+    .post('/:id{[0-9]+}/acknowledge', requireRole(...requestRoles.act), validate('param', IdParam), (c) => {
+      const id = c.req.valid('param').id;
+      act.acknowledge(currentStaff(c), id);
+      return c.redirect(`/staff/requests/${id}?msg=acknowledged`, 303);
+    })
+    .post('/:id{[0-9]+}/schedule', requireRole(...requestRoles.act), validate('param', IdParam), validate('form', ScheduleInput), (c) => {
+      const id = c.req.valid('param').id;
+      act.schedule(currentStaff(c), id, c.req.valid('form'));
+      return c.redirect(`/staff/requests/${id}?msg=scheduled`, 303);
+    })
+    .post('/:id{[0-9]+}/done', requireRole(...requestRoles.act), validate('param', IdParam), validate('form', CloseInput), (c) => {
+      const id = c.req.valid('param').id;
+      act.close(currentStaff(c), id, 'done', c.req.valid('form').note);
+      return c.redirect(`/staff/requests/${id}?msg=done`, 303);
+    })
+    .post('/:id{[0-9]+}/cancel', requireRole(...requestRoles.act), validate('param', IdParam), validate('form', CloseInput), (c) => {
+      const id = c.req.valid('param').id;
+      act.close(currentStaff(c), id, 'cancelled', c.req.valid('form').note);
+      return c.redirect(`/staff/requests/${id}?msg=cancelled`, 303);
+    })
+    .get('/conversations', requireRole(...requestRoles.read), validate('query', z.object({ status: z.enum(['open', 'closed', 'all']).default('open') }).extend(Msg.shape)), (c) => {
+      const staff = currentStaff(c);
+      const q = c.req.valid('query');
+      const rows = listHandoffs(deps.db, clinicScope(staff), q.status);
+      return page(
+        c,
+        deps.committee.name,
+        'Trò chuyện với cán bộ',
+        <>
+          <nav class="actions" style="margin-bottom:.8rem" aria-label="Trạng thái">
+            {(
+              [
+                ['open', 'Đang mở'],
+                ['closed', 'Đã kết thúc'],
+                ['all', 'Tất cả'],
+              ] as const
+            ).map(([s, label]) => (
+              <a class={`btn small ${s === q.status ? '' : 'secondary'}`} href={`/staff/requests/conversations?status=${s}`}>
+                {label}
+              </a>
+            ))}
+          </nav>
+          <div class="table-wrap">
+            <table class="responsive">
+              <thead>
+                <tr>
+                  <th>Người dùng</th>
+                  <th>Phòng khám</th>
+                  <th>Mở lúc</th>
+                  <th>Hoạt động cuối</th>
+                  <th>Nhân viên</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.length === 0 ? (
+                  <tr>
+                    <td colspan={5} class="muted">
+                      Không có cuộc trò chuyện nào.
+                    </td>
+                  </tr>
+                ) : null}
+                {rows.map((r) => (
+                  <tr>
+                    <td data-label="Người dùng">
+                      <a href={`/staff/requests/conversations/${r.handoff.id}`}>{r.cadreName ? `${r.cadreName} (${r.cadreCode})` : `Zalo ${r.handoff.zaloUserId}`}</a>
+                      {r.handoff.status === 'open' ? (
+                        <>
+                          {' '}
+                          <span class="badge warn">Đang mở</span>
+                        </>
+                      ) : null}
+                    </td>
+                    <td data-label="Phòng khám">{r.clinicName ?? '—'}</td>
+                    <td data-label="Mở lúc">{fmtDateTime(r.handoff.openedAt)}</td>
+                    <td data-label="Cuối">{fmtDateTime(r.handoff.lastActivityAt)}</td>
+                    <td data-label="Nhân viên">{r.staffName ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <p>
+            <a href="/staff/requests">← Danh sách yêu cầu</a>
+          </p>
+        </>,
+        { flash: q.msg ? (notices[q.msg] ?? null) : null },
+      );
+    })
+    .get('/conversations/:id{[0-9]+}', requireRole(...requestRoles.read), validate('param', IdParam), validate('query', Msg), (c) => {
+      const staff = currentStaff(c);
+      const d = handoffDetail(deps.db, c.req.valid('param').id, clinicScope(staff), deps.clock.now());
+      const token = c.get('csrfToken');
+      const open = d.handoff.status === 'open';
+      const base = `/staff/requests/conversations/${d.handoff.id}`;
+      const who = d.cadre ? `${d.cadre.fullName} (${d.cadre.code})` : (d.displayName ?? `Zalo ${d.handoff.zaloUserId}`);
+      return page(
+        c,
+        deps.committee.name,
+        `Trò chuyện: ${who}`,
+        <>
+          <p class="muted" style="margin-top:0">
+            {open ? 'Đang mở: trợ lý tự động không trả lời người này.' : `Đã kết thúc ${fmtDateTime(d.handoff.closedAt)}.`} Mở lúc {fmtDateTime(d.handoff.openedAt)}.
+          </p>
+          <div class="card" aria-label="Tin nhắn">
+            {d.messages.length === 0 ? <p class="muted">Chưa có tin nhắn.</p> : null}
+            {d.messages.map((m) => (
+              <div style={`margin:.35rem 0;${m.message.direction === 'in' ? '' : 'text-align:right'}`}>
+                <div class="small muted">
+                  {m.message.direction === 'in' ? 'Người dùng' : m.message.direction === 'staff' ? (m.staffName ?? 'Nhân viên') : 'Trợ lý tự động'} · {fmtDateTime(m.message.at)}
+                </div>
+                <div style={`display:inline-block;white-space:pre-wrap;padding:.4rem .7rem;border-radius:10px;background:${m.message.direction === 'in' ? '#eef1f4' : m.message.direction === 'staff' ? '#e7f4ef' : '#fafbfc'}`}>
+                  {m.message.text}
+                </div>
+              </div>
+            ))}
+          </div>
+          {open && allowed(staff, requestRoles.act) ? (
+            <>
+              <form method="post" action={`${base}/reply`} class="card">
+                <CsrfField token={token} />
+                <label for="reply">Trả lời (gửi qua Zalo, ký tên {staff.fullName})</label>
+                <textarea id="reply" name="text" rows={3} maxlength={1800} required></textarea>
+                <p class="actions">
+                  <button class="btn" type="submit" disabled={!d.canReply}>
+                    Gửi
+                  </button>
+                  {d.canReply ? null : <span class="small muted">Đã quá 7 ngày từ tin cuối của người dùng; Zalo không cho gửi. Hãy gọi điện.</span>}
+                </p>
+              </form>
+              <form method="post" action={`${base}/close`} class="actions">
+                <CsrfField token={token} />
+                <button class="btn danger" type="submit">
+                  Kết thúc trò chuyện
+                </button>
+              </form>
+            </>
+          ) : null}
+          <p>
+            <a href="/staff/requests/conversations">← Các cuộc trò chuyện</a>
+          </p>
+        </>,
+        { flash: c.req.valid('query').msg ? (notices[c.req.valid('query').msg!] ?? null) : null },
+      );
+    })
+    .post('/conversations/:id{[0-9]+}/reply', requireRole(...requestRoles.act), validate('param', IdParam), validate('form', ReplyInput), (c) => {
+      const id = c.req.valid('param').id;
+      act.reply(currentStaff(c), id, c.req.valid('form').text);
+      return c.redirect(`/staff/requests/conversations/${id}?msg=replied`, 303);
+    })
+    .post('/conversations/:id{[0-9]+}/close', requireRole(...requestRoles.act), validate('param', IdParam), (c) => {
+      const id = c.req.valid('param').id;
+      act.closeConversation(currentStaff(c), id);
+      return c.redirect(`/staff/requests/conversations?msg=closed`, 303);
+    });
+}
