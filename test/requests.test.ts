@@ -10,6 +10,8 @@ import { recordZaloUser } from '../src/store/zaloUsers';
 import { seedRegistry } from './fixtures';
 import { events, ids, ManualClock, startHarness, waitFor, type Harness } from './harness';
 import { startSmtpSink, type SmtpSink } from './smtp';
+import { get, login, postForm } from './staffSupport';
+import { clinics } from '../src/store/schema';
 
 let h: Harness;
 let smtp: SmtpSink;
@@ -335,5 +337,42 @@ describe('SLA chain', () => {
     expect(mails.flatMap((m) => m.to).sort()).toEqual(['hoa@example.test', 'lan@example.test']);
     await waitFor(() => rows().every((r) => r.status === 'done'), 'rows done');
     expect(rows().some((r) => r.status === 'failed')).toBe(false);
+  });
+});
+
+describe('staff pages', () => {
+  it('inbox with SLA clock, detail with timeline, acknowledge and schedule by form; other clinics are out of scope', async () => {
+    const { user } = linkedUser();
+    const req = await homeVisit(user, true);
+    await notified(req.id, 2);
+    const s = await login(h, 'hoa');
+    const inbox = await get(h, '/staff/requests?type=home_visit', s);
+    expect(inbox.status).toBe(200);
+    const html = await inbox.text();
+    expect(html).toContain(ticket(req.id));
+    expect(html).toContain('Còn 15 phút');
+    expect(html).toContain('Gấp');
+    const detail = await (await get(h, `/staff/requests/${req.id}`, s)).text();
+    expect(detail).toContain('Đau khớp gối, đi lại khó');
+    expect(detail).toContain('Báo phòng khám');
+    expect((await postForm(h, `/staff/requests/${req.id}/acknowledge`, s, {}, { csrf: 'sai' })).status).toBe(403);
+    expect(db().select().from(careRequests).where(eq(careRequests.id, req.id)).get()!.state).toBe('new');
+    const ack = await postForm(h, `/staff/requests/${req.id}/acknowledge`, s);
+    expect(ack.status).toBe(303);
+    expect((await postForm(h, `/staff/requests/${req.id}/schedule`, s, { date: 'không phải ngày' })).status).toBe(400);
+    expect((await postForm(h, `/staff/requests/${req.id}/schedule`, s, { date: '2026-03-06', time: 'afternoon' })).status).toBe(303);
+    const after = await (await get(h, `/staff/requests/${req.id}`, s)).text();
+    expect(after).toContain('Đúng hạn');
+    expect(after).toContain('Hẹn lịch');
+    expect(after).toContain('06/03/2026');
+
+    // A clinic_staff member of another clinic sees neither the request nor it in the inbox.
+    const now = clock.now();
+    const otherClinic = db().insert(clinics).values({ code: 'PK-B', name: 'Phòng khám B', createdAt: now, updatedAt: now }).returning().get();
+    await createStaffUser(db(), { username: 'binh', fullName: 'Lê Thị Bình', role: 'clinic_staff', password: 'mat-khau-thu-nghiem-1', clinicId: otherClinic.id }, now);
+    const other = await login(h, 'binh');
+    expect((await get(h, `/staff/requests/${req.id}`, other)).status).toBe(403);
+    expect(await (await get(h, '/staff/requests?state=all', other)).text()).not.toContain(ticket(req.id));
+    expect((await postForm(h, `/staff/requests/${req.id}/done`, other)).status).toBe(403);
   });
 });
