@@ -70,6 +70,12 @@ const EnvSchema = z.object({
   ZALO_SEND_CONCURRENCY: int(16, 1),
   ZALO_SEND_ATTEMPTS: int(8, 1),
   ZALO_SEND_BACKOFF_MS: int(1_000, 1),
+  /** Broadcast messages per second across all workers (BullMQ limiter); 0 = unthrottled. Zalo allows 4,000 calls a minute per app. */
+  BROADCAST_RATE_PER_SECOND: z.coerce.number().min(0).max(5_000).default(30),
+  BROADCAST_CONCURRENCY: int(16, 1),
+  BROADCAST_FANOUT_BATCH: int(500, 1),
+  /** Lock of a broadcast send job; a killed worker's jobs run again after about this long. */
+  BROADCAST_LOCK_MS: int(30_000, 1_000),
 
   SMTP_URL: z.url().optional(),
   MAIL_FROM: z.string().default('CadreCare <no-reply@cadrecare.local>'),
@@ -181,6 +187,12 @@ function derive(env: z.output<typeof EnvSchema>) {
     outbox: {
       reconcileIntervalMs: env.OUTBOX_RECONCILE_INTERVAL_MS,
       reconcileGraceMs: env.OUTBOX_RECONCILE_GRACE_MS,
+    },
+    broadcast: {
+      ratePerSecond: env.BROADCAST_RATE_PER_SECOND,
+      concurrency: env.BROADCAST_CONCURRENCY,
+      fanoutBatch: env.BROADCAST_FANOUT_BATCH,
+      lockMs: env.BROADCAST_LOCK_MS,
     },
     zaloSend: {
       concurrency: env.ZALO_SEND_CONCURRENCY,

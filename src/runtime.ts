@@ -15,6 +15,9 @@ import { startWorkers } from './jobs/workers';
 import { sendZaloMessage } from './jobs/zaloSend';
 import { sendEmailMessage } from './jobs/emailSend';
 import { sendNotice } from './jobs/notice';
+import { createBroadcastJobs, startBroadcastReconciler, type BroadcastJobs } from './jobs/broadcast';
+import { broadcastApi } from './http/api/broadcasts';
+import { broadcastPages } from './http/staff/broadcasts';
 import { runCampaignNudge } from './jobs/bookingNudge';
 import { runEscalationStep, runHandoffTimeout, type RequestJobDeps } from './jobs/requests';
 import { ackKeyFrom, type RequestPolicy } from './domain/requests';
@@ -53,6 +56,8 @@ export interface Runtime {
   tokens: OaTokenManager;
   /** The simulator's fake Zalo API, when the runtime runs one. */
   fakeZalo?: FakeZaloApi;
+  /** Broadcast send queue (and its worker in the worker role). */
+  broadcasts: BroadcastJobs;
   redisUrl: string;
   /** Base URL of the HTTP server, when the web role listens. */
   url?: string;
@@ -167,6 +172,31 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
         committeeName: config.committee.name,
       },
     };
+    // Broadcasts: the fan-out goes through the outbox; sends have their own rate-limited queue (jobs/broadcast.ts).
+    const broadcastConnection = config.roles.has('worker') ? workerConnection(redisUrl) : null;
+    broadcastConnection?.on('error', (err) => logger.warn({ err: err.message }, 'redis broadcast worker connection error'));
+    const broadcastJobs = createBroadcastJobs({
+      db: store.db,
+      clock,
+      logger,
+      producer,
+      workerConnection: broadcastConnection,
+      prefix: config.queuePrefix,
+      retry,
+      ...config.broadcast,
+      send: {
+        zalo,
+        mailer,
+        buttons: config.zalo.buttons,
+        templates: config.zalo.templates,
+        messageIdDomain: new URL(config.http.publicBaseUrl).hostname,
+        staleClaimMs: 2 * config.zalo.httpTimeoutMs + 1_000,
+      },
+    });
+    // Pushed in reverse of the shutdown order: the send worker closes before its connection.
+    if (broadcastConnection) cleanups.push(() => void broadcastConnection.disconnect());
+    cleanups.push(() => broadcastJobs.close());
+
     if (config.roles.has('worker')) {
       const connection = workerConnection(redisUrl);
       connection.on('error', (err) => logger.warn({ err: err.message }, 'redis worker connection error'));
@@ -180,6 +210,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
           handlers: {
             'zalo.message': (row, job) => sendZaloMessage({ db: store.db, clock, logger, zalo, buttons: config.zalo.buttons }, row, job),
             'email.message': (row) => sendEmailMessage({ db: store.db, clock, mailer, messageIdDomain }, row),
+            'broadcast.fanout': (row) => broadcastJobs.fanout(row),
             'request.escalate': (row) => runEscalationStep(requestJobs, row),
             'handoff.timeout': (row) => runHandoffTimeout(requestJobs, row),
             'campaign.nudge': (row) => runCampaignNudge({ db: store.db, clock, logger }, row),
@@ -208,12 +239,14 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
       cleanups.push(() => void connection.disconnect());
       cleanups.push(() => Promise.all(workers.map((w) => w.close())).then(() => undefined));
       cleanups.push(stopReconciler);
+      cleanups.push(startBroadcastReconciler(broadcastJobs, logger, config.outbox.reconcileIntervalMs));
       relay.kick();
     }
 
     // The simulator's pages (/dev/chat, /dev/mail); null outside simulator mode and in production. `url` is
     // read only when a page posts an event, after the server below listens.
     const dev = devRoutes({ config, fakeZalo, clock, logger, selfUrl: () => url });
+    const broadcastWeb = { db: store.db, clock, logger, committeeName: config.committee.name, templates: config.zalo.templates, onCommitted: () => relay.kick() };
     const app = createApp({
       db: store.db,
       clock,
@@ -248,6 +281,8 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
         importMaxBytes: config.staff.importMaxBytes,
         uploadDir: config.staff.uploadDir,
         committee: config.committee,
+        pages: { extend: (s) => void s.route('/broadcasts', broadcastPages(broadcastWeb)) },
+        api: { extend: (a) => void a.route('/broadcasts', broadcastApi(broadcastWeb)) },
       },
     });
 
@@ -279,9 +314,14 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
       zalo,
       tokens,
       fakeZalo,
+      broadcasts: broadcastJobs,
       redisUrl,
       url,
-      reconcile: () => reconcileOutbox(reconcilerDeps),
+      reconcile: async () => {
+        const report = await reconcileOutbox(reconcilerDeps);
+        await broadcastJobs.reconcile();
+        return report;
+      },
       stop: () => (stopping ??= runCleanups()),
     };
   } catch (err) {

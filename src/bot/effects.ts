@@ -1,4 +1,5 @@
 import { applyLinkingEffect, type LinkingEffect } from '../domain/linking';
+import { applyBroadcastPreference, type BroadcastPreferenceEffect } from '../domain/broadcasts';
 import { applyRequestEffect, type RequestEffect } from '../domain/requestChat';
 import { applyBookingEffect, type BookingEffect } from '../domain/booking';
 import { applyResultEffect, type ResultEffect } from '../domain/results';
@@ -12,6 +13,7 @@ export type Effect =
   | { type: 'reply'; messages: OutMessage[]; sensitive?: boolean }
   | { type: 'email'; to: string; subject: string; text: string }
   | LinkingEffect
+  | BroadcastPreferenceEffect
   | RequestEffect
   | BookingEffect
   | ResultEffect;
@@ -30,6 +32,9 @@ export function applyEffects(tx: DbOrTx, zaloUserId: string, effects: Effect[], 
       case 'otpAttempt':
       case 'proxyRequest':
         applyLinkingEffect(tx, { zaloUserId, now }, effect);
+        break;
+      case 'broadcastPreference':
+        applyBroadcastPreference(tx, { zaloUserId, now }, effect);
         break;
       case 'resultViewed':
         applyResultEffect(tx, { zaloUserId, now }, effect);

@@ -7,6 +7,7 @@ import { handleHandoff } from './flows/handoff';
 import { beforeFlows, handleRequests, requestKeyword, startFromKeyword } from './flows/requests';
 import { handleResults } from './flows/results';
 import { intentStarters, openIntents } from './intents';
+import { broadcastPreferenceTurn } from './flows/broadcasts';
 import type { CadreSummary, Lookups } from './lookups';
 import { mainMenuButtons, mainMenuText, parseMenuChoice } from './menu';
 import { answer, reply, textMessage, type TurnContext, type TurnResult } from './reply';
@@ -70,6 +71,8 @@ export function turn(state: ConversationState, event: BotEvent, now: number, loo
       break;
   }
 
+  const preference = broadcastPreferenceTurn(state, event.text, ctx);
+  if (preference) return preference;
   const command = globalCommand(event.text);
   if (command === 'menu') return menuResult();
   if (command === 'unlink') return startUnlink(ctx);

@@ -2,6 +2,7 @@ import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
 import { OutMessage } from '../zalo/messages';
 import { NoticePayload } from '../domain/notices';
+import { BroadcastFanoutPayload } from '../domain/broadcasts';
 import { CampaignNudgePayload } from './bookingNudge';
 import { EscalatePayload } from '../domain/requests';
 import { TimeoutPayload } from '../domain/handoff';
@@ -12,7 +13,7 @@ import { TimeoutPayload } from '../domain/handoff';
  * (and any health data) stays in SQLite.
  */
 
-export const queueNames = ['zalo-send', 'email-send', 'notices'] as const;
+export const queueNames = ['zalo-send', 'email-send', 'notices', 'broadcasts'] as const;
 export type QueueName = (typeof queueNames)[number];
 
 export const OutboxJobData = z.object({ outboxId: z.number().int().positive() });
@@ -42,6 +43,8 @@ export const jobCatalog = {
   'request.escalate': { queue: 'notices', payload: EscalatePayload },
   /** Closes a conversation with staff after a quiet period, so the bot resumes. */
   'handoff.timeout': { queue: 'notices', payload: TimeoutPayload },
+  /** Turns a broadcast's segment into recipient rows and their send jobs (jobs/broadcast.ts); also resumes one. */
+  'broadcast.fanout': { queue: 'broadcasts', payload: BroadcastFanoutPayload },
 } as const satisfies Record<string, { queue: QueueName; payload: z.ZodType }>;
 
 export type JobName = keyof typeof jobCatalog;

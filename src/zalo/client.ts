@@ -26,6 +26,16 @@ export interface ZaloProfile {
   sharedPhone?: string;
 }
 
+/** One message of a conversation as Zalo lists it (field names per ZALO.md §3; `src` 0 = sent by the OA). */
+export interface ConversationMessage {
+  messageId: string;
+  fromOa: boolean;
+  /** Epoch ms. */
+  time: number;
+  type: string;
+  text: string;
+}
+
 export interface ZaloClientOptions {
   apiBase: string;
   oauthBase: string;
@@ -163,6 +173,28 @@ export class ZaloClient {
       template_data: data,
     });
     return String(res?.message_id ?? '');
+  }
+
+  /**
+   * The latest messages of one conversation, newest first (`GET /v2.0/oa/conversation`, ZALO.md §3, at most
+   * 10 per page). Used to settle whether a send whose answer was lost did reach the user.
+   */
+  async recentMessages(userId: string, count = 10): Promise<ConversationMessage[]> {
+    const data = await this.call<unknown>('get', '/v2.0/oa/conversation', { user_id: userId, offset: 0, count });
+    const list = Array.isArray(data) ? data : [];
+    return list.flatMap((m): ConversationMessage[] => {
+      if (typeof m !== 'object' || m === null) return [];
+      const r = m as Record<string, unknown>;
+      return [
+        {
+          messageId: r.message_id === undefined ? '' : String(r.message_id),
+          fromOa: r.src !== undefined ? Number(r.src) === 0 : r.to_id !== undefined && String(r.to_id) === userId,
+          time: Number(r.time) || 0,
+          type: typeof r.type === 'string' ? r.type : '',
+          text: typeof r.message === 'string' ? r.message : '',
+        },
+      ];
+    });
   }
 
   async getProfile(userId: string): Promise<ZaloProfile> {

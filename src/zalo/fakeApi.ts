@@ -12,7 +12,7 @@ import { ZALO_TEXT_LIMIT } from './messages';
  * both use this one implementation.
  */
 
-export type FakeRoute = 'send' | 'template' | 'profile' | 'token' | 'getoa';
+export type FakeRoute = 'send' | 'template' | 'profile' | 'token' | 'getoa' | 'conversation';
 
 export interface Fault {
   route: FakeRoute;
@@ -262,6 +262,38 @@ export class FakeZaloApi extends EventEmitter {
           shared_info: user.phone ? { name: user.displayName, phone: user.phone } : undefined,
         }),
       );
+    });
+
+    // Conversation history, newest first: what the OA sent this user (and nothing the user sent; the fake does not keep that).
+    app.get('/v2.0/oa/conversation', (c) => {
+      let q: { user_id?: string; offset?: number; count?: number };
+      try {
+        q = JSON.parse(c.req.query('data') ?? '{}');
+      } catch {
+        return c.json(envelope(-201, 'Parameter data is invalid'));
+      }
+      const fault = this.takeFault('conversation', q.user_id);
+      this.calls.push({ route: 'conversation', userId: q.user_id, outcome: fault?.error ?? fault?.status ?? 0 });
+      if (fault) return this.answerFault(c, fault);
+      const tokenError = this.tokenError(c);
+      if (tokenError) return c.json(envelope(tokenError, 'Access token is invalid'));
+      if (typeof q.user_id !== 'string') return c.json(envelope(-201, 'user_id is invalid'));
+      const offset = Math.max(0, Number(q.offset) || 0);
+      const count = Math.min(10, Math.max(1, Number(q.count) || 10));
+      const list = this.messagesTo(q.user_id)
+        .slice()
+        .reverse()
+        .slice(offset, offset + count)
+        .map((m) => ({
+          src: 0,
+          time: m.at,
+          type: m.kind === 'template' ? 'template' : 'text',
+          message: m.text ?? '',
+          message_id: m.messageId,
+          from_id: '2000000000000000002',
+          to_id: m.userId,
+        }));
+      return c.json(envelope(0, 'Success', list));
     });
 
     app.get('/v2.0/oa/getoa', (c) => {

@@ -19,6 +19,7 @@ export const staffNav: NavItem[] = [
   { href: '/staff/registry', label: 'Danh sách cán bộ', order: 10 },
   { href: '/staff/registry/import', label: 'Nhập danh sách', roles: ['admin', 'coordinator'], order: 20 },
   { href: '/staff/proxies', label: 'Người đại diện', roles: ['admin', 'coordinator'], order: 30 },
+  { href: '/staff/broadcasts', label: 'Thông báo chung', roles: ['admin', 'coordinator'], order: 45 },
   { href: '/staff/users', label: 'Nhân viên', roles: ['admin'], order: 80 },
   { href: '/staff/audit', label: 'Nhật ký', roles: ['admin'], order: 90 },
 ];

@@ -1,0 +1,146 @@
+/**
+ * Broadcast throughput: one broadcast to N recipients (default 10,000), unthrottled, through the real worker
+ * (fan-out, per-recipient claim in SQLite, Zalo customer-service send to a fake Zalo API in its own process,
+ * result row), against a bare BullMQ worker processing N no-op jobs on the same Redis with the same
+ * concurrency. Prints both rates and their ratio.
+ * Usage: npm run bench:broadcast [-- <recipients>]
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { Queue, Worker } from 'bullmq';
+import { loadConfig } from '../src/config';
+import { createBroadcast, getBroadcast } from '../src/domain/broadcasts';
+import { startPrivateRedis, workerConnection } from '../src/jobs/redis';
+import { createLogger } from '../src/logger';
+import { startRuntime } from '../src/runtime';
+import { inTransaction } from '../src/store/db';
+import { FakeZaloApi } from '../src/zalo/fakeApi';
+
+const VN_10AM_OFFSET = (() => {
+  const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+  return Date.parse(`${today}T10:00:00+07:00`) - Date.now();
+})();
+const clock = { now: () => Date.now() + VN_10AM_OFFSET };
+
+if (process.argv[2] === 'fake') {
+  // The fake Zalo API in its own process, as Zalo is another machine; prints its address and a token pair.
+  const fake = new FakeZaloApi(clock.now);
+  const url = await fake.listen();
+  const pair = fake.issueTokens();
+  fake.on('message', () => {
+    if (fake.sent.length > 5_000) fake.sent.splice(0, fake.sent.length);
+  });
+  console.log(JSON.stringify({ url, ...pair }));
+  process.on('SIGTERM', () => void fake.close().then(() => process.exit(0)));
+} else {
+  await main(Number(process.argv[2] ?? 10_000));
+}
+
+async function startFake(): Promise<{ url: string; accessToken: string; refreshToken: string; stop(): void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'fake'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`fake Zalo API exited with ${code}`)));
+  });
+  return { ...(JSON.parse(line) as { url: string; accessToken: string; refreshToken: string }), stop: () => child.kill('SIGTERM') };
+}
+
+async function main(n: number): Promise<void> {
+  const concurrency = Number(process.env.BROADCAST_CONCURRENCY ?? 64);
+  const redis = await startPrivateRedis({ bin: process.env.REDIS_SERVER_BIN ?? 'redis-server' });
+  const fake = await startFake();
+  const dir = mkdtempSync(join(tmpdir(), 'cadrecare-bench-broadcast-'));
+  try {
+    // 1. The bare baseline: N no-op jobs through one BullMQ worker.
+    const bareRate = await (async () => {
+      const queue = new Queue('bare-noop', { connection: workerConnection(redis.url), prefix: 'benchbare' });
+      for (let i = 0; i < n; i += 1000) {
+        await queue.addBulk(Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({ name: 'noop', data: { i: i + k }, opts: { jobId: `noop-${i + k}`, removeOnComplete: true } })));
+      }
+      let done = 0;
+      let started = 0;
+      let resolveDone!: () => void;
+      const finished = new Promise<void>((resolve) => (resolveDone = resolve));
+      const worker = new Worker(
+        'bare-noop',
+        async () => {
+          if (!started) started = performance.now();
+          if (++done === n) resolveDone();
+        },
+        { connection: workerConnection(redis.url), prefix: 'benchbare', concurrency },
+      );
+      await finished;
+      const seconds = (performance.now() - started) / 1000;
+      await worker.close();
+      await queue.close();
+      return n / seconds;
+    })();
+
+    // 2. The broadcast through the real worker.
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      ROLES: 'worker',
+      DATA_DIR: dir,
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: 'benchbc',
+      ZALO_MODE: 'live',
+      ZALO_APP_ID: '4242424242424242424',
+      ZALO_APP_SECRET: 'bench-app-secret',
+      ZALO_OA_SECRET_KEY: 'bench-oa-secret',
+      ZALO_API_BASE: fake.url,
+      ZALO_OAUTH_BASE: fake.url,
+      ZALO_ACCESS_TOKEN: fake.accessToken,
+      ZALO_REFRESH_TOKEN: fake.refreshToken,
+      BROADCAST_RATE_PER_SECOND: '0',
+      BROADCAST_CONCURRENCY: String(concurrency),
+      LOG_LEVEL: 'warn',
+    });
+    const runtime = await startRuntime(config, { clock, logger: createLogger('warn') });
+    try {
+      const now = clock.now();
+      const sqlite = runtime.store.sqlite;
+      const insCadre = sqlite.prepare(
+        `INSERT INTO cadres (code, full_name, birth_date, sex, category, unit, active, created_at, updated_at)
+         VALUES (?, ?, '1950-01-01', 'male', 'nguyen_chuc', 'Bench', 1, ?, ?) RETURNING id`,
+      );
+      const insUser = sqlite.prepare(`INSERT INTO zalo_users (id, followed, last_interaction_at, created_at, updated_at) VALUES (?, 1, ?, ?, ?)`);
+      const insLink = sqlite.prepare(`INSERT INTO zalo_links (zalo_user_id, cadre_id, method, linked_at) VALUES (?, ?, 'staff', ?)`);
+      sqlite.transaction(() => {
+        for (let i = 0; i < n; i++) {
+          const { id } = insCadre.get(`B-${i}`, `Cán bộ ${i}`, now, now) as { id: number };
+          const user = String(800_000_000_000_000_000n + BigInt(i));
+          insUser.run(user, now, now, now);
+          insLink.run(user, id, now);
+        }
+      })();
+      const started = performance.now();
+      const { broadcast } = inTransaction(runtime.store.db, (tx) =>
+        createBroadcast(tx, { staffId: null, audit: { type: 'system', id: 'bench' } }, { title: 'Bench', text: 'Thông báo thử tải.', segment: {} }, { templates: {}, now: clock.now() }),
+      );
+      runtime.relay.kick();
+      for (;;) {
+        const b = getBroadcast(runtime.store.db, broadcast.id)!;
+        if (b.status === 'done') break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const sent = (sqlite.prepare(`SELECT count(*) AS n FROM broadcast_recipients WHERE broadcast_id = ? AND status = 'sent'`).get(broadcast.id) as { n: number }).n;
+      const rate = sent / seconds;
+      console.log(`recipients:            ${n} (concurrency ${concurrency}, unthrottled)`);
+      console.log(`broadcast:             ${sent} sent in ${seconds.toFixed(2)} s = ${Math.round(rate)} msg/s at the fake Zalo API`);
+      console.log(`bare BullMQ no-op:     ${Math.round(bareRate)} jobs/s`);
+      console.log(`ratio broadcast/bare:  ${(rate / bareRate).toFixed(2)}   (targets: >= 2000 msg/s, ratio >= 0.25)`);
+    } finally {
+      await runtime.stop();
+    }
+  } finally {
+    fake.stop();
+    await redis.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.exit(0);
+}

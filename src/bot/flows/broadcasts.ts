@@ -1,0 +1,19 @@
+import { broadcastPreferenceCommand, broadcastPreferenceText } from '../../domain/broadcasts';
+import { answer, honorific, type TurnContext, type TurnResult } from '../reply';
+import type { ConversationState } from '../state';
+
+/**
+ * "Dừng nhận tin" / "hủy nhận tin" stop broadcasts for this account (and its own cadre); "nhận tin lại"
+ * resumes them. Reminders and results are not affected. Works in any state and leaves the flow where it was.
+ */
+export function broadcastPreferenceTurn(state: ConversationState, text: string, ctx: TurnContext): TurnResult | null {
+  const command = broadcastPreferenceCommand(text);
+  if (!command) return null;
+  const self = ctx.lookups.identity().self;
+  const title = self ? honorific(self.sex) : 'Ông/Bà';
+  const receive = command === 'resume';
+  return answer(state, receive ? broadcastPreferenceText.resumed(title) : broadcastPreferenceText.stopped(title), undefined, {
+    type: 'broadcastPreference',
+    receive,
+  });
+}

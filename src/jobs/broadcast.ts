@@ -1,0 +1,215 @@
+import { Queue, Worker, type JobsOptions } from 'bullmq';
+import { and, inArray, sql } from 'drizzle-orm';
+import type { Redis } from 'ioredis';
+import type { Clock } from '../clock';
+import { BroadcastFanoutPayload, fanoutStep, finishIfComplete, getBroadcast, markStarted, openRecipientIds } from '../domain/broadcasts';
+import type { Logger } from '../logger';
+import { inTransaction, type Db } from '../store/db';
+import { markDone } from '../store/outbox';
+import { broadcastRecipients, broadcasts, type OutboxRow } from '../store/schema';
+import { broadcastSendProcessor, type BroadcastSendDeps } from './broadcastSend';
+import type { RetryPolicy } from './catalog';
+
+/**
+ * Broadcast jobs. The fan-out is an outbox job ('broadcast.fanout', queue 'broadcasts'): it turns the
+ * segment into recipient rows in batches and enqueues one send job per row on the dedicated
+ * 'broadcast-send' queue, whose worker the BullMQ limiter holds to the configured rate. Job ids are
+ * deterministic per recipient row, so enqueueing twice (a retry, a resume, the reconciler) adds nothing.
+ */
+
+export const BROADCAST_SEND_QUEUE = 'broadcast-send';
+export const broadcastJobId = (broadcastId: number, recipientId: number) => `bc-${broadcastId}-${recipientId}`;
+const ENQUEUE_CHUNK = 1000;
+
+/** The BullMQ limiter window for a rate: smallest window of at least 10 ms within 1% of the rate. */
+export function limiterFor(ratePerSecond: number): { max: number; duration: number } | undefined {
+  if (!(ratePerSecond > 0)) return undefined;
+  for (let max = 1; max <= 10_000; max++) {
+    const duration = Math.round((max * 1000) / ratePerSecond);
+    if (duration >= 10 && Math.abs((max * 1000) / duration - ratePerSecond) / ratePerSecond < 0.01) return { max, duration };
+  }
+  return { max: Math.max(1, Math.round(ratePerSecond)), duration: 1000 };
+}
+
+export interface BroadcastJobsOptions {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  /** Producer connection for the send queue. */
+  producer: Redis;
+  /** Blocking connection for the send worker (maxRetriesPerRequest: null); null = no worker here (web role). */
+  workerConnection: Redis | null;
+  prefix: string;
+  retry: RetryPolicy;
+  ratePerSecond: number;
+  concurrency: number;
+  fanoutBatch: number;
+  lockMs: number;
+  send: Omit<BroadcastSendDeps, 'db' | 'clock' | 'logger'>;
+}
+
+export interface BroadcastReconcileReport {
+  openRows: number;
+  liveJobs: number;
+  requeued: number;
+  finished: number;
+  swept: number;
+}
+
+export interface BroadcastJobs {
+  queue: Queue;
+  worker: Worker | null;
+  /** The 'broadcast.fanout' outbox handler. */
+  fanout(row: OutboxRow): Promise<void>;
+  /** Enqueues send jobs for these recipient rows (idempotent). */
+  enqueue(broadcastId: number, recipientIds: number[]): Promise<void>;
+  /** Makes Redis agree with SQLite for running broadcasts; see `reconcile` below. */
+  reconcile(): Promise<BroadcastReconcileReport>;
+  close(): Promise<void>;
+}
+
+export function createBroadcastJobs(o: BroadcastJobsOptions): BroadcastJobs {
+  const queue = new Queue(BROADCAST_SEND_QUEUE, { connection: o.producer, prefix: o.prefix });
+  queue.on('error', (err) => o.logger.warn({ queue: BROADCAST_SEND_QUEUE, err: err.message }, 'queue error'));
+  const jobOpts: JobsOptions = {
+    attempts: o.retry.attempts,
+    backoff: { type: 'exponential', delay: o.retry.backoffMs },
+    // SQLite keeps every result; finished jobs leave Redis at once so their ids can be enqueued again.
+    removeOnComplete: true,
+    removeOnFail: true,
+  };
+
+  let worker: Worker | null = null;
+  if (o.workerConnection) {
+    const limiter = limiterFor(o.ratePerSecond);
+    worker = new Worker(BROADCAST_SEND_QUEUE, broadcastSendProcessor({ ...o.send, db: o.db, clock: o.clock, logger: o.logger }), {
+      connection: o.workerConnection,
+      prefix: o.prefix,
+      concurrency: o.concurrency,
+      lockDuration: o.lockMs,
+      stalledInterval: o.lockMs,
+      maxStalledCount: 1000,
+      ...(limiter ? { limiter } : {}),
+    });
+    worker.on('error', (err) => o.logger.warn({ queue: BROADCAST_SEND_QUEUE, err: err.message }, 'worker error'));
+  }
+
+  const enqueue = async (broadcastId: number, recipientIds: number[]) => {
+    for (let i = 0; i < recipientIds.length; i += ENQUEUE_CHUNK) {
+      await queue.addBulk(
+        recipientIds.slice(i, i + ENQUEUE_CHUNK).map((recipientId) => ({
+          name: 'broadcast.send',
+          data: { recipientId },
+          opts: { ...jobOpts, jobId: broadcastJobId(broadcastId, recipientId) },
+        })),
+      );
+    }
+  };
+
+  /** Enqueues every open (pending or in-flight) recipient of the broadcast, in chunks; returns how many. */
+  const enqueueAll = async (broadcastId: number): Promise<number> => {
+    let after = 0;
+    let n = 0;
+    for (;;) {
+      const ids = openRecipientIds(o.db, broadcastId, after, ENQUEUE_CHUNK);
+      if (!ids.length) return n;
+      await enqueue(broadcastId, ids);
+      n += ids.length;
+      after = ids[ids.length - 1]!;
+    }
+  };
+
+  const fanout = async (row: OutboxRow) => {
+    const { broadcastId } = BroadcastFanoutPayload.parse(row.payload);
+    let b = getBroadcast(o.db, broadcastId);
+    if (b?.status === 'scheduled') b = inTransaction(o.db, (tx) => markStarted(tx, broadcastId, o.clock.now()));
+    if (b && b.status === 'running') {
+      // Rows from an earlier run (a resume, or a crash between a batch's commit and its enqueue).
+      if (b.total > 0) await enqueueAll(broadcastId);
+      for (;;) {
+        const step = inTransaction(o.db, (tx) => fanoutStep(tx, broadcastId, o.fanoutBatch, o.clock.now()));
+        if (step.recipientIds.length) await enqueue(broadcastId, step.recipientIds);
+        if (step.done || step.stopped) break;
+      }
+      o.logger.info({ broadcastId }, 'broadcast fan-out done');
+    }
+    markDone(o.db, row.id, 'none', o.clock.now());
+  };
+
+  // Paused or cancelled broadcasts whose leftover jobs were already removed (by status change time).
+  const swept = new Set<string>();
+
+  /**
+   * - running broadcasts whose every recipient is finished become done;
+   * - when Redis holds fewer send jobs than there are open recipient rows of running broadcasts (a Redis
+   *   wipe, a job lost between commit and enqueue, a last attempt that ended unanswered), every open row is
+   *   enqueued again: existing jobs are left as they are, missing ones come back;
+   * - jobs left for paused or cancelled broadcasts are removed, so they do not use the rate.
+   */
+  const reconcile = async (): Promise<BroadcastReconcileReport> => {
+    const now = o.clock.now();
+    const active = o.db
+      .select({ id: broadcasts.id, status: broadcasts.status, changed: broadcasts.statusChangedAt })
+      .from(broadcasts)
+      .where(inArray(broadcasts.status, ['running', 'paused', 'cancelled']))
+      .all();
+    let finished = 0;
+    for (const b of active) if (b.status === 'running' && finishIfComplete(o.db, b.id, now)) finished += 1;
+    const running = active.filter((b) => b.status === 'running').map((b) => b.id);
+    const openRows = running.length
+      ? o.db
+          .select({ n: sql<number>`count(*)` })
+          .from(broadcastRecipients)
+          .where(and(inArray(broadcastRecipients.broadcastId, running), inArray(broadcastRecipients.status, ['pending', 'sending'])))
+          .get()!.n
+      : 0;
+    const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'paused', 'waiting-children');
+    const liveJobs = Object.values(counts).reduce((a, b) => a + b, 0);
+    let requeued = 0;
+    if (openRows > liveJobs) {
+      for (const id of running) requeued += await enqueueAll(id);
+      o.logger.info({ openRows, liveJobs }, 'broadcast reconciler enqueued open recipients again');
+    }
+    let sweptJobs = 0;
+    for (const b of active.filter((x) => x.status !== 'running' && !swept.has(`${x.id}:${x.changed}`))) {
+      let after = 0;
+      for (;;) {
+        const ids = openRecipientIds(o.db, b.id, after, ENQUEUE_CHUNK, ['pending', 'cancelled']);
+        if (!ids.length) break;
+        const removed = await Promise.all(ids.map((rid) => queue.remove(broadcastJobId(b.id, rid)).catch(() => 0)));
+        sweptJobs += removed.reduce<number>((a, n) => a + (n ? 1 : 0), 0);
+        after = ids[ids.length - 1]!;
+      }
+      swept.add(`${b.id}:${b.changed}`);
+    }
+    return { openRows, liveJobs, requeued, finished, swept: sweptJobs };
+  };
+
+  return {
+    queue,
+    worker,
+    fanout,
+    enqueue,
+    reconcile,
+    close: async () => {
+      await worker?.close();
+      await queue.close();
+    },
+  };
+}
+
+/** Runs the broadcast reconciler every `intervalMs`, one pass at a time. Returns a stop function. */
+export function startBroadcastReconciler(jobs: BroadcastJobs, logger: Logger, intervalMs: number): () => Promise<void> {
+  let current: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const timer = setInterval(() => {
+    if (stopped) return;
+    current = current.then(() => jobs.reconcile()).catch((err) => logger.warn({ err: (err as Error).message }, 'broadcast reconciler pass failed'));
+  }, intervalMs);
+  timer.unref();
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await current;
+  };
+}

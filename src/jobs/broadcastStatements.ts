@@ -1,0 +1,96 @@
+import type Database from 'better-sqlite3';
+import type { ReachableAccount } from '../domain/segments';
+import type { RecipientChannel, RecipientStatus } from '../store/schema';
+
+/**
+ * The send path's SQL as prepared statements, compiled once per connection: a broadcast worker runs them
+ * for every recipient, and building and preparing each query anew cost more than the Zalo call.
+ * Same rules as domain/broadcasts.ts (claim: pending -> sending atomically; sent only from sending).
+ */
+export interface SendRecipientRow {
+  id: number;
+  broadcastId: number;
+  cadreId: number;
+  status: RecipientStatus;
+  channel: RecipientChannel | null;
+  zaloUserId: string | null;
+  claimedAt: number | null;
+}
+
+export interface SendBroadcastRow {
+  id: number;
+  status: string;
+  title: string;
+  text: string;
+  buttons: string;
+  templateName: string | null;
+}
+
+export class SendStatements {
+  private readonly s;
+
+  constructor(sqlite: Database.Database) {
+    const p = (sql: string) => sqlite.prepare(sql);
+    this.s = {
+      recipient: p(`SELECT id, broadcast_id AS broadcastId, cadre_id AS cadreId, status, channel, zalo_user_id AS zaloUserId, claimed_at AS claimedAt
+        FROM broadcast_recipients WHERE id = ?`),
+      broadcast: p(`SELECT id, status, title, text, buttons, template_name AS templateName FROM broadcasts WHERE id = ?`),
+      cadre: p(`SELECT email, broadcast_opt_out AS broadcastOptOut, active FROM cadres WHERE id = ?`),
+      own: p(`SELECT u.id, u.followed, u.last_interaction_at AS lastInteractionAt, u.broadcast_opt_out AS broadcastOptOut
+        FROM zalo_links l JOIN zalo_users u ON u.id = l.zalo_user_id WHERE l.cadre_id = ?`),
+      proxy: p(`SELECT u.id, u.followed, u.last_interaction_at AS lastInteractionAt, u.broadcast_opt_out AS broadcastOptOut
+        FROM proxies pr JOIN zalo_users u ON u.id = pr.zalo_user_id
+        WHERE pr.cadre_id = ? AND pr.status = 'approved' AND u.broadcast_opt_out = 0 ORDER BY pr.id LIMIT 1`),
+      claim: p(`UPDATE broadcast_recipients SET status = 'sending', channel = ?, zalo_user_id = ?, claimed_at = ?, attempts = attempts + 1, updated_at = ?
+        WHERE id = ? AND status = 'pending'`),
+      reclaim: p(`UPDATE broadcast_recipients SET status = 'sending', channel = ?, zalo_user_id = ?, claimed_at = ?, attempts = attempts + 1, updated_at = ?
+        WHERE id = ? AND status = 'sending' AND claimed_at = ?`),
+      channel: p(`UPDATE broadcast_recipients SET channel = ?, updated_at = ? WHERE id = ? AND status = 'sending'`),
+      sent: p(`UPDATE broadcast_recipients SET status = 'sent', channel = ?, external_id = ?, sent_at = ?, reason = NULL, updated_at = ?
+        WHERE id = ? AND status = 'sending'`),
+      release: p(`UPDATE broadcast_recipients SET status = 'pending', claimed_at = NULL, reason = ?, updated_at = ? WHERE id = ? AND status = 'sending'`),
+      end: p(`UPDATE broadcast_recipients SET status = ?, reason = ?, updated_at = ? WHERE id = ? AND status IN ('pending', 'sending')`),
+      finish: p(`UPDATE broadcasts SET status = 'done', finished_at = ?, status_changed_at = ?, updated_at = ?
+        WHERE id = ? AND status = 'running' AND fanout_done = 1
+          AND NOT EXISTS (SELECT 1 FROM broadcast_recipients WHERE broadcast_id = ? AND status IN ('pending', 'sending'))`),
+    };
+  }
+
+  recipient(id: number): SendRecipientRow | undefined {
+    return this.s.recipient.get(id) as SendRecipientRow | undefined;
+  }
+  broadcast(id: number): SendBroadcastRow | undefined {
+    return this.s.broadcast.get(id) as SendBroadcastRow | undefined;
+  }
+  cadre(id: number): { email: string | null; broadcastOptOut: boolean; active: boolean } | undefined {
+    const r = this.s.cadre.get(id) as { email: string | null; broadcastOptOut: number; active: number } | undefined;
+    return r && { email: r.email, broadcastOptOut: r.broadcastOptOut === 1, active: r.active === 1 };
+  }
+  /** The cadre's own account, else the first approved proxy who has not opted out (as segments.broadcastAccountOf). */
+  account(cadreId: number): ReachableAccount | null {
+    const r = (this.s.own.get(cadreId) ?? this.s.proxy.get(cadreId)) as
+      | { id: string; followed: number; lastInteractionAt: number | null; broadcastOptOut: number }
+      | undefined;
+    return r ? { id: r.id, followed: r.followed === 1, lastInteractionAt: r.lastInteractionAt, broadcastOptOut: r.broadcastOptOut === 1 } : null;
+  }
+  claim(id: number, channel: RecipientChannel, zaloUserId: string | null, now: number, expectedClaim?: number): boolean {
+    return expectedClaim === undefined
+      ? this.s.claim.run(channel, zaloUserId, now, now, id).changes > 0
+      : this.s.reclaim.run(channel, zaloUserId, now, now, id, expectedClaim).changes > 0;
+  }
+  setChannel(id: number, channel: RecipientChannel, now: number): void {
+    this.s.channel.run(channel, now, id);
+  }
+  sent(id: number, channel: RecipientChannel, externalId: string | null, now: number): void {
+    this.s.sent.run(channel, externalId, now, now, id);
+  }
+  release(id: number, reason: string, now: number): void {
+    this.s.release.run(reason.slice(0, 300), now, id);
+  }
+  end(id: number, status: 'skipped' | 'failed', reason: string, now: number): void {
+    this.s.end.run(status, reason.slice(0, 300), now, id);
+  }
+  finish(broadcastId: number, now: number): boolean {
+    return this.s.finish.run(now, now, now, broadcastId, broadcastId).changes > 0;
+  }
+}
