@@ -170,9 +170,14 @@ describe('results in chat', () => {
 
   it('a proxy sees the cadre’s result; the audit row names the cadre they acted for', async () => {
     const d = draft(db(), nurse, binh.id, { examDate: '2026-02-21', healthClass: 'II', conclusions: CONC_BINH }, clock.now());
-    release(db(), doctor, [d.id], clock.now());
     const daughter = newUser();
     zaloAccount(db(), daughter, { proxyFor: binh.id, now: clock.now() });
+    release(db(), doctor, [d.id], clock.now());
+    h.runtime.relay.kick();
+    // Bình has no Zalo account of her own: her approved proxy is told, without health data.
+    const told = await waitFor(() => h.fake.messagesTo(daughter).find((m) => m.text?.includes('đã có')), 'notice to the proxy');
+    expect(told.text).toContain('Kết quả khám sức khỏe của Bà Trần Thị Bình đã có.');
+    expect(told.text).not.toContain('BINH-');
     const shown = await ask(daughter, '2');
     expect(shown).toContain('KẾT QUẢ KHÁM SỨC KHỎE của Bà Trần Thị Bình');
     expect(shown).toContain('đang xem thay');
@@ -191,7 +196,8 @@ describe('results in chat', () => {
     const own = await ask(chiUser, 'xem kết quả');
     expect(own).toContain('chưa có kết quả khám nào của Ông Lê Văn Chí');
     // Typed ids and payloads that name another result.
-    for (const typed of [String(binhResult.id), `#${binhResult.id}`, `ket qua ${binhResult.id}`, 'Khám ngày 21/02/2026', 'Các lần khám trước', '1']) {
+    // (A bare small number is a main-menu choice, e.g. "4" opens a conversation with staff, so ids go with words.)
+    for (const typed of [`#${binhResult.id}`, `ket qua ${binhResult.id}`, `xem ket qua #${binhResult.id}`, 'Khám ngày 21/02/2026', 'Các lần khám trước']) {
       expect(leaks(await ask(chiUser, typed))).toEqual([]);
     }
     // A stale (or forged) state pointing at another cadre, as self and as proxy.
