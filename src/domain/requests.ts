@@ -20,7 +20,7 @@ import {
 import { inCustomerServiceWindow, getZaloUser } from '../store/zaloUsers';
 import { formatVietnamDateTime, formatVietnamDay } from './dates';
 import { enqueueNotice, type NoticeRenderer } from './notices';
-import { vietnamDate, vietnamInstant } from './quietHours';
+import { outsideQuietHours, vietnamDate, vietnamInstant } from './quietHours';
 
 /**
  * Requests from cadres (home visit, medicine delivery, record-book renewal, question for staff, emergency):
@@ -378,7 +378,12 @@ export function escalationStep(tx: DbOrTx, payload: z.infer<typeof EscalatePaylo
         `Tiếp nhận: ${ack}`,
       ].join('\n');
       outboxIds.push(
-        insertOutbox(tx, { kind: 'zalo.message', lane: `zalo-${zaloUser.id}`, dueAt: now, payload: { userId: zaloUser.id, messages: [{ type: 'text', text }] } }, now),
+        // A normal request does not wake anyone by Zalo at night (email waits in the inbox anyway); urgent ones do.
+        insertOutbox(
+          tx,
+          { kind: 'zalo.message', lane: `zalo-${zaloUser.id}`, dueAt: req.urgency === 'urgent' ? now : outsideQuietHours(now), payload: { userId: zaloUser.id, messages: [{ type: 'text', text }] } },
+          now,
+        ),
       );
       zalos++;
     }
