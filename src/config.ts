@@ -114,6 +114,11 @@ const EnvSchema = z.object({
   REQUEST_FALLBACK_EMAIL: z.email().optional(),
   /** A conversation with staff closes after this many hours without activity, and the bot resumes. */
   HANDOFF_TIMEOUT_HOURS: int(24, 1),
+
+  /** Bearer token for GET /metrics; when unset, /metrics answers 404. */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  /** A worker-only process (ROLES=worker) serves /metrics on this port when set. */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -226,6 +231,7 @@ function derive(env: z.output<typeof EnvSchema>) {
       fallbackEmail: env.REQUEST_FALLBACK_EMAIL,
       handoffTimeoutMs: env.HANDOFF_TIMEOUT_HOURS * 3600_000,
     },
+    metrics: { token: env.METRICS_TOKEN, port: env.METRICS_PORT },
   };
 }
 

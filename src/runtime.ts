@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Worker } from 'bullmq';
+import { Hono } from 'hono';
 import type { Redis } from 'ioredis';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
@@ -31,6 +32,8 @@ import { oaTokens } from './store/schema';
 import { ZaloClient } from './zalo/client';
 import { FakeZaloApi } from './zalo/fakeApi';
 import { OaTokenManager, saveTokenPair } from './zalo/tokens';
+import { createMetrics, metricsRoutes } from './metrics';
+import { queueBoardRoutes } from './http/admin/queues';
 
 export interface RuntimeOverrides {
   logger?: Logger;
@@ -197,6 +200,8 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
     if (broadcastConnection) cleanups.push(() => void broadcastConnection.disconnect());
     cleanups.push(() => broadcastJobs.close());
 
+    const metrics = createMetrics({ db: store.db, queues: [...Object.values(queues), broadcastJobs.queue], now: () => clock.now(), logger });
+
     if (config.roles.has('worker')) {
       const connection = workerConnection(redisUrl);
       connection.on('error', (err) => logger.warn({ err: err.message }, 'redis worker connection error'));
@@ -234,7 +239,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
         connection,
         config.queuePrefix,
       );
-      const stopReconciler = startReconciler(reconcilerDeps, config.outbox.reconcileIntervalMs);
+      const stopReconciler = startReconciler(reconcilerDeps, config.outbox.reconcileIntervalMs, (r) => metrics.recordReconcile(r));
       // Pushed in reverse of the shutdown order: workers close before the queues, the reconciler first of all.
       cleanups.push(() => void connection.disconnect());
       cleanups.push(() => Promise.all(workers.map((w) => w.close())).then(() => undefined));
@@ -265,12 +270,28 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
         requestSettings: { policy: requestPolicy, handoffTimeoutMs: config.requests.handoffTimeoutMs, publicBaseUrl: config.http.publicBaseUrl },
       }),
       onCommitted: () => relay.kick(),
+      webhookMetrics: metrics.webhook,
       readiness: {
         sqlite: async () => store.sqlite.prepare('select 1 as ok').get() !== undefined,
         redis: async () => (await producer.ping()) === 'PONG',
       },
       mount: (root) => {
         if (dev) root.route('/dev', dev);
+        root.route('/metrics', metricsRoutes(metrics, config.metrics.token));
+        root.route(
+          '/admin/queues',
+          queueBoardRoutes({
+            session: {
+              db: store.db,
+              now: () => clock.now(),
+              secret: resolveSessionSecret(config.staff.sessionSecret, config.staff.sessionSecretFile),
+              ttlMs: config.staff.sessionTtlMs,
+              secure: config.staff.secureCookies,
+            },
+            committeeName: config.committee.name,
+            queues: [...Object.values(queues), broadcastJobs.queue],
+          }),
+        );
         overrides.mount?.(root);
       },
       staff: {
@@ -299,6 +320,12 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
             (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
           }),
       );
+    }
+
+    // A worker-only process has no web server: it serves /metrics alone when METRICS_PORT is set.
+    if (!config.roles.has('web') && config.metrics.port) {
+      const metricsServer = serve({ fetch: new Hono().route('/metrics', metricsRoutes(metrics, config.metrics.token)).fetch, hostname: config.http.host, port: config.metrics.port });
+      cleanups.push(() => new Promise<void>((resolve) => void metricsServer.close(() => resolve())));
     }
 
     let stopping: Promise<void> | null = null;

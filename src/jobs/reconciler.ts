@@ -21,6 +21,8 @@ export interface ReconcileReport {
   requeued: number;
   /** Delayed jobs whose row is already due, started now. */
   promoted: number;
+  /** Lanes whose head row had ended, released so the next row can go. */
+  unblocked: number;
   prunedEvents: number;
 }
 
@@ -60,7 +62,7 @@ export async function reconcileOutbox(deps: ReconcilerDeps): Promise<ReconcileRe
     deps.logger.info({ requeued: ids.length }, 'reconciler re-enqueued outbox rows');
   }
   const pruned = deps.db.delete(inboundEvents).where(lt(inboundEvents.receivedAt, now - deps.dedupeRetentionMs)).run().changes;
-  return { checked: rows.length, requeued: missing.length, promoted, prunedEvents: pruned };
+  return { checked: rows.length, requeued: missing.length, promoted, unblocked, prunedEvents: pruned };
 }
 
 /** Runs the reconciler every `intervalMs`; one pass at a time. Returns a stop function. */

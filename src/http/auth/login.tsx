@@ -12,8 +12,8 @@ import type { StaffDeps } from '../staff/services';
 import type { LoginRateLimiter } from './rateLimit';
 import { endSession, startSession, type SessionOptions, type StaffEnv } from './session';
 
-/** Only our own staff pages are valid targets after login (no open redirect). */
-export const safeNext = (next: string | undefined) => (next && /^\/staff(\/|$|\?)/.test(next) && !next.startsWith('//') ? next : '/staff');
+/** Only our own staff pages (and the admin queue board) are valid targets after login (no open redirect). */
+export const safeNext = (next: string | undefined) => (next && /^\/(staff|admin\/queues)(\/|$|\?)/.test(next) && !next.startsWith('//') ? next : '/staff');
 
 function clientAddress(c: Context): string {
   try {

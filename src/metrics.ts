@@ -1,0 +1,211 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Logger } from './logger';
+import type { Db } from './store/db';
+import { clientOf } from './store/prepared';
+
+/**
+ * Prometheus metrics on their own registry (several runtimes may share a process in tests). Counters that
+ * only this process can see (webhook latency, events, reconciler repairs) are kept in memory; figures whose
+ * truth is elsewhere (queue depth in Redis, sends and SLA in SQLite) are read on each scrape, so every
+ * process reports the same numbers and a restart loses nothing.
+ */
+
+export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
+export const SEND_OUTCOMES = ['zalo', 'zalo_template', 'email', 'none', 'failed'] as const;
+/** Outbox kinds that carry a message to a person. */
+const SEND_KINDS = ['zalo.message', 'email.message', 'notice.cadre', 'request.escalate'] as const;
+
+export interface MetricsSources {
+  db: Db;
+  /** Queues whose depth is reported, read on scrape. */
+  queues: Queue[];
+  now: () => number;
+  logger: Logger;
+}
+
+export interface ReconcileRepairs {
+  requeued: number;
+  promoted: number;
+  unblocked?: number;
+}
+
+export type WebhookOutcome = 'processed' | 'duplicate' | 'ignored' | 'rejected' | 'error';
+
+export interface Metrics {
+  registry: Registry;
+  /** Middleware for POST /webhooks/zalo: latency by outcome, events by type. */
+  webhook: MiddlewareHandler;
+  recordReconcile(report: ReconcileRepairs): void;
+  /** Prometheus text exposition of everything. */
+  render(): Promise<{ contentType: string; body: string }>;
+}
+
+export function createMetrics(sources: MetricsSources): Metrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service: 'cadrecare' });
+  collectDefaultMetrics({ register: registry });
+
+  const webhookSeconds = new Histogram({
+    name: 'cadrecare_webhook_duration_seconds',
+    help: 'Time to answer a Zalo webhook delivery, by outcome',
+    labelNames: ['outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+    registers: [registry],
+  });
+  const events = new Counter({
+    name: 'cadrecare_webhook_events_total',
+    help: 'Signed Zalo events received, by event name and outcome (processed, duplicate, ignored)',
+    labelNames: ['event', 'outcome'] as const,
+    registers: [registry],
+  });
+  const repairs = new Counter({
+    name: 'cadrecare_reconciler_repairs_total',
+    help: 'Repairs made by the outbox reconciler in this process: requeued (job lost), promoted (delayed job already due), unblocked (stuck lane)',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  for (const kind of ['requeued', 'promoted', 'unblocked']) repairs.inc({ kind }, 0);
+
+  const sqlite = clientOf(sources.db);
+  const swallow = (what: string) => (err: unknown) => sources.logger.warn({ err: (err as Error).message, what }, 'metrics collection failed');
+
+  new Gauge({
+    name: 'cadrecare_queue_jobs',
+    help: 'Jobs in each BullMQ queue by state, read from Redis on scrape',
+    labelNames: ['queue', 'state'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      await Promise.all(
+        sources.queues.map(async (q) => {
+          const counts = await q.getJobCounts(...QUEUE_STATES);
+          for (const state of QUEUE_STATES) this.set({ queue: q.name, state }, counts[state] ?? 0);
+        }),
+      ).catch(swallow('queue depth'));
+    },
+  });
+
+  const sendsStatement = sqlite.prepare(
+    `SELECT kind, CASE WHEN status = 'failed' THEN 'failed' ELSE coalesce(channel, 'none') END AS outcome, count(*) AS n
+       FROM outbox WHERE status IN ('done', 'failed') AND kind IN (${SEND_KINDS.map(() => '?').join(',')}) GROUP BY 1, 2`,
+  );
+  const broadcastStatement = sqlite.prepare(
+    `SELECT CASE WHEN status = 'failed' THEN 'failed' WHEN status = 'sent' THEN coalesce(channel, 'none') ELSE 'none' END AS outcome, count(*) AS n
+       FROM broadcast_recipients WHERE status IN ('sent', 'skipped', 'failed') GROUP BY 1`,
+  );
+  new Gauge({
+    name: 'cadrecare_sends',
+    help: 'Finished sends by kind and outcome (zalo, zalo_template, email, none, failed), counted from the outbox and broadcast recipients on scrape',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const kind of [...SEND_KINDS, 'broadcast']) for (const outcome of SEND_OUTCOMES) this.set({ kind, outcome }, 0);
+      try {
+        for (const r of sendsStatement.all(...SEND_KINDS) as { kind: string; outcome: string; n: number }[]) {
+          const outcome = (SEND_OUTCOMES as readonly string[]).includes(r.outcome) ? r.outcome : 'none';
+          this.inc({ kind: r.kind, outcome }, r.n);
+        }
+        for (const r of broadcastStatement.all() as { outcome: string; n: number }[]) this.inc({ kind: 'broadcast', outcome: r.outcome }, r.n);
+      } catch (err) {
+        swallow('sends')(err);
+      }
+    },
+  });
+
+  const slaStatement = sqlite.prepare(`SELECT type, sla, count(*) AS n FROM care_requests GROUP BY 1, 2`);
+  const overdueStatement = sqlite.prepare(
+    `SELECT type, count(*) AS n FROM care_requests WHERE sla = 'pending' AND state = 'new' AND ack_due_at < ? GROUP BY 1`,
+  );
+  new Gauge({
+    name: 'cadrecare_requests_sla',
+    help: 'Care requests by type and SLA outcome (pending, met, breached)',
+    labelNames: ['type', 'sla'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      try {
+        for (const r of slaStatement.all() as { type: string; sla: string; n: number }[]) this.set({ type: r.type, sla: r.sla }, r.n);
+      } catch (err) {
+        swallow('sla')(err);
+      }
+    },
+  });
+  new Gauge({
+    name: 'cadrecare_requests_overdue',
+    help: 'Care requests not yet acknowledged whose acknowledgement deadline has passed (breaches in the making)',
+    labelNames: ['type'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      try {
+        for (const r of overdueStatement.all(sources.now()) as { type: string; n: number }[]) this.set({ type: r.type }, r.n);
+      } catch (err) {
+        swallow('overdue')(err);
+      }
+    },
+  });
+
+  const webhook: MiddlewareHandler = async (c, next) => {
+    const started = performance.now();
+    let outcome: WebhookOutcome = 'error';
+    try {
+      await next();
+      const status = c.res.status;
+      if (status >= 500) outcome = 'error';
+      else if (status >= 400) outcome = 'rejected';
+      else {
+        const answer = (await c.res.clone().json().catch(() => ({}))) as { duplicate?: boolean; ignored?: boolean };
+        outcome = answer.duplicate ? 'duplicate' : answer.ignored ? 'ignored' : 'processed';
+        // Only signed events reach a 200, so the event name is Zalo's, not an arbitrary label.
+        const raw = await c.req.arrayBuffer().catch(() => null);
+        let name = 'unknown';
+        try {
+          const parsed = raw ? (JSON.parse(Buffer.from(raw).toString('utf8')) as { event_name?: unknown }) : {};
+          if (typeof parsed.event_name === 'string' && /^[a-z_]{1,48}$/.test(parsed.event_name)) name = parsed.event_name;
+        } catch {
+          /* keep 'unknown' */
+        }
+        events.inc({ event: name, outcome });
+      }
+    } finally {
+      webhookSeconds.observe({ outcome }, (performance.now() - started) / 1000);
+    }
+  };
+
+  return {
+    registry,
+    webhook,
+    recordReconcile(report) {
+      if (report.requeued) repairs.inc({ kind: 'requeued' }, report.requeued);
+      if (report.promoted) repairs.inc({ kind: 'promoted' }, report.promoted);
+      if (report.unblocked) repairs.inc({ kind: 'unblocked' }, report.unblocked);
+    },
+    async render() {
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+  };
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * GET /metrics behind `Authorization: Bearer <METRICS_TOKEN>`: 401 without the right token. When no token
+ * is configured the route answers 404 (metrics are off over HTTP), so a forgotten setting never exposes them.
+ */
+export function metricsRoutes(metrics: Metrics, token: string | undefined) {
+  const expected = token ? digest(token) : null;
+  return new Hono().get('/', async (c) => {
+    if (!expected) return c.json({ error: { code: 'not_found', message: 'metrics are disabled: set METRICS_TOKEN' } }, 404);
+    const m = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '');
+    if (!m || !timingSafeEqual(digest(m[1]!.trim()), expected)) {
+      c.header('WWW-Authenticate', 'Bearer realm="metrics"');
+      return c.json({ error: { code: 'unauthorized', message: 'a valid metrics bearer token is required' } }, 401);
+    }
+    const { contentType, body } = await metrics.render();
+    return c.body(body, 200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
+  });
+}
