@@ -33,14 +33,14 @@ export function requestAckRoutes(deps: StaffDeps) {
     );
 
   /** Parses and checks the link; returns the request id and who it was sent to, or an error page. */
-  function check(c: Context): { id: number; staffId: number } | Response {
+  function check(c: Context): { id: number; staffId: number } | { page: Response | Promise<Response> } {
     const p = Param.safeParse({ id: c.req.param('id') });
     const q = AckQuery.safeParse(c.req.query());
-    if (!p.success || !q.success) return card(c, 400, 'Đường dẫn không đúng', <p>Đường dẫn xác nhận bị thiếu hoặc sai. Xin mở lại từ thư gốc.</p>);
+    if (!p.success || !q.success) return { page: card(c, 400, 'Đường dẫn không đúng', <p>Đường dẫn xác nhận bị thiếu hoặc sai. Xin mở lại từ thư gốc.</p>) };
     const verdict = verifyAckLink(key, p.data.id, q.data, deps.clock.now());
-    if (verdict === 'forged') return card(c, 403, 'Đường dẫn không hợp lệ', <p>Đường dẫn này không do hệ thống tạo ra. Không có gì thay đổi.</p>);
+    if (verdict === 'forged') return { page: card(c, 403, 'Đường dẫn không hợp lệ', <p>Đường dẫn này không do hệ thống tạo ra. Không có gì thay đổi.</p>) };
     if (verdict === 'expired')
-      return card(c, 410, 'Đường dẫn đã hết hạn', <p>Xin đăng nhập trang nhân viên để tiếp nhận yêu cầu: <a href={`/staff/requests/${p.data.id}`}>mở yêu cầu</a>.</p>);
+      return { page: card(c, 410, 'Đường dẫn đã hết hạn', <p>Xin đăng nhập trang nhân viên để tiếp nhận yêu cầu: <a href={`/staff/requests/${p.data.id}`}>mở yêu cầu</a>.</p>) };
     return { id: p.data.id, staffId: q.data.s };
   }
 
@@ -54,7 +54,7 @@ export function requestAckRoutes(deps: StaffDeps) {
 
   app.get('/requests/:id', (c) => {
     const ok = check(c);
-    if (ok instanceof Response) return ok;
+    if ('page' in ok) return ok.page;
     const d = describe(ok.id);
     if (!d) return card(c, 404, 'Không tìm thấy', <p>Không có yêu cầu này.</p>);
     const facts = (
@@ -94,7 +94,7 @@ export function requestAckRoutes(deps: StaffDeps) {
 
   app.post('/requests/:id', (c) => {
     const ok = check(c);
-    if (ok instanceof Response) return ok;
+    if ('page' in ok) return ok.page;
     try {
       const ids = inTransaction(deps.db, (tx) => acknowledgeRequest(tx, ok.id, { kind: 'link', staffId: ok.staffId }, null, deps.clock.now()));
       deps.onCommitted(ids);
