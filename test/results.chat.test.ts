@@ -94,7 +94,10 @@ describe('results in chat', () => {
     expect(notice.text).toContain('Kết quả khám sức khỏe của Ông Nguyễn Văn An đã có.');
     expect(notice.buttons.map((b) => b.title)).toEqual(['Xem kết quả']);
     for (const secret of [CONC_AN, DIAG_AN, 'Loại III']) expect(notice.text).not.toContain(secret);
-    const noticeRow = db().select().from(outbox).where(eq(outbox.id, outcome.noticeIds[0]!)).get()!;
+    const noticeRow = await waitFor(() => {
+      const row = db().select().from(outbox).where(eq(outbox.id, outcome.noticeIds[0]!)).get();
+      return row?.status === 'done' ? row : null;
+    }, 'the notice row done');
     expect(noticeRow.payload).toEqual({ cadreId: an.id, ref: { kind: 'result.released', id: d.id } });
     expect(noticeRow.channel).toBe('zalo');
 
