@@ -76,7 +76,7 @@ export function createStoreLookups(tx: DbOrTx, zaloUserId: string, now: number, 
   return {
     ...catalog,
     requests: createRequestLookups(tx, zaloUserId, catalog.requestSettings),
-    booking: createBookingLookups(tx, now),
+    booking: createBookingLookups(tx, now, zaloUserId),
     results: createResultLookups(tx, zaloUserId),
     identity() {
       const link = tx

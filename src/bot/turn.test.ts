@@ -23,7 +23,7 @@ function lookups(identity: Partial<Identity> = {}): Lookups {
     otpSentCounts: () => ({ userLastHour: 0, cadreLastDay: 0 }),
     checkOtp: (code) => (code === '123456' ? { status: 'ok', challengeId: 9, cadreId: 1 } : { status: 'wrong', challengeId: 9, attemptsLeft: 3 }),
     requests: { settings: () => defaultRequestSettings, lastAddress: () => null, openRequests: () => [], inHandoff: () => false, clinicOf: () => null },
-    booking: { bookableCampaigns: () => [], activeBookings: () => [], booking: () => null, campaign: () => null, clinics: () => [], freeDays: () => [], freeSlots: () => [], slot: () => null, nearestFree: () => [] },
+    booking: { bookableCampaigns: () => [], activeBookings: () => [], booking: () => null, campaign: () => null, clinics: () => [], freeDays: () => [], freeSlots: () => [], slot: () => null, nearestFree: () => [], actingFor: () => null },
     results: { released: () => [], view: () => null },
   };
 }

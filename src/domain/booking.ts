@@ -1,14 +1,13 @@
-import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../store/db';
 import { recordAudit, type AuditActor } from '../store/audit';
 import { cancelOutboxBySubject } from '../store/outbox';
+import { statement } from '../store/prepared';
 import {
   bookings,
   cadres,
-  campaignClinics,
   campaignHoldStatuses,
   campaigns,
-  clinics,
   examSlots,
   type Booking,
   type Campaign,
@@ -93,134 +92,132 @@ export interface BookingLookups {
   slot(id: number): SlotInfo | null;
   /** Bookable slots with free places at the same clinic, nearest in time to `around` first. */
   nearestFree(campaignId: number, clinicId: number, around: number, limit: number, excludeSlotId?: number): SlotInfo[];
+  /** The cadre, when this Zalo user may still act for them: as their linked account, or as an approved proxy. */
+  actingFor(cadreId: number, viaProxy: boolean): ActingFor | null;
 }
 
-const toCampaignInfo = (c: Campaign): CampaignInfo => ({
-  id: c.id,
-  name: c.name,
-  year: c.year,
-  round: c.round,
-  startDate: c.startDate,
-  endDate: c.endDate,
-  instructions: c.instructions,
+/** What the flow needs to know about the cadre it acts for (no health data). */
+export interface ActingFor {
+  id: number;
+  code: string;
+  fullName: string;
+  sex: 'male' | 'female';
+  clinicId: number | null;
+  frail: boolean;
+  maskedEmail: string | null;
+}
+
+const SLOT = `s.id AS id, s.campaign_id AS campaignId, s.clinic_id AS clinicId, s.local_date AS localDate, s.starts_at AS startsAt,
+  s.ends_at AS endsAt, s.capacity - s.booked AS free`;
+const CAMPAIGN = `c.id AS id, c.name AS name, c.year AS year, c.round AS round, c.start_date AS startDate, c.end_date AS endDate,
+  c.instructions AS instructions`;
+const BOOKING = `SELECT b.id AS bookingId, b.cadre_id AS cadreId, b.status AS status, ${CAMPAIGN}, k.id AS clinicId_, k.name AS clinicName,
+  k.address AS clinicAddress, k.phone AS clinicPhone, s.id AS slotId, s.local_date AS localDate, s.starts_at AS startsAt,
+  s.ends_at AS endsAt, s.capacity - s.booked AS free
+  FROM bookings b JOIN campaigns c ON c.id = b.campaign_id JOIN exam_slots s ON s.id = b.slot_id JOIN clinics k ON k.id = s.clinic_id`;
+
+interface BookingRow extends CampaignInfo {
+  bookingId: number;
+  cadreId: number;
+  status: Booking['status'];
+  clinicId_: number;
+  clinicName: string;
+  clinicAddress: string;
+  clinicPhone: string;
+  slotId: number;
+  localDate: string;
+  startsAt: number;
+  endsAt: number;
+  free: number;
+}
+
+const toBookingInfo = (r: BookingRow): BookingInfo => ({
+  id: r.bookingId,
+  cadreId: r.cadreId,
+  status: r.status,
+  campaign: { id: r.id, name: r.name, year: r.year, round: r.round, startDate: r.startDate, endDate: r.endDate, instructions: r.instructions },
+  clinic: { id: r.clinicId_, name: r.clinicName, address: r.clinicAddress, phone: r.clinicPhone },
+  slot: { id: r.slotId, campaignId: r.id, clinicId: r.clinicId_, localDate: r.localDate, startsAt: r.startsAt, endsAt: r.endsAt, free: r.free },
 });
 
-const slotColumns = {
-  id: examSlots.id,
-  campaignId: examSlots.campaignId,
-  clinicId: examSlots.clinicId,
-  localDate: examSlots.localDate,
-  startsAt: examSlots.startsAt,
-  endsAt: examSlots.endsAt,
-  free: sql<number>`${examSlots.capacity} - ${examSlots.booked}`,
-};
+/**
+ * The booking lookups run on every turn of the flow (and 500 confirmations may arrive at once), so they are
+ * plain SQL statements prepared once per connection.
+ */
+/** One booking with its campaign, clinic and slot, whatever its status. */
+export function findBooking(db: DbOrTx, id: number): BookingInfo | null {
+  const r = statement(db, `${BOOKING} WHERE b.id = ?`).get(id) as BookingRow | undefined;
+  return r ? toBookingInfo(r) : null;
+}
 
-const clinicColumns = { id: clinics.id, name: clinics.name, address: clinics.address, phone: clinics.phone };
+const ACTING = `SELECT c.id AS id, c.code AS code, c.full_name AS fullName, c.sex AS sex, c.clinic_id AS clinicId, c.frail AS frail, c.email AS email
+  FROM cadres c`;
 
-export function createBookingLookups(tx: DbOrTx, now: number): BookingLookups {
+export function createBookingLookups(tx: DbOrTx, now: number, zaloUserId: string): BookingLookups {
   const today = vietnamDate(now);
   const bookableAfter = now + BOOKING_MIN_LEAD_MS;
-  const hasFree = sql`${examSlots.booked} < ${examSlots.capacity}`;
-
-  const bookingInfo = (where: ReturnType<typeof and>) =>
-    tx
-      .select({ b: bookings, c: campaigns, clinic: clinicColumns, slot: slotColumns })
-      .from(bookings)
-      .innerJoin(campaigns, eq(campaigns.id, bookings.campaignId))
-      .innerJoin(examSlots, eq(examSlots.id, bookings.slotId))
-      .innerJoin(clinics, eq(clinics.id, examSlots.clinicId))
-      .where(where)
-      .orderBy(asc(examSlots.startsAt))
-      .all()
-      .map((r): BookingInfo => ({ id: r.b.id, cadreId: r.b.cadreId, status: r.b.status, campaign: toCampaignInfo(r.c), clinic: r.clinic, slot: r.slot }));
+  const q = (sqlText: string) => statement(tx, sqlText);
 
   return {
     bookableCampaigns(cadreId) {
-      const cadre = tx.select({ category: cadres.category }).from(cadres).where(eq(cadres.id, cadreId)).get();
+      const cadre = q('SELECT category FROM cadres WHERE id = ?').get(cadreId) as { category: CadreCategory } | undefined;
       if (!cadre) return [];
       const held = new Set(
-        tx
-          .select({ campaignId: bookings.campaignId })
-          .from(bookings)
-          .where(and(eq(bookings.cadreId, cadreId), inArray(bookings.status, [...campaignHoldStatuses])))
-          .all()
-          .map((r) => r.campaignId),
+        (q(`SELECT campaign_id AS id FROM bookings WHERE cadre_id = ? AND status IN ('booked', 'attended')`).all(cadreId) as { id: number }[]).map((r) => r.id),
       );
-      return tx
-        .select()
-        .from(campaigns)
-        .where(and(eq(campaigns.status, 'open'), sql`${campaigns.endDate} >= ${today}`))
-        .orderBy(asc(campaigns.startDate), asc(campaigns.id))
-        .all()
-        .filter((c) => c.eligibleCategories.includes(cadre.category as CadreCategory) && !held.has(c.id))
-        .map(toCampaignInfo);
+      const open = q(`SELECT ${CAMPAIGN}, c.eligible_categories AS eligible FROM campaigns c WHERE c.status = 'open' AND c.end_date >= ? ORDER BY c.start_date, c.id`).all(
+        today,
+      ) as (CampaignInfo & { eligible: string })[];
+      return open
+        .filter((c) => (JSON.parse(c.eligible) as CadreCategory[]).includes(cadre.category) && !held.has(c.id))
+        .map(({ eligible: _eligible, ...c }) => c);
     },
     activeBookings(cadreId) {
-      return bookingInfo(and(eq(bookings.cadreId, cadreId), eq(bookings.status, 'booked'), gt(examSlots.endsAt, now)));
+      return (q(`${BOOKING} WHERE b.cadre_id = ? AND b.status = 'booked' AND s.ends_at > ? ORDER BY s.starts_at`).all(cadreId, now) as BookingRow[]).map(toBookingInfo);
     },
-    booking(id) {
-      return bookingInfo(and(eq(bookings.id, id)))[0] ?? null;
-    },
+    booking: (id) => findBooking(tx, id),
     campaign(id) {
-      const c = tx.select().from(campaigns).where(eq(campaigns.id, id)).get();
-      return c ? toCampaignInfo(c) : null;
+      return (q(`SELECT ${CAMPAIGN} FROM campaigns c WHERE c.id = ?`).get(id) as CampaignInfo | undefined) ?? null;
     },
     clinics(campaignId, preferClinicId) {
-      const list = tx
-        .select(clinicColumns)
-        .from(campaignClinics)
-        .innerJoin(clinics, eq(clinics.id, campaignClinics.clinicId))
-        .where(eq(campaignClinics.campaignId, campaignId))
-        .orderBy(asc(clinics.name))
-        .all();
+      const list = q(
+        'SELECT k.id AS id, k.name AS name, k.address AS address, k.phone AS phone FROM campaign_clinics cc JOIN clinics k ON k.id = cc.clinic_id WHERE cc.campaign_id = ? ORDER BY k.name',
+      ).all(campaignId) as ClinicInfo[];
       return [...list.filter((c) => c.id === preferClinicId), ...list.filter((c) => c.id !== preferClinicId)];
     },
     freeDays(campaignId, clinicId, limit) {
-      return tx
-        .select({ date: examSlots.localDate, free: sql<number>`sum(${examSlots.capacity} - ${examSlots.booked})` })
-        .from(examSlots)
-        .where(and(eq(examSlots.campaignId, campaignId), eq(examSlots.clinicId, clinicId), gt(examSlots.startsAt, bookableAfter), hasFree))
-        .groupBy(examSlots.localDate)
-        .orderBy(asc(examSlots.localDate))
-        .limit(limit)
-        .all();
+      return q(
+        `SELECT local_date AS date, sum(capacity - booked) AS free FROM exam_slots
+         WHERE campaign_id = ? AND clinic_id = ? AND starts_at > ? AND booked < capacity GROUP BY local_date ORDER BY local_date LIMIT ?`,
+      ).all(campaignId, clinicId, bookableAfter, limit) as { date: string; free: number }[];
     },
     freeSlots(campaignId, clinicId, date) {
-      return tx
-        .select(slotColumns)
-        .from(examSlots)
-        .where(
-          and(
-            eq(examSlots.campaignId, campaignId),
-            eq(examSlots.clinicId, clinicId),
-            eq(examSlots.localDate, date),
-            gt(examSlots.startsAt, bookableAfter),
-            hasFree,
-          ),
-        )
-        .orderBy(asc(examSlots.startsAt))
-        .all();
+      return q(
+        `SELECT ${SLOT} FROM exam_slots s WHERE s.campaign_id = ? AND s.clinic_id = ? AND s.local_date = ? AND s.starts_at > ? AND s.booked < s.capacity
+         ORDER BY s.starts_at`,
+      ).all(campaignId, clinicId, date, bookableAfter) as SlotInfo[];
     },
     slot(id) {
-      return tx.select(slotColumns).from(examSlots).where(eq(examSlots.id, id)).get() ?? null;
+      return (q(`SELECT ${SLOT} FROM exam_slots s WHERE s.id = ?`).get(id) as SlotInfo | undefined) ?? null;
     },
     nearestFree(campaignId, clinicId, around, limit, excludeSlotId) {
-      return tx
-        .select(slotColumns)
-        .from(examSlots)
-        .where(
-          and(
-            eq(examSlots.campaignId, campaignId),
-            eq(examSlots.clinicId, clinicId),
-            gt(examSlots.startsAt, bookableAfter),
-            hasFree,
-            excludeSlotId === undefined ? undefined : ne(examSlots.id, excludeSlotId),
-          ),
-        )
-        .orderBy(sql`abs(${examSlots.startsAt} - ${around})`, asc(examSlots.startsAt))
-        .limit(limit)
-        .all()
-        .sort((a, b) => a.startsAt - b.startsAt);
+      return (
+        q(
+          `SELECT ${SLOT} FROM exam_slots s WHERE s.campaign_id = ? AND s.clinic_id = ? AND s.starts_at > ? AND s.booked < s.capacity AND s.id <> ?
+           ORDER BY abs(s.starts_at - ?), s.starts_at LIMIT ?`,
+        ).all(campaignId, clinicId, bookableAfter, excludeSlotId ?? -1, around, limit) as SlotInfo[]
+      ).sort((a, b) => a.startsAt - b.startsAt);
+    },
+    actingFor(cadreId, viaProxy) {
+      const r = (
+        viaProxy
+          ? q(`${ACTING} JOIN proxies p ON p.cadre_id = c.id WHERE p.zalo_user_id = ? AND c.id = ? AND p.status = 'approved' AND c.active = 1`)
+          : q(`${ACTING} JOIN zalo_links l ON l.cadre_id = c.id WHERE l.zalo_user_id = ? AND c.id = ? AND c.active = 1`)
+      ).get(zaloUserId, cadreId) as (Omit<ActingFor, 'frail' | 'maskedEmail'> & { frail: number; email: string | null }) | undefined;
+      if (!r) return null;
+      const { email, ...rest } = r;
+      const at = email?.indexOf('@') ?? -1;
+      return { ...rest, frail: r.frail === 1, maskedEmail: email && at > 0 ? `${email.slice(0, 1)}***${email.slice(at)}` : null };
     },
   };
 }
@@ -249,11 +246,7 @@ const zaloActor = (ctx: BookingActorContext, cadreId: number, viaProxy: boolean)
 
 /** Takes one place in a slot, or throws: the guarded update is the capacity rule, whatever the caller checked. */
 export function takePlace(tx: DbOrTx, slotId: number, now: number): void {
-  const res = tx
-    .update(examSlots)
-    .set({ booked: sql`${examSlots.booked} + 1`, updatedAt: now })
-    .where(and(eq(examSlots.id, slotId), sql`${examSlots.booked} < ${examSlots.capacity}`))
-    .run();
+  const res = statement(tx, 'UPDATE exam_slots SET booked = booked + 1, updated_at = ? WHERE id = ? AND booked < capacity').run(now, slotId);
   if (res.changes !== 1) throw new BookingConflict('slot_full', `slot ${slotId} is full`);
 }
 
@@ -417,7 +410,7 @@ const reminderLead: Record<ReminderVariant, (title: string, name: string) => str
 
 /** 'booking.reminder': null once the booking is no longer active (moved, cancelled, attended) or has begun. */
 export const renderBookingReminder: NoticeRenderer = (db, ref, now) => {
-  const info = createBookingLookups(db, now).booking(ref.id);
+  const info = findBooking(db, ref.id);
   if (!info || info.status !== 'booked' || now >= info.slot.startsAt) return null;
   const cadre = db.select({ fullName: cadres.fullName, sex: cadres.sex }).from(cadres).where(eq(cadres.id, info.cadreId)).get();
   if (!cadre) return null;

@@ -333,10 +333,8 @@ const minutesOf = (slot: SlotInfo) => {
 
 /** Rebuilds who the flow acts for, and checks the Zalo user may still act for them (link or approved proxy). */
 function subjectOf(s: BookingState, ctx: TurnContext): Subject | null {
-  const id = ctx.lookups.identity();
-  if (!s.viaProxy && id.self?.id === s.cadreId) return { ...id.self, viaProxy: false };
-  const proxied = id.proxyFor.find((c) => c.id === s.cadreId);
-  return s.viaProxy && proxied ? { ...proxied, viaProxy: true } : null;
+  const cadre = ctx.lookups.booking.actingFor(s.cadreId, s.viaProxy);
+  return cadre ? { ...cadre, viaProxy: s.viaProxy } : null;
 }
 
 export function handleBooking(s: BookingState, text: string, ctx: TurnContext): TurnResult {
