@@ -174,6 +174,8 @@ function derive(env: z.output<typeof EnvSchema>) {
       appSecret: env.ZALO_APP_SECRET ?? 'simulator-app-secret',
       oaSecretKey: env.ZALO_OA_SECRET_KEY ?? 'simulator-oa-secret-key',
       oaId: env.ZALO_OA_ID ?? '2000000000000000002',
+      /** The OA a consent must come back from, when ZALO_OA_ID is set. */
+      expectedOaId: env.ZALO_OA_ID,
       apiBase: env.ZALO_API_BASE,
       oauthBase: env.ZALO_OAUTH_BASE,
       bootstrapAccessToken: env.ZALO_ACCESS_TOKEN,

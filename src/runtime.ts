@@ -34,6 +34,9 @@ import { FakeZaloApi } from './zalo/fakeApi';
 import { OaTokenManager, saveTokenPair } from './zalo/tokens';
 import { createMetrics, metricsRoutes } from './metrics';
 import { queueBoardRoutes } from './http/admin/queues';
+import { zaloConnectPages } from './http/staff/zaloConnect';
+import { PendingConsents } from './zalo/oauth';
+import { alertAdminsOfTokenFailure } from './zalo/tokenAlerts';
 
 export interface RuntimeOverrides {
   logger?: Logger;
@@ -126,7 +129,15 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
       clock,
       logger,
       refresh: (refreshToken) => zaloRef!.refreshAccessToken(refreshToken),
-      onRefreshFailed: (err) => logger.error({ code: err.code }, 'OA token refresh needs an OA admin to reconnect'),
+      onRefreshFailed: (err) => {
+        logger.error({ code: err.code }, 'OA token refresh needs an OA admin to reconnect');
+        try {
+          const ids = alertAdminsOfTokenFailure(store.db, err, clock.now(), { committeeName: config.committee.name, publicBaseUrl: config.http.publicBaseUrl });
+          if (ids.length) relay.kick();
+        } catch (alertErr) {
+          logger.error({ err: (alertErr as Error).message }, 'could not queue the OA token alert');
+        }
+      },
     });
     const zalo = new ZaloClient(
       { apiBase, oauthBase, appId: config.zalo.appId, appSecret: config.zalo.appSecret, timeoutMs: config.zalo.httpTimeoutMs },
@@ -252,6 +263,19 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
     // read only when a page posts an event, after the server below listens.
     const dev = devRoutes({ config, fakeZalo, clock, logger, selfUrl: () => url });
     const broadcastWeb = { db: store.db, clock, logger, committeeName: config.committee.name, templates: config.zalo.templates, onCommitted: () => relay.kick() };
+    const zaloConnect = {
+      db: store.db,
+      clock,
+      logger,
+      committeeName: config.committee.name,
+      mode: config.zalo.mode,
+      appId: config.zalo.appId,
+      oauthBase,
+      publicBaseUrl: config.http.publicBaseUrl,
+      expectedOaId: config.zalo.expectedOaId,
+      consents: new PendingConsents(() => clock.now()),
+      exchangeCode: (code: string, verifier: string) => zalo.exchangeCode(code, verifier),
+    };
     const app = createApp({
       db: store.db,
       clock,
@@ -302,7 +326,12 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
         importMaxBytes: config.staff.importMaxBytes,
         uploadDir: config.staff.uploadDir,
         committee: config.committee,
-        pages: { extend: (s) => void s.route('/broadcasts', broadcastPages(broadcastWeb)) },
+        pages: {
+          extend: (s) => {
+            s.route('/broadcasts', broadcastPages(broadcastWeb));
+            s.route('/zalo', zaloConnectPages(zaloConnect));
+          },
+        },
         api: { extend: (a) => void a.route('/broadcasts', broadcastApi(broadcastWeb)) },
       },
     });

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { ZALO_TEXT_LIMIT } from './messages';
@@ -61,6 +61,10 @@ export class FakeZaloApi extends EventEmitter {
   /** Every call as it arrived (route, user), faults included, for assertions on retries. */
   readonly calls: { route: FakeRoute; userId?: string; outcome: number }[] = [];
   refreshCount = 0;
+  /** The OA whose admin consents on the fake permission page. */
+  oaId = '2000000000000000002';
+  /** Codes handed out by the permission page, with the PKCE challenge they were asked with. */
+  private consentCodes = new Map<string, { challenge: string; appId: string; expiresAt: number }>();
   enforceWindow = true;
   private faults: (Fault & { left: number })[] = [];
   private accessTokens = new Map<string, { expiresAt: number; revoked: boolean }>();
@@ -302,6 +306,30 @@ export class FakeZaloApi extends EventEmitter {
       return c.json(envelope(0, 'Success', { oa_id: '2000000000000000002', name: 'Ban BV,CSSKCB (mô phỏng)' }));
     });
 
+    // OAuth v4 permission page (ZALO.md §4): "Cho phép" sends the OA admin back with a single-use code (10 minutes).
+    app.get('/v4/oa/permission', (c) => {
+      const appId = c.req.query('app_id') ?? '';
+      const redirectUri = c.req.query('redirect_uri') ?? '';
+      const challenge = c.req.query('code_challenge') ?? '';
+      const state = c.req.query('state');
+      if (!/^\d+$/.test(appId) || !/^https?:\/\//.test(redirectUri) || !/^[A-Za-z0-9_-]{43}$/.test(challenge)) {
+        return c.html('<!doctype html><meta charset="utf-8"><h1>Yêu cầu không hợp lệ</h1>', 400);
+      }
+      const code = `fake-code-${randomBytes(12).toString('hex')}`;
+      this.consentCodes.set(code, { challenge, appId, expiresAt: this.clock() + 10 * 60_000 });
+      const back = new URL(redirectUri);
+      back.searchParams.set('code', code);
+      back.searchParams.set('oa_id', this.oaId);
+      if (state) back.searchParams.set('state', state);
+      const href = back.toString().replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+      return c.html(
+        `<!doctype html><html lang="vi"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Zalo (mô phỏng) · Cấp quyền</title>` +
+          `<body style="font:16px system-ui;background:#f1f4f8;display:flex;justify-content:center;padding:3rem 1rem"><div style="background:#fff;border-radius:12px;padding:1.5rem;max-width:420px;box-shadow:0 2px 12px #0001">` +
+          `<h1 style="font-size:1.2rem;color:#0068ff">Zalo (mô phỏng)</h1><p>Ứng dụng <b>${appId}</b> xin quyền quản lý Official Account <b>${this.oaId}</b>.</p>` +
+          `<p><a id="allow" href="${href}" style="display:inline-block;background:#0068ff;color:#fff;padding:.6rem 1.2rem;border-radius:8px;text-decoration:none">Cho phép</a></p></div></body></html>`,
+      );
+    });
+
     app.post('/v4/oa/access_token', async (c) => {
       const fault = this.takeFault('token');
       this.calls.push({ route: 'token', outcome: fault?.error ?? 0 });
@@ -322,6 +350,13 @@ export class FakeZaloApi extends EventEmitter {
         return c.json({ access_token: pair.accessToken, refresh_token: pair.refreshToken, expires_in: String(pair.expiresIn) });
       }
       if (form.get('grant_type') === 'authorization_code' && form.get('code') && form.get('code_verifier')) {
+        const consent = this.consentCodes.get(form.get('code')!);
+        this.consentCodes.delete(form.get('code')!);
+        if (!consent || consent.expiresAt < this.clock() || consent.appId !== form.get('app_id')) {
+          return c.json({ error: -14019, error_name: 'Invalid authorization code', error_reason: 'code is unknown, used or expired' });
+        }
+        const challenge = createHash('sha256').update(form.get('code_verifier')!, 'ascii').digest('base64url');
+        if (challenge !== consent.challenge) return c.json({ error: -14020, error_name: 'Invalid code verifier', error_reason: 'code_verifier does not match code_challenge' });
         const pair = this.issueTokens();
         return c.json({ access_token: pair.accessToken, refresh_token: pair.refreshToken, expires_in: String(pair.expiresIn) });
       }
