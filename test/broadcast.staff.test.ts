@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { broadcastRow, daytimeClock, seedCadres } from './broadcastSupport';
+import { startHarness, waitFor, type Harness } from './harness';
+import { get, login, makeStaff, postForm, type Session } from './staffSupport';
+
+/** The staff page: compose with a preview, follow progress, pause / resume / cancel, export; admins and coordinators only. */
+
+let h: Harness;
+let s: Session;
+
+beforeAll(async () => {
+  h = await startHarness({ clock: daytimeClock(), env: { BROADCAST_RATE_PER_SECOND: '0', ZALO_TEMPLATES: '{"thong_bao_chung":"7001"}' } });
+  await makeStaff(h, 'dieuphoi', 'coordinator');
+  await makeStaff(h, 'xem', 'viewer');
+  s = await login(h, 'dieuphoi');
+  seedCadres(h.runtime.store.sqlite, 30, h.clock.now(), { unit: 'Sở Tài chính', codePrefix: 'ST' });
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+const compose = { title: 'Lịch khám đợt 2', text: 'Đợt khám thứ hai bắt đầu từ thứ Hai tuần sau.', buttons: 'Đặt lịch khám', templateName: '', units: 'Sở Tài chính', when: 'now' };
+
+describe('staff broadcast page', () => {
+  it('previews the segment by channel, sends, shows progress and exports', async () => {
+    const form = await get(h, '/staff/broadcasts/new', s);
+    expect(form.status).toBe(200);
+    const html = await form.text();
+    expect(html).toContain('Soạn thông báo chung');
+    expect(html).toContain('thong_bao_chung');
+    expect(html).toContain('href="/staff/broadcasts"');
+
+    const preview = await postForm(h, '/staff/broadcasts/preview', s, compose);
+    expect(preview.status).toBe(200);
+    const p = await preview.text();
+    expect(p).toContain('Xem trước: 30 người nhận');
+    expect(p).toContain('Cán bộ ST-');
+    expect(p).toMatch(/Zalo \(tin tư vấn, trong 7 ngày tương tác\)<\/dt><dd>30</);
+
+    const sent = await postForm(h, '/staff/broadcasts', s, compose);
+    expect(sent.status).toBe(303);
+    const location = sent.headers.get('location')!;
+    const id = Number(/\/staff\/broadcasts\/(\d+)/.exec(location)![1]);
+    await waitFor(() => broadcastRow(h, id).status === 'done', 'broadcast done');
+    const detail = await (await get(h, location, s)).text();
+    expect(detail).toContain('Đã tạo thông báo');
+    expect(detail).toContain('Đã gửi xong');
+    const progress = await (await get(h, `/staff/broadcasts/${id}/progress`, s)).text();
+    expect(progress).toContain('data-final="1"');
+    expect(progress).toMatch(/Đã gửi<\/span><b>30</);
+    const xlsx = await get(h, `/staff/broadcasts/${id}/export?format=xlsx`, s);
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get('content-disposition')).toContain(`thong-bao-${id}-ket-qua.xlsx`);
+    const csv = await (await get(h, `/staff/broadcasts/${id}/export?format=csv`, s)).text();
+    expect(csv.trim().split('\r\n')).toHaveLength(31);
+    const list = await (await get(h, '/staff/broadcasts', s)).text();
+    expect(list).toContain('Lịch khám đợt 2');
+  });
+
+  it('pause, resume and cancel from the page; bad input re-shows the form with the reason', async () => {
+    const later = { ...compose, title: 'Hẹn giờ', when: 'at', date: new Date(h.clock.now() + 7 * 3600_000 + 86_400_000).toISOString().slice(0, 10), time: '09:00' };
+    const res = await postForm(h, '/staff/broadcasts', s, later);
+    expect(res.status).toBe(303);
+    const id = Number(/(\d+)/.exec(res.headers.get('location')!)![1]);
+    expect(broadcastRow(h, id).status).toBe('scheduled');
+    expect((await postForm(h, `/staff/broadcasts/${id}/pause`, s)).status).toBe(303);
+    expect(broadcastRow(h, id).status).toBe('paused');
+    expect((await postForm(h, `/staff/broadcasts/${id}/resume`, s)).status).toBe(303);
+    expect(broadcastRow(h, id).status).toBe('scheduled');
+    expect((await postForm(h, `/staff/broadcasts/${id}/cancel`, s)).status).toBe(303);
+    expect(broadcastRow(h, id).status).toBe('cancelled');
+    const again = await postForm(h, `/staff/broadcasts/${id}/cancel`, s);
+    expect(again.status).toBe(409);
+
+    const bad = await postForm(h, '/staff/broadcasts', s, { ...compose, text: 'ngắn' });
+    expect(bad.status).toBe(400);
+    const body = await bad.text();
+    expect(body).toContain('nội dung cần ít nhất 5 ký tự');
+    expect(body).toContain('Lịch khám đợt 2'); // what was typed is kept
+    const noTime = await postForm(h, '/staff/broadcasts', s, { ...compose, when: 'at' });
+    expect(noTime.status).toBe(400);
+    expect(await noTime.text()).toContain('Vui lòng chọn ngày và giờ gửi');
+    // Without the CSRF token nothing happens.
+    expect((await postForm(h, '/staff/broadcasts', s, compose, { csrf: null })).status).toBe(403);
+  });
+
+  it('viewers cannot open it', async () => {
+    const v = await login(h, 'xem');
+    expect((await get(h, '/staff/broadcasts', v)).status).toBe(403);
+    expect(await (await get(h, '/staff/registry', v)).text()).not.toContain('href="/staff/broadcasts"');
+  });
+});
