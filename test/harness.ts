@@ -7,7 +7,10 @@ import { ManualClock, systemClock, type Clock } from '../src/clock';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { startRuntime, type Runtime, type RuntimeOverrides } from '../src/runtime';
-import { FakeZaloApi } from '../src/zalo/fakeApi';
+import { FakeZaloApi, type SentMessage } from '../src/zalo/fakeApi';
+import { and, eq, inArray } from 'drizzle-orm';
+import { userLane } from '../src/bot/effects';
+import { outbox } from '../src/store/schema';
 import * as events from '../src/zalo/eventBuilders';
 
 export const TEST_APP_ID = '4242424242424242424';
@@ -37,6 +40,8 @@ export interface Harness {
   deliver(event: { app_id: string; timestamp: string }): Promise<Response>;
   /** A signed user_send_text, timestamped by the harness clock. */
   say(userId: string, text: string, msgId?: string): Promise<Response>;
+  /** Waits until every reply queued for this user has finished (sent or failed); returns all messages to them. */
+  settled(userId: string): Promise<SentMessage[]>;
   stop(): Promise<void>;
 }
 
@@ -105,6 +110,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     env,
     deliver,
     say: (userId, text, msgId) => deliver(events.userTextEvent(ids, userId, text, clock.now(), msgId)),
+    settled: async (userId) => {
+      const lane = userLane(userId);
+      await waitFor(
+        () =>
+          !runtime.store.db
+            .select({ id: outbox.id })
+            .from(outbox)
+            .where(and(eq(outbox.lane, lane), inArray(outbox.status, ['blocked', 'pending', 'queued'])))
+            .get(),
+        `replies to ${userId} finished`,
+      );
+      return fake.messagesTo(userId);
+    },
     stop: async () => {
       await runtime.stop();
       await fake.close();

@@ -38,8 +38,16 @@ async function ask(text: string): Promise<string> {
   const before = h.fake.messagesTo(user).length;
   const res = await h.say(user, text);
   expect(res.status).toBe(200);
-  const msgs = await waitFor(() => (h.fake.messagesTo(user).length > before ? h.fake.messagesTo(user) : null), `reply to "${text}"`);
+  const msgs = await h.settled(user);
   return msgs.slice(before).map((m) => m.text ?? `[${m.kind}]`).join('\n---\n');
+}
+
+/** Delivers a shared phone and returns the reply, once every part of it went out. */
+async function sharePhone(phone: string): Promise<string> {
+  const before = h.fake.messagesTo(user).length;
+  const res = await h.deliver(events.submitInfoEvent(ids, user, { name: 'An', phone }, clock.now()));
+  expect(res.status).toBe(200);
+  return (await h.settled(user)).slice(before).map((m) => m.text ?? `[${m.kind}]`).join('\n---\n');
 }
 
 const linkOf = (zaloUserId: string) => h.runtime.store.db.select().from(zaloLinks).where(eq(zaloLinks.zaloUserId, zaloUserId)).get();
@@ -62,20 +70,14 @@ describe('linking a Zalo account in chat', () => {
     await ask('1');
     const share = await ask('1');
     expect(share).toContain('[request_user_info]');
-    const before = h.fake.messagesTo(user).length;
-    await h.deliver(events.submitInfoEvent(ids, user, { name: 'An', phone: '0912 345 678' }, clock.now()));
-    await waitFor(() => h.fake.messagesTo(user).length > before, 'linked reply');
-    expect(h.fake.messagesTo(user).at(-1)!.text).toContain('Xác minh thành công. Kính chào Ông Nguyễn Văn An!');
+    expect(await sharePhone('0912 345 678')).toContain('Xác minh thành công. Kính chào Ông Nguyễn Văn An!');
     expect(linkOf(user)).toMatchObject({ cadreId: an.id, method: 'phone' });
     expect(audits('link.create').some((a) => a.entityId === String(an.id) && a.actorId === user)).toBe(true);
   });
 
   it('a shared phone found in two records does not link and asks for the cadre code', async () => {
     await ask('dat lich');
-    const before = h.fake.messagesTo(user).length;
-    await h.deliver(events.submitInfoEvent(ids, user, { phone: '84900000003' }, clock.now()));
-    await waitFor(() => h.fake.messagesTo(user).length > before, 'reply');
-    expect(h.fake.messagesTo(user).at(-1)!.text).toContain('nhiều hồ sơ');
+    expect(await sharePhone('84900000003')).toContain('nhiều hồ sơ');
     expect(linkOf(user)).toBeUndefined();
     void chi;
   });
@@ -153,9 +155,7 @@ describe('linking a Zalo account in chat', () => {
   it('"hủy liên kết" asks to confirm, then unlinks and audits', async () => {
     await ask('lien ket');
     await ask('1');
-    const before = h.fake.messagesTo(user).length;
-    await h.deliver(events.submitInfoEvent(ids, user, { phone: '+84 912 345 678' }, clock.now()));
-    await waitFor(() => h.fake.messagesTo(user).length > before, 'linked');
+    expect(await sharePhone('+84 912 345 678')).toContain('Xác minh thành công');
     expect(linkOf(user)).toMatchObject({ cadreId: an.id });
     expect(await ask('Huỷ liên kết')).toContain('hủy liên kết Zalo này với hồ sơ của Nguyễn Văn An');
     expect(await ask('1')).toContain('Đã hủy liên kết');
