@@ -93,7 +93,7 @@ export function broadcastOrThrow(deps: BroadcastWebDeps, id: number): Broadcast 
   return b;
 }
 
-const statusLabels: Record<RecipientResult['status'], string> = {
+export const recipientStatusLabels: Record<RecipientResult['status'], string> = {
   pending: 'Chờ gửi',
   sending: 'Đang gửi',
   sent: 'Đã gửi',
@@ -101,13 +101,13 @@ const statusLabels: Record<RecipientResult['status'], string> = {
   failed: 'Lỗi',
   cancelled: 'Đã hủy',
 };
-const channelLabels: Record<string, string> = { zalo: 'Zalo (tin tư vấn)', zalo_template: 'Zalo (mẫu tin)', email: 'Email' };
-const reasonLabel = (r: string | null) => (r ? ((skipReasonLabels as Record<string, string>)[r] ?? (r === 'broadcast_cancelled' ? 'thông báo bị hủy' : r)) : '');
+export const channelLabels: Record<string, string> = { zalo: 'Zalo (tin tư vấn)', zalo_template: 'Zalo (mẫu tin)', email: 'Email' };
+export const reasonLabel = (r: string | null) => (r ? ((skipReasonLabels as Record<string, string>)[r] ?? (r === 'broadcast_cancelled' ? 'thông báo bị hủy' : r)) : '');
 const vnTime = (ms: number | null) =>
   ms ? new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short', hour12: false }).format(ms) : '';
 
 const exportHeader = ['Mã cán bộ', 'Họ tên', 'Đơn vị', 'Trạng thái', 'Kênh', 'Lý do', 'Gửi lúc'];
-const exportRow = (r: RecipientResult) => [r.cadreCode, r.fullName, r.unit, statusLabels[r.status], r.channel ? channelLabels[r.channel]! : '', reasonLabel(r.reason), vnTime(r.sentAt)];
+const exportRow = (r: RecipientResult) => [r.cadreCode, r.fullName, r.unit, recipientStatusLabels[r.status], r.channel ? channelLabels[r.channel]! : '', reasonLabel(r.reason), vnTime(r.sentAt)];
 
 const csvCell = (v: string) => {
   // Cells starting with = + - @ are neutralised so a spreadsheet never runs them as formulas.

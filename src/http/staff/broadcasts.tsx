@@ -11,10 +11,13 @@ import { currentStaff, requireRole, type StaffEnv } from '../auth/session';
 import {
   broadcastOrThrow,
   broadcastRoles,
+  channelLabels,
   composeBroadcast,
   contentDisposition,
   exportResults,
   previewFor,
+  reasonLabel,
+  recipientStatusLabels,
   runBroadcastCommand,
   type BroadcastWebDeps,
 } from '../api/broadcasts';
@@ -457,7 +460,7 @@ export function broadcastPages(deps: BroadcastWebDeps) {
               Tải kết quả (CSV)
             </a>
           </div>
-          <h2>20 người nhận đầu tiên</h2>
+          <h2>20 người nhận đầu tiên (tải kết quả để xem đủ)</h2>
           <div class="table-wrap">
             <table class="responsive">
               <thead>
@@ -474,9 +477,9 @@ export function broadcastPages(deps: BroadcastWebDeps) {
                     <td data-label="Cán bộ">
                       {r.fullName} <span class="small muted">{r.cadreCode}</span>
                     </td>
-                    <td data-label="Trạng thái">{r.status}</td>
-                    <td data-label="Kênh">{r.channel ?? ''}</td>
-                    <td data-label="Lý do">{r.reason ?? ''}</td>
+                    <td data-label="Trạng thái">{recipientStatusLabels[r.status]}</td>
+                    <td data-label="Kênh">{r.channel ? channelLabels[r.channel] : ''}</td>
+                    <td data-label="Lý do">{reasonLabel(r.reason)}</td>
                   </tr>
                 ))}
               </tbody>
