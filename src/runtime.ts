@@ -35,6 +35,7 @@ import { OaTokenManager, saveTokenPair } from './zalo/tokens';
 import { createMetrics, metricsRoutes } from './metrics';
 import { queueBoardRoutes } from './http/admin/queues';
 import { zaloConnectPages } from './http/staff/zaloConnect';
+import { reportPages } from './http/staff/reports';
 import { PendingConsents } from './zalo/oauth';
 import { alertAdminsOfTokenFailure } from './zalo/tokenAlerts';
 
@@ -330,6 +331,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
           extend: (s) => {
             s.route('/broadcasts', broadcastPages(broadcastWeb));
             s.route('/zalo', zaloConnectPages(zaloConnect));
+            s.route('/reports', reportPages({ db: store.db, clock, committeeName: config.committee.name }));
           },
         },
         api: { extend: (a) => void a.route('/broadcasts', broadcastApi(broadcastWeb)) },

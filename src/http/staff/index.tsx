@@ -7,6 +7,7 @@ import { LoginPage, loginRoutes, safeNext } from '../auth/login';
 import { LoginRateLimiter } from '../auth/rateLimit';
 import { csrfGuard, loadSession, type StaffEnv } from '../auth/session';
 import { auditPages } from './audit';
+import { dashboardPages } from './dashboard';
 import { bookingPages } from './booking';
 import { staffNav } from './layout';
 import { proxyPages } from './proxies';
@@ -70,12 +71,7 @@ export function staffRoutes(deps: StaffDeps, opts: StaffRoutesOptions = {}) {
   app.use(csrfGuard((path) => path === '/staff/login'));
 
   app.route('/', loginRoutes(deps, limiter));
-  app.get('/', (c) => {
-    const staff = c.get('staff');
-    if (!staff) return c.redirect('/staff/login', 302);
-    const first = staffNav.filter((n) => !n.roles || n.roles.includes(staff.role)).sort((a, b) => (a.order ?? 50) - (b.order ?? 50))[0];
-    return c.redirect(first?.href ?? '/staff/registry', 302);
-  });
+  app.route('/', dashboardPages(deps));
   app.route('/registry', registryPages(deps));
   app.route('/proxies', proxyPages(deps));
   app.route('/users', userPages(deps));

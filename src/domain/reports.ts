@@ -1,0 +1,349 @@
+import ExcelJS from 'exceljs';
+import { and, asc, eq, gte, inArray, lt, lte } from 'drizzle-orm';
+import { z } from 'zod';
+import { AppError } from '../errors';
+import type { DbOrTx } from '../store/db';
+import {
+  auditLog,
+  bookings,
+  broadcastRecipients,
+  broadcasts,
+  cadreCategories,
+  cadres,
+  campaigns,
+  careRequests,
+  careRequestTypes,
+  clinics,
+  examResults,
+  healthClasses,
+  type Campaign,
+} from '../store/schema';
+import { addDays } from './booking';
+import { formatIsoDate } from './dates';
+import { vietnamDate, vietnamInstant } from './quietHours';
+import { requestTypeLabels } from './requests';
+
+/**
+ * The committee's figures for a period or an exam campaign. One function builds every number; the page
+ * shows its tables and the xlsx file writes the same tables, so the two always agree.
+ *
+ * Definitions:
+ * - eligible: active cadres in the campaign's eligible categories (the registry as it is now);
+ * - examined: an eligible cadre with an attended booking in the campaign, or an exam result entered for it;
+ * - unit and clinic: the cadre's unit and registered clinic in the registry;
+ * - classification: the latest released result of each cadre in scope (Loại I–V, or not yet classified);
+ * - requests: made in the period; SLA met = acknowledged before the deadline, over those decided (met + breached);
+ * - broadcasts: starting in the period, recipients by outcome; opt-outs: "dừng nhận tin" commands in the period.
+ */
+
+export const ReportQuery = z
+  .object({
+    campaign: z.union([z.literal(''), z.coerce.number().int().positive()]).optional(),
+    from: z.union([z.literal(''), z.iso.date()]).optional(),
+    to: z.union([z.literal(''), z.iso.date()]).optional(),
+  })
+  .refine((q) => !(q.from && q.to && q.from > q.to), { message: 'Ngày bắt đầu phải trước ngày kết thúc.', path: ['from'] });
+export type ReportQuery = z.infer<typeof ReportQuery>;
+
+export type Cell = string | number;
+
+export interface ReportTable {
+  key: 'campaigns' | 'units' | 'clinics' | 'classes' | 'requests' | 'broadcasts';
+  title: string;
+  headers: string[];
+  rows: Cell[][];
+  /** Columns holding a share (0..1), shown as a percentage. */
+  percentColumns: number[];
+  /** A closing line (totals, definitions). */
+  note?: string;
+}
+
+export interface Report {
+  title: string;
+  /** Local dates, YYYY-MM-DD, both included. */
+  from: string;
+  to: string;
+  campaign: { id: number; name: string } | null;
+  campaignsCovered: { id: number; name: string }[];
+  tables: ReportTable[];
+  optOuts: number;
+  optIns: number;
+}
+
+const MAX_DAYS = 3 * 366;
+
+const share = (part: number, whole: number) => (whole ? Math.round((part / whole) * 10_000) / 10_000 : 0);
+const classLabel = (c: string | null) => (c ? `Loại ${c}` : 'Chưa phân loại');
+
+/** Resolves the selection: a campaign (its dates), or a period (default: this year up to today). */
+export function resolveSelection(db: DbOrTx, q: ReportQuery, now: number): { from: string; to: string; campaign: Campaign | null; covered: Campaign[] } {
+  if (q.campaign) {
+    const campaign = db.select().from(campaigns).where(eq(campaigns.id, q.campaign)).get();
+    if (!campaign) throw new AppError('not_found', 'Không tìm thấy đợt khám.');
+    return { from: campaign.startDate, to: campaign.endDate, campaign, covered: [campaign] };
+  }
+  const today = vietnamDate(now);
+  const from = q.from || `${today.slice(0, 4)}-01-01`;
+  const to = q.to || (from > today ? from : today);
+  if (from > to) throw new AppError('validation_failed', 'Ngày bắt đầu phải trước ngày kết thúc.');
+  if (Date.parse(to) - Date.parse(from) > MAX_DAYS * 86_400_000) throw new AppError('validation_failed', 'Khoảng thời gian tối đa là 3 năm.');
+  const covered = db
+    .select()
+    .from(campaigns)
+    .where(and(lte(campaigns.startDate, to), gte(campaigns.endDate, from)))
+    .orderBy(asc(campaigns.startDate))
+    .all();
+  return { from, to, campaign: null, covered };
+}
+
+interface CadreRow {
+  id: number;
+  unit: string;
+  clinicId: number | null;
+  category: (typeof cadreCategories)[number];
+}
+
+function examinedIds(db: DbOrTx, campaignId: number): Set<number> {
+  const ids = new Set<number>();
+  for (const r of db.selectDistinct({ id: bookings.cadreId }).from(bookings).where(and(eq(bookings.campaignId, campaignId), eq(bookings.status, 'attended'))).all()) ids.add(r.id);
+  for (const r of db.selectDistinct({ id: examResults.cadreId }).from(examResults).where(eq(examResults.campaignId, campaignId)).all()) ids.add(r.id);
+  return ids;
+}
+
+function bookedIds(db: DbOrTx, campaignId: number): Set<number> {
+  return new Set(
+    db
+      .selectDistinct({ id: bookings.cadreId })
+      .from(bookings)
+      .where(and(eq(bookings.campaignId, campaignId), inArray(bookings.status, ['booked', 'attended', 'no_show'])))
+      .all()
+      .map((r) => r.id),
+  );
+}
+
+/** Builds every table of the report. */
+export function buildReport(db: DbOrTx, q: ReportQuery, now: number): Report {
+  const sel = resolveSelection(db, q, now);
+  const fromMs = vietnamInstant(sel.from, 0);
+  const toMs = vietnamInstant(addDays(sel.to, 1), 0);
+  const clinicNames = new Map(db.select({ id: clinics.id, name: clinics.name }).from(clinics).all().map((c) => [c.id, c.name]));
+  const activeCadres: CadreRow[] = db
+    .select({ id: cadres.id, unit: cadres.unit, clinicId: cadres.clinicId, category: cadres.category })
+    .from(cadres)
+    .where(eq(cadres.active, true))
+    .all();
+
+  // --- share examined per campaign, unit, clinic ---
+  const campaignRows: Cell[][] = [];
+  const unitRows: Cell[][] = [];
+  const clinicRows: Cell[][] = [];
+  for (const c of sel.covered) {
+    const eligible = activeCadres.filter((r) => c.eligibleCategories.includes(r.category));
+    const examined = examinedIds(db, c.id);
+    const booked = bookedIds(db, c.id);
+    const nExamined = eligible.filter((r) => examined.has(r.id)).length;
+    const nBooked = eligible.filter((r) => booked.has(r.id) || examined.has(r.id)).length;
+    campaignRows.push([c.name, formatIsoDate(c.startDate), formatIsoDate(c.endDate), eligible.length, nBooked, nExamined, share(nExamined, eligible.length)]);
+
+    const group = (keyOf: (r: CadreRow) => string) => {
+      const m = new Map<string, { eligible: number; examined: number }>();
+      for (const r of eligible) {
+        const k = keyOf(r);
+        const g = m.get(k) ?? { eligible: 0, examined: 0 };
+        g.eligible += 1;
+        if (examined.has(r.id)) g.examined += 1;
+        m.set(k, g);
+      }
+      return [...m.entries()].sort(([a], [b]) => a.localeCompare(b, 'vi'));
+    };
+    for (const [unit, g] of group((r) => r.unit.trim() || '(Chưa ghi đơn vị)')) unitRows.push([c.name, unit, g.eligible, g.examined, share(g.examined, g.eligible)]);
+    for (const [clinic, g] of group((r) => (r.clinicId ? (clinicNames.get(r.clinicId) ?? `#${r.clinicId}`) : '(Chưa đăng ký phòng khám)'))) {
+      clinicRows.push([c.name, clinic, g.eligible, g.examined, share(g.examined, g.eligible)]);
+    }
+  }
+
+  // --- classification mix: each cadre's latest released result in scope ---
+  const resultScope = sel.campaign
+    ? eq(examResults.campaignId, sel.campaign.id)
+    : and(gte(examResults.examDate, sel.from), lte(examResults.examDate, sel.to));
+  const released = db
+    .select({ cadreId: examResults.cadreId, examDate: examResults.examDate, id: examResults.id, healthClass: examResults.healthClass })
+    .from(examResults)
+    .where(and(eq(examResults.status, 'released'), resultScope))
+    .orderBy(asc(examResults.examDate), asc(examResults.id))
+    .all();
+  const latest = new Map<number, string | null>();
+  for (const r of released) latest.set(r.cadreId, r.healthClass);
+  const classCounts = new Map<string | null, number>();
+  for (const c of latest.values()) classCounts.set(c, (classCounts.get(c) ?? 0) + 1);
+  const classified = latest.size;
+  const classRows: Cell[][] = [...healthClasses, null].map((c) => [classLabel(c), classCounts.get(c) ?? 0, share(classCounts.get(c) ?? 0, classified)]);
+
+  // --- requests by type with SLA met ---
+  const requests = db
+    .select({ type: careRequests.type, urgency: careRequests.urgency, sla: careRequests.sla })
+    .from(careRequests)
+    .where(and(gte(careRequests.createdAt, fromMs), lt(careRequests.createdAt, toMs)))
+    .all();
+  const requestRows: Cell[][] = [];
+  const totals = { all: 0, urgent: 0, met: 0, breached: 0, pending: 0 };
+  for (const type of careRequestTypes) {
+    const of = requests.filter((r) => r.type === type);
+    const n = {
+      all: of.length,
+      urgent: of.filter((r) => r.urgency === 'urgent').length,
+      met: of.filter((r) => r.sla === 'met').length,
+      breached: of.filter((r) => r.sla === 'breached').length,
+      pending: of.filter((r) => r.sla === 'pending').length,
+    };
+    for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += n[k];
+    requestRows.push([requestTypeLabels[type], n.all, n.urgent, n.met, n.breached, n.pending, share(n.met, n.met + n.breached)]);
+  }
+  requestRows.push(['Tổng cộng', totals.all, totals.urgent, totals.met, totals.breached, totals.pending, share(totals.met, totals.met + totals.breached)]);
+
+  // --- broadcasts and opt-outs ---
+  const bcs = db
+    .select()
+    .from(broadcasts)
+    .where(and(gte(broadcasts.startAt, fromMs), lt(broadcasts.startAt, toMs)))
+    .orderBy(asc(broadcasts.startAt))
+    .all();
+  const recipients = bcs.length
+    ? db
+        .select({ broadcastId: broadcastRecipients.broadcastId, status: broadcastRecipients.status, channel: broadcastRecipients.channel, reason: broadcastRecipients.reason })
+        .from(broadcastRecipients)
+        .where(inArray(broadcastRecipients.broadcastId, bcs.map((b) => b.id)))
+        .all()
+    : [];
+  const broadcastRows: Cell[][] = bcs.map((b) => {
+    const of = recipients.filter((r) => r.broadcastId === b.id);
+    const sent = (ch: string) => of.filter((r) => r.status === 'sent' && r.channel === ch).length;
+    const optedOut = of.filter((r) => r.status === 'skipped' && r.reason === 'opted_out').length;
+    return [
+      b.title,
+      vietnamDate(b.startAt).split('-').reverse().join('/'),
+      broadcastStatusLabels[b.status] ?? b.status,
+      of.length,
+      sent('zalo'),
+      sent('zalo_template'),
+      sent('email'),
+      optedOut,
+      of.filter((r) => r.status === 'skipped').length - optedOut,
+      of.filter((r) => r.status === 'failed').length,
+    ];
+  });
+  const prefs = db
+    .select({ action: auditLog.action })
+    .from(auditLog)
+    .where(and(inArray(auditLog.action, ['broadcast.opt_out', 'broadcast.opt_in']), gte(auditLog.at, fromMs), lt(auditLog.at, toMs)))
+    .all();
+  const optOuts = prefs.filter((p) => p.action === 'broadcast.opt_out').length;
+  const optIns = prefs.length - optOuts;
+
+  const periodLabel = `${formatIsoDate(sel.from)} – ${formatIsoDate(sel.to)}`;
+  const tables: ReportTable[] = [
+    {
+      key: 'campaigns',
+      title: 'Tỷ lệ khám theo đợt khám',
+      headers: ['Đợt khám', 'Từ ngày', 'Đến ngày', 'Số cán bộ thuộc diện', 'Đã đặt lịch hoặc đã khám', 'Đã khám', 'Tỷ lệ đã khám'],
+      rows: campaignRows,
+      percentColumns: [6],
+      note: sel.covered.length ? 'Đã khám: có lượt khám được ghi nhận hoặc đã có kết quả khám của đợt.' : 'Không có đợt khám nào trong khoảng thời gian này.',
+    },
+    { key: 'units', title: 'Tỷ lệ khám theo đơn vị', headers: ['Đợt khám', 'Đơn vị', 'Số cán bộ thuộc diện', 'Đã khám', 'Tỷ lệ đã khám'], rows: unitRows, percentColumns: [4] },
+    { key: 'clinics', title: 'Tỷ lệ khám theo phòng khám', headers: ['Đợt khám', 'Phòng khám', 'Số cán bộ thuộc diện', 'Đã khám', 'Tỷ lệ đã khám'], rows: clinicRows, percentColumns: [4] },
+    {
+      key: 'classes',
+      title: 'Phân loại sức khỏe',
+      headers: ['Phân loại', 'Số người', 'Tỷ lệ'],
+      rows: classRows,
+      percentColumns: [2],
+      note: `${classified} người có kết quả đã công bố (${sel.campaign ? 'trong đợt khám' : 'ngày khám trong kỳ'}); mỗi người tính theo kết quả mới nhất.`,
+    },
+    {
+      key: 'requests',
+      title: 'Yêu cầu theo loại và thời hạn tiếp nhận',
+      headers: ['Loại yêu cầu', 'Tổng số', 'Trong đó gấp', 'Tiếp nhận đúng hạn', 'Quá hạn', 'Chưa tiếp nhận, còn hạn', 'Tỷ lệ đúng hạn'],
+      rows: requestRows,
+      percentColumns: [6],
+      note: 'Tỷ lệ đúng hạn = tiếp nhận đúng hạn / (đúng hạn + quá hạn).',
+    },
+    {
+      key: 'broadcasts',
+      title: 'Thông báo chung và từ chối nhận tin',
+      headers: ['Tiêu đề', 'Ngày gửi', 'Trạng thái', 'Người nhận', 'Đã gửi qua Zalo', 'Đã gửi tin mẫu Zalo', 'Đã gửi email', 'Bỏ qua: từ chối nhận tin', 'Bỏ qua: lý do khác', 'Lỗi'],
+      rows: broadcastRows,
+      percentColumns: [],
+      note: `Trong kỳ có ${optOuts} lượt nhắn "dừng nhận tin" và ${optIns} lượt "nhận tin lại".`,
+    },
+  ];
+  return {
+    title: sel.campaign ? `Báo cáo ${sel.campaign.name}` : `Báo cáo từ ${periodLabel}`,
+    from: sel.from,
+    to: sel.to,
+    campaign: sel.campaign ? { id: sel.campaign.id, name: sel.campaign.name } : null,
+    campaignsCovered: sel.covered.map((c) => ({ id: c.id, name: c.name })),
+    tables,
+    optOuts,
+    optIns,
+  };
+}
+
+export const broadcastStatusLabels: Record<string, string> = {
+  scheduled: 'Đã lên lịch',
+  running: 'Đang gửi',
+  paused: 'Tạm dừng',
+  cancelled: 'Đã hủy',
+  done: 'Đã xong',
+};
+
+/** "85,0 %" */
+export const formatShare = (x: number) => `${(x * 100).toLocaleString('vi-VN', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`;
+
+const SHEET_NAMES: Record<ReportTable['key'], string> = {
+  campaigns: 'Theo đợt khám',
+  units: 'Theo đơn vị',
+  clinics: 'Theo phòng khám',
+  classes: 'Phân loại sức khỏe',
+  requests: 'Yêu cầu',
+  broadcasts: 'Thông báo chung',
+};
+
+/** The report as an xlsx workbook: one sheet per table, Vietnamese headers, shares as percentages. */
+export async function reportWorkbook(report: Report, committeeName: string): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'CadreCare';
+  for (const t of report.tables) {
+    const ws = wb.addWorksheet(SHEET_NAMES[t.key]);
+    ws.addRow([committeeName]).font = { bold: true };
+    ws.addRow([`${report.title} — ${t.title}`]).font = { bold: true, size: 13 };
+    ws.addRow([`Kỳ báo cáo: ${formatIsoDate(report.from)} – ${formatIsoDate(report.to)}`]);
+    const header = ws.addRow(t.headers);
+    header.font = { bold: true };
+    header.eachCell((cell) => {
+      cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE7F4EF' } };
+      cell.border = { bottom: { style: 'thin' } };
+    });
+    for (const r of t.rows) {
+      const row = ws.addRow(r);
+      for (const col of t.percentColumns) row.getCell(col + 1).numFmt = '0.0%';
+    }
+    if (t.note) {
+      ws.addRow([]);
+      ws.addRow([t.note]).font = { italic: true };
+    }
+    t.headers.forEach((h, i) => {
+      const widest = Math.max(h.length, ...t.rows.map((r) => String(r[i] ?? '').length));
+      ws.getColumn(i + 1).width = Math.min(60, Math.max(12, widest + 2));
+    });
+    ws.views = [{ state: 'frozen', ySplit: 4 }];
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** Row where each table's header sits in its sheet (1-based); data rows follow it. */
+export const XLSX_HEADER_ROW = 4;
+export const sheetNameOf = (key: ReportTable['key']) => SHEET_NAMES[key];
+
+export const reportFileName = (report: Report) =>
+  `bao-cao-${report.campaign ? `dot-${report.campaign.id}` : `${report.from}-den-${report.to}`}.xlsx`;

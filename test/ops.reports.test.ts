@@ -1,0 +1,126 @@
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDashboard } from '../src/domain/dashboard';
+import { buildReport, sheetNameOf, XLSX_HEADER_ROW, type Report, type ReportTable } from '../src/domain/reports';
+import { ManualClock, startHarness, type Harness } from './harness';
+import { expected, OPS_NOW, seedOps } from './opsSupport';
+import { get, login, makeStaff } from './staffSupport';
+
+let h: Harness;
+let campaignId: number;
+let clinicB: number;
+
+beforeAll(async () => {
+  h = await startHarness({ clock: new ManualClock(OPS_NOW), env: { ROLES: 'web' } });
+  ({ campaignId, clinicB } = seedOps(h.runtime.store.db));
+  await makeStaff(h, 'quantri', 'admin');
+  await makeStaff(h, 'lanhdao', 'viewer');
+  await makeStaff(h, 'phongkham', 'clinic_staff', clinicB);
+});
+afterAll(() => h?.stop());
+
+const table = (r: Report, key: ReportTable['key']) => r.tables.find((t) => t.key === key)!;
+
+/** Reads every data row of a sheet (below the header row, up to the first empty row). */
+async function sheetRows(buf: ArrayBuffer, key: ReportTable['key']): Promise<{ headers: unknown[]; rows: unknown[][] }> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(buf);
+  const ws = wb.getWorksheet(sheetNameOf(key))!;
+  const values = (n: number) => (ws.getRow(n).values as unknown[]).slice(1);
+  const rows: unknown[][] = [];
+  for (let n = XLSX_HEADER_ROW + 1; n <= ws.rowCount; n++) {
+    const v = values(n);
+    if (!v.length || v.every((x) => x === undefined || x === null || x === '')) break;
+    rows.push(v);
+  }
+  return { headers: values(XLSX_HEADER_ROW), rows };
+}
+
+describe('reports', () => {
+  it('computes the committee figures for a campaign', () => {
+    const r = buildReport(h.runtime.store.db, { campaign: campaignId }, OPS_NOW);
+    expect(r.from).toBe('2026-03-02');
+    expect(r.to).toBe('2026-03-31');
+    expect(table(r, 'campaigns').rows).toEqual([[expected.campaignName, '02/03/2026', '31/03/2026', expected.eligible, expected.bookedOrExamined, expected.examined, expected.share]]);
+    expect(table(r, 'units').rows).toEqual(expected.units.map((u) => [expected.campaignName, ...u]));
+    expect(table(r, 'clinics').rows).toEqual(expected.clinics.map((u) => [expected.campaignName, ...u]));
+    expect(table(r, 'classes').rows).toEqual(expected.classes);
+    const req = table(r, 'requests').rows;
+    expect(req.map((x) => x.slice(1))).toEqual([
+      expected.requests.home_visit,
+      expected.requests.medicine,
+      expected.requests.record_book,
+      expected.requests.question,
+      expected.requests.emergency,
+      expected.requests.total,
+    ]);
+    expect(table(r, 'broadcasts').rows.map((x) => [x[0], ...x.slice(3)])).toEqual(expected.broadcasts);
+    expect(r.optOuts).toBe(expected.optOuts);
+  });
+
+  it('a period outside every campaign has empty tables, and a bad period is refused', async () => {
+    const r = buildReport(h.runtime.store.db, { from: '2025-01-01', to: '2025-12-31' }, OPS_NOW);
+    expect(r.campaignsCovered).toEqual([]);
+    expect(table(r, 'requests').rows.at(-1)).toEqual(['Tổng cộng', 0, 0, 0, 0, 0, 0]);
+    const s = await login(h, 'quantri');
+    const bad = await get(h, '/staff/reports?from=2026-03-10&to=2026-03-01', s);
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('Ngày bắt đầu phải trước ngày kết thúc');
+    expect((await get(h, '/staff/reports?campaign=999', s)).status).toBe(404);
+    expect((await get(h, '/staff/reports/xlsx?from=2026-13-01', s)).status).toBe(400);
+  });
+
+  it('the xlsx file and the page show the numbers of the same report', async () => {
+    const s = await login(h, 'lanhdao');
+    const report = buildReport(h.runtime.store.db, { campaign: campaignId }, OPS_NOW);
+    const res = await get(h, `/staff/reports/xlsx?campaign=${campaignId}`, s);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain(`bao-cao-dot-${campaignId}.xlsx`);
+    const buf = await res.arrayBuffer();
+    const html = await (await get(h, `/staff/reports?campaign=${campaignId}`, s)).text();
+    for (const t of report.tables) {
+      const sheet = await sheetRows(buf, t.key);
+      expect(sheet.headers).toEqual(t.headers);
+      expect(sheet.rows).toEqual(t.rows);
+      for (const h2 of t.headers) expect(html).toContain(`<th>${h2}</th>`);
+    }
+    // Shares as percentages on the page, and as numbers formatted 0.0% in the file.
+    expect(html).toContain('40,0 %');
+    expect(html).toContain('41,7 %');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(buf);
+    expect(wb.getWorksheet(sheetNameOf('campaigns'))!.getRow(XLSX_HEADER_ROW + 1).getCell(7).numFmt).toBe('0.0%');
+  });
+
+  it('is refused to clinic staff', async () => {
+    const s = await login(h, 'phongkham');
+    expect((await get(h, '/staff/reports', s)).status).toBe(403);
+    expect((await get(h, '/staff/reports/xlsx', s)).status).toBe(403);
+  });
+});
+
+describe('dashboard', () => {
+  it('counts today’s bookings, open requests by deadline, results waiting, broadcasts running, the campaign share', () => {
+    const d = buildDashboard(h.runtime.store.db, OPS_NOW, null);
+    expect(d.bookingsToday.map((c) => [c.clinicName, c.booked, c.attended])).toEqual([
+      ['Bệnh viện Kiến An', expected.todayBookings.b, expected.todayBookings.bAttended],
+      ['Phòng khám A Hải Phòng', expected.todayBookings.a, expected.todayBookings.aAttended],
+    ]);
+    expect(d.requests).toMatchObject({ open: 5, overdue: 1, dueSoon: 1, onTime: 1, acknowledged: 2 });
+    expect(d.resultsWaiting.total).toBe(2);
+    expect(d.broadcasts.map((b) => [b.title, b.done, b.total])).toEqual([['Mời khám định kỳ', 3, 4]]);
+    expect(d.campaign).toMatchObject({ eligible: 20, examined: 8, share: 0.4 });
+  });
+
+  it('shows clinic staff only their clinic', async () => {
+    const d = buildDashboard(h.runtime.store.db, OPS_NOW, clinicB);
+    expect(d.bookingsToday.map((c) => c.clinicName)).toEqual(['Bệnh viện Kiến An']);
+    expect(d.requests.open).toBe(2);
+    expect(d.resultsWaiting.total).toBe(1);
+    expect(d.campaign!.clinics.map((c) => c.name)).toEqual(['Bệnh viện Kiến An']);
+    const s = await login(h, 'phongkham');
+    const html = await (await get(h, '/staff', s)).text();
+    expect(html).toContain('Lịch khám hôm nay theo phòng khám');
+    expect(html).not.toContain('Phòng khám A Hải Phòng');
+  });
+});
