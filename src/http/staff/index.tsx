@@ -9,7 +9,6 @@ import { csrfGuard, loadSession, type StaffEnv } from '../auth/session';
 import { auditPages } from './audit';
 import { dashboardPages } from './dashboard';
 import { bookingPages } from './booking';
-import { staffNav } from './layout';
 import { proxyPages } from './proxies';
 import { registryPages } from './registry';
 import { requestPages } from './requests';
