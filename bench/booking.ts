@@ -1,9 +1,10 @@
 /**
  * Exact capacity under load: 500 linked cadres, each brought to the confirm step for the same slot (capacity
  * 20) through the real webhook, then all 500 confirm at once (500 connections, one request each). The
- * service runs as deployed: a web process and a worker process (bench/server.ts) on a private redis-server,
- * replies going to the fake Zalo API in its own process. Prints the confirmed count (from SQLite), webhook
- * latency of the confirm burst (p50/p99), and RSS. A second burst at 50 connections is shown for comparison.
+ * service runs on a private redis-server, replies going to the fake Zalo API in its own process, in two
+ * shapes: one process with the web and worker roles (the default), and separate web and worker processes.
+ * Each shape takes a burst of 500 confirms at 500 connections and another at 50 connections (fresh users,
+ * a second campaign). Prints the confirmed count (from SQLite), webhook latency (p50/p99) and RSS.
  * Usage: npm run bench:booking
  */
 import { randomBytes } from 'node:crypto';
@@ -94,69 +95,89 @@ function seed(dataDir: string) {
 const texts = (users: string[], text: string) =>
   users.map((u) => signEvent(userTextEvent(ids, u, text, Date.now(), `${randomBytes(8).toString('hex')}`), BENCH_OA_SECRET));
 
-const redis = await startPrivateRedis({ bin: process.env.REDIS_SERVER_BIN ?? 'redis-server' });
-const dataDir = mkdtempSync(join(tmpdir(), 'cadrecare-bench-booking-'));
-const results: { label: string; burst: LoadResult; confirmed: number; placesTaken: number; bookingsTotal: number }[] = [];
-let rss = { web: 0, worker: 0 };
-let delivered = 0;
-let expected = 0;
-try {
-  const { users, slotIds } = seed(dataDir);
-  const fakeApi = await startChild(['fake']);
-  const { url: fakeUrl, accessToken, refreshToken } = fakeApi.hello as Record<string, string>;
-  const web = await startChild(['service', 'web', redis.url, dataDir, fakeUrl!, accessToken!, refreshToken!]);
-  const worker = await startChild(['service', 'worker', redis.url, dataDir, fakeUrl!, accessToken!, refreshToken!]);
-  const url = web.hello.url!;
-  const store = openStore(join(dataDir, 'cadrecare.db'));
+interface BurstResult {
+  label: string;
+  burst: LoadResult;
+  confirmed: number;
+  placesTaken: number;
+  bookingsTotal: number;
+}
+
+/** One deployment shape: `single` = one process with web and worker roles (the default), `split` = separate processes. */
+async function runShape(shape: 'single' | 'split', redisUrl: string) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cadrecare-bench-booking-'));
+  const results: BurstResult[] = [];
+  let rss = 0;
+  let delivered = 0;
   try {
-    for (const [g, connections] of [
-      [0, USERS],
-      [1, 50],
-    ] as const) {
-      if (g === 1) {
+    const { users, slotIds } = seed(dataDir);
+    const fakeApi = await startChild(['fake']);
+    const { url: fakeUrl, accessToken, refreshToken } = fakeApi.hello as Record<string, string>;
+    const args = [redisUrl, dataDir, fakeUrl!, accessToken!, refreshToken!];
+    const services = shape === 'single' ? [await startChild(['service', 'web,worker', ...args])] : [await startChild(['service', 'web', ...args]), await startChild(['service', 'worker', ...args])];
+    const url = services[0]!.hello.url!;
+    const store = openStore(join(dataDir, 'cadrecare.db'));
+    try {
+      for (const [g, connections] of [
+        [0, USERS],
+        [1, 50],
+      ] as const) {
         // The second burst books the second campaign: close the first, open the second.
-        store.db.run(`UPDATE campaigns SET status = CASE id WHEN 1 THEN 'closed' ELSE 'open' END` as never);
+        if (g === 1) store.db.run(`UPDATE campaigns SET status = CASE id WHEN 1 THEN 'closed' ELSE 'open' END` as never);
+        // Bring every user to the confirm step for the first slot: book -> day 1 -> 7:00.
+        for (const step of ['dat lich', '1', '1']) {
+          const r = await fire(url, texts(users[g]!, step), 50);
+          if (r.non2xx || r.errors) throw new Error(`setup step "${step}": ${r.non2xx} non-2xx, ${r.errors} errors`);
+        }
+        const burst = await fire(url, texts(users[g]!, 'Xác nhận'), connections);
+        const slotId = slotIds[g]!;
+        results.push({
+          label: `${shape}, c=${connections}`,
+          burst,
+          confirmed: store.db.select({ n: count() }).from(bookings).where(and(eq(bookings.slotId, slotId), eq(bookings.status, 'booked'))).get()!.n,
+          placesTaken: store.db.select().from(examSlots).where(eq(examSlots.id, slotId)).get()!.booked,
+          bookingsTotal: store.db.select({ n: count() }).from(bookings).where(eq(bookings.campaignId, g + 1)).get()!.n,
+        });
       }
-      // Bring every user to the confirm step for the first slot: book -> day 1 -> 7:00.
-      for (const step of ['dat lich', '1', '1']) {
-        const r = await fire(url, texts(users[g]!, step), 50);
-        if (r.non2xx || r.errors) throw new Error(`setup step "${step}": ${r.non2xx} non-2xx, ${r.errors} errors`);
-      }
-      const burst = await fire(url, texts(users[g]!, 'Xác nhận'), connections);
-      const slotId = slotIds[g]!;
-      results.push({
-        label: `${USERS} confirms, c=${connections}`,
-        burst,
-        confirmed: store.db.select({ n: count() }).from(bookings).where(and(eq(bookings.slotId, slotId), eq(bookings.status, 'booked'))).get()!.n,
-        placesTaken: store.db.select().from(examSlots).where(eq(examSlots.id, slotId)).get()!.booked,
-        bookingsTotal: store.db.select({ n: count() }).from(bookings).where(eq(bookings.campaignId, g + 1)).get()!.n,
-      });
+      rss = services.reduce((a, s) => a + s.rssMb(), 0);
+      const deadline = Date.now() + 120_000;
+      const sent = () => (fakeApi.messages.at(-1)?.delivered as number | undefined) ?? 0;
+      while (sent() < 2 * USERS * 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      delivered = sent();
+    } finally {
+      store.close();
+      for (const s of services.reverse()) await s.stop();
+      await fakeApi.stop();
     }
-    rss = { web: web.rssMb(), worker: worker.rssMb() };
-    expected = 2 * USERS * 4;
-    const deadline = Date.now() + 120_000;
-    const sent = () => (fakeApi.messages.at(-1)?.delivered as number | undefined) ?? 0;
-    while (sent() < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    delivered = sent();
   } finally {
-    store.close();
-    await worker.stop();
-    await web.stop();
-    await fakeApi.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
+  return { shape, results, rss, delivered };
+}
+
+const redis = await startPrivateRedis({ bin: process.env.REDIS_SERVER_BIN ?? 'redis-server' });
+const shapes: Awaited<ReturnType<typeof runShape>>[] = [];
+try {
+  shapes.push(await runShape('single', redis.url));
+  shapes.push(await runShape('split', redis.url));
 } finally {
   await redis.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 }
 
 console.log(`booking benchmark: ${USERS} linked users confirm the same slot (capacity ${CAPACITY}) through the webhook ${process.env.BENCH_NOTE ?? ''}`);
-for (const r of results) {
-  console.log(
-    `${r.label.padEnd(22)} confirmed ${r.confirmed} (slot booked=${r.placesTaken}, bookings in campaign ${r.bookingsTotal})  ` +
-      `webhook p50 ${fmt(r.burst.p50)} ms  p97.5 ${fmt(r.burst.p97_5)} ms  p99 ${fmt(r.burst.p99)} ms  non-2xx ${r.burst.non2xx}  errors ${r.burst.errors}`,
-  );
+for (const sh of shapes) {
+  for (const r of sh.results) {
+    console.log(
+      `${r.label.padEnd(16)} confirmed ${r.confirmed} (slot booked=${r.placesTaken}, bookings in campaign ${r.bookingsTotal})  ` +
+        `webhook p50 ${fmt(r.burst.p50)} ms  p97.5 ${fmt(r.burst.p97_5)} ms  p99 ${fmt(r.burst.p99)} ms  non-2xx ${r.burst.non2xx}  errors ${r.burst.errors}`,
+    );
+  }
+  console.log(`${sh.shape.padEnd(16)} RSS ${fmt(sh.rss, 0)} MB (service processes); replies delivered to the fake Zalo API ${sh.delivered}/${2 * USERS * 4}`);
 }
-console.log(`RSS web ${fmt(rss.web, 0)} MB, worker ${fmt(rss.worker, 0)} MB; replies delivered to the fake Zalo API ${delivered}/${expected}`);
-const first = results[0]!;
-console.log(`target: exactly ${CAPACITY} confirmed -> ${first.confirmed === CAPACITY && results.every((r) => r.confirmed === CAPACITY) ? 'met' : 'MISSED'}; p99 <= 100 ms at c=${USERS} -> ${first.burst.p99 <= 100 ? 'met' : 'missed'} (${fmt(first.burst.p99)} ms)`);
+const all = shapes.flatMap((sh) => sh.results);
+const single = all[0]!;
+console.log(
+  `targets: exactly ${CAPACITY} confirmed in every burst -> ${all.every((r) => r.confirmed === CAPACITY && r.placesTaken === CAPACITY && r.bookingsTotal === CAPACITY) ? 'met' : 'MISSED'}; ` +
+    `p99 <= 100 ms (single process, c=${USERS}) -> ${single.burst.p99 <= 100 ? 'met' : 'missed'} (${fmt(single.burst.p99)} ms)`,
+);
 process.exit(0);
