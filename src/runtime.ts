@@ -7,7 +7,6 @@ import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { createApp, type App, type AppDeps } from './http/app';
 import { devRoutes } from './http/dev';
-import { jobOptions } from './jobs/catalog';
 import { OutboxRelay } from './jobs/outboxRelay';
 import { closeQueues, createQueues, type Queues } from './jobs/queues';
 import { reconcileOutbox, startReconciler, type ReconcilerDeps } from './jobs/reconciler';
@@ -224,6 +223,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
           logger,
           relay,
           concurrency: { 'zalo-send': config.zaloSend.concurrency, 'email-send': 4, notices: config.zaloSend.concurrency },
+          backoffMs: config.zaloSend.backoffMs,
           handlers: {
             'zalo.message': (row, job) => sendZaloMessage({ db: store.db, clock, logger, zalo, buttons: config.zalo.buttons }, row, job),
             'email.message': (row) => sendEmailMessage({ db: store.db, clock, mailer, messageIdDomain }, row),

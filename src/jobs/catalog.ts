@@ -34,6 +34,8 @@ export const jobCatalog = {
       text: z.string().min(1),
       html: z.string().optional(),
     }),
+    // A mail server may be down for hours: keep trying every few minutes instead of giving up after minutes.
+    retry: { attempts: 60, capped: true },
   },
   /** A reminder or announcement to a cadre; rendered and routed (Zalo, template, email) when sent. */
   'notice.cadre': { queue: 'notices', payload: NoticePayload },
@@ -45,7 +47,7 @@ export const jobCatalog = {
   'handoff.timeout': { queue: 'notices', payload: TimeoutPayload },
   /** Turns a broadcast's segment into recipient rows and their send jobs (jobs/broadcast.ts); also resumes one. */
   'broadcast.fanout': { queue: 'broadcasts', payload: BroadcastFanoutPayload },
-} as const satisfies Record<string, { queue: QueueName; payload: z.ZodType }>;
+} as const satisfies Record<string, { queue: QueueName; payload: z.ZodType; retry?: { attempts: number; capped: boolean } }>;
 
 export type JobName = keyof typeof jobCatalog;
 export type JobPayload<N extends JobName> = z.infer<(typeof jobCatalog)[N]['payload']>;
@@ -62,10 +64,20 @@ export interface RetryPolicy {
   backoffMs: number;
 }
 
-export function jobOptions(policy: RetryPolicy): JobsOptions {
+/** The longest wait between two tries of a job with capped backoff. */
+export const CAPPED_BACKOFF_MAX_MS = 5 * 60_000;
+
+/** BullMQ backoff strategy 'capped': exponential from the base delay, never more than CAPPED_BACKOFF_MAX_MS. */
+export function cappedBackoff(attemptsMade: number, type: string | undefined, baseMs: number): number {
+  if (type !== 'capped') return -1;
+  return Math.min(baseMs * 2 ** Math.max(0, attemptsMade - 1), CAPPED_BACKOFF_MAX_MS);
+}
+
+export function jobOptions(policy: RetryPolicy, name?: JobName): JobsOptions {
+  const own = name ? (jobCatalog[name] as { retry?: { attempts: number; capped: boolean } }).retry : undefined;
   return {
-    attempts: policy.attempts,
-    backoff: { type: 'exponential', delay: policy.backoffMs },
+    attempts: own?.attempts ?? policy.attempts,
+    backoff: { type: own?.capped ? 'capped' : 'exponential', delay: policy.backoffMs },
     removeOnComplete: { age: 3600, count: 5000 },
     removeOnFail: { age: 7 * 24 * 3600 },
   };

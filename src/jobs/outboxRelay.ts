@@ -31,7 +31,7 @@ export async function enqueueRows(deps: RelayDeps, rows: OutboxRow[]): Promise<n
     list.push({
       name: row.kind,
       data: { outboxId: row.id },
-      opts: { ...jobOptions(deps.retry), jobId: outboxJobId(row.id), delay: Math.max(0, row.dueAt - now) },
+      opts: { ...jobOptions(deps.retry, row.kind), jobId: outboxJobId(row.id), delay: Math.max(0, row.dueAt - now) },
     });
     byQueue.set(queue, list);
     ids.push(row.id);

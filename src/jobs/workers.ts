@@ -5,7 +5,7 @@ import type { Logger } from '../logger';
 import type { Db } from '../store/db';
 import { getOutbox, markAttemptFailed, markFailed, releaseLane } from '../store/outbox';
 import type { OutboxRow } from '../store/schema';
-import { OutboxJobData, queueNames, type JobName, type QueueName } from './catalog';
+import { cappedBackoff, OutboxJobData, queueNames, type JobName, type QueueName } from './catalog';
 import type { OutboxRelay } from './outboxRelay';
 
 export type OutboxHandler = (row: OutboxRow, job: Job) => Promise<void>;
@@ -18,6 +18,8 @@ export interface WorkerDeps {
   relay: OutboxRelay;
   handlers: OutboxHandlers;
   concurrency: Partial<Record<QueueName, number>>;
+  /** Base delay of retries (ZALO_SEND_BACKOFF_MS). */
+  backoffMs: number;
 }
 
 /**
@@ -25,7 +27,7 @@ export interface WorkerDeps {
  * finished (so a duplicate job sends nothing), run the handler for the job name, and record failures on
  * the row. When a row finishes, the relay is kicked so the next row in the same lane can go.
  */
-export function outboxProcessor(deps: Omit<WorkerDeps, 'concurrency'>) {
+export function outboxProcessor(deps: Omit<WorkerDeps, 'concurrency' | 'backoffMs'>) {
   return async (job: Job): Promise<void> => {
     const { outboxId } = OutboxJobData.parse(job.data);
     const row = getOutbox(deps.db, outboxId);
@@ -58,7 +60,12 @@ export function outboxProcessor(deps: Omit<WorkerDeps, 'concurrency'>) {
 export function startWorkers(deps: WorkerDeps, connection: Redis, prefix: string): Worker[] {
   const processor = outboxProcessor(deps);
   return queueNames.map((name) => {
-    const worker = new Worker(name, processor, { connection, prefix, concurrency: deps.concurrency[name] ?? 1 });
+    const worker = new Worker(name, processor, {
+      connection,
+      prefix,
+      concurrency: deps.concurrency[name] ?? 1,
+      settings: { backoffStrategy: (attemptsMade, type) => cappedBackoff(attemptsMade, type, deps.backoffMs) },
+    });
     worker.on('error', (err) => deps.logger.warn({ queue: name, err: err.message }, 'worker error'));
     return worker;
   });
