@@ -247,3 +247,24 @@ describe('booking an exam in Zalo chat', () => {
     expect((await chat(h, u2, '1')).text).toContain('Đã đặt lịch khám cho Ông Mai Văn Khánh.');
   });
 });
+
+describe('a campaign closed while someone is choosing', () => {
+  it('offers nothing more and books nothing', async () => {
+    const user = newUser();
+    const { cadres: [lan] } = seedRegistry(db(), [{ code: 'HP-0109', fullName: 'Lê Thị Lan', sex: 'female' }], START);
+    linkUser(h, user, lan!.id);
+    await chat(h, user, 'dat lich');
+    await chat(h, user, '1');
+    await chat(h, user, '1');
+    await chat(h, user, '1');
+    db().run(`UPDATE campaigns SET status = 'closed'` as never);
+    try {
+      const r = await chat(h, user, '1');
+      expect(r.text).not.toContain('Đã đặt lịch khám');
+      expect(bookingsOf(lan!.id)).toHaveLength(0);
+      expect((await chat(h, user, 'dat lich')).text).toContain('Hiện chưa có đợt khám định kỳ nào đang nhận đăng ký');
+    } finally {
+      db().run(`UPDATE campaigns SET status = 'open'` as never);
+    }
+  });
+});

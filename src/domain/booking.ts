@@ -109,6 +109,8 @@ export interface ActingFor {
 
 const SLOT = `s.id AS id, s.campaign_id AS campaignId, s.clinic_id AS clinicId, s.local_date AS localDate, s.starts_at AS startsAt,
   s.ends_at AS endsAt, s.capacity - s.booked AS free`;
+/** Only slots of campaigns that take bookings now are offered. */
+const OPEN = `EXISTS (SELECT 1 FROM campaigns oc WHERE oc.id = s.campaign_id AND oc.status = 'open')`;
 const CAMPAIGN = `c.id AS id, c.name AS name, c.year AS year, c.round AS round, c.start_date AS startDate, c.end_date AS endDate,
   c.instructions AS instructions`;
 const BOOKING = `SELECT b.id AS bookingId, b.cadre_id AS cadreId, b.status AS status, ${CAMPAIGN}, k.id AS clinicId_, k.name AS clinicName,
@@ -187,23 +189,25 @@ export function createBookingLookups(tx: DbOrTx, now: number, zaloUserId: string
     },
     freeDays(campaignId, clinicId, limit) {
       return q(
-        `SELECT local_date AS date, sum(capacity - booked) AS free FROM exam_slots
-         WHERE campaign_id = ? AND clinic_id = ? AND starts_at > ? AND booked < capacity GROUP BY local_date ORDER BY local_date LIMIT ?`,
+        `SELECT s.local_date AS date, sum(s.capacity - s.booked) AS free FROM exam_slots s
+         WHERE s.campaign_id = ? AND s.clinic_id = ? AND s.starts_at > ? AND s.booked < s.capacity AND ${OPEN}
+         GROUP BY s.local_date ORDER BY s.local_date LIMIT ?`,
       ).all(campaignId, clinicId, bookableAfter, limit) as { date: string; free: number }[];
     },
     freeSlots(campaignId, clinicId, date) {
       return q(
-        `SELECT ${SLOT} FROM exam_slots s WHERE s.campaign_id = ? AND s.clinic_id = ? AND s.local_date = ? AND s.starts_at > ? AND s.booked < s.capacity
+        `SELECT ${SLOT} FROM exam_slots s WHERE s.campaign_id = ? AND s.clinic_id = ? AND s.local_date = ? AND s.starts_at > ? AND s.booked < s.capacity AND ${OPEN}
          ORDER BY s.starts_at`,
       ).all(campaignId, clinicId, date, bookableAfter) as SlotInfo[];
     },
     slot(id) {
-      return (q(`SELECT ${SLOT} FROM exam_slots s WHERE s.id = ?`).get(id) as SlotInfo | undefined) ?? null;
+      // A slot of a campaign that closed meanwhile shows no free place, so it cannot be confirmed.
+      return (q(`SELECT ${SLOT.replace('s.capacity - s.booked AS free', `CASE WHEN ${OPEN} THEN s.capacity - s.booked ELSE 0 END AS free`)} FROM exam_slots s WHERE s.id = ?`).get(id) as SlotInfo | undefined) ?? null;
     },
     nearestFree(campaignId, clinicId, around, limit, excludeSlotId) {
       return (
         q(
-          `SELECT ${SLOT} FROM exam_slots s WHERE s.campaign_id = ? AND s.clinic_id = ? AND s.starts_at > ? AND s.booked < s.capacity AND s.id <> ?
+          `SELECT ${SLOT} FROM exam_slots s WHERE s.campaign_id = ? AND s.clinic_id = ? AND s.starts_at > ? AND s.booked < s.capacity AND s.id <> ? AND ${OPEN}
            ORDER BY abs(s.starts_at - ?), s.starts_at LIMIT ?`,
         ).all(campaignId, clinicId, bookableAfter, excludeSlotId ?? -1, around, limit) as SlotInfo[]
       ).sort((a, b) => a.startsAt - b.startsAt);
