@@ -50,6 +50,7 @@ export class SendStatements {
         WHERE id = ? AND status = 'sending'`),
       release: p(`UPDATE broadcast_recipients SET status = 'pending', claimed_at = NULL, reason = ?, updated_at = ? WHERE id = ? AND status = 'sending'`),
       end: p(`UPDATE broadcast_recipients SET status = ?, reason = ?, updated_at = ? WHERE id = ? AND status IN ('pending', 'sending')`),
+      anyOpen: p(`SELECT 1 FROM broadcast_recipients WHERE broadcast_id = ? AND status IN ('pending', 'sending') LIMIT 1`),
       finish: p(`UPDATE broadcasts SET status = 'done', finished_at = ?, status_changed_at = ?, updated_at = ?
         WHERE id = ? AND status = 'running' AND fanout_done = 1
           AND NOT EXISTS (SELECT 1 FROM broadcast_recipients WHERE broadcast_id = ? AND status IN ('pending', 'sending'))`),
@@ -90,7 +91,9 @@ export class SendStatements {
   end(id: number, status: 'skipped' | 'failed', reason: string, now: number): void {
     this.s.end.run(status, reason.slice(0, 300), now, id);
   }
+  /** running -> done when nobody is left; a plain read first, since almost every call finds someone left. */
   finish(broadcastId: number, now: number): boolean {
+    if (this.s.anyOpen.get(broadcastId)) return false;
     return this.s.finish.run(now, now, now, broadcastId, broadcastId).changes > 0;
   }
 }

@@ -48,8 +48,11 @@ export class OaTokenManager implements AccessTokenSource {
 
   constructor(private readonly deps: OaTokenDeps) {}
 
+  private rowQuery: { get(): typeof oaTokens.$inferSelect | undefined } | undefined;
+  /** Read on every call (another process may have rotated the pair); prepared once, since every send asks. */
   private row() {
-    return this.deps.db.select().from(oaTokens).where(eq(oaTokens.id, TOKEN_ROW)).get();
+    this.rowQuery ??= this.deps.db.select().from(oaTokens).where(eq(oaTokens.id, TOKEN_ROW)).prepare();
+    return this.rowQuery.get();
   }
 
   async current(): Promise<string> {
