@@ -34,7 +34,7 @@ export function queueBoardRoutes(deps: QueueBoardDeps) {
     options: {
       uiBasePath: uiDir,
       uiConfig: {
-        boardTitle: 'CadreCare · Hàng đợi',
+        boardTitle: 'CadreCare',
         hideDocsLink: true,
         miscLinks: [{ text: 'Về trang nhân viên', url: '/staff' }],
       },

@@ -1,6 +1,9 @@
+import { raw } from 'hono/html';
+
 /**
- * Server-rendered SVG bar charts for the dashboard and reports: no script, readable without colour (each
- * bar carries its value as text), and scaled to the container width.
+ * Server-rendered bar charts for the dashboard and reports: each row is an HTML label, an SVG bar and the
+ * value as text, so the text keeps its size on a phone, nothing needs a script, and the value is readable
+ * without the colour.
  */
 
 export interface Bar {
@@ -19,40 +22,36 @@ const fills: Record<NonNullable<Bar['tone']>, string> = {
   muted: '#9aa7b4',
 };
 
+export const chartCss = `
+.bars{display:grid;grid-template-columns:minmax(6rem,max-content) minmax(4rem,1fr) max-content;gap:.35rem .6rem;align-items:center;font-size:.9rem}
+.bars .bar-label{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;max-width:14rem}
+.bars .bar-value{font-weight:600;font-variant-numeric:tabular-nums;white-space:nowrap}
+.bars svg{display:block;width:100%;height:1rem}
+.bars-empty{color:var(--muted);margin:.2rem 0}
+@media (max-width:640px){.bars .bar-label{max-width:9rem}}
+`;
+
 /** Horizontal bars, one row each; `max` fixes the scale (e.g. 1 for shares). */
-export function BarChart(props: { bars: Bar[]; max?: number; title: string; labelWidth?: number }) {
-  const rowH = 30;
-  const width = 640;
-  const labelW = props.labelWidth ?? 200;
-  const textW = 90;
-  const barW = width - labelW - textW;
+export function BarChart(props: { bars: Bar[]; max?: number; title: string }) {
+  if (!props.bars.length) return <p class="bars-empty">Chưa có dữ liệu</p>;
   const max = props.max ?? Math.max(1, ...props.bars.map((b) => b.value));
-  const height = Math.max(1, props.bars.length) * rowH + 4;
-  const clip = (s: string) => (s.length > 30 ? `${s.slice(0, 29)}…` : s);
   return (
-    <svg class="chart" viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-label={props.title} preserveAspectRatio="xMinYMin meet">
-      <title>{props.title}</title>
-      {props.bars.length === 0 ? (
-        <text x="0" y="20" fill="#5c6b7a" font-size="14">
-          Chưa có dữ liệu
-        </text>
-      ) : null}
-      {props.bars.map((b, i) => {
-        const y = i * rowH + 2;
-        const w = max > 0 ? Math.max(b.value > 0 ? 2 : 0, Math.round((Math.min(b.value, max) / max) * barW)) : 0;
+    <div class="bars" role="img" aria-label={props.title}>
+      {props.bars.map((b) => {
+        const pct = max > 0 ? Math.min(100, (Math.max(0, b.value) / max) * 100) : 0;
+        const w = b.value > 0 ? Math.max(1.5, pct) : 0;
         return (
-          <g>
-            <text x={labelW - 8} y={y + 19} text-anchor="end" font-size="14" fill="#1d2733">
-              {clip(b.label)}
-            </text>
-            <rect x={labelW} y={y + 4} width={barW} height={rowH - 10} rx="4" fill="#eef1f4" />
-            <rect x={labelW} y={y + 4} width={w} height={rowH - 10} rx="4" fill={fills[b.tone ?? 'brand']} />
-            <text x={labelW + barW + 8} y={y + 19} font-size="14" font-weight="600" fill="#1d2733">
-              {b.text ?? String(b.value)}
-            </text>
-          </g>
+          <>
+            <span class="bar-label" title={b.label}>
+              {b.label}
+            </span>
+            {raw(
+              `<svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"><rect x="0" y="0" width="100" height="10" rx="2" fill="#eef1f4"/><rect x="0" y="0" width="${w.toFixed(2)}" height="10" rx="2" fill="${fills[b.tone ?? 'brand']}"/></svg>`,
+            )}
+            <span class="bar-value">{b.text ?? b.value.toLocaleString('vi-VN')}</span>
+          </>
         );
       })}
-    </svg>
+    </div>
   );
 }

@@ -4,12 +4,12 @@ import { buildDashboard, type Dashboard } from '../../domain/dashboard';
 import { formatIsoDate } from '../../domain/dates';
 import { broadcastStatusLabels, formatShare } from '../../domain/reports';
 import { clinicScope, type StaffEnv, type StaffIdentity } from '../auth/session';
-import { BarChart } from './charts';
+import { BarChart, chartCss } from './charts';
 import { addStaffNavItem, staffNav } from './layout';
 import type { StaffDeps } from './services';
 import { fmtDateTime, page } from './ui';
 
-addStaffNavItem({ href: '/staff', label: 'Tổng quan', order: 5 });
+addStaffNavItem({ href: '/staff', label: 'Tổng quan', order: 0 });
 
 /** Whether the staff member's navigation offers this page (so the dashboard links only where they may go). */
 const mayOpen = (staff: StaffIdentity, href: string) => staffNav.some((n) => n.href === href && (!n.roles || n.roles.includes(staff.role)));
@@ -63,7 +63,7 @@ function DashboardBody(props: { d: Dashboard; staff: StaffIdentity }) {
   const link = (href: string, text: string) => (mayOpen(staff, href) ? { href, text } : null);
   return (
     <>
-      <style>{css}</style>
+      <style>{css + chartCss}</style>
       <p class="muted" style="margin-top:-.5rem">Hôm nay {formatIsoDate(d.today)}</p>
       <div class="stats">
         <Stat id="stat-bookings" label="lượt khám hôm nay" value={todayTotal} />
@@ -82,7 +82,6 @@ function DashboardBody(props: { d: Dashboard; staff: StaffIdentity }) {
         <Panel id="panel-requests" title="Yêu cầu đang mở theo thời hạn" link={link('/staff/requests', 'Danh sách →')}>
           <BarChart
             title="Yêu cầu đang mở theo thời hạn tiếp nhận"
-            labelWidth={170}
             bars={[
               { label: 'Quá hạn tiếp nhận', value: d.requests.overdue, tone: 'bad' },
               { label: 'Đến hạn trong 1 giờ', value: d.requests.dueSoon, tone: 'warn' },

@@ -7,7 +7,7 @@ import type { Db } from '../../store/db';
 import { campaigns } from '../../store/schema';
 import { currentStaff, requireRole, type StaffEnv } from '../auth/session';
 import { validate } from '../validation';
-import { BarChart } from './charts';
+import { BarChart, chartCss } from './charts';
 import { addStaffNavItem } from './layout';
 import { staffActor } from './services';
 import { page } from './ui';
@@ -85,7 +85,7 @@ function Charts(props: { report: Report }) {
       </div>
       <div class="card">
         <h2 style="margin-top:0">Phân loại sức khỏe</h2>
-        <BarChart title="Phân loại sức khỏe" bars={classBars} labelWidth={150} />
+        <BarChart title="Phân loại sức khỏe" bars={classBars} />
       </div>
     </div>
   );
@@ -120,7 +120,7 @@ export function reportPages(deps: ReportPagesDeps) {
       deps.committeeName,
       report.title,
       <>
-        <style>{extraCss}</style>
+        <style>{extraCss + chartCss}</style>
         <form class="card report-filter" method="get" action="/staff/reports">
           <div class="wide">
             <label for="campaign">Đợt khám</label>
