@@ -18,5 +18,7 @@ fi
 # Install npm packages when node_modules is missing or older than the lock file.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "Installing npm packages (better-sqlite3 compiles from source: about a minute)"
-  npm ci --no-audit --no-fund --loglevel=error
+  # npm install, not npm ci: it follows the lock file too, but does not refuse a lock that lacks optional
+  # builds for other platforms (some registries do not carry them).
+  npm install --no-audit --no-fund --loglevel=error
 fi
