@@ -80,7 +80,8 @@ export function broadcastSendProcessor(deps: BroadcastSendDeps) {
     if (!b || b.status !== 'running') return;
     const now = deps.clock.now();
     const later = async (at: number) => {
-      await job.moveToDelayed(at, token);
+      // `at` is on the service clock; BullMQ schedules in real time, so hand it the remaining wait.
+      await job.moveToDelayed(Date.now() + Math.max(0, at - now), token);
       throw new DelayedError();
     };
     if (isQuietHour(now)) return later(outsideQuietHours(now));
