@@ -1,6 +1,6 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Logger } from './logger';
 import type { Db } from './store/db';
@@ -36,8 +36,8 @@ export type WebhookOutcome = 'processed' | 'duplicate' | 'ignored' | 'rejected' 
 
 export interface Metrics {
   registry: Registry;
-  /** Middleware for POST /webhooks/zalo: latency by outcome, events by type. */
-  webhook: MiddlewareHandler;
+  /** Records one webhook delivery: latency by outcome, and events by type for signed events. */
+  observeWebhook(outcome: WebhookOutcome, eventName: string | null, seconds: number): void;
   recordReconcile(report: ReconcileRepairs): void;
   /** Prometheus text exposition of everything. */
   render(): Promise<{ contentType: string; body: string }>;
@@ -149,36 +149,15 @@ export function createMetrics(sources: MetricsSources): Metrics {
     },
   });
 
-  const webhook: MiddlewareHandler = async (c, next) => {
-    const started = performance.now();
-    let outcome: WebhookOutcome = 'error';
-    try {
-      await next();
-      const status = c.res.status;
-      if (status >= 500) outcome = 'error';
-      else if (status >= 400) outcome = 'rejected';
-      else {
-        const answer = (await c.res.clone().json().catch(() => ({}))) as { duplicate?: boolean; ignored?: boolean };
-        outcome = answer.duplicate ? 'duplicate' : answer.ignored ? 'ignored' : 'processed';
-        // Only signed events reach a 200, so the event name is Zalo's, not an arbitrary label.
-        const raw = await c.req.arrayBuffer().catch(() => null);
-        let name = 'unknown';
-        try {
-          const parsed = raw ? (JSON.parse(Buffer.from(raw).toString('utf8')) as { event_name?: unknown }) : {};
-          if (typeof parsed.event_name === 'string' && /^[a-z_]{1,48}$/.test(parsed.event_name)) name = parsed.event_name;
-        } catch {
-          /* keep 'unknown' */
-        }
-        events.inc({ event: name, outcome });
-      }
-    } finally {
-      webhookSeconds.observe({ outcome }, (performance.now() - started) / 1000);
-    }
+  /** Called by the webhook itself, which knows the outcome and (once the signature holds) the event name. */
+  const observeWebhook = (outcome: WebhookOutcome, eventName: string | null, seconds: number) => {
+    webhookSeconds.observe({ outcome }, seconds);
+    if (eventName !== null) events.inc({ event: eventName, outcome });
   };
 
   return {
     registry,
-    webhook,
+    observeWebhook,
     recordReconcile(report) {
       if (report.requeued) repairs.inc({ kind: 'requeued' }, report.requeued);
       if (report.promoted) repairs.inc({ kind: 'promoted' }, report.promoted);

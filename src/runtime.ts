@@ -295,7 +295,8 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
         requestSettings: { policy: requestPolicy, handoffTimeoutMs: config.requests.handoffTimeoutMs, publicBaseUrl: config.http.publicBaseUrl },
       }),
       onCommitted: () => relay.kick(),
-      webhookMetrics: metrics.webhook,
+      enqueueClaimed: (rows) => relay.enqueueClaimed(rows),
+      observeWebhook: metrics.observeWebhook,
       readiness: {
         sqlite: async () => store.sqlite.prepare('select 1 as ok').get() !== undefined,
         redis: async () => (await producer.ping()) === 'PONG',

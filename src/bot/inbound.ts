@@ -2,6 +2,7 @@ import type { Db } from '../store/db';
 import { inTransaction } from '../store/db';
 import { loadConversation, saveConversation } from '../store/conversations';
 import { statement } from '../store/prepared';
+import { claimForEnqueue, countPending, type ClaimedRow } from '../store/outbox';
 import { recordChatTurn } from '../domain/handoff';
 import { recordZaloUser } from '../store/zaloUsers';
 import { dedupeKeyOf, toBotEvent, userIdOf, type HandledEvent } from '../zalo/events';
@@ -11,7 +12,16 @@ import { createStoreLookups } from './lookups';
 import type { CatalogContext } from './catalog';
 import { turn } from './turn';
 
-export type InboundOutcome = { status: 'processed'; outboxIds: number[] } | { status: 'duplicate' };
+export type InboundOutcome =
+  | {
+      status: 'processed';
+      outboxIds: number[];
+      /** Rows already marked queued in the turn's transaction: add their jobs right after commit. */
+      claimed: ClaimedRow[];
+      /** Rows left for the relay (due later); rows waiting behind an earlier reply are released by the worker. */
+      pendingForRelay: number;
+    }
+  | { status: 'duplicate' };
 
 /** Events that count as the user interacting with the OA (they open Zalo's 7-day window). */
 function isInteraction(event: HandledEvent): boolean {
@@ -48,6 +58,7 @@ export function processInboundEvent(db: Db, event: HandledEvent, now: number, ca
     saveConversation(tx, userId, result.state, stored.version, now);
     const outboxIds = applyEffects(tx, userId, result.effects, now);
     recordChatTurn(tx, userId, botEvent, result.effects.flatMap((e) => (e.type === 'reply' ? [e.messages] : [])), now);
-    return { status: 'processed', outboxIds } as const;
+    const claimed = claimForEnqueue(tx, outboxIds, now);
+    return { status: 'processed', outboxIds, claimed, pendingForRelay: countPending(tx, outboxIds) } as const;
   });
 }

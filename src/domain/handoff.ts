@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError } from '../errors';
 import { recordAudit } from '../store/audit';
+import { prepared, statement } from '../store/prepared';
 import type { DbOrTx } from '../store/db';
 import { insertOutbox } from '../store/outbox';
 import { cadres, clinics, handoffMessages, handoffs, staffUsers, type Handoff } from '../store/schema';
@@ -25,13 +26,20 @@ export const handoffText = {
   closedByTimeout: 'Cuộc trò chuyện với nhân viên đã tạm dừng vì lâu không có tin nhắn mới. Trợ lý tự động tiếp tục giúp Ông/Bà. Gõ "menu" để bắt đầu, hoặc "gặp nhân viên" để hỏi tiếp.',
 };
 
+// Both run on every dialog turn: prepared once per connection.
 export function openHandoffOf(tx: DbOrTx, zaloUserId: string): Handoff | undefined {
-  return tx.select().from(handoffs).where(and(eq(handoffs.zaloUserId, zaloUserId), eq(handoffs.status, 'open'))).get();
+  return prepared(tx, 'handoff.open', () =>
+    tx
+      .select()
+      .from(handoffs)
+      .where(and(eq(handoffs.zaloUserId, sql.placeholder('zaloUserId')), eq(handoffs.status, 'open')))
+      .prepare(),
+  ).get({ zaloUserId });
 }
 
 /** Whether this user's chat is kept (they asked for staff at least once). */
 function keepsTranscript(tx: DbOrTx, zaloUserId: string): boolean {
-  return tx.select({ id: handoffs.id }).from(handoffs).where(eq(handoffs.zaloUserId, zaloUserId)).limit(1).get() !== undefined;
+  return statement(tx, 'SELECT 1 FROM handoffs WHERE zalo_user_id = ? LIMIT 1').get(zaloUserId) !== undefined;
 }
 
 function appendTranscript(tx: DbOrTx, zaloUserId: string, direction: 'in' | 'bot' | 'staff', text: string, staffId: number | null, now: number): void {

@@ -1,4 +1,4 @@
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { requestId, type RequestIdVariables } from 'hono/request-id';
 import { AppError, type ErrorBody } from '../errors';
@@ -18,8 +18,6 @@ export interface AppDeps extends ZaloWebhookDeps, HealthDeps {
   mount?: (app: Hono<AppEnv>) => void;
   /** Staff pages (/staff) and the staff API (/api); absent in apps that serve only webhooks. */
   staff?: Omit<StaffDeps, 'db' | 'clock' | 'logger' | 'onCommitted'> & { pages?: StaffRoutesOptions; api?: ApiOptions };
-  /** Wraps the webhook to measure it (src/metrics.ts); /metrics itself is mounted by the runtime. */
-  webhookMetrics?: MiddlewareHandler;
 }
 
 /**
@@ -51,7 +49,6 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) => c.json<ErrorBody>({ error: { code: 'not_found', message: 'no such route', requestId: c.get('requestId') } }, 404));
 
   app.route('/', healthRoutes(deps));
-  if (deps.webhookMetrics) app.use('/webhooks/zalo', deps.webhookMetrics);
   app.route('/webhooks/zalo', zaloWebhookRoutes(deps));
   app.route('/static', staticRoutes());
   if (deps.staff) {

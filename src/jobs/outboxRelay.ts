@@ -1,7 +1,7 @@
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { Db } from '../store/db';
-import { markQueued, releasableRows } from '../store/outbox';
+import { markQueued, releasableRows, type ClaimedRow } from '../store/outbox';
 import type { OutboxRow } from '../store/schema';
 import { isJobName, jobCatalog, jobOptions, outboxJobId, type RetryPolicy } from './catalog';
 import type { Queues } from './queues';
@@ -17,7 +17,7 @@ export interface RelayDeps {
 const BATCH = 500;
 
 /** Adds the BullMQ job for each row (deterministic id, delay until due). Returns the ids that are now in Redis. */
-export async function enqueueRows(deps: RelayDeps, rows: OutboxRow[]): Promise<number[]> {
+export async function enqueueRows(deps: RelayDeps, rows: Pick<OutboxRow, 'id' | 'kind' | 'dueAt'>[]): Promise<number[]> {
   const now = deps.clock.now();
   const byQueue = new Map<string, { name: string; data: { outboxId: number }; opts: object }[]>();
   const ids: number[] = [];
@@ -60,6 +60,14 @@ export class OutboxRelay {
     this.running = this.loop().finally(() => {
       this.running = null;
     });
+  }
+
+  /** Adds the jobs of rows a transaction already marked queued; a failure is left to the reconciler. */
+  enqueueClaimed(rows: ClaimedRow[]): void {
+    if (!rows.length) return;
+    enqueueRows(this.deps, rows).catch((err) =>
+      this.deps.logger.warn({ err: (err as Error).message, rows: rows.length }, 'could not enqueue claimed outbox rows; the reconciler will'),
+    );
   }
 
   /** Flushes until nothing releasable is left; resolves when done (tests and shutdown await it). */

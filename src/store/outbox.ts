@@ -85,6 +85,37 @@ export function overdueRows(db: DbOrTx, cutoff: number, limit: number): OutboxRo
     .all();
 }
 
+export interface ClaimedRow {
+  id: number;
+  kind: string;
+  dueAt: number;
+}
+
+/**
+ * Inside the transaction that wrote them: marks rows that may go now as queued and returns them, so the
+ * caller adds their jobs right after commit without reading them back. If that add fails, the rows are
+ * queued-without-a-job, which is exactly what the reconciler repairs.
+ */
+export function claimForEnqueue(tx: DbOrTx, ids: number[], now: number): ClaimedRow[] {
+  if (!ids.length) return [];
+  return statement(
+    tx,
+    `UPDATE outbox SET status = 'queued', updated_at = @now
+     WHERE id IN (SELECT value FROM json_each(@ids)) AND status = 'pending' AND due_at <= @now
+     RETURNING id, kind, due_at AS dueAt`,
+  ).all({ ids: JSON.stringify(ids), now }) as ClaimedRow[];
+}
+
+/** How many of these rows are still pending (e.g. due later): those need the relay. Blocked rows do not. */
+export function countPending(tx: DbOrTx, ids: number[]): number {
+  if (!ids.length) return 0;
+  return (
+    statement(tx, "SELECT count(*) AS n FROM outbox WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending'").get(
+      JSON.stringify(ids),
+    ) as { n: number }
+  ).n;
+}
+
 export function markQueued(db: DbOrTx, ids: number[], now: number): void {
   if (!ids.length) return;
   statement(db, "UPDATE outbox SET status = 'queued', updated_at = ? WHERE status = 'pending' AND id IN (SELECT value FROM json_each(?))").run(

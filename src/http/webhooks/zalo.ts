@@ -6,8 +6,10 @@ import type { Clock } from '../../clock';
 import { AppError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { Db } from '../../store/db';
+import type { ClaimedRow } from '../../store/outbox';
 import { EventEnvelope, HandledEvent, isHandledEventName } from '../../zalo/events';
 import { verifyZaloSignature } from '../../zalo/signature';
+import type { WebhookOutcome } from '../../metrics';
 
 export interface ZaloWebhookDeps {
   db: Db;
@@ -18,6 +20,10 @@ export interface ZaloWebhookDeps {
   catalog: () => CatalogContext;
   /** Called after a turn committed outbox rows, to move them to the queues now rather than at the next reconcile. */
   onCommitted: (outboxIds: number[]) => void;
+  /** Told of every delivery that reached the handler: outcome, event name once the signature holds, seconds. */
+  observeWebhook?: (outcome: WebhookOutcome, eventName: string | null, seconds: number) => void;
+  /** Adds the jobs of outbox rows the turn's transaction already marked queued. */
+  enqueueClaimed: (rows: ClaimedRow[]) => void;
 }
 
 /**
@@ -36,43 +42,63 @@ export function zaloWebhookRoutes(deps: ZaloWebhookDeps) {
       },
     }),
     async (c) => {
-      const header = c.req.header('x-zevent-signature');
-      if (!header) throw new AppError('invalid_signature', 'missing X-ZEvent-Signature');
-      const raw = new Uint8Array(await c.req.arrayBuffer());
-
-      let json: unknown;
+      const started = performance.now();
+      let signedEvent: string | null = null;
+      let result: WebhookOutcome = 'error';
       try {
-        json = JSON.parse(Buffer.from(raw).toString('utf8'));
-      } catch {
-        throw new AppError('invalid_json', 'body is not valid JSON');
-      }
-      const envelope = EventEnvelope.safeParse(json);
-      if (!envelope.success) {
-        throw new AppError('validation_failed', 'event lacks app_id, event_name or timestamp', envelope.error.issues.map((i) => i.path.join('.')));
-      }
-      const { app_id: appId, timestamp, event_name: eventName } = envelope.data;
-      if (appId !== cfg.appId || !verifyZaloSignature(header, appId, raw, timestamp, cfg.oaSecretKey)) {
-        throw new AppError('invalid_signature', 'signature does not match');
-      }
-      const now = deps.clock.now();
-      const age = now - Number(timestamp);
-      if (age > cfg.replayWindowMs) throw new AppError('stale_event', 'event is older than the replay window');
-      if (-age > cfg.maxSkewMs) throw new AppError('stale_event', 'event timestamp is in the future');
+        const header = c.req.header('x-zevent-signature');
+        if (!header) throw new AppError('invalid_signature', 'missing X-ZEvent-Signature');
+        const raw = new Uint8Array(await c.req.arrayBuffer());
 
-      if (!isHandledEventName(eventName)) return c.json({ ok: true, ignored: true });
-      const event = HandledEvent.safeParse(json);
-      if (!event.success) {
-        throw new AppError(
-          'validation_failed',
-          `malformed ${eventName} event`,
-          event.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-        );
+        let json: unknown;
+        try {
+          json = JSON.parse(Buffer.from(raw).toString('utf8'));
+        } catch {
+          throw new AppError('invalid_json', 'body is not valid JSON');
+        }
+        const envelope = EventEnvelope.safeParse(json);
+        if (!envelope.success) {
+          throw new AppError('validation_failed', 'event lacks app_id, event_name or timestamp', envelope.error.issues.map((i) => i.path.join('.')));
+        }
+        const { app_id: appId, timestamp, event_name: eventName } = envelope.data;
+        if (appId !== cfg.appId || !verifyZaloSignature(header, appId, raw, timestamp, cfg.oaSecretKey)) {
+          throw new AppError('invalid_signature', 'signature does not match');
+        }
+        // Signed by Zalo from here on, so the event name may label metrics.
+        signedEvent = /^[a-z_]{1,48}$/.test(eventName) ? eventName : 'other';
+        const now = deps.clock.now();
+        const age = now - Number(timestamp);
+        if (age > cfg.replayWindowMs) throw new AppError('stale_event', 'event is older than the replay window');
+        if (-age > cfg.maxSkewMs) throw new AppError('stale_event', 'event timestamp is in the future');
+
+        if (!isHandledEventName(eventName)) {
+          result = 'ignored';
+          return c.json({ ok: true, ignored: true });
+        }
+        const event = HandledEvent.safeParse(json);
+        if (!event.success) {
+          throw new AppError(
+            'validation_failed',
+            `malformed ${eventName} event`,
+            event.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+          );
+        }
+        const outcome = processInboundEvent(deps.db, event.data, now, deps.catalog());
+        if (outcome.status === 'duplicate') {
+          result = 'duplicate';
+          return c.json({ ok: true, duplicate: true });
+        }
+        deps.logger.info({ event: eventName, outbox: outcome.outboxIds.length }, 'zalo event processed');
+        deps.enqueueClaimed(outcome.claimed);
+        if (outcome.pendingForRelay > 0) deps.onCommitted(outcome.outboxIds);
+        result = 'processed';
+        return c.json({ ok: true });
+      } catch (err) {
+        result = err instanceof AppError ? 'rejected' : 'error';
+        throw err;
+      } finally {
+        deps.observeWebhook?.(result, signedEvent, (performance.now() - started) / 1000);
       }
-      const outcome = processInboundEvent(deps.db, event.data, now, deps.catalog());
-      if (outcome.status === 'duplicate') return c.json({ ok: true, duplicate: true });
-      deps.logger.info({ event: eventName, outbox: outcome.outboxIds.length }, 'zalo event processed');
-      if (outcome.outboxIds.length) deps.onCommitted(outcome.outboxIds);
-      return c.json({ ok: true });
     },
   );
 }
