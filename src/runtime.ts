@@ -27,6 +27,7 @@ import { createMailer, type Mailer } from './email/mailer';
 import { createLogger, type Logger } from './logger';
 import { resolveSessionSecret } from './http/auth/secret';
 import { openStore, type Store } from './store/db';
+import { CommitBatcher } from './store/commitBatcher';
 import { oaTokens } from './store/schema';
 import { ZaloClient } from './zalo/client';
 import { FakeZaloApi } from './zalo/fakeApi';
@@ -296,6 +297,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
       }),
       onCommitted: () => relay.kick(),
       enqueueClaimed: (rows) => relay.enqueueClaimed(rows),
+      commits: new CommitBatcher(store.db),
       observeWebhook: metrics.observeWebhook,
       readiness: {
         sqlite: async () => store.sqlite.prepare('select 1 as ok').get() !== undefined,

@@ -7,6 +7,7 @@ import { AppError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { Db } from '../../store/db';
 import type { ClaimedRow } from '../../store/outbox';
+import type { CommitBatcher } from '../../store/commitBatcher';
 import { EventEnvelope, HandledEvent, isHandledEventName } from '../../zalo/events';
 import { verifyZaloSignature } from '../../zalo/signature';
 import type { WebhookOutcome } from '../../metrics';
@@ -22,6 +23,8 @@ export interface ZaloWebhookDeps {
   onCommitted: (outboxIds: number[]) => void;
   /** Told of every delivery that reached the handler: outcome, event name once the signature holds, seconds. */
   observeWebhook?: (outcome: WebhookOutcome, eventName: string | null, seconds: number) => void;
+  /** Group commit for the turns: concurrent deliveries share one SQLite commit. */
+  commits: CommitBatcher;
   /** Adds the jobs of outbox rows the turn's transaction already marked queued. */
   enqueueClaimed: (rows: ClaimedRow[]) => void;
 }
@@ -83,7 +86,7 @@ export function zaloWebhookRoutes(deps: ZaloWebhookDeps) {
             event.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
           );
         }
-        const outcome = processInboundEvent(deps.db, event.data, now, deps.catalog());
+        const outcome = await deps.commits.run(() => processInboundEvent(deps.db, event.data, now, deps.catalog()));
         if (outcome.status === 'duplicate') {
           result = 'duplicate';
           return c.json({ ok: true, duplicate: true });
