@@ -95,6 +95,8 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
     const store = openStore(config.databaseFile);
     cleanups.push(() => store.close());
 
+    // One group committer per connection: webhook turns and broadcast sends share commits under load.
+    const commits = new CommitBatcher(store.db);
     const mailer = createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, dir: config.mail.dir });
     cleanups.push(() => mailer.close());
 
@@ -206,6 +208,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
         templates: config.zalo.templates,
         messageIdDomain: new URL(config.http.publicBaseUrl).hostname,
         staleClaimMs: 2 * config.zalo.httpTimeoutMs + 1_000,
+        commits,
       },
     });
     // Pushed in reverse of the shutdown order: the send worker closes before its connection.
@@ -297,7 +300,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
       }),
       onCommitted: () => relay.kick(),
       enqueueClaimed: (rows) => relay.enqueueClaimed(rows),
-      commits: new CommitBatcher(store.db),
+      commits,
       observeWebhook: metrics.observeWebhook,
       readiness: {
         sqlite: async () => store.sqlite.prepare('select 1 as ok').get() !== undefined,

@@ -8,6 +8,7 @@ import { planChannel } from '../domain/segments';
 import type { Mailer } from '../email/mailer';
 import type { Logger } from '../logger';
 import type { Db } from '../store/db';
+import type { CommitBatcher } from '../store/commitBatcher';
 import type { BroadcastButton, RecipientChannel } from '../store/schema';
 import type { ZaloClient } from '../zalo/client';
 import { ZaloApiError } from '../zalo/errors';
@@ -30,6 +31,8 @@ export interface BroadcastSendDeps {
    * so the conversation history tells whether it went through.
    */
   staleClaimMs: number;
+  /** Group commit: the claim and the result of concurrent sends share SQLite commits. */
+  commits: CommitBatcher;
 }
 
 /** The text a cadre receives on Zalo: the announcement and how to stop them. */
@@ -116,7 +119,10 @@ export function broadcastSendProcessor(deps: BroadcastSendDeps) {
       finish();
       return;
     }
-    if (!st.claim(r.id, plan.channel, account?.id ?? null, now, expectedClaim)) return; // someone else has it
+    // The claim is committed before anything is sent: a crash after this point is settled from the history.
+    const firstChannel = plan.channel;
+    const claimed = await deps.commits.run(() => st.claim(r.id, firstChannel, account?.id ?? null, now, expectedClaim));
+    if (!claimed) return; // someone else has it
     const buttons = JSON.parse(b.buttons) as BroadcastButton[];
 
     const channels: RecipientChannel[] = (['zalo', 'zalo_template', 'email'] as const).slice(['zalo', 'zalo_template', 'email'].indexOf(plan.channel));
@@ -142,7 +148,7 @@ export function broadcastSendProcessor(deps: BroadcastSendDeps) {
               messageId: externalId,
             });
           }
-          st.sent(r.id, channel, externalId, deps.clock.now());
+          await deps.commits.run(() => st.sent(r.id, channel, externalId, deps.clock.now()));
           finish();
           return;
         } catch (err) {
