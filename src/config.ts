@@ -249,3 +249,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   return derive(parsed.data);
 }
+
+/** For entry points: the validated config, or the problems printed and exit code 78 (EX_CONFIG). */
+export function loadConfigOrExit(source: Record<string, string | undefined> = process.env): Config {
+  try {
+    return loadConfig(source);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78);
+    }
+    throw err;
+  }
+}

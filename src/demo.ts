@@ -1,7 +1,7 @@
-import { ConfigError, loadConfig } from './config';
+import { loadConfigOrExit } from './config';
 import { formatPhone } from './domain/phone';
 import { createStaffUser, findStaffByUsername, generatePassword } from './domain/staff';
-import { startRuntime } from './runtime';
+import { startRuntime, stopOnSignals } from './runtime';
 import { demoCadres, seedDemoData, type DemoCadre } from './store/demoSeed';
 
 /**
@@ -27,37 +27,13 @@ function demoZaloUsers(registry: DemoCadre[]) {
 }
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    // The demo always runs the simulator with both roles, whatever the environment says about Zalo.
-    // Warnings and errors only, so the addresses printed below stay readable (LOG_LEVEL still wins).
-    config = loadConfig({ LOG_LEVEL: 'warn', ...process.env, ZALO_MODE: 'simulator', ROLES: 'web,worker' });
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(78); // EX_CONFIG
-    }
-    throw err;
-  }
+  // The demo always runs the simulator with both roles, whatever the environment says about Zalo.
+  // Warnings and errors only, so the addresses printed below stay readable (LOG_LEVEL still wins).
+  const config = loadConfigOrExit({ LOG_LEVEL: 'warn', ...process.env, ZALO_MODE: 'simulator', ROLES: 'web,worker' });
 
   const runtime = await startRuntime(config);
   const { logger } = runtime;
-  let shuttingDown = false;
-  const shutdown = (signal: string) => {
-    if (shuttingDown) return;
-    shuttingDown = true;
-    logger.info({ signal }, 'shutting down');
-    setTimeout(() => process.exit(1), 15_000).unref();
-    runtime.stop().then(
-      () => process.exit(0),
-      (err) => {
-        logger.error({ err: (err as Error).message }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  stopOnSignals(runtime);
 
   const db = runtime.store.db;
   const counts = seedDemoData(db, runtime.clock.now());

@@ -393,3 +393,23 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
     throw err;
   }
 }
+
+/** Stops the runtime on SIGTERM or SIGINT, then exits; a stop that hangs is cut off after 15 s. */
+export function stopOnSignals(runtime: Runtime): void {
+  let shuttingDown = false;
+  const shutdown = (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    runtime.logger.info({ signal }, 'shutting down');
+    setTimeout(() => process.exit(1), 15_000).unref();
+    runtime.stop().then(
+      () => process.exit(0),
+      (err) => {
+        runtime.logger.error({ err: (err as Error).message }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}

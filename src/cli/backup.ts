@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { ConfigError, loadConfig } from '../config';
+import { loadConfigOrExit } from '../config';
 
 /**
  * Online backup of the SQLite file while the service runs (better-sqlite3's `.backup()`, SQLite's backup
@@ -16,16 +16,7 @@ const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace('T', '-'
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { out: { type: 'string' }, keep: { type: 'string' } } });
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      return 78;
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const keep = values.keep === undefined ? null : Number(values.keep);
   if (keep !== null && !(Number.isInteger(keep) && keep >= 1)) {
     console.error('--keep: a whole number of backups to keep, at least 1');

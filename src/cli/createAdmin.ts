@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config';
+import { loadConfigOrExit } from '../config';
 import { createStaffUser, findStaffByUsername, generatePassword } from '../domain/staff';
 import { recordAudit } from '../store/audit';
 import { openStore } from '../store/db';
@@ -17,16 +17,7 @@ async function main(): Promise<number> {
       email: { type: 'string' },
     },
   });
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      return 78;
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const store = openStore(config.databaseFile);
   try {
     if (findStaffByUsername(store.db, values.username)) {

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config';
+import { loadConfigOrExit } from '../config';
 import { createLogger } from '../logger';
 import { recordAudit } from '../store/audit';
 import { inTransaction, openStore } from '../store/db';
@@ -59,16 +59,7 @@ async function main(): Promise<number> {
     allowPositionals: true,
     options: { code: { type: 'string' }, 'redirect-uri': { type: 'string' } },
   });
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      return 78;
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   if (config.zalo.mode !== 'live') {
     console.error('ZALO_MODE=simulator: the built-in simulator issues its own tokens; set the OA credentials (ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET_KEY) to connect a real OA.');
     return 78;
