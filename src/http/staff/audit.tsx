@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { can, requireRole, type StaffEnv } from '../auth/session';
 import { validate } from '../validation';
 import { AuditQuery, searchAudit, type StaffDeps } from './services';
-import { fmtDateTime, page, Pager } from './ui';
+import { fmtDateTime, page, Pager, FilterSelect } from './ui';
 
 const actorTypeLabels = { staff: 'Nhân viên', zalo: 'Zalo', system: 'Hệ thống' } as const;
 
@@ -22,28 +22,18 @@ export function auditPages(deps: StaffDeps) {
               <label for="actor">Người thực hiện</label>
               <input type="text" id="actor" name="actor" value={q.actor ?? ''} placeholder="tên đăng nhập hoặc mã" />
             </div>
-            <div>
-              <label for="action">Hành động</label>
-              <select id="action" name="action">
-                <option value="">Tất cả</option>
-                {r.actions.map((a) => (
-                  <option value={a} selected={q.action === a}>
-                    {a}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div>
-              <label for="entity">Đối tượng</label>
-              <select id="entity" name="entity">
-                <option value="">Tất cả</option>
-                {r.entities.map((e) => (
-                  <option value={e} selected={q.entity === e}>
-                    {e}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <FilterSelect
+              name="action"
+              label="Hành động"
+              options={r.actions.map((a) => ({ value: a, label: a }))}
+              selected={q.action}
+            />
+            <FilterSelect
+              name="entity"
+              label="Đối tượng"
+              options={r.entities.map((e) => ({ value: e, label: e }))}
+              selected={q.entity}
+            />
             <div>
               <label for="entityId">Mã đối tượng</label>
               <input type="text" id="entityId" name="entityId" value={q.entityId ?? ''} />

@@ -24,7 +24,7 @@ import { bookingRoles, checkClinic, DayQuery, dayExport } from '../api/booking';
 import { validate } from '../validation';
 import { addStaffNavItem, CsrfField, type Flash } from './layout';
 import { allClinics, staffActor, type StaffDeps } from './services';
-import { fmtDate, page } from './ui';
+import { fmtDate, page, EmptyRow } from './ui';
 
 addStaffNavItem({ href: '/staff/booking', label: 'Đợt khám', roles: bookingRoles.read, order: 35 });
 
@@ -70,13 +70,7 @@ export function bookingPages(deps: StaffDeps) {
                 </tr>
               </thead>
               <tbody>
-                {list.length === 0 ? (
-                  <tr>
-                    <td colspan={4} class="muted">
-                      Chưa có đợt khám nào.
-                    </td>
-                  </tr>
-                ) : null}
+                {list.length === 0 ? <EmptyRow colspan={4}>Chưa có đợt khám nào.</EmptyRow> : null}
                 {list.map((k) => (
                   <tr>
                     <td data-label="Đợt khám">
@@ -180,13 +174,7 @@ export function bookingPages(deps: StaffDeps) {
                 </tr>
               </thead>
               <tbody>
-                {days.length === 0 ? (
-                  <tr>
-                    <td colspan={5} class="muted">
-                      Chưa có ca khám nào.
-                    </td>
-                  </tr>
-                ) : null}
+                {days.length === 0 ? <EmptyRow colspan={5}>Chưa có ca khám nào.</EmptyRow> : null}
                 {days.map((d) => (
                   <tr>
                     <td data-label="Ngày">{formatVietnamDay(d.date)}</td>
@@ -287,13 +275,7 @@ export function bookingPages(deps: StaffDeps) {
                 </tr>
               </thead>
               <tbody>
-                {rows.length === 0 ? (
-                  <tr>
-                    <td colspan={6} class="muted">
-                      Chưa có ai đặt lịch ngày này.
-                    </td>
-                  </tr>
-                ) : null}
+                {rows.length === 0 ? <EmptyRow colspan={6}>Chưa có ai đặt lịch ngày này.</EmptyRow> : null}
                 {rows.map((r) => (
                   <tr>
                     <td data-label="Giờ">{formatVietnamTime(r.startsAt)}</td>

@@ -23,7 +23,7 @@ import {
 } from '../api/broadcasts';
 import { validate } from '../validation';
 import { CsrfField, type Flash } from './layout';
-import { fmtDateTime, page } from './ui';
+import { fmtDateTime, page, EmptyRow } from './ui';
 
 const categoryLabels: Record<(typeof cadreCategories)[number], string> = {
   duong_chuc: 'Đương chức',
@@ -355,13 +355,7 @@ export function broadcastPages(deps: BroadcastWebDeps) {
                 </tr>
               </thead>
               <tbody>
-                {items.length === 0 ? (
-                  <tr>
-                    <td colspan={4} class="muted">
-                      Chưa có thông báo nào.
-                    </td>
-                  </tr>
-                ) : null}
+                {items.length === 0 ? <EmptyRow colspan={4}>Chưa có thông báo nào.</EmptyRow> : null}
                 {items.map((b) => {
                   const p = broadcastProgress(deps.db, b.id);
                   return (

@@ -5,7 +5,7 @@ import { can, currentStaff, requireRole, type StaffEnv } from '../auth/session';
 import { validate } from '../validation';
 import { CsrfField, type Flash } from './layout';
 import { decideProxy, listProxies, type StaffDeps } from './services';
-import { fmtDateTime, page } from './ui';
+import { fmtDateTime, page, EmptyRow } from './ui';
 
 const IdParam = z.object({ id: z.coerce.number().int().positive() });
 const NoteForm = z.object({ note: z.string().trim().max(500).default('') });
@@ -65,13 +65,7 @@ export function proxyPages(deps: StaffDeps) {
                   </tr>
                 </thead>
                 <tbody>
-                  {rows.length === 0 ? (
-                    <tr>
-                      <td colspan={6} class="muted">
-                        Không có yêu cầu nào.
-                      </td>
-                    </tr>
-                  ) : null}
+                  {rows.length === 0 ? <EmptyRow colspan={6}>Không có yêu cầu nào.</EmptyRow> : null}
                   {rows.map((r) => (
                     <tr>
                       <td data-label="Cán bộ">

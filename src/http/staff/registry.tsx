@@ -30,7 +30,7 @@ import {
   unitsFor,
   type StaffDeps,
 } from './services';
-import { fmtDate, fmtDateTime, page, Pager } from './ui';
+import { fmtDate, fmtDateTime, page, Pager, EmptyRow, FilterSelect } from './ui';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const IdParam = z.object({ id: z.coerce.number().int().positive() });
@@ -194,29 +194,19 @@ export function registryPages(deps: StaffDeps) {
                 </select>
               </div>
               {staff.role === 'clinic_staff' ? null : (
-                <div>
-                  <label for="clinic">Phòng khám</label>
-                  <select id="clinic" name="clinic">
-                    <option value="">Tất cả</option>
-                    {clinicList.map((cl) => (
-                      <option value={String(cl.id)} selected={q.clinic === cl.id}>
-                        {cl.name}
-                      </option>
-                    ))}
-                  </select>
-                </div>
+                <FilterSelect
+                  name="clinic"
+                  label="Phòng khám"
+                  options={clinicList.map((cl) => ({ value: String(cl.id), label: cl.name }))}
+                  selected={q.clinic === undefined ? undefined : String(q.clinic)}
+                />
               )}
-              <div>
-                <label for="unit">Đơn vị</label>
-                <select id="unit" name="unit">
-                  <option value="">Tất cả</option>
-                  {unitList.map((u) => (
-                    <option value={u} selected={q.unit === u}>
-                      {u}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <FilterSelect
+                name="unit"
+                label="Đơn vị"
+                options={unitList.map((u) => ({ value: u, label: u }))}
+                selected={q.unit}
+              />
               <div>
                 <label for="health">Phân loại sức khỏe</label>
                 <select id="health" name="health">
@@ -295,13 +285,7 @@ export function registryPages(deps: StaffDeps) {
                 </tr>
               </thead>
               <tbody>
-                {result.items.length === 0 ? (
-                  <tr>
-                    <td colspan={8} class="muted">
-                      Không có cán bộ nào khớp điều kiện lọc.
-                    </td>
-                  </tr>
-                ) : null}
+                {result.items.length === 0 ? <EmptyRow colspan={8}>Không có cán bộ nào khớp điều kiện lọc.</EmptyRow> : null}
                 {result.items.map((r) => (
                   <tr>
                     <td data-label="Mã">{r.code}</td>

@@ -9,7 +9,7 @@ import { allowed, clinicScope, currentStaff, requireRole, type StaffEnv } from '
 import { validate } from '../validation';
 import { CsrfField, type Flash } from './layout';
 import { allClinics, type StaffDeps } from './services';
-import { fmtDate, fmtDateTime, page } from './ui';
+import { fmtDate, fmtDateTime, page, EmptyRow } from './ui';
 
 /**
  * /staff/requests: the request inbox with an SLA clock (time left or overdue), filters by clinic, type and
@@ -131,13 +131,7 @@ export function requestPages(deps: StaffDeps) {
                 </tr>
               </thead>
               <tbody>
-                {rows.length === 0 ? (
-                  <tr>
-                    <td colspan={7} class="muted">
-                      Không có yêu cầu nào.
-                    </td>
-                  </tr>
-                ) : null}
+                {rows.length === 0 ? <EmptyRow colspan={7}>Không có yêu cầu nào.</EmptyRow> : null}
                 {rows.map((r) => (
                   <tr>
                     <td data-label="Số phiếu">
@@ -394,13 +388,7 @@ export function requestPages(deps: StaffDeps) {
                 </tr>
               </thead>
               <tbody>
-                {rows.length === 0 ? (
-                  <tr>
-                    <td colspan={5} class="muted">
-                      Không có cuộc trò chuyện nào.
-                    </td>
-                  </tr>
-                ) : null}
+                {rows.length === 0 ? <EmptyRow colspan={5}>Không có cuộc trò chuyện nào.</EmptyRow> : null}
                 {rows.map((r) => (
                   <tr>
                     <td data-label="Người dùng">

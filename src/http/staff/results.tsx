@@ -31,7 +31,7 @@ import { validate } from '../validation';
 import { addStaffNavItem, CsrfField, type Flash } from './layout';
 import { attachment } from './registry';
 import { localDate, unitsFor, uploads, type StaffDeps } from './services';
-import { fmtDate, fmtDateTime, page, type StaffContext } from './ui';
+import { fmtDate, fmtDateTime, page, type StaffContext, EmptyRow, FilterSelect } from './ui';
 
 addStaffNavItem({ href: '/staff/results', label: 'Kết quả khám', roles: resultRoles.read, order: 40 });
 addStaffNavItem({ href: '/staff/results/figures', label: 'Phân loại sức khỏe', roles: resultRoles.figures, order: 45 });
@@ -192,13 +192,7 @@ function ResultTable(props: { rows: ResultRow[]; names: Map<number, string>; sel
           </tr>
         </thead>
         <tbody>
-          {props.rows.length === 0 ? (
-            <tr>
-              <td colspan={7} class="muted">
-                Không có kết quả nào.
-              </td>
-            </tr>
-          ) : null}
+          {props.rows.length === 0 ? <EmptyRow colspan={7}>Không có kết quả nào.</EmptyRow> : null}
           {props.rows.map((r) => (
             <tr>
               {props.selectable ? (
@@ -568,17 +562,12 @@ export function resultPages(deps: StaffDeps) {
                 </option>
               </select>
             </div>
-            <div>
-              <label for="unit">Đơn vị</label>
-              <select id="unit" name="unit">
-                <option value="">Tất cả</option>
-                {units.map((u) => (
-                  <option value={u} selected={q.unit === u}>
-                    {u}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <FilterSelect
+              name="unit"
+              label="Đơn vị"
+              options={units.map((u) => ({ value: u, label: u }))}
+              selected={q.unit}
+            />
             <div class="actions">
               <button class="btn" type="submit">
                 Xem

@@ -117,3 +117,31 @@ export function errorPage(c: StaffContext, committeeName: string, err: AppError)
     err.status,
   );
 }
+
+/** A table row that says the table is empty. */
+export function EmptyRow(props: { colspan: number; children: string }) {
+  return (
+    <tr>
+      <td colspan={props.colspan} class="muted">
+        {props.children}
+      </td>
+    </tr>
+  );
+}
+
+/** A filter drop-down whose first choice is "Tất cả" (no filter). */
+export function FilterSelect(props: { name: string; label: string; options: { value: string; label: string }[]; selected?: string }) {
+  return (
+    <div>
+      <label for={props.name}>{props.label}</label>
+      <select id={props.name} name={props.name}>
+        <option value="">Tất cả</option>
+        {props.options.map((o) => (
+          <option value={o.value} selected={props.selected === o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
