@@ -1,23 +1,15 @@
 import { and, count, desc, eq, gt, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../store/db';
-import { cadres, otpChallenges, proxies, zaloLinks, zaloUsers, type Cadre } from '../store/schema';
+import { cadres, otpChallenges, proxies, zaloLinks, zaloUsers } from '../store/schema';
 import { otpMatches } from '../domain/linking';
 import { createRequestLookups, type RequestLookups } from '../domain/requestChat';
 import { createBookingLookups, type BookingLookups } from '../domain/booking';
 import { createResultLookups, type ResultLookups } from '../domain/results';
 import type { CatalogContext } from './catalog';
+import { toCadreSummary, type CadreSummary } from '../domain/cadreSummary';
 
-/** What a flow needs to know about a cadre: no health data. */
-export interface CadreSummary {
-  id: number;
-  code: string;
-  fullName: string;
-  sex: 'male' | 'female';
-  clinicId: number | null;
-  frail: boolean;
-  /** "n***@gmail.com", or null when the registry has no email. */
-  maskedEmail: string | null;
-}
+export type { CadreSummary };
+
 
 /** Whom a Zalo user may act for: themselves once linked, and cadres whose proxy staff approved. */
 export interface Identity {
@@ -53,24 +45,6 @@ export interface Lookups extends CatalogContext {
 }
 
 export const OTP_MAX_ATTEMPTS = 5;
-
-export function maskEmail(email: string | null): string | null {
-  if (!email || !email.includes('@')) return null;
-  const [local, domain] = email.split('@') as [string, string];
-  return `${local.slice(0, 1)}***@${domain}`;
-}
-
-export function toCadreSummary(c: Cadre): CadreSummary {
-  return {
-    id: c.id,
-    code: c.code,
-    fullName: c.fullName,
-    sex: c.sex,
-    clinicId: c.clinicId,
-    frail: c.frail,
-    maskedEmail: maskEmail(c.email),
-  };
-}
 
 export function createStoreLookups(tx: DbOrTx, zaloUserId: string, now: number, catalog: CatalogContext): Lookups {
   return {

@@ -1,3 +1,4 @@
+import { maskEmail, type CadreSummary } from './cadreSummary';
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../store/db';
 import { recordAudit, type AuditActor } from '../store/audit';
@@ -97,15 +98,7 @@ export interface BookingLookups {
 }
 
 /** What the flow needs to know about the cadre it acts for (no health data). */
-export interface ActingFor {
-  id: number;
-  code: string;
-  fullName: string;
-  sex: 'male' | 'female';
-  clinicId: number | null;
-  frail: boolean;
-  maskedEmail: string | null;
-}
+export type ActingFor = CadreSummary;
 
 const SLOT = `s.id AS id, s.campaign_id AS campaignId, s.clinic_id AS clinicId, s.local_date AS localDate, s.starts_at AS startsAt,
   s.ends_at AS endsAt, s.capacity - s.booked AS free`;
@@ -220,8 +213,7 @@ export function createBookingLookups(tx: DbOrTx, now: number, zaloUserId: string
       ).get(zaloUserId, cadreId) as (Omit<ActingFor, 'frail' | 'maskedEmail'> & { frail: number; email: string | null }) | undefined;
       if (!r) return null;
       const { email, ...rest } = r;
-      const at = email?.indexOf('@') ?? -1;
-      return { ...rest, frail: r.frail === 1, maskedEmail: email && at > 0 ? `${email.slice(0, 1)}***${email.slice(at)}` : null };
+      return { ...rest, frail: r.frail === 1, maskedEmail: maskEmail(email) };
     },
   };
 }
