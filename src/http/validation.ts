@@ -1,5 +1,6 @@
 import { zValidator } from '@hono/zod-validator';
 import type { ValidationTargets } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { AppError } from '../errors';
 
@@ -13,5 +14,15 @@ export function validate<T extends z.ZodType, Target extends keyof ValidationTar
         result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
       );
     }
+  });
+}
+
+/** Upload size guard for imports: the file limit plus room for the multipart envelope; over it, 413. */
+export function uploadLimit(maxFileBytes: number) {
+  return bodyLimit({
+    maxSize: maxFileBytes + 64 * 1024,
+    onError: () => {
+      throw new AppError('payload_too_large', `Tệp quá lớn. Dung lượng tối đa là ${Math.round(maxFileBytes / 1024 / 1024)} MB.`);
+    },
   });
 }

@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { registryCsv, registryWorkbook } from '../../domain/registryImport';
 import { AppError } from '../../errors';
@@ -27,7 +26,7 @@ import {
   ZaloUserId,
   type StaffDeps,
 } from '../staff/services';
-import { validate } from '../validation';
+import { validate, uploadLimit } from '../validation';
 import { resultApiRoutes } from './results';
 import { requestApiRoutes } from './requests';
 
@@ -67,12 +66,7 @@ export function apiRoutes(deps: StaffDeps, opts: ApiOptions = {}) {
     .post(
       '/registry/import',
       requireRole(...can.importRegistry),
-      bodyLimit({
-        maxSize: deps.importMaxBytes + 64 * 1024,
-        onError: () => {
-          throw new AppError('payload_too_large', `Tệp quá lớn; tối đa ${deps.importMaxBytes} byte.`);
-        },
-      }),
+      uploadLimit(deps.importMaxBytes),
       validate('query', z.object({ dryRun: bool.default(false) })),
       validate('form', z.object({ file: z.instanceof(File, { message: 'gửi tệp trong trường "file" (multipart/form-data)' }) })),
       async (c) => {

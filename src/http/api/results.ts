@@ -1,6 +1,5 @@
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { erasePersonalData, exportPersonalData, personalDataWorkbook } from '../../domain/personalData';
 import {
@@ -26,7 +25,7 @@ import { currentStaff, requireRole, type StaffIdentity } from '../auth/session';
 import type { ApiEnv } from '../auth/apiToken';
 import { attachment } from '../staff/registry';
 import { localDate, type StaffDeps } from '../staff/services';
-import { validate } from '../validation';
+import { validate, uploadLimit } from '../validation';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const IdParam = z.object({ id: z.coerce.number().int().positive() });
@@ -82,12 +81,7 @@ export function resultApiRoutes(deps: StaffDeps) {
     .post(
       '/import',
       requireRole(...resultRoles.enter),
-      bodyLimit({
-        maxSize: deps.importMaxBytes + 64 * 1024,
-        onError: () => {
-          throw new AppError('payload_too_large', `Tệp quá lớn; tối đa ${deps.importMaxBytes} byte.`);
-        },
-      }),
+      uploadLimit(deps.importMaxBytes),
       validate('query', z.object({ dryRun: bool.default(false) })),
       validate('form', z.object({ file: z.instanceof(File, { message: 'gửi tệp trong trường "file" (multipart/form-data)' }) })),
       async (c) => {

@@ -1,5 +1,5 @@
+import { uploadLimit } from '../validation';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { AppError } from '../../errors';
@@ -58,12 +58,7 @@ export function staffRoutes(deps: StaffDeps, opts: StaffRoutesOptions = {}) {
   });
 
   app.use(
-    bodyLimit({
-      maxSize: deps.importMaxBytes + 64 * 1024,
-      onError: () => {
-        throw new AppError('payload_too_large', `Tệp quá lớn. Dung lượng tối đa là ${Math.round(deps.importMaxBytes / 1024 / 1024)} MB.`);
-      },
-    }),
+    uploadLimit(deps.importMaxBytes),
   );
   app.use(csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin }));
   app.use(loadSession({ db: deps.db, now: () => deps.clock.now(), secret: deps.sessionSecret, ttlMs: deps.sessionTtlMs, secure: deps.secureCookies }));
