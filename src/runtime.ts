@@ -114,6 +114,8 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
       const fake = fakeZalo;
       cleanups.push(() => fake.close());
       apiBase = oauthBase = base;
+      // The simulator's fake lives in memory and knows only the tokens it issued this time: store its pair.
+      saveTokenPair(store.db, fakeZalo.issueTokens(), clock.now());
     }
     if (config.zalo.mode === 'simulator' && fakeZalo && !store.db.select().from(oaTokens).get()) {
       saveTokenPair(store.db, fakeZalo.issueTokens(), clock.now());

@@ -14,6 +14,7 @@ import { openStore } from '../src/store/db';
 import { demoCadres, seedDemoData } from '../src/store/demoSeed';
 import { cadres, inboundEvents, zaloLinks } from '../src/store/schema';
 import { FakeZaloApi } from '../src/zalo/fakeApi';
+import { signEvent, userTextEvent } from '../src/zalo/eventBuilders';
 import { artifactPath, launchBrowser } from './browser';
 import { startHarness, waitFor, type Harness } from './harness';
 
@@ -25,8 +26,8 @@ interface Simulator {
 }
 
 /** The real runtime in simulator mode, as `npm run demo` starts it, on a temp directory and the test Redis. */
-async function startSimulator(): Promise<Simulator> {
-  const dir = mkdtempSync(join(tmpdir(), 'cadrecare-sim-'));
+async function startSimulator(existingDir?: string): Promise<Simulator> {
+  const dir = existingDir ?? mkdtempSync(join(tmpdir(), 'cadrecare-sim-'));
   const runtime = await startRuntime(
     loadConfig({
       NODE_ENV: 'test',
@@ -226,6 +227,27 @@ describe('the chat page plays a Zalo user against the real webhook', () => {
     const { user } = (await res.json()) as { user: { userId: string } };
     const badResume = await fetch(`${sim.url}/dev/api/users/${user.userId}/stream`, { headers: { 'last-event-id': 'abc' } });
     expect(badResume.status).toBe(400);
+  });
+});
+
+describe('restarting the simulator on the same data', () => {
+  it('still delivers replies: the new in-memory Zalo fake gets its own token pair', async () => {
+    const first = await startSimulator();
+    const dir = first.runtime.config.dataDir;
+    await first.runtime.stop();
+    const second = await startSimulator(dir);
+    try {
+      const { zalo } = second.runtime.config;
+      const userId = '7301946285173900001';
+      const event = userTextEvent({ appId: zalo.appId, oaId: zalo.oaId }, userId, 'menu', Date.now());
+      const signed = signEvent(event, zalo.oaSecretKey);
+      const res = await second.runtime.app.request('/webhooks/zalo', { method: 'POST', headers: signed.headers, body: signed.body });
+      expect(res.status).toBe(200);
+      const [reply] = await waitFor(() => (second.fake.messagesTo(userId).length ? second.fake.messagesTo(userId) : null), 'the menu after a restart');
+      expect(reply!.text).toContain('1. Đặt lịch khám');
+    } finally {
+      await second.stop();
+    }
   });
 });
 
