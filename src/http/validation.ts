@@ -1,7 +1,7 @@
 import { zValidator } from '@hono/zod-validator';
 import type { ValidationTargets } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { AppError } from '../errors';
 
 /** zod validation for any request part with one hook, so every validation error has the same shape. */
@@ -26,3 +26,11 @@ export function uploadLimit(maxFileBytes: number) {
     },
   });
 }
+
+/** A numeric `:id` route parameter. */
+export const IdParam = z.object({ id: z.coerce.number().int().positive() });
+
+/** A yes/no query parameter: true, false, 1 or 0. */
+export const queryBool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

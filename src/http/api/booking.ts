@@ -29,7 +29,7 @@ import type { ApiEnv } from '../auth/apiToken';
 import { clinicScope, currentStaff, requireRole, type StaffIdentity } from '../auth/session';
 import { attachment } from '../staff/registry';
 import { staffActor, type StaffDeps } from '../staff/services';
-import { validate } from '../validation';
+import { validate, XLSX_TYPE, IdParam } from '../validation';
 
 /** Who may do what with campaigns and bookings. clinic_staff act only on their own clinic. */
 export const bookingRoles = {
@@ -41,8 +41,6 @@ export const bookingRoles = {
   figures: ['admin', 'coordinator', 'doctor', 'viewer'],
 } as const;
 
-export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const IdParam = z.object({ id: z.coerce.number().int().positive() });
 export const DayQuery = z.object({
   clinicId: z.coerce.number().int().positive(),
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date: YYYY-MM-DD'),

@@ -23,7 +23,7 @@ import { inTransaction, type Db } from '../../store/db';
 import type { Broadcast, StaffRole } from '../../store/schema';
 import type { ApiEnv } from '../auth/apiToken';
 import { currentStaff, requireRole, type StaffIdentity } from '../auth/session';
-import { validate } from '../validation';
+import { validate, XLSX_TYPE, IdParam } from '../validation';
 
 /** What the broadcast pages and API need. */
 export interface BroadcastWebDeps {
@@ -38,8 +38,6 @@ export interface BroadcastWebDeps {
 }
 
 export const broadcastRoles: StaffRole[] = ['admin', 'coordinator'];
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const IdParam = z.object({ id: z.coerce.number().int().positive() });
 
 const actorOf = (s: StaffIdentity) => ({ type: 'staff' as const, id: String(s.id) });
 

@@ -26,13 +26,10 @@ import {
   ZaloUserId,
   type StaffDeps,
 } from '../staff/services';
-import { validate, uploadLimit } from '../validation';
+import { validate, uploadLimit, XLSX_TYPE, IdParam, queryBool } from '../validation';
 import { resultApiRoutes } from './results';
 import { requestApiRoutes } from './requests';
 
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const IdParam = z.object({ id: z.coerce.number().int().positive() });
-const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export interface ApiOptions {
   /** Later features add their endpoints here, behind the same bearer authentication. */
@@ -67,7 +64,7 @@ export function apiRoutes(deps: StaffDeps, opts: ApiOptions = {}) {
       '/registry/import',
       requireRole(...can.importRegistry),
       uploadLimit(deps.importMaxBytes),
-      validate('query', z.object({ dryRun: bool.default(false) })),
+      validate('query', z.object({ dryRun: queryBool.default(false) })),
       validate('form', z.object({ file: z.instanceof(File, { message: 'gửi tệp trong trường "file" (multipart/form-data)' }) })),
       async (c) => {
         const { file } = c.req.valid('form');

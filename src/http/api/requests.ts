@@ -8,7 +8,7 @@ import type { StaffRole } from '../../store/schema';
 import type { ApiEnv } from '../auth/apiToken';
 import { clinicScope, currentStaff, requireRole, type StaffIdentity } from '../auth/session';
 import type { StaffDeps } from '../staff/services';
-import { validate } from '../validation';
+import { validate, IdParam } from '../validation';
 
 /** Who may read the request inbox, and who may act on requests and reply to users. */
 export const requestRoles = {
@@ -16,7 +16,6 @@ export const requestRoles = {
   act: ['admin', 'coordinator', 'doctor', 'clinic_staff'] as StaffRole[],
 };
 
-const IdParam = z.object({ id: z.coerce.number().int().positive() });
 
 /** Staff actions on requests and conversations, each in one transaction; outbox rows go to the relay after commit. */
 export function requestActions(deps: Pick<StaffDeps, 'db' | 'clock' | 'onCommitted'>) {

@@ -25,12 +25,9 @@ import { currentStaff, requireRole, type StaffIdentity } from '../auth/session';
 import type { ApiEnv } from '../auth/apiToken';
 import { attachment } from '../staff/registry';
 import { localDate, type StaffDeps } from '../staff/services';
-import { validate, uploadLimit } from '../validation';
+import { validate, uploadLimit, XLSX_TYPE, IdParam, queryBool } from '../validation';
 
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const IdParam = z.object({ id: z.coerce.number().int().positive() });
 const CadreParam = z.object({ cadreId: z.coerce.number().int().positive() });
-const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export const ResultListQuery = z.object({
   status: z.enum([...examResultStatuses, 'all']).default('draft'),
@@ -82,7 +79,7 @@ export function resultApiRoutes(deps: StaffDeps) {
       '/import',
       requireRole(...resultRoles.enter),
       uploadLimit(deps.importMaxBytes),
-      validate('query', z.object({ dryRun: bool.default(false) })),
+      validate('query', z.object({ dryRun: queryBool.default(false) })),
       validate('form', z.object({ file: z.instanceof(File, { message: 'gửi tệp trong trường "file" (multipart/form-data)' }) })),
       async (c) => {
         const { file } = c.req.valid('form');

@@ -21,14 +21,13 @@ import { vietnamDate } from '../../domain/quietHours';
 import { cadreCategories, campaignStatuses, type Campaign, type CadreCategory } from '../../store/schema';
 import { allowed, clinicScope, currentStaff, requireRole, type StaffEnv } from '../auth/session';
 import { bookingRoles, checkClinic, DayQuery, dayExport } from '../api/booking';
-import { validate } from '../validation';
+import { validate, IdParam } from '../validation';
 import { addStaffNavItem, CsrfField, type Flash } from './layout';
 import { allClinics, staffActor, type StaffDeps } from './services';
 import { fmtDate, page, EmptyRow } from './ui';
 
 addStaffNavItem({ href: '/staff/booking', label: 'Đợt khám', roles: bookingRoles.read, order: 35 });
 
-const IdParam = z.object({ id: z.coerce.number().int().positive() });
 const Msg = z.object({ msg: z.string().max(40).optional() });
 
 const categoryLabels: Record<CadreCategory, string> = {

@@ -21,7 +21,7 @@ import {
   runBroadcastCommand,
   type BroadcastWebDeps,
 } from '../api/broadcasts';
-import { validate } from '../validation';
+import { validate, IdParam } from '../validation';
 import { CsrfField, type Flash } from './layout';
 import { fmtDateTime, page, EmptyRow } from './ui';
 
@@ -31,7 +31,6 @@ const categoryLabels: Record<(typeof cadreCategories)[number], string> = {
   nguoi_co_cong: 'Người có công',
   khac: 'Khác',
 };
-const IdParam = z.object({ id: z.coerce.number().int().positive() });
 
 /** The compose form as sent by the browser (repeated fields for the multi-choices). */
 interface ComposeForm {

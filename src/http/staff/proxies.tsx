@@ -2,12 +2,11 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { proxyStatuses } from '../../store/schema';
 import { can, currentStaff, requireRole, type StaffEnv } from '../auth/session';
-import { validate } from '../validation';
+import { validate, IdParam } from '../validation';
 import { CsrfField, type Flash } from './layout';
 import { decideProxy, listProxies, type StaffDeps } from './services';
 import { fmtDateTime, page, EmptyRow } from './ui';
 
-const IdParam = z.object({ id: z.coerce.number().int().positive() });
 const NoteForm = z.object({ note: z.string().trim().max(500).default('') });
 
 const statusTabs = [

@@ -5,13 +5,12 @@ import {
   registryCsv,
   registryWorkbook,
   sexLabels,
-  type ImportProblem,
 } from '../../domain/registryImport';
 import { formatPhone } from '../../domain/phone';
 import { AppError } from '../../errors';
 import { cadreCategories, healthClasses } from '../../store/schema';
 import { allowed, can, currentStaff, requireRole, type StaffEnv } from '../auth/session';
-import { validate } from '../validation';
+import { validate, XLSX_TYPE, IdParam } from '../validation';
 import { CsrfField, type Flash } from './layout';
 import {
   allClinics,
@@ -30,10 +29,8 @@ import {
   unitsFor,
   type StaffDeps,
 } from './services';
-import { fmtDate, fmtDateTime, page, Pager, EmptyRow, FilterSelect } from './ui';
+import { fmtDate, fmtDateTime, page, Pager, EmptyRow, FilterSelect, ProblemTable } from './ui';
 
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const IdParam = z.object({ id: z.coerce.number().int().positive() });
 
 const proxyStatusLabels = { pending: 'Chờ duyệt', approved: 'Đã duyệt', rejected: 'Từ chối', revoked: 'Đã thu hồi' } as const;
 const proxyBadge = { pending: 'warn', approved: 'ok', rejected: 'bad', revoked: '' } as const;
@@ -106,37 +103,6 @@ export function ImportResult(props: { outcome: ImportOutcome; uploadId?: string;
   );
 }
 
-function ProblemTable(props: { problems: ImportProblem[] }) {
-  const shown = props.problems.slice(0, 500);
-  return (
-    <>
-      <h2 id="loi">Các lỗi cần sửa trong tệp</h2>
-      <div class="table-wrap">
-        <table class="responsive" id="import-errors">
-          <thead>
-            <tr>
-              <th>Dòng</th>
-              <th>Cột</th>
-              <th>Lỗi</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((p) => (
-              <tr class="err">
-                <td data-label="Dòng">{p.row}</td>
-                <td data-label="Cột">{p.column || '—'}</td>
-                <td data-label="Lỗi">{p.message}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {props.problems.length > shown.length ? (
-        <p class="small muted">… và {props.problems.length - shown.length} lỗi khác. Sửa các lỗi trên rồi kiểm tra lại.</p>
-      ) : null}
-    </>
-  );
-}
 
 function ImportForm(props: { csrfToken: string; maxMb: number }) {
   return (

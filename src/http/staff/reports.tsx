@@ -6,7 +6,7 @@ import { recordAudit } from '../../store/audit';
 import type { Db } from '../../store/db';
 import { campaigns } from '../../store/schema';
 import { currentStaff, requireRole, type StaffEnv } from '../auth/session';
-import { validate } from '../validation';
+import { validate, XLSX_TYPE } from '../validation';
 import { BarChart, chartCss } from './charts';
 import { addStaffNavItem } from './layout';
 import { staffActor } from './services';
@@ -23,7 +23,6 @@ export const reportRoles = ['admin', 'coordinator', 'doctor', 'viewer'] as const
 
 addStaffNavItem({ href: '/staff/reports', label: 'Báo cáo', roles: reportRoles, order: 60 });
 
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 function Cell(props: { value: string | number; percent: boolean }) {
   if (props.percent && typeof props.value === 'number') return <td class="num">{formatShare(props.value)}</td>;

@@ -6,7 +6,7 @@ import { CloseInput, requestStateLabels, requestTypeLabels, ScheduleInput, timeO
 import { careRequestStates, careRequestTypes, type CareRequestState } from '../../store/schema';
 import { requestActions, requestRoles } from '../api/requests';
 import { allowed, clinicScope, currentStaff, requireRole, type StaffEnv } from '../auth/session';
-import { validate } from '../validation';
+import { validate, IdParam } from '../validation';
 import { CsrfField, type Flash } from './layout';
 import { allClinics, type StaffDeps } from './services';
 import { fmtDate, fmtDateTime, page, EmptyRow } from './ui';
@@ -17,7 +17,6 @@ import { fmtDate, fmtDateTime, page, EmptyRow } from './ui';
  * conversations with staff, each with its transcript, a reply box and a close button.
  */
 
-const IdParam = z.object({ id: z.coerce.number().int().positive() });
 const Msg = z.object({ msg: z.string().max(20).optional() });
 
 const notices: Record<string, Flash> = {

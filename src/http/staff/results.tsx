@@ -27,17 +27,15 @@ import { inTransaction } from '../../store/db';
 import { cadres, campaigns, clinics, examResultStatuses, healthClasses, type ExamResult } from '../../store/schema';
 import { allowed, currentStaff, requireRole, type StaffEnv } from '../auth/session';
 import { classificationFor, ClassificationQuery, eraseWithConfirmation } from '../api/results';
-import { validate } from '../validation';
+import { validate, XLSX_TYPE, IdParam } from '../validation';
 import { addStaffNavItem, CsrfField, type Flash } from './layout';
 import { attachment } from './registry';
 import { localDate, unitsFor, uploads, type StaffDeps } from './services';
-import { fmtDate, fmtDateTime, page, type StaffContext, EmptyRow, FilterSelect } from './ui';
+import { fmtDate, fmtDateTime, page, type StaffContext, EmptyRow, FilterSelect, ProblemTable } from './ui';
 
 addStaffNavItem({ href: '/staff/results', label: 'Kết quả khám', roles: resultRoles.read, order: 40 });
 addStaffNavItem({ href: '/staff/results/figures', label: 'Phân loại sức khỏe', roles: resultRoles.figures, order: 45 });
 
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const IdParam = z.object({ id: z.coerce.number().int().positive() });
 const CadreParam = z.object({ cadreId: z.coerce.number().int().positive() });
 const Msg = z.object({ msg: z.string().max(20).optional() });
 
@@ -251,31 +249,7 @@ function ImportSummary(props: { outcome: ResultsImportOutcome; uploadId?: string
         {stat('Lỗi', check.problems.length, true)}
       </div>
       {check.ignoredHeaders.length ? <p class="small muted">Các cột không dùng đến (bỏ qua): {check.ignoredHeaders.join(', ')}.</p> : null}
-      {check.problems.length ? (
-        <>
-          <h2>Các lỗi cần sửa trong tệp</h2>
-          <div class="table-wrap">
-            <table class="responsive" id="import-errors">
-              <thead>
-                <tr>
-                  <th>Dòng</th>
-                  <th>Cột</th>
-                  <th>Lỗi</th>
-                </tr>
-              </thead>
-              <tbody>
-                {check.problems.slice(0, 500).map((p) => (
-                  <tr class="err">
-                    <td data-label="Dòng">{p.row}</td>
-                    <td data-label="Cột">{p.column || '—'}</td>
-                    <td data-label="Lỗi">{p.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </>
-      ) : null}
+      {check.problems.length ? <ProblemTable problems={check.problems} /> : null}
       {!applied && !check.problems.length && props.uploadId ? (
         <form method="post" action="/staff/results/import/apply" class="card">
           <CsrfField token={props.csrfToken} />

@@ -145,3 +145,36 @@ export function FilterSelect(props: { name: string; label: string; options: { va
     </div>
   );
 }
+
+/** The per-row problems of an import file, as a table (the first 500). */
+export function ProblemTable(props: { problems: { row: number; column?: string | null; message: string }[] }) {
+  const shown = props.problems.slice(0, 500);
+  return (
+    <>
+      <h2 id="loi">Các lỗi cần sửa trong tệp</h2>
+      <div class="table-wrap">
+        <table class="responsive" id="import-errors">
+          <thead>
+            <tr>
+              <th>Dòng</th>
+              <th>Cột</th>
+              <th>Lỗi</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((p) => (
+              <tr class="err">
+                <td data-label="Dòng">{p.row}</td>
+                <td data-label="Cột">{p.column || '—'}</td>
+                <td data-label="Lỗi">{p.message}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {props.problems.length > shown.length ? (
+        <p class="small muted">… và {props.problems.length - shown.length} lỗi khác. Sửa các lỗi trên rồi kiểm tra lại.</p>
+      ) : null}
+    </>
+  );
+}

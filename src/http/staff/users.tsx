@@ -16,12 +16,11 @@ import { recordAudit } from '../../store/audit';
 import { inTransaction, type Db } from '../../store/db';
 import { apiTokens, clinics, staffRoles, staffUsers, type Clinic, type StaffUser } from '../../store/schema';
 import { can, currentStaff, requireRole, type StaffEnv, type StaffIdentity } from '../auth/session';
-import { validate } from '../validation';
+import { validate, IdParam } from '../validation';
 import { CsrfField, type Flash } from './layout';
 import { allClinics, staffActor, ZaloUserId, type StaffDeps } from './services';
 import { fmtDateTime, page } from './ui';
 
-const IdParam = z.object({ id: z.coerce.number().int().positive() });
 const optionalText = (max: number) => z.string().trim().max(max).default('');
 const clinicField = z.union([z.literal(''), z.coerce.number().int().positive()]).default('');
 const emailField = z.union([z.literal(''), z.email('Email không hợp lệ.')]).default('');
