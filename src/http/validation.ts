@@ -34,3 +34,7 @@ export const IdParam = z.object({ id: z.coerce.number().int().positive() });
 export const queryBool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** An import upload: `?dryRun=true` checks without writing; the file comes as multipart field "file". */
+export const ImportQuery = z.object({ dryRun: queryBool.default(false) });
+export const ImportFileForm = z.object({ file: z.instanceof(File, { message: 'gửi tệp trong trường "file" (multipart/form-data)' }) });

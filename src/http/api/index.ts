@@ -26,7 +26,7 @@ import {
   ZaloUserId,
   type StaffDeps,
 } from '../staff/services';
-import { validate, uploadLimit, XLSX_TYPE, IdParam, queryBool } from '../validation';
+import { validate, uploadLimit, XLSX_TYPE, IdParam, ImportQuery, ImportFileForm } from '../validation';
 import { resultApiRoutes } from './results';
 import { requestApiRoutes } from './requests';
 
@@ -64,8 +64,8 @@ export function apiRoutes(deps: StaffDeps, opts: ApiOptions = {}) {
       '/registry/import',
       requireRole(...can.importRegistry),
       uploadLimit(deps.importMaxBytes),
-      validate('query', z.object({ dryRun: queryBool.default(false) })),
-      validate('form', z.object({ file: z.instanceof(File, { message: 'gửi tệp trong trường "file" (multipart/form-data)' }) })),
+      validate('query', ImportQuery),
+      validate('form', ImportFileForm),
       async (c) => {
         const { file } = c.req.valid('form');
         const { dryRun } = c.req.valid('query');

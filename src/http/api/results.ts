@@ -25,7 +25,7 @@ import { currentStaff, requireRole, type StaffIdentity } from '../auth/session';
 import type { ApiEnv } from '../auth/apiToken';
 import { attachment } from '../staff/registry';
 import { localDate, type StaffDeps } from '../staff/services';
-import { validate, uploadLimit, XLSX_TYPE, IdParam, queryBool } from '../validation';
+import { validate, uploadLimit, XLSX_TYPE, IdParam, ImportQuery, ImportFileForm } from '../validation';
 
 const CadreParam = z.object({ cadreId: z.coerce.number().int().positive() });
 
@@ -79,8 +79,8 @@ export function resultApiRoutes(deps: StaffDeps) {
       '/import',
       requireRole(...resultRoles.enter),
       uploadLimit(deps.importMaxBytes),
-      validate('query', z.object({ dryRun: queryBool.default(false) })),
-      validate('form', z.object({ file: z.instanceof(File, { message: 'gửi tệp trong trường "file" (multipart/form-data)' }) })),
+      validate('query', ImportQuery),
+      validate('form', ImportFileForm),
       async (c) => {
         const { file } = c.req.valid('form');
         const { dryRun } = c.req.valid('query');

@@ -5,7 +5,7 @@ import { can, currentStaff, requireRole, type StaffEnv } from '../auth/session';
 import { validate, IdParam } from '../validation';
 import { CsrfField, type Flash } from './layout';
 import { decideProxy, listProxies, type StaffDeps } from './services';
-import { fmtDateTime, page, EmptyRow } from './ui';
+import { fmtDateTime, page, EmptyRow, StatusTabs } from './ui';
 
 const NoteForm = z.object({ note: z.string().trim().max(500).default('') });
 
@@ -45,11 +45,7 @@ export function proxyPages(deps: StaffDeps) {
               thoại hay gặp trực tiếp. Người yêu cầu nhận tin báo kết quả qua Zalo.
             </p>
             <nav class="actions" style="margin-bottom:.8rem" aria-label="Trạng thái">
-              {statusTabs.map(([s, label]) => (
-                <a class={`btn small ${s === status ? '' : 'secondary'}`} href={`/staff/proxies?status=${s}`}>
-                  {label}
-                </a>
-              ))}
+              <StatusTabs tabs={statusTabs} current={status} href={(s) => `/staff/proxies?status=${s}`} />
             </nav>
             <div class="table-wrap">
               <table class="responsive">

@@ -9,7 +9,7 @@ import { allowed, clinicScope, currentStaff, requireRole, type StaffEnv } from '
 import { validate, IdParam } from '../validation';
 import { CsrfField, type Flash } from './layout';
 import { allClinics, type StaffDeps } from './services';
-import { fmtDate, fmtDateTime, page, EmptyRow } from './ui';
+import { fmtDate, fmtDateTime, page, EmptyRow, StatusTabs } from './ui';
 
 /**
  * /staff/requests: the request inbox with an SLA clock (time left or overdue), filters by clinic, type and
@@ -363,17 +363,15 @@ export function requestPages(deps: StaffDeps) {
         'Trò chuyện với cán bộ',
         <>
           <nav class="actions" style="margin-bottom:.8rem" aria-label="Trạng thái">
-            {(
-              [
+            <StatusTabs
+              tabs={[
                 ['open', 'Đang mở'],
                 ['closed', 'Đã kết thúc'],
                 ['all', 'Tất cả'],
-              ] as const
-            ).map(([s, label]) => (
-              <a class={`btn small ${s === q.status ? '' : 'secondary'}`} href={`/staff/requests/conversations?status=${s}`}>
-                {label}
-              </a>
-            ))}
+              ]}
+              current={q.status}
+              href={(s) => `/staff/requests/conversations?status=${s}`}
+            />
           </nav>
           <div class="table-wrap">
             <table class="responsive">

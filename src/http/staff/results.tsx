@@ -31,7 +31,7 @@ import { validate, XLSX_TYPE, IdParam } from '../validation';
 import { addStaffNavItem, CsrfField, type Flash } from './layout';
 import { attachment } from './registry';
 import { localDate, unitsFor, uploads, type StaffDeps } from './services';
-import { fmtDate, fmtDateTime, page, type StaffContext, EmptyRow, FilterSelect, ProblemTable } from './ui';
+import { fmtDate, fmtDateTime, page, type StaffContext, EmptyRow, FilterSelect, ProblemTable, StatusTabs } from './ui';
 
 addStaffNavItem({ href: '/staff/results', label: 'Kết quả khám', roles: resultRoles.read, order: 40 });
 addStaffNavItem({ href: '/staff/results/figures', label: 'Phân loại sức khỏe', roles: resultRoles.figures, order: 45 });
@@ -340,11 +340,11 @@ export function resultPages(deps: StaffDeps) {
         'Kết quả khám',
         <>
           <div class="actions" style="margin-bottom:.8rem">
-            {examResultStatuses.map((s) => (
-              <a class={`btn small ${s === status ? '' : 'secondary'}`} href={`/staff/results?status=${s}`}>
-                {statusLabels[s]}
-              </a>
-            ))}
+            <StatusTabs
+              tabs={examResultStatuses.map((s) => [s, statusLabels[s]] as const)}
+              current={status}
+              href={(s) => `/staff/results?status=${s}`}
+            />
             <a class="btn small secondary" href="/staff/results/new">
               + Nhập kết quả
             </a>

@@ -178,3 +178,16 @@ export function ProblemTable(props: { problems: { row: number; column?: string |
     </>
   );
 }
+
+/** Links that switch a list between statuses; the current one is highlighted. */
+export function StatusTabs(props: { href: (status: string) => string; current: string; tabs: readonly (readonly [string, string])[] }) {
+  return (
+    <>
+      {props.tabs.map(([status, label]) => (
+        <a class={`btn small ${status === props.current ? '' : 'secondary'}`} href={props.href(status)}>
+          {label}
+        </a>
+      ))}
+    </>
+  );
+}
