@@ -5,7 +5,7 @@ import { applyBookingEffect, type BookingEffect } from '../domain/booking';
 import { applyResultEffect, type ResultEffect } from '../domain/results';
 import type { DbOrTx } from '../store/db';
 import { insertOutbox } from '../store/outbox';
-import type { OutMessage } from '../zalo/messages';
+import { fitMessages, type OutMessage } from '../zalo/messages';
 
 /** What a turn asks the world to do; each becomes rows (outbox, domain, audit) in the turn's transaction. */
 export type Effect =
@@ -55,7 +55,7 @@ export function applyEffects(tx: DbOrTx, zaloUserId: string, effects: Effect[], 
         ids.push(
           insertOutbox(
             tx,
-            { kind: 'zalo.message', lane: userLane(zaloUserId), dueAt: now, payload: { userId: zaloUserId, messages: effect.messages, ...(effect.sensitive ? { sensitive: true } : {}) } },
+            { kind: 'zalo.message', lane: userLane(zaloUserId), dueAt: now, payload: { userId: zaloUserId, messages: fitMessages(effect.messages), ...(effect.sensitive ? { sensitive: true } : {}) } },
             now,
           ),
         );

@@ -1,4 +1,4 @@
-import type { OutMessage, QuickReply } from '../zalo/messages';
+import { fitButtons, type OutMessage, type QuickReply } from '../zalo/messages';
 import type { Effect } from './effects';
 import type { Lookups } from './lookups';
 import type { ConversationState } from './state';
@@ -17,8 +17,11 @@ export interface TurnResult {
   effects: Effect[];
 }
 
-export const textMessage = (text: string, buttons?: QuickReply[]): OutMessage =>
-  buttons?.length ? { type: 'text', text, buttons } : { type: 'text', text };
+/** A text with optional buttons, the buttons fitted to Zalo's limits (count, title length) as it is built. */
+export const textMessage = (text: string, buttons?: QuickReply[]): OutMessage => {
+  const fitted = fitButtons(buttons);
+  return fitted.length ? { type: 'text', text, buttons: fitted } : { type: 'text', text };
+};
 
 export const reply = (...messages: OutMessage[]): Effect => ({ type: 'reply', messages });
 

@@ -1,7 +1,8 @@
 /** Dates as Vietnamese people write and read them; instants are stored in UTC, shown in Asia/Ho_Chi_Minh. */
 export const VIETNAM_TZ = 'Asia/Ho_Chi_Minh';
 
-function isoIfValid(y: number, m: number, d: number): string | null {
+/** YYYY-MM-DD when (y, m, d) is a real calendar date, else null. */
+export function isoIfValid(y: number, m: number, d: number): string | null {
   if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1 || d > 31) return null;
   const date = new Date(Date.UTC(y, m - 1, d));
   if (date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;

@@ -7,7 +7,7 @@ import { markDone, markProgress } from '../store/outbox';
 import { outbox, type OutboxRow } from '../store/schema';
 import type { ZaloClient } from '../zalo/client';
 import { ZaloApiError } from '../zalo/errors';
-import { splitLongText, type OutMessage } from '../zalo/messages';
+import { fitMessages, type OutMessage } from '../zalo/messages';
 import { jobCatalog } from './catalog';
 
 export interface ZaloSendDeps {
@@ -18,13 +18,9 @@ export interface ZaloSendDeps {
   buttons: boolean;
 }
 
-/** Splits over-long texts so every part fits Zalo's limit; buttons stay on the last part. */
+/** Splits over-long texts and fits buttons, so every part is within Zalo's limits (rows stored before the rule too). */
 export function expandMessages(messages: OutMessage[]): OutMessage[] {
-  return messages.flatMap((m): OutMessage[] => {
-    if (m.type !== 'text') return [m];
-    const parts = splitLongText(m.text);
-    return parts.map((text, i) => ({ type: 'text' as const, text, ...(i === parts.length - 1 && m.buttons ? { buttons: m.buttons } : {}) }));
-  });
+  return fitMessages(messages);
 }
 
 /** What a sensitive reply's stored text becomes once it is no longer needed. */
@@ -48,7 +44,10 @@ export function scrubSensitiveReply(db: Db, row: OutboxRow): void {
  * accepted, so a retry (or a worker killed mid-job) resumes after the last acknowledged part.
  */
 export async function sendZaloMessage(deps: ZaloSendDeps, row: OutboxRow, job?: Pick<Job, 'attemptsMade' | 'opts'>): Promise<void> {
-  const payload = jobCatalog['zalo.message'].payload.parse(row.payload);
+  const parsed = jobCatalog['zalo.message'].payload.safeParse(row.payload);
+  // A row that does not parse will never parse: fail it now so the user's lane moves on to their next reply.
+  if (!parsed.success) throw new UnrecoverableError(`zalo.message row ${row.id} is malformed: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  const payload = parsed.data;
   try {
     await sendParts(deps, row, payload);
   } catch (err) {

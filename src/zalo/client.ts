@@ -157,7 +157,7 @@ export class ZaloClient {
       return String(data?.message_id ?? '');
     } catch (err) {
       // Buttons on v3 customer-service messages are unverified: if Zalo refuses the shape, the numbered text still works.
-      if (withButtons && err instanceof ZaloApiError && (err.code === -201 || err.code === -233)) {
+      if (withButtons && err instanceof ZaloApiError && (err.code === -201 || err.code === -210 || err.code === -233)) {
         const data = await this.call<{ message_id: string }>('post', '/v3.0/oa/message/cs', customerServiceBody(userId, message, false));
         return String(data?.message_id ?? '');
       }

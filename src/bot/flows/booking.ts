@@ -104,7 +104,7 @@ interface MenuOption {
 
 function menu(prompt: string, options: MenuOption[], footer?: string) {
   const text = [prompt, ...options.map((o, i) => `${i + 1}. ${o.text}`), footer].filter(Boolean).join('\n');
-  const buttons = options.slice(0, 5).map((o) => ({ title: o.key.slice(0, 40), payload: o.key }));
+  const buttons = options.slice(0, 5).map((o) => ({ title: o.key, payload: o.key }));
   return { text, buttons };
 }
 

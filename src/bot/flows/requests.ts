@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { formatVietnamDay, parseVietnameseDate } from '../../domain/dates';
+import { formatVietnamDay } from '../../domain/dates';
+import { parseDay } from '../understand/dates';
 import { detectEmergency } from '../../domain/emergency';
 import { vietnamDate } from '../../domain/quietHours';
 import { ackDeadline, requestStateLabels, requestTypeLabels, ticketOf, timeOfDayLabels, urgencyLabels, type NewRequest } from '../../domain/requests';
@@ -258,21 +259,12 @@ function addDays(iso: string, days: number): string {
   return new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** "1", "sớm nhất" -> null (soonest); "hôm nay", "mai", "ngày kia", "05/03", "05/03/2026" -> a date; else undefined. */
+/** "1", "sớm nhất" -> null (soonest); a day the shared reader understands ("mai", "thứ 5", "05/03") -> a date; else undefined. */
 export function parsePreferredDay(input: string, now: number): string | null | undefined {
   const folded = foldVietnamese(input);
   const today = vietnamDate(now);
   if (folded === '1' || containsPhrase(folded, 'som nhat') || containsPhrase(folded, 'cang som cang tot') || containsPhrase(folded, 'ngay nao cung duoc')) return null;
-  if (folded === 'hom nay') return today;
-  if (['mai', 'ngay mai', 'sang mai', 'chieu mai'].includes(folded)) return addDays(today, 1);
-  if (['ngay kia', 'mot', 'ngay mot'].includes(folded)) return addDays(today, 2);
-  let date = parseVietnameseDate(input);
-  const short = /^(?:ngay\s*)?(\d{1,2})\s*(?:thang|[/.\-\s])\s*(\d{1,2})$/.exec(folded);
-  if (!date && short) {
-    const year = Number(today.slice(0, 4));
-    const candidate = parseVietnameseDate(`${short[1]}/${short[2]}/${year}`);
-    date = candidate && candidate < today ? parseVietnameseDate(`${short[1]}/${short[2]}/${year + 1}`) : candidate;
-  }
+  const date = parseDay(input, now);
   if (!date || date < today || date > addDays(today, MAX_DAYS_AHEAD)) return undefined;
   return date;
 }
