@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
+import { recordChatTurn, transcriptPlaceholder } from '../src/domain/handoff';
 import { linkZaloUser } from '../src/domain/linking';
 import { createApiToken, createStaffUser } from '../src/domain/staff';
 import { inTransaction } from '../src/store/db';
@@ -7,6 +8,7 @@ import { careRequests, handoffMessages, handoffs, outbox, staffUsers, type Cadre
 import { recordZaloUser } from '../src/store/zaloUsers';
 import { seedRegistry } from './fixtures';
 import { ManualClock, startHarness, waitFor, type Harness } from './harness';
+import { draft, release, staffRow } from './resultsSupport';
 import { startSmtpSink, type SmtpSink } from './smtp';
 
 let h: Harness;
@@ -185,5 +187,59 @@ describe('talking to staff', () => {
     expect(notice).toBeDefined();
     expect(db().select().from(handoffs).where(eq(handoffs.id, second.id)).get()!.closedBy).toBe('timeout');
     expect(await ask(user, 'menu')).toContain('1. Đặt lịch khám');
+  });
+});
+
+describe('staff transcripts', () => {
+  const transcriptOf = async (id: number) => {
+    const detail = (await (await api(`/api/conversations/${id}`)).json()) as { messages: { message: { direction: string; text: string } }[] };
+    return detail.messages.map((m) => `${m.message.direction}:${m.message.text}`);
+  };
+
+  it('keep only what is said while a conversation is open; results, birth dates and codes become placeholders', async () => {
+    const { user, cadre } = newUser(true);
+    const doctor = staffRow(db(), 'doctor', null, clock.now());
+    const result = draft(db(), doctor, cadre!.id, { examDate: '2026-02-20', healthClass: 'IV', conclusions: 'Tăng huyết áp độ 2 TRANSCRIPT-KL-1', diagnoses: ['I10 TRANSCRIPT-CD-2'] }, clock.now());
+    release(db(), doctor, [result.id], clock.now());
+    await waitFor(() => h.fake.messagesTo(user).some((m) => m.text?.includes('đã có')), 'results-ready notice');
+
+    // A first conversation, ended by the user: from then on nothing is kept until the next one opens.
+    await ask(user, 'gặp nhân viên');
+    await ask(user, 'Cho tôi hỏi lịch khám');
+    expect(await ask(user, 'kết thúc')).toContain('Đã kết thúc trò chuyện');
+    expect(await ask(user, 'xem kết quả')).toContain('TRANSCRIPT-KL-1');
+    await ask(user, 'lien ket');
+    await ask(user, '2');
+    await ask(user, 'HP-200');
+    await ask(user, '05/09/1950');
+    await ask(user, 'menu');
+
+    // A second conversation, in which the user types a birth date and a code.
+    await ask(user, 'gặp nhân viên');
+    await ask(user, 'Tôi cần hỏi về kết quả khám');
+    const conv = db().select().from(handoffs).where(and(eq(handoffs.zaloUserId, user), eq(handoffs.status, 'open'))).get()!;
+    await sayQuietly(user, '05/09/1950');
+    await sayQuietly(user, '482 913');
+    await sayQuietly(user, 'Tôi muốn khám lại vào tuần sau');
+
+    const transcript = await transcriptOf(conv.id);
+    const all = transcript.join('\n');
+    expect(all).not.toContain('TRANSCRIPT-');
+    expect(all).not.toContain('Loại IV');
+    expect(all).not.toContain('1950');
+    expect(all).not.toContain('482');
+    expect(all).not.toContain('xem kết quả');
+    expect(transcript).toContain('in:Tôi cần hỏi về kết quả khám');
+    expect(transcript).toContain(`in:${transcriptPlaceholder.birthDate}`);
+    expect(transcript).toContain(`in:${transcriptPlaceholder.secret}`);
+    expect(transcript).toContain('in:Tôi muốn khám lại vào tuần sau');
+
+    // A reply that carried health data while the conversation is open is kept as a placeholder.
+    inTransaction(db(), (tx) =>
+      recordChatTurn(tx, user, { type: 'text', text: 'kết quả' }, [{ messages: [{ type: 'text', text: 'Phân loại sức khỏe: Loại IV – Yếu' }], sensitive: true }], { openBefore: true }, clock.now()),
+    );
+    const after = await transcriptOf(conv.id);
+    expect(after).toContain(`bot:${transcriptPlaceholder.result}`);
+    expect(after.join('\n')).not.toContain('Loại IV');
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { auditLog, proxies, zaloLinks, type Cadre } from '../src/store/schema';
+import { auditLog, outbox, proxies, zaloLinks, type Cadre } from '../src/store/schema';
 import { seedRegistry } from './fixtures';
 import { events, ids, ManualClock, startHarness, waitFor, type Harness } from './harness';
 import { startSmtpSink, type SmtpSink } from './smtp';
@@ -55,7 +55,7 @@ const audits = (action: string) => h.runtime.store.db.select().from(auditLog).wh
 
 async function otpFromMail(to: string): Promise<string> {
   const mail = await waitFor(() => [...smtp.mails].reverse().find((m) => m.to.includes(to)), `mail to ${to}`);
-  return /(\d{6})/.exec(mail.subject)![1]!;
+  return /là: (\d{6})/.exec(mail.text)![1]!;
 }
 
 describe('linking a Zalo account in chat', () => {
@@ -107,6 +107,23 @@ describe('linking a Zalo account in chat', () => {
     expect(await ask('31/02/1950')).toContain('chưa đúng dạng');
     expect(await ask('02/02/1950')).toContain('gọi');
     expect(linkOf(user)).toBeUndefined();
+  });
+
+  it('the code is in the mail text only: never in the subject, and scrubbed from the sent outbox row', async () => {
+    await ask('lien ket');
+    await ask('2');
+    await ask('HP-0002');
+    const mailsBefore = smtp.mails.filter((m) => m.to.includes('binh.tran@example.test')).length;
+    await ask('20/1/1948');
+    const mail = await waitFor(() => smtp.mails.filter((m) => m.to.includes('binh.tran@example.test'))[mailsBefore], 'the new code mail');
+    const code = /là: (\d{6})/.exec(mail.text)![1]!;
+    expect(mail.subject).toBe('Mã xác minh tài khoản Zalo');
+    expect(mail.subject).not.toContain(code);
+    const mailRows = () => h.runtime.store.db.select().from(outbox).where(eq(outbox.kind, 'email.message')).all().filter((r) => (r.payload as { to: string }).to === 'binh.tran@example.test');
+    const rows = await waitFor(() => (mailRows().every((r) => r.status === 'done') ? mailRows() : null), 'code mails sent');
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) expect(JSON.stringify(r.payload)).not.toMatch(/\d{6}/);
+    expect(await ask(code)).toContain('Kính chào Bà Trần Thị Bình');
   });
 
   it('codes expire after 10 minutes and lock after 5 wrong tries', async () => {

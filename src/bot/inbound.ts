@@ -3,7 +3,7 @@ import { inTransaction } from '../store/db';
 import { loadConversation, saveConversation } from '../store/conversations';
 import { statement } from '../store/prepared';
 import { claimForEnqueue, countPending, type ClaimedRow } from '../store/outbox';
-import { recordChatTurn } from '../domain/handoff';
+import { openHandoffOf, recordChatTurn } from '../domain/handoff';
 import { recordZaloUser } from '../store/zaloUsers';
 import { dedupeKeyOf, toBotEvent, userIdOf, type HandledEvent } from '../zalo/events';
 import { applyEffects } from './effects';
@@ -54,10 +54,19 @@ export function processInboundEvent(db: Db, event: HandledEvent, now: number, ca
       now,
     );
     const stored = loadConversation(tx, userId);
-    const result = turn(parseState(stored.state), botEvent, now, createStoreLookups(tx, userId, now, catalog));
+    const state = parseState(stored.state);
+    const openBefore = openHandoffOf(tx, userId) !== undefined;
+    const result = turn(state, botEvent, now, createStoreLookups(tx, userId, now, catalog));
     saveConversation(tx, userId, result.state, stored.version, now);
     const outboxIds = applyEffects(tx, userId, result.effects, now);
-    recordChatTurn(tx, userId, botEvent, result.effects.flatMap((e) => (e.type === 'reply' ? [e.messages] : [])), now);
+    recordChatTurn(
+      tx,
+      userId,
+      botEvent,
+      result.effects.flatMap((e) => (e.type === 'reply' ? [e] : [])),
+      { openBefore, linkingStep: state.flow === 'linking' ? state.step : undefined },
+      now,
+    );
     const claimed = claimForEnqueue(tx, outboxIds, now);
     return { status: 'processed', outboxIds, claimed, pendingForRelay: countPending(tx, outboxIds) } as const;
   });

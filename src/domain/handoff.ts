@@ -2,21 +2,21 @@ import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError } from '../errors';
 import { recordAudit } from '../store/audit';
-import { prepared, statement } from '../store/prepared';
+import { prepared } from '../store/prepared';
 import type { DbOrTx } from '../store/db';
 import { insertOutbox } from '../store/outbox';
 import { cadres, clinics, handoffMessages, handoffs, staffUsers, type Handoff } from '../store/schema';
 import { getZaloUser, inCustomerServiceWindow } from '../store/zaloUsers';
 import type { OutMessage } from '../zalo/messages';
-import { formatVietnamDateTime } from './dates';
+import { formatVietnamDateTime, parseVietnameseDate } from './dates';
 import { recipientsFor } from './requests';
 
 /**
- * Talking to a person: a Zalo user asks for staff, a conversation opens in the staff inbox with the recent
- * chat, the bot keeps quiet for that user while it is open, staff replies go to the user in Zalo, and staff
- * close it (or it times out after a period without activity) and the bot resumes.
+ * Talking to a person: a Zalo user asks for staff, a conversation opens in the staff inbox, the bot keeps
+ * quiet for that user while it is open, staff replies go to the user in Zalo, and staff close it
+ * (or it times out after a period without activity) and the bot resumes.
  *
- * Chat texts are kept only for users who asked for staff, and only the last TRANSCRIPT_KEEP per user.
+ * Chat texts are kept only while a conversation with staff is open, and only the last TRANSCRIPT_KEEP per user.
  */
 export const TRANSCRIPT_KEEP = 20;
 export const handoffSubject = (id: number) => `handoff-${id}`;
@@ -37,11 +37,6 @@ export function openHandoffOf(tx: DbOrTx, zaloUserId: string): Handoff | undefin
   ).get({ zaloUserId });
 }
 
-/** Whether this user's chat is kept (they asked for staff at least once). */
-function keepsTranscript(tx: DbOrTx, zaloUserId: string): boolean {
-  return statement(tx, 'SELECT 1 FROM handoffs WHERE zalo_user_id = ? LIMIT 1').get(zaloUserId) !== undefined;
-}
-
 function appendTranscript(tx: DbOrTx, zaloUserId: string, direction: 'in' | 'bot' | 'staff', text: string, staffId: number | null, now: number): void {
   if (!text.trim()) return;
   tx.insert(handoffMessages).values({ zaloUserId, direction, text: text.slice(0, 2000), staffId, at: now }).run();
@@ -56,22 +51,57 @@ function appendTranscript(tx: DbOrTx, zaloUserId: string, direction: 'in' | 'bot
   if (keepFrom) tx.delete(handoffMessages).where(and(eq(handoffMessages.zaloUserId, zaloUserId), lt(handoffMessages.id, keepFrom.id))).run();
 }
 
-const describeEvent = (event: { type: string; text?: string; kind?: string }) =>
-  event.type === 'text' ? (event.text ?? '') : event.type === 'location' ? '[vị trí]' : event.type === 'attachment' ? `[${event.kind ?? 'tệp'}]` : '';
+/** What staff see in place of a message that carried health data or a secret. */
+export const transcriptPlaceholder = { result: '[đã gửi kết quả khám]', secret: '[mã xác minh]', birthDate: '[ngày sinh]' } as const;
+
+/** How the dialog stood when the message arrived: a linking step asking for a birth date or a code. */
+export type TranscriptContext = { linkingStep?: string };
 
 /**
- * After a dialog turn: keeps the user's message and the bot's texts, for users who asked for staff. An open
- * conversation also counts as active again.
+ * The user's message as kept for staff. A birth date or a verification code typed by the user is a secret
+ * (it proves identity), so staff see a placeholder; a date is taken as a birth date when it is at least
+ * 18 years old (cadres are elderly; exam and visit dates are recent).
  */
-export function recordChatTurn(tx: DbOrTx, zaloUserId: string, event: { type: string; text?: string; kind?: string }, replies: OutMessage[][], now: number): void {
-  const inbound = describeEvent(event);
-  if (!inbound && !replies.length) return;
-  if (!keepsTranscript(tx, zaloUserId)) return;
+function inboundForTranscript(event: { type: string; text?: string; kind?: string }, context: TranscriptContext, now: number): string {
+  if (event.type === 'location') return '[vị trí]';
+  if (event.type === 'attachment') return `[${event.kind ?? 'tệp'}]`;
+  if (event.type !== 'text') return '';
+  const text = event.text ?? '';
+  const step = context.linkingStep;
+  if (step === 'birth' || step === 'proxyBirth') return transcriptPlaceholder.birthDate;
+  if (step === 'otp' || /^\s*\d{3}\s?\d{3}\s*$/.test(text)) return transcriptPlaceholder.secret;
+  const date = parseVietnameseDate(text);
+  if (date && Number(date.slice(0, 4)) <= new Date(now).getUTCFullYear() - 18) return transcriptPlaceholder.birthDate;
+  return text;
+}
+
+/**
+ * After a dialog turn: keeps the user's message and the bot's texts while a conversation with staff is open
+ * (or was open when the message arrived, so "kết thúc" and its answer are seen). Nothing is kept otherwise.
+ * A reply that carried health data is kept as a placeholder, never its text. The open conversation also
+ * counts as active again.
+ */
+export function recordChatTurn(
+  tx: DbOrTx,
+  zaloUserId: string,
+  event: { type: string; text?: string; kind?: string },
+  replies: { messages: OutMessage[]; sensitive?: boolean }[],
+  context: TranscriptContext & { openBefore: boolean },
+  now: number,
+): void {
+  const openNow = openHandoffOf(tx, zaloUserId) !== undefined;
+  if (!context.openBefore && !openNow) return;
+  // The message that opened the conversation is already kept as its topic.
+  const inbound = context.openBefore ? inboundForTranscript(event, context, now) : '';
   if (inbound) appendTranscript(tx, zaloUserId, 'in', inbound, null, now);
-  for (const messages of replies) {
-    for (const m of messages) if (m.type === 'text') appendTranscript(tx, zaloUserId, 'bot', m.text, null, now);
+  for (const r of replies) {
+    if (r.sensitive) {
+      appendTranscript(tx, zaloUserId, 'bot', transcriptPlaceholder.result, null, now);
+      continue;
+    }
+    for (const m of r.messages) if (m.type === 'text') appendTranscript(tx, zaloUserId, 'bot', m.text, null, now);
   }
-  if (inbound) tx.update(handoffs).set({ lastActivityAt: now }).where(and(eq(handoffs.zaloUserId, zaloUserId), eq(handoffs.status, 'open'))).run();
+  if (inbound && openNow) tx.update(handoffs).set({ lastActivityAt: now }).where(and(eq(handoffs.zaloUserId, zaloUserId), eq(handoffs.status, 'open'))).run();
 }
 
 export interface HandoffEnv {
@@ -97,7 +127,7 @@ export function openHandoff(
     .values({ zaloUserId, cadreId: input.cadreId, clinicId: input.clinicId, openedAt: now, lastActivityAt: now })
     .returning({ id: handoffs.id })
     .get();
-  appendTranscript(tx, zaloUserId, 'in', input.topic, null, now);
+  appendTranscript(tx, zaloUserId, 'in', inboundForTranscript({ type: 'text', text: input.topic }, {}, now), null, now);
   recordAudit(tx, { type: 'zalo', id: zaloUserId }, { action: 'handoff.open', entity: 'handoff', entityId: row.id, detail: { cadreId: input.cadreId } }, now);
   const ids: number[] = [];
   ids.push(insertOutbox(tx, { kind: 'handoff.timeout', subject: handoffSubject(row.id), dueAt: now + input.timeoutMs, payload: { handoffId: row.id } }, now));

@@ -76,7 +76,8 @@ export function unlinkZaloUser(tx: DbOrTx, ctx: LinkingContext, staffId?: number
 
 function otpEmail(committeeName: string, fullName: string, code: string) {
   return {
-    subject: `Mã xác minh Zalo: ${code}`,
+    // The code stays out of the subject: subjects show in notifications and mail lists.
+    subject: 'Mã xác minh tài khoản Zalo',
     text: [
       `Kính gửi ${fullName},`,
       '',
@@ -90,7 +91,7 @@ function otpEmail(committeeName: string, fullName: string, code: string) {
   };
 }
 
-/** Creates a challenge and its email in the same transaction. The code exists only in the email. */
+/** Creates a challenge and its email in the same transaction. The code exists only in the email, whose row is scrubbed once sent. */
 export function startOtp(tx: DbOrTx, ctx: LinkingContext, cadreId: number, committeeName: string): void {
   const cadre = tx.select().from(cadres).where(eq(cadres.id, cadreId)).get();
   if (!cadre?.email) throw new Error('startOtp needs a cadre with an email');
@@ -108,7 +109,7 @@ export function startOtp(tx: DbOrTx, ctx: LinkingContext, cadreId: number, commi
     .get();
   tx.update(otpChallenges).set({ codeHash: `${salt}$${hashCode(salt, id, code)}` }).where(eq(otpChallenges.id, id)).run();
   const mail = otpEmail(committeeName, cadre.fullName, code);
-  insertOutbox(tx, { kind: 'email.message', dueAt: ctx.now, payload: { to: cadre.email, ...mail } }, ctx.now);
+  insertOutbox(tx, { kind: 'email.message', dueAt: ctx.now, payload: { to: cadre.email, ...mail, sensitive: true } }, ctx.now);
   recordAudit(tx, zaloActor(ctx), { action: 'link.otp_sent', entity: 'cadre', entityId: cadreId }, ctx.now);
 }
 

@@ -33,6 +33,8 @@ export const jobCatalog = {
       subject: z.string().min(1),
       text: z.string().min(1),
       html: z.string().optional(),
+      /** Carries a secret (a linking code): the text is scrubbed from the row once the mail server took it. */
+      sensitive: z.boolean().optional(),
     }),
     // A mail server may be down for hours: keep trying every few minutes instead of giving up after minutes.
     retry: { attempts: 60, capped: true },

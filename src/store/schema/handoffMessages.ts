@@ -1,8 +1,8 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
- * Recent chat texts of Zalo users who asked for staff, so staff see the context: inbound and outbound,
- * the last few per user only (older ones are deleted as new ones arrive). Nothing is kept for other users.
+ * Chat texts exchanged while a conversation with staff is open: inbound and outbound, the last few per user
+ * only (older ones are deleted as new ones arrive). Results, birth dates and codes are kept as placeholders.
  */
 export const handoffMessages = sqliteTable(
   'handoff_messages',
