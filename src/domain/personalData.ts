@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJs } from './excel';
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { AppError } from '../errors';
 import { recordAudit } from '../store/audit';
@@ -122,6 +123,7 @@ const cellValue = (v: unknown): string | number | boolean | null =>
 
 /** The export as a workbook: one sheet per section, one row per record. */
 export async function personalDataWorkbook(data: PersonalDataExport): Promise<Buffer> {
+  const ExcelJS = await loadExcelJs();
   const wb = new ExcelJS.Workbook();
   wb.creator = 'CadreCare';
   const sheet = (name: string, rows: Record<string, unknown>[]) => {

@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJs } from './excel';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../store/db';
@@ -83,6 +84,7 @@ function excelCell(v: ExcelJS.CellValue | undefined): CellValue {
 }
 
 async function readXlsx(bytes: Uint8Array): Promise<SheetRow[]> {
+  const ExcelJS = await loadExcelJs();
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
@@ -466,6 +468,7 @@ function exportCells(r: RegistryExportRow): Record<ColumnKey, string> {
 
 /** The registry (or, with no rows, the blank template) as an .xlsx workbook; text cells keep leading zeros. */
 export async function registryWorkbook(rows: RegistryExportRow[], opts: { template?: boolean; clinics?: Clinic[] } = {}): Promise<Buffer> {
+  const ExcelJS = await loadExcelJs();
   const wb = new ExcelJS.Workbook();
   wb.creator = 'CadreCare';
   const ws = wb.addWorksheet('Danh sách cán bộ', { views: [{ state: 'frozen', ySplit: 1 }] });

@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJs } from './excel';
 import { and, asc, eq, gte, inArray, lt, lte } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError } from '../errors';
@@ -311,6 +312,7 @@ const SHEET_NAMES: Record<ReportTable['key'], string> = {
 
 /** The report as an xlsx workbook: one sheet per table, Vietnamese headers, shares as percentages. */
 export async function reportWorkbook(report: Report, committeeName: string): Promise<Buffer> {
+  const ExcelJS = await loadExcelJs();
   const wb = new ExcelJS.Workbook();
   wb.creator = 'CadreCare';
   for (const t of report.tables) {

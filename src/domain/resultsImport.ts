@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJs } from './excel';
 import { eq } from 'drizzle-orm';
 import { AppError } from '../errors';
 import { inTransaction, type Db, type DbOrTx } from '../store/db';
@@ -304,6 +305,7 @@ export function applyResultsImport(tx: DbOrTx, staff: ResultStaff, records: Resu
 
 /** The blank import template: the header row, and a sheet explaining each column (with the known codes). */
 export async function resultsTemplate(opts: { clinics: Clinic[]; campaigns: Campaign[] }): Promise<Buffer> {
+  const ExcelJS = await loadExcelJs();
   const wb = new ExcelJS.Workbook();
   wb.creator = 'CadreCare';
   const ws = wb.addWorksheet('Kết quả khám', { views: [{ state: 'frozen', ySplit: 1 }] });

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -18,7 +18,16 @@ export interface Store {
   close(): void;
 }
 
-const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+/**
+ * The nearest drizzle/ folder above this module: the repo's (two levels above src/store/) when run from the
+ * sources, the copy inside the build (dist/drizzle, beside or one level above the bundle's chunk) in production.
+ */
+function findMigrationsFolder(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = ['drizzle', '../drizzle', '../../drizzle'].map((p) => resolve(here, p));
+  return candidates.find((dir) => existsSync(resolve(dir, 'meta/_journal.json'))) ?? candidates[2]!;
+}
+const migrationsFolder = findMigrationsFolder();
 
 /** Opens (creating if needed) the SQLite file, sets the pragmas the service relies on, and migrates it. */
 export function openStore(file: string): Store {

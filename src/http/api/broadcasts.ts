@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJs } from '../../domain/excel';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Clock } from '../../clock';
@@ -125,6 +126,7 @@ export async function exportResults(deps: BroadcastWebDeps, staff: StaffIdentity
     const lines = [exportHeader, ...rows.map(exportRow)].map((cells) => cells.map(csvCell).join(','));
     return { name, type: 'text/csv; charset=utf-8', body: new Uint8Array(Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8')) };
   }
+  const ExcelJS = await loadExcelJs();
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('Kết quả');
   ws.addRow(exportHeader).font = { bold: true };

@@ -1,12 +1,15 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Hono } from 'hono';
-import { simpleParser, type AddressObject } from 'mailparser';
+import type { AddressObject } from 'mailparser';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import type { AppEnv } from '../app';
 import { validate } from '../validation';
 import { DevLayout } from './layout';
+
+/** mailparser loads on the first mail page view: the demo's mail pages alone use it. */
+const mailParser = async () => (await import('mailparser')).simpleParser;
 
 /**
  * The local mailbox: when SMTP_URL is unset the mailer writes each message as an .eml file; this page
@@ -59,7 +62,7 @@ export function mailRoutes(deps: MailDeps) {
       newest.map(async ({ file, mtimeMs }) => {
         const cached = cache.get(file);
         if (cached && cached.mtimeMs === mtimeMs) return cached.summary;
-        const parsed = await simpleParser(await readFile(join(dir, file)), { skipHtmlToText: true, skipTextToHtml: true });
+        const parsed = await (await mailParser())(await readFile(join(dir, file)), { skipHtmlToText: true, skipTextToHtml: true });
         const summary: MailSummary = {
           file,
           subject: parsed.subject ?? '(không có tiêu đề)',
@@ -89,7 +92,7 @@ export function mailRoutes(deps: MailDeps) {
       const selected = c.req.valid('query').file ?? messages[0]?.file;
       let open: OpenMail | undefined;
       if (selected) {
-        const parsed = await simpleParser(await readMessage(selected));
+        const parsed = await (await mailParser())(await readMessage(selected));
         open = {
           file: selected,
           subject: parsed.subject ?? '(không có tiêu đề)',
