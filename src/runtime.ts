@@ -15,6 +15,7 @@ import { startWorkers } from './jobs/workers';
 import { sendZaloMessage } from './jobs/zaloSend';
 import { sendEmailMessage } from './jobs/emailSend';
 import { sendNotice } from './jobs/notice';
+import { ZaloDelivery } from './jobs/zaloDelivery';
 import { createBroadcastJobs, startBroadcastReconciler, type BroadcastJobs } from './jobs/broadcast';
 import { broadcastApi } from './http/api/broadcasts';
 import { broadcastPages } from './http/staff/broadcasts';
@@ -149,6 +150,10 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
       tokens,
     );
     zaloRef = zalo;
+    // Every Zalo send settles an attempt left in flight before sending again. An attempt is settled once older
+    // than two HTTP timeouts: by then its call has surely ended, on our side and on Zalo's.
+    const settleAfterMs = 2 * config.zalo.httpTimeoutMs + 1_000;
+    const delivery = new ZaloDelivery({ db: store.db, clock, logger, zalo, settleAfterMs });
 
     const producer: Redis = producerConnection(redisUrl);
     producer.on('error', (err) => logger.warn({ err: err.message }, 'redis producer error'));
@@ -205,11 +210,12 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
       ...config.broadcast,
       send: {
         zalo,
+        delivery,
         mailer,
         buttons: config.zalo.buttons,
         templates: config.zalo.templates,
         messageIdDomain: new URL(config.http.publicBaseUrl).hostname,
-        staleClaimMs: 2 * config.zalo.httpTimeoutMs + 1_000,
+        staleClaimMs: settleAfterMs,
         commits,
       },
     });
@@ -231,7 +237,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
           concurrency: { 'zalo-send': config.zaloSend.concurrency, 'email-send': 4, notices: config.zaloSend.concurrency },
           backoffMs: config.zaloSend.backoffMs,
           handlers: {
-            'zalo.message': (row, job) => sendZaloMessage({ db: store.db, clock, logger, zalo, buttons: config.zalo.buttons }, row, job),
+            'zalo.message': (row, job) => sendZaloMessage({ db: store.db, clock, logger, delivery, buttons: config.zalo.buttons }, row, job),
             'email.message': (row) => sendEmailMessage({ db: store.db, clock, mailer, messageIdDomain }, row),
             'broadcast.fanout': (row) => broadcastJobs.fanout(row),
             'request.escalate': (row) => runEscalationStep(requestJobs, row),
@@ -243,7 +249,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
                   db: store.db,
                   clock,
                   logger,
-                  zalo,
+                  delivery,
                   mailer,
                   buttons: config.zalo.buttons,
                   renderers: { ...noticeRenderers, ...overrides.noticeRenderers },

@@ -108,6 +108,23 @@ describe('notices choose their channel when sent and record it', () => {
     expect(row.lastError).toContain('no Zalo account');
   });
 
+  it('a reminder Zalo kept but whose answer was lost (HTTP 503) is settled from the history, not sent twice', async () => {
+    const { cadre, zaloUserId } = cadreWith({ zalo: { seenDaysAgo: 1 } });
+    h.fake.inject({ route: 'send', userId: zaloUserId, accepted: true, status: 503 });
+    const row = await rowDone(notify(cadre.id));
+    expect(row).toMatchObject({ status: 'done', channel: 'zalo' });
+    expect(h.fake.messagesTo(zaloUserId)).toHaveLength(1);
+    expect(h.fake.calls.filter((c) => c.route === 'conversation' && c.userId === zaloUserId)).toHaveLength(1);
+  });
+
+  it('a template notice Zalo kept but whose answer was lost is not sent twice', async () => {
+    const { cadre, zaloUserId } = cadreWith({ zalo: { seenDaysAgo: 8 } });
+    h.fake.inject({ route: 'template', userId: zaloUserId, accepted: true, status: 503 });
+    const row = await rowDone(notify(cadre.id, 'tpl'));
+    expect(row.channel).toBe('zalo_template');
+    expect(h.fake.messagesTo(zaloUserId)).toHaveLength(1);
+  });
+
   it('a notice that no longer applies sends nothing', async () => {
     const { cadre, zaloUserId } = cadreWith({ zalo: { seenDaysAgo: 1 } });
     const row = await rowDone(notify(cadre.id, 'gone'));

@@ -12,7 +12,8 @@ import type { CommitBatcher } from '../store/commitBatcher';
 import type { BroadcastButton, RecipientChannel } from '../store/schema';
 import type { ZaloClient } from '../zalo/client';
 import { ZaloApiError } from '../zalo/errors';
-import { SendStatements, type SendBroadcastRow, type SendRecipientRow } from './broadcastStatements';
+import { SendStatements } from './broadcastStatements';
+import { mayHaveArrived, SendInFlightElsewhere, type ExpectedMessage, type Settlement, type ZaloDelivery } from './zaloDelivery';
 
 export const BroadcastSendData = z.object({ recipientId: z.number().int().positive() });
 
@@ -21,6 +22,8 @@ export interface BroadcastSendDeps {
   clock: Clock;
   logger: Logger;
   zalo: ZaloClient;
+  /** Settle-before-resend, shared with every other Zalo send. */
+  delivery: ZaloDelivery;
   mailer: Mailer;
   buttons: boolean;
   /** Template name -> approved Zalo template id (ZALO_TEMPLATES). */
@@ -28,7 +31,7 @@ export interface BroadcastSendDeps {
   messageIdDomain: string;
   /**
    * A claim older than this is settled: its call has surely ended (it is longer than the Zalo HTTP timeout),
-   * so the conversation history tells whether it went through.
+   * so the conversation history tells whether it went through (the delivery's settleAfterMs).
    */
   staleClaimMs: number;
   /** Group commit: the claim and the result of concurrent sends share SQLite commits. */
@@ -43,34 +46,17 @@ function needsFallback(err: unknown): boolean {
   return err instanceof ZaloApiError && (err.kind === 'outside_window' || (err.kind === 'permanent' && [-213, -217, -227, -244].includes(err.code)));
 }
 
-/**
- * True when the call may have reached Zalo although we got no answer (timeout, connection lost, HTTP 5xx):
- * the recipient stays claimed and is settled from the conversation history, never blindly resent.
- */
-function ambiguous(err: unknown): boolean {
-  if (!(err instanceof ZaloApiError)) return true;
-  return err.code >= 0 && !(err.code >= 400 && err.code < 500);
-}
-
 class Retry extends Error {}
 
-/** Settles a stale claim: did the earlier attempt reach the user? */
-async function earlierAttemptArrived(deps: BroadcastSendDeps, r: SendRecipientRow, b: SendBroadcastRow): Promise<{ arrived: boolean; id?: string } | 'unknown'> {
-  if (r.channel === 'email' || !r.zaloUserId) return 'unknown';
-  const since = (r.claimedAt ?? 0) - 60_000;
-  const expected = zaloBroadcastText(b);
-  const history = await deps.zalo.recentMessages(r.zaloUserId);
-  const hit = history.find(
-    (m) => m.fromOa && m.time >= since && (r.channel === 'zalo_template' ? m.type === 'template' : m.text.normalize('NFC') === expected),
-  );
-  return hit ? { arrived: true, id: hit.messageId } : { arrived: false };
-}
+/** The send key of a broadcast to one recipient (one Zalo message whichever Zalo channel carries it). */
+export const broadcastSendKey = (recipientId: number) => `broadcast-${recipientId}`;
 
 /**
  * Sends one broadcast to one recipient, exactly once as the cadre sees it. The recipient row is the truth:
  * read before anything is sent, claimed atomically (pending -> sending), and marked sent right after Zalo
  * (or SMTP) accepted. A job for a row that is already finished does nothing; a claim left by a killed
- * worker is settled from Zalo's conversation history before anything is sent again.
+ * worker is settled from Zalo's conversation history (jobs/zaloDelivery.ts) before anything is sent again.
+ * The Zalo send is marked in flight in the claim's own commit, so the settle costs a normal send nothing.
  */
 export function broadcastSendProcessor(deps: BroadcastSendDeps) {
   const st = new SendStatements((deps.db as Db & { $client: Database.Database }).$client);
@@ -89,16 +75,23 @@ export function broadcastSendProcessor(deps: BroadcastSendDeps) {
     };
     if (isQuietHour(now)) return later(outsideQuietHours(now));
 
+    const key = broadcastSendKey(r.id);
+    const expected = (channel: RecipientChannel): ExpectedMessage => (channel === 'zalo_template' ? { kind: 'template' } : { kind: 'text', text: zaloBroadcastText(b) });
     let expectedClaim: number | undefined;
+    let settled: Settlement = { state: 'new' };
     if (r.status === 'sending') {
       const claimedAt = r.claimedAt ?? 0;
       if (now - claimedAt < deps.staleClaimMs) return later(claimedAt + deps.staleClaimMs + 5);
-      const earlier = await earlierAttemptArrived(deps, r, b);
-      if (earlier !== 'unknown' && earlier.arrived) {
-        st.sent(r.id, r.channel ?? 'zalo', earlier.id ?? null, deps.clock.now());
-        st.finish(b.id, deps.clock.now());
-        deps.logger.info({ broadcastId: b.id, recipientId: r.id }, 'broadcast send settled from history: already delivered');
-        return;
+      if (r.zaloUserId && (r.channel === 'zalo' || r.channel === 'zalo_template')) {
+        settled = await deps.delivery.settle(key, r.zaloUserId, expected(r.channel));
+        if (settled.state === 'wait') return later(settled.until + 5);
+        if (settled.state === 'sent') {
+          const messageId = settled.messageId;
+          await deps.commits.run(() => st.sent(r.id, r.channel ?? 'zalo', messageId, deps.clock.now()));
+          st.finish(b.id, deps.clock.now());
+          deps.logger.info({ broadcastId: b.id, recipientId: r.id }, 'broadcast send settled: already delivered');
+          return;
+        }
       }
       // Not in the history (or email, whose fixed Message-ID lets mail systems drop a repeat): send again.
       expectedClaim = claimedAt;
@@ -119,10 +112,17 @@ export function broadcastSendProcessor(deps: BroadcastSendDeps) {
       finish();
       return;
     }
-    // The claim is committed before anything is sent: a crash after this point is settled from the history.
+    // The claim (and the Zalo send in flight) is committed before anything is sent: a crash after this point
+    // is settled from the history.
     const firstChannel = plan.channel;
-    const claimed = await deps.commits.run(() => st.claim(r.id, firstChannel, account?.id ?? null, now, expectedClaim));
+    const viaZalo = (channel: RecipientChannel) => channel !== 'email' && account !== null;
+    const claimed = await deps.commits.run((tx) => {
+      if (!st.claim(r.id, firstChannel, account?.id ?? null, now, expectedClaim)) return false;
+      if (viaZalo(firstChannel) && !deps.delivery.begin(tx, key, account!.id, settled, now)) throw new SendInFlightElsewhere(key);
+      return true;
+    });
     if (!claimed) return; // someone else has it
+    let begun = viaZalo(firstChannel);
     const buttons = JSON.parse(b.buttons) as BroadcastButton[];
 
     const channels: RecipientChannel[] = (['zalo', 'zalo_template', 'email'] as const).slice(['zalo', 'zalo_template', 'email'].indexOf(plan.channel));
@@ -133,6 +133,10 @@ export function broadcastSendProcessor(deps: BroadcastSendDeps) {
         if (channel === 'zalo_template' && !(templateId && account)) continue;
         if (channel === 'email' && !cadre.email) continue;
         if (channel !== plan.channel) setChannel(channel);
+        if (viaZalo(channel) && !begun) {
+          if (!deps.delivery.begin(deps.db, key, account!.id, settled, deps.clock.now())) throw new SendInFlightElsewhere(key);
+          begun = true;
+        }
         try {
           let externalId: string;
           if (channel === 'zalo') {
@@ -148,11 +152,20 @@ export function broadcastSendProcessor(deps: BroadcastSendDeps) {
               messageId: externalId,
             });
           }
-          await deps.commits.run(() => st.sent(r.id, channel, externalId, deps.clock.now()));
+          await deps.commits.run((tx) => {
+            st.sent(r.id, channel, externalId, deps.clock.now());
+            if (channel !== 'email') deps.delivery.sent(tx, key, externalId, deps.clock.now());
+          });
           finish();
           return;
         } catch (err) {
           if (channel === 'email') throw err;
+          deps.delivery.failed(deps.db, key, err, deps.clock.now());
+          if (!mayHaveArrived(err)) {
+            // Zalo refused for certain: nothing of this channel is in flight, the next one starts afresh.
+            begun = false;
+            settled = { state: 'new' };
+          }
           if (channel === 'zalo' && needsFallback(err)) {
             lastRefusal = `zalo ${(err as ZaloApiError).code}`;
             continue;
@@ -174,7 +187,7 @@ export function broadcastSendProcessor(deps: BroadcastSendDeps) {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (ambiguous(err)) {
+      if (mayHaveArrived(err)) {
         // Keep the claim: once stale it is settled from the history (a retry, or the reconciler after the last attempt).
         deps.logger.warn({ broadcastId: b.id, recipientId: r.id, err: message }, 'broadcast send unanswered; will settle from history');
         throw new Retry(message);

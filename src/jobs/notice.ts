@@ -8,14 +8,15 @@ import type { Db } from '../store/db';
 import { markDone, markProgress } from '../store/outbox';
 import { cadres, outbox, type OutboxRow } from '../store/schema';
 import { inCustomerServiceWindow, zaloAccountsOfCadre } from '../store/zaloUsers';
-import type { ZaloClient } from '../zalo/client';
 import { ZaloApiError } from '../zalo/errors';
+import type { ZaloDelivery } from './zaloDelivery';
 
 export interface NoticeDeps {
   db: Db;
   clock: Clock;
   logger: Logger;
-  zalo: ZaloClient;
+  /** Settle-before-resend for every Zalo message of a notice. */
+  delivery: ZaloDelivery;
   mailer: Mailer;
   buttons: boolean;
   renderers: NoticeRenderers;
@@ -53,7 +54,9 @@ export async function sendNotice(deps: NoticeDeps, row: OutboxRow): Promise<void
   const open = accounts.filter((a) => inCustomerServiceWindow(a, now));
   for (let i = row.progress; i < open.length; i++) {
     try {
-      const id = await deps.zalo.sendMessage(open[i]!.id, { type: 'text', text: notice.text, buttons: notice.buttons }, { buttons: deps.buttons });
+      const account = open[i]!.id;
+      const message = { type: 'text' as const, text: notice.text, buttons: notice.buttons };
+      const id = await deps.delivery.sendMessage(`outbox-${row.id}-zalo-${account}`, account, message, { buttons: deps.buttons });
       reached = i + 1;
       markProgress(deps.db, row.id, reached, id, deps.clock.now());
     } catch (err) {
@@ -66,7 +69,7 @@ export async function sendNotice(deps: NoticeDeps, row: OutboxRow): Promise<void
   const templateId = notice.template ? deps.templates[notice.template.name] : undefined;
   if (templateId && notice.template && accounts.length) {
     try {
-      await deps.zalo.sendTemplate(accounts[0]!.id, templateId, notice.template.data);
+      await deps.delivery.sendTemplate(`outbox-${row.id}-template`, accounts[0]!.id, templateId, notice.template.data);
       return finish(deps, row, 'zalo_template');
     } catch (err) {
       if (!(err instanceof ZaloApiError) || err.kind === 'transient' || err.kind === 'auth') throw err;

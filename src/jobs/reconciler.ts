@@ -7,6 +7,7 @@ import { markQueued, overdueRows, releaseStuckLanes } from '../store/outbox';
 import { inboundEvents } from '../store/schema';
 import { isJobName, jobCatalog, outboxJobId } from './catalog';
 import { enqueueRows, type RelayDeps } from './outboxRelay';
+import { pruneZaloSends } from './zaloDelivery';
 import type { Queues } from './queues';
 
 export interface ReconcilerDeps extends RelayDeps {
@@ -27,6 +28,8 @@ export interface ReconcileReport {
 }
 
 const BATCH = 1000;
+/** How long a Zalo send record is kept: far beyond the last retry of any send. */
+const ZALO_SEND_RETENTION_MS = 14 * 24 * 3600_000;
 
 /**
  * Makes Redis agree with SQLite: every outbox row that is due and not done has a live job. Jobs lost to a
@@ -62,6 +65,8 @@ export async function reconcileOutbox(deps: ReconcilerDeps): Promise<ReconcileRe
     deps.logger.info({ requeued: ids.length }, 'reconciler re-enqueued outbox rows');
   }
   const pruned = deps.db.delete(inboundEvents).where(lt(inboundEvents.receivedAt, now - deps.dedupeRetentionMs)).run().changes;
+  // Send records are needed only while a retry may still come (jobs give up within hours).
+  pruneZaloSends(deps.db, now - ZALO_SEND_RETENTION_MS);
   return { checked: rows.length, requeued: missing.length, promoted, unblocked, prunedEvents: pruned };
 }
 

@@ -5,18 +5,22 @@ import type { Logger } from '../logger';
 import type { Db } from '../store/db';
 import { markDone, markProgress } from '../store/outbox';
 import { outbox, type OutboxRow } from '../store/schema';
-import type { ZaloClient } from '../zalo/client';
 import { ZaloApiError } from '../zalo/errors';
 import { fitMessages, type OutMessage } from '../zalo/messages';
 import { jobCatalog } from './catalog';
+import type { ZaloDelivery } from './zaloDelivery';
 
 export interface ZaloSendDeps {
   db: Db;
   clock: Clock;
   logger: Logger;
-  zalo: ZaloClient;
+  /** Settle-before-resend: every part goes through it, so a retry never repeats a part Zalo accepted. */
+  delivery: ZaloDelivery;
   buttons: boolean;
 }
+
+/** The send key of one part of a reply row. */
+export const replyPartKey = (outboxId: number, part: number) => `outbox-${outboxId}-${part}`;
 
 /** Splits over-long texts and fits buttons, so every part is within Zalo's limits (rows stored before the rule too). */
 export function expandMessages(messages: OutMessage[]): OutMessage[] {
@@ -41,7 +45,8 @@ export function scrubSensitiveReply(db: Db, row: OutboxRow): void {
 
 /**
  * Sends the messages of one 'zalo.message' outbox row in order. `progress` on the row records each part Zalo
- * accepted, so a retry (or a worker killed mid-job) resumes after the last acknowledged part.
+ * accepted, so a retry resumes after the last acknowledged part; a part left in flight by a worker killed
+ * mid-call is settled from the conversation history before anything is sent again (jobs/zaloDelivery.ts).
  */
 export async function sendZaloMessage(deps: ZaloSendDeps, row: OutboxRow, job?: Pick<Job, 'attemptsMade' | 'opts'>): Promise<void> {
   const parsed = jobCatalog['zalo.message'].payload.safeParse(row.payload);
@@ -63,7 +68,7 @@ async function sendParts(deps: ZaloSendDeps, row: OutboxRow, payload: { userId: 
   for (let i = row.progress; i < parts.length; i++) {
     let messageId: string;
     try {
-      messageId = await deps.zalo.sendMessage(payload.userId, parts[i]!, { buttons: deps.buttons });
+      messageId = await deps.delivery.sendMessage(replyPartKey(row.id, i), payload.userId, parts[i]!, { buttons: deps.buttons });
     } catch (err) {
       if (err instanceof ZaloApiError && err.kind !== 'transient') {
         // Auth errors reach here only after the one refresh-and-resend already failed.

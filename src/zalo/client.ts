@@ -177,10 +177,10 @@ export class ZaloClient {
 
   /**
    * The latest messages of one conversation, newest first (`GET /v2.0/oa/conversation`, ZALO.md §3, at most
-   * 10 per page). Used to settle whether a send whose answer was lost did reach the user.
+   * 10 per page; `offset` pages back). Used to settle whether a send whose answer was lost did reach the user.
    */
-  async recentMessages(userId: string, count = 10): Promise<ConversationMessage[]> {
-    const data = await this.call<unknown>('get', '/v2.0/oa/conversation', { user_id: userId, offset: 0, count });
+  async recentMessages(userId: string, count = 10, offset = 0): Promise<ConversationMessage[]> {
+    const data = await this.call<unknown>('get', '/v2.0/oa/conversation', { user_id: userId, offset, count });
     const list = Array.isArray(data) ? data : [];
     return list.flatMap((m): ConversationMessage[] => {
       if (typeof m !== 'object' || m === null) return [];

@@ -24,6 +24,13 @@ export interface Fault {
   userId?: string;
   /** How many calls it applies to (default 1). */
   times?: number;
+  /**
+   * Zalo keeps the message but the answer is lost: the send is recorded, then answered with `status`
+   * (default 500) instead of success, as when a gateway fails after the backend accepted.
+   */
+  accepted?: boolean;
+  /** With `accepted`: answer success, but only after this many ms (longer than the client waits: a timeout). */
+  delayMs?: number;
 }
 
 export interface SentButton {
@@ -158,7 +165,7 @@ export class FakeZaloApi extends EventEmitter {
       const userId: string | undefined = body?.recipient?.user_id;
       const record = (outcome: number) => this.calls.push({ route: 'send', userId, outcome });
       const fault = this.takeFault('send', userId);
-      if (fault) {
+      if (fault && !fault.accepted) {
         record(fault.error ?? fault.status ?? -200);
         return this.answerFault(c, fault);
       }
@@ -201,8 +208,17 @@ export class FakeZaloApi extends EventEmitter {
       }
       const sent: SentMessage = { messageId: this.newMessageId(), userId, kind, text, buttons, at: this.clock(), body };
       this.sent.push(sent);
-      record(0);
       this.emit('message', sent);
+      if (fault?.accepted && fault.delayMs) {
+        record(0);
+        await new Promise((r) => setTimeout(r, fault.delayMs));
+        return c.json(envelope(0, 'Success', { message_id: sent.messageId, user_id: userId }));
+      }
+      if (fault?.accepted) {
+        record(fault.status ?? 500);
+        return c.json({ error: -1, message: 'Internal error' }, (fault.status ?? 500) as 500);
+      }
+      record(0);
       return c.json(envelope(0, 'Success', { message_id: sent.messageId, user_id: userId }), 200, {
         'X-RateLimit-Limit': '4000',
         'X-RateLimit-Remain': '3999',
@@ -214,7 +230,7 @@ export class FakeZaloApi extends EventEmitter {
       const body = (await c.req.json().catch(() => null)) as Record<string, any> | null;
       const userId: string | undefined = body?.user_id;
       const fault = this.takeFault('template', userId);
-      if (fault) {
+      if (fault && !fault.accepted) {
         this.calls.push({ route: 'template', userId, outcome: fault.error ?? fault.status ?? -200 });
         return this.answerFault(c, fault);
       }
@@ -234,8 +250,12 @@ export class FakeZaloApi extends EventEmitter {
         body,
       };
       this.sent.push(sent);
-      this.calls.push({ route: 'template', userId, outcome: 0 });
       this.emit('message', sent);
+      if (fault?.accepted) {
+        this.calls.push({ route: 'template', userId, outcome: fault.status ?? 500 });
+        return c.json({ error: -1, message: 'Internal error' }, (fault.status ?? 500) as 500);
+      }
+      this.calls.push({ route: 'template', userId, outcome: 0 });
       return c.json(envelope(0, 'Success', { message_id: sent.messageId }));
     });
 
@@ -291,8 +311,9 @@ export class FakeZaloApi extends EventEmitter {
         .map((m) => ({
           src: 0,
           time: m.at,
-          type: m.kind === 'template' ? 'template' : 'text',
-          message: m.text ?? '',
+          // How Zalo lists a request_user_info card is undocumented; the fake calls it a template with its title.
+          type: m.kind === 'text' ? 'text' : 'template',
+          message: m.kind === 'request_user_info' ? String((m.body as any)?.message?.attachment?.payload?.elements?.[0]?.title ?? '') : (m.text ?? ''),
           message_id: m.messageId,
           from_id: '2000000000000000002',
           to_id: m.userId,

@@ -20,3 +20,4 @@ export * from './examSlots';
 export * from './bookings';
 export * from './broadcasts';
 export * from './broadcastRecipients';
+export * from './zaloSends';
