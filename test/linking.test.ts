@@ -8,7 +8,7 @@ import { startSmtpSink, type SmtpSink } from './smtp';
 let h: Harness;
 let smtp: SmtpSink;
 let clock: ManualClock;
-let an: Cadre, binh: Cadre, chi: Cadre, dung: Cadre;
+let an: Cadre, binh: Cadre, chi: Cadre, dung: Cadre, em: Cadre;
 let nextUser = 810_000_000_000_000_000n;
 
 beforeAll(async () => {
@@ -20,8 +20,9 @@ beforeAll(async () => {
     { code: 'HP-0002', fullName: 'Trần Thị Bình', sex: 'female', phone: '84987654321', email: 'binh.tran@example.test', birthDate: '1948-01-20' },
     { code: 'HP-0003', fullName: 'Lê Văn Chí', phone: '84900000003', birthDate: '1952-12-01' },
     { code: 'HP-0004', fullName: 'Phạm Văn Dũng', phone: '84900000003', email: 'dung@example.test', birthDate: '1955-07-07' },
+    { code: 'HP-0005', fullName: 'Đỗ Thị Em', sex: 'female', phone: '84900000005', email: 'em.do@example.test', birthDate: '1949-04-04' },
   ]);
-  [an, binh, chi, dung] = seeded.cadres as [Cadre, Cadre, Cadre, Cadre];
+  [an, binh, chi, dung, em] = seeded.cadres as [Cadre, Cadre, Cadre, Cadre, Cadre];
 });
 afterAll(async () => {
   await h?.stop();
@@ -87,7 +88,8 @@ describe('linking a Zalo account in chat', () => {
     expect(await ask('nhap ma can bo')).toContain('mã cán bộ');
     expect(await ask('hp-0002')).toContain('ngày sinh');
     const sent = await ask('20/1/1948');
-    expect(sent).toContain('b***@example.test');
+    expect(sent).toContain('email đã đăng ký trong hồ sơ');
+    expect(sent).not.toContain('b***');
     const code = await otpFromMail('binh.tran@example.test');
     const done = await ask(code);
     expect(done).toContain('Kính chào Bà Trần Thị Bình');
@@ -126,6 +128,53 @@ describe('linking a Zalo account in chat', () => {
     expect(await ask(code)).toContain('Kính chào Bà Trần Thị Bình');
   });
 
+  it('birth-date guesses are limited per Zalo user and per cadre code for a day, audited, then staff help is offered; nobody is named before verification', async () => {
+    const guesser = user;
+    const tryCode = async (code: string, birth: string) => {
+      await ask('lien ket');
+      await ask('2');
+      await ask(code);
+      return ask(birth);
+    };
+    // Three wrong dates end the first try; restarting does not reset the count.
+    expect(await tryCode('HP-0005', '01/01/1949')).toContain('còn 2 lần');
+    await ask('HP-0005');
+    expect(await ask('02/01/1949')).toContain('còn 1 lần');
+    await ask('HP-0005');
+    expect(await ask('03/01/1949')).toContain('gọi');
+    expect(await tryCode('HP-0005', '04/01/1949')).toContain('còn 1 lần');
+    await ask('HP-0005');
+    const locked = await ask('05/01/1949');
+    expect(locked).toContain('tạm dừng đến ngày mai');
+    expect(locked).toContain('gặp nhân viên');
+    // The right date no longer helps today: not for this user, not for anyone else with this code.
+    const mailsBefore = smtp.mails.length;
+    const refused = await tryCode('HP-0005', '04/04/1949');
+    expect(refused).toContain('tạm dừng đến ngày mai');
+    expect(refused).not.toContain('Đỗ Thị Em');
+    expect(await tryCode('HP-0001', '05/09/1950')).toContain('tạm dừng đến ngày mai');
+    user = String(nextUser++);
+    expect(await tryCode('HP-0005', '04/04/1949')).toContain('tạm dừng đến ngày mai');
+    await h.runtime.relay.flush();
+    expect(smtp.mails.length).toBe(mailsBefore);
+    // Staff help is one tap away.
+    expect(await ask('Gặp nhân viên')).toContain('muốn hỏi nhân viên việc gì');
+    await ask('0');
+    // Each wrong guess is audited against the cadre, by id.
+    const failed = audits('link.verify_failed').filter((a) => a.actorId === guesser);
+    expect(failed).toHaveLength(5);
+    expect(failed.every((a) => a.entityId === String(em.id))).toBe(true);
+    expect(linkOf(guesser)).toBeUndefined();
+
+    // A day later the code works again, and still no name nor email is shown before the code is typed back.
+    clock.advance(24 * 3600_000 + 1);
+    const sent = await tryCode('HP-0005', '04/04/1949');
+    expect(sent).toContain('email đã đăng ký trong hồ sơ');
+    expect(sent).not.toMatch(/Đỗ Thị Em|e\*\*\*|em\.do/);
+    const mail = await waitFor(() => smtp.mails.find((m) => m.to.includes('em.do@example.test')), 'the code mail');
+    expect(await ask(/là: (\d{6})/.exec(mail.text)![1]!)).toContain('Kính chào Bà Đỗ Thị Em');
+  });
+
   it('codes expire after 10 minutes and lock after 5 wrong tries', async () => {
     await ask('lien ket');
     await ask('2');
@@ -162,7 +211,9 @@ describe('linking a Zalo account in chat', () => {
     await ask('1');
     await ask('3');
     await ask('HP-0001');
-    expect(await ask('05/09/1950')).toContain('Ông/Bà là gì của cán bộ Nguyễn Văn An');
+    const asked = await ask('05/09/1950');
+    expect(asked).toContain('Ông/Bà là gì của cán bộ mã HP-0001');
+    expect(asked).not.toContain('Nguyễn Văn An');
     expect(await ask('con gái')).toContain('Yêu cầu đã được gửi');
     const row = h.runtime.store.db.select().from(proxies).where(and(eq(proxies.zaloUserId, user), eq(proxies.cadreId, an.id))).get();
     expect(row).toMatchObject({ status: 'pending', relation: 'con gái' });

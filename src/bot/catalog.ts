@@ -45,9 +45,12 @@ export const linkingText = {
   badDate: 'Ngày sinh chưa đúng dạng. Xin gõ như ví dụ: 05/09/1950.',
   noMatch: (left: number) => `Mã cán bộ hoặc ngày sinh chưa khớp với hồ sơ. Xin gõ lại mã cán bộ (còn ${left} lần thử).`,
   tooManyFailures: (hotline: string) => `Chưa xác minh được. Xin gọi ${hotline} (giờ hành chính) để nhân viên giúp Ông/Bà.`,
+  verifyLocked: (hotline: string) =>
+    `Mã cán bộ hoặc ngày sinh đã bị nhập sai nhiều lần trong hôm nay, nên việc xác minh bằng ngày sinh tạm dừng đến ngày mai để bảo vệ hồ sơ.\nNhân viên có thể giúp Ông/Bà ngay: gõ "gặp nhân viên", hoặc gọi ${hotline}.`,
+  staffHelp: 'Gặp nhân viên',
   noEmail: (hotline: string) => `Hồ sơ chưa có email để nhận mã xác minh. Xin gọi ${hotline} để nhân viên xác minh giúp.`,
-  otpSent: (masked: string) =>
-    `Chúng tôi vừa gửi mã 6 chữ số tới email ${masked}. Mã có hiệu lực 10 phút.\nXin gõ mã vào đây. Gõ "gửi lại mã" nếu chưa nhận được.`,
+  // Nobody is named before the code is typed back: not even a masked email.
+  otpSent: 'Chúng tôi vừa gửi mã 6 chữ số tới email đã đăng ký trong hồ sơ. Mã có hiệu lực 10 phút.\nXin gõ mã vào đây. Gõ "gửi lại mã" nếu chưa nhận được.',
   otpRateLimited: (hotline: string) => `Ông/Bà đã yêu cầu nhiều mã. Xin đợi một lúc rồi thử lại, hoặc gọi ${hotline}.`,
   otpWrong: (left: number) => `Mã chưa đúng. Xin gõ lại (còn ${left} lần).`,
   otpLocked: 'Ông/Bà đã nhập sai quá nhiều lần. Gõ "gửi lại mã" để nhận mã mới.',
@@ -55,7 +58,7 @@ export const linkingText = {
   otpFormat: 'Mã gồm 6 chữ số, ví dụ: 123456. Xin gõ lại.',
   proxyAskCode: 'Xin gõ mã cán bộ của người mà Ông/Bà giúp đỡ.',
   proxyAskBirth: 'Xin gõ ngày sinh của cán bộ đó, ví dụ: 05/09/1950.',
-  proxyAskRelation: (name: string) => `Ông/Bà là gì của cán bộ ${name}? (ví dụ: con, vợ, chồng, thư ký)`,
+  proxyAskRelation: (code: string) => `Ông/Bà là gì của cán bộ mã ${code}? (ví dụ: con, vợ, chồng, thư ký)`,
   proxyRequested: 'Cảm ơn Ông/Bà. Yêu cầu đã được gửi. Nhân viên sẽ hỏi ý kiến cán bộ và báo lại qua Zalo.',
   proxyPending: 'Yêu cầu làm người nhà/thư ký của Ông/Bà đang chờ nhân viên duyệt. Chúng tôi sẽ báo lại qua Zalo.',
   unlinkConfirm: (name: string) => `Ông/Bà muốn hủy liên kết Zalo này với hồ sơ của ${name}?`,

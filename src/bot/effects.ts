@@ -30,6 +30,7 @@ export function applyEffects(tx: DbOrTx, zaloUserId: string, effects: Effect[], 
       case 'unlink':
       case 'otpStart':
       case 'otpAttempt':
+      case 'verifyFailed':
       case 'proxyRequest':
         applyLinkingEffect(tx, { zaloUserId, now }, effect);
         break;

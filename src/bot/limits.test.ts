@@ -81,6 +81,7 @@ function world(identity: Partial<Identity>): Lookups {
     activeCadresByPhone: (p) => (p === '84912345678' ? [cadre(1)] : p === '84900000000' ? [cadre(1), cadre(2)] : []),
     cadreByCodeAndBirthDate: (code) => (code.startsWith('HP-') ? cadre(Number(code.slice(3)) || 1) : null),
     otpSentCounts: () => ({ userLastHour: 0, cadreLastDay: 0 }),
+    verificationFailures: () => ({ userLastDay: 0, codeLastDay: 0 }),
     checkOtp: (code) => (code === '123456' ? { status: 'ok', challengeId: 9, cadreId: 1 } : { status: 'wrong', challengeId: 9, attemptsLeft: 3 }),
     requests: {
       settings: () => defaultRequestSettings,

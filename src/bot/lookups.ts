@@ -1,7 +1,7 @@
 import { and, count, desc, eq, gt, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../store/db';
-import { cadres, otpChallenges, proxies, zaloLinks, zaloUsers } from '../store/schema';
-import { otpMatches } from '../domain/linking';
+import { cadres, otpChallenges, proxies, verificationFailures, zaloLinks, zaloUsers } from '../store/schema';
+import { otpMatches, VERIFY_WINDOW_MS } from '../domain/linking';
 import { createRequestLookups, type RequestLookups } from '../domain/requestChat';
 import { createBookingLookups, type BookingLookups } from '../domain/booking';
 import { createResultLookups, type ResultLookups } from '../domain/results';
@@ -36,6 +36,8 @@ export interface Lookups extends CatalogContext {
   /** Codes sent in the last hour to this Zalo user, and in the last day for this cadre. */
   otpSentCounts(cadreId: number): { userLastHour: number; cadreLastDay: number };
   checkOtp(code: string): OtpCheck;
+  /** Wrong code + birth date pairs in the last day: by this Zalo user, and for this cadre code by anyone. */
+  verificationFailures(code: string): { userLastDay: number; codeLastDay: number };
   /** Requests (home visit, medicine, ...), conversations with staff, the cadre's clinic. */
   requests: RequestLookups;
   /** Exam campaigns, clinics, free slots and the cadre's bookings. */
@@ -106,6 +108,20 @@ export function createStoreLookups(tx: DbOrTx, zaloUserId: string, now: number, 
         .where(and(eq(otpChallenges.cadreId, cadreId), gt(otpChallenges.createdAt, now - 24 * 3600_000)))
         .get()!.n;
       return { userLastHour, cadreLastDay };
+    },
+    verificationFailures(code) {
+      const since = now - VERIFY_WINDOW_MS;
+      const userLastDay = tx
+        .select({ n: count() })
+        .from(verificationFailures)
+        .where(and(eq(verificationFailures.zaloUserId, zaloUserId), gt(verificationFailures.at, since)))
+        .get()!.n;
+      const codeLastDay = tx
+        .select({ n: count() })
+        .from(verificationFailures)
+        .where(and(eq(verificationFailures.cadreCode, code), gt(verificationFailures.at, since)))
+        .get()!.n;
+      return { userLastDay, codeLastDay };
     },
     checkOtp(code) {
       const challenge = tx

@@ -3,7 +3,7 @@ import { and, eq, isNull, ne } from 'drizzle-orm';
 import type { DbOrTx } from '../store/db';
 import { recordAudit } from '../store/audit';
 import { insertOutbox } from '../store/outbox';
-import { cadres, otpChallenges, proxies, zaloLinks } from '../store/schema';
+import { cadres, otpChallenges, proxies, verificationFailures, zaloLinks } from '../store/schema';
 
 /**
  * Linking a Zalo account to a cadre of the registry, and proxies. The chat flow decides (bot/flows/linking.ts);
@@ -14,12 +14,17 @@ export const OTP_TTL_MS = 10 * 60_000;
 /** Codes a Zalo user may ask for per hour, and codes a cadre's email may receive per day. */
 export const OTP_PER_USER_PER_HOUR = 3;
 export const OTP_PER_CADRE_PER_DAY = 5;
+/** Wrong cadre code + birth date pairs allowed per Zalo user, and per cadre code, in a rolling day. */
+export const VERIFY_FAILURES_PER_USER_PER_DAY = 5;
+export const VERIFY_FAILURES_PER_CODE_PER_DAY = 5;
+export const VERIFY_WINDOW_MS = 24 * 3600_000;
 
 export type LinkingEffect =
   | { type: 'link'; cadreId: number; method: 'phone' | 'otp' }
   | { type: 'unlink' }
   | { type: 'otpStart'; cadreId: number; committeeName: string }
   | { type: 'otpAttempt'; challengeId: number; ok: boolean }
+  | { type: 'verifyFailed'; code: string }
   | { type: 'proxyRequest'; cadreId: number; relation: string; proxyName: string };
 
 export interface LinkingContext {
@@ -122,6 +127,21 @@ export function recordOtpAttempt(tx: DbOrTx, ctx: LinkingContext, challengeId: n
     .run();
 }
 
+/**
+ * A cadre code + birth date that did not match: counted for the daily limits and audited against the cadre
+ * when the code exists (the audit names the record by id; a code that matches nobody is kept as typed).
+ */
+export function recordVerificationFailure(tx: DbOrTx, ctx: LinkingContext, code: string): void {
+  const cadre = tx.select({ id: cadres.id }).from(cadres).where(eq(cadres.code, code)).get();
+  tx.insert(verificationFailures).values({ zaloUserId: ctx.zaloUserId, cadreCode: code, cadreId: cadre?.id ?? null, at: ctx.now }).run();
+  recordAudit(
+    tx,
+    zaloActor(ctx),
+    { action: 'link.verify_failed', entity: 'cadre', entityId: cadre?.id ?? null, detail: cadre ? { method: 'birth_date' } : { method: 'birth_date', code } },
+    ctx.now,
+  );
+}
+
 export function requestProxy(tx: DbOrTx, ctx: LinkingContext, cadreId: number, relation: string, proxyName: string): void {
   const existing = tx
     .select()
@@ -151,6 +171,8 @@ export function applyLinkingEffect(tx: DbOrTx, ctx: LinkingContext, effect: Link
       return startOtp(tx, ctx, effect.cadreId, effect.committeeName);
     case 'otpAttempt':
       return recordOtpAttempt(tx, ctx, effect.challengeId, effect.ok);
+    case 'verifyFailed':
+      return recordVerificationFailure(tx, ctx, effect.code);
     case 'proxyRequest':
       return requestProxy(tx, ctx, effect.cadreId, effect.relation, effect.proxyName);
   }

@@ -1,4 +1,4 @@
-import { OTP_PER_CADRE_PER_DAY, OTP_PER_USER_PER_HOUR } from '../../domain/linking';
+import { OTP_PER_CADRE_PER_DAY, OTP_PER_USER_PER_HOUR, VERIFY_FAILURES_PER_CODE_PER_DAY, VERIFY_FAILURES_PER_USER_PER_DAY } from '../../domain/linking';
 import { normalizePhone } from '../../domain/phone';
 import { parseVietnameseDate } from '../../domain/dates';
 import type { BotEvent } from '../../zalo/events';
@@ -68,7 +68,7 @@ function sendOtp(ctx: TurnContext, state: LinkingState, cadre: CadreSummary): Tu
   if (sent.userLastHour >= OTP_PER_USER_PER_HOUR || sent.cadreLastDay >= OTP_PER_CADRE_PER_DAY) {
     return answer(linkingState('otp', { ...state, cadreId: cadre.id }), lt.otpRateLimited(ctx.lookups.hotline));
   }
-  return answer(linkingState('otp', { ...state, cadreId: cadre.id }), lt.otpSent(cadre.maskedEmail), undefined, {
+  return answer(linkingState('otp', { ...state, cadreId: cadre.id }), lt.otpSent, undefined, {
     type: 'otpStart',
     cadreId: cadre.id,
     committeeName: ctx.lookups.committeeName,
@@ -77,18 +77,39 @@ function sendOtp(ctx: TurnContext, state: LinkingState, cadre: CadreSummary): Tu
 
 const normalizeCode = (text: string) => text.trim().toUpperCase().replace(/\s+/g, '');
 
+/** Guesses left today for this user and code; none left means the birth-date way is closed until tomorrow. */
+function guessesLeftToday(ctx: TurnContext, code: string): number {
+  const failed = ctx.lookups.verificationFailures(code);
+  return Math.min(VERIFY_FAILURES_PER_USER_PER_DAY - failed.userLastDay, VERIFY_FAILURES_PER_CODE_PER_DAY - failed.codeLastDay);
+}
+
+/** Too many wrong guesses today: stop, and offer staff help (a button and the hotline). */
+const verifyLocked = (ctx: TurnContext): TurnResult =>
+  answer({ flow: 'idle' }, lt.verifyLocked(ctx.lookups.hotline), [{ title: lt.staffHelp, payload: lt.staffHelp }]);
+
 function afterCodeAndBirth(state: LinkingState, text: string, ctx: TurnContext, proxy: boolean): TurnResult {
   const birth = parseVietnameseDate(text);
   if (!birth) return answer(state, lt.badDate);
-  const cadre = ctx.lookups.cadreByCodeAndBirthDate(state.code ?? '', birth);
+  const code = state.code ?? '';
+  // Checked before the registry is read, so a right guess after the limit reveals nothing either.
+  const left = guessesLeftToday(ctx, code);
+  if (left <= 0) return verifyLocked(ctx);
+  const cadre = ctx.lookups.cadreByCodeAndBirthDate(code, birth);
   if (!cadre) {
+    const failed: TurnResult['effects'] = [{ type: 'verifyFailed', code }];
     const failures = state.failures + 1;
-    if (failures >= MAX_CODE_FAILURES) return answer({ flow: 'idle' }, lt.tooManyFailures(ctx.lookups.hotline));
-    return answer(linkingState(proxy ? 'proxyCode' : 'code', { ...state, failures }), lt.noMatch(MAX_CODE_FAILURES - failures));
+    if (left - 1 <= 0) {
+      const locked = verifyLocked(ctx);
+      return { state: locked.state, effects: [...failed, ...locked.effects] };
+    }
+    if (failures >= MAX_CODE_FAILURES) return answer({ flow: 'idle' }, lt.tooManyFailures(ctx.lookups.hotline), undefined, ...failed);
+    const retries = Math.min(MAX_CODE_FAILURES - failures, left - 1);
+    return answer(linkingState(proxy ? 'proxyCode' : 'code', { ...state, failures }), lt.noMatch(retries), undefined, ...failed);
   }
   if (proxy) {
     if (ctx.lookups.identity().pendingProxyCadreIds.includes(cadre.id)) return answer({ flow: 'idle' }, lt.proxyPending);
-    return answer(linkingState('proxyRelation', { ...state, cadreId: cadre.id }), lt.proxyAskRelation(cadre.fullName));
+    // The requester is not verified: the cadre is named by the code they typed, never by name.
+    return answer(linkingState('proxyRelation', { ...state, cadreId: cadre.id }), lt.proxyAskRelation(cadre.code));
   }
   return sendOtp(ctx, state, cadre);
 }
@@ -148,7 +169,7 @@ export function handleLinking(state: LinkingState, event: BotEvent, ctx: TurnCon
     }
     case 'proxyRelation': {
       const relation = text.trim().slice(0, 60);
-      if (!relation || state.cadreId === undefined) return answer(state, lt.proxyAskRelation('này'));
+      if (!relation || state.cadreId === undefined) return answer(state, lt.proxyAskRelation(state.code ?? ''));
       const proxyName = ctx.lookups.identity().displayName ?? '';
       return answer({ flow: 'idle' }, lt.proxyRequested, undefined, { type: 'proxyRequest', cadreId: state.cadreId, relation, proxyName });
     }

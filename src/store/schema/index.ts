@@ -21,3 +21,4 @@ export * from './bookings';
 export * from './broadcasts';
 export * from './broadcastRecipients';
 export * from './zaloSends';
+export * from './verificationFailures';
