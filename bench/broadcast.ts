@@ -119,7 +119,7 @@ async function main(n: number): Promise<void> {
       })();
       const started = performance.now();
       const { broadcast } = inTransaction(runtime.store.db, (tx) =>
-        createBroadcast(tx, { staffId: null, audit: { type: 'system', id: 'bench' } }, { title: 'Bench', text: 'Thông báo thử tải.', segment: {} }, { templates: {}, now: clock.now() }),
+        createBroadcast(tx, { staffId: null, audit: { type: 'system', id: 'bench' } }, { title: 'Bench', text: 'Thông báo thử tải.', segment: { everyone: true }, confirmedRecipients: n }, { templates: {}, now: clock.now() }),
       );
       runtime.relay.kick();
       for (;;) {

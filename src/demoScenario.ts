@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, isNull, like, lt, not, or } from 'drizzle-orm';
+import { countSegment, SegmentFilter } from './domain/segments';
 import { addDays, createBooking } from './domain/booking';
 import { createCampaign, createSlots, markAttendance, setCampaignStatus } from './domain/bookingStaff';
 import {
@@ -514,6 +515,7 @@ function writeScenario(tx: Tx, opts: DemoSeedOptions, users: DemoZaloUser[], cli
       text: `${roundName(current)} bắt đầu nhận đăng ký. Ông/Bà nhắn "đặt lịch khám" để chọn ngày giờ khám tại Khoa Khám bệnh cán bộ – Trung tâm Y tế Thủy Nguyên Bắc.`,
       segment: { clinicIds: [clinicIds.get('PK-TN')!] },
       startAt: sentAt,
+      confirmedRecipients: countSegment(tx, SegmentFilter.parse({ clinicIds: [clinicIds.get('PK-TN')!] })),
     },
     { templates, now: sentAt - 2 * DAY },
   ).broadcast;
@@ -526,6 +528,7 @@ function writeScenario(tx: Tx, opts: DemoSeedOptions, users: DemoZaloUser[], cli
       text: `${roundName(current)} sắp kết thúc. Ông/Bà chưa đặt lịch khám; xin nhắn "đặt lịch khám" để chọn ngày giờ.`,
       segment: { campaignNotBooked: campaign.id },
       startAt: at(workingDaysFrom(addDays(today, 7), 1)[0]!, 8),
+      confirmedRecipients: countSegment(tx, SegmentFilter.parse({ campaignNotBooked: campaign.id })),
     },
     { templates, now },
   );

@@ -23,7 +23,7 @@ const post = (path: string, body?: unknown) =>
 
 async function start(unit: string, n: number, firstUserId: bigint) {
   const { userIds } = seedCadres(h.runtime.store.sqlite, n, h.clock.now(), { unit, codePrefix: unit.slice(-3), firstUserId });
-  const res = await post('/api/broadcasts', { title: 'Lời khuyên sức khỏe', text: 'Trời lạnh, Ông/Bà nhớ giữ ấm.', segment: { units: [unit] } });
+  const res = await post('/api/broadcasts', { title: 'Lời khuyên sức khỏe', text: 'Trời lạnh, Ông/Bà nhớ giữ ấm.', segment: { units: [unit] }, confirmedRecipients: n });
   expect(res.status).toBe(201);
   return { id: ((await res.json()) as { id: number }).id, userIds };
 }

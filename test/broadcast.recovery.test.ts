@@ -63,11 +63,11 @@ const kill = (child: ChildProcess) =>
     children.delete(child);
   });
 
-async function broadcastTo(unit: string): Promise<number> {
+async function broadcastTo(unit: string, recipients: number): Promise<number> {
   const res = await api(h, '/api/broadcasts', token, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ title: 'Đổi lịch khám', text: `Lịch khám của ${unit} đổi sang thứ Năm.`, segment: { units: [unit] } }),
+    body: JSON.stringify({ title: 'Đổi lịch khám', text: `Lịch khám của ${unit} đổi sang thứ Năm.`, segment: { units: [unit] }, confirmedRecipients: recipients }),
   });
   expect(res.status).toBe(201);
   return ((await res.json()) as { id: number }).id;
@@ -87,7 +87,7 @@ describe('broadcast recovery', () => {
     const unit = 'Đơn vị thử tắt máy';
     const { userIds } = seedCadres(h.runtime.store.sqlite, 2_000, clock.now(), { unit, codePrefix: 'SK', firstUserId: 720_000_000_000_000_000n });
     const worker = await startWorker();
-    const id = await broadcastTo(unit);
+    const id = await broadcastTo(unit, userIds.length);
     await waitFor(() => sendsPerUser(h, userIds).size >= 600, '600 sends before the kill', 30_000);
     await kill(worker);
     const atKill = recipientsOf(h, id);
@@ -105,7 +105,7 @@ describe('broadcast recovery', () => {
     const unit = 'Đơn vị thử xóa Redis';
     const { userIds } = seedCadres(h.runtime.store.sqlite, 2_000, clock.now(), { unit, codePrefix: 'RF', firstUserId: 721_000_000_000_000_000n });
     await startWorker();
-    const id = await broadcastTo(unit);
+    const id = await broadcastTo(unit, userIds.length);
     await waitFor(() => sendsPerUser(h, userIds).size >= 600, '600 sends before the flush', 30_000);
     const admin = new Redis(redis.url);
     await admin.flushall();

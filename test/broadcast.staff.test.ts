@@ -37,13 +37,29 @@ describe('staff broadcast page', () => {
     expect(p).toContain('Cán bộ ST-');
     expect(p).toMatch(/Zalo \(tin tư vấn, trong 7 ngày tương tác\)<\/dt><dd>30</);
 
-    const sent = await postForm(h, '/staff/broadcasts', s, compose);
+    // "Gửi" leads to a confirm step that shows the message as sent, the segment and the count; nothing is stored yet.
+    const before = h.runtime.store.sqlite.prepare('SELECT count(*) AS n FROM broadcasts').get();
+    const confirm = await postForm(h, '/staff/broadcasts/confirm', s, compose);
+    expect(confirm.status).toBe(200);
+    const c = await confirm.text();
+    expect(c).toContain('Kiểm tra trước khi gửi');
+    expect(c).toContain('Đợt khám thứ hai bắt đầu từ thứ Hai tuần sau.\n\nĐể dừng nhận thông báo chung');
+    expect(c).toContain('Đơn vị: Sở Tài chính');
+    expect(c).toContain('Xác nhận gửi cho 30 người');
+    expect(c).toContain('name="confirmedRecipients" value="30"');
+    const unconfirmed = await postForm(h, '/staff/broadcasts', s, compose);
+    expect(unconfirmed.status).toBe(200);
+    expect(await unconfirmed.text()).toContain('Xác nhận gửi cho 30 người');
+    expect(h.runtime.store.sqlite.prepare('SELECT count(*) AS n FROM broadcasts').get()).toEqual(before);
+
+    const sent = await postForm(h, '/staff/broadcasts', s, { ...compose, confirmedRecipients: '30' });
     expect(sent.status).toBe(303);
     const location = sent.headers.get('location')!;
     const id = Number(/\/staff\/broadcasts\/(\d+)/.exec(location)![1]);
     await waitFor(() => broadcastRow(h, id).status === 'done', 'broadcast done');
     const detail = await (await get(h, location, s)).text();
     expect(detail).toContain('Đã tạo thông báo');
+    expect(detail).toContain('Đơn vị: Sở Tài chính');
     expect(detail).toContain('Đã gửi xong');
     const progress = await (await get(h, `/staff/broadcasts/${id}/progress`, s)).text();
     expect(progress).toContain('data-final="1"');
@@ -59,17 +75,27 @@ describe('staff broadcast page', () => {
 
   it('pause, resume and cancel from the page; bad input re-shows the form with the reason', async () => {
     const later = { ...compose, title: 'Hẹn giờ', when: 'at', date: new Date(h.clock.now() + 7 * 3600_000 + 86_400_000).toISOString().slice(0, 10), time: '09:00' };
-    const res = await postForm(h, '/staff/broadcasts', s, later);
+    const res = await postForm(h, '/staff/broadcasts', s, { ...later, confirmedRecipients: '30' });
     expect(res.status).toBe(303);
     const id = Number(/(\d+)/.exec(res.headers.get('location')!)![1]);
     expect(broadcastRow(h, id).status).toBe('scheduled');
+    // A scheduled broadcast says whom it will reach and how many.
+    const scheduled = await (await get(h, `/staff/broadcasts/${id}`, s)).text();
+    expect(scheduled).toContain('Đơn vị: Sở Tài chính');
+    expect(scheduled).toContain('dự kiến 30 người');
     expect((await postForm(h, `/staff/broadcasts/${id}/pause`, s)).status).toBe(303);
     expect(broadcastRow(h, id).status).toBe('paused');
     expect((await postForm(h, `/staff/broadcasts/${id}/resume`, s)).status).toBe(303);
     expect(broadcastRow(h, id).status).toBe('scheduled');
-    expect((await postForm(h, `/staff/broadcasts/${id}/cancel`, s)).status).toBe(303);
+    // Cancelling asks first: without the confirmation it only shows the question.
+    const ask = await postForm(h, `/staff/broadcasts/${id}/cancel`, s);
+    expect(ask.status).toBe(303);
+    expect(ask.headers.get('location')).toBe(`/staff/broadcasts/${id}/cancel`);
+    expect(broadcastRow(h, id).status).toBe('scheduled');
+    expect(await (await get(h, `/staff/broadcasts/${id}/cancel`, s)).text()).toContain('30</b> người chưa nhận');
+    expect((await postForm(h, `/staff/broadcasts/${id}/cancel`, s, { confirm: '1' })).status).toBe(303);
     expect(broadcastRow(h, id).status).toBe('cancelled');
-    const again = await postForm(h, `/staff/broadcasts/${id}/cancel`, s);
+    const again = await postForm(h, `/staff/broadcasts/${id}/cancel`, s, { confirm: '1' });
     expect(again.status).toBe(409);
 
     const bad = await postForm(h, '/staff/broadcasts', s, { ...compose, text: 'ngắn' });
@@ -80,8 +106,22 @@ describe('staff broadcast page', () => {
     const noTime = await postForm(h, '/staff/broadcasts', s, { ...compose, when: 'at' });
     expect(noTime.status).toBe(400);
     expect(await noTime.text()).toContain('Vui lòng chọn ngày và giờ gửi');
+    // "Everyone" is never a default: a form with no filter is refused unless it is chosen on purpose.
+    const noSegment = await postForm(h, '/staff/broadcasts/confirm', s, { ...compose, units: '' });
+    expect(noSegment.status).toBe(400);
+    expect(await noSegment.text()).toContain('Chưa chọn người nhận');
+    const everyone = await postForm(h, '/staff/broadcasts/confirm', s, { ...compose, units: '', everyone: 'on' });
+    expect(await everyone.text()).toContain('Tất cả cán bộ đang quản lý');
+    // A long text is refused with its limit, never cut silently.
+    const long = await postForm(h, '/staff/broadcasts/confirm', s, { ...compose, text: 'Dài quá. '.repeat(300) });
+    expect(long.status).toBe(400);
+    expect(await long.text()).toMatch(/nội dung tối đa \d+ ký tự/);
+    // The segment changed after staff confirmed: the new count is shown and confirmed again.
+    const stale = await postForm(h, '/staff/broadcasts', s, { ...compose, confirmedRecipients: '29' });
+    expect(stale.status).toBe(409);
+    expect(await stale.text()).toContain('Xác nhận gửi cho 30 người');
     // Without the CSRF token nothing happens.
-    expect((await postForm(h, '/staff/broadcasts', s, compose, { csrf: null })).status).toBe(403);
+    expect((await postForm(h, '/staff/broadcasts', s, { ...compose, confirmedRecipients: '30' }, { csrf: null })).status).toBe(403);
   });
 
   it('viewers cannot open it', async () => {

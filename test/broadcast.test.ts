@@ -32,8 +32,11 @@ afterAll(async () => {
 
 const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
+/** Previews the segment, then composes with the count the preview showed (the API's confirm step). */
 async function compose(body: Record<string, unknown>) {
-  const res = await api(h, '/api/broadcasts', token, json({ title: 'Thông báo đợt khám', text: 'Kính mời Ông/Bà đi khám sức khỏe định kỳ.', ...body }));
+  const preview = await api(h, '/api/broadcasts/preview', token, json({ segment: body.segment }));
+  const { count } = (await preview.json()) as { count: number };
+  const res = await api(h, '/api/broadcasts', token, json({ title: 'Thông báo đợt khám', text: 'Kính mời Ông/Bà đi khám sức khỏe định kỳ.', confirmedRecipients: count, ...body }));
   expect(res.status, await res.clone().text()).toBe(201);
   return (await res.json()) as { id: number; startAt: number };
 }
@@ -168,9 +171,10 @@ describe('broadcasts to a segment', () => {
   });
 
   it('refuses bad input with a clear error and stores nothing', async () => {
+    seedCadres(h.runtime.store.sqlite, 3, h.clock.now(), { unit: 'Đơn vị thử lỗi', codePrefix: 'BL', linked: false });
     const before = h.runtime.store.sqlite.prepare('SELECT count(*) AS n FROM broadcasts').get() as { n: number };
     const bad = async (body: Record<string, unknown>, code: string, status = 400) => {
-      const res = await api(h, '/api/broadcasts', token, json({ title: 'Tiêu đề', text: 'Nội dung đủ dài', segment: {}, ...body }));
+      const res = await api(h, '/api/broadcasts', token, json({ title: 'Tiêu đề', text: 'Nội dung đủ dài', segment: { units: ['Đơn vị thử lỗi'] }, confirmedRecipients: 3, ...body }));
       expect(res.status).toBe(status);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe(code);
     };
@@ -181,6 +185,10 @@ describe('broadcasts to a segment', () => {
     await bad({ segment: { categories: ['vip'] } }, 'validation_failed');
     await bad({ startAt: h.clock.now() - 3_600_000 }, 'validation_failed');
     await bad({ buttons: [1, 2, 3, 4, 5].map((i) => ({ title: `Nút ${i}`, payload: `n${i}` })) }, 'validation_failed');
+    // Nothing goes to many people unconfirmed: no count, a stale count, or "everyone" not chosen on purpose.
+    await bad({ confirmedRecipients: undefined }, 'validation_failed');
+    await bad({ confirmedRecipients: 2 }, 'conflict', 409);
+    await bad({ segment: {} }, 'validation_failed');
     expect(h.runtime.store.sqlite.prepare('SELECT count(*) AS n FROM broadcasts').get()).toEqual(before);
     // Only admins and coordinators.
     const doctor = await makeStaff(h, 'bacsi', 'doctor');

@@ -64,13 +64,22 @@ describe('staff actions in a browser', () => {
     await page.locator('input[name=categories]').first().check();
     await page.click('button:has-text("Xem trước")');
     await page.waitForLoadState('load');
-    await page.click('button:has-text("Gửi thông báo")');
+    await page.click('button:has-text("Kiểm tra trước khi gửi")');
+    await page.waitForLoadState('load');
+    // Nothing is stored before the confirm step's button, which names the count.
+    expect(db().select().from(broadcasts).all()).toHaveLength(before);
+    expect(await page.locator('.zalo-bubble').textContent()).toContain('Để dừng nhận thông báo chung');
+    await page.screenshot({ path: artifactPath('ops-broadcast-confirm.png'), fullPage: true });
+    await page.click('button:has-text("Xác nhận gửi cho")');
     await page.waitForURL(/\/staff\/broadcasts\/\d+/);
     const created = db().select().from(broadcasts).all();
     expect(created).toHaveLength(before + 1);
     const id = created.at(-1)!.id;
+    await page.click('a:has-text("Hủy thông báo")');
+    await page.waitForURL(/\/cancel$/);
+    expect(db().select().from(broadcasts).where(eq(broadcasts.id, id)).get()!.status).not.toBe('cancelled');
     await page.click('button:has-text("Hủy thông báo")');
-    await page.waitForLoadState('load');
+    await page.waitForURL(/\/staff\/broadcasts\/\d+\?msg=cancel/);
     expect(db().select().from(broadcasts).where(eq(broadcasts.id, id)).get()!.status).toBe('cancelled');
     await page.screenshot({ path: artifactPath('ops-broadcast-cancelled.png'), fullPage: true });
   });

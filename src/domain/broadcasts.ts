@@ -16,7 +16,7 @@ import {
 } from '../store/schema';
 import { QuickReply, ZALO_TEXT_LIMIT } from '../zalo/messages';
 import { outsideQuietHours } from './quietHours';
-import { SegmentError, SegmentFilter, segmentPage } from './segments';
+import { countSegment, SegmentError, SegmentFilter, segmentIsUnfiltered, segmentPage } from './segments';
 
 /**
  * Broadcasts: one announcement (exam round, health advice, schedule change) to a segment of cadres.
@@ -33,7 +33,10 @@ export const broadcastFanoutJob = 'broadcast.fanout';
 export const BroadcastFanoutPayload = z.object({ broadcastId: z.number().int().positive() });
 export const broadcastSubject = (id: number) => `broadcast-${id}`;
 
-export const ComposeBroadcast = z.object({
+/** The text a cadre reads on Zalo: the broadcast and how to stop them. */
+export const broadcastTextAsSent = (b: { text: string }) => `${b.text}\n\n${OPT_OUT_FOOTER}`.normalize('NFC');
+
+export const BroadcastDraft = z.object({
   title: z.string().trim().min(3, 'tiêu đề cần ít nhất 3 ký tự').max(150),
   text: z
     .string()
@@ -44,6 +47,15 @@ export const ComposeBroadcast = z.object({
   segment: SegmentFilter,
   /** Epoch ms; omitted = now. Moved out of quiet hours (21:00-07:00 Vietnam time). */
   startAt: z.number().int().positive().nullable().default(null),
+});
+export type BroadcastDraft = z.infer<typeof BroadcastDraft>;
+
+export const ComposeBroadcast = BroadcastDraft.extend({
+  /**
+   * The recipient count staff saw on the confirm step. Nothing goes out to many people without it: a
+   * segment that holds a different number now is refused, so staff look again.
+   */
+  confirmedRecipients: z.number({ error: 'cần số người nhận đã xác nhận' }).int().nonnegative(),
 });
 export type ComposeBroadcast = z.input<typeof ComposeBroadcast>;
 
@@ -61,8 +73,48 @@ function outboxForFanout(tx: DbOrTx, broadcastId: number, dueAt: number, now: nu
 }
 
 /**
+ * Checks a segment before anything is sent and returns how many cadres it holds now. "Everyone" must be
+ * chosen on purpose: a segment with no filter and no `everyone` is refused.
+ */
+function checkSegment(db: DbOrTx, segment: SegmentFilter): number {
+  if (segmentIsUnfiltered(segment) && !segment.everyone) {
+    throw new BroadcastError('validation_failed', 'Chưa chọn người nhận: hãy chọn ít nhất một điều kiện, hoặc chọn rõ "Tất cả cán bộ đang quản lý".');
+  }
+  try {
+    return countSegment(db, segment);
+  } catch (err) {
+    if (err instanceof SegmentError) throw new BroadcastError('validation_failed', err.message);
+    throw err;
+  }
+}
+
+/**
+ * Checks a broadcast as composed (text, template, start time, segment) without storing anything, and
+ * returns it parsed with the number of cadres its segment holds now: what the confirm step shows.
+ */
+export function checkBroadcastDraft(
+  db: DbOrTx,
+  raw: z.input<typeof BroadcastDraft>,
+  opts: { templates: Record<string, string>; now: number },
+): { draft: BroadcastDraft; recipients: number } {
+  const draft = BroadcastDraft.parse(raw);
+  const { now } = opts;
+  if (draft.templateName && !opts.templates[draft.templateName]) {
+    throw new BroadcastError('validation_failed', `Mẫu tin Zalo "${draft.templateName}" chưa được cấu hình (ZALO_TEMPLATES).`);
+  }
+  if (draft.startAt !== null && draft.startAt < now - 60_000) {
+    throw new BroadcastError('validation_failed', 'Thời điểm gửi đã qua. Vui lòng chọn thời điểm trong tương lai, hoặc gửi ngay.');
+  }
+  if (draft.startAt !== null && draft.startAt > now + 90 * 86_400_000) {
+    throw new BroadcastError('validation_failed', 'Chỉ hẹn gửi trong vòng 90 ngày tới.');
+  }
+  return { draft, recipients: checkSegment(db, draft.segment) };
+}
+
+/**
  * Creates a broadcast and schedules its fan-out at the start time moved out of quiet hours. Inside the
- * caller's transaction; returns the broadcast and the outbox id to kick after commit.
+ * caller's transaction; returns the broadcast and the outbox id to kick after commit. Refused unless the
+ * segment still holds the number of recipients staff confirmed.
  */
 export function createBroadcast(
   tx: DbOrTx,
@@ -70,22 +122,14 @@ export function createBroadcast(
   raw: z.input<typeof ComposeBroadcast>,
   opts: { templates: Record<string, string>; now: number },
 ): { broadcast: Broadcast; outboxId: number } {
-  const input = ComposeBroadcast.parse(raw);
+  const { confirmedRecipients } = ComposeBroadcast.pick({ confirmedRecipients: true }).parse(raw);
+  const { draft: input, recipients } = checkBroadcastDraft(tx, raw, opts);
   const { now } = opts;
-  if (input.templateName && !opts.templates[input.templateName]) {
-    throw new BroadcastError('validation_failed', `Mẫu tin Zalo "${input.templateName}" chưa được cấu hình (ZALO_TEMPLATES).`);
-  }
-  if (input.startAt !== null && input.startAt < now - 60_000) {
-    throw new BroadcastError('validation_failed', 'Thời điểm gửi đã qua. Vui lòng chọn thời điểm trong tương lai, hoặc gửi ngay.');
-  }
-  if (input.startAt !== null && input.startAt > now + 90 * 86_400_000) {
-    throw new BroadcastError('validation_failed', 'Chỉ hẹn gửi trong vòng 90 ngày tới.');
-  }
-  try {
-    segmentPage(tx, input.segment, 0, 1);
-  } catch (err) {
-    if (err instanceof SegmentError) throw new BroadcastError('validation_failed', err.message);
-    throw err;
+  if (recipients !== confirmedRecipients) {
+    throw new BroadcastError(
+      'conflict',
+      `Nhóm người nhận hiện có ${recipients} người, khác với số đã xác nhận (${confirmedRecipients}). Vui lòng xem lại và xác nhận lần nữa.`,
+    );
   }
   const requestedAt = input.startAt ?? now;
   const startAt = outsideQuietHours(Math.max(requestedAt, now));

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbOrTx } from '../store/db';
 import {
@@ -7,6 +7,7 @@ import {
   cadres,
   campaignHoldStatuses,
   campaigns,
+  clinics,
   healthClasses,
   proxies,
   zaloLinks,
@@ -29,8 +30,45 @@ export const SegmentFilter = z.object({
   campaignNotBooked: z.number().int().positive().nullable().default(null),
   /** Only cadres with a verified Zalo account of their own. */
   linkedOnly: z.boolean().default(false),
+  /** Staff chose "every managed cadre" on purpose; an unfiltered segment without it is refused. */
+  everyone: z.boolean().default(false),
 });
 export type SegmentFilter = z.infer<typeof SegmentFilter>;
+
+/** True when no filter narrows the segment: it is every managed cadre. */
+export const segmentIsUnfiltered = (f: SegmentFilter) =>
+  !f.categories.length && !f.units.length && !f.clinicIds.length && !f.healthClasses.length && f.campaignNotBooked === null && !f.linkedOnly;
+
+export const cadreCategoryLabels: Record<(typeof cadreCategories)[number], string> = {
+  duong_chuc: 'Đương chức',
+  nguyen_chuc: 'Nguyên chức',
+  nguoi_co_cong: 'Người có công',
+  khac: 'Khác',
+};
+
+/** How many cadres the segment holds now. */
+export function countSegment(db: DbOrTx, f: SegmentFilter): number {
+  return db.select({ n: count() }).from(cadres).where(segmentCondition(db, f)).get()?.n ?? 0;
+}
+
+/** The segment in words, for the confirm step and the broadcast page ("Đối tượng: Nguyên chức; Phòng khám: …"). */
+export function describeSegment(db: DbOrTx, f: SegmentFilter): string {
+  if (segmentIsUnfiltered(f)) return 'Tất cả cán bộ đang quản lý';
+  const parts: string[] = [];
+  if (f.categories.length) parts.push(`Đối tượng: ${f.categories.map((k) => cadreCategoryLabels[k]).join(', ')}`);
+  if (f.units.length) parts.push(`Đơn vị: ${f.units.join(', ')}`);
+  if (f.clinicIds.length) {
+    const names = db.select({ name: clinics.name }).from(clinics).where(inArray(clinics.id, f.clinicIds)).all().map((c) => c.name);
+    parts.push(`Phòng khám: ${names.join(', ')}`);
+  }
+  if (f.healthClasses.length) parts.push(`Phân loại sức khỏe: ${f.healthClasses.map((k) => (k === 'none' ? 'chưa phân loại' : `Loại ${k}`)).join(', ')}`);
+  if (f.campaignNotBooked !== null) {
+    const c = db.select({ name: campaigns.name }).from(campaigns).where(eq(campaigns.id, f.campaignNotBooked)).get();
+    parts.push(`Chưa đặt lịch trong đợt: ${c?.name ?? `số ${f.campaignNotBooked}`}`);
+  }
+  if (f.linkedOnly) parts.push('Chỉ cán bộ đã liên kết Zalo');
+  return parts.join('; ');
+}
 
 export class SegmentError extends Error {}
 

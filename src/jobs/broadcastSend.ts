@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { Clock } from '../clock';
-import { OPT_OUT_FOOTER } from '../domain/broadcasts';
+import { broadcastTextAsSent } from '../domain/broadcasts';
 import { isQuietHour, outsideQuietHours } from '../domain/quietHours';
 import { planChannel } from '../domain/segments';
 import type { Mailer } from '../email/mailer';
@@ -39,7 +39,6 @@ export interface BroadcastSendDeps {
 }
 
 /** The text a cadre receives on Zalo: the announcement and how to stop them. */
-export const zaloBroadcastText = (b: { text: string }) => `${b.text}\n\n${OPT_OUT_FOOTER}`.normalize('NFC');
 
 /** Zalo refusals that mean "not by customer-service message to this user": try the next channel. */
 function needsFallback(err: unknown): boolean {
@@ -76,7 +75,7 @@ export function broadcastSendProcessor(deps: BroadcastSendDeps) {
     if (isQuietHour(now)) return later(outsideQuietHours(now));
 
     const key = broadcastSendKey(r.id);
-    const expected = (channel: RecipientChannel): ExpectedMessage => (channel === 'zalo_template' ? { kind: 'template' } : { kind: 'text', text: zaloBroadcastText(b) });
+    const expected = (channel: RecipientChannel): ExpectedMessage => (channel === 'zalo_template' ? { kind: 'template' } : { kind: 'text', text: broadcastTextAsSent(b) });
     let expectedClaim: number | undefined;
     let settled: Settlement = { state: 'new' };
     if (r.status === 'sending') {
@@ -140,7 +139,7 @@ export function broadcastSendProcessor(deps: BroadcastSendDeps) {
         try {
           let externalId: string;
           if (channel === 'zalo') {
-            externalId = await deps.zalo.sendMessage(account!.id, { type: 'text', text: zaloBroadcastText(b), buttons: buttons.length ? buttons : undefined }, { buttons: deps.buttons });
+            externalId = await deps.zalo.sendMessage(account!.id, { type: 'text', text: broadcastTextAsSent(b), buttons: buttons.length ? buttons : undefined }, { buttons: deps.buttons });
           } else if (channel === 'zalo_template') {
             externalId = await deps.zalo.sendTemplate(account!.id, templateId!, { title: b.title, content: b.text.slice(0, 400) });
           } else {

@@ -4,7 +4,9 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Clock } from '../../clock';
 import {
+  BroadcastDraft,
   BroadcastError,
+  checkBroadcastDraft,
   broadcastProgress,
   cancelBroadcast,
   ComposeBroadcast,
@@ -63,6 +65,11 @@ export function composeBroadcast(deps: BroadcastWebDeps, staff: StaffIdentity, i
   );
   deps.onCommitted([outboxId]);
   return broadcast;
+}
+
+/** Checks a composed broadcast without storing it: the draft as it will go out and its recipient count now. */
+export function checkDraft(deps: BroadcastWebDeps, input: z.input<typeof BroadcastDraft>) {
+  return broadcastAction(() => checkBroadcastDraft(deps.db, input, { templates: deps.templates, now: deps.clock.now() }));
 }
 
 export function previewFor(deps: BroadcastWebDeps, segment: SegmentFilter, templateName: string | null) {
@@ -154,7 +161,10 @@ export function broadcastSummary(deps: BroadcastWebDeps, b: Broadcast) {
 }
 
 const StartAt = z.union([z.number().int().positive(), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s))]).nullable().default(null);
-const ApiCompose = ComposeBroadcast.extend({ startAt: StartAt });
+const ApiCompose = ComposeBroadcast.extend({
+  startAt: StartAt,
+  confirmedRecipients: z.number({ error: 'cần số người nhận đã xem ở bước xem trước (POST /api/broadcasts/preview)' }).int().nonnegative(),
+});
 const ApiPreview = z.object({ segment: SegmentFilter, templateName: z.string().trim().min(1).max(100).nullable().default(null) });
 
 /** /api/broadcasts: compose with preview, follow progress, pause/resume/cancel, export results. */

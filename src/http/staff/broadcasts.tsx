@@ -2,9 +2,9 @@ import { asc, inArray } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { raw } from 'hono/html';
 import { z } from 'zod';
-import { BROADCAST_TEXT_MAX, broadcastProgress, broadcastStatusLabels, listBroadcasts, recipientResults, type BroadcastProgress } from '../../domain/broadcasts';
+import { BROADCAST_TEXT_MAX, broadcastProgress, broadcastTextAsSent, broadcastStatusLabels, listBroadcasts, recipientResults, type BroadcastProgress } from '../../domain/broadcasts';
 import { vietnamInstant } from '../../domain/quietHours';
-import { knownUnits, SegmentFilter, skipReasonLabels, type SegmentPreview } from '../../domain/segments';
+import { cadreCategoryLabels, countSegment, describeSegment, knownUnits, SegmentFilter, skipReasonLabels, type SegmentPreview } from '../../domain/segments';
 import { AppError } from '../../errors';
 import { cadreCategories, campaigns, clinics, healthClasses, type Broadcast } from '../../store/schema';
 import { currentStaff, requireRole, type StaffEnv } from '../auth/session';
@@ -12,6 +12,7 @@ import {
   broadcastOrThrow,
   broadcastRoles,
   channelLabels,
+  checkDraft,
   composeBroadcast,
   contentDisposition,
   exportResults,
@@ -25,12 +26,6 @@ import { validate, IdParam } from '../validation';
 import { CsrfField, type Flash } from './layout';
 import { fmtDateTime, page, EmptyRow } from './ui';
 
-const categoryLabels: Record<(typeof cadreCategories)[number], string> = {
-  duong_chuc: 'Đương chức',
-  nguyen_chuc: 'Nguyên chức',
-  nguoi_co_cong: 'Người có công',
-  khac: 'Khác',
-};
 
 /** The compose form as sent by the browser (repeated fields for the multi-choices). */
 interface ComposeForm {
@@ -44,9 +39,12 @@ interface ComposeForm {
   healthClasses: string[];
   campaignNotBooked: string;
   linkedOnly: boolean;
+  everyone: boolean;
   when: 'now' | 'at';
   date: string;
   time: string;
+  /** Set only by the confirm step: the recipient count staff saw and confirmed. */
+  confirmedRecipients: string;
 }
 
 async function readComposeForm(c: { req: { formData(): Promise<FormData> } }): Promise<ComposeForm> {
@@ -67,9 +65,11 @@ async function readComposeForm(c: { req: { formData(): Promise<FormData> } }): P
     healthClasses: all('healthClasses'),
     campaignNotBooked: one('campaignNotBooked'),
     linkedOnly: one('linkedOnly') === 'on',
+    everyone: one('everyone') === 'on',
     when: one('when') === 'at' ? 'at' : 'now',
     date: one('date'),
     time: one('time'),
+    confirmedRecipients: one('confirmedRecipients'),
   };
 }
 
@@ -81,6 +81,7 @@ function segmentOf(form: ComposeForm): SegmentFilter {
     healthClasses: form.healthClasses,
     campaignNotBooked: form.campaignNotBooked ? Number(form.campaignNotBooked) : null,
     linkedOnly: form.linkedOnly,
+    everyone: form.everyone,
   });
   if (!parsed.success) throw new AppError('validation_failed', 'Nhóm người nhận chưa hợp lệ. Vui lòng chọn lại.');
   return parsed.data;
@@ -157,11 +158,12 @@ function ProgressBox(props: { p: BroadcastProgress; status: Broadcast['status'] 
   );
 }
 
-function PreviewBox(props: { preview: SegmentPreview }) {
+function PreviewBox(props: { preview: SegmentPreview; segmentText?: string }) {
   const { preview } = props;
   return (
     <div class="card" id="preview">
       <h2 style="margin-top:0">Xem trước: {preview.count} người nhận</h2>
+      {props.segmentText ? <p>{props.segmentText}</p> : null}
       {preview.sample.length ? (
         <p class="small">
           Ví dụ: {preview.sample.map((s) => s.fullName).join(', ')}
@@ -184,6 +186,47 @@ function PreviewBox(props: { preview: SegmentPreview }) {
           </>
         ))}
       </dl>
+    </div>
+  );
+}
+
+/** The composed form carried through the confirm step unchanged, as hidden fields. */
+function ComposeHiddenFields(props: { form: ComposeForm }) {
+  const f = props.form;
+  const one = (name: string, value: string) => <input type="hidden" name={name} value={value} />;
+  const many = (name: string, values: string[]) => values.map((v) => one(name, v));
+  return (
+    <>
+      {one('title', f.title)}
+      {one('text', f.text)}
+      {one('buttons', f.buttons)}
+      {one('templateName', f.templateName)}
+      {many('categories', f.categories)}
+      {many('units', f.units)}
+      {many('clinicIds', f.clinicIds)}
+      {many('healthClasses', f.healthClasses)}
+      {one('campaignNotBooked', f.campaignNotBooked)}
+      {f.linkedOnly ? one('linkedOnly', 'on') : null}
+      {f.everyone ? one('everyone', 'on') : null}
+      {one('when', f.when)}
+      {one('date', f.date)}
+      {one('time', f.time)}
+    </>
+  );
+}
+
+/** The message as a cadre will read it on Zalo: text, the opt-out line, the buttons. */
+function MessageAsSeen(props: { text: string; buttons: { title: string }[] }) {
+  return (
+    <div class="zalo-bubble" style="max-width:30rem;background:#eef6ff;border:1px solid var(--line);border-radius:12px;padding:.7rem .9rem">
+      <div style="white-space:pre-wrap">{broadcastTextAsSent({ text: props.text })}</div>
+      {props.buttons.length ? (
+        <div style="display:flex;flex-direction:column;gap:.3rem;margin-top:.6rem">
+          {props.buttons.map((b) => (
+            <span style="display:block;text-align:center;border:1px solid #9ec5f8;border-radius:8px;padding:.35rem;background:#fff">{b.title}</span>
+          ))}
+        </div>
+      ) : null}
     </div>
   );
 }
@@ -220,9 +263,12 @@ export function broadcastPages(deps: BroadcastWebDeps) {
           <label for="text" style="margin-top:.6rem">
             Nội dung (tối đa {BROADCAST_TEXT_MAX} ký tự; cuối tin tự thêm cách dừng nhận tin)
           </label>
-          <textarea id="text" name="text" rows={6} required maxlength={BROADCAST_TEXT_MAX}>
+          <textarea id="text" name="text" rows={6} required data-limit={String(BROADCAST_TEXT_MAX)} aria-describedby="text-count">
             {form.text ?? ''}
           </textarea>
+          <p class="small muted" id="text-count" aria-live="polite">
+            {(form.text ?? '').length} / {BROADCAST_TEXT_MAX} ký tự
+          </p>
           <label for="buttons" style="margin-top:.6rem">
             Nút bấm (không bắt buộc; mỗi dòng một nút, tối đa 4, ví dụ "Đặt lịch khám")
           </label>
@@ -248,7 +294,7 @@ export function broadcastPages(deps: BroadcastWebDeps) {
               <legend class="small muted">Đối tượng</legend>
               {cadreCategories.map((k) => (
                 <label>
-                  <input type="checkbox" name="categories" value={k} checked={has(form.categories, k)} /> {categoryLabels[k]}
+                  <input type="checkbox" name="categories" value={k} checked={has(form.categories, k)} /> {cadreCategoryLabels[k]}
                 </label>
               ))}
             </fieldset>
@@ -293,6 +339,9 @@ export function broadcastPages(deps: BroadcastWebDeps) {
           <label style="margin-top:.6rem">
             <input type="checkbox" name="linkedOnly" checked={form.linkedOnly ?? false} /> Chỉ cán bộ đã liên kết Zalo
           </label>
+          <label style="margin-top:.6rem">
+            <input type="checkbox" name="everyone" checked={form.everyone ?? false} /> <b>Tất cả cán bộ đang quản lý</b> (chọn rõ khi muốn gửi cho mọi người, không lọc)
+          </label>
         </div>
         <div class="card">
           <h2 style="margin-top:0">Thời điểm gửi</h2>
@@ -313,13 +362,76 @@ export function broadcastPages(deps: BroadcastWebDeps) {
           <button class="btn secondary" type="submit" name="action" value="preview" formaction="/staff/broadcasts/preview">
             Xem trước
           </button>
-          <button class="btn" type="submit" name="action" value="send">
-            Gửi thông báo
+          <button class="btn" type="submit" name="action" value="confirm" formaction="/staff/broadcasts/confirm">
+            Kiểm tra trước khi gửi
           </button>
         </div>
       </form>,
       { flash: opts.flash, status: opts.status },
     );
+  };
+
+  /**
+   * The second step: the message exactly as cadres will see it, who receives it (in words and by channel),
+   * when, and one button that names the count. Nothing is stored until staff press it.
+   */
+  const confirmPage = (c: Parameters<typeof page>[0], form: ComposeForm, opts: { flash?: Flash | null; status?: 409 } = {}) => {
+    const segment = segmentOf(form);
+    const startAt = startAtOf(form);
+    const { draft, recipients } = checkDraft(deps, {
+      title: form.title,
+      text: form.text,
+      buttons: buttonsOf(form),
+      templateName: form.templateName || null,
+      segment,
+      startAt,
+    });
+    const preview = previewFor(deps, segment, draft.templateName);
+    return page(
+      c,
+      deps.committeeName,
+      'Kiểm tra trước khi gửi',
+      <form method="post" action="/staff/broadcasts">
+        <CsrfField token={c.get('csrfToken')} />
+        <ComposeHiddenFields form={form} />
+        <input type="hidden" name="confirmedRecipients" value={String(recipients)} />
+        <div class="card">
+          <h2 style="margin-top:0">Tin cán bộ sẽ nhận trên Zalo</h2>
+          <MessageAsSeen text={draft.text} buttons={draft.buttons} />
+          <p class="small muted">
+            Người nhận qua email thấy tiêu đề «{draft.title}» và cùng nội dung.
+            {draft.templateName ? ` Người quá 7 ngày chưa tương tác nhận mẫu tin «${draft.templateName}».` : ''}
+          </p>
+        </div>
+        <PreviewBox preview={preview} segmentText={describeSegment(deps.db, segment)} />
+        <div class="card">
+          <h2 style="margin-top:0">Thời điểm gửi</h2>
+          <p>{startAt === null ? 'Gửi ngay sau khi xác nhận (không gửi từ 21:00 đến 7:00).' : `Hẹn giờ: ${fmtDateTime(startAt)} (giờ Việt Nam).`}</p>
+        </div>
+        <div class="actions">
+          <button class="btn secondary" type="submit" formaction="/staff/broadcasts/preview" formnovalidate>
+            Quay lại sửa
+          </button>
+          <button class="btn" type="submit" name="action" value="send">
+            Xác nhận gửi cho {recipients} người
+          </button>
+        </div>
+      </form>,
+      { flash: opts.flash, status: opts.status },
+    );
+  };
+
+  /** Shows the compose form again with the reason when the input is refused (400). */
+  const orComposeAgain = (c: Parameters<typeof page>[0], form: ComposeForm, run: () => Response | Promise<Response>) => {
+    try {
+      return run();
+    } catch (err) {
+      if (err instanceof AppError && err.status === 400) {
+        const details = Array.isArray(err.details) ? (err.details as { message: string }[]).map((d) => d.message).join('; ') : '';
+        return composePage(c, form, { flash: { kind: 'bad', text: details ? `${err.message} ${details}` : err.message }, status: 400 });
+      }
+      throw err;
+    }
   };
 
   const flashes: Record<string, Flash> = {
@@ -389,25 +501,32 @@ export function broadcastPages(deps: BroadcastWebDeps) {
         throw err;
       }
     })
+    .post('/confirm', async (c) => {
+      const form = await readComposeForm(c);
+      return orComposeAgain(c, form, () => confirmPage(c, form));
+    })
     .post('/', async (c) => {
       const form = await readComposeForm(c);
-      try {
-        const b = composeBroadcast(deps, currentStaff(c), {
-          title: form.title,
-          text: form.text,
-          buttons: buttonsOf(form),
-          templateName: form.templateName || null,
-          segment: segmentOf(form),
-          startAt: startAtOf(form),
-        });
-        return c.redirect(`/staff/broadcasts/${b.id}?msg=created`, 303);
-      } catch (err) {
-        if (err instanceof AppError && err.status === 400) {
-          const details = Array.isArray(err.details) ? (err.details as { message: string }[]).map((d) => d.message).join('; ') : '';
-          return composePage(c, form, { flash: { kind: 'bad', text: details ? `${err.message} ${details}` : err.message }, status: 400 });
+      // Without the count from the confirm step, show that step: nothing is sent on one click.
+      if (!/^\d+$/.test(form.confirmedRecipients)) return orComposeAgain(c, form, () => confirmPage(c, form));
+      return orComposeAgain(c, form, () => {
+        try {
+          const b = composeBroadcast(deps, currentStaff(c), {
+            title: form.title,
+            text: form.text,
+            buttons: buttonsOf(form),
+            templateName: form.templateName || null,
+            segment: segmentOf(form),
+            startAt: startAtOf(form),
+            confirmedRecipients: Number(form.confirmedRecipients),
+          });
+          return c.redirect(`/staff/broadcasts/${b.id}?msg=created`, 303);
+        } catch (err) {
+          // The segment changed since staff confirmed: show the new count and ask again.
+          if (err instanceof AppError && err.code === 'conflict') return confirmPage(c, form, { flash: { kind: 'warn', text: err.message }, status: 409 });
+          throw err;
         }
-        throw err;
-      }
+      });
     })
     .get('/:id{[0-9]+}', validate('param', IdParam), validate('query', z.object({ msg: z.string().max(20).optional() })), (c) => {
       const b = broadcastOrThrow(deps, c.req.valid('param').id);
@@ -434,6 +553,13 @@ export function broadcastPages(deps: BroadcastWebDeps) {
                 {fmtDateTime(b.startAt)}
                 {b.startAt !== b.requestedAt ? <span class="small muted"> (dời khỏi giờ nghỉ 21:00–7:00; đã chọn {fmtDateTime(b.requestedAt)})</span> : null}
               </dd>
+              <dt>Người nhận</dt>
+              <dd>
+                {describeSegment(deps.db, SegmentFilter.parse(b.segment))}
+                {b.status === 'scheduled' || !b.fanoutDone ? (
+                  <span class="small muted"> (dự kiến {countSegment(deps.db, SegmentFilter.parse(b.segment))} người; tính lại lúc gửi)</span>
+                ) : null}
+              </dd>
               <dt>Mẫu tin Zalo</dt>
               <dd>{b.templateName ?? 'Không dùng'}</dd>
             </dl>
@@ -445,7 +571,11 @@ export function broadcastPages(deps: BroadcastWebDeps) {
           <div class="actions" style="margin-bottom:1rem">
             {b.status === 'running' || b.status === 'scheduled' ? action('pause', 'Tạm dừng') : null}
             {b.status === 'paused' ? action('resume', 'Tiếp tục', '') : null}
-            {b.status !== 'done' && b.status !== 'cancelled' ? action('cancel', 'Hủy thông báo', 'danger') : null}
+            {b.status !== 'done' && b.status !== 'cancelled' ? (
+              <a class="btn danger" href={`/staff/broadcasts/${b.id}/cancel`}>
+                Hủy thông báo
+              </a>
+            ) : null}
             <a class="btn secondary" href={`/staff/broadcasts/${b.id}/export?format=xlsx`}>
               Tải kết quả (Excel)
             </a>
@@ -495,8 +625,37 @@ if(h===null)return;card.innerHTML=h;if(h.indexOf('data-final="1"')>=0){clearInte
         </>,
       );
     })
-    .post('/:id{[0-9]+}/:command{pause|resume|cancel}', validate('param', IdParam.extend({ command: z.enum(['pause', 'resume', 'cancel']) })), (c) => {
+    .get('/:id{[0-9]+}/cancel', validate('param', IdParam), (c) => {
+      const b = broadcastOrThrow(deps, c.req.valid('param').id);
+      const p = broadcastProgress(deps.db, b.id);
+      const waiting = b.fanoutDone ? p.queued : countSegment(deps.db, SegmentFilter.parse(b.segment)) - (p.total - p.queued);
+      return page(
+        c,
+        deps.committeeName,
+        'Hủy thông báo?',
+        <form method="post" action={`/staff/broadcasts/${b.id}/cancel`} class="card">
+          <CsrfField token={c.get('csrfToken')} />
+          <input type="hidden" name="confirm" value="1" />
+          <p>
+            Hủy «{b.title}»: khoảng <b>{Math.max(0, waiting)}</b> người chưa nhận sẽ không nhận được thông báo này. Tin đã gửi không thu hồi được.
+          </p>
+          <div class="actions">
+            <a class="btn secondary" href={`/staff/broadcasts/${b.id}`}>
+              Không hủy
+            </a>
+            <button class="btn danger" type="submit">
+              Hủy thông báo
+            </button>
+          </div>
+        </form>,
+      );
+    })
+    .post('/:id{[0-9]+}/:command{pause|resume|cancel}', validate('param', IdParam.extend({ command: z.enum(['pause', 'resume', 'cancel']) })), async (c) => {
       const { id, command } = c.req.valid('param');
+      if (command === 'cancel') {
+        const confirmed = (await c.req.formData()).get('confirm') === '1';
+        if (!confirmed) return c.redirect(`/staff/broadcasts/${id}/cancel`, 303);
+      }
       runBroadcastCommand(deps, currentStaff(c), id, command);
       return c.redirect(`/staff/broadcasts/${id}?msg=${command}`, 303);
     })
