@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { outbox, type Cadre, type Clinic } from '../src/store/schema';
+import { bookings, outbox, type Cadre, type Clinic } from '../src/store/schema';
+import { createSlots, SlotsInput } from '../src/domain/bookingStaff';
 import { userLane } from '../src/bot/effects';
 import { ZALO_BUTTON_TITLE_LIMIT } from '../src/zalo/messages';
 import { seedRegistry } from './fixtures';
@@ -91,6 +92,7 @@ describe('earlier results and Zalo limits', () => {
     expect((await h.say(user, 'menu')).status).toBe(200);
     const next = await chat(h, user, 'xem kết quả');
     const waited = Date.now() - started;
+    await h.settled(user);
     expect(next.text).toContain('chưa có kết quả khám nào');
     // One try only for the refused reply (no retries holding the lane), and it is recorded as failed.
     expect(sendsTo(user).map((c) => c.outcome)).toEqual([-213, 0]);
@@ -115,6 +117,92 @@ describe('earlier results and Zalo limits', () => {
     const rows = db().select().from(outbox).where(eq(outbox.lane, userLane(user))).orderBy(outbox.id).all();
     expect(rows[0]).toMatchObject({ status: 'failed' });
     expect(rows[0]!.lastError).toContain('malformed');
+  });
+});
+
+describe('booking: every open day, typed days and times, plain yes', () => {
+  let campaignId = 0;
+  beforeAll(() => {
+    const c = campaignWithSlots(h, { clinicIds: [clinic.id] }, { fromDate: '2026-03-03', toDate: '2026-03-31', startTime: 7 * 60, endTime: 9 * 60, slotMinutes: 60 });
+    campaignId = c.id;
+    createSlots(db(), { type: 'system', id: 'test' }, c.id, SlotsInput.parse({ clinicIds: [clinic.id], fromDate: '2026-03-03', toDate: '2026-03-31', startTime: '14:00', endTime: '15:00', slotMinutes: 60, capacity: 2 }), clock.now());
+  });
+  const bookingsOf = (cadreId: number) => db().select().from(bookings).where(eq(bookings.cadreId, cadreId)).all();
+
+  it('keeps the day given in the first sentence: "cho tôi đặt lịch khám ngày mai"', async () => {
+    const cadre = nextCadreOf();
+    const user = newUser();
+    linkUser(h, user, cadre.id);
+    const times = await chat(h, user, 'cho tôi đặt lịch khám ngày mai');
+    expect(times.text).toContain('Các giờ còn chỗ Thứ Ba, 03/03/2026');
+    expect(times.text).toContain('14:00');
+    const confirm = await chat(h, user, '2 giờ chiều');
+    expect(confirm.text).toContain('Thứ Ba, 03/03/2026, lúc 14:00');
+    const done = await chat(h, user, 'vâng');
+    expect(done.text).toContain('Đã đặt lịch khám cho');
+    // An afternoon exam is not told to skip breakfast.
+    expect(done.text).not.toContain('Nhịn ăn sáng');
+    expect(done.text).toContain('Khám buổi chiều');
+    expect(done.text).toContain('Mang theo sổ y bạ');
+    expect(bookingsOf(cadre.id)).toHaveLength(1);
+    expect(campaignId).toBeGreaterThan(0);
+  });
+
+  it('offers every open day, seven at a time, and more on request; the example in the prompt is accepted', async () => {
+    const cadre = nextCadreOf();
+    const user = newUser();
+    linkUser(h, user, cadre.id);
+    const days = await chat(h, user, 'đặt lịch khám');
+    expect(days.text).toContain('1. Thứ Ba, 03/03/2026');
+    expect(days.text).toContain('7. Thứ Tư, 11/03/2026');
+    expect(days.text).toContain('8. Xem thêm ngày');
+    expect(days.text).toContain('gõ ngày như 03/03');
+    expect(days.buttons).toContain('Xem thêm ngày');
+    const more = await chat(h, user, '8');
+    expect(more.text).toContain('1. Thứ Năm, 12/03/2026');
+    expect(more.text).toContain('8. Xem thêm ngày');
+    const last = await chat(h, user, 'xem thêm ngày');
+    expect(last.text).toContain('1. Thứ Hai, 23/03/2026');
+    expect(last.text).toContain('7. Thứ Ba, 31/03/2026');
+    expect(last.text).toContain('8. Về các ngày đầu');
+    const noMore = await chat(h, user, 'xem them ngay');
+    expect(noMore.text).toContain('Đó là tất cả các ngày còn chỗ.');
+    // A day far down the list, typed as the prompt's example shows.
+    const times = await chat(h, user, '05/03');
+    expect(times.text).toContain('Các giờ còn chỗ Thứ Năm, 05/03/2026');
+    const confirm = await chat(h, user, '7h');
+    expect(confirm.text).toContain('Thứ Năm, 05/03/2026, lúc 7:00');
+    const done = await chat(h, user, 'được');
+    expect(done.text).toContain('Đã đặt lịch khám cho');
+    expect(done.text).toContain('Nhịn ăn sáng'); // a morning exam keeps the advice
+  });
+
+  it('typed dates, weekdays and "mai" at the day step; days outside the campaign or full are explained', async () => {
+    const cadre = nextCadreOf();
+    const user = newUser();
+    linkUser(h, user, cadre.id);
+    await chat(h, user, 'đặt lịch');
+    const outside = await chat(h, user, '15/12');
+    expect(outside.text).toContain('Thứ Ba, 15/12/2026 không có lịch khám của đợt này (đợt khám từ 02/03/2026 đến 31/03/2026).');
+    expect(outside.text).toContain('1. Thứ Ba, 03/03/2026');
+    const sunday = await chat(h, user, 'chủ nhật');
+    expect(sunday.text).toContain('Chủ Nhật, 08/03/2026 không còn chỗ.');
+    const weekday = await chat(h, user, 'thứ 5 tuần sau');
+    expect(weekday.text).toContain('Các giờ còn chỗ Thứ Năm, 12/03/2026');
+    const tomorrow = await chat(h, user, 'mai');
+    expect(tomorrow.text).toContain('Các giờ còn chỗ Thứ Ba, 03/03/2026');
+    const confirm = await chat(h, user, '14:00');
+    expect(confirm.text).toContain('lúc 14:00');
+    // "dung" may be "dừng" (stop) as well as "đúng" (right): it is a no, nothing is booked, the times come back.
+    const stop = await chat(h, user, 'dung');
+    expect(stop.text).not.toContain('Đã đặt lịch');
+    expect(stop.text).toContain('Các giờ còn chỗ Thứ Ba, 03/03/2026');
+    await chat(h, user, '14h');
+    const back = await chat(h, user, 'thôi');
+    expect(back.text).toContain('Các giờ còn chỗ Thứ Ba, 03/03/2026');
+    await chat(h, user, '14h');
+    expect((await chat(h, user, 'vâng, nhưng thôi không đặt nữa')).text).not.toContain('Đã đặt lịch');
+    expect(bookingsOf(cadre.id)).toHaveLength(0);
   });
 });
 

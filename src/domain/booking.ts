@@ -1,3 +1,4 @@
+import { foldVietnamese } from '../bot/text';
 import { maskEmail, type CadreSummary } from './cadreSummary';
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../store/db';
@@ -387,13 +388,31 @@ export function scheduleReminders(tx: DbOrTx, booking: { id: number; cadreId: nu
 const honorificOf = (sex: 'male' | 'female') => (sex === 'male' ? 'Ông' : 'Bà');
 
 /** Clinic, address, date and time, and what to bring: the lines every booking message shares. */
+/** Said instead of "nhịn ăn sáng" when the exam is in the afternoon. */
+export const AFTERNOON_FASTING = 'Khám buổi chiều: có thể ăn sáng nhẹ trước 7 giờ, sau đó nhịn ăn đến giờ khám (được uống nước lọc)';
+
+/**
+ * The campaign's instructions for one exam time: "nhịn ăn sáng" (fast before breakfast) fits a morning exam only,
+ * so for an exam from 11:00 on that clause gives way to the afternoon advice.
+ */
+export function instructionsFor(instructions: string, startsAt: number): string {
+  const local = new Date(startsAt + 7 * 3600_000);
+  if (!instructions || local.getUTCHours() < 11) return instructions;
+  const clauses = instructions.split(/(?<=[,.;])\s*/u).filter(Boolean);
+  const morningOnly = (c: string) => /nhin an sang|nhin doi|khong an sang/.test(foldVietnamese(c));
+  if (!clauses.some(morningOnly)) return instructions;
+  const rest = clauses.filter((c) => !morningOnly(c)).join(' ').trim().replace(/^[,;]\s*/, '');
+  const capital = rest ? rest.charAt(0).toUpperCase() + rest.slice(1) : '';
+  return [`${AFTERNOON_FASTING}.`, capital].filter(Boolean).join(' ');
+}
+
 export function bookingDetailLines(b: { clinic: ClinicInfo; slot: { startsAt: number; localDate: string }; campaign: { name: string; instructions: string } }): string[] {
   return [
     `Đợt khám: ${b.campaign.name}`,
     `Nơi khám: ${b.clinic.name}`,
     b.clinic.address ? `Địa chỉ: ${b.clinic.address}` : '',
     `Thời gian: ${formatVietnamDay(b.slot.localDate)}, lúc ${formatVietnamTime(b.slot.startsAt)}`,
-    b.campaign.instructions ? `Lưu ý: ${b.campaign.instructions}` : '',
+    instructionsFor(b.campaign.instructions, b.slot.startsAt) ? `Lưu ý: ${instructionsFor(b.campaign.instructions, b.slot.startsAt)}` : '',
     b.clinic.phone ? `Điện thoại phòng khám: ${b.clinic.phone}` : '',
   ].filter(Boolean);
 }

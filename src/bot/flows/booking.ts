@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { bookingDetailLines, slotBookable, type BookingInfo, type CampaignInfo, type SlotInfo } from '../../domain/booking';
-import { formatVietnamDay, formatVietnamTime } from '../../domain/dates';
+import { formatIsoDate, formatVietnamDay, formatVietnamTime } from '../../domain/dates';
+import { vietnamDate } from '../../domain/quietHours';
+import { parseDateTime, timeMatches } from '../understand/dates';
 import { intentStarters } from '../intents';
 import type { Effect } from '../effects';
 import { honorific, reply, textMessage, type TurnContext, type TurnResult } from '../reply';
@@ -22,8 +24,18 @@ export const bookingText = {
   chooseCampaign: 'Xin chọn đợt khám (gõ số):',
   chooseClinic: 'Xin chọn nơi khám (gõ số):',
   registeredClinic: 'nơi đăng ký',
-  chooseDay: (clinic: string) => `Các ngày còn chỗ tại ${clinic} (gõ số, hoặc gõ ngày như 05/03):`,
-  chooseTime: (day: string) => `Các giờ còn chỗ ${day} (gõ số, hoặc gõ giờ như 7:30):`,
+  chooseDay: (clinic: string, example: string) => `Các ngày còn chỗ tại ${clinic} (gõ số, hoặc gõ ngày như ${example}, "mai", "thứ 5"):`,
+  chooseDayMore: (clinic: string, example: string) => `Các ngày tiếp theo còn chỗ tại ${clinic} (gõ số, hoặc gõ ngày như ${example}):`,
+  moreDays: 'Xem thêm ngày',
+  firstDays: 'Về các ngày đầu',
+  noMoreDays: 'Đó là tất cả các ngày còn chỗ. Đây là các ngày đầu:',
+  chooseTime: (day: string, example: string) => `Các giờ còn chỗ ${day} (gõ số, hoặc gõ giờ như ${example}):`,
+  dayNotInCampaign: (day: string, from: string, to: string) => `${day} không có lịch khám của đợt này (đợt khám từ ${from} đến ${to}).`,
+  dayPast: (day: string) => `${day} đã qua.`,
+  dayNoPlace: (day: string) => `${day} không còn chỗ.`,
+  timeNotFree: (time: string, day: string) => `${day} không còn chỗ lúc ${time}.`,
+  pickDay: (example: string) => `Xin gõ một số trong danh sách, hoặc gõ ngày (ví dụ ${example}, "mai", "thứ 5"). Gõ 0 để về menu.`,
+  pickTime: (example: string) => `Xin gõ một số trong danh sách, hoặc gõ giờ (ví dụ ${example}, "2 giờ chiều"). Gõ 0 để về menu.`,
   placesLeft: (n: number) => `còn ${n} chỗ`,
   noFreeDays: 'Nơi khám này đã hết chỗ trong đợt khám.',
   allFull: (hotline: string) => `Đợt khám hiện đã hết chỗ. Xin gọi ${hotline} để được xếp lịch.`,
@@ -76,6 +88,10 @@ export const BookingState = z.object({
   slotId: z.number().int().optional(),
   /** What the numbers of the last menu stand for (ids or dates), in order. */
   options: z.array(z.union([z.number().int(), z.string()])).default([]),
+  /** Which page of free days is on screen (seven a page). */
+  page: z.number().int().min(0).default(0),
+  /** A day (and time) the user named before the day step, e.g. "đặt lịch khám ngày mai": used once it is reached. */
+  wanted: z.object({ date: z.string().nullable(), minutes: z.number().int().nullable(), ambiguous: z.boolean() }).optional(),
 });
 export type BookingState = z.infer<typeof BookingState>;
 
@@ -140,12 +156,29 @@ const whoOf = (subject: Subject): Who => ({
   base: { flow: 'booking', cadreId: subject.id, viaProxy: subject.viaProxy },
 });
 
-const state = (who: Who, s: Omit<BookingState, 'flow' | 'cadreId' | 'viaProxy' | 'options' | 'purpose'> & Partial<Pick<BookingState, 'options' | 'purpose'>>): BookingState => ({
+const state = (
+  who: Who,
+  s: Omit<BookingState, 'flow' | 'cadreId' | 'viaProxy' | 'options' | 'purpose' | 'page'> & Partial<Pick<BookingState, 'options' | 'purpose' | 'page'>>,
+): BookingState => ({
   ...who.base,
   purpose: 'book',
   options: [],
+  page: 0,
   ...s,
 });
+
+type Wanted = NonNullable<BookingState['wanted']>;
+
+/** The day and time named in a message ("cho tôi đặt lịch khám ngày mai", "thứ 5 lúc 2 giờ chiều"), if any. */
+function wantedIn(text: string | undefined, now: number): Wanted | undefined {
+  if (!text) return undefined;
+  const { date, time } = parseDateTime(text, now);
+  if (!date && time?.minutes == null) return undefined;
+  return { date, minutes: time?.minutes ?? null, ambiguous: time?.ambiguous ?? false };
+}
+
+/** "05/03" for a local date, the form the prompts suggest (and the reader accepts). */
+const dayMonth = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}`;
 
 const timeLabel = (slot: SlotInfo) => formatVietnamTime(slot.startsAt);
 const dayTimeLabel = (slot: SlotInfo) => `${formatVietnamDay(slot.localDate)}, ${formatVietnamTime(slot.startsAt)}`;
@@ -160,7 +193,7 @@ export function startBooking(subject: Subject, ctx: TurnContext, lead?: string):
   const active = ctx.lookups.booking.activeBookings(subject.id);
   if (active.length) return manageMenu(who, ctx, active, lead);
   if (subject.frail) return frailOffer(who, lead);
-  return startNew(who, ctx, lead);
+  return startNew(who, ctx, lead, wantedIn(ctx.input, ctx.now));
 }
 
 function runCommand(who: Who, command: Command, ctx: TurnContext, lead?: string): TurnResult {
@@ -214,12 +247,12 @@ function frailOffer(who: Who, lead?: string): TurnResult {
 
 // --- choosing campaign, clinic, day, time -----------------------------------------------------------------
 
-function startNew(who: Who, ctx: TurnContext, lead?: string): TurnResult {
+function startNew(who: Who, ctx: TurnContext, lead?: string, wanted?: Wanted): TurnResult {
   const campaigns = ctx.lookups.booking.bookableCampaigns(who.subject.id);
   if (!campaigns.length) return say({ flow: 'idle' }, join(lead, bookingText.noCampaign(ctx.lookups.hotline)));
-  if (campaigns.length === 1) return chooseClinic(who, ctx, campaigns[0]!, 'book', undefined, lead);
+  if (campaigns.length === 1) return chooseClinic(who, ctx, campaigns[0]!, 'book', undefined, lead, wanted);
   const m = menu(bookingText.chooseCampaign, campaigns.map(campaignOption), bookingText.backHint);
-  return say(state(who, { step: 'campaign', options: campaigns.map((c) => c.id) }), join(lead, m.text), m.buttons);
+  return say(state(who, { step: 'campaign', options: campaigns.map((c) => c.id), wanted }), join(lead, m.text), m.buttons);
 }
 
 const campaignOption = (c: CampaignInfo): MenuOption => ({
@@ -231,20 +264,20 @@ function startMove(who: Who, ctx: TurnContext, b: BookingInfo, lead?: string): T
   return chooseClinic(who, ctx, b.campaign, 'move', b, lead);
 }
 
-function chooseClinic(who: Who, ctx: TurnContext, campaign: CampaignInfo, purpose: 'book' | 'move', moving: BookingInfo | undefined, lead?: string): TurnResult {
+function chooseClinic(who: Who, ctx: TurnContext, campaign: CampaignInfo, purpose: 'book' | 'move', moving: BookingInfo | undefined, lead?: string, wanted?: Wanted): TurnResult {
   const prefer = moving?.clinic.id ?? who.subject.clinicId;
   const clinics = ctx.lookups.booking
     .clinics(campaign.id, prefer)
     .filter((c) => ctx.lookups.booking.freeDays(campaign.id, c.id, 1).length > 0);
   const bookingId = moving?.id;
   if (!clinics.length) return say({ flow: 'idle' }, join(lead, bookingText.allFull(ctx.lookups.hotline)));
-  if (clinics.length === 1) return chooseDay(who, ctx, { campaignId: campaign.id, clinicId: clinics[0]!.id, purpose, bookingId }, lead);
+  if (clinics.length === 1) return dayStep(who, ctx, { campaignId: campaign.id, clinicId: clinics[0]!.id, purpose, bookingId }, lead, wanted);
   const options = clinics.map((c) => ({
     text: c.id === who.subject.clinicId ? `${c.name} (${bookingText.registeredClinic})` : c.name,
     key: c.name,
   }));
   const m = menu(bookingText.chooseClinic, options, bookingText.backHint);
-  return say(state(who, { step: 'clinic', campaignId: campaign.id, purpose, bookingId, options: clinics.map((c) => c.id) }), join(lead, campaign.name, m.text), m.buttons);
+  return say(state(who, { step: 'clinic', campaignId: campaign.id, purpose, bookingId, options: clinics.map((c) => c.id), wanted }), join(lead, campaign.name, m.text), m.buttons);
 }
 
 interface Place {
@@ -254,20 +287,64 @@ interface Place {
   bookingId?: number;
 }
 
-function chooseDay(who: Who, ctx: TurnContext, place: Place, lead?: string): TurnResult {
-  const days = ctx.lookups.booking.freeDays(place.campaignId, place.clinicId, 7);
+const DAYS_PER_PAGE = 7;
+const MORE = 'more';
+const moreOption: MenuOption = { text: bookingText.moreDays, key: bookingText.moreDays, also: ['them ngay', 'xem them', 'ngay khac', 'ngay sau', 'ngay tiep', 'con ngay nao'] };
+const firstOption: MenuOption = { text: bookingText.firstDays, key: bookingText.firstDays, also: ['ngay dau', 'quay lai ngay dau'] };
+
+/** The day step, going straight on when the user already named a day (and maybe a time). */
+function dayStep(who: Who, ctx: TurnContext, place: Place, lead?: string, wanted?: Wanted): TurnResult {
+  if (wanted?.date) return dayChosen(who, ctx, place, wanted.date, wanted, lead);
+  return chooseDay(who, ctx, place, lead);
+}
+
+/** Every open day, seven at a time: "Xem thêm ngày" shows the next ones. */
+function chooseDay(who: Who, ctx: TurnContext, place: Place, lead?: string, page = 0): TurnResult {
+  const all = ctx.lookups.booking.freeDays(place.campaignId, place.clinicId, (page + 1) * DAYS_PER_PAGE + 1);
   const clinic = ctx.lookups.booking.clinics(place.campaignId, null).find((c) => c.id === place.clinicId);
-  if (!days.length || !clinic) return say({ flow: 'idle' }, join(lead, bookingText.noFreeDays, bookingText.backHint));
-  const options = days.map((d) => ({ text: `${formatVietnamDay(d.date)} (${bookingText.placesLeft(d.free)})`, key: formatVietnamDay(d.date) }));
-  const m = menu(bookingText.chooseDay(clinic.name), options, bookingText.backHint);
-  return say(state(who, { step: 'day', ...place, options: days.map((d) => d.date) }), join(lead, m.text), m.buttons);
+  if (!all.length || !clinic) return say({ flow: 'idle' }, join(lead, bookingText.noFreeDays, bookingText.backHint));
+  const shown = all.slice(page * DAYS_PER_PAGE, (page + 1) * DAYS_PER_PAGE);
+  if (!shown.length) return chooseDay(who, ctx, place, lead, 0);
+  const more = all.length > (page + 1) * DAYS_PER_PAGE;
+  const options: MenuOption[] = shown.map((d) => ({ text: `${formatVietnamDay(d.date)} (${bookingText.placesLeft(d.free)})`, key: formatVietnamDay(d.date) }));
+  const values: string[] = shown.map((d) => d.date);
+  if (more) options.push(moreOption), values.push(MORE);
+  else if (page > 0) options.push(firstOption), values.push('first');
+  const example = dayMonth(shown[0]!.date);
+  const prompt = page ? bookingText.chooseDayMore(clinic.name, example) : bookingText.chooseDay(clinic.name, example);
+  const m = menu(prompt, options, bookingText.backHint);
+  // Buttons: the first days, and "more" always among them.
+  const buttons = more && m.buttons.length === 5 ? [...m.buttons.slice(0, 4), { title: moreOption.key, payload: moreOption.key }] : m.buttons;
+  return say(state(who, { step: 'day', ...place, options: values, page }), join(lead, m.text), buttons);
+}
+
+/** A day the user typed or named: its free times, or why not and the days that are open. */
+function dayChosen(who: Who, ctx: TurnContext, place: Place, day: string, wanted: Wanted | undefined, lead?: string): TurnResult {
+  const b = ctx.lookups.booking;
+  const label = formatVietnamDay(day);
+  const campaign = b.campaign(place.campaignId);
+  const today = vietnamDate(ctx.now);
+  if (day < today) return chooseDay(who, ctx, place, join(lead, bookingText.dayPast(label)));
+  if (campaign && (day < campaign.startDate || day > campaign.endDate)) {
+    return chooseDay(who, ctx, place, join(lead, bookingText.dayNotInCampaign(label, formatIsoDate(campaign.startDate), formatIsoDate(campaign.endDate))));
+  }
+  const slots = b.freeSlots(place.campaignId, place.clinicId, day);
+  if (!slots.length) return chooseDay(who, ctx, place, join(lead, bookingText.dayNoPlace(label)));
+  if (wanted?.minutes != null) {
+    const mention = { minutes: wanted.minutes, partOfDay: null, ambiguous: wanted.ambiguous };
+    const slot = slots.find((x) => timeMatches(mention, minutesOf(x)));
+    if (slot) return confirmSlot(who, ctx, place, slot, lead);
+    const asked = `${Math.floor(wanted.minutes / 60)}:${String(wanted.minutes % 60).padStart(2, '0')}`;
+    return chooseTime(who, ctx, place, day, join(lead, bookingText.timeNotFree(asked, label)));
+  }
+  return chooseTime(who, ctx, place, day, lead);
 }
 
 function chooseTime(who: Who, ctx: TurnContext, place: Place, day: string, lead?: string): TurnResult {
   const slots = ctx.lookups.booking.freeSlots(place.campaignId, place.clinicId, day);
   if (!slots.length) return chooseDay(who, ctx, place, join(lead, bookingText.dayFull));
   const options = slots.map((s) => ({ text: `${timeLabel(s)} (${bookingText.placesLeft(s.free)})`, key: timeLabel(s) }));
-  const m = menu(bookingText.chooseTime(formatVietnamDay(day)), options, bookingText.backHint);
+  const m = menu(bookingText.chooseTime(formatVietnamDay(day), timeLabel(slots[Math.min(1, slots.length - 1)]!)), options, bookingText.backHint);
   return say(state(who, { step: 'time', ...place, day, options: slots.map((s) => s.id) }), join(lead, m.text), m.buttons);
 }
 
@@ -291,10 +368,7 @@ function chooseClinicAgain(who: Who, ctx: TurnContext, place: Place, lead?: stri
 function confirmSlot(who: Who, ctx: TurnContext, place: Place, slot: SlotInfo, lead?: string): TurnResult {
   const clinic = ctx.lookups.booking.clinics(place.campaignId, null).find((c) => c.id === slot.clinicId);
   const head = place.purpose === 'move' ? bookingText.confirmMove(who.title, who.subject.fullName) : bookingText.confirm(who.title, who.subject.fullName);
-  const m = menu(`${head}\n${clinic?.name ?? ''}\n${formatVietnamDay(slot.localDate)}, lúc ${timeLabel(slot)}\n`, [
-    { text: bookingText.confirmYes, key: bookingText.confirmYes, also: ['dong y', 'xac nhan', 'co', 'ok', 'dung', 'chac chan'] },
-    { text: bookingText.confirmOther, key: bookingText.confirmOther, also: ['gio khac', 'chon lai', 'khong'] },
-  ], bookingText.backHint);
+  const m = menu(`${head}\n${clinic?.name ?? ''}\n${formatVietnamDay(slot.localDate)}, lúc ${timeLabel(slot)}\n`, confirmOptions, bookingText.backHint);
   return say(state(who, { step: 'confirm', ...place, day: slot.localDate, slotId: slot.id }), join(lead, m.text), m.buttons);
 }
 
@@ -304,24 +378,34 @@ function askCancelReason(who: Who, b: BookingInfo, lead?: string): TurnResult {
   return say(state(who, { step: 'cancelReason', purpose: 'cancel', bookingId: b.id, campaignId: b.campaign.id }), join(lead, m.text), m.buttons);
 }
 
-// --- reading typed days and times -------------------------------------------------------------------------
+// --- confirming -----------------------------------------------------------------------------------------------
 
-/** "05/03", "5-3", "5/3/2026", "ngày 5/3" -> the matching option date (YYYY-MM-DD). */
-function typedDay(input: string, dates: string[]): string | null {
-  const m = /(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{4}))?/.exec(input);
-  if (!m) return null;
-  const [d, mo, y] = [Number(m[1]), Number(m[2]), m[3] ? Number(m[3]) : null];
-  return dates.find((iso) => Number(iso.slice(8, 10)) === d && Number(iso.slice(5, 7)) === mo && (y === null || Number(iso.slice(0, 4)) === y)) ?? null;
-}
+const confirmOptions: MenuOption[] = [
+  { text: bookingText.confirmYes, key: bookingText.confirmYes },
+  { text: bookingText.confirmOther, key: bookingText.confirmOther, also: ['gio khac', 'chon lai', 'ngay khac'] },
+];
 
-/** "7:30", "7h30", "7 giờ 30", "7h", "7 giờ" -> minutes after local midnight. */
-function typedTime(input: string): number | null {
-  const f = foldVietnamese(input);
-  const m = /^(\d{1,2})\s*(?:h|gio|\s)\s*(\d{1,2})?\s*(?:phut|p)?$/.exec(f);
-  if (!m) return null;
-  const h = Number(m[1]);
-  const min = m[2] ? Number(m[2]) : 0;
-  return h < 24 && min < 60 ? h * 60 + min : null;
+const YES_MARKED = ['vâng', 'dạ', 'dạ vâng', 'vâng ạ', 'dạ được', 'được', 'được ạ', 'đúng', 'đúng rồi', 'đúng vậy', 'có', 'đồng ý', 'xác nhận', 'ừ', 'ok', 'okay', 'oke', 'chắc chắn', 'đặt đi', 'đặt luôn'];
+const NO_MARKED = ['không', 'thôi', 'đừng', 'chưa', 'dừng', 'hủy', 'khỏi', 'không cần', 'không đặt', 'sai'];
+/** Words that fold to a yes but can be a no ("dừng" folds like "đúng"): when typed without marks they are no answer. */
+const AMBIGUOUS_FOLDED = new Set(['dung', 'dung roi']);
+
+/**
+ * A plain yes or no at the confirm step. Diacritics count when typed ("dừng" is not "đúng"); any no-word wins,
+ * so "không, thôi" or "vâng nhưng thôi" never commits.
+ */
+export function yesOrNo(input: string): 'yes' | 'no' | null {
+  const lower = input.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}\s]+/gu, ' ').replace(/\s+/g, ' ').trim();
+  const marked = /[^\x00-\x7f]/.test(lower);
+  const folded = foldVietnamese(lower);
+  const words = (list: string[]) => (marked ? list : list.map(foldVietnamese));
+  const text = marked ? lower : folded;
+  const hasWord = (w: string) => ` ${text} `.includes(` ${w} `);
+  if (words(NO_MARKED).some(hasWord)) return 'no';
+  if (!marked && AMBIGUOUS_FOLDED.has(folded)) return null;
+  const core = text.replace(/\s*(ạ|nhé|nha|a|nhe|cháu|chau|con)$/u, '').trim();
+  if (words(YES_MARKED).includes(core) || words(YES_MARKED).some((w) => text.startsWith(`${w} `) && w.length > 2)) return 'yes';
+  return null;
 }
 
 const minutesOf = (slot: SlotInfo) => {
@@ -381,7 +465,7 @@ export function handleBooking(s: BookingState, text: string, ctx: TurnContext): 
     case 'campaign': {
       const campaigns = b.bookableCampaigns(subject.id).filter((c) => s.options.includes(c.id));
       const i = pick(text, campaigns.map(campaignOption));
-      if (i !== null) return chooseClinic(who, ctx, campaigns[i]!, 'book', undefined);
+      if (i !== null) return chooseClinic(who, ctx, campaigns[i]!, 'book', undefined, undefined, s.wanted);
       break;
     }
     case 'clinic': {
@@ -390,16 +474,30 @@ export function handleBooking(s: BookingState, text: string, ctx: TurnContext): 
       const ordered = s.options.map((id) => clinics.find((c) => c.id === id)).filter((c) => c !== undefined);
       const i = pick(text, ordered.map((c) => ({ text: c.name, key: c.name })));
       if (i !== null) {
-        return chooseDay(who, ctx, { campaignId: s.campaignId, clinicId: ordered[i]!.id, purpose: s.purpose === 'move' ? 'move' : 'book', bookingId: s.bookingId });
+        return dayStep(who, ctx, { campaignId: s.campaignId, clinicId: ordered[i]!.id, purpose: s.purpose === 'move' ? 'move' : 'book', bookingId: s.bookingId }, undefined, s.wanted);
       }
       break;
     }
     case 'day': {
       if (!place) break;
-      const dates = s.options.filter((o): o is string => typeof o === 'string');
-      const i = pick(text, dates.map((d) => ({ text: formatVietnamDay(d), key: formatVietnamDay(d) })));
-      const day = i !== null ? dates[i]! : typedDay(text, dates);
-      if (day) return chooseTime(who, ctx, place, day);
+      const shown: MenuOption[] = s.options.map((o) =>
+        o === MORE ? moreOption : o === 'first' ? firstOption : { text: formatVietnamDay(String(o)), key: formatVietnamDay(String(o)) },
+      );
+      // A named day first ("thứ 5 tuần sau" is a day, not "more days"); a bare number is a choice.
+      const wanted = /^\s*\d{1,2}\s*$/.test(text) ? undefined : wantedIn(text, ctx.now);
+      if (wanted?.date) return dayChosen(who, ctx, place, wanted.date, wanted);
+      const i = pick(text, shown);
+      if (i === null && pick(text, [moreOption]) === 0) return chooseDay(who, ctx, place, bookingText.noMoreDays);
+      if (i !== null) {
+        const chosen = s.options[i]!;
+        if (chosen === MORE) return chooseDay(who, ctx, place, undefined, s.page + 1);
+        if (chosen === 'first') return chooseDay(who, ctx, place);
+        return chooseTime(who, ctx, place, String(chosen));
+      }
+      if (!command) {
+        const first = s.options.find((o): o is string => typeof o === 'string' && /^\d{4}-/.test(o));
+        return say(s, bookingText.pickDay(first ? dayMonth(first) : '05/03'));
+      }
       break;
     }
     case 'time': {
@@ -407,11 +505,16 @@ export function handleBooking(s: BookingState, text: string, ctx: TurnContext): 
       const slots = s.options.map((id) => (typeof id === 'number' ? b.slot(id) : null)).filter((x): x is SlotInfo => x !== null);
       const labels = slots.map((x) => ({ text: s.day ? timeLabel(x) : dayTimeLabel(x), key: s.day ? timeLabel(x) : dayTimeLabel(x) }));
       let i = pick(text, labels);
-      if (i === null) {
-        const minutes = typedTime(text);
-        if (minutes !== null) {
-          const j = slots.findIndex((x) => minutesOf(x) === minutes);
-          i = j >= 0 ? j : null;
+      const wanted = wantedIn(text, ctx.now);
+      // Another day named here ("thứ 5", "mai 2 giờ chiều") goes to that day.
+      if (i === null && wanted?.date && wanted.date !== s.day) return dayChosen(who, ctx, place, wanted.date, wanted);
+      if (i === null && wanted?.minutes != null) {
+        const mention = { minutes: wanted.minutes, partOfDay: null, ambiguous: wanted.ambiguous };
+        const j = slots.findIndex((x) => timeMatches(mention, minutesOf(x)));
+        if (j >= 0) i = j;
+        else if (s.day) {
+          const asked = `${Math.floor(wanted.minutes / 60)}:${String(wanted.minutes % 60).padStart(2, '0')}`;
+          return chooseTime(who, ctx, place, s.day, bookingText.timeNotFree(asked, formatVietnamDay(s.day)));
         }
       }
       if (i !== null) {
@@ -419,16 +522,17 @@ export function handleBooking(s: BookingState, text: string, ctx: TurnContext): 
         if (!slotBookable(slot, ctx.now)) return offerAlternatives(who, ctx, place, slot);
         return confirmSlot(who, ctx, place, slot);
       }
+      if (!command && slots.length) return say(s, bookingText.pickTime(timeLabel(slots[0]!)));
       break;
     }
     case 'confirm': {
       if (!place || s.slotId === undefined) break;
-      const i = pick(text, [
-        { text: bookingText.confirmYes, key: bookingText.confirmYes, also: ['dong y', 'xac nhan', 'co', 'ok', 'dung', 'chac chan'] },
-        { text: bookingText.confirmOther, key: bookingText.confirmOther, also: ['gio khac', 'chon lai', 'khong'] },
-      ]);
-      if (i === 1) return s.day ? chooseTime(who, ctx, place, s.day) : chooseDay(who, ctx, place);
-      if (i === 0) return confirmed(who, ctx, place, s.slotId);
+      const i = pick(text, confirmOptions);
+      const answer = i === 0 ? 'yes' : i === 1 ? 'no' : yesOrNo(text);
+      if (answer === 'no') return s.day ? chooseTime(who, ctx, place, s.day) : chooseDay(who, ctx, place);
+      if (answer === 'yes') return confirmed(who, ctx, place, s.slotId);
+      const wanted = wantedIn(text, ctx.now);
+      if (wanted?.date) return dayChosen(who, ctx, place, wanted.date, wanted);
       break;
     }
     case 'cancelReason': {
