@@ -124,7 +124,9 @@ describe('campaign and slot API', () => {
     const dayUrl = `/api/campaigns/${campaignId}/bookings?clinicId=${clinicA}&date=2026-03-09`;
 
     expect((await api(h, dayUrl, tokens.clinicB)).status).toBe(403);
-    const day = await api(h, dayUrl, tokens.viewer);
+    // A day list names people: a viewer sees figures only.
+    expect((await api(h, dayUrl, tokens.viewer)).status).toBe(403);
+    const day = await api(h, dayUrl, tokens.coordinator);
     expect(day.status).toBe(200);
     const list = (await day.json()) as { items: { fullName: string; bookedBy: string }[] };
     expect(list.items.map((i) => [i.fullName, i.bookedBy])).toEqual([

@@ -20,7 +20,8 @@ import {
   zaloUsers,
   type Cadre,
 } from '../store/schema';
-import { resultRoles, type ResultStaff } from './results';
+import { rolesFor } from './permissions';
+import type { ResultStaff } from './results';
 
 /**
  * A cadre's rights over their personal data (Decree 13/2023/ND-CP): a copy of everything we hold about them
@@ -74,7 +75,7 @@ function requireRole(staff: ResultStaff, roles: readonly string[], message: stri
 
 /** Everything held about one cadre. Audited as `cadre.export` (format and counts only). */
 export function exportPersonalData(db: DbOrTx, staff: ResultStaff, cadreId: number, format: 'json' | 'xlsx', now: number): PersonalDataExport {
-  requireRole(staff, resultRoles.exportPersonal, 'Chỉ quản trị được xuất toàn bộ dữ liệu của một cán bộ.');
+  requireRole(staff, rolesFor(['results', 'exportPersonal']), 'Chỉ quản trị được xuất toàn bộ dữ liệu của một cán bộ.');
   const cadre = db.select().from(cadres).where(eq(cadres.id, cadreId)).get();
   if (!cadre) throw new AppError('not_found', 'Không tìm thấy cán bộ.');
   const clinic = cadre.clinicId ? (db.select({ code: clinics.code, name: clinics.name }).from(clinics).where(eq(clinics.id, cadre.clinicId)).get() ?? null) : null;
@@ -162,7 +163,7 @@ const ERASED_TEXT = '[Đã xóa theo yêu cầu của cán bộ]';
  * keeps counts only.
  */
 export function erasePersonalData(tx: DbOrTx, staff: ResultStaff, cadreId: number, now: number): ErasureOutcome {
-  requireRole(staff, resultRoles.erasePersonal, 'Chỉ quản trị được xóa dữ liệu của cán bộ.');
+  requireRole(staff, rolesFor(['results', 'erasePersonal']), 'Chỉ quản trị được xóa dữ liệu của cán bộ.');
   const cadre = tx.select().from(cadres).where(eq(cadres.id, cadreId)).get();
   if (!cadre) throw new AppError('not_found', 'Không tìm thấy cán bộ.');
   const accounts = accountsOf(tx, cadreId);

@@ -21,6 +21,7 @@ import {
 import { formatIsoDate } from './dates';
 import { enqueueNotice, type NoticeRef, type RenderedNotice } from './notices';
 import { outsideQuietHours, vietnamDate } from './quietHours';
+import { rolesFor } from './permissions';
 
 /**
  * Exam results: entry and correction by staff, release by a doctor or admin, the "results are ready" notice,
@@ -31,15 +32,6 @@ import { outsideQuietHours, vietnamDate } from './quietHours';
 
 // --- roles ------------------------------------------------------------------------------------------------
 
-/** Who may do what with results. `viewer` sees figures only, never a result's text. */
-export const resultRoles = {
-  read: ['admin', 'coordinator', 'doctor', 'clinic_staff'],
-  enter: ['admin', 'coordinator', 'doctor', 'clinic_staff'],
-  release: ['admin', 'doctor'],
-  figures: ['admin', 'coordinator', 'doctor', 'clinic_staff', 'viewer'],
-  exportPersonal: ['admin'],
-  erasePersonal: ['admin'],
-} as const satisfies Record<string, readonly StaffRole[]>;
 
 /** The staff member acting: structurally the session's StaffIdentity. */
 export interface ResultStaff {
@@ -187,7 +179,7 @@ export function insertDraft(tx: DbOrTx, staffId: number, cadreId: number, input:
 
 /** A new draft result for a cadre; refused when the cadre already has one for the same campaign (or day). */
 export function createDraft(tx: DbOrTx, staff: ResultStaff, cadreId: number, input: ResultInput, now: number): ExamResult {
-  requireResultRole(staff, resultRoles.enter, 'Tài khoản của bạn không được nhập kết quả.');
+  requireResultRole(staff, rolesFor(['results', 'enter']), 'Tài khoản của bạn không được nhập kết quả.');
   cadreForStaff(tx, staff, cadreId);
   assertInput(tx, input, now);
   if (chainFor(tx, cadreId, input.campaignId, input.examDate).length) {
@@ -200,7 +192,7 @@ export function createDraft(tx: DbOrTx, staff: ResultStaff, cadreId: number, inp
 
 /** Edits a draft (a first version or a correction). Released and superseded versions never change. */
 export function updateDraft(tx: DbOrTx, staff: ResultStaff, id: number, input: ResultInput, now: number): ExamResult {
-  requireResultRole(staff, resultRoles.enter, 'Tài khoản của bạn không được sửa kết quả.');
+  requireResultRole(staff, rolesFor(['results', 'enter']), 'Tài khoản của bạn không được sửa kết quả.');
   const current = resultForStaff(tx, staff, id);
   if (current.status !== 'draft') throw new AppError('conflict', 'Kết quả đã công bố không sửa trực tiếp được; hãy tạo bản đính chính.');
   assertInput(tx, input, now);
@@ -218,7 +210,7 @@ export function updateDraft(tx: DbOrTx, staff: ResultStaff, id: number, input: R
 
 /** Deletes a draft that should not be released. */
 export function discardDraft(tx: DbOrTx, staff: ResultStaff, id: number, now: number): void {
-  requireResultRole(staff, resultRoles.enter, 'Tài khoản của bạn không được xóa bản nháp.');
+  requireResultRole(staff, rolesFor(['results', 'enter']), 'Tài khoản của bạn không được xóa bản nháp.');
   const current = resultForStaff(tx, staff, id);
   if (current.status !== 'draft') throw new AppError('conflict', 'Chỉ xóa được bản nháp.');
   tx.delete(examResults).where(eq(examResults.id, id)).run();
@@ -230,7 +222,7 @@ export function discardDraft(tx: DbOrTx, staff: ResultStaff, id: number, now: nu
  * The released version stays visible to the cadre until the correction is released.
  */
 export function startCorrection(tx: DbOrTx, staff: ResultStaff, id: number, now: number): ExamResult {
-  requireResultRole(staff, resultRoles.enter, 'Tài khoản của bạn không được đính chính kết quả.');
+  requireResultRole(staff, rolesFor(['results', 'enter']), 'Tài khoản của bạn không được đính chính kết quả.');
   const current = resultForStaff(tx, staff, id);
   if (current.status !== 'released') throw new AppError('conflict', 'Chỉ đính chính được kết quả đang công bố.');
   const versions = chainVersions(tx, current.chainId);
@@ -273,7 +265,7 @@ export interface ReleaseOutcome {
  * gone, already released or outside the staff member's clinic are skipped with the reason.
  */
 export function releaseResults(tx: DbOrTx, staff: ResultStaff, ids: number[], now: number): ReleaseOutcome {
-  requireResultRole(staff, resultRoles.release, 'Chỉ bác sĩ hoặc quản trị được công bố kết quả.');
+  requireResultRole(staff, rolesFor(['results', 'release']), 'Chỉ bác sĩ hoặc quản trị được công bố kết quả.');
   const outcome: ReleaseOutcome = { released: [], skipped: [], noticeIds: [] };
   for (const id of [...new Set(ids)]) {
     const current = tx.select().from(examResults).where(eq(examResults.id, id)).get();

@@ -16,7 +16,8 @@ import {
   type ImportProblem,
   type SheetRow,
 } from './registryImport';
-import { chainFor, checkResultInput, insertDraft, ResultInput, resultRoles, sameContent, type ResultStaff } from './results';
+import { may } from './permissions';
+import { chainFor, checkResultInput, insertDraft, ResultInput, sameContent, type ResultStaff } from './results';
 
 /**
  * Exam results from a spreadsheet (.xlsx or .csv, Vietnamese headers), with the registry import's rules:
@@ -354,7 +355,7 @@ export async function importResultsFile(
   apply: boolean,
   now: () => number,
 ): Promise<ResultsImportOutcome> {
-  if (!(resultRoles.enter as readonly string[]).includes(staff.role)) throw new AppError('forbidden', 'Tài khoản của bạn không được nhập kết quả.');
+  if (!may(staff.role, ['results', 'enter'])) throw new AppError('forbidden', 'Tài khoản của bạn không được nhập kết quả.');
   let rows: SheetRow[];
   try {
     rows = await readRegistryFile(bytes, fileName);

@@ -1,3 +1,4 @@
+import { may } from '../../domain/permissions';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { createBullBoard } from '@bull-board/api';
@@ -55,7 +56,7 @@ export function queueBoardRoutes(deps: QueueBoardDeps) {
       }
       throw new AppError('unauthorized', 'Vui lòng đăng nhập.');
     }
-    if (staff.role !== 'admin') throw new AppError('forbidden', 'Chỉ quản trị viên được xem hàng đợi.');
+    if (!may(staff.role, ['queues', 'read'])) throw new AppError('forbidden', 'Chỉ quản trị viên được xem hàng đợi.');
     await next();
   });
   // The board's own links end in a slash; its routes do not.

@@ -26,20 +26,10 @@ import { recordAudit } from '../../store/audit';
 import type { Db } from '../../store/db';
 import { campaignStatuses } from '../../store/schema';
 import type { ApiEnv } from '../auth/apiToken';
-import { clinicScope, currentStaff, requireRole, type StaffIdentity } from '../auth/session';
+import { clinicScope, currentStaff, requirePermission, type StaffIdentity } from '../auth/session';
 import { attachment } from '../staff/registry';
 import { staffActor, type StaffDeps } from '../staff/services';
 import { validate, XLSX_TYPE, IdParam } from '../validation';
-
-/** Who may do what with campaigns and bookings. clinic_staff act only on their own clinic. */
-export const bookingRoles = {
-  read: ['admin', 'coordinator', 'doctor', 'clinic_staff', 'viewer'],
-  manageCampaigns: ['admin', 'coordinator'],
-  manageSlots: ['admin', 'coordinator', 'clinic_staff'],
-  attendance: ['admin', 'coordinator', 'doctor', 'clinic_staff'],
-  exportDay: ['admin', 'coordinator', 'doctor', 'clinic_staff'],
-  figures: ['admin', 'coordinator', 'doctor', 'viewer'],
-} as const;
 
 export const DayQuery = z.object({
   clinicId: z.coerce.number().int().positive(),
@@ -72,20 +62,20 @@ export async function dayExport(db: Db, staff: StaffIdentity, campaignId: number
 /** /api/campaigns and /api/bookings, behind the staff API's bearer authentication. */
 export function bookingApiRoutes(deps: StaffDeps) {
   return new Hono<ApiEnv>()
-    .get('/campaigns', requireRole(...bookingRoles.read), (c) => c.json({ items: listCampaigns(deps.db) }))
-    .post('/campaigns', requireRole(...bookingRoles.manageCampaigns), validate('json', CampaignInput), (c) => {
+    .get('/campaigns', requirePermission('booking', 'read'), (c) => c.json({ items: listCampaigns(deps.db) }))
+    .post('/campaigns', requirePermission('booking', 'manageCampaigns'), validate('json', CampaignInput), (c) => {
       const s = currentStaff(c);
       const campaign = createCampaign(deps.db, staffActor(s), c.req.valid('json'), s.id, deps.clock.now());
       deps.onCommitted([]);
       return c.json({ campaign: getCampaign(deps.db, campaign.id) }, 201);
     })
-    .get('/campaigns/:id{[0-9]+}', requireRole(...bookingRoles.read), validate('param', IdParam), (c) => {
+    .get('/campaigns/:id{[0-9]+}', requirePermission('booking', 'read'), validate('param', IdParam), (c) => {
       const { id } = c.req.valid('param');
       return c.json({ campaign: getCampaign(deps.db, id), days: campaignDays(deps.db, id, clinicScope(currentStaff(c))) });
     })
     .post(
       '/campaigns/:id{[0-9]+}/status',
-      requireRole(...bookingRoles.manageCampaigns),
+      requirePermission('booking', 'manageCampaigns'),
       validate('param', IdParam),
       validate('json', z.object({ status: z.enum(campaignStatuses) })),
       (c) => {
@@ -94,7 +84,7 @@ export function bookingApiRoutes(deps: StaffDeps) {
         return c.json({ campaign });
       },
     )
-    .post('/campaigns/:id{[0-9]+}/slots', requireRole(...bookingRoles.manageSlots), validate('param', IdParam), validate('json', SlotsInput), (c) => {
+    .post('/campaigns/:id{[0-9]+}/slots', requirePermission('booking', 'manageSlots'), validate('param', IdParam), validate('json', SlotsInput), (c) => {
       const s = currentStaff(c);
       const input = c.req.valid('json');
       for (const clinicId of input.clinicIds) checkClinic(s, clinicId);
@@ -102,7 +92,7 @@ export function bookingApiRoutes(deps: StaffDeps) {
     })
     .put(
       '/slots/:id{[0-9]+}/capacity',
-      requireRole(...bookingRoles.manageSlots),
+      requirePermission('booking', 'manageSlots'),
       validate('param', IdParam),
       validate('json', z.object({ capacity: z.number().int().min(0).max(1000) })),
       (c) => {
@@ -111,7 +101,7 @@ export function bookingApiRoutes(deps: StaffDeps) {
         return c.json({ ok: true });
       },
     )
-    .get('/campaigns/:id{[0-9]+}/bookings', requireRole(...bookingRoles.read), validate('param', IdParam), validate('query', DayQuery), (c) => {
+    .get('/campaigns/:id{[0-9]+}/bookings', requirePermission('booking', 'readDayList'), validate('param', IdParam), validate('query', DayQuery), (c) => {
       const { id } = c.req.valid('param');
       const { clinicId, date } = c.req.valid('query');
       checkClinic(currentStaff(c), clinicId);
@@ -120,7 +110,7 @@ export function bookingApiRoutes(deps: StaffDeps) {
     })
     .get(
       '/campaigns/:id{[0-9]+}/bookings/export',
-      requireRole(...bookingRoles.exportDay),
+      requirePermission('booking', 'exportDay'),
       validate('param', IdParam),
       validate('query', DayQuery.extend({ format: z.enum(['csv', 'xlsx']).default('csv') })),
       async (c) => {
@@ -129,12 +119,12 @@ export function bookingApiRoutes(deps: StaffDeps) {
         return c.body(file.body, 200, file.headers);
       },
     )
-    .post('/bookings/:id{[0-9]+}/attendance', requireRole(...bookingRoles.attendance), validate('param', IdParam), validate('json', AttendanceInput), (c) => {
+    .post('/bookings/:id{[0-9]+}/attendance', requirePermission('booking', 'attendance'), validate('param', IdParam), validate('json', AttendanceInput), (c) => {
       const s = currentStaff(c);
       const booking = markAttendance(deps.db, staffActor(s), s.id, c.req.valid('param').id, c.req.valid('json').status, clinicScope(s), deps.clock.now());
       return c.json({ booking });
     })
-    .get('/campaigns/:id{[0-9]+}/figures', requireRole(...bookingRoles.figures), validate('param', IdParam), (c) =>
+    .get('/campaigns/:id{[0-9]+}/figures', requirePermission('booking', 'figures'), validate('param', IdParam), (c) =>
       c.json(campaignFigures(deps.db, c.req.valid('param').id)),
     );
 }

@@ -25,7 +25,7 @@ import { recordAudit } from '../../store/audit';
 import { inTransaction, type Db } from '../../store/db';
 import type { Broadcast, StaffRole } from '../../store/schema';
 import type { ApiEnv } from '../auth/apiToken';
-import { currentStaff, requireRole, type StaffIdentity } from '../auth/session';
+import { currentStaff, requirePermission, type StaffIdentity } from '../auth/session';
 import { validate, XLSX_TYPE, IdParam } from '../validation';
 
 /** What the broadcast pages and API need. */
@@ -40,7 +40,6 @@ export interface BroadcastWebDeps {
   onCommitted: (outboxIds: number[]) => void;
 }
 
-export const broadcastRoles: StaffRole[] = ['admin', 'coordinator'];
 
 const actorOf = (s: StaffIdentity) => ({ type: 'staff' as const, id: String(s.id) });
 
@@ -170,7 +169,7 @@ const ApiPreview = z.object({ segment: SegmentFilter, templateName: z.string().t
 /** /api/broadcasts: compose with preview, follow progress, pause/resume/cancel, export results. */
 export function broadcastApi(deps: BroadcastWebDeps) {
   return new Hono<ApiEnv>()
-    .use(requireRole(...broadcastRoles))
+    .use(requirePermission('broadcasts', 'manage'))
     .get('/', (c) => c.json({ items: listBroadcasts(deps.db).map((b) => broadcastSummary(deps, b)) }))
     .post('/preview', validate('json', ApiPreview), (c) => {
       const { segment, templateName } = c.req.valid('json');

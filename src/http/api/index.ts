@@ -5,7 +5,7 @@ import { AppError } from '../../errors';
 import { proxyStatuses } from '../../store/schema';
 import { bearerAuth, type ApiEnv } from '../auth/apiToken';
 import { bookingApiRoutes } from './booking';
-import { can, currentStaff, requireRole } from '../auth/session';
+import { currentStaff, requirePermission } from '../auth/session';
 import { attachment } from '../staff/registry';
 import {
   allClinics,
@@ -44,25 +44,25 @@ export function apiRoutes(deps: StaffDeps, opts: ApiOptions = {}) {
   const api = new Hono<ApiEnv>()
     .use(bearerAuth(deps))
     .get('/me', (c) => c.json({ staff: currentStaff(c) }))
-    .get('/registry/cadres', requireRole(...can.readRegistry), validate('query', RegistryQuery), (c) =>
-      c.json(listCadres(deps.db, currentStaff(c), c.req.valid('query'))),
+    .get('/registry/cadres', requirePermission('registry', 'read'), validate('query', RegistryQuery), (c) =>
+      c.json(listCadres(deps.db, currentStaff(c), c.req.valid('query'), deps.clock.now(), 'api.list')),
     )
-    .get('/registry/cadres/:id{[0-9]+}', requireRole(...can.readRegistry), validate('param', IdParam), (c) =>
-      c.json(cadreDetail(deps.db, currentStaff(c), c.req.valid('param').id)),
+    .get('/registry/cadres/:id{[0-9]+}', requirePermission('registry', 'read'), validate('param', IdParam), (c) =>
+      c.json(cadreDetail(deps.db, currentStaff(c), c.req.valid('param').id, deps.clock.now(), 'api.detail')),
     )
-    .put('/registry/cadres/:id{[0-9]+}/zalo-link', requireRole(...can.linkZalo), validate('param', IdParam), validate('json', z.object({ zaloUserId: ZaloUserId })), (c) => {
+    .put('/registry/cadres/:id{[0-9]+}/zalo-link', requirePermission('registry', 'linkZalo'), validate('param', IdParam), validate('json', z.object({ zaloUserId: ZaloUserId })), (c) => {
       const { id } = c.req.valid('param');
       linkZaloAccount(deps.db, currentStaff(c), id, c.req.valid('json').zaloUserId, deps.clock.now());
       return c.json({ ok: true, cadreId: id, zaloUserId: c.req.valid('json').zaloUserId });
     })
-    .delete('/registry/cadres/:id{[0-9]+}/zalo-link', requireRole(...can.linkZalo), validate('param', IdParam), (c) => {
+    .delete('/registry/cadres/:id{[0-9]+}/zalo-link', requirePermission('registry', 'linkZalo'), validate('param', IdParam), (c) => {
       const { id } = c.req.valid('param');
       unlinkZaloAccount(deps.db, currentStaff(c), id, deps.clock.now());
       return c.json({ ok: true, cadreId: id });
     })
     .post(
       '/registry/import',
-      requireRole(...can.importRegistry),
+      requirePermission('registry', 'import'),
       uploadLimit(deps.importMaxBytes),
       validate('query', ImportQuery),
       validate('form', ImportFileForm),
@@ -85,11 +85,11 @@ export function apiRoutes(deps: StaffDeps, opts: ApiOptions = {}) {
         return c.json(body);
       },
     )
-    .get('/registry/template', requireRole(...can.importRegistry), async (c) => {
+    .get('/registry/template', requirePermission('registry', 'import'), async (c) => {
       const body = await registryWorkbook([], { template: true, clinics: allClinics(deps.db) });
       return c.body(new Uint8Array(body), 200, { 'content-type': XLSX_TYPE, 'content-disposition': attachment('mau-danh-sach-can-bo.xlsx') });
     })
-    .get('/registry/export', requireRole(...can.exportRegistry), validate('query', z.object({ format: z.enum(['xlsx', 'csv']).default('csv') })), async (c) => {
+    .get('/registry/export', requirePermission('registry', 'export'), validate('query', z.object({ format: z.enum(['xlsx', 'csv']).default('csv') })), async (c) => {
       const { format } = c.req.valid('query');
       const rows = registryExportRows(deps.db);
       const now = deps.clock.now();
@@ -101,12 +101,12 @@ export function apiRoutes(deps: StaffDeps, opts: ApiOptions = {}) {
         'cache-control': 'no-store',
       });
     })
-    .get('/proxies', requireRole(...can.decideProxies), validate('query', z.object({ status: z.enum([...proxyStatuses, 'all']).default('pending') })), (c) =>
+    .get('/proxies', requirePermission('proxies', 'decide'), validate('query', z.object({ status: z.enum([...proxyStatuses, 'all']).default('pending') })), (c) =>
       c.json({ items: listProxies(deps.db, c.req.valid('query').status) }),
     )
     .post(
       '/proxies/:id{[0-9]+}/decision',
-      requireRole(...can.decideProxies),
+      requirePermission('proxies', 'decide'),
       validate('param', IdParam),
       validate('json', z.object({ decision: ProxyDecision, note: z.string().trim().max(500).default('') })),
       (c) => {
@@ -115,7 +115,7 @@ export function apiRoutes(deps: StaffDeps, opts: ApiOptions = {}) {
         return c.json({ proxy });
       },
     )
-    .get('/audit', requireRole(...can.readAudit), validate('query', AuditQuery), (c) => {
+    .get('/audit', requirePermission('audit', 'read'), validate('query', AuditQuery), (c) => {
       const r = searchAudit(deps.db, c.req.valid('query'));
       return c.json({ items: r.items.map((i) => ({ ...i.entry, actorUsername: i.username })), total: r.total, page: r.page, pages: r.pages });
     });

@@ -4,18 +4,11 @@ import { closeHandoff, handoffDetail, listHandoffs, ReplyInput, staffReply } fro
 import { listRequests, RequestFilter, requestDetail } from '../../domain/requestInbox';
 import { acknowledgeRequest, closeRequest, CloseInput, scheduleRequest, ScheduleInput } from '../../domain/requests';
 import { inTransaction } from '../../store/db';
-import type { StaffRole } from '../../store/schema';
+import { auditHealthRead } from '../../domain/staffReads';
 import type { ApiEnv } from '../auth/apiToken';
-import { clinicScope, currentStaff, requireRole, type StaffIdentity } from '../auth/session';
+import { clinicScope, currentStaff, requirePermission, type StaffIdentity } from '../auth/session';
 import type { StaffDeps } from '../staff/services';
 import { validate, IdParam } from '../validation';
-
-/** Who may read the request inbox, and who may act on requests and reply to users. */
-export const requestRoles = {
-  read: ['admin', 'coordinator', 'doctor', 'clinic_staff', 'viewer'] as StaffRole[],
-  act: ['admin', 'coordinator', 'doctor', 'clinic_staff'] as StaffRole[],
-};
-
 
 /** Staff actions on requests and conversations, each in one transaction; outbox rows go to the relay after commit. */
 export function requestActions(deps: Pick<StaffDeps, 'db' | 'clock' | 'onCommitted'>) {
@@ -42,41 +35,49 @@ export function requestApiRoutes(deps: StaffDeps) {
   const act = requestActions(deps);
   const detail = (s: StaffIdentity, id: number) => requestDetail(deps.db, id, clinicScope(s), deps.clock.now());
   return new Hono<ApiEnv>()
-    .get('/requests', requireRole(...requestRoles.read), validate('query', RequestFilter), (c) =>
+    .get('/requests', requirePermission('requests', 'read'), validate('query', RequestFilter), (c) =>
       c.json({ items: listRequests(deps.db, clinicScope(currentStaff(c)), c.req.valid('query'), deps.clock.now()) }),
     )
-    .get('/requests/:id{[0-9]+}', requireRole(...requestRoles.read), validate('param', IdParam), (c) => c.json(detail(currentStaff(c), c.req.valid('param').id)))
-    .post('/requests/:id{[0-9]+}/acknowledge', requireRole(...requestRoles.act), validate('param', IdParam), (c) => {
+    .get('/requests/:id{[0-9]+}', requirePermission('requests', 'read'), validate('param', IdParam), (c) => {
+      const s = currentStaff(c);
+      const d = detail(s, c.req.valid('param').id);
+      auditHealthRead(deps.db, s.id, 'request', [d.request.id], deps.clock.now(), 'api.detail');
+      return c.json(d);
+    })
+    .post('/requests/:id{[0-9]+}/acknowledge', requirePermission('requests', 'act'), validate('param', IdParam), (c) => {
       const s = currentStaff(c);
       act.acknowledge(s, c.req.valid('param').id);
       return c.json(detail(s, c.req.valid('param').id));
     })
-    .post('/requests/:id{[0-9]+}/schedule', requireRole(...requestRoles.act), validate('param', IdParam), validate('json', ScheduleInput), (c) => {
+    .post('/requests/:id{[0-9]+}/schedule', requirePermission('requests', 'act'), validate('param', IdParam), validate('json', ScheduleInput), (c) => {
       const s = currentStaff(c);
       act.schedule(s, c.req.valid('param').id, c.req.valid('json'));
       return c.json(detail(s, c.req.valid('param').id));
     })
-    .post('/requests/:id{[0-9]+}/done', requireRole(...requestRoles.act), validate('param', IdParam), validate('json', CloseInput), (c) => {
+    .post('/requests/:id{[0-9]+}/done', requirePermission('requests', 'act'), validate('param', IdParam), validate('json', CloseInput), (c) => {
       const s = currentStaff(c);
       act.close(s, c.req.valid('param').id, 'done', c.req.valid('json').note);
       return c.json(detail(s, c.req.valid('param').id));
     })
-    .post('/requests/:id{[0-9]+}/cancel', requireRole(...requestRoles.act), validate('param', IdParam), validate('json', CloseInput), (c) => {
+    .post('/requests/:id{[0-9]+}/cancel', requirePermission('requests', 'act'), validate('param', IdParam), validate('json', CloseInput), (c) => {
       const s = currentStaff(c);
       act.close(s, c.req.valid('param').id, 'cancelled', c.req.valid('json').note);
       return c.json(detail(s, c.req.valid('param').id));
     })
-    .get('/conversations', requireRole(...requestRoles.read), validate('query', z.object({ status: z.enum(['open', 'closed', 'all']).default('open') })), (c) =>
+    .get('/conversations', requirePermission('requests', 'read'), validate('query', z.object({ status: z.enum(['open', 'closed', 'all']).default('open') })), (c) =>
       c.json({ items: listHandoffs(deps.db, clinicScope(currentStaff(c)), c.req.valid('query').status) }),
     )
-    .get('/conversations/:id{[0-9]+}', requireRole(...requestRoles.read), validate('param', IdParam), (c) =>
-      c.json(handoffDetail(deps.db, c.req.valid('param').id, clinicScope(currentStaff(c)), deps.clock.now())),
-    )
-    .post('/conversations/:id{[0-9]+}/reply', requireRole(...requestRoles.act), validate('param', IdParam), validate('json', ReplyInput), (c) => {
+    .get('/conversations/:id{[0-9]+}', requirePermission('requests', 'read'), validate('param', IdParam), (c) => {
+      const s = currentStaff(c);
+      const d = handoffDetail(deps.db, c.req.valid('param').id, clinicScope(s), deps.clock.now());
+      auditHealthRead(deps.db, s.id, 'transcript', [d.handoff.id], deps.clock.now(), 'api.detail');
+      return c.json(d);
+    })
+    .post('/conversations/:id{[0-9]+}/reply', requirePermission('requests', 'act'), validate('param', IdParam), validate('json', ReplyInput), (c) => {
       act.reply(currentStaff(c), c.req.valid('param').id, c.req.valid('json').text);
       return c.json({ ok: true });
     })
-    .post('/conversations/:id{[0-9]+}/close', requireRole(...requestRoles.act), validate('param', IdParam), (c) => {
+    .post('/conversations/:id{[0-9]+}/close', requirePermission('requests', 'act'), validate('param', IdParam), (c) => {
       act.closeConversation(currentStaff(c), c.req.valid('param').id);
       return c.json({ ok: true });
     });

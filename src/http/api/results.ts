@@ -12,7 +12,6 @@ import {
   releaseResults,
   ResultInput,
   resultForStaff,
-  resultRoles,
   startCorrection,
   updateDraft,
   type ResultRow,
@@ -21,7 +20,7 @@ import { importResultsFile, resultsTemplate } from '../../domain/resultsImport';
 import { AppError } from '../../errors';
 import { inTransaction } from '../../store/db';
 import { cadres, campaigns, clinics, examResultStatuses } from '../../store/schema';
-import { currentStaff, requireRole, type StaffIdentity } from '../auth/session';
+import { currentStaff, requirePermission, type StaffIdentity } from '../auth/session';
 import type { ApiEnv } from '../auth/apiToken';
 import { attachment } from '../staff/registry';
 import { localDate, type StaffDeps } from '../staff/services';
@@ -68,16 +67,16 @@ export function classificationFor(deps: Pick<StaffDeps, 'db'>, staff: StaffIdent
 export function resultApiRoutes(deps: StaffDeps) {
   const now = () => deps.clock.now();
   return new Hono<ApiEnv>()
-    .get('/classification', requireRole(...resultRoles.figures), validate('query', ClassificationQuery), (c) =>
+    .get('/classification', requirePermission('results', 'figures'), validate('query', ClassificationQuery), (c) =>
       c.json(classificationFor(deps, currentStaff(c), c.req.valid('query'))),
     )
-    .get('/template', requireRole(...resultRoles.enter), async (c) => {
+    .get('/template', requirePermission('results', 'enter'), async (c) => {
       const body = await resultsTemplate({ clinics: deps.db.select().from(clinics).all(), campaigns: deps.db.select().from(campaigns).all() });
       return c.body(new Uint8Array(body), 200, { 'content-type': XLSX_TYPE, 'content-disposition': attachment('mau-nhap-ket-qua-kham.xlsx') });
     })
     .post(
       '/import',
-      requireRole(...resultRoles.enter),
+      requirePermission('results', 'enter'),
       uploadLimit(deps.importMaxBytes),
       validate('query', ImportQuery),
       validate('form', ImportFileForm),
@@ -98,13 +97,13 @@ export function resultApiRoutes(deps: StaffDeps) {
         return c.json(body);
       },
     )
-    .post('/release', requireRole(...resultRoles.release), validate('json', z.object({ ids: z.array(z.number().int().positive()).min(1).max(1000) })), (c) => {
+    .post('/release', requirePermission('results', 'release'), validate('json', z.object({ ids: z.array(z.number().int().positive()).min(1).max(1000) })), (c) => {
       const staff = currentStaff(c);
       const outcome = inTransaction(deps.db, (tx) => releaseResults(tx, staff, c.req.valid('json').ids, now()));
       deps.onCommitted(outcome.noticeIds);
       return c.json(outcome);
     })
-    .get('/personal-data/:cadreId{[0-9]+}', requireRole(...resultRoles.exportPersonal), validate('param', CadreParam), validate('query', z.object({ format: z.enum(['json', 'xlsx']).default('json') })), async (c) => {
+    .get('/personal-data/:cadreId{[0-9]+}', requirePermission('results', 'exportPersonal'), validate('param', CadreParam), validate('query', z.object({ format: z.enum(['json', 'xlsx']).default('json') })), async (c) => {
       const { cadreId } = c.req.valid('param');
       const { format } = c.req.valid('query');
       const data = exportPersonalData(deps.db, currentStaff(c), cadreId, format, now());
@@ -115,7 +114,7 @@ export function resultApiRoutes(deps: StaffDeps) {
     })
     .post(
       '/personal-data/:cadreId{[0-9]+}/erase',
-      requireRole(...resultRoles.erasePersonal),
+      requirePermission('results', 'erasePersonal'),
       validate('param', CadreParam),
       validate('json', z.object({ confirmCode: z.string().trim().min(1).max(50) })),
       (c) => {
@@ -125,34 +124,34 @@ export function resultApiRoutes(deps: StaffDeps) {
         return c.json(outcome);
       },
     )
-    .get('/', requireRole(...resultRoles.read), validate('query', ResultListQuery), (c) => {
+    .get('/', requirePermission('results', 'read'), validate('query', ResultListQuery), (c) => {
       const staff = currentStaff(c);
       const rows = listResults(deps.db, staff, c.req.valid('query'));
       auditStaffRead(deps.db, staff, rows.map((r) => r.result.id), now(), 'api.list');
       return c.json({ items: rows.map(resultJson) });
     })
-    .post('/', requireRole(...resultRoles.enter), validate('json', z.object({ cadreId: z.number().int().positive() }).and(z.record(z.string(), z.unknown()))), (c) => {
+    .post('/', requirePermission('results', 'enter'), validate('json', z.object({ cadreId: z.number().int().positive() }).and(z.record(z.string(), z.unknown()))), (c) => {
       const body = c.req.valid('json');
       const input = parseInput(body);
       const row = inTransaction(deps.db, (tx) => createDraft(tx, currentStaff(c), body.cadreId, input, now()));
       return c.json({ result: row }, 201);
     })
-    .get('/:id{[0-9]+}', requireRole(...resultRoles.read), validate('param', IdParam), (c) => {
+    .get('/:id{[0-9]+}', requirePermission('results', 'read'), validate('param', IdParam), (c) => {
       const staff = currentStaff(c);
       const result = resultForStaff(deps.db, staff, c.req.valid('param').id);
       auditStaffRead(deps.db, staff, [result.id], now(), 'api.detail');
       return c.json({ result });
     })
-    .put('/:id{[0-9]+}', requireRole(...resultRoles.enter), validate('param', IdParam), validate('json', z.record(z.string(), z.unknown())), (c) => {
+    .put('/:id{[0-9]+}', requirePermission('results', 'enter'), validate('param', IdParam), validate('json', z.record(z.string(), z.unknown())), (c) => {
       const input = parseInput(c.req.valid('json'));
       const row = inTransaction(deps.db, (tx) => updateDraft(tx, currentStaff(c), c.req.valid('param').id, input, now()));
       return c.json({ result: row });
     })
-    .delete('/:id{[0-9]+}', requireRole(...resultRoles.enter), validate('param', IdParam), (c) => {
+    .delete('/:id{[0-9]+}', requirePermission('results', 'enter'), validate('param', IdParam), (c) => {
       inTransaction(deps.db, (tx) => discardDraft(tx, currentStaff(c), c.req.valid('param').id, now()));
       return c.json({ ok: true });
     })
-    .post('/:id{[0-9]+}/correction', requireRole(...resultRoles.enter), validate('param', IdParam), (c) => {
+    .post('/:id{[0-9]+}/correction', requirePermission('results', 'enter'), validate('param', IdParam), (c) => {
       const row = inTransaction(deps.db, (tx) => startCorrection(tx, currentStaff(c), c.req.valid('param').id, now()));
       return c.json({ result: row }, 201);
     });

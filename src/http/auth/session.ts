@@ -7,6 +7,7 @@ import { AppError } from '../../errors';
 import type { Db } from '../../store/db';
 import type { StaffRole, StaffUser } from '../../store/schema';
 import { getStaff } from '../../domain/staff';
+import { may, type Action, type Capability, type Permission } from '../../domain/permissions';
 
 /** Who is acting, as the pages and the API see it. */
 export interface StaffIdentity {
@@ -109,35 +110,35 @@ export function csrfGuard(exempt: (path: string) => boolean) {
   });
 }
 
-/** Lets the request through only for a logged-in staff member with one of `roles` (401 / 403 otherwise). */
-export function requireRole(...roles: StaffRole[]) {
-  return createMiddleware<{ Variables: { staff: StaffIdentity | null } }>(async (c, next) => {
+/** The permission a guard checks, kept on the middleware so the role × route test can read every route's rule. */
+export const PERMISSION_OF = 'cadrecarePermission';
+
+/**
+ * Lets the request through only for a logged-in staff member whose role the permissions table allows for
+ * `capability`/`action` (401 without a login, 403 otherwise).
+ */
+export function requirePermission<C extends Capability>(capability: C, action: Action<C>) {
+  const permission = [capability, action] as unknown as Permission;
+  const guard = createMiddleware<{ Variables: { staff: StaffIdentity | null } }>(async (c, next) => {
     const staff = c.get('staff');
     if (!staff) throw new AppError('unauthorized', 'Vui lòng đăng nhập.');
-    if (!roles.includes(staff.role)) throw new AppError('forbidden', 'Tài khoản của bạn không có quyền làm việc này.');
+    if (!may(staff.role, permission)) throw new AppError('forbidden', 'Tài khoản của bạn không có quyền làm việc này.');
     await next();
   });
+  return Object.assign(guard, { [PERMISSION_OF]: permission });
 }
 
-/** The logged-in staff member; call only behind requireRole. */
+/** The logged-in staff member; call only behind requirePermission. */
 export function currentStaff(c: { var: { staff: StaffIdentity | null } }): StaffIdentity {
   const staff = c.var.staff;
   if (!staff) throw new AppError('unauthorized', 'Vui lòng đăng nhập.');
   return staff;
 }
 
-/** Who may do what. Later features add their own entries next to these. */
-export const can = {
-  readRegistry: ['admin', 'coordinator', 'doctor', 'clinic_staff', 'viewer'],
-  importRegistry: ['admin', 'coordinator'],
-  exportRegistry: ['admin', 'coordinator'],
-  linkZalo: ['admin', 'coordinator', 'clinic_staff'],
-  decideProxies: ['admin', 'coordinator'],
-  manageStaff: ['admin'],
-  readAudit: ['admin'],
-} as const satisfies Record<string, readonly StaffRole[]>;
-
-export const allowed = (staff: StaffIdentity | null, roles: readonly StaffRole[]) => !!staff && roles.includes(staff.role);
+/** True when the staff member's role may do capability/action (false when not logged in). */
+export function allowed<C extends Capability>(staff: StaffIdentity | null, capability: C, action: Action<C>): boolean {
+  return may(staff?.role, [capability, action] as unknown as Permission);
+}
 
 /** A clinic_staff member sees only their clinic's cadres: the clinic id to filter by, or null for everyone. */
 export const clinicScope = (staff: StaffIdentity): number | null => (staff.role === 'clinic_staff' ? (staff.clinicId ?? -1) : null);

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { can, requireRole, type StaffEnv } from '../auth/session';
+import { requirePermission, type StaffEnv } from '../auth/session';
 import { validate } from '../validation';
 import { AuditQuery, searchAudit, type StaffDeps } from './services';
 import { fmtDateTime, page, Pager, FilterSelect } from './ui';
@@ -8,7 +8,7 @@ const actorTypeLabels = { staff: 'Nhân viên', zalo: 'Zalo', system: 'Hệ th�
 
 /** /staff/audit: who did what, newest first (admins only). */
 export function auditPages(deps: StaffDeps) {
-  return new Hono<StaffEnv>().get('/', requireRole(...can.readAudit), validate('query', AuditQuery), (c) => {
+  return new Hono<StaffEnv>().get('/', requirePermission('audit', 'read'), validate('query', AuditQuery), (c) => {
     const q = c.req.valid('query');
     const r = searchAudit(deps.db, q);
     return page(

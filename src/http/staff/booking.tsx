@@ -19,14 +19,14 @@ import {
 } from '../../domain/bookingStaff';
 import { vietnamDate } from '../../domain/quietHours';
 import { cadreCategories, campaignStatuses, type Campaign, type CadreCategory } from '../../store/schema';
-import { allowed, clinicScope, currentStaff, requireRole, type StaffEnv } from '../auth/session';
-import { bookingRoles, checkClinic, DayQuery, dayExport } from '../api/booking';
+import { allowed, clinicScope, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
+import { checkClinic, DayQuery, dayExport } from '../api/booking';
 import { validate, IdParam } from '../validation';
 import { addStaffNavItem, CsrfField, type Flash } from './layout';
 import { allClinics, staffActor, type StaffDeps } from './services';
 import { fmtDate, page, EmptyRow } from './ui';
 
-addStaffNavItem({ href: '/staff/booking', label: 'Đợt khám', roles: bookingRoles.read, order: 35 });
+addStaffNavItem({ href: '/staff/booking', label: 'Đợt khám', permission: ['booking', 'read'], order: 35 });
 
 const Msg = z.object({ msg: z.string().max(40).optional() });
 
@@ -49,7 +49,7 @@ const notices: Record<string, Flash> = {
 /** /staff/booking: exam campaigns, their slots, a clinic's day with attendance, exports, figures. */
 export function bookingPages(deps: StaffDeps) {
   return new Hono<StaffEnv>()
-    .get('/', requireRole(...bookingRoles.read), validate('query', Msg), (c) => {
+    .get('/', requirePermission('booking', 'read'), validate('query', Msg), (c) => {
       const s = currentStaff(c);
       const list = listCampaigns(deps.db);
       const today = vietnamDate(deps.clock.now());
@@ -89,18 +89,18 @@ export function bookingPages(deps: StaffDeps) {
               </tbody>
             </table>
           </div>
-          {allowed(s, bookingRoles.manageCampaigns) ? <CampaignForm deps={deps} token={c.get('csrfToken')} year={Number(today.slice(0, 4))} /> : null}
+          {allowed(s, 'booking', 'manageCampaigns') ? <CampaignForm deps={deps} token={c.get('csrfToken')} year={Number(today.slice(0, 4))} /> : null}
         </>,
         { flash: notices[c.req.valid('query').msg ?? ''] },
       );
     })
-    .post('/', requireRole(...bookingRoles.manageCampaigns), validate('form', CampaignInput), (c) => {
+    .post('/', requirePermission('booking', 'manageCampaigns'), validate('form', CampaignInput), (c) => {
       const s = currentStaff(c);
       const campaign = createCampaign(deps.db, staffActor(s), c.req.valid('form'), s.id, deps.clock.now());
       deps.onCommitted([]);
       return c.redirect(`/staff/booking/${campaign.id}?msg=created`, 303);
     })
-    .get('/:id{[0-9]+}', requireRole(...bookingRoles.read), validate('param', IdParam), validate('query', Msg), (c) => {
+    .get('/:id{[0-9]+}', requirePermission('booking', 'read'), validate('param', IdParam), validate('query', Msg), (c) => {
       const s = currentStaff(c);
       const { id } = c.req.valid('param');
       const k = getCampaign(deps.db, id);
@@ -140,12 +140,12 @@ export function bookingPages(deps: StaffDeps) {
               <dd>{campaignStatusLabels[k.status]}</dd>
             </dl>
             <p class="actions">
-              {allowed(s, bookingRoles.figures) ? (
+              {allowed(s, 'booking', 'figures') ? (
                 <a class="btn secondary small" href={`/staff/booking/${id}/figures`}>
                   Số liệu đợt khám
                 </a>
               ) : null}
-              {allowed(s, bookingRoles.manageCampaigns)
+              {allowed(s, 'booking', 'manageCampaigns')
                 ? campaignStatuses
                     .filter((st) => st !== k.status)
                     .map((st) => (
@@ -183,21 +183,21 @@ export function bookingPages(deps: StaffDeps) {
                       {d.booked} / {d.capacity}
                     </td>
                     <td>
-                      <a href={`/staff/booking/${id}/day?clinicId=${d.clinicId}&date=${d.date}`}>Danh sách</a>
+                      {allowed(s, 'booking', 'readDayList') ? <a href={`/staff/booking/${id}/day?clinicId=${d.clinicId}&date=${d.date}`}>Danh sách</a> : null}
                     </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
-          {allowed(s, bookingRoles.manageSlots) && clinics.length ? <SlotsForm campaign={k} clinics={clinics} token={token} /> : null}
+          {allowed(s, 'booking', 'manageSlots') && clinics.length ? <SlotsForm campaign={k} clinics={clinics} token={token} /> : null}
         </>,
         { flash },
       );
     })
     .post(
       '/:id{[0-9]+}/status',
-      requireRole(...bookingRoles.manageCampaigns),
+      requirePermission('booking', 'manageCampaigns'),
       validate('param', IdParam),
       validate('form', z.object({ status: z.enum(campaignStatuses) })),
       (c) => {
@@ -207,7 +207,7 @@ export function bookingPages(deps: StaffDeps) {
         return c.redirect(`/staff/booking/${id}?msg=status`, 303);
       },
     )
-    .post('/:id{[0-9]+}/slots', requireRole(...bookingRoles.manageSlots), validate('param', IdParam), validate('form', SlotsInput), (c) => {
+    .post('/:id{[0-9]+}/slots', requirePermission('booking', 'manageSlots'), validate('param', IdParam), validate('form', SlotsInput), (c) => {
       const s = currentStaff(c);
       const { id } = c.req.valid('param');
       const input = c.req.valid('form');
@@ -215,7 +215,7 @@ export function bookingPages(deps: StaffDeps) {
       const r = createSlots(deps.db, staffActor(s), id, input, deps.clock.now());
       return c.redirect(`/staff/booking/${id}?msg=slots-${r.created}-${r.skipped}`, 303);
     })
-    .get('/:id{[0-9]+}/day', requireRole(...bookingRoles.read), validate('param', IdParam), validate('query', DayQuery.extend(Msg.shape)), (c) => {
+    .get('/:id{[0-9]+}/day', requirePermission('booking', 'readDayList'), validate('param', IdParam), validate('query', DayQuery.extend(Msg.shape)), (c) => {
       const s = currentStaff(c);
       const { id } = c.req.valid('param');
       const { clinicId, date, msg } = c.req.valid('query');
@@ -225,7 +225,7 @@ export function bookingPages(deps: StaffDeps) {
       const slots = daySlots(deps.db, id, clinicId, date);
       const rows = dayBookings(deps.db, id, clinicId, date);
       const token = c.get('csrfToken');
-      const canMark = allowed(s, bookingRoles.attendance);
+      const canMark = allowed(s, 'booking', 'attendance');
       const back = `/staff/booking/${id}/day?clinicId=${clinicId}&date=${date}`;
       return page(
         c,
@@ -236,7 +236,7 @@ export function bookingPages(deps: StaffDeps) {
             <a class="btn secondary small" href={`/staff/booking/${id}`}>
               ← {k.name}
             </a>
-            {allowed(s, bookingRoles.exportDay) ? (
+            {allowed(s, 'booking', 'exportDay') ? (
               <>
                 <a class="btn small" href={`/staff/booking/${id}/day/export?clinicId=${clinicId}&date=${date}&format=xlsx`}>
                   Tải Excel
@@ -323,7 +323,7 @@ export function bookingPages(deps: StaffDeps) {
     })
     .get(
       '/:id{[0-9]+}/day/export',
-      requireRole(...bookingRoles.exportDay),
+      requirePermission('booking', 'exportDay'),
       validate('param', IdParam),
       validate('query', DayQuery.extend({ format: z.enum(['csv', 'xlsx']).default('xlsx') })),
       async (c) => {
@@ -334,7 +334,7 @@ export function bookingPages(deps: StaffDeps) {
     )
     .post(
       '/bookings/:id{[0-9]+}/attendance',
-      requireRole(...bookingRoles.attendance),
+      requirePermission('booking', 'attendance'),
       validate('param', IdParam),
       validate('form', AttendanceInput.extend({ back: z.string().regex(/^\/staff\/booking\/\d+\/day\?clinicId=\d+&date=\d{4}-\d{2}-\d{2}$/).optional() })),
       (c) => {
@@ -345,7 +345,7 @@ export function bookingPages(deps: StaffDeps) {
         return c.redirect(`${target}${target.includes('?') ? '&' : '?'}msg=attended`, 303);
       },
     )
-    .get('/:id{[0-9]+}/figures', requireRole(...bookingRoles.figures), validate('param', IdParam), (c) => {
+    .get('/:id{[0-9]+}/figures', requirePermission('booking', 'figures'), validate('param', IdParam), (c) => {
       const { id } = c.req.valid('param');
       const k = getCampaign(deps.db, id);
       const f = campaignFigures(deps.db, id);

@@ -7,10 +7,9 @@ import { vietnamInstant } from '../../domain/quietHours';
 import { cadreCategoryLabels, countSegment, describeSegment, knownUnits, SegmentFilter, skipReasonLabels, type SegmentPreview } from '../../domain/segments';
 import { AppError } from '../../errors';
 import { cadreCategories, campaigns, clinics, healthClasses, type Broadcast } from '../../store/schema';
-import { currentStaff, requireRole, type StaffEnv } from '../auth/session';
+import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import {
   broadcastOrThrow,
-  broadcastRoles,
   channelLabels,
   checkDraft,
   composeBroadcast,
@@ -442,7 +441,7 @@ export function broadcastPages(deps: BroadcastWebDeps) {
   };
 
   return new Hono<StaffEnv>()
-    .use(requireRole(...broadcastRoles))
+    .use(requirePermission('broadcasts', 'manage'))
     .get('/', (c) => {
       const items = listBroadcasts(deps.db);
       return page(

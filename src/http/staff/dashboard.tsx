@@ -3,16 +3,17 @@ import type { Child } from 'hono/jsx';
 import { buildDashboard, type Dashboard } from '../../domain/dashboard';
 import { formatIsoDate } from '../../domain/dates';
 import { broadcastStatusLabels, formatShare } from '../../domain/reports';
-import { clinicScope, type StaffEnv, type StaffIdentity } from '../auth/session';
+import { may } from '../../domain/permissions';
+import { clinicScope, currentStaff, requirePermission, type StaffEnv, type StaffIdentity } from '../auth/session';
 import { BarChart, chartCss } from './charts';
 import { addStaffNavItem, staffNav } from './layout';
 import type { StaffDeps } from './services';
 import { fmtDateTime, page } from './ui';
 
-addStaffNavItem({ href: '/staff', label: 'Tổng quan', order: 0 });
+addStaffNavItem({ href: '/staff', label: 'Tổng quan', permission: ['dashboard', 'read'], order: 0 });
 
 /** Whether the staff member's navigation offers this page (so the dashboard links only where they may go). */
-const mayOpen = (staff: StaffIdentity, href: string) => staffNav.some((n) => n.href === href && (!n.roles || n.roles.includes(staff.role)));
+const mayOpen = (staff: StaffIdentity, href: string) => staffNav.some((n) => n.href === href && may(staff.role, n.permission));
 
 const css = `
 .dash{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(340px,1fr))}
@@ -147,9 +148,8 @@ function DashboardBody(props: { d: Dashboard; staff: StaffIdentity }) {
 
 /** GET /staff: the home page for every role (clinic staff see their clinic only). */
 export function dashboardPages(deps: Pick<StaffDeps, 'db' | 'clock' | 'committee'>) {
-  return new Hono<StaffEnv>().get('/', (c) => {
-    const staff = c.get('staff');
-    if (!staff) return c.redirect('/staff/login', 302);
+  return new Hono<StaffEnv>().get('/', requirePermission('dashboard', 'read'), (c) => {
+    const staff = currentStaff(c);
     const scope = clinicScope(staff);
     const d = buildDashboard(deps.db, deps.clock.now(), scope);
     return page(c, deps.committee.name, 'Tổng quan', <DashboardBody d={d} staff={staff} />);

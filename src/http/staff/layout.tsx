@@ -1,27 +1,27 @@
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { roleLabels } from '../../domain/staff';
-import type { StaffRole } from '../../store/schema';
+import { may, type Permission } from '../../domain/permissions';
 import { CSRF_FIELD, type StaffIdentity } from '../auth/session';
 
 /** One entry of the staff navigation. Features add theirs with `addStaffNavItem`. */
 export interface NavItem {
   href: string;
   label: string;
-  /** Roles that see the entry; everyone logged in when omitted. */
-  roles?: readonly StaffRole[];
+  /** The permission (from the one permissions table) needed to see the entry. */
+  permission: Permission;
   /** Lower comes first. */
   order?: number;
 }
 
 export const staffNav: NavItem[] = [
-  { href: '/staff/requests', label: 'Yêu cầu', order: 5 },
-  { href: '/staff/registry', label: 'Danh sách cán bộ', order: 10 },
-  { href: '/staff/registry/import', label: 'Nhập danh sách', roles: ['admin', 'coordinator'], order: 20 },
-  { href: '/staff/proxies', label: 'Người đại diện', roles: ['admin', 'coordinator'], order: 30 },
-  { href: '/staff/broadcasts', label: 'Thông báo chung', roles: ['admin', 'coordinator'], order: 45 },
-  { href: '/staff/users', label: 'Nhân viên', roles: ['admin'], order: 80 },
-  { href: '/staff/audit', label: 'Nhật ký', roles: ['admin'], order: 90 },
+  { href: '/staff/requests', label: 'Yêu cầu', permission: ['requests', 'read'], order: 5 },
+  { href: '/staff/registry', label: 'Danh sách cán bộ', permission: ['registry', 'read'], order: 10 },
+  { href: '/staff/registry/import', label: 'Nhập danh sách', permission: ['registry', 'import'], order: 20 },
+  { href: '/staff/proxies', label: 'Người đại diện', permission: ['proxies', 'decide'], order: 30 },
+  { href: '/staff/broadcasts', label: 'Thông báo chung', permission: ['broadcasts', 'manage'], order: 45 },
+  { href: '/staff/users', label: 'Nhân viên', permission: ['staffAccounts', 'manage'], order: 80 },
+  { href: '/staff/audit', label: 'Nhật ký', permission: ['audit', 'read'], order: 90 },
 ];
 
 /** Adds (or replaces, by href) a navigation entry. */
@@ -163,7 +163,7 @@ export interface LayoutProps {
 /** The staff page frame: header with the committee and the user, the navigation, the content. */
 export function Layout(props: LayoutProps) {
   const items = staffNav
-    .filter((n) => !n.roles || n.roles.includes(props.staff.role))
+    .filter((n) => may(props.staff.role, n.permission))
     .sort((a, b) => (a.order ?? 50) - (b.order ?? 50));
   // The longest matching href is the active one (/staff/registry/import over /staff/registry).
   const active = items

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { proxyStatuses } from '../../store/schema';
-import { can, currentStaff, requireRole, type StaffEnv } from '../auth/session';
+import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { validate, IdParam } from '../validation';
 import { CsrfField, type Flash } from './layout';
 import { decideProxy, listProxies, type StaffDeps } from './services';
@@ -24,12 +24,12 @@ const notices: Record<string, Flash> = {
 
 /** /staff/proxies: requests from family members or assistants to act for a cadre. */
 export function proxyPages(deps: StaffDeps) {
-  const decide = () => [requireRole(...can.decideProxies), validate('param', IdParam), validate('form', NoteForm)] as const;
+  const decide = () => [requirePermission('proxies', 'decide'), validate('param', IdParam), validate('form', NoteForm)] as const;
 
   return new Hono<StaffEnv>()
     .get(
       '/',
-      requireRole(...can.decideProxies),
+      requirePermission('proxies', 'decide'),
       validate('query', z.object({ status: z.enum(proxyStatuses).default('pending'), msg: z.string().max(20).optional() })),
       (c) => {
         const { status, msg } = c.req.valid('query');

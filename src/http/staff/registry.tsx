@@ -9,7 +9,7 @@ import {
 import { formatPhone } from '../../domain/phone';
 import { AppError } from '../../errors';
 import { cadreCategories, healthClasses } from '../../store/schema';
-import { allowed, can, currentStaff, requireRole, type StaffEnv } from '../auth/session';
+import { allowed, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { validate, XLSX_TYPE, IdParam } from '../validation';
 import { CsrfField, type Flash } from './layout';
 import {
@@ -130,10 +130,11 @@ export function registryPages(deps: StaffDeps) {
   const maxMb = Math.round((deps.importMaxBytes / 1024 / 1024) * 10) / 10;
 
   return new Hono<StaffEnv>()
-    .get('/', requireRole(...can.readRegistry), validate('query', RegistryQuery), (c) => {
+    .get('/', requirePermission('registry', 'read'), validate('query', RegistryQuery), (c) => {
       const staff = currentStaff(c);
       const q = c.req.valid('query');
-      const result = listCadres(deps.db, staff, q);
+      const result = listCadres(deps.db, staff, q, deps.clock.now(), 'page.list');
+      const seesHealth = allowed(staff, 'registry', 'readHealth');
       const clinicList = allClinics(deps.db);
       const unitList = unitsFor(deps.db, staff);
       if (q.unit && !unitList.includes(q.unit)) unitList.unshift(q.unit);
@@ -173,7 +174,7 @@ export function registryPages(deps: StaffDeps) {
                 options={unitList.map((u) => ({ value: u, label: u }))}
                 selected={q.unit}
               />
-              <div>
+              {seesHealth ? (<div>
                 <label for="health">Phân loại sức khỏe</label>
                 <select id="health" name="health">
                   <option value="">Tất cả</option>
@@ -186,7 +187,7 @@ export function registryPages(deps: StaffDeps) {
                     Chưa phân loại
                   </option>
                 </select>
-              </div>
+              </div>) : null}
               <div>
                 <label for="linked">Zalo</label>
                 <select id="linked" name="linked">
@@ -225,7 +226,7 @@ export function registryPages(deps: StaffDeps) {
             <span class="muted">
               {result.total} cán bộ{result.pages > 1 ? ` · trang ${result.page}/${result.pages}` : ''}
             </span>
-            {allowed(staff, can.exportRegistry) ? (
+            {allowed(staff, 'registry', 'export') ? (
               <span class="actions">
                 <a class="btn secondary small" href="/staff/registry/export?format=xlsx">
                   Xuất Excel
@@ -246,7 +247,7 @@ export function registryPages(deps: StaffDeps) {
                   <th>Đối tượng</th>
                   <th>Đơn vị</th>
                   <th>Phòng khám</th>
-                  <th>Loại SK</th>
+                  {seesHealth ? <th>Loại SK</th> : null}
                   <th>Zalo</th>
                 </tr>
               </thead>
@@ -258,7 +259,7 @@ export function registryPages(deps: StaffDeps) {
                     <td data-label="Họ và tên">
                       <div>
                         <a href={`/staff/registry/${r.id}`}>{r.fullName}</a>
-                        {r.frail ? (
+                        {seesHealth && r.frail ? (
                           <>
                             {' '}
                             <span class="badge warn">Khám tại nhà</span>
@@ -276,7 +277,7 @@ export function registryPages(deps: StaffDeps) {
                     <td data-label="Đối tượng">{categoryLabels[r.category]}</td>
                     <td data-label="Đơn vị">{r.unit}</td>
                     <td data-label="Phòng khám">{r.clinicName ?? '—'}</td>
-                    <td data-label="Loại SK">{r.healthClass ?? '—'}</td>
+                    {seesHealth ? <td data-label="Loại SK">{r.healthClass ?? '—'}</td> : null}
                     <td data-label="Zalo">{r.linkedZaloUserId ? <span class="badge ok">Đã liên kết</span> : <span class="badge">Chưa</span>}</td>
                   </tr>
                 ))}
@@ -287,11 +288,11 @@ export function registryPages(deps: StaffDeps) {
         </>,
       );
     })
-    .get('/template', requireRole(...can.importRegistry), async (c) => {
+    .get('/template', requirePermission('registry', 'import'), async (c) => {
       const body = await registryWorkbook([], { template: true, clinics: allClinics(deps.db) });
       return c.body(new Uint8Array(body), 200, { 'content-type': XLSX_TYPE, 'content-disposition': attachment('mau-danh-sach-can-bo.xlsx') });
     })
-    .get('/export', requireRole(...can.exportRegistry), validate('query', z.object({ format: z.enum(['xlsx', 'csv']).default('xlsx') })), async (c) => {
+    .get('/export', requirePermission('registry', 'export'), validate('query', z.object({ format: z.enum(['xlsx', 'csv']).default('xlsx') })), async (c) => {
       const staff = currentStaff(c);
       const { format } = c.req.valid('query');
       const rows = registryExportRows(deps.db);
@@ -305,10 +306,10 @@ export function registryPages(deps: StaffDeps) {
         'cache-control': 'no-store',
       });
     })
-    .get('/import', requireRole(...can.importRegistry), (c) =>
+    .get('/import', requirePermission('registry', 'import'), (c) =>
       page(c, title, 'Nhập danh sách cán bộ', <ImportForm csrfToken={c.get('csrfToken')} maxMb={maxMb} />),
     )
-    .post('/import', requireRole(...can.importRegistry), validate('form', z.object({ file: z.instanceof(File, { message: 'Hãy chọn một tệp.' }) })), async (c) => {
+    .post('/import', requirePermission('registry', 'import'), validate('form', z.object({ file: z.instanceof(File, { message: 'Hãy chọn một tệp.' }) })), async (c) => {
       const staff = currentStaff(c);
       const { file } = c.req.valid('form');
       if (file.size === 0) throw new AppError('bad_request', 'Tệp trống hoặc chưa chọn tệp.');
@@ -333,7 +334,7 @@ export function registryPages(deps: StaffDeps) {
         },
       );
     })
-    .post('/import/apply', requireRole(...can.importRegistry), validate('form', z.object({ uploadId: z.string().max(64) })), async (c) => {
+    .post('/import/apply', requirePermission('registry', 'import'), validate('form', z.object({ uploadId: z.string().max(64) })), async (c) => {
       const staff = currentStaff(c);
       const upload = uploads.load(deps.uploadDir, staff.id, c.req.valid('form').uploadId);
       const outcome = await importRegistryFile(deps, staff, upload.bytes, upload.fileName, true);
@@ -358,12 +359,13 @@ export function registryPages(deps: StaffDeps) {
         },
       );
     })
-    .get('/:id{[0-9]+}', requireRole(...can.readRegistry), validate('param', IdParam), validate('query', z.object({ msg: z.string().max(20).optional() })), (c) => {
+    .get('/:id{[0-9]+}', requirePermission('registry', 'read'), validate('param', IdParam), validate('query', z.object({ msg: z.string().max(20).optional() })), (c) => {
       const staff = currentStaff(c);
-      const d = cadreDetail(deps.db, staff, c.req.valid('param').id);
+      const d = cadreDetail(deps.db, staff, c.req.valid('param').id, deps.clock.now(), 'page.detail');
+      const seesHealth = allowed(staff, 'registry', 'readHealth');
       const { cadre } = d;
-      const canLink = allowed(staff, can.linkZalo);
-      const canDecide = allowed(staff, can.decideProxies);
+      const canLink = allowed(staff, 'registry', 'linkZalo');
+      const canDecide = allowed(staff, 'proxies', 'decide');
       const msg = c.req.valid('query').msg;
       return page(
         c,
@@ -392,10 +394,14 @@ export function registryPages(deps: StaffDeps) {
               <dd>{cadre.email ?? '—'}</dd>
               <dt>Phòng khám</dt>
               <dd>{d.clinic ? `${d.clinic.name} (${d.clinic.code})` : '—'}</dd>
-              <dt>Phân loại sức khỏe</dt>
-              <dd>{cadre.healthClass ? `Loại ${cadre.healthClass}` : 'Chưa phân loại'}</dd>
-              <dt>Khám tại nhà</dt>
-              <dd>{cadre.frail ? 'Có (không đi khám được)' : 'Không'}</dd>
+              {seesHealth ? (
+                <>
+                  <dt>Phân loại sức khỏe</dt>
+                  <dd>{cadre.healthClass ? `Loại ${cadre.healthClass}` : 'Chưa phân loại'}</dd>
+                  <dt>Khám tại nhà</dt>
+                  <dd>{cadre.frail ? 'Có (không đi khám được)' : 'Không'}</dd>
+                </>
+              ) : null}
               <dt>Tình trạng</dt>
               <dd>{cadre.active ? 'Đang quản lý' : 'Thôi quản lý'}</dd>
               <dt>Nhận tin chung</dt>
@@ -491,12 +497,12 @@ export function registryPages(deps: StaffDeps) {
         { flash: msg ? (notices[msg] ?? null) : null },
       );
     })
-    .post('/:id{[0-9]+}/link', requireRole(...can.linkZalo), validate('param', IdParam), validate('form', z.object({ zaloUserId: ZaloUserId })), (c) => {
+    .post('/:id{[0-9]+}/link', requirePermission('registry', 'linkZalo'), validate('param', IdParam), validate('form', z.object({ zaloUserId: ZaloUserId })), (c) => {
       const { id } = c.req.valid('param');
       linkZaloAccount(deps.db, currentStaff(c), id, c.req.valid('form').zaloUserId, deps.clock.now());
       return c.redirect(`/staff/registry/${id}?msg=linked`, 303);
     })
-    .post('/:id{[0-9]+}/unlink', requireRole(...can.linkZalo), validate('param', IdParam), (c) => {
+    .post('/:id{[0-9]+}/unlink', requirePermission('registry', 'linkZalo'), validate('param', IdParam), (c) => {
       const { id } = c.req.valid('param');
       unlinkZaloAccount(deps.db, currentStaff(c), id, deps.clock.now());
       return c.redirect(`/staff/registry/${id}?msg=unlinked`, 303);

@@ -5,7 +5,7 @@ import { buildReport, formatShare, reportFileName, reportWorkbook, ReportQuery, 
 import { recordAudit } from '../../store/audit';
 import type { Db } from '../../store/db';
 import { campaigns } from '../../store/schema';
-import { currentStaff, requireRole, type StaffEnv } from '../auth/session';
+import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { validate, XLSX_TYPE } from '../validation';
 import { BarChart, chartCss } from './charts';
 import { addStaffNavItem } from './layout';
@@ -19,9 +19,7 @@ export interface ReportPagesDeps {
 }
 
 /** Committee-level figures: every role but clinic staff (who see only their own clinic elsewhere). */
-export const reportRoles = ['admin', 'coordinator', 'doctor', 'viewer'] as const;
-
-addStaffNavItem({ href: '/staff/reports', label: 'Báo cáo', roles: reportRoles, order: 60 });
+addStaffNavItem({ href: '/staff/reports', label: 'Báo cáo', permission: ['reports', 'read'], order: 60 });
 
 
 function Cell(props: { value: string | number; percent: boolean }) {
@@ -102,7 +100,7 @@ section.report table.responsive td.num{justify-content:flex-start}
 /** /staff/reports: the page and its xlsx file, both from `buildReport`. */
 export function reportPages(deps: ReportPagesDeps) {
   const app = new Hono<StaffEnv>();
-  app.use(requireRole(...reportRoles));
+  app.use(requirePermission('reports', 'read'));
 
   app.get('/', validate('query', ReportQuery), (c) => {
     const q = c.req.valid('query');

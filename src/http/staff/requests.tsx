@@ -4,8 +4,9 @@ import { handoffDetail, listHandoffs, ReplyInput } from '../../domain/handoff';
 import { durationVi, listRequests, RequestFilter, requestDetail, type SlaClock } from '../../domain/requestInbox';
 import { CloseInput, requestStateLabels, requestTypeLabels, ScheduleInput, timeOfDayLabels, urgencyLabels } from '../../domain/requests';
 import { careRequestStates, careRequestTypes, type CareRequestState } from '../../store/schema';
-import { requestActions, requestRoles } from '../api/requests';
-import { allowed, clinicScope, currentStaff, requireRole, type StaffEnv } from '../auth/session';
+import { requestActions } from '../api/requests';
+import { auditHealthRead } from '../../domain/staffReads';
+import { allowed, clinicScope, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { validate, IdParam } from '../validation';
 import { CsrfField, type Flash } from './layout';
 import { allClinics, type StaffDeps } from './services';
@@ -52,7 +53,7 @@ const eventLabels: Record<string, string> = {
 export function requestPages(deps: StaffDeps) {
   const act = requestActions(deps);
   return new Hono<StaffEnv>()
-    .get('/', requireRole(...requestRoles.read), validate('query', RequestFilter.extend(Msg.shape)), (c) => {
+    .get('/', requirePermission('requests', 'read'), validate('query', RequestFilter.extend(Msg.shape)), (c) => {
       const staff = currentStaff(c);
       const q = c.req.valid('query');
       const now = deps.clock.now();
@@ -169,13 +170,14 @@ export function requestPages(deps: StaffDeps) {
         { flash: q.msg ? (notices[q.msg] ?? null) : null },
       );
     })
-    .get('/:id{[0-9]+}', requireRole(...requestRoles.read), validate('param', IdParam), validate('query', Msg), (c) => {
+    .get('/:id{[0-9]+}', requirePermission('requests', 'read'), validate('param', IdParam), validate('query', Msg), (c) => {
       const staff = currentStaff(c);
       const now = deps.clock.now();
       const d = requestDetail(deps.db, c.req.valid('param').id, clinicScope(staff), now);
+      auditHealthRead(deps.db, staff.id, 'request', [d.request.id], now, 'page.detail');
       const r = d.request;
       const token = c.get('csrfToken');
-      const canAct = allowed(staff, requestRoles.act) && r.state !== 'done' && r.state !== 'cancelled';
+      const canAct = allowed(staff, 'requests', 'act') && r.state !== 'done' && r.state !== 'cancelled';
       const base = `/staff/requests/${r.id}`;
       return page(
         c,
@@ -333,27 +335,27 @@ export function requestPages(deps: StaffDeps) {
         { flash: c.req.valid('query').msg ? (notices[c.req.valid('query').msg!] ?? null) : null },
       );
     })
-    .post('/:id{[0-9]+}/acknowledge', requireRole(...requestRoles.act), validate('param', IdParam), (c) => {
+    .post('/:id{[0-9]+}/acknowledge', requirePermission('requests', 'act'), validate('param', IdParam), (c) => {
       const id = c.req.valid('param').id;
       act.acknowledge(currentStaff(c), id);
       return c.redirect(`/staff/requests/${id}?msg=acknowledged`, 303);
     })
-    .post('/:id{[0-9]+}/schedule', requireRole(...requestRoles.act), validate('param', IdParam), validate('form', ScheduleInput), (c) => {
+    .post('/:id{[0-9]+}/schedule', requirePermission('requests', 'act'), validate('param', IdParam), validate('form', ScheduleInput), (c) => {
       const id = c.req.valid('param').id;
       act.schedule(currentStaff(c), id, c.req.valid('form'));
       return c.redirect(`/staff/requests/${id}?msg=scheduled`, 303);
     })
-    .post('/:id{[0-9]+}/done', requireRole(...requestRoles.act), validate('param', IdParam), validate('form', CloseInput), (c) => {
+    .post('/:id{[0-9]+}/done', requirePermission('requests', 'act'), validate('param', IdParam), validate('form', CloseInput), (c) => {
       const id = c.req.valid('param').id;
       act.close(currentStaff(c), id, 'done', c.req.valid('form').note);
       return c.redirect(`/staff/requests/${id}?msg=done`, 303);
     })
-    .post('/:id{[0-9]+}/cancel', requireRole(...requestRoles.act), validate('param', IdParam), validate('form', CloseInput), (c) => {
+    .post('/:id{[0-9]+}/cancel', requirePermission('requests', 'act'), validate('param', IdParam), validate('form', CloseInput), (c) => {
       const id = c.req.valid('param').id;
       act.close(currentStaff(c), id, 'cancelled', c.req.valid('form').note);
       return c.redirect(`/staff/requests/${id}?msg=cancelled`, 303);
     })
-    .get('/conversations', requireRole(...requestRoles.read), validate('query', z.object({ status: z.enum(['open', 'closed', 'all']).default('open') }).extend(Msg.shape)), (c) => {
+    .get('/conversations', requirePermission('requests', 'read'), validate('query', z.object({ status: z.enum(['open', 'closed', 'all']).default('open') }).extend(Msg.shape)), (c) => {
       const staff = currentStaff(c);
       const q = c.req.valid('query');
       const rows = listHandoffs(deps.db, clinicScope(staff), q.status);
@@ -413,9 +415,10 @@ export function requestPages(deps: StaffDeps) {
         { flash: q.msg ? (notices[q.msg] ?? null) : null },
       );
     })
-    .get('/conversations/:id{[0-9]+}', requireRole(...requestRoles.read), validate('param', IdParam), validate('query', Msg), (c) => {
+    .get('/conversations/:id{[0-9]+}', requirePermission('requests', 'read'), validate('param', IdParam), validate('query', Msg), (c) => {
       const staff = currentStaff(c);
       const d = handoffDetail(deps.db, c.req.valid('param').id, clinicScope(staff), deps.clock.now());
+      auditHealthRead(deps.db, staff.id, 'transcript', [d.handoff.id], deps.clock.now(), 'page.detail');
       const token = c.get('csrfToken');
       const open = d.handoff.status === 'open';
       const base = `/staff/requests/conversations/${d.handoff.id}`;
@@ -441,7 +444,7 @@ export function requestPages(deps: StaffDeps) {
               </div>
             ))}
           </div>
-          {open && allowed(staff, requestRoles.act) ? (
+          {open && allowed(staff, 'requests', 'act') ? (
             <>
               <form method="post" action={`${base}/reply`} class="card">
                 <CsrfField token={token} />
@@ -469,12 +472,12 @@ export function requestPages(deps: StaffDeps) {
         { flash: c.req.valid('query').msg ? (notices[c.req.valid('query').msg!] ?? null) : null },
       );
     })
-    .post('/conversations/:id{[0-9]+}/reply', requireRole(...requestRoles.act), validate('param', IdParam), validate('form', ReplyInput), (c) => {
+    .post('/conversations/:id{[0-9]+}/reply', requirePermission('requests', 'act'), validate('param', IdParam), validate('form', ReplyInput), (c) => {
       const id = c.req.valid('param').id;
       act.reply(currentStaff(c), id, c.req.valid('form').text);
       return c.redirect(`/staff/requests/conversations/${id}?msg=replied`, 303);
     })
-    .post('/conversations/:id{[0-9]+}/close', requireRole(...requestRoles.act), validate('param', IdParam), (c) => {
+    .post('/conversations/:id{[0-9]+}/close', requirePermission('requests', 'act'), validate('param', IdParam), (c) => {
       const id = c.req.valid('param').id;
       act.closeConversation(currentStaff(c), id);
       return c.redirect(`/staff/requests/conversations?msg=closed`, 303);

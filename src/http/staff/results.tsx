@@ -15,7 +15,6 @@ import {
   releaseResults,
   ResultInput,
   resultForStaff,
-  resultRoles,
   startCorrection,
   updateDraft,
   type ClassKey,
@@ -25,7 +24,7 @@ import { importResultsFile, resultColumns, resultsTemplate, type ResultsImportOu
 import { AppError } from '../../errors';
 import { inTransaction } from '../../store/db';
 import { cadres, campaigns, clinics, examResultStatuses, healthClasses, type ExamResult } from '../../store/schema';
-import { allowed, currentStaff, requireRole, type StaffEnv } from '../auth/session';
+import { allowed, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { classificationFor, ClassificationQuery, eraseWithConfirmation } from '../api/results';
 import { validate, XLSX_TYPE, IdParam } from '../validation';
 import { addStaffNavItem, CsrfField, type Flash } from './layout';
@@ -33,8 +32,8 @@ import { attachment } from './registry';
 import { localDate, unitsFor, uploads, type StaffDeps } from './services';
 import { fmtDate, fmtDateTime, page, type StaffContext, EmptyRow, FilterSelect, ProblemTable, StatusTabs } from './ui';
 
-addStaffNavItem({ href: '/staff/results', label: 'Kết quả khám', roles: resultRoles.read, order: 40 });
-addStaffNavItem({ href: '/staff/results/figures', label: 'Phân loại sức khỏe', roles: resultRoles.figures, order: 45 });
+addStaffNavItem({ href: '/staff/results', label: 'Kết quả khám', permission: ['results', 'read'], order: 40 });
+addStaffNavItem({ href: '/staff/results/figures', label: 'Phân loại sức khỏe', permission: ['results', 'figures'], order: 45 });
 
 const CadreParam = z.object({ cadreId: z.coerce.number().int().positive() });
 const Msg = z.object({ msg: z.string().max(20).optional() });
@@ -325,7 +324,7 @@ export function resultPages(deps: StaffDeps) {
   const back = (c: StaffContext, path: string, msg: string) => c.redirect(`${path}${path.includes('?') ? '&' : '?'}msg=${msg}`, 303);
 
   return new Hono<StaffEnv>()
-    .get('/', requireRole(...resultRoles.read), validate('query', z.object({ status: z.enum(examResultStatuses).default('draft'), q: z.string().max(50).optional(), msg: z.string().max(20).optional() })), (c) => {
+    .get('/', requirePermission('results', 'read'), validate('query', z.object({ status: z.enum(examResultStatuses).default('draft'), q: z.string().max(50).optional(), msg: z.string().max(20).optional() })), (c) => {
       const staff = currentStaff(c);
       const { status, q, msg } = c.req.valid('query');
       let cadreId: number | undefined;
@@ -333,7 +332,7 @@ export function resultPages(deps: StaffDeps) {
       const rows = listResults(deps.db, staff, { status, cadreId });
       auditStaffRead(deps.db, staff, rows.map((r) => r.result.id), now(), 'page.list');
       const names = campaignNames(deps.db, rows.map((r) => r.result.campaignId));
-      const canRelease = status === 'draft' && allowed(staff, resultRoles.release);
+      const canRelease = status === 'draft' && allowed(staff, 'results', 'release');
       return page(
         c,
         title,
@@ -351,7 +350,7 @@ export function resultPages(deps: StaffDeps) {
             <a class="btn small secondary" href="/staff/results/import">
               Nhập từ tệp
             </a>
-            {allowed(staff, resultRoles.exportPersonal) ? (
+            {allowed(staff, 'results', 'exportPersonal') ? (
               <a class="btn small secondary" href="/staff/results/personal-data">
                 Dữ liệu cá nhân
               </a>
@@ -382,7 +381,7 @@ export function resultPages(deps: StaffDeps) {
         { flash: msg ? notices[msg] : null },
       );
     })
-    .post('/release', requireRole(...resultRoles.release), async (c) => {
+    .post('/release', requirePermission('results', 'release'), async (c) => {
       const staff = currentStaff(c);
       const body = await c.req.parseBody({ all: true });
       const raw = body.ids === undefined ? [] : Array.isArray(body.ids) ? body.ids : [body.ids];
@@ -419,7 +418,7 @@ export function resultPages(deps: StaffDeps) {
         { flash: outcome.skipped.length ? { kind: 'warn', text: `${outcome.skipped.length} kết quả không công bố được.` } : { kind: 'ok', text: 'Đã công bố.' } },
       );
     })
-    .get('/new', requireRole(...resultRoles.enter), validate('query', z.object({ code: z.string().max(50).optional() })), (c) =>
+    .get('/new', requirePermission('results', 'enter'), validate('query', z.object({ code: z.string().max(50).optional() })), (c) =>
       page(
         c,
         title,
@@ -435,7 +434,7 @@ export function resultPages(deps: StaffDeps) {
         </form>,
       ),
     )
-    .post('/new', requireRole(...resultRoles.enter), validate('form', ResultForm), (c) => {
+    .post('/new', requirePermission('results', 'enter'), validate('form', ResultForm), (c) => {
       const staff = currentStaff(c);
       const form = c.req.valid('form');
       const cadre = form.cadreCode ? deps.db.select({ id: cadres.id }).from(cadres).where(eq(cadres.code, form.cadreCode)).get() : undefined;
@@ -443,8 +442,8 @@ export function resultPages(deps: StaffDeps) {
       const row = inTransaction(deps.db, (tx) => createDraft(tx, staff, cadre.id, inputFromForm(form), now()));
       return back(c, `/staff/results/${row.id}`, 'created');
     })
-    .get('/import', requireRole(...resultRoles.enter), (c) => page(c, title, 'Nhập kết quả từ tệp', <ImportForm csrfToken={c.get('csrfToken')} maxMb={maxMb} />))
-    .post('/import', requireRole(...resultRoles.enter), validate('form', z.object({ file: z.instanceof(File, { message: 'Hãy chọn một tệp.' }) })), async (c) => {
+    .get('/import', requirePermission('results', 'enter'), (c) => page(c, title, 'Nhập kết quả từ tệp', <ImportForm csrfToken={c.get('csrfToken')} maxMb={maxMb} />))
+    .post('/import', requirePermission('results', 'enter'), validate('form', z.object({ file: z.instanceof(File, { message: 'Hãy chọn một tệp.' }) })), async (c) => {
       const staff = currentStaff(c);
       const { file } = c.req.valid('form');
       if (file.size === 0) throw new AppError('bad_request', 'Tệp trống hoặc chưa chọn tệp.');
@@ -469,7 +468,7 @@ export function resultPages(deps: StaffDeps) {
         },
       );
     })
-    .post('/import/apply', requireRole(...resultRoles.enter), validate('form', z.object({ uploadId: z.string().max(64) })), async (c) => {
+    .post('/import/apply', requirePermission('results', 'enter'), validate('form', z.object({ uploadId: z.string().max(64) })), async (c) => {
       const staff = currentStaff(c);
       const upload = uploads.load(deps.uploadDir, staff.id, c.req.valid('form').uploadId);
       const outcome = await importResultsFile(deps.db, staff, upload.bytes, upload.fileName, true, now);
@@ -494,11 +493,11 @@ export function resultPages(deps: StaffDeps) {
         },
       );
     })
-    .get('/template', requireRole(...resultRoles.enter), async (c) => {
+    .get('/template', requirePermission('results', 'enter'), async (c) => {
       const body = await resultsTemplate({ clinics: deps.db.select().from(clinics).all(), campaigns: deps.db.select().from(campaigns).all() });
       return c.body(new Uint8Array(body), 200, { 'content-type': XLSX_TYPE, 'content-disposition': attachment('mau-nhap-ket-qua-kham.xlsx') });
     })
-    .get('/figures', requireRole(...resultRoles.figures), validate('query', ClassificationQuery), (c) => {
+    .get('/figures', requirePermission('results', 'figures'), validate('query', ClassificationQuery), (c) => {
       const staff = currentStaff(c);
       const q = c.req.valid('query');
       const figures = classificationFor(deps, staff, q);
@@ -581,7 +580,7 @@ export function resultPages(deps: StaffDeps) {
         </>,
       );
     })
-    .get('/personal-data', requireRole(...resultRoles.exportPersonal), validate('query', z.object({ code: z.string().trim().max(50).optional(), msg: z.string().max(20).optional() })), (c) => {
+    .get('/personal-data', requirePermission('results', 'exportPersonal'), validate('query', z.object({ code: z.string().trim().max(50).optional(), msg: z.string().max(20).optional() })), (c) => {
       const { code, msg } = c.req.valid('query');
       const cadre = code ? deps.db.select().from(cadres).where(eq(cadres.code, code)).get() : undefined;
       const token = c.get('csrfToken');
@@ -635,21 +634,21 @@ export function resultPages(deps: StaffDeps) {
         { flash: msg ? notices[msg] : null },
       );
     })
-    .get('/personal-data/:cadreId{[0-9]+}/export', requireRole(...resultRoles.exportPersonal), validate('param', CadreParam), validate('query', z.object({ format: z.enum(['json', 'xlsx']).default('json') })), async (c) => {
+    .get('/personal-data/:cadreId{[0-9]+}/export', requirePermission('results', 'exportPersonal'), validate('param', CadreParam), validate('query', z.object({ format: z.enum(['json', 'xlsx']).default('json') })), async (c) => {
       const { format } = c.req.valid('query');
       const data = exportPersonalData(deps.db, currentStaff(c), c.req.valid('param').cadreId, format, now());
       const headers = { 'content-disposition': attachment(`du-lieu-ca-nhan-${data.cadre.code}-${localDate(now())}.${format}`), 'cache-control': 'no-store' };
       if (format === 'json') return c.body(JSON.stringify(data, null, 2), 200, { ...headers, 'content-type': 'application/json; charset=utf-8' });
       return c.body(new Uint8Array(await personalDataWorkbook(data)), 200, { ...headers, 'content-type': XLSX_TYPE });
     })
-    .post('/personal-data/:cadreId{[0-9]+}/erase', requireRole(...resultRoles.erasePersonal), validate('param', CadreParam), validate('form', z.object({ confirmCode: z.string().trim().min(1).max(50) })), (c) => {
+    .post('/personal-data/:cadreId{[0-9]+}/erase', requirePermission('results', 'erasePersonal'), validate('param', CadreParam), validate('form', z.object({ confirmCode: z.string().trim().min(1).max(50) })), (c) => {
       const { cadreId } = c.req.valid('param');
       const staff = currentStaff(c);
       const cadre = deps.db.select({ code: cadres.code }).from(cadres).where(eq(cadres.id, cadreId)).get();
       inTransaction(deps.db, (tx) => eraseWithConfirmation(tx, staff, cadreId, c.req.valid('form').confirmCode, now()));
       return back(c, `/staff/results/personal-data?code=${encodeURIComponent(cadre?.code ?? '')}`, 'erased');
     })
-    .get('/:id{[0-9]+}', requireRole(...resultRoles.read), validate('param', IdParam), validate('query', Msg), (c) => {
+    .get('/:id{[0-9]+}', requirePermission('results', 'read'), validate('param', IdParam), validate('query', Msg), (c) => {
       const staff = currentStaff(c);
       const r = resultForStaff(deps.db, staff, c.req.valid('param').id);
       auditStaffRead(deps.db, staff, [r.id], now(), 'page.detail');
@@ -669,12 +668,12 @@ export function resultPages(deps: StaffDeps) {
             <ResultDetail r={r} clinicName={clinicName} campaignName={campaignName} />
           </div>
           <div class="actions">
-            {r.status === 'draft' && allowed(staff, resultRoles.enter) ? (
+            {r.status === 'draft' && allowed(staff, 'results', 'enter') ? (
               <a class="btn secondary" href={`/staff/results/${r.id}/edit`}>
                 Sửa bản nháp
               </a>
             ) : null}
-            {r.status === 'draft' && allowed(staff, resultRoles.release) ? (
+            {r.status === 'draft' && allowed(staff, 'results', 'release') ? (
               <form method="post" action="/staff/results/release" class="inline">
                 <CsrfField token={token} />
                 <input type="hidden" name="ids" value={String(r.id)} />
@@ -683,7 +682,7 @@ export function resultPages(deps: StaffDeps) {
                 </button>
               </form>
             ) : null}
-            {r.status === 'released' && allowed(staff, resultRoles.enter) ? (
+            {r.status === 'released' && allowed(staff, 'results', 'enter') ? (
               <form method="post" action={`/staff/results/${r.id}/correct`} class="inline">
                 <CsrfField token={token} />
                 <button class="btn secondary" type="submit">
@@ -691,7 +690,7 @@ export function resultPages(deps: StaffDeps) {
                 </button>
               </form>
             ) : null}
-            {r.status === 'draft' && allowed(staff, resultRoles.enter) ? (
+            {r.status === 'draft' && allowed(staff, 'results', 'enter') ? (
               <form method="post" action={`/staff/results/${r.id}/discard`} class="inline">
                 <CsrfField token={token} />
                 <button class="btn danger" type="submit">
@@ -704,7 +703,7 @@ export function resultPages(deps: StaffDeps) {
         { flash: msg ? notices[msg] : null },
       );
     })
-    .get('/:id{[0-9]+}/edit', requireRole(...resultRoles.enter), validate('param', IdParam), (c) => {
+    .get('/:id{[0-9]+}/edit', requirePermission('results', 'enter'), validate('param', IdParam), (c) => {
       const staff = currentStaff(c);
       const r = resultForStaff(deps.db, staff, c.req.valid('param').id);
       if (r.status !== 'draft') throw new AppError('conflict', 'Kết quả đã công bố không sửa trực tiếp được; hãy dùng “Đính chính”.');
@@ -727,16 +726,16 @@ export function resultPages(deps: StaffDeps) {
         </form>,
       );
     })
-    .post('/:id{[0-9]+}/edit', requireRole(...resultRoles.enter), validate('param', IdParam), validate('form', ResultForm), (c) => {
+    .post('/:id{[0-9]+}/edit', requirePermission('results', 'enter'), validate('param', IdParam), validate('form', ResultForm), (c) => {
       const { id } = c.req.valid('param');
       inTransaction(deps.db, (tx) => updateDraft(tx, currentStaff(c), id, inputFromForm(c.req.valid('form')), now()));
       return back(c, `/staff/results/${id}`, 'saved');
     })
-    .post('/:id{[0-9]+}/correct', requireRole(...resultRoles.enter), validate('param', IdParam), (c) => {
+    .post('/:id{[0-9]+}/correct', requirePermission('results', 'enter'), validate('param', IdParam), (c) => {
       const row = inTransaction(deps.db, (tx) => startCorrection(tx, currentStaff(c), c.req.valid('param').id, now()));
       return back(c, `/staff/results/${row.id}`, 'correcting');
     })
-    .post('/:id{[0-9]+}/discard', requireRole(...resultRoles.enter), validate('param', IdParam), (c) => {
+    .post('/:id{[0-9]+}/discard', requirePermission('results', 'enter'), validate('param', IdParam), (c) => {
       inTransaction(deps.db, (tx) => discardDraft(tx, currentStaff(c), c.req.valid('param').id, now()));
       return back(c, '/staff/results', 'discarded');
     });

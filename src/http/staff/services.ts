@@ -34,7 +34,8 @@ import {
   type Clinic,
   type Proxy,
 } from '../../store/schema';
-import { clinicScope, type StaffIdentity } from '../auth/session';
+import { auditHealthRead } from '../../domain/staffReads';
+import { allowed, clinicScope, type StaffIdentity } from '../auth/session';
 
 /** What the staff pages and the staff API need; built by createApp from AppDeps. */
 export interface StaffDeps {
@@ -81,8 +82,9 @@ export interface CadreListItem {
   category: Cadre['category'];
   unit: string;
   phone: string | null;
-  healthClass: Cadre['healthClass'];
-  frail: boolean;
+  /** Absent for roles that may not see health data. */
+  healthClass?: Cadre['healthClass'];
+  frail?: boolean;
   active: boolean;
   clinicId: number | null;
   clinicName: string | null;
@@ -91,8 +93,13 @@ export interface CadreListItem {
 
 export const PAGE_SIZE = 50;
 
-/** Searches the registry the staff member may see: name/code/phone without caring about diacritics or case. */
-export function listCadres(db: Db, staff: StaffIdentity, q: RegistryQuery): { items: CadreListItem[]; total: number; page: number; pages: number } {
+/**
+ * Searches the registry the staff member may see: name/code/phone without caring about diacritics or case.
+ * Health data (class, home-visit need) only for roles allowed to read it, and then the read is audited.
+ */
+export function listCadres(db: Db, staff: StaffIdentity, q: RegistryQuery, now: number, where_ = 'list'): { items: CadreListItem[]; total: number; page: number; pages: number } {
+  const seesHealth = allowed(staff, 'registry', 'readHealth');
+  if (q.health && !seesHealth) throw new AppError('forbidden', 'Tài khoản của bạn không được xem phân loại sức khỏe.');
   const where: SQL[] = [];
   const scope = clinicScope(staff);
   if (scope !== null) where.push(eq(cadres.clinicId, scope));
@@ -145,7 +152,16 @@ export function listCadres(db: Db, staff: StaffIdentity, q: RegistryQuery): { it
   const total = rows.length;
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const page = Math.min(q.page, pages);
-  return { items: rows.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE), total, page, pages };
+  const items = rows.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+  if (seesHealth) {
+    auditHealthRead(db, staff.id, 'healthClass', items.filter((r) => r.healthClass !== null || r.frail).map((r) => r.id), now, where_);
+  } else {
+    for (const r of items) {
+      delete r.healthClass;
+      delete r.frail;
+    }
+  }
+  return { items, total, page, pages };
 }
 
 export function allClinics(db: DbOrTx): Clinic[] {
@@ -172,8 +188,13 @@ export function cadreInScope(db: DbOrTx, staff: StaffIdentity, id: number): Cadr
   return cadre;
 }
 
-export function cadreDetail(db: Db, staff: StaffIdentity, id: number) {
-  const cadre = cadreInScope(db, staff, id);
+/** A cadre with clinic, Zalo link and proxies; the health class and home-visit need only for roles that may read them (audited). */
+export function cadreDetail(db: Db, staff: StaffIdentity, id: number, now: number, where = 'detail') {
+  const found = cadreInScope(db, staff, id);
+  const seesHealth = allowed(staff, 'registry', 'readHealth');
+  const { healthClass, frail, ...rest } = found;
+  const cadre: Omit<Cadre, 'healthClass' | 'frail'> & Partial<Pick<Cadre, 'healthClass' | 'frail'>> = seesHealth ? found : rest;
+  if (seesHealth && (healthClass !== null || frail)) auditHealthRead(db, staff.id, 'healthClass', [id], now, where);
   const clinic = cadre.clinicId ? db.select().from(clinics).where(eq(clinics.id, cadre.clinicId)).get() ?? null : null;
   const link =
     db

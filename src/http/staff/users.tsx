@@ -15,7 +15,7 @@ import { AppError } from '../../errors';
 import { recordAudit } from '../../store/audit';
 import { inTransaction, type Db } from '../../store/db';
 import { apiTokens, clinics, staffRoles, staffUsers, type Clinic, type StaffUser } from '../../store/schema';
-import { can, currentStaff, requireRole, type StaffEnv, type StaffIdentity } from '../auth/session';
+import { currentStaff, requirePermission, type StaffEnv, type StaffIdentity } from '../auth/session';
 import { validate, IdParam } from '../validation';
 import { CsrfField, type Flash } from './layout';
 import { allClinics, staffActor, ZaloUserId, type StaffDeps } from './services';
@@ -303,7 +303,7 @@ export function userPages(deps: StaffDeps) {
     recordAudit(deps.db, staffActor(staff), { action, entity, entityId, detail }, deps.clock.now());
 
   return new Hono<StaffEnv>()
-    .use(requireRole(...can.manageStaff))
+    .use(requirePermission('staffAccounts', 'manage'))
     .get('/', (c) => listPage(c))
     .post('/', validate('form', CreateForm), async (c) => {
       const staff = currentStaff(c);

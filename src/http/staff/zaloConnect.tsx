@@ -10,7 +10,7 @@ import type { TokenPair } from '../../zalo/client';
 import { ZaloApiError } from '../../zalo/errors';
 import { consentUrl, challengeOf, CONSENT_TTL_MS, type PendingConsents } from '../../zalo/oauth';
 import { saveTokenPair } from '../../zalo/tokens';
-import { currentStaff, requireRole, type StaffEnv } from '../auth/session';
+import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { validate } from '../validation';
 import { addStaffNavItem, CsrfField } from './layout';
 import { staffActor } from './services';
@@ -34,7 +34,7 @@ export interface ZaloConnectDeps {
 export const ZALO_CONNECT_PATH = '/staff/zalo';
 export const zaloCallbackUrl = (publicBaseUrl: string) => `${publicBaseUrl}${ZALO_CONNECT_PATH}/callback`;
 
-addStaffNavItem({ href: ZALO_CONNECT_PATH, label: 'Kết nối Zalo OA', roles: ['admin'], order: 85 });
+addStaffNavItem({ href: ZALO_CONNECT_PATH, label: 'Kết nối Zalo OA', permission: ['oaConnection', 'manage'], order: 85 });
 
 const CallbackQuery = z.object({
   code: z.string().trim().min(1).max(2048).optional(),
@@ -139,7 +139,7 @@ function ConnectPage(props: { deps: ZaloConnectDeps; csrf: string; now: number }
 /** /staff/zalo: token health, the OAuth v4 consent with PKCE, and its callback. Administrators only. */
 export function zaloConnectPages(deps: ZaloConnectDeps) {
   const app = new Hono<StaffEnv>();
-  app.use(requireRole('admin'));
+  app.use(requirePermission('oaConnection', 'manage'));
 
   const show = (c: StaffContext, flash?: { kind: 'ok' | 'bad' | 'warn'; text: string }, status?: 400 | 409 | 502) =>
     page(c, deps.committeeName, 'Kết nối Zalo OA', <ConnectPage deps={deps} csrf={c.get('csrfToken')} now={deps.clock.now()} />, { flash, status });
