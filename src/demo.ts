@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { loadConfigOrExit, type Config } from './config';
 import { formatPhone } from './domain/phone';
-import { demoStaffAccounts, seedDemo, tryThis, type DemoSeedReport } from './demoScenario';
+import { demoStaffAccounts, seedDemoRuntime, tryThis, type DemoSeedReport } from './demoScenario';
 import { startRuntime, stopOnSignals } from './runtime';
 
 /**
@@ -69,19 +69,7 @@ async function main(): Promise<void> {
   const runtime = await startRuntime(config);
   stopOnSignals(runtime);
 
-  const report = await seedDemo(runtime.store.db, {
-    now: runtime.clock.now(),
-    requestPolicy: {
-      urgentAckMs: config.requests.urgentAckMs,
-      urgentHeadMs: config.requests.urgentHeadMs,
-      normalAckWorkingMs: config.requests.normalAckWorkingMs,
-      workingHours: config.requests.workingHours,
-    },
-    templates: config.zalo.templates,
-  });
-  // The story's live work (request escalations, reminders) goes to the queues now.
-  runtime.relay.kick();
-  for (const u of report.users) runtime.fakeZalo!.upsertUser({ userId: u.userId, displayName: u.displayName, phone: u.phone, isFollower: true });
+  const report = await seedDemoRuntime(runtime);
 
   const base = (runtime.url ?? config.http.publicBaseUrl).replace('://0.0.0.0:', '://localhost:');
   console.log(banner(base, config, report));

@@ -35,6 +35,7 @@ import {
   type StaffRole,
 } from './store/schema';
 import { recordZaloUser } from './store/zaloUsers';
+import type { Runtime } from './runtime';
 
 /**
  * The demo's story on top of its fictional registry: staff accounts for every role, this year's open exam round
@@ -218,6 +219,27 @@ export async function seedDemo(db: Db, opts: DemoSeedOptions): Promise<DemoSeedR
     scenarioSeeded = true;
   }
   return { registry: registryCounts, createdLogins, scenarioSeeded, users };
+}
+
+/**
+ * What the demo does once its runtime runs: seeds (with the request policy and templates of the config), hands
+ * the story's live work to the queues, and registers the simulated users with the simulator's Zalo fake.
+ */
+export async function seedDemoRuntime(runtime: Runtime): Promise<DemoSeedReport> {
+  const { config } = runtime;
+  const report = await seedDemo(runtime.store.db, {
+    now: runtime.clock.now(),
+    requestPolicy: {
+      urgentAckMs: config.requests.urgentAckMs,
+      urgentHeadMs: config.requests.urgentHeadMs,
+      normalAckWorkingMs: config.requests.normalAckWorkingMs,
+      workingHours: config.requests.workingHours,
+    },
+    templates: config.zalo.templates,
+  });
+  runtime.relay.kick();
+  for (const u of report.users) runtime.fakeZalo?.upsertUser({ userId: u.userId, displayName: u.displayName, phone: u.phone, isFollower: true });
+  return report;
 }
 
 function clinicIdsByCode(db: Db): Map<string, number> {

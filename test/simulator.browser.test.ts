@@ -1,56 +1,21 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { eq } from 'drizzle-orm';
 import { loadConfig } from '../src/config';
 import { normalizePhone } from '../src/domain/phone';
 import { devRoutes } from '../src/http/dev';
 import { createLogger } from '../src/logger';
-import { startRuntime, type Runtime } from '../src/runtime';
 import { openStore } from '../src/store/db';
 import { demoCadres, seedDemoData } from '../src/store/demoSeed';
 import { cadres, inboundEvents, zaloLinks } from '../src/store/schema';
 import { FakeZaloApi } from '../src/zalo/fakeApi';
 import { signEvent, userTextEvent } from '../src/zalo/eventBuilders';
 import { artifactPath, launchBrowser } from './browser';
+import { startSimulator, type Simulator } from './simulatorSupport';
 import { startHarness, waitFor, type Harness } from './harness';
-
-interface Simulator {
-  runtime: Runtime;
-  url: string;
-  fake: FakeZaloApi;
-  stop(): Promise<void>;
-}
-
-/** The real runtime in simulator mode, as `npm run demo` starts it, on a temp directory and the test Redis. */
-async function startSimulator(existingDir?: string): Promise<Simulator> {
-  const dir = existingDir ?? mkdtempSync(join(tmpdir(), 'cadrecare-sim-'));
-  const runtime = await startRuntime(
-    loadConfig({
-      NODE_ENV: 'test',
-      ZALO_MODE: 'simulator',
-      ROLES: 'web,worker',
-      PORT: '0',
-      DATA_DIR: dir,
-      REDIS_URL: inject('redisUrl'),
-      QUEUE_PREFIX: `sim${randomBytes(6).toString('hex')}`,
-      LOG_LEVEL: 'silent',
-    }),
-    { logger: createLogger('silent') },
-  );
-  return {
-    runtime,
-    url: runtime.url!,
-    fake: runtime.fakeZalo!,
-    stop: async () => {
-      await runtime.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** Reads the first `count` server-sent `entry` events (fewer if the stream stays silent for 5 s). */
 async function readStream(url: string, count: number, lastEventId?: number): Promise<{ seq: number; from: string; kind: string }[]> {
