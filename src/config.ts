@@ -67,6 +67,8 @@ const EnvSchema = z.object({
 
   OUTBOX_RECONCILE_INTERVAL_MS: int(15_000, 100),
   OUTBOX_RECONCILE_GRACE_MS: int(10_000, 0),
+  /** Lock of an outbox job (replies, notices, mail); a killed worker's jobs run again after about twice this. */
+  OUTBOX_LOCK_MS: int(30_000, 1_000),
   ZALO_SEND_CONCURRENCY: int(16, 1),
   ZALO_SEND_ATTEMPTS: int(8, 1),
   ZALO_SEND_BACKOFF_MS: int(1_000, 1),
@@ -194,6 +196,7 @@ function derive(env: z.output<typeof EnvSchema>) {
     outbox: {
       reconcileIntervalMs: env.OUTBOX_RECONCILE_INTERVAL_MS,
       reconcileGraceMs: env.OUTBOX_RECONCILE_GRACE_MS,
+      lockMs: env.OUTBOX_LOCK_MS,
     },
     broadcast: {
       ratePerSecond: env.BROADCAST_RATE_PER_SECOND,

@@ -236,6 +236,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
           relay,
           concurrency: { 'zalo-send': config.zaloSend.concurrency, 'email-send': 4, notices: config.zaloSend.concurrency },
           backoffMs: config.zaloSend.backoffMs,
+          lockMs: config.outbox.lockMs,
           handlers: {
             'zalo.message': (row, job) => sendZaloMessage({ db: store.db, clock, logger, delivery, buttons: config.zalo.buttons }, row, job),
             'email.message': (row) => sendEmailMessage({ db: store.db, clock, mailer, messageIdDomain }, row),

@@ -26,6 +26,8 @@ export interface PrivateRedisOptions {
   bin: string;
   /** Directory for the AOF; omit for a throwaway in-memory server (tests). */
   dataDir?: string;
+  /** Listen on this port (a restart on the same address); a free one by default. */
+  port?: number;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface PrivateRedisOptions {
  * REDIS_URL is given. AOF on and noeviction, as BullMQ requires in production.
  */
 export async function startPrivateRedis(options: PrivateRedisOptions): Promise<RedisHandle> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--protected-mode', 'yes', '--maxmemory-policy', 'noeviction'];
   if (options.dataDir) {
     const dir = resolve(options.dataDir);

@@ -20,6 +20,8 @@ export interface WorkerDeps {
   concurrency: Partial<Record<QueueName, number>>;
   /** Base delay of retries (ZALO_SEND_BACKOFF_MS). */
   backoffMs: number;
+  /** Job lock (OUTBOX_LOCK_MS): a killed worker's active jobs are taken up again once it has lapsed. */
+  lockMs?: number;
 }
 
 /**
@@ -27,7 +29,7 @@ export interface WorkerDeps {
  * finished (so a duplicate job sends nothing), run the handler for the job name, and record failures on
  * the row. When a row finishes, the relay is kicked so the next row in the same lane can go.
  */
-export function outboxProcessor(deps: Omit<WorkerDeps, 'concurrency' | 'backoffMs'>) {
+export function outboxProcessor(deps: Omit<WorkerDeps, 'concurrency' | 'backoffMs' | 'lockMs'>) {
   return async (job: Job): Promise<void> => {
     const { outboxId } = OutboxJobData.parse(job.data);
     const row = getOutbox(deps.db, outboxId);
@@ -64,6 +66,7 @@ export function startWorkers(deps: WorkerDeps, connection: Redis, prefix: string
       connection,
       prefix,
       concurrency: deps.concurrency[name] ?? 1,
+      ...(deps.lockMs ? { lockDuration: deps.lockMs, stalledInterval: deps.lockMs } : {}),
       settings: { backoffStrategy: (attemptsMade, type) => cappedBackoff(attemptsMade, type, deps.backoffMs) },
     });
     worker.on('error', (err) => deps.logger.warn({ queue: name, err: err.message }, 'worker error'));

@@ -29,7 +29,7 @@ export interface Fault {
    * (default 500) instead of success, as when a gateway fails after the backend accepted.
    */
   accepted?: boolean;
-  /** With `accepted`: answer success, but only after this many ms (longer than the client waits: a timeout). */
+  /** Answer only after this many ms (longer than the client waits: a timeout); with `accepted`, success. */
   delayMs?: number;
 }
 
@@ -167,6 +167,7 @@ export class FakeZaloApi extends EventEmitter {
       const fault = this.takeFault('send', userId);
       if (fault && !fault.accepted) {
         record(fault.error ?? fault.status ?? -200);
+        if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
         return this.answerFault(c, fault);
       }
       const tokenError = this.tokenError(c);
