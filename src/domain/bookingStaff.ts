@@ -333,12 +333,7 @@ export function exportRows(rows: DayBookingRow[], time: (ms: number) => string):
   ]);
 }
 
-const csvCell = (v: string) => (/[",\n\r;]/.test(v) || /^[=+\-@]/.test(v) ? `"${(/^[=+\-@]/.test(v) ? `'${v}` : v).replace(/"/g, '""')}"` : v);
-
-/** CSV with a BOM so Excel opens the Vietnamese text correctly; cells that look like formulas are defused. */
-export function toCsv(header: string[], rows: string[][]): string {
-  return '\uFEFF' + [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
-}
+export { toCsv } from './csv';
 
 export async function toXlsx(title: string, header: string[], rows: string[][]): Promise<Buffer> {
   const { default: ExcelJS } = await import('exceljs');

@@ -1,3 +1,4 @@
+import { toCsv } from './csv';
 import type ExcelJS from 'exceljs';
 import { loadExcelJs } from './excel';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -506,14 +507,13 @@ export async function registryWorkbook(rows: RegistryExportRow[], opts: { templa
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-const csvField = (s: string) => (/[",;\r\n]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-
-/** The registry as CSV: UTF-8 with a BOM so Excel shows Vietnamese correctly, comma separated, CRLF. */
+/** The registry as CSV through the one CSV writer (formula-looking cells defused). */
 export function registryCsv(rows: RegistryExportRow[]): string {
-  const lines = [registryColumns.map((c) => csvField(c.header)).join(',')];
-  for (const r of rows) {
-    const cells = exportCells(r);
-    lines.push(registryColumns.map((c) => csvField(cells[c.key])).join(','));
-  }
-  return '\uFEFF' + lines.join('\r\n') + '\r\n';
+  return toCsv(
+    registryColumns.map((c) => c.header),
+    rows.map((r) => {
+      const cells = exportCells(r);
+      return registryColumns.map((c) => cells[c.key]);
+    }),
+  );
 }

@@ -1,3 +1,4 @@
+import { toCsv } from '../../domain/csv';
 import type ExcelJS from 'exceljs';
 import { loadExcelJs } from '../../domain/excel';
 import { Hono } from 'hono';
@@ -114,11 +115,6 @@ const vnTime = (ms: number | null) =>
 const exportHeader = ['Mã cán bộ', 'Họ tên', 'Đơn vị', 'Trạng thái', 'Kênh', 'Lý do', 'Gửi lúc'];
 const exportRow = (r: RecipientResult) => [r.cadreCode, r.fullName, r.unit, recipientStatusLabels[r.status], r.channel ? channelLabels[r.channel]! : '', reasonLabel(r.reason), vnTime(r.sentAt)];
 
-const csvCell = (v: string) => {
-  // Cells starting with = + - @ are neutralised so a spreadsheet never runs them as formulas.
-  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
 
 /** Per-recipient results as CSV (UTF-8 with BOM, for Excel) or xlsx; the export is audited. */
 export async function exportResults(deps: BroadcastWebDeps, staff: StaffIdentity, id: number, format: 'csv' | 'xlsx') {
@@ -129,8 +125,7 @@ export async function exportResults(deps: BroadcastWebDeps, staff: StaffIdentity
   );
   const name = `thong-bao-${b.id}-ket-qua.${format}`;
   if (format === 'csv') {
-    const lines = [exportHeader, ...rows.map(exportRow)].map((cells) => cells.map(csvCell).join(','));
-    return { name, type: 'text/csv; charset=utf-8', body: new Uint8Array(Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8')) };
+    return { name, type: 'text/csv; charset=utf-8', body: new Uint8Array(Buffer.from(toCsv(exportHeader, rows.map(exportRow)), 'utf8')) };
   }
   const ExcelJS = await loadExcelJs();
   const wb = new ExcelJS.Workbook();
