@@ -14,6 +14,7 @@ import { producerConnection, startPrivateRedis, workerConnection, type RedisHand
 import { startWorkers } from './jobs/workers';
 import { sendZaloMessage } from './jobs/zaloSend';
 import { sendEmailMessage } from './jobs/emailSend';
+import { runMailErase } from './jobs/mailErase';
 import { sendNotice } from './jobs/notice';
 import { ZaloDelivery } from './jobs/zaloDelivery';
 import { createBroadcastJobs, startBroadcastReconciler, type BroadcastJobs } from './jobs/broadcast';
@@ -240,6 +241,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
           handlers: {
             'zalo.message': (row, job) => sendZaloMessage({ db: store.db, clock, logger, delivery, buttons: config.zalo.buttons }, row, job),
             'email.message': (row) => sendEmailMessage({ db: store.db, clock, mailer, messageIdDomain }, row),
+            'mail.erase': (row) => runMailErase({ db: store.db, clock, logger, dir: mailer.kind === 'file' ? config.mail.dir : null }, row),
             'broadcast.fanout': (row) => broadcastJobs.fanout(row),
             'request.escalate': (row) => runEscalationStep(requestJobs, row),
             'handoff.timeout': (row) => runHandoffTimeout(requestJobs, row),

@@ -6,6 +6,7 @@ import { createLogger } from '../src/logger';
 import { auditLog, examResults, outbox, type Cadre } from '../src/store/schema';
 import { seedRegistry } from './fixtures';
 import { ManualClock, startHarness, waitFor, type Harness } from './harness';
+import { dumpRedis as dumpRedisOf, storedForms } from './privacySupport';
 import { zaloAccount } from './resultsSupport';
 import { api, makeStaff, tokenFor, xlsxFile } from './staffSupport';
 
@@ -56,38 +57,10 @@ afterAll(async () => {
   await h?.stop();
 });
 
-/** Every key under the queue prefix, with its value read by type, as one string. */
-async function dumpRedis(prefix: string): Promise<{ keys: number; text: string }> {
-  const redis = new Redis(h.runtime.redisUrl, { maxRetriesPerRequest: 1 });
-  try {
-    const parts: string[] = [];
-    let cursor = '0';
-    let keys = 0;
-    do {
-      const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      for (const key of batch) {
-        keys++;
-        const type = await redis.type(key);
-        let value: unknown;
-        if (type === 'string') value = await redis.get(key);
-        else if (type === 'hash') value = await redis.hgetall(key);
-        else if (type === 'list') value = await redis.lrange(key, 0, -1);
-        else if (type === 'set') value = await redis.smembers(key);
-        else if (type === 'zset') value = await redis.zrange(key, 0, -1, 'WITHSCORES');
-        else if (type === 'stream') value = await redis.xrange(key, '-', '+');
-        else value = `(${type})`;
-        parts.push(`${key} ${type} ${JSON.stringify(value)}`);
-      }
-    } while (cursor !== '0');
-    return { keys, text: parts.join('\n') };
-  } finally {
-    redis.disconnect();
-  }
-}
+const dumpRedis = (prefix: string) => dumpRedisOf(h.runtime.redisUrl, prefix);
 
 /** The secret texts as they could appear: as written, and JSON-escaped (\\uXXXX) in case a writer escapes. */
-const needles = Object.values(SECRETS).flatMap((s) => [s, JSON.stringify(s).slice(1, -1), s.replace(/[^\x20-\x7e]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)]);
+const needles = Object.values(SECRETS).flatMap(storedForms);
 const markers = Object.values(SECRETS).map((s) => /PRIV-[A-Z]+-\d+/.exec(s)![0]);
 
 async function ask(user: string, text: string): Promise<string> {

@@ -1,38 +1,69 @@
 import type ExcelJS from 'exceljs';
 import { loadExcelJs } from './excel';
-import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { AppError } from '../errors';
 import { recordAudit } from '../store/audit';
 import type { DbOrTx } from '../store/db';
+import { insertOutbox } from '../store/outbox';
 import {
   auditLog,
   bookings,
   cadres,
+  careRequestEvents,
+  careRequests,
   clinics,
   conversations,
   examResults,
   examSlots,
+  handoffMessages,
+  handoffs,
   otpChallenges,
   outbox,
   proxies,
   slotHoldStatuses,
+  verificationFailures,
   zaloLinks,
   zaloUsers,
   type Cadre,
 } from '../store/schema';
+import { handoffSubject } from './handoff';
 import { rolesFor } from './permissions';
+import { requestSubject } from './requests';
 import type { ResultStaff } from './results';
 
 /**
  * A cadre's rights over their personal data (Decree 13/2023/ND-CP): a copy of everything we hold about them
  * (JSON or .xlsx, audited), and erasure on request (admin only). Erasure deletes their results, bookings,
- * Zalo link, proxies and linking codes, resets the conversations that may hold their data and scrubs the
- * outbox payloads about them; it keeps the registry row (the committee's duty of care) and one audit row
- * that says what was removed, by count, without health data.
+ * requests (details, addresses, timelines), conversations with staff and their transcripts, Zalo link,
+ * proxies, linking codes and failed verification tries, resets the conversations that may hold their data,
+ * scrubs every outbox row about them or naming them, and queues the removal of the mail files that name
+ * them (the local mailbox). It keeps the registry row (the committee's duty of care) and one audit row that
+ * says what was removed, by count, without health data.
  */
 
 /** Tables this module handles by name; any other table with a cadre_id column is reported, not touched. */
-const handled = new Set(['cadres', 'exam_results', 'bookings', 'zalo_links', 'proxies', 'otp_challenges', 'audit_log', 'broadcast_recipients']);
+const handled = new Set([
+  'cadres',
+  'exam_results',
+  'bookings',
+  'zalo_links',
+  'proxies',
+  'otp_challenges',
+  'audit_log',
+  'broadcast_recipients',
+  'care_requests',
+  'handoffs',
+  'verification_failures',
+]);
+
+/** How the cadre can be recognised in stored text: name, code, phone (both written forms) and email. */
+function identifiersOf(cadre: Cadre): string[] {
+  const ids = [cadre.fullName, cadre.code, cadre.email ?? ''];
+  if (cadre.phone) ids.push(cadre.phone, cadre.phone.startsWith('84') ? `0${cadre.phone.slice(2)}` : cadre.phone);
+  return ids.filter((v) => v.trim().length >= 4);
+}
+
+const mentionsAny = (text: string, identifiers: string[]) => identifiers.some((id) => text.includes(id));
 
 /** Tables with a `cadre_id` column, found from the schema so records added by later features are included. */
 function tablesWithCadreId(db: DbOrTx): string[] {
@@ -65,9 +96,57 @@ export interface PersonalDataExport {
   examResults: Record<string, unknown>[];
   /** Every other table with a row about this cadre (bookings, care requests, ...), by table name. */
   otherRecords: Record<string, Record<string, unknown>[]>;
+  /** What they (or staff) wrote while talking to staff, from their own Zalo accounts. */
+  transcripts: Record<string, unknown>[];
+  /** Where their dialog stands in each of their own Zalo accounts. */
+  conversations: Record<string, unknown>[];
+  /** The timelines of their requests. */
+  requestEvents: Record<string, unknown>[];
+  /** Messages and mails queued or sent about them (texts that carried a secret are left out). */
+  outbox: Record<string, unknown>[];
   /** Who did what with their records, ids only. */
   auditTrail: Record<string, unknown>[];
 }
+
+/** Outbox rows about a cadre: their notices, replies to their own accounts, mails to them, rows about their records or naming them. */
+function outboxRowsAbout(db: DbOrTx, cadre: Cadre, accounts: { own: string[]; proxies: string[] }) {
+  const identifiers = identifiersOf(cadre);
+  const subjects = new Set([
+    ...db.select({ id: bookings.id }).from(bookings).where(eq(bookings.cadreId, cadre.id)).all().map((b) => `booking-${b.id}`),
+    ...requestIdsOf(db, cadre.id, accounts.own).map(requestSubject),
+    ...handoffIdsOf(db, cadre.id, accounts.own).map(handoffSubject),
+  ]);
+  return db
+    .select()
+    .from(outbox)
+    .all()
+    .filter((row) => {
+      const p = (row.payload ?? {}) as Record<string, unknown>;
+      if (row.kind === 'notice.cadre' && p.cadreId === cadre.id) return true;
+      if (row.kind === 'zalo.message' && typeof p.userId === 'string') {
+        if (accounts.own.includes(p.userId) || (accounts.proxies.includes(p.userId) && p.sensitive)) return true;
+      }
+      if (row.kind === 'email.message' && cadre.email && p.to === cadre.email) return true;
+      if (row.subject && subjects.has(row.subject)) return true;
+      return mentionsAny(JSON.stringify(row.payload) + (row.lastError ?? ''), identifiers);
+    });
+}
+
+const requestIdsOf = (db: DbOrTx, cadreId: number, own: string[]) =>
+  db
+    .select({ id: careRequests.id })
+    .from(careRequests)
+    .where(own.length ? or(eq(careRequests.cadreId, cadreId), and(isNull(careRequests.cadreId), inArray(careRequests.zaloUserId, own))) : eq(careRequests.cadreId, cadreId))
+    .all()
+    .map((r) => r.id);
+
+const handoffIdsOf = (db: DbOrTx, cadreId: number, own: string[]) =>
+  db
+    .select({ id: handoffs.id })
+    .from(handoffs)
+    .where(own.length ? or(eq(handoffs.cadreId, cadreId), inArray(handoffs.zaloUserId, own)) : eq(handoffs.cadreId, cadreId))
+    .all()
+    .map((r) => r.id);
 
 function requireRole(staff: ResultStaff, roles: readonly string[], message: string) {
   if (!roles.includes(staff.role)) throw new AppError('forbidden', message);
@@ -97,6 +176,21 @@ export function exportPersonalData(db: DbOrTx, staff: ResultStaff, cadreId: numb
     const rows = rowsOf(db, table, cadreId);
     if (rows.length) otherRecords[table] = rows;
   }
+  const accounts = accountsOf(db, cadreId);
+  const transcripts = accounts.own.length
+    ? (db.select().from(handoffMessages).where(inArray(handoffMessages.zaloUserId, accounts.own)).orderBy(handoffMessages.id).all() as unknown as Record<string, unknown>[])
+    : [];
+  const conversationRows = accounts.own.length
+    ? (db.select().from(conversations).where(inArray(conversations.zaloUserId, accounts.own)).all() as unknown as Record<string, unknown>[])
+    : [];
+  const requestIds = requestIdsOf(db, cadreId, accounts.own);
+  const requestEvents = requestIds.length
+    ? (db.select().from(careRequestEvents).where(inArray(careRequestEvents.requestId, requestIds)).orderBy(careRequestEvents.id).all() as unknown as Record<string, unknown>[])
+    : [];
+  const outboxRows = outboxRowsAbout(db, cadre, accounts).map((r) => {
+    const p = (r.payload ?? {}) as Record<string, unknown>;
+    return { id: r.id, kind: r.kind, status: r.status, channel: r.channel, createdAt: r.createdAt, doneAt: r.doneAt, payload: p.sensitive && r.kind === 'email.message' ? null : r.payload };
+  });
   const resultIds = results.map((r) => String(r.id));
   const auditTrail = db
     .select()
@@ -116,7 +210,20 @@ export function exportPersonalData(db: DbOrTx, staff: ResultStaff, cadreId: numb
     { action: 'cadre.export', entity: 'cadre', entityId: cadreId, detail: { format, results: results.length, tables: Object.keys(otherRecords) } },
     now,
   );
-  return { exportedAt: new Date(now).toISOString(), cadre, clinic, zaloAccounts, proxies: proxyRows, examResults: results, otherRecords, auditTrail };
+  return {
+    exportedAt: new Date(now).toISOString(),
+    cadre,
+    clinic,
+    zaloAccounts,
+    proxies: proxyRows,
+    examResults: results,
+    otherRecords,
+    transcripts,
+    conversations: conversationRows,
+    requestEvents,
+    outbox: outboxRows,
+    auditTrail,
+  };
 }
 
 const cellValue = (v: unknown): string | number | boolean | null =>
@@ -142,6 +249,10 @@ export async function personalDataWorkbook(data: PersonalDataExport): Promise<Bu
   sheet('Người đại diện', data.proxies);
   sheet('Kết quả khám', data.examResults);
   for (const [table, rows] of Object.entries(data.otherRecords)) sheet(table, rows);
+  sheet('Trò chuyện với nhân viên', data.transcripts);
+  sheet('Hội thoại', data.conversations);
+  sheet('Diễn biến yêu cầu', data.requestEvents);
+  sheet('Tin nhắn, thư', data.outbox);
   sheet('Nhật ký', data.auditTrail);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
@@ -157,6 +268,7 @@ export interface ErasureOutcome {
 }
 
 const ERASED_TEXT = '[Đã xóa theo yêu cầu của cán bộ]';
+const ERASED_ADDRESS = '[đã xóa]';
 
 /**
  * Erases a cadre's personal data on request, in the caller's transaction (all or nothing). The audit row
@@ -169,34 +281,27 @@ export function erasePersonalData(tx: DbOrTx, staff: ResultStaff, cadreId: numbe
   const accounts = accountsOf(tx, cadreId);
   const deleted: Record<string, number> = {};
 
-  // Outbox: unfinished rows to the cadre's own account, their notices and mails are cancelled; the stored
-  // text of every row about them (and sensitive replies to their proxies) is replaced.
+  // Outbox: every row about them (their notices, replies to their own account, mails to them, rows about their
+  // bookings, requests and conversations, anything naming them) loses its text; unfinished ones are cancelled.
+  // Sensitive replies to their proxies are scrubbed but not cancelled (the proxy still gets the reply).
   let outboxScrubbed = 0;
   let outboxCancelled = 0;
   const unfinished = ['blocked', 'pending', 'queued'];
-  const rows = tx.select({ id: outbox.id, kind: outbox.kind, status: outbox.status, payload: outbox.payload }).from(outbox).all();
-  for (const row of rows) {
+  for (const row of outboxRowsAbout(tx, cadre, accounts)) {
     const p = (row.payload ?? {}) as Record<string, unknown>;
-    let replacement: unknown = null;
-    let cancel = false;
-    if (row.kind === 'notice.cadre' && p.cadreId === cadreId) {
+    const toProxyOnly = row.kind === 'zalo.message' && typeof p.userId === 'string' && !accounts.own.includes(p.userId) && !mentionsAny(JSON.stringify(p), identifiersOf(cadre));
+    let replacement: unknown = row.payload;
+    if (row.kind === 'notice.cadre') {
       const ref = (p.ref ?? {}) as { kind?: string };
       replacement = { cadreId, ref: { kind: ref.kind ?? 'erased', id: 0 }, erased: true };
-      cancel = true;
-    } else if (row.kind === 'zalo.message' && typeof p.userId === 'string') {
-      const own = accounts.own.includes(p.userId);
-      if (own || (accounts.proxies.includes(p.userId) && p.sensitive)) {
-        replacement = { userId: p.userId, messages: [{ type: 'text', text: ERASED_TEXT }], erased: true };
-        cancel = own;
-      }
-    } else if (row.kind === 'email.message' && cadre.email && p.to === cadre.email) {
-      replacement = { to: cadre.email, subject: ERASED_TEXT, text: ERASED_TEXT, erased: true };
-      cancel = true;
+    } else if (row.kind === 'zalo.message') {
+      replacement = { userId: p.userId, messages: [{ type: 'text', text: ERASED_TEXT }], erased: true };
+    } else if (row.kind === 'email.message') {
+      replacement = { to: p.to === cadre.email ? ERASED_ADDRESS : p.to, subject: ERASED_TEXT, text: ERASED_TEXT, erased: true };
     }
-    if (replacement === null) continue;
-    const stop = cancel && unfinished.includes(row.status);
+    const stop = !toProxyOnly && unfinished.includes(row.status);
     tx.update(outbox)
-      .set({ payload: replacement, ...(stop ? { status: 'cancelled' as const, doneAt: now } : {}), updatedAt: now })
+      .set({ payload: replacement, lastError: null, ...(stop ? { status: 'cancelled' as const, doneAt: now } : {}), updatedAt: now })
       .where(eq(outbox.id, row.id))
       .run();
     outboxScrubbed++;
@@ -218,6 +323,39 @@ export function erasePersonalData(tx: DbOrTx, staff: ResultStaff, cadreId: numbe
   deleted.examResults = tx.delete(examResults).where(eq(examResults.cadreId, cadreId)).run().changes;
   deleted.otpChallenges = tx.delete(otpChallenges).where(eq(otpChallenges.cadreId, cadreId)).run().changes;
   deleted.broadcastRecipients = tx.run(sql`delete from broadcast_recipients where cadre_id = ${cadreId}`).changes;
+  // Requests: details, addresses and timelines (events go with their request).
+  const requestIds = requestIdsOf(tx, cadreId, accounts.own);
+  deleted.careRequestEvents = requestIds.length ? tx.delete(careRequestEvents).where(inArray(careRequestEvents.requestId, requestIds)).run().changes : 0;
+  deleted.careRequests = requestIds.length ? tx.delete(careRequests).where(inArray(careRequests.id, requestIds)).run().changes : 0;
+  // Conversations with staff and what was said in them: all of their own accounts' texts, and any text of a
+  // proxy's conversation that names them.
+  const handoffIds = handoffIdsOf(tx, cadreId, accounts.own);
+  deleted.handoffs = handoffIds.length ? tx.delete(handoffs).where(inArray(handoffs.id, handoffIds)).run().changes : 0;
+  deleted.handoffMessages = accounts.own.length ? tx.delete(handoffMessages).where(inArray(handoffMessages.zaloUserId, accounts.own)).run().changes : 0;
+  if (accounts.proxies.length) {
+    const identifiers = identifiersOf(cadre);
+    const naming = tx
+      .select({ id: handoffMessages.id, text: handoffMessages.text })
+      .from(handoffMessages)
+      .where(inArray(handoffMessages.zaloUserId, accounts.proxies))
+      .all()
+      .filter((m) => mentionsAny(m.text, identifiers))
+      .map((m) => m.id);
+    if (naming.length) deleted.handoffMessages += tx.delete(handoffMessages).where(inArray(handoffMessages.id, naming)).run().changes;
+  }
+  deleted.verificationFailures = tx
+    .delete(verificationFailures)
+    .where(or(eq(verificationFailures.cadreId, cadreId), eq(verificationFailures.cadreCode, cadre.code)))
+    .run().changes;
+  // Audit rows stay (accountability), but a detail that names them is reduced to a marker.
+  const identifiers = identifiersOf(cadre);
+  const namingAudits = tx
+    .select({ id: auditLog.id, detail: auditLog.detail })
+    .from(auditLog)
+    .all()
+    .filter((a) => a.detail !== null && mentionsAny(JSON.stringify(a.detail), identifiers))
+    .map((a) => a.id);
+  if (namingAudits.length) tx.update(auditLog).set({ detail: { erased: true } }).where(inArray(auditLog.id, namingAudits)).run();
 
   // Conversations of their own account and of their proxies may hold their data in the dialog state.
   const touched = [...new Set([...accounts.own, ...accounts.proxies])];
@@ -234,6 +372,8 @@ export function erasePersonalData(tx: DbOrTx, staff: ResultStaff, cadreId: numbe
     const n = tx.get<{ n: number }>(sql`select count(*) as n from ${sql.identifier(table)} where cadre_id = ${cadreId}`)?.n ?? 0;
     if (n) kept[table] = n;
   }
+  // Mail files (the local mailbox) are files, not rows: a job removes those that name them, after commit.
+  insertOutbox(tx, { kind: 'mail.erase', dueAt: now, payload: { cadreId } }, now);
   const outcome: ErasureOutcome = { cadreId, deleted, conversationsReset, outboxScrubbed, outboxCancelled, kept };
   recordAudit(
     tx,
@@ -242,4 +382,10 @@ export function erasePersonalData(tx: DbOrTx, staff: ResultStaff, cadreId: numbe
     now,
   );
   return outcome;
+}
+
+/** The identifiers a mail file is searched for when a cadre's data is erased (read from the kept registry row). */
+export function mailIdentifiersOf(db: DbOrTx, cadreId: number): string[] {
+  const cadre = db.select().from(cadres).where(eq(cadres.id, cadreId)).get();
+  return cadre ? identifiersOf(cadre) : [];
 }
