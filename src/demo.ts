@@ -1,7 +1,6 @@
-import { rmSync } from 'node:fs';
 import { loadConfigOrExit, type Config } from './config';
 import { formatPhone } from './domain/phone';
-import { demoStaffAccounts, seedDemoRuntime, tryThis, type DemoSeedReport } from './demoScenario';
+import { demoStaffAccounts, resetDemoData, seedDemoRuntime, tryThis, type DemoSeedReport } from './demoScenario';
 import { startRuntime, stopOnSignals } from './runtime';
 
 /**
@@ -10,14 +9,6 @@ import { startRuntime, stopOnSignals } from './runtime';
  * and a story that exercises every flow on first start, registers the simulated Zalo users, and prints where
  * to go, a login per staff role (once) and what to try. `npm run demo -- --reset` starts over from fresh data.
  */
-
-/** Removes what the demo keeps under its data directory (only the service's own files, never the folder). */
-function resetData(config: Config): void {
-  for (const file of [config.databaseFile, `${config.databaseFile}-wal`, `${config.databaseFile}-shm`, config.staff.sessionSecretFile]) {
-    rmSync(file, { force: true });
-  }
-  for (const dir of [config.redis.dataDir, config.mail.dir, config.staff.uploadDir]) rmSync(dir, { recursive: true, force: true });
-}
 
 function banner(base: string, config: Config, report: DemoSeedReport): string {
   const { registry } = report;
@@ -63,7 +54,7 @@ async function main(): Promise<void> {
       console.error('--reset xóa Redis riêng của bản demo; khi đặt REDIS_URL, hãy tự xóa các hàng đợi (QUEUE_PREFIX) trước.');
       process.exit(1);
     }
-    resetData(config);
+    resetDemoData(config);
   }
 
   const runtime = await startRuntime(config);

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { and, asc, eq, gt, isNull, like, lt, not, or } from 'drizzle-orm';
 import { countSegment, SegmentFilter } from './domain/segments';
 import { addDays, createBooking } from './domain/booking';
@@ -35,6 +36,7 @@ import {
   type StaffRole,
 } from './store/schema';
 import { recordZaloUser } from './store/zaloUsers';
+import type { Config } from './config';
 import type { Runtime } from './runtime';
 
 /**
@@ -219,6 +221,17 @@ export async function seedDemo(db: Db, opts: DemoSeedOptions): Promise<DemoSeedR
     scenarioSeeded = true;
   }
   return { registry: registryCounts, createdLogins, scenarioSeeded, users };
+}
+
+/**
+ * `npm run demo -- --reset`: removes the service's own files under the data directory (SQLite file, private
+ * Redis, mail, uploads, session secret), never the directory itself or anything else in it.
+ */
+export function resetDemoData(config: Config): void {
+  for (const file of [config.databaseFile, `${config.databaseFile}-wal`, `${config.databaseFile}-shm`, config.staff.sessionSecretFile]) {
+    rmSync(file, { force: true });
+  }
+  for (const dir of [config.redis.dataDir, config.mail.dir, config.staff.uploadDir]) rmSync(dir, { recursive: true, force: true });
 }
 
 /**
