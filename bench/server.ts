@@ -1,7 +1,8 @@
 /**
  * Benchmark processes, each run as a child so the load generator and the service do not share an event loop:
  *   bare <redisUrl>                  a Hono route that only verifies the signature and enqueues one BullMQ job
- *   fake                             the fake Zalo OA API; prints its URL and a token pair
+ *   fake [firsts]                    the fake Zalo OA API; prints its URL and a token pair (and, with `firsts`,
+ *                                    when each user's first message arrived)
  *   service <roles> <redisUrl> <dataDir> <fakeUrl> <accessToken> <refreshToken>
  *                                    the real runtime with the given roles (web, worker or both)
  * Each prints JSON lines (the first with `url` or `ready`) and exits on SIGTERM.
@@ -49,10 +50,27 @@ async function bare(redisUrl: string): Promise<() => Promise<void>> {
 async function fake(): Promise<() => Promise<void>> {
   const api = new FakeZaloApi();
   api.enforceWindow = false;
+  // `fake firsts`: also report when each user's first message arrived (epoch ms with sub-ms precision).
+  const firsts = args[0] === 'firsts';
+  const seen = new Set<string>();
+  let fresh: [string, number][] = [];
+  if (firsts) {
+    api.on('message', (m: { userId: string }) => {
+      if (seen.has(m.userId)) return;
+      seen.add(m.userId);
+      fresh.push([m.userId, performance.timeOrigin + performance.now()]);
+    });
+  }
   const url = await api.listen();
   const pair = api.issueTokens();
   say({ url, accessToken: pair.accessToken, refreshToken: pair.refreshToken });
-  const timer = setInterval(() => say({ delivered: api.sent.length, at: Date.now() }), 200);
+  const timer = setInterval(() => {
+    say({ delivered: api.sent.length, at: Date.now() });
+    if (fresh.length) {
+      say({ firsts: fresh });
+      fresh = [];
+    }
+  }, firsts ? 50 : 200);
   return async () => {
     clearInterval(timer);
     await api.close();
