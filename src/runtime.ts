@@ -289,7 +289,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
       oauthBase,
       publicBaseUrl: config.http.publicBaseUrl,
       expectedOaId: config.zalo.expectedOaId,
-      consents: new PendingConsents(() => clock.now()),
+      consents: new PendingConsents(store.db, () => clock.now()),
       exchangeCode: (code: string, verifier: string) => zalo.exchangeCode(code, verifier),
     };
     const app = createApp({

@@ -1,4 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { and, desc, eq, gte, lt } from 'drizzle-orm';
+import { inTransaction, type Db } from '../store/db';
+import { oaConsents } from '../store/schema';
 
 /**
  * OAuth v4 consent for the OA (ZALO.md §4): an OA admin opens the permission page with a PKCE challenge,
@@ -40,18 +43,21 @@ export interface PendingConsent {
 }
 
 /**
- * Consents in progress, kept in this process's memory only (the verifier never leaves the server) for
- * CONSENT_TTL_MS. The callback must come back to the web process that started the consent.
+ * Consents in progress, stored in SQLite (table oa_consents) for CONSENT_TTL_MS so that the callback may come
+ * back to any web process; the verifier never leaves the server. A consent is taken (deleted) once.
  */
 export class PendingConsents {
-  private readonly byState = new Map<string, PendingConsent>();
-
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number,
+  ) {}
 
   start(owner: string): PendingConsent {
-    this.prune();
     const consent: PendingConsent = { state: randomBytes(16).toString('base64url'), verifier: newVerifier(), owner, createdAt: this.now() };
-    this.byState.set(consent.state, consent);
+    inTransaction(this.db, (tx) => {
+      tx.delete(oaConsents).where(lt(oaConsents.createdAt, consent.createdAt - CONSENT_TTL_MS)).run();
+      tx.insert(oaConsents).values(consent).run();
+    });
     return consent;
   }
 
@@ -60,21 +66,16 @@ export class PendingConsents {
    * Zalo is not known to echo `state` every time, so without one the owner's latest consent is used.
    */
   take(owner: string, state: string | undefined): PendingConsent | null {
-    this.prune();
-    let found: PendingConsent | undefined;
-    if (state) {
-      found = this.byState.get(state);
-      if (found && found.owner !== owner) return null;
-    } else {
-      found = [...this.byState.values()].filter((p) => p.owner === owner).sort((a, b) => b.createdAt - a.createdAt)[0];
-    }
-    if (!found) return null;
-    this.byState.delete(found.state);
-    return found;
-  }
-
-  private prune(): void {
-    const cutoff = this.now() - CONSENT_TTL_MS;
-    for (const [state, p] of this.byState) if (p.createdAt < cutoff) this.byState.delete(state);
+    const fresh = gte(oaConsents.createdAt, this.now() - CONSENT_TTL_MS);
+    const mine = eq(oaConsents.owner, owner);
+    // One IMMEDIATE transaction: two processes answering the same callback cannot both take it.
+    return inTransaction(this.db, (tx) => {
+      const found = state
+        ? tx.select().from(oaConsents).where(and(eq(oaConsents.state, state), mine, fresh)).get()
+        : tx.select().from(oaConsents).where(and(mine, fresh)).orderBy(desc(oaConsents.createdAt)).limit(1).get();
+      if (!found) return null;
+      tx.delete(oaConsents).where(eq(oaConsents.state, found.state)).run();
+      return found;
+    });
   }
 }

@@ -22,3 +22,4 @@ export * from './broadcasts';
 export * from './broadcastRecipients';
 export * from './zaloSends';
 export * from './verificationFailures';
+export * from './oaConsents';
