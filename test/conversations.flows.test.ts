@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { bookings, outbox, type Cadre, type Clinic } from '../src/store/schema';
+import { bookings, cadres, outbox, type Cadre, type Clinic } from '../src/store/schema';
 import { createSlots, SlotsInput } from '../src/domain/bookingStaff';
 import { userLane } from '../src/bot/effects';
 import { ZALO_BUTTON_TITLE_LIMIT } from '../src/zalo/messages';
 import { seedRegistry } from './fixtures';
-import { ManualClock, startHarness, waitFor, type Harness } from './harness';
+import { events, ids, ManualClock, startHarness, waitFor, type Harness } from './harness';
 import { addClinic, campaignWithSlots, chat, linkUser } from './bookingSupport';
 import { draft, release, staffRow } from './resultsSupport';
 import type { ResultStaff } from '../src/domain/results';
@@ -203,6 +203,31 @@ describe('booking: every open day, typed days and times, plain yes', () => {
     await chat(h, user, '14h');
     expect((await chat(h, user, 'vâng, nhưng thôi không đặt nữa')).text).not.toContain('Đã đặt lịch');
     expect(bookingsOf(cadre.id)).toHaveLength(0);
+  });
+});
+
+describe('the goal given before linking', () => {
+  it('"xem kết quả" before linking shows the cadre’s released results right after linking by phone', async () => {
+    const cadre = nextCadreOf();
+    db().update(cadres).set({ phone: '84987001122' }).where(eq(cadres.id, cadre.id)).run();
+    for (const [examDate, conclusions] of [
+      ['2025-03-10', 'Kết luận cũ (GOAL-1)'],
+      ['2026-02-20', 'Kết luận mới (GOAL-2)'],
+    ] as const) {
+      const d = draft(db(), nurse, cadre.id, { examDate, healthClass: 'II', conclusions }, clock.now());
+      release(db(), doctor, [d.id], clock.now());
+    }
+    const user = newUser();
+    const asked = await chat(h, user, 'xem kết quả');
+    expect(asked.text).toContain('xác minh');
+    const before = h.fake.messagesTo(user).length;
+    expect((await h.deliver(events.submitInfoEvent(ids, user, { phone: '0987001122' }, clock.now()))).status).toBe(200);
+    const replies = await waitFor(() => (h.fake.messagesTo(user).length >= before + 2 ? h.fake.messagesTo(user).slice(before) : null), 'greeting and results');
+    const text = replies.map((m) => m.text).join('\n---\n');
+    expect(text).toContain('Xác minh thành công');
+    expect(text).not.toContain('chưa có kết quả');
+    expect(text).toContain('GOAL-2');
+    expect(text).toContain('1. Các lần khám trước');
   });
 });
 

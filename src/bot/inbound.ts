@@ -56,9 +56,17 @@ export function processInboundEvent(db: Db, event: HandledEvent, now: number, ca
     const stored = loadConversation(tx, userId);
     const state = parseState(stored.state);
     const openBefore = openHandoffOf(tx, userId) !== undefined;
-    const result = turn(state, botEvent, now, createStoreLookups(tx, userId, now, catalog));
+    const first = turn(state, botEvent, now, createStoreLookups(tx, userId, now, catalog));
+    const outboxIds = applyEffects(tx, userId, first.effects, now);
+    // A goal given before a step that changes what the lookups see (e.g. "xem kết quả" before linking) resumes
+    // in a second pure turn, once the first turn's effects are written: it sees the new link.
+    let result = first;
+    if (first.resume) {
+      const next = turn(first.state, { type: 'resume', intent: first.resume }, now, createStoreLookups(tx, userId, now, catalog));
+      outboxIds.push(...applyEffects(tx, userId, next.effects, now));
+      result = { state: next.state, effects: [...first.effects, ...next.effects] };
+    }
     saveConversation(tx, userId, result.state, stored.version, now);
-    const outboxIds = applyEffects(tx, userId, result.effects, now);
     recordChatTurn(
       tx,
       userId,

@@ -1,7 +1,7 @@
 import { fitButtons, type OutMessage, type QuickReply } from '../zalo/messages';
 import type { Effect } from './effects';
 import type { Lookups } from './lookups';
-import type { ConversationState } from './state';
+import type { ConversationState, Intent } from './state';
 import { containsPhrase, foldVietnamese } from './text';
 
 /** Everything a flow step gets: the clock reading and read-only lookups. */
@@ -15,6 +15,8 @@ export interface TurnContext {
 export interface TurnResult {
   state: ConversationState;
   effects: Effect[];
+  /** What to start once this turn's effects are written: the goal a user gave before linking, resumed then. */
+  resume?: Intent;
 }
 
 /** A text with optional buttons, the buttons fitted to Zalo's limits (count, title length) as it is built. */

@@ -16,6 +16,9 @@ import { containsPhrase, foldVietnamese } from './text';
 
 export type { Lookups, TurnResult };
 
+/** What a turn reacts to: an event from Zalo, or the goal of the previous turn resumed after its effects. */
+export type TurnEvent = BotEvent | { type: 'resume'; intent: Intent };
+
 const menuResult = (prefix?: string): TurnResult => ({
   state: { flow: 'idle' },
   effects: [reply(textMessage([prefix, mainMenuText(t.menuPrompt, t.menuFooter)].filter(Boolean).join('\n\n'), mainMenuButtons))],
@@ -46,10 +49,15 @@ function globalCommand(text: string): GlobalCommand | null {
  * One dialog turn: a pure function of (state, event, now, lookups). No I/O, no clock, no randomness, so
  * every flow is testable without HTTP and property-testable with random input. Lookups are read-only.
  */
-export function turn(state: ConversationState, event: BotEvent, now: number, lookups: Lookups): TurnResult {
+export function turn(state: ConversationState, event: TurnEvent, now: number, lookups: Lookups): TurnResult {
   const ctx: TurnContext = { now, lookups, input: event.type === 'text' ? event.text : undefined };
-  const resume = (intent: Intent, c: TurnContext, cadre: CadreSummary, lead: string) =>
-    runIntent(intent, { ...cadre, viaProxy: false }, c, lead);
+  // Verified in this turn: greet now, and start what they asked for once the link is written (a 'resume' turn).
+  const resume = (intent: Intent, _c: TurnContext, _cadre: CadreSummary, lead: string): TurnResult => ({
+    state: { flow: 'idle' },
+    effects: [reply(textMessage(lead))],
+    resume: intent,
+  });
+  if (event.type === 'resume') return startIntent(event.intent, ctx);
   // Emergencies first, in any state; then silence while staff are talking with the user.
   const early = beforeFlows(state, event, ctx);
   if (early) return early;

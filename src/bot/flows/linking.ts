@@ -47,7 +47,7 @@ function linkedResult(ctx: TurnContext, state: LinkingState, cadre: CadreSummary
   const linkEffect = { type: 'link' as const, cadreId: cadre.id, method };
   if (state.then) {
     const next = resume(state.then, ctx, cadre, greeting);
-    return { state: next.state, effects: [...extra, linkEffect, ...next.effects] };
+    return { ...next, effects: [...extra, linkEffect, ...next.effects] };
   }
   return { state: { flow: 'idle' }, effects: [...extra, linkEffect, reply(textMessage(`${greeting}\n${lt.whatNext}`))] };
 }
