@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { bookings, cadres, outbox, type Cadre, type Clinic } from '../src/store/schema';
+import { bookings, cadres, handoffMessages, handoffs, outbox, type Cadre, type Clinic } from '../src/store/schema';
 import { createSlots, SlotsInput } from '../src/domain/bookingStaff';
 import { userLane } from '../src/bot/effects';
 import { ZALO_BUTTON_TITLE_LIMIT } from '../src/zalo/messages';
@@ -32,10 +32,10 @@ beforeAll(async () => {
   const seeded = seedRegistry(
     db(),
     Array.from({ length: 30 }, (_, i) => ({
-      code: `HP-${String(700 + i).padStart(5, '0')}`,
+      code: `CB${String(700 + i).padStart(4, '0')}`,
       fullName: `Nguyễn Văn Số ${i}`,
       sex: i % 2 ? ('female' as const) : ('male' as const),
-      email: `so${i}@example.test`,
+      email: i === 29 ? null : `so${i}@example.test`,
     })),
     START,
   );
@@ -46,6 +46,12 @@ beforeAll(async () => {
 });
 afterAll(() => h?.stop());
 beforeEach(() => clock.advance(60_000));
+
+/** The "results are ready" notices settle before an account is linked, so they do not interleave with a chat. */
+async function settleNotices() {
+  h.runtime.relay.kick();
+  await waitFor(() => db().select().from(outbox).where(eq(outbox.kind, 'notice.cadre')).all().every((r) => r.status === 'done' || r.status === 'failed' || r.dueAt > clock.now()), 'notices settled');
+}
 
 const sendsTo = (user: string) => h.fake.calls.filter((c) => c.route === 'send' && c.userId === user);
 
@@ -62,9 +68,7 @@ describe('earlier results and Zalo limits', () => {
       const d = draft(db(), nurse, cadre.id, { examDate, clinicId: longClinic, healthClass: 'II', conclusions }, clock.now());
       release(db(), doctor, [d.id], clock.now());
     }
-    // The "results are ready" notices settle before the account is linked, so they do not interleave with the chat.
-    h.runtime.relay.kick();
-    await waitFor(() => db().select().from(outbox).where(eq(outbox.kind, 'notice.cadre')).all().every((r) => r.status === 'done' || r.status === 'failed'), 'notices settled');
+    await settleNotices();
     linkUser(h, user, cadre.id);
     const latest = await chat(h, user, 'xem kết quả');
     expect(latest.text).toContain('Kết luận mới nhất');
@@ -217,6 +221,7 @@ describe('the goal given before linking', () => {
       const d = draft(db(), nurse, cadre.id, { examDate, healthClass: 'II', conclusions }, clock.now());
       release(db(), doctor, [d.id], clock.now());
     }
+    await settleNotices();
     const user = newUser();
     const asked = await chat(h, user, 'xem kết quả');
     expect(asked.text).toContain('xác minh');
@@ -228,6 +233,48 @@ describe('the goal given before linking', () => {
     expect(text).not.toContain('chưa có kết quả');
     expect(text).toContain('GOAL-2');
     expect(text).toContain('1. Các lần khám trước');
+  });
+});
+
+describe('linking without dead ends', () => {
+  it('"tôi không nhớ mã" gets help with an example in the registry’s own format, and a typed code carries on', async () => {
+    const user = newUser();
+    const ask = await chat(h, user, 'xem kết quả');
+    expect(ask.text).toContain('2. Nhập mã cán bộ');
+    const code = await chat(h, user, '2');
+    expect(code.text).toContain('ví dụ: CB0123');
+    expect(code.text).not.toContain('HP-00123');
+    const help = await chat(h, user, 'tôi không nhớ mã');
+    expect(help.text).toContain('Mã cán bộ in ở trang đầu sổ y bạ hoặc trên thẻ khám sức khỏe, có dạng CB0123.');
+    expect(help.text).toContain('1. Chia sẻ số điện thoại Zalo');
+    expect(help.text).toContain('2. Nhờ nhân viên xác minh');
+    // Asking again does not loop on the same question.
+    const again = await chat(h, user, 'khong nho');
+    expect(again.text).toContain('2. Nhờ nhân viên xác minh');
+    const share = await chat(h, user, '1');
+    expect(share.text).toContain('[request_user_info]');
+    await h.settled(user);
+    const cadre = nextCadreOf();
+    const typed = await chat(h, user, '2');
+    expect(typed.text).toContain('Xin gõ mã cán bộ');
+    expect((await chat(h, user, cadre.code)).text).toContain('ngày sinh');
+  });
+
+  it('no email on record: staff are offered and verify in chat; not just "call us"', async () => {
+    const noEmail = cadreList[29]!;
+    const user = newUser();
+    await chat(h, user, 'liên kết');
+    await chat(h, user, '2');
+    await chat(h, user, noEmail.code);
+    const reply = await chat(h, user, '05/09/1950');
+    expect(reply.text).toContain('Hồ sơ chưa có email để nhận mã xác minh.');
+    expect(reply.text).toContain('2. Nhờ nhân viên xác minh');
+    expect(reply.text).toContain('Hoặc gọi');
+    const opened = await chat(h, user, '2');
+    expect(opened.text).toContain('Đã chuyển tin nhắn của Ông/Bà tới nhân viên.');
+    expect(db().select().from(handoffs).where(eq(handoffs.zaloUserId, user)).get()?.status).toBe('open');
+    const topic = db().select().from(handoffMessages).where(and(eq(handoffMessages.zaloUserId, user), eq(handoffMessages.direction, 'in'))).all().map((m) => m.text).join('\n');
+    expect(topic).toContain('hồ sơ chưa có email');
   });
 });
 

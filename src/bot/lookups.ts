@@ -38,6 +38,8 @@ export interface Lookups extends CatalogContext {
   checkOtp(code: string): OtpCheck;
   /** Wrong code + birth date pairs in the last day: by this Zalo user, and for this cadre code by anyone. */
   verificationFailures(code: string): { userLastDay: number; codeLastDay: number };
+  /** An example cadre code in the registry's own format (letters kept, digits made up), or null when empty. */
+  codeExample?(): string | null;
   /** Requests (home visit, medicine, ...), conversations with staff, the cadre's clinic. */
   requests: RequestLookups;
   /** Exam campaigns, clinics, free slots and the cadre's bookings. */
@@ -47,6 +49,11 @@ export interface Lookups extends CatalogContext {
 }
 
 export const OTP_MAX_ATTEMPTS = 5;
+
+/** "HP-0101" -> "HP-0123", "CB0001" -> "CB0123": the shape of a real code, never a real code's digits. */
+export function codeExampleOf(code: string): string {
+  return code.toUpperCase().replace(/\d+/g, (run) => '0123456789'.slice(Math.max(0, 4 - run.length), 4).padStart(run.length, '0').slice(-run.length));
+}
 
 export function createStoreLookups(tx: DbOrTx, zaloUserId: string, now: number, catalog: CatalogContext): Lookups {
   return {
@@ -75,6 +82,10 @@ export function createStoreLookups(tx: DbOrTx, zaloUserId: string, now: number, 
         pendingProxyCadreIds: proxyRows.filter((p) => p.status === 'pending').map((p) => p.cadre.id),
         displayName: user?.displayName ?? null,
       };
+    },
+    codeExample() {
+      const row = tx.select({ code: cadres.code }).from(cadres).where(eq(cadres.active, true)).orderBy(cadres.id).limit(1).get();
+      return row ? codeExampleOf(row.code) : null;
     },
     cadreById(id) {
       const c = tx.select().from(cadres).where(and(eq(cadres.id, id), eq(cadres.active, true))).get();

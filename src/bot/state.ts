@@ -12,11 +12,13 @@ const Idle = z.object({ flow: z.literal('idle') });
 
 export const LinkingState = z.object({
   flow: z.literal('linking'),
-  step: z.enum(['choose', 'code', 'birth', 'otp', 'proxyCode', 'proxyBirth', 'proxyRelation', 'unlinkConfirm']),
+  step: z.enum(['choose', 'code', 'birth', 'otp', 'proxyCode', 'proxyBirth', 'proxyRelation', 'unlinkConfirm', 'help']),
   then: Intent.optional(),
   code: z.string().optional(),
   cadreId: z.number().int().optional(),
   failures: z.number().int().default(0),
+  /** At the 'help' step: why the usual way did not work, for the staff who verify instead. */
+  why: z.string().max(300).optional(),
 });
 export type LinkingState = z.infer<typeof LinkingState>;
 

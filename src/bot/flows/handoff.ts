@@ -41,6 +41,11 @@ export function handleHandoff(state: HandoffState, event: BotEvent, ctx: TurnCon
   if (event.type !== 'text') return answer(state, handoffChatText.askTopic);
   const topic = event.text.trim();
   if (foldVietnamese(topic).length < 2) return answer(state, handoffChatText.tooShort);
+  return openHandoffWith(state, topic, ctx);
+}
+
+/** Opens a conversation with staff about `topic` right away (the bot keeps quiet until it ends). */
+export function openHandoffWith(state: Pick<HandoffState, 'cadreId' | 'clinicId'>, topic: string, ctx: TurnContext): TurnResult {
   const settings = ctx.lookups.requests.settings();
   const when = inWorkingHours(ctx.now, settings.policy.workingHours) ? handoffChatText.openedInHours : handoffChatText.openedOutOfHours;
   return answer({ flow: 'idle' }, [handoffChatText.opened, when, handoffChatText.howToEnd].join('\n'), undefined, {

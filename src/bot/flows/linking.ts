@@ -6,6 +6,7 @@ import { linkingText as lt, t } from '../catalog';
 import type { CadreSummary } from '../lookups';
 import { answer, chooseOption, honorific, numberedMenu, reply, textMessage, type TurnContext, type TurnResult } from '../reply';
 import type { Intent, LinkingState } from '../state';
+import { openHandoffWith } from './handoff';
 import { containsPhrase, foldVietnamese } from '../text';
 
 /**
@@ -26,7 +27,7 @@ const chooseOptions = [
 export type ResumeIntent = (intent: Intent, ctx: TurnContext, subject: CadreSummary, lead: string) => TurnResult;
 
 function linkingState(step: LinkingState['step'], from: Partial<LinkingState> = {}): LinkingState {
-  return { flow: 'linking', step, then: from.then, code: from.code, cadreId: from.cadreId, failures: from.failures ?? 0 };
+  return { flow: 'linking', step, then: from.then, code: from.code, cadreId: from.cadreId, failures: from.failures ?? 0, ...(from.why ? { why: from.why } : {}) };
 }
 
 function shareRequest(ctx: TurnContext) {
@@ -59,11 +60,11 @@ export function onSharedPhone(state: LinkingState | null, event: Extract<BotEven
   const matches = phone ? ctx.lookups.activeCadresByPhone(phone) : [];
   if (matches.length === 1) return linkedResult(ctx, base, matches[0]!, 'phone', resume);
   const why = matches.length > 1 ? lt.phoneAmbiguous : lt.phoneNotFound;
-  return answer(linkingState('code', base), `${why}\n${lt.askCode}`);
+  return answer(linkingState('code', base), `${why}\n${lt.askCode(codeExample(ctx))}`);
 }
 
 function sendOtp(ctx: TurnContext, state: LinkingState, cadre: CadreSummary): TurnResult {
-  if (!cadre.maskedEmail) return answer({ flow: 'idle' }, lt.noEmail(ctx.lookups.hotline));
+  if (!cadre.maskedEmail) return otherWays(ctx, state, lt.noEmail, lt.whyNoEmail);
   const sent = ctx.lookups.otpSentCounts(cadre.id);
   if (sent.userLastHour >= OTP_PER_USER_PER_HOUR || sent.cadreLastDay >= OTP_PER_CADRE_PER_DAY) {
     return answer(linkingState('otp', { ...state, cadreId: cadre.id }), lt.otpRateLimited(ctx.lookups.hotline));
@@ -76,6 +77,33 @@ function sendOtp(ctx: TurnContext, state: LinkingState, cadre: CadreSummary): Tu
 }
 
 const normalizeCode = (text: string) => text.trim().toUpperCase().replace(/\s+/g, '');
+
+/** "tôi không nhớ mã", "quên mã", "ko biết mã", "mất sổ": the user cannot type the code. */
+function forgotCode(folded: string): boolean {
+  return ['khong nho', 'ko nho', 'k nho', 'quen ma', 'quen mat', 'khong biet ma', 'ko biet ma', 'khong co ma', 'mat so', 'khong tim thay', 'khong thay ma', 'la gi', 'o dau'].some((p) =>
+    containsPhrase(folded, p),
+  );
+}
+
+/** The code example in prompts, in the registry's own format (letters kept, digits made up). */
+function codeExample(ctx: TurnContext): string {
+  return ctx.lookups.codeExample?.() ?? 'HP-00123';
+}
+
+const helpOptions = [
+  { label: lt.helpPhone, phrases: ['so dien thoai', 'chia se', 'dien thoai', 'sdt'] },
+  { label: lt.helpStaff, phrases: ['nhan vien', 'nho nhan vien', 'gap nhan vien', 'xac minh giup'] },
+];
+
+/**
+ * When the code-and-email way cannot work (no email on record, code forgotten, too many misses): the other
+ * ways, never a dead end. Staff can verify in chat; `why` goes into the topic they see.
+ */
+function otherWays(ctx: TurnContext, state: LinkingState, lead: string, why: string | undefined): TurnResult {
+  const menu = numberedMenu(lt.otherWays, helpOptions, lt.helpFooter(ctx.lookups.hotline));
+  const reason = why ? `${why}${state.code ? ` (mã đã gõ: ${state.code})` : ''}` : state.why;
+  return answer(linkingState('help', { ...state, why: reason }), `${lead}\n\n${menu.text}`, menu.buttons);
+}
 
 /** Guesses left today for this user and code; none left means the birth-date way is closed until tomorrow. */
 function guessesLeftToday(ctx: TurnContext, code: string): number {
@@ -102,7 +130,10 @@ function afterCodeAndBirth(state: LinkingState, text: string, ctx: TurnContext, 
       const locked = verifyLocked(ctx);
       return { state: locked.state, effects: [...failed, ...locked.effects] };
     }
-    if (failures >= MAX_CODE_FAILURES) return answer({ flow: 'idle' }, lt.tooManyFailures(ctx.lookups.hotline), undefined, ...failed);
+    if (failures >= MAX_CODE_FAILURES) {
+      const ways = otherWays(ctx, state, lt.tooManyFailures, lt.whyFailed);
+      return { state: ways.state, effects: [...failed, ...ways.effects] };
+    }
     const retries = Math.min(MAX_CODE_FAILURES - failures, left - 1);
     return answer(linkingState(proxy ? 'proxyCode' : 'code', { ...state, failures }), lt.noMatch(retries), undefined, ...failed);
   }
@@ -124,16 +155,29 @@ export function handleLinking(state: LinkingState, event: BotEvent, ctx: TurnCon
     case 'choose': {
       const choice = chooseOption(text, chooseOptions);
       if (choice === 0) return { state, effects: [reply(shareRequest(ctx), textMessage(lt.askShare))] };
-      if (choice === 1) return answer(linkingState('code', state), lt.askCode);
-      if (choice === 2) return answer(linkingState('proxyCode', state), lt.proxyAskCode);
+      if (choice === 1) return answer(linkingState('code', state), lt.askCode(codeExample(ctx)));
+      if (choice === 2) return answer(linkingState('proxyCode', state), lt.proxyAskCode(codeExample(ctx)));
       return startLinking(ctx, state.then, t.notUnderstood);
     }
     case 'code':
     case 'proxyCode': {
+      if (forgotCode(folded)) return otherWays(ctx, state, lt.codeHelp(codeExample(ctx)), lt.whyNoCode);
       const code = normalizeCode(text);
-      if (!/^[A-Z0-9][A-Z0-9._/-]{1,31}$/.test(code)) return answer(state, state.step === 'code' ? lt.askCode : lt.proxyAskCode);
+      if (!/^[A-Z0-9][A-Z0-9._/-]{1,31}$/.test(code)) {
+        return answer(state, state.step === 'code' ? lt.askCode(codeExample(ctx)) : lt.proxyAskCode(codeExample(ctx)));
+      }
       // Whether the code exists is not revealed: the birth date is always asked next.
       return answer(linkingState(state.step === 'code' ? 'birth' : 'proxyBirth', { ...state, code }), state.step === 'code' ? lt.askBirth : lt.proxyAskBirth);
+    }
+    case 'help': {
+      const choice = chooseOption(text, helpOptions);
+      if (choice === 0) return { state: linkingState('choose', state), effects: [reply(shareRequest(ctx), textMessage(lt.askShare))] };
+      if (choice === 1) return openHandoffWith({ cadreId: null, clinicId: null }, lt.staffVerifyTopic(state.why ?? lt.whyNoCode), ctx);
+      if (/^[A-Za-z]{1,5}[-\s]?\d/.test(text.trim())) {
+        // A code typed after all: carry on with it.
+        return handleLinking(linkingState('code', state), event, ctx, resume);
+      }
+      return otherWays(ctx, state, t.notUnderstood, undefined);
     }
     case 'birth':
       return afterCodeAndBirth(state, text, ctx, false);
