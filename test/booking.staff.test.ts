@@ -134,6 +134,9 @@ describe('campaign and slot API', () => {
       ['Trần Thị Bình', 'proxy'],
     ]);
 
+    // Attendance is recorded on the day of the slot, not before.
+    expect((await json('POST', `/api/bookings/${b1}/attendance`, tokens.clinic_staff, { status: 'attended' })).status).toBe(400);
+    (h.clock as ManualClock).set(Date.parse('2026-03-09T03:00:00Z'));
     expect((await json('POST', `/api/bookings/${b1}/attendance`, tokens.viewer, { status: 'attended' })).status).toBe(403);
     expect((await json('POST', `/api/bookings/${b1}/attendance`, tokens.clinicB, { status: 'attended' })).status).toBe(404);
     expect((await json('POST', `/api/bookings/${b1}/attendance`, tokens.clinic_staff, { status: 'maybe' })).status).toBe(400);
@@ -163,14 +166,15 @@ describe('campaign and slot API', () => {
     expect(await figures.json()).toMatchObject({
       eligible: 2, // Chí is đương chức: not in this campaign
       booked: 2,
-      attended: 1,
+      examined: 1,
       noShow: 1,
       shareExamined: 0.5,
       clinics: [
-        { clinicName: 'Bệnh viện Kiến An', eligible: 0, booked: 0, attended: 0, capacity: 36, placesTaken: 0 },
-        { clinicName: 'Phòng khám A Hải Phòng', eligible: 2, booked: 2, attended: 1, capacity: 36, placesTaken: 2 },
+        { clinicName: 'Bệnh viện Kiến An', eligible: 0, booked: 0, examined: 0, shareExamined: null, capacity: 36, placesTaken: 0 },
+        { clinicName: 'Phòng khám A Hải Phòng', eligible: 2, booked: 2, examined: 1, capacity: 36, placesTaken: 2 },
       ],
     });
+    (h.clock as ManualClock).set(START);
     void chi;
     expect((await api(h, `/api/campaigns/999/figures`, tokens.admin)).status).toBe(404);
   });
@@ -224,7 +228,10 @@ describe('staff pages', () => {
     const dayHtml = await (await get(h, dayPath, s)).text();
     expect(dayHtml).toContain('Lê Văn Chí');
     expect(dayHtml).toContain('Tải Excel');
-    const marked = await postForm(h, `/staff/booking/bookings/${bid}/attendance`, s, { status: 'attended', back: dayPath });
+    (h.clock as ManualClock).set(Date.parse('2026-09-07T01:00:00Z'));
+    const onTheDay = await login(h, 'b-coordinator');
+    const marked = await postForm(h, `/staff/booking/bookings/${bid}/attendance`, onTheDay, { status: 'attended', back: dayPath });
+    (h.clock as ManualClock).set(START);
     expect(marked.status).toBe(303);
     expect(marked.headers.get('location')).toBe(`${dayPath}&msg=attended`);
     expect(h.runtime.store.db.select().from(bookings).where(eq(bookings.id, bid)).get()!.status).toBe('attended');

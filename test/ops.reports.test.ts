@@ -41,7 +41,7 @@ describe('reports', () => {
     const r = buildReport(h.runtime.store.db, { campaign: campaignId }, OPS_NOW);
     expect(r.from).toBe('2026-03-02');
     expect(r.to).toBe('2026-03-31');
-    expect(table(r, 'campaigns').rows).toEqual([[expected.campaignName, '02/03/2026', '31/03/2026', expected.eligible, expected.bookedOrExamined, expected.examined, expected.share]]);
+    expect(table(r, 'campaigns').rows).toEqual([[expected.campaignName, '2026-03-02', '2026-03-31', expected.eligible, expected.bookedOrExamined, expected.examined, expected.share]]);
     expect(table(r, 'units').rows).toEqual(expected.units.map((u) => [expected.campaignName, ...u]));
     expect(table(r, 'clinics').rows).toEqual(expected.clinics.map((u) => [expected.campaignName, ...u]));
     expect(table(r, 'classes').rows).toEqual(expected.classes);
@@ -61,7 +61,8 @@ describe('reports', () => {
   it('a period outside every campaign has empty tables, and a bad period is refused', async () => {
     const r = buildReport(h.runtime.store.db, { from: '2025-01-01', to: '2025-12-31' }, OPS_NOW);
     expect(r.campaignsCovered).toEqual([]);
-    expect(table(r, 'requests').rows.at(-1)).toEqual(['Tổng cộng', 0, 0, 0, 0, 0, 0]);
+    // No request decided: the on-time share has no denominator (shown "—").
+    expect(table(r, 'requests').rows.at(-1)).toEqual(['Tổng cộng', 0, 0, 0, 0, 0, null]);
     const s = await login(h, 'quantri');
     const bad = await get(h, '/staff/reports?from=2026-03-10&to=2026-03-01', s);
     expect(bad.status).toBe(400);
@@ -75,17 +76,19 @@ describe('reports', () => {
     const report = buildReport(h.runtime.store.db, { campaign: campaignId }, OPS_NOW);
     const res = await get(h, `/staff/reports/xlsx?campaign=${campaignId}`, s);
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-disposition')).toContain(`bao-cao-dot-${campaignId}.xlsx`);
+    expect(res.headers.get('content-disposition')).toContain('bao-cao-dot-1-2026.xlsx');
     const buf = await res.arrayBuffer();
     const html = await (await get(h, `/staff/reports?campaign=${campaignId}`, s)).text();
     for (const t of report.tables) {
       const sheet = await sheetRows(buf, t.key);
       expect(sheet.headers).toEqual(t.headers);
-      expect(sheet.rows).toEqual(t.rows);
+      // Dates are date cells in the file, ISO dates in the report; a share with no denominator is "—".
+      const asFile = t.rows.map((r) => r.map((v, i) => (t.dateColumns?.includes(i) && typeof v === 'string' ? new Date(`${v}T00:00:00Z`) : v === null && t.percentColumns.includes(i) ? '—' : v)));
+      expect(sheet.rows).toEqual(asFile);
       for (const h2 of t.headers) expect(html).toContain(`<th>${h2}</th>`);
     }
     // Shares as percentages on the page, and as numbers formatted 0.0% in the file.
-    expect(html).toContain('40,0 %');
+    expect(html).toContain('35,0 %');
     expect(html).toContain('41,7 %');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(buf);
@@ -109,7 +112,7 @@ describe('dashboard', () => {
     expect(d.requests).toMatchObject({ open: 5, overdue: 1, dueSoon: 1, onTime: 1, acknowledged: 2 });
     expect(d.resultsWaiting.total).toBe(2);
     expect(d.broadcasts.map((b) => [b.title, b.done, b.total])).toEqual([['Mời khám định kỳ', 3, 4]]);
-    expect(d.campaign).toMatchObject({ eligible: 20, examined: 8, share: 0.4 });
+    expect(d.campaign).toMatchObject({ eligible: 20, examined: 7, share: 0.35 });
   });
 
   it('shows clinic staff only their clinic', async () => {

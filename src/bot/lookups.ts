@@ -6,7 +6,7 @@ import { createRequestLookups, type RequestLookups } from '../domain/requestChat
 import { createBookingLookups, type BookingLookups } from '../domain/booking';
 import { createResultLookups, type ResultLookups } from '../domain/results';
 import type { CatalogContext } from './catalog';
-import { toCadreSummary, type CadreSummary } from '../domain/cadreSummary';
+import { cadreCodeIs, toCadreSummary, type CadreSummary } from '../domain/cadreSummary';
 
 export type { CadreSummary };
 
@@ -103,7 +103,7 @@ export function createStoreLookups(tx: DbOrTx, zaloUserId: string, now: number, 
       const c = tx
         .select()
         .from(cadres)
-        .where(and(eq(cadres.code, code), eq(cadres.birthDate, birthDate), eq(cadres.active, true)))
+        .where(and(cadreCodeIs(code), eq(cadres.birthDate, birthDate), eq(cadres.active, true)))
         .get();
       return c ? toCadreSummary(c) : null;
     },

@@ -17,8 +17,9 @@ import {
   type Campaign,
 } from '../store/schema';
 import { addDays, campaignNudgeSubject, NUDGE_JOB, nudgeDueAt } from './booking';
-import { parseVietnameseDate } from './dates';
-import { vietnamInstant } from './quietHours';
+import { formatIsoDate, parseVietnameseDate } from './dates';
+import { campaignCohort, groupCohort, NO_CLINIC, shareOf } from './examined';
+import { vietnamDate, vietnamInstant } from './quietHours';
 
 /**
  * The staff side of exam campaigns: creating a campaign and its slots, the bookings of a clinic's day,
@@ -289,7 +290,7 @@ export const AttendanceInput = z.object({ status: z.enum(['attended', 'no_show',
 export function markAttendance(db: Db, actor: AuditActor, staffId: number, bookingId: number, status: 'attended' | 'no_show' | 'booked', clinicScope: number | null, now: number): Booking {
   return inTransaction(db, (tx) => {
     const row = tx
-      .select({ b: bookings, clinicId: examSlots.clinicId })
+      .select({ b: bookings, clinicId: examSlots.clinicId, slotDate: examSlots.localDate })
       .from(bookings)
       .innerJoin(examSlots, eq(examSlots.id, bookings.slotId))
       .where(eq(bookings.id, bookingId))
@@ -297,6 +298,10 @@ export function markAttendance(db: Db, actor: AuditActor, staffId: number, booki
     if (!row || (clinicScope !== null && row.clinicId !== clinicScope)) throw new AppError('not_found', 'Không có lịch khám này.');
     if (!['booked', 'attended', 'no_show'].includes(row.b.status)) {
       throw new AppError('conflict', 'Lịch khám đã hủy hoặc đã đổi; không ghi nhận được.');
+    }
+    // Attendance is a fact about a day that has come: recording it ahead would inflate the share examined.
+    if (status !== 'booked' && row.slotDate > vietnamDate(now)) {
+      throw new AppError('validation_failed', `Lịch khám ngày ${formatIsoDate(row.slotDate)} chưa đến; chỉ ghi nhận đã khám hoặc vắng từ ngày khám trở đi.`);
     }
     const updated = tx
       .update(bookings)
@@ -346,68 +351,83 @@ export async function toXlsx(title: string, header: string[], rows: string[][]):
 }
 
 export interface ClinicFigures {
-  clinicId: number;
+  clinicId: number | null;
   clinicName: string;
-  /** Eligible cadres registered at this clinic. */
+  /** Eligible cadres registered at this clinic (and, below, how many of them booked, were examined, were absent). */
   eligible: number;
-  /** Cadres with a booking (booked, attended, no-show) at this clinic. */
   booked: number;
-  attended: number;
+  examined: number;
+  noShow: number;
+  shareExamined: number | null;
+  /** Places in this clinic's slots of the campaign (0 for a clinic not taking part). */
   capacity: number;
   placesTaken: number;
 }
 
 export interface CampaignFigures {
   campaignId: number;
+  /** The local date the figures were computed for (attendance counts up to it). */
+  today: string;
   eligible: number;
   booked: number;
-  attended: number;
+  examined: number;
+  /** Examined cadres counted through attendance, through a released result (a cadre may be in both). */
+  examinedByAttendance: number;
+  examinedByResult: number;
   noShow: number;
-  /** attended / eligible, 0..1 (0 when nobody is eligible). */
-  shareExamined: number;
-  shareBooked: number;
+  homeExams: number;
+  /** examined / eligible, 0..1; null when nobody is eligible. */
+  shareExamined: number | null;
+  shareBooked: number | null;
   clinics: ClinicFigures[];
 }
 
-/** What the committee reports for a campaign: eligible, booked, attended, the share examined, per clinic. */
-export function campaignFigures(db: DbOrTx, campaignId: number): CampaignFigures {
+/** What the committee reports for a campaign, by the one definition in `examined.ts`, per registered clinic. */
+export function campaignFigures(db: DbOrTx, campaignId: number, now: number): CampaignFigures {
   const c = campaignOr404(db, campaignId);
-  const eligibleWhere = and(eq(cadres.active, true), c.eligibleCategories.length ? inArray(cadres.category, c.eligibleCategories) : sql`0`);
-  const eligible = db.select({ n: count() }).from(cadres).where(eligibleWhere).get()!.n;
-  const counted = (statuses: Booking['status'][]) =>
+  const cohort = campaignCohort(db, c, now);
+  const names = new Map(db.select({ id: clinics.id, name: clinics.name }).from(clinics).all().map((x) => [x.id, x.name]));
+  const places = new Map(
     db
-      .select({ n: countDistinct(bookings.cadreId) })
-      .from(bookings)
-      .where(and(eq(bookings.campaignId, campaignId), inArray(bookings.status, statuses)))
-      .get()!.n;
-  const booked = counted(['booked', 'attended', 'no_show']);
-  const attended = counted(['attended']);
-  const noShow = counted(['no_show']);
-
-  const perClinic = campaignClinicList(db, campaignId).map((clinic): ClinicFigures => {
-    const eligibleHere = db.select({ n: count() }).from(cadres).where(and(eligibleWhere, eq(cadres.clinicId, clinic.id))).get()!.n;
-    const byStatus = (statuses: Booking['status'][]) =>
-      db
-        .select({ n: countDistinct(bookings.cadreId) })
-        .from(bookings)
-        .innerJoin(examSlots, eq(examSlots.id, bookings.slotId))
-        .where(and(eq(bookings.campaignId, campaignId), eq(examSlots.clinicId, clinic.id), inArray(bookings.status, statuses)))
-        .get()!.n;
-    const places = db
-      .select({ capacity: sql<number>`coalesce(sum(${examSlots.capacity}), 0)`, taken: sql<number>`coalesce(sum(${examSlots.booked}), 0)` })
+      .select({ clinicId: examSlots.clinicId, capacity: sql<number>`coalesce(sum(${examSlots.capacity}), 0)`, taken: sql<number>`coalesce(sum(${examSlots.booked}), 0)` })
       .from(examSlots)
-      .where(and(eq(examSlots.campaignId, campaignId), eq(examSlots.clinicId, clinic.id)))
-      .get()!;
-    return {
-      clinicId: clinic.id,
-      clinicName: clinic.name,
-      eligible: eligibleHere,
-      booked: byStatus(['booked', 'attended', 'no_show']),
-      attended: byStatus(['attended']),
-      capacity: places.capacity,
-      placesTaken: places.taken,
-    };
-  });
-  const share = (n: number) => (eligible ? Math.round((n / eligible) * 10_000) / 10_000 : 0);
-  return { campaignId, eligible, booked, attended, noShow, shareExamined: share(attended), shareBooked: share(booked), clinics: perClinic };
+      .where(eq(examSlots.campaignId, campaignId))
+      .groupBy(examSlots.clinicId)
+      .all()
+      .map((p) => [p.clinicId, p]),
+  );
+  const groups = new Map(groupCohort(cohort, (x) => String(x.clinicId ?? '')).map((g) => [g.key, g]));
+  const clinicIds = new Set<number | null>([...campaignClinicList(db, campaignId).map((x) => x.id), ...cohort.eligible.map((x) => x.clinicId)]);
+  const perClinic = [...clinicIds]
+    .map((id): ClinicFigures => {
+      const g = groups.get(String(id ?? ''));
+      const p = id === null ? undefined : places.get(id);
+      return {
+        clinicId: id,
+        clinicName: id === null ? NO_CLINIC : (names.get(id) ?? `#${id}`),
+        eligible: g?.eligible ?? 0,
+        booked: g?.booked ?? 0,
+        examined: g?.examined ?? 0,
+        noShow: g?.noShow ?? 0,
+        shareExamined: g?.share ?? null,
+        capacity: p?.capacity ?? 0,
+        placesTaken: p?.taken ?? 0,
+      };
+    })
+    .sort((a, b) => a.clinicName.localeCompare(b.clinicName, 'vi'));
+  const eligible = cohort.eligible.length;
+  return {
+    campaignId,
+    today: cohort.today,
+    eligible,
+    booked: cohort.booked.size,
+    examined: cohort.examined.size,
+    examinedByAttendance: cohort.examinedByAttendance.size,
+    examinedByResult: cohort.examinedByResult.size,
+    noShow: cohort.noShow.size,
+    homeExams: cohort.homeExams.size,
+    shareExamined: shareOf(cohort.examined.size, eligible),
+    shareBooked: shareOf(cohort.booked.size, eligible),
+    clinics: perClinic,
+  };
 }

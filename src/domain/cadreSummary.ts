@@ -1,4 +1,5 @@
-import type { Cadre } from '../store/schema';
+import { sql } from 'drizzle-orm';
+import { cadres, type Cadre } from '../store/schema';
 
 /** What a flow needs to know about a cadre: no health data. */
 export interface CadreSummary {
@@ -29,3 +30,6 @@ export function toCadreSummary(c: Cadre): CadreSummary {
     maskedEmail: maskEmail(c.email),
   };
 }
+
+/** The condition matching a cadre code as staff and cadres type it: trimmed, in any case ("cb0007" is CB0007). */
+export const cadreCodeIs = (code: string) => sql`lower(${cadres.code}) = ${code.trim().toLowerCase()}`;

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, lte, gte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../store/db';
 import { bookings, broadcastRecipients, broadcasts, campaigns, careRequests, clinics, examResults, examSlots, type Campaign } from '../store/schema';
 import { vietnamDate } from './quietHours';
-import { buildReport } from './reports';
+import { campaignCohort, groupCohort, NO_CLINIC, shareOf } from './examined';
 import { openStates, requestTypeLabels, ticketOf, urgencyLabels } from './requests';
 
 /**
@@ -26,7 +26,7 @@ export interface Dashboard {
   };
   resultsWaiting: { total: number; byClinic: { clinicName: string; n: number }[] };
   broadcasts: { id: number; title: string; status: string; total: number; done: number; startAt: number }[];
-  campaign: { id: number; name: string; eligible: number; examined: number; share: number; clinics: { name: string; eligible: number; examined: number; share: number }[] } | null;
+  campaign: { id: number; name: string; eligible: number; examined: number; share: number | null; clinics: { name: string; eligible: number; examined: number; share: number | null }[] } | null;
 }
 
 /** The campaign the committee is running: open and covering today, else the latest open, else the latest. */
@@ -101,20 +101,18 @@ export function buildDashboard(db: DbOrTx, now: number, clinicId: number | null)
   const cur = currentCampaign(db, today);
   let campaign: Dashboard['campaign'] = null;
   if (cur) {
-    // The same figures as the report for this campaign, so the two pages agree.
-    const report = buildReport(db, { campaign: cur.id }, now);
-    const head = report.tables.find((t) => t.key === 'campaigns')!.rows[0]!;
-    const clinicTable = report.tables.find((t) => t.key === 'clinics')!.rows;
+    // The one definition of examined (examined.ts), as on the reports and campaign figures pages.
+    const cohort = campaignCohort(db, cur, now);
     const ownName = clinicId === null ? null : (clinicNames.get(clinicId) ?? null);
     campaign = {
       id: cur.id,
       name: cur.name,
-      eligible: Number(head[3]),
-      examined: Number(head[5]),
-      share: Number(head[6]),
-      clinics: clinicTable
-        .filter((r) => ownName === null || r[1] === ownName)
-        .map((r) => ({ name: String(r[1]), eligible: Number(r[2]), examined: Number(r[3]), share: Number(r[4]) })),
+      eligible: cohort.eligible.length,
+      examined: cohort.examined.size,
+      share: shareOf(cohort.examined.size, cohort.eligible.length),
+      clinics: groupCohort(cohort, (r) => (r.clinicId ? (clinicNames.get(r.clinicId) ?? `#${r.clinicId}`) : NO_CLINIC))
+        .filter((g) => ownName === null || g.key === ownName)
+        .map((g) => ({ name: g.key, eligible: g.eligible, examined: g.examined, share: g.share })),
     };
   }
 

@@ -2,10 +2,11 @@ import { toCsv } from './csv';
 import type ExcelJS from 'exceljs';
 import { loadExcelJs } from './excel';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { inArray } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../store/db';
-import { cadres, type Cadre, type CadreCategory, type Clinic, type HealthClass } from '../store/schema';
+import { cadres, type BirthDatePrecision, type Cadre, type CadreCategory, type Clinic, type HealthClass } from '../store/schema';
 import { formatPhone, normalizePhone } from './phone';
+import { vietnamDate } from './quietHours';
 
 /**
  * The cadre registry as a spreadsheet: reading .xlsx and .csv files with Vietnamese headers, checking every
@@ -162,6 +163,8 @@ export interface CadreRecord {
   code: string;
   fullName: string;
   birthDate: string;
+  /** 'year' when the file gives the year alone ("1935", "00/00/1940"). */
+  birthDatePrecision?: BirthDatePrecision;
   sex: 'male' | 'female';
   category: CadreCategory;
   unit?: string;
@@ -377,10 +380,13 @@ export interface ImportCounts {
 type CadreValues = Omit<typeof cadres.$inferInsert, 'id' | 'createdAt' | 'updatedAt' | 'broadcastOptOut'>;
 
 /** The stored values a record leads to: absent columns keep what is stored (or the default for a new cadre). */
-function valuesFor(r: CadreRecord, existing: Cadre | undefined): Required<Omit<CadreValues, 'code'>> & { code: string } {
+function valuesFor(r: CadreRecord, existing: Cadre | undefined, today: string): Required<Omit<CadreValues, 'code'>> & { code: string } {
   const keep = <K extends keyof Cadre>(k: K, fallback: Cadre[K]) => (existing ? existing[k] : fallback);
+  const active = r.active ?? keep('active', true);
+  // Marked no longer managed: the leaving date is the day of the import unless the registry already had one.
+  const leftOn = active ? null : (keep('leftOn', null) ?? today);
   return {
-    code: r.code,
+    code: existing?.code ?? r.code,
     fullName: r.fullName,
     birthDate: r.birthDate,
     sex: r.sex,
@@ -391,32 +397,38 @@ function valuesFor(r: CadreRecord, existing: Cadre | undefined): Required<Omit<C
     clinicId: r.clinicId === undefined ? keep('clinicId', null) : r.clinicId,
     healthClass: r.healthClass === undefined ? keep('healthClass', null) : r.healthClass,
     frail: r.frail ?? keep('frail', false),
-    active: r.active ?? keep('active', true),
+    active,
+    birthDatePrecision: r.birthDatePrecision ?? 'day',
+    managedFrom: keep('managedFrom', null),
+    leftOn,
+    leftReason: active ? null : (keep('leftReason', null) ?? 'left'),
   };
 }
 
+/** Stored cadres by lower-cased code: codes are matched without regard to case ("cb0007" is CB0007). */
 function loadByCode(db: DbOrTx, codes: string[]): Map<string, Cadre> {
   const out = new Map<string, Cadre>();
-  for (let i = 0; i < codes.length; i += 500) {
-    for (const c of db.select().from(cadres).where(inArray(cadres.code, codes.slice(i, i + 500))).all()) out.set(c.code, c);
+  const lowered = [...new Set(codes.map((c) => c.toLowerCase()))];
+  for (let i = 0; i < lowered.length; i += 500) {
+    for (const c of db.select().from(cadres).where(inArray(sql`lower(${cadres.code})`, lowered.slice(i, i + 500))).all()) out.set(c.code.toLowerCase(), c);
   }
   return out;
 }
 
-function plan(db: DbOrTx, records: CadreRecord[]) {
+function plan(db: DbOrTx, records: CadreRecord[], today: string) {
   const existing = loadByCode(db, records.map((r) => r.code));
   return records.map((r) => {
-    const current = existing.get(r.code);
-    const values = valuesFor(r, current);
+    const current = existing.get(r.code.toLowerCase());
+    const values = valuesFor(r, current, today);
     const changed = current ? (Object.keys(values) as (keyof typeof values)[]).filter((k) => values[k] !== current[k]) : [];
     return { current, values, changed };
   });
 }
 
 /** What applying would do, without writing. */
-export function previewRegistryImport(db: DbOrTx, records: CadreRecord[]): ImportCounts {
+export function previewRegistryImport(db: DbOrTx, records: CadreRecord[], today: string): ImportCounts {
   const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0 };
-  for (const p of plan(db, records)) {
+  for (const p of plan(db, records, today)) {
     if (!p.current) counts.created++;
     else if (p.changed.length) counts.updated++;
     else counts.unchanged++;
@@ -427,7 +439,7 @@ export function previewRegistryImport(db: DbOrTx, records: CadreRecord[]): Impor
 /** Upserts by code inside the caller's transaction; rows equal to what is stored are left untouched. */
 export function applyRegistryImport(tx: DbOrTx, records: CadreRecord[], now: number): ImportCounts {
   const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0 };
-  for (const p of plan(tx, records)) {
+  for (const p of plan(tx, records, vietnamDate(now))) {
     if (!p.current) {
       tx.insert(cadres).values({ ...p.values, createdAt: now, updatedAt: now }).run();
       counts.created++;

@@ -1,5 +1,3 @@
-import type ExcelJS from 'exceljs';
-import { loadExcelJs } from './excel';
 import { and, asc, eq, gte, inArray, lt, lte } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError } from '../errors';
@@ -23,6 +21,8 @@ import { addDays } from './booking';
 import { formatIsoDate } from './dates';
 import { vietnamDate, vietnamInstant } from './quietHours';
 import { requestTypeLabels } from './requests';
+import { campaignCohort, campaignResultScope, EXAMINED_DEFINITION, groupCohort, NO_CLINIC, shareOf, unitKey } from './examined';
+import { fileSlug, headerRowOf, writeWorkbook, type SheetSpec } from './spreadsheet';
 
 /**
  * The committee's figures for a period or an exam campaign. One function builds every number; the page
@@ -46,7 +46,8 @@ export const ReportQuery = z
   .refine((q) => !(q.from && q.to && q.from > q.to), { message: 'Ngày bắt đầu phải trước ngày kết thúc.', path: ['from'] });
 export type ReportQuery = z.infer<typeof ReportQuery>;
 
-export type Cell = string | number;
+/** A table cell: text, a count, a share (null: no denominator, shown "—"), or an ISO date in a date column. */
+export type Cell = string | number | null;
 
 export interface ReportTable {
   key: 'campaigns' | 'units' | 'clinics' | 'classes' | 'requests' | 'broadcasts';
@@ -55,6 +56,8 @@ export interface ReportTable {
   rows: Cell[][];
   /** Columns holding a share (0..1), shown as a percentage. */
   percentColumns: number[];
+  /** Columns holding a local date (YYYY-MM-DD), shown dd/mm/yyyy and written as date cells. */
+  dateColumns?: number[];
   /** A closing line (totals, definitions). */
   note?: string;
 }
@@ -73,7 +76,7 @@ export interface Report {
 
 const MAX_DAYS = 3 * 366;
 
-const share = (part: number, whole: number) => (whole ? Math.round((part / whole) * 10_000) / 10_000 : 0);
+const share = shareOf;
 const classLabel = (c: string | null) => (c ? `Loại ${c}` : 'Chưa phân loại');
 
 /** Resolves the selection: a campaign (its dates), or a period (default: this year up to today). */
@@ -97,80 +100,33 @@ export function resolveSelection(db: DbOrTx, q: ReportQuery, now: number): { fro
   return { from, to, campaign: null, covered };
 }
 
-interface CadreRow {
-  id: number;
-  unit: string;
-  clinicId: number | null;
-  category: (typeof cadreCategories)[number];
-}
-
-function examinedIds(db: DbOrTx, campaignId: number): Set<number> {
-  const ids = new Set<number>();
-  for (const r of db.selectDistinct({ id: bookings.cadreId }).from(bookings).where(and(eq(bookings.campaignId, campaignId), eq(bookings.status, 'attended'))).all()) ids.add(r.id);
-  for (const r of db.selectDistinct({ id: examResults.cadreId }).from(examResults).where(eq(examResults.campaignId, campaignId)).all()) ids.add(r.id);
-  return ids;
-}
-
-function bookedIds(db: DbOrTx, campaignId: number): Set<number> {
-  return new Set(
-    db
-      .selectDistinct({ id: bookings.cadreId })
-      .from(bookings)
-      .where(and(eq(bookings.campaignId, campaignId), inArray(bookings.status, ['booked', 'attended', 'no_show'])))
-      .all()
-      .map((r) => r.id),
-  );
-}
-
 /** Builds every table of the report. */
 export function buildReport(db: DbOrTx, q: ReportQuery, now: number): Report {
   const sel = resolveSelection(db, q, now);
   const fromMs = vietnamInstant(sel.from, 0);
   const toMs = vietnamInstant(addDays(sel.to, 1), 0);
   const clinicNames = new Map(db.select({ id: clinics.id, name: clinics.name }).from(clinics).all().map((c) => [c.id, c.name]));
-  const activeCadres: CadreRow[] = db
-    .select({ id: cadres.id, unit: cadres.unit, clinicId: cadres.clinicId, category: cadres.category })
-    .from(cadres)
-    .where(eq(cadres.active, true))
-    .all();
 
-  // --- share examined per campaign, unit, clinic ---
+  // --- share examined per campaign, unit, clinic: one definition (examined.ts) for every surface ---
   const campaignRows: Cell[][] = [];
   const unitRows: Cell[][] = [];
   const clinicRows: Cell[][] = [];
   for (const c of sel.covered) {
-    const eligible = activeCadres.filter((r) => c.eligibleCategories.includes(r.category));
-    const examined = examinedIds(db, c.id);
-    const booked = bookedIds(db, c.id);
-    const nExamined = eligible.filter((r) => examined.has(r.id)).length;
-    const nBooked = eligible.filter((r) => booked.has(r.id) || examined.has(r.id)).length;
-    campaignRows.push([c.name, formatIsoDate(c.startDate), formatIsoDate(c.endDate), eligible.length, nBooked, nExamined, share(nExamined, eligible.length)]);
-
-    const group = (keyOf: (r: CadreRow) => string) => {
-      const m = new Map<string, { eligible: number; examined: number }>();
-      for (const r of eligible) {
-        const k = keyOf(r);
-        const g = m.get(k) ?? { eligible: 0, examined: 0 };
-        g.eligible += 1;
-        if (examined.has(r.id)) g.examined += 1;
-        m.set(k, g);
-      }
-      return [...m.entries()].sort(([a], [b]) => a.localeCompare(b, 'vi'));
-    };
-    for (const [unit, g] of group((r) => r.unit.trim() || '(Chưa ghi đơn vị)')) unitRows.push([c.name, unit, g.eligible, g.examined, share(g.examined, g.eligible)]);
-    for (const [clinic, g] of group((r) => (r.clinicId ? (clinicNames.get(r.clinicId) ?? `#${r.clinicId}`) : '(Chưa đăng ký phòng khám)'))) {
-      clinicRows.push([c.name, clinic, g.eligible, g.examined, share(g.examined, g.eligible)]);
-    }
+    const cohort = campaignCohort(db, c, now);
+    const eligible = cohort.eligible.length;
+    campaignRows.push([c.name, c.startDate, c.endDate, eligible, cohort.booked.size, cohort.examined.size, shareOf(cohort.examined.size, eligible)]);
+    for (const g of groupCohort(cohort, unitKey)) unitRows.push([c.name, g.key, g.eligible, g.examined, g.share]);
+    for (const g of groupCohort(cohort, (r) => (r.clinicId ? (clinicNames.get(r.clinicId) ?? `#${r.clinicId}`) : NO_CLINIC))) clinicRows.push([c.name, g.key, g.eligible, g.examined, g.share]);
   }
 
   // --- classification mix: each cadre's latest released result in scope ---
   const resultScope = sel.campaign
-    ? eq(examResults.campaignId, sel.campaign.id)
-    : and(gte(examResults.examDate, sel.from), lte(examResults.examDate, sel.to));
+    ? campaignResultScope(sel.campaign)
+    : and(eq(examResults.status, 'released'), gte(examResults.examDate, sel.from), lte(examResults.examDate, sel.to));
   const released = db
     .select({ cadreId: examResults.cadreId, examDate: examResults.examDate, id: examResults.id, healthClass: examResults.healthClass })
     .from(examResults)
-    .where(and(eq(examResults.status, 'released'), resultScope))
+    .where(resultScope)
     .orderBy(asc(examResults.examDate), asc(examResults.id))
     .all();
   const latest = new Map<number, string | null>();
@@ -222,7 +178,7 @@ export function buildReport(db: DbOrTx, q: ReportQuery, now: number): Report {
     const optedOut = of.filter((r) => r.status === 'skipped' && r.reason === 'opted_out').length;
     return [
       b.title,
-      vietnamDate(b.startAt).split('-').reverse().join('/'),
+      vietnamDate(b.startAt),
       broadcastStatusLabels[b.status] ?? b.status,
       of.length,
       sent('zalo'),
@@ -249,7 +205,8 @@ export function buildReport(db: DbOrTx, q: ReportQuery, now: number): Report {
       headers: ['Đợt khám', 'Từ ngày', 'Đến ngày', 'Số cán bộ thuộc diện', 'Đã đặt lịch hoặc đã khám', 'Đã khám', 'Tỷ lệ đã khám'],
       rows: campaignRows,
       percentColumns: [6],
-      note: sel.covered.length ? 'Đã khám: có lượt khám được ghi nhận hoặc đã có kết quả khám của đợt.' : 'Không có đợt khám nào trong khoảng thời gian này.',
+      dateColumns: [1, 2],
+      note: sel.covered.length ? EXAMINED_DEFINITION : 'Không có đợt khám nào trong khoảng thời gian này.',
     },
     { key: 'units', title: 'Tỷ lệ khám theo đơn vị', headers: ['Đợt khám', 'Đơn vị', 'Số cán bộ thuộc diện', 'Đã khám', 'Tỷ lệ đã khám'], rows: unitRows, percentColumns: [4] },
     { key: 'clinics', title: 'Tỷ lệ khám theo phòng khám', headers: ['Đợt khám', 'Phòng khám', 'Số cán bộ thuộc diện', 'Đã khám', 'Tỷ lệ đã khám'], rows: clinicRows, percentColumns: [4] },
@@ -275,6 +232,7 @@ export function buildReport(db: DbOrTx, q: ReportQuery, now: number): Report {
       headers: ['Tiêu đề', 'Ngày gửi', 'Trạng thái', 'Người nhận', 'Đã gửi qua Zalo', 'Đã gửi tin mẫu Zalo', 'Đã gửi email', 'Bỏ qua: từ chối nhận tin', 'Bỏ qua: lý do khác', 'Lỗi'],
       rows: broadcastRows,
       percentColumns: [],
+      dateColumns: [1],
       note: `Trong kỳ có ${optOuts} lượt nhắn "dừng nhận tin" và ${optIns} lượt "nhận tin lại".`,
     },
   ];
@@ -298,8 +256,7 @@ export const broadcastStatusLabels: Record<string, string> = {
   done: 'Đã xong',
 };
 
-/** "85,0 %" */
-export const formatShare = (x: number) => `${(x * 100).toLocaleString('vi-VN', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`;
+export { formatShare } from './examined';
 
 const SHEET_NAMES: Record<ReportTable['key'], string> = {
   campaigns: 'Theo đợt khám',
@@ -310,42 +267,32 @@ const SHEET_NAMES: Record<ReportTable['key'], string> = {
   broadcasts: 'Thông báo chung',
 };
 
-/** The report as an xlsx workbook: one sheet per table, Vietnamese headers, shares as percentages. */
+/** A table as a sheet for the one xlsx writer: counts as numbers, shares as %, dates as date cells. */
+export function tableSheet(report: Report, t: ReportTable, committeeName: string): SheetSpec {
+  return {
+    name: SHEET_NAMES[t.key],
+    heading: [committeeName, `${report.title} — ${t.title}`, `Kỳ báo cáo: ${formatIsoDate(report.from)} – ${formatIsoDate(report.to)}`],
+    columns: t.headers.map((header, i) => ({
+      header,
+      kind: t.percentColumns.includes(i) ? 'percent' : t.dateColumns?.includes(i) ? 'date' : t.rows.some((r) => typeof r[i] === 'number') ? 'integer' : 'text',
+    })),
+    rows: t.rows,
+    notes: t.note ? [t.note] : [],
+  };
+}
+
+/** The report as an xlsx workbook: one sheet per table, Vietnamese headers, frozen and filterable. */
 export async function reportWorkbook(report: Report, committeeName: string): Promise<Buffer> {
-  const ExcelJS = await loadExcelJs();
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'CadreCare';
-  for (const t of report.tables) {
-    const ws = wb.addWorksheet(SHEET_NAMES[t.key]);
-    ws.addRow([committeeName]).font = { bold: true };
-    ws.addRow([`${report.title} — ${t.title}`]).font = { bold: true, size: 13 };
-    ws.addRow([`Kỳ báo cáo: ${formatIsoDate(report.from)} – ${formatIsoDate(report.to)}`]);
-    const header = ws.addRow(t.headers);
-    header.font = { bold: true };
-    header.eachCell((cell) => {
-      cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE7F4EF' } };
-      cell.border = { bottom: { style: 'thin' } };
-    });
-    for (const r of t.rows) {
-      const row = ws.addRow(r);
-      for (const col of t.percentColumns) row.getCell(col + 1).numFmt = '0.0%';
-    }
-    if (t.note) {
-      ws.addRow([]);
-      ws.addRow([t.note]).font = { italic: true };
-    }
-    t.headers.forEach((h, i) => {
-      const widest = Math.max(h.length, ...t.rows.map((r) => String(r[i] ?? '').length));
-      ws.getColumn(i + 1).width = Math.min(60, Math.max(12, widest + 2));
-    });
-    ws.views = [{ state: 'frozen', ySplit: 4 }];
-  }
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return writeWorkbook(report.tables.map((t) => tableSheet(report, t, committeeName)));
 }
 
 /** Row where each table's header sits in its sheet (1-based); data rows follow it. */
-export const XLSX_HEADER_ROW = 4;
+export const XLSX_HEADER_ROW = headerRowOf({ heading: ['', '', ''] });
 export const sheetNameOf = (key: ReportTable['key']) => SHEET_NAMES[key];
 
-export const reportFileName = (report: Report) =>
-  `bao-cao-${report.campaign ? `dot-${report.campaign.id}` : `${report.from}-den-${report.to}`}.xlsx`;
+/** "bao-cao-dot-2-2026.xlsx" for a campaign, "bao-cao-01-01-2026-den-31-03-2026.xlsx" for a period. */
+export function reportFileName(report: Report, db?: DbOrTx): string {
+  const c = report.campaign && db ? db.select().from(campaigns).where(eq(campaigns.id, report.campaign.id)).get() : undefined;
+  if (c) return `bao-cao-dot-${c.round}-${c.year}.xlsx`;
+  return `bao-cao-${fileSlug(formatIsoDate(report.from))}-den-${fileSlug(formatIsoDate(report.to))}.xlsx`;
+}

@@ -105,6 +105,17 @@ export function checkResultInput(db: DbOrTx, input: ResultInput, today: string):
   const dt = new Date(Date.UTC(y, m - 1, d));
   if (y < 1990 || dt.getUTCMonth() !== m - 1 || dt.getUTCDate() !== d) problems.push({ field: 'examDate', message: 'Ngày khám không hợp lệ.' });
   else if (input.examDate > today) problems.push({ field: 'examDate', message: 'Ngày khám không được ở tương lai.' });
+  if (input.campaignId !== null) {
+    // A result counts toward its campaign's share examined: its exam date must fall inside the campaign.
+    const c = db.select({ name: campaigns.name, startDate: campaigns.startDate, endDate: campaigns.endDate }).from(campaigns).where(eq(campaigns.id, input.campaignId)).get();
+    if (!c) problems.push({ field: 'campaignId', message: 'Không có đợt khám này.' });
+    else if (input.examDate < c.startDate || input.examDate > c.endDate) {
+      problems.push({
+        field: 'examDate',
+        message: `Ngày khám ${formatIsoDate(input.examDate)} nằm ngoài thời gian của ${c.name} (${formatIsoDate(c.startDate)} – ${formatIsoDate(c.endDate)}); sửa ngày khám hoặc để trống đợt khám.`,
+      });
+    }
+  }
   if (input.clinicId !== null && !db.select({ id: clinics.id }).from(clinics).where(eq(clinics.id, input.clinicId)).get()) {
     problems.push({ field: 'clinicId', message: 'Không có phòng khám này.' });
   }

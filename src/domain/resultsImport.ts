@@ -74,8 +74,10 @@ export interface ResultsCheck {
 }
 
 export interface ResultsCheckContext {
-  /** Cadres the importing staff member may enter results for, by lower-cased code. */
-  cadreByCode: Map<string, { id: number; clinicId: number | null }>;
+  /** Every cadre by lower-cased code; `inScope` says whether the importing staff member may enter their results. */
+  cadreByCode: Map<string, { id: number; clinicId: number | null; inScope: boolean }>;
+  /** For clinic_staff: the only clinic their rows may name (and their cadres' clinic); null for committee roles. */
+  clinicScope: number | null;
   clinics: Clinic[];
   campaigns: Campaign[];
   today: string;
@@ -84,13 +86,11 @@ export interface ResultsCheckContext {
 
 /** What checking needs from the database, for the staff member's scope (clinic_staff: their clinic's cadres). */
 export function resultsCheckContext(db: DbOrTx, staff: ResultStaff, today: string): ResultsCheckContext {
-  const rows = db
-    .select({ id: cadres.id, code: cadres.code, clinicId: cadres.clinicId })
-    .from(cadres)
-    .where(staff.role === 'clinic_staff' ? eq(cadres.clinicId, staff.clinicId ?? -1) : undefined)
-    .all();
+  const rows = db.select({ id: cadres.id, code: cadres.code, clinicId: cadres.clinicId }).from(cadres).all();
+  const clinicScope = staff.role === 'clinic_staff' ? (staff.clinicId ?? -1) : null;
   return {
-    cadreByCode: new Map(rows.map((r) => [r.code.toLowerCase(), { id: r.id, clinicId: r.clinicId }])),
+    cadreByCode: new Map(rows.map((r) => [r.code.toLowerCase(), { id: r.id, clinicId: r.clinicId, inScope: clinicScope === null || r.clinicId === clinicScope }])),
+    clinicScope,
     clinics: db.select().from(clinics).all(),
     campaigns: db.select().from(campaigns).all(),
     today,
@@ -161,9 +161,11 @@ export function checkResultRows(rows: SheetRow[], ctx: ResultsCheckContext): Res
     const bad = (key: ResultColumnKey | '', message: string) => problems.push({ row: row.rowNumber, column: key ? headerOf(key) : '', message });
 
     const code = value('code');
-    const cadre = code ? ctx.cadreByCode.get(code.toLowerCase()) : undefined;
+    const known = code ? ctx.cadreByCode.get(code.toLowerCase()) : undefined;
+    const cadre = known?.inScope ? known : undefined;
     if (!code) bad('code', 'Thiếu mã cán bộ.');
-    else if (!cadre) bad('code', `Không có cán bộ mã “${code}” (hoặc cán bộ không thuộc phòng khám của bạn).`);
+    else if (!known) bad('code', `Không có cán bộ mã “${code}”.`);
+    else if (!cadre) bad('code', `Cán bộ mã “${code}” không đăng ký tại phòng khám của bạn; chỉ nhập kết quả của cán bộ thuộc phòng khám mình.`);
 
     let examDate = '';
     if (!value('examDate')) bad('examDate', 'Thiếu ngày khám.');
@@ -185,8 +187,9 @@ export function checkResultRows(rows: SheetRow[], ctx: ResultsCheckContext): Res
     if (clinicLabel) {
       const id = clinicByCode.get(clinicLabel.toLowerCase()) ?? clinicByName.get(foldVietnamese(clinicLabel));
       if (id === undefined) bad('clinic', `Không tìm thấy nơi khám “${clinicLabel}”; ghi mã hoặc đúng tên phòng khám.`);
+      else if (ctx.clinicScope !== null && id !== ctx.clinicScope) bad('clinic', `Nơi khám “${clinicLabel}” không phải phòng khám của bạn.`);
       else clinicId = id;
-    }
+    } else if (ctx.clinicScope !== null) clinicId = ctx.clinicScope;
 
     let healthClass: HealthClass | null = null;
     const classLabel = value('healthClass');
@@ -225,7 +228,11 @@ export function checkResultRows(rows: SheetRow[], ctx: ResultsCheckContext): Res
       }
     } else if (examDate) {
       for (const p of checkResultInput(ctx.db, parsed.data, ctx.today)) {
-        if (p.field === 'examDate' || p.field === 'clinicId') continue; // already checked above, with the cell's text
+        if (p.field === 'clinicId' || p.field === 'campaignId') continue; // already checked above, with the cell's text
+        if (p.field === 'examDate') {
+          if (campaignId !== null && p.message.includes('ngoài thời gian')) bad('examDate', p.message);
+          continue; // an invalid or future date was reported above
+        }
         bad(p.field === 'followUpWhere' ? 'followUpWhere' : '', p.message);
       }
     }
@@ -238,7 +245,7 @@ export function checkResultRows(rows: SheetRow[], ctx: ResultsCheckContext): Res
     }
 
     if (problems.length === before && cadre && parsed.success) {
-      records.push({ rowNumber: row.rowNumber, code, cadreId: cadre.id, input: { ...parsed.data, examDate } });
+      records.push({ rowNumber: row.rowNumber, code, cadreId: cadre.id, input: { ...parsed.data, clinicId, examDate } });
     }
   }
   return { records, problems, rowCount: dataRows.length, ignoredHeaders };

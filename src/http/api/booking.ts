@@ -125,6 +125,6 @@ export function bookingApiRoutes(deps: StaffDeps) {
       return c.json({ booking });
     })
     .get('/campaigns/:id{[0-9]+}/figures', requirePermission('booking', 'figures'), validate('param', IdParam), (c) =>
-      c.json(campaignFigures(deps.db, c.req.valid('param').id)),
+      c.json(campaignFigures(deps.db, c.req.valid('param').id, deps.clock.now())),
     );
 }

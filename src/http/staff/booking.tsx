@@ -18,6 +18,7 @@ import {
   statusLabels,
 } from '../../domain/bookingStaff';
 import { vietnamDate } from '../../domain/quietHours';
+import { EXAMINED_DEFINITION, formatShare } from '../../domain/examined';
 import { cadreCategories, campaignStatuses, type Campaign, type CadreCategory } from '../../store/schema';
 import { allowed, clinicScope, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { checkClinic, DayQuery, dayExport } from '../api/booking';
@@ -38,7 +39,6 @@ const categoryLabels: Record<CadreCategory, string> = {
 };
 const campaignStatusLabels: Record<Campaign['status'], string> = { draft: 'Nháp', open: 'Đang nhận đăng ký', closed: 'Đã đóng' };
 const weekdayLabels = ['Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy', 'Chủ Nhật'];
-const pct = (x: number) => `${(x * 100).toFixed(1).replace('.', ',')}%`;
 
 const notices: Record<string, Flash> = {
   created: { kind: 'ok', text: 'Đã tạo đợt khám. Thêm ca khám cho các nơi khám bên dưới.' },
@@ -348,7 +348,7 @@ export function bookingPages(deps: StaffDeps) {
     .get('/:id{[0-9]+}/figures', requirePermission('booking', 'figures'), validate('param', IdParam), (c) => {
       const { id } = c.req.valid('param');
       const k = getCampaign(deps.db, id);
-      const f = campaignFigures(deps.db, id);
+      const f = campaignFigures(deps.db, id, deps.clock.now());
       return page(
         c,
         deps.committee.name,
@@ -367,13 +367,13 @@ export function bookingPages(deps: StaffDeps) {
               <b>{f.eligible}</b>thuộc diện khám
             </div>
             <div class="stat">
-              <b>{f.booked}</b>đã đặt lịch ({pct(f.shareBooked)})
+              <b>{f.booked}</b>đã đặt lịch ({formatShare(f.shareBooked)})
             </div>
-            <div class="stat">
-              <b>{f.attended}</b>đã khám
+            <div class="stat" id="stat-examined">
+              <b>{f.examined}</b>đã khám
             </div>
-            <div class="stat">
-              <b>{pct(f.shareExamined)}</b>tỷ lệ đã khám
+            <div class="stat" id="stat-share">
+              <b>{formatShare(f.shareExamined)}</b>tỷ lệ đã khám
             </div>
             <div class="stat">
               <b>{f.noShow}</b>vắng
@@ -387,6 +387,7 @@ export function bookingPages(deps: StaffDeps) {
                   <th>Đăng ký quản lý (thuộc diện)</th>
                   <th>Đã đặt</th>
                   <th>Đã khám</th>
+                  <th>Tỷ lệ đã khám</th>
                   <th>Chỗ đã đặt / tổng chỗ</th>
                 </tr>
               </thead>
@@ -396,7 +397,8 @@ export function bookingPages(deps: StaffDeps) {
                     <td data-label="Nơi khám">{x.clinicName}</td>
                     <td data-label="Thuộc diện">{x.eligible}</td>
                     <td data-label="Đã đặt">{x.booked}</td>
-                    <td data-label="Đã khám">{x.attended}</td>
+                    <td data-label="Đã khám">{x.examined}</td>
+                    <td data-label="Tỷ lệ">{formatShare(x.shareExamined)}</td>
                     <td data-label="Chỗ">
                       {x.placesTaken} / {x.capacity}
                     </td>
@@ -405,7 +407,7 @@ export function bookingPages(deps: StaffDeps) {
               </tbody>
             </table>
           </div>
-          <p class="small muted">Tỷ lệ đã khám = số cán bộ đã khám / số cán bộ thuộc diện khám của đợt (đang quản lý, đúng đối tượng).</p>
+          <p class="small muted">{EXAMINED_DEFINITION}</p>
         </>,
       );
     });

@@ -133,7 +133,7 @@ function DashboardBody(props: { d: Dashboard; staff: StaffIdentity }) {
             <BarChart
               title="Tỷ lệ đã khám theo phòng khám"
               max={1}
-              bars={d.campaign.clinics.map((c) => ({ label: c.name, value: c.share, text: `${formatShare(c.share)} (${c.examined}/${c.eligible})`, tone: c.share >= 0.85 ? 'ok' : c.share >= 0.5 ? 'warn' : 'bad' }))}
+              bars={d.campaign.clinics.map((c) => ({ label: c.name, value: c.share ?? 0, text: `${formatShare(c.share)} (${c.examined}/${c.eligible})`, tone: (c.share ?? 0) >= 0.85 ? 'ok' : (c.share ?? 0) >= 0.5 ? 'warn' : 'bad' }))}
             />
           </Panel>
         ) : (

@@ -1,6 +1,7 @@
 import { desc } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { Clock } from '../../clock';
+import { formatIsoDate } from '../../domain/dates';
 import { buildReport, formatShare, reportFileName, reportWorkbook, ReportQuery, type Report, type ReportTable } from '../../domain/reports';
 import { recordAudit } from '../../store/audit';
 import type { Db } from '../../store/db';
@@ -22,8 +23,10 @@ export interface ReportPagesDeps {
 addStaffNavItem({ href: '/staff/reports', label: 'Báo cáo', permission: ['reports', 'read'], order: 60 });
 
 
-function Cell(props: { value: string | number; percent: boolean }) {
-  if (props.percent && typeof props.value === 'number') return <td class="num">{formatShare(props.value)}</td>;
+function Cell(props: { value: string | number | null; percent: boolean; date: boolean }) {
+  if (props.percent) return <td class="num">{formatShare(typeof props.value === 'number' ? props.value : null)}</td>;
+  if (props.date && typeof props.value === 'string') return <td>{formatIsoDate(props.value)}</td>;
+  if (props.value === null) return <td></td>;
   return typeof props.value === 'number' ? <td class="num">{props.value.toLocaleString('vi-VN')}</td> : <td>{props.value}</td>;
 }
 
@@ -46,7 +49,7 @@ function Table(props: { t: ReportTable }) {
               {t.rows.map((r) => (
                 <tr>
                   {r.map((v, i) => (
-                    <Cell value={v} percent={t.percentColumns.includes(i)} />
+                    <Cell value={v} percent={t.percentColumns.includes(i)} date={t.dateColumns?.includes(i) ?? false} />
                   ))}
                 </tr>
               ))}
@@ -66,8 +69,8 @@ function Charts(props: { report: Report }) {
   const multi = props.report.campaignsCovered.length > 1;
   const clinicBars = byKey.clinics.rows.map((r) => ({
     label: multi ? `${r[1]} (${r[0]})` : String(r[1]),
-    value: Number(r[4]),
-    text: formatShare(Number(r[4])),
+    value: Number(r[4] ?? 0),
+    text: formatShare(r[4] === null ? null : Number(r[4])),
   }));
   const classBars = byKey.classes.rows.map((r, i) => ({
     label: String(r[0]),
@@ -167,7 +170,7 @@ export function reportPages(deps: ReportPagesDeps) {
       { action: 'report.export', entity: 'report', entityId: report.campaign ? `campaign-${report.campaign.id}` : `${report.from}..${report.to}`, detail: { format: 'xlsx' } },
       now,
     );
-    const name = reportFileName(report);
+    const name = reportFileName(report, deps.db);
     return c.body(new Uint8Array(body), 200, { 'content-type': XLSX_TYPE, 'content-disposition': `attachment; filename="${name}"` });
   });
   return app;

@@ -2,6 +2,7 @@ import { eq, asc } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { parseVietnameseDate } from '../../domain/dates';
+import { cadreCodeIs } from '../../domain/cadreSummary';
 import { personalDataWorkbook, exportPersonalData } from '../../domain/personalData';
 import { vietnamDate } from '../../domain/quietHours';
 import {
@@ -328,7 +329,7 @@ export function resultPages(deps: StaffDeps) {
       const staff = currentStaff(c);
       const { status, q, msg } = c.req.valid('query');
       let cadreId: number | undefined;
-      if (q) cadreId = deps.db.select({ id: cadres.id }).from(cadres).where(eq(cadres.code, q.trim())).get()?.id ?? -1;
+      if (q) cadreId = deps.db.select({ id: cadres.id }).from(cadres).where(cadreCodeIs(q)).get()?.id ?? -1;
       const rows = listResults(deps.db, staff, { status, cadreId });
       auditStaffRead(deps.db, staff, rows.map((r) => r.result.id), now(), 'page.list');
       const names = campaignNames(deps.db, rows.map((r) => r.result.campaignId));
@@ -437,7 +438,7 @@ export function resultPages(deps: StaffDeps) {
     .post('/new', requirePermission('results', 'enter'), validate('form', ResultForm), (c) => {
       const staff = currentStaff(c);
       const form = c.req.valid('form');
-      const cadre = form.cadreCode ? deps.db.select({ id: cadres.id }).from(cadres).where(eq(cadres.code, form.cadreCode)).get() : undefined;
+      const cadre = form.cadreCode ? deps.db.select({ id: cadres.id }).from(cadres).where(cadreCodeIs(form.cadreCode)).get() : undefined;
       if (!cadre) throw new AppError('not_found', `Không có cán bộ mã “${form.cadreCode ?? ''}”.`);
       const row = inTransaction(deps.db, (tx) => createDraft(tx, staff, cadre.id, inputFromForm(form), now()));
       return back(c, `/staff/results/${row.id}`, 'created');
@@ -582,7 +583,7 @@ export function resultPages(deps: StaffDeps) {
     })
     .get('/personal-data', requirePermission('results', 'exportPersonal'), validate('query', z.object({ code: z.string().trim().max(50).optional(), msg: z.string().max(20).optional() })), (c) => {
       const { code, msg } = c.req.valid('query');
-      const cadre = code ? deps.db.select().from(cadres).where(eq(cadres.code, code)).get() : undefined;
+      const cadre = code ? deps.db.select().from(cadres).where(cadreCodeIs(code)).get() : undefined;
       const token = c.get('csrfToken');
       return page(
         c,

@@ -351,7 +351,7 @@ export async function importRegistryFile(
   const now = deps.clock.now();
   const check = checkRegistryRows(rows, { clinics: allClinics(deps.db), today: localDate(now) });
   if (!apply || check.problems.length) {
-    return { fileName, check, counts: previewRegistryImport(deps.db, check.records), applied: false };
+    return { fileName, check, counts: previewRegistryImport(deps.db, check.records, localDate(now)), applied: false };
   }
   const counts = inTransaction(deps.db, (tx) => {
     const c = applyRegistryImport(tx, check.records, now);

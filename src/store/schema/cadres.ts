@@ -4,6 +4,10 @@ import { clinics } from './clinics';
 export const cadreCategories = ['duong_chuc', 'nguyen_chuc', 'nguoi_co_cong', 'khac'] as const;
 export type CadreCategory = (typeof cadreCategories)[number];
 export const healthClasses = ['I', 'II', 'III', 'IV', 'V'] as const;
+export const birthDatePrecisions = ['day', 'year'] as const;
+export type BirthDatePrecision = (typeof birthDatePrecisions)[number];
+export const leftReasons = ['left', 'died'] as const;
+export type LeftReason = (typeof leftReasons)[number];
 export type HealthClass = (typeof healthClasses)[number];
 
 /** The registry: serving and retired officials and people with meritorious service the committee cares for. */
@@ -14,8 +18,10 @@ export const cadres = sqliteTable(
     /** The committee's own code, the key for imports (upsert by code). */
     code: text('code').notNull().unique(),
     fullName: text('full_name').notNull(),
-    /** ISO date, YYYY-MM-DD. */
+    /** ISO date, YYYY-MM-DD. With a year-only precision the month and day are stored as 01-01 and mean nothing. */
     birthDate: text('birth_date').notNull(),
+    /** How much of the birth date the office records hold: the full date, or the year alone (older records). */
+    birthDatePrecision: text('birth_date_precision', { enum: birthDatePrecisions }).notNull().default('day'),
     sex: text('sex', { enum: ['male', 'female'] }).notNull(),
     category: text('category', { enum: cadreCategories }).notNull(),
     unit: text('unit').notNull().default(''),
@@ -27,6 +33,11 @@ export const cadres = sqliteTable(
     /** Too frail to come to exams: offered home visits instead. */
     frail: integer('frail', { mode: 'boolean' }).notNull().default(false),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    /** Local date from which the committee manages the person; null: from before any campaign on record. */
+    managedFrom: text('managed_from'),
+    /** Local date the person stopped being managed (moved away, died); null while managed. */
+    leftOn: text('left_on'),
+    leftReason: text('left_reason', { enum: leftReasons }),
     /** Stops broadcasts (not reminders or results) to this cadre's Zalo accounts. */
     broadcastOptOut: integer('broadcast_opt_out', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
