@@ -67,11 +67,11 @@ describe('operations pages in a browser', () => {
       expect(await page.locator('#stat-bookings b').textContent()).toBe('8');
       expect(await page.locator('#stat-requests').textContent()).toContain('1 quá hạn tiếp nhận');
       expect(await page.locator('#stat-results b').textContent()).toBe('2');
-      expect(await page.locator('#stat-share b').textContent()).toBe('40,0 %');
+      expect(await page.locator('#stat-share b').textContent()).toBe('35,0 %');
       expect(await page.locator('#panel-bookings .bars span').allTextContents()).toEqual(['Bệnh viện Kiến An', '3 (đã đến 2)', 'Phòng khám A Hải Phòng', '5 (đã đến 3)']);
       expect(await page.locator('#panel-requests').textContent()).toContain('YC-000001');
       expect(await page.locator('#panel-broadcasts').textContent()).toContain('3/4 người nhận (75%)');
-      expect(await page.locator('#panel-campaign .bar-value').allTextContents()).toEqual(['37,5 % (3/8)', '41,7 % (5/12)']);
+      expect(await page.locator('#panel-campaign .bar-value').allTextContents()).toEqual(['25,0 % (2/8)', '41,7 % (5/12)']);
       // Nothing wider than the screen on a phone.
       expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
       await page.screenshot({ path: artifactPath(`ops-dashboard-${viewport.width}.png`), fullPage: true });
@@ -90,21 +90,21 @@ describe('operations pages in a browser', () => {
     await page.screenshot({ path: artifactPath('ops-report.png'), fullPage: true });
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-xlsx')]);
-    expect(download.suggestedFilename()).toBe(`bao-cao-dot-${campaignId}.xlsx`);
+    expect(download.suggestedFilename()).toBe('bao-cao-dot-1-2026.xlsx');
     const file = artifactPath('ops-report.xlsx');
     await download.saveAs(file);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(readFileSync(file) as unknown as ArrayBuffer);
     const row = (key: Parameters<typeof sheetNameOf>[0], n: number) => (wb.getWorksheet(sheetNameOf(key))!.getRow(XLSX_HEADER_ROW + n).values as unknown[]).slice(1);
 
-    expect(row('campaigns', 1)).toEqual([expected.campaignName, '02/03/2026', '31/03/2026', 20, 11, 8, 0.4]);
+    expect(row('campaigns', 1)).toEqual([expected.campaignName, new Date('2026-03-02T00:00:00Z'), new Date('2026-03-31T00:00:00Z'), 20, 10, 7, 0.35]);
     expect(row('units', 2)).toEqual([expected.campaignName, ...expected.units[1]!]);
     expect(row('classes', 2)).toEqual(expected.classes[1]);
     expect(row('requests', 6)).toEqual(['Tổng cộng', ...expected.requests.total]);
 
     // The same numbers on the page.
     const pageRow = async (key: string, n: number) => page.locator(`section[data-table=${key}] tbody tr`).nth(n - 1).locator('td').allTextContents();
-    expect(await pageRow('campaigns', 1)).toEqual([expected.campaignName, '02/03/2026', '31/03/2026', '20', '11', '8', '40,0 %']);
+    expect(await pageRow('campaigns', 1)).toEqual([expected.campaignName, '02/03/2026', '31/03/2026', '20', '10', '7', '35,0 %']);
     expect(await pageRow('units', 2)).toEqual([expected.campaignName, 'Sở Y tế', '6', '3', '50,0 %']);
     expect(await pageRow('classes', 2)).toEqual(['Loại II', '2', '40,0 %']);
     expect(await pageRow('requests', 6)).toEqual(['Tổng cộng', '6', '2', '2', '2', '2', '50,0 %']);
