@@ -1,12 +1,11 @@
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from './csv';
 import { loadExcelJs } from './excel';
 
 /**
  * The one writer for every xlsx and CSV file the service hands out, so files look the way Excel users
  * expect: dates are date cells (dd/mm/yyyy), counts and shares are numbers (shares formatted as %), a share
  * with no denominator is "—", codes and phone numbers stay text (leading zeros kept), the header row is frozen
- * and filterable on every sheet. CSV is UTF-8 with a BOM (Excel reads the diacritics), CRLF, and cells that a
- * spreadsheet would run as a formula are neutralised.
+ * and filterable on every sheet. CSV goes through csv.ts.
  */
 
 export type ColumnKind = 'text' | 'integer' | 'number' | 'percent' | 'date' | 'datetime';
@@ -117,11 +116,6 @@ export async function writeWorkbook(sheets: SheetSpec[]): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-/** A cell a spreadsheet program would run as a formula starts with one of these. */
-const FORMULA_START = /^[=+\-@\t\r]/;
-/** Neutralises formula-looking text with a leading apostrophe (OWASP's CSV injection advice). */
-export const neutraliseFormula = (v: string) => (FORMULA_START.test(v) ? `'${v}` : v);
-
 const ddmmyyyy = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 
 /** A cell as CSV text: dates dd/mm/yyyy, shares "85,0%", missing share "—", booleans Có/Không. */
@@ -138,13 +132,15 @@ function csvText(v: SheetCell, kind: ColumnKind): string {
     return String(v);
   }
   if (kind === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return ddmmyyyy(v);
-  return neutraliseFormula(v);
+  return v;
 }
 
-/** CSV for Excel: UTF-8 with a BOM, comma separated, CRLF, quoted where needed, formulas neutralised. */
+/** The same sheet as CSV, through the one CSV writer (csv.ts: BOM, CRLF, formulas defused). */
 export function writeCsv(columns: SheetColumn[], rows: SheetCell[][]): string {
-  const records = [columns.map((c) => neutraliseFormula(c.header)), ...rows.map((r) => columns.map((c, i) => csvText(r[i] ?? null, c.kind ?? 'text')))];
-  return '\uFEFF' + stringify(records, { record_delimiter: '\r\n', quoted_match: /^\s|\s$/ });
+  return toCsv(
+    columns.map((c) => c.header),
+    rows.map((r) => columns.map((c, i) => csvText(r[i] ?? null, c.kind ?? 'text'))),
+  );
 }
 
 /** ASCII file names that say what they hold: "Báo cáo đợt 2/2026" -> "bao-cao-dot-2-2026". */
