@@ -94,6 +94,7 @@ async function service(roles: string, redisUrl: string, dataDir: string, fakeUrl
       ZALO_ACCESS_TOKEN: accessToken,
       ZALO_REFRESH_TOKEN: refreshToken,
       SESSION_SECRET: 'bench-session-secret-bench-session-secret-0123456789',
+      PUBLIC_BASE_URL: 'https://cadrecare.example.vn',
       LOG_LEVEL: 'warn',
     }),
     { logger: createLogger('warn') },

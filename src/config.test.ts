@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config';
 
 describe('loadConfig', () => {
-  it('has working defaults: simulator mode, both roles, data under ./data', () => {
-    const c = loadConfig({});
+  it('has working defaults: both roles, data under ./data; the simulator only when named', () => {
+    const c = loadConfig({ ZALO_MODE: 'simulator' });
     expect(c.zalo.mode).toBe('simulator');
     expect([...c.roles]).toEqual(['web', 'worker']);
     expect(c.databaseFile).toBe('./data/cadrecare.db');
@@ -40,6 +40,40 @@ describe('loadConfig', () => {
   });
 
   it('treats empty strings as unset', () => {
-    expect(loadConfig({ REDIS_URL: '', PORT: '' }).http.port).toBe(3000);
+    expect(loadConfig({ ZALO_MODE: 'simulator', REDIS_URL: '', PORT: '' }).http.port).toBe(3000);
+  });
+
+  describe('traps', () => {
+    const prod = {
+      NODE_ENV: 'production',
+      ZALO_APP_ID: '123',
+      ZALO_APP_SECRET: 'real-app-secret',
+      ZALO_OA_SECRET_KEY: 'real-oa-secret',
+      SESSION_SECRET: 'k3Jq9vXr2TmW8zLpY5nBc7HdF4sGa6Qe1uVo0iRtZyMx',
+      PUBLIC_BASE_URL: 'https://cadrecare.example.vn',
+    };
+    const refused = (env: Record<string, string>, name: RegExp) => {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(name);
+    };
+
+    it('a sound production configuration loads', () => {
+      expect(loadConfig(prod).staff.secureCookies).toBe(true);
+    });
+
+    it('production refuses the simulator secrets, a guessable SESSION_SECRET and an http base URL', () => {
+      refused({ ...prod, ZALO_OA_SECRET_KEY: 'simulator-oa-secret-key' }, /ZALO_OA_SECRET_KEY/);
+      refused({ ...prod, ZALO_APP_SECRET: 'simulator-app-secret' }, /ZALO_APP_SECRET/);
+      refused({ ...prod, SESSION_SECRET: 'a'.repeat(32) }, /SESSION_SECRET/);
+      refused({ ...prod, PUBLIC_BASE_URL: 'http://cadrecare.example.vn' }, /PUBLIC_BASE_URL/);
+      const { PUBLIC_BASE_URL: _, ...noBase } = prod;
+      refused(noBase, /PUBLIC_BASE_URL/);
+    });
+
+    it('without credentials and without ZALO_MODE=simulator the service refuses to start rather than run the simulator', () => {
+      refused({}, /ZALO_APP_ID: required when ZALO_MODE=live/);
+      refused({ NODE_ENV: 'development' }, /ZALO_MODE=simulator/);
+      expect(loadConfig({ ZALO_MODE: 'simulator' }).zalo.mode).toBe('simulator');
+    });
   });
 });

@@ -132,21 +132,51 @@ export class ConfigError extends Error {
   }
 }
 
+/** The simulator's fixed, published values: fine for the built-in fake API, never for a real OA. */
+export const SIMULATOR_SECRETS = { appSecret: 'simulator-app-secret', oaSecretKey: 'simulator-oa-secret-key' } as const;
+
+/**
+ * Estimated bits of a secret from its own character frequencies (Shannon entropy × length): 32 × "a" scores 0,
+ * 48 random base64 characters about 250. A cheap guard against placeholders, not a proof of randomness.
+ */
+export function estimatedSecretBits(secret: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of secret) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  const n = [...secret].length;
+  let perChar = 0;
+  for (const k of counts.values()) perChar -= (k / n) * Math.log2(k / n);
+  return perChar * n;
+}
+const MIN_SECRET_BITS = 100;
+
 function derive(env: z.output<typeof EnvSchema>) {
   const problems: string[] = [];
-  const hasLiveCredentials = Boolean(env.ZALO_APP_ID && env.ZALO_OA_SECRET_KEY);
-  const zaloMode = env.ZALO_MODE ?? (hasLiveCredentials ? 'live' : 'simulator');
+  const production = env.NODE_ENV === 'production';
+  // The simulator (and its unauthenticated /dev pages) runs only when asked for by name, never by default.
+  const zaloMode = env.ZALO_MODE ?? 'live';
 
-  if (zaloMode === 'simulator' && env.NODE_ENV === 'production') {
+  if (zaloMode === 'simulator' && production) {
     problems.push('ZALO_MODE: the simulator is refused when NODE_ENV=production; set the OA credentials');
   }
   if (zaloMode === 'live') {
     for (const name of ['ZALO_APP_ID', 'ZALO_APP_SECRET', 'ZALO_OA_SECRET_KEY'] as const) {
-      if (!env[name]) problems.push(`${name}: required when ZALO_MODE=live`);
+      if (!env[name]) problems.push(`${name}: required when ZALO_MODE=live (or set ZALO_MODE=simulator for the built-in simulator)`);
     }
   }
-  if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
-    problems.push('SESSION_SECRET: required when NODE_ENV=production (at least 32 characters)');
+  if (production && env.ZALO_OA_SECRET_KEY === SIMULATOR_SECRETS.oaSecretKey) {
+    problems.push('ZALO_OA_SECRET_KEY: the simulator\'s published key is refused when NODE_ENV=production; use the OA\'s own key');
+  }
+  if (production && env.ZALO_APP_SECRET === SIMULATOR_SECRETS.appSecret) {
+    problems.push('ZALO_APP_SECRET: the simulator\'s published secret is refused when NODE_ENV=production; use the app\'s own secret');
+  }
+  if (production && !env.SESSION_SECRET) {
+    problems.push('SESSION_SECRET: required when NODE_ENV=production (at least 32 random characters, e.g. `openssl rand -base64 48`)');
+  }
+  if (env.SESSION_SECRET && estimatedSecretBits(env.SESSION_SECRET) < MIN_SECRET_BITS) {
+    problems.push('SESSION_SECRET: too easy to guess (repeated or too few different characters); use e.g. `openssl rand -base64 48`');
+  }
+  if (production && !env.PUBLIC_BASE_URL?.startsWith('https://')) {
+    problems.push('PUBLIC_BASE_URL: an https:// address is required when NODE_ENV=production (session cookies are Secure only over https)');
   }
   if (problems.length) throw new ConfigError(problems);
 
@@ -173,8 +203,8 @@ function derive(env: z.output<typeof EnvSchema>) {
       mode: zaloMode,
       // Simulator defaults are fixed, invented values: they only ever talk to the built-in fake API.
       appId: env.ZALO_APP_ID ?? '1000000000000000001',
-      appSecret: env.ZALO_APP_SECRET ?? 'simulator-app-secret',
-      oaSecretKey: env.ZALO_OA_SECRET_KEY ?? 'simulator-oa-secret-key',
+      appSecret: env.ZALO_APP_SECRET ?? SIMULATOR_SECRETS.appSecret,
+      oaSecretKey: env.ZALO_OA_SECRET_KEY ?? SIMULATOR_SECRETS.oaSecretKey,
       oaId: env.ZALO_OA_ID ?? '2000000000000000002',
       /** The OA a consent must come back from, when ZALO_OA_ID is set. */
       expectedOaId: env.ZALO_OA_ID,

@@ -221,11 +221,15 @@ describe('API tokens', () => {
 
 describe('session secret', () => {
   it('is required in production and must be long', () => {
-    const base = { NODE_ENV: 'production', ZALO_APP_ID: '1', ZALO_APP_SECRET: 's', ZALO_OA_SECRET_KEY: 'k' };
+    const base = { NODE_ENV: 'production', ZALO_APP_ID: '1', ZALO_APP_SECRET: 's', ZALO_OA_SECRET_KEY: 'k', PUBLIC_BASE_URL: 'https://cadrecare.example.vn' };
+    const good = 'k3Jq9vXr2TmW8zLpY5nBc7HdF4sGa6Qe1uVo0iRtZyMx';
     expect(() => loadConfig(base)).toThrow(ConfigError);
     expect(() => loadConfig(base)).toThrow(/SESSION_SECRET/);
     expect(() => loadConfig({ ...base, SESSION_SECRET: 'short' })).toThrow(/SESSION_SECRET/);
-    expect(loadConfig({ ...base, SESSION_SECRET: 'x'.repeat(32) }).staff.sessionSecret).toBe('x'.repeat(32));
+    // Long but guessable: one character repeated, or a word repeated.
+    expect(() => loadConfig({ ...base, SESSION_SECRET: 'a'.repeat(32) })).toThrow(/SESSION_SECRET: too easy to guess/);
+    expect(() => loadConfig({ ...base, SESSION_SECRET: 'abab'.repeat(10) })).toThrow(/SESSION_SECRET: too easy to guess/);
+    expect(loadConfig({ ...base, SESSION_SECRET: good }).staff.sessionSecret).toBe(good);
   });
 
   it('is generated once into DATA_DIR with 0600 permissions when unset', () => {
@@ -236,7 +240,7 @@ describe('session secret', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(resolveSessionSecret(undefined, file)).toBe(first);
     expect(readFileSync(file, 'utf8').trim()).toBe(first);
-    expect(resolveSessionSecret('y'.repeat(40), file)).toBe('y'.repeat(40));
+    expect(resolveSessionSecret('configured-k3Jq9vXr2TmW8zLpY5nB', file)).toBe('configured-k3Jq9vXr2TmW8zLpY5nB');
   });
 
   it('cookies are Secure when PUBLIC_BASE_URL is https', async () => {

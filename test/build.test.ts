@@ -57,6 +57,7 @@ describe('production build', () => {
         ZALO_APP_SECRET: 'build-test-app-secret',
         ZALO_OA_SECRET_KEY: 'build-test-oa-secret',
         SESSION_SECRET: 'build-test-session-secret-0123456789abcdef',
+        PUBLIC_BASE_URL: 'https://cadrecare.example.vn',
         LOG_LEVEL: 'info',
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -172,7 +172,8 @@ export function zaloConnectPages(deps: ZaloConnectDeps) {
     if (q.error || !q.code) {
       return show(c, { kind: 'bad', text: 'Zalo không cấp quyền (người dùng từ chối hoặc liên kết sai). Chưa có gì thay đổi; vui lòng thử lại.' }, 400);
     }
-    const consent = deps.consents.take(String(staff.id), q.state);
+    // The state ties the answer to the consent this admin started here; without it any code could be planted.
+    const consent = q.state ? deps.consents.take(String(staff.id), q.state) : null;
     if (!consent) {
       return show(c, { kind: 'bad', text: 'Phiên kết nối không hợp lệ hoặc đã quá 10 phút. Chưa có gì thay đổi; vui lòng bấm "Kết nối Zalo OA" lại.' }, 400);
     }
