@@ -470,7 +470,7 @@ function writeScenario(tx: Tx, opts: DemoSeedOptions, users: DemoZaloUser[], cli
   for (const a of earliest) {
     enterResult(a.cadre, resultFor(pickClass(a.cadre), a.day, a.clinicId, campaign.id), at(addDays(a.day, 4), 10), at(addDays(a.day, 8), 15));
   }
-  // The draft waiting for the doctor: an A1 cadre examined recently, entered by the clinic's staff.
+  // The draft waiting for the doctor: a cadre examined recently (by A1's own staff when one of theirs).
   const waiting = attendedNow.find((a) => a.cadre.clinicCode === 'PK-A1' && !earliest.includes(a)) ?? attendedNow.find((a) => !earliest.includes(a));
   if (waiting) enterResult(waiting.cadre, resultFor(pickClass(waiting.cadre), waiting.day, waiting.clinicId, campaign.id), Math.min(now - 3600_000, at(addDays(waiting.day, 1), 10)), null);
 
@@ -482,6 +482,8 @@ function writeScenario(tx: Tx, opts: DemoSeedOptions, users: DemoZaloUser[], cli
   const fill = (clinicId: number, day: string, count: number) => {
     for (const c of take(count)) book(campaign.id, clinicId, day, c, now - Math.floor(rng() * 10) * DAY - 3600_000);
   };
+  // Today's lists, for staff to mark who came (none on a Sunday, when no clinic works).
+  for (const clinicId of allClinics) fill(clinicId, today, 4);
   fill(ownClinic, upcoming[0]!, placesPerDay - 2);
   fill(ownClinic, upcoming[1]!, placesPerDay);
   fill(ownClinic, upcoming[3]!, placesPerDay - 1);
@@ -536,7 +538,8 @@ function writeScenario(tx: Tx, opts: DemoSeedOptions, users: DemoZaloUser[], cli
   const relative = user('relative');
   const askedAt = now - 2 * DAY;
   recordZaloUser(tx, { id: relative.userId, followed: true, interactedAt: askedAt, displayName: relative.displayName, phone: relative.phone }, askedAt);
-  requestProxy(tx, { zaloUserId: relative.userId, now: askedAt }, idOf(frail), 'con gái', 'Nguyễn Thị Mai');
+  // A daughter carries her father's surname.
+  requestProxy(tx, { zaloUserId: relative.userId, now: askedAt }, idOf(frail), 'con gái', `${frail.fullName.split(' ')[0]} Thị Mai`);
 
   // --- broadcasts: one sent when the round opened, one scheduled for next week ----------------------------
   const templates = opts.templates ?? {};

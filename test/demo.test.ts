@@ -90,6 +90,15 @@ describe('the demo on a fresh data directory (a Monday morning in the second rou
     expect(days.filter((d) => d.free === 0)).toHaveLength(1);
     expect(days.filter((d) => d.free > 0 && d.free <= 2).length).toBeGreaterThanOrEqual(3);
 
+    // Today's day lists, for staff to mark attendance.
+    const todays = db()
+      .select({ clinicId: examSlots.clinicId })
+      .from(bookings)
+      .innerJoin(examSlots, eq(examSlots.id, bookings.slotId))
+      .where(and(eq(examSlots.localDate, today), eq(bookings.status, 'booked')))
+      .all();
+    expect(new Set(todays.map((b) => b.clinicId)).size).toBe(clinicCount);
+
     const results = db().select().from(examResults).all();
     expect(results.filter((r) => r.status === 'draft')).toHaveLength(1);
     expect(results.filter((r) => r.status === 'superseded')).toHaveLength(1);
