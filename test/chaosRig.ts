@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -207,7 +207,7 @@ export class ChaosRig {
       ZALO_OAUTH_BASE: fakeUrl,
       ZALO_ACCESS_TOKEN: pair.accessToken,
       ZALO_REFRESH_TOKEN: pair.refreshToken,
-      ZALO_HTTP_TIMEOUT_MS: '1000',
+      ZALO_HTTP_TIMEOUT_MS: '2000',
       ZALO_SEND_BACKOFF_MS: '100',
       ZALO_SEND_ATTEMPTS: '20',
       OUTBOX_LOCK_MS: '2000',
@@ -216,10 +216,15 @@ export class ChaosRig {
       SMTP_URL: smtp.url,
       REQUEST_FALLBACK_EMAIL: CHAOS_FALLBACK_EMAIL,
       SESSION_SECRET: 'chaos-session-secret-chaos-session-secret-0123',
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: 'warn',
       ...options.env,
     };
     return new ChaosRig(fake, fakeUrl, smtp, redis, redisPort, webPort, dir, env, await bundleService());
+  }
+
+  /** Where the service processes' output goes (their warnings and errors), for a failure's diagnosis. */
+  get logFile(): string {
+    return join(this.dir, 'service.log');
   }
 
   /** Starts a service process with these roles; resolves when it is ready (the web role listening). */
@@ -227,13 +232,18 @@ export class ChaosRig {
     const startedAt = Date.now();
     const child = spawn(process.execPath, [this.serviceBundle], {
       env: { ...process.env, ...this.env, ROLES: roles },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const log = (line: string) => appendFileSync(this.logFile, `${new Date().toISOString()} [${roles} ${child.pid}] ${line}\n`);
+    createInterface({ input: child.stderr! }).on('line', log);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`service ${roles} did not start within 60 s`)), 60_000);
-      createInterface({ input: child.stdout! }).once('line', () => {
-        clearTimeout(timer);
-        resolve();
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        log(line);
+        if (line.startsWith('{"ready":true')) {
+          clearTimeout(timer);
+          resolve();
+        }
       });
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
@@ -244,6 +254,18 @@ export class ChaosRig {
     const service: Service = { roles, child, startedAt, readyAt: Date.now() };
     this.services.add(service);
     return service;
+  }
+
+  /** What is still open, for a failure message: rows by kind and status, events not yet accepted, the log's tail. */
+  diagnose(): string {
+    const open = this.db()
+      .prepare(
+        `SELECT kind, status, count(*) AS n, max(attempts) AS attempts, max(last_error) AS lastError FROM outbox
+         WHERE status IN ('blocked', 'pending', 'queued') AND due_at <= ? GROUP BY kind, status`,
+      )
+      .all(Date.now());
+    const tail = existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
+    return `open rows ${JSON.stringify(open)}; events not yet accepted ${this.sender.inFlight}; service log tail:\n${tail}`;
   }
 
   /** SIGKILL: no shutdown, no flush; whatever was mid-flight stays so. */

@@ -60,10 +60,11 @@ export async function startPrivateRedis(options: PrivateRedisOptions): Promise<R
   for (;;) {
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     probe.on('error', () => {});
+    // The answer must come from our child: another server that took the port first would answer too.
     const ok = await probe
       .connect()
-      .then(() => probe.ping())
-      .then(() => true)
+      .then(() => probe.info('server'))
+      .then((info) => /process_id:(\d+)/.exec(info)?.[1] === String(child.pid))
       .catch(() => false);
     probe.disconnect();
     if (ok) break;
