@@ -139,7 +139,11 @@ describe('booking an exam in Zalo chat', () => {
 
     const cancel = await chat(h, user, 'huy lich');
     expect(cancel.text).toContain('Xin cho biết lý do hủy lịch');
-    const cancelled = await chat(h, user, 'ban viec');
+    const summary = await chat(h, user, 'ban viec');
+    expect(summary.text).toContain('Xin xác nhận hủy lịch khám của Bà Trần Thị Bình');
+    expect(summary.text).toContain('Lý do: Bận việc');
+    expect(bookingsOf(binh.id).at(-1)).toMatchObject({ status: 'booked' });
+    const cancelled = await chat(h, user, 'dong y');
     expect(cancelled.text).toContain('Đã hủy lịch khám của Bà Trần Thị Bình (Thứ Sáu, 06/03/2026, lúc 10:30 tại Phòng khám A Hải Phòng)');
     expect(bookingsOf(binh.id).at(-1)).toMatchObject({ status: 'cancelled', cancelReason: 'Bận việc' });
     expect(slot(current!.slotId).booked).toBe(0);
@@ -161,6 +165,8 @@ describe('booking an exam in Zalo chat', () => {
     expect(bookingsOf(dung.id)[0]!.status).toBe('booked');
     await chat(h, user, 'huy lich');
     await chat(h, user, 'con tôi đi công tác, không ai đưa đi');
+    expect(bookingsOf(dung.id)[0]!.status).toBe('booked');
+    await chat(h, user, 'vâng');
     expect(bookingsOf(dung.id)[0]).toMatchObject({ status: 'cancelled', cancelReason: 'con tôi đi công tác, không ai đưa đi' });
   });
 

@@ -132,7 +132,10 @@ describe('talking to staff', () => {
     expect(mail.subject).toContain('muốn trò chuyện với nhân viên');
 
     await sayQuietly(user, 'Xin chào, có ai không?');
-    await sayQuietly(user, 'menu');
+    // Leaving a live chat is confirmed; staying keeps the conversation open.
+    expect(await ask(user, 'menu')).toContain('muốn kết thúc trò chuyện với nhân viên');
+    expect(await ask(user, 'không')).toContain('nhân viên sẽ trả lời tại đây');
+    await sayQuietly(user, 'cho tôi hỏi thêm');
 
     const list = (await (await api('/api/conversations')).json()) as { items: { handoff: { id: number } }[] };
     expect(list.items.map((i) => i.handoff.id)).toContain(conv.id);

@@ -214,7 +214,10 @@ describe('linking a Zalo account in chat', () => {
     const asked = await ask('05/09/1950');
     expect(asked).toContain('Ông/Bà là gì của cán bộ mã HP-0001');
     expect(asked).not.toContain('Nguyễn Văn An');
-    expect(await ask('con gái')).toContain('Yêu cầu đã được gửi');
+    const summary = await ask('con gái');
+    expect(summary).toContain('Xin xác nhận: Ông/Bà là con gái của cán bộ mã HP-0001');
+    expect(summary).not.toContain('Nguyễn Văn An');
+    expect(await ask('ok')).toContain('Yêu cầu đã được gửi');
     const row = h.runtime.store.db.select().from(proxies).where(and(eq(proxies.zaloUserId, user), eq(proxies.cadreId, an.id))).get();
     expect(row).toMatchObject({ status: 'pending', relation: 'con gái' });
     expect(await ask('1')).toContain('đang chờ nhân viên duyệt');

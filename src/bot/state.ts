@@ -3,6 +3,7 @@ import { HandoffState } from './flows/handoff';
 import { RequestsState } from './flows/requests';
 import { BookingState } from './flows/booking';
 import { ResultsState } from './flows/results';
+import { INTENTS } from './understand/intents';
 
 /** What the user wanted when a flow had to pause for identity: resumed once they are verified. */
 export const Intent = z.enum(['booking', 'results', 'homeVisit', 'staff']);
@@ -12,10 +13,12 @@ const Idle = z.object({ flow: z.literal('idle') });
 
 export const LinkingState = z.object({
   flow: z.literal('linking'),
-  step: z.enum(['choose', 'code', 'birth', 'otp', 'proxyCode', 'proxyBirth', 'proxyRelation', 'unlinkConfirm', 'help']),
+  step: z.enum(['choose', 'code', 'birth', 'otp', 'proxyCode', 'proxyBirth', 'proxyRelation', 'proxyConfirm', 'unlinkConfirm', 'help']),
   then: Intent.optional(),
   code: z.string().optional(),
   cadreId: z.number().int().optional(),
+  /** What the proxy said they are to the cadre, shown in the summary before the request is sent. */
+  relation: z.string().max(60).optional(),
   failures: z.number().int().default(0),
   /** At the 'help' step: why the usual way did not work, for the staff who verify instead. */
   why: z.string().max(300).optional(),
@@ -29,11 +32,38 @@ export const ChooseSubjectState = z.object({
 });
 export type ChooseSubjectState = z.infer<typeof ChooseSubjectState>;
 
+const intentIds = INTENTS.map((i) => i.id) as [(typeof INTENTS)[number]['id'], ...(typeof INTENTS)[number]['id'][]];
+
+/**
+ * A question the bot asked before acting on an uncertain reading: "Có phải Ông muốn đặt lịch khám?" (a near
+ * miss, or a command typed where a flow expected an answer), or "kết thúc trò chuyện với nhân viên?". `resume`
+ * is the state to go back to on a no.
+ */
+export const ClarifyState = z.object({
+  flow: z.literal('clarify'),
+  ask: z.enum(['intent', 'leaveChat']),
+  intent: z.enum(intentIds).optional(),
+  resume: z.unknown(),
+});
+export type ClarifyState = z.infer<typeof ClarifyState>;
+
+/** Misunderstandings in a row; at two the bot offers staff and the hotline. */
+const Misses = { misses: z.number().int().min(0).optional() };
+
 /**
  * A user's dialog state, stored as JSON on the conversation row; one variant per flow. A stored state that
  * no longer parses (after an upgrade) falls back to idle rather than failing the turn.
  */
-export const ConversationState = z.discriminatedUnion('flow', [Idle, LinkingState, ChooseSubjectState, BookingState, ResultsState, RequestsState, HandoffState]);
+export const ConversationState = z.discriminatedUnion('flow', [
+  Idle.extend(Misses),
+  LinkingState.extend(Misses),
+  ChooseSubjectState.extend(Misses),
+  BookingState.extend(Misses),
+  ResultsState.extend(Misses),
+  RequestsState.extend(Misses),
+  HandoffState.extend(Misses),
+  ClarifyState.extend(Misses),
+]);
 export type ConversationState = z.infer<typeof ConversationState>;
 
 export const initialState: ConversationState = { flow: 'idle' };

@@ -2,22 +2,32 @@ import type { BotEvent } from '../zalo/events';
 import { t } from './catalog';
 import { handleLinking, onSharedPhone, startLinking, startUnlink } from './flows/linking';
 import { handleBooking } from './flows/booking';
+import { emergencyReply } from './flows/emergency';
 import { handleChooseSubject, withSubject, type RunIntent, type Subject } from './flows/subject';
-import { handleHandoff } from './flows/handoff';
-import { beforeFlows, handleRequests, requestKeyword, startFromKeyword } from './flows/requests';
+import { duringHandoff, handleHandoff } from './flows/handoff';
+import { beforeFlows, handleRequests, startFromKeyword, type RequestTarget } from './flows/requests';
 import { handleResults } from './flows/results';
 import { intentStarters, openIntents } from './intents';
 import { broadcastPreferenceTurn } from './flows/broadcasts';
 import type { CadreSummary, Lookups } from './lookups';
 import { mainMenuButtons, mainMenuText, parseMenuChoice } from './menu';
-import { answer, reply, textMessage, type TurnContext, type TurnResult } from './reply';
-import type { ConversationState, Intent } from './state';
-import { containsPhrase, foldVietnamese } from './text';
+import { answer, honorific, numberedMenu, reply, textMessage, type TurnContext, type TurnResult } from './reply';
+import { parseState, type ClarifyState, type ConversationState, type Intent } from './state';
+import { decide, understand, type Meaning } from './understand';
+import type { IntentId } from './understand/intents';
+import { INTENTS } from './understand/intents';
 
 export type { Lookups, TurnResult };
 
 /** What a turn reacts to: an event from Zalo, or the goal of the previous turn resumed after its effects. */
 export type TurnEvent = BotEvent | { type: 'resume'; intent: Intent };
+
+/** Verified in this turn: greet now, and start what they asked for once the link is written (a 'resume' turn). */
+const resumeAfterLink = (intent: Intent, _c: TurnContext, _cadre: CadreSummary, lead: string): TurnResult => ({
+  state: { flow: 'idle' },
+  effects: [reply(textMessage(lead))],
+  resume: intent,
+});
 
 const menuResult = (prefix?: string): TurnResult => ({
   state: { flow: 'idle' },
@@ -35,30 +45,225 @@ function startIntent(intent: Intent, ctx: TurnContext): TurnResult {
   return withSubject(intent, ctx, runIntent);
 }
 
-/** Commands that work in any state. */
-type GlobalCommand = 'menu' | 'unlink' | 'link';
-function globalCommand(text: string): GlobalCommand | null {
-  const folded = foldVietnamese(text);
-  if (['0', 'menu', 'huy bo', 'thoat', 'quay lai', 've menu', 'trang chu'].includes(folded)) return 'menu';
-  if (containsPhrase(folded, 'huy lien ket') || containsPhrase(folded, 'bo lien ket')) return 'unlink';
-  if (['lien ket', 'xac minh', 'lien ket tai khoan', 'xac minh tai khoan', 'dang nhap'].includes(folded)) return 'link';
-  return null;
+/** How to address the user: their known title once linked, else "Ông/Bà". */
+const titleOf = (ctx: TurnContext) => {
+  const self = ctx.lookups.identity().self;
+  return self ? honorific(self.sex) : 'Ông/Bà';
+};
+
+const bookingCommands: Partial<Record<IntentId, string>> = { moveBooking: 'đổi lịch', cancelBooking: 'hủy lịch', myBookings: 'lịch của tôi' };
+const requestTargets: Partial<Record<IntentId, RequestTarget>> = {
+  medicine: 'medicine',
+  recordBook: 'record_book',
+  question: 'question',
+  myRequests: 'mine',
+  otherRequest: 'menu',
+};
+
+/** Starts what an understood intent asks for, as if chosen from the main menu. */
+function runIntentId(id: IntentId, ctx: TurnContext): TurnResult {
+  const command = bookingCommands[id];
+  if (command) return startIntent('booking', { ...ctx, input: command });
+  const target = requestTargets[id];
+  if (target) return startFromKeyword(target, ctx);
+  if (id === 'unlink') return startUnlink(ctx);
+  if (id === 'link') return startLinking(ctx, undefined, t.linkIntro);
+  return startIntent(id as Intent, ctx);
 }
 
-/**
- * One dialog turn: a pure function of (state, event, now, lookups). No I/O, no clock, no randomness, so
- * every flow is testable without HTTP and property-testable with random input. Lookups are read-only.
- */
-export function turn(state: ConversationState, event: TurnEvent, now: number, lookups: Lookups): TurnResult {
+/** Which intents a flow handles itself (so typing them inside it is an answer, not a switch). */
+const ownIntents: Record<ConversationState['flow'], IntentId[]> = {
+  idle: [],
+  clarify: [],
+  linking: ['link'],
+  chooseSubject: [],
+  booking: ['booking', 'moveBooking', 'cancelBooking', 'myBookings'],
+  results: ['results'],
+  requests: ['homeVisit', 'medicine', 'recordBook', 'question', 'myRequests', 'otherRequest'],
+  handoff: ['staff'],
+};
+
+type Where = 'confirm' | 'field' | 'choice';
+
+/** Where a flow's step stands: a yes/no before committing, a value being typed, or a menu to pick from. */
+function whereIn(state: ConversationState): Where {
+  switch (state.flow) {
+    case 'booking':
+      return state.step === 'confirm' || state.step === 'cancelConfirm' ? 'confirm' : state.step === 'cancelReason' ? 'field' : 'choice';
+    case 'requests':
+      return state.step === 'confirm' ? 'confirm' : ['reason', 'address', 'addressTyped', 'day'].includes(state.step) ? 'field' : 'choice';
+    case 'linking':
+      return state.step === 'unlinkConfirm' || state.step === 'proxyConfirm' ? 'confirm' : state.step === 'choose' ? 'choice' : 'field';
+    case 'handoff':
+      return 'field';
+    default:
+      return 'choice';
+  }
+}
+
+/** What a no at a step means to the user: nothing was done, and what stays as it was. */
+function declined(state: ConversationState): string {
+  if (state.flow === 'booking') {
+    if (state.purpose === 'book') return t.notBooked;
+    return t.bookingKept;
+  }
+  if (state.flow === 'requests') return t.requestNotSent;
+  return t.stopped;
+}
+
+function clarify(state: ConversationState, id: IntentId, ctx: TurnContext, text: string): TurnResult {
+  const label = INTENTS.find((i) => i.id === id)!.label;
+  const inFlow = state.flow !== 'idle';
+  const menu = numberedMenu(t.didYouMean(titleOf(ctx), label), [{ label: t.didYouMeanYes }, { label: t.didYouMeanNo(inFlow) }]);
+  const { misses: _misses, ...resume } = state as ConversationState & { misses?: number };
+  const next: ClarifyState = { flow: 'clarify', ask: 'intent', intent: id, resume: inFlow ? resume : { flow: 'idle' } };
+  void text;
+  return answer(next, menu.text, menu.buttons);
+}
+
+/** The answer to "Có phải … ?": yes starts it, no goes back, anything else is read as if it had not been asked. */
+function answerClarify(state: ClarifyState, event: Extract<BotEvent, { type: 'text' }>, meaning: Meaning, ctx: TurnContext): TurnResult {
+  const resume = parseState(state.resume);
+  const d = decide(meaning, 'confirm');
+  if (state.intent && (d.kind === 'yes' || (d.kind === 'number' && d.n === 1))) return runIntentId(state.intent, ctx);
+  if (d.kind === 'no' || (d.kind === 'number' && d.n === 2)) {
+    if (resume.flow === 'idle') return menuResult(t.misread);
+    return answer(resume, t.carryOn(titleOf(ctx)));
+  }
+  return textTurn(resume, event, meaning, ctx);
+}
+
+/** While staff are talking with the user: silence (staff read it), except leaving, which is confirmed first. */
+function inLiveChat(state: ConversationState, event: BotEvent, meaning: Meaning | null, ctx: TurnContext): TurnResult {
+  const title = titleOf(ctx);
+  if (state.flow === 'clarify' && state.ask === 'leaveChat') {
+    const resume = parseState(state.resume);
+    if (meaning) {
+      const d = decide(meaning, 'confirm');
+      if (d.kind === 'yes' || (d.kind === 'number' && d.n === 1)) return { ...menuResult(t.leftChat(title)), effects: [{ type: 'handoffClose' }, ...menuResult(t.leftChat(title)).effects] };
+      if (d.kind === 'no' || (d.kind === 'number' && d.n === 2)) return answer(resume, t.stayInChat(title));
+    }
+    return duringHandoff(resume, event, ctx);
+  }
+  const direct = duringHandoff(state, event, ctx);
+  if (direct.effects.length) return direct;
+  if (meaning && (meaning.toMenu || meaning.endChat)) {
+    const menu = numberedMenu(t.leaveChatAsk(title), [{ label: t.leaveChatYes }, { label: t.leaveChatNo }]);
+    const next: ClarifyState = { flow: 'clarify', ask: 'leaveChat', resume: state };
+    return answer(next, menu.text, menu.buttons);
+  }
+  return direct;
+}
+
+function runFlow(state: ConversationState, event: Extract<BotEvent, { type: 'text' }>, ctx: TurnContext): TurnResult | null {
+  switch (state.flow) {
+    case 'linking':
+      return handleLinking(state, event, ctx, resumeAfterLink);
+    case 'chooseSubject':
+      return handleChooseSubject(state, event.text, ctx, runIntent);
+    case 'requests':
+      return handleRequests(state, event, ctx);
+    case 'handoff':
+      return handleHandoff(state, event, ctx);
+    case 'results':
+      return handleResults(state, event.text, ctx);
+    case 'booking':
+      return handleBooking(state, event.text, ctx);
+    default:
+      return null;
+  }
+}
+
+const withoutMisses = (s: ConversationState) => {
+  const { misses: _m, ...rest } = s as ConversationState & { misses?: number };
+  return JSON.stringify(rest);
+};
+
+/** A flow step that only re-asked: the state did not move and nothing but a reply came out. */
+const isReprompt = (before: ConversationState, r: TurnResult) =>
+  withoutMisses(before) === withoutMisses(r.state) && r.effects.every((e) => e.type === 'reply');
+
+/** A message inside a flow: yes/no at a confirmation, a switch offered for a command, else the flow's own step. */
+function inFlow(state: ConversationState, event: Extract<BotEvent, { type: 'text' }>, meaning: Meaning, ctx: TurnContext): TurnResult | null {
+  const where = whereIn(state);
+  const own = ownIntents[state.flow];
+  const foreign = (m: Meaning) => (m.intent && m.intent.strong && !own.includes(m.intent.id) ? m.intent.id : null);
+  if (where === 'confirm') {
+    const d = decide(meaning, 'confirm');
+    // Only "1" or a clear yes reaches the flow's commit; a no never does.
+    if (d.kind === 'yes') return runFlow(state, { ...event, text: '1' }, ctx);
+    if (d.kind === 'no') return menuResult(declined(state));
+    if (d.kind === 'number') return runFlow(state, { ...event, text: String(d.n) }, ctx);
+    const other = foreign(meaning);
+    if (other) return clarify(state, other, ctx, event.text);
+    // Neither yes nor no: the flow may still read its own button ("Gửi yêu cầu", "Chọn giờ khác"); its
+    // confirm options hold no yes/no words, so this can only re-ask or go back, or commit on its own button.
+    return runFlow(state, event, ctx);
+  }
+  if (where === 'field') {
+    const d = decide(meaning, 'field');
+    if (d.kind === 'no') return menuResult(declined(state));
+    const other = foreign(meaning);
+    if (other && !meaning.intent!.fuzzy) return clarify(state, other, ctx, event.text);
+  }
+  const result = runFlow(state, event, ctx);
+  if (result && isReprompt(state, result)) {
+    const other = foreign(meaning);
+    if (other) return clarify(state, other, ctx, event.text);
+  }
+  return result;
+}
+
+/** A message when no flow is waiting: a menu number, a request, small talk, or not understood (a miss). */
+function atIdle(meaning: Meaning, ctx: TurnContext): TurnResult & { miss?: boolean } {
+  const d = decide(meaning, 'idle');
+  const title = titleOf(ctx);
+  switch (d.kind) {
+    case 'number': {
+      const choice = parseMenuChoice(String(d.n));
+      if (choice.kind === 'item') return startIntent(choice.id, ctx);
+      if (choice.kind === 'showMenu') return menuResult();
+      return { ...menuResult(t.notUnderstood), miss: true };
+    }
+    case 'intent':
+      return runIntentId(d.id, ctx);
+    case 'confirmIntent':
+      return clarify({ flow: 'idle' }, d.id, ctx, ctx.input ?? '');
+    case 'smallTalk':
+      if (d.what === 'greeting') return menuResult(t.greeting(title));
+      if (d.what === 'thanks') return answer({ flow: 'idle' }, `${t.thanks(title)}\n${t.menuFooter}`);
+      if (d.what === 'bye') return answer({ flow: 'idle' }, t.bye(title));
+      return answer({ flow: 'idle' }, `${t.ack} ${t.menuFooter}`);
+    case 'no':
+      return answer({ flow: 'idle' }, `${t.noted} ${t.menuFooter}`);
+    case 'menu':
+      return menuResult();
+    default:
+      return { ...menuResult(t.notUnderstood), miss: true };
+  }
+}
+
+function textTurn(state: ConversationState, event: Extract<BotEvent, { type: 'text' }>, meaning: Meaning, ctx: TurnContext): TurnResult & { miss?: boolean } {
+  if (state.flow === 'clarify') return answerClarify(state, event, meaning, ctx);
+  const preference = broadcastPreferenceTurn(state, event.text, ctx);
+  if (preference) return preference;
+  if (meaning.toMenu) return menuResult();
+  if (meaning.intent?.id === 'unlink' && !meaning.intent.fuzzy) return startUnlink(ctx);
+  if (meaning.intent?.id === 'link' && meaning.intent.strong && !meaning.intent.fuzzy && state.flow !== 'linking') return startLinking(ctx, undefined, t.linkIntro);
+  if (state.flow !== 'idle') {
+    const r = inFlow(state, event, meaning, ctx);
+    if (r) return r;
+  }
+  return atIdle(meaning, ctx);
+}
+
+function dispatch(state: ConversationState, event: TurnEvent, now: number, lookups: Lookups): TurnResult & { miss?: boolean } {
   const ctx: TurnContext = { now, lookups, input: event.type === 'text' ? event.text : undefined };
-  // Verified in this turn: greet now, and start what they asked for once the link is written (a 'resume' turn).
-  const resume = (intent: Intent, _c: TurnContext, _cadre: CadreSummary, lead: string): TurnResult => ({
-    state: { flow: 'idle' },
-    effects: [reply(textMessage(lead))],
-    resume: intent,
-  });
   if (event.type === 'resume') return startIntent(event.intent, ctx);
-  // Emergencies first, in any state; then silence while staff are talking with the user.
+  const meaning = event.type === 'text' ? understand(event.text) : null;
+  // Emergencies first, in any state, a live chat with staff included.
+  if (event.type === 'text' && meaning?.emergency) return emergencyReply(event.text, ctx);
+  if (lookups.requests.inHandoff()) return inLiveChat(state, event, meaning, ctx);
   const early = beforeFlows(state, event, ctx);
   if (early) return early;
 
@@ -70,47 +275,33 @@ export function turn(state: ConversationState, event: TurnEvent, now: number, lo
       // Nothing can be sent after an unfollow; opening the chat only refreshes Zalo's 7-day window.
       return { state, effects: [] };
     case 'shared_info':
-      return onSharedPhone(state.flow === 'linking' ? state : null, event, ctx, resume);
+      return onSharedPhone(state.flow === 'linking' ? state : null, event, ctx, resumeAfterLink);
     case 'attachment':
     case 'location':
       if (state.flow !== 'idle') return answer(state, t.attachmentNotRead);
       return menuResult(event.type === 'location' ? t.thanksForInfo : t.attachmentNotRead);
     case 'text':
-      break;
+      return textTurn(state, event, meaning!, ctx);
   }
+}
 
-  const preference = broadcastPreferenceTurn(state, event.text, ctx);
-  if (preference) return preference;
-  const command = globalCommand(event.text);
-  if (command === 'menu') return menuResult();
-  if (command === 'unlink') return startUnlink(ctx);
-  if (command === 'link') return startLinking(ctx, undefined, t.linkIntro);
-
-  switch (state.flow) {
-    case 'linking':
-      return handleLinking(state, event, ctx, resume);
-    case 'chooseSubject':
-      return handleChooseSubject(state, event.text, ctx, runIntent);
-    case 'requests':
-      return handleRequests(state, event, ctx);
-    case 'handoff':
-      return handleHandoff(state, event, ctx);
-    case 'results': {
-      const r = handleResults(state, event.text, ctx);
-      if (r) return r;
-      break;
-    }
-    case 'booking':
-      return handleBooking(state, event.text, ctx);
-    case 'idle':
-      break;
-  }
-
-  const choice = parseMenuChoice(event.text);
-  if (choice.kind === 'showMenu') return menuResult();
-  if (choice.kind === 'unknown') {
-    const wanted = requestKeyword(event.text);
-    return wanted ? startFromKeyword(wanted, ctx) : menuResult(t.notUnderstood);
-  }
-  return startIntent(choice.id, ctx);
+/**
+ * One dialog turn: a pure function of (state, event, now, lookups). No I/O, no clock, no randomness, so
+ * every flow is testable without HTTP and property-testable with random input. Lookups are read-only.
+ * The message is understood first (src/bot/understand); two misunderstandings in a row offer staff and the
+ * hotline.
+ */
+export function turn(state: ConversationState, event: TurnEvent, now: number, lookups: Lookups): TurnResult {
+  const { miss, ...result } = dispatch(state, event, now, lookups);
+  if (event.type !== 'text') return result;
+  const missed = miss || (state.flow !== 'idle' && state.flow !== 'clarify' && isReprompt(state, result));
+  const misses = missed ? ((state as { misses?: number }).misses ?? 0) + 1 : 0;
+  const { misses: _old, ...clean } = result.state as ConversationState & { misses?: number };
+  if (misses < 2) return { ...result, state: (misses ? { ...clean, misses } : clean) as ConversationState };
+  const ctx: TurnContext = { now, lookups };
+  return {
+    ...result,
+    state: clean as ConversationState,
+    effects: [...result.effects, reply(textMessage(t.stillMisunderstood(titleOf(ctx), lookups.hotline)))],
+  };
 }

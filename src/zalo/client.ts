@@ -100,7 +100,7 @@ export function customerServiceBody(userId: string, message: OutMessage, withBut
             text,
             buttons: message.buttons
               .slice(0, ZALO_MAX_BUTTONS)
-              .map((b) => ({ title: b.title, type: 'oa.query.show', payload: b.payload })),
+              .map((b) => (b.phone ? { title: b.title, type: 'oa.open.phone', payload: { phone_code: b.phone } } : { title: b.title, type: 'oa.query.show', payload: b.payload })),
           },
         },
       },

@@ -6,6 +6,8 @@ export const QuickReply = z.object({
   title: z.string().min(1).max(1000),
   /** Sent back as the user's text when tapped (oa.query.show); the numbered text menu accepts it too. */
   payload: z.string().min(1).max(1000),
+  /** A call button (oa.open.phone) instead of a reply: the number Zalo dials when tapped. */
+  phone: z.string().regex(/^\+?\d{3,15}$/).optional(),
 });
 export type QuickReply = z.infer<typeof QuickReply>;
 

@@ -7,6 +7,7 @@ import { intentStarters } from '../intents';
 import type { Effect } from '../effects';
 import { honorific, reply, textMessage, type TurnContext, type TurnResult } from '../reply';
 import { containsPhrase, foldVietnamese } from '../text';
+import { understand } from '../understand';
 import type { Subject } from './subject';
 
 /**
@@ -62,6 +63,11 @@ export const bookingText = {
   cancelAsk: 'Xin cho biết lý do hủy lịch (gõ số, hoặc gõ lý do):',
   cancelKeep: '0. Giữ lịch, về menu',
   cancelReasons: ['Bận việc', 'Đang ốm, nằm viện', 'Đã khám ở nơi khác'],
+  cancelConfirm: (title: string, name: string, line: string, reason: string) =>
+    `Xin xác nhận hủy lịch khám của ${title} ${name}:\n${line}\nLý do: ${reason}`,
+  cancelYes: 'Đồng ý hủy lịch',
+  cancelNo: 'Giữ lịch khám',
+  kept: 'Dạ, lịch khám vẫn giữ nguyên.',
   cancelled: (title: string, name: string, line: string) => `Đã hủy lịch khám của ${title} ${name} (${line}).\nGõ "đặt lịch" khi muốn đặt lại.`,
   frailOffer: (title: string, name: string) =>
     `${title} ${name} có thể đề nghị bác sĩ đến khám tại nhà thay vì đến phòng khám.\nXin chọn (gõ số):`,
@@ -76,7 +82,7 @@ export const bookingText = {
 
 export const BookingState = z.object({
   flow: z.literal('booking'),
-  step: z.enum(['manage', 'frail', 'pickBooking', 'campaign', 'clinic', 'day', 'time', 'confirm', 'cancelReason']),
+  step: z.enum(['manage', 'frail', 'pickBooking', 'campaign', 'clinic', 'day', 'time', 'confirm', 'cancelReason', 'cancelConfirm']),
   cadreId: z.number().int(),
   viaProxy: z.boolean(),
   /** A new booking, or moving / cancelling `bookingId`. */
@@ -86,6 +92,8 @@ export const BookingState = z.object({
   clinicId: z.number().int().optional(),
   day: z.string().optional(),
   slotId: z.number().int().optional(),
+  /** The reason given for cancelling, shown in the summary before the cancel is confirmed. */
+  reason: z.string().max(300).optional(),
   /** What the numbers of the last menu stand for (ids or dates), in order. */
   options: z.array(z.union([z.number().int(), z.string()])).default([]),
   /** Which page of free days is on screen (seven a page). */
@@ -365,6 +373,11 @@ function chooseClinicAgain(who: Who, ctx: TurnContext, place: Place, lead?: stri
   return chooseClinic(who, ctx, campaign, place.purpose, moving, lead);
 }
 
+const cancelConfirmOptions: MenuOption[] = [
+  { text: bookingText.cancelYes, key: bookingText.cancelYes },
+  { text: bookingText.cancelNo, key: bookingText.cancelNo, also: ['giu lich'] },
+];
+
 function confirmSlot(who: Who, ctx: TurnContext, place: Place, slot: SlotInfo, lead?: string): TurnResult {
   const clinic = ctx.lookups.booking.clinics(place.campaignId, null).find((c) => c.id === slot.clinicId);
   const head = place.purpose === 'move' ? bookingText.confirmMove(who.title, who.subject.fullName) : bookingText.confirm(who.title, who.subject.fullName);
@@ -385,27 +398,15 @@ const confirmOptions: MenuOption[] = [
   { text: bookingText.confirmOther, key: bookingText.confirmOther, also: ['gio khac', 'chon lai', 'ngay khac'] },
 ];
 
-const YES_MARKED = ['vâng', 'dạ', 'dạ vâng', 'vâng ạ', 'dạ được', 'được', 'được ạ', 'đúng', 'đúng rồi', 'đúng vậy', 'có', 'đồng ý', 'xác nhận', 'ừ', 'ok', 'okay', 'oke', 'chắc chắn', 'đặt đi', 'đặt luôn'];
-const NO_MARKED = ['không', 'thôi', 'đừng', 'chưa', 'dừng', 'hủy', 'khỏi', 'không cần', 'không đặt', 'sai'];
-/** Words that fold to a yes but can be a no ("dừng" folds like "đúng"): when typed without marks they are no answer. */
-const AMBIGUOUS_FOLDED = new Set(['dung', 'dung roi']);
-
 /**
- * A plain yes or no at the confirm step. Diacritics count when typed ("dừng" is not "đúng"); any no-word wins,
- * so "không, thôi" or "vâng nhưng thôi" never commits.
+ * A plain yes or no at the confirm step, as the understanding step reads it (bot/understand): diacritics count
+ * when typed ("dừng" is not "đúng"), and any no-word or retraction wins, so "không, thôi" never commits. The
+ * turn reads yes/no before the flow too; this keeps the step safe when called on its own.
  */
 export function yesOrNo(input: string): 'yes' | 'no' | null {
-  const lower = input.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}\s]+/gu, ' ').replace(/\s+/g, ' ').trim();
-  const marked = /[^\x00-\x7f]/.test(lower);
-  const folded = foldVietnamese(lower);
-  const words = (list: string[]) => (marked ? list : list.map(foldVietnamese));
-  const text = marked ? lower : folded;
-  const hasWord = (w: string) => ` ${text} `.includes(` ${w} `);
-  if (words(NO_MARKED).some(hasWord)) return 'no';
-  if (!marked && AMBIGUOUS_FOLDED.has(folded)) return null;
-  const core = text.replace(/\s*(ạ|nhé|nha|a|nhe|cháu|chau|con)$/u, '').trim();
-  if (words(YES_MARKED).includes(core) || words(YES_MARKED).some((w) => text.startsWith(`${w} `) && w.length > 2)) return 'yes';
-  return null;
+  const m = understand(input);
+  if (m.answer === 'no' || m.retraction) return 'no';
+  return m.answer;
 }
 
 const minutesOf = (slot: SlotInfo) => {
@@ -543,11 +544,21 @@ export function handleBooking(s: BookingState, text: string, ctx: TurnContext): 
       const i = pick(text, options);
       const reason = i !== null ? bookingText.cancelReasons[i]! : text.trim().replace(/\s+/g, ' ').slice(0, 300);
       if (/^\d+$/.test(reason) || reason.length < 2) return say(s, join(bookingText.pickNumber));
+      // Cancelling is shown as a summary first and done only on a yes.
+      const m = menu(bookingText.cancelConfirm(who.title, subject.fullName, bookingText.bookingLine(booking), reason), cancelConfirmOptions, bookingText.backHint);
+      return say({ ...s, step: 'cancelConfirm', reason }, m.text, m.buttons);
+    }
+    case 'cancelConfirm': {
+      const booking = s.bookingId !== undefined ? b.booking(s.bookingId) : null;
+      if (!booking || booking.status !== 'booked') return say({ flow: 'idle' }, join(bookingText.bookingGone, bookingText.backHint));
+      const i = pick(text, cancelConfirmOptions);
+      if (i === 1) return say({ flow: 'idle' }, join(bookingText.kept, bookingText.backHint));
+      if (i !== 0 || !s.reason) break;
       return say(
         { flow: 'idle' },
         bookingText.cancelled(who.title, subject.fullName, bookingText.bookingLine(booking)),
         [{ title: 'Đặt lịch khám', payload: 'Đặt lịch khám' }],
-        { type: 'booking.cancel', bookingId: booking.id, reason, viaProxy: subject.viaProxy },
+        { type: 'booking.cancel', bookingId: booking.id, reason: s.reason, viaProxy: subject.viaProxy },
       );
     }
   }

@@ -27,7 +27,7 @@ const chooseOptions = [
 export type ResumeIntent = (intent: Intent, ctx: TurnContext, subject: CadreSummary, lead: string) => TurnResult;
 
 function linkingState(step: LinkingState['step'], from: Partial<LinkingState> = {}): LinkingState {
-  return { flow: 'linking', step, then: from.then, code: from.code, cadreId: from.cadreId, failures: from.failures ?? 0, ...(from.why ? { why: from.why } : {}) };
+  return { flow: 'linking', step, then: from.then, code: from.code, cadreId: from.cadreId, relation: from.relation, failures: from.failures ?? 0, ...(from.why ? { why: from.why } : {}) };
 }
 
 function shareRequest(ctx: TurnContext) {
@@ -214,11 +214,22 @@ export function handleLinking(state: LinkingState, event: BotEvent, ctx: TurnCon
     case 'proxyRelation': {
       const relation = text.trim().slice(0, 60);
       if (!relation || state.cadreId === undefined) return answer(state, lt.proxyAskRelation(state.code ?? ''));
-      const proxyName = ctx.lookups.identity().displayName ?? '';
-      return answer({ flow: 'idle' }, lt.proxyRequested, undefined, { type: 'proxyRequest', cadreId: state.cadreId, relation, proxyName });
+      // Sent only after the summary is confirmed.
+      const menu = numberedMenu(lt.proxyConfirm(state.code ?? '', relation), [{ label: lt.proxySend }, { label: lt.proxyCancel }]);
+      return answer(linkingState('proxyConfirm', { ...state, relation }), menu.text, menu.buttons);
+    }
+    case 'proxyConfirm': {
+      // The turn turns a clear yes into "1" and answers a no itself; here only the number or the button counts.
+      const choice = chooseOption(text, [{ label: lt.proxySend }, { label: lt.proxyCancel }]);
+      if (choice === 0 && state.cadreId !== undefined && state.relation) {
+        const proxyName = ctx.lookups.identity().displayName ?? '';
+        return answer({ flow: 'idle' }, lt.proxyRequested, undefined, { type: 'proxyRequest', cadreId: state.cadreId, relation: state.relation, proxyName });
+      }
+      if (choice === 1) return answer({ flow: 'idle' }, `${t.stopped}\n${lt.whatNext}`);
+      return answer(state, lt.pickOne);
     }
     case 'unlinkConfirm': {
-      const choice = chooseOption(text, [{ label: lt.unlinkYes, phrases: ['dong y', 'co', 'huy'] }]);
+      const choice = chooseOption(text, [{ label: lt.unlinkYes }]);
       if (choice === 0) return answer({ flow: 'idle' }, lt.unlinked, undefined, { type: 'unlink' });
       return answer({ flow: 'idle' }, `${lt.kept}\n${lt.whatNext}`);
     }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { formatVietnamDay } from '../../domain/dates';
 import { parseDay } from '../understand/dates';
-import { detectEmergency } from '../../domain/emergency';
 import { vietnamDate } from '../../domain/quietHours';
 import { ackDeadline, requestStateLabels, requestTypeLabels, ticketOf, timeOfDayLabels, urgencyLabels, type NewRequest } from '../../domain/requests';
 import type { CareRequestType, TimeOfDay } from '../../store/schema';
@@ -51,12 +50,6 @@ export const requestText = {
   mineTitle: 'Yêu cầu đang xử lý:',
   mineFooter: 'Gõ "yêu cầu khác" để gửi yêu cầu mới, hoặc "menu" để quay lại.',
   whom: 'Ông/Bà làm việc này cho ai? Xin gõ số:',
-  emergency: (clinic: { name: string; phone: string } | null, hotline: string) =>
-    [
-      'Nếu đang nguy cấp, xin GỌI NGAY 115 (cấp cứu).',
-      clinic?.phone ? `Phòng khám ${clinic.name}: ${clinic.phone}.` : `Đường dây của Ban: ${hotline}.`,
-      'Chúng tôi đã báo nhân viên trực.',
-    ].join('\n'),
 };
 
 const menuOptions: { label: string; target: Target; phrases: string[] }[] = [
@@ -85,9 +78,10 @@ const urgencyOptions = [
   { label: 'Gấp, cần trong ngày', phrases: ['gap', 'khan', 'can gap'] },
 ];
 
+/** Yes is the number or the button: typed yes/no words are read by the understanding step (bot/understand). */
 const confirmOptions = [
-  { label: 'Gửi yêu cầu', phrases: ['gui', 'dong y', 'co', 'ok', 'xac nhan', 'dung'] },
-  { label: 'Làm lại', phrases: ['lam lai', 'sua', 'khong'] },
+  { label: 'Gửi yêu cầu', phrases: ['gui yeu cau'] },
+  { label: 'Làm lại', phrases: ['lam lai', 'sua'] },
 ];
 
 const Draft = z.object({
@@ -211,36 +205,13 @@ export function startFromKeyword(target: Target, ctx: TurnContext): TurnResult {
 // --- emergencies and handoffs, before any flow ------------------------------------------------------------
 
 /**
- * Runs before everything else in a turn: an emergency phrase in any state (even while staff are talking with
- * the user) gets "call 115" and pages the on-call staff; while staff are talking with the user the bot is
- * silent; a shared location or phone during a request goes to the request.
+ * Runs before the flows (after the emergency check in the turn): while staff are talking with the user the bot
+ * is silent; a shared location or phone during a request goes to the request.
  */
 export function beforeFlows(state: ConversationState, event: BotEvent, ctx: TurnContext): TurnResult | null {
-  if (event.type === 'text' && detectEmergency(event.text)) return emergency(state, event.text, ctx);
   if (ctx.lookups.requests.inHandoff()) return duringHandoff(state, event, ctx);
   if (state.flow === 'requests' && (event.type === 'location' || event.type === 'shared_info')) return handleRequests(state, event, ctx);
   return null;
-}
-
-function emergency(state: ConversationState, text: string, ctx: TurnContext): TurnResult {
-  const identity = ctx.lookups.identity();
-  const cadre = identity.self ?? (identity.proxyFor.length === 1 ? identity.proxyFor[0]! : null);
-  const clinic = ctx.lookups.requests.clinicOf(cadre?.id ?? null);
-  const policy = ctx.lookups.requests.settings().policy;
-  return {
-    state,
-    effects: [
-      reply(textMessage(requestText.emergency(clinic, ctx.lookups.hotline))),
-      {
-        type: 'emergency',
-        cadreId: cadre?.id ?? null,
-        clinicId: cadre?.clinicId ?? null,
-        viaProxy: !identity.self && !!cadre,
-        text: text.slice(0, 2000),
-        ackDueAt: ackDeadline('urgent', ctx.now, policy),
-      },
-    ],
-  };
 }
 
 // --- steps ------------------------------------------------------------------------------------------------

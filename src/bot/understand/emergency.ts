@@ -1,0 +1,270 @@
+import { toWord, wordDistance, wordIs, type Word } from './normalize';
+
+/**
+ * Recognises a message that tells of a medical emergency, so the bot answers "call 115" at once and pages the
+ * on-call staff, in every state. Checked before anything else, and never overruled by what else the message
+ * might mean.
+ *
+ * - Signs, not diagnoses: FAST stroke signs, chest pain in its usual wordings, breathing, consciousness,
+ *   seizures, bleeding, poisoning; a fall counts with an injury or when the person cannot get up; a blood
+ *   pressure of 180/110 or more counts with a symptom; palpitations count with sweating or fainting.
+ * - A word typed with diacritics is matched with them ("ngắt điện" is not "ngất"); a word without any on its
+ *   letters. A phrase of two or more words also matches with one letter wrong ("khó thỏ", "dau ngwc").
+ * - Negation and history: "tôi không khó thở", "hết đau ngực rồi", "từng bị tai biến năm 2019", "thuốc chống
+ *   co giật", "sợ bị đột quỵ" are not emergencies. A question about one still is ("có phải đột quỵ không").
+ */
+
+export type EmergencyKind =
+  | 'stroke'
+  | 'chest'
+  | 'breathing'
+  | 'consciousness'
+  | 'seizure'
+  | 'fall'
+  | 'bleeding'
+  | 'poisoning'
+  | 'bloodPressure'
+  | 'palpitations'
+  | 'general';
+
+export interface EmergencySign {
+  kind: EmergencyKind;
+  /** The phrase as listed (for staff and tests). */
+  phrase: string;
+}
+
+interface Pattern {
+  kind: EmergencyKind;
+  /** Words with diacritics; "…" allows up to two other words in between. */
+  phrase: string;
+  /** Not this sign when the next word is one of these ("ngất ngây", "nghẹn ngào"). */
+  notBefore?: string[];
+  /** Not this sign when the word just before is one of these ("cao ngất", "sốt xuất huyết"). */
+  notAfter?: string[];
+  /** Typed without marks, counts only after one of these words ("doi xiu" is "đợi xíu"). */
+  bareAfter?: string[];
+}
+
+const P = (kind: EmergencyKind, phrases: string[], extra: Omit<Pattern, 'kind' | 'phrase'> = {}): Pattern[] =>
+  phrases.map((phrase) => ({ kind, phrase, ...extra }));
+
+const PATTERNS: Pattern[] = [
+  ...P('stroke', [
+    'đột quỵ', 'tai biến', 'trúng gió', 'méo miệng', 'méo mồm', 'lệch miệng', 'méo mặt', 'méo … miệng', 'miệng … méo', 'mồm … méo',
+    'mặt … méo', 'mặt … lệch', 'miệng … lệch', 'nói ngọng', 'nói không rõ', 'nói không ra', 'nói không được', 'nói lắp bắp', 'líu lưỡi',
+    'nói líu', 'nói đớ', 'đớ lưỡi', 'cứng lưỡi', 'yếu nửa người', 'liệt nửa người', 'tê nửa người', 'yếu … nửa người',
+    'liệt … nửa người', 'tê … nửa người', 'nửa người … yếu', 'nửa người … tê', 'nửa người … liệt', 'yếu một bên', 'tê một bên',
+    'liệt một bên', 'yếu … một bên', 'tê … một bên', 'liệt … một bên', 'một bên … yếu', 'một bên … tê', 'một bên … liệt',
+    'không nhấc được tay', 'không nhấc nổi tay', 'không nhấc được chân', 'tay … không nhấc', 'xệ một bên', 'rũ một bên',
+  ]),
+  ...P('stroke', ['khó nói', 'nói khó'], { notAfter: ['chuyện', 'bệnh', 'điều', 'thật', 'rất', 'hơi', 'cũng', 'đề', 'vấn'] }),
+  ...P('chest', [
+    'đau ngực', 'tức ngực', 'thắt ngực', 'nặng ngực', 'nhói ngực', 'đè ngực', 'ép ngực', 'bó ngực', 'đau … ngực', 'tức … ngực',
+    'ngực … đè', 'ngực … đau', 'ngực … tức', 'ngực … thắt', 'ngực … nặng', 'đau tim', 'nhồi máu cơ tim', 'nhồi máu', 'ngừng tim',
+    'tim ngừng', 'cơn đau thắt',
+  ]),
+  ...P('breathing', [
+    'khó thở', 'thở không nổi', 'thở … không nổi', 'thở không được', 'thở … không được', 'không thở được', 'không thở nổi',
+    'ngừng thở', 'thở dốc', 'thở gấp', 'thở hổn hển', 'ngạt thở', 'nghẹt thở', 'tắc thở', 'thở không ra hơi', 'không thở',
+    'tím tái', 'tím môi', 'môi tím', 'tím người', 'người tím', 'lên cơn hen', 'cơn hen',
+  ]),
+  ...P('breathing', ['nghẹn'], { notBefore: ['ngào', 'lời', 'họng'] }),
+  ...P('breathing', ['hóc'], { notBefore: ['búa', 'hách'] }),
+  ...P('consciousness', [
+    'ngất xỉu', 'té xỉu', 'bất tỉnh', 'lơ mơ', 'mê man', 'hôn mê', 'gọi không tỉnh', 'gọi … không tỉnh', 'gọi … không trả lời',
+    'gọi … không thưa', 'lay … không tỉnh', 'gọi … không biết', 'lịm đi', 'li bì', 'ngã gục', 'gục xuống', 'ngã quỵ', 'ngã lăn',
+    'không phản ứng', 'mất ý thức', 'mất tri giác', 'không nhận ra ai',
+  ]),
+  ...P('consciousness', ['ngất'], { notBefore: ['ngây', 'ngưởng', 'trời'], notAfter: ['cao'] }),
+  ...P('consciousness', ['không tỉnh', 'chưa tỉnh'], { notBefore: ['táo', 'ngủ', 'nào', 'thành', 'lại'] }),
+  ...P('consciousness', ['xỉu'], {
+    notAfter: ['đợi', 'chờ', 'một', 'tí', 'chút', 'nghỉ', 'ngồi', 'hỏi', 'nói', 'nhắn', 'ngủ', 'xíu'],
+    bareAfter: ['bị', 'ngất', 'té', 'lăn', 'muốn', 'sắp', 'gần', 'đã', 'vừa', 'ngã', 'như', 'tôi', 'ông', 'bà', 'bố', 'mẹ', 'ba', 'má'],
+  }),
+  ...P('seizure', ['co giật', 'lên cơn co', 'lên cơn động kinh', 'cơn động kinh', 'sùi bọt mép', 'co quắp', 'cứng người', 'trợn mắt', 'giật … người'], {
+    notBefore: ['mình'],
+  }),
+  ...P('bleeding', [
+    'nôn ra máu', 'ói ra máu', 'mửa ra máu', 'nôn máu', 'ói máu', 'ho ra máu', 'khạc ra máu', 'đi ngoài ra máu', 'đi cầu ra máu',
+    'đi ngoài phân đen', 'phân đen', 'đại tiện ra máu', 'chảy máu nhiều', 'chảy máu không cầm', 'chảy máu không ngừng',
+    'chảy máu … không cầm', 'chảy máu … nhiều', 'chảy máu … không ngừng', 'máu chảy … không cầm', 'máu chảy nhiều', 'máu chảy không ngừng',
+    'máu chảy … nhiều', 'máu … không cầm', 'mất máu', 'mất nhiều máu', 'băng huyết', 'ra máu nhiều', 'nôn … máu', 'ói … máu',
+  ]),
+  ...P('bleeding', ['xuất huyết'], { notAfter: ['sốt'] }),
+  ...P('poisoning', [
+    'ngộ độc', 'trúng độc', 'uống nhầm', 'uống quá liều', 'quá liều', 'uống nhiều thuốc', 'uống cả vỉ', 'uống hết vỉ', 'uống thuốc chuột',
+    'uống thuốc sâu', 'thuốc diệt cỏ', 'uống … thuốc sâu', 'uống … thuốc chuột', 'nuốt nhầm', 'ăn nhầm', 'uống … quá liều', 'uống … thuốc tự tử',
+  ]),
+  ...P('general', ['cấp cứu', 'gọi 115', 'sắp chết', 'nguy kịch', 'hấp hối', 'cứu với', 'nguy hiểm tính mạng', 'không qua khỏi']),
+];
+
+/** Signs that only count together with another one. */
+const FALL = ['ngã', 'té', 'trượt ngã', 'té ngã', 'bị ngã'];
+const FALL_NOT_BEFORE = ['ba', 'tư', 'năm', 'sáu', 'bảy', 'giá', 'ngũ', 'lòng', 'ra', 'ngửa', 'mũ', 'bệnh', 'nước', 'rẽ'];
+const INJURY = [
+  'không dậy', 'không dậy được', 'không đứng dậy', 'không đứng lên', 'không tự dậy', 'không ngồi dậy', 'không dậy nổi', 'không đứng được',
+  'nằm im', 'nằm bất động', 'đập đầu', 'va đầu', 'chảy máu', 'gãy', 'bất tỉnh', 'không cử động', 'không đi được', 'không nhúc nhích',
+  'trẹo', 'sưng', 'u đầu', 'chấn thương', 'vỡ đầu', 'bể đầu', 'rách', 'đau lắm', 'đau quá', 'ngất', 'xỉu', 'lơ mơ', 'dập',
+];
+const PALPITATION = [
+  'tim đập nhanh', 'tim đập mạnh', 'tim đập loạn', 'tim đập thình thịch', 'tim … đập nhanh', 'tim … đập loạn', 'hồi hộp', 'đánh trống ngực',
+  'trống ngực', 'loạn nhịp', 'nhịp tim nhanh', 'tim nhanh', 'đánh trống',
+];
+const PALPITATION_WITH = ['mồ hôi', 'choáng', 'xỉu', 'ngất', 'lả', 'tối sầm', 'muốn ngã', 'hoa mắt', 'ngã', 'vã'];
+const BP_SYMPTOMS = [
+  'đau đầu', 'nhức đầu', 'chóng mặt', 'mờ mắt', 'nhìn mờ', 'hoa mắt', 'buồn nôn', 'nôn', 'ói', 'đau ngực', 'tức ngực', 'khó thở', 'tê',
+  'yếu', 'lơ mơ', 'choáng', 'lú lẫn', 'nói khó', 'co giật', 'mệt lả', 'đau gáy', 'đỏ mặt', 'váng đầu', 'vã mồ hôi', 'khó chịu',
+];
+
+/** Before a sign, these make it not happening now. */
+const NEGATORS = ['không', 'chẳng', 'chả', 'chưa', 'hết', 'khỏi', 'ko', 'k', 'hông', 'không còn', 'đâu có'];
+/** Only with marks: typed bare they are other words ("do" = because). */
+const MARKED_NEGATORS = ['đỡ', 'bớt'];
+const NOT_NOW = ['sợ', 'lo', 'nếu', 'phòng', 'ngừa', 'tránh', 'chống', 'thuốc', 'tầm soát', 'sàng lọc', 'tái khám', 'từng', 'tiền sử'];
+/** Words that may stand between a negator and the sign ("không hề bị khó thở"). */
+const FILLERS = ['bị', 'có', 'còn', 'hề', 'thấy', 'cảm', 'hay', 'phải', 'đang', 'hẳn', 'gì', 'là', 'cứ', 'tí', 'nào', 'hơi', 'thì', 'bao', 'giờ', 'lại', 'đột', 'nhiên', 'tôi', 'ông', 'bà', 'bố', 'mẹ', 'cháu', 'con', 'em', 'mình', 'nhà', 'ấy', 'đó', 'người'];
+/** In the same clause, these place the sign in the past or make it lifelong. */
+const HISTORY = ['từng', 'tiền sử', 'năm ngoái', 'năm trước', 'hồi trước', 'trước đây', 'đã khỏi', 'khỏi rồi', 'bẩm sinh', 'từ nhỏ', 'hồi nhỏ', 'từ bé', 'lâu rồi', 'mấy năm nay', 'hồi xưa', 'ngày xưa'];
+
+interface Token extends Word {
+  /** Which clause the word belongs to (split at punctuation and at "nhưng", "chỉ", "mà"). */
+  clause: number;
+}
+
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  let clause = 0;
+  for (const part of text.normalize('NFC').toLowerCase().split(/([,.;!?\n]+)/)) {
+    if (/^[,.;!?\n]+$/.test(part)) {
+      clause++;
+      continue;
+    }
+    for (const raw of part.split(/[^\p{L}\p{M}\p{N}/]+/u).filter(Boolean)) {
+      const w = toWord(raw);
+      if (['nhưng', 'chỉ', 'mà'].some((c) => wordIs(w, c))) clause++;
+      tokens.push({ ...w, clause });
+    }
+  }
+  return tokens;
+}
+
+type Item = { word: string } | { gap: true };
+const itemsOf = (phrase: string): Item[] => phrase.split(' ').map((w) => (w === '…' ? { gap: true } : { word: w }));
+const lettersOf = (phrase: string) => phrase.replace(/…/g, '').replace(/\s/g, '').length;
+
+interface Match {
+  start: number;
+  end: number;
+}
+
+/** Matches items at token i: returns the end index and the typo cost, best first. */
+function matchFrom(tokens: Token[], items: Item[], i: number, maxCost: number): { end: number; cost: number } | null {
+  const go = (k: number, t: number, cost: number): { end: number; cost: number } | null => {
+    if (k === items.length) return { end: t, cost };
+    const item = items[k]!;
+    if ('gap' in item) {
+      for (let skip = 0; skip <= 2; skip++) {
+        if (t + skip > tokens.length) break;
+        const r = go(k + 1, t + skip, cost);
+        if (r) return r;
+      }
+      return null;
+    }
+    const token = tokens[t];
+    if (!token || (t > i && token.clause !== tokens[i]!.clause)) return null;
+    const d = wordIs(token, item.word) ? 0 : wordDistance(token, item.word);
+    if (d + cost > maxCost || d > 1) return null;
+    return go(k + 1, t + 1, cost + d);
+  };
+  return go(0, i, 0);
+}
+
+function findAll(tokens: Token[], phrase: string): Match[] {
+  const items = itemsOf(phrase);
+  const words = items.filter((x) => 'word' in x).length;
+  const maxCost = words >= 2 && lettersOf(phrase) >= 5 ? 1 : 0;
+  const out: Match[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const r = matchFrom(tokens, items, i, maxCost);
+    // A typo'd phrase must still start with its first word's first letter ("co giật", not "no giật").
+    if (r && (r.cost === 0 || tokens[i]!.folded[0] === phraseFirstLetter(phrase))) out.push({ start: i, end: r.end });
+  }
+  return out;
+}
+
+const phraseFirstLetter = (phrase: string) => toWord(phrase.split(' ')[0]!).folded[0];
+
+const isAny = (w: Word | undefined, list: string[]) => !!w && list.some((x) => wordIs(w, x));
+
+/** The words just before the sign, past fillers, say it is not happening ("không", "hết", "sợ", "thuốc"). */
+function negatedAt(tokens: Token[], start: number): boolean {
+  const clause = tokens[start]!.clause;
+  for (let j = start - 1; j >= 0 && tokens[j]!.clause === clause; j--) {
+    const w = tokens[j]!;
+    // "không biết có phải đột quỵ không": not knowing is not a negation of the sign.
+    if (isAny(w, NEGATORS) && !isAny(tokens[j + 1], ['biết', 'rõ', 'hiểu', 'hiểu sao'])) return true;
+    if (w.marked && isAny(w, MARKED_NEGATORS)) return true;
+    if (isAny(w, NOT_NOW)) return true;
+    if (j >= 1 && isAny(tokens[j - 1], ['tầm', 'sàng', 'tái', 'tiền']) && isAny(w, ['soát', 'lọc', 'khám', 'sử'])) return true;
+    if (!isAny(w, FILLERS)) return false;
+  }
+  return false;
+}
+
+function inHistoryClause(tokens: Token[], m: Match): boolean {
+  const clause = tokens[m.start]!.clause;
+  const words = tokens.filter((t) => t.clause === clause);
+  if (words.some((w) => /^(19|20)\d\d$/.test(w.folded))) return true;
+  return HISTORY.some((h) => {
+    const n = h.split(' ').length;
+    return words.some((_, i) => h.split(' ').every((x, j) => words[i + j] && wordIs(words[i + j]!, x)) && n > 0);
+  });
+}
+
+function accept(tokens: Token[], p: Pattern, m: Match): boolean {
+  if (p.notBefore && isAny(tokens[m.end], p.notBefore)) return false;
+  if (p.notAfter && isAny(tokens[m.start - 1], p.notAfter)) return false;
+  if (p.bareAfter && !tokens[m.start]!.marked && !isAny(tokens[m.start - 1], p.bareAfter)) return false;
+  return !negatedAt(tokens, m.start) && !inHistoryClause(tokens, m);
+}
+
+function firstLive(tokens: Token[], phrases: string[], from = 0, notBefore: string[] = []): Match | null {
+  for (const phrase of phrases) {
+    for (const m of findAll(tokens, phrase)) {
+      if (m.start < from) continue;
+      if (notBefore.length && isAny(tokens[m.end], notBefore)) continue;
+      if (!negatedAt(tokens, m.start) && !inHistoryClause(tokens, m)) return m;
+    }
+  }
+  return null;
+}
+
+/** "huyết áp 200/110", "đo được 190 trên 100", "huyết áp lên 185": the highest reading typed. */
+function bloodPressureCrisis(text: string): boolean {
+  const t = text.normalize('NFC').toLowerCase();
+  for (const m of t.matchAll(/(\d{2,3})\s*(?:\/|trên|tren|-)\s*(\d{2,3})/g)) {
+    const [sys, dia] = [Number(m[1]), Number(m[2])];
+    if (sys >= 60 && sys <= 300 && dia >= 30 && dia <= 200 && sys > dia && (sys >= 180 || dia >= 110)) return true;
+  }
+  const folded = toWord(t).folded;
+  const single = /(?:huyet ap|ha|ap huyet)\D{0,12}?(\d{3})(?!\d|\s*(?:\/|tren))/.exec(folded);
+  return !!single && Number(single[1]) >= 180 && Number(single[1]) <= 300;
+}
+
+/** The emergency a message tells of, or null. Pure; fast enough to run on every message. */
+export function detectEmergency(text: string): EmergencySign | null {
+  const tokens = tokenize(text);
+  if (!tokens.length) return null;
+  for (const p of PATTERNS) {
+    if (findAll(tokens, p.phrase).some((m) => accept(tokens, p, m))) return { kind: p.kind, phrase: p.phrase.replace(/ … /g, ' ') };
+  }
+  const fall = firstLive(tokens, FALL, 0, FALL_NOT_BEFORE);
+  if (fall) {
+    const injury = firstLive(tokens, INJURY, fall.end);
+    if (injury) return { kind: 'fall', phrase: 'ngã' };
+  }
+  const palpitation = firstLive(tokens, PALPITATION);
+  if (palpitation && firstLive(tokens, PALPITATION_WITH)) return { kind: 'palpitations', phrase: 'tim đập nhanh' };
+  if (bloodPressureCrisis(text) && firstLive(tokens, BP_SYMPTOMS)) return { kind: 'bloodPressure', phrase: 'huyết áp' };
+  return null;
+}

@@ -1,0 +1,155 @@
+import { isRetraction, yesNo, YES_PHRASES, NO_PHRASES, type Answer } from './answers';
+import { detectEmergency, type EmergencySign } from './emergency';
+import { intentVocabulary, matchIntent, type IntentMatch } from './intents';
+import { hasPhrase, normalize, phraseAt, stripTypingKeys, toWord, wordIs, type Normalized, type Word } from './normalize';
+
+/**
+ * The understanding step: one pure function from a message to what it means, run before any flow sees the
+ * message. Flows and the turn act on this meaning; the corpora in test/corpus measure it.
+ */
+
+export type { Answer, EmergencySign, IntentMatch, Normalized, Word };
+export { detectEmergency, normalize };
+
+export type SmallTalk = 'greeting' | 'thanks' | 'bye' | 'ack';
+
+export interface Meaning {
+  norm: Normalized;
+  /** Checked first, in every state. */
+  emergency: EmergencySign | null;
+  /** Yes / no to the question on screen; a no-word anywhere makes it a no. */
+  answer: Answer;
+  /** "không … nữa", "thôi khỏi": taking back what was started. */
+  retraction: boolean;
+  /** Nothing but no-words and politeness ("thôi", "không ạ", "thôi khỏi"): a no even where a value is asked. */
+  bareNo: boolean;
+  /** A menu number ("2", "số hai", "chọn 2"). */
+  number: number | null;
+  /** "menu", "thoát", "0", "quay lại": back to the main menu from anywhere. */
+  toMenu: boolean;
+  /** "kết thúc", "xong rồi", "tạm biệt": ends a live chat with staff. */
+  endChat: boolean;
+  /** What the message asks for; null when negated ("không đặt lịch nữa"). */
+  intent: IntentMatch | null;
+  smallTalk: SmallTalk | null;
+}
+
+const MENU_COMMANDS = ['menu', 'bắt đầu', 'start', 'thoát', 'quay lại', 'về menu', 'trang chủ', 'hủy bỏ', 'huỷ bỏ', 'trở về', 'bắt đầu lại', 'về trang chủ', 'mở menu', 'xem menu', 'thoát ra', 'ra menu'];
+const END_CHAT = ['kết thúc', 'kết thúc trò chuyện', 'dừng trò chuyện', 'quay lại trợ lý', 'trợ lý tự động', 'xong rồi', 'xong', 'tạm biệt', 'hết rồi', 'không hỏi nữa', 'thế thôi'];
+
+const SMALL_TALK: { kind: SmallTalk; phrases: string[] }[] = [
+  { kind: 'thanks', phrases: ['cảm ơn', 'cám ơn', 'xin cảm ơn', 'cảm ơn nhiều', 'biết ơn'] },
+  { kind: 'bye', phrases: ['tạm biệt', 'bye', 'bai', 'hẹn gặp lại', 'chúc ngủ ngon', 'chào tạm biệt'] },
+  { kind: 'greeting', phrases: ['chào', 'xin chào', 'hello', 'hi', 'alo', 'a lô', 'chào buổi sáng', 'chào buổi chiều', 'kính chào'] },
+];
+/** Words that may come with small talk without making it a request. */
+const COURTESY =
+  'tôi bác ông bà cháu em con mình anh chị cô chú bạn nhiều lắm rất ạ nhé nha nhá ơi rồi xong vâng dạ ok được chúc sức khỏe khoẻ khỏe buổi sáng chiều tối ngày tốt lành nhé thật';
+const COURTESY_WORDS = COURTESY.split(' ');
+
+const NO_WORDS = NO_PHRASES.flatMap((p) => p.split(' '));
+
+const VOCABULARY = new Set<string>([
+  ...intentVocabulary,
+  ...[...YES_PHRASES, ...NO_PHRASES, ...MENU_COMMANDS, ...END_CHAT, ...SMALL_TALK.flatMap((s) => s.phrases)].flatMap((p) => toWord(p).folded.split(' ')),
+]);
+
+/** Stray Telex/VNI keys ("ddatj lichj", "d9a85t") become the word they spell, when that word is one we know. */
+function withoutTypingKeys(words: Word[]): { words: Word[]; changed: boolean } {
+  let changed = false;
+  const out = words.map((w) => {
+    if (w.marked || VOCABULARY.has(w.folded)) return w;
+    const stripped = stripTypingKeys(w.folded);
+    if (stripped !== w.folded && VOCABULARY.has(stripped)) {
+      changed = true;
+      return toWord(stripped);
+    }
+    return w;
+  });
+  return { words: out, changed };
+}
+
+const isWhole = (words: Word[], phrases: string[]) => phrases.some((p) => p.split(' ').length === words.length && phraseAt(words, p) === 0);
+
+function smallTalkOf(words: Word[]): SmallTalk | null {
+  for (const s of SMALL_TALK) {
+    const found = s.phrases.some((p) => hasPhrase(words, p));
+    if (!found) continue;
+    const rest = words.filter((w) => !s.phrases.some((p) => p.split(' ').some((x) => wordIs(w, x))) && !COURTESY_WORDS.some((c) => wordIs(w, c)));
+    if (rest.length === 0) return s.kind;
+  }
+  return null;
+}
+
+/** An intent the message itself takes back: "không đặt lịch nữa", "thôi khỏi hủy lịch", "đừng hủy". */
+function negatedIntent(words: Word[], m: IntentMatch): boolean {
+  const before = words.slice(0, m.start);
+  return ['không', 'thôi', 'khỏi', 'đừng', 'chưa', 'chẳng', 'chả', 'không cần', 'không muốn'].some((p) => hasPhrase(before, p));
+}
+
+/** What a message means. Pure, total and fast: it runs on every message. */
+export function understand(text: string): Meaning {
+  const norm = normalize(text);
+  const emergency = detectEmergency(text);
+  const fixed = withoutTypingKeys(norm.words);
+  const words = fixed.words;
+  const numeric = /^\d{1,2}$/.test(norm.folded) ? Number(norm.folded) : null;
+  const answer = yesNo(words);
+  let intent = numeric === null ? matchIntent(words) : null;
+  if (intent && fixed.changed) intent = { ...intent, fuzzy: true };
+  if (intent && negatedIntent(words, intent)) intent = null;
+  const toMenu = numeric === 0 || isWhole(words, MENU_COMMANDS);
+  const endChat = isWhole(words, END_CHAT) || (hasPhrase(words, 'kết thúc') && words.length <= 4) || (isWhole(words.slice(0, 2), ['xong rồi']) && smallTalkOf(words.slice(2)) !== null);
+  const smallTalk = intent && !intent.fuzzy ? null : (smallTalkOf(words) ?? (answer === 'yes' && words.length <= 3 ? 'ack' : null));
+  return {
+    norm,
+    emergency,
+    answer,
+    retraction: isRetraction(words),
+    bareNo: answer === 'no' && words.every((w) => NO_WORDS.some((n) => wordIs(w, n)) || COURTESY_WORDS.some((c) => wordIs(w, c)) || wordIs(w, 'lại') || wordIs(w, 'nữa')),
+    number: numeric,
+    toMenu,
+    endChat,
+    intent: smallTalk && smallTalk !== 'ack' ? null : intent,
+    smallTalk,
+  };
+}
+
+/** What the bot makes of a message, by where the conversation is; the turn acts on it and the corpus checks it. */
+export type Decision =
+  | { kind: 'emergency' }
+  | { kind: 'menu' }
+  | { kind: 'intent'; id: IntentMatch['id'] }
+  /** A near miss, or a command typed where an answer was expected: ask first. */
+  | { kind: 'confirmIntent'; id: IntentMatch['id'] }
+  | { kind: 'smallTalk'; what: SmallTalk }
+  | { kind: 'yes' }
+  | { kind: 'no' }
+  | { kind: 'number'; n: number }
+  /** Left to the flow (a value for the field asked, a menu option, or not understood). */
+  | { kind: 'flow' }
+  | { kind: 'unknown' };
+
+export type Where = 'idle' | 'confirm' | 'field';
+
+export function decide(m: Meaning, where: Where): Decision {
+  if (m.emergency) return { kind: 'emergency' };
+  if (m.toMenu) return { kind: 'menu' };
+  if (where === 'confirm') {
+    if (m.answer === 'no' || m.retraction) return { kind: 'no' };
+    if (m.answer === 'yes') return { kind: 'yes' };
+    if (m.number !== null) return { kind: 'number', n: m.number };
+    if (m.intent?.strong) return { kind: 'confirmIntent', id: m.intent.id };
+    return { kind: 'flow' };
+  }
+  if (where === 'field') {
+    if (m.intent?.strong && !m.intent.fuzzy) return { kind: 'confirmIntent', id: m.intent.id };
+    if (m.retraction || m.bareNo) return { kind: 'no' };
+    return { kind: 'flow' };
+  }
+  if (m.number !== null) return { kind: 'number', n: m.number };
+  if (m.intent) return m.intent.fuzzy ? { kind: 'confirmIntent', id: m.intent.id } : { kind: 'intent', id: m.intent.id };
+  if (m.smallTalk) return { kind: 'smallTalk', what: m.smallTalk };
+  if (m.answer === 'no' || m.retraction) return { kind: 'no' };
+  return { kind: 'unknown' };
+}

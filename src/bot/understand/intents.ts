@@ -1,0 +1,106 @@
+import { toWord, wordDistance, wordIs, type Word } from './normalize';
+
+/**
+ * What a message asks for, from typed words: an exact phrase (with the diacritics rule), or a near miss
+ * (a typo, a missing letter, stray Telex/VNI keys) that is only ever confirmed, never acted on.
+ */
+
+export const INTENTS = [
+  { id: 'booking', label: 'đặt lịch khám', phrases: ['đặt lịch khám', 'đặt lịch', 'đăng ký khám', 'đăng kí khám', 'hẹn khám', 'lịch khám', 'khám định kỳ', 'khám sức khỏe', 'khám sức khoẻ', 'đặt khám', 'đăng ký lịch', 'đặt hẹn'] },
+  { id: 'results', label: 'xem kết quả khám', phrases: ['xem kết quả', 'kết quả khám', 'kết quả', 'kết quả xét nghiệm', 'xét nghiệm', 'phiếu kết quả'] },
+  { id: 'homeVisit', label: 'yêu cầu khám tại nhà', phrases: ['khám tại nhà', 'yêu cầu khám tại nhà', 'bác sĩ đến nhà', 'tại nhà', 'khám ở nhà', 'đến nhà khám', 'về nhà khám', 'bác sĩ về nhà'] },
+  { id: 'staff', label: 'gặp nhân viên', phrases: ['gặp nhân viên', 'nhân viên', 'gặp người', 'tư vấn', 'hỏi đáp', 'nói chuyện với nhân viên', 'người thật', 'trợ giúp', 'liên hệ', 'tổng đài'] },
+  { id: 'moveBooking', label: 'đổi lịch khám', phrases: ['đổi lịch', 'dời lịch', 'đổi ngày', 'đổi giờ', 'chuyển lịch', 'đổi lịch khám', 'đổi ngày khám', 'lùi lịch'] },
+  { id: 'cancelBooking', label: 'hủy lịch khám', phrases: ['hủy lịch', 'huỷ lịch', 'hủy hẹn', 'huỷ hẹn', 'hủy lịch khám', 'hủy đặt lịch', 'bỏ lịch khám'] },
+  { id: 'myBookings', label: 'xem lịch khám đã đặt', phrases: ['lịch của tôi', 'xem lịch', 'lịch hẹn của tôi', 'lịch đã đặt', 'lịch khám của tôi', 'lịch của bác', 'lịch của mình'] },
+  { id: 'medicine', label: 'nhận thuốc tại nhà', phrases: ['thuốc', 'nhận thuốc', 'xin thuốc', 'cấp thuốc', 'giao thuốc', 'lấy thuốc', 'lĩnh thuốc', 'đơn thuốc', 'thuốc men'] },
+  { id: 'recordBook', label: 'đổi sổ y bạ', phrases: ['sổ y bạ', 'đổi sổ y bạ', 'cấp sổ y bạ', 'sổ khám bệnh', 'làm lại sổ', 'đổi sổ'] },
+  { id: 'question', label: 'hỏi nhân viên y tế', phrases: ['hỏi', 'câu hỏi', 'hỏi bác sĩ', 'hỏi nhân viên y tế', 'thắc mắc', 'cho hỏi', 'muốn hỏi', 'hỏi ý kiến bác sĩ'] },
+  { id: 'myRequests', label: 'xem yêu cầu đã gửi', phrases: ['yêu cầu của tôi', 'xem yêu cầu', 'phiếu của tôi', 'tình trạng yêu cầu', 'yêu cầu đã gửi'] },
+  { id: 'otherRequest', label: 'gửi yêu cầu khác', phrases: ['yêu cầu khác', 'yêu cầu', 'gửi yêu cầu'] },
+  { id: 'unlink', label: 'hủy liên kết tài khoản', phrases: ['hủy liên kết', 'huỷ liên kết', 'bỏ liên kết', 'gỡ liên kết'] },
+  { id: 'link', label: 'xác minh tài khoản', phrases: ['liên kết tài khoản', 'xác minh tài khoản', 'xác minh', 'đăng nhập', 'liên kết zalo', 'liên kết'] },
+] as const;
+
+export type IntentId = (typeof INTENTS)[number]['id'];
+
+export interface IntentMatch {
+  id: IntentId;
+  /** How to name it in "Có phải Ông muốn …?". */
+  label: string;
+  /** A near miss: confirm before doing anything. */
+  fuzzy: boolean;
+  /** Nothing else of substance in the message ("cho bác đặt lịch khám ngày mai nhé"). */
+  strong: boolean;
+  /** Words of the message the phrase took. */
+  start: number;
+  end: number;
+}
+
+/** Words that do not change what a request is for; a message of a phrase and these is a clear command. */
+const FILLERS =
+  'tôi bác ông bà cháu em con mình anh chị cô chú bạn muốn cho xin cần giúp hộ với ạ nhé nha đi hãy làm ơn vui lòng được lại à ơi dạ vâng ' +
+  'để đang sẽ này đó nay hôm mai ngày tuần sau tới thứ sáng chiều tối giờ nữa thì là ra rồi mới của ạ luôn ngay bây có một cái chút xem ' +
+  'thôi giùm dùm nhờ định tính đến';
+const FILLER_WORDS = FILLERS.split(' ');
+const isFiller = (w: Word) => /^\d+$/.test(w.folded) || FILLER_WORDS.some((f) => wordIs(w, f));
+
+function exactAt(words: Word[], phrase: string[], i: number): boolean {
+  return phrase.every((p, j) => words[i + j] !== undefined && wordIs(words[i + j]!, p));
+}
+
+function fuzzyCostAt(words: Word[], phrase: string[], i: number, max: number): number | null {
+  let cost = 0;
+  for (let j = 0; j < phrase.length; j++) {
+    const w = words[i + j];
+    if (!w) return null;
+    const d = wordDistance(w, phrase[j]!);
+    if (d > 1) return null;
+    cost += d;
+    if (cost > max) return null;
+  }
+  return cost;
+}
+
+const letters = (phrase: string) => toWord(phrase).folded.replace(/\s/g, '').length;
+
+function strongAround(words: Word[], start: number, end: number): boolean {
+  return words.every((w, k) => (k >= start && k < end) || isFiller(w));
+}
+
+/** The best intent: the longest exact phrase; else the closest near miss of a phrase long enough to judge. */
+export function matchIntent(words: Word[]): IntentMatch | null {
+  let best: { m: IntentMatch; len: number; cost: number } | null = null;
+  for (const intent of INTENTS) {
+    for (const phrase of intent.phrases) {
+      const parts = phrase.split(' ');
+      const len = letters(phrase);
+      for (let i = 0; i + parts.length <= words.length; i++) {
+        if (!exactAt(words, parts, i)) continue;
+        if (!best || best.cost > 0 || len > best.len) {
+          best = { m: { id: intent.id, label: intent.label, fuzzy: false, strong: strongAround(words, i, i + parts.length), start: i, end: i + parts.length }, len, cost: 0 };
+        }
+      }
+    }
+  }
+  if (best) return best.m;
+  for (const intent of INTENTS) {
+    for (const phrase of intent.phrases) {
+      const parts = phrase.split(' ');
+      const len = letters(phrase);
+      if (parts.length < 2 && len < 5) continue;
+      const max = len >= 9 ? 2 : 1;
+      for (let i = 0; i + parts.length <= words.length; i++) {
+        const cost = fuzzyCostAt(words, parts, i, max);
+        if (cost === null) continue;
+        if (!best || cost < best.cost || (cost === best.cost && len > best.len)) {
+          best = { m: { id: intent.id, label: intent.label, fuzzy: true, strong: strongAround(words, i, i + parts.length), start: i, end: i + parts.length }, len, cost };
+        }
+      }
+    }
+  }
+  return best?.m ?? null;
+}
+
+/** All the folded words intents, answers and small talk know: stray typing keys are stripped only toward these. */
+export const intentVocabulary: ReadonlySet<string> = new Set(INTENTS.flatMap((i) => i.phrases.flatMap((p) => toWord(p).folded.split(' '))));
