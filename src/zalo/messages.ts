@@ -38,6 +38,7 @@ export function fitButtons(buttons: readonly QuickReply[] | undefined): QuickRep
   return (buttons ?? []).slice(0, ZALO_MAX_BUTTONS).map((b) => ({
     title: fitButtonTitle(b.title),
     payload: b.payload.normalize('NFC').slice(0, ZALO_BUTTON_PAYLOAD_LIMIT),
+    ...(b.phone ? { phone: b.phone } : {}),
   }));
 }
 
