@@ -93,7 +93,8 @@ export function understand(text: string): Meaning {
   const emergency = detectEmergency(text);
   const fixed = withoutTypingKeys(norm.words);
   const words = fixed.words;
-  const numeric = /^\d{1,2}$/.test(norm.folded) ? Number(norm.folded) : null;
+  // "#4" or "id 4" name something else; only a number typed as a choice is one.
+  const numeric = /^\d{1,2}$/.test(norm.folded) && !/[#@/]/.test(text) ? Number(norm.folded) : null;
   const answer = yesNo(words);
   let intent = numeric === null ? matchIntent(words) : null;
   if (intent && fixed.changed) intent = { ...intent, fuzzy: true };
