@@ -192,6 +192,8 @@ function inFlow(state: ConversationState, event: Extract<BotEvent, { type: 'text
     const d = decide(meaning, 'confirm');
     // Only "1" or a clear yes reaches the flow's commit; a no never does.
     if (d.kind === 'yes') return runFlow(state, { ...event, text: '1' }, ctx);
+    // A no at an exam's confirmation goes back to the times (the booking flow's "Chọn giờ khác").
+    if (d.kind === 'no' && state.flow === 'booking' && state.step === 'confirm') return runFlow(state, { ...event, text: '2' }, ctx);
     if (d.kind === 'no') return menuResult(declined(state));
     if (d.kind === 'number') return runFlow(state, { ...event, text: String(d.n) }, ctx);
     const other = foreign(meaning);
