@@ -93,7 +93,7 @@ function whereIn(state: ConversationState): Where {
     case 'requests':
       return state.step === 'confirm' ? 'confirm' : ['reason', 'address', 'addressTyped', 'day'].includes(state.step) ? 'field' : 'choice';
     case 'linking':
-      return state.step === 'unlinkConfirm' || state.step === 'proxyConfirm' ? 'confirm' : state.step === 'choose' ? 'choice' : 'field';
+      return state.step === 'unlinkConfirm' || state.step === 'proxyConfirm' ? 'confirm' : state.step === 'choose' || state.step === 'help' ? 'choice' : 'field';
     case 'handoff':
       return 'field';
     default:
@@ -251,7 +251,7 @@ function textTurn(state: ConversationState, event: Extract<BotEvent, { type: 'te
   if (preference) return preference;
   if (meaning.toMenu) return menuResult();
   if (meaning.intent?.id === 'unlink' && !meaning.intent.fuzzy) return startUnlink(ctx);
-  if (meaning.intent?.id === 'link' && meaning.intent.strong && !meaning.intent.fuzzy && state.flow !== 'linking') return startLinking(ctx, undefined, t.linkIntro);
+  if (meaning.intent?.id === 'link' && meaning.intent.strong && !meaning.intent.fuzzy) return startLinking(ctx, undefined, t.linkIntro);
   if (state.flow !== 'idle') {
     const r = inFlow(state, event, meaning, ctx);
     if (r) return r;

@@ -174,6 +174,9 @@ function matchFrom(tokens: Token[], items: Item[], i: number, maxCost: number): 
     if (!token || (t > i && token.clause !== tokens[i]!.clause)) return null;
     const d = wordIs(token, item.word) ? 0 : wordDistance(token, item.word);
     if (d + cost > maxCost || d > 1) return null;
+    // A typo is a wrong mark ("thỏ" for "thở"), or one letter off in a longer word that keeps its first letter
+    // ("ngwc" for "ngực"); "nhớ" is not "thở".
+    if (d === 1 && token.folded !== toWord(item.word).folded && (token.folded.length < 4 || token.folded[0] !== toWord(item.word).folded[0])) return null;
     return go(k + 1, t + 1, cost + d);
   };
   return go(0, i, 0);
