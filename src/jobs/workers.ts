@@ -36,9 +36,11 @@ export function outboxProcessor(deps: Omit<WorkerDeps, 'concurrency' | 'backoffM
     if (!row || row.status === 'done' || row.status === 'failed' || row.status === 'cancelled') return;
     const handler = deps.handlers[job.name as JobName];
     if (!handler) throw new UnrecoverableError(`no handler for job ${job.name}`);
+    // A reply row that finishes frees its lane's next row, if one waits: only then is there new work for the
+    // relay (a relay pass per reply was a query per message under load). Other rows still kick it.
     const finished = () => {
-      if (row.lane) releaseLane(deps.db, row.lane, deps.clock.now());
-      deps.relay.kick();
+      const released = row.lane ? releaseLane(deps.db, row.lane, deps.clock.now()) : false;
+      if (released || !row.lane) deps.relay.kick();
     };
     try {
       await handler(row, job);
