@@ -5,7 +5,7 @@
  * worker process and prints the time to ready and RSS of each, then the p50/p95 of the staff pages (registry
  * list and a name search, request inbox, reports page, results queue) and of a results lookup in chat (a linked
  * cadre's "xem kết quả" -> the reply at the fake Zalo API).
- *   npm run bench:scale [-- --cadres 50000 --messages 500000 --samples 40]
+ *   npm run bench:scale [-- --cadres 50000 --messages 500000 --samples 40 --keep | --dir <kept directory>]
  */
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -25,6 +25,9 @@ const { values: opts } = parseArgs({
     cadres: { type: 'string', default: '50000' },
     messages: { type: 'string', default: '500000' },
     samples: { type: 'string', default: '40' },
+    // Reuse a directory seeded by an earlier run (kept with --keep) instead of seeding again.
+    dir: { type: 'string' },
+    keep: { type: 'boolean', default: false },
   },
 });
 const CADRES = Number(opts.cadres);
@@ -36,13 +39,13 @@ const PASSWORD = 'mat-khau-do-tai-123';
 const PAGE_TARGET_MS = 200;
 
 execSync('npm run -s build', { stdio: 'inherit' });
-const dir = mkdtempSync(join(tmpdir(), 'cadrecare-scale-'));
+const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'cadrecare-scale-'));
 const dbFile = join(dir, 'cadrecare.db');
 const userIdOf = (i: number) => String(830_000_000_000_000_000n + BigInt(i));
 
 // ---- seed ---------------------------------------------------------------------------------------------
 const seedStarted = performance.now();
-{
+if (!opts.dir) {
   const store = openStore(dbFile);
   const s = store.sqlite;
   const now = Date.now();
@@ -152,7 +155,7 @@ const seedStarted = performance.now();
   store.close();
 }
 const seedSeconds = (performance.now() - seedStarted) / 1000;
-console.log(
+if (!opts.dir) console.log(
   `seeded ${CADRES} cadres (${LINKED} linked), 5 campaigns, 20,000 requests, ${MESSAGES} messages in ${fmt(seedSeconds, 0)} s; database ${fmt(statSync(dbFile).size / 1048576, 0)} MB`,
 );
 
@@ -274,5 +277,6 @@ try {
 } finally {
   await fake.stop();
   await redis.stop();
-  rmSync(dir, { recursive: true, force: true });
+  if (opts.keep || opts.dir) console.log(`database kept in ${dir} (rerun with --dir ${dir})`);
+  else rmSync(dir, { recursive: true, force: true });
 }

@@ -93,6 +93,18 @@ export interface CadreListItem {
 
 export const PAGE_SIZE = 50;
 
+/** Folded names, remembered: a search folds every cadre's name, and names rarely change. Bounded. */
+const foldedNames = new Map<string, string>();
+function foldedName(name: string): string {
+  let folded = foldedNames.get(name);
+  if (folded === undefined) {
+    if (foldedNames.size >= 200_000) foldedNames.clear();
+    folded = foldVietnamese(name);
+    foldedNames.set(name, folded);
+  }
+  return folded;
+}
+
 /**
  * Searches the registry the staff member may see: name/code/phone without caring about diacritics or case.
  * Health data (class, home-visit need) only for roles allowed to read it, and then the read is audited.
@@ -113,46 +125,64 @@ export function listCadres(db: Db, staff: StaffIdentity, q: RegistryQuery, now: 
   if (q.active === 'no') where.push(eq(cadres.active, false));
   else if (q.active !== 'all') where.push(eq(cadres.active, true));
 
-  let rows: CadreListItem[] = db
-    .select({
-      id: cadres.id,
-      code: cadres.code,
-      fullName: cadres.fullName,
-      birthDate: cadres.birthDate,
-      sex: cadres.sex,
-      category: cadres.category,
-      unit: cadres.unit,
-      phone: cadres.phone,
-      healthClass: cadres.healthClass,
-      frail: cadres.frail,
-      active: cadres.active,
-      clinicId: cadres.clinicId,
-      clinicName: clinics.name,
-      linkedZaloUserId: zaloLinks.zaloUserId,
-    })
-    .from(cadres)
-    .leftJoin(clinics, eq(clinics.id, cadres.clinicId))
-    .leftJoin(zaloLinks, eq(zaloLinks.cadreId, cadres.id))
-    .where(where.length ? and(...where) : undefined)
-    .orderBy(asc(cadres.code))
-    .all();
+  const filter = where.length ? and(...where) : undefined;
+  // Only one page of full rows is read: 50,000 cadres are counted or searched on a few narrow columns.
+  const fullRows = (restrict?: SQL, page?: number) => {
+    const query = db
+      .select({
+        id: cadres.id,
+        code: cadres.code,
+        fullName: cadres.fullName,
+        birthDate: cadres.birthDate,
+        sex: cadres.sex,
+        category: cadres.category,
+        unit: cadres.unit,
+        phone: cadres.phone,
+        healthClass: cadres.healthClass,
+        frail: cadres.frail,
+        active: cadres.active,
+        clinicId: cadres.clinicId,
+        clinicName: clinics.name,
+        linkedZaloUserId: zaloLinks.zaloUserId,
+      })
+      .from(cadres)
+      .leftJoin(clinics, eq(clinics.id, cadres.clinicId))
+      .leftJoin(zaloLinks, eq(zaloLinks.cadreId, cadres.id))
+      .where(restrict ? (filter ? and(filter, restrict) : restrict) : filter)
+      .orderBy(asc(cadres.code));
+    return (page === undefined ? query.all() : query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE).all()) as CadreListItem[];
+  };
 
   const needle = foldVietnamese(q.q ?? '');
+  let total: number;
+  let pageIds: number[] | null = null;
   if (needle) {
     const digits = needle.replace(/\D/g, '');
     // A phone typed as 0912..., 84912... or a tail of it all match the stored 84912...
     const phoneNeedle = digits.length >= 4 ? digits.replace(/^0/, '').replace(/^84(?=\d{9})/, '') : '';
-    rows = rows.filter(
-      (r) =>
-        foldVietnamese(r.fullName).includes(needle) ||
-        r.code.toLowerCase().includes(needle) ||
-        (phoneNeedle !== '' && (r.phone ?? '').includes(phoneNeedle)),
-    );
+    const matches = db
+      .select({ id: cadres.id, code: cadres.code, fullName: cadres.fullName, phone: cadres.phone })
+      .from(cadres)
+      .leftJoin(zaloLinks, eq(zaloLinks.cadreId, cadres.id))
+      .where(filter)
+      .orderBy(asc(cadres.code))
+      .all()
+      .filter(
+        (r) =>
+          foldedName(r.fullName).includes(needle) ||
+          r.code.toLowerCase().includes(needle) ||
+          (phoneNeedle !== '' && (r.phone ?? '').includes(phoneNeedle)),
+      );
+    total = matches.length;
+    pageIds = matches.map((r) => r.id);
+  } else {
+    total = db.select({ n: sql<number>`count(*)` }).from(cadres).leftJoin(zaloLinks, eq(zaloLinks.cadreId, cadres.id)).where(filter).get()?.n ?? 0;
   }
-  const total = rows.length;
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const page = Math.min(q.page, pages);
-  const items = rows.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+  const items = pageIds
+    ? fullRows(inArray(cadres.id, pageIds.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)))
+    : fullRows(undefined, page);
   if (seesHealth) {
     auditHealthRead(db, staff.id, 'healthClass', items.filter((r) => r.healthClass !== null || r.frail).map((r) => r.id), now, where_);
   } else {

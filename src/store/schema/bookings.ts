@@ -51,6 +51,8 @@ export const bookings = sqliteTable(
       .where(sql`status IN ('booked', 'attended')`),
     index('bookings_slot').on(t.slotId, t.status),
     index('bookings_cadre').on(t.cadreId, t.status),
+    // Who booked / attended a campaign (reports, dashboard), answered from the index alone.
+    index('bookings_campaign_status').on(t.campaignId, t.status, t.cadreId),
   ],
 );
 

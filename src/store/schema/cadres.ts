@@ -43,7 +43,7 @@ export const cadres = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('cadres_phone').on(t.phone), index('cadres_clinic').on(t.clinicId)],
+  (t) => [index('cadres_phone').on(t.phone), index('cadres_clinic').on(t.clinicId), index('cadres_unit').on(t.unit)],
 );
 
 export type Cadre = typeof cadres.$inferSelect;

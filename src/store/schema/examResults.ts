@@ -57,7 +57,8 @@ export const examResults = sqliteTable(
   (t) => [
     index('exam_results_cadre').on(t.cadreId, t.status),
     index('exam_results_status').on(t.status, t.updatedAt),
-    index('exam_results_campaign').on(t.campaignId),
+    // With the cadre, so the examined cadres of a campaign are read from the index alone.
+    index('exam_results_campaign').on(t.campaignId, t.cadreId),
     uniqueIndex('exam_results_chain_version').on(t.chainId, t.version),
   ],
 );
