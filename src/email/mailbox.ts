@@ -1,6 +1,6 @@
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { simpleParser, type AddressObject } from 'mailparser';
+import type { AddressObject } from 'mailparser';
 
 const addressText = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a.map((x) => x.text).join(', ') : a?.text) ?? '';
 
@@ -19,6 +19,8 @@ export async function eraseMailNaming(dir: string, identifiers: string[]): Promi
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw err;
   }
+  // Loaded here, not at start: mailparser costs ~10 MB and a few hundred ms in every process.
+  const { simpleParser } = await import('mailparser');
   let removed = 0;
   for (const name of names) {
     const file = join(root, name);
