@@ -7,7 +7,7 @@ import { defaultRequestPolicy } from '../src/domain/requests';
 import { broadcasts, broadcastRecipients, bookings, cadres, campaigns, careRequests, clinics, examResults, examSlots, outbox, proxies, staffUsers, zaloLinks } from '../src/store/schema';
 import type { StaffRole } from '../src/store/schema';
 import { chat } from './bookingSupport';
-import { ManualClock, startHarness, type Harness } from './harness';
+import { events, ids, ManualClock, startHarness, type Harness } from './harness';
 import { cookieFrom, postLogin } from './staffSupport';
 
 /**
@@ -167,6 +167,27 @@ describe('the demo on a fresh data directory (a Monday morning in the second rou
     expect(staff.find((s) => s.role === 'clinic_staff')).toMatchObject({ clinicId: a1 });
     expect(staff.find((s) => s.role === 'doctor')).toMatchObject({ isClinicHead: true });
     expect(staff.find((s) => s.role === 'coordinator')).toMatchObject({ onCall: true });
+  });
+
+  it('the other simulated users: share their phone to link, then the frail cadre is offered a home visit and the one without email reads a result', async () => {
+    const reply = async (userId: string, send: () => Promise<Response>) => {
+      const before = h.fake.messagesTo(userId).length;
+      expect((await send()).status).toBe(200);
+      return (await h.settled(userId)).slice(before).map((m) => m.text ?? `[${m.kind}]`).join('\n');
+    };
+    const sharePhone = (u: DemoSeedReport['users'][number]) => () => h.deliver(events.submitInfoEvent(ids, u.userId, { name: u.displayName, phone: u.phone }, h.clock.now()));
+    const frail = report.users.find((u) => u.kind === 'frail')!;
+    expect(await reply(frail.userId, () => h.say(frail.userId, 'đặt lịch khám'))).toContain('Chia sẻ số điện thoại');
+    const linked = await reply(frail.userId, sharePhone(frail));
+    expect(linked).toContain('Xác minh thành công');
+    expect(linked).toContain('tại nhà');
+
+    const noEmail = report.users.find((u) => u.kind === 'noEmail')!;
+    expect(noEmail.cadre!.email).toBeNull();
+    await reply(noEmail.userId, () => h.say(noEmail.userId, 'xem kết quả'));
+    const result = await reply(noEmail.userId, sharePhone(noEmail));
+    expect(result).toContain('Xác minh thành công');
+    expect(result).toContain('KẾT QUẢ KHÁM SỨC KHỎE');
   });
 
   it('a second start changes nothing and prints no password', async () => {
