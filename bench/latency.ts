@@ -138,6 +138,7 @@ async function runShape(shape: 'one' | 'split', redisUrl: string): Promise<StepR
     ZALO_ACCESS_TOKEN: fake.hello.accessToken!,
     ZALO_REFRESH_TOKEN: fake.hello.refreshToken!,
     SESSION_SECRET: 'bench-session-secret-bench-session-secret-0123456789',
+    PUBLIC_BASE_URL: 'https://cadrecare.example.vn',
     // Production's default level: every processed event is one info line (drained by this process).
     LOG_LEVEL: opts['log-level'],
   };

@@ -68,6 +68,9 @@ describe('loadConfig', () => {
       refused({ ...prod, PUBLIC_BASE_URL: 'http://cadrecare.example.vn' }, /PUBLIC_BASE_URL/);
       const { PUBLIC_BASE_URL: _, ...noBase } = prod;
       refused(noBase, /PUBLIC_BASE_URL/);
+      // Loopback only (a local run of the production build) may stay http.
+      expect(loadConfig({ ...prod, PUBLIC_BASE_URL: 'http://127.0.0.1:8080' }).http.publicBaseUrl).toBe('http://127.0.0.1:8080');
+      refused({ ...prod, PUBLIC_BASE_URL: 'http://127.0.0.1.evil.example' }, /PUBLIC_BASE_URL/);
     });
 
     it('without credentials and without ZALO_MODE=simulator the service refuses to start rather than run the simulator', () => {

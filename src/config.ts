@@ -175,7 +175,9 @@ function derive(env: z.output<typeof EnvSchema>) {
   if (env.SESSION_SECRET && estimatedSecretBits(env.SESSION_SECRET) < MIN_SECRET_BITS) {
     problems.push('SESSION_SECRET: too easy to guess (repeated or too few different characters); use e.g. `openssl rand -base64 48`');
   }
-  if (production && !env.PUBLIC_BASE_URL?.startsWith('https://')) {
+  // Plain http only on this machine's loopback (a local benchmark of the production build): nothing crosses a network.
+  const loopback = /^http:\/\/(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?(\/|$)/;
+  if (production && !(env.PUBLIC_BASE_URL?.startsWith('https://') || loopback.test(env.PUBLIC_BASE_URL ?? ''))) {
     problems.push('PUBLIC_BASE_URL: an https:// address is required when NODE_ENV=production (session cookies are Secure only over https)');
   }
   if (problems.length) throw new ConfigError(problems);

@@ -75,7 +75,7 @@ describe('npm run demo', () => {
   it('--reset removes only the service\'s own files under the data directory', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cadrecare-reset-'));
     dirs.push(dataDir);
-    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir });
+    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, ZALO_MODE: 'simulator' });
     for (const f of ['cadrecare.db', 'cadrecare.db-wal', 'session-secret', 'notes.txt']) writeFileSync(join(dataDir, f), 'x');
     for (const d of ['redis', 'mail', 'imports', 'backups']) {
       mkdirSync(join(dataDir, d));
