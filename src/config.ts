@@ -89,6 +89,8 @@ const EnvSchema = z.object({
   SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   SESSION_TTL_HOURS: int(12, 1),
   REGISTRY_IMPORT_MAX_BYTES: int(5 * 1024 * 1024, 1024),
+  /** Largest JSON body the staff API accepts (imports have their own limit); over it, 413. */
+  API_JSON_MAX_BYTES: int(256 * 1024, 1024),
 
   /** Requests and escalation: minutes an urgent request may wait for an acknowledgement, then the clinic head. */
   REQUEST_URGENT_ACK_MINUTES: int(15, 1),
@@ -257,6 +259,7 @@ function derive(env: z.output<typeof EnvSchema>) {
       sessionTtlMs: env.SESSION_TTL_HOURS * 3600_000,
       secureCookies: (env.PUBLIC_BASE_URL ?? '').startsWith('https:'),
       importMaxBytes: env.REGISTRY_IMPORT_MAX_BYTES,
+      apiJsonMaxBytes: env.API_JSON_MAX_BYTES,
       uploadDir: `${dataDir}/imports`,
     },
     requests: {

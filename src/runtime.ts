@@ -296,6 +296,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
       db: store.db,
       clock,
       logger,
+      publicBaseUrl: config.http.publicBaseUrl,
       zaloWebhook: {
         appId: config.zalo.appId,
         oaSecretKey: config.zalo.oaSecretKey,
@@ -342,6 +343,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
         secureCookies: config.staff.secureCookies,
         publicBaseUrl: config.http.publicBaseUrl,
         importMaxBytes: config.staff.importMaxBytes,
+        apiJsonMaxBytes: config.staff.apiJsonMaxBytes,
         uploadDir: config.staff.uploadDir,
         committee: config.committee,
         pages: {

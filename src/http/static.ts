@@ -55,10 +55,21 @@ export function sharePhonePng(): Buffer {
   ]);
 }
 
+/**
+ * A broadcast's progress card refreshes itself every 2 s until the send is final, then the page reloads.
+ * Served as a file: the Content-Security-Policy allows no inline script.
+ */
+const broadcastProgressJs = `(function(){var card=document.getElementById('progress-card');if(!card||card.dataset.live!=='1')return;
+var t=setInterval(function(){fetch(card.dataset.src,{credentials:'same-origin'}).then(function(r){return r.ok?r.text():null}).then(function(h){
+if(h===null)return;card.innerHTML=h;if(h.indexOf('data-final="1"')>=0){clearInterval(t);location.reload();}}).catch(function(){});},2000);})();
+`;
+
 export function staticRoutes() {
   const png = sharePhonePng();
-  return new Hono().get('/share-phone.png', (c) => {
-    c.header('cache-control', 'public, max-age=86400');
-    return c.body(new Uint8Array(png), 200, { 'content-type': 'image/png' });
-  });
+  return new Hono()
+    .get('/share-phone.png', (c) => {
+      c.header('cache-control', 'public, max-age=86400');
+      return c.body(new Uint8Array(png), 200, { 'content-type': 'image/png' });
+    })
+    .get('/broadcast-progress.js', (c) => c.body(broadcastProgressJs, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300' }));
 }

@@ -1,4 +1,6 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
 import { registryCsv, registryWorkbook } from '../../domain/registryImport';
 import { AppError } from '../../errors';
@@ -31,6 +33,18 @@ import { resultApiRoutes } from './results';
 import { requestApiRoutes } from './requests';
 
 
+/** Every body stops at `maxBytes` (413 with a code), but multipart uploads, which get the import file limit. */
+function jsonBodyLimit(maxBytes: number, uploadMaxBytes: number) {
+  const upload = uploadLimit(uploadMaxBytes);
+  const limit = bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new AppError('payload_too_large', `Nội dung yêu cầu quá lớn (tối đa ${Math.round(maxBytes / 1024)} KB).`, { maxBytes });
+    },
+  });
+  return createMiddleware<ApiEnv>((c, next) => (/^multipart\/form-data/i.test(c.req.header('content-type') ?? '') ? upload(c, next) : limit(c, next)));
+}
+
 export interface ApiOptions {
   /** Later features add their endpoints here, behind the same bearer authentication. */
   extend?: (api: Hono<ApiEnv>) => void;
@@ -42,6 +56,7 @@ export interface ApiOptions {
  */
 export function apiRoutes(deps: StaffDeps, opts: ApiOptions = {}) {
   const api = new Hono<ApiEnv>()
+    .use(jsonBodyLimit(deps.apiJsonMaxBytes, deps.importMaxBytes))
     .use(bearerAuth(deps))
     .get('/me', (c) => c.json({ staff: currentStaff(c) }))
     .get('/registry/cadres', requirePermission('registry', 'read'), validate('query', RegistryQuery), (c) =>

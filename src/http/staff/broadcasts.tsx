@@ -1,6 +1,5 @@
 import { asc, inArray } from 'drizzle-orm';
 import { Hono } from 'hono';
-import { raw } from 'hono/html';
 import { z } from 'zod';
 import { BROADCAST_TEXT_MAX, broadcastProgress, broadcastTextAsSent, broadcastStatusLabels, listBroadcasts, recipientResults, type BroadcastProgress } from '../../domain/broadcasts';
 import { vietnamInstant } from '../../domain/quietHours';
@@ -607,9 +606,7 @@ export function broadcastPages(deps: BroadcastWebDeps) {
               </tbody>
             </table>
           </div>
-          {raw(`<script>(function(){var card=document.getElementById('progress-card');if(!card||card.dataset.live!=='1')return;
-var t=setInterval(function(){fetch(card.dataset.src,{credentials:'same-origin'}).then(function(r){return r.ok?r.text():null}).then(function(h){
-if(h===null)return;card.innerHTML=h;if(h.indexOf('data-final="1"')>=0){clearInterval(t);location.reload();}}).catch(function(){});},2000);})();</script>`)}
+          <script src="/static/broadcast-progress.js" defer></script>
         </>,
         { flash: flashes[c.req.valid('query').msg ?? ''] ?? null },
       );

@@ -47,6 +47,8 @@ export interface StaffDeps {
   secureCookies: boolean;
   publicBaseUrl: string;
   importMaxBytes: number;
+  /** Largest JSON body of the staff API. */
+  apiJsonMaxBytes: number;
   /** Where checked uploads wait for "apply" (one file per upload, removed after an hour). */
   uploadDir: string;
   committee: { name: string; hotline: string };
