@@ -200,6 +200,7 @@ try {
     ZALO_ACCESS_TOKEN: fake.hello.accessToken!,
     ZALO_REFRESH_TOKEN: fake.hello.refreshToken!,
     SESSION_SECRET: 'bench-session-secret-bench-session-secret-0123456789',
+    PUBLIC_BASE_URL: 'https://cadrecare.example.vn',
     LOG_LEVEL: 'info',
   };
   const web = await startService('web', env);

@@ -28,6 +28,8 @@ describe('two web processes behind one port', () => {
   const backends: string[] = [];
   let proxy: Server;
   let base = '';
+  /** The address Zalo and staff know (behind TLS termination); the test talks to the proxy directly. */
+  const PUBLIC = 'https://cadrecare.example.vn';
   let next = 0;
   /** Which web process served each request, in order. */
   const served: { path: string; backend: number }[] = [];
@@ -89,7 +91,7 @@ describe('two web processes behind one port', () => {
       DATA_DIR: dataDir,
       REDIS_URL: inject('redisUrl'),
       QUEUE_PREFIX: `scaleout${process.pid}`,
-      PUBLIC_BASE_URL: base,
+      PUBLIC_BASE_URL: PUBLIC,
       ZALO_APP_ID: TEST_APP_ID,
       ZALO_APP_SECRET: 'scale-out-app-secret',
       ZALO_OA_SECRET_KEY: TEST_OA_SECRET,
@@ -155,11 +157,11 @@ describe('two web processes behind one port', () => {
     expect(connect.status).toBe(303);
     expect(servedBy(connect)).toBe(0);
     const permission = new URL(connect.headers.get('location')!);
-    expect(permission.searchParams.get('redirect_uri')).toBe(`${base}/staff/zalo/callback`);
-    // ... the OA admin allows on Zalo's page ...
-    const allow = /id="allow" href="([^"]+)"/.exec(await (await fetch(permission)).text())![1]!.replace(/&amp;/g, '&');
-    const callbackUrl = new URL(allow);
-    expect(callbackUrl.origin).toBe(base);
+    expect(permission.searchParams.get('redirect_uri')).toBe(`${PUBLIC}/staff/zalo/callback`);
+    // ... the OA admin allows on Zalo's page, which sends them back to the public address (here: the proxy) ...
+    const allow = new URL(/id="allow" href="([^"]+)"/.exec(await (await fetch(permission)).text())![1]!.replace(/&amp;/g, '&'));
+    expect(allow.origin).toBe(PUBLIC);
+    const callbackUrl = new URL(`${allow.pathname}${allow.search}`, base);
     // ... and Zalo sends them back to process 1, which finds the verifier in the shared database.
     steerTo(1);
     const callback = await fetch(callbackUrl, { redirect: 'manual', headers: { cookie } });
