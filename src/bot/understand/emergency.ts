@@ -182,10 +182,36 @@ function matchFrom(tokens: Token[], items: Item[], i: number, maxCost: number): 
   return go(0, i, 0);
 }
 
+const setCache = new WeakMap<Token[], Set<string>>();
+function foldedSet(tokens: Token[]): Set<string> {
+  let set = setCache.get(tokens);
+  if (!set) setCache.set(tokens, (set = new Set(tokens.map((t) => t.folded))));
+  return set;
+}
+
+interface Compiled {
+  items: Item[];
+  folded: string[];
+  maxCost: number;
+}
+const compiledCache = new Map<string, Compiled>();
+function compile(phrase: string): Compiled {
+  let c = compiledCache.get(phrase);
+  if (!c) {
+    const items = itemsOf(phrase);
+    const words = items.flatMap((x) => ('word' in x ? [x.word] : []));
+    c = { items, folded: words.map((w) => toWord(w).folded), maxCost: words.length >= 2 && lettersOf(phrase) >= 5 ? 1 : 0 };
+    compiledCache.set(phrase, c);
+  }
+  return c;
+}
+
+/** Every match of a phrase in the tokens. */
 function findAll(tokens: Token[], phrase: string): Match[] {
-  const items = itemsOf(phrase);
-  const words = items.filter((x) => 'word' in x).length;
-  const maxCost = words >= 2 && lettersOf(phrase) >= 5 ? 1 : 0;
+  const { items, folded, maxCost } = compile(phrase);
+  // A typo changes one word's letters at most: more words missing than that means no match at all (fast path).
+  const present = foldedSet(tokens);
+  if (folded.filter((f) => !present.has(f)).length > maxCost) return [];
   const out: Match[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const r = matchFrom(tokens, items, i, maxCost);

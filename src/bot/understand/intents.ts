@@ -84,12 +84,15 @@ export function matchIntent(words: Word[]): IntentMatch | null {
     }
   }
   if (best) return best.m;
+  const present = new Set(words.map((w) => w.folded));
   for (const intent of INTENTS) {
     for (const phrase of intent.phrases) {
       const parts = phrase.split(' ');
       const len = letters(phrase);
       if (parts.length < 2 && len < 5) continue;
       const max = len >= 9 ? 2 : 1;
+      // Each typo changes one word: with more words missing than typos allowed, it cannot match.
+      if (parts.filter((p) => !present.has(toWord(p).folded)).length > max) continue;
       for (let i = 0; i + parts.length <= words.length; i++) {
         const cost = fuzzyCostAt(words, parts, i, max);
         if (cost === null) continue;

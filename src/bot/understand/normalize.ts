@@ -31,7 +31,17 @@ export function foldWord(word: string): string {
 }
 
 /** Sorted marks, so the tone's place does not matter ("hoà" = "hòa", "qụy" = "quỵ"). */
+const marksCache = new Map<string, string>();
 function marksOf(word: string): string {
+  let cached = marksCache.get(word);
+  if (cached === undefined) {
+    cached = computeMarks(word);
+    if (marksCache.size < 50_000) marksCache.set(word, cached);
+  }
+  return cached;
+}
+
+function computeMarks(word: string): string {
   const marks: string[] = [];
   for (const ch of word.normalize('NFD')) {
     if (/\p{M}/u.test(ch)) marks.push(ch);
@@ -40,10 +50,18 @@ function marksOf(word: string): string {
   return marks.sort().join('');
 }
 
+const wordCache = new Map<string, Word>();
+
+/** One word in its three forms; cached, since the same vocabulary is compared on every message. */
 export function toWord(raw: string): Word {
-  const text = raw.normalize('NFC').toLowerCase();
-  const folded = foldWord(text);
-  return { text, folded, marked: folded !== text };
+  let w = wordCache.get(raw);
+  if (!w) {
+    const text = raw.normalize('NFC').toLowerCase();
+    const folded = foldWord(text);
+    w = { text, folded, marked: folded !== text };
+    if (wordCache.size < 50_000) wordCache.set(raw, w);
+  }
+  return w;
 }
 
 /** True when the typed word is the wanted word: with marks when typed with marks, else on letters. */
