@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { auditLog, outbox, proxies, zaloLinks, type Cadre } from '../src/store/schema';
+import { auditLog, linkRequests, outbox, proxies, zaloLinks, type Cadre } from '../src/store/schema';
 import { seedRegistry } from './fixtures';
 import { events, ids, ManualClock, startHarness, waitFor, type Harness } from './harness';
 import { startSmtpSink, type SmtpSink } from './smtp';
+import { get, login, makeStaff, postForm } from './staffSupport';
 
 let h: Harness;
 let smtp: SmtpSink;
 let clock: ManualClock;
-let an: Cadre, binh: Cadre, chi: Cadre, dung: Cadre, em: Cadre;
+let an: Cadre, binh: Cadre, chi: Cadre, dung: Cadre, em: Cadre, giang: Cadre;
 let nextUser = 810_000_000_000_000_000n;
 
 beforeAll(async () => {
@@ -21,8 +22,10 @@ beforeAll(async () => {
     { code: 'HP-0003', fullName: 'Lê Văn Chí', phone: '84900000003', birthDate: '1952-12-01' },
     { code: 'HP-0004', fullName: 'Phạm Văn Dũng', phone: '84900000003', email: 'dung@example.test', birthDate: '1955-07-07' },
     { code: 'HP-0005', fullName: 'Đỗ Thị Em', sex: 'female', phone: '84900000005', email: 'em.do@example.test', birthDate: '1949-04-04' },
+    { code: 'HP-0006', fullName: 'Vũ Văn Giang', phone: '84900000006', email: 'giang.vu@example.test', birthDate: '1946-06-06' },
+    { code: 'HP-0007', fullName: 'Bùi Thị Hạnh', sex: 'female', phone: '84900000007', birthDate: '1945-07-07' },
   ]);
-  [an, binh, chi, dung, em] = seeded.cadres as [Cadre, Cadre, Cadre, Cadre, Cadre];
+  [an, binh, chi, dung, em, giang] = seeded.cadres as [Cadre, Cadre, Cadre, Cadre, Cadre, Cadre];
 });
 afterAll(async () => {
   await h?.stop();
@@ -58,6 +61,56 @@ async function otpFromMail(to: string): Promise<string> {
   const mail = await waitFor(() => [...smtp.mails].reverse().find((m) => m.to.includes(to)), `mail to ${to}`);
   return /là: (\d{6})/.exec(mail.text)![1]!;
 }
+
+describe('a shared phone of a cadre linked to another account', () => {
+  it('does not move the link: it waits for staff, the linked account is told; staff approve (both told) or refuse', async () => {
+    const first = user;
+    expect(await sharePhone('0900 000 006')).toContain('Kính chào Ông Vũ Văn Giang');
+    expect(linkOf(first)).toMatchObject({ cadreId: giang.id });
+
+    // Another account shares the same phone: nothing moves, nobody is named, the linked account hears of it.
+    const second = (user = String(nextUser++));
+    const held = await sharePhone('0900 000 006');
+    expect(held).toContain('đã được dùng để xác minh một tài khoản Zalo khác');
+    expect(held).not.toContain('Giang');
+    expect(linkOf(second)).toBeUndefined();
+    expect(linkOf(first)).toMatchObject({ cadreId: giang.id });
+    expect(await ask('xem ket qua')).toContain('cần xác minh tài khoản Zalo');
+    clock.advance(1000);
+    expect(await sharePhone('0900 000 006')).toContain('nhân viên sẽ kiểm tra');
+    const pending = h.runtime.store.db.select().from(linkRequests).where(eq(linkRequests.cadreId, giang.id)).all();
+    expect(pending).toHaveLength(1);
+    expect(pending[0]).toMatchObject({ zaloUserId: second, currentZaloUserId: first, phone: '84900000006', status: 'pending' });
+    await waitFor(() => h.fake.messagesTo(first).find((m) => m.text?.includes('một tài khoản Zalo khác vừa dùng số điện thoại')), 'the linked account told');
+    expect(audits('link.hold').filter((a) => a.entityId === String(giang.id))).toHaveLength(1);
+
+    // Staff see it on the proxies page, with the cadre's registry phone, and approve.
+    await makeStaff(h, 'dieuphoi-lk', 'coordinator');
+    const staff = await login(h, 'dieuphoi-lk');
+    const page = await (await get(h, '/staff/proxies', staff)).text();
+    expect(page).toContain('Xin chuyển liên kết Zalo');
+    expect(page).toContain('Vũ Văn Giang');
+    expect(page).toContain(second);
+    const approved = await postForm(h, `/staff/proxies/links/${pending[0]!.id}/approve`, staff, { note: '' });
+    expect(approved.status).toBe(303);
+    expect(linkOf(second)).toMatchObject({ cadreId: giang.id });
+    expect(linkOf(first)).toBeUndefined();
+    await waitFor(() => h.fake.messagesTo(first).find((m) => m.text?.includes('vừa được liên kết với một tài khoản Zalo khác')), 'the old account told');
+    await waitFor(() => h.fake.messagesTo(second).find((m) => m.text?.includes('Nhân viên đã xác minh')), 'the new account told');
+    expect(audits('link.move_approve')).toHaveLength(1);
+    expect((await postForm(h, `/staff/proxies/links/${pending[0]!.id}/reject`, staff, { note: '' })).status).toBe(409);
+
+    // A third account tries the same: refused by staff, the link stays.
+    const third = (user = String(nextUser++));
+    await sharePhone('0900 000 006');
+    const again = h.runtime.store.db.select().from(linkRequests).where(and(eq(linkRequests.zaloUserId, third), eq(linkRequests.status, 'pending'))).get()!;
+    expect(again.currentZaloUserId).toBe(second);
+    expect((await postForm(h, `/staff/proxies/links/${again.id}/reject`, staff, { note: 'Số đã đổi chủ' })).status).toBe(303);
+    await waitFor(() => h.fake.messagesTo(third).find((m) => m.text?.includes('chưa thể chuyển liên kết') && m.text.includes('Số đã đổi chủ')), 'the requester told');
+    expect(linkOf(second)).toMatchObject({ cadreId: giang.id });
+    expect(linkOf(third)).toBeUndefined();
+  });
+});
 
 describe('linking a Zalo account in chat', () => {
   it('an unlinked user asking for results gets a polite explanation, not data', async () => {
@@ -226,9 +279,9 @@ describe('linking a Zalo account in chat', () => {
   it('"hủy liên kết" asks to confirm, then unlinks and audits', async () => {
     await ask('lien ket');
     await ask('1');
-    expect(await sharePhone('+84 912 345 678')).toContain('Xác minh thành công');
-    expect(linkOf(user)).toMatchObject({ cadreId: an.id });
-    expect(await ask('Huỷ liên kết')).toContain('hủy liên kết Zalo này với hồ sơ của Nguyễn Văn An');
+    expect(await sharePhone('+84 900 000 007')).toContain('Xác minh thành công');
+    expect(linkOf(user)?.cadreId).toBeDefined();
+    expect(await ask('Huỷ liên kết')).toContain('hủy liên kết Zalo này với hồ sơ của Bùi Thị Hạnh');
     expect(await ask('1')).toContain('Đã hủy liên kết');
     expect(linkOf(user)).toBeUndefined();
     expect(audits('link.remove').some((a) => a.actorId === user)).toBe(true);

@@ -31,6 +31,7 @@ export function applyEffects(tx: DbOrTx, zaloUserId: string, effects: Effect[], 
       case 'otpStart':
       case 'otpAttempt':
       case 'verifyFailed':
+      case 'linkHold':
       case 'proxyRequest':
         applyLinkingEffect(tx, { zaloUserId, now }, effect);
         break;

@@ -82,6 +82,7 @@ function world(identity: Partial<Identity>): Lookups {
     cadreByCodeAndBirthDate: (code) => (code.startsWith('HP-') ? cadre(Number(code.slice(3)) || 1) : null),
     otpSentCounts: () => ({ userLastHour: 0, cadreLastDay: 0 }),
     verificationFailures: () => ({ userLastDay: 0, codeLastDay: 0 }),
+    linkedElsewhere: () => false,
     checkOtp: (code) => (code === '123456' ? { status: 'ok', challengeId: 9, cadreId: 1 } : { status: 'wrong', challengeId: 9, attemptsLeft: 3 }),
     requests: {
       settings: () => defaultRequestSettings,

@@ -36,6 +36,8 @@ export interface Lookups extends CatalogContext {
   /** Codes sent in the last hour to this Zalo user, and in the last day for this cadre. */
   otpSentCounts(cadreId: number): { userLastHour: number; cadreLastDay: number };
   checkOtp(code: string): OtpCheck;
+  /** Whether the cadre is linked in person to a Zalo account other than this user's. */
+  linkedElsewhere(cadreId: number): boolean;
   /** Wrong code + birth date pairs in the last day: by this Zalo user, and for this cadre code by anyone. */
   verificationFailures(code: string): { userLastDay: number; codeLastDay: number };
   /** An example cadre code in the registry's own format (letters kept, digits made up), or null when empty. */
@@ -119,6 +121,10 @@ export function createStoreLookups(tx: DbOrTx, zaloUserId: string, now: number, 
         .where(and(eq(otpChallenges.cadreId, cadreId), gt(otpChallenges.createdAt, now - 24 * 3600_000)))
         .get()!.n;
       return { userLastHour, cadreLastDay };
+    },
+    linkedElsewhere(cadreId) {
+      const linked = tx.select({ id: zaloLinks.zaloUserId }).from(zaloLinks).where(eq(zaloLinks.cadreId, cadreId)).get()?.id;
+      return linked !== undefined && linked !== zaloUserId;
     },
     verificationFailures(code) {
       const since = now - VERIFY_WINDOW_MS;

@@ -22,6 +22,7 @@ function lookups(identity: Partial<Identity> = {}): Lookups {
     cadreByCodeAndBirthDate: (code, birth) => (code === 'HP-1' && birth === '1950-09-05' ? an : null),
     otpSentCounts: () => ({ userLastHour: 0, cadreLastDay: 0 }),
     verificationFailures: () => ({ userLastDay: 0, codeLastDay: 0 }),
+    linkedElsewhere: () => false,
     checkOtp: (code) => (code === '123456' ? { status: 'ok', challengeId: 9, cadreId: 1 } : { status: 'wrong', challengeId: 9, attemptsLeft: 3 }),
     requests: { settings: () => defaultRequestSettings, lastAddress: () => null, openRequests: () => [], inHandoff: () => false, clinicOf: () => null },
     booking: { bookableCampaigns: () => [], activeBookings: () => [], booking: () => null, campaign: () => null, clinics: () => [], freeDays: () => [], freeSlots: () => [], slot: () => null, nearestFree: () => [], actingFor: () => null },

@@ -1,9 +1,13 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
-import { and, eq, isNull, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, ne } from 'drizzle-orm';
 import type { DbOrTx } from '../store/db';
 import { recordAudit } from '../store/audit';
 import { insertOutbox } from '../store/outbox';
-import { cadres, otpChallenges, proxies, verificationFailures, zaloLinks } from '../store/schema';
+import { AppError } from '../errors';
+import type { Db } from '../store/db';
+import { getZaloUser, inCustomerServiceWindow } from '../store/zaloUsers';
+import { cadres, clinics, linkRequests, otpChallenges, outbox, proxies, verificationFailures, zaloLinks, type Cadre, type LinkRequest } from '../store/schema';
+import { enqueueNotice, type NoticeRef, type RenderedNotice } from './notices';
 
 /**
  * Linking a Zalo account to a cadre of the registry, and proxies. The chat flow decides (bot/flows/linking.ts);
@@ -25,6 +29,7 @@ export type LinkingEffect =
   | { type: 'otpStart'; cadreId: number; committeeName: string }
   | { type: 'otpAttempt'; challengeId: number; ok: boolean }
   | { type: 'verifyFailed'; code: string }
+  | { type: 'linkHold'; cadreId: number; phone: string }
   | { type: 'proxyRequest'; cadreId: number; relation: string; proxyName: string };
 
 export interface LinkingContext {
@@ -53,6 +58,7 @@ export function linkZaloUser(tx: DbOrTx, ctx: LinkingContext, cadreId: number, m
   tx.insert(zaloLinks)
     .values({ zaloUserId: ctx.zaloUserId, cadreId, method, linkedAt: ctx.now, linkedByStaffId: staffId ?? null })
     .run();
+  if (previous && previous.zaloUserId !== ctx.zaloUserId) tellLinkMoved(tx, previous.zaloUserId, cadreId, ctx.now);
   recordAudit(
     tx,
     staffId ? { type: 'staff', id: String(staffId) } : zaloActor(ctx),
@@ -64,6 +70,124 @@ export function linkZaloUser(tx: DbOrTx, ctx: LinkingContext, cadreId: number, m
     },
     ctx.now,
   );
+}
+
+const title = (cadre: Pick<Cadre, 'sex'>) => (cadre.sex === 'male' ? 'Ông' : 'Bà');
+
+export const linkMoveText = {
+  /** To the account that shared the phone: nobody is named, nothing is linked yet. */
+  held: 'Số điện thoại này đã được dùng để xác minh một tài khoản Zalo khác. Để bảo vệ hồ sơ, nhân viên sẽ kiểm tra trước khi chuyển liên kết sang tài khoản này và báo lại Ông/Bà tại đây.\nNếu hồ sơ có email, Ông/Bà có thể xác minh ngay bằng mã gửi qua email: gõ "liên kết" rồi chọn 2.',
+  /** To the linked account, when someone asks to move the link. */
+  requested: (who: string, phone: string | null) =>
+    `${who} lưu ý: một tài khoản Zalo khác vừa dùng số điện thoại trong hồ sơ để xin liên kết với hồ sơ của ${who}. Liên kết hiện tại vẫn giữ nguyên; nhân viên sẽ kiểm tra trước khi thay đổi.${phone ? ` Nếu không phải ${who}, xin gọi ngay ${phone}.` : ''}`,
+  requestedSubject: 'Có người xin liên kết Zalo với hồ sơ của Ông/Bà',
+  /** To the account that was linked, once the link moved away from it. */
+  moved: (who: string) => `${who} lưu ý: hồ sơ của ${who} vừa được liên kết với một tài khoản Zalo khác; tài khoản Zalo này không còn xem được kết quả và lịch khám. Nếu không phải ${who} yêu cầu, xin báo ngay cho Ban.`,
+  movedSubject: 'Hồ sơ của Ông/Bà đã liên kết với tài khoản Zalo khác',
+  approved: (who: string, name: string) => `Nhân viên đã xác minh. Tài khoản Zalo này đã được liên kết với hồ sơ của ${who} ${name}. Gõ "menu" để chọn việc cần làm.`,
+  rejected: (hotline: string, note: string) =>
+    `Nhân viên chưa thể chuyển liên kết hồ sơ sang tài khoản Zalo này${note ? `. Lý do: ${note}` : ''}. Cần hỗ trợ, xin gọi ${hotline}.`,
+};
+
+export const LINK_MOVE_NOTICE = 'link.move_requested';
+
+/** The notice to a linked cadre that another account asked for their link; the clinic's phone to call. */
+export function renderLinkMoveRequested(db: Db, ref: NoticeRef): RenderedNotice | null {
+  const row = db
+    .select({ request: linkRequests, cadre: cadres, clinicPhone: clinics.phone })
+    .from(linkRequests)
+    .innerJoin(cadres, eq(cadres.id, linkRequests.cadreId))
+    .leftJoin(clinics, eq(clinics.id, cadres.clinicId))
+    .where(eq(linkRequests.id, ref.id))
+    .get();
+  if (!row || row.request.status !== 'pending') return null;
+  const text = linkMoveText.requested(title(row.cadre), row.clinicPhone ?? null);
+  return { text, email: { subject: linkMoveText.requestedSubject, text } };
+}
+
+/**
+ * Tells the account a link just moved away from: in Zalo inside its 7-day window, else by email to the
+ * registry address. It is no longer linked, so this is a direct message, not a notice to the cadre.
+ */
+function tellLinkMoved(tx: DbOrTx, zaloUserId: string, cadreId: number, now: number): void {
+  const cadre = tx.select().from(cadres).where(eq(cadres.id, cadreId)).get();
+  if (!cadre) return;
+  const text = linkMoveText.moved(title(cadre));
+  const user = getZaloUser(tx, zaloUserId);
+  if (user && inCustomerServiceWindow(user, now)) {
+    insertOutbox(tx, { kind: 'zalo.message', lane: `zalo-${zaloUserId}`, dueAt: now, payload: { userId: zaloUserId, messages: [{ type: 'text', text }] } }, now);
+  } else if (cadre.email) {
+    insertOutbox(tx, { kind: 'email.message', dueAt: now, payload: { to: cadre.email, subject: linkMoveText.movedSubject, text } }, now);
+  }
+}
+
+/**
+ * A shared phone matches a cadre already linked to another account: the link stays; a request waits for
+ * staff, and the linked account is told (a notice: Zalo, else email). A repeat while one is pending adds nothing.
+ */
+export function holdLinkMove(tx: DbOrTx, ctx: LinkingContext, cadreId: number, phone: string): void {
+  const current = tx.select().from(zaloLinks).where(eq(zaloLinks.cadreId, cadreId)).get();
+  if (!current || current.zaloUserId === ctx.zaloUserId) return;
+  const pending = tx
+    .select({ id: linkRequests.id })
+    .from(linkRequests)
+    .where(and(eq(linkRequests.zaloUserId, ctx.zaloUserId), eq(linkRequests.cadreId, cadreId), eq(linkRequests.status, 'pending')))
+    .get();
+  if (pending) return;
+  const { id } = tx
+    .insert(linkRequests)
+    .values({ zaloUserId: ctx.zaloUserId, cadreId, phone, currentZaloUserId: current.zaloUserId, requestedAt: ctx.now })
+    .returning({ id: linkRequests.id })
+    .get();
+  recordAudit(tx, zaloActor(ctx), { action: 'link.hold', entity: 'cadre', entityId: cadreId, detail: { linkRequestId: id, currentZaloUserId: current.zaloUserId } }, ctx.now);
+  enqueueNotice(tx, { cadreId, ref: { kind: LINK_MOVE_NOTICE, id }, dueAt: ctx.now }, ctx.now);
+}
+
+/**
+ * Staff decide a held link move. Approve: the link moves (the old account is told) and the new account is
+ * greeted; refuse: the requester is told. Returns the outbox ids to hand to the relay after commit.
+ */
+export function decideLinkMove(
+  tx: DbOrTx,
+  staff: { id: number },
+  id: number,
+  decision: 'approve' | 'reject',
+  note: string,
+  committee: { hotline: string },
+  now: number,
+): { request: LinkRequest; outboxIds: number[] } {
+  const request = tx.select().from(linkRequests).where(eq(linkRequests.id, id)).get();
+  if (!request) throw new AppError('not_found', 'Không tìm thấy yêu cầu liên kết.');
+  if (request.status !== 'pending') throw new AppError('conflict', 'Yêu cầu này đã được xử lý trước đó.');
+  const cadre = tx.select().from(cadres).where(eq(cadres.id, request.cadreId)).get();
+  if (!cadre) throw new AppError('not_found', 'Không tìm thấy cán bộ.');
+  const before = tx.select({ id: outbox.id }).from(outbox).orderBy(desc(outbox.id)).limit(1).get()?.id ?? 0;
+  const status = decision === 'approve' ? ('approved' as const) : ('rejected' as const);
+  const updated = tx
+    .update(linkRequests)
+    .set({ status, decidedAt: now, decidedByStaffId: staff.id, note: note || null })
+    .where(eq(linkRequests.id, id))
+    .returning()
+    .get();
+  const ctx = { zaloUserId: request.zaloUserId, now };
+  if (decision === 'approve') linkZaloUser(tx, ctx, cadre.id, 'phone', staff.id);
+  recordAudit(tx, { type: 'staff', id: String(staff.id) }, { action: `link.move_${decision}`, entity: 'cadre', entityId: cadre.id, detail: { linkRequestId: id, zaloUserId: request.zaloUserId } }, now);
+  const text = decision === 'approve' ? linkMoveText.approved(title(cadre), cadre.fullName) : linkMoveText.rejected(committee.hotline, note);
+  insertOutbox(tx, { kind: 'zalo.message', lane: `zalo-${request.zaloUserId}`, dueAt: now, payload: { userId: request.zaloUserId, messages: [{ type: 'text', text }] } }, now);
+  const outboxIds = tx.select({ id: outbox.id }).from(outbox).where(gt(outbox.id, before)).all().map((r) => r.id);
+  return { request: updated, outboxIds };
+}
+
+/** Link moves waiting for staff (or decided), with the cadre and both accounts, for the staff page. */
+export function listLinkRequests(db: DbOrTx, status: LinkRequest['status']) {
+  return db
+    .select({ request: linkRequests, cadreName: cadres.fullName, cadreCode: cadres.code, cadrePhone: cadres.phone })
+    .from(linkRequests)
+    .innerJoin(cadres, eq(cadres.id, linkRequests.cadreId))
+    .where(eq(linkRequests.status, status))
+    .orderBy(status === 'pending' ? asc(linkRequests.requestedAt) : desc(linkRequests.decidedAt))
+    .limit(200)
+    .all();
 }
 
 export function unlinkZaloUser(tx: DbOrTx, ctx: LinkingContext, staffId?: number): number | null {
@@ -173,6 +297,8 @@ export function applyLinkingEffect(tx: DbOrTx, ctx: LinkingContext, effect: Link
       return recordOtpAttempt(tx, ctx, effect.challengeId, effect.ok);
     case 'verifyFailed':
       return recordVerificationFailure(tx, ctx, effect.code);
+    case 'linkHold':
+      return holdLinkMove(tx, ctx, effect.cadreId, effect.phone);
     case 'proxyRequest':
       return requestProxy(tx, ctx, effect.cadreId, effect.relation, effect.proxyName);
   }

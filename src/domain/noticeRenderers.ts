@@ -1,5 +1,6 @@
 import type { NoticeRenderers } from './notices';
 import { NUDGE_KIND, REMINDER_KIND, renderBookingNudge, renderBookingReminder } from './booking';
+import { LINK_MOVE_NOTICE, renderLinkMoveRequested } from './linking';
 import { renderRequestNotice } from './requests';
 import { RESULT_NOTICE_KIND, renderResultReleased } from './results';
 
@@ -9,4 +10,5 @@ export const noticeRenderers: NoticeRenderers = {
   [NUDGE_KIND]: renderBookingNudge,
   'request.update': renderRequestNotice,
   [RESULT_NOTICE_KIND]: (db, ref) => renderResultReleased(db, ref),
+  [LINK_MOVE_NOTICE]: (db, ref) => renderLinkMoveRequested(db, ref),
 };

@@ -17,6 +17,7 @@ import {
   examSlots,
   handoffMessages,
   handoffs,
+  linkRequests,
   otpChallenges,
   outbox,
   proxies,
@@ -54,6 +55,7 @@ const handled = new Set([
   'care_requests',
   'handoffs',
   'verification_failures',
+  'link_requests',
 ]);
 
 /** How the cadre can be recognised in stored text: name, code, phone (both written forms) and email. */
@@ -343,6 +345,7 @@ export function erasePersonalData(tx: DbOrTx, staff: ResultStaff, cadreId: numbe
       .map((m) => m.id);
     if (naming.length) deleted.handoffMessages += tx.delete(handoffMessages).where(inArray(handoffMessages.id, naming)).run().changes;
   }
+  deleted.linkRequests = tx.delete(linkRequests).where(eq(linkRequests.cadreId, cadreId)).run().changes;
   deleted.verificationFailures = tx
     .delete(verificationFailures)
     .where(or(eq(verificationFailures.cadreId, cadreId), eq(verificationFailures.cadreCode, cadre.code)))

@@ -1,4 +1,4 @@
-import { OTP_PER_CADRE_PER_DAY, OTP_PER_USER_PER_HOUR, VERIFY_FAILURES_PER_CODE_PER_DAY, VERIFY_FAILURES_PER_USER_PER_DAY } from '../../domain/linking';
+import { linkMoveText, OTP_PER_CADRE_PER_DAY, OTP_PER_USER_PER_HOUR, VERIFY_FAILURES_PER_CODE_PER_DAY, VERIFY_FAILURES_PER_USER_PER_DAY } from '../../domain/linking';
 import { normalizePhone } from '../../domain/phone';
 import { parseVietnameseDate } from '../../domain/dates';
 import type { BotEvent } from '../../zalo/events';
@@ -58,7 +58,12 @@ export function onSharedPhone(state: LinkingState | null, event: Extract<BotEven
   const base = state ?? linkingState('choose');
   const phone = normalizePhone(event.phone);
   const matches = phone ? ctx.lookups.activeCadresByPhone(phone) : [];
-  if (matches.length === 1) return linkedResult(ctx, base, matches[0]!, 'phone', resume);
+  if (matches.length === 1 && phone) {
+    const cadre = matches[0]!;
+    // A phone alone does not move a verified link (recycled SIMs, stale registry phones): staff check first.
+    if (ctx.lookups.linkedElsewhere(cadre.id)) return answer({ flow: 'idle' }, linkMoveText.held, undefined, { type: 'linkHold', cadreId: cadre.id, phone });
+    return linkedResult(ctx, base, cadre, 'phone', resume);
+  }
   const why = matches.length > 1 ? lt.phoneAmbiguous : lt.phoneNotFound;
   return answer(linkingState('code', base), `${why}\n${lt.askCode(codeExample(ctx))}`);
 }

@@ -6,6 +6,9 @@ import { validate, IdParam } from '../validation';
 import { CsrfField, type Flash } from './layout';
 import { decideProxy, listProxies, type StaffDeps } from './services';
 import { fmtDateTime, page, EmptyRow, StatusTabs } from './ui';
+import { listLinkRequests } from '../../domain/linking';
+import { formatPhone } from '../../domain/phone';
+import { decideLinkRequest, LinkDecisionForm, LinkRequestsSection } from './linkRequests';
 
 const NoteForm = z.object({ note: z.string().trim().max(500).default('') });
 
@@ -20,6 +23,8 @@ const notices: Record<string, Flash> = {
   approved: { kind: 'ok', text: 'Đã duyệt. Người đại diện sẽ nhận tin báo qua Zalo.' },
   rejected: { kind: 'ok', text: 'Đã từ chối. Người yêu cầu sẽ nhận tin báo qua Zalo.' },
   revoked: { kind: 'ok', text: 'Đã thu hồi quyền đại diện và báo cho người đại diện qua Zalo.' },
+  linkMoved: { kind: 'ok', text: 'Đã chuyển liên kết. Tài khoản cũ và tài khoản mới đều được báo.' },
+  linkRefused: { kind: 'ok', text: 'Đã từ chối chuyển liên kết. Người yêu cầu sẽ nhận tin báo qua Zalo.' },
 };
 
 /** /staff/proxies: requests from family members or assistants to act for a cadre. */
@@ -34,6 +39,7 @@ export function proxyPages(deps: StaffDeps) {
       (c) => {
         const { status, msg } = c.req.valid('query');
         const rows = listProxies(deps.db, status);
+        const links = status === 'pending' ? listLinkRequests(deps.db, 'pending') : [];
         const token = c.get('csrfToken');
         return page(
           c,
@@ -44,6 +50,7 @@ export function proxyPages(deps: StaffDeps) {
               Người thân hoặc trợ lý xin thay mặt cán bộ trên Zalo. Chỉ duyệt khi đã xác nhận với cán bộ (hoặc gia đình) qua điện
               thoại hay gặp trực tiếp. Người yêu cầu nhận tin báo kết quả qua Zalo.
             </p>
+            <LinkRequestsSection rows={links} token={token} />
             <nav class="actions" style="margin-bottom:.8rem" aria-label="Trạng thái">
               <StatusTabs tabs={statusTabs} current={status} href={(s) => `/staff/proxies?status=${s}`} />
             </nav>
@@ -65,9 +72,15 @@ export function proxyPages(deps: StaffDeps) {
                     <tr>
                       <td data-label="Cán bộ">
                         <a href={`/staff/registry/${r.cadreId}`}>{r.cadreName}</a>
-                        <div class="small muted">{r.cadreCode}</div>
+                        <div class="small muted">
+                          {r.cadreCode} · ĐT hồ sơ: {r.cadrePhone ? formatPhone(r.cadrePhone) : '—'}
+                        </div>
                       </td>
-                      <td data-label="Người xin">{r.proxy.proxyName || r.displayName || '—'}</td>
+                      <td data-label="Người xin">
+                        {r.proxy.proxyName || r.displayName || '—'}
+                        <div class="small muted">Tên Zalo: {r.displayName || 'chưa rõ'}</div>
+                        <div class="small">ĐT: {r.proxy.requesterPhone ? formatPhone(r.proxy.requesterPhone) : '—'}</div>
+                      </td>
                       <td data-label="Quan hệ">{r.proxy.relation || '—'}</td>
                       <td data-label="Zalo" class="small">
                         {r.proxy.zaloUserId}
@@ -119,6 +132,14 @@ export function proxyPages(deps: StaffDeps) {
     .post('/:id{[0-9]+}/reject', ...decide(), (c) => {
       decideProxy(deps, currentStaff(c), c.req.valid('param').id, 'reject', c.req.valid('form').note);
       return c.redirect('/staff/proxies?msg=rejected', 303);
+    })
+    .post('/links/:id{[0-9]+}/approve', requirePermission('proxies', 'decide'), validate('param', IdParam), validate('form', LinkDecisionForm), (c) => {
+      decideLinkRequest(deps, c, c.req.valid('param').id, 'approve', c.req.valid('form').note);
+      return c.redirect('/staff/proxies?msg=linkMoved', 303);
+    })
+    .post('/links/:id{[0-9]+}/reject', requirePermission('proxies', 'decide'), validate('param', IdParam), validate('form', LinkDecisionForm), (c) => {
+      decideLinkRequest(deps, c, c.req.valid('param').id, 'reject', c.req.valid('form').note);
+      return c.redirect('/staff/proxies?msg=linkRefused', 303);
     })
     .post('/:id{[0-9]+}/revoke', ...decide(), (c) => {
       const proxy = decideProxy(deps, currentStaff(c), c.req.valid('param').id, 'revoke', c.req.valid('form').note);

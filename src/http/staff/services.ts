@@ -291,6 +291,7 @@ export function listProxies(db: Db, status: Proxy['status'] | 'all') {
       cadreName: cadres.fullName,
       cadreCode: cadres.code,
       cadreId: cadres.id,
+      cadrePhone: cadres.phone,
       decidedBy: staffUsers.fullName,
     })
     .from(proxies)

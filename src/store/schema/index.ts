@@ -23,3 +23,4 @@ export * from './broadcastRecipients';
 export * from './zaloSends';
 export * from './verificationFailures';
 export * from './oaConsents';
+export * from './linkRequests';

@@ -19,6 +19,8 @@ export const proxies = sqliteTable(
     /** What the proxy said they are, e.g. "con gái", "thư ký". */
     relation: text('relation').notNull().default(''),
     proxyName: text('proxy_name').notNull().default(''),
+    /** The phone the requester shared (Zalo's share button) or typed, for staff to call back before approving. */
+    requesterPhone: text('requester_phone'),
     status: text('status', { enum: proxyStatuses }).notNull().default('pending'),
     requestedAt: integer('requested_at').notNull(),
     decidedAt: integer('decided_at'),
