@@ -267,7 +267,7 @@ describe('requests in chat, routed to the clinic by email and Zalo', () => {
     const told = await waitFor(() => h.fake.messagesTo(user).slice(before).find((m) => m.text?.includes('Thứ Tư, 04/03/2026, buổi sáng')), 'date told');
     expect(told.text).toContain(ticket(req.id));
     expect((await api(`/api/requests/${req.id}/done`, { method: 'POST', body: '{}' })).status).toBe(200);
-    expect((await api(`/api/requests/${req.id}/cancel`, { method: 'POST', body: '{}' })).status).toBe(409);
+    expect((await api(`/api/requests/${req.id}/cancel`, { method: 'POST', body: JSON.stringify({ note: 'Trùng yêu cầu' }) })).status).toBe(409);
     expect((await api('/api/requests/999999/acknowledge', { method: 'POST' })).status).toBe(404);
   });
 });

@@ -2,6 +2,7 @@ import type { NoticeRenderers } from './notices';
 import { NUDGE_KIND, REMINDER_KIND, renderBookingNudge, renderBookingReminder } from './booking';
 import { LINK_MOVE_NOTICE, renderLinkMoveRequested } from './linking';
 import { renderRequestNotice } from './requests';
+import { REQUEST_NOTE_KIND, renderRequestNoteNotice } from './requestNotes';
 import { RESULT_NOTICE_KIND, renderResultReleased } from './results';
 
 /** Every kind of notice the service sends, by name. Each capability adds its renderer here. */
@@ -9,6 +10,7 @@ export const noticeRenderers: NoticeRenderers = {
   [REMINDER_KIND]: renderBookingReminder,
   [NUDGE_KIND]: renderBookingNudge,
   'request.update': renderRequestNotice,
+  [REQUEST_NOTE_KIND]: renderRequestNoteNotice,
   [RESULT_NOTICE_KIND]: (db, ref) => renderResultReleased(db, ref),
   [LINK_MOVE_NOTICE]: (db, ref) => renderLinkMoveRequested(db, ref),
 };

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { requestNotes } from './requestNotes';
 import { z } from 'zod';
 import { AppError } from '../errors';
 import type { DbOrTx } from '../store/db';
@@ -87,7 +88,7 @@ export function requestDetail(tx: DbOrTx, id: number, scope: number | null, now:
     .where(eq(careRequestEvents.requestId, id))
     .orderBy(asc(careRequestEvents.at), asc(careRequestEvents.id))
     .all();
-  return { request: req, ticket: ticketOf(req.id), cadre, clinic, handler, timeline, clock: slaClock(req, now) };
+  return { request: req, ticket: ticketOf(req.id), cadre, clinic, handler, timeline, notes: requestNotes(tx, id), clock: slaClock(req, now) };
 }
 
 /** Share of acknowledged requests that met their SLA, per type (for the inbox header and reports). */

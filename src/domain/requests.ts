@@ -418,22 +418,33 @@ export interface ActingStaff {
 /** Who acts: a logged-in staff member, or the holder of an acknowledge link (staff id 0 = a clinic address). */
 export type RequestActor = { kind: 'staff'; staff: ActingStaff } | { kind: 'link'; staffId: number };
 
-const actorAudit = (a: RequestActor): AuditActor => (a.kind === 'staff' ? { type: 'staff', id: String(a.staff.id) } : { type: 'system', id: `ack-link:${a.staffId}` });
-const actorTimeline = (a: RequestActor) => (a.kind === 'staff' ? { type: 'staff' as const, id: String(a.staff.id) } : { type: 'link' as const, id: String(a.staffId) });
+export const actorAudit = (a: RequestActor): AuditActor => (a.kind === 'staff' ? { type: 'staff', id: String(a.staff.id) } : { type: 'system', id: `ack-link:${a.staffId}` });
+export const actorTimeline = (a: RequestActor) => (a.kind === 'staff' ? { type: 'staff' as const, id: String(a.staff.id) } : { type: 'link' as const, id: String(a.staffId) });
 
-function loadForAction(tx: DbOrTx, id: number, scope: number | null): CareRequest {
+export function loadForAction(tx: DbOrTx, id: number, scope: number | null): CareRequest {
   const req = tx.select().from(careRequests).where(eq(careRequests.id, id)).get();
   if (!req) throw new AppError('not_found', 'Không tìm thấy yêu cầu.');
   if (scope !== null && req.clinicId !== scope) throw new AppError('forbidden', 'Yêu cầu này không thuộc phòng khám của bạn.');
   return req;
 }
 
-function tellRequester(tx: DbOrTx, req: CareRequest, variant: 'acknowledged' | 'scheduled' | 'done' | 'cancelled', now: number): number[] {
+/**
+ * Tells the person who made the request: a notice to the cadre (rendered when sent, on whatever channel
+ * reaches them), or a Zalo message to an unlinked requester. `ref` defaults to the request's own update.
+ */
+export function tellRequester(
+  tx: DbOrTx,
+  req: CareRequest,
+  variant: 'acknowledged' | 'scheduled' | 'done' | 'cancelled' | 'note',
+  now: number,
+  ref: { kind: string; id: number } = { kind: 'request.update', id: req.id },
+  renderNow: () => { text: string } | null = () => renderRequestUpdate(tx, req.id, variant),
+): number[] {
   if (req.cadreId !== null) {
-    return [enqueueNotice(tx, { cadreId: req.cadreId, ref: { kind: 'request.update', id: req.id, variant }, dueAt: now }, now)];
+    return [enqueueNotice(tx, { cadreId: req.cadreId, ref: { ...ref, variant }, dueAt: now }, now)];
   }
   if (req.zaloUserId) {
-    const text = renderRequestUpdate(tx, req.id, variant);
+    const text = renderNow();
     if (text) {
       return [insertOutbox(tx, { kind: 'zalo.message', lane: `zalo-${req.zaloUserId}`, dueAt: now, payload: { userId: req.zaloUserId, messages: [{ type: 'text', text: text.text }] } }, now)];
     }
@@ -493,7 +504,9 @@ export function scheduleRequest(tx: DbOrTx, id: number, actor: RequestActor & { 
   return ids;
 }
 
-export const CloseInput = z.object({ note: z.string().trim().max(500).default('') });
+export const CloseInput = z.object({ note: z.string().trim().max(500, 'Ghi chú tối đa 500 ký tự.').default('') });
+/** Cancelling needs a reason, and the cadre is told it. */
+export const CancelInput = z.object({ note: z.string().trim().min(3, 'Vui lòng ghi lý do hủy (cán bộ sẽ nhận được lý do này).').max(500, 'Lý do tối đa 500 ký tự.') });
 
 /** Marks done or cancels; stops any escalation left; the cadre is told. */
 export function closeRequest(tx: DbOrTx, id: number, outcome: 'done' | 'cancelled', actor: RequestActor & { kind: 'staff' }, scope: number | null, note: string, now: number): number[] {
@@ -537,7 +550,7 @@ function renderRequestUpdate(db: DbOrTx, id: number, variant: string): { text: s
       break;
     case 'cancelled':
       if (req.state !== 'cancelled') return null;
-      text = `Yêu cầu ${ticket} (${label}) đã được hủy.${req.closeNote ? ` Ghi chú: ${req.closeNote}` : ''}${clinic?.phone ? `\nCần hỗ trợ, xin gọi ${clinic.phone}.` : ''}`;
+      text = `Yêu cầu ${ticket} (${label}) đã được hủy.${req.closeNote ? `\nLý do: ${req.closeNote}` : ''}${clinic?.phone ? `\nCần hỗ trợ, xin gọi ${clinic.phone}.` : ''}`;
       break;
     default:
       return null;

@@ -2,7 +2,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { closeHandoff, handoffDetail, listHandoffs, ReplyInput, staffReply } from '../../domain/handoff';
 import { listRequests, RequestFilter, requestDetail } from '../../domain/requestInbox';
-import { acknowledgeRequest, closeRequest, CloseInput, scheduleRequest, ScheduleInput } from '../../domain/requests';
+import { addRequestNote, NoteInput } from '../../domain/requestNotes';
+import { acknowledgeRequest, CancelInput, closeRequest, CloseInput, scheduleRequest, ScheduleInput } from '../../domain/requests';
 import { inTransaction } from '../../store/db';
 import { auditHealthRead } from '../../domain/staffReads';
 import type { ApiEnv } from '../auth/apiToken';
@@ -21,6 +22,7 @@ export function requestActions(deps: Pick<StaffDeps, 'db' | 'clock' | 'onCommitt
     acknowledge: (s: StaffIdentity, id: number) => run((tx, now) => acknowledgeRequest(tx, id, actor(s), clinicScope(s), now)),
     schedule: (s: StaffIdentity, id: number, input: z.infer<typeof ScheduleInput>) => run((tx, now) => scheduleRequest(tx, id, actor(s), clinicScope(s), input, now)),
     close: (s: StaffIdentity, id: number, outcome: 'done' | 'cancelled', note: string) => run((tx, now) => closeRequest(tx, id, outcome, actor(s), clinicScope(s), note, now)),
+    note: (s: StaffIdentity, id: number, input: NoteInput) => run((tx, now) => addRequestNote(tx, id, actor(s), clinicScope(s), input, now).outboxIds),
     reply: (s: StaffIdentity, id: number, text: string) => run((tx, now) => staffReply(tx, id, s, clinicScope(s), text, now)),
     closeConversation: (s: StaffIdentity, id: number) => run((tx, now) => closeHandoff(tx, id, s, clinicScope(s), now)),
   };
@@ -59,7 +61,7 @@ export function requestApiRoutes(deps: StaffDeps) {
       act.close(s, c.req.valid('param').id, 'done', c.req.valid('json').note);
       return c.json(detail(s, c.req.valid('param').id));
     })
-    .post('/requests/:id{[0-9]+}/cancel', requirePermission('requests', 'act'), validate('param', IdParam), validate('json', CloseInput), (c) => {
+    .post('/requests/:id{[0-9]+}/cancel', requirePermission('requests', 'act'), validate('param', IdParam), validate('json', CancelInput), (c) => {
       const s = currentStaff(c);
       act.close(s, c.req.valid('param').id, 'cancelled', c.req.valid('json').note);
       return c.json(detail(s, c.req.valid('param').id));

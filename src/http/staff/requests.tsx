@@ -2,7 +2,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { handoffDetail, listHandoffs, ReplyInput } from '../../domain/handoff';
 import { durationVi, listRequests, RequestFilter, requestDetail, type SlaClock } from '../../domain/requestInbox';
-import { CloseInput, requestStateLabels, requestTypeLabels, ScheduleInput, timeOfDayLabels, urgencyLabels } from '../../domain/requests';
+import { NoteInput, type RequestNoteView } from '../../domain/requestNotes';
+import { CancelInput, CloseInput, requestStateLabels, requestTypeLabels, ScheduleInput, timeOfDayLabels, urgencyLabels } from '../../domain/requests';
 import { careRequestStates, careRequestTypes, type CareRequestState } from '../../store/schema';
 import { requestActions } from '../api/requests';
 import { auditHealthRead } from '../../domain/staffReads';
@@ -26,8 +27,52 @@ const notices: Record<string, Flash> = {
   done: { kind: 'ok', text: 'Đã đánh dấu hoàn thành.' },
   cancelled: { kind: 'ok', text: 'Đã hủy yêu cầu; cán bộ được báo.' },
   replied: { kind: 'ok', text: 'Đã gửi trả lời qua Zalo.' },
+  answered: { kind: 'ok', text: 'Đã gửi cho cán bộ (Zalo, hoặc mẫu tin / email khi quá 7 ngày chưa tương tác).' },
+  noted: { kind: 'ok', text: 'Đã lưu ghi chú nội bộ (cán bộ không thấy).' },
   closed: { kind: 'ok', text: 'Đã kết thúc cuộc trò chuyện; trợ lý tự động tiếp tục với người dùng.' },
 };
+
+/**
+ * Answers and notes on a request: what was sent to the cadre and what stayed internal, and a box to write
+ * more. A question opens with "send to the cadre" ticked: answering is what the cadre asked for.
+ */
+function RequestNotesCard(props: { notes: RequestNoteView[]; canWrite: boolean; question: boolean; action: string; token: string }) {
+  return (
+    <div class="card" id="notes">
+      <h2 style="margin-top:0">{props.question ? 'Trả lời cán bộ' : 'Trao đổi và ghi chú'}</h2>
+      {props.notes.length ? (
+        <ul class="notes" style="list-style:none;padding:0;margin:0 0 1rem">
+          {props.notes.map((n) => (
+            <li style="border-left:3px solid var(--line);padding:.3rem .7rem;margin-bottom:.5rem">
+              <span class={`badge ${n.toCadre ? 'ok' : ''}`}>{n.toCadre ? 'Đã gửi cho cán bộ' : 'Ghi chú nội bộ'}</span>{' '}
+              <span class="small muted">
+                {n.staffName}, {fmtDateTime(n.at)}
+              </span>
+              <div style="white-space:pre-wrap">{n.text}</div>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p class="muted">Chưa có trả lời hay ghi chú.</p>
+      )}
+      {props.canWrite ? (
+        <form method="post" action={props.action}>
+          <CsrfField token={props.token} />
+          <label for="note-text">{props.question ? 'Câu trả lời' : 'Nội dung'}</label>
+          <textarea id="note-text" name="text" rows={4} required maxlength={1500} />
+          <label>
+            <input type="checkbox" name="toCadre" checked={props.question} /> Gửi cho cán bộ qua Zalo (bỏ chọn để chỉ lưu ghi chú nội bộ)
+          </label>
+          <div class="actions">
+            <button class="btn" type="submit">
+              Lưu và gửi
+            </button>
+          </div>
+        </form>
+      ) : null}
+    </div>
+  );
+}
 
 const stateBadge: Record<CareRequestState, string> = { new: 'warn', acknowledged: '', scheduled: 'ok', done: 'ok', cancelled: '' };
 
@@ -178,6 +223,8 @@ export function requestPages(deps: StaffDeps) {
       const r = d.request;
       const token = c.get('csrfToken');
       const canAct = allowed(staff, 'requests', 'act') && r.state !== 'done' && r.state !== 'cancelled';
+      // A note or answer can still be sent after the request is closed ("mời ông đến Khoa lấy sổ").
+      const canWrite = allowed(staff, 'requests', 'act') && r.state !== 'cancelled';
       const base = `/staff/requests/${r.id}`;
       return page(
         c,
@@ -279,18 +326,29 @@ export function requestPages(deps: StaffDeps) {
                   </button>
                 </div>
               </form>
-              <form method="post" action={`${base}/done`} class="actions">
+              <form method="post" action={`${base}/done`} class="actions" style="margin-bottom:1rem">
                 <CsrfField token={token} />
-                <input type="text" name="note" maxlength={500} placeholder="Ghi chú (không bắt buộc)" style="max-width:22rem" />
+                <input type="text" name="note" maxlength={500} placeholder="Ghi chú khi hoàn thành (không bắt buộc)" style="max-width:22rem" aria-label="Ghi chú khi hoàn thành" />
+                <label class="small">
+                  <input type="checkbox" name="toCadre" /> Gửi ghi chú này cho cán bộ
+                </label>
                 <button class="btn secondary" type="submit">
                   Hoàn thành
                 </button>
-                <button class="btn danger" type="submit" formaction={`${base}/cancel`}>
+              </form>
+              <form method="post" action={`${base}/cancel`} class="actions">
+                <CsrfField token={token} />
+                <input type="text" name="note" required minlength={3} maxlength={500} placeholder="Lý do hủy (cán bộ sẽ nhận được)" style="max-width:22rem" aria-label="Lý do hủy" />
+                <label class="small">
+                  <input type="checkbox" name="confirm" value="1" required /> Tôi chắc chắn muốn hủy
+                </label>
+                <button class="btn danger" type="submit">
                   Hủy yêu cầu
                 </button>
               </form>
             </div>
           ) : null}
+          <RequestNotesCard notes={d.notes} canWrite={canWrite} question={r.type === 'question'} action={`${base}/notes`} token={token} />
           <h2>Diễn biến</h2>
           <div class="table-wrap">
             <table class="responsive">
@@ -345,15 +403,23 @@ export function requestPages(deps: StaffDeps) {
       act.schedule(currentStaff(c), id, c.req.valid('form'));
       return c.redirect(`/staff/requests/${id}?msg=scheduled`, 303);
     })
-    .post('/:id{[0-9]+}/done', requirePermission('requests', 'act'), validate('param', IdParam), validate('form', CloseInput), (c) => {
+    .post('/:id{[0-9]+}/done', requirePermission('requests', 'act'), validate('param', IdParam), validate('form', CloseInput.extend({ toCadre: NoteInput.shape.toCadre })), (c) => {
       const id = c.req.valid('param').id;
-      act.close(currentStaff(c), id, 'done', c.req.valid('form').note);
+      const { note, toCadre } = c.req.valid('form');
+      if (note && toCadre) act.note(currentStaff(c), id, { text: note, toCadre: true });
+      act.close(currentStaff(c), id, 'done', toCadre ? '' : note);
       return c.redirect(`/staff/requests/${id}?msg=done`, 303);
     })
-    .post('/:id{[0-9]+}/cancel', requirePermission('requests', 'act'), validate('param', IdParam), validate('form', CloseInput), (c) => {
+    .post('/:id{[0-9]+}/cancel', requirePermission('requests', 'act'), validate('param', IdParam), validate('form', CancelInput.extend({ confirm: z.literal('1', { error: 'Vui lòng đánh dấu "Tôi chắc chắn muốn hủy".' }) })), (c) => {
       const id = c.req.valid('param').id;
       act.close(currentStaff(c), id, 'cancelled', c.req.valid('form').note);
       return c.redirect(`/staff/requests/${id}?msg=cancelled`, 303);
+    })
+    .post('/:id{[0-9]+}/notes', requirePermission('requests', 'act'), validate('param', IdParam), validate('form', NoteInput), (c) => {
+      const id = c.req.valid('param').id;
+      const input = c.req.valid('form');
+      act.note(currentStaff(c), id, input);
+      return c.redirect(`/staff/requests/${id}?msg=${input.toCadre ? 'answered' : 'noted'}`, 303);
     })
     .get('/conversations', requirePermission('requests', 'read'), validate('query', z.object({ status: z.enum(['open', 'closed', 'all']).default('open') }).extend(Msg.shape)), (c) => {
       const staff = currentStaff(c);

@@ -13,6 +13,7 @@ export * from './auditLog';
 export * from './examResults';
 export * from './careRequests';
 export * from './careRequestEvents';
+export * from './careRequestNotes';
 export * from './handoffs';
 export * from './handoffMessages';
 export * from './campaigns';
