@@ -71,8 +71,8 @@ export const linkingText = {
   whyNoEmail: 'hồ sơ chưa có email để nhận mã',
   whyNoCode: 'không nhớ mã cán bộ',
   whyFailed: 'nhập mã cán bộ và ngày sinh chưa khớp',
-  askBirth: 'Xin gõ ngày sinh theo dạng ngày/tháng/năm, ví dụ: 05/09/1950.',
-  badDate: 'Ngày sinh chưa đúng dạng. Xin gõ như ví dụ: 05/09/1950.',
+  askBirth: 'Xin gõ ngày sinh theo dạng ngày/tháng/năm, ví dụ: 05/09/1950. Nếu hồ sơ chỉ ghi năm sinh, xin gõ năm sinh, ví dụ: 1940.',
+  badDate: 'Ngày sinh chưa đúng dạng. Xin gõ như ví dụ: 05/09/1950, hoặc chỉ năm sinh: 1940.',
   noMatch: (left: number) => `Mã cán bộ hoặc ngày sinh chưa khớp với hồ sơ. Xin gõ lại mã cán bộ (còn ${left} lần thử).`,
   tooManyFailures: 'Chưa xác minh được bằng mã cán bộ và ngày sinh.',
   verifyLocked: (hotline: string) =>

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, isNull } from 'drizzle-orm';
+import { and, count, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../store/db';
 import { cadres, otpChallenges, proxies, verificationFailures, zaloLinks, zaloUsers } from '../store/schema';
 import { otpMatches, VERIFY_WINDOW_MS } from '../domain/linking';
@@ -32,6 +32,7 @@ export interface Lookups extends CatalogContext {
   identity(): Identity;
   cadreById(id: number): CadreSummary | null;
   activeCadresByPhone(phone: string): CadreSummary[];
+  /** `birthDate` is YYYY-MM-DD, or YYYY alone (matches only cadres whose records give just the year). */
   cadreByCodeAndBirthDate(code: string, birthDate: string): CadreSummary | null;
   /** Codes sent in the last hour to this Zalo user, and in the last day for this cadre. */
   otpSentCounts(cadreId: number): { userLastHour: number; cadreLastDay: number };
@@ -53,6 +54,16 @@ export interface Lookups extends CatalogContext {
 export const OTP_MAX_ATTEMPTS = 5;
 
 /** "HP-0101" -> "HP-0123", "CB0001" -> "CB0123": the shape of a real code, never a real code's digits. */
+/**
+ * A typed birth date against the registry: a full date must equal a full stored date; for a cadre whose records
+ * give only the year, the year must match (typed alone or as part of a full date).
+ */
+function birthDateMatches(typed: string) {
+  const year = typed.slice(0, 4);
+  const yearOnly = and(eq(cadres.birthDatePrecision, 'year'), sql`substr(${cadres.birthDate}, 1, 4) = ${year}`);
+  return typed.length === 4 ? yearOnly : or(and(eq(cadres.birthDatePrecision, 'day'), eq(cadres.birthDate, typed)), yearOnly);
+}
+
 export function codeExampleOf(code: string): string {
   return code.toUpperCase().replace(/\d+/g, (run) => '0123456789'.slice(Math.max(0, 4 - run.length), 4).padStart(run.length, '0').slice(-run.length));
 }
@@ -105,7 +116,7 @@ export function createStoreLookups(tx: DbOrTx, zaloUserId: string, now: number, 
       const c = tx
         .select()
         .from(cadres)
-        .where(and(cadreCodeIs(code), eq(cadres.birthDate, birthDate), eq(cadres.active, true)))
+        .where(and(cadreCodeIs(code), birthDateMatches(birthDate), eq(cadres.active, true)))
         .get();
       return c ? toCadreSummary(c) : null;
     },

@@ -3,6 +3,7 @@ import type ExcelJS from 'exceljs';
 import { loadExcelJs } from './excel';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { inArray, sql } from 'drizzle-orm';
+import { writeWorkbook } from './spreadsheet';
 import type { DbOrTx } from '../store/db';
 import { cadres, type BirthDatePrecision, type Cadre, type CadreCategory, type Clinic, type HealthClass } from '../store/schema';
 import { formatPhone, normalizePhone } from './phone';
@@ -148,6 +149,48 @@ export async function readRegistryFile(bytes: Uint8Array, fileName: string): Pro
   return rows.filter((r) => r.cells.some((c) => c !== null && String(c).trim() !== ''));
 }
 
+// --- office spreadsheets: titles, totals and signatures ----------------------------------------------------
+
+/** Words that open the rows under a table in an office report: totals, the signature block, the place and date. */
+const FOOTER_STARTS = ['tong cong', 'tong so', 'cong:', 'nguoi lap bieu', 'nguoi lap', 'thu truong don vi', 'thu truong', 'ky ten', 'ky, ghi ro', '(ky', 'xac nhan cua', 'lanh dao don vi', 'giam doc', 'truong ban', 'ke toan'];
+const DATE_LINE = /^[a-z ]+, ngay .* thang .* nam/;
+
+export interface SkippedRow {
+  row: number;
+  reason: string;
+}
+
+/**
+ * Sorts the rows under the header as an office spreadsheet has them: data rows, then (from the first total or
+ * signature row on) a footer that is not data. A row with a single filled cell and no code is a group title
+ * ("I. Khối Đảng") and is skipped too. Skipped rows are reported, never silently dropped.
+ */
+export function splitOfficeRows(dataRows: SheetRow[], codeAt: number | undefined): { data: SheetRow[]; skipped: SkippedRow[] } {
+  const data: SheetRow[] = [];
+  const skipped: SkippedRow[] = [];
+  let footerFrom: number | null = null;
+  for (const row of dataRows) {
+    const filled = row.cells.map((c) => (c === null ? '' : c instanceof Date ? 'x' : String(c).trim())).filter(Boolean);
+    if (footerFrom !== null) {
+      skipped.push({ row: row.rowNumber, reason: `phần cuối bảng (sau dòng ${footerFrom})` });
+      continue;
+    }
+    const folded = filled.map((t) => foldVietnamese(t));
+    if (folded.some((t) => FOOTER_STARTS.some((w) => t.startsWith(w)) || DATE_LINE.test(t))) {
+      footerFrom = row.rowNumber;
+      skipped.push({ row: row.rowNumber, reason: folded.some((t) => t.startsWith('tong') || t.startsWith('cong:')) ? 'dòng tổng cộng' : 'dòng ký tên, ngày tháng' });
+      continue;
+    }
+    const code = codeAt === undefined ? null : row.cells[codeAt];
+    if (filled.length === 1 && (code === null || code === undefined || String(code).trim() === '')) {
+      skipped.push({ row: row.rowNumber, reason: `dòng tiêu đề nhóm “${filled[0]!.slice(0, 60)}”` });
+      continue;
+    }
+    data.push(row);
+  }
+  return { data, skipped };
+}
+
 // --- checking ---------------------------------------------------------------------------------------------
 
 export interface ImportProblem {
@@ -179,11 +222,20 @@ export interface CadreRecord {
 export interface RegistryCheck {
   records: CadreRecord[];
   problems: ImportProblem[];
-  /** Data rows read (not counting the header). */
+  /** Data rows read (not counting the header, titles, group titles, totals and signatures). */
   rowCount: number;
   columns: ColumnKey[];
   ignoredHeaders: string[];
+  /** Rows that are not data (group titles, totals, signature block), with why. */
+  skipped: SkippedRow[];
+  /** The data rows as read, to hand rejected ones back in a file. */
+  rows: SheetRow[];
+  /** The header row, to write rejected rows under the same headers. */
+  header?: SheetRow;
 }
+
+/** How many rows from the top the header row is looked for (office files carry several title lines). */
+export const HEADER_SEARCH_ROWS = 20;
 
 const text = (v: CellValue): string => {
   if (v === null) return '';
@@ -219,6 +271,25 @@ export function parseBirthDate(v: CellValue, today: string): string | null {
   return iso && iso <= today ? iso : null;
 }
 
+/**
+ * A birth date as older records give it: a full date (see parseBirthDate), or the year alone ("1935", 1935,
+ * "00/00/1940", "0/0/1940", "năm 1940"). A year alone is stored as YYYY-01-01 with precision 'year'.
+ */
+export function parseBirthDateOrYear(v: CellValue, today: string): { iso: string; precision: BirthDatePrecision } | null {
+  const year = (y: number) => (y >= 1900 && String(y) <= today.slice(0, 4) ? { iso: `${y}-01-01`, precision: 'year' as const } : null);
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 1900 && v <= 2100) return year(v);
+  if (typeof v === 'string') {
+    const m = /^(?:(?:0{1,2}|-{1,2}|x{1,2})[/.-](?:0{1,2}|-{1,2}|x{1,2})[/.-]|nam\s*)?(\d{4})$/.exec(foldVietnamese(v));
+    if (m) return year(Number(m[1]));
+  }
+  const iso = parseBirthDate(v, today);
+  return iso ? { iso, precision: 'day' } : null;
+}
+
+/** How a stored birth date reads: 05/09/1952, or 1940 when only the year is known. */
+export const displayBirthDate = (iso: string, precision: BirthDatePrecision) =>
+  precision === 'year' ? iso.slice(0, 4) : /^\d{4}-\d{2}-\d{2}$/.test(iso) ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}` : iso;
+
 const categoryByFolded = new Map<string, CadreCategory>(
   Object.entries(categoryLabels).map(([k, label]) => [foldVietnamese(label), k as CadreCategory]),
 );
@@ -233,7 +304,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  */
 export function checkRegistryRows(rows: SheetRow[], ctx: { clinics: Clinic[]; today: string }): RegistryCheck {
   const problems: ImportProblem[] = [];
-  const headerAt = rows.slice(0, 10).findIndex((r) => r.cells.some((c) => c !== null && matchHeader(text(c)) === 'code'));
+  const headerAt = rows.slice(0, HEADER_SEARCH_ROWS).findIndex((r) => r.cells.some((c) => c !== null && matchHeader(text(c)) === 'code'));
   if (headerAt < 0) {
     return {
       records: [],
@@ -241,6 +312,8 @@ export function checkRegistryRows(rows: SheetRow[], ctx: { clinics: Clinic[]; to
       rowCount: 0,
       columns: [],
       ignoredHeaders: [],
+      skipped: [],
+      rows: [],
     };
   }
   const header = rows[headerAt]!;
@@ -257,12 +330,12 @@ export function checkRegistryRows(rows: SheetRow[], ctx: { clinics: Clinic[]; to
   for (const col of registryColumns) {
     if (col.required && !positions.has(col.key)) problems.push({ row: header.rowNumber, column: col.header, message: `Thiếu cột “${col.header}”.` });
   }
-  const dataRows = rows.slice(headerAt + 1);
+  const { data: dataRows, skipped } = splitOfficeRows(rows.slice(headerAt + 1), positions.get('code'));
   if (dataRows.length === 0) problems.push({ row: header.rowNumber, column: '', message: 'Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.' });
   if (dataRows.length > MAX_IMPORT_ROWS) {
     problems.push({ row: header.rowNumber, column: '', message: `Tệp có ${dataRows.length} dòng, vượt quá ${MAX_IMPORT_ROWS} dòng mỗi lần nhập.` });
   }
-  if (problems.length) return { records: [], problems, rowCount: dataRows.length, columns: [...positions.keys()], ignoredHeaders };
+  if (problems.length) return { records: [], problems, rowCount: dataRows.length, columns: [...positions.keys()], ignoredHeaders, skipped, rows: [], header };
 
   const clinicByCode = new Map(ctx.clinics.map((c) => [c.code.trim().toLowerCase(), c.id]));
   const clinicByName = new Map(ctx.clinics.map((c) => [c.name.normalize('NFC').trim().toLowerCase(), c.id]));
@@ -295,11 +368,13 @@ export function checkRegistryRows(rows: SheetRow[], ctx: { clinics: Clinic[]; to
     if (fullName.length > 200) bad('fullName', 'Họ và tên dài quá 200 ký tự.');
 
     let birthDate = '';
+    let birthDatePrecision: BirthDatePrecision = 'day';
     const birthRaw = raw('birthDate');
     if (!text(birthRaw)) bad('birthDate', 'Thiếu ngày sinh.');
     else {
-      birthDate = parseBirthDate(birthRaw, ctx.today) ?? '';
-      if (!birthDate) bad('birthDate', `Ngày sinh không hợp lệ: “${text(birthRaw)}”. Dùng dạng dd/mm/yyyy, ví dụ 05/09/1952.`);
+      const parsed = parseBirthDateOrYear(birthRaw, ctx.today);
+      if (!parsed) bad('birthDate', `Ngày sinh không hợp lệ: “${text(birthRaw)}”. Dùng dạng dd/mm/yyyy (ví dụ 05/09/1952), hoặc chỉ năm sinh (1940).`);
+      else ({ iso: birthDate, precision: birthDatePrecision } = parsed);
     }
 
     let sex: 'male' | 'female' = 'male';
@@ -319,7 +394,7 @@ export function checkRegistryRows(rows: SheetRow[], ctx: { clinics: Clinic[]; to
       else bad('category', `Đối tượng “${categoryText}” không hợp lệ; ghi một trong: Đương chức, Nguyên chức, Người có công, Khác.`);
     }
 
-    const record: CadreRecord = { rowNumber: row.rowNumber, code, fullName, birthDate, sex, category };
+    const record: CadreRecord = { rowNumber: row.rowNumber, code, fullName, birthDate, birthDatePrecision, sex, category };
 
     if (has('unit')) record.unit = text(raw('unit')).replace(/\s+/g, ' ');
     if (has('phone')) {
@@ -366,7 +441,7 @@ export function checkRegistryRows(rows: SheetRow[], ctx: { clinics: Clinic[]; to
 
     if (problems.length === before) records.push(record);
   }
-  return { records, problems, rowCount: dataRows.length, columns: [...positions.keys()], ignoredHeaders };
+  return { records, problems, rowCount: dataRows.length, columns: [...positions.keys()], ignoredHeaders, skipped, rows: dataRows, header };
 }
 
 // --- applying ---------------------------------------------------------------------------------------------
@@ -425,13 +500,69 @@ function plan(db: DbOrTx, records: CadreRecord[], today: string) {
   });
 }
 
-/** What applying would do, without writing. */
-export function previewRegistryImport(db: DbOrTx, records: CadreRecord[], today: string): ImportCounts {
-  const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0 };
-  for (const p of plan(db, records, today)) {
+/** One update an import would make: the cadre and, per changed column, the stored value and the new one. */
+export interface RegistryChange {
+  row: number;
+  code: string;
+  fullName: string;
+  fields: { column: string; from: string; to: string }[];
+}
+
+const changeLabels: Partial<Record<keyof Cadre, string>> = {
+  fullName: 'Họ và tên',
+  birthDate: 'Ngày sinh',
+  birthDatePrecision: 'Ngày sinh',
+  sex: 'Giới tính',
+  category: 'Đối tượng',
+  unit: 'Đơn vị',
+  phone: 'Điện thoại',
+  email: 'Email',
+  clinicId: 'Phòng khám',
+  healthClass: 'Phân loại sức khỏe',
+  frail: 'Không đi khám được',
+  active: 'Đang quản lý',
+  leftOn: 'Ngày thôi quản lý',
+};
+
+function shown(key: keyof Cadre, v: Cadre, clinicNames: Map<number, string>): string {
+  switch (key) {
+    case 'birthDate':
+    case 'birthDatePrecision':
+      return displayBirthDate(v.birthDate, v.birthDatePrecision);
+    case 'sex':
+      return sexLabels[v.sex];
+    case 'category':
+      return categoryLabels[v.category];
+    case 'phone':
+      return formatPhone(v.phone);
+    case 'clinicId':
+      return v.clinicId ? (clinicNames.get(v.clinicId) ?? `#${v.clinicId}`) : '';
+    case 'frail':
+    case 'active':
+      return v[key] ? 'Có' : 'Không';
+    case 'leftOn':
+      return v.leftOn ? displayDate(v.leftOn) : '';
+    default:
+      return String(v[key] ?? '');
+  }
+}
+
+/** What applying would do, without writing: the counts and, for each update, old → new per column. */
+export function previewRegistryImport(db: DbOrTx, records: CadreRecord[], today: string, clinicNames = new Map<number, string>()): ImportCounts & { changes: RegistryChange[] } {
+  const counts = { created: 0, updated: 0, unchanged: 0, changes: [] as RegistryChange[] };
+  for (const [i, p] of plan(db, records, today).entries()) {
     if (!p.current) counts.created++;
-    else if (p.changed.length) counts.updated++;
-    else counts.unchanged++;
+    else if (p.changed.length) {
+      counts.updated++;
+      const next = { ...p.current, ...p.values } as Cadre;
+      const columns = new Map<string, { column: string; from: string; to: string }>();
+      for (const k of p.changed) {
+        const column = changeLabels[k as keyof Cadre];
+        if (!column || columns.has(column)) continue;
+        columns.set(column, { column, from: shown(k as keyof Cadre, p.current, clinicNames), to: shown(k as keyof Cadre, next, clinicNames) });
+      }
+      counts.changes.push({ row: records[i]!.rowNumber, code: p.current.code, fullName: p.current.fullName, fields: [...columns.values()].filter((f) => f.from !== f.to) });
+    } else counts.unchanged++;
   }
   return counts;
 }
@@ -466,7 +597,7 @@ function exportCells(r: RegistryExportRow): Record<ColumnKey, string> {
   return {
     code: r.code,
     fullName: r.fullName,
-    birthDate: displayDate(r.birthDate),
+    birthDate: displayBirthDate(r.birthDate, r.birthDatePrecision),
     sex: sexLabels[r.sex],
     category: categoryLabels[r.category],
     unit: r.unit,
@@ -528,4 +659,20 @@ export function registryCsv(rows: RegistryExportRow[]): string {
       return registryColumns.map((c) => cells[c.key]);
     }),
   );
+}
+
+/** The rejected rows of a file, under the file's own headers, with the reasons in a last column "Lý do". */
+export async function rejectedRowsWorkbook(check: Pick<RegistryCheck, 'header' | 'rows' | 'problems'>, sheetTitle: string): Promise<Buffer> {
+  const reasons = new Map<number, string[]>();
+  for (const p of check.problems) reasons.set(p.row, [...(reasons.get(p.row) ?? []), p.column ? `${p.column}: ${p.message}` : p.message]);
+  const headers = (check.header?.cells ?? []).map((c) => (c === null ? '' : c instanceof Date ? c.toISOString().slice(0, 10) : String(c)));
+  const rejected = check.rows.filter((r) => reasons.has(r.rowNumber));
+  const width = Math.max(headers.length, ...rejected.map((r) => r.cells.length));
+  return writeWorkbook([
+    {
+      name: sheetTitle,
+      columns: [{ header: 'Dòng', kind: 'integer' }, ...Array.from({ length: width }, (_, i) => ({ header: headers[i] ?? '' })), { header: 'Lý do', width: 70 }],
+      rows: rejected.map((r) => [r.rowNumber, ...Array.from({ length: width }, (_, i) => r.cells[i] ?? null), reasons.get(r.rowNumber)!.join(' · ')]),
+    },
+  ]);
 }

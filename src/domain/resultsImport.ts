@@ -12,6 +12,8 @@ import {
   parseBirthDate,
   readRegistryFile,
   RegistryFileError,
+  HEADER_SEARCH_ROWS,
+  splitOfficeRows,
   type CellValue,
   type ImportProblem,
   type SheetRow,
@@ -116,7 +118,7 @@ function findCampaign(list: Campaign[], label: string): Campaign | undefined {
  */
 export function checkResultRows(rows: SheetRow[], ctx: ResultsCheckContext): ResultsCheck {
   const problems: ImportProblem[] = [];
-  const headerAt = rows.slice(0, 10).findIndex((r) => r.cells.some((c) => c !== null && matchHeader(cellText(c)) === 'code'));
+  const headerAt = rows.slice(0, HEADER_SEARCH_ROWS).findIndex((r) => r.cells.some((c) => c !== null && matchHeader(cellText(c)) === 'code'));
   if (headerAt < 0) {
     return {
       records: [],
@@ -139,7 +141,8 @@ export function checkResultRows(rows: SheetRow[], ctx: ResultsCheckContext): Res
   for (const col of resultColumns) {
     if (col.required && !positions.has(col.key)) problems.push({ row: header.rowNumber, column: col.header, message: `Thiếu cột “${col.header}”.` });
   }
-  const dataRows = rows.slice(headerAt + 1);
+  // Titles above the header, group titles, totals and the signature block of office files are not data.
+  const dataRows = splitOfficeRows(rows.slice(headerAt + 1), positions.get('code')).data;
   if (dataRows.length === 0) problems.push({ row: header.rowNumber, column: '', message: 'Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.' });
   if (dataRows.length > MAX_IMPORT_ROWS) {
     problems.push({ row: header.rowNumber, column: '', message: `Tệp có ${dataRows.length} dòng, vượt quá ${MAX_IMPORT_ROWS} dòng mỗi lần nhập.` });

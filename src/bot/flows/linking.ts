@@ -121,7 +121,8 @@ const verifyLocked = (ctx: TurnContext): TurnResult =>
   answer({ flow: 'idle' }, lt.verifyLocked(ctx.lookups.hotline), [{ title: lt.staffHelp, payload: lt.staffHelp }]);
 
 function afterCodeAndBirth(state: LinkingState, text: string, ctx: TurnContext, proxy: boolean): TurnResult {
-  const birth = parseVietnameseDate(text);
+  // A year alone ("1940") matches cadres whose records give only the year of birth.
+  const birth = parseVietnameseDate(text) ?? /^\s*(?:nam\s+|năm\s+)?(19\d{2}|20\d{2})\s*$/i.exec(text)?.[1] ?? null;
   if (!birth) return answer(state, lt.badDate);
   const code = state.code ?? '';
   // Checked before the registry is read, so a right guess after the limit reveals nothing either.

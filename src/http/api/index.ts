@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
-import { registryCsv, registryWorkbook } from '../../domain/registryImport';
+import { registryCsv, registryWorkbook, rejectedRowsWorkbook } from '../../domain/registryImport';
 import { AppError } from '../../errors';
 import { proxyStatuses } from '../../store/schema';
 import { bearerAuth, type ApiEnv } from '../auth/apiToken';
@@ -79,27 +79,36 @@ export function apiRoutes(deps: StaffDeps, opts: ApiOptions = {}) {
       '/registry/import',
       requirePermission('registry', 'import'),
       uploadLimit(deps.importMaxBytes),
-      validate('query', ImportQuery),
+      validate('query', ImportQuery.extend({ mode: z.enum(['all', 'good']).default('all') })),
       validate('form', ImportFileForm),
       async (c) => {
         const { file } = c.req.valid('form');
-        const { dryRun } = c.req.valid('query');
-        const outcome = await importRegistryFile(deps, currentStaff(c), new Uint8Array(await file.arrayBuffer()), file.name, !dryRun);
+        const { dryRun, mode } = c.req.valid('query');
+        const outcome = await importRegistryFile(deps, currentStaff(c), new Uint8Array(await file.arrayBuffer()), file.name, !dryRun, mode);
         const body = {
           fileName: file.name,
           dryRun,
+          mode,
           applied: outcome.applied,
           rowCount: outcome.check.rowCount,
           counts: outcome.counts,
+          changes: outcome.changes,
           ignoredHeaders: outcome.check.ignoredHeaders,
+          skipped: outcome.check.skipped,
           problems: outcome.check.problems,
         };
-        if (!dryRun && !outcome.applied) {
+        if (!dryRun && !outcome.applied && outcome.check.problems.length) {
           throw new AppError('validation_failed', `Tệp có ${body.problems.length} lỗi; không có dòng nào được ghi.`, body);
         }
         return c.json(body);
       },
     )
+    .post('/registry/import/rejected', requirePermission('registry', 'import'), uploadLimit(deps.importMaxBytes), validate('form', ImportFileForm), async (c) => {
+      const { file } = c.req.valid('form');
+      const outcome = await importRegistryFile(deps, currentStaff(c), new Uint8Array(await file.arrayBuffer()), file.name, false);
+      const body = await rejectedRowsWorkbook(outcome.check, 'Dòng lỗi');
+      return c.body(new Uint8Array(body), 200, { 'content-type': XLSX_TYPE, 'content-disposition': 'attachment; filename="dong-loi.xlsx"', 'cache-control': 'no-store' });
+    })
     .get('/registry/template', requirePermission('registry', 'import'), async (c) => {
       const body = await registryWorkbook([], { template: true, clinics: allClinics(deps.db) });
       return c.body(new Uint8Array(body), 200, { 'content-type': XLSX_TYPE, 'content-disposition': attachment('mau-danh-sach-can-bo.xlsx') });

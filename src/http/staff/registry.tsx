@@ -5,6 +5,7 @@ import {
   registryCsv,
   registryWorkbook,
   sexLabels,
+  rejectedRowsWorkbook,
 } from '../../domain/registryImport';
 import { formatPhone } from '../../domain/phone';
 import { AppError } from '../../errors';
@@ -46,54 +47,105 @@ const notices: Record<string, Flash> = {
 export const attachment = (name: string) => `attachment; filename="${name.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 export function ImportResult(props: { outcome: ImportOutcome; uploadId?: string; csrfToken: string }) {
-  const { check, counts, applied } = props.outcome;
+  const { check, counts, applied, changes } = props.outcome;
   const problems = check.problems;
+  const badRows = new Set(problems.map((p) => p.row)).size;
   return (
     <section>
       <div class="stats">
         <div class="stat">
-          <span class="muted small">Số dòng đọc được</span>
+          <span class="muted small">Số dòng dữ liệu</span>
           <b>{check.rowCount}</b>
         </div>
         {problems.length ? (
-          <>
-            <div class="stat">
-              <span class="muted small">Dòng có lỗi</span>
-              <b style="color:var(--bad)">{new Set(problems.map((p) => p.row)).size}</b>
-            </div>
-            <div class="stat">
-              <span class="muted small">Số lỗi</span>
-              <b style="color:var(--bad)">{problems.length}</b>
-            </div>
-          </>
-        ) : (
-          <>
-            <div class="stat">
-              <span class="muted small">{applied ? 'Đã thêm mới' : 'Sẽ thêm mới'}</span>
-              <b>{counts.created}</b>
-            </div>
-            <div class="stat">
-              <span class="muted small">{applied ? 'Đã cập nhật' : 'Sẽ cập nhật'}</span>
-              <b>{counts.updated}</b>
-            </div>
-            <div class="stat">
-              <span class="muted small">Không đổi</span>
-              <b>{counts.unchanged}</b>
-            </div>
-          </>
-        )}
+          <div class="stat" id="stat-bad-rows">
+            <span class="muted small">Dòng có lỗi</span>
+            <b style="color:var(--bad)">{badRows}</b>
+          </div>
+        ) : null}
+        <div class="stat" id="stat-created">
+          <span class="muted small">{applied ? 'Đã thêm mới' : 'Sẽ thêm mới'}</span>
+          <b>{counts.created}</b>
+        </div>
+        <div class="stat" id="stat-updated">
+          <span class="muted small">{applied ? 'Đã cập nhật' : 'Sẽ cập nhật'}</span>
+          <b>{counts.updated}</b>
+        </div>
+        <div class="stat">
+          <span class="muted small">Không đổi</span>
+          <b>{counts.unchanged}</b>
+        </div>
       </div>
-      {check.ignoredHeaders.length ? (
-        <p class="small muted">Các cột không dùng đến (bỏ qua): {check.ignoredHeaders.join(', ')}.</p>
+      {check.ignoredHeaders.length ? <p class="small muted">Các cột không dùng đến (bỏ qua): {check.ignoredHeaders.join(', ')}.</p> : null}
+      {check.skipped.length ? (
+        <p class="small muted" id="skipped-rows">
+          Bỏ qua {check.skipped.length} dòng không phải dữ liệu: {check.skipped.map((r) => `dòng ${r.row} (${r.reason})`).join('; ')}.
+        </p>
       ) : null}
       {problems.length ? <ProblemTable problems={problems} /> : null}
-      {!applied && !problems.length && props.uploadId ? (
+      {problems.length && props.uploadId ? (
+        <p>
+          <a class="btn secondary small" id="rejected-xlsx" href={`/staff/registry/import/${props.uploadId}/rejected.xlsx`}>
+            Tải các dòng lỗi (Excel, có cột lý do)
+          </a>
+        </p>
+      ) : null}
+      {changes.length ? (
+        <div class="card" id="import-changes">
+          <h2 style="margin-top:0">{applied ? 'Đã cập nhật' : 'Sẽ cập nhật'}</h2>
+          <div class="table-wrap">
+            <table class="responsive">
+              <thead>
+                <tr>
+                  <th>Dòng</th>
+                  <th>Cán bộ</th>
+                  <th>Thay đổi (cũ → mới)</th>
+                </tr>
+              </thead>
+              <tbody>
+                {changes.slice(0, 200).map((ch) => (
+                  <tr>
+                    <td data-label="Dòng">{ch.row}</td>
+                    <td data-label="Cán bộ">
+                      {ch.code} · {ch.fullName}
+                    </td>
+                    <td data-label="Thay đổi">
+                      {ch.fields.map((f) => (
+                        <div>
+                          {f.column}: <s>{f.from || '(trống)'}</s> → <b>{f.to || '(trống)'}</b>
+                        </div>
+                      ))}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {changes.length > 200 ? <p class="small muted">… và {changes.length - 200} cán bộ khác.</p> : null}
+        </div>
+      ) : null}
+      {!applied && props.uploadId && check.records.length ? (
         <form method="post" action="/staff/registry/import/apply" class="card">
           <CsrfField token={props.csrfToken} />
           <input type="hidden" name="uploadId" value={props.uploadId} />
-          <p style="margin-top:0">
-            Tệp <b>{props.outcome.fileName}</b> không có lỗi. Bấm “Nhập vào danh sách” để ghi tất cả các dòng cùng lúc.
-          </p>
+          {problems.length ? (
+            <fieldset style="border:0;padding:0;margin:0 0 .75rem">
+              <legend>Tệp có {badRows} dòng lỗi. Cách nhập:</legend>
+              <label>
+                <input type="radio" name="mode" value="good" checked /> Nhập {check.records.length} dòng đúng, bỏ qua các dòng lỗi (sửa rồi nhập lại sau)
+              </label>
+              <label>
+                <input type="radio" name="mode" value="all" /> Không nhập gì cho đến khi sửa hết lỗi
+              </label>
+            </fieldset>
+          ) : (
+            <>
+              <input type="hidden" name="mode" value="all" />
+              <p style="margin-top:0">
+                Tệp <b>{props.outcome.fileName}</b> không có lỗi. Bấm “Nhập vào danh sách” để ghi tất cả các dòng cùng lúc.
+              </p>
+            </>
+          )}
           <button class="btn" type="submit">
             Nhập vào danh sách
           </button>
@@ -102,7 +154,6 @@ export function ImportResult(props: { outcome: ImportOutcome; uploadId?: string;
     </section>
   );
 }
-
 
 function ImportForm(props: { csrfToken: string; maxMb: number }) {
   return (
@@ -316,7 +367,8 @@ export function registryPages(deps: StaffDeps) {
       const bytes = new Uint8Array(await file.arrayBuffer());
       const outcome = await importRegistryFile(deps, staff, bytes, file.name, false);
       const ok = outcome.check.problems.length === 0;
-      const uploadId = ok ? uploads.save(deps.uploadDir, staff.id, file.name, bytes, deps.clock.now()) : undefined;
+      // Kept also when rows are wrong: the good rows may be imported, and the bad ones downloaded to fix.
+      const uploadId = outcome.check.rows.length ? uploads.save(deps.uploadDir, staff.id, file.name, bytes, deps.clock.now()) : undefined;
       return page(
         c,
         title,
@@ -329,22 +381,31 @@ export function registryPages(deps: StaffDeps) {
         {
           flash: ok
             ? { kind: 'ok', text: `Tệp “${file.name}” hợp lệ: chưa có gì được ghi. Xem lại số liệu rồi bấm “Nhập vào danh sách”.` }
-            : { kind: 'bad', text: `Tệp “${file.name}” có ${outcome.check.problems.length} lỗi. Không có dòng nào được ghi vào danh sách.` },
+            : { kind: 'bad', text: `Tệp “${file.name}” có ${outcome.check.problems.length} lỗi. Chưa có dòng nào được ghi vào danh sách.` },
           status: ok ? 200 : 422,
         },
       );
     })
-    .post('/import/apply', requirePermission('registry', 'import'), validate('form', z.object({ uploadId: z.string().max(64) })), async (c) => {
+    .get('/import/:uploadId{[0-9a-f]{24}}/rejected.xlsx', requirePermission('registry', 'import'), async (c) => {
       const staff = currentStaff(c);
-      const upload = uploads.load(deps.uploadDir, staff.id, c.req.valid('form').uploadId);
-      const outcome = await importRegistryFile(deps, staff, upload.bytes, upload.fileName, true);
-      if (outcome.applied) uploads.remove(upload.path);
+      const upload = uploads.load(deps.uploadDir, staff.id, c.req.param('uploadId'));
+      const outcome = await importRegistryFile(deps, staff, upload.bytes, upload.fileName, false);
+      const body = await rejectedRowsWorkbook(outcome.check, 'Dòng lỗi');
+      return c.body(new Uint8Array(body), 200, { 'content-type': XLSX_TYPE, 'content-disposition': attachment(`danh-sach-can-bo-dong-loi-${localDate(deps.clock.now())}.xlsx`), 'cache-control': 'no-store' });
+    })
+    .post('/import/apply', requirePermission('registry', 'import'), validate('form', z.object({ uploadId: z.string().max(64), mode: z.enum(['all', 'good']).default('all') })), async (c) => {
+      const staff = currentStaff(c);
+      const form = c.req.valid('form');
+      const upload = uploads.load(deps.uploadDir, staff.id, form.uploadId);
+      const outcome = await importRegistryFile(deps, staff, upload.bytes, upload.fileName, true, form.mode);
+      // With rows left to fix, the file stays for an hour so they can still be downloaded.
+      if (outcome.applied && !outcome.check.problems.length) uploads.remove(upload.path);
       return page(
         c,
         title,
         'Nhập danh sách cán bộ',
         <>
-          <ImportResult outcome={outcome} csrfToken={c.get('csrfToken')} />
+          <ImportResult outcome={outcome} csrfToken={c.get('csrfToken')} uploadId={outcome.check.problems.length ? form.uploadId : undefined} />
           <p>
             <a class="btn secondary" href="/staff/registry">
               Xem danh sách
@@ -353,7 +414,10 @@ export function registryPages(deps: StaffDeps) {
         </>,
         {
           flash: outcome.applied
-            ? { kind: 'ok', text: `Đã nhập xong: thêm ${outcome.counts.created}, cập nhật ${outcome.counts.updated}, không đổi ${outcome.counts.unchanged}.` }
+            ? {
+                kind: 'ok',
+                text: `Đã nhập xong: thêm ${outcome.counts.created}, cập nhật ${outcome.counts.updated}, không đổi ${outcome.counts.unchanged}.${outcome.check.problems.length ? ` Còn ${new Set(outcome.check.problems.map((p) => p.row)).size} dòng lỗi chưa nhập: tải về, sửa rồi nhập lại.` : ''}`,
+              }
             : { kind: 'bad', text: 'Dữ liệu đã thay đổi từ lúc kiểm tra và tệp nay có lỗi; không có dòng nào được ghi.' },
           status: outcome.applied ? 200 : 422,
         },

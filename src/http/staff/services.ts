@@ -10,6 +10,7 @@ import {
   checkRegistryRows,
   foldVietnamese,
   previewRegistryImport,
+  type RegistryChange,
   readRegistryFile,
   RegistryFileError,
   type ImportCounts,
@@ -362,16 +363,25 @@ export interface ImportOutcome {
   fileName: string;
   check: RegistryCheck;
   counts: ImportCounts;
+  /** For each update (to be) made: old → new per column. */
+  changes: RegistryChange[];
   applied: boolean;
 }
 
-/** Reads and checks a file; with `apply`, writes it all in one transaction, or nothing when any row is wrong. */
+/**
+ * 'all': all or nothing, the file is written only when no row is wrong. 'good': the good rows are written and
+ * the bad ones handed back (with their reasons) to be fixed and imported again.
+ */
+export type ImportMode = 'all' | 'good';
+
+/** Reads and checks a file; with `apply`, writes in one transaction what the mode allows. */
 export async function importRegistryFile(
   deps: Pick<StaffDeps, 'db' | 'clock'>,
   staff: StaffIdentity,
   bytes: Uint8Array,
   fileName: string,
   apply: boolean,
+  mode: ImportMode = 'all',
 ): Promise<ImportOutcome> {
   let rows;
   try {
@@ -382,16 +392,21 @@ export async function importRegistryFile(
   }
   // Everything from here on is synchronous: the clinics checked are the clinics written against.
   const now = deps.clock.now();
-  const check = checkRegistryRows(rows, { clinics: allClinics(deps.db), today: localDate(now) });
-  if (!apply || check.problems.length) {
-    return { fileName, check, counts: previewRegistryImport(deps.db, check.records, localDate(now)), applied: false };
-  }
-  const counts = inTransaction(deps.db, (tx) => {
+  const clinicList = allClinics(deps.db);
+  const check = checkRegistryRows(rows, { clinics: clinicList, today: localDate(now) });
+  const { changes, ...counts } = previewRegistryImport(deps.db, check.records, localDate(now), new Map(clinicList.map((c) => [c.id, c.name])));
+  if (!apply || (check.problems.length && mode === 'all') || check.records.length === 0) return { fileName, check, counts, changes, applied: false };
+  const applied = inTransaction(deps.db, (tx) => {
     const c = applyRegistryImport(tx, check.records, now);
-    recordAudit(tx, staffActor(staff), { action: 'registry.import', entity: 'registry', detail: { fileName, rows: check.rowCount, ...c } }, now);
+    recordAudit(
+      tx,
+      staffActor(staff),
+      { action: 'registry.import', entity: 'registry', detail: { fileName, rows: check.rowCount, mode, rejectedRows: new Set(check.problems.map((p) => p.row)).size, ...c } },
+      now,
+    );
     return c;
   });
-  return { fileName, check, counts, applied: true };
+  return { fileName, check, counts: applied, changes, applied: true };
 }
 
 /** The rows of an export, in code order, with the clinic's code. */
