@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { bookings, cadres, handoffMessages, handoffs, outbox, type Cadre, type Clinic } from '../src/store/schema';
+import { auditLog, bookings, cadres, faqEntries, handoffMessages, handoffs, outbox, type Cadre, type Clinic } from '../src/store/schema';
 import { createSlots, SlotsInput } from '../src/domain/bookingStaff';
 import { userLane } from '../src/bot/effects';
 import { ZALO_BUTTON_TITLE_LIMIT } from '../src/zalo/messages';
@@ -9,6 +9,7 @@ import { events, ids, ManualClock, startHarness, waitFor, type Harness } from '.
 import { addClinic, campaignWithSlots, chat, linkUser } from './bookingSupport';
 import { draft, release, staffRow } from './resultsSupport';
 import type { ResultStaff } from '../src/domain/results';
+import { get, login, makeStaff, postForm } from './staffSupport';
 
 /** End-to-end chats through the signed webhook for the everyday flows: results, delivery, booking, linking, ... */
 
@@ -275,6 +276,62 @@ describe('linking without dead ends', () => {
     expect(db().select().from(handoffs).where(eq(handoffs.zaloUserId, user)).get()?.status).toBe('open');
     const topic = db().select().from(handoffMessages).where(and(eq(handoffMessages.zaloUserId, user), eq(handoffMessages.direction, 'in'))).all().map((m) => m.text).join('\n');
     expect(topic).toContain('hồ sơ chưa có email');
+  });
+});
+
+describe('answers to simple questions (FAQ managed by staff)', () => {
+  it.each([
+    ['phòng khám ở đâu', ['Địa chỉ nơi khám:', '• Phòng khám A Hải Phòng: 12 Lê Đại Hành, Hồng Bàng, Hải Phòng', 'https://www.google.com/maps/search/?api=1&query=']],
+    ['số điện thoại phòng khám', ['• Phòng khám A Hải Phòng: 0225 3 700 700', 'Nếu nguy cấp, xin gọi ngay 115.']],
+    ['giờ làm việc', ['Giờ làm việc:', 'Thứ Hai – Thứ Sáu, 7:00–16:30']],
+    ['gio lam viec the nao a', ['Thứ Hai – Thứ Sáu, 7:00–16:30']],
+    ['phong kham o dau vay chau', ['Địa chỉ nơi khám:']],
+    ['so dien thaoi phong kham', ['0225 3 700 700']],
+    ['đi khám cần mang theo gì', ['thẻ bảo hiểm y tế']],
+    ['có phải nhịn ăn không', ['Khám buổi chiều']],
+  ])('"%s" gets the answer', async (question, expected) => {
+    const user = newUser();
+    const reply = await chat(h, user, question);
+    for (const e of expected) expect(reply.text).toContain(e);
+    expect(reply.text).not.toContain('chưa hiểu');
+  });
+
+  it.each(['tôi muốn đổi phòng khám', 'xyz abc', 'con mèo nhà tôi'])('"%s" matches nothing well: staff are offered', async (text) => {
+    const reply = await chat(h, newUser(), text);
+    expect(reply.text).toContain('chưa hiểu');
+    expect(reply.text).toContain('gặp nhân viên');
+    expect(reply.text).not.toContain('Địa chỉ nơi khám');
+  });
+
+  it('staff add, edit and remove an entry on /staff/faq; the assistant answers with it at once', async () => {
+    await makeStaff(h, 'faq-admin', 'admin');
+    await makeStaff(h, 'faq-viewer', 'viewer');
+    const s = await login(h, 'faq-admin');
+    const list = await (await get(h, '/staff/faq', s)).text();
+    expect(list).toContain('Phòng khám ở đâu?');
+    expect(list).toContain('Câu hỏi thường gặp');
+    expect((await get(h, '/staff/faq', await login(h, 'faq-viewer'))).status).toBe(403);
+
+    const bad = await postForm(h, '/staff/faq', s, { question: 'x', answer: '' });
+    expect(bad.status).toBe(400);
+    const created = await postForm(h, '/staff/faq', s, {
+      question: 'Có chỗ gửi xe không?',
+      phrasings: 'chỗ để xe\ngửi xe ở đâu\nbãi đỗ ô tô',
+      answer: 'Có bãi gửi xe miễn phí ngay cổng phụ (PARK-77).',
+      active: 'on',
+      sortOrder: '70',
+    });
+    expect(created.status).toBe(303);
+    const user = newUser();
+    expect((await chat(h, user, 'gửi xe ở đâu')).text).toContain('PARK-77');
+    expect((await chat(h, user, 'cho hoi cho de xe')).text).toContain('PARK-77');
+
+    const row = db().select().from(faqEntries).where(eq(faqEntries.question, 'Có chỗ gửi xe không?')).get()!;
+    await postForm(h, `/staff/faq/${row.id}`, s, { question: row.question, phrasings: row.phrasings, answer: 'Bãi gửi xe ở cổng sau (PARK-88).', active: 'on', sortOrder: '70' });
+    expect((await chat(h, user, 'gửi xe ở đâu')).text).toContain('PARK-88');
+    expect((await postForm(h, `/staff/faq/${row.id}/delete`, s)).status).toBe(303);
+    expect((await chat(h, user, 'gửi xe ở đâu')).text).not.toContain('PARK-');
+    expect(db().select().from(auditLog).where(eq(auditLog.entity, 'faq_entry')).all().map((a) => a.action)).toEqual(['faq.create', 'faq.update', 'faq.delete']);
   });
 });
 

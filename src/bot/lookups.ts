@@ -7,6 +7,7 @@ import { createBookingLookups, type BookingLookups } from '../domain/booking';
 import { createResultLookups, type ResultLookups } from '../domain/results';
 import type { CatalogContext } from './catalog';
 import { cadreCodeIs, toCadreSummary, type CadreSummary } from '../domain/cadreSummary';
+import { createFaqLookups, type FaqLookups } from '../domain/faq';
 
 export type { CadreSummary };
 
@@ -45,6 +46,8 @@ export interface Lookups extends CatalogContext {
   codeExample?(): string | null;
   /** Requests (home visit, medicine, ...), conversations with staff, the cadre's clinic. */
   requests: RequestLookups;
+  /** Answers to simple questions that staff manage (address, phones, hours, ...). */
+  faq?: FaqLookups;
   /** Exam campaigns, clinics, free slots and the cadre's bookings. */
   booking: BookingLookups;
   /** Released exam results, only those this Zalo user may see. */
@@ -72,6 +75,7 @@ export function createStoreLookups(tx: DbOrTx, zaloUserId: string, now: number, 
   return {
     ...catalog,
     requests: createRequestLookups(tx, zaloUserId, catalog.requestSettings),
+    faq: createFaqLookups(tx),
     booking: createBookingLookups(tx, now, zaloUserId),
     results: createResultLookups(tx, zaloUserId),
     identity() {

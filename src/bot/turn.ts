@@ -7,6 +7,7 @@ import { handleChooseSubject, withSubject, type RunIntent, type Subject } from '
 import { duringHandoff, handleHandoff } from './flows/handoff';
 import { beforeFlows, handleRequests, startFromKeyword, type RequestTarget } from './flows/requests';
 import { handleResults } from './flows/results';
+import { faqAnswer, offerStaff } from './flows/faq';
 import { intentStarters, openIntents } from './intents';
 import { broadcastPreferenceTurn } from './flows/broadcasts';
 import type { CadreSummary, Lookups } from './lookups';
@@ -220,6 +221,12 @@ function inFlow(state: ConversationState, event: Extract<BotEvent, { type: 'text
 function atIdle(meaning: Meaning, ctx: TurnContext): TurnResult & { miss?: boolean } {
   const d = decide(meaning, 'idle');
   const title = titleOf(ctx);
+  // A simple question staff answered ("phòng khám ở đâu", "cho hỏi chỗ để xe") gets its answer rather than a
+  // question ticket, a guessed intent or "not understood".
+  if (d.kind === 'confirmIntent' || d.kind === 'unknown' || (d.kind === 'intent' && d.id === 'question')) {
+    const known = faqAnswer(ctx.input ?? '', ctx);
+    if (known) return known;
+  }
   switch (d.kind) {
     case 'number': {
       const choice = parseMenuChoice(String(d.n));
@@ -241,7 +248,7 @@ function atIdle(meaning: Meaning, ctx: TurnContext): TurnResult & { miss?: boole
     case 'menu':
       return menuResult();
     default:
-      return { ...menuResult(t.notUnderstood), miss: true };
+      return { ...offerStaff(ctx), miss: true };
   }
 }
 

@@ -69,6 +69,10 @@ export const permissions = {
   broadcasts: {
     manage: office,
   },
+  /** The answers the Zalo assistant gives to simple questions. */
+  faq: {
+    manage: office,
+  },
   reports: {
     read: ['admin', 'coordinator', 'doctor', 'viewer'],
   },

@@ -13,6 +13,7 @@ import { proxyPages } from './proxies';
 import { registryPages } from './registry';
 import { requestPages } from './requests';
 import { resultPages } from './results';
+import { faqPages } from './faq';
 import type { StaffDeps } from './services';
 import { userPages } from './users';
 import { errorPage } from './ui';
@@ -73,6 +74,7 @@ export function staffRoutes(deps: StaffDeps, opts: StaffRoutesOptions = {}) {
   app.route('/requests', requestPages(deps));
   app.route('/booking', bookingPages(deps));
   app.route('/results', resultPages(deps));
+  app.route('/faq', faqPages(deps));
   opts.extend?.(app);
   app.all('*', (c) => errorPage(c, deps.committee.name, new AppError('not_found', 'Không có trang này.')));
   return app;

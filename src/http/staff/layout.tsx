@@ -20,6 +20,7 @@ export const staffNav: NavItem[] = [
   { href: '/staff/registry/import', label: 'Nhập danh sách', permission: ['registry', 'import'], order: 20 },
   { href: '/staff/proxies', label: 'Người đại diện', permission: ['proxies', 'decide'], order: 30 },
   { href: '/staff/broadcasts', label: 'Thông báo chung', permission: ['broadcasts', 'manage'], order: 45 },
+  { href: '/staff/faq', label: 'Câu hỏi thường gặp', permission: ['faq', 'manage'], order: 50 },
   { href: '/staff/users', label: 'Nhân viên', permission: ['staffAccounts', 'manage'], order: 80 },
   { href: '/staff/audit', label: 'Nhật ký', permission: ['audit', 'read'], order: 90 },
 ];

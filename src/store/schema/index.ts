@@ -25,3 +25,4 @@ export * from './zaloSends';
 export * from './verificationFailures';
 export * from './oaConsents';
 export * from './linkRequests';
+export * from './faqEntries';
