@@ -223,7 +223,8 @@ function atIdle(meaning: Meaning, ctx: TurnContext): TurnResult & { miss?: boole
   const title = titleOf(ctx);
   // A simple question staff answered ("phòng khám ở đâu", "cho hỏi chỗ để xe") gets its answer rather than a
   // question ticket, a guessed intent or "not understood".
-  if (d.kind === 'confirmIntent' || d.kind === 'unknown' || (d.kind === 'intent' && d.id === 'question')) {
+  // "có phải nhịn ăn không" ends in "không" but asks; at idle there is nothing to say no to.
+  if (d.kind === 'confirmIntent' || d.kind === 'unknown' || d.kind === 'no' || (d.kind === 'intent' && d.id === 'question')) {
     const known = faqAnswer(ctx.input ?? '', ctx);
     if (known) return known;
   }
