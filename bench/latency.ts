@@ -8,7 +8,7 @@
  * --prof starts the service processes with --cpu-prof (profiles under bench-profiles/).
  */
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -102,6 +102,16 @@ function post(url: URL, body: string, headers: Record<string, string>): Promise<
   });
 }
 
+/** CPU time (user + system) a process has used so far, in ms: per event it does not depend on how busy the machine is. */
+const cpuMs = (pid: number) => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+};
+
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN);
 
 interface StepResult {
@@ -115,6 +125,7 @@ interface StepResult {
   max: number;
   httpP95: number;
   rss: number[];
+  cpuPerEvent: number[];
 }
 
 let userSeq = 0n;
@@ -160,8 +171,10 @@ async function runShape(shape: 'one' | 'split', redisUrl: string): Promise<StepR
       }
     };
 
+    let warmedUp = false;
     for (const rate of [50, ...rates]) {
-      const warmup = results.length === 0 && rate === 50;
+      const warmup = !warmedUp;
+      warmedUp = true;
       const count = Math.round(rate * (warmup ? 3 : stepSeconds));
       const now = Date.now();
       const events = Array.from({ length: count }, () => {
@@ -172,6 +185,7 @@ async function runShape(shape: 'one' | 'split', redisUrl: string): Promise<StepR
       const httpMs: number[] = [];
       let non2xx = 0;
       const rss: number[][] = services.map(() => []);
+      const cpuBefore = services.map((s) => cpuMs(s.child.pid!));
       const sampler = setInterval(() => services.forEach((s, i) => rss[i]!.push(rssMb(s.child.pid!))), 500);
       const start = epochNow() + 20;
       const interval = 1000 / rate;
@@ -216,11 +230,12 @@ async function runShape(shape: 'one' | 'split', redisUrl: string): Promise<StepR
         max: lat[lat.length - 1] ?? NaN,
         httpP95: pct(httpMs, 95),
         rss: rss.map((xs) => Math.max(...xs)),
+        cpuPerEvent: services.map((s, i) => (cpuMs(s.child.pid!) - cpuBefore[i]!) / count),
       };
       results.push(r);
       console.log(
         `  ${shape.padEnd(5)} ${String(rate).padStart(5)}/s  p50 ${fmt(r.p50).padStart(7)} ms  p95 ${fmt(r.p95).padStart(7)} ms  p99 ${fmt(r.p99).padStart(7)} ms  max ${fmt(r.max, 0).padStart(6)} ms  ` +
-          `webhook p95 ${fmt(r.httpP95).padStart(6)} ms  answered ${r.answered}/${r.sent}  non-2xx ${r.non2xx}  RSS ${r.rss.map((x) => `${fmt(x, 0)} MB`).join(' + ')}`,
+          `webhook p95 ${fmt(r.httpP95).padStart(6)} ms  answered ${r.answered}/${r.sent}  non-2xx ${r.non2xx}  RSS ${r.rss.map((x) => `${fmt(x, 0)} MB`).join(' + ')}  CPU/event ${r.cpuPerEvent.map((x) => `${fmt(x, 2)} ms`).join(' + ')}`,
       );
       if (r.p95 > GIVE_UP_P95 || r.answered < r.sent * 0.99) break;
     }
