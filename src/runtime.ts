@@ -15,6 +15,7 @@ import { startWorkers } from './jobs/workers';
 import { sendZaloMessage } from './jobs/zaloSend';
 import { sendEmailMessage } from './jobs/emailSend';
 import { runMailErase } from './jobs/mailErase';
+import { fetchZaloProfile } from './jobs/zaloProfile';
 import { sendNotice } from './jobs/notice';
 import { ZaloDelivery } from './jobs/zaloDelivery';
 import { createBroadcastJobs, startBroadcastReconciler, type BroadcastJobs } from './jobs/broadcast';
@@ -241,6 +242,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
           handlers: {
             'zalo.message': (row, job) => sendZaloMessage({ db: store.db, clock, logger, delivery, buttons: config.zalo.buttons }, row, job),
             'email.message': (row) => sendEmailMessage({ db: store.db, clock, mailer, messageIdDomain }, row),
+            'zalo.profile': (row) => fetchZaloProfile({ db: store.db, clock, logger, zalo }, row),
             'mail.erase': (row) => runMailErase({ db: store.db, clock, logger, dir: mailer.kind === 'file' ? config.mail.dir : null }, row),
             'broadcast.fanout': (row) => broadcastJobs.fanout(row),
             'request.escalate': (row) => runEscalationStep(requestJobs, row),

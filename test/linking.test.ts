@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { auditLog, linkRequests, outbox, proxies, zaloLinks, type Cadre } from '../src/store/schema';
+import { auditLog, linkRequests, outbox, proxies, zaloLinks, zaloUsers, type Cadre } from '../src/store/schema';
 import { seedRegistry } from './fixtures';
 import { events, ids, ManualClock, startHarness, waitFor, type Harness } from './harness';
 import { startSmtpSink, type SmtpSink } from './smtp';
@@ -267,13 +267,31 @@ describe('linking a Zalo account in chat', () => {
     const asked = await ask('05/09/1950');
     expect(asked).toContain('Ông/Bà là gì của cán bộ mã HP-0001');
     expect(asked).not.toContain('Nguyễn Văn An');
-    const summary = await ask('con gái');
+    const share = await ask('con gái');
+    expect(share).toContain('[request_user_info]');
+    expect(share).toContain('gõ số điện thoại');
+    expect(await ask('không biết')).toContain('gõ số điện thoại');
+    // The phone Zalo shares (with the name the user has in Zalo) is what staff call back.
+    h.fake.upsertUser({ userId: user, displayName: 'Nguyễn Thu Hà' });
+    const summary = await sharePhone('0987 111 222');
     expect(summary).toContain('Xin xác nhận: Ông/Bà là con gái của cán bộ mã HP-0001');
+    expect(summary).toContain('0987 111 222');
     expect(summary).not.toContain('Nguyễn Văn An');
     expect(await ask('ok')).toContain('Yêu cầu đã được gửi');
     const row = h.runtime.store.db.select().from(proxies).where(and(eq(proxies.zaloUserId, user), eq(proxies.cadreId, an.id))).get();
-    expect(row).toMatchObject({ status: 'pending', relation: 'con gái' });
+    expect(row).toMatchObject({ status: 'pending', relation: 'con gái', requesterPhone: '84987111222', proxyName: 'An' });
     expect(await ask('1')).toContain('đang chờ nhân viên duyệt');
+
+    // The requester's Zalo display name is read from Zalo's profile API after the turn; the approval page
+    // shows it with the phone they shared and the cadre's registry phone.
+    await waitFor(() => h.runtime.store.db.select().from(zaloUsers).where(eq(zaloUsers.id, user)).get()?.displayName === 'Nguyễn Thu Hà', 'display name stored');
+    expect(h.fake.calls.some((c) => c.route === 'profile' && c.userId === user)).toBe(true);
+    await makeStaff(h, 'dieuphoi-nd', 'coordinator');
+    const page = await (await get(h, '/staff/proxies', await login(h, 'dieuphoi-nd'))).text();
+    const rowHtml = page.slice(page.indexOf('Nguyễn Văn An'));
+    expect(rowHtml).toContain('Tên Zalo: Nguyễn Thu Hà');
+    expect(rowHtml).toContain('ĐT: 0987 111 222');
+    expect(rowHtml).toContain('ĐT hồ sơ: 0912 345 678');
   });
 
   it('"hủy liên kết" asks to confirm, then unlinks and audits', async () => {

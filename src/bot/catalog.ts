@@ -89,8 +89,10 @@ export const linkingText = {
   proxyAskCode: (example: string) => `Xin gõ mã cán bộ của người mà Ông/Bà giúp đỡ (in trên sổ y bạ, ví dụ: ${example}).`,
   proxyAskBirth: 'Xin gõ ngày sinh của cán bộ đó, ví dụ: 05/09/1950.',
   proxyAskRelation: (code: string) => `Ông/Bà là gì của cán bộ mã ${code}? (ví dụ: con, vợ, chồng, thư ký)`,
-  proxyConfirm: (code: string, relation: string) =>
-    `Xin xác nhận: Ông/Bà là ${relation} của cán bộ mã ${code} và muốn làm việc thay cán bộ qua Zalo (nhân viên sẽ hỏi ý kiến cán bộ).`,
+  proxyAskPhone:
+    'Xin bấm «Chia sẻ» trong tin nhắn trên để gửi số điện thoại của Ông/Bà, hoặc gõ số điện thoại. Nhân viên sẽ gọi số này để xác nhận trước khi duyệt.',
+  proxyConfirm: (code: string, relation: string, phone: string) =>
+    `Xin xác nhận: Ông/Bà là ${relation} của cán bộ mã ${code} và muốn làm việc thay cán bộ qua Zalo (nhân viên sẽ hỏi ý kiến cán bộ và gọi lại số ${phone}).`,
   proxySend: 'Gửi yêu cầu',
   proxyCancel: 'Thôi, không gửi',
   proxyRequested: 'Cảm ơn Ông/Bà. Yêu cầu đã được gửi. Nhân viên sẽ hỏi ý kiến cán bộ và báo lại qua Zalo.',

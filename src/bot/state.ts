@@ -13,12 +13,15 @@ const Idle = z.object({ flow: z.literal('idle') });
 
 export const LinkingState = z.object({
   flow: z.literal('linking'),
-  step: z.enum(['choose', 'code', 'birth', 'otp', 'proxyCode', 'proxyBirth', 'proxyRelation', 'proxyConfirm', 'unlinkConfirm', 'help']),
+  step: z.enum(['choose', 'code', 'birth', 'otp', 'proxyCode', 'proxyBirth', 'proxyRelation', 'proxyPhone', 'proxyConfirm', 'unlinkConfirm', 'help']),
   then: Intent.optional(),
   code: z.string().optional(),
   cadreId: z.number().int().optional(),
   /** What the proxy said they are to the cadre, shown in the summary before the request is sent. */
   relation: z.string().max(60).optional(),
+  /** The proxy's own phone (shared through Zalo or typed) and the name Zalo shared with it, for staff to call back. */
+  requesterPhone: z.string().max(15).optional(),
+  requesterName: z.string().max(100).optional(),
   failures: z.number().int().default(0),
   /** At the 'help' step: why the usual way did not work, for the staff who verify instead. */
   why: z.string().max(300).optional(),

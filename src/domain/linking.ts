@@ -30,7 +30,7 @@ export type LinkingEffect =
   | { type: 'otpAttempt'; challengeId: number; ok: boolean }
   | { type: 'verifyFailed'; code: string }
   | { type: 'linkHold'; cadreId: number; phone: string }
-  | { type: 'proxyRequest'; cadreId: number; relation: string; proxyName: string };
+  | { type: 'proxyRequest'; cadreId: number; relation: string; proxyName: string; requesterPhone: string | null };
 
 export interface LinkingContext {
   zaloUserId: string;
@@ -266,7 +266,11 @@ export function recordVerificationFailure(tx: DbOrTx, ctx: LinkingContext, code:
   );
 }
 
-export function requestProxy(tx: DbOrTx, ctx: LinkingContext, cadreId: number, relation: string, proxyName: string): void {
+/**
+ * A proxy request, pending until staff decide. The requester's Zalo display name is fetched from Zalo's profile
+ * API by a job after the turn (the turn does no I/O), so staff see who asked.
+ */
+export function requestProxy(tx: DbOrTx, ctx: LinkingContext, cadreId: number, relation: string, proxyName: string, requesterPhone: string | null = null): void {
   const existing = tx
     .select()
     .from(proxies)
@@ -275,12 +279,13 @@ export function requestProxy(tx: DbOrTx, ctx: LinkingContext, cadreId: number, r
   if (existing && (existing.status === 'pending' || existing.status === 'approved')) return;
   if (existing) {
     tx.update(proxies)
-      .set({ status: 'pending', relation, proxyName, requestedAt: ctx.now, decidedAt: null, decidedByStaffId: null })
+      .set({ status: 'pending', relation, proxyName, requesterPhone, requestedAt: ctx.now, decidedAt: null, decidedByStaffId: null })
       .where(and(eq(proxies.id, existing.id), ne(proxies.status, 'approved')))
       .run();
   } else {
-    tx.insert(proxies).values({ zaloUserId: ctx.zaloUserId, cadreId, relation, proxyName, requestedAt: ctx.now }).run();
+    tx.insert(proxies).values({ zaloUserId: ctx.zaloUserId, cadreId, relation, proxyName, requesterPhone, requestedAt: ctx.now }).run();
   }
+  insertOutbox(tx, { kind: 'zalo.profile', dueAt: ctx.now, payload: { userId: ctx.zaloUserId } }, ctx.now);
   recordAudit(tx, zaloActor(ctx), { action: 'proxy.request', entity: 'cadre', entityId: cadreId, detail: { relation } }, ctx.now);
 }
 
@@ -300,6 +305,6 @@ export function applyLinkingEffect(tx: DbOrTx, ctx: LinkingContext, effect: Link
     case 'linkHold':
       return holdLinkMove(tx, ctx, effect.cadreId, effect.phone);
     case 'proxyRequest':
-      return requestProxy(tx, ctx, effect.cadreId, effect.relation, effect.proxyName);
+      return requestProxy(tx, ctx, effect.cadreId, effect.relation, effect.proxyName, effect.requesterPhone);
   }
 }

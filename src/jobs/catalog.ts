@@ -39,6 +39,8 @@ export const jobCatalog = {
     // A mail server may be down for hours: keep trying every few minutes instead of giving up after minutes.
     retry: { attempts: 60, capped: true },
   },
+  /** Reads a Zalo user's profile (display name) after a turn that needs it, e.g. a proxy request. */
+  'zalo.profile': { queue: 'notices', payload: z.object({ userId: z.string().regex(/^\d+$/) }) },
   /** After a cadre's data was erased: removes the local mail files naming them. */
   'mail.erase': { queue: 'email-send', payload: z.object({ cadreId: z.number().int().positive() }) },
   /** A reminder or announcement to a cadre; rendered and routed (Zalo, template, email) when sent. */

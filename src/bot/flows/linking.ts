@@ -1,5 +1,5 @@
 import { linkMoveText, OTP_PER_CADRE_PER_DAY, OTP_PER_USER_PER_HOUR, VERIFY_FAILURES_PER_CODE_PER_DAY, VERIFY_FAILURES_PER_USER_PER_DAY } from '../../domain/linking';
-import { normalizePhone } from '../../domain/phone';
+import { formatPhone, normalizePhone } from '../../domain/phone';
 import { parseVietnameseDate } from '../../domain/dates';
 import type { BotEvent } from '../../zalo/events';
 import { linkingText as lt, t } from '../catalog';
@@ -27,7 +27,17 @@ const chooseOptions = [
 export type ResumeIntent = (intent: Intent, ctx: TurnContext, subject: CadreSummary, lead: string) => TurnResult;
 
 function linkingState(step: LinkingState['step'], from: Partial<LinkingState> = {}): LinkingState {
-  return { flow: 'linking', step, then: from.then, code: from.code, cadreId: from.cadreId, relation: from.relation, failures: from.failures ?? 0, ...(from.why ? { why: from.why } : {}) };
+  return {
+    flow: 'linking',
+    step,
+    then: from.then,
+    code: from.code,
+    cadreId: from.cadreId,
+    relation: from.relation,
+    ...(from.requesterPhone ? { requesterPhone: from.requesterPhone, requesterName: from.requesterName } : {}),
+    failures: from.failures ?? 0,
+    ...(from.why ? { why: from.why } : {}),
+  };
 }
 
 function shareRequest(ctx: TurnContext) {
@@ -53,8 +63,19 @@ function linkedResult(ctx: TurnContext, state: LinkingState, cadre: CadreSummary
   return { state: { flow: 'idle' }, effects: [...extra, linkEffect, reply(textMessage(`${greeting}\n${lt.whatNext}`))] };
 }
 
+/** The proxy gave a phone to call back: the summary to confirm before the request is sent. */
+function proxySummary(state: LinkingState, phone: string, name: string | undefined): TurnResult {
+  const next = linkingState('proxyConfirm', { ...state, requesterPhone: phone, requesterName: name?.trim().slice(0, 100) || undefined });
+  const menu = numberedMenu(lt.proxyConfirm(state.code ?? '', state.relation ?? '', formatPhone(phone)), [{ label: lt.proxySend }, { label: lt.proxyCancel }]);
+  return answer(next, menu.text, menu.buttons);
+}
+
 /** A phone shared through Zalo (user_submit_info), in any state. */
 export function onSharedPhone(state: LinkingState | null, event: Extract<BotEvent, { type: 'shared_info' }>, ctx: TurnContext, resume: ResumeIntent): TurnResult {
+  if (state?.step === 'proxyPhone') {
+    const own = normalizePhone(event.phone);
+    return own ? proxySummary(state, own, event.name) : answer(state, lt.proxyAskPhone);
+  }
   const base = state ?? linkingState('choose');
   const phone = normalizePhone(event.phone);
   const matches = phone ? ctx.lookups.activeCadresByPhone(phone) : [];
@@ -220,16 +241,25 @@ export function handleLinking(state: LinkingState, event: BotEvent, ctx: TurnCon
     case 'proxyRelation': {
       const relation = text.trim().slice(0, 60);
       if (!relation || state.cadreId === undefined) return answer(state, lt.proxyAskRelation(state.code ?? ''));
-      // Sent only after the summary is confirmed.
-      const menu = numberedMenu(lt.proxyConfirm(state.code ?? '', relation), [{ label: lt.proxySend }, { label: lt.proxyCancel }]);
-      return answer(linkingState('proxyConfirm', { ...state, relation }), menu.text, menu.buttons);
+      // Then a phone staff can call back, then the summary; sent only once it is confirmed.
+      return { state: linkingState('proxyPhone', { ...state, relation }), effects: [reply(shareRequest(ctx), textMessage(lt.proxyAskPhone))] };
+    }
+    case 'proxyPhone': {
+      const typed = normalizePhone(text);
+      return typed ? proxySummary(state, typed, undefined) : answer(state, lt.proxyAskPhone);
     }
     case 'proxyConfirm': {
       // The turn turns a clear yes into "1" and answers a no itself; here only the number or the button counts.
       const choice = chooseOption(text, [{ label: lt.proxySend }, { label: lt.proxyCancel }]);
       if (choice === 0 && state.cadreId !== undefined && state.relation) {
-        const proxyName = ctx.lookups.identity().displayName ?? '';
-        return answer({ flow: 'idle' }, lt.proxyRequested, undefined, { type: 'proxyRequest', cadreId: state.cadreId, relation: state.relation, proxyName });
+        const proxyName = state.requesterName ?? ctx.lookups.identity().displayName ?? '';
+        return answer({ flow: 'idle' }, lt.proxyRequested, undefined, {
+          type: 'proxyRequest',
+          cadreId: state.cadreId,
+          relation: state.relation,
+          proxyName,
+          requesterPhone: state.requesterPhone ?? null,
+        });
       }
       if (choice === 1) return answer({ flow: 'idle' }, `${t.stopped}\n${lt.whatNext}`);
       return answer(state, lt.pickOne);
