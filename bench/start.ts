@@ -42,8 +42,8 @@ async function startOnce(command: string[], env: Record<string, string>) {
   });
   await new Promise((r) => setTimeout(r, 2_000));
   const pids = tree(child.pid!);
-  // The node process that runs the service is the last of the tree (npm -> sh -> tsx -> node, or node alone).
-  const rss = pids.map(rssMb);
+  // The node process that runs the service is the largest of the tree (tsx -> node + its esbuild helper, or node alone).
+  const rss = pids.map(rssMb).sort((a, b) => a - b);
   const stopped = new Promise((r) => child.once('exit', r));
   for (const p of pids.reverse()) {
     try {
