@@ -2,7 +2,7 @@ import type { Db } from '../store/db';
 import { inTransaction } from '../store/db';
 import { loadConversation, saveConversation } from '../store/conversations';
 import { statement } from '../store/prepared';
-import { claimForEnqueue, countPending, type ClaimedRow } from '../store/outbox';
+import { claimForEnqueue, countPendingAfter, outboxHighWater, type ClaimedRow } from '../store/outbox';
 import { openHandoffOf, recordChatTurn } from '../domain/handoff';
 import { recordZaloUser } from '../store/zaloUsers';
 import { dedupeKeyOf, toBotEvent, userIdOf, type HandledEvent } from '../zalo/events';
@@ -53,6 +53,9 @@ export function processInboundEvent(db: Db, event: HandledEvent, now: number, ca
       },
       now,
     );
+    // Effects may write outbox rows they do not return (a booking's reminders): everything above this mark
+    // that is still pending after the turn is counted, so the relay is kicked for it right after commit.
+    const outboxMark = outboxHighWater(tx);
     const stored = loadConversation(tx, userId);
     const state = parseState(stored.state);
     const openBefore = openHandoffOf(tx, userId) !== undefined;
@@ -76,6 +79,6 @@ export function processInboundEvent(db: Db, event: HandledEvent, now: number, ca
       now,
     );
     const claimed = claimForEnqueue(tx, outboxIds, now);
-    return { status: 'processed', outboxIds, claimed, pendingForRelay: countPending(tx, outboxIds) } as const;
+    return { status: 'processed', outboxIds, claimed, pendingForRelay: countPendingAfter(tx, outboxMark) } as const;
   });
 }

@@ -107,13 +107,14 @@ export function claimForEnqueue(tx: DbOrTx, ids: number[], now: number): Claimed
 }
 
 /** How many of these rows are still pending (e.g. due later): those need the relay. Blocked rows do not. */
-export function countPending(tx: DbOrTx, ids: number[]): number {
-  if (!ids.length) return 0;
-  return (
-    statement(tx, "SELECT count(*) AS n FROM outbox WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending'").get(
-      JSON.stringify(ids),
-    ) as { n: number }
-  ).n;
+/** The highest outbox id so far: rows a transaction writes after reading it have larger ids. */
+export function outboxHighWater(tx: DbOrTx): number {
+  return (statement(tx, 'SELECT coalesce(max(id), 0) AS n FROM outbox').get() as { n: number }).n;
+}
+
+/** Rows written after `mark` that are still pending (not claimed by the turn): the relay's work. */
+export function countPendingAfter(tx: DbOrTx, mark: number): number {
+  return (statement(tx, "SELECT count(*) AS n FROM outbox WHERE id > ? AND status = 'pending'").get(mark) as { n: number }).n;
 }
 
 export function markQueued(db: DbOrTx, ids: number[], now: number): void {
