@@ -7,6 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import { ConfigError, loadConfig } from '../src/config';
 import { hashPassword, verifyPassword } from '../src/domain/staff';
 import { resolveSessionSecret } from '../src/http/auth/secret';
+import { LoginRateLimiter } from '../src/http/auth/rateLimit';
 import { apiTokens, auditLog, staffUsers } from '../src/store/schema';
 import { ManualClock, startHarness, type Harness } from './harness';
 import { api, cookieFrom, csrfFrom, get, login, makeStaff, PASSWORD, postForm, postLogin, seedClinics, tokenFor } from './staffSupport';
@@ -89,18 +90,102 @@ describe('login', () => {
     expect((await postLogin(h, 'dakhoa', PASSWORD)).status).toBe(401);
   });
 
-  it('after 5 failures for a username, even the right password gets a polite 429 for 15 minutes', async () => {
-    for (let i = 0; i < 5; i++) expect((await postLogin(h, 'dieuphoi', `sai-${i}-mat-khau`)).status).toBe(401);
+  it('an account that keeps failing gets a growing delay between tries, never a lockout', async () => {
+    for (let i = 0; i < 3; i++) expect((await postLogin(h, 'dieuphoi', `sai-${i}-mat-khau`)).status).toBe(401);
     const blocked = await postLogin(h, 'dieuphoi', PASSWORD);
     expect(blocked.status).toBe(429);
-    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(blocked.headers.get('retry-after'))).toBe(1);
     expect(await blocked.text()).toContain('Bạn đã nhập sai nhiều lần');
     // Another username from the same place is not affected.
     expect((await postLogin(h, 'xem', PASSWORD)).status).toBe(303);
-    clock.advance(14 * 60_000);
+    clock.advance(1_000);
+    expect((await postLogin(h, 'dieuphoi', 'sai-nua-mat-khau')).status).toBe(401);
+    // The delay doubles (2 s), but the right password works as soon as it has passed: no 15-minute lockout.
+    clock.advance(1_000);
     expect((await postLogin(h, 'dieuphoi', PASSWORD)).status).toBe(429);
-    clock.advance(61_000);
+    clock.advance(1_000);
     expect((await postLogin(h, 'dieuphoi', PASSWORD)).status).toBe(303);
+  });
+
+  it('password spraying from one address is stopped across usernames', async () => {
+    clock.advance(16 * 60_000);
+    const names = Array.from({ length: 12 }, (_, i) => `nguoi-${i}`);
+    for (let i = 0; i < 20; i++) expect((await postLogin(h, names[i % 12]!, `Mua-thu-${i}`)).status, `try ${i}`).toBe(401);
+    // Even a right password of an untouched account waits while the address is over its limit.
+    const res = await postLogin(h, 'xem', PASSWORD);
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(60);
+    clock.advance(15 * 60_000 + 1_000);
+    expect((await postLogin(h, 'xem', PASSWORD)).status).toBe(303);
+  });
+
+  it('the counts live in SQLite: two web processes share them, and another address is not slowed', () => {
+    const one = new LoginRateLimiter(h.runtime.store.db, clock);
+    const two = new LoginRateLimiter(h.runtime.store.db, clock);
+    for (let i = 0; i < 20; i++) one.recordFailure(`phun-${i}`, '203.0.113.9');
+    expect(two.retryAfterMs('ai-do', '203.0.113.9')).toBeGreaterThan(0);
+    expect(two.retryAfterMs('ai-do', '198.51.100.7')).toBe(0);
+    clock.advance(16 * 60_000);
+    expect(two.retryAfterMs('ai-do', '203.0.113.9')).toBe(0);
+  });
+});
+
+describe('sessions end on the server', () => {
+  it('logging out makes the old cookie useless at once', async () => {
+    const s = await login(h, 'xem');
+    expect((await get(h, '/staff/registry', s)).status).toBe(200);
+    expect((await postForm(h, '/staff/logout', s)).status).toBe(303);
+    expect((await get(h, '/staff/registry', s)).status).toBe(401);
+    expect((await postForm(h, '/staff/account/password', s, { currentPassword: PASSWORD, newPassword: 'mat-khau-moi-12345' })).status).toBe(401);
+  });
+
+  it('staff change their own password (page and API); other sessions and API tokens end, this browser stays in', async () => {
+    const user = await makeStaff(h, 'doimk', 'doctor');
+    const here = await login(h, 'doimk');
+    const elsewhere = await login(h, 'doimk');
+    const token = tokenFor(h, user.id);
+    const wrong = await postForm(h, '/staff/account/password', here, { currentPassword: 'khong-dung-1234', newPassword: 'mat-khau-moi-12345', confirmPassword: 'mat-khau-moi-12345' });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.text()).toContain('Mật khẩu hiện tại không đúng');
+    const ok = await postForm(h, '/staff/account/password', here, { currentPassword: PASSWORD, newPassword: 'mat-khau-moi-12345', confirmPassword: 'mat-khau-moi-12345' });
+    expect(ok.status).toBe(303);
+    const fresh = { cookie: cookieFrom(ok), csrf: '' };
+    expect((await get(h, '/staff/account/password?msg=changed', fresh)).status).toBe(200);
+    expect((await get(h, '/staff/registry', elsewhere)).status).toBe(401);
+    expect((await api(h, '/api/me', token)).status).toBe(401);
+    expect((await postLogin(h, 'doimk', PASSWORD)).status).toBe(401);
+    expect((await postLogin(h, 'doimk', 'mat-khau-moi-12345')).status).toBe(303);
+    // The API: the current password is checked, then every token of the account is revoked.
+    const token2 = tokenFor(h, user.id);
+    const json = (body: unknown) => api(h, '/api/me/password', token2, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await json({ currentPassword: 'sai-mat-khau-1', newPassword: 'mat-khau-thu-ba-123' })).status).toBe(400);
+    expect((await json({ currentPassword: 'mat-khau-moi-12345', newPassword: 'mat-khau-thu-ba-123' })).status).toBe(200);
+    expect((await api(h, '/api/me', token2)).status).toBe(401);
+    expect((await postLogin(h, 'doimk', 'mat-khau-thu-ba-123')).status).toBe(303);
+  });
+});
+
+describe('API tokens', () => {
+  it('expire, and are revoked by a password reset and by deactivation', async () => {
+    const user = await makeStaff(h, 'tokenhan', 'coordinator');
+    const token = tokenFor(h, user.id);
+    expect((await api(h, '/api/me', token)).status).toBe(200);
+    clock.advance(89 * 24 * 3600_000);
+    expect((await api(h, '/api/me', token)).status).toBe(200);
+    clock.advance(2 * 24 * 3600_000);
+    expect((await api(h, '/api/me', token)).status).toBe(401);
+
+    const admin = await login(h, 'quantri');
+    const reset = tokenFor(h, user.id);
+    expect((await postForm(h, `/staff/users/${user.id}/password`, admin)).status).toBe(200);
+    expect((await api(h, '/api/me', reset)).status).toBe(401);
+
+    const deactivated = tokenFor(h, user.id);
+    h.runtime.store.db.update(staffUsers).set({ active: true }).where(eq(staffUsers.id, user.id)).run();
+    const { updateStaffUser } = await import('../src/domain/staff');
+    updateStaffUser(h.runtime.store.db, user.id, { active: false }, clock.now());
+    const row = h.runtime.store.db.select().from(apiTokens).where(eq(apiTokens.tokenHash, createHash('sha256').update(deactivated).digest('hex'))).get()!;
+    expect(row.revokedAt).not.toBeNull();
   });
 });
 

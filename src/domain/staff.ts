@@ -131,6 +131,7 @@ export function updateStaffUser(db: DbOrTx, id: number, changes: StaffChanges, n
   const clinicId = changes.clinicId === undefined ? current.clinicId : changes.clinicId;
   checkClinicRule(db, role, clinicId);
   const rightsChanged = role !== current.role || clinicId !== current.clinicId || (changes.active === false && current.active);
+  if (changes.active === false && current.active) revokeAllApiTokens(db, id, now);
   return db
     .update(staffUsers)
     .set({
@@ -148,7 +149,7 @@ export function updateStaffUser(db: DbOrTx, id: number, changes: StaffChanges, n
     .get();
 }
 
-/** Sets a new password and ends every session of the account. */
+/** Sets a new password, ends every session of the account and revokes its API tokens. */
 export async function setStaffPassword(db: DbOrTx, id: number, password: string, now: number): Promise<void> {
   if (password.length < MIN_PASSWORD_LENGTH) throw new AppError('validation_failed', `Mật khẩu cần ít nhất ${MIN_PASSWORD_LENGTH} ký tự.`);
   const passwordHash = await hashPassword(password);
@@ -158,6 +159,17 @@ export async function setStaffPassword(db: DbOrTx, id: number, password: string,
     .set({ passwordHash, sessionVersion: current.sessionVersion + 1, updatedAt: now })
     .where(eq(staffUsers.id, id))
     .run();
+  revokeAllApiTokens(db, id, now);
+}
+
+/** A staff member changes their own password: the current one must be right; other sessions and API tokens end. */
+export async function changeOwnPassword(db: DbOrTx, id: number, currentPassword: string, newPassword: string, now: number): Promise<StaffUser> {
+  const user = getStaff(db, id);
+  if (!user || !user.active) throw new AppError('unauthorized', 'Vui lòng đăng nhập.');
+  if (!(await verifyPassword(currentPassword, user.passwordHash))) throw new AppError('validation_failed', 'Mật khẩu hiện tại không đúng.', [{ path: 'currentPassword', message: 'Mật khẩu hiện tại không đúng.' }]);
+  if (newPassword === currentPassword) throw new AppError('validation_failed', 'Mật khẩu mới cần khác mật khẩu hiện tại.', [{ path: 'newPassword', message: 'Mật khẩu mới cần khác mật khẩu hiện tại.' }]);
+  await setStaffPassword(db, id, newPassword, now);
+  return getStaff(db, id)!;
 }
 
 /** Checks a username and password; the same work is done whether or not the user exists. */
@@ -172,16 +184,30 @@ export async function authenticateStaff(db: DbOrTx, username: string, password: 
 const TOKEN_PREFIX = 'cc_';
 export const hashApiToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
+/** How long an API token works; a longer-lived integration gets a new token before then. */
+export const API_TOKEN_TTL_MS = 90 * 24 * 3600_000;
+export const apiTokenExpiry = (t: { createdAt: number; expiresAt: number | null }) => t.expiresAt ?? t.createdAt + API_TOKEN_TTL_MS;
+
 /** Creates an API token for a staff member; the token itself is returned once and only its hash is stored. */
-export function createApiToken(db: DbOrTx, staffId: number, name: string, now: number): { id: number; token: string } {
+export function createApiToken(db: DbOrTx, staffId: number, name: string, now: number, ttlMs = API_TOKEN_TTL_MS): { id: number; token: string; expiresAt: number } {
   if (!getStaff(db, staffId)) throw new AppError('not_found', 'Không tìm thấy tài khoản.');
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  const expiresAt = now + ttlMs;
   const row = db
     .insert(apiTokens)
-    .values({ staffId, name: name.trim() || 'API', tokenHash: hashApiToken(token), createdAt: now })
+    .values({ staffId, name: name.trim() || 'API', tokenHash: hashApiToken(token), createdAt: now, expiresAt })
     .returning({ id: apiTokens.id })
     .get();
-  return { id: row.id, token };
+  return { id: row.id, token, expiresAt };
+}
+
+/** Revokes every live token of a staff member (password reset, deactivation). */
+export function revokeAllApiTokens(db: DbOrTx, staffId: number, now: number): number {
+  return db
+    .update(apiTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(apiTokens.staffId, staffId), isNull(apiTokens.revokedAt)))
+    .run().changes;
 }
 
 export function revokeApiToken(db: DbOrTx, tokenId: number, now: number): boolean {
@@ -197,12 +223,12 @@ export function revokeApiToken(db: DbOrTx, tokenId: number, now: number): boolea
 export function authenticateApiToken(db: DbOrTx, token: string, now: number): { staff: StaffUser; tokenId: number } | null {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
   const row = db
-    .select({ tokenId: apiTokens.id, staff: staffUsers })
+    .select({ tokenId: apiTokens.id, createdAt: apiTokens.createdAt, expiresAt: apiTokens.expiresAt, staff: staffUsers })
     .from(apiTokens)
     .innerJoin(staffUsers, eq(staffUsers.id, apiTokens.staffId))
     .where(and(eq(apiTokens.tokenHash, hashApiToken(token)), isNull(apiTokens.revokedAt)))
     .get();
-  if (!row || !row.staff.active) return null;
+  if (!row || !row.staff.active || apiTokenExpiry(row) <= now) return null;
   db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId)).run();
-  return row;
+  return { staff: row.staff, tokenId: row.tokenId };
 }

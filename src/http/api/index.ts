@@ -6,6 +6,9 @@ import { registryCsv, registryWorkbook, rejectedRowsWorkbook } from '../../domai
 import { AppError } from '../../errors';
 import { proxyStatuses } from '../../store/schema';
 import { bearerAuth, type ApiEnv } from '../auth/apiToken';
+import { changeOwnPassword } from '../../domain/staff';
+import { recordAudit } from '../../store/audit';
+import { PasswordChange } from '../staff/account';
 import { bookingApiRoutes } from './booking';
 import { currentStaff, requirePermission } from '../auth/session';
 import { attachment } from '../staff/registry';
@@ -59,6 +62,14 @@ export function apiRoutes(deps: StaffDeps, opts: ApiOptions = {}) {
     .use(jsonBodyLimit(deps.apiJsonMaxBytes, deps.importMaxBytes))
     .use(bearerAuth(deps))
     .get('/me', (c) => c.json({ staff: currentStaff(c) }))
+    .post('/me/password', requirePermission('account', 'changePassword'), validate('json', PasswordChange.omit({ confirmPassword: true })), async (c) => {
+      const staff = currentStaff(c);
+      const { currentPassword, newPassword } = c.req.valid('json');
+      await changeOwnPassword(deps.db, staff.id, currentPassword, newPassword, deps.clock.now());
+      recordAudit(deps.db, { type: 'staff', id: String(staff.id) }, { action: 'staff.password_changed', entity: 'staff_user', entityId: staff.id }, deps.clock.now());
+      // Every API token of the account, this one included, is revoked: make a new one on the staff page.
+      return c.json({ ok: true, tokensRevoked: true });
+    })
     .get('/registry/cadres', requirePermission('registry', 'read'), validate('query', RegistryQuery), (c) =>
       c.json(listCadres(deps.db, currentStaff(c), c.req.valid('query'), deps.clock.now(), 'api.list')),
     )

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { authenticateStaff, findStaffByUsername } from '../../domain/staff';
 import { recordAudit } from '../../store/audit';
@@ -85,20 +85,20 @@ export function loginRoutes(deps: StaffDeps, limiter: LoginRateLimiter) {
     .post('/login', validate('form', LoginForm), async (c) => {
       const { username, password, next } = c.req.valid('form');
       const target = safeNext(next);
-      const key = `${username.toLowerCase()}|${clientAddress(c)}`;
+      const address = clientAddress(c);
       const show = (error: string, status: 401 | 429) =>
         c.html(<LoginPage committeeName={deps.committee.name} next={target} username={username} error={error} />, status);
 
-      const waitMs = limiter.retryAfterMs(key);
+      const waitMs = limiter.retryAfterMs(username, address);
       if (waitMs > 0) {
         c.header('Retry-After', String(Math.ceil(waitMs / 1000)));
-        const minutes = Math.max(1, Math.ceil(waitMs / 60_000));
-        return show(`Bạn đã nhập sai nhiều lần. Để bảo vệ tài khoản, xin vui lòng thử lại sau khoảng ${minutes} phút.`, 429);
+        const wait = waitMs < 60_000 ? `${Math.ceil(waitMs / 1000)} giây` : `${Math.ceil(waitMs / 60_000)} phút`;
+        return show(`Bạn đã nhập sai nhiều lần. Để bảo vệ tài khoản, xin vui lòng thử lại sau ${wait}.`, 429);
       }
       const user = username && password ? await authenticateStaff(deps.db, username, password) : null;
       const now = deps.clock.now();
       if (!user) {
-        limiter.recordFailure(key);
+        limiter.recordFailure(username, address);
         const known = username ? findStaffByUsername(deps.db, username) : undefined;
         recordAudit(
           deps.db,
@@ -108,7 +108,7 @@ export function loginRoutes(deps: StaffDeps, limiter: LoginRateLimiter) {
         );
         return show('Tên đăng nhập hoặc mật khẩu không đúng.', 401);
       }
-      limiter.reset(key);
+      limiter.reset(username);
       inTransaction(deps.db, (tx) => {
         tx.update(staffUsers).set({ lastLoginAt: now }).where(eq(staffUsers.id, user.id)).run();
         recordAudit(tx, { type: 'staff', id: String(user.id) }, { action: 'staff.login', entity: 'staff_user', entityId: user.id }, now);
@@ -118,7 +118,13 @@ export function loginRoutes(deps: StaffDeps, limiter: LoginRateLimiter) {
     })
     .post('/logout', (c) => {
       const staff = c.get('staff');
-      if (staff) recordAudit(deps.db, { type: 'staff', id: String(staff.id) }, { action: 'staff.logout', entity: 'staff_user', entityId: staff.id }, deps.clock.now());
+      if (staff) {
+        // Ending the session on the server: the cookie (and any copy of it) stops working at once.
+        inTransaction(deps.db, (tx) => {
+          tx.update(staffUsers).set({ sessionVersion: sql`${staffUsers.sessionVersion} + 1` }).where(eq(staffUsers.id, staff.id)).run();
+          recordAudit(tx, { type: 'staff', id: String(staff.id) }, { action: 'staff.logout', entity: 'staff_user', entityId: staff.id }, deps.clock.now());
+        });
+      }
       endSession(c, session);
       return c.redirect('/staff/login', 303);
     });

@@ -1,45 +1,74 @@
+import { and, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Clock } from '../../clock';
+import type { DbOrTx } from '../../store/db';
+import { loginFailures } from '../../store/schema';
+
+export interface LoginThrottleOptions {
+  /** Failures from one address, across usernames, before it must wait out the window. */
+  maxPerAddress: number;
+  /** Failures of one account before each further try waits (1 s, 2 s, 4 s … up to maxDelayMs). */
+  freeTriesPerAccount: number;
+  maxDelayMs: number;
+  windowMs: number;
+}
+
+export const defaultLoginThrottle: LoginThrottleOptions = { maxPerAddress: 20, freeTriesPerAccount: 3, maxDelayMs: 60_000, windowMs: 15 * 60_000 };
 
 /**
- * Counts failed logins per key (username + client address) in a sliding window. In memory: the web role
- * runs as one process, and a restart forgetting the counts only ever helps a legitimate user.
+ * Login throttling kept in SQLite, so several web processes share it. An address that fails often (password
+ * spraying over many usernames) waits out the window; an account that fails often gets a growing delay
+ * between tries, never a lockout, so an attacker elsewhere cannot lock a colleague out for long.
  */
 export class LoginRateLimiter {
-  private failures = new Map<string, number[]>();
-
   constructor(
+    private readonly db: DbOrTx,
     private readonly clock: Clock,
-    readonly maxFailures = 5,
-    readonly windowMs = 15 * 60_000,
+    readonly opts: LoginThrottleOptions = defaultLoginThrottle,
   ) {}
 
-  private recent(key: string): number[] {
-    const since = this.clock.now() - this.windowMs;
-    const list = (this.failures.get(key) ?? []).filter((t) => t > since);
-    if (list.length) this.failures.set(key, list);
-    else this.failures.delete(key);
-    return list;
+  /** Milliseconds until this username may be tried from this address, or 0 when it may try now. */
+  retryAfterMs(username: string, address: string): number {
+    const now = this.clock.now();
+    const since = now - this.opts.windowMs;
+    const byAddress = this.db
+      .select({ n: sql<number>`count(*)` })
+      .from(loginFailures)
+      .where(and(eq(loginFailures.address, address), gt(loginFailures.at, since)))
+      .get()!;
+    let wait = 0;
+    if (byAddress.n >= this.opts.maxPerAddress) {
+      // The window slides: the oldest failures leave it one by one.
+      const oldest = this.db
+        .select({ at: loginFailures.at })
+        .from(loginFailures)
+        .where(and(eq(loginFailures.address, address), gt(loginFailures.at, since)))
+        .orderBy(loginFailures.at)
+        .limit(1)
+        .offset(byAddress.n - this.opts.maxPerAddress)
+        .get()!;
+      wait = oldest.at + this.opts.windowMs - now;
+    }
+    const byAccount = this.db
+      .select({ n: sql<number>`count(*)`, last: sql<number>`max(${loginFailures.at})` })
+      .from(loginFailures)
+      .where(and(eq(loginFailures.username, username.toLowerCase()), gt(loginFailures.at, since)))
+      .get()!;
+    const over = byAccount.n - this.opts.freeTriesPerAccount;
+    if (over >= 0) {
+      const delay = Math.min(this.opts.maxDelayMs, 1000 * 2 ** over);
+      wait = Math.max(wait, byAccount.last + delay - now);
+    }
+    return Math.max(0, wait);
   }
 
-  /** Milliseconds until the key may try again, or 0 when it may try now. */
-  retryAfterMs(key: string): number {
-    const list = this.recent(key);
-    if (list.length < this.maxFailures) return 0;
-    return list[list.length - this.maxFailures]! + this.windowMs - this.clock.now();
+  recordFailure(username: string, address: string): void {
+    const now = this.clock.now();
+    this.db.delete(loginFailures).where(lt(loginFailures.at, now - this.opts.windowMs)).run();
+    this.db.insert(loginFailures).values({ username: username.toLowerCase(), address, at: now }).run();
   }
 
-  recordFailure(key: string): void {
-    if (this.failures.size > 50_000) this.prune();
-    const list = this.recent(key);
-    list.push(this.clock.now());
-    this.failures.set(key, list);
-  }
-
-  reset(key: string): void {
-    this.failures.delete(key);
-  }
-
-  private prune(): void {
-    for (const key of [...this.failures.keys()]) this.recent(key);
+  /** A successful login clears the account's failures (not the address's). */
+  reset(username: string): void {
+    this.db.delete(loginFailures).where(eq(loginFailures.username, username.toLowerCase())).run();
   }
 }

@@ -6,6 +6,7 @@ import { AppError } from '../../errors';
 import { LoginPage, loginRoutes, safeNext } from '../auth/login';
 import { LoginRateLimiter } from '../auth/rateLimit';
 import { csrfGuard, loadSession, type StaffEnv } from '../auth/session';
+import { accountPages } from './account';
 import { auditPages } from './audit';
 import { dashboardPages } from './dashboard';
 import { bookingPages } from './booking';
@@ -33,7 +34,7 @@ export interface StaffRoutesOptions {
  * a page that needs a login answers 401 with the login form.
  */
 export function staffRoutes(deps: StaffDeps, opts: StaffRoutesOptions = {}) {
-  const limiter = opts.limiter ?? new LoginRateLimiter(deps.clock);
+  const limiter = opts.limiter ?? new LoginRateLimiter(deps.db, deps.clock);
   const publicOrigin = new URL(deps.publicBaseUrl).origin;
   const app = new Hono<StaffEnv>();
 
@@ -70,6 +71,7 @@ export function staffRoutes(deps: StaffDeps, opts: StaffRoutesOptions = {}) {
   app.route('/registry', registryPages(deps));
   app.route('/proxies', proxyPages(deps));
   app.route('/users', userPages(deps));
+  app.route('/account', accountPages(deps));
   app.route('/audit', auditPages(deps));
   app.route('/requests', requestPages(deps));
   app.route('/booking', bookingPages(deps));

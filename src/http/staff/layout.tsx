@@ -179,7 +179,7 @@ export function Layout(props: LayoutProps) {
             <small>{props.committeeName}</small>
           </a>
           <span class="who">
-            {props.staff.fullName} · {roleLabels[props.staff.role]}
+            {props.staff.fullName} · {roleLabels[props.staff.role]} · <a href="/staff/account/password" style="color:#fff">Đổi mật khẩu</a>
           </span>
           <form method="post" action="/staff/logout">
             <CsrfField token={props.csrfToken} />

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { and, asc, desc, eq, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import {
+  apiTokenExpiry,
   createApiToken,
   createStaffUser,
   generatePassword,
@@ -182,6 +183,7 @@ export function userPages(deps: StaffDeps) {
     const user = getStaff(deps.db, id);
     if (!user) throw new AppError('not_found', 'Không tìm thấy tài khoản.');
     const tokens = deps.db.select().from(apiTokens).where(eq(apiTokens.staffId, id)).orderBy(desc(apiTokens.createdAt)).all();
+    const now = deps.clock.now();
     const token = c.get('csrfToken');
     return page(
       c,
@@ -258,6 +260,7 @@ export function userPages(deps: StaffDeps) {
                     <th>Tên</th>
                     <th>Tạo lúc</th>
                     <th>Dùng gần nhất</th>
+                    <th>Hết hạn</th>
                     <th>Tình trạng</th>
                   </tr>
                 </thead>
@@ -267,9 +270,12 @@ export function userPages(deps: StaffDeps) {
                       <td data-label="Tên">{t.name}</td>
                       <td data-label="Tạo lúc">{fmtDateTime(t.createdAt)}</td>
                       <td data-label="Dùng gần nhất">{fmtDateTime(t.lastUsedAt) || '—'}</td>
+                      <td data-label="Hết hạn">{fmtDateTime(apiTokenExpiry(t))}</td>
                       <td data-label="Tình trạng">
                         {t.revokedAt ? (
                           <span class="badge">Đã thu hồi</span>
+                        ) : apiTokenExpiry(t) <= now ? (
+                          <span class="badge">Đã hết hạn</span>
                         ) : (
                           <form method="post" action={`/staff/users/${id}/tokens/${t.id}/revoke`} class="inline">
                             <CsrfField token={token} />

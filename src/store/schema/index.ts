@@ -26,3 +26,4 @@ export * from './verificationFailures';
 export * from './oaConsents';
 export * from './linkRequests';
 export * from './faqEntries';
+export * from './loginFailures';

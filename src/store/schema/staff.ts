@@ -40,6 +40,8 @@ export const apiTokens = sqliteTable(
     tokenHash: text('token_hash').notNull().unique(),
     createdAt: integer('created_at').notNull(),
     lastUsedAt: integer('last_used_at'),
+    /** After this instant the token no longer works; null on tokens made before expiry existed (created + the default term). */
+    expiresAt: integer('expires_at'),
     revokedAt: integer('revoked_at'),
   },
   (t) => [index('api_tokens_staff').on(t.staffId)],
