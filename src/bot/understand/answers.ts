@@ -23,10 +23,26 @@ const AROUND_YES = new Set(
     'yêu cầu xác nhận cảm ơn nhé nha ạ với đồng ý hủy đổi lại là nhận đúng được ok có vâng dạ ừ ờ phải chuẩn chốt quá hay tốt đấy').split(' '),
 );
 
+const YES_WORDS = YES_PHRASES.flatMap((p) => p.split(' '));
+
+/** Folded, these hold a no-word but mean something else ("thoi tiet" is "thời tiết", not "thôi"). */
+const NOT_NO = ['thời tiết', 'thời gian', 'thời điểm', 'thời hạn', 'không gian', 'không khí', 'chưa chắc'];
+
 export type Answer = 'yes' | 'no' | null;
 
+/** The words left once compounds that only look like a no ("thời tiết") are set aside. */
+function withoutLookalikes(words: Word[]): Word[] {
+  const taken = new Set<number>();
+  for (const c of NOT_NO) {
+    const n = c.split(' ').length;
+    for (let i = 0; i + n <= words.length; i++) if (c.split(' ').every((x, j) => wordIs(words[i + j]!, x))) for (let j = 0; j < n; j++) taken.add(i + j);
+  }
+  return taken.size ? words.filter((_, i) => !taken.has(i)) : words;
+}
+
 export function isNoWord(words: Word[]): boolean {
-  return NO_PHRASES.some((p) => hasPhrase(words, p));
+  const rest = withoutLookalikes(words);
+  return NO_PHRASES.some((p) => hasPhrase(rest, p));
 }
 
 /** "yes", "no", or null when the message is neither (then nothing is committed either). */
@@ -35,12 +51,13 @@ export function yesNo(words: Word[]): Answer {
   if (isNoWord(words)) return 'no';
   const isYes = YES_PHRASES.some((p) => hasPhrase(words, p));
   if (!isYes) return null;
-  const around = [...AROUND_YES];
+  const around = [...AROUND_YES, ...YES_WORDS];
   return words.every((w) => around.some((a) => wordIs(w, a))) ? 'yes' : null;
 }
 
 /** "không … nữa", "thôi khỏi", "thôi": the user takes back what they started. */
-export function isRetraction(words: Word[]): boolean {
+export function isRetraction(all: Word[]): boolean {
+  const words = withoutLookalikes(all);
   const negated = ['không', 'chưa', 'chẳng', 'khỏi'].some((p) => hasPhrase(words, p));
   return (negated && hasPhrase(words, 'nữa')) || hasPhrase(words, 'thôi') || hasPhrase(words, 'khỏi');
 }

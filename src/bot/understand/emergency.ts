@@ -57,10 +57,10 @@ const PATTERNS: Pattern[] = [
     'liệt một bên', 'yếu … một bên', 'tê … một bên', 'liệt … một bên', 'một bên … yếu', 'một bên … tê', 'một bên … liệt',
     'không nhấc được tay', 'không nhấc nổi tay', 'không nhấc được chân', 'tay … không nhấc', 'xệ một bên', 'rũ một bên',
   ]),
-  ...P('stroke', ['khó nói', 'nói khó'], { notAfter: ['chuyện', 'bệnh', 'điều', 'thật', 'rất', 'hơi', 'cũng', 'đề', 'vấn'] }),
+  ...P('stroke', ['khó nói', 'nói khó'], { notAfter: ['chuyện', 'bệnh', 'điều', 'thật', 'rất', 'hơi', 'cũng', 'đề', 'vấn', 'này', 'ấy', 'đó', 'thế'] }),
   ...P('chest', [
     'đau ngực', 'tức ngực', 'thắt ngực', 'nặng ngực', 'nhói ngực', 'đè ngực', 'ép ngực', 'bó ngực', 'đau … ngực', 'tức … ngực',
-    'ngực … đè', 'ngực … đau', 'ngực … tức', 'ngực … thắt', 'ngực … nặng', 'đau tim', 'nhồi máu cơ tim', 'nhồi máu', 'ngừng tim',
+    'ngực … đè', 'ngực đau', 'ngực … tức', 'ngực … thắt', 'ngực … nặng', 'đau tim', 'nhồi máu cơ tim', 'nhồi máu', 'ngừng tim',
     'tim ngừng', 'cơn đau thắt',
   ]),
   ...P('breathing', [
@@ -75,7 +75,7 @@ const PATTERNS: Pattern[] = [
     'gọi … không thưa', 'lay … không tỉnh', 'gọi … không biết', 'lịm đi', 'li bì', 'ngã gục', 'gục xuống', 'ngã quỵ', 'ngã lăn',
     'không phản ứng', 'mất ý thức', 'mất tri giác', 'không nhận ra ai',
   ]),
-  ...P('consciousness', ['ngất'], { notBefore: ['ngây', 'ngưởng', 'trời'], notAfter: ['cao'] }),
+  ...P('consciousness', ['ngất'], { notBefore: ['ngây', 'ngưởng', 'trời'], notAfter: ['cao', 'thơm'] }),
   ...P('consciousness', ['không tỉnh', 'chưa tỉnh'], { notBefore: ['táo', 'ngủ', 'nào', 'thành', 'lại'] }),
   ...P('consciousness', ['xỉu'], {
     notAfter: ['đợi', 'chờ', 'một', 'tí', 'chút', 'nghỉ', 'ngồi', 'hỏi', 'nói', 'nhắn', 'ngủ', 'xíu'],
@@ -100,7 +100,7 @@ const PATTERNS: Pattern[] = [
 
 /** Signs that only count together with another one. */
 const FALL = ['ngã', 'té', 'trượt ngã', 'té ngã', 'bị ngã'];
-const FALL_NOT_BEFORE = ['ba', 'tư', 'năm', 'sáu', 'bảy', 'giá', 'ngũ', 'lòng', 'ra', 'ngửa', 'mũ', 'bệnh', 'nước', 'rẽ'];
+const FALL_NOT_BEFORE = ['ba', 'tư', 'sáu', 'bảy', 'giá', 'ngũ', 'lòng', 'ra', 'ngửa', 'mũ', 'bệnh', 'nước', 'rẽ'];
 const INJURY = [
   'không dậy', 'không dậy được', 'không đứng dậy', 'không đứng lên', 'không tự dậy', 'không ngồi dậy', 'không dậy nổi', 'không đứng được',
   'nằm im', 'nằm bất động', 'đập đầu', 'va đầu', 'chảy máu', 'gãy', 'bất tỉnh', 'không cử động', 'không đi được', 'không nhúc nhích',
@@ -122,9 +122,9 @@ const NEGATORS = ['không', 'chẳng', 'chả', 'chưa', 'hết', 'khỏi', 'ko'
 const MARKED_NEGATORS = ['đỡ', 'bớt'];
 const NOT_NOW = ['sợ', 'lo', 'nếu', 'phòng', 'ngừa', 'tránh', 'chống', 'thuốc', 'tầm soát', 'sàng lọc', 'tái khám', 'từng', 'tiền sử'];
 /** Words that may stand between a negator and the sign ("không hề bị khó thở"). */
-const FILLERS = ['bị', 'có', 'còn', 'hề', 'thấy', 'cảm', 'hay', 'phải', 'đang', 'hẳn', 'gì', 'là', 'cứ', 'tí', 'nào', 'hơi', 'thì', 'bao', 'giờ', 'lại', 'đột', 'nhiên', 'tôi', 'ông', 'bà', 'bố', 'mẹ', 'cháu', 'con', 'em', 'mình', 'nhà', 'ấy', 'đó', 'người'];
-/** In the same clause, these place the sign in the past or make it lifelong. */
-const HISTORY = ['từng', 'tiền sử', 'năm ngoái', 'năm trước', 'hồi trước', 'trước đây', 'đã khỏi', 'khỏi rồi', 'bẩm sinh', 'từ nhỏ', 'hồi nhỏ', 'từ bé', 'lâu rồi', 'mấy năm nay', 'hồi xưa', 'ngày xưa'];
+const FILLERS = ['bị', 'có', 'còn', 'hề', 'thấy', 'cảm', 'hay', 'phải', 'đang', 'hẳn', 'gì', 'là', 'cứ', 'tí', 'nào', 'hơi', 'thì', 'bao', 'giờ', 'lại', 'đột', 'nhiên', 'tôi', 'ông', 'bà', 'bố', 'mẹ', 'cháu', 'con', 'em', 'mình', 'nhà', 'ấy', 'đó', 'người', 'ai'];
+/** In the same clause, these place the sign in the past, make it lifelong, or make it a topic ("… có di truyền không"). */
+const HISTORY = ['tháng trước', 'tuần trước', 'hôm trước', 'di truyền', 'là gì', 'nguyên nhân', 'định kỳ', 'tầm soát', 'sàng lọc', 'từng', 'tiền sử', 'năm ngoái', 'năm trước', 'hồi trước', 'trước đây', 'đã khỏi', 'khỏi rồi', 'bẩm sinh', 'từ nhỏ', 'hồi nhỏ', 'từ bé', 'lâu rồi', 'mấy năm nay', 'hồi xưa', 'ngày xưa'];
 
 interface Token extends Word {
   /** Which clause the word belongs to (split at punctuation and at "nhưng", "chỉ", "mà"). */
@@ -174,9 +174,9 @@ function matchFrom(tokens: Token[], items: Item[], i: number, maxCost: number): 
     if (!token || (t > i && token.clause !== tokens[i]!.clause)) return null;
     const d = wordIs(token, item.word) ? 0 : wordDistance(token, item.word);
     if (d + cost > maxCost || d > 1) return null;
-    // A typo is a wrong mark ("thỏ" for "thở"), or one letter off in a longer word that keeps its first letter
-    // ("ngwc" for "ngực"); "nhớ" is not "thở".
-    if (d === 1 && token.folded !== toWord(item.word).folded && (token.folded.length < 4 || token.folded[0] !== toWord(item.word).folded[0])) return null;
+    // A typo is a wrong mark ("thỏ" for "thở"), or one letter off that keeps the word's first letter ("ngwc" for
+    // "ngực", "mái" for "máu"); "nhớ" is not "thở".
+    if (d === 1 && token.folded !== toWord(item.word).folded && token.folded[0] !== toWord(item.word).folded[0]) return null;
     return go(k + 1, t + 1, cost + d);
   };
   return go(0, i, 0);

@@ -17,7 +17,7 @@ export const INTENTS = [
   { id: 'recordBook', label: 'đổi sổ y bạ', phrases: ['sổ y bạ', 'đổi sổ y bạ', 'cấp sổ y bạ', 'sổ khám bệnh', 'làm lại sổ', 'đổi sổ'] },
   { id: 'question', label: 'hỏi nhân viên y tế', phrases: ['hỏi', 'câu hỏi', 'hỏi bác sĩ', 'hỏi nhân viên y tế', 'thắc mắc', 'cho hỏi', 'muốn hỏi', 'hỏi ý kiến bác sĩ'] },
   { id: 'myRequests', label: 'xem yêu cầu đã gửi', phrases: ['yêu cầu của tôi', 'xem yêu cầu', 'phiếu của tôi', 'tình trạng yêu cầu', 'yêu cầu đã gửi'] },
-  { id: 'otherRequest', label: 'gửi yêu cầu khác', phrases: ['yêu cầu khác', 'yêu cầu', 'gửi yêu cầu'] },
+  { id: 'otherRequest', label: 'gửi yêu cầu khác', phrases: ['yêu cầu khác', 'yêu cầu'] },
   { id: 'unlink', label: 'hủy liên kết tài khoản', phrases: ['hủy liên kết', 'huỷ liên kết', 'bỏ liên kết', 'gỡ liên kết'] },
   { id: 'link', label: 'xác minh tài khoản', phrases: ['liên kết tài khoản', 'xác minh tài khoản', 'xác minh', 'đăng nhập', 'liên kết zalo', 'liên kết'] },
 ] as const;
@@ -49,12 +49,19 @@ function exactAt(words: Word[], phrase: string[], i: number): boolean {
   return phrase.every((p, j) => words[i + j] !== undefined && wordIs(words[i + j]!, p));
 }
 
+/** Two neighbouring letters swapped ("lihc" for "lich"): one slip of the finger. */
+function swapped(a: string, b: string): boolean {
+  if (a.length !== b.length || a === b) return false;
+  const diff = [...a].flatMap((c, i) => (c === b[i] ? [] : [i]));
+  return diff.length === 2 && diff[1] === diff[0]! + 1 && a[diff[0]!] === b[diff[1]!] && a[diff[1]!] === b[diff[0]!];
+}
+
 function fuzzyCostAt(words: Word[], phrase: string[], i: number, max: number): number | null {
   let cost = 0;
   for (let j = 0; j < phrase.length; j++) {
     const w = words[i + j];
     if (!w) return null;
-    const d = wordDistance(w, phrase[j]!);
+    const d = swapped(w.folded, toWord(phrase[j]!).folded) ? 1 : wordDistance(w, phrase[j]!);
     if (d > 1) return null;
     cost += d;
     if (cost > max) return null;
@@ -77,7 +84,8 @@ export function matchIntent(words: Word[]): IntentMatch | null {
       const len = letters(phrase);
       for (let i = 0; i + parts.length <= words.length; i++) {
         if (!exactAt(words, parts, i)) continue;
-        if (!best || best.cost > 0 || len > best.len) {
+        // The phrase that starts first wins ("bỏ liên kết tài khoản" is unlinking), then the longest.
+        if (!best || best.cost > 0 || i < best.m.start || (i === best.m.start && len > best.len)) {
           best = { m: { id: intent.id, label: intent.label, fuzzy: false, strong: strongAround(words, i, i + parts.length), start: i, end: i + parts.length }, len, cost: 0 };
         }
       }

@@ -179,7 +179,8 @@ export function normalize(input: string): Normalized {
   // "đặt lịch ạ", "vâng cháu ạ", "ok nhé": the particles at the end are politeness.
   while (words.length > 1 && isTrailing(words[words.length - 1]!)) words = words.slice(0, -1);
   const lone = /^(?:(?:chọn|chon|số|so)\s+)*(\S+)$/u.exec(words.join(' '));
-  if (lone && words.length <= 3) {
+  if (lone && words.length <= 3 && /^\d{1,2}$/.test(lone[1]!)) words = [lone[1]!];
+  else if (lone && words.length <= 3) {
     const w = toWord(lone[1]!);
     // Bare "khong" is a no, not zero; "ba" is three only when typed without marks or as "ba".
     const n = NUMBER_WORDS.findIndex((nw, i) => i > 0 && wordIs(w, nw));
