@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { auditLog, bookings, cadres, faqEntries, handoffMessages, handoffs, outbox, type Cadre, type Clinic } from '../src/store/schema';
+import { auditLog, bookings, cadres, careRequests, faqEntries, handoffMessages, handoffs, outbox, type Cadre, type Clinic } from '../src/store/schema';
 import { createSlots, SlotsInput } from '../src/domain/bookingStaff';
+import { createRequest } from '../src/domain/requests';
+import { inTransaction } from '../src/store/db';
 import { userLane } from '../src/bot/effects';
 import { ZALO_BUTTON_TITLE_LIMIT } from '../src/zalo/messages';
 import { seedRegistry } from './fixtures';
@@ -335,6 +337,49 @@ describe('answers to simple questions (FAQ managed by staff)', () => {
     expect((await postForm(h, `/staff/faq/${row.id}/delete`, s)).status).toBe(303);
     expect((await chat(h, user, 'gửi xe ở đâu')).text).not.toContain('PARK-');
     expect(db().select().from(auditLog).where(eq(auditLog.entity, 'faq_entry')).all().map((a) => a.action)).toEqual(['faq.create', 'faq.update', 'faq.delete']);
+  });
+});
+
+describe('"Lịch của tôi"', () => {
+  const request = (cadreId: number, type: 'home_visit' | 'medicine', user: string) =>
+    inTransaction(db(), (tx) =>
+      createRequest(tx, user, {
+        type,
+        cadreId,
+        clinicId: clinic.id,
+        viaProxy: false,
+        urgency: 'normal',
+        details: 'Đau khớp gối',
+        address: '12 Lê Lợi',
+        latitude: null,
+        longitude: null,
+        preferredDate: null,
+        preferredTime: 'any',
+        ackDueAt: clock.now() + 3_600_000,
+      }, clock.now()),
+    ).id;
+
+  it('shows a scheduled home visit and open requests even with no exam booked, and next to a booked exam', async () => {
+    const cadre = nextCadreOf();
+    const user = newUser();
+    linkUser(h, user, cadre.id);
+    const visit = request(cadre.id, 'home_visit', user);
+    db().update(careRequests).set({ state: 'scheduled', scheduledDate: '2026-03-10', scheduledTime: 'morning' }).where(eq(careRequests.id, visit)).run();
+    const medicine = request(cadre.id, 'medicine', user);
+    const mine = await chat(h, user, 'lịch của tôi');
+    expect(mine.text).toContain('chưa có lịch khám nào');
+    expect(mine.text).toContain('Lịch hẹn tại nhà:');
+    expect(mine.text).toContain(`• Khám tại nhà: Thứ Ba, 10/03/2026, buổi sáng – YC-${String(visit).padStart(6, '0')}`);
+    expect(mine.text).toContain(`• Nhận thuốc tại nhà – YC-${String(medicine).padStart(6, '0')}: Mới, chờ tiếp nhận`);
+
+    await chat(h, user, 'menu');
+    await chat(h, user, 'cho tôi đặt lịch khám ngày mai');
+    await chat(h, user, '7h');
+    expect((await chat(h, user, 'vâng')).text).toContain('Đã đặt lịch khám');
+    const both = await chat(h, user, 'lịch của tôi');
+    expect(both.text).toContain('đã có lịch khám');
+    expect(both.text).toContain('Lịch hẹn tại nhà:');
+    expect(both.text).toContain('Thứ Ba, 10/03/2026, buổi sáng');
   });
 });
 

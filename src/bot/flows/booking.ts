@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { bookingDetailLines, slotBookable, type BookingInfo, type CampaignInfo, type SlotInfo } from '../../domain/booking';
 import { formatIsoDate, formatVietnamDay, formatVietnamTime } from '../../domain/dates';
 import { vietnamDate } from '../../domain/quietHours';
+import { requestStateLabels, requestTypeLabels, ticketOf, timeOfDayLabels } from '../../domain/requests';
 import { parseDateTime, timeMatches } from '../understand/dates';
 import { intentStarters } from '../intents';
 import type { Effect } from '../effects';
@@ -60,6 +61,8 @@ export const bookingText = {
   optOther: 'Đặt lịch đợt khác',
   pickBooking: 'Ông/Bà muốn thay đổi lịch nào? (gõ số)',
   noBooking: (title: string, name: string) => `${title} ${name} chưa có lịch khám nào.`,
+  visitsTitle: 'Lịch hẹn tại nhà:',
+  requestsTitle: 'Yêu cầu đang xử lý:',
   cancelAsk: 'Xin cho biết lý do hủy lịch (gõ số, hoặc gõ lý do):',
   cancelKeep: '0. Giữ lịch, về menu',
   cancelReasons: ['Bận việc', 'Đang ốm, nằm viện', 'Đã khám ở nơi khác'],
@@ -207,7 +210,8 @@ export function startBooking(subject: Subject, ctx: TurnContext, lead?: string):
 function runCommand(who: Who, command: Command, ctx: TurnContext, lead?: string): TurnResult {
   const active = ctx.lookups.booking.activeBookings(who.subject.id);
   if (command === 'book') return active.length ? manageMenu(who, ctx, active, lead) : who.subject.frail ? frailOffer(who, lead) : startNew(who, ctx, lead);
-  if (!active.length) return startNew(who, ctx, join(lead, bookingText.noBooking(who.title, who.subject.fullName)));
+  // No exam booked, but a home visit or another request may be on its way: "Lịch của tôi" shows those too.
+  if (!active.length) return startNew(who, ctx, join(lead, bookingText.noBooking(who.title, who.subject.fullName), command === 'show' && otherPlans(who, ctx)));
   if (command === 'show') return showBookings(who, ctx, active, lead);
   if (active.length > 1) {
     const options = active.map((b) => ({ text: bookingText.bookingLine(b), key: formatVietnamDay(b.slot.localDate) }));
@@ -242,7 +246,32 @@ function manageMenu(who: Who, ctx: TurnContext, active: BookingInfo[], lead?: st
 function showBookings(who: Who, ctx: TurnContext, active: BookingInfo[], lead?: string): TurnResult {
   const details = active.map((b) => bookingDetailLines(b).join('\n')).join('\n\n');
   const m = menu(bookingText.manage, manageOptions(who, ctx).slice(1), bookingText.backHint);
-  return say(state(who, { step: 'manage', options: ['show'] }), join(lead, `${bookingText.hasBooking(who.title, who.subject.fullName)}\n${details}`, m.text), m.buttons);
+  return say(
+    state(who, { step: 'manage', options: ['show'] }),
+    join(lead, `${bookingText.hasBooking(who.title, who.subject.fullName)}\n${details}`, otherPlans(who, ctx), m.text),
+    m.buttons,
+  );
+}
+
+/** Scheduled home visits and the other open requests of the cadre, for "Lịch của tôi"; '' when none. */
+function otherPlans(who: Who, ctx: TurnContext): string {
+  const open = ctx.lookups.requests.openRequests([who.subject.id]).filter((r) => r.cadreId === who.subject.id && r.type !== 'emergency');
+  if (!open.length) return '';
+  const visits = open.filter((r) => r.state === 'scheduled' && r.scheduledDate);
+  const others = open.filter((r) => !visits.includes(r));
+  const lines: string[] = [];
+  if (visits.length) {
+    lines.push(bookingText.visitsTitle);
+    for (const r of visits) {
+      lines.push(`• ${requestTypeLabels[r.type]}: ${formatVietnamDay(r.scheduledDate!)}, ${timeOfDayLabels[r.scheduledTime ?? 'any']}${r.handlerName ? ` (${r.handlerName})` : ''} – ${ticketOf(r.id)}`);
+    }
+  }
+  if (others.length) {
+    if (lines.length) lines.push('');
+    lines.push(bookingText.requestsTitle);
+    for (const r of others) lines.push(`• ${requestTypeLabels[r.type]} – ${ticketOf(r.id)}: ${requestStateLabels[r.state]}`);
+  }
+  return lines.join('\n');
 }
 
 function frailOffer(who: Who, lead?: string): TurnResult {
