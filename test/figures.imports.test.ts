@@ -115,7 +115,7 @@ describe('office spreadsheets', () => {
     expect(html).toContain('value="good" checked');
     expect(html).toContain('Không nhập gì cho đến khi sửa hết lỗi');
     expect(html).toContain('Bỏ qua 6 dòng không phải dữ liệu');
-    const link = /href="(\/staff\/registry\/import\/[0-9a-f]{24}\/rejected\.xlsx)"/.exec(html)![1]!;
+    const link = /href="(\/staff\/registry\/import\/rejected\.xlsx\?upload=[0-9a-f]{24})"/.exec(html)![1]!;
     const file = await get(h, link, admin);
     expect(file.status).toBe(200);
     expect(file.headers.get('content-type')).toContain('spreadsheetml');

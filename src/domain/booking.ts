@@ -18,6 +18,7 @@ import {
 import { formatVietnamDay, formatVietnamTime } from './dates';
 import { enqueueNotice, type NoticeRenderer } from './notices';
 import { outsideQuietHours, vietnamDate, vietnamInstant } from './quietHours';
+import { outsideDaysOff } from './holidays';
 
 /**
  * Booking periodic exams: what the chat flow may read (BookingLookups, synchronous reads inside the turn's
@@ -372,7 +373,8 @@ export function reminderPlan(startsAt: number, now: number): { variant: Reminder
     ['T-3', 3 * DAY_MS],
     ['T-1', DAY_MS],
   ] as const) {
-    const dueAt = outsideQuietHours(startsAt - before);
+    // Not on a public holiday: moved to the next normal morning (and dropped if that is the exam day).
+    const dueAt = outsideDaysOff(outsideQuietHours(startsAt - before));
     if (dueAt > now && dueAt < morning && dueAt < startsAt) plan.push({ variant, dueAt });
   }
   if (morning > now && morning < startsAt) plan.push({ variant: 'day', dueAt: morning });
@@ -470,7 +472,7 @@ export function addDays(isoDate: string, days: number): string {
 
 /** The nudge of a campaign goes out at 09:00 local, `nudgeAfterDays` after its start. */
 export const nudgeDueAt = (c: Pick<Campaign, 'startDate' | 'nudgeAfterDays'>) =>
-  outsideQuietHours(vietnamInstant(addDays(c.startDate, c.nudgeAfterDays ?? 0), 9, 0));
+  outsideDaysOff(outsideQuietHours(vietnamInstant(addDays(c.startDate, c.nudgeAfterDays ?? 0), 9, 0)));
 
 /** Eligible active cadres with no booking that counts in the campaign, who have not opted out of broadcasts. */
 export function unbookedEligible(db: DbOrTx, c: Campaign): { id: number }[] {

@@ -18,6 +18,7 @@ import {
 } from '../store/schema';
 import { addDays, campaignNudgeSubject, NUDGE_JOB, nudgeDueAt } from './booking';
 import { formatIsoDate, parseVietnameseDate } from './dates';
+import { storedHolidayCalendar } from './holidays';
 import { campaignCohort, groupCohort, NO_CLINIC, shareOf } from './examined';
 import { vietnamDate, vietnamInstant } from './quietHours';
 
@@ -148,8 +149,10 @@ export function createSlots(db: Db, actor: AuditActor, campaignId: number, input
     const outside = input.clinicIds.filter((id) => !taking.has(id));
     if (outside.length) throw new AppError('validation_failed', 'Nơi khám đã chọn không tham gia đợt khám này.');
     const starts: { date: string; start: number; end: number }[] = [];
+    const calendar = storedHolidayCalendar(tx);
     for (let day = input.fromDate; day <= input.toDate; day = addDays(day, 1)) {
       if (!input.weekdays.includes(isoWeekday(day))) continue;
+      if (calendar.holidayOn(day)) continue; // no exams on public holidays or the days staff marked off
       for (let m = input.startTime; m + input.slotMinutes <= input.endTime; m += input.slotMinutes) {
         starts.push({ date: day, start: vietnamInstant(day, 0, m), end: vietnamInstant(day, 0, m + input.slotMinutes) });
       }

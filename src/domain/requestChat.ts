@@ -1,3 +1,4 @@
+import { storedHolidayCalendar } from './holidays';
 import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../store/db';
 import { insertOutbox } from '../store/outbox';
@@ -91,7 +92,11 @@ export interface RequestLookups {
 
 export function createRequestLookups(tx: DbOrTx, zaloUserId: string, settings: RequestSettings | undefined): RequestLookups {
   return {
-    settings: () => settings ?? defaultRequestSettings,
+    settings: () => {
+      const base = settings ?? defaultRequestSettings;
+      // Staff-added days off count like public holidays in the acknowledgement deadline.
+      return { ...base, policy: { ...base.policy, holidays: storedHolidayCalendar(tx) } };
+    },
     lastAddress: (cadreId) => lastAddressOf(tx, cadreId),
     openRequests: (cadreIds) => openRequestsOf(tx, cadreIds, zaloUserId),
     inHandoff: () => openHandoffOf(tx, zaloUserId) !== undefined,

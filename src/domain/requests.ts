@@ -1,3 +1,4 @@
+import { publicHolidayCalendar, type HolidayCalendar } from './holidays';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, isNotNull, ne, or } from 'drizzle-orm';
 import { z } from 'zod';
@@ -78,6 +79,8 @@ export interface RequestPolicy {
   normalAckWorkingMs: number;
   /** Local working hours, Monday to Friday, as minutes after midnight. */
   workingHours: { startMinute: number; endMinute: number };
+  /** Days off besides weekends: public holidays, plus staff-added days when read from the store. */
+  holidays?: HolidayCalendar;
 }
 
 export const defaultRequestPolicy: RequestPolicy = {
@@ -91,17 +94,17 @@ const nextIsoDate = (iso: string) => new Date(Date.parse(`${iso}T00:00:00Z`) + 8
 const weekday = (iso: string) => new Date(`${iso}T00:00:00Z`).getUTCDay();
 
 /** Whether an instant falls in working hours (Monday to Friday, local time). */
-export function inWorkingHours(instant: number, wh: RequestPolicy['workingHours']): boolean {
+export function inWorkingHours(instant: number, wh: RequestPolicy['workingHours'], calendar: HolidayCalendar = publicHolidayCalendar): boolean {
   const date = vietnamDate(instant);
   const day = weekday(date);
-  return day >= 1 && day <= 5 && instant >= vietnamInstant(date, 0, wh.startMinute) && instant < vietnamInstant(date, 0, wh.endMinute);
+  return day >= 1 && day <= 5 && !calendar.holidayOn(date) && instant >= vietnamInstant(date, 0, wh.startMinute) && instant < vietnamInstant(date, 0, wh.endMinute);
 }
 
 /**
- * The instant when `ms` of working time (Monday to Friday, inside working hours, Vietnam time) has passed
- * after `start`. Public holidays are not known and count as working days.
+ * The instant when `ms` of working time (Monday to Friday, inside working hours, Vietnam time, holidays
+ * skipped) has passed after `start`.
  */
-export function addWorkingTime(start: number, ms: number, wh: RequestPolicy['workingHours']): number {
+export function addWorkingTime(start: number, ms: number, wh: RequestPolicy['workingHours'], calendar: HolidayCalendar = publicHolidayCalendar): number {
   let t = start;
   let left = ms;
   for (let guard = 0; guard < 3700; guard++) {
@@ -109,7 +112,7 @@ export function addWorkingTime(start: number, ms: number, wh: RequestPolicy['wor
     const dayStart = vietnamInstant(date, 0, wh.startMinute);
     const dayEnd = vietnamInstant(date, 0, wh.endMinute);
     const day = weekday(date);
-    if (day === 0 || day === 6 || t >= dayEnd) {
+    if (day === 0 || day === 6 || t >= dayEnd || calendar.holidayOn(date)) {
       t = vietnamInstant(nextIsoDate(date), 0, wh.startMinute);
       continue;
     }
@@ -123,7 +126,7 @@ export function addWorkingTime(start: number, ms: number, wh: RequestPolicy['wor
 
 /** When a new request must be acknowledged by. */
 export function ackDeadline(urgency: CareRequestUrgency, createdAt: number, policy: RequestPolicy): number {
-  return urgency === 'urgent' ? createdAt + policy.urgentAckMs : addWorkingTime(createdAt, policy.normalAckWorkingMs, policy.workingHours);
+  return urgency === 'urgent' ? createdAt + policy.urgentAckMs : addWorkingTime(createdAt, policy.normalAckWorkingMs, policy.workingHours, policy.holidays);
 }
 
 /** Escalation levels: 0 the clinic (on creation), 1 the clinic head (at the deadline), 2 the on-call staff (urgent only). */

@@ -47,7 +47,7 @@ export function handleHandoff(state: HandoffState, event: BotEvent, ctx: TurnCon
 /** Opens a conversation with staff about `topic` right away (the bot keeps quiet until it ends). */
 export function openHandoffWith(state: Pick<HandoffState, 'cadreId' | 'clinicId'>, topic: string, ctx: TurnContext): TurnResult {
   const settings = ctx.lookups.requests.settings();
-  const when = inWorkingHours(ctx.now, settings.policy.workingHours) ? handoffChatText.openedInHours : handoffChatText.openedOutOfHours;
+  const when = inWorkingHours(ctx.now, settings.policy.workingHours, settings.policy.holidays) ? handoffChatText.openedInHours : handoffChatText.openedOutOfHours;
   return answer({ flow: 'idle' }, [handoffChatText.opened, when, handoffChatText.howToEnd].join('\n'), undefined, {
     type: 'handoffOpen',
     cadreId: state.cadreId,

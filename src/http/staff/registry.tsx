@@ -85,7 +85,7 @@ export function ImportResult(props: { outcome: ImportOutcome; uploadId?: string;
       {problems.length ? <ProblemTable problems={problems} /> : null}
       {problems.length && props.uploadId ? (
         <p>
-          <a class="btn secondary small" id="rejected-xlsx" href={`/staff/registry/import/${props.uploadId}/rejected.xlsx`}>
+          <a class="btn secondary small" id="rejected-xlsx" href={`/staff/registry/import/rejected.xlsx?upload=${props.uploadId}`}>
             Tải các dòng lỗi (Excel, có cột lý do)
           </a>
         </p>
@@ -386,9 +386,9 @@ export function registryPages(deps: StaffDeps) {
         },
       );
     })
-    .get('/import/:uploadId{[0-9a-f]{24}}/rejected.xlsx', requirePermission('registry', 'import'), async (c) => {
+    .get('/import/rejected.xlsx', requirePermission('registry', 'import'), validate('query', z.object({ upload: z.string().max(64) })), async (c) => {
       const staff = currentStaff(c);
-      const upload = uploads.load(deps.uploadDir, staff.id, c.req.param('uploadId'));
+      const upload = uploads.load(deps.uploadDir, staff.id, c.req.valid('query').upload);
       const outcome = await importRegistryFile(deps, staff, upload.bytes, upload.fileName, false);
       const body = await rejectedRowsWorkbook(outcome.check, 'Dòng lỗi');
       return c.body(new Uint8Array(body), 200, { 'content-type': XLSX_TYPE, 'content-disposition': attachment(`danh-sach-can-bo-dong-loi-${localDate(deps.clock.now())}.xlsx`), 'cache-control': 'no-store' });

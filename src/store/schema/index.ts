@@ -27,3 +27,4 @@ export * from './oaConsents';
 export * from './linkRequests';
 export * from './faqEntries';
 export * from './loginFailures';
+export * from './holidays';
