@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { linkZaloUser } from '../src/domain/linking';
-import { createRequest } from '../src/domain/requests';
+import { ackKeyFrom, ackLink, createRequest } from '../src/domain/requests';
+import { resolveSessionSecret } from '../src/http/auth/secret';
 import { inTransaction } from '../src/store/db';
 import { auditLog, careRequestEvents, careRequests, type Cadre } from '../src/store/schema';
 import { recordZaloUser } from '../src/store/zaloUsers';
@@ -100,5 +101,24 @@ describe('answers and notes on a request', () => {
     expect((await postForm(h, `/staff/requests/${id}/cancel`, s, { note: 'Trùng với yêu cầu trước', confirm: '1' })).status).toBe(303);
     const told = await waitFor(() => messagesTo(user).find((t) => t.includes('đã được hủy')), 'cancel told');
     expect(told).toContain('Lý do: Trùng với yêu cầu trước');
+  });
+});
+
+describe('a request cancelled before anyone acknowledged it', () => {
+  it('shows no SLA verdict before its deadline, and its acknowledge link says it was cancelled', async () => {
+    const { id } = requestFrom(cadres[0]!, 'record_book', 'Đổi sổ');
+    expect((await postForm(h, `/staff/requests/${id}/cancel`, s, { note: 'Cán bộ tự đến lấy sổ', confirm: '1' })).status).toBe(303);
+    const page = await (await get(h, `/staff/requests/${id}`, s)).text();
+    expect(page).toContain('Không tính hạn');
+    expect(page).not.toContain('Trễ hạn');
+    const key = ackKeyFrom(resolveSessionSecret(undefined, `${h.dir}/session-secret`));
+    const link = ackLink('http://x', key, { requestId: id, staffId: 0, expiresAt: h.clock.now() + 3600_000 }).replace(/^https?:\/\/[^/]+/, '');
+    const view = await h.runtime.app.request(link);
+    const html = await view.text();
+    expect(html).toContain('Yêu cầu đã được hủy');
+    expect(html).not.toContain('đã được tiếp nhận');
+    const ack = await h.runtime.app.request(link, { method: 'POST' });
+    expect(ack.status).toBe(409);
+    expect(await ack.text()).toContain('đã được hủy');
   });
 });

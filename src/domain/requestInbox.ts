@@ -15,11 +15,15 @@ export const RequestFilter = z.object({
 });
 export type RequestFilter = z.infer<typeof RequestFilter>;
 
-export type SlaClock = { kind: 'left' | 'overdue'; ms: number } | { kind: 'met' | 'breached' };
+export type SlaClock = { kind: 'left' | 'overdue'; ms: number } | { kind: 'met' | 'breached' | 'none' };
 
-/** Time left to acknowledge (or overdue by), while a request waits; met or breached once acknowledged. */
+/**
+ * Time left to acknowledge (or overdue by), while a request waits; met or breached once decided. A request
+ * closed before anyone acknowledged it and before its deadline (cancelled at the cadre's wish) has no verdict.
+ */
 export function slaClock(r: { state: string; ackDueAt: number; sla: string; acknowledgedAt: number | null }, now: number): SlaClock {
-  if (r.acknowledgedAt !== null || r.state !== 'new') return { kind: r.sla === 'met' ? 'met' : 'breached' };
+  if (r.sla === 'met' || r.sla === 'breached') return { kind: r.sla };
+  if (r.acknowledgedAt !== null || r.state !== 'new') return { kind: 'none' };
   return r.ackDueAt >= now ? { kind: 'left', ms: r.ackDueAt - now } : { kind: 'overdue', ms: now - r.ackDueAt };
 }
 

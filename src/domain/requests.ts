@@ -477,6 +477,9 @@ export function acknowledgeRequest(tx: DbOrTx, id: number, actor: RequestActor, 
     const s = tx.select().from(staffUsers).where(eq(staffUsers.id, actor.staffId)).get();
     if (!s || !s.active) throw new AppError('forbidden', 'Tài khoản nhận thư này không còn hoạt động.');
   }
+  if (req.state === 'cancelled' || req.state === 'done') {
+    throw new AppError('conflict', `Yêu cầu này đã ${req.state === 'cancelled' ? 'được hủy' : 'hoàn thành'}, không cần tiếp nhận nữa.`);
+  }
   return doAcknowledge(tx, req, actor, now);
 }
 

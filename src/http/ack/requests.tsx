@@ -71,6 +71,15 @@ export function requestAckRoutes(deps: StaffDeps) {
         <dd>{requestStateLabels[d.req.state]}</dd>
       </dl>
     );
+    if (d.req.state === 'cancelled' || (d.req.state === 'done' && !d.handler)) {
+      const title = d.req.state === 'cancelled' ? 'Yêu cầu đã được hủy' : 'Yêu cầu đã hoàn thành';
+      return card(c, 200, title, (
+        <>
+          {facts}
+          <p>Không cần tiếp nhận nữa.</p>
+        </>
+      ));
+    }
     if (d.req.state !== 'new') {
       return card(c, 200, 'Yêu cầu đã được tiếp nhận', (
         <>

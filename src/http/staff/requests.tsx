@@ -80,6 +80,7 @@ function Clock(props: { clock: SlaClock }) {
   const c = props.clock;
   if (c.kind === 'left') return <span class={`badge ${c.ms < 15 * 60_000 ? 'warn' : ''}`}>Còn {durationVi(c.ms)}</span>;
   if (c.kind === 'overdue') return <span class="badge bad">Quá hạn {durationVi(c.ms)}</span>;
+  if (c.kind === 'none') return <span class="badge">Không tính hạn</span>;
   return <span class={`badge ${c.kind === 'met' ? 'ok' : 'bad'}`}>{c.kind === 'met' ? 'Đúng hạn' : 'Trễ hạn'}</span>;
 }
 
