@@ -38,6 +38,7 @@ import { OaTokenManager, saveTokenPair } from './zalo/tokens';
 import { createMetrics, metricsRoutes } from './metrics';
 import { queueBoardRoutes } from './http/admin/queues';
 import { zaloConnectPages } from './http/staff/zaloConnect';
+import { oaMenuPages } from './http/staff/oaMenu';
 import { reportPages } from './http/staff/reports';
 import { PendingConsents } from './zalo/oauth';
 import { alertAdminsOfTokenFailure } from './zalo/tokenAlerts';
@@ -352,6 +353,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
           extend: (s) => {
             s.route('/broadcasts', broadcastPages(broadcastWeb));
             s.route('/zalo', zaloConnectPages(zaloConnect));
+            s.route('/zalo-menu', oaMenuPages({ committeeName: config.committee.name }));
             s.route('/reports', reportPages({ db: store.db, clock, committeeName: config.committee.name }));
           },
         },

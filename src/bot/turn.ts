@@ -16,7 +16,7 @@ import { answer, honorific, numberedMenu, reply, textMessage, type TurnContext, 
 import { parseState, type ClarifyState, type ConversationState, type Intent } from './state';
 import { decide, understand, type Meaning } from './understand';
 import type { IntentId } from './understand/intents';
-import { INTENTS } from './understand/intents';
+import { INTENTS, typedFormOf } from './understand/intents';
 
 export type { Lookups, TurnResult };
 
@@ -268,6 +268,8 @@ function textTurn(state: ConversationState, event: Extract<BotEvent, { type: 'te
 }
 
 function dispatch(state: ConversationState, event: TurnEvent, now: number, lookups: Lookups): TurnResult & { miss?: boolean } {
+  // A tap on the OA's menu reaches flows as the label it stands for, so they read it as if typed.
+  if (event.type === 'text') event = { ...event, text: typedFormOf(event.text) };
   const ctx: TurnContext = { now, lookups, input: event.type === 'text' ? event.text : undefined };
   if (event.type === 'resume') return startIntent(event.intent, ctx);
   const meaning = event.type === 'text' ? understand(event.text) : null;

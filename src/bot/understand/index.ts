@@ -1,6 +1,6 @@
 import { isRetraction, yesNo, YES_PHRASES, NO_PHRASES, type Answer } from './answers';
 import { detectEmergency, type EmergencySign } from './emergency';
-import { intentVocabulary, matchIntent, type IntentMatch } from './intents';
+import { intentVocabulary, matchIntent, typedFormOf, type IntentMatch } from './intents';
 import { hasPhrase, normalize, phraseAt, stripTypingKeys, toWord, wordIs, type Normalized, type Word } from './normalize';
 
 /**
@@ -88,7 +88,9 @@ function negatedIntent(words: Word[], m: IntentMatch): boolean {
 }
 
 /** What a message means. Pure, total and fast: it runs on every message. */
-export function understand(text: string): Meaning {
+export function understand(message: string): Meaning {
+  // A tap on the OA's menu means what typing its label means.
+  const text = typedFormOf(message);
   const norm = normalize(text);
   const emergency = detectEmergency(text);
   const fixed = withoutTypingKeys(norm.words);

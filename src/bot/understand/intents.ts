@@ -115,3 +115,26 @@ export function matchIntent(words: Word[]): IntentMatch | null {
 
 /** All the folded words intents, answers and small talk know: stray typing keys are stripped only toward these. */
 export const intentVocabulary: ReadonlySet<string> = new Set(INTENTS.flatMap((i) => i.phrases.flatMap((p) => toWord(p).folded.split(' '))));
+
+/**
+ * The OA's persistent menu, set by hand in the OA manager. A tap sends the item's payload as the user's text
+ * (a query button): it means what typing the label means, in every state, so flows and switches treat both alike.
+ */
+export const OA_MENU = [
+  { payload: '#datlich', label: 'Đặt lịch khám', intent: 'booking', does: 'Đặt lịch khám định kỳ; nếu đã có lịch thì xem, đổi hoặc hủy lịch.' },
+  { payload: '#ketqua', label: 'Kết quả khám', intent: 'results', does: 'Xem kết quả khám đã công bố (chỉ tài khoản đã xác minh).' },
+  { payload: '#lichcuatoi', label: 'Lịch của tôi', intent: 'myBookings', does: 'Xem lịch khám đã đặt.' },
+  { payload: '#gapnhanvien', label: 'Gặp nhân viên', intent: 'staff', does: 'Nói chuyện trực tiếp với nhân viên của Ban.' },
+  { payload: '#yeucau', label: 'Yêu cầu khác', intent: 'otherRequest', does: 'Gửi yêu cầu: khám tại nhà, nhận thuốc, đổi sổ y bạ, câu hỏi.' },
+] as const satisfies readonly { payload: `#${string}`; label: string; intent: IntentId; does: string }[];
+
+export type OaMenuItem = (typeof OA_MENU)[number];
+
+/** The menu item a message is the payload of: any case, with or without the '#'. */
+export function oaMenuItemOf(text: string): OaMenuItem | null {
+  const key = text.trim().toLowerCase().replace(/^#\s*/, '');
+  return OA_MENU.find((item) => item.payload.slice(1) === key) ?? null;
+}
+
+/** What a menu tap stands for as typed text (its label); any other message as it is. */
+export const typedFormOf = (text: string): string => oaMenuItemOf(text)?.label ?? text;
