@@ -123,7 +123,7 @@ describe('earlier results and Zalo limits', () => {
       .run();
     h.runtime.relay.kick();
     const next = await chat(h, user, 'menu');
-    expect(next.text).toContain('Ông/Bà cần gì ạ?');
+    expect(next.text).toContain('cần gì ạ?');
     const rows = db().select().from(outbox).where(eq(outbox.lane, userLane(user))).orderBy(outbox.id).all();
     expect(rows[0]).toMatchObject({ status: 'failed' });
     expect(rows[0]!.lastError).toContain('malformed');
@@ -380,6 +380,21 @@ describe('"Lịch của tôi"', () => {
     expect(both.text).toContain('đã có lịch khám');
     expect(both.text).toContain('Lịch hẹn tại nhà:');
     expect(both.text).toContain('Thứ Ba, 10/03/2026, buổi sáng');
+  });
+});
+
+describe('the known title after linking', () => {
+  it('a linked cadre is addressed as Bà (or Ông) in every reply, never "Ông/Bà"', async () => {
+    const cadre = cadreList.find((c, i) => i >= nextCadre && c.sex === 'female')!;
+    nextCadre = cadreList.indexOf(cadre) + 1;
+    const user = newUser();
+    linkUser(h, user, cadre.id);
+    const replies = [await chat(h, user, 'menu'), await chat(h, user, 'xyz abc'), await chat(h, user, 'yêu cầu khác'), await chat(h, user, '0')];
+    for (const r of replies) expect(r.text).not.toContain('Ông/Bà');
+    expect(replies[0]!.text).toContain('Bà cần gì ạ?');
+    expect(replies[1]!.text).toContain('chưa hiểu ý Bà');
+    // Someone not linked is still "Ông/Bà".
+    expect((await chat(h, newUser(), 'menu')).text).toContain('Ông/Bà cần gì ạ?');
   });
 });
 

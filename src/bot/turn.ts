@@ -304,6 +304,27 @@ function dispatch(state: ConversationState, event: TurnEvent, now: number, looku
  * hotline.
  */
 export function turn(state: ConversationState, event: TurnEvent, now: number, lookups: Lookups): TurnResult {
+  return addressedByTitle(understoodTurn(state, event, now, lookups), lookups);
+}
+
+/**
+ * Once the account is linked, the cadre's known title replaces "Ông/Bà" in every reply, whichever flow or
+ * catalog text built it. A proxy (or someone not yet verified) is still addressed "Ông/Bà".
+ */
+function addressedByTitle(result: TurnResult, lookups: Lookups): TurnResult {
+  const self = lookups.identity().self;
+  if (!self) return result;
+  const title = honorific(self.sex);
+  const fix = (text: string) => text.replaceAll('Ông/Bà', title).replaceAll('ông/bà', title.toLowerCase());
+  return {
+    ...result,
+    effects: result.effects.map((e) =>
+      e.type === 'reply' ? { ...e, messages: e.messages.map((m) => (m.type === 'text' ? { ...m, text: fix(m.text) } : m)) } : e,
+    ),
+  };
+}
+
+function understoodTurn(state: ConversationState, event: TurnEvent, now: number, lookups: Lookups): TurnResult {
   const { miss, ...result } = dispatch(state, event, now, lookups);
   if (event.type !== 'text') return result;
   const missed = miss || (state.flow !== 'idle' && state.flow !== 'clarify' && isReprompt(state, result));
