@@ -37,15 +37,19 @@ export function LinkRequestsSection(props: { rows: ReturnType<typeof listLinkReq
             {props.rows.map((r) => (
               <tr>
                 <td data-label="Cán bộ">
-                  <a href={`/staff/registry/${r.request.cadreId}`}>{r.cadreName}</a>
-                  <div class="small muted">
-                    {r.cadreCode} · ĐT hồ sơ: {r.cadrePhone ? formatPhone(r.cadrePhone) : '—'}
+                  <div>
+                    <a href={`/staff/registry/${r.request.cadreId}`}>{r.cadreName}</a>
+                    <div class="small muted">
+                      {r.cadreCode} · ĐT hồ sơ: {r.cadrePhone ? formatPhone(r.cadrePhone) : '—'}
+                    </div>
                   </div>
                 </td>
                 <td data-label="Số đã chia sẻ">{formatPhone(r.request.phone)}</td>
                 <td data-label="Tài khoản Zalo" class="small">
-                  mới: {r.request.zaloUserId}
-                  <div class="muted">đang liên kết: {r.request.currentZaloUserId}</div>
+                  <div>
+                    <div>mới: {r.request.zaloUserId}</div>
+                    <div class="muted">đang liên kết: {r.request.currentZaloUserId}</div>
+                  </div>
                 </td>
                 <td data-label="Gửi lúc">{fmtDateTime(r.request.requestedAt)}</td>
                 <td data-label="Quyết định">

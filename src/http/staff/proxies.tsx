@@ -71,15 +71,19 @@ export function proxyPages(deps: StaffDeps) {
                   {rows.map((r) => (
                     <tr>
                       <td data-label="Cán bộ">
-                        <a href={`/staff/registry/${r.cadreId}`}>{r.cadreName}</a>
-                        <div class="small muted">
-                          {r.cadreCode} · ĐT hồ sơ: {r.cadrePhone ? formatPhone(r.cadrePhone) : '—'}
+                        <div>
+                          <a href={`/staff/registry/${r.cadreId}`}>{r.cadreName}</a>
+                          <div class="small muted">
+                            {r.cadreCode} · ĐT hồ sơ: {r.cadrePhone ? formatPhone(r.cadrePhone) : '—'}
+                          </div>
                         </div>
                       </td>
                       <td data-label="Người xin">
-                        {r.proxy.proxyName || r.displayName || '—'}
-                        <div class="small muted">Tên Zalo: {r.displayName || 'chưa rõ'}</div>
-                        <div class="small">ĐT: {r.proxy.requesterPhone ? formatPhone(r.proxy.requesterPhone) : '—'}</div>
+                        <div>
+                          {r.proxy.proxyName || r.displayName || '—'}
+                          <div class="small muted">Tên Zalo: {r.displayName || 'chưa rõ'}</div>
+                          <div class="small">ĐT: {r.proxy.requesterPhone ? formatPhone(r.proxy.requesterPhone) : '—'}</div>
+                        </div>
                       </td>
                       <td data-label="Quan hệ">{r.proxy.relation || '—'}</td>
                       <td data-label="Zalo" class="small">
