@@ -41,6 +41,7 @@ function banner(base: string, config: Config, report: DemoSeedReport): string {
   const first = report.users[0]!;
   lines.push('', `  Thử ngay, với ${first.displayName}:`);
   tryThis.forEach((t, i) => lines.push(`    ${i + 1}. "${t.text}": ${t.shows}`));
+  lines.push('    Câu hỏi thường gặp cũng được trả lời, ví dụ "phòng khám ở đâu", "khám có mất tiền không" (sửa ở trang Câu hỏi thường gặp).');
   lines.push('', `  Dữ liệu lưu ở ${config.dataDir}. Dừng: Ctrl+C.`, '');
   return lines.join('\n');
 }

@@ -12,6 +12,7 @@ import {
   markRecipientSent,
   markStarted,
 } from './domain/broadcasts';
+import { FaqInput, saveFaq } from './domain/faq';
 import { linkZaloUser, requestProxy } from './domain/linking';
 import { vietnamDate, vietnamInstant } from './domain/quietHours';
 import { acknowledgeRequest, ackDeadline, createRequest, scheduleRequest, type NewRequest, type RequestPolicy } from './domain/requests';
@@ -569,6 +570,22 @@ function writeScenario(tx: Tx, opts: DemoSeedOptions, users: DemoZaloUser[], cli
       confirmedRecipients: countSegment(tx, SegmentFilter.parse({ campaignNotBooked: campaign.id })),
     },
     { templates, now },
+  );
+
+  // Two answers the committee added to the default ones (address, phones, hours, what to bring, fasting, linking).
+  const faq = (question: string, phrasings: string[], answer: string, sortOrder: number) =>
+    saveFaq(db, actor('dieuphoi'), null, FaqInput.parse({ question, phrasings: phrasings.join('\n'), answer, active: true, sortOrder }), opened);
+  faq(
+    'Khám định kỳ có mất tiền không?',
+    ['khám có mất tiền không', 'khám có tốn phí không', 'chi phí khám định kỳ', 'khám sức khỏe có miễn phí không'],
+    'Khám sức khỏe định kỳ cho cán bộ thuộc diện Ban quản lý là miễn phí. Ông/Bà chỉ cần mang thẻ bảo hiểm y tế và sổ y bạ.',
+    70,
+  );
+  faq(
+    'Người nhà đi cùng được không?',
+    ['người nhà đi cùng', 'con cháu đi cùng', 'có được đưa người đi kèm không'],
+    'Được ạ. Người nhà có thể đi cùng và chờ ở khu vực tiếp đón; khi khám, bác sĩ sẽ mời người nhà vào nếu cần.',
+    80,
   );
 
   // What the story dated in the past would have sent has been sent: only the request escalations stay live.

@@ -64,6 +64,11 @@ describe('the demo on a fresh data directory (a Monday morning in the second rou
     expect(earlier.text).toMatch(/1\. Khám ngày \d{2}\/\d{2}\/2025/);
   });
 
+  it('answers a question from the FAQ the committee added', async () => {
+    const first = report.users[0]!;
+    expect((await chat(h, first.userId, 'khám có mất tiền không')).text).toContain('miễn phí');
+  });
+
   it('holds every part of the story, dated relative to today', () => {
     const today = vietnamDate(NOW);
     const open = db().select().from(campaigns).where(eq(campaigns.status, 'open')).all();
