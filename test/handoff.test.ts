@@ -150,7 +150,7 @@ describe('talking to staff', () => {
     const before = h.fake.messagesTo(user).length;
     expect((await api(`/api/conversations/${conv.id}/reply`, { method: 'POST', body: JSON.stringify({ text: 'Chào bác, cháu là Hoa ở phòng khám.' }) })).status).toBe(200);
     const got = await waitFor(() => h.fake.messagesTo(user).slice(before).find((m) => m.text?.includes('Chào bác')), 'staff reply in Zalo');
-    expect(got.text).toBe('Nguyễn Thị Hoa (nhân viên): Chào bác, cháu là Hoa ở phòng khám.');
+    expect(got.text).toBe('Chào bác, cháu là Hoa ở phòng khám.\n— Nguyễn Thị Hoa, nhân viên phòng khám, Phòng khám A Hải Phòng');
 
     // An emergency still gets through during the conversation.
     expect(await ask(user, 'bà tôi vừa ngất')).toContain('115');

@@ -5,11 +5,12 @@ import { recordAudit } from '../store/audit';
 import { prepared } from '../store/prepared';
 import type { DbOrTx } from '../store/db';
 import { insertOutbox } from '../store/outbox';
-import { cadres, clinics, handoffMessages, handoffs, staffUsers, type Handoff } from '../store/schema';
+import { cadres, clinics, handoffMessages, handoffs, staffUsers, type Handoff, type StaffRole } from '../store/schema';
 import { getZaloUser, inCustomerServiceWindow } from '../store/zaloUsers';
 import type { OutMessage } from '../zalo/messages';
 import { formatVietnamDateTime, parseVietnameseDate } from './dates';
 import { recipientsFor } from './requests';
+import { roleLabels } from './staff';
 
 /**
  * Talking to a person: a Zalo user asks for staff, a conversation opens in the staff inbox, the bot keeps
@@ -188,7 +189,7 @@ function sendToUser(tx: DbOrTx, zaloUserId: string, text: string, now: number): 
 export const ReplyInput = z.object({ text: z.string().trim().min(1, 'Nhập nội dung trả lời.').max(1800, 'Tối đa 1800 ký tự.') });
 
 /** A staff reply: goes to the user in Zalo (in their lane, after any bot reply), is kept, keeps the conversation alive. */
-export function staffReply(tx: DbOrTx, id: number, staff: { id: number; fullName: string }, scope: number | null, text: string, now: number): number[] {
+export function staffReply(tx: DbOrTx, id: number, staff: { id: number; fullName: string; role: StaffRole; clinicId?: number | null }, scope: number | null, text: string, now: number): number[] {
   const h = loadHandoff(tx, id, scope);
   if (h.status !== 'open') throw new AppError('conflict', 'Cuộc trò chuyện đã kết thúc; người dùng có thể nhờ gặp nhân viên lại.');
   const user = getZaloUser(tx, h.zaloUserId);
@@ -198,7 +199,10 @@ export function staffReply(tx: DbOrTx, id: number, staff: { id: number; fullName
   appendTranscript(tx, h.zaloUserId, 'staff', text, staff.id, now);
   tx.update(handoffs).set({ lastActivityAt: now, staffId: staff.id }).where(eq(handoffs.id, id)).run();
   recordAudit(tx, { type: 'staff', id: String(staff.id) }, { action: 'handoff.reply', entity: 'handoff', entityId: id, detail: { zaloUserId: h.zaloUserId } }, now);
-  return [sendToUser(tx, h.zaloUserId, `${staff.fullName} (nhân viên): ${text}`, now)];
+  // Signed like a letter, with the name and role (and clinic) the cadre can ask for again.
+  const clinic = staff.clinicId ? tx.select({ name: clinics.name }).from(clinics).where(eq(clinics.id, staff.clinicId)).get()?.name : undefined;
+  const signature = [staff.fullName, roleLabels[staff.role].toLowerCase(), clinic].filter(Boolean).join(', ');
+  return [sendToUser(tx, h.zaloUserId, `${text}\n— ${signature}`, now)];
 }
 
 /** Staff end the conversation: the bot resumes and tells the user so. */
