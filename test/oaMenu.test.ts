@@ -40,8 +40,8 @@ describe("the OA's persistent menu in chat", () => {
       booking: { text: 'Xin chọn nơi khám (gõ số):\n1. Phòng khám A Hải Phòng (nơi đăng ký)\n2. Bệnh viện Kiến An', flow: 'booking', step: 'clinic' },
       results: { text: 'Hiện chưa có kết quả khám nào của Ông Nguyễn Văn An được công bố.', flow: 'idle' },
       myBookings: { text: 'Ông Nguyễn Văn An chưa có lịch khám nào.', flow: 'booking', step: 'clinic' },
-      staff: { text: 'Ông/Bà muốn hỏi nhân viên việc gì?', flow: 'handoff', step: 'topic' },
-      otherRequest: { text: 'Ông/Bà cần yêu cầu gì? Xin gõ số:\n1. Khám tại nhà', flow: 'requests', step: 'menu' },
+      staff: { text: 'Ông muốn hỏi nhân viên việc gì?', flow: 'handoff', step: 'topic' },
+      otherRequest: { text: 'Ông cần yêu cầu gì? Xin gõ số:\n1. Khám tại nhà', flow: 'requests', step: 'menu' },
     };
     expect(OA_MENU.map((i) => i.intent).sort()).toEqual(Object.keys(starts).sort());
     for (const item of OA_MENU) {
@@ -89,7 +89,7 @@ describe("the OA's persistent menu in chat", () => {
     expect(bookingsOf(binh.id)).toHaveLength(0);
 
     expect((await chat(h, user, '#yeucau')).text).toContain('Có phải Bà muốn gửi yêu cầu khác?');
-    expect((await chat(h, user, '1')).text).toContain('Ông/Bà cần yêu cầu gì?');
+    expect((await chat(h, user, '1')).text).toContain('Bà cần yêu cầu gì?');
     expect(await stateOf(h, user)).toMatchObject({ flow: 'requests', step: 'menu' });
 
     expect((await chat(h, user, '#LichCuaToi')).text).toContain('Có phải Bà muốn xem lịch khám đã đặt?');
