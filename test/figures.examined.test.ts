@@ -89,6 +89,32 @@ describe('one definition of "đã khám" on every surface (edge-case campaign)',
   });
 });
 
+describe('the one-page campaign summary', () => {
+  it('the printable page and its xlsx show the same figures', async () => {
+    const page = await html(`/staff/reports/summary?campaign=${seed.campaignId}`);
+    const k = (key: string) => new RegExp(`data-k="${key}">([^<]+)<`).exec(page)?.[1];
+    expect([k('eligible'), k('booked'), k('examined'), k('share'), k('noShow'), k('homeExams')]).toEqual([
+      String(x.eligible), String(x.booked), String(x.examined), x.shareText, String(x.noShow), String(x.homeExams),
+    ]);
+    expect(page).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
+    expect(page).toContain('ngày 10 tháng 03 năm 2026');
+    expect(page).toContain('THỦ TRƯỞNG ĐƠN VỊ');
+    expect(page).toContain('@page{size:A4');
+
+    const res = await get(h, `/staff/reports/summary.xlsx?campaign=${seed.campaignId}`, admin);
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="tong-hop-dot-1-2026.xlsx"');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await res.arrayBuffer()) as ArrayBuffer);
+    const ws = wb.getWorksheet('Tổng hợp')!;
+    const values = [1, 2, 3, 4, 5, 6].map((i) => ws.getRow(XLSX_HEADER_ROW + i).getCell(2).value);
+    expect(values).toEqual([x.eligible, x.booked, x.examined, x.share, x.noShow, x.homeExams]);
+    expect(ws.getRow(XLSX_HEADER_ROW + 4).getCell(2).numFmt).toBe('0.0%');
+    const clinics = wb.getWorksheet('Theo phòng khám')!;
+    expect([1, 2].map((i) => { const v = clinics.getRow(XLSX_HEADER_ROW + i).values as unknown[]; return [v[1], v[2], v[4], v[6]]; })).toEqual(x.clinics);
+    for (const sheet of wb.worksheets) expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: XLSX_HEADER_ROW });
+  });
+});
+
 describe('guards at entry', () => {
   it('refuses attendance for a day that has not come, and accepts it on the day', async () => {
     const e8 = h.runtime.store.db.select().from(bookings).where(eq(bookings.cadreId, seed.ids.E8!)).get()!;

@@ -296,3 +296,85 @@ export function reportFileName(report: Report, db?: DbOrTx): string {
   if (c) return `bao-cao-dot-${c.round}-${c.year}.xlsx`;
   return `bao-cao-${fileSlug(formatIsoDate(report.from))}-den-${fileSlug(formatIsoDate(report.to))}.xlsx`;
 }
+
+// --- the one-page campaign summary the committee sends upward ---------------------------------------------
+
+export interface CampaignSummary {
+  campaign: { id: number; name: string; year: number; round: number; startDate: string; endDate: string };
+  /** Local date of the figures. */
+  asOf: string;
+  totals: { eligible: number; booked: number; examined: number; share: number | null; noShow: number; homeExams: number };
+  clinics: ReturnType<typeof groupCohort>;
+  units: ReturnType<typeof groupCohort>;
+  classes: Cell[][];
+}
+
+/** Everything on the summary, by the one definition of examined (examined.ts). */
+export function campaignSummary(db: DbOrTx, campaignId: number, now: number): CampaignSummary {
+  const report = buildReport(db, { campaign: campaignId }, now);
+  const c = db.select().from(campaigns).where(eq(campaigns.id, campaignId)).get()!;
+  const cohort = campaignCohort(db, c, now);
+  const clinicNames = new Map(db.select({ id: clinics.id, name: clinics.name }).from(clinics).all().map((x) => [x.id, x.name]));
+  return {
+    campaign: { id: c.id, name: c.name, year: c.year, round: c.round, startDate: c.startDate, endDate: c.endDate },
+    asOf: cohort.today,
+    totals: {
+      eligible: cohort.eligible.length,
+      booked: cohort.booked.size,
+      examined: cohort.examined.size,
+      share: shareOf(cohort.examined.size, cohort.eligible.length),
+      noShow: cohort.noShow.size,
+      homeExams: cohort.homeExams.size,
+    },
+    clinics: groupCohort(cohort, (r) => (r.clinicId ? (clinicNames.get(r.clinicId) ?? `#${r.clinicId}`) : NO_CLINIC)),
+    units: groupCohort(cohort, unitKey),
+    classes: report.tables.find((t) => t.key === 'classes')!.rows,
+  };
+}
+
+const groupColumns = (first: string): SheetSpec['columns'] => [
+  { header: first },
+  { header: 'Thuộc diện', kind: 'integer' },
+  { header: 'Đã đặt lịch hoặc đã khám', kind: 'integer' },
+  { header: 'Đã khám', kind: 'integer' },
+  { header: 'Vắng', kind: 'integer' },
+  { header: 'Tỷ lệ đã khám', kind: 'percent' },
+];
+const groupRows = (gs: CampaignSummary['clinics']) => gs.map((g) => [g.key, g.eligible, g.booked, g.examined, g.noShow, g.share]);
+
+/** The summary as xlsx: the key figures, then by clinic, by unit and the classification mix, one sheet each. */
+export async function campaignSummaryWorkbook(s: CampaignSummary, committeeName: string): Promise<Buffer> {
+  const heading = [committeeName, `Báo cáo kết quả ${s.campaign.name}`, `Từ ${formatIsoDate(s.campaign.startDate)} đến ${formatIsoDate(s.campaign.endDate)}; số liệu đến ngày ${formatIsoDate(s.asOf)}`];
+  const t = s.totals;
+  return writeWorkbook([
+    {
+      name: 'Tổng hợp',
+      heading,
+      columns: [{ header: 'Chỉ tiêu', width: 40 }, { header: 'Số liệu', kind: 'number', width: 14 }],
+      rows: [
+        ['Số cán bộ thuộc diện khám', t.eligible],
+        ['Đã đặt lịch hoặc đã khám', t.booked],
+        ['Đã khám', t.examined],
+        ['Tỷ lệ đã khám', t.share],
+        ['Vắng (không đến khám)', t.noShow],
+        ['Khám tại nhà (có yêu cầu trong đợt)', t.homeExams],
+      ],
+      notes: [EXAMINED_DEFINITION],
+    },
+    { name: 'Theo phòng khám', heading, columns: groupColumns('Phòng khám'), rows: groupRows(s.clinics) },
+    { name: 'Theo đơn vị', heading, columns: groupColumns('Đơn vị'), rows: groupRows(s.units) },
+    { name: 'Phân loại sức khỏe', heading, columns: [{ header: 'Phân loại' }, { header: 'Số người', kind: 'integer' }, { header: 'Tỷ lệ', kind: 'percent' }], rows: s.classes },
+  ]).then(async (buf) => {
+    // The share on the summary sheet is a percentage, the other figures counts.
+    const ExcelJS = await (await import('./excel')).loadExcelJs();
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(buf as unknown as ArrayBuffer);
+    const ws = wb.getWorksheet('Tổng hợp')!;
+    const row = ws.getRow(headerRowOf({ heading }) + 4);
+    row.getCell(2).numFmt = '0.0%';
+    if (row.getCell(2).value === null) row.getCell(2).value = '—';
+    return Buffer.from(await wb.xlsx.writeBuffer());
+  });
+}
+
+export const summaryFileName = (s: CampaignSummary) => `tong-hop-dot-${s.campaign.round}-${s.campaign.year}.xlsx`;
