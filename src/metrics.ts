@@ -32,7 +32,7 @@ export interface ReconcileRepairs {
   unblocked?: number;
 }
 
-export type WebhookOutcome = 'processed' | 'duplicate' | 'ignored' | 'rejected' | 'error';
+export type WebhookOutcome = 'processed' | 'duplicate' | 'ignored' | 'rejected' | 'failed' | 'error';
 
 export interface Metrics {
   registry: Registry;

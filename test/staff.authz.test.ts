@@ -73,6 +73,8 @@ function urlFor(path: string): string {
   ];
   let url = path;
   for (const [re, to] of rules) url = url.replace(re, String(to));
+  // A hex id of fixed length (an upload), then any other parameter.
+  url = url.replace(/:[a-zA-Z]+\{\[0-9a-f\]\{(\d+)\}\}/g, (_m, n: string) => 'a'.repeat(Number(n)));
   url = url.replace(/:[a-zA-Z]+(\{[^}]*\})?/g, '1');
   return `${url}?clinicId=${ids.clinicA}&date=${DAY}`;
 }

@@ -21,7 +21,7 @@ export interface AppDeps extends ZaloWebhookDeps, HealthDeps {
   /** Extra feature routes mounted by the runtime (simulator pages, staff pages, ...). */
   mount?: (app: Hono<AppEnv>) => void;
   /** Staff pages (/staff) and the staff API (/api); absent in apps that serve only webhooks. */
-  staff?: Omit<StaffDeps, 'db' | 'clock' | 'logger' | 'onCommitted'> & { pages?: StaffRoutesOptions; api?: ApiOptions };
+  staff?: Omit<StaffDeps, 'db' | 'clock' | 'logger' | 'onCommitted' | 'catalog'> & { pages?: StaffRoutesOptions; api?: ApiOptions };
 }
 
 /**
@@ -58,7 +58,7 @@ export function createApp(deps: AppDeps) {
   app.route('/static', staticRoutes());
   if (deps.staff) {
     const { pages, api, ...staffConfig } = deps.staff;
-    const staffDeps: StaffDeps = { ...staffConfig, db: deps.db, clock: deps.clock, logger: deps.logger, onCommitted: deps.onCommitted };
+    const staffDeps: StaffDeps = { ...staffConfig, db: deps.db, clock: deps.clock, logger: deps.logger, onCommitted: deps.onCommitted, catalog: deps.catalog };
     app.route('/staff', staffRoutes(staffDeps, pages));
     app.route('/api', apiRoutes(staffDeps, api));
     app.route('/ack', requestAckRoutes(staffDeps));

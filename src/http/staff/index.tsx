@@ -8,6 +8,7 @@ import { LoginRateLimiter } from '../auth/rateLimit';
 import { csrfGuard, loadSession, type StaffEnv } from '../auth/session';
 import { accountPages } from './account';
 import { auditPages } from './audit';
+import { failedEventPages } from './failedEvents';
 import { dashboardPages } from './dashboard';
 import { bookingPages } from './booking';
 import { proxyPages } from './proxies';
@@ -72,6 +73,7 @@ export function staffRoutes(deps: StaffDeps, opts: StaffRoutesOptions = {}) {
   app.route('/proxies', proxyPages(deps));
   app.route('/users', userPages(deps));
   app.route('/account', accountPages(deps));
+  app.route('/failed-events', failedEventPages(deps));
   app.route('/audit', auditPages(deps));
   app.route('/requests', requestPages(deps));
   app.route('/booking', bookingPages(deps));

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { and, asc, desc, eq, inArray, isNull, like, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { applyEffects } from '../../bot/effects';
+import type { CatalogContext } from '../../bot/catalog';
 import type { Clock } from '../../clock';
 import {
   applyRegistryImport,
@@ -55,6 +56,8 @@ export interface StaffDeps {
   committee: { name: string; hotline: string };
   /** Moves outbox rows written by a committed transaction to the queues now. */
   onCommitted: (outboxIds: number[]) => void;
+  /** What a dialog turn quotes (committee, hotline): replaying a failed event runs a turn. */
+  catalog: () => CatalogContext;
 }
 
 export const staffActor = (s: StaffIdentity): AuditActor => ({ type: 'staff', id: String(s.id) });

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { CatalogContext } from '../../bot/catalog';
 import { processInboundEvent } from '../../bot/inbound';
+import { isTransientFault, recordFailedEvent } from '../../domain/failedEvents';
 import type { Clock } from '../../clock';
 import { AppError } from '../../errors';
 import type { Logger } from '../../logger';
@@ -86,7 +87,22 @@ export function zaloWebhookRoutes(deps: ZaloWebhookDeps) {
             event.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
           );
         }
-        const outcome = await deps.commits.run(() => processInboundEvent(deps.db, event.data, now, deps.catalog()));
+        let outcome;
+        try {
+          outcome = await deps.commits.run(() => processInboundEvent(deps.db, event.data, now, deps.catalog()));
+        } catch (err) {
+          // A passing fault (database busy, disk full) answers 5xx so Zalo retries; anything else would fail
+          // again on every retry, and Zalo switches off a webhook that keeps failing: keep it, answer 200.
+          if (isTransientFault(err)) throw err;
+          const kept = recordFailedEvent(deps.db, event.data, Buffer.from(raw).toString('utf8'), err, now, deps.catalog().hotline);
+          deps.logger.error(
+            { event: eventName, failedEventId: kept.id, err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) },
+            'zalo event failed; kept for replay',
+          );
+          if (kept.outboxIds.length) deps.onCommitted(kept.outboxIds);
+          result = 'failed';
+          return c.json({ ok: true, failed: true });
+        }
         if (outcome.status === 'duplicate') {
           result = 'duplicate';
           return c.json({ ok: true, duplicate: true });

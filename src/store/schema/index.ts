@@ -28,3 +28,4 @@ export * from './linkRequests';
 export * from './faqEntries';
 export * from './loginFailures';
 export * from './holidays';
+export * from './failedEvents';
