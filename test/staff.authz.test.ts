@@ -70,6 +70,8 @@ function urlFor(path: string): string {
     [/bookings\/:id[^/]*/, `bookings/${ids.booking}`],
     [/results\/:id[^/]*/, `results/${ids.result}`],
     [/:command[^/]*/, 'pause'],
+    // An upload id the route's pattern accepts (24 hex digits) for an upload that does not exist.
+    [/:uploadId\{[^}]*\}/, '0'.repeat(24)],
   ];
   let url = path;
   for (const [re, to] of rules) url = url.replace(re, String(to));
