@@ -30,6 +30,7 @@ import {
   clinics,
   examResults,
   examSlots,
+  holidays,
   outbox,
   staffUsers,
   type CadreCategory,
@@ -587,6 +588,12 @@ function writeScenario(tx: Tx, opts: DemoSeedOptions, users: DemoZaloUser[], cli
     'Được ạ. Người nhà có thể đi cùng và chờ ở khu vực tiếp đón; khi khám, bác sĩ sẽ mời người nhà vào nếu cần.',
     80,
   );
+
+  // A day the clinics close, added by staff beside the public holidays (after the four weeks of slots).
+  tx.insert(holidays)
+    .values({ date: addDays(today, 35), name: 'Khoa khám bệnh cán bộ nghỉ kiểm kê', createdByStaffId: coordinator.id, createdAt: now })
+    .onConflictDoNothing()
+    .run();
 
   // What the story dated in the past would have sent has been sent: only the request escalations stay live.
   const history = tx

@@ -4,7 +4,7 @@ import { demoStaffAccounts, demoZaloUsers, seedDemo, type DemoSeedReport } from 
 import { addDays } from '../src/domain/booking';
 import { vietnamDate } from '../src/domain/quietHours';
 import { defaultRequestPolicy } from '../src/domain/requests';
-import { broadcasts, broadcastRecipients, bookings, cadres, campaigns, careRequests, clinics, examResults, examSlots, outbox, proxies, staffUsers, zaloLinks } from '../src/store/schema';
+import { broadcasts, broadcastRecipients, bookings, cadres, campaigns, careRequests, clinics, examResults, examSlots, holidays, outbox, proxies, staffUsers, zaloLinks } from '../src/store/schema';
 import type { StaffRole } from '../src/store/schema';
 import { chat } from './bookingSupport';
 import { events, ids, ManualClock, startHarness, type Harness } from './harness';
@@ -75,6 +75,8 @@ describe('the demo on a fresh data directory (a Monday morning in the second rou
     expect(open).toHaveLength(1);
     expect(open[0]).toMatchObject({ year: 2026, round: 2 });
     expect(db().select().from(campaigns).where(eq(campaigns.status, 'closed')).all().map((c) => `${c.year}/${c.round}`)).toEqual(['2025/2', '2026/1']);
+    // A day off staff added beside the public holidays.
+    expect(db().select().from(holidays).all().map((d) => d.name)).toEqual(['Khoa khám bệnh cán bộ nghỉ kiểm kê']);
 
     // Slots at every clinic for the next four weeks; one full day; nearly full days.
     const ahead = db()

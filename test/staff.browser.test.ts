@@ -68,8 +68,10 @@ describe('staff pages in a browser', () => {
     expect(errorRows).toHaveLength(4);
     expect(errorRows.join('\n')).toContain('Ngày sinh không hợp lệ: “30/02/1958”');
     expect(errorRows.join('\n')).toContain('Mã cán bộ “CB001” trùng với dòng 2.');
-    expect(await page.locator('.flash.bad').textContent()).toContain('Không có dòng nào được ghi');
-    expect(await page.locator('button:has-text("Nhập vào danh sách")').count()).toBe(0);
+    expect(await page.locator('.flash.bad').textContent()).toContain('Chưa có dòng nào được ghi');
+    // Staff choose between importing the good rows now and importing nothing until every error is fixed.
+    expect(await page.locator('input[name=mode][value=good]').count()).toBe(1);
+    expect(await page.locator('input[name=mode][value=all]').count()).toBe(1);
     await page.screenshot({ path: artifactPath('staff-import-errors.png'), fullPage: true });
     expect(h.runtime.store.db.select().from(cadres).all()).toHaveLength(0);
 

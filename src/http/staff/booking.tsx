@@ -159,6 +159,11 @@ export function bookingPages(deps: StaffDeps) {
         deps.committee.name,
         'Đợt khám định kỳ',
         <>
+          <p class="actions">
+            <a class="btn secondary" href="/staff/booking/holidays">
+              Ngày nghỉ lễ
+            </a>
+          </p>
           <div class="table-wrap">
             <table class="responsive">
               <thead>
