@@ -22,6 +22,8 @@ const TEXTS = {
   request: 'Mỏi gối, đi lại chậm ERASE-YC-8812',
   address: '27 ngõ Hàng Kênh ERASE-DC-3390, Lê Chân',
   staffReply: 'Chào bác, cháu ghi nhận ERASE-NV-4410',
+  answer: 'Khoa sẽ đến khám gối cho bác ERASE-TL-6620',
+  failed: 'Tin chưa xử lý được ERASE-LO-7730',
 };
 const NEEDLES = [CADRE.fullName, CADRE.code, CADRE.phone, '0911223344', CADRE.email, ...Object.values(TEXTS)];
 
@@ -106,6 +108,17 @@ describe("one cadre's personal data", () => {
     expect(await ask(user, '1')).toMatch(/YC-\d{6}/);
     const request = db().select().from(careRequests).where(eq(careRequests.cadreId, cadre.id)).get()!;
     expect(request).toMatchObject({ details: TEXTS.request, address: TEXTS.address });
+    // Staff answer on the request, and one of his messages the service failed to process.
+    const answered = await api(h, `/api/requests/${request.id}/notes`, adminToken, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: TEXTS.answer, toCadre: true }),
+    });
+    expect(answered.status).toBe(201);
+    await waitFor(() => h.fake.messagesTo(user).some((m) => m.text?.includes(TEXTS.answer)), 'answer in Zalo');
+    h.runtime.store.sqlite
+      .prepare('INSERT INTO failed_events (dedupe_key, event_name, zalo_user_id, body, error, failed_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run('erase-failed-1', 'user_send_text', user, JSON.stringify({ message: { text: TEXTS.failed } }), 'turn threw', clock.now());
 
     // A conversation with staff that names him.
     await ask(user, 'Gặp nhân viên');
@@ -127,6 +140,8 @@ describe("one cadre's personal data", () => {
       transcripts: { text: string }[];
       conversations: { zaloUserId: string }[];
       requestEvents: unknown[];
+      requestNotes: unknown[];
+      failedEvents: unknown[];
       outbox: unknown[];
       otherRecords: Record<string, Record<string, unknown>[]>;
     };
@@ -135,13 +150,15 @@ describe("one cadre's personal data", () => {
     expect(data.otherRecords.care_requests?.[0]).toMatchObject({ details: TEXTS.request, address: TEXTS.address });
     expect(data.otherRecords.handoffs).toHaveLength(1);
     expect(data.requestEvents.length).toBeGreaterThan(0);
+    expect(JSON.stringify(data.requestNotes)).toContain(TEXTS.answer);
+    expect(JSON.stringify(data.failedEvents)).toContain(TEXTS.failed);
     expect(data.outbox.length).toBeGreaterThan(3);
 
     // The scans see what is there before erasure (so an empty scan afterwards means something).
     const mailDir = join(h.dir, 'mail');
     const registryRow = (table: string, row: Record<string, unknown>) => table === 'cadres' && row.id === cadre.id;
     const beforeTables = new Set(scanSqlite(db(), NEEDLES, registryRow).map((hit) => hit.split(':')[0]));
-    for (const table of ['exam_results', 'care_requests', 'handoff_messages', 'outbox']) expect(beforeTables, table).toContain(table);
+    for (const table of ['exam_results', 'care_requests', 'care_request_notes', 'failed_events', 'handoff_messages', 'outbox']) expect(beforeTables, table).toContain(table);
     expect((await scanMailDir(mailDir, NEEDLES)).length).toBeGreaterThan(0);
 
     // Erase (the code typed again to confirm).

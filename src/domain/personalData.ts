@@ -10,11 +10,13 @@ import {
   bookings,
   cadres,
   careRequestEvents,
+  careRequestNotes,
   careRequests,
   clinics,
   conversations,
   examResults,
   examSlots,
+  failedEvents,
   handoffMessages,
   handoffs,
   linkRequests,
@@ -104,6 +106,10 @@ export interface PersonalDataExport {
   conversations: Record<string, unknown>[];
   /** The timelines of their requests. */
   requestEvents: Record<string, unknown>[];
+  /** Answers and notes staff wrote on their requests. */
+  requestNotes: Record<string, unknown>[];
+  /** Messages of theirs the service failed to process, kept for staff to replay. */
+  failedEvents: Record<string, unknown>[];
   /** Messages and mails queued or sent about them (texts that carried a secret are left out). */
   outbox: Record<string, unknown>[];
   /** Who did what with their records, ids only. */
@@ -189,6 +195,12 @@ export function exportPersonalData(db: DbOrTx, staff: ResultStaff, cadreId: numb
   const requestEvents = requestIds.length
     ? (db.select().from(careRequestEvents).where(inArray(careRequestEvents.requestId, requestIds)).orderBy(careRequestEvents.id).all() as unknown as Record<string, unknown>[])
     : [];
+  const requestNoteRows = requestIds.length
+    ? (db.select().from(careRequestNotes).where(inArray(careRequestNotes.requestId, requestIds)).orderBy(careRequestNotes.id).all() as unknown as Record<string, unknown>[])
+    : [];
+  const failedEventRows = accounts.own.length
+    ? (db.select().from(failedEvents).where(inArray(failedEvents.zaloUserId, accounts.own)).orderBy(failedEvents.id).all() as unknown as Record<string, unknown>[])
+    : [];
   const outboxRows = outboxRowsAbout(db, cadre, accounts).map((r) => {
     const p = (r.payload ?? {}) as Record<string, unknown>;
     return { id: r.id, kind: r.kind, status: r.status, channel: r.channel, createdAt: r.createdAt, doneAt: r.doneAt, payload: p.sensitive && r.kind === 'email.message' ? null : r.payload };
@@ -223,6 +235,8 @@ export function exportPersonalData(db: DbOrTx, staff: ResultStaff, cadreId: numb
     transcripts,
     conversations: conversationRows,
     requestEvents,
+    requestNotes: requestNoteRows,
+    failedEvents: failedEventRows,
     outbox: outboxRows,
     auditTrail,
   };
@@ -254,6 +268,8 @@ export async function personalDataWorkbook(data: PersonalDataExport): Promise<Bu
   sheet('Trò chuyện với nhân viên', data.transcripts);
   sheet('Hội thoại', data.conversations);
   sheet('Diễn biến yêu cầu', data.requestEvents);
+  sheet('Trả lời, ghi chú yêu cầu', data.requestNotes);
+  sheet('Tin chưa xử lý được', data.failedEvents);
   sheet('Tin nhắn, thư', data.outbox);
   sheet('Nhật ký', data.auditTrail);
   return Buffer.from(await wb.xlsx.writeBuffer());
@@ -328,6 +344,8 @@ export function erasePersonalData(tx: DbOrTx, staff: ResultStaff, cadreId: numbe
   // Requests: details, addresses and timelines (events go with their request).
   const requestIds = requestIdsOf(tx, cadreId, accounts.own);
   deleted.careRequestEvents = requestIds.length ? tx.delete(careRequestEvents).where(inArray(careRequestEvents.requestId, requestIds)).run().changes : 0;
+  deleted.careRequestNotes = requestIds.length ? tx.delete(careRequestNotes).where(inArray(careRequestNotes.requestId, requestIds)).run().changes : 0;
+  deleted.failedEvents = accounts.own.length ? tx.delete(failedEvents).where(inArray(failedEvents.zaloUserId, accounts.own)).run().changes : 0;
   deleted.careRequests = requestIds.length ? tx.delete(careRequests).where(inArray(careRequests.id, requestIds)).run().changes : 0;
   // Conversations with staff and what was said in them: all of their own accounts' texts, and any text of a
   // proxy's conversation that names them.

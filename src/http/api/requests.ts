@@ -66,6 +66,11 @@ export function requestApiRoutes(deps: StaffDeps) {
       act.close(s, c.req.valid('param').id, 'cancelled', c.req.valid('json').note);
       return c.json(detail(s, c.req.valid('param').id));
     })
+    .post('/requests/:id{[0-9]+}/notes', requirePermission('requests', 'act'), validate('param', IdParam), validate('json', NoteInput), (c) => {
+      const s = currentStaff(c);
+      act.note(s, c.req.valid('param').id, c.req.valid('json'));
+      return c.json(detail(s, c.req.valid('param').id), 201);
+    })
     .get('/conversations', requirePermission('requests', 'read'), validate('query', z.object({ status: z.enum(['open', 'closed', 'all']).default('open') })), (c) =>
       c.json({ items: listHandoffs(deps.db, clinicScope(currentStaff(c)), c.req.valid('query').status) }),
     )
