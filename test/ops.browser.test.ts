@@ -46,10 +46,12 @@ async function logIn(page: Page, username: string): Promise<void> {
 async function session(username: string, viewport = { width: 1280, height: 900 }): Promise<BrowserContext> {
   const ctx = await b.newContext({ viewport, locale: 'vi-VN', acceptDownloads: true });
   const page = await ctx.newPage();
-  await page.goto(`${h.runtime.url}/staff`);
-  await page.waitForURL('**/staff/login**');
+  // A page that needs a login answers with the login form in place (401), and comes back after it.
+  const res = await page.goto(`${h.runtime.url}/staff`);
+  expect(res?.status()).toBe(401);
   await logIn(page, username);
-  await page.waitForURL((u) => u.pathname === '/staff');
+  await page.locator('h1', { hasText: 'Tổng quan' }).waitFor();
+  expect(new URL(page.url()).pathname).toBe('/staff');
   await page.close();
   return ctx;
 }

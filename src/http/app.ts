@@ -84,7 +84,8 @@ export function securityHeaders(https: boolean) {
       imgSrc: ["'self'", 'data:', 'https:'],
       connectSrc: ["'self'"],
       objectSrc: ["'none'"],
-      baseUri: ["'none'"],
+      // 'self', not 'none': Bull Board's page sets <base href="/admin/queues/"> for its assets.
+      baseUri: ["'self'"],
       frameAncestors: ["'none'"],
     },
     xFrameOptions: 'DENY',
