@@ -1,4 +1,5 @@
 import { and, asc, count, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { categoryLabels } from './registryImport';
 import { z } from 'zod';
 import type { DbOrTx } from '../store/db';
 import {
@@ -39,13 +40,6 @@ export type SegmentFilter = z.infer<typeof SegmentFilter>;
 export const segmentIsUnfiltered = (f: SegmentFilter) =>
   !f.categories.length && !f.units.length && !f.clinicIds.length && !f.healthClasses.length && f.campaignNotBooked === null && !f.linkedOnly;
 
-export const cadreCategoryLabels: Record<(typeof cadreCategories)[number], string> = {
-  duong_chuc: 'Đương chức',
-  nguyen_chuc: 'Nguyên chức',
-  nguoi_co_cong: 'Người có công',
-  khac: 'Khác',
-};
-
 /** How many cadres the segment holds now. */
 export function countSegment(db: DbOrTx, f: SegmentFilter): number {
   return db.select({ n: count() }).from(cadres).where(segmentCondition(db, f)).get()?.n ?? 0;
@@ -55,7 +49,7 @@ export function countSegment(db: DbOrTx, f: SegmentFilter): number {
 export function describeSegment(db: DbOrTx, f: SegmentFilter): string {
   if (segmentIsUnfiltered(f)) return 'Tất cả cán bộ đang quản lý';
   const parts: string[] = [];
-  if (f.categories.length) parts.push(`Đối tượng: ${f.categories.map((k) => cadreCategoryLabels[k]).join(', ')}`);
+  if (f.categories.length) parts.push(`Đối tượng: ${f.categories.map((k) => categoryLabels[k]).join(', ')}`);
   if (f.units.length) parts.push(`Đơn vị: ${f.units.join(', ')}`);
   if (f.clinicIds.length) {
     const names = db.select({ name: clinics.name }).from(clinics).where(inArray(clinics.id, f.clinicIds)).all().map((c) => c.name);

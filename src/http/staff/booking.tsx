@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { categoryLabels } from '../../domain/registryImport';
 import { z } from 'zod';
 import { formatVietnamDay, formatVietnamTime, parseVietnameseDate } from '../../domain/dates';
 import { holidaysOfYear } from '../../domain/holidays';
@@ -23,7 +24,7 @@ import {
 } from '../../domain/bookingStaff';
 import { vietnamDate } from '../../domain/quietHours';
 import { EXAMINED_DEFINITION, formatShare } from '../../domain/examined';
-import { cadreCategories, campaignStatuses, holidays, type Campaign, type CadreCategory } from '../../store/schema';
+import { cadreCategories, campaignStatuses, holidays, type Campaign } from '../../store/schema';
 import { allowed, clinicScope, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { checkClinic, DayQuery, dayExport } from '../api/booking';
 import { validate, IdParam } from '../validation';
@@ -35,12 +36,6 @@ addStaffNavItem({ href: '/staff/booking', label: 'Đợt khám', permission: ['b
 
 const Msg = z.object({ msg: z.string().max(40).optional() });
 
-const categoryLabels: Record<CadreCategory, string> = {
-  duong_chuc: 'Đương chức',
-  nguyen_chuc: 'Nguyên chức',
-  nguoi_co_cong: 'Người có công',
-  khac: 'Khác',
-};
 const campaignStatusLabels: Record<Campaign['status'], string> = { draft: 'Nháp', open: 'Đang nhận đăng ký', closed: 'Đã đóng' };
 const weekdayLabels = ['Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy', 'Chủ Nhật'];
 

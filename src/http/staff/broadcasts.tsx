@@ -1,9 +1,10 @@
 import { asc, inArray } from 'drizzle-orm';
+import { categoryLabels } from '../../domain/registryImport';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { BROADCAST_TEXT_MAX, broadcastProgress, broadcastTextAsSent, broadcastStatusLabels, listBroadcasts, recipientResults, type BroadcastProgress } from '../../domain/broadcasts';
 import { vietnamInstant } from '../../domain/quietHours';
-import { cadreCategoryLabels, countSegment, describeSegment, knownUnits, SegmentFilter, skipReasonLabels, type SegmentPreview } from '../../domain/segments';
+import { countSegment, describeSegment, knownUnits, SegmentFilter, skipReasonLabels, type SegmentPreview } from '../../domain/segments';
 import { AppError } from '../../errors';
 import { cadreCategories, campaigns, clinics, healthClasses, type Broadcast } from '../../store/schema';
 import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';
@@ -292,7 +293,7 @@ export function broadcastPages(deps: BroadcastWebDeps) {
               <legend class="small muted">Đối tượng</legend>
               {cadreCategories.map((k) => (
                 <label>
-                  <input type="checkbox" name="categories" value={k} checked={has(form.categories, k)} /> {cadreCategoryLabels[k]}
+                  <input type="checkbox" name="categories" value={k} checked={has(form.categories, k)} /> {categoryLabels[k]}
                 </label>
               ))}
             </fieldset>
