@@ -185,7 +185,7 @@ describe('booking an exam in Zalo chat', () => {
     linkUser(h, user, cuong.id);
     const offer = await chat(h, user, 'dat lich kham');
     expect(offer.text).toContain('Ông Lê Văn Cường có thể đề nghị bác sĩ đến khám tại nhà');
-    expect(offer.buttons).toEqual(['Yêu cầu khám tại nhà', 'Vẫn đặt lịch đến phòng khám']);
+    expect(offer.buttons).toEqual(['Yêu cầu khám tại nhà', 'Vẫn đến phòng khám']);
     const home = await chat(h, user, 'Yêu cầu khám tại nhà');
     expect(home.text).not.toContain('Các ngày còn chỗ');
     expect((await stateOf(h, user))?.flow).not.toBe('booking');

@@ -252,7 +252,7 @@ describe('linking without dead ends', () => {
     expect(code.text).not.toContain('HP-00123');
     const help = await chat(h, user, 'tôi không nhớ mã');
     expect(help.text).toContain('Mã cán bộ in ở trang đầu sổ y bạ hoặc trên thẻ khám sức khỏe, có dạng CB0123.');
-    expect(help.text).toContain('1. Chia sẻ số điện thoại Zalo');
+    expect(help.text).toContain('1. Gửi số điện thoại');
     expect(help.text).toContain('2. Nhờ nhân viên xác minh');
     // Asking again does not loop on the same question.
     const again = await chat(h, user, 'khong nho');

@@ -184,7 +184,7 @@ describe('the demo on a fresh data directory (a Monday morning in the second rou
     };
     const sharePhone = (u: DemoSeedReport['users'][number]) => () => h.deliver(events.submitInfoEvent(ids, u.userId, { name: u.displayName, phone: u.phone }, h.clock.now()));
     const frail = report.users.find((u) => u.kind === 'frail')!;
-    expect(await reply(frail.userId, () => h.say(frail.userId, 'đặt lịch khám'))).toContain('Chia sẻ số điện thoại');
+    expect(await reply(frail.userId, () => h.say(frail.userId, 'đặt lịch khám'))).toContain('Gửi số điện thoại');
     const linked = await reply(frail.userId, sharePhone(frail));
     expect(linked).toContain('Xác minh thành công');
     expect(linked).toContain('tại nhà');

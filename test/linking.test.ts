@@ -116,7 +116,7 @@ describe('linking a Zalo account in chat', () => {
   it('an unlinked user asking for results gets a polite explanation, not data', async () => {
     const text = await ask('xem ket qua');
     expect(text).toContain('cần xác minh tài khoản Zalo');
-    expect(text).toContain('1. Chia sẻ số điện thoại');
+    expect(text).toContain('1. Gửi số điện thoại');
     expect(linkOf(user)).toBeUndefined();
   });
 

@@ -73,7 +73,7 @@ describe("the OA's persistent menu in chat", () => {
     linkUser(h, user, binh.id);
     await chat(h, user, payload('booking'));
     const atClinic = await chat(h, user, '#KETQUA');
-    expect(atClinic.text).toContain('Có phải Bà muốn xem kết quả khám?\n1. Đúng vậy\n2. Không, làm tiếp việc đang dở');
+    expect(atClinic.text).toContain('Có phải Bà muốn xem kết quả khám?\n1. Đúng vậy\n2. Không, làm tiếp');
     expect(await stateOf(h, user)).toMatchObject({ flow: 'clarify', intent: 'results' });
     expect((await chat(h, user, '1')).text).toContain('Hiện chưa có kết quả khám nào của Bà Trần Thị Bình được công bố.');
 

@@ -94,7 +94,7 @@ describe('the chat page plays a Zalo user against the real webhook', () => {
     await page.screenshot({ path: artifactPath('simulator-chat.png') });
 
     // The linking answer offers sharing the phone; Zalo then shows a request card the user can accept.
-    await oaBubbles(page).last().getByRole('button', { name: /^Chia sẻ số/ }).click();
+    await oaBubbles(page).last().getByRole('button', { name: 'Gửi số điện thoại' }).click();
     const card = page.locator('.row.oa .bubble', { has: page.locator('.card-title') }).last();
     await card.getByRole('button', { name: 'Chia sẻ số điện thoại' }).click();
     await page.locator('.row.me .bubble', { hasText: `Đã chia sẻ số điện thoại ${localPhone.slice(0, 4)}` }).waitFor();

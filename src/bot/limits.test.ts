@@ -157,6 +157,45 @@ describe('Zalo limits by construction', () => {
     );
   });
 
+  // fitButtons shortens any title over the limit as the message is built, so the checks above always see short
+  // titles: a label the flows write themselves ("Chia sẻ số điện thoại") reached the user cut, and nothing failed.
+  // Here a title that had to be cut fails, unless it carries data (a person's, clinic's or campaign's name).
+  it('no label a flow writes itself is cut to fit a button: every reply after one and after two messages, for everyone', () => {
+    const people: Partial<Identity>[] = [
+      { self: cadre(1) },
+      { self: cadre(1), proxyFor: [cadre(2)] },
+      { proxyFor: [cadre(3)] },
+      {},
+      { pendingProxyCadreIds: [5] },
+    ];
+    const isData = (payload: string) => /Nguyễn Thị Phương|Bệnh viện Đa khoa|Khám sức khỏe định kỳ|Người nhà có tên/.test(payload);
+    const cut = new Set<string>();
+    let buttons = 0;
+    const look = (effects: ReturnType<typeof turn>['effects']) => {
+      for (const effect of effects) {
+        if (effect.type !== 'reply') continue;
+        for (const m of effect.messages) {
+          if (m.type !== 'text') continue;
+          for (const b of m.buttons ?? []) {
+            buttons++;
+            if (b.title !== b.payload.normalize('NFC').replace(/\s+/g, ' ').trim() && !isData(b.payload)) cut.add(`${b.title} ← ${b.payload}`);
+          }
+        }
+      }
+    };
+    const firsts: BotEvent[] = [...words.map((text): BotEvent => ({ type: 'text', text })), { type: 'follow' }, { type: 'attachment', kind: 'image' }];
+    for (const who of people) {
+      const l = world(who);
+      for (const first of firsts) {
+        const one = turn(initialState, first, NOW, l);
+        look(one.effects);
+        for (const text of words) look(turn(one.state, { type: 'text', text }, NOW, l).effects);
+      }
+    }
+    expect(buttons).toBeGreaterThan(1000);
+    expect([...cut]).toEqual([]);
+  });
+
   it('every text of the catalogs, with long values filled in, fits one message or is split into parts that do', () => {
     const long = `${LONG} ${LONG}`;
     const catalogs = [t, linkingText, bookingText, resultsText, requestText, handoffChatText] as Record<string, unknown>[];

@@ -75,7 +75,7 @@ export const bookingText = {
   frailOffer: (title: string, name: string) =>
     `${title} ${name} có thể đề nghị bác sĩ đến khám tại nhà thay vì đến phòng khám.\nXin chọn (gõ số):`,
   frailHome: 'Yêu cầu khám tại nhà',
-  frailClinic: 'Vẫn đặt lịch đến phòng khám',
+  frailClinic: 'Vẫn đến phòng khám',
   pickNumber: 'Xin gõ một số trong danh sách, hoặc gõ 0 để về menu.',
   noLongerAllowed: 'Tài khoản Zalo này không còn được làm việc cho hồ sơ đó. Gõ "menu" để bắt đầu lại.',
   bookingGone: 'Lịch khám này không còn hiệu lực.',
@@ -277,7 +277,7 @@ function otherPlans(who: Who, ctx: TurnContext): string {
 function frailOffer(who: Who, lead?: string): TurnResult {
   const m = menu(bookingText.frailOffer(who.title, who.subject.fullName), [
     { text: bookingText.frailHome, key: bookingText.frailHome, also: ['tai nha', 'kham tai nha'] },
-    { text: bookingText.frailClinic, key: bookingText.frailClinic, also: ['phong kham', 'van dat'] },
+    { text: bookingText.frailClinic, key: bookingText.frailClinic, also: ['phong kham', 'van dat', 'van den'] },
   ], bookingText.backHint);
   return say(state(who, { step: 'frail' }), join(lead, m.text), m.buttons);
 }
@@ -480,7 +480,7 @@ export function handleBooking(s: BookingState, text: string, ctx: TurnContext): 
     case 'frail': {
       const i = pick(text, [
         { text: bookingText.frailHome, key: bookingText.frailHome, also: ['tai nha', 'kham tai nha'] },
-        { text: bookingText.frailClinic, key: bookingText.frailClinic, also: ['phong kham', 'van dat'] },
+        { text: bookingText.frailClinic, key: bookingText.frailClinic, also: ['phong kham', 'van dat', 'van den'] },
       ]);
       if (i === 0) return intentStarters.homeVisit(subject, ctx);
       if (i === 1) return startNew(who, ctx);

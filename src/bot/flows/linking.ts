@@ -18,7 +18,7 @@ import { containsPhrase, foldVietnamese } from '../text';
 const MAX_CODE_FAILURES = 3;
 
 const chooseOptions = [
-  { label: lt.optionPhone, phrases: ['so dien thoai', 'dien thoai', 'chia se', 'sdt'] },
+  { label: lt.optionPhone, phrases: ['so dien thoai', 'dien thoai', 'chia se', 'gui so', 'sdt'] },
   { label: lt.optionCode, phrases: ['ma can bo', 'nhap ma', 'ngay sinh'] },
   { label: lt.optionProxy, phrases: ['nguoi nha', 'thu ky', 'con', 'vo', 'chong', 'giup'] },
 ];
@@ -117,7 +117,7 @@ function codeExample(ctx: TurnContext): string {
 }
 
 const helpOptions = [
-  { label: lt.helpPhone, phrases: ['so dien thoai', 'chia se', 'dien thoai', 'sdt'] },
+  { label: lt.helpPhone, phrases: ['so dien thoai', 'chia se', 'gui so', 'dien thoai', 'sdt'] },
   { label: lt.helpStaff, phrases: ['nhan vien', 'nho nhan vien', 'gap nhan vien', 'xac minh giup'] },
 ];
 
