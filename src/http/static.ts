@@ -1,5 +1,6 @@
 import { deflateSync } from 'node:zlib';
 import { Hono } from 'hono';
+import { staffClientJs } from './staff/clientScript';
 
 /** CRC-32 as PNG chunks need it. */
 function crc32(buf: Buffer): number {
@@ -71,5 +72,6 @@ export function staticRoutes() {
       c.header('cache-control', 'public, max-age=86400');
       return c.body(new Uint8Array(png), 200, { 'content-type': 'image/png' });
     })
+    .get('/staff.js', (c) => c.body(staffClientJs, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300' }))
     .get('/broadcast-progress.js', (c) => c.body(broadcastProgressJs, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300' }));
 }

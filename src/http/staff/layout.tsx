@@ -1,8 +1,43 @@
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { roleLabels } from '../../domain/staff';
-import { may, type Permission } from '../../domain/permissions';
+import { may, type Capability, type Permission } from '../../domain/permissions';
 import { CSRF_FIELD, type StaffIdentity } from '../auth/session';
+
+/**
+ * The menu's groups, in the order shown. A group with one entry a role may open is shown as a plain link; `top`
+ * entries are always plain links (the pages used all day).
+ */
+export const navGroups = {
+  top: '',
+  care: 'Khám & kết quả',
+  people: 'Cán bộ',
+  outreach: 'Thông báo',
+  reports: 'Báo cáo',
+  admin: 'Quản trị',
+  /** Shown in the phone menu only: on a wide screen the header carries it. */
+  account: '',
+} as const;
+export type NavGroup = keyof typeof navGroups;
+
+/** Where an entry goes when it names no group: by the capability of its permission in the permissions table. */
+const groupOfCapability: Record<Capability, NavGroup> = {
+  dashboard: 'top',
+  requests: 'top',
+  account: 'account',
+  registry: 'people',
+  proxies: 'people',
+  booking: 'care',
+  results: 'care',
+  broadcasts: 'outreach',
+  faq: 'outreach',
+  reports: 'reports',
+  staffAccounts: 'admin',
+  audit: 'admin',
+  oaConnection: 'admin',
+  queues: 'admin',
+  failedEvents: 'admin',
+};
 
 /** One entry of the staff navigation. Features add theirs with `addStaffNavItem`. */
 export interface NavItem {
@@ -12,10 +47,15 @@ export interface NavItem {
   permission: Permission;
   /** Lower comes first. */
   order?: number;
+  /** The menu group; by default the one of the permission's capability. */
+  group?: NavGroup;
+  /** A live count shown beside the label (kept up to date by the page's event stream). */
+  liveCount?: string;
 }
 
 export const staffNav: NavItem[] = [
-  { href: '/staff/requests', label: 'Yêu cầu', permission: ['requests', 'read'], order: 5 },
+  { href: '/staff/requests', label: 'Yêu cầu', permission: ['requests', 'read'], order: 5, liveCount: 'requests' },
+  { href: '/staff/requests/conversations', label: 'Trò chuyện', permission: ['requests', 'read'], order: 6, liveCount: 'conversations' },
   { href: '/staff/registry', label: 'Danh sách cán bộ', permission: ['registry', 'read'], order: 10 },
   { href: '/staff/registry/import', label: 'Nhập danh sách', permission: ['registry', 'import'], order: 20 },
   { href: '/staff/proxies', label: 'Người đại diện', permission: ['proxies', 'decide'], order: 30 },
@@ -23,6 +63,7 @@ export const staffNav: NavItem[] = [
   { href: '/staff/faq', label: 'Câu hỏi thường gặp', permission: ['faq', 'manage'], order: 50 },
   { href: '/staff/users', label: 'Nhân viên', permission: ['staffAccounts', 'manage'], order: 80 },
   { href: '/staff/audit', label: 'Nhật ký', permission: ['audit', 'read'], order: 90 },
+  { href: '/staff/account/password', label: 'Đổi mật khẩu', permission: ['account', 'changePassword'], order: 99 },
 ];
 
 /** Adds (or replaces, by href) a navigation entry. */
@@ -31,6 +72,9 @@ export function addStaffNavItem(item: NavItem): void {
   if (i >= 0) staffNav[i] = item;
   else staffNav.push(item);
 }
+
+export const navGroupOf = (item: NavItem): NavGroup =>
+  item.group ?? (item.permission[1] === 'figures' ? 'reports' : groupOfCapability[item.permission[0]]);
 
 const css = `
 :root{--bg:#f4f6f8;--card:#fff;--ink:#1d2733;--muted:#5c6b7a;--line:#dde3ea;--brand:#0b6e4f;--brand-2:#e7f4ef;--warn:#a15c00;--warn-bg:#fff4e0;--bad:#b42318;--bad-bg:#fdecea;--ok:#067647;--ok-bg:#e6f6ec;--radius:10px}
@@ -45,10 +89,23 @@ header.top .brand small{display:block;font-weight:400;opacity:.85;font-size:.8re
 header.top .who{font-size:.9rem;opacity:.95}
 header.top form{margin:0}
 header.top button{white-space:nowrap;background:transparent;border:1px solid rgba(255,255,255,.6);color:#fff;padding:.3rem .7rem;border-radius:6px;cursor:pointer;font:inherit;font-size:.9rem}
-nav.main{background:#fff;border-bottom:1px solid var(--line)}
-nav.main ul{list-style:none;margin:0 auto;padding:0 1rem;max-width:1200px;display:flex;gap:.25rem;overflow-x:auto}
-nav.main a{display:block;padding:.7rem .8rem;text-decoration:none;color:var(--muted);border-bottom:3px solid transparent;white-space:nowrap}
-nav.main a.active{color:var(--brand);border-bottom-color:var(--brand);font-weight:600}
+nav.main{background:#fff;border-bottom:1px solid var(--line);position:relative;z-index:20}
+nav.main .menu{list-style:none;margin:0 auto;padding:0 1rem;max-width:1200px;display:flex;gap:.1rem;flex-wrap:wrap}
+nav.main ul{list-style:none;margin:0;padding:0}
+nav.main a,nav.main summary{display:block;padding:.7rem .75rem;text-decoration:none;color:var(--muted);border-bottom:3px solid transparent;white-space:nowrap;cursor:pointer}
+nav.main summary{list-style:none}
+nav.main summary::-webkit-details-marker{display:none}
+nav.main summary::after{content:"";display:inline-block;margin-left:.35rem;border:4px solid transparent;border-top-color:currentColor;vertical-align:-.1rem}
+nav.main a.active,nav.main summary.active{color:var(--brand);border-bottom-color:var(--brand);font-weight:600}
+nav.main details{position:relative}
+nav.main details>ul{position:absolute;left:0;top:100%;min-width:15rem;background:#fff;border:1px solid var(--line);border-radius:0 0 8px 8px;box-shadow:0 8px 20px rgba(16,24,40,.12);padding:.3rem 0}
+nav.main details>ul a{border-bottom:0;border-left:3px solid transparent;padding:.55rem .9rem}
+nav.main details>ul a.active{border-left-color:var(--brand);background:var(--brand-2)}
+nav.main .count{display:inline-block;min-width:1.35rem;margin-left:.3rem;padding:0 .35rem;border-radius:999px;background:var(--bad);color:#fff;font-size:.75rem;font-weight:700;text-align:center;line-height:1.35rem}
+nav.main .count[hidden]{display:none}
+#nav-toggle{position:absolute;opacity:0;pointer-events:none}
+nav.main label.nav-open{display:none}
+nav.main li.phone-only{display:none}
 main{max-width:1200px;margin:0 auto;padding:1.25rem 1rem 3rem}
 h1{font-size:1.45rem;margin:.2rem 0 1rem}
 h2{font-size:1.15rem;margin:1.5rem 0 .6rem}
@@ -106,6 +163,14 @@ tr.err td{background:#fffafa}
   table.responsive td{display:flex;gap:.6rem;border:0;padding:.2rem .6rem}
   table.responsive td::before{content:attr(data-label);flex:0 0 38%;color:var(--muted);font-size:.8rem}
   header.top .who{display:none}
+  nav.main label.nav-open{display:flex;align-items:center;gap:.5rem;margin:0;padding:.65rem .9rem;font-size:1rem;color:var(--ink);font-weight:600;cursor:pointer}
+  nav.main .menu{display:none;flex-direction:column;padding:0 0 .4rem;gap:0}
+  nav.main li.phone-only{display:block;border-top:1px solid var(--line)}
+  #nav-toggle:checked~.menu{display:flex}
+  #nav-toggle:focus-visible+label{outline:2px solid #8fd3b9}
+  nav.main a,nav.main summary{border-bottom:0;border-left:3px solid transparent;padding:.65rem .9rem}
+  nav.main a.active,nav.main summary.active{border-left-color:var(--brand)}
+  nav.main details>ul{position:static;box-shadow:none;border:0;border-radius:0;padding:0 0 0 .9rem;min-width:0}
   header.top .bar{flex-wrap:nowrap}
   header.top .brand{min-width:0}
   header.top .brand small{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
@@ -143,10 +208,21 @@ function Document(props: { title: string; children: Child }) {
           <meta name="robots" content="noindex" />
           <title>{props.title} · CadreCare</title>
           <style>{raw(css)}</style>
+          <script src="/static/staff.js" defer></script>
         </head>
         <body>{props.children}</body>
       </html>
     </>
+  );
+}
+
+function NavLink(props: { item: NavItem; active: string | undefined }) {
+  const n = props.item;
+  return (
+    <a href={n.href} class={n.href === props.active ? 'active' : ''} aria-current={n.href === props.active ? 'page' : undefined}>
+      {n.label}
+      {n.liveCount ? <span class="count" data-live-count={n.liveCount} hidden></span> : null}
+    </a>
   );
 }
 
@@ -170,6 +246,10 @@ export function Layout(props: LayoutProps) {
   const active = items
     .filter((n) => props.path === n.href || props.path.startsWith(n.href + '/'))
     .sort((a, b) => b.href.length - a.href.length)[0]?.href;
+  const activeItem = items.find((n) => n.href === active);
+  const groups = (Object.keys(navGroups) as NavGroup[])
+    .map((group) => ({ group, items: items.filter((n) => navGroupOf(n) === group) }))
+    .filter((g) => g.items.length > 0);
   return (
     <Document title={props.title}>
       <header class="top">
@@ -188,14 +268,33 @@ export function Layout(props: LayoutProps) {
         </div>
       </header>
       <nav class="main" aria-label="Điều hướng">
-        <ul>
-          {items.map((n) => (
-            <li>
-              <a href={n.href} class={n.href === active ? 'active' : ''}>
-                {n.label}
-              </a>
-            </li>
-          ))}
+        <input type="checkbox" id="nav-toggle" aria-label="Mở danh mục" />
+        <label class="nav-open" for="nav-toggle">
+          ☰ Danh mục{activeItem ? <span class="muted small"> · {activeItem.label}</span> : null}
+        </label>
+        <ul class="menu">
+          {groups.map((g) =>
+            g.group === 'top' || g.group === 'account' || g.items.length === 1 ? (
+              g.items.map((n) => (
+                <li class={g.group === 'account' ? 'phone-only' : undefined}>
+                  <NavLink item={n} active={active} />
+                </li>
+              ))
+            ) : (
+              <li>
+                <details class="navgroup">
+                  <summary class={g.items.some((n) => n.href === active) ? 'active' : ''}>{navGroups[g.group]}</summary>
+                  <ul>
+                    {g.items.map((n) => (
+                      <li>
+                        <NavLink item={n} active={active} />
+                      </li>
+                    ))}
+                  </ul>
+                </details>
+              </li>
+            ),
+          )}
         </ul>
       </nav>
       <main>
