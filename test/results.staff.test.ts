@@ -164,11 +164,17 @@ describe('roles and release', () => {
     expect(html).toContain('Công bố các kết quả đã chọn');
     const ids = [...html.matchAll(/name="ids" value="(\d+)"/g)].map((m) => m[1]!);
     expect(ids).toHaveLength(4);
-    const res = await postForm(h, '/staff/results/release', doctorSession, { ids: ids[0]! }, {});
+    // Releasing asks first with the count; nothing is released before the confirmation.
+    const asked = await postForm(h, '/staff/results/release', doctorSession, { ids: ids[0]!, scope: 'selected' });
+    expect(asked.status).toBe(200);
+    expect(await asked.text()).toContain('id="release-count">1</b> kết quả đã chọn');
+    expect(db().select().from(examResults).where(eq(examResults.status, 'released')).all()).toHaveLength(0);
+    const res = await postForm(h, '/staff/results/release', doctorSession, { ids: ids[0]!, confirm: '1' }, {});
     expect(res.status).toBe(200);
     // The form posts several ids under the same name.
     const fd = new URLSearchParams();
     for (const id of ids) fd.append('ids', id);
+    fd.append('confirm', '1');
     fd.append('_csrf', doctorSession.csrf);
     const bulk = await h.runtime.app.request('/staff/results/release', {
       method: 'POST',
@@ -330,7 +336,7 @@ describe('staff pages', () => {
 
     const doctorDetail = await (await get(h, detailPath, doctorSession)).text();
     expect(doctorDetail).toContain('Công bố');
-    expect((await postForm(h, '/staff/results/release', doctorSession, { ids: String(id) })).status).toBe(200);
+    expect((await postForm(h, '/staff/results/release', doctorSession, { ids: String(id), confirm: '1' })).status).toBe(200);
     const corrected = await postForm(h, `${detailPath}/correct`, coord);
     expect(corrected.status).toBe(303);
     const corrPath = corrected.headers.get('location')!.split('?')[0]!;

@@ -9,6 +9,7 @@ import {
   campaigns,
   clinics,
   examResults,
+  examResultStatuses,
   healthClasses,
   proxies,
   staffUsers,
@@ -22,6 +23,7 @@ import { formatIsoDate } from './dates';
 import { enqueueNotice, type NoticeRef, type RenderedNotice } from './notices';
 import { outsideQuietHours, vietnamDate } from './quietHours';
 import { rolesFor } from './permissions';
+import { listParams, orderFor, pageWindow, personSearch, type PageWindow } from './listing';
 
 /**
  * Exam results: entry and correction by staff, release by a doctor or admin, the "results are ready" notice,
@@ -491,18 +493,35 @@ export interface ResultRow {
   enteredBy: string | null;
 }
 
-/** Drafts waiting for release (or any status), in the staff member's scope, oldest first. */
-export function listResults(
-  db: DbOrTx,
-  staff: ResultStaff,
-  q: { status?: ExamResult['status'] | 'all'; cadreId?: number; campaignId?: number; limit?: number },
-): ResultRow[] {
+const resultSortable = ['updated', 'examDate', 'name', 'code', 'class'] as const;
+
+/** The staff results list: a status, a search by name or code (with or without diacritics), a campaign, a page, an order. */
+export const ResultListParams = z.object({
+  status: z.enum([...examResultStatuses, 'all']).default('draft'),
+  q: z.string().trim().max(100).optional(),
+  campaignId: z.union([z.literal(''), z.coerce.number().int().positive()]).optional(),
+  cadreId: z.coerce.number().int().positive().optional(),
+  ...listParams(resultSortable),
+});
+export type ResultListParams = z.infer<typeof ResultListParams>;
+
+function resultListFilter(db: DbOrTx, staff: ResultStaff, q: Omit<ResultListParams, 'page' | 'sort' | 'dir'>): SQL | undefined {
   const where: SQL[] = [];
-  if (q.status && q.status !== 'all') where.push(eq(examResults.status, q.status));
+  if (q.status !== 'all') where.push(eq(examResults.status, q.status));
   if (q.cadreId) where.push(eq(examResults.cadreId, q.cadreId));
   if (q.campaignId) where.push(eq(examResults.campaignId, q.campaignId));
   if (staff.role === 'clinic_staff') where.push(eq(cadres.clinicId, staff.clinicId ?? -1));
-  return db
+  const byPerson = personSearch(db, q.q, cadres.fullName, cadres.code);
+  if (byPerson) where.push(byPerson);
+  return where.length ? and(...where) : undefined;
+}
+
+/** One page of the results list and where it sits in the whole: every matching row is reachable, none silently cut. */
+export function pageResults(db: DbOrTx, staff: ResultStaff, q: ResultListParams): { items: ResultRow[]; window: PageWindow } {
+  const filter = resultListFilter(db, staff, q);
+  const total = db.select({ n: sql<number>`count(*)` }).from(examResults).innerJoin(cadres, eq(cadres.id, examResults.cadreId)).where(filter).get()?.n ?? 0;
+  const window = pageWindow(total, q.page);
+  const items = db
     .select({
       result: examResults,
       cadre: { id: cadres.id, code: cadres.code, fullName: cadres.fullName, unit: cadres.unit, clinicId: cadres.clinicId },
@@ -513,10 +532,32 @@ export function listResults(
     .innerJoin(cadres, eq(cadres.id, examResults.cadreId))
     .leftJoin(clinics, eq(clinics.id, examResults.clinicId))
     .leftJoin(staffUsers, eq(staffUsers.id, examResults.enteredByStaffId))
-    .where(where.length ? and(...where) : undefined)
-    .orderBy(q.status === 'draft' ? asc(examResults.updatedAt) : desc(examResults.updatedAt), desc(examResults.id))
-    .limit(q.limit ?? 500)
+    .where(filter)
+    .orderBy(
+      ...orderFor(
+        { updated: examResults.updatedAt, examDate: examResults.examDate, name: sql`vi_fold(${cadres.fullName})`, code: cadres.code, class: examResults.healthClass },
+        q,
+        // The release queue shows the oldest drafts first; other lists the newest.
+        { sort: 'updated', dir: q.status === 'draft' ? 'asc' : 'desc' },
+        examResults.id,
+      ),
+    )
+    .limit(window.pageSize)
+    .offset(window.offset)
     .all();
+  return { items, window };
+}
+
+/** The ids of every result matching the list's filter, on all pages: what "select all" releases. */
+export function resultIdsMatching(db: DbOrTx, staff: ResultStaff, q: Omit<ResultListParams, 'page' | 'sort' | 'dir'>): number[] {
+  return db
+    .select({ id: examResults.id })
+    .from(examResults)
+    .innerJoin(cadres, eq(cadres.id, examResults.cadreId))
+    .where(resultListFilter(db, staff, q))
+    .orderBy(asc(examResults.id))
+    .all()
+    .map((r) => r.id);
 }
 
 /** Records that staff read result text (a detail page, the release queue, an API answer): ids only. */

@@ -8,7 +8,8 @@ import {
   classificationMix,
   createDraft,
   discardDraft,
-  listResults,
+  pageResults,
+  ResultListParams,
   releaseResults,
   ResultInput,
   resultForStaff,
@@ -19,7 +20,7 @@ import {
 import { importResultsFile, resultsTemplate } from '../../domain/resultsImport';
 import { AppError } from '../../errors';
 import { inTransaction } from '../../store/db';
-import { cadres, campaigns, clinics, examResultStatuses } from '../../store/schema';
+import { cadres, campaigns, clinics } from '../../store/schema';
 import { currentStaff, requirePermission, type StaffIdentity } from '../auth/session';
 import type { ApiEnv } from '../auth/apiToken';
 import { attachment } from '../staff/registry';
@@ -28,11 +29,7 @@ import { validate, uploadLimit, XLSX_TYPE, IdParam, ImportQuery, ImportFileForm 
 
 const CadreParam = z.object({ cadreId: z.coerce.number().int().positive() });
 
-export const ResultListQuery = z.object({
-  status: z.enum([...examResultStatuses, 'all']).default('draft'),
-  cadreId: z.coerce.number().int().positive().optional(),
-  campaignId: z.coerce.number().int().positive().optional(),
-});
+export const ResultListQuery = ResultListParams;
 
 export const ClassificationQuery = z.object({
   /** A campaign id, or "none" for results outside any campaign; all campaigns when absent. */
@@ -126,9 +123,9 @@ export function resultApiRoutes(deps: StaffDeps) {
     )
     .get('/', requirePermission('results', 'read'), validate('query', ResultListQuery), (c) => {
       const staff = currentStaff(c);
-      const rows = listResults(deps.db, staff, c.req.valid('query'));
+      const { items: rows, window } = pageResults(deps.db, staff, c.req.valid('query'));
       auditStaffRead(deps.db, staff, rows.map((r) => r.result.id), now(), 'api.list');
-      return c.json({ items: rows.map(resultJson) });
+      return c.json({ items: rows.map(resultJson), total: window.total, page: window.page, pages: window.pages, pageSize: window.pageSize });
     })
     .post('/', requirePermission('results', 'enter'), validate('json', z.object({ cadreId: z.number().int().positive() }).and(z.record(z.string(), z.unknown()))), (c) => {
       const body = c.req.valid('json');

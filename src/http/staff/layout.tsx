@@ -145,6 +145,9 @@ dl.kv dd{margin:0}
 .pager{display:flex;gap:.4rem;align-items:center;margin-top:.8rem;flex-wrap:wrap}
 .pager a,.pager span{padding:.3rem .65rem;border:1px solid var(--line);border-radius:6px;background:#fff;text-decoration:none}
 .pager .current{background:var(--brand);color:#fff;border-color:var(--brand)}
+.list-pager{justify-content:space-between;margin:.6rem 0}
+.list-pager .pager{margin-top:0}
+th a.sort{color:inherit;text-decoration:none;white-space:nowrap}
 .stats{display:flex;gap:.75rem;flex-wrap:wrap;margin-bottom:1rem}
 .stat{background:#fff;border:1px solid var(--line);border-radius:var(--radius);padding:.6rem .9rem;min-width:8rem}
 .stat b{display:block;font-size:1.35rem}

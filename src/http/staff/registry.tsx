@@ -30,7 +30,7 @@ import {
   unitsFor,
   type StaffDeps,
 } from './services';
-import { fmtDate, fmtDateTime, page, Pager, EmptyRow, FilterSelect, ProblemTable } from './ui';
+import { fmtCount, fmtDate, fmtDateTime, page, EmptyRow, FilterSelect, ListCount, ListPager, ProblemTable, SortTh, withQuery } from './ui';
 
 
 const proxyStatusLabels = { pending: 'Chờ duyệt', approved: 'Đã duyệt', rejected: 'Từ chối', revoked: 'Đã thu hồi' } as const;
@@ -185,6 +185,8 @@ export function registryPages(deps: StaffDeps) {
       const staff = currentStaff(c);
       const q = c.req.valid('query');
       const result = listCadres(deps.db, staff, q, deps.clock.now(), 'page.list');
+      const { page: _page, ...listQuery } = q;
+      const sortQuery = { ...listQuery, clinic: q.clinic === undefined ? undefined : String(q.clinic) };
       const seesHealth = allowed(staff, 'registry', 'readHealth');
       const clinicList = allClinics(deps.db);
       const unitList = unitsFor(deps.db, staff);
@@ -274,15 +276,13 @@ export function registryPages(deps: StaffDeps) {
             </div>
           </form>
           <div class="actions" style="justify-content:space-between;margin-bottom:.6rem">
-            <span class="muted">
-              {result.total} cán bộ{result.pages > 1 ? ` · trang ${result.page}/${result.pages}` : ''}
-            </span>
+            <ListCount window={result.window} noun="cán bộ" />
             {allowed(staff, 'registry', 'export') ? (
               <span class="actions">
-                <a class="btn secondary small" href="/staff/registry/export?format=xlsx">
-                  Xuất Excel
+                <a class="btn secondary small" id="export-xlsx" href={`/staff/registry/export${withQuery({ ...listQuery, format: 'xlsx' })}`}>
+                  Xuất Excel{result.total ? ` (${fmtCount(result.total)})` : ''}
                 </a>
-                <a class="btn secondary small" href="/staff/registry/export?format=csv">
+                <a class="btn secondary small" href={`/staff/registry/export${withQuery({ ...listQuery, format: 'csv' })}`}>
                   Xuất CSV
                 </a>
               </span>
@@ -292,12 +292,12 @@ export function registryPages(deps: StaffDeps) {
             <table class="responsive">
               <thead>
                 <tr>
-                  <th>Mã</th>
-                  <th>Họ và tên</th>
-                  <th>Ngày sinh</th>
-                  <th>Đối tượng</th>
-                  <th>Đơn vị</th>
-                  <th>Phòng khám</th>
+                  <SortTh label="Mã" column="code" query={sortQuery} defaultSort={{ sort: 'code', dir: 'asc' }} />
+                  <SortTh label="Họ và tên" column="name" query={sortQuery} defaultSort={{ sort: 'code', dir: 'asc' }} />
+                  <SortTh label="Ngày sinh" column="birthDate" query={sortQuery} defaultSort={{ sort: 'code', dir: 'asc' }} />
+                  <SortTh label="Đối tượng" column="category" query={sortQuery} defaultSort={{ sort: 'code', dir: 'asc' }} />
+                  <SortTh label="Đơn vị" column="unit" query={sortQuery} defaultSort={{ sort: 'code', dir: 'asc' }} />
+                  <SortTh label="Phòng khám" column="clinic" query={sortQuery} defaultSort={{ sort: 'code', dir: 'asc' }} />
                   {seesHealth ? <th>Loại SK</th> : null}
                   <th>Zalo</th>
                 </tr>
@@ -335,7 +335,7 @@ export function registryPages(deps: StaffDeps) {
               </tbody>
             </table>
           </div>
-          <Pager page={result.page} pages={result.pages} query={{ ...q, page: undefined }} />
+          <ListPager window={result.window} query={sortQuery} noun="cán bộ" />
         </>,
       );
     })
@@ -343,10 +343,11 @@ export function registryPages(deps: StaffDeps) {
       const body = await registryWorkbook([], { template: true, clinics: allClinics(deps.db) });
       return c.body(new Uint8Array(body), 200, { 'content-type': XLSX_TYPE, 'content-disposition': attachment('mau-danh-sach-can-bo.xlsx') });
     })
-    .get('/export', requirePermission('registry', 'export'), validate('query', z.object({ format: z.enum(['xlsx', 'csv']).default('xlsx') })), async (c) => {
+    .get('/export', requirePermission('registry', 'export'), validate('query', RegistryQuery.omit({ page: true }).extend({ format: z.enum(['xlsx', 'csv']).default('xlsx') })), async (c) => {
       const staff = currentStaff(c);
-      const { format } = c.req.valid('query');
-      const rows = registryExportRows(deps.db);
+      const { format, ...query } = c.req.valid('query');
+      // The export holds what the list shows: the same filter, search and order, every page.
+      const rows = registryExportRows(deps.db, { staff, query });
       const now = deps.clock.now();
       const name = `danh-sach-can-bo-${localDate(now)}.${format}`;
       const body = format === 'csv' ? Buffer.from(registryCsv(rows), 'utf8') : await registryWorkbook(rows);

@@ -12,8 +12,10 @@ import {
   createDraft,
   discardDraft,
   healthClassLabel,
-  listResults,
+  pageResults,
   releaseResults,
+  resultIdsMatching,
+  ResultListParams,
   ResultInput,
   resultForStaff,
   startCorrection,
@@ -31,13 +33,14 @@ import { validate, XLSX_TYPE, IdParam } from '../validation';
 import { addStaffNavItem, CsrfField, type Flash } from './layout';
 import { attachment } from './registry';
 import { localDate, unitsFor, uploads, type StaffDeps } from './services';
-import { fmtDate, fmtDateTime, page, type StaffContext, EmptyRow, FilterSelect, ProblemTable, StatusTabs } from './ui';
+import { fmtCount, fmtDate, fmtDateTime, page, type StaffContext, EmptyRow, FilterSelect, ListCount, ListPager, ProblemTable, SortTh, StatusTabs, withQuery } from './ui';
 
 addStaffNavItem({ href: '/staff/results', label: 'Kết quả khám', permission: ['results', 'read'], order: 40 });
 addStaffNavItem({ href: '/staff/results/figures', label: 'Phân loại sức khỏe', permission: ['results', 'figures'], order: 45 });
 
 const CadreParam = z.object({ cadreId: z.coerce.number().int().positive() });
 const Msg = z.object({ msg: z.string().max(20).optional() });
+const ReleaseFilter = ResultListParams.pick({ q: true, campaignId: true });
 
 const statusLabels: Record<ExamResult['status'], string> = { draft: 'Chờ công bố', released: 'Đã công bố', superseded: 'Đã được đính chính' };
 const statusBadge: Record<ExamResult['status'], string> = { draft: 'warn', released: 'ok', superseded: '' };
@@ -174,19 +177,27 @@ function ResultFields(props: { deps: StaffDeps; values?: Partial<ExamResult>; as
   );
 }
 
-function ResultTable(props: { rows: ResultRow[]; names: Map<number, string>; selectable: boolean }) {
+function ResultTable(props: {
+  rows: ResultRow[];
+  names: Map<number, string>;
+  selectable: boolean;
+  query?: Record<string, string | undefined>;
+  defaultSort?: { sort: string; dir: 'asc' | 'desc' };
+}) {
+  const th = (label: string, column: string) =>
+    props.query ? <SortTh label={label} column={column} query={props.query} defaultSort={props.defaultSort} /> : <th>{label}</th>;
   return (
     <div class="table-wrap">
       <table class="responsive" id="results">
         <thead>
           <tr>
             {props.selectable ? <th>Chọn</th> : null}
-            <th>Cán bộ</th>
-            <th>Ngày khám</th>
+            {th('Cán bộ', 'name')}
+            {th('Ngày khám', 'examDate')}
             <th>Đợt khám</th>
-            <th>Phân loại</th>
+            {th('Phân loại', 'class')}
             <th>Trạng thái</th>
-            <th>Người nhập</th>
+            {th('Người nhập', 'updated')}
           </tr>
         </thead>
         <tbody>
@@ -325,15 +336,17 @@ export function resultPages(deps: StaffDeps) {
   const back = (c: StaffContext, path: string, msg: string) => c.redirect(`${path}${path.includes('?') ? '&' : '?'}msg=${msg}`, 303);
 
   return new Hono<StaffEnv>()
-    .get('/', requirePermission('results', 'read'), validate('query', z.object({ status: z.enum(examResultStatuses).default('draft'), q: z.string().max(50).optional(), msg: z.string().max(20).optional() })), (c) => {
+    .get('/', requirePermission('results', 'read'), validate('query', ResultListParams.extend({ status: z.enum(examResultStatuses).default('draft'), msg: z.string().max(20).optional() })), (c) => {
       const staff = currentStaff(c);
-      const { status, q, msg } = c.req.valid('query');
-      let cadreId: number | undefined;
-      if (q) cadreId = deps.db.select({ id: cadres.id }).from(cadres).where(cadreCodeIs(q)).get()?.id ?? -1;
-      const rows = listResults(deps.db, staff, { status, cadreId });
+      const { msg, ...q } = c.req.valid('query');
+      const { items: rows, window } = pageResults(deps.db, staff, q);
       auditStaffRead(deps.db, staff, rows.map((r) => r.result.id), now(), 'page.list');
       const names = campaignNames(deps.db, rows.map((r) => r.result.campaignId));
-      const canRelease = status === 'draft' && allowed(staff, 'results', 'release');
+      const campaignList = deps.db.select({ id: campaigns.id, name: campaigns.name }).from(campaigns).orderBy(asc(campaigns.startDate)).all();
+      const canRelease = q.status === 'draft' && allowed(staff, 'results', 'release');
+      const listQuery = { status: q.status, q: q.q, campaignId: q.campaignId === undefined ? undefined : String(q.campaignId), sort: q.sort, dir: q.dir };
+      const defaultSort = { sort: 'updated', dir: q.status === 'draft' ? ('asc' as const) : ('desc' as const) };
+      const table = <ResultTable rows={rows} names={names} selectable={canRelease} query={listQuery} defaultSort={defaultSort} />;
       return page(
         c,
         title,
@@ -342,7 +355,7 @@ export function resultPages(deps: StaffDeps) {
           <div class="actions" style="margin-bottom:.8rem">
             <StatusTabs
               tabs={examResultStatuses.map((s) => [s, statusLabels[s]] as const)}
-              current={status}
+              current={q.status}
               href={(s) => `/staff/results?status=${s}`}
             />
             <a class="btn small secondary" href="/staff/results/new">
@@ -357,27 +370,49 @@ export function resultPages(deps: StaffDeps) {
               </a>
             ) : null}
           </div>
-          <form method="get" class="actions" role="search" style="margin-bottom:.8rem">
-            <input type="hidden" name="status" value={status} />
-            <input type="search" name="q" value={q ?? ''} placeholder="Mã cán bộ" style="max-width:14rem" />
-            <button class="btn small" type="submit">
-              Tìm
-            </button>
+          <form method="get" class="card grid" role="search">
+            <input type="hidden" name="status" value={q.status} />
+            <div class="wide">
+              <label for="q">Tìm theo tên hoặc mã cán bộ</label>
+              <input id="q" type="search" name="q" value={q.q ?? ''} placeholder="ví dụ: phuong, Phương, CB0012" />
+            </div>
+            <FilterSelect name="campaignId" label="Đợt khám" options={campaignList.map((cp) => ({ value: String(cp.id), label: cp.name }))} selected={listQuery.campaignId} />
+            <div class="actions">
+              <button class="btn" type="submit">
+                Tìm
+              </button>
+              <a class="btn secondary" href={`/staff/results?status=${q.status}`}>
+                Xóa lọc
+              </a>
+            </div>
           </form>
           {canRelease ? (
             <form method="post" action="/staff/results/release">
               <CsrfField token={c.get('csrfToken')} />
-              <ResultTable rows={rows} names={names} selectable />
-              <p class="actions">
-                <button class="btn" type="submit" disabled={rows.length === 0}>
-                  Công bố các kết quả đã chọn
-                </button>
-                <span class="muted small">Cán bộ sẽ nhận tin báo qua Zalo (không kèm nội dung kết quả).</span>
-              </p>
+              <input type="hidden" name="q" value={q.q ?? ''} />
+              <input type="hidden" name="campaignId" value={listQuery.campaignId ?? ''} />
+              <input type="hidden" name="expected" value={String(window.total)} />
+              <div class="actions list-pager">
+                <ListCount window={window} noun="kết quả chờ công bố" />
+                <span class="actions">
+                  <button class="btn secondary small" type="submit" name="scope" value="selected" disabled={rows.length === 0}>
+                    Công bố các kết quả đã chọn
+                  </button>
+                  <button class="btn small" type="submit" name="scope" value="all" id="release-all" disabled={window.total === 0}>
+                    Công bố tất cả {fmtCount(window.total)} kết quả khớp bộ lọc
+                  </button>
+                </span>
+              </div>
+              {table}
+              <p class="muted small">Cán bộ sẽ nhận tin báo qua Zalo (không kèm nội dung kết quả). Trước khi công bố, hệ thống hỏi lại số kết quả.</p>
             </form>
           ) : (
-            <ResultTable rows={rows} names={names} selectable={false} />
+            <>
+              <ListCount window={window} noun="kết quả" />
+              {table}
+            </>
           )}
+          <ListPager window={window} query={listQuery} noun={canRelease ? 'kết quả chờ công bố' : 'kết quả'} />
         </>,
         { flash: msg ? notices[msg] : null },
       );
@@ -385,9 +420,48 @@ export function resultPages(deps: StaffDeps) {
     .post('/release', requirePermission('results', 'release'), async (c) => {
       const staff = currentStaff(c);
       const body = await c.req.parseBody({ all: true });
+      const one = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
       const raw = body.ids === undefined ? [] : Array.isArray(body.ids) ? body.ids : [body.ids];
-      const ids = raw.map((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN)).filter((n) => Number.isInteger(n) && n > 0);
-      if (!ids.length) throw new AppError('validation_failed', 'Chưa chọn kết quả nào để công bố.');
+      const all = one('scope') === 'all';
+      const filter = ReleaseFilter.parse({ q: one('q'), campaignId: one('campaignId') });
+      // "All" means every draft the filter matches now, on every page, not only the rows shown.
+      const ids = all
+        ? resultIdsMatching(deps.db, staff, { status: 'draft', ...filter })
+        : raw.map((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN)).filter((n) => Number.isInteger(n) && n > 0);
+      if (!ids.length) throw new AppError('validation_failed', all ? 'Không còn kết quả nào chờ công bố khớp bộ lọc.' : 'Chưa chọn kết quả nào để công bố.');
+      const expected = /^\d+$/.test(one('expected')) ? Number(one('expected')) : null;
+      const changed = all && expected !== null && expected !== ids.length;
+      if (one('confirm') !== '1' || changed) {
+        const backHref = `/staff/results${withQuery({ status: 'draft', q: filter.q, campaignId: filter.campaignId || undefined })}`;
+        return page(
+          c,
+          title,
+          'Công bố kết quả?',
+          <form method="post" action="/staff/results/release" class="card" id="release-confirm">
+            <CsrfField token={c.get('csrfToken')} />
+            <input type="hidden" name="confirm" value="1" />
+            <input type="hidden" name="scope" value={all ? 'all' : 'selected'} />
+            <input type="hidden" name="q" value={filter.q ?? ''} />
+            <input type="hidden" name="campaignId" value={filter.campaignId ? String(filter.campaignId) : ''} />
+            <input type="hidden" name="expected" value={String(ids.length)} />
+            {all ? null : ids.map((id) => <input type="hidden" name="ids" value={String(id)} />)}
+            <p style="margin-top:0">
+              Công bố <b id="release-count">{fmtCount(ids.length)}</b> kết quả
+              {all ? ' (tất cả kết quả chờ công bố khớp bộ lọc, trên mọi trang)' : ' đã chọn'}? Mỗi cán bộ (hoặc người đại diện) sẽ nhận tin báo qua Zalo, hoặc
+              email khi ngoài hạn nhắn Zalo. Sau khi công bố, chỉ sửa được bằng cách đính chính.
+            </p>
+            <div class="actions">
+              <a class="btn secondary" href={backHref}>
+                Không, quay lại
+              </a>
+              <button class="btn" type="submit">
+                Công bố {fmtCount(ids.length)} kết quả
+              </button>
+            </div>
+          </form>,
+          { flash: changed ? { kind: 'warn', text: `Số kết quả khớp bộ lọc đã đổi từ ${fmtCount(expected!)} thành ${fmtCount(ids.length)}. Xem lại rồi xác nhận.` } : null, status: changed ? 409 : 200 },
+        );
+      }
       const outcome = inTransaction(deps.db, (tx) => releaseResults(tx, staff, ids, now()));
       deps.onCommitted(outcome.noticeIds);
       return page(
@@ -678,6 +752,7 @@ export function resultPages(deps: StaffDeps) {
               <form method="post" action="/staff/results/release" class="inline">
                 <CsrfField token={token} />
                 <input type="hidden" name="ids" value={String(r.id)} />
+                <input type="hidden" name="confirm" value="1" />
                 <button class="btn" type="submit">
                   Công bố
                 </button>

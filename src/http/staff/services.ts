@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { and, asc, desc, eq, inArray, isNull, like, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, like, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { applyEffects } from '../../bot/effects';
 import type { CatalogContext } from '../../bot/catalog';
@@ -9,7 +9,6 @@ import type { Clock } from '../../clock';
 import {
   applyRegistryImport,
   checkRegistryRows,
-  foldVietnamese,
   previewRegistryImport,
   type RegistryChange,
   readRegistryFile,
@@ -37,6 +36,7 @@ import {
   type Proxy,
 } from '../../store/schema';
 import { auditHealthRead } from '../../domain/staffReads';
+import { listParams, orderFor, PAGE_SIZE, pageWindow, personSearch, withFold, type PageWindow } from '../../domain/listing';
 import { allowed, clinicScope, type StaffIdentity } from '../auth/session';
 
 /** What the staff pages and the staff API need; built by createApp from AppDeps. */
@@ -67,6 +67,9 @@ export const localDate = (now: number) => new Intl.DateTimeFormat('en-CA', { tim
 
 // --- registry list and detail -------------------------------------------------------------------------------
 
+const registrySortable = ['code', 'name', 'birthDate', 'unit', 'clinic', 'category'] as const;
+export type RegistrySort = (typeof registrySortable)[number];
+
 export const RegistryQuery = z.object({
   q: z.string().max(100).optional(),
   category: z.enum(cadreCategories).or(z.literal('')).optional(),
@@ -75,7 +78,7 @@ export const RegistryQuery = z.object({
   health: z.enum([...healthClasses, 'none', '']).optional(),
   linked: z.enum(['yes', 'no', '']).optional(),
   active: z.enum(['yes', 'no', 'all', '']).optional(),
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  ...listParams(registrySortable),
 });
 export type RegistryQuery = z.infer<typeof RegistryQuery>;
 
@@ -97,25 +100,13 @@ export interface CadreListItem {
   linkedZaloUserId: string | null;
 }
 
-export const PAGE_SIZE = 50;
-
-/** Folded names, remembered: a search folds every cadre's name, and names rarely change. Bounded. */
-const foldedNames = new Map<string, string>();
-function foldedName(name: string): string {
-  let folded = foldedNames.get(name);
-  if (folded === undefined) {
-    if (foldedNames.size >= 200_000) foldedNames.clear();
-    folded = foldVietnamese(name);
-    foldedNames.set(name, folded);
-  }
-  return folded;
-}
+export { PAGE_SIZE };
 
 /**
- * Searches the registry the staff member may see: name/code/phone without caring about diacritics or case.
- * Health data (class, home-visit need) only for roles allowed to read it, and then the read is audited.
+ * The registry rows a staff member asked for: their clinic only for clinic staff, the filters, and a search by
+ * name (with or without diacritics), code or phone. The same condition drives the list and its export.
  */
-export function listCadres(db: Db, staff: StaffIdentity, q: RegistryQuery, now: number, where_ = 'list'): { items: CadreListItem[]; total: number; page: number; pages: number } {
+function registryFilter(db: DbOrTx, staff: StaffIdentity, q: Omit<RegistryQuery, 'page' | 'sort' | 'dir'>): SQL | undefined {
   const seesHealth = allowed(staff, 'registry', 'readHealth');
   if (q.health && !seesHealth) throw new AppError('forbidden', 'Tài khoản của bạn không được xem phân loại sức khỏe.');
   const where: SQL[] = [];
@@ -130,65 +121,62 @@ export function listCadres(db: Db, staff: StaffIdentity, q: RegistryQuery, now: 
   if (q.linked === 'no') where.push(sql`${zaloLinks.cadreId} is null`);
   if (q.active === 'no') where.push(eq(cadres.active, false));
   else if (q.active !== 'all') where.push(eq(cadres.active, true));
-
-  const filter = where.length ? and(...where) : undefined;
-  // Only one page of full rows is read: 50,000 cadres are counted or searched on a few narrow columns.
-  const fullRows = (restrict?: SQL, page?: number) => {
-    const query = db
-      .select({
-        id: cadres.id,
-        code: cadres.code,
-        fullName: cadres.fullName,
-        birthDate: cadres.birthDate,
-        sex: cadres.sex,
-        category: cadres.category,
-        unit: cadres.unit,
-        phone: cadres.phone,
-        healthClass: cadres.healthClass,
-        frail: cadres.frail,
-        active: cadres.active,
-        clinicId: cadres.clinicId,
-        clinicName: clinics.name,
-        linkedZaloUserId: zaloLinks.zaloUserId,
-      })
-      .from(cadres)
-      .leftJoin(clinics, eq(clinics.id, cadres.clinicId))
-      .leftJoin(zaloLinks, eq(zaloLinks.cadreId, cadres.id))
-      .where(restrict ? (filter ? and(filter, restrict) : restrict) : filter)
-      .orderBy(asc(cadres.code));
-    return (page === undefined ? query.all() : query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE).all()) as CadreListItem[];
-  };
-
-  const needle = foldVietnamese(q.q ?? '');
-  let total: number;
-  let pageIds: number[] | null = null;
-  if (needle) {
-    const digits = needle.replace(/\D/g, '');
+  const byPerson = personSearch(db, q.q, cadres.fullName, cadres.code);
+  if (byPerson) {
+    const digits = (q.q ?? '').replace(/\D/g, '');
     // A phone typed as 0912..., 84912... or a tail of it all match the stored 84912...
     const phoneNeedle = digits.length >= 4 ? digits.replace(/^0/, '').replace(/^84(?=\d{9})/, '') : '';
-    const narrow = db.select({ id: cadres.id, code: cadres.code, fullName: cadres.fullName, phone: cadres.phone }).from(cadres);
-    // The Zalo link is joined only when the filter asks about it: 50,000 index lookups otherwise.
-    const matches = (q.linked ? narrow.leftJoin(zaloLinks, eq(zaloLinks.cadreId, cadres.id)) : narrow)
-      .where(filter)
-      .orderBy(asc(cadres.code))
-      .all()
-      .filter(
-        (r) =>
-          foldedName(r.fullName).includes(needle) ||
-          r.code.toLowerCase().includes(needle) ||
-          (phoneNeedle !== '' && (r.phone ?? '').includes(phoneNeedle)),
-      );
-    total = matches.length;
-    pageIds = matches.map((r) => r.id);
-  } else {
-    const counted = db.select({ n: sql<number>`count(*)` }).from(cadres);
-    total = (q.linked ? counted.leftJoin(zaloLinks, eq(zaloLinks.cadreId, cadres.id)) : counted).where(filter).get()?.n ?? 0;
+    where.push(phoneNeedle ? (or(byPerson, like(cadres.phone, `%${phoneNeedle}%`)) as SQL) : byPerson);
   }
-  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  const page = Math.min(q.page, pages);
-  const items = pageIds
-    ? fullRows(inArray(cadres.id, pageIds.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)))
-    : fullRows(undefined, page);
+  return where.length ? and(...where) : undefined;
+}
+
+const registryOrder = (q: Pick<RegistryQuery, 'sort' | 'dir'>) =>
+  orderFor(
+    { code: cadres.code, name: sql`vi_fold(${cadres.fullName})`, birthDate: cadres.birthDate, unit: cadres.unit, clinic: clinics.name, category: cadres.category },
+    q,
+    { sort: 'code', dir: 'asc' },
+    cadres.code,
+  );
+
+/**
+ * Searches the registry the staff member may see: name/code/phone without caring about diacritics or case.
+ * Health data (class, home-visit need) only for roles allowed to read it, and then the read is audited.
+ * Only one page of full rows is read: 50,000 cadres are counted on a few narrow columns.
+ */
+export function listCadres(db: Db, staff: StaffIdentity, q: RegistryQuery, now: number, where_ = 'list'): { items: CadreListItem[]; total: number; page: number; pages: number; window: PageWindow } {
+  const seesHealth = allowed(staff, 'registry', 'readHealth');
+  const filter = registryFilter(db, staff, q);
+  withFold(db);
+  const counted = db.select({ n: sql<number>`count(*)` }).from(cadres);
+  // The Zalo link is joined only when the filter asks about it: 50,000 index lookups otherwise.
+  const total = (q.linked ? counted.leftJoin(zaloLinks, eq(zaloLinks.cadreId, cadres.id)) : counted).where(filter).get()?.n ?? 0;
+  const window = pageWindow(total, q.page);
+  const items = db
+    .select({
+      id: cadres.id,
+      code: cadres.code,
+      fullName: cadres.fullName,
+      birthDate: cadres.birthDate,
+      sex: cadres.sex,
+      category: cadres.category,
+      unit: cadres.unit,
+      phone: cadres.phone,
+      healthClass: cadres.healthClass,
+      frail: cadres.frail,
+      active: cadres.active,
+      clinicId: cadres.clinicId,
+      clinicName: clinics.name,
+      linkedZaloUserId: zaloLinks.zaloUserId,
+    })
+    .from(cadres)
+    .leftJoin(clinics, eq(clinics.id, cadres.clinicId))
+    .leftJoin(zaloLinks, eq(zaloLinks.cadreId, cadres.id))
+    .where(filter)
+    .orderBy(...registryOrder(q))
+    .limit(window.pageSize)
+    .offset(window.offset)
+    .all() as CadreListItem[];
   if (seesHealth) {
     auditHealthRead(db, staff.id, 'healthClass', items.filter((r) => r.healthClass !== null || r.frail).map((r) => r.id), now, where_);
   } else {
@@ -197,7 +185,7 @@ export function listCadres(db: Db, staff: StaffIdentity, q: RegistryQuery, now: 
       delete r.frail;
     }
   }
-  return { items, total, page, pages };
+  return { items, total, page: window.page, pages: window.pages, window };
 }
 
 export function allClinics(db: DbOrTx): Clinic[] {
@@ -412,13 +400,17 @@ export async function importRegistryFile(
   return { fileName, check, counts: applied, changes, applied: true };
 }
 
-/** The rows of an export, in code order, with the clinic's code. */
-export function registryExportRows(db: Db): RegistryExportRow[] {
+/** The rows of an export: the list's filter and order when given (what staff see is what they get), all otherwise. */
+export function registryExportRows(db: Db, filter?: { staff: StaffIdentity; query: Omit<RegistryQuery, 'page'> }): RegistryExportRow[] {
+  const where = filter ? registryFilter(db, filter.staff, filter.query) : undefined;
+  withFold(db);
   return db
     .select({ cadre: cadres, clinicCode: clinics.code })
     .from(cadres)
     .leftJoin(clinics, eq(clinics.id, cadres.clinicId))
-    .orderBy(asc(cadres.code))
+    .leftJoin(zaloLinks, eq(zaloLinks.cadreId, cadres.id))
+    .where(where)
+    .orderBy(...(filter ? registryOrder(filter.query) : [asc(cadres.code)]))
     .all()
     .map((r) => ({ ...r.cadre, clinicCode: r.clinicCode }));
 }

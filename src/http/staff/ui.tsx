@@ -45,24 +45,72 @@ export function page(
   );
 }
 
+type Query = Record<string, string | number | undefined>;
+
+/** `?a=1&b=2` from the query, dropping empty values, with `changes` applied. */
+export function withQuery(query: Query, changes: Query = {}): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...query, ...changes })) if (v !== undefined && v !== '') params.set(k, String(v));
+  const s = params.toString();
+  return s ? `?${s}` : '?';
+}
+
+const count = new Intl.NumberFormat('vi-VN');
+/** 1200 -> "1.200" */
+export const fmtCount = (n: number) => count.format(n);
+
 /** Links to pages 1..n keeping the other query parameters. */
-export function Pager(props: { page: number; pages: number; query: Record<string, string | number | undefined> }) {
+export function Pager(props: { page: number; pages: number; query: Query }) {
   if (props.pages <= 1) return null;
-  const href = (p: number) => {
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(props.query)) if (v !== undefined && v !== '' && k !== 'page') params.set(k, String(v));
-    params.set('page', String(p));
-    return `?${params.toString()}`;
-  };
+  const href = (p: number) => withQuery(props.query, { page: p });
   const shown = [...new Set([1, props.page - 2, props.page - 1, props.page, props.page + 1, props.page + 2, props.pages])]
     .filter((p) => p >= 1 && p <= props.pages)
     .sort((a, b) => a - b);
   return (
     <nav class="pager" aria-label="Trang">
-      {props.page > 1 ? <a href={href(props.page - 1)}>‹ Trước</a> : null}
+      {props.page > 1 ? <a href={href(props.page - 1)} rel="prev">‹ Trước</a> : null}
       {shown.map((p) => (p === props.page ? <span class="current">{p}</span> : <a href={href(p)}>{p}</a>))}
-      {props.page < props.pages ? <a href={href(props.page + 1)}>Sau ›</a> : null}
+      {props.page < props.pages ? <a href={href(props.page + 1)} rel="next">Sau ›</a> : null}
     </nav>
+  );
+}
+
+/** "51–100 trên 1.200 kết quả": which rows of the whole list this page shows. */
+export function ListCount(props: { window: { from: number; to: number; total: number }; noun: string }) {
+  const w = props.window;
+  return (
+    <span class="muted list-count">
+      {w.total === 0 ? `0 ${props.noun}` : `${fmtCount(w.from)}–${fmtCount(w.to)} trên ${fmtCount(w.total)} ${props.noun}`}
+    </span>
+  );
+}
+
+/** The page links under a list, with the count again so the last page says where it ends. */
+export function ListPager(props: { window: { page: number; pages: number; from: number; to: number; total: number }; query: Query; noun: string }) {
+  return (
+    <div class="actions list-pager">
+      <ListCount window={props.window} noun={props.noun} />
+      <Pager page={props.window.page} pages={props.window.pages} query={props.query} />
+    </div>
+  );
+}
+
+/**
+ * A column heading that sorts the list: the first click sorts ascending, the next descending; the arrow shows
+ * the current order. Paging restarts at 1.
+ */
+export function SortTh(props: { label: string; column: string; query: Query & { sort?: string; dir?: string }; defaultSort?: { sort: string; dir: 'asc' | 'desc' } }) {
+  const current = props.query.sort || props.defaultSort?.sort;
+  const dir = props.query.dir || (props.query.sort ? 'asc' : props.defaultSort?.dir) || 'asc';
+  const active = current === props.column;
+  const next = active && dir === 'asc' ? 'desc' : 'asc';
+  return (
+    <th aria-sort={active ? (dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+      <a class="sort" href={withQuery(props.query, { sort: props.column, dir: next, page: undefined })}>
+        {props.label}
+        {active ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}
+      </a>
+    </th>
   );
 }
 

@@ -1,0 +1,133 @@
+import ExcelJS from 'exceljs';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { examResults, type Cadre } from '../src/store/schema';
+import { seedRegistry } from './fixtures';
+import { ManualClock, startHarness, type Harness } from './harness';
+import { draft, staffRow } from './resultsSupport';
+import { get, login, makeStaff, postForm, type Session } from './staffSupport';
+
+/** Staff lists at scale: every row reachable by page, counts shown, sortable, searchable without diacritics, exports as filtered. */
+let h: Harness;
+let clock: ManualClock;
+let admin: Session;
+let doctor: Session;
+let seeded: Cadre[];
+const db = () => h.runtime.store.db;
+const NAMES = ['Lê Thị Phương', 'Nguyễn Văn An', 'Trần Văn Bình'];
+
+beforeAll(async () => {
+  clock = new ManualClock(Date.parse('2026-03-02T03:00:00Z'));
+  h = await startHarness({ clock });
+  seeded = seedRegistry(
+    db(),
+    Array.from({ length: 120 }, (_, i) => ({
+      code: `DS${String(i + 1).padStart(3, '0')}`,
+      fullName: `${NAMES[i % 3]} ${i + 1}`,
+      unit: i % 2 ? 'Sở Y tế' : 'Thành ủy',
+      birthDate: `19${40 + (i % 20)}-05-01`,
+    })),
+    clock.now(),
+  ).cadres;
+  const entry = staffRow(db(), 'coordinator', null, clock.now());
+  for (const c of seeded) draft(db(), entry, c.id, { examDate: '2026-02-20', conclusions: `kết luận ${c.code}` }, clock.now());
+  await makeStaff(h, 'ds-admin', 'admin');
+  await makeStaff(h, 'ds-doctor', 'doctor');
+  admin = await login(h, 'ds-admin');
+  doctor = await login(h, 'ds-doctor');
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+const codesOn = (html: string) => [...html.matchAll(/>(DS\d{3})</g)].map((m) => m[1]!);
+const releaseIdsOn = (html: string) => [...html.matchAll(/name="ids" value="(\d+)"/g)].map((m) => Number(m[1]));
+
+describe('registry list', () => {
+  it('says which rows of how many a page shows and reaches the last row', async () => {
+    const first = await (await get(h, '/staff/registry', admin)).text();
+    expect(first).toContain('1–50 trên 120 cán bộ');
+    const last = await (await get(h, '/staff/registry?page=3', admin)).text();
+    expect(last).toContain('101–120 trên 120 cán bộ');
+    expect(codesOn(last).at(-1)).toBe('DS120');
+  });
+
+  it('sorts by a column heading, both ways, and the headings link to the other order', async () => {
+    const byBirth = await (await get(h, '/staff/registry?sort=birthDate&dir=desc', admin)).text();
+    expect(byBirth).toContain('aria-sort="descending"');
+    expect(byBirth).toMatch(/>01\/05\/1959</);
+    expect(byBirth).not.toMatch(/>01\/05\/1940</);
+    const byName = await (await get(h, '/staff/registry?sort=name', admin)).text();
+    // Folded order: "Le" < "Nguyen" < "Tran"; the first page is all "Lê Thị Phương".
+    expect(byName.match(/Lê Thị Phương \d+/g)!.length).toBe(40);
+    expect(byName).toContain('href="?sort=name&amp;dir=desc"');
+  });
+
+  it('finds a name typed with or without diacritics, in any case', async () => {
+    for (const q of ['phuong', 'Phương', 'PHUONG', 'le thi phuong']) {
+      const html = await (await get(h, `/staff/registry?q=${encodeURIComponent(q)}`, admin)).text();
+      expect(html, q).toContain('1–40 trên 40 cán bộ');
+    }
+    expect(await (await get(h, '/staff/registry?q=ds01', admin)).text()).toContain('1–10 trên 10 cán bộ');
+  });
+
+  it('exports what the filter shows, not the whole registry', async () => {
+    const html = await (await get(h, `/staff/registry?q=phuong&unit=${encodeURIComponent('Thành ủy')}`, admin)).text();
+    expect(html).toContain('1–20 trên 20 cán bộ');
+    const href = /id="export-xlsx" href="([^"]+)"/.exec(html)![1]!.replace(/&amp;/g, '&');
+    const res = await get(h, href, admin);
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await res.arrayBuffer()) as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    expect(ws.rowCount - 1).toBe(20);
+    const names = ws.getColumn(2).values.slice(2) as string[];
+    expect(names.every((n) => n.startsWith('Lê Thị Phương'))).toBe(true);
+    const csv = await (await get(h, href.replace('format=xlsx', 'format=csv'), admin)).text();
+    expect(csv.trim().split('\r\n')).toHaveLength(21);
+  });
+});
+
+describe('results list and release queue', () => {
+  it('pages every draft with the count; no cap', async () => {
+    const p1 = await (await get(h, '/staff/results', doctor)).text();
+    expect(p1).toContain('1–50 trên 120 kết quả chờ công bố');
+    expect(releaseIdsOn(p1)).toHaveLength(50);
+    const p3 = await (await get(h, '/staff/results?page=3', doctor)).text();
+    expect(p3).toContain('101–120 trên 120 kết quả chờ công bố');
+    expect(releaseIdsOn(p3)).toHaveLength(20);
+    const p2 = await (await get(h, '/staff/results?page=2', doctor)).text();
+    expect(new Set([p1, p2, p3].flatMap(releaseIdsOn)).size).toBe(120);
+  });
+
+  it('searches by name without diacritics', async () => {
+    const html = await (await get(h, '/staff/results?q=binh', doctor)).text();
+    expect(html).toContain('1–40 trên 40 kết quả chờ công bố');
+    expect(html).not.toContain('Lê Thị Phương');
+  });
+
+  it('"all matching" releases every draft the filter matches on every page, after one confirmation of the count', async () => {
+    const list = await (await get(h, '/staff/results?q=phuong', doctor)).text();
+    expect(list).toContain('Công bố tất cả 40 kết quả khớp bộ lọc');
+    const asked = await postForm(h, '/staff/results/release', doctor, { scope: 'all', q: 'phuong', campaignId: '', expected: '40' });
+    const askedHtml = await asked.text();
+    expect(askedHtml).toContain('id="release-count">40</b> kết quả');
+    expect(db().select().from(examResults).where(eq(examResults.status, 'released')).all()).toHaveLength(0);
+
+    // A draft matching the filter appears before the confirmation: the count is asked again, nothing released.
+    const extra = seedRegistry(db(), [{ code: 'DS999', fullName: 'Phùng Thị Phương' }], clock.now()).cadres[0]!;
+    draft(db(), staffRow(db(), 'coordinator', null, clock.now()), extra.id, { examDate: '2026-02-21', conclusions: 'kết luận DS999' }, clock.now());
+    const changed = await postForm(h, '/staff/results/release', doctor, { scope: 'all', q: 'phuong', campaignId: '', expected: '40', confirm: '1' });
+    expect(changed.status).toBe(409);
+    const changedHtml = await changed.text();
+    expect(changedHtml).toContain('đã đổi từ 40 thành 41');
+    expect(db().select().from(examResults).where(eq(examResults.status, 'released')).all()).toHaveLength(0);
+
+    const done = await postForm(h, '/staff/results/release', doctor, { scope: 'all', q: 'phuong', campaignId: '', expected: '41', confirm: '1' });
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain('Đã công bố <b>41</b> kết quả');
+    const released = db().select().from(examResults).where(eq(examResults.status, 'released')).all();
+    expect(released).toHaveLength(41);
+    expect(await (await get(h, '/staff/results', doctor)).text()).toContain('1–50 trên 80 kết quả chờ công bố');
+  });
+});
