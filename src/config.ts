@@ -43,6 +43,17 @@ const EnvSchema = z.object({
   ZALO_OA_ID: z.string().regex(/^\d+$/, 'digits only').optional(),
   ZALO_API_BASE: z.url().default('https://openapi.zalo.me'),
   ZALO_OAUTH_BASE: z.url().default('https://oauth.zaloapp.com'),
+  /** Host of template messages by phone (ZALO.md §7). */
+  ZALO_BUSINESS_API_BASE: z.url().default('https://business.openapi.zalo.me'),
+  /** How long Zalo's answer to the quota / last-interaction call is trusted for one user. */
+  ZALO_QUOTA_CACHE_SECONDS: int(300, 0),
+  /** Template messages a day before Zalo reports its own figure (a new OA starts at about 500). */
+  ZALO_TEMPLATE_DAILY_QUOTA: int(500, 1),
+  /** Estimated prices in VND per message, excluding VAT (ZALO.md §7); a customer-service message within 48 h is free. */
+  PRICE_CS_BILLED_VND: int(30, 0),
+  PRICE_TEMPLATE_BY_USER_VND: int(150, 0),
+  PRICE_TEMPLATE_BY_PHONE_VND: int(200, 0),
+  PRICE_EMAIL_VND: int(0, 0),
   ZALO_ACCESS_TOKEN: z.string().min(1).optional(),
   ZALO_REFRESH_TOKEN: z.string().min(1).optional(),
   ZALO_BUTTONS: optionalBool,
@@ -214,6 +225,9 @@ function derive(env: z.output<typeof EnvSchema>) {
       expectedOaId: env.ZALO_OA_ID,
       apiBase: env.ZALO_API_BASE,
       oauthBase: env.ZALO_OAUTH_BASE,
+      businessBase: env.ZALO_BUSINESS_API_BASE,
+      quotaCacheMs: env.ZALO_QUOTA_CACHE_SECONDS * 1000,
+      templateDailyQuota: env.ZALO_TEMPLATE_DAILY_QUOTA,
       bootstrapAccessToken: env.ZALO_ACCESS_TOKEN,
       bootstrapRefreshToken: env.ZALO_REFRESH_TOKEN,
       // API v3 customer-service buttons are unverified for live OAs; numbered text always works.
@@ -221,6 +235,12 @@ function derive(env: z.output<typeof EnvSchema>) {
       httpTimeoutMs: env.ZALO_HTTP_TIMEOUT_MS,
       templates: env.ZALO_TEMPLATES,
       requestInfoImageUrl: env.ZALO_REQUEST_INFO_IMAGE_URL ?? `${publicBaseUrl}/static/share-phone.png`,
+    },
+    prices: {
+      csBilled: env.PRICE_CS_BILLED_VND,
+      templateByUser: env.PRICE_TEMPLATE_BY_USER_VND,
+      templateByPhone: env.PRICE_TEMPLATE_BY_PHONE_VND,
+      email: env.PRICE_EMAIL_VND,
     },
     webhook: {
       replayWindowMs: env.WEBHOOK_REPLAY_WINDOW_SECONDS * 1000,

@@ -33,6 +33,7 @@ import { openStore, type Store } from './store/db';
 import { CommitBatcher } from './store/commitBatcher';
 import { oaTokens } from './store/schema';
 import { ZaloClient } from './zalo/client';
+import { InteractionCheck } from './zalo/interactionCheck';
 import { FakeZaloApi } from './zalo/fakeApi';
 import { OaTokenManager, saveTokenPair } from './zalo/tokens';
 import { createMetrics, metricsRoutes } from './metrics';
@@ -112,12 +113,13 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
     let fakeZalo = overrides.fakeZalo;
     let apiBase = config.zalo.apiBase;
     let oauthBase = config.zalo.oauthBase;
+    let businessBase = config.zalo.businessBase;
     if (config.zalo.mode === 'simulator' && !fakeZalo) {
       fakeZalo = new FakeZaloApi(() => clock.now());
       const base = await fakeZalo.listen();
       const fake = fakeZalo;
       cleanups.push(() => fake.close());
-      apiBase = oauthBase = base;
+      apiBase = oauthBase = businessBase = base;
       // The simulator's fake lives in memory and knows only the tokens it issued this time: store its pair.
       saveTokenPair(store.db, fakeZalo.issueTokens(), clock.now());
     }
@@ -149,7 +151,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
       },
     });
     const zalo = new ZaloClient(
-      { apiBase, oauthBase, appId: config.zalo.appId, appSecret: config.zalo.appSecret, timeoutMs: config.zalo.httpTimeoutMs },
+      { apiBase, oauthBase, businessBase, appId: config.zalo.appId, appSecret: config.zalo.appSecret, timeoutMs: config.zalo.httpTimeoutMs },
       tokens,
     );
     zaloRef = zalo;
@@ -157,6 +159,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
     // than two HTTP timeouts: by then its call has surely ended, on our side and on Zalo's.
     const settleAfterMs = 2 * config.zalo.httpTimeoutMs + 1_000;
     const delivery = new ZaloDelivery({ db: store.db, clock, logger, zalo, settleAfterMs });
+    const interactions = new InteractionCheck(zalo, config.zalo.quotaCacheMs, () => clock.now());
 
     const producer: Redis = producerConnection(redisUrl);
     producer.on('error', (err) => logger.warn({ err: err.message }, 'redis producer error'));
@@ -261,6 +264,8 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
                   renderers: { ...noticeRenderers, ...overrides.noticeRenderers },
                   templates: config.zalo.templates,
                   messageIdDomain,
+                  prices: config.prices,
+                  interactions,
                 },
                 row,
               ),

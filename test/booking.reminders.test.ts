@@ -173,13 +173,14 @@ describe('booking reminders', () => {
     await waitFor(() => reminderRows(w, id).every((r) => r.status === 'done'), 'rows done');
   });
 
-  it('Zalo refuses (-230): the reminder goes by email to a real SMTP server; outside the window, by template', async () => {
+  it('Zalo refuses (-230) and the phone has no Zalo account: the reminder goes by email to a real SMTP server; outside the window, by template', async () => {
     smtp = await startSmtpSink();
     const w = await world({ SMTP_URL: smtp.url, ZALO_TEMPLATES: '{"booking_reminder":"880123"}' });
     const id = book(w, w.an.id, w.slotAt('2026-03-06', '8:15'));
     const [t1] = reminderRows(w, id);
     w.h.fake.inject({ route: 'send', error: -230, userId: w.user });
     w.h.fake.inject({ route: 'template', error: -230, userId: w.user });
+    w.h.fake.inject({ route: 'template_phone', error: -118 });
     await at(w, t1!.dueAt);
     const mail = await waitFor(() => smtp!.mails.find((m) => m.to.includes('an@example.test')), 'reminder mail');
     expect(mail.subject).toBe('Nhắc lịch khám sức khỏe: Thứ Sáu, 06/03/2026, 8:15');

@@ -214,6 +214,7 @@ export class ChaosRig {
       ZALO_OA_SECRET_KEY: CHAOS_OA_SECRET,
       ZALO_API_BASE: fakeUrl,
       ZALO_OAUTH_BASE: fakeUrl,
+      ZALO_BUSINESS_API_BASE: fakeUrl,
       ZALO_ACCESS_TOKEN: pair.accessToken,
       ZALO_REFRESH_TOKEN: pair.refreshToken,
       ZALO_HTTP_TIMEOUT_MS: '2000',

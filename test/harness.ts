@@ -82,6 +82,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ZALO_OA_SECRET_KEY: TEST_OA_SECRET,
     ZALO_API_BASE: fakeUrl,
     ZALO_OAUTH_BASE: fakeUrl,
+    ZALO_BUSINESS_API_BASE: fakeUrl,
     ZALO_ACCESS_TOKEN: pair.accessToken,
     ZALO_REFRESH_TOKEN: pair.refreshToken,
     ZALO_SEND_BACKOFF_MS: '20',

@@ -97,6 +97,7 @@ describe('two web processes behind one port', () => {
       ZALO_OA_SECRET_KEY: TEST_OA_SECRET,
       ZALO_API_BASE: fakeUrl,
       ZALO_OAUTH_BASE: fakeUrl,
+      ZALO_BUSINESS_API_BASE: fakeUrl,
       ZALO_ACCESS_TOKEN: pair.accessToken,
       ZALO_REFRESH_TOKEN: pair.refreshToken,
       SESSION_SECRET: 'scale-out-session-secret-0123456789abcdef',

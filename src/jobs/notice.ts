@@ -4,11 +4,14 @@ import type { Clock } from '../clock';
 import type { Mailer } from '../email/mailer';
 import type { Logger } from '../logger';
 import { NoticePayload, type NoticeRenderers } from '../domain/notices';
+import { priceOf, type Prices } from '../domain/prices';
+import { resolveTemplate } from '../domain/templates';
 import type { Db } from '../store/db';
 import { markDone, markProgress } from '../store/outbox';
-import { cadres, outbox, type OutboxRow } from '../store/schema';
-import { inCustomerServiceWindow, zaloAccountsOfCadre } from '../store/zaloUsers';
+import { cadres, noticeSends, outbox, type NoticeChannel, type OutboxRow, type ZaloUser } from '../store/schema';
+import { inCustomerServiceWindow, recordZaloUser, zaloAccountsOfCadre } from '../store/zaloUsers';
 import { ZaloApiError } from '../zalo/errors';
+import type { InteractionCheck } from '../zalo/interactionCheck';
 import type { ZaloDelivery } from './zaloDelivery';
 
 export interface NoticeDeps {
@@ -20,26 +23,99 @@ export interface NoticeDeps {
   mailer: Mailer;
   buttons: boolean;
   renderers: NoticeRenderers;
-  /** Notice template name -> approved Zalo template id. */
+  /** Notice template name -> approved Zalo template id (ZALO_TEMPLATES); the templates page overrides it. */
   templates: Record<string, string>;
   messageIdDomain: string;
+  prices: Prices;
+  /** Zalo's view of the 7-day window (the quota call), cached briefly; absent: the events alone decide. */
+  interactions?: InteractionCheck;
+  /** Told of the day's template quota whenever Zalo reports it. */
+  onTemplateQuota?: (quota: { daily: number; remaining: number }) => void;
 }
+
+/** Zalo accepts a template by user id from users who interacted with the OA within a year (ZALO.md §7). */
+const TEMPLATE_BY_USER_WINDOW_MS = 365 * 24 * 3600_000;
 
 /** Zalo refusals that mean "not by customer-service message to this user": fall back to another channel. */
 function needsFallback(err: unknown): boolean {
   return err instanceof ZaloApiError && (err.kind === 'outside_window' || (err.kind === 'permanent' && [-213, -217, -227, -244].includes(err.code)));
 }
 
-function finish(deps: NoticeDeps, row: OutboxRow, channel: string, note?: string) {
-  markDone(deps.db, row.id, channel, deps.clock.now());
-  if (note) deps.db.update(outbox).set({ lastError: note }).where(eq(outbox.id, row.id)).run();
+/** A refusal that the next rung may get round; a passing fault or a refused token retries the whole job instead. */
+function isRefusal(err: unknown): err is ZaloApiError {
+  return err instanceof ZaloApiError && err.kind !== 'transient' && err.kind !== 'auth';
+}
+
+/** Why a template was refused, in a few words for the notice's record. */
+function templateRefusal(err: ZaloApiError): string {
+  if (err.code === -118 || err.code === -119) return `phone has no Zalo account (${err.code})`;
+  if (err.kind === 'quota') return `template quota spent (${err.code})`;
+  if (err.kind === 'config') return `template not approved or not allowed (${err.code})`;
+  if (err.code === -112 || err.code === -111 || err.code === -201) return `template parameters invalid (${err.code})`;
+  return `refused (${err.code})`;
+}
+
+interface Outcome {
+  channel: NoticeChannel;
+  templateId?: string;
+  zaloUserId?: string;
+  phone?: string;
+  trackingId?: string;
+  messageId?: string;
+  costVnd?: number;
+}
+
+function finish(deps: NoticeDeps, row: OutboxRow, cadreId: number, kind: string, outcome: Outcome, reasons: string[]) {
+  const now = deps.clock.now();
+  const reason = reasons.length ? reasons.join('; ').slice(0, 500) : null;
+  deps.db.transaction((tx) => {
+    markDone(tx, row.id, outcome.channel, now);
+    if (reason && (outcome.channel === 'none' || outcome.channel === 'email')) tx.update(outbox).set({ lastError: reason }).where(eq(outbox.id, row.id)).run();
+    const values = {
+      cadreId,
+      kind,
+      channel: outcome.channel,
+      templateId: outcome.templateId ?? null,
+      zaloUserId: outcome.zaloUserId ?? null,
+      phone: outcome.phone ?? null,
+      trackingId: outcome.trackingId ?? null,
+      messageId: outcome.messageId ?? null,
+      costVnd: outcome.costVnd ?? 0,
+      reason,
+      sentAt: now,
+    };
+    tx.insert(noticeSends)
+      .values({ outboxId: row.id, ...values })
+      .onConflictDoUpdate({ target: noticeSends.outboxId, set: values })
+      .run();
+  });
+}
+
+/** Our record of each account, corrected by Zalo's own last-interaction time where Zalo gives one. */
+async function checkedAccounts(deps: NoticeDeps, accounts: ZaloUser[], now: number): Promise<ZaloUser[]> {
+  if (!deps.interactions) return accounts;
+  const checked: ZaloUser[] = [];
+  for (const account of accounts) {
+    const zaloSays = await deps.interactions.lastInteraction(account.id);
+    if (zaloSays === null || zaloSays === account.lastInteractionAt) {
+      checked.push(account);
+      continue;
+    }
+    if (zaloSays > (account.lastInteractionAt ?? 0)) recordZaloUser(deps.db, { id: account.id, interactedAt: zaloSays }, now);
+    checked.push({ ...account, lastInteractionAt: zaloSays });
+  }
+  return checked;
 }
 
 /**
- * Sends one notice to a cadre through the best channel available now, and records which one:
- * 'zalo' (customer-service message to the cadre's account or approved proxies inside the 7-day window),
- * 'zalo_template', 'email', or 'none' with the reason. Transient errors retry the whole job; `progress`
- * counts accounts already reached so a retry does not message them twice.
+ * Sends one notice to a cadre through the best channel available now, and records which one, with the
+ * template and the estimated cost (notice_sends):
+ * 1. 'zalo': a customer-service message to the cadre's accounts (or approved proxies) inside the 7-day window;
+ * 2. 'zalo_template': the notice's approved template by user id, to an account that interacted within a year;
+ * 3. 'zalo_phone': the same template by the registry phone;
+ * 4. 'email'; 5. 'none', with the reason each rung was passed over.
+ * Each rung is tried when the one above is unavailable or refused. Transient errors retry the whole job; the
+ * sends already accepted are settled, never repeated (`progress`, zalo_sends).
  */
 export async function sendNotice(deps: NoticeDeps, row: OutboxRow): Promise<void> {
   const { cadreId, ref } = NoticePayload.parse(row.payload);
@@ -47,40 +123,82 @@ export async function sendNotice(deps: NoticeDeps, row: OutboxRow): Promise<void
   if (!renderer) throw new UnrecoverableError(`no renderer for notice ${ref.kind}`);
   const now = deps.clock.now();
   const notice = renderer(deps.db, ref, now);
-  if (!notice) return finish(deps, row, 'none', 'no longer applies');
+  const done = (outcome: Outcome, reasons: string[] = []) => finish(deps, row, cadreId, ref.kind, outcome, reasons);
+  if (!notice) return done({ channel: 'none' }, ['no longer applies']);
 
-  const accounts = zaloAccountsOfCadre(deps.db, cadreId);
+  const reasons: string[] = [];
+  const accounts = await checkedAccounts(deps, zaloAccountsOfCadre(deps.db, cadreId), now);
+
+  // 1. Customer-service message inside the window.
   let reached = row.progress;
+  let lastId: string | undefined;
   const open = accounts.filter((a) => inCustomerServiceWindow(a, now));
   for (let i = row.progress; i < open.length; i++) {
     try {
       const account = open[i]!.id;
       const message = { type: 'text' as const, text: notice.text, buttons: notice.buttons };
-      const id = await deps.delivery.sendMessage(`outbox-${row.id}-zalo-${account}`, account, message, { buttons: deps.buttons });
+      lastId = await deps.delivery.sendMessage(`outbox-${row.id}-zalo-${account}`, account, message, { buttons: deps.buttons });
       reached = i + 1;
-      markProgress(deps.db, row.id, reached, id, deps.clock.now());
+      markProgress(deps.db, row.id, reached, lastId, deps.clock.now());
     } catch (err) {
       if (!needsFallback(err)) throw err;
       deps.logger.info({ outboxId: row.id, code: (err as ZaloApiError).code }, 'notice falls back from customer-service message');
     }
   }
-  if (reached > 0) return finish(deps, row, 'zalo');
+  if (reached > 0) {
+    const first = open[0]!;
+    return done({
+      channel: 'zalo',
+      zaloUserId: first.id,
+      messageId: lastId ?? row.externalId ?? undefined,
+      costVnd: open.slice(0, reached).reduce((sum, a) => sum + priceOf(deps.prices, 'zalo', { sinceInteractionMs: now - (a.lastInteractionAt ?? 0) }), 0),
+    });
+  }
+  reasons.push(!accounts.length ? 'no Zalo account linked' : open.length ? 'customer-service message refused' : 'outside the 7-day window');
 
-  const templateId = notice.template ? deps.templates[notice.template.name] : undefined;
-  if (templateId && notice.template && accounts.length) {
-    try {
-      await deps.delivery.sendTemplate(`outbox-${row.id}-template`, accounts[0]!.id, templateId, notice.template.data);
-      return finish(deps, row, 'zalo_template');
-    } catch (err) {
-      if (!(err instanceof ZaloApiError) || err.kind === 'transient' || err.kind === 'auth') throw err;
-      deps.logger.warn({ outboxId: row.id, code: err.code }, 'template notice refused; trying email');
+  // 2 and 3. The notice's approved template, by user id, then by phone.
+  const cadre = deps.db.select({ email: cadres.email, phone: cadres.phone }).from(cadres).where(eq(cadres.id, cadreId)).get();
+  const template = notice.template ? resolveTemplate(deps.db, deps.templates, notice.template.name) : null;
+  if (!notice.template) reasons.push('no template for this notice');
+  else if (!template) reasons.push(`no approved template "${notice.template.name}"`);
+  if (template && notice.template) {
+    const data = notice.template.data;
+    const recent = accounts.find((a) => a.lastInteractionAt !== null && now - a.lastInteractionAt < TEMPLATE_BY_USER_WINDOW_MS);
+    if (!template.byUserId) reasons.push('template by user id: approved before 2025-12-10');
+    else if (!recent) {
+      if (accounts.length) reasons.push('template by user id: no interaction within a year');
+    } else {
+      try {
+        const messageId = await deps.delivery.sendTemplate(`outbox-${row.id}-template`, recent.id, template.templateId, data);
+        return done({ channel: 'zalo_template', templateId: template.templateId, zaloUserId: recent.id, messageId, costVnd: priceOf(deps.prices, 'zalo_template') }, reasons);
+      } catch (err) {
+        if (!isRefusal(err)) throw err;
+        reasons.push(`template by user id ${templateRefusal(err)}`);
+        deps.logger.warn({ outboxId: row.id, code: err.code }, 'template by user id refused; trying the next channel');
+      }
+    }
+    if (!cadre?.phone) reasons.push('template by phone: no phone in the registry');
+    else {
+      const key = `outbox-${row.id}-phone`;
+      try {
+        const messageId = await deps.delivery.sendTemplateByPhone(key, cadre.phone, template.templateId, data, deps.onTemplateQuota);
+        return done(
+          { channel: 'zalo_phone', templateId: template.templateId, phone: cadre.phone, trackingId: key, messageId, costVnd: priceOf(deps.prices, 'zalo_phone') },
+          reasons,
+        );
+      } catch (err) {
+        if (!isRefusal(err)) throw err;
+        reasons.push(`template by phone ${templateRefusal(err)}`);
+        deps.logger.warn({ outboxId: row.id, code: err.code }, 'template by phone refused; trying email');
+      }
     }
   }
 
-  const cadre = deps.db.select({ email: cadres.email }).from(cadres).where(eq(cadres.id, cadreId)).get();
+  // 4. Email.
   if (notice.email && cadre?.email) {
     await deps.mailer.send({ to: cadre.email, ...notice.email, messageId: `<outbox-${row.id}@${deps.messageIdDomain}>` });
-    return finish(deps, row, 'email');
+    return done({ channel: 'email', costVnd: priceOf(deps.prices, 'email') }, reasons);
   }
-  return finish(deps, row, 'none', accounts.length ? 'outside Zalo window; no template or email' : 'no Zalo account and no email');
+  reasons.push(notice.email ? 'no email' : 'no email version');
+  return done({ channel: 'none' }, reasons);
 }

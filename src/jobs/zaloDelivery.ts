@@ -19,7 +19,15 @@ import type { OutMessage } from '../zalo/messages';
  */
 
 /** What the send looks like in the conversation history. */
-export type ExpectedMessage = { kind: 'text'; text: string } | { kind: 'template' } | { kind: 'request_user_info'; title: string };
+export type ExpectedMessage =
+  | { kind: 'text'; text: string }
+  | { kind: 'template' }
+  | { kind: 'request_user_info'; title: string }
+  /**
+   * A template sent by phone: no conversation history to read. Its delivery receipt names the send's key (our
+   * tracking id) and marks it sent; an attempt left in flight with no receipt is sent again.
+   */
+  | { kind: 'template_by_phone' };
 
 export function expectedOf(message: OutMessage): ExpectedMessage {
   return message.type === 'text' ? { kind: 'text', text: message.text } : { kind: 'request_user_info', title: message.title };
@@ -80,6 +88,7 @@ function matches(m: ConversationMessage, expected: ExpectedMessage): boolean {
   if (!m.fromOa) return false;
   if (expected.kind === 'text') return m.type !== 'template' && m.text.normalize('NFC') === expected.text.normalize('NFC');
   if (expected.kind === 'template') return m.type === 'template';
+  if (expected.kind === 'template_by_phone') return false;
   // How the history lists a request_user_info card is not documented: accept its title or any non-text item.
   return m.text === expected.title || (m.type !== 'text' && m.type !== 'template');
 }
@@ -153,7 +162,7 @@ export class ZaloDelivery {
     if (!options.force && row.endedAt === null && now - row.startedAt < this.deps.settleAfterMs) {
       return { state: 'wait', until: row.startedAt + this.deps.settleAfterMs, startedAt: row.startedAt };
     }
-    const found = await this.findInHistory(zaloUserId, expected, row.startedAt);
+    const found = expected.kind === 'template_by_phone' ? null : await this.findInHistory(zaloUserId, expected, row.startedAt);
     if (found === null) {
       this.deps.logger.info({ key }, 'Zalo send left in flight did not arrive; sending again');
       return { state: 'missing', startedAt: row.startedAt };
@@ -224,11 +233,32 @@ export class ZaloDelivery {
     return this.deliver(key, zaloUserId, expectedOf(message), () => this.deps.zalo.sendMessage(zaloUserId, message, options));
   }
 
+  /**
+   * Sends an approved template by phone through `deliver`; the key doubles as Zalo's tracking id. `onQuota`
+   * hears the day's quota when Zalo reports it.
+   */
+  sendTemplateByPhone(
+    key: string,
+    phone: string,
+    templateId: string,
+    data: Record<string, string>,
+    onQuota?: (quota: { daily: number; remaining: number }) => void,
+  ): Promise<string> {
+    return this.deliver(key, phoneRecipient(phone), { kind: 'template_by_phone' }, async () => {
+      const res = await this.deps.zalo.sendTemplateByPhone(phone, templateId, data, key);
+      if (res.quota) onQuota?.(res.quota);
+      return res.messageId;
+    });
+  }
+
   /** Sends an approved template message through `deliver`. */
   sendTemplate(key: string, zaloUserId: string, templateId: string, data: Record<string, string>): Promise<string> {
     return this.deliver(key, zaloUserId, { kind: 'template' }, () => this.deps.zalo.sendTemplate(zaloUserId, templateId, data));
   }
 }
+
+/** The sends of templates by phone are keyed 'phone:84…' in zalo_sends (they have no user id). */
+export const phoneRecipient = (phone: string) => `phone:${phone}`;
 
 /** Forgets sends older than `before` (the reconciler keeps the table small). */
 export function pruneZaloSends(db: DbOrTx, before: number): number {

@@ -1,5 +1,5 @@
 import axios, { AxiosError, type AxiosInstance } from 'axios';
-import { ZaloApiError, classifyZaloCode } from './errors';
+import { ZaloApiError, classifyZaloCode, type ZaloErrorKind } from './errors';
 import { ZALO_MAX_BUTTONS, type OutMessage } from './messages';
 
 /** Zalo OA Open API client (ZALO.md §0-4), on axios. Base URLs come from config so tests use a fake. */
@@ -39,6 +39,8 @@ export interface ConversationMessage {
 export interface ZaloClientOptions {
   apiBase: string;
   oauthBase: string;
+  /** Host of template messages by phone; defaults to apiBase (the fake serves both). */
+  businessBase?: string;
   appId: string;
   appSecret: string;
   timeoutMs: number;
@@ -68,6 +70,51 @@ function checkEnvelope<T>(body: Envelope<T>): T {
   }
   if (body.error !== 0) throw new ZaloApiError(classifyZaloCode(body.error), body.error, body.message ?? 'error');
   return body.data as T;
+}
+
+/**
+ * Template messages by phone use the ZNS error table (ZALO.md §7, codes from zalo.cloud's ZNS guide [1]): they
+ * are sorted into the same kinds, so a caller knows whether the phone, the template or the day's quota is at fault.
+ */
+const businessKinds: Record<number, ZaloErrorKind> = {
+  [-124]: 'auth',
+  [-108]: 'permanent',
+  [-111]: 'permanent',
+  [-112]: 'permanent',
+  [-114]: 'permanent',
+  [-118]: 'permanent',
+  [-119]: 'permanent',
+  [-109]: 'config',
+  [-117]: 'config',
+  [-131]: 'config',
+  [-115]: 'quota',
+  [-144]: 'quota',
+};
+
+function checkBusinessEnvelope<T>(body: Envelope<T>): T {
+  if (typeof body !== 'object' || body === null || typeof body.error !== 'number') {
+    throw new ZaloApiError('transient', 0, 'unexpected response shape');
+  }
+  if (body.error !== 0) throw new ZaloApiError(businessKinds[body.error] ?? classifyZaloCode(body.error), body.error, body.message ?? 'error');
+  return body.data as T;
+}
+
+/** Finds a last-interaction time in the quota call's answer, whatever the field is called. */
+export function lastInteractionOf(data: unknown): number | null {
+  if (typeof data !== 'object' || data === null) return null;
+  for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+    if (/last_?interact/i.test(key)) {
+      const text = String(value ?? '');
+      const dmy = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(text);
+      if (dmy) return Date.UTC(Number(dmy[3]), Number(dmy[2]) - 1, Number(dmy[1]));
+      const ms = Number(text);
+      if (Number.isFinite(ms) && ms > 0) return ms < 1e12 ? ms * 1000 : ms;
+    } else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      const inner = lastInteractionOf(value);
+      if (inner !== null) return inner;
+    }
+  }
+  return null;
 }
 
 /** Renders a transport-neutral message to the customer-service body. */
@@ -112,6 +159,7 @@ export function customerServiceBody(userId: string, message: OutMessage, withBut
 export class ZaloClient {
   private readonly api: AxiosInstance;
   private readonly oauth: AxiosInstance;
+  private readonly business: AxiosInstance;
 
   constructor(
     private readonly options: ZaloClientOptions,
@@ -120,20 +168,22 @@ export class ZaloClient {
     // Errors are in the body with HTTP 200, so never let axios throw on status alone for the OA host.
     this.api = axios.create({ baseURL: options.apiBase, timeout: options.timeoutMs, validateStatus: (s) => s < 500 });
     this.oauth = axios.create({ baseURL: options.oauthBase, timeout: options.timeoutMs, validateStatus: (s) => s < 500 });
+    this.business = axios.create({ baseURL: options.businessBase ?? options.apiBase, timeout: options.timeoutMs, validateStatus: (s) => s < 500 });
   }
 
   /** One OA call with the token; an auth refusal refreshes once and retries once. */
-  private async call<T>(method: 'get' | 'post', path: string, payload: unknown): Promise<T> {
+  private async call<T>(method: 'get' | 'post', path: string, payload: unknown, host: 'oa' | 'business' = 'oa'): Promise<T> {
+    const http = host === 'oa' ? this.api : this.business;
     const attempt = async (token: string): Promise<T> => {
       try {
         const res =
           method === 'get'
-            ? await this.api.get<Envelope<T>>(path, { headers: { access_token: token }, params: { data: JSON.stringify(payload) } })
-            : await this.api.post<Envelope<T>>(path, payload, {
+            ? await http.get<Envelope<T>>(path, { headers: { access_token: token }, params: { data: JSON.stringify(payload) } })
+            : await http.post<Envelope<T>>(path, payload, {
                 headers: { access_token: token, 'Content-Type': 'application/json' },
               });
         if (res.status >= 400) throw new ZaloApiError(res.status === 429 ? 'transient' : 'permanent', res.status, `HTTP ${res.status}`);
-        return checkEnvelope(res.data);
+        return host === 'oa' ? checkEnvelope(res.data) : checkBusinessEnvelope(res.data);
       } catch (err) {
         throw transportError(err);
       }
@@ -173,6 +223,41 @@ export class ZaloClient {
       template_data: data,
     });
     return String(res?.message_id ?? '');
+  }
+
+  /**
+   * Sends an approved template by phone (`business.openapi.zalo.me/message/template`, ZALO.md §7). `phone` in
+   * 84… form; `trackingId` is ours and comes back in the delivery receipt. Returns Zalo's message id and the
+   * day's quota when the answer carries it.
+   */
+  async sendTemplateByPhone(
+    phone: string,
+    templateId: string,
+    data: Record<string, string>,
+    trackingId: string,
+  ): Promise<{ messageId: string; quota?: { daily: number; remaining: number } }> {
+    const res = await this.call<{ msg_id?: string; quota?: { dailyQuota?: unknown; remainingQuota?: unknown } }>(
+      'post',
+      '/message/template',
+      { phone, template_id: templateId, template_data: data, tracking_id: trackingId },
+      'business',
+    );
+    const daily = Number(res?.quota?.dailyQuota);
+    const remaining = Number(res?.quota?.remainingQuota);
+    return {
+      messageId: String(res?.msg_id ?? ''),
+      quota: Number.isFinite(daily) && Number.isFinite(remaining) && res?.quota ? { daily, remaining } : undefined,
+    };
+  }
+
+  /**
+   * Zalo's view of one user's last interaction (`POST /v3.0/oa/quota/message`, ZALO.md §7, [U]: the answer's
+   * field names are not documented; epoch ms or "DD/MM/YYYY" in any field named like last_interaction).
+   * Null when the answer names no such time.
+   */
+  async lastInteraction(userId: string): Promise<number | null> {
+    const data = await this.call<Record<string, unknown>>('post', '/v3.0/oa/quota/message', { user_id: userId });
+    return lastInteractionOf(data);
   }
 
   /**

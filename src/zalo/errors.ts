@@ -5,8 +5,9 @@
  * - outside_window: no customer-service message possible; use a template or email
  * - permanent: this message to this user will never go; record and stop
  * - config: the OA or app is not set up for this call; stop and alert staff
+ * - quota: the day's template-message quota (or the account balance) is spent; send another way or tomorrow
  */
-export type ZaloErrorKind = 'transient' | 'auth' | 'outside_window' | 'permanent' | 'config';
+export type ZaloErrorKind = 'transient' | 'auth' | 'outside_window' | 'permanent' | 'config' | 'quota';
 
 const byCode: Record<number, ZaloErrorKind> = {
   [-32]: 'transient',
@@ -27,6 +28,7 @@ const byCode: Record<number, ZaloErrorKind> = {
   [-244]: 'permanent',
   [-100]: 'permanent',
   [-108]: 'permanent',
+  [-131]: 'config',
   [-204]: 'config',
   [-205]: 'config',
   [-209]: 'config',

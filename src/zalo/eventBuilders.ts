@@ -76,8 +76,35 @@ export function oaEchoEvent(ids: EventIds, userId: string, text: string, at: num
   };
 }
 
+/**
+ * A delivery receipt as Zalo posts it for a template sent by phone (ZALO.md §7 fixture; header
+ * X-ZEvent-Server: ZNS, see `signEvent`): `recipient.id` is the phone, `tracking_id` is ours.
+ */
+export function znsReceiptEvent(ids: EventIds, phone: string, msgId: string, trackingId: string, at: number) {
+  return {
+    event_name: 'user_received_message',
+    app_id: ids.appId,
+    sender: { id: ids.oaId },
+    recipient: { id: phone },
+    message: { delivery_time: String(at), msg_id: msgId, tracking_id: trackingId },
+    timestamp: String(at),
+  };
+}
+
+/** A delivery receipt for a message sent by user id (customer-service or template). */
+export function receivedEvent(ids: EventIds, userId: string, msgId: string, at: number) {
+  return {
+    event_name: 'user_received_message',
+    app_id: ids.appId,
+    sender: { id: ids.oaId },
+    recipient: { id: userId },
+    message: { msg_id: msgId },
+    timestamp: String(at),
+  };
+}
+
 /** Serialises and signs an event: the body bytes and the headers Zalo would send with them. */
-export function signEvent(event: { app_id: string; timestamp: string }, oaSecretKey: string) {
+export function signEvent(event: { app_id: string; timestamp: string }, oaSecretKey: string, server: 'OA OpenAPI' | 'ZNS' = 'OA OpenAPI') {
   const body = JSON.stringify(event);
   const raw = Buffer.from(body, 'utf8');
   return {
@@ -85,7 +112,7 @@ export function signEvent(event: { app_id: string; timestamp: string }, oaSecret
     headers: {
       'content-type': 'application/json',
       'user-agent': 'ZaloWebhook',
-      'x-zevent-server': 'OA OpenAPI',
+      'x-zevent-server': server,
       'x-zevent-signature': signatureHeader(event.app_id, raw, event.timestamp, oaSecretKey),
     },
   };

@@ -12,7 +12,7 @@ import { ZALO_TEXT_LIMIT } from './messages';
  * both use this one implementation.
  */
 
-export type FakeRoute = 'send' | 'template' | 'profile' | 'token' | 'getoa' | 'conversation';
+export type FakeRoute = 'send' | 'template' | 'template_phone' | 'quota' | 'profile' | 'token' | 'getoa' | 'conversation';
 
 export interface Fault {
   route: FakeRoute;
@@ -41,8 +41,11 @@ export interface SentButton {
 
 export interface SentMessage {
   messageId: string;
+  /** The user id, or for a template sent by phone the phone (84…). */
   userId: string;
-  kind: 'text' | 'request_user_info' | 'template' | 'other';
+  kind: 'text' | 'request_user_info' | 'template' | 'template_phone' | 'other';
+  /** Ours, for a template sent by phone. */
+  trackingId?: string;
   text?: string;
   buttons: SentButton[];
   at: number;
@@ -73,6 +76,12 @@ export class FakeZaloApi extends EventEmitter {
   /** Codes handed out by the permission page, with the PKCE challenge they were asked with. */
   private consentCodes = new Map<string, { challenge: string; appId: string; expiresAt: number }>();
   enforceWindow = true;
+  /** Phones (84…) with no Zalo account: a template by phone to them answers -118. */
+  readonly phonesWithoutZalo = new Set<string>();
+  /** Template ids Zalo approved, with the parameters each expects; null accepts any id and any parameters. */
+  approvedTemplates: Map<string, string[]> | null = null;
+  /** The OA's template-message quota for the day (by-phone answers report it; 0 remaining answers -144). */
+  templateQuota = { daily: 500, remaining: 500 };
   private faults: (Fault & { left: number })[] = [];
   private accessTokens = new Map<string, { expiresAt: number; revoked: boolean }>();
   private refreshTokens = new Map<string, 'valid' | 'used'>();
@@ -241,6 +250,15 @@ export class FakeZaloApi extends EventEmitter {
         this.calls.push({ route: 'template', userId, outcome: -201 });
         return c.json(envelope(-201, 'Parameter template_id or template_data is invalid'));
       }
+      if (this.approvedTemplates && !this.approvedTemplates.has(body.template_id)) {
+        this.calls.push({ route: 'template', userId, outcome: -131 });
+        return c.json(envelope(-131, 'Template is not approved'));
+      }
+      const known = this.users.get(userId);
+      if (known?.lastInteractionAt !== undefined && this.clock() - known.lastInteractionAt > 365 * DAY_MS) {
+        this.calls.push({ route: 'template', userId, outcome: -232 });
+        return c.json(envelope(-232, 'User has not interacted with the OA within a year'));
+      }
       const sent: SentMessage = {
         messageId: this.newMessageId(),
         userId,
@@ -258,6 +276,82 @@ export class FakeZaloApi extends EventEmitter {
       }
       this.calls.push({ route: 'template', userId, outcome: 0 });
       return c.json(envelope(0, 'Success', { message_id: sent.messageId }));
+    });
+
+    // Template message by phone (business host, ZNS error table): the phone must have a Zalo account, the
+    // template be approved and its parameters match, and the day's quota not be spent.
+    app.post('/message/template', async (c) => {
+      const body = (await c.req.json().catch(() => null)) as Record<string, any> | null;
+      const phone: string | undefined = typeof body?.phone === 'string' ? body.phone : undefined;
+      const record = (outcome: number) => this.calls.push({ route: 'template_phone', userId: phone, outcome });
+      const fault = this.takeFault('template_phone', phone);
+      if (fault && !fault.accepted) {
+        record(fault.error ?? fault.status ?? -100);
+        return this.answerFault(c, fault);
+      }
+      if (this.tokenError(c)) {
+        record(-124);
+        return c.json(envelope(-124, 'Access token is invalid'));
+      }
+      const fail = (code: number, message: string) => {
+        record(code);
+        return c.json(envelope(code, message));
+      };
+      if (!body || typeof body.template_id !== 'string' || typeof body.template_data !== 'object' || body.template_data === null) {
+        return fail(-112, 'Template data invalid');
+      }
+      if (!phone || !/^84\d{9}$/.test(phone)) return fail(-108, 'Phone number invalid');
+      const expected = this.approvedTemplates?.get(body.template_id);
+      if (this.approvedTemplates && !expected) return fail(-131, 'Template is not approved');
+      if (expected && [...expected].sort().join() !== Object.keys(body.template_data).sort().join()) return fail(-112, 'Template data invalid');
+      if (typeof body.tracking_id !== 'string' || body.tracking_id.length === 0 || body.tracking_id.length > 48) return fail(-112, 'tracking_id invalid');
+      if (this.phonesWithoutZalo.has(phone)) return fail(-118, 'Zalo account not existed');
+      if (this.templateQuota.remaining <= 0) return fail(-144, 'OA has exceeded its daily template quota');
+      this.templateQuota.remaining -= 1;
+      const sent: SentMessage = {
+        messageId: this.newMessageId(),
+        userId: phone,
+        kind: 'template_phone',
+        text: `[template ${body.template_id}] ${JSON.stringify(body.template_data)}`,
+        trackingId: body.tracking_id,
+        buttons: [],
+        at: this.clock(),
+        body,
+      };
+      this.sent.push(sent);
+      this.emit('message', sent);
+      if (fault?.accepted) {
+        record(fault.status ?? 500);
+        return c.json({ error: -1, message: 'Internal error' }, (fault.status ?? 500) as 500);
+      }
+      record(0);
+      return c.json(
+        envelope(0, 'Success', {
+          msg_id: sent.messageId,
+          sent_time: String(sent.at),
+          quota: { dailyQuota: String(this.templateQuota.daily), remainingQuota: String(this.templateQuota.remaining) },
+        }),
+      );
+    });
+
+    // Quota and last-interaction check for one user ([U] shape: the client reads any last_interaction field).
+    app.post('/v3.0/oa/quota/message', async (c) => {
+      const body = (await c.req.json().catch(() => null)) as Record<string, any> | null;
+      const userId: string | undefined = body?.user_id;
+      const fault = this.takeFault('quota', userId);
+      this.calls.push({ route: 'quota', userId, outcome: fault?.error ?? fault?.status ?? 0 });
+      if (fault) return this.answerFault(c, fault);
+      const tokenError = this.tokenError(c);
+      if (tokenError) return c.json(envelope(tokenError, 'Access token is invalid'));
+      if (typeof userId !== 'string' || !/^\d+$/.test(userId)) return c.json(envelope(-201, 'user_id is invalid'));
+      const user = this.users.get(userId);
+      return c.json(
+        envelope(0, 'Success', {
+          user_id: userId,
+          last_interaction_time: user?.lastInteractionAt !== undefined ? String(user.lastInteractionAt) : undefined,
+          quota: { template: { daily: this.templateQuota.daily, remain: this.templateQuota.remaining } },
+        }),
+      );
     });
 
     app.get('/v3.0/oa/user/detail', (c) => {

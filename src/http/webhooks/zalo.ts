@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { CatalogContext } from '../../bot/catalog';
 import { processInboundEvent } from '../../bot/inbound';
 import { isTransientFault, recordFailedEvent } from '../../domain/failedEvents';
+import { DeliveryReceipt, recordDeliveryReceipt } from '../../domain/receipts';
 import type { Clock } from '../../clock';
 import { AppError } from '../../errors';
 import type { Logger } from '../../logger';
@@ -75,6 +76,15 @@ export function zaloWebhookRoutes(deps: ZaloWebhookDeps) {
         if (age > cfg.replayWindowMs) throw new AppError('stale_event', 'event is older than the replay window');
         if (-age > cfg.maxSkewMs) throw new AppError('stale_event', 'event timestamp is in the future');
 
+        if (eventName === 'user_received_message') {
+          // A delivery receipt (from the ZNS server for templates by phone): recorded on the notice it names.
+          const receipt = DeliveryReceipt.safeParse(json);
+          if (!receipt.success) throw new AppError('validation_failed', 'malformed user_received_message event');
+          const matched = recordDeliveryReceipt(deps.db, receipt.data, now);
+          deps.logger.info({ event: eventName, server: c.req.header('x-zevent-server') ?? null, matched }, 'delivery receipt');
+          result = matched ? 'processed' : 'ignored';
+          return c.json(matched ? { ok: true, receipt: true } : { ok: true, receipt: true, ignored: true });
+        }
         if (!isHandledEventName(eventName)) {
           result = 'ignored';
           return c.json({ ok: true, ignored: true });

@@ -29,3 +29,7 @@ export * from './faqEntries';
 export * from './loginFailures';
 export * from './holidays';
 export * from './failedEvents';
+export * from './noticeSends';
+export * from './noticeTemplates';
+export * from './invitations';
+export * from './templateQuota';
