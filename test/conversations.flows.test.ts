@@ -214,6 +214,48 @@ describe('booking: every open day, typed days and times, plain yes', () => {
     expect((await chat(h, user, 'vâng, nhưng thôi không đặt nữa')).text).not.toContain('Đã đặt lịch');
     expect(bookingsOf(cadre.id)).toHaveLength(0);
   });
+
+  it('a day typed before linking is kept: "đặt lịch khám thứ năm tuần sau", then linking by phone, goes on to that Thursday', async () => {
+    const cadre = nextCadreOf();
+    db().update(cadres).set({ phone: '84987001133' }).where(eq(cadres.id, cadre.id)).run();
+    const user = newUser();
+    const asked = await chat(h, user, 'dat lich kham thu nam tuan sau');
+    expect(asked.text).toContain('xác minh');
+    // Linking takes a while; the Thursday meant is the one of the week after the message was typed.
+    clock.advance(10 * 60_000);
+    const before = h.fake.messagesTo(user).length;
+    expect((await h.deliver(events.submitInfoEvent(ids, user, { phone: '0987001133' }, clock.now()))).status).toBe(200);
+    const replies = await waitFor(() => (h.fake.messagesTo(user).length >= before + 2 ? h.fake.messagesTo(user).slice(before) : null), 'greeting and times');
+    const text = replies.map((m) => m.text).join('\n---\n');
+    expect(text).toContain('Xác minh thành công');
+    expect(text).toContain('Các giờ còn chỗ Thứ Năm, 12/03/2026');
+    const confirm = await chat(h, user, '7h');
+    expect(confirm.text).toContain('Thứ Năm, 12/03/2026, lúc 7:00');
+    expect((await chat(h, user, 'vâng')).text).toContain('Đã đặt lịch khám cho');
+    expect(bookingsOf(cadre.id)).toHaveLength(1);
+  });
+
+  it('"tuần sau" alone offers the open days of next week, at the day step and in the first sentence', async () => {
+    const cadre = nextCadreOf();
+    const user = newUser();
+    linkUser(h, user, cadre.id);
+    await chat(h, user, 'đặt lịch');
+    const week = await chat(h, user, 'tuần sau');
+    expect(week.text).toContain('Các ngày còn chỗ từ 09/03/2026 đến 15/03/2026');
+    expect(week.text).toContain('1. Thứ Hai, 09/03/2026');
+    expect(week.text).toContain('5. Thứ Sáu, 13/03/2026');
+    expect(week.text).not.toContain('Thứ Ba, 03/03/2026');
+    expect(week.text).toContain('6. Về các ngày đầu');
+    const times = await chat(h, user, '2');
+    expect(times.text).toContain('Các giờ còn chỗ Thứ Ba, 10/03/2026');
+
+    const other = nextCadreOf();
+    const second = newUser();
+    linkUser(h, second, other.id);
+    const first = await chat(h, second, 'dat lich kham tuan toi nhe');
+    expect(first.text).toContain('Các ngày còn chỗ từ 09/03/2026 đến 15/03/2026');
+    expect((await chat(h, second, '6')).text).toContain('1. Thứ Ba, 03/03/2026');
+  });
 });
 
 describe('the goal given before linking', () => {

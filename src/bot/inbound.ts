@@ -65,7 +65,7 @@ export function processInboundEvent(db: Db, event: HandledEvent, now: number, ca
     // in a second pure turn, once the first turn's effects are written: it sees the new link.
     let result = first;
     if (first.resume) {
-      const next = turn(first.state, { type: 'resume', intent: first.resume }, now, createStoreLookups(tx, userId, now, catalog));
+      const next = turn(first.state, { type: 'resume', ...first.resume }, now, createStoreLookups(tx, userId, now, catalog));
       outboxIds.push(...applyEffects(tx, userId, next.effects, now));
       result = { state: next.state, effects: [...first.effects, ...next.effects] };
     }

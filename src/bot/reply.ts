@@ -10,13 +10,23 @@ export interface TurnContext {
   lookups: Lookups;
   /** The text of the user's message this turn, when it is one (starters read typed commands from it). */
   input?: string;
+  /** When `input` was typed, if before this turn (a goal typed before linking): "mai" means the day after that. */
+  saidAt?: number;
+}
+
+/** What the user asked for before a step that had to come first (linking, "for whom?"), with what they typed. */
+export interface Goal {
+  intent: Intent;
+  /** The message that asked for it ("đặt lịch khám thứ năm tuần sau"): days, times and commands are read from it. */
+  input?: string;
+  saidAt?: number;
 }
 
 export interface TurnResult {
   state: ConversationState;
   effects: Effect[];
   /** What to start once this turn's effects are written: the goal a user gave before linking, resumed then. */
-  resume?: Intent;
+  resume?: Goal;
 }
 
 /** A text with optional buttons, the buttons fitted to Zalo's limits (count, title length) as it is built. */

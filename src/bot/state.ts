@@ -15,6 +15,9 @@ export const LinkingState = z.object({
   flow: z.literal('linking'),
   step: z.enum(['choose', 'code', 'birth', 'otp', 'proxyCode', 'proxyBirth', 'proxyRelation', 'proxyPhone', 'proxyConfirm', 'unlinkConfirm', 'help']),
   then: Intent.optional(),
+  /** The message that gave `then` and when it was typed, so the goal resumes with the day or time it named. */
+  thenInput: z.string().max(500).optional(),
+  thenAt: z.number().int().optional(),
   code: z.string().optional(),
   cadreId: z.number().int().optional(),
   /** What the proxy said they are to the cadre, shown in the summary before the request is sent. */
@@ -32,6 +35,9 @@ export const ChooseSubjectState = z.object({
   flow: z.literal('chooseSubject'),
   intent: Intent,
   cadreIds: z.array(z.number().int()).min(2),
+  /** The message that asked (its day or command is used once the cadre is chosen), and when. */
+  input: z.string().max(500).optional(),
+  saidAt: z.number().int().optional(),
 });
 export type ChooseSubjectState = z.infer<typeof ChooseSubjectState>;
 

@@ -12,7 +12,7 @@ import { intentStarters, openIntents } from './intents';
 import { broadcastPreferenceTurn } from './flows/broadcasts';
 import type { CadreSummary, Lookups } from './lookups';
 import { mainMenuButtons, mainMenuText, parseMenuChoice } from './menu';
-import { answer, honorific, numberedMenu, reply, textMessage, type TurnContext, type TurnResult } from './reply';
+import { answer, honorific, numberedMenu, reply, textMessage, type Goal, type TurnContext, type TurnResult } from './reply';
 import { parseState, type ClarifyState, type ConversationState, type Intent } from './state';
 import { decide, understand, type Meaning } from './understand';
 import type { IntentId } from './understand/intents';
@@ -21,13 +21,13 @@ import { INTENTS, typedFormOf } from './understand/intents';
 export type { Lookups, TurnResult };
 
 /** What a turn reacts to: an event from Zalo, or the goal of the previous turn resumed after its effects. */
-export type TurnEvent = BotEvent | { type: 'resume'; intent: Intent };
+export type TurnEvent = BotEvent | ({ type: 'resume' } & Goal);
 
 /** Verified in this turn: greet now, and start what they asked for once the link is written (a 'resume' turn). */
-const resumeAfterLink = (intent: Intent, _c: TurnContext, _cadre: CadreSummary, lead: string): TurnResult => ({
+const resumeAfterLink = (goal: Goal, _c: TurnContext, _cadre: CadreSummary, lead: string): TurnResult => ({
   state: { flow: 'idle' },
   effects: [reply(textMessage(lead))],
-  resume: intent,
+  resume: goal,
 });
 
 const menuResult = (prefix?: string): TurnResult => ({
@@ -271,7 +271,7 @@ function dispatch(state: ConversationState, event: TurnEvent, now: number, looku
   // A tap on the OA's menu reaches flows as the label it stands for, so they read it as if typed.
   if (event.type === 'text') event = { ...event, text: typedFormOf(event.text) };
   const ctx: TurnContext = { now, lookups, input: event.type === 'text' ? event.text : undefined };
-  if (event.type === 'resume') return startIntent(event.intent, ctx);
+  if (event.type === 'resume') return startIntent(event.intent, { ...ctx, input: event.input, saidAt: event.saidAt });
   const meaning = event.type === 'text' ? understand(event.text) : null;
   // Emergencies first, in any state, a live chat with staff included.
   if (event.type === 'text' && meaning?.emergency) return emergencyReply(event.text, ctx);

@@ -3,7 +3,7 @@ import { bookingDetailLines, slotBookable, type BookingInfo, type CampaignInfo, 
 import { formatIsoDate, formatVietnamDay, formatVietnamTime } from '../../domain/dates';
 import { vietnamDate } from '../../domain/quietHours';
 import { requestStateLabels, requestTypeLabels, ticketOf, timeOfDayLabels } from '../../domain/requests';
-import { parseDateTime, timeMatches } from '../understand/dates';
+import { parseDateTime, parseWeek, timeMatches } from '../understand/dates';
 import { intentStarters } from '../intents';
 import type { Effect } from '../effects';
 import { honorific, reply, textMessage, type TurnContext, type TurnResult } from '../reply';
@@ -31,6 +31,8 @@ export const bookingText = {
   moreDays: 'Xem thêm ngày',
   firstDays: 'Về các ngày đầu',
   noMoreDays: 'Đó là tất cả các ngày còn chỗ. Đây là các ngày đầu:',
+  chooseWeekDays: (from: string, to: string, clinic: string) => `Các ngày còn chỗ từ ${from} đến ${to} tại ${clinic} (gõ số):`,
+  weekNoPlace: (from: string, to: string) => `Từ ${from} đến ${to} không còn ngày nào có chỗ.`,
   chooseTime: (day: string, example: string) => `Các giờ còn chỗ ${day} (gõ số, hoặc gõ giờ như ${example}):`,
   dayNotInCampaign: (day: string, from: string, to: string) => `${day} không có lịch khám của đợt này (đợt khám từ ${from} đến ${to}).`,
   dayPast: (day: string) => `${day} đã qua.`,
@@ -102,7 +104,15 @@ export const BookingState = z.object({
   /** Which page of free days is on screen (seven a page). */
   page: z.number().int().min(0).default(0),
   /** A day (and time) the user named before the day step, e.g. "đặt lịch khám ngày mai": used once it is reached. */
-  wanted: z.object({ date: z.string().nullable(), minutes: z.number().int().nullable(), ambiguous: z.boolean() }).optional(),
+  wanted: z
+    .object({
+      date: z.string().nullable(),
+      minutes: z.number().int().nullable(),
+      ambiguous: z.boolean(),
+      /** A week named without a day ("tuần sau"): its open days are offered. */
+      week: z.object({ from: z.string(), to: z.string() }).optional(),
+    })
+    .optional(),
 });
 export type BookingState = z.infer<typeof BookingState>;
 
@@ -184,8 +194,9 @@ type Wanted = NonNullable<BookingState['wanted']>;
 function wantedIn(text: string | undefined, now: number): Wanted | undefined {
   if (!text) return undefined;
   const { date, time } = parseDateTime(text, now);
-  if (!date && time?.minutes == null) return undefined;
-  return { date, minutes: time?.minutes ?? null, ambiguous: time?.ambiguous ?? false };
+  const week = date ? null : parseWeek(text, now);
+  if (!date && !week && time?.minutes == null) return undefined;
+  return { date, minutes: time?.minutes ?? null, ambiguous: time?.ambiguous ?? false, ...(week ? { week } : {}) };
 }
 
 /** "05/03" for a local date, the form the prompts suggest (and the reader accepts). */
@@ -204,7 +215,7 @@ export function startBooking(subject: Subject, ctx: TurnContext, lead?: string):
   const active = ctx.lookups.booking.activeBookings(subject.id);
   if (active.length) return manageMenu(who, ctx, active, lead);
   if (subject.frail) return frailOffer(who, lead);
-  return startNew(who, ctx, lead, wantedIn(ctx.input, ctx.now));
+  return startNew(who, ctx, lead, wantedIn(ctx.input, ctx.saidAt ?? ctx.now));
 }
 
 function runCommand(who: Who, command: Command, ctx: TurnContext, lead?: string): TurnResult {
@@ -332,7 +343,28 @@ const firstOption: MenuOption = { text: bookingText.firstDays, key: bookingText.
 /** The day step, going straight on when the user already named a day (and maybe a time). */
 function dayStep(who: Who, ctx: TurnContext, place: Place, lead?: string, wanted?: Wanted): TurnResult {
   if (wanted?.date) return dayChosen(who, ctx, place, wanted.date, wanted, lead);
+  if (wanted?.week) return chooseDayInWeek(who, ctx, place, wanted.week, lead);
   return chooseDay(who, ctx, place, lead);
+}
+
+/** How many open days to read when looking for those of one week: a campaign's whole span. */
+const DAYS_LOOKED_AHEAD = 400;
+
+/** "tuần sau": the open days of that week, or why none and the first open days. */
+function chooseDayInWeek(who: Who, ctx: TurnContext, place: Place, week: { from: string; to: string }, lead?: string): TurnResult {
+  const today = vietnamDate(ctx.now);
+  const days = ctx.lookups.booking
+    .freeDays(place.campaignId, place.clinicId, DAYS_LOOKED_AHEAD)
+    .filter((d) => d.date >= week.from && d.date <= week.to && d.date >= today);
+  const clinic = ctx.lookups.booking.clinics(place.campaignId, null).find((c) => c.id === place.clinicId);
+  const [from, to] = [formatIsoDate(week.from), formatIsoDate(week.to)];
+  if (!days.length || !clinic) return chooseDay(who, ctx, place, join(lead, bookingText.weekNoPlace(from, to)));
+  const shown = days.slice(0, DAYS_PER_PAGE);
+  const options: MenuOption[] = shown.map((d) => ({ text: `${formatVietnamDay(d.date)} (${bookingText.placesLeft(d.free)})`, key: formatVietnamDay(d.date) }));
+  // The first open days of the whole campaign stay one choice away.
+  const m = menu(bookingText.chooseWeekDays(from, to, clinic.name), [...options, firstOption], bookingText.backHint);
+  const buttons = m.buttons.length === 5 ? [...m.buttons.slice(0, 4), { title: firstOption.key, payload: firstOption.key }] : m.buttons;
+  return say(state(who, { step: 'day', ...place, options: [...shown.map((d) => d.date), 'first'] }), join(lead, m.text), buttons);
 }
 
 /** Every open day, seven at a time: "Xem thêm ngày" shows the next ones. */
@@ -516,6 +548,7 @@ export function handleBooking(s: BookingState, text: string, ctx: TurnContext): 
       // A named day first ("thứ 5 tuần sau" is a day, not "more days"); a bare number is a choice.
       const wanted = /^\s*\d{1,2}\s*$/.test(text) ? undefined : wantedIn(text, ctx.now);
       if (wanted?.date) return dayChosen(who, ctx, place, wanted.date, wanted);
+      if (wanted?.week) return chooseDayInWeek(who, ctx, place, wanted.week);
       const i = pick(text, shown);
       if (i === null && pick(text, [moreOption]) === 0) return chooseDay(who, ctx, place, bookingText.noMoreDays);
       if (i !== null) {
@@ -538,6 +571,7 @@ export function handleBooking(s: BookingState, text: string, ctx: TurnContext): 
       const wanted = wantedIn(text, ctx.now);
       // Another day named here ("thứ 5", "mai 2 giờ chiều") goes to that day.
       if (i === null && wanted?.date && wanted.date !== s.day) return dayChosen(who, ctx, place, wanted.date, wanted);
+      if (i === null && wanted?.week) return chooseDayInWeek(who, ctx, place, wanted.week);
       if (i === null && wanted?.minutes != null) {
         const mention = { minutes: wanted.minutes, partOfDay: null, ambiguous: wanted.ambiguous };
         const j = slots.findIndex((x) => timeMatches(mention, minutesOf(x)));

@@ -4,7 +4,7 @@ import { parseVietnameseDate } from '../../domain/dates';
 import type { BotEvent } from '../../zalo/events';
 import { linkingText as lt, t } from '../catalog';
 import type { CadreSummary } from '../lookups';
-import { answer, chooseOption, honorific, numberedMenu, reply, textMessage, type TurnContext, type TurnResult } from '../reply';
+import { answer, chooseOption, honorific, numberedMenu, reply, textMessage, type Goal, type TurnContext, type TurnResult } from '../reply';
 import type { Intent, LinkingState } from '../state';
 import { openHandoffWith } from './handoff';
 import { containsPhrase, foldVietnamese } from '../text';
@@ -24,13 +24,14 @@ const chooseOptions = [
 ];
 
 /** Called once a cadre is verified, to carry on with what the user asked for. */
-export type ResumeIntent = (intent: Intent, ctx: TurnContext, subject: CadreSummary, lead: string) => TurnResult;
+export type ResumeIntent = (goal: Goal, ctx: TurnContext, subject: CadreSummary, lead: string) => TurnResult;
 
 function linkingState(step: LinkingState['step'], from: Partial<LinkingState> = {}): LinkingState {
   return {
     flow: 'linking',
     step,
     then: from.then,
+    ...(from.then && from.thenInput ? { thenInput: from.thenInput, thenAt: from.thenAt } : {}),
     code: from.code,
     cadreId: from.cadreId,
     relation: from.relation,
@@ -44,11 +45,20 @@ function shareRequest(ctx: TurnContext) {
   return { type: 'request_user_info' as const, title: lt.shareTitle, subtitle: lt.shareSubtitle, imageUrl: ctx.lookups.requestInfoImageUrl };
 }
 
-/** Entry: explain why, offer the three ways, and ask Zalo for the phone right away (the quickest way). */
-export function startLinking(ctx: TurnContext, then?: Intent, lead: string = lt.needLink): TurnResult {
+/** The goal a linking state carries, as it was typed. */
+const goalOf = (state: LinkingState): Goal | undefined =>
+  state.then ? { intent: state.then, input: state.thenInput, saidAt: state.thenAt } : undefined;
+
+/**
+ * Entry: explain why, offer the three ways, and ask Zalo for the phone right away (the quickest way). A goal
+ * given as an intent was asked for by this turn's message, which is kept with it ("đặt lịch khám thứ năm
+ * tuần sau" resumes on that Thursday).
+ */
+export function startLinking(ctx: TurnContext, then?: Intent | Goal, lead: string = lt.needLink): TurnResult {
   const menu = numberedMenu(lt.choose, chooseOptions, lt.backToMenu);
+  const goal: Goal | undefined = typeof then === 'string' ? { intent: then, input: ctx.input, saidAt: ctx.saidAt ?? ctx.now } : then;
   return {
-    state: linkingState('choose', { then }),
+    state: linkingState('choose', { then: goal?.intent, thenInput: goal?.input?.slice(0, 500), thenAt: goal?.saidAt }),
     effects: [reply(textMessage(`${lead}\n\n${menu.text}`, menu.buttons))],
   };
 }
@@ -56,8 +66,9 @@ export function startLinking(ctx: TurnContext, then?: Intent, lead: string = lt.
 function linkedResult(ctx: TurnContext, state: LinkingState, cadre: CadreSummary, method: 'phone' | 'otp', resume: ResumeIntent, extra: TurnResult['effects'] = []): TurnResult {
   const greeting = lt.linked(honorific(cadre.sex), cadre.fullName);
   const linkEffect = { type: 'link' as const, cadreId: cadre.id, method };
-  if (state.then) {
-    const next = resume(state.then, ctx, cadre, greeting);
+  const goal = goalOf(state);
+  if (goal) {
+    const next = resume(goal, ctx, cadre, greeting);
     return { ...next, effects: [...extra, linkEffect, ...next.effects] };
   }
   return { state: { flow: 'idle' }, effects: [...extra, linkEffect, reply(textMessage(`${greeting}\n${lt.whatNext}`))] };
@@ -184,7 +195,7 @@ export function handleLinking(state: LinkingState, event: BotEvent, ctx: TurnCon
       if (choice === 0) return { state, effects: [reply(shareRequest(ctx), textMessage(lt.askShare))] };
       if (choice === 1) return answer(linkingState('code', state), lt.askCode(codeExample(ctx)));
       if (choice === 2) return answer(linkingState('proxyCode', state), lt.proxyAskCode(codeExample(ctx)));
-      return startLinking(ctx, state.then, t.notUnderstood);
+      return startLinking(ctx, goalOf(state), t.notUnderstood);
     }
     case 'code':
     case 'proxyCode': {
@@ -213,7 +224,7 @@ export function handleLinking(state: LinkingState, event: BotEvent, ctx: TurnCon
     case 'otp': {
       if (containsPhrase(folded, 'gui lai') || containsPhrase(folded, 'ma moi')) {
         const cadre = state.cadreId !== undefined ? ctx.lookups.cadreById(state.cadreId) : null;
-        return cadre ? sendOtp(ctx, state, cadre) : startLinking(ctx, state.then);
+        return cadre ? sendOtp(ctx, state, cadre) : startLinking(ctx, goalOf(state));
       }
       const code = text.replace(/\s+/g, '');
       if (!/^\d{6}$/.test(code)) return answer(state, lt.otpFormat);
@@ -221,7 +232,7 @@ export function handleLinking(state: LinkingState, event: BotEvent, ctx: TurnCon
       switch (check.status) {
         case 'ok': {
           const cadre = ctx.lookups.cadreById(check.cadreId);
-          if (!cadre) return startLinking(ctx, state.then);
+          if (!cadre) return startLinking(ctx, goalOf(state));
           return linkedResult(ctx, state, cadre, 'otp', resume, [{ type: 'otpAttempt', challengeId: check.challengeId, ok: true }]);
         }
         case 'wrong':
@@ -270,7 +281,7 @@ export function handleLinking(state: LinkingState, event: BotEvent, ctx: TurnCon
       return answer({ flow: 'idle' }, `${lt.kept}\n${lt.whatNext}`);
     }
   }
-  return startLinking(ctx, state.then);
+  return startLinking(ctx, goalOf(state));
 }
 
 /** "hủy liên kết": confirm first, since it cuts off results and bookings in Zalo. */

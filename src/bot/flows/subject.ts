@@ -31,7 +31,8 @@ export function withSubject(intent: Intent, ctx: TurnContext, run: RunIntent): T
     lt.chooseSubject,
     options.map((s) => ({ label: s.viaProxy ? s.fullName : lt.self(s.fullName) })),
   );
-  const state: ChooseSubjectState = { flow: 'chooseSubject', intent, cadreIds: options.map((s) => s.id) };
+  const said = ctx.input ? { input: ctx.input.slice(0, 500), saidAt: ctx.saidAt ?? ctx.now } : {};
+  const state: ChooseSubjectState = { flow: 'chooseSubject', intent, cadreIds: options.map((s) => s.id), ...said };
   return { state, effects: [reply(textMessage(menu.text, menu.buttons))] };
 }
 
@@ -40,5 +41,6 @@ export function handleChooseSubject(state: ChooseSubjectState, text: string, ctx
   const labels = options.map((s) => ({ label: s.viaProxy ? s.fullName : lt.self(s.fullName), phrases: s.viaProxy ? [] : ['ban than', 'toi'] }));
   const i = chooseOption(text, labels);
   if (i === null) return answer(state, lt.pickOne);
-  return run(state.intent, options[i]!, ctx);
+  // What was asked with the goal ("đặt lịch khám ngày mai cho bố") carries on once the cadre is chosen.
+  return run(state.intent, options[i]!, { ...ctx, input: state.input, saidAt: state.saidAt });
 }

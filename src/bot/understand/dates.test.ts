@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { parseDateTime, parseDay, parseTime, timeMatches } from './dates';
+import { parseDateTime, parseDay, parseTime, parseWeek, timeMatches } from './dates';
 
 // Wednesday 04/03/2026, 23:30 UTC = Thursday 05/03/2026, 06:30 in Vietnam: "today" is the local day.
 const NOW = Date.parse('2026-03-04T23:30:00Z');
 const day = (s: string) => parseDay(s, NOW);
 const at = (s: string) => parseTime(s)?.minutes ?? null;
+
+describe('parseWeek: a week named without a day', () => {
+  it.each([
+    ['tuần sau', { from: '2026-03-09', to: '2026-03-15' }],
+    ['tuan sau', { from: '2026-03-09', to: '2026-03-15' }],
+    ['tuần tới ạ', { from: '2026-03-09', to: '2026-03-15' }],
+    ['cho toi dat lich kham tuan toi', { from: '2026-03-09', to: '2026-03-15' }],
+    ['trong tuần này', { from: '2026-03-05', to: '2026-03-08' }],
+    ['thứ 5 tuần sau', null],
+    ['mai', null],
+    ['đặt lịch khám', null],
+  ])('%s', (input, expected) => expect(parseWeek(input, NOW)).toEqual(expected));
+});
 
 describe('parseDay, relative to a fixed now in Asia/Ho_Chi_Minh', () => {
   it.each([

@@ -142,6 +142,23 @@ export function parseDay(input: string, now: number): string | null {
   return null;
 }
 
+const THIS_WEEK = ['tuần này', 'trong tuần', 'tuần nay'];
+
+/**
+ * The week a message names without naming a day ("tuần sau", "tuan toi", "trong tuần này"): the Monday it
+ * starts on (this week's is today when today is later). Null when a day is named too, or no week at all.
+ */
+export function parseWeek(input: string, now: number): { from: string; to: string } | null {
+  if (parseDay(input, now)) return null;
+  const { s, form } = reader(input);
+  const has = (words: string[]) => re(alt(words.map(form))).test(s);
+  const today = vietnamDate(now);
+  const monday = addDaysIso(today, -((weekdayOf(today) + 6) % 7));
+  if (has(NEXT_WEEK)) return { from: addDaysIso(monday, 7), to: addDaysIso(monday, 13) };
+  if (has(THIS_WEEK)) return { from: today, to: addDaysIso(monday, 6) };
+  return null;
+}
+
 // --- times --------------------------------------------------------------------------------------------------
 
 const PARTS: [PartOfDay, string[], boolean][] = [
