@@ -110,5 +110,5 @@ const stop =
       ? await fake()
       : await service(args[0]!, args[1]!, args[2]!, args[3]!, args[4]!, args[5]!);
 process.on('SIGTERM', () => {
-  stop().finally(() => process.exit(0));
+  void stop().finally(() => process.exit(0));
 });

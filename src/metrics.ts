@@ -179,8 +179,8 @@ export function metricsRoutes(metrics: Metrics, token: string | undefined) {
   const expected = token ? digest(token) : null;
   return new Hono().get('/', async (c) => {
     if (!expected) return c.json({ error: { code: 'not_found', message: 'metrics are disabled: set METRICS_TOKEN' } }, 404);
-    const m = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '');
-    if (!m || !timingSafeEqual(digest(m[1]!.trim()), expected)) {
+    const presented = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    if (!presented || !timingSafeEqual(digest(presented.trim()), expected)) {
       c.header('WWW-Authenticate', 'Bearer realm="metrics"');
       return c.json({ error: { code: 'unauthorized', message: 'a valid metrics bearer token is required' } }, 401);
     }

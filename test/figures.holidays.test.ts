@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reminderPlan } from '../src/domain/booking';
 import { createSlots } from '../src/domain/bookingStaff';
 import { holidayCalendar, publicHolidays, storedHolidayCalendar } from '../src/domain/holidays';
-import { vietnamInstant } from '../src/domain/quietHours';
 import { ackDeadline, defaultRequestPolicy } from '../src/domain/requests';
 import { campaignClinics, campaigns, examSlots } from '../src/store/schema';
 import { eq } from 'drizzle-orm';

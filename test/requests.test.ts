@@ -16,7 +16,7 @@ import { clinics } from '../src/store/schema';
 let h: Harness;
 let smtp: SmtpSink;
 let clock: ManualClock;
-let hoa: StaffUser, lan: StaffUser, minh: StaffUser, truc: StaffUser;
+let hoa: StaffUser, minh: StaffUser;
 let token: string;
 const cadreList: Cadre[] = [];
 let nextUser = 830_000_000_000_000_000n;
@@ -44,9 +44,9 @@ beforeAll(async () => {
     return db.update(staffUsers).set(extra).where(eq(staffUsers.id, s.id)).returning().get();
   };
   hoa = await mk('hoa', 'Nguyễn Thị Hoa', 'clinic_staff', clinicId, { zaloUserId: HOA_ZALO });
-  lan = await mk('lan', 'Trần Thị Lan', 'clinic_staff', clinicId, { zaloUserId: LAN_ZALO });
+  await mk('lan', 'Trần Thị Lan', 'clinic_staff', clinicId, { zaloUserId: LAN_ZALO });
   minh = await mk('minh', 'BS. Lê Văn Minh', 'doctor', clinicId, { isClinicHead: true });
-  truc = await mk('truc', 'Phạm Văn Trực', 'coordinator', null, { onCall: true, zaloUserId: TRUC_ZALO });
+  await mk('truc', 'Phạm Văn Trực', 'coordinator', null, { onCall: true, zaloUserId: TRUC_ZALO });
   inTransaction(db, (tx) => {
     recordZaloUser(tx, { id: HOA_ZALO, followed: true, interactedAt: clock.now() - 3600_000 }, clock.now());
     // Lan last wrote to the OA 10 days ago: outside Zalo's 7-day window, so email only.

@@ -43,8 +43,6 @@ export const t = {
   leaveChatNo: 'Tiếp tục trò chuyện',
   leftChat: (title: string) => `${title} đã rời cuộc trò chuyện với nhân viên. Trợ lý tự động tiếp tục giúp ${title}.`,
   stayInChat: (title: string) => `Dạ, ${title} cứ nhắn tiếp; nhân viên sẽ trả lời tại đây.`,
-  comingSoon: (label: string, ctx: CatalogContext) =>
-    `Chức năng «${label}» sắp có.\nTrong lúc chờ, xin Ông/Bà gọi ${ctx.hotline} (giờ hành chính) để được giúp.`,
 } as const;
 
 /** Texts of account linking and proxies. */

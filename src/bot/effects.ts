@@ -5,6 +5,7 @@ import { applyBookingEffect, type BookingEffect } from '../domain/booking';
 import { applyResultEffect, type ResultEffect } from '../domain/results';
 import type { DbOrTx } from '../store/db';
 import { insertOutbox } from '../store/outbox';
+// eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
 import { fitMessages, type OutMessage } from '../zalo/messages';
 
 /** What a turn asks the world to do; each becomes rows (outbox, domain, audit) in the turn's transaction. */

@@ -5,6 +5,7 @@ import { statement } from '../store/prepared';
 import { claimForEnqueue, countPendingAfter, outboxHighWater, type ClaimedRow } from '../store/outbox';
 import { openHandoffOf, recordChatTurn } from '../domain/handoff';
 import { recordZaloUser } from '../store/zaloUsers';
+// eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
 import { dedupeKeyOf, toBotEvent, userIdOf, type HandledEvent } from '../zalo/events';
 import { applyEffects } from './effects';
 import { parseState } from './state';

@@ -1,23 +1,16 @@
-import { t } from './catalog';
 import { startHandoff } from './flows/handoff';
 import { startHomeVisit } from './flows/requests';
 import { startBooking } from './flows/booking';
 import { startResults } from './flows/results';
 import type { Subject } from './flows/subject';
 import { mainMenu } from './menu';
-import { answer, type TurnContext, type TurnResult } from './reply';
+import type { TurnContext, TurnResult } from './reply';
 import type { Intent } from './state';
 
 /** Starts the flow behind a menu choice for a known subject; `lead` is said first (e.g. "verified"). */
 export type IntentStarter = (subject: Subject, ctx: TurnContext, lead?: string) => TurnResult;
 
 export const labelOf = (intent: Intent) => mainMenu.find((m) => m.id === intent)!.label;
-
-/** A choice whose flow is not offered yet says so honestly, with a way to get help meanwhile. */
-const notYetOffered =
-  (intent: Intent): IntentStarter =>
-  (_subject, ctx, lead) =>
-    answer({ flow: 'idle' }, [lead, t.comingSoon(labelOf(intent), ctx.lookups), t.menuFooter].filter(Boolean).join('\n\n'));
 
 /**
  * What each main-menu choice does once we know for whom. One line per capability: a flow in

@@ -1,3 +1,4 @@
+// eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
 import { fitButtons, type OutMessage, type QuickReply } from '../zalo/messages';
 import type { Effect } from './effects';
 import type { Lookups } from './lookups';

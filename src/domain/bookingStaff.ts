@@ -1,4 +1,4 @@
-import { and, asc, count, countDistinct, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError } from '../errors';
 import { recordAudit, type AuditActor } from '../store/audit';

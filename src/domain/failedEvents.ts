@@ -7,6 +7,7 @@ import { AppError } from '../errors';
 import { recordAudit, type AuditActor } from '../store/audit';
 import { inTransaction, type Db, type DbOrTx } from '../store/db';
 import { failedEvents, type FailedEvent } from '../store/schema';
+// eslint-disable-next-line no-restricted-imports -- failed events are kept as the Zalo event they arrived as
 import { dedupeKeyOf, HandledEvent, userIdOf } from '../zalo/events';
 
 /** SQLite and file-system faults that pass: Zalo should retry the delivery (answer 5xx). */

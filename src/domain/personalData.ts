@@ -1,4 +1,3 @@
-import type ExcelJS from 'exceljs';
 import { loadExcelJs } from './excel';
 import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { AppError } from '../errors';

@@ -4,11 +4,8 @@ import { AppError } from '../errors';
 import type { DbOrTx } from '../store/db';
 import {
   auditLog,
-  bookings,
   broadcastRecipients,
   broadcasts,
-  cadreCategories,
-  cadres,
   campaigns,
   careRequests,
   careRequestTypes,

@@ -1,4 +1,3 @@
-import type ExcelJS from 'exceljs';
 import { loadExcelJs } from './excel';
 import { eq } from 'drizzle-orm';
 import { AppError } from '../errors';

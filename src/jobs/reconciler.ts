@@ -1,8 +1,5 @@
 import { lt } from 'drizzle-orm';
 import type { Job } from 'bullmq';
-import type { Clock } from '../clock';
-import type { Logger } from '../logger';
-import type { Db } from '../store/db';
 import { markQueued, overdueRows, releaseStuckLanes } from '../store/outbox';
 import { inboundEvents } from '../store/schema';
 import { isJobName, jobCatalog, outboxJobId } from './catalog';

@@ -140,8 +140,8 @@ export class FakeZaloApi extends EventEmitter {
 
   private takeFault(route: FakeRoute, userId?: string): Fault | undefined {
     const i = this.faults.findIndex((f) => f.route === route && f.left > 0 && (!f.userId || f.userId === userId));
-    if (i < 0) return undefined;
-    const fault = this.faults[i]!;
+    const fault = this.faults[i];
+    if (!fault) return undefined;
     fault.left -= 1;
     if (fault.left <= 0) this.faults.splice(i, 1);
     return fault;
@@ -211,7 +211,7 @@ export class FakeZaloApi extends EventEmitter {
         record(-201);
         return c.json(envelope(-201, 'Parameter message is invalid'));
       }
-      const buttons: SentButton[] = Array.isArray(payload?.buttons) ? payload!.buttons : [];
+      const buttons: SentButton[] = Array.isArray(payload?.buttons) ? payload.buttons : [];
       if (buttons.length > 5) {
         record(-210);
         return c.json(envelope(-210, 'Too many buttons'));
@@ -465,13 +465,15 @@ export class FakeZaloApi extends EventEmitter {
         const pair = this.issueTokens();
         return c.json({ access_token: pair.accessToken, refresh_token: pair.refreshToken, expires_in: String(pair.expiresIn) });
       }
-      if (form.get('grant_type') === 'authorization_code' && form.get('code') && form.get('code_verifier')) {
-        const consent = this.consentCodes.get(form.get('code')!);
-        this.consentCodes.delete(form.get('code')!);
+      const code = form.get('code');
+      const verifier = form.get('code_verifier');
+      if (form.get('grant_type') === 'authorization_code' && code && verifier) {
+        const consent = this.consentCodes.get(code);
+        this.consentCodes.delete(code);
         if (!consent || consent.expiresAt < this.clock() || consent.appId !== form.get('app_id')) {
           return c.json({ error: -14019, error_name: 'Invalid authorization code', error_reason: 'code is unknown, used or expired' });
         }
-        const challenge = createHash('sha256').update(form.get('code_verifier')!, 'ascii').digest('base64url');
+        const challenge = createHash('sha256').update(verifier, 'ascii').digest('base64url');
         if (challenge !== consent.challenge) return c.json({ error: -14020, error_name: 'Invalid code verifier', error_reason: 'code_verifier does not match code_challenge' });
         const pair = this.issueTokens();
         return c.json({ access_token: pair.accessToken, refresh_token: pair.refreshToken, expires_in: String(pair.expiresIn) });

@@ -33,7 +33,7 @@ export function alertAdminsOfTokenFailure(db: Db, error: Pick<ZaloApiError, 'cod
       .from(staffUsers)
       .where(and(eq(staffUsers.role, 'admin'), eq(staffUsers.active, true), isNotNull(staffUsers.email)))
       .all()
-      .filter((a) => (a.email ?? '').includes('@'));
+      .flatMap((a) => (a.email?.includes('@') ? [{ ...a, email: a.email }] : []));
     const page = `${opts.publicBaseUrl}/staff/zalo`;
     const ids = admins.map((a) =>
       insertOutbox(
@@ -43,7 +43,7 @@ export function alertAdminsOfTokenFailure(db: Db, error: Pick<ZaloApiError, 'cod
           subject: TOKEN_ALERT_SUBJECT,
           dueAt: now,
           payload: {
-            to: a.email!,
+            to: a.email,
             subject: '[CadreCare] Cần kết nối lại Zalo OA',
             text: [
               `Kính gửi ${a.fullName},`,

@@ -1,4 +1,5 @@
 import { ackDeadline } from '../../domain/requests';
+// eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
 import type { QuickReply } from '../../zalo/messages';
 import { reply, textMessage, type TurnContext, type TurnResult } from '../reply';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { inWorkingHours } from '../../domain/requests';
+// eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
 import type { BotEvent } from '../../zalo/events';
 import type { IntentStarter } from '../intents';
 import { answer, type TurnContext, type TurnResult } from '../reply';

@@ -4,10 +4,11 @@ import { parseDay } from '../understand/dates';
 import { vietnamDate } from '../../domain/quietHours';
 import { ackDeadline, requestStateLabels, requestTypeLabels, ticketOf, timeOfDayLabels, urgencyLabels, type NewRequest } from '../../domain/requests';
 import type { CareRequestType, TimeOfDay } from '../../store/schema';
+// eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
 import type { BotEvent } from '../../zalo/events';
 import type { IntentStarter } from '../intents';
 import type { CadreSummary } from '../lookups';
-import { answer, chooseOption, honorific, numberedMenu, reply, textMessage, type TurnContext, type TurnResult } from '../reply';
+import { answer, chooseOption, honorific, numberedMenu, type TurnContext, type TurnResult } from '../reply';
 import type { ConversationState } from '../state';
 import { containsPhrase, foldVietnamese } from '../text';
 import { duringHandoff } from './handoff';

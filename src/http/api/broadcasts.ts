@@ -1,5 +1,4 @@
 import { toCsv } from '../../domain/csv';
-import type ExcelJS from 'exceljs';
 import { loadExcelJs } from '../../domain/excel';
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -24,7 +23,7 @@ import { AppError } from '../../errors';
 import type { Logger } from '../../logger';
 import { recordAudit } from '../../store/audit';
 import { inTransaction, type Db } from '../../store/db';
-import type { Broadcast, StaffRole } from '../../store/schema';
+import type { Broadcast } from '../../store/schema';
 import type { ApiEnv } from '../auth/apiToken';
 import { currentStaff, requirePermission, type StaffIdentity } from '../auth/session';
 import { validate, XLSX_TYPE, IdParam } from '../validation';
@@ -113,7 +112,7 @@ const vnTime = (ms: number | null) =>
   ms ? new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short', hour12: false }).format(ms) : '';
 
 const exportHeader = ['Mã cán bộ', 'Họ tên', 'Đơn vị', 'Trạng thái', 'Kênh', 'Lý do', 'Gửi lúc'];
-const exportRow = (r: RecipientResult) => [r.cadreCode, r.fullName, r.unit, recipientStatusLabels[r.status], r.channel ? channelLabels[r.channel]! : '', reasonLabel(r.reason), vnTime(r.sentAt)];
+const exportRow = (r: RecipientResult) => [r.cadreCode, r.fullName, r.unit, recipientStatusLabels[r.status], r.channel ? (channelLabels[r.channel] ?? '') : '', reasonLabel(r.reason), vnTime(r.sentAt)];
 
 
 /** Per-recipient results as CSV (UTF-8 with BOM, for Excel) or xlsx; the export is audited. */

@@ -14,12 +14,12 @@ export function bearerAuth(deps: { db: Db; clock: Clock }) {
     c.set('staff', null);
     c.set('apiTokenId', null);
     const header = c.req.header('authorization') ?? '';
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!m) {
+    const presented = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+    if (!presented) {
       c.header('WWW-Authenticate', 'Bearer realm="cadrecare"');
       throw new AppError('unauthorized', 'Thiếu mã truy cập API (Authorization: Bearer …).');
     }
-    const found = authenticateApiToken(deps.db, m[1]!, deps.clock.now());
+    const found = authenticateApiToken(deps.db, presented, deps.clock.now());
     if (!found) {
       c.header('WWW-Authenticate', 'Bearer realm="cadrecare", error="invalid_token"');
       throw new AppError('unauthorized', 'Mã truy cập API không hợp lệ hoặc đã bị thu hồi.');

@@ -34,7 +34,7 @@ export class LoginRateLimiter {
       .select({ n: sql<number>`count(*)` })
       .from(loginFailures)
       .where(and(eq(loginFailures.address, address), gt(loginFailures.at, since)))
-      .get()!;
+      .get() ?? { n: 0 };
     let wait = 0;
     if (byAddress.n >= this.opts.maxPerAddress) {
       // The window slides: the oldest failures leave it one by one.
@@ -45,14 +45,14 @@ export class LoginRateLimiter {
         .orderBy(loginFailures.at)
         .limit(1)
         .offset(byAddress.n - this.opts.maxPerAddress)
-        .get()!;
-      wait = oldest.at + this.opts.windowMs - now;
+        .get();
+      if (oldest) wait = oldest.at + this.opts.windowMs - now;
     }
     const byAccount = this.db
       .select({ n: sql<number>`count(*)`, last: sql<number>`max(${loginFailures.at})` })
       .from(loginFailures)
       .where(and(eq(loginFailures.username, username.toLowerCase()), gt(loginFailures.at, since)))
-      .get()!;
+      .get() ?? { n: 0, last: 0 };
     const over = byAccount.n - this.opts.freeTriesPerAccount;
     if (over >= 0) {
       const delay = Math.min(this.opts.maxDelayMs, 1000 * 2 ** over);

@@ -136,10 +136,9 @@ export function chatRoutes(deps: ChatDeps) {
       const { userId } = c.req.valid('param');
       const body = c.req.valid('json');
       requireUser(userId);
-      const given = body.latitude !== undefined && body.longitude !== undefined;
-      const latitude = given ? body.latitude! : SIMULATED_LOCATION.latitude;
-      const longitude = given ? body.longitude! : SIMULATED_LOCATION.longitude;
-      const label = given ? '' : SIMULATED_LOCATION.label;
+      const given =
+        body.latitude !== undefined && body.longitude !== undefined ? { latitude: body.latitude, longitude: body.longitude, label: '' } : null;
+      const { latitude, longitude, label } = given ?? SIMULATED_LOCATION;
       fake.touch(userId);
       transcript.add(userId, { from: 'user', kind: 'location', latitude, longitude, label });
       return c.json(await deliver(userId, locationEvent(deps.ids, userId, latitude, longitude, deps.clock.now(), label)));

@@ -120,21 +120,21 @@ export function faqPages(deps: StaffDeps) {
             </table>
           </div>
         </>,
-        { flash: c.req.valid('query').msg ? (notices[c.req.valid('query').msg!] ?? null) : null },
+        { flash: notices[c.req.valid('query').msg ?? ''] ?? null },
       );
     })
     .get('/new', requirePermission('faq', 'manage'), (c) => form(c, {}))
     .get('/:id{[0-9]+}', requirePermission('faq', 'manage'), validate('param', IdParam), (c) => form(c, getFaq(deps.db, c.req.valid('param').id)))
     .post('/', requirePermission('faq', 'manage'), async (c) => {
       const parsed = FaqInput.safeParse(Object.fromEntries(Object.entries(await c.req.parseBody())));
-      if (!parsed.success) return form(c, {}, { flash: { kind: 'bad', text: parsed.error.issues[0]!.message }, status: 400 });
+      if (!parsed.success) return form(c, {}, { flash: { kind: 'bad', text: (parsed.error.issues[0]?.message ?? 'Dữ liệu không hợp lệ.') }, status: 400 });
       saveFaq(deps.db, staffActor(currentStaff(c)), null, parsed.data, deps.clock.now());
       return c.redirect('/staff/faq?msg=saved', 303);
     })
     .post('/:id{[0-9]+}', requirePermission('faq', 'manage'), validate('param', IdParam), async (c) => {
       const id = c.req.valid('param').id;
       const parsed = FaqInput.safeParse(Object.fromEntries(Object.entries(await c.req.parseBody())));
-      if (!parsed.success) return form(c, { ...getFaq(deps.db, id) }, { flash: { kind: 'bad', text: parsed.error.issues[0]!.message }, status: 400 });
+      if (!parsed.success) return form(c, { ...getFaq(deps.db, id) }, { flash: { kind: 'bad', text: (parsed.error.issues[0]?.message ?? 'Dữ liệu không hợp lệ.') }, status: 400 });
       saveFaq(deps.db, staffActor(currentStaff(c)), id, parsed.data, deps.clock.now());
       return c.redirect('/staff/faq?msg=saved', 303);
     })

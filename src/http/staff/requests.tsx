@@ -391,7 +391,7 @@ export function requestPages(deps: StaffDeps) {
             <a href="/staff/requests">← Danh sách yêu cầu</a>
           </p>
         </>,
-        { flash: c.req.valid('query').msg ? (notices[c.req.valid('query').msg!] ?? null) : null },
+        { flash: notices[c.req.valid('query').msg ?? ''] ?? null },
       );
     })
     .post('/:id{[0-9]+}/acknowledge', requirePermission('requests', 'act'), validate('param', IdParam), (c) => {
@@ -536,7 +536,7 @@ export function requestPages(deps: StaffDeps) {
             <a href="/staff/requests/conversations">← Các cuộc trò chuyện</a>
           </p>
         </>,
-        { flash: c.req.valid('query').msg ? (notices[c.req.valid('query').msg!] ?? null) : null },
+        { flash: notices[c.req.valid('query').msg ?? ''] ?? null },
       );
     })
     .post('/conversations/:id{[0-9]+}/reply', requirePermission('requests', 'act'), validate('param', IdParam), validate('form', ReplyInput), (c) => {

@@ -22,7 +22,6 @@ import { CsrfField, type Flash } from './layout';
 import { allClinics, staffActor, ZaloUserId, type StaffDeps } from './services';
 import { fmtDateTime, page } from './ui';
 
-const optionalText = (max: number) => z.string().trim().max(max).default('');
 const clinicField = z.union([z.literal(''), z.coerce.number().int().positive()]).default('');
 const emailField = z.union([z.literal(''), z.email('Email không hợp lệ.')]).default('');
 const zaloField = z.union([z.literal(''), ZaloUserId]).default('');

@@ -1,0 +1,56 @@
+// Lint rules that keep the code as cleaned: no forgotten promises, no unused imports or variables, no `!` on
+// values that may be absent, and the layer boundaries of the design (domain never sees http or Zalo wire types,
+// the bot never sees zalo/). Type-aware, so it runs against tsconfig.json.
+import tseslint from 'typescript-eslint';
+
+const boundary = (groups, message) => ({ patterns: [{ group: groups, message }] });
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'data/', 'drizzle/', 'test-artifacts/', 'coverage/', 'bench-profiles/'] },
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    languageOptions: {
+      parser: tseslint.parser,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+      ],
+    },
+  },
+  {
+    // Where outside input is parsed (requests, webhooks, Zalo replies, metrics scrapes), a value that may be absent
+    // is checked, never asserted.
+    files: ['src/http/**/*.ts', 'src/http/**/*.tsx', 'src/zalo/**/*.ts', 'src/config.ts', 'src/metrics.ts'],
+    ignores: ['**/*.test.ts', '**/*.test.tsx'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'error' },
+  },
+  {
+    files: ['src/domain/**/*.ts', 'src/domain/**/*.tsx'],
+    ignores: ['**/*.test.ts', '**/*.test.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        boundary(
+          ['**/http', '**/http/**', '**/zalo/events', '**/zalo/events.js', '**/zalo/client', '**/zalo/client.js'],
+          'domain/ calls no web layer and sees no Zalo wire types: take what you need as a parameter',
+        ),
+      ],
+    },
+  },
+  {
+    files: ['src/bot/**/*.ts', 'src/bot/**/*.tsx'],
+    ignores: ['**/*.test.ts', '**/*.test.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        boundary(['**/zalo', '**/zalo/**', '**/http', '**/http/**'], 'bot/ speaks its own vocabulary, never zalo/ or http/'),
+      ],
+    },
+  },
+);
