@@ -459,7 +459,7 @@ export function resultPages(deps: StaffDeps) {
               </button>
             </div>
           </form>,
-          { flash: changed ? { kind: 'warn', text: `Số kết quả khớp bộ lọc đã đổi từ ${fmtCount(expected!)} thành ${fmtCount(ids.length)}. Xem lại rồi xác nhận.` } : null, status: changed ? 409 : 200 },
+          { flash: changed ? { kind: 'warn', text: `Số kết quả khớp bộ lọc đã đổi từ ${fmtCount(expected ?? 0)} thành ${fmtCount(ids.length)}. Xem lại rồi xác nhận.` } : null, status: changed ? 409 : 200 },
         );
       }
       const outcome = inTransaction(deps.db, (tx) => releaseResults(tx, staff, ids, now()));
