@@ -261,7 +261,7 @@ function slotRow(tx: DbOrTx, slotId: number) {
   return slot;
 }
 
-function activeBooking(tx: DbOrTx, bookingId: number): Booking {
+export function activeBooking(tx: DbOrTx, bookingId: number): Booking {
   const b = tx.select().from(bookings).where(eq(bookings.id, bookingId)).get();
   if (!b || b.status !== 'booked') throw new BookingConflict('not_active', `booking ${bookingId} is not active`);
   return b;
@@ -301,6 +301,30 @@ export function createBooking(
   return id;
 }
 
+/**
+ * Moves an active booking to another slot of its campaign: the old one is marked moved, its place and reminders
+ * released, a new booking takes the place (guarded like any booking). Returns both and the target slot.
+ */
+export function moveBooking(
+  tx: DbOrTx,
+  input: { bookingId: number; slotId: number; zaloUserId: string | null; viaProxy: boolean; staffId?: number },
+  now: number,
+): { old: Booking; id: number; target: typeof examSlots.$inferSelect } {
+  const old = activeBooking(tx, input.bookingId);
+  const target = slotRow(tx, input.slotId);
+  if (target.campaignId !== old.campaignId) throw new BookingConflict('slot_gone', 'a booking moves within its campaign');
+  tx.update(bookings).set({ status: 'moved', updatedAt: now }).where(eq(bookings.id, old.id)).run();
+  releasePlace(tx, old.slotId, now);
+  cancelOutboxBySubject(tx, bookingSubject(old.id), now);
+  const id = createBooking(
+    tx,
+    { cadreId: old.cadreId, slotId: target.id, zaloUserId: input.zaloUserId, viaProxy: input.viaProxy, staffId: input.staffId, movedFromId: old.id },
+    now,
+  );
+  tx.update(bookings).set({ replacedById: id }).where(eq(bookings.id, old.id)).run();
+  return { old, id, target };
+}
+
 /** Applies a booking effect of a dialog turn, inside the turn's transaction. */
 export function applyBookingEffect(tx: DbOrTx, ctx: BookingActorContext, effect: BookingEffect): void {
   const { now } = ctx;
@@ -316,14 +340,7 @@ export function applyBookingEffect(tx: DbOrTx, ctx: BookingActorContext, effect:
       return;
     }
     case 'booking.move': {
-      const old = activeBooking(tx, effect.bookingId);
-      const target = slotRow(tx, effect.slotId);
-      if (target.campaignId !== old.campaignId) throw new BookingConflict('slot_gone', 'a booking moves within its campaign');
-      tx.update(bookings).set({ status: 'moved', updatedAt: now }).where(eq(bookings.id, old.id)).run();
-      releasePlace(tx, old.slotId, now);
-      cancelOutboxBySubject(tx, bookingSubject(old.id), now);
-      const id = createBooking(tx, { cadreId: old.cadreId, slotId: target.id, zaloUserId: ctx.zaloUserId, viaProxy: effect.viaProxy, movedFromId: old.id }, now);
-      tx.update(bookings).set({ replacedById: id }).where(eq(bookings.id, old.id)).run();
+      const { old, id, target } = moveBooking(tx, { bookingId: effect.bookingId, slotId: effect.slotId, zaloUserId: ctx.zaloUserId, viaProxy: effect.viaProxy }, now);
       recordAudit(
         tx,
         zaloActor(ctx, old.cadreId, effect.viaProxy),

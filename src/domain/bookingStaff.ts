@@ -81,7 +81,7 @@ function campaignOr404(db: DbOrTx, id: number): Campaign {
   return c;
 }
 
-function scheduleNudge(tx: DbOrTx, c: Campaign, now: number): void {
+export function scheduleNudge(tx: DbOrTx, c: Campaign, now: number): void {
   cancelOutboxBySubject(tx, campaignNudgeSubject(c.id), now);
   if (c.status !== 'open' || c.nudgeAfterDays === null) return;
   insertOutbox(tx, { kind: NUDGE_JOB, subject: campaignNudgeSubject(c.id), dueAt: nudgeDueAt(c), payload: { campaignId: c.id } }, now);
@@ -185,7 +185,9 @@ export function setSlotCapacity(db: Db, actor: AuditActor, slotId: number, capac
   inTransaction(db, (tx) => {
     const slot = tx.select().from(examSlots).where(eq(examSlots.id, slotId)).get();
     if (!slot || (clinicScope !== null && slot.clinicId !== clinicScope)) throw new AppError('not_found', 'Không có ca khám này.');
-    if (capacity < slot.booked) throw new AppError('conflict', `Ca này đã có ${slot.booked} người đặt; không thể giảm xuống ${capacity}.`);
+    if (capacity < slot.booked) {
+      throw new AppError('conflict', `Ca này đã có ${slot.booked} người đặt; không thể giảm xuống ${capacity}. Muốn giảm hơn nữa, hãy đổi hoặc hủy bớt lịch đã đặt trước.`);
+    }
     tx.update(examSlots).set({ capacity, updatedAt: now }).where(eq(examSlots.id, slotId)).run();
     recordAudit(tx, actor, { action: 'slot.capacity', entity: 'slot', entityId: slotId, detail: { from: slot.capacity, to: capacity } }, now);
   });

@@ -1,5 +1,7 @@
 import type { NoticeRenderers } from './notices';
 import { NUDGE_KIND, REMINDER_KIND, renderBookingNudge, renderBookingReminder } from './booking';
+import { renderStaffBookingNotice, STAFF_BOOKING_NOTICE } from './bookingForCadre';
+import { CAMPAIGN_CHANGED_NOTICE, renderCampaignChanged } from './clinicDays';
 import { LINK_MOVE_NOTICE, renderLinkMoveRequested } from './linking';
 import { renderRequestNotice } from './requests';
 import { REQUEST_NOTE_KIND, renderRequestNoteNotice } from './requestNotes';
@@ -9,6 +11,8 @@ import { RESULT_NOTICE_KIND, renderResultReleased } from './results';
 export const noticeRenderers: NoticeRenderers = {
   [REMINDER_KIND]: renderBookingReminder,
   [NUDGE_KIND]: renderBookingNudge,
+  [STAFF_BOOKING_NOTICE]: renderStaffBookingNotice,
+  [CAMPAIGN_CHANGED_NOTICE]: renderCampaignChanged,
   'request.update': renderRequestNotice,
   [REQUEST_NOTE_KIND]: renderRequestNoteNotice,
   [RESULT_NOTICE_KIND]: (db, ref) => renderResultReleased(db, ref),

@@ -25,6 +25,8 @@ export const permissions = {
     import: office,
     export: office,
     linkZalo: ['admin', 'coordinator', 'clinic_staff'],
+    /** One cadre's contact details, clinic, unit, category, home-visit need and status, with history in the audit log. */
+    edit: ['admin', 'coordinator', 'clinic_staff'],
   },
   proxies: {
     decide: office,
@@ -53,7 +55,10 @@ export const permissions = {
     /** Day lists of named people (names, phones, attendance). */
     readDayList: careTeam,
     manageCampaigns: office,
+    /** Slots: create, change capacity, remove empty ones, close a clinic's day (the booked cadres are told). */
     manageSlots: ['admin', 'coordinator', 'clinic_staff'],
+    /** Book, move or cancel an exam for a cadre who phoned or came in; the cadre is told. */
+    actForCadre: ['admin', 'coordinator', 'clinic_staff'],
     attendance: careTeam,
     exportDay: careTeam,
     figures: ['admin', 'coordinator', 'doctor', 'viewer'],

@@ -11,6 +11,7 @@ import { auditPages } from './audit';
 import { failedEventPages } from './failedEvents';
 import { dashboardPages } from './dashboard';
 import { bookingPages } from './booking';
+import { cadreActingPages } from './cadreActing';
 import { proxyPages } from './proxies';
 import { registryPages } from './registry';
 import { requestPages } from './requests';
@@ -70,6 +71,7 @@ export function staffRoutes(deps: StaffDeps, opts: StaffRoutesOptions = {}) {
   app.route('/', loginRoutes(deps, limiter));
   app.route('/', dashboardPages(deps));
   app.route('/registry', registryPages(deps));
+  app.route('/registry', cadreActingPages(deps));
   app.route('/proxies', proxyPages(deps));
   app.route('/users', userPages(deps));
   app.route('/account', accountPages(deps));

@@ -139,9 +139,9 @@ input[type=file]{font:inherit;max-width:100%}
 .badge.ok{background:var(--ok-bg);color:var(--ok)}
 .badge.warn{background:var(--warn-bg);color:var(--warn)}
 .badge.bad{background:var(--bad-bg);color:var(--bad)}
-dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1rem;margin:0}
-dl.kv dt{color:var(--muted)}
-dl.kv dd{margin:0}
+dl.kv{display:grid;grid-template-columns:fit-content(45%) minmax(0,1fr);gap:.35rem 1rem;margin:0}
+dl.kv dt{color:var(--muted);min-width:0;overflow-wrap:anywhere}
+dl.kv dd{margin:0;min-width:0;overflow-wrap:anywhere}
 .pager{display:flex;gap:.4rem;align-items:center;margin-top:.8rem;flex-wrap:wrap}
 .pager a,.pager span{padding:.3rem .65rem;border:1px solid var(--line);border-radius:6px;background:#fff;text-decoration:none}
 .pager .current{background:var(--brand);color:#fff;border-color:var(--brand)}

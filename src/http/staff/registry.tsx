@@ -7,11 +7,14 @@ import {
   sexLabels,
   rejectedRowsWorkbook,
 } from '../../domain/registryImport';
+import { upcomingBookingsOf } from '../../domain/bookingForCadre';
+import { cadreStatusLabels, statusOf } from '../../domain/cadreRecord';
 import { formatPhone } from '../../domain/phone';
 import { AppError } from '../../errors';
 import { cadreCategories, healthClasses } from '../../store/schema';
 import { allowed, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { validate, XLSX_TYPE, IdParam } from '../validation';
+import { ActingCard, actingNotices } from './cadreActing';
 import { CsrfField, type Flash } from './layout';
 import {
   allClinics,
@@ -41,6 +44,7 @@ const notices: Record<string, Flash> = {
   linked: { kind: 'ok', text: 'Đã liên kết tài khoản Zalo.' },
   unlinked: { kind: 'ok', text: 'Đã gỡ liên kết tài khoản Zalo.' },
   revoked: { kind: 'ok', text: 'Đã thu hồi quyền đại diện và báo cho người đại diện qua Zalo.' },
+  ...actingNotices,
 };
 
 /** Download headers with an ASCII fallback name and the UTF-8 one (RFC 6266). */
@@ -468,11 +472,12 @@ export function registryPages(deps: StaffDeps) {
                 </>
               ) : null}
               <dt>Tình trạng</dt>
-              <dd>{cadre.active ? 'Đang quản lý' : 'Thôi quản lý'}</dd>
+              <dd>{cadreStatusLabels[statusOf(cadre)]}{cadre.leftOn ? ` (từ ${fmtDate(cadre.leftOn)})` : ''}</dd>
               <dt>Nhận tin chung</dt>
               <dd>{cadre.broadcastOptOut ? 'Đã từ chối' : 'Có'}</dd>
             </dl>
           </div>
+          <ActingCard staff={staff} cadre={cadre} active={upcomingBookingsOf(deps.db, cadre.id, deps.clock.now())} canLinkChoose={canLink && !d.link} />
           <div class="card">
             <h2 style="margin-top:0">Tài khoản Zalo</h2>
             {d.link ? (
@@ -503,13 +508,9 @@ export function registryPages(deps: StaffDeps) {
               <>
                 <p class="muted">Chưa liên kết tài khoản Zalo.</p>
                 {canLink ? (
-                  <form method="post" action={`/staff/registry/${cadre.id}/link`} class="actions">
-                    <CsrfField token={c.get('csrfToken')} />
-                    <input type="text" name="zaloUserId" inputmode="numeric" placeholder="Mã người dùng Zalo (dãy số)" required style="max-width:22rem" />
-                    <button class="btn" type="submit">
-                      Liên kết
-                    </button>
-                  </form>
+                  <a class="btn" href={`/staff/registry/${cadre.id}/link`}>
+                    Chọn tài khoản Zalo để liên kết…
+                  </a>
                 ) : null}
               </>
             )}
