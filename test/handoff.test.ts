@@ -90,7 +90,7 @@ describe('emergencies', () => {
       return m.length >= 2 ? m : null;
     }, 'emergency mails');
     expect(mails.flatMap((m) => m.to).sort()).toEqual(['hoa@example.test', 'truc@example.test']);
-    expect(mails[0]!.subject).toContain('Báo khẩn cấp – KHẨN');
+    expect(mails[0]!.subject).toContain('KHẨN – Báo khẩn cấp');
     await waitFor(() => h.fake.messagesTo(truc.zaloUserId!).some((m) => m.text?.includes(ticket)), 'Zalo page to on-call');
     // A repeat within half an hour answers again but does not page again.
     expect(await ask(user, 'van kho tho')).toContain('115');

@@ -290,8 +290,8 @@ describe('linking a Zalo account in chat', () => {
     const page = await (await get(h, '/staff/proxies', await login(h, 'dieuphoi-nd'))).text();
     const rowHtml = page.slice(page.indexOf('Nguyễn Văn An'));
     expect(rowHtml).toContain('Tên Zalo: Nguyễn Thu Hà');
-    expect(rowHtml).toContain('ĐT: 0987 111 222');
-    expect(rowHtml).toContain('ĐT hồ sơ: 0912 345 678');
+    expect(rowHtml).toContain('ĐT: <a href="tel:+84987111222" class="tel">0987 111 222</a>');
+    expect(rowHtml).toContain('ĐT hồ sơ: <a href="tel:+84912345678" class="tel">0912 345 678</a>');
   });
 
   it('"hủy liên kết" asks to confirm, then unlinks and audits', async () => {

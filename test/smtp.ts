@@ -6,6 +6,8 @@ export interface CapturedMail {
   to: string[];
   subject: string;
   text: string;
+  /** The HTML part, when the mail has one. */
+  html?: string;
   messageId?: string;
 }
 
@@ -53,7 +55,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         if (refusing) return callback(Object.assign(new Error('Service temporarily unavailable'), { responseCode: 451 }));
         const parsed = await simpleParser(Buffer.concat(chunks));
         const to = (Array.isArray(parsed.to) ? parsed.to : parsed.to ? [parsed.to] : []).flatMap((a) => a.value.map((v) => v.address ?? ''));
-        mails.push({ to, subject: parsed.subject ?? '', text: parsed.text ?? '', messageId: parsed.messageId });
+        mails.push({ to, subject: parsed.subject ?? '', text: parsed.text ?? '', html: typeof parsed.html === 'string' ? parsed.html : undefined, messageId: parsed.messageId });
         messages += 1;
         if (flaky && messages % flaky.loseAnswerEvery === 0) {
           dropped.answers += 1;

@@ -20,3 +20,9 @@ export function formatPhone(e164: string | null | undefined): string {
   const local = e164.startsWith('84') ? `0${e164.slice(2)}` : e164;
   return local.length === 10 ? `${local.slice(0, 4)} ${local.slice(4, 7)} ${local.slice(7)}` : local;
 }
+
+/** The `tel:` address of a stored phone (+84…), so one tap on a phone calls it; '' when there is none. */
+export function telHref(e164: string | null | undefined): string {
+  if (!e164) return '';
+  return /^84\d{8,10}$/.test(e164) ? `tel:+${e164}` : `tel:${e164.replace(/[^\d+]/g, '')}`;
+}

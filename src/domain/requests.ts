@@ -20,6 +20,7 @@ import {
 } from '../store/schema';
 import { inCustomerServiceWindow, getZaloUser } from '../store/zaloUsers';
 import { formatVietnamDateTime, formatVietnamDay } from './dates';
+import { formatPhone, telHref } from './phone';
 import { enqueueNotice, type NoticeRenderer } from './notices';
 import { outsideQuietHours, vietnamDate, vietnamInstant } from './quietHours';
 
@@ -255,11 +256,12 @@ function activeStaff(tx: DbOrTx) {
 const asRecipient = (s: typeof staffUsers.$inferSelect): Recipient => ({ staffId: s.id, name: s.fullName, email: s.email, zaloUserId: s.zaloUserId });
 
 /**
- * Who is told at an escalation level. Level 0: the clinic's staff other than its head (an emergency: the
- * on-call staff too);
- * level 1: the clinic head(s) (an emergency: with the on-call staff); level 2: the on-call staff. A level with
- * nobody falls to the on-call staff. Addresses without a person (the clinic's email, the configured fallback)
- * are added when no one on the list has an email.
+ * Who is told at an escalation level: the chain staff configure on the staff accounts page (clinic staff →
+ * clinic head → on-call list). Level 0: the clinic's staff other than its head (an emergency: the on-call staff
+ * too); level 1: the clinic head(s) (an emergency: with the on-call staff); level 2: the on-call staff. A level
+ * with nobody falls to the on-call staff. Addresses without a person are added when no one on the list has an
+ * email: at level 0 the clinic's mailbox, later the configured fallback (the clinic's mailbox only when none is
+ * configured), so a reminder does not go back to the mailbox that was already told.
  */
 export function recipientsFor(tx: DbOrTx, req: Pick<CareRequest, 'clinicId' | 'type'>, level: number, fallbackEmail?: string): { staff: Recipient[]; addresses: string[] } {
   const everyone = activeStaff(tx);
@@ -277,8 +279,9 @@ export function recipientsFor(tx: DbOrTx, req: Pick<CareRequest, 'clinicId' | 't
   const addresses: string[] = [];
   if (!staff.some((s) => s.email)) {
     const clinicEmail = req.clinicId === null ? null : tx.select({ email: clinics.email }).from(clinics).where(eq(clinics.id, req.clinicId)).get()?.email;
-    if (clinicEmail) addresses.push(clinicEmail);
-    else if (fallbackEmail) addresses.push(fallbackEmail);
+    const ordered = level === 0 ? [clinicEmail, fallbackEmail] : [fallbackEmail, clinicEmail];
+    const address = ordered.find((a): a is string => !!a);
+    if (address) addresses.push(address);
   }
   return { staff, addresses };
 }
@@ -302,8 +305,17 @@ function requestFacts(tx: DbOrTx, req: CareRequest) {
   return { cadre, clinic };
 }
 
+const escapeHtml = (t: string) => t.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+/** The subject line of an escalation (mail) and first line (Zalo): urgent ones lead with KHẨN and the request type. */
+function escalationHeadline(req: CareRequest, level: number): string {
+  const step = levelWords[level] ?? levelWords[2];
+  return req.urgency === 'urgent' ? `KHẨN – ${requestTypeLabels[req.type]} – ${step}` : `${step}: ${requestTypeLabels[req.type]}`;
+}
+
 /**
- * The escalation mail (Vietnamese). It names the person and the kind of request and links to the staff page;
+ * The escalation mail (Vietnamese), as text and HTML. It names the person, their phone (a `tel:` link: one tap
+ * calls on a phone) and the kind of request, with a one-tap link to the request's page and one to acknowledge;
  * what the cadre wrote (health details) stays behind the login.
  */
 export function escalationEmail(
@@ -312,32 +324,58 @@ export function escalationEmail(
   level: number,
   links: { ack: string; page: string; expiresAt: number },
   env: Pick<EscalationEnv, 'committeeName'>,
-): { subject: string; text: string } {
+): { subject: string; text: string; html: string } {
   const who = facts.cadre ? `${facts.cadre.fullName} (mã ${facts.cadre.code})` : 'Người dùng Zalo chưa liên kết hồ sơ';
-  const urgent = req.urgency === 'urgent' ? ' – KHẨN' : '';
-  const subject = `[${ticketOf(req.id)}] ${levelWords[level] ?? levelWords[2]}: ${requestTypeLabels[req.type]}${urgent}`;
+  const phone = facts.cadre?.phone ?? null;
+  const subject = `[${ticketOf(req.id)}] ${escalationHeadline(req, level)}`;
+  const facts_ = [
+    ['Loại', requestTypeLabels[req.type]],
+    ['Mức độ', urgencyLabels[req.urgency]],
+    ['Cán bộ', who],
+    ['Điện thoại', phone ? `${formatPhone(phone)} (gọi: ${telHref(phone)})` : 'chưa có trong hồ sơ'],
+    ['Phòng khám', facts.clinic?.name ?? 'chưa xác định'],
+    ['Gửi lúc', formatVietnamDateTime(req.createdAt)],
+    ['Cần tiếp nhận trước', formatVietnamDateTime(req.ackDueAt)],
+  ] as const;
+  const late = level > 0 ? 'Yêu cầu này CHƯA được ai tiếp nhận đúng hạn.' : null;
   const lines = [
     'Kính gửi anh/chị,',
     '',
     `${env.committeeName} nhận được yêu cầu ${ticketOf(req.id)}:`,
-    `- Loại: ${requestTypeLabels[req.type]}`,
-    `- Mức độ: ${urgencyLabels[req.urgency]}`,
-    `- Cán bộ: ${who}`,
-    `- Phòng khám: ${facts.clinic?.name ?? 'chưa xác định'}`,
-    `- Gửi lúc: ${formatVietnamDateTime(req.createdAt)}`,
-    `- Cần tiếp nhận trước: ${formatVietnamDateTime(req.ackDueAt)}`,
-    ...(level > 0 ? ['', 'Yêu cầu này CHƯA được ai tiếp nhận đúng hạn.'] : []),
+    ...facts_.map(([k, v]) => `- ${k}: ${v}`),
+    ...(late ? ['', late] : []),
+    '',
+    'Mở yêu cầu (cần đăng nhập):',
+    links.page,
     '',
     'Bấm vào đường dẫn sau để xác nhận anh/chị tiếp nhận (cán bộ sẽ được báo tên người phụ trách):',
     links.ack,
     `(Đường dẫn có hiệu lực đến ${formatVietnamDateTime(links.expiresAt)}.)`,
     '',
-    'Xem chi tiết (cần đăng nhập):',
-    links.page,
-    '',
     'Thư này được gửi tự động từ CadreCare.',
   ];
-  return { subject, text: lines.join('\n') };
+  const button = (href: string, label: string, color: string) =>
+    `<a href="${escapeHtml(href)}" style="display:inline-block;margin:4px 8px 4px 0;padding:12px 18px;border-radius:8px;background:${color};color:#fff;font-weight:bold;text-decoration:none">${escapeHtml(label)}</a>`;
+  const html = [
+    '<!doctype html><html lang="vi"><body style="font-family:Arial,sans-serif;font-size:16px;line-height:1.5;color:#1d2733">',
+    `<p>Kính gửi anh/chị,</p><p>${escapeHtml(env.committeeName)} nhận được yêu cầu <b>${ticketOf(req.id)}</b>:</p>`,
+    '<table cellpadding="4" style="border-collapse:collapse">',
+    ...facts_.map(([k, v]) =>
+      k === 'Điện thoại' && phone
+        ? `<tr><td style="color:#5c6b7a">${k}</td><td><a href="${telHref(phone)}" style="font-weight:bold">${formatPhone(phone)}</a></td></tr>`
+        : `<tr><td style="color:#5c6b7a">${k}</td><td>${escapeHtml(v)}</td></tr>`,
+    ),
+    '</table>',
+    late ? `<p style="color:#b42318;font-weight:bold">${late}</p>` : '',
+    '<p>',
+    button(links.page, 'Mở yêu cầu', '#0b6e4f'),
+    phone ? button(telHref(phone), `Gọi ${formatPhone(phone)}`, '#1d4ed8') : '',
+    button(links.ack, 'Tôi tiếp nhận', '#a15c00'),
+    '</p>',
+    `<p style="font-size:13px;color:#5c6b7a">Đường dẫn tiếp nhận có hiệu lực đến ${formatVietnamDateTime(links.expiresAt)}. Thư này được gửi tự động từ CadreCare.</p>`,
+    '</body></html>',
+  ].join('\n');
+  return { subject, text: lines.join('\n'), html };
 }
 
 /**
@@ -375,8 +413,10 @@ export function escalationStep(tx: DbOrTx, payload: z.infer<typeof EscalatePaylo
     if (zaloUser && inCustomerServiceWindow(zaloUser, now)) {
       const who = facts.cadre ? `${facts.cadre.fullName} (${facts.cadre.code})` : 'người dùng chưa liên kết';
       const text = [
-        `${levelWords[payload.level] ?? levelWords[2]} ${ticketOf(req.id)}: ${requestTypeLabels[req.type]}${req.urgency === 'urgent' ? ' – KHẨN' : ''}`,
+        `${ticketOf(req.id)} – ${escalationHeadline(req, payload.level)}`,
         `Cán bộ: ${who}`,
+        ...(facts.cadre?.phone ? [`Điện thoại: ${formatPhone(facts.cadre.phone)}`] : []),
+        `Mở yêu cầu: ${page}`,
         `Cần tiếp nhận trước ${formatVietnamDateTime(req.ackDueAt)}.`,
         `Tiếp nhận: ${ack}`,
       ].join('\n');

@@ -118,6 +118,10 @@ export interface StaffChanges {
   email?: string | null;
   zaloUserId?: string | null;
   active?: boolean;
+  /** Told at the second escalation step of their clinic's requests. */
+  isClinicHead?: boolean;
+  /** On the on-call list: told at the last step and of every emergency. */
+  onCall?: boolean;
 }
 
 /**
@@ -141,6 +145,8 @@ export function updateStaffUser(db: DbOrTx, id: number, changes: StaffChanges, n
       email: changes.email === undefined ? current.email : changes.email?.trim() || null,
       zaloUserId: changes.zaloUserId === undefined ? current.zaloUserId : changes.zaloUserId?.trim() || null,
       active: changes.active ?? current.active,
+      isClinicHead: changes.isClinicHead ?? current.isClinicHead,
+      onCall: changes.onCall ?? current.onCall,
       sessionVersion: rightsChanged ? current.sessionVersion + 1 : current.sessionVersion,
       updatedAt: now,
     })

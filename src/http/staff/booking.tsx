@@ -30,7 +30,7 @@ import { checkClinic, DayQuery, dayExport } from '../api/booking';
 import { validate, IdParam } from '../validation';
 import { addStaffNavItem, CsrfField, type Flash } from './layout';
 import { allClinics, staffActor, type StaffDeps } from './services';
-import { fmtDate, page, EmptyRow } from './ui';
+import { fmtDate, page, EmptyRow, PhoneLink } from './ui';
 
 addStaffNavItem({ href: '/staff/booking', label: 'Đợt khám', permission: ['booking', 'read'], order: 35 });
 
@@ -385,7 +385,9 @@ export function bookingPages(deps: StaffDeps) {
                         {r.code} · {fmtDate(r.birthDate)}
                       </div>
                     </td>
-                    <td data-label="Điện thoại">{r.phone ? `0${r.phone.slice(2)}` : '—'}</td>
+                    <td data-label="Điện thoại">
+                      <PhoneLink phone={r.phone} />
+                    </td>
                     <td data-label="Đặt qua">{r.bookedBy === 'proxy' ? 'Người nhà (Zalo)' : r.bookedBy === 'staff' ? 'Nhân viên' : 'Zalo'}</td>
                     <td data-label="Trạng thái">
                       <span class={`badge ${r.status === 'attended' ? 'ok' : r.status === 'no_show' ? 'bad' : ''}`}>{statusLabels[r.status]}</span>

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { decideLinkMove, listLinkRequests } from '../../domain/linking';
-import { formatPhone } from '../../domain/phone';
 import { inTransaction } from '../../store/db';
 import { currentStaff } from '../auth/session';
 import { CsrfField } from './layout';
 import type { StaffDeps } from './services';
-import { fmtDateTime, type StaffContext } from './ui';
+import { fmtDateTime, PhoneLink, type StaffContext } from './ui';
 
 export const LinkDecisionForm = z.object({ note: z.string().trim().max(500).default('') });
 
@@ -40,11 +39,13 @@ export function LinkRequestsSection(props: { rows: ReturnType<typeof listLinkReq
                   <div>
                     <a href={`/staff/registry/${r.request.cadreId}`}>{r.cadreName}</a>
                     <div class="small muted">
-                      {r.cadreCode} · ĐT hồ sơ: {r.cadrePhone ? formatPhone(r.cadrePhone) : '—'}
+                      {r.cadreCode} · ĐT hồ sơ: <PhoneLink phone={r.cadrePhone} />
                     </div>
                   </div>
                 </td>
-                <td data-label="Số đã chia sẻ">{formatPhone(r.request.phone)}</td>
+                <td data-label="Số đã chia sẻ">
+                  <PhoneLink phone={r.request.phone} />
+                </td>
                 <td data-label="Tài khoản Zalo" class="small">
                   <div>
                     <div>mới: {r.request.zaloUserId}</div>

@@ -5,9 +5,8 @@ import { currentStaff, requirePermission, type StaffEnv } from '../auth/session'
 import { validate, IdParam } from '../validation';
 import { CsrfField, type Flash } from './layout';
 import { decideProxy, listProxies, type StaffDeps } from './services';
-import { fmtDateTime, page, EmptyRow, StatusTabs } from './ui';
+import { fmtDateTime, page, EmptyRow, PhoneLink, StatusTabs } from './ui';
 import { listLinkRequests } from '../../domain/linking';
-import { formatPhone } from '../../domain/phone';
 import { decideLinkRequest, LinkDecisionForm, LinkRequestsSection } from './linkRequests';
 
 const NoteForm = z.object({ note: z.string().trim().max(500).default('') });
@@ -74,7 +73,7 @@ export function proxyPages(deps: StaffDeps) {
                         <div>
                           <a href={`/staff/registry/${r.cadreId}`}>{r.cadreName}</a>
                           <div class="small muted">
-                            {r.cadreCode} · ĐT hồ sơ: {r.cadrePhone ? formatPhone(r.cadrePhone) : '—'}
+                            {r.cadreCode} · ĐT hồ sơ: <PhoneLink phone={r.cadrePhone} />
                           </div>
                         </div>
                       </td>
@@ -82,7 +81,7 @@ export function proxyPages(deps: StaffDeps) {
                         <div>
                           {r.proxy.proxyName || r.displayName || '—'}
                           <div class="small muted">Tên Zalo: {r.displayName || 'chưa rõ'}</div>
-                          <div class="small">ĐT: {r.proxy.requesterPhone ? formatPhone(r.proxy.requesterPhone) : '—'}</div>
+                          <div class="small">ĐT: <PhoneLink phone={r.proxy.requesterPhone} /></div>
                         </div>
                       </td>
                       <td data-label="Quan hệ">{r.proxy.relation || '—'}</td>

@@ -9,7 +9,6 @@ import {
 } from '../../domain/registryImport';
 import { upcomingBookingsOf } from '../../domain/bookingForCadre';
 import { cadreStatusLabels, statusOf } from '../../domain/cadreRecord';
-import { formatPhone } from '../../domain/phone';
 import { AppError } from '../../errors';
 import { cadreCategories, healthClasses } from '../../store/schema';
 import { allowed, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
@@ -33,7 +32,7 @@ import {
   unitsFor,
   type StaffDeps,
 } from './services';
-import { fmtCount, fmtDate, fmtDateTime, page, EmptyRow, FilterSelect, ListCount, ListPager, ProblemTable, SortTh, withQuery } from './ui';
+import { fmtCount, fmtDate, fmtDateTime, page, EmptyRow, FilterSelect, ListCount, ListPager, PhoneLink, ProblemTable, SortTh, withQuery } from './ui';
 
 
 const proxyStatusLabels = { pending: 'Chờ duyệt', approved: 'Đã duyệt', rejected: 'Từ chối', revoked: 'Đã thu hồi' } as const;
@@ -458,7 +457,9 @@ export function registryPages(deps: StaffDeps) {
               <dt>Đơn vị</dt>
               <dd>{cadre.unit || '—'}</dd>
               <dt>Điện thoại</dt>
-              <dd>{formatPhone(cadre.phone) || '—'}</dd>
+              <dd>
+                <PhoneLink phone={cadre.phone} />
+              </dd>
               <dt>Email</dt>
               <dd>{cadre.email ?? '—'}</dd>
               <dt>Phòng khám</dt>

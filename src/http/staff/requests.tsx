@@ -11,7 +11,7 @@ import { allowed, clinicScope, currentStaff, requirePermission, type StaffEnv } 
 import { validate, IdParam } from '../validation';
 import { CsrfField, type Flash } from './layout';
 import { allClinics, type StaffDeps } from './services';
-import { fmtDate, fmtDateTime, page, EmptyRow, StatusTabs } from './ui';
+import { fmtDate, fmtDateTime, page, EmptyRow, PhoneLink, StatusTabs } from './ui';
 
 /**
  * /staff/requests: the request inbox with an SLA clock (time left or overdue), filters by clinic, type and
@@ -243,7 +243,9 @@ export function requestPages(deps: StaffDeps) {
               <dt>Cán bộ</dt>
               <dd>{d.cadre ? <a href={`/staff/registry/${d.cadre.id}`}>{`${d.cadre.fullName} (${d.cadre.code})`}</a> : 'Người dùng Zalo chưa liên kết'}{r.viaProxy ? ' — do người đại diện gửi' : ''}</dd>
               <dt>Điện thoại</dt>
-              <dd>{d.cadre?.phone ?? '—'}</dd>
+              <dd>
+                <PhoneLink phone={d.cadre?.phone} />
+              </dd>
               <dt>Phòng khám</dt>
               <dd>{d.clinic?.name ?? 'Chưa xác định (trực ban)'}</dd>
               <dt>Nội dung</dt>

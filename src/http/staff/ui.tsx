@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { formatPhone, telHref } from '../../domain/phone';
 import { AppError } from '../../errors';
 import type { StaffEnv } from '../auth/session';
 import { BarePage, Layout, type Flash } from './layout';
@@ -237,5 +238,15 @@ export function StatusTabs(props: { href: (status: string) => string; current: s
         </a>
       ))}
     </>
+  );
+}
+
+/** A stored phone shown the Vietnamese way (0912 345 678) as a `tel:` link; a dash when there is none. */
+export function PhoneLink(props: { phone: string | null | undefined; empty?: string }) {
+  if (!props.phone) return <>{props.empty ?? '—'}</>;
+  return (
+    <a href={telHref(props.phone)} class="tel">
+      {formatPhone(props.phone)}
+    </a>
   );
 }

@@ -34,7 +34,17 @@ const CreateForm = z.object({
   email: emailField,
   zaloUserId: zaloField,
 });
-const UpdateForm = CreateForm.omit({ username: true }).extend({ active: z.enum(['1', '0']) });
+const checkbox = z.literal('1').optional();
+const UpdateForm = CreateForm.omit({ username: true }).extend({ active: z.enum(['1', '0']), isClinicHead: checkbox, onCall: checkbox });
+
+/** Where the person stands in the escalation chain (clinic staff → clinic head → on-call list). */
+function ChainBadges(props: { user: StaffUser }) {
+  return (
+    <>
+      {props.user.isClinicHead ? <span class="badge warn">Trưởng phòng khám</span> : null} {props.user.onCall ? <span class="badge bad">Trực</span> : null}
+    </>
+  );
+}
 
 const notices: Record<string, Flash> = {
   saved: { kind: 'ok', text: 'Đã lưu thay đổi.' },
@@ -129,7 +139,9 @@ export function userPages(deps: StaffDeps) {
                   </td>
                   <td data-label="Họ và tên">{user.fullName}</td>
                   <td data-label="Vai trò">{roleLabels[user.role]}</td>
-                  <td data-label="Phòng khám">{clinicName ?? '—'}</td>
+                  <td data-label="Phòng khám">
+                    {clinicName ?? '—'} <ChainBadges user={user} />
+                  </td>
                   <td data-label="Đăng nhập">{fmtDateTime(user.lastLoginAt) || '—'}</td>
                   <td data-label="Tình trạng">{user.active ? <span class="badge ok">Hoạt động</span> : <span class="badge">Đã khóa</span>}</td>
                 </tr>
@@ -216,6 +228,15 @@ export function userPages(deps: StaffDeps) {
             <div>
               <label for="zaloUserId">Mã Zalo</label>
               <input type="text" id="zaloUserId" name="zaloUserId" value={user.zaloUserId ?? ''} inputmode="numeric" />
+            </div>
+            <div class="wide">
+              <label>Nhận báo khi yêu cầu chưa được tiếp nhận</label>
+              <label style="display:flex;gap:.4rem;align-items:center;color:var(--ink)">
+                <input type="checkbox" name="isClinicHead" value="1" checked={user.isClinicHead} /> Trưởng phòng khám (báo lần 2)
+              </label>
+              <label style="display:flex;gap:.4rem;align-items:center;color:var(--ink)">
+                <input type="checkbox" name="onCall" value="1" checked={user.onCall} /> Trong danh sách trực (báo lần 3 và mọi ca cấp cứu)
+              </label>
             </div>
             <div>
               <label for="active">Tình trạng</label>
@@ -346,13 +367,22 @@ export function userPages(deps: StaffDeps) {
         const updated = updateStaffUser(
           tx,
           id,
-          { fullName: f.fullName, role: f.role, clinicId: f.clinicId === '' ? null : f.clinicId, email: f.email || null, zaloUserId: f.zaloUserId || null, active },
+          {
+            fullName: f.fullName,
+            role: f.role,
+            clinicId: f.clinicId === '' ? null : f.clinicId,
+            email: f.email || null,
+            zaloUserId: f.zaloUserId || null,
+            active,
+            isClinicHead: f.isClinicHead === '1',
+            onCall: f.onCall === '1',
+          },
           deps.clock.now(),
         );
         recordAudit(
           tx,
           staffActor(staff),
-          { action: 'staff.update', entity: 'staff_user', entityId: id, detail: { role: updated.role, clinicId: updated.clinicId, active: updated.active } },
+          { action: 'staff.update', entity: 'staff_user', entityId: id, detail: { role: updated.role, clinicId: updated.clinicId, active: updated.active, isClinicHead: updated.isClinicHead, onCall: updated.onCall } },
           deps.clock.now(),
         );
       });
