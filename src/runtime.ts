@@ -266,6 +266,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
                   messageIdDomain,
                   prices: config.prices,
                   interactions,
+                  templateDailyQuota: config.zalo.templateDailyQuota,
                 },
                 row,
               ),

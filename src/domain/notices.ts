@@ -20,7 +20,12 @@ export const NoticeRef = z.object({
 });
 export type NoticeRef = z.infer<typeof NoticeRef>;
 
-export const NoticePayload = z.object({ cadreId: z.number().int().positive(), ref: NoticeRef });
+export const NoticePayload = z.object({
+  cadreId: z.number().int().positive(),
+  ref: NoticeRef,
+  /** The row this one continues, when the day's template quota held the notice back to the next morning. */
+  deferredFrom: z.number().int().optional(),
+});
 export type NoticePayload = z.infer<typeof NoticePayload>;
 
 export interface RenderedNotice {

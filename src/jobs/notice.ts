@@ -6,8 +6,9 @@ import type { Logger } from '../logger';
 import { NoticePayload, type NoticeRenderers } from '../domain/notices';
 import { priceOf, type Prices } from '../domain/prices';
 import { resolveTemplate } from '../domain/templates';
-import type { Db } from '../store/db';
-import { markDone, markProgress } from '../store/outbox';
+import { priorityOf, quotaToday, recordQuotaReport, templateAllowance } from '../domain/quotaPlan';
+import { inTransaction, type Db, type DbOrTx } from '../store/db';
+import { insertOutbox, markDone, markProgress } from '../store/outbox';
 import { cadres, noticeSends, outbox, type NoticeChannel, type OutboxRow, type ZaloUser } from '../store/schema';
 import { inCustomerServiceWindow, recordZaloUser, zaloAccountsOfCadre } from '../store/zaloUsers';
 import { ZaloApiError } from '../zalo/errors';
@@ -29,8 +30,8 @@ export interface NoticeDeps {
   prices: Prices;
   /** Zalo's view of the 7-day window (the quota call), cached briefly; absent: the events alone decide. */
   interactions?: InteractionCheck;
-  /** Told of the day's template quota whenever Zalo reports it. */
-  onTemplateQuota?: (quota: { daily: number; remaining: number }) => void;
+  /** Template messages a day until Zalo reports its own figure (ZALO_TEMPLATE_DAILY_QUOTA). */
+  templateDailyQuota: number;
 }
 
 /** Zalo accepts a template by user id from users who interacted with the OA within a year (ZALO.md §7). */
@@ -65,30 +66,30 @@ interface Outcome {
   costVnd?: number;
 }
 
-function finish(deps: NoticeDeps, row: OutboxRow, cadreId: number, kind: string, outcome: Outcome, reasons: string[]) {
+/** Finishes the row and records how the notice went, inside the caller's transaction. */
+function finish(deps: NoticeDeps, tx: DbOrTx, row: OutboxRow, cadreId: number, kind: string, outcome: Outcome, reasons: string[]) {
   const now = deps.clock.now();
   const reason = reasons.length ? reasons.join('; ').slice(0, 500) : null;
-  deps.db.transaction((tx) => {
-    markDone(tx, row.id, outcome.channel, now);
-    if (reason && (outcome.channel === 'none' || outcome.channel === 'email')) tx.update(outbox).set({ lastError: reason }).where(eq(outbox.id, row.id)).run();
-    const values = {
-      cadreId,
-      kind,
-      channel: outcome.channel,
-      templateId: outcome.templateId ?? null,
-      zaloUserId: outcome.zaloUserId ?? null,
-      phone: outcome.phone ?? null,
-      trackingId: outcome.trackingId ?? null,
-      messageId: outcome.messageId ?? null,
-      costVnd: outcome.costVnd ?? 0,
-      reason,
-      sentAt: now,
-    };
-    tx.insert(noticeSends)
-      .values({ outboxId: row.id, ...values })
-      .onConflictDoUpdate({ target: noticeSends.outboxId, set: values })
-      .run();
-  });
+  markDone(tx, row.id, outcome.channel, now);
+  // The reason stays on the row only where no Zalo channel carried the notice (outbox pages show it).
+  if (reason && !['zalo', 'zalo_template', 'zalo_phone'].includes(outcome.channel)) tx.update(outbox).set({ lastError: reason }).where(eq(outbox.id, row.id)).run();
+  const values = {
+    cadreId,
+    kind,
+    channel: outcome.channel,
+    templateId: outcome.templateId ?? null,
+    zaloUserId: outcome.zaloUserId ?? null,
+    phone: outcome.phone ?? null,
+    trackingId: outcome.trackingId ?? null,
+    messageId: outcome.messageId ?? null,
+    costVnd: outcome.costVnd ?? 0,
+    reason,
+    sentAt: now,
+  };
+  tx.insert(noticeSends)
+    .values({ outboxId: row.id, ...values })
+    .onConflictDoUpdate({ target: noticeSends.outboxId, set: values })
+    .run();
 }
 
 /** Our record of each account, corrected by Zalo's own last-interaction time where Zalo gives one. */
@@ -119,11 +120,14 @@ async function checkedAccounts(deps: NoticeDeps, accounts: ZaloUser[], now: numb
  */
 export async function sendNotice(deps: NoticeDeps, row: OutboxRow): Promise<void> {
   const { cadreId, ref } = NoticePayload.parse(row.payload);
+  // Zalo's figure is kept after the send is recorded, so the count of sends since the report leaves this one out.
+  let reported: { daily: number; remaining: number } | undefined;
+  const onTemplateQuota = (quota: { daily: number; remaining: number }) => void (reported = quota);
   const renderer = deps.renderers[ref.kind];
   if (!renderer) throw new UnrecoverableError(`no renderer for notice ${ref.kind}`);
   const now = deps.clock.now();
   const notice = renderer(deps.db, ref, now);
-  const done = (outcome: Outcome, reasons: string[] = []) => finish(deps, row, cadreId, ref.kind, outcome, reasons);
+  const done = (outcome: Outcome, reasons: string[] = []) => inTransaction(deps.db, (tx) => finish(deps, tx, row, cadreId, ref.kind, outcome, reasons));
   if (!notice) return done({ channel: 'none' }, ['no longer applies']);
 
   const reasons: string[] = [];
@@ -161,9 +165,24 @@ export async function sendNotice(deps: NoticeDeps, row: OutboxRow): Promise<void
   const template = notice.template ? resolveTemplate(deps.db, deps.templates, notice.template.name) : null;
   if (!notice.template) reasons.push('no template for this notice');
   else if (!template) reasons.push(`no approved template "${notice.template.name}"`);
+  const recent = accounts.find((a) => a.lastInteractionAt !== null && now - a.lastInteractionAt < TEMPLATE_BY_USER_WINDOW_MS);
+  if (template && ((template.byUserId && recent) || cadre?.phone)) {
+    // The day's plan: a template of this priority goes only while more than its reserve is left.
+    const priority = priorityOf(ref);
+    const allowance = templateAllowance(deps.db, priority, deps.templateDailyQuota, now);
+    if (!allowance.allowed) {
+      const { quota } = allowance;
+      reasons.push(`template quota kept for more urgent notices (${quota.remaining} of ${quota.daily} left; ${priority} waits)`);
+      inTransaction(deps.db, (tx) => {
+        insertOutbox(tx, { kind: 'notice.cadre', dueAt: allowance.retryAt, subject: row.subject, payload: { cadreId, ref, deferredFrom: row.id } }, now);
+        finish(deps, tx, row, cadreId, ref.kind, { channel: 'deferred' }, reasons);
+      });
+      deps.logger.info({ outboxId: row.id, priority }, 'notice waits for the next day\'s template quota');
+      return;
+    }
+  }
   if (template && notice.template) {
     const data = notice.template.data;
-    const recent = accounts.find((a) => a.lastInteractionAt !== null && now - a.lastInteractionAt < TEMPLATE_BY_USER_WINDOW_MS);
     if (!template.byUserId) reasons.push('template by user id: approved before 2025-12-10');
     else if (!recent) {
       if (accounts.length) reasons.push('template by user id: no interaction within a year');
@@ -181,14 +200,18 @@ export async function sendNotice(deps: NoticeDeps, row: OutboxRow): Promise<void
     else {
       const key = `outbox-${row.id}-phone`;
       try {
-        const messageId = await deps.delivery.sendTemplateByPhone(key, cadre.phone, template.templateId, data, deps.onTemplateQuota);
-        return done(
+        const messageId = await deps.delivery.sendTemplateByPhone(key, cadre.phone, template.templateId, data, onTemplateQuota);
+        done(
           { channel: 'zalo_phone', templateId: template.templateId, phone: cadre.phone, trackingId: key, messageId, costVnd: priceOf(deps.prices, 'zalo_phone') },
           reasons,
         );
+        if (reported) recordQuotaReport(deps.db, reported, deps.clock.now());
+        return;
       } catch (err) {
         if (!isRefusal(err)) throw err;
         reasons.push(`template by phone ${templateRefusal(err)}`);
+        // Zalo says the day's quota is spent: the plan holds back everything but the urgent until tomorrow.
+        if (err.kind === 'quota') recordQuotaReport(deps.db, { daily: quotaToday(deps.db, deps.templateDailyQuota, now).daily, remaining: 0 }, deps.clock.now());
         deps.logger.warn({ outboxId: row.id, code: err.code }, 'template by phone refused; trying email');
       }
     }
