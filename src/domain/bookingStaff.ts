@@ -17,7 +17,7 @@ import {
   type Campaign,
 } from '../store/schema';
 import { addDays, campaignNudgeSubject, NUDGE_JOB, nudgeDueAt } from './booking';
-import { formatIsoDate, parseVietnameseDate } from './dates';
+import { formatIsoDate, formatVietnamTime, parseVietnameseDate } from './dates';
 import { storedHolidayCalendar } from './holidays';
 import { campaignCohort, groupCohort, NO_CLINIC, shareOf } from './examined';
 import { vietnamDate, vietnamInstant } from './quietHours';
@@ -180,14 +180,19 @@ export function createSlots(db: Db, actor: AuditActor, campaignId: number, input
   });
 }
 
+/** Why a slot cannot take this capacity (fewer places than people already booked), in staff words; null when it can. */
+export function capacityRefusal(slot: { booked: number; startsAt: number }, capacity: number): string | null {
+  if (capacity >= slot.booked) return null;
+  return `Ca ${formatVietnamTime(slot.startsAt)} đã có ${slot.booked} người đặt, nên sức chứa không thể ít hơn ${slot.booked}. Muốn giảm xuống ${capacity}, hãy đổi hoặc hủy bớt lịch đã đặt trước.`;
+}
+
 /** Changes a slot's capacity; never below the places already taken. */
 export function setSlotCapacity(db: Db, actor: AuditActor, slotId: number, capacity: number, clinicScope: number | null, now: number): void {
   inTransaction(db, (tx) => {
     const slot = tx.select().from(examSlots).where(eq(examSlots.id, slotId)).get();
     if (!slot || (clinicScope !== null && slot.clinicId !== clinicScope)) throw new AppError('not_found', 'Không có ca khám này.');
-    if (capacity < slot.booked) {
-      throw new AppError('conflict', `Ca này đã có ${slot.booked} người đặt; không thể giảm xuống ${capacity}. Muốn giảm hơn nữa, hãy đổi hoặc hủy bớt lịch đã đặt trước.`);
-    }
+    const refusal = capacityRefusal(slot, capacity);
+    if (refusal) throw new AppError('conflict', refusal);
     tx.update(examSlots).set({ capacity, updatedAt: now }).where(eq(examSlots.id, slotId)).run();
     recordAudit(tx, actor, { action: 'slot.capacity', entity: 'slot', entityId: slotId, detail: { from: slot.capacity, to: capacity } }, now);
   });

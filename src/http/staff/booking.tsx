@@ -31,6 +31,7 @@ import { validate, IdParam } from '../validation';
 import { addStaffNavItem, CsrfField, type Flash } from './layout';
 import { allClinics, staffActor, type StaffDeps } from './services';
 import { fmtDate, page, EmptyRow, PhoneLink } from './ui';
+import { DayNav, dayNotices, DaySlotsCard } from './clinicDays';
 
 addStaffNavItem({ href: '/staff/booking', label: 'Đợt khám', permission: ['booking', 'read'], order: 35 });
 
@@ -43,6 +44,7 @@ const notices: Record<string, Flash> = {
   created: { kind: 'ok', text: 'Đã tạo đợt khám. Thêm ca khám cho các nơi khám bên dưới.' },
   status: { kind: 'ok', text: 'Đã cập nhật trạng thái đợt khám.' },
   attended: { kind: 'ok', text: 'Đã ghi nhận.' },
+  ...dayNotices,
 };
 
 /** /staff/booking: exam campaigns, their slots, a clinic's day with attendance, exports, figures. */
@@ -241,6 +243,11 @@ export function bookingPages(deps: StaffDeps) {
               <dd>{campaignStatusLabels[k.status]}</dd>
             </dl>
             <p class="actions">
+              {allowed(s, 'booking', 'manageCampaigns') ? (
+                <a class="btn secondary small" href={`/staff/booking/${id}/edit`}>
+                  Sửa tên, thời gian, lời dặn
+                </a>
+              ) : null}
               {allowed(s, 'booking', 'figures') ? (
                 <a class="btn secondary small" href={`/staff/booking/${id}/figures`}>
                   Số liệu đợt khám
@@ -282,6 +289,7 @@ export function bookingPages(deps: StaffDeps) {
                     <td data-label="Số ca">{d.slots}</td>
                     <td data-label="Đã đặt / chỗ">
                       {d.booked} / {d.capacity}
+                      {d.capacity === 0 ? <span class="badge bad">Đã đóng</span> : null}
                     </td>
                     <td>
                       {allowed(s, 'booking', 'readDayList') ? <a href={`/staff/booking/${id}/day?clinicId=${d.clinicId}&date=${d.date}`}>Danh sách</a> : null}
@@ -348,6 +356,7 @@ export function bookingPages(deps: StaffDeps) {
               </>
             ) : null}
           </p>
+          <DayNav deps={deps} campaignId={id} clinicId={clinicId} date={date} />
           <div class="stats">
             <div class="stat">
               <b>{slots.reduce((a, x) => a + x.booked, 0)}</b>đã đặt
@@ -420,6 +429,7 @@ export function bookingPages(deps: StaffDeps) {
               </tbody>
             </table>
           </div>
+          <DaySlotsCard staff={s} campaignId={id} clinicId={clinicId} date={date} slots={slots} token={token} today={vietnamDate(deps.clock.now())} />
         </>,
         { flash: notices[msg ?? ''] },
       );

@@ -12,6 +12,7 @@ import { failedEventPages } from './failedEvents';
 import { dashboardPages } from './dashboard';
 import { bookingPages } from './booking';
 import { cadreActingPages } from './cadreActing';
+import { clinicDayPages } from './clinicDays';
 import { proxyPages } from './proxies';
 import { registryPages } from './registry';
 import { requestPages } from './requests';
@@ -79,6 +80,7 @@ export function staffRoutes(deps: StaffDeps, opts: StaffRoutesOptions = {}) {
   app.route('/audit', auditPages(deps));
   app.route('/requests', requestPages(deps));
   app.route('/booking', bookingPages(deps));
+  app.route('/booking', clinicDayPages(deps));
   app.route('/results', resultPages(deps));
   app.route('/faq', faqPages(deps));
   opts.extend?.(app);
