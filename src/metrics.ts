@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Logger } from './logger';
 import type { Db } from './store/db';
-import { clientOf } from './store/prepared';
+import { clientOf } from './store/db';
 
 /**
  * Prometheus metrics on their own registry (several runtimes may share a process in tests). Counters that

@@ -2,13 +2,9 @@ import { startHandoff } from './flows/handoff';
 import { startHomeVisit } from './flows/requests';
 import { startBooking } from './flows/booking';
 import { startResults } from './flows/results';
-import type { Subject } from './flows/subject';
 import { mainMenu } from './menu';
-import type { TurnContext, TurnResult } from './reply';
+import type { IntentStarter } from './reply';
 import type { Intent } from './state';
-
-/** Starts the flow behind a menu choice for a known subject; `lead` is said first (e.g. "verified"). */
-export type IntentStarter = (subject: Subject, ctx: TurnContext, lead?: string) => TurnResult;
 
 export const labelOf = (intent: Intent) => mainMenu.find((m) => m.id === intent)!.label;
 

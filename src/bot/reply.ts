@@ -1,7 +1,7 @@
 // eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
 import { fitButtons, type OutMessage, type QuickReply } from '../zalo/messages';
 import type { Effect } from './effects';
-import type { Lookups } from './lookups';
+import type { CadreSummary, Lookups } from './lookups';
 import type { ConversationState, Intent } from './state';
 import { containsPhrase, foldVietnamese } from './text';
 
@@ -22,6 +22,16 @@ export interface Goal {
   input?: string;
   saidAt?: number;
 }
+
+/** The cadre a request is for, and whether the Zalo user acts as their proxy (audited with both ids). */
+export interface Subject extends CadreSummary {
+  viaProxy: boolean;
+}
+
+/** Starts the flow behind a menu choice for a known subject; `lead` is said first (e.g. "verified"). */
+export type IntentStarter = (subject: Subject, ctx: TurnContext, lead?: string) => TurnResult;
+
+export type RunIntent = (intent: Intent, subject: Subject, ctx: TurnContext, lead?: string) => TurnResult;
 
 export interface TurnResult {
   state: ConversationState;

@@ -1,8 +1,4 @@
 import { z } from 'zod';
-import { HandoffState } from './flows/handoff';
-import { RequestsState } from './flows/requests';
-import { BookingState } from './flows/booking';
-import { ResultsState } from './flows/results';
 import { INTENTS } from './understand/intents';
 
 /** What the user wanted when a flow had to pause for identity: resumed once they are verified. */
@@ -55,6 +51,84 @@ export const ClarifyState = z.object({
   resume: z.unknown(),
 });
 export type ClarifyState = z.infer<typeof ClarifyState>;
+
+/** Booking, moving or cancelling an exam (bot/flows/booking.ts). */
+export const BookingState = z.object({
+  flow: z.literal('booking'),
+  step: z.enum(['manage', 'frail', 'pickBooking', 'campaign', 'clinic', 'day', 'time', 'confirm', 'cancelReason', 'cancelConfirm']),
+  cadreId: z.number().int(),
+  viaProxy: z.boolean(),
+  /** A new booking, or moving / cancelling `bookingId`. */
+  purpose: z.enum(['book', 'move', 'cancel']).default('book'),
+  bookingId: z.number().int().optional(),
+  campaignId: z.number().int().optional(),
+  clinicId: z.number().int().optional(),
+  day: z.string().optional(),
+  slotId: z.number().int().optional(),
+  /** The reason given for cancelling, shown in the summary before the cancel is confirmed. */
+  reason: z.string().max(300).optional(),
+  /** What the numbers of the last menu stand for (ids or dates), in order. */
+  options: z.array(z.union([z.number().int(), z.string()])).default([]),
+  /** Which page of free days is on screen (seven a page). */
+  page: z.number().int().min(0).default(0),
+  /** A day (and time) the user named before the day step, e.g. "đặt lịch khám ngày mai": used once it is reached. */
+  wanted: z
+    .object({
+      date: z.string().nullable(),
+      minutes: z.number().int().nullable(),
+      ambiguous: z.boolean(),
+      /** A week named without a day ("tuần sau"): its open days are offered. */
+      week: z.object({ from: z.string(), to: z.string() }).optional(),
+    })
+    .optional(),
+});
+export type BookingState = z.infer<typeof BookingState>;
+
+/** Talking with staff (bot/flows/handoff.ts). */
+export const HandoffState = z.object({
+  flow: z.literal('handoff'),
+  step: z.literal('topic'),
+  cadreId: z.number().int().nullable(),
+  clinicId: z.number().int().nullable(),
+});
+export type HandoffState = z.infer<typeof HandoffState>;
+
+/** Seeing released results (bot/flows/results.ts). */
+export const ResultsState = z.object({
+  flow: z.literal('results'),
+  cadreId: z.number().int(),
+  viaProxy: z.boolean(),
+  /** 'latest': a result is on screen, "earlier ones" offered; 'list': the numbered list of earlier ones. */
+  step: z.enum(['latest', 'list']),
+  /** For 'list': the result ids behind the numbers 1..n, as shown. */
+  listIds: z.array(z.number().int()).max(20).default([]),
+});
+export type ResultsState = z.infer<typeof ResultsState>;
+
+/** A home visit, medicine, record book or question for staff (bot/flows/requests.ts). */
+const RequestKind = z.enum(['home_visit', 'medicine', 'record_book', 'question']);
+const Draft = z.object({
+  reason: z.string().optional(),
+  address: z.string().optional(),
+  latitude: z.number().optional(),
+  longitude: z.number().optional(),
+  /** YYYY-MM-DD, or null for "as soon as possible". */
+  date: z.string().nullable().optional(),
+  time: z.enum(['morning', 'afternoon', 'any']).optional(),
+  urgency: z.enum(['urgent', 'normal']).optional(),
+});
+
+export const RequestsState = z.object({
+  flow: z.literal('requests'),
+  step: z.enum(['subject', 'menu', 'reason', 'address', 'addressTyped', 'day', 'time', 'urgency', 'confirm']),
+  target: z.enum(['home_visit', 'medicine', 'record_book', 'question', 'menu', 'mine']).optional(),
+  kind: RequestKind.optional(),
+  cadreId: z.number().int().optional(),
+  viaProxy: z.boolean().default(false),
+  cadreIds: z.array(z.number().int()).optional(),
+  draft: Draft.default({}),
+});
+export type RequestsState = z.infer<typeof RequestsState>;
 
 /** Misunderstandings in a row; at two the bot offers staff and the hotline. */
 const Misses = { misses: z.number().int().min(0).optional() };

@@ -5,12 +5,16 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema';
-import { clientOf } from './prepared';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 /** A transaction handle; better-sqlite3 transactions are synchronous: never await inside one. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbOrTx = Db | Tx;
+
+/** The better-sqlite3 connection under a drizzle handle (or transaction), for statements drizzle cannot build. */
+export function clientOf(db: DbOrTx): Database.Database {
+  return (db as unknown as { session: { client: Database.Database } }).session.client;
+}
 
 export interface Store {
   db: Db;

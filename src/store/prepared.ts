@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { DbOrTx } from './db';
+import { clientOf, type DbOrTx } from './db';
 
 /**
  * Statements on the webhook's hot path are prepared once per connection and reused: building and preparing
@@ -7,10 +7,6 @@ import type { DbOrTx } from './db';
  * transaction is open on it.
  */
 const caches = new WeakMap<Database.Database, Map<string, unknown>>();
-
-export function clientOf(db: DbOrTx): Database.Database {
-  return (db as unknown as { session: { client: Database.Database } }).session.client;
-}
 
 /** Returns the cached value for `key` on this connection, building it on first use. */
 export function prepared<T>(db: DbOrTx, key: string, build: (client: Database.Database) => T): T {

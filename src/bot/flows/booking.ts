@@ -1,15 +1,14 @@
-import { z } from 'zod';
 import { bookingDetailLines, slotBookable, type BookingInfo, type CampaignInfo, type SlotInfo } from '../../domain/booking';
 import { formatIsoDate, formatVietnamDay, formatVietnamTime } from '../../domain/dates';
 import { vietnamDate } from '../../domain/quietHours';
 import { requestStateLabels, requestTypeLabels, ticketOf, timeOfDayLabels } from '../../domain/requests';
 import { parseDateTime, parseWeek, timeMatches } from '../understand/dates';
-import { intentStarters } from '../intents';
 import type { Effect } from '../effects';
-import { honorific, reply, textMessage, type TurnContext, type TurnResult } from '../reply';
+import { honorific, reply, textMessage, type Subject, type TurnContext, type TurnResult } from '../reply';
 import { containsPhrase, foldVietnamese } from '../text';
 import { understand } from '../understand';
-import type { Subject } from './subject';
+import type { BookingState } from '../state';
+import { startHomeVisit } from './requests';
 
 /**
  * Booking a periodic exam in chat: campaign (skipped when only one is open to the cadre) -> clinic (their
@@ -84,37 +83,6 @@ export const bookingText = {
   unchanged: 'Đây vẫn là giờ khám cũ, lịch khám giữ nguyên.',
   backHint: 'Gõ 0 để về menu.',
 } as const;
-
-export const BookingState = z.object({
-  flow: z.literal('booking'),
-  step: z.enum(['manage', 'frail', 'pickBooking', 'campaign', 'clinic', 'day', 'time', 'confirm', 'cancelReason', 'cancelConfirm']),
-  cadreId: z.number().int(),
-  viaProxy: z.boolean(),
-  /** A new booking, or moving / cancelling `bookingId`. */
-  purpose: z.enum(['book', 'move', 'cancel']).default('book'),
-  bookingId: z.number().int().optional(),
-  campaignId: z.number().int().optional(),
-  clinicId: z.number().int().optional(),
-  day: z.string().optional(),
-  slotId: z.number().int().optional(),
-  /** The reason given for cancelling, shown in the summary before the cancel is confirmed. */
-  reason: z.string().max(300).optional(),
-  /** What the numbers of the last menu stand for (ids or dates), in order. */
-  options: z.array(z.union([z.number().int(), z.string()])).default([]),
-  /** Which page of free days is on screen (seven a page). */
-  page: z.number().int().min(0).default(0),
-  /** A day (and time) the user named before the day step, e.g. "đặt lịch khám ngày mai": used once it is reached. */
-  wanted: z
-    .object({
-      date: z.string().nullable(),
-      minutes: z.number().int().nullable(),
-      ambiguous: z.boolean(),
-      /** A week named without a day ("tuần sau"): its open days are offered. */
-      week: z.object({ from: z.string(), to: z.string() }).optional(),
-    })
-    .optional(),
-});
-export type BookingState = z.infer<typeof BookingState>;
 
 type Command = 'book' | 'move' | 'cancel' | 'show';
 
@@ -514,7 +482,7 @@ export function handleBooking(s: BookingState, text: string, ctx: TurnContext): 
         { text: bookingText.frailHome, key: bookingText.frailHome, also: ['tai nha', 'kham tai nha'] },
         { text: bookingText.frailClinic, key: bookingText.frailClinic, also: ['phong kham', 'van dat', 'van den'] },
       ]);
-      if (i === 0) return intentStarters.homeVisit(subject, ctx);
+      if (i === 0) return startHomeVisit(subject, ctx);
       if (i === 1) return startNew(who, ctx);
       break;
     }

@@ -1,12 +1,9 @@
-import { z } from 'zod';
 import { inWorkingHours } from '../../domain/requests';
 // eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
 import type { BotEvent } from '../../zalo/events';
-import type { IntentStarter } from '../intents';
-import { answer, type TurnContext, type TurnResult } from '../reply';
-import type { ConversationState } from '../state';
+import { answer, type IntentStarter, type Subject, type TurnContext, type TurnResult } from '../reply';
+import type { ConversationState, HandoffState } from '../state';
 import { containsPhrase, foldVietnamese } from '../text';
-import type { Subject } from './subject';
 
 /**
  * "Gặp nhân viên": the user says what it is about, a conversation opens in the staff inbox, and the bot keeps
@@ -23,14 +20,6 @@ export const handoffChatText = {
   tooShort: 'Xin gõ vài chữ về việc Ông/Bà cần hỏi.',
   ended: 'Đã kết thúc trò chuyện với nhân viên. Trợ lý tự động tiếp tục giúp Ông/Bà. Gõ "menu" để xem các việc có thể làm.',
 };
-
-export const HandoffState = z.object({
-  flow: z.literal('handoff'),
-  step: z.literal('topic'),
-  cadreId: z.number().int().nullable(),
-  clinicId: z.number().int().nullable(),
-});
-export type HandoffState = z.infer<typeof HandoffState>;
 
 /** intentStarters.staff: subject is the linked cadre, or null for a user who has not linked. */
 export const startHandoff: IntentStarter = (subject: Subject | null, ctx, lead) => {

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { formatVietnamDay } from '../../domain/dates';
 import { parseDay } from '../understand/dates';
 import { vietnamDate } from '../../domain/quietHours';
@@ -6,13 +5,12 @@ import { ackDeadline, requestStateLabels, requestTypeLabels, ticketOf, timeOfDay
 import type { CareRequestType, TimeOfDay } from '../../store/schema';
 // eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
 import type { BotEvent } from '../../zalo/events';
-import type { IntentStarter } from '../intents';
 import type { CadreSummary } from '../lookups';
-import { answer, chooseOption, honorific, numberedMenu, type TurnContext, type TurnResult } from '../reply';
-import type { ConversationState } from '../state';
+import { answer, chooseOption, honorific, numberedMenu, type IntentStarter, type Subject, type TurnContext, type TurnResult } from '../reply';
+import type { ConversationState, RequestsState } from '../state';
 import { containsPhrase, foldVietnamese } from '../text';
 import { duringHandoff } from './handoff';
-import { withSubject, type Subject } from './subject';
+import { withSubject } from './subject';
 
 /**
  * Requests to the committee, one flow for four kinds: home visit (reason, address or shared location, day,
@@ -22,8 +20,8 @@ import { withSubject, type Subject } from './subject';
  */
 
 export type RequestKind = Exclude<CareRequestType, 'emergency'>;
-const RequestKind = z.enum(['home_visit', 'medicine', 'record_book', 'question']);
 type Target = RequestKind | 'menu' | 'mine';
+type Draft = RequestsState['draft'];
 
 export const requestText = {
   otherHint: 'Cần thuốc, đổi sổ y bạ, hay hỏi nhân viên y tế? Gõ "yêu cầu khác".',
@@ -84,30 +82,6 @@ const confirmOptions = [
   { label: 'Gửi yêu cầu', phrases: ['gui yeu cau'] },
   { label: 'Làm lại', phrases: ['lam lai', 'sua'] },
 ];
-
-const Draft = z.object({
-  reason: z.string().optional(),
-  address: z.string().optional(),
-  latitude: z.number().optional(),
-  longitude: z.number().optional(),
-  /** YYYY-MM-DD, or null for "as soon as possible". */
-  date: z.string().nullable().optional(),
-  time: z.enum(['morning', 'afternoon', 'any']).optional(),
-  urgency: z.enum(['urgent', 'normal']).optional(),
-});
-type Draft = z.infer<typeof Draft>;
-
-export const RequestsState = z.object({
-  flow: z.literal('requests'),
-  step: z.enum(['subject', 'menu', 'reason', 'address', 'addressTyped', 'day', 'time', 'urgency', 'confirm']),
-  target: z.enum(['home_visit', 'medicine', 'record_book', 'question', 'menu', 'mine']).optional(),
-  kind: RequestKind.optional(),
-  cadreId: z.number().int().optional(),
-  viaProxy: z.boolean().default(false),
-  cadreIds: z.array(z.number().int()).optional(),
-  draft: Draft.default({}),
-});
-export type RequestsState = z.infer<typeof RequestsState>;
 
 // --- entry ------------------------------------------------------------------------------------------------
 
@@ -397,5 +371,4 @@ export function handleRequests(state: RequestsState, event: BotEvent, ctx: TurnC
   return answer({ flow: 'idle' }, requestText.mineFooter);
 }
 
-export { RequestKind };
 export type { Target as RequestTarget };

@@ -1,11 +1,9 @@
-import { z } from 'zod';
 import { formatIsoDate } from '../../domain/dates';
 import { healthClassInfo, type ResultListItem, type ResultView } from '../../domain/results';
 import { t } from '../catalog';
 import type { Effect } from '../effects';
-import type { IntentStarter } from '../intents';
-import { chooseOption, honorific, numberedMenu, textMessage, type TurnContext, type TurnResult } from '../reply';
-import type { Subject } from './subject';
+import type { ResultsState } from '../state';
+import { chooseOption, honorific, numberedMenu, textMessage, type IntentStarter, type Subject, type TurnContext, type TurnResult } from '../reply';
 
 /**
  * Seeing one's exam results in chat. The dispatcher has already made sure the user is verified and chosen
@@ -14,17 +12,6 @@ import type { Subject } from './subject';
  * result. Drafts are never shown. Each result or list shown is audited (a `resultViewed` effect), and the
  * reply carrying health data is marked sensitive so its text is scrubbed from the outbox once Zalo has it.
  */
-
-export const ResultsState = z.object({
-  flow: z.literal('results'),
-  cadreId: z.number().int(),
-  viaProxy: z.boolean(),
-  /** 'latest': a result is on screen, "earlier ones" offered; 'list': the numbered list of earlier ones. */
-  step: z.enum(['latest', 'list']),
-  /** For 'list': the result ids behind the numbers 1..n, as shown. */
-  listIds: z.array(z.number().int()).max(20).default([]),
-});
-export type ResultsState = z.infer<typeof ResultsState>;
 
 const MAX_LISTED = 10;
 

@@ -1,15 +1,7 @@
 import { linkingText as lt } from '../catalog';
-import type { CadreSummary } from '../lookups';
-import { answer, chooseOption, numberedMenu, reply, textMessage, type TurnContext, type TurnResult } from '../reply';
+import { answer, chooseOption, numberedMenu, reply, textMessage, type RunIntent, type Subject, type TurnContext, type TurnResult } from '../reply';
 import type { ChooseSubjectState, Intent } from '../state';
 import { startLinking } from './linking';
-
-/** The cadre a request is for, and whether the Zalo user acts as their proxy (audited with both ids). */
-export interface Subject extends CadreSummary {
-  viaProxy: boolean;
-}
-
-export type RunIntent = (intent: Intent, subject: Subject, ctx: TurnContext, lead?: string) => TurnResult;
 
 function subjects(ctx: TurnContext): Subject[] {
   const id = ctx.lookups.identity();
