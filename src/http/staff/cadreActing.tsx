@@ -62,7 +62,7 @@ const CancelForm = z.object({
 const Confirmed = z.object({ confirm: z.literal('1').optional() });
 
 /** The card on the cadre's page: their coming exams with move / cancel, and the actions staff may take. */
-export function ActingCard(props: { staff: StaffIdentity; cadre: Pick<Cadre, 'id' | 'active'>; active: BookingInfo[]; canLinkChoose: boolean }) {
+export function ActingCard(props: { staff: StaffIdentity; cadre: Pick<Cadre, 'id' | 'active'>; active: BookingInfo[] }) {
   const { staff, cadre } = props;
   const base = `/staff/registry/${cadre.id}`;
   const canBook = allowed(staff, 'booking', 'actForCadre') && cadre.active;
@@ -104,11 +104,6 @@ export function ActingCard(props: { staff: StaffIdentity; cadre: Pick<Cadre, 'id
         {allowed(staff, 'registry', 'edit') ? (
           <a class="btn secondary" href={`${base}/edit`}>
             Sửa hồ sơ
-          </a>
-        ) : null}
-        {props.canLinkChoose ? (
-          <a class="btn secondary" href={`${base}/link`}>
-            Liên kết tài khoản Zalo…
           </a>
         ) : null}
       </p>
@@ -187,7 +182,7 @@ export function cadreActingPages(deps: StaffDeps) {
                 <form method="get" action={base} class="card">
                   {q.move ? <input type="hidden" name="move" value={String(q.move)} /> : null}
                   <div class="grid">
-                    <div>
+                    <div class="wide">
                       <label for="campaignId">Đợt khám</label>
                       <select id="campaignId" name="campaignId" disabled={!!moving}>
                         {ch.campaigns.map((k) => (

@@ -478,7 +478,7 @@ export function registryPages(deps: StaffDeps) {
               <dd>{cadre.broadcastOptOut ? 'Đã từ chối' : 'Có'}</dd>
             </dl>
           </div>
-          <ActingCard staff={staff} cadre={cadre} active={upcomingBookingsOf(deps.db, cadre.id, deps.clock.now())} canLinkChoose={canLink && !d.link} />
+          <ActingCard staff={staff} cadre={cadre} active={upcomingBookingsOf(deps.db, cadre.id, deps.clock.now())} />
           <div class="card">
             <h2 style="margin-top:0">Tài khoản Zalo</h2>
             {d.link ? (
