@@ -177,7 +177,11 @@ describe('API tokens', () => {
 
     const admin = await login(h, 'quantri');
     const reset = tokenFor(h, user.id);
-    expect((await postForm(h, `/staff/users/${user.id}/password`, admin)).status).toBe(200);
+    // Resetting asks first; the asking page changes nothing.
+    const asked = await postForm(h, `/staff/users/${user.id}/password`, admin);
+    expect(await asked.text()).toContain('Đặt lại mật khẩu?');
+    expect((await api(h, '/api/me', reset)).status).toBe(200);
+    expect((await postForm(h, `/staff/users/${user.id}/password`, admin, { confirm: '1' })).status).toBe(200);
     expect((await api(h, '/api/me', reset)).status).toBe(401);
 
     const deactivated = tokenFor(h, user.id);
@@ -212,7 +216,7 @@ describe('sessions', () => {
     const admin = await login(h, 'quantri');
     const viewer = await login(h, 'xem');
     const id = h.runtime.store.db.select().from(staffUsers).where(eq(staffUsers.username, 'xem')).get()!.id;
-    const res = await postForm(h, `/staff/users/${id}/password`, admin);
+    const res = await postForm(h, `/staff/users/${id}/password`, admin, { confirm: '1' });
     expect(res.status).toBe(200);
     const html = await res.text();
     const newPassword = /<span class="secret" id="secret">([^<]+)<\/span>/.exec(html)![1]!;
@@ -282,7 +286,7 @@ describe('API tokens', () => {
 
     // Revoked from the staff page by an admin.
     const admin = await login(h, 'quantri');
-    const res = await postForm(h, `/staff/users/${coordinator.id}/tokens/${stored.id}/revoke`, admin);
+    const res = await postForm(h, `/staff/users/${coordinator.id}/tokens/${stored.id}/revoke`, admin, { confirm: '1' });
     expect(res.status).toBe(303);
     expect((await api(h, '/api/me', token)).status).toBe(401);
     expect(h.runtime.store.db.select().from(auditLog).where(and(eq(auditLog.action, 'api_token.revoke'), eq(auditLog.entityId, String(stored.id)))).all()).toHaveLength(1);

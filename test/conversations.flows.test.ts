@@ -376,7 +376,7 @@ describe('answers to simple questions (FAQ managed by staff)', () => {
     const row = db().select().from(faqEntries).where(eq(faqEntries.question, 'Có chỗ gửi xe không?')).get()!;
     await postForm(h, `/staff/faq/${row.id}`, s, { question: row.question, phrasings: row.phrasings, answer: 'Bãi gửi xe ở cổng sau (PARK-88).', active: 'on', sortOrder: '70' });
     expect((await chat(h, user, 'gửi xe ở đâu')).text).toContain('PARK-88');
-    expect((await postForm(h, `/staff/faq/${row.id}/delete`, s)).status).toBe(303);
+    expect((await postForm(h, `/staff/faq/${row.id}/delete`, s, { confirm: '1' })).status).toBe(303);
     expect((await chat(h, user, 'gửi xe ở đâu')).text).not.toContain('PARK-');
     expect(db().select().from(auditLog).where(eq(auditLog.entity, 'faq_entry')).all().map((a) => a.action)).toEqual(['faq.create', 'faq.update', 'faq.delete']);
   });

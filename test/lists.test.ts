@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { examResults, type Cadre } from '../src/store/schema';
+import { campaigns, examResults, type Cadre } from '../src/store/schema';
 import { seedRegistry } from './fixtures';
 import { ManualClock, startHarness, type Harness } from './harness';
 import { draft, staffRow } from './resultsSupport';
@@ -18,7 +18,7 @@ const NAMES = ['Lê Thị Phương', 'Nguyễn Văn An', 'Trần Văn Bình'];
 
 beforeAll(async () => {
   clock = new ManualClock(Date.parse('2026-03-02T03:00:00Z'));
-  h = await startHarness({ clock });
+  h = await startHarness({ clock, env: { REGISTRY_IMPORT_MAX_BYTES: String(200 * 1024) } });
   seeded = seedRegistry(
     db(),
     Array.from({ length: 120 }, (_, i) => ({
@@ -129,5 +129,51 @@ describe('results list and release queue', () => {
     const released = db().select().from(examResults).where(eq(examResults.status, 'released')).all();
     expect(released).toHaveLength(41);
     expect(await (await get(h, '/staff/results', doctor)).text()).toContain('1–50 trên 80 kết quả chờ công bố');
+  });
+});
+
+describe('confirm and explain', () => {
+  it('a bad filter is explained in Vietnamese by the field label, never by a key or English', async () => {
+    const res = await get(h, `/staff/registry?q=${'a'.repeat(150)}&page=abc`, admin);
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('Ô tìm kiếm: dài quá 100 ký tự');
+    expect(html).toContain('Trang: không đúng dạng');
+    expect(html).not.toMatch(/Too big|expected|Invalid|>q:|>page:/);
+  });
+
+  it('a form field left empty names the field', async () => {
+    const res = await postForm(h, '/staff/users/1/tokens', admin, { name: '' });
+    expect(await res.text()).toContain('Tên: Thiếu tên gợi nhớ.');
+  });
+
+  it('a file over the limit gets a page that says so, inside the staff layout, with a way back to the form', async () => {
+    const big = new File([new Uint8Array(300 * 1024).fill(65)], 'lon.csv');
+    const res = await postForm(h, '/staff/registry/import', admin, { file: big });
+    expect(res.status).toBe(413);
+    const html = await res.text();
+    expect(html).toContain('Tệp quá lớn');
+    expect(html).toContain('Dung lượng tối đa là 200 KB');
+    expect(html).toContain('Đăng xuất');
+    expect(html).toContain('href="/staff/registry/import"');
+  });
+
+  it('closing a campaign asks first and says what it does; opening does not', async () => {
+    const now = clock.now();
+    const id = db()
+      .insert(campaigns)
+      .values({ year: 2026, round: 1, name: 'Đợt 1 năm 2026', startDate: '2026-02-01', endDate: '2026-03-31', status: 'open', createdAt: now, updatedAt: now })
+      .returning()
+      .get().id;
+    const asked = await postForm(h, `/staff/booking/${id}/status`, admin, { status: 'closed' });
+    expect(asked.status).toBe(200);
+    const html = await asked.text();
+    expect(html).toContain('Đóng đợt khám?');
+    expect(html).toContain('name="confirm" value="1"');
+    expect(db().select().from(campaigns).where(eq(campaigns.id, id)).get()!.status).toBe('open');
+    expect((await postForm(h, `/staff/booking/${id}/status`, admin, { status: 'closed', confirm: '1' })).status).toBe(303);
+    expect(db().select().from(campaigns).where(eq(campaigns.id, id)).get()!.status).toBe('closed');
+    expect((await postForm(h, `/staff/booking/${id}/status`, admin, { status: 'open' })).status).toBe(303);
+    expect(db().select().from(campaigns).where(eq(campaigns.id, id)).get()!.status).toBe('open');
   });
 });

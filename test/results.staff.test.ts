@@ -341,7 +341,8 @@ describe('staff pages', () => {
     expect(corrected.status).toBe(303);
     const corrPath = corrected.headers.get('location')!.split('?')[0]!;
     expect(await (await get(h, corrPath, coord)).text()).toContain('bản đính chính lần 1');
-    expect((await postForm(h, `${corrPath}/discard`, coord)).status).toBe(303);
+    expect(await (await postForm(h, `${corrPath}/discard`, coord)).text()).toContain('Xóa bản nháp?');
+    expect((await postForm(h, `${corrPath}/discard`, coord, { confirm: '1' })).status).toBe(303);
     expect(db().select().from(examResults).where(eq(examResults.cadreId, five.id)).all().map((r) => r.status)).toEqual(['released']);
 
     const viewer = await makeStaff(h, 'kq-viewer-page', 'viewer');

@@ -122,7 +122,7 @@ describe('proxy approvals', () => {
     const request = h.runtime.store.db.select().from(proxies).where(eq(proxies.zaloUserId, PROXY_A)).get()!;
     const detail = await (await get(h, `/staff/registry/${cadreId}`, coordinator)).text();
     expect(detail).toContain(`/staff/proxies/${request.id}/revoke`);
-    const res = await postForm(h, `/staff/proxies/${request.id}/revoke`, coordinator, { note: '' });
+    const res = await postForm(h, `/staff/proxies/${request.id}/revoke`, coordinator, { note: '', confirm: '1' });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe(`/staff/registry/${cadreId}?msg=revoked`);
     expect(h.runtime.store.db.select().from(proxies).where(eq(proxies.id, request.id)).get()!.status).toBe('revoked');
@@ -155,7 +155,12 @@ describe('linking a Zalo account by hand', () => {
     });
     expect(unknown.status).toBe(404);
 
-    const unlink = await postForm(h, `/staff/registry/${cadreId}/unlink`, coordinator);
+    // Unlinking asks first and changes nothing until confirmed.
+    const asked = await postForm(h, `/staff/registry/${cadreId}/unlink`, coordinator);
+    expect(asked.status).toBe(200);
+    expect(await asked.text()).toContain('Gỡ liên kết Zalo?');
+    expect(h.runtime.store.db.select().from(zaloLinks).where(eq(zaloLinks.cadreId, cadreId)).get()).toBeDefined();
+    const unlink = await postForm(h, `/staff/registry/${cadreId}/unlink`, coordinator, { confirm: '1' });
     expect(unlink.status).toBe(303);
     expect(h.runtime.store.db.select().from(zaloLinks).where(eq(zaloLinks.cadreId, cadreId)).get()).toBeUndefined();
     const actions = h.runtime.store.db
@@ -197,7 +202,11 @@ describe('staff management', () => {
     const duplicate = await postForm(h, '/staff/users', admin, { username: 'PK.A', fullName: 'Trùng', role: 'viewer', clinicId: '', email: '', zaloUserId: '' });
     expect(duplicate.status).toBe(409);
 
-    const deactivate = await postForm(h, `/staff/users/${user.id}`, admin, { fullName: 'Nhân viên PK A', role: 'clinic_staff', clinicId: String(clinicId), email: '', zaloUserId: '', active: '0' });
+    const lockForm = { fullName: 'Nhân viên PK A', role: 'clinic_staff', clinicId: String(clinicId), email: '', zaloUserId: '', active: '0' };
+    const askedLock = await postForm(h, `/staff/users/${user.id}`, admin, lockForm);
+    expect(await askedLock.text()).toContain('Khóa tài khoản?');
+    expect((await get(h, '/staff/registry', session)).status).toBe(200);
+    const deactivate = await postForm(h, `/staff/users/${user.id}`, admin, { ...lockForm, confirm: '1' });
     expect(deactivate.status).toBe(303);
     expect((await get(h, '/staff/registry', session)).status).toBe(401);
     expect(h.runtime.store.db.select().from(auditLog).where(and(eq(auditLog.action, 'staff.update'), eq(auditLog.entityId, String(user.id)))).all()).toHaveLength(1);

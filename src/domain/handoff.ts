@@ -173,7 +173,7 @@ export function userClosesHandoff(tx: DbOrTx, zaloUserId: string, now: number): 
 
 // --- staff side -------------------------------------------------------------------------------------------
 
-function loadHandoff(tx: DbOrTx, id: number, scope: number | null): Handoff {
+export function loadHandoff(tx: DbOrTx, id: number, scope: number | null): Handoff {
   const h = tx.select().from(handoffs).where(eq(handoffs.id, id)).get();
   if (!h) throw new AppError('not_found', 'Không tìm thấy cuộc trò chuyện.');
   if (scope !== null && h.clinicId !== scope) throw new AppError('forbidden', 'Cuộc trò chuyện này không thuộc phòng khám của bạn.');

@@ -2,27 +2,44 @@ import { zValidator } from '@hono/zod-validator';
 import type { ValidationTargets } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
+import { fieldProblems, vietnameseIssue } from '../domain/validationText';
 import { AppError } from '../errors';
 
-/** zod validation for any request part with one hook, so every validation error has the same shape. */
+const targetText: Partial<Record<keyof ValidationTargets, string>> = {
+  json: 'Dữ liệu gửi lên',
+  form: 'Dữ liệu nhập',
+  query: 'Điều kiện lọc hoặc tìm kiếm',
+  param: 'Địa chỉ trang',
+};
+
+/**
+ * zod validation for any request part with one hook, so every validation error has the same shape: a Vietnamese
+ * message, and details naming each field by its label ({ path, field, message }).
+ */
 export function validate<T extends z.ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) {
-  return zValidator(target, schema, (result) => {
-    if (!result.success) {
-      throw new AppError(
-        'validation_failed',
-        `invalid ${target}`,
-        result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-      );
-    }
-  });
+  return zValidator(
+    target,
+    schema,
+    (result) => {
+      if (!result.success) {
+        throw new AppError('validation_failed', `${targetText[target] ?? 'Dữ liệu'} chưa hợp lệ. Vui lòng kiểm tra lại.`, fieldProblems(result.error.issues));
+      }
+    },
+    // The same parse with Vietnamese default messages (a schema's own message still wins).
+    { validationFunction: ((s: z.ZodType, value: unknown) => s.safeParseAsync(value, { error: vietnameseIssue })) as never },
+  );
 }
+
+/** 5242880 -> "5 MB", 1572864 -> "1,5 MB", 204800 -> "200 KB". */
+export const fileSizeText = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${String(Math.round((bytes / 1024 / 1024) * 10) / 10).replace('.', ',')} MB` : `${Math.round(bytes / 1024)} KB`;
 
 /** Upload size guard for imports: the file limit plus room for the multipart envelope; over it, 413. */
 export function uploadLimit(maxFileBytes: number) {
   return bodyLimit({
     maxSize: maxFileBytes + 64 * 1024,
     onError: () => {
-      throw new AppError('payload_too_large', `Tệp quá lớn. Dung lượng tối đa là ${Math.round(maxFileBytes / 1024 / 1024)} MB.`);
+      throw new AppError('payload_too_large', `Tệp quá lớn. Dung lượng tối đa là ${fileSizeText(maxFileBytes)}. Hãy chia tệp thành nhiều phần hoặc bỏ các cột, trang tính không cần.`);
     },
   });
 }

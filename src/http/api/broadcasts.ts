@@ -19,6 +19,7 @@ import {
   type RecipientResult,
 } from '../../domain/broadcasts';
 import { previewSegment, SegmentError, SegmentFilter, skipReasonLabels } from '../../domain/segments';
+import { fieldProblems } from '../../domain/validationText';
 import { AppError } from '../../errors';
 import type { Logger } from '../../logger';
 import { recordAudit } from '../../store/audit';
@@ -51,7 +52,7 @@ export function broadcastAction<T>(fn: () => T): T {
     if (err instanceof BroadcastError) throw new AppError(err.code, err.message);
     if (err instanceof SegmentError) throw new AppError('validation_failed', err.message);
     if (err instanceof z.ZodError) {
-      throw new AppError('validation_failed', 'Dữ liệu chưa hợp lệ.', err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+      throw new AppError('validation_failed', 'Dữ liệu chưa hợp lệ.', fieldProblems(err.issues));
     }
     throw err;
   }

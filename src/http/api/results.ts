@@ -18,6 +18,7 @@ import {
   type ResultRow,
 } from '../../domain/results';
 import { importResultsFile, resultsTemplate } from '../../domain/resultsImport';
+import { fieldProblems, vietnameseIssue } from '../../domain/validationText';
 import { AppError } from '../../errors';
 import { inTransaction } from '../../store/db';
 import { cadres, campaigns, clinics } from '../../store/schema';
@@ -156,9 +157,9 @@ export function resultApiRoutes(deps: StaffDeps) {
 
 /** Parses a result body with the same schema as the pages; a bad field is a 400 naming it. */
 function parseInput(body: unknown): ResultInput {
-  const parsed = ResultInput.safeParse(body);
+  const parsed = ResultInput.safeParse(body, { error: vietnameseIssue });
   if (!parsed.success) {
-    throw new AppError('validation_failed', 'invalid json', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    throw new AppError('validation_failed', 'Dữ liệu gửi lên chưa hợp lệ. Vui lòng kiểm tra lại.', fieldProblems(parsed.error.issues));
   }
   return parsed.data;
 }

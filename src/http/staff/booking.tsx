@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { categoryLabels } from '../../domain/registryImport';
 import { z } from 'zod';
-import { formatVietnamDay, formatVietnamTime, parseVietnameseDate } from '../../domain/dates';
+import { formatIsoDate, formatVietnamDay, formatVietnamTime, parseVietnameseDate } from '../../domain/dates';
 import { holidaysOfYear } from '../../domain/holidays';
 import { recordAudit } from '../../store/audit';
 import { inTransaction } from '../../store/db';
@@ -24,10 +24,11 @@ import {
 } from '../../domain/bookingStaff';
 import { vietnamDate } from '../../domain/quietHours';
 import { EXAMINED_DEFINITION, formatShare } from '../../domain/examined';
-import { cadreCategories, campaignStatuses, holidays, type Campaign } from '../../store/schema';
+import { cadreCategories, campaigns, campaignStatuses, holidays, type Campaign } from '../../store/schema';
 import { allowed, clinicScope, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { checkClinic, DayQuery, dayExport } from '../api/booking';
 import { validate, IdParam } from '../validation';
+import { confirmFirst } from './confirm';
 import { addStaffNavItem, CsrfField, type Flash } from './layout';
 import { allClinics, staffActor, type StaffDeps } from './services';
 import { fmtDate, page, EmptyRow, PhoneLink } from './ui';
@@ -137,7 +138,17 @@ export function bookingPages(deps: StaffDeps) {
       });
       return c.redirect(`/staff/booking/holidays?year=${f.date.slice(0, 4)}`, 303);
     })
-    .post('/holidays/remove', requirePermission('booking', 'manageCampaigns'), validate('form', z.object({ date: z.iso.date() })), (c) => {
+    .post(
+      '/holidays/remove',
+      requirePermission('booking', 'manageCampaigns'),
+      confirmFirst(deps.committee.name, (_c, form) => ({
+        title: 'Bỏ ngày nghỉ?',
+        text: `Bỏ ngày nghỉ ${typeof form.date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(form.date) ? formatIsoDate(form.date) : ''}: ngày này lại được tính là ngày làm việc (nhắc lịch, hạn xử lý yêu cầu, tạo lượt khám).`,
+        confirmLabel: 'Bỏ ngày nghỉ',
+        back: '/staff/booking/holidays',
+      })),
+      validate('form', z.object({ date: z.iso.date() })),
+      (c) => {
       const s = currentStaff(c);
       const { date } = c.req.valid('form');
       const now = deps.clock.now();
@@ -146,7 +157,8 @@ export function bookingPages(deps: StaffDeps) {
         recordAudit(tx, staffActor(s), { action: 'holiday.remove', entity: 'holiday', entityId: date }, now);
       });
       return c.redirect(`/staff/booking/holidays?year=${date.slice(0, 4)}`, 303);
-    })
+      },
+    )
     .get('/', requirePermission('booking', 'read'), validate('query', Msg), (c) => {
       const s = currentStaff(c);
       const list = listCampaigns(deps.db);
@@ -308,6 +320,17 @@ export function bookingPages(deps: StaffDeps) {
       '/:id{[0-9]+}/status',
       requirePermission('booking', 'manageCampaigns'),
       validate('param', IdParam),
+      confirmFirst(deps.committee.name, (c, form) => {
+        if (form.status !== 'closed') return null;
+        const id = Number(c.req.param('id'));
+        const k = deps.db.select({ name: campaigns.name }).from(campaigns).where(eq(campaigns.id, id)).get();
+        return {
+          title: 'Đóng đợt khám?',
+          text: `Đóng “${k?.name ?? ''}”: cán bộ không đặt hay đổi lịch trong đợt này qua Zalo được nữa. Lịch đã đặt vẫn giữ. Có thể mở lại sau.`,
+          confirmLabel: 'Đóng đợt khám',
+          back: `/staff/booking/${id}`,
+        };
+      }),
       validate('form', z.object({ status: z.enum(campaignStatuses) })),
       (c) => {
         const { id } = c.req.valid('param');

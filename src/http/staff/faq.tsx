@@ -1,9 +1,11 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { deleteFaq, FaqInput, faqPlaceholders, getFaq, listFaq, renderFaqAnswer, saveFaq } from '../../domain/faq';
+import { fieldProblems, problemText, vietnameseIssue } from '../../domain/validationText';
 import type { FaqEntry } from '../../store/schema';
 import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { IdParam, validate } from '../validation';
+import { confirmFirst } from './confirm';
 import { CsrfField, type Flash } from './layout';
 import { staffActor, type StaffDeps } from './services';
 import { EmptyRow, fmtDateTime, page, type StaffContext } from './ui';
@@ -126,20 +128,34 @@ export function faqPages(deps: StaffDeps) {
     .get('/new', requirePermission('faq', 'manage'), (c) => form(c, {}))
     .get('/:id{[0-9]+}', requirePermission('faq', 'manage'), validate('param', IdParam), (c) => form(c, getFaq(deps.db, c.req.valid('param').id)))
     .post('/', requirePermission('faq', 'manage'), async (c) => {
-      const parsed = FaqInput.safeParse(Object.fromEntries(Object.entries(await c.req.parseBody())));
-      if (!parsed.success) return form(c, {}, { flash: { kind: 'bad', text: (parsed.error.issues[0]?.message ?? 'Dữ liệu không hợp lệ.') }, status: 400 });
+      const parsed = FaqInput.safeParse(Object.fromEntries(Object.entries(await c.req.parseBody())), { error: vietnameseIssue });
+      if (!parsed.success) return form(c, {}, { flash: { kind: 'bad', text: fieldProblems(parsed.error.issues).map(problemText).join('; ') }, status: 400 });
       saveFaq(deps.db, staffActor(currentStaff(c)), null, parsed.data, deps.clock.now());
       return c.redirect('/staff/faq?msg=saved', 303);
     })
     .post('/:id{[0-9]+}', requirePermission('faq', 'manage'), validate('param', IdParam), async (c) => {
       const id = c.req.valid('param').id;
-      const parsed = FaqInput.safeParse(Object.fromEntries(Object.entries(await c.req.parseBody())));
-      if (!parsed.success) return form(c, { ...getFaq(deps.db, id) }, { flash: { kind: 'bad', text: (parsed.error.issues[0]?.message ?? 'Dữ liệu không hợp lệ.') }, status: 400 });
+      const parsed = FaqInput.safeParse(Object.fromEntries(Object.entries(await c.req.parseBody())), { error: vietnameseIssue });
+      if (!parsed.success) return form(c, { ...getFaq(deps.db, id) }, { flash: { kind: 'bad', text: fieldProblems(parsed.error.issues).map(problemText).join('; ') }, status: 400 });
       saveFaq(deps.db, staffActor(currentStaff(c)), id, parsed.data, deps.clock.now());
       return c.redirect('/staff/faq?msg=saved', 303);
     })
-    .post('/:id{[0-9]+}/delete', requirePermission('faq', 'manage'), validate('param', IdParam), (c) => {
+    .post(
+      '/:id{[0-9]+}/delete',
+      requirePermission('faq', 'manage'),
+      validate('param', IdParam),
+      confirmFirst(deps.committee.name, (c) => {
+        const entry = getFaq(deps.db, Number(c.req.param('id')));
+        return {
+          title: 'Xóa câu hỏi thường gặp?',
+          text: `Xóa “${entry.question}”: trợ lý sẽ không trả lời câu hỏi này nữa. Không hoàn tác được.`,
+          confirmLabel: 'Xóa câu hỏi',
+          back: '/staff/faq',
+        };
+      }),
+      (c) => {
       deleteFaq(deps.db, staffActor(currentStaff(c)), c.req.valid('param').id, deps.clock.now());
       return c.redirect('/staff/faq?msg=deleted', 303);
-    });
+      },
+    );
 }

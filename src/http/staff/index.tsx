@@ -47,9 +47,6 @@ export function staffRoutes(deps: StaffDeps, opts: StaffRoutesOptions = {}) {
         const next = safeNext(c.req.path + (new URL(c.req.url).search || ''));
         return c.html(<LoginPage committeeName={deps.committee.name} next={next} notice="Vui lòng đăng nhập để tiếp tục." />, 401);
       }
-      if (err.code === 'validation_failed' && err.message.startsWith('invalid ')) {
-        return errorPage(c, deps.committee.name, new AppError('validation_failed', 'Dữ liệu nhập chưa hợp lệ. Vui lòng kiểm tra lại.', err.details));
-      }
       return errorPage(c, deps.committee.name, err);
     }
     if (err instanceof HTTPException && err.status === 403) {
@@ -62,11 +59,10 @@ export function staffRoutes(deps: StaffDeps, opts: StaffRoutesOptions = {}) {
     return errorPage(c, deps.committee.name, new AppError('internal', 'Hệ thống gặp sự cố. Vui lòng thử lại sau ít phút.'));
   });
 
-  app.use(
-    uploadLimit(deps.importMaxBytes),
-  );
   app.use(csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin }));
   app.use(loadSession({ db: deps.db, now: () => deps.clock.now(), secret: deps.sessionSecret, ttlMs: deps.sessionTtlMs, secure: deps.secureCookies }));
+  // After the session (a cookie, no body read) so a too-large file is answered inside the staff member's page.
+  app.use(uploadLimit(deps.importMaxBytes));
   app.use(csrfGuard((path) => path === '/staff/login'));
 
   app.route('/', loginRoutes(deps, limiter));

@@ -1,10 +1,13 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { proxyStatuses } from '../../store/schema';
+import { eq } from 'drizzle-orm';
+import { proxies, proxyStatuses } from '../../store/schema';
 import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { validate, IdParam } from '../validation';
+import { confirmFirst } from './confirm';
 import { CsrfField, type Flash } from './layout';
-import { decideProxy, listProxies, type StaffDeps } from './services';
+import { cadreInScope, decideProxy, listProxies, type StaffDeps } from './services';
+import { AppError } from '../../errors';
 import { fmtDateTime, page, EmptyRow, PhoneLink, StatusTabs } from './ui';
 import { listLinkRequests } from '../../domain/linking';
 import { decideLinkRequest, LinkDecisionForm, LinkRequestsSection } from './linkRequests';
@@ -144,8 +147,25 @@ export function proxyPages(deps: StaffDeps) {
       decideLinkRequest(deps, c, c.req.valid('param').id, 'reject', c.req.valid('form').note);
       return c.redirect('/staff/proxies?msg=linkRefused', 303);
     })
-    .post('/:id{[0-9]+}/revoke', ...decide(), (c) => {
+    .post(
+      '/:id{[0-9]+}/revoke',
+      requirePermission('proxies', 'decide'),
+      validate('param', IdParam),
+      confirmFirst(deps.committee.name, (c) => {
+        const row = deps.db.select({ cadreId: proxies.cadreId, name: proxies.proxyName }).from(proxies).where(eq(proxies.id, Number(c.req.param('id')))).get();
+        if (!row) throw new AppError('not_found', 'Không tìm thấy người đại diện.');
+        cadreInScope(deps.db, currentStaff(c), row.cadreId);
+        return {
+          title: 'Thu hồi quyền đại diện?',
+          text: `${row?.name || 'Người đại diện'} sẽ không thay mặt cán bộ qua Zalo được nữa và được báo qua Zalo${'.'}`,
+          confirmLabel: 'Thu hồi',
+          back: `/staff/registry/${row.cadreId}`,
+        };
+      }),
+      validate('form', NoteForm),
+      (c) => {
       const proxy = decideProxy(deps, currentStaff(c), c.req.valid('param').id, 'revoke', c.req.valid('form').note);
       return c.redirect(`/staff/registry/${proxy.cadreId}?msg=revoked`, 303);
-    });
+      },
+    );
 }

@@ -14,11 +14,13 @@ import { cadreCategories, healthClasses } from '../../store/schema';
 import { allowed, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { validate, XLSX_TYPE, IdParam } from '../validation';
 import { ActingCard, actingNotices } from './cadreActing';
+import { confirmFirst } from './confirm';
 import { CsrfField, type Flash } from './layout';
 import {
   allClinics,
   auditExport,
   cadreDetail,
+  cadreInScope,
   importRegistryFile,
   linkZaloAccount,
   listCadres,
@@ -569,9 +571,24 @@ export function registryPages(deps: StaffDeps) {
       linkZaloAccount(deps.db, currentStaff(c), id, c.req.valid('form').zaloUserId, deps.clock.now());
       return c.redirect(`/staff/registry/${id}?msg=linked`, 303);
     })
-    .post('/:id{[0-9]+}/unlink', requirePermission('registry', 'linkZalo'), validate('param', IdParam), (c) => {
+    .post(
+      '/:id{[0-9]+}/unlink',
+      requirePermission('registry', 'linkZalo'),
+      validate('param', IdParam),
+      confirmFirst(title, (c) => {
+        const id = Number(c.req.param('id'));
+        const cadre = cadreInScope(deps.db, currentStaff(c), id);
+        return {
+          title: 'Gỡ liên kết Zalo?',
+          text: `Gỡ tài khoản Zalo khỏi ${cadre.fullName} (${cadre.code}): tài khoản đó không xem được kết quả, lịch khám của cán bộ nữa cho đến khi liên kết lại.`,
+          confirmLabel: 'Gỡ liên kết',
+          back: `/staff/registry/${id}`,
+        };
+      }),
+      (c) => {
       const { id } = c.req.valid('param');
       unlinkZaloAccount(deps.db, currentStaff(c), id, deps.clock.now());
       return c.redirect(`/staff/registry/${id}?msg=unlinked`, 303);
-    });
+      },
+    );
 }

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { handoffDetail, listHandoffs, ReplyInput } from '../../domain/handoff';
+import { handoffDetail, listHandoffs, loadHandoff, ReplyInput } from '../../domain/handoff';
 import { durationVi, listRequests, RequestFilter, requestDetail, type SlaClock } from '../../domain/requestInbox';
 import { NoteInput, type RequestNoteView } from '../../domain/requestNotes';
 import { CancelInput, CloseInput, requestStateLabels, requestTypeLabels, ScheduleInput, timeOfDayLabels, urgencyLabels } from '../../domain/requests';
@@ -9,6 +9,7 @@ import { requestActions } from '../api/requests';
 import { auditHealthRead } from '../../domain/staffReads';
 import { allowed, clinicScope, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { validate, IdParam } from '../validation';
+import { confirmFirst } from './confirm';
 import { CsrfField, type Flash } from './layout';
 import { allClinics, type StaffDeps } from './services';
 import { fmtDate, fmtDateTime, page, EmptyRow, PhoneLink, StatusTabs } from './ui';
@@ -546,9 +547,20 @@ export function requestPages(deps: StaffDeps) {
       act.reply(currentStaff(c), id, c.req.valid('form').text);
       return c.redirect(`/staff/requests/conversations/${id}?msg=replied`, 303);
     })
-    .post('/conversations/:id{[0-9]+}/close', requirePermission('requests', 'act'), validate('param', IdParam), (c) => {
+    .post(
+      '/conversations/:id{[0-9]+}/close',
+      requirePermission('requests', 'act'),
+      validate('param', IdParam),
+      confirmFirst(deps.committee.name, (c) => (loadHandoff(deps.db, Number(c.req.param('id')), clinicScope(currentStaff(c))), {
+        title: 'Kết thúc cuộc trò chuyện?',
+        text: 'Cán bộ được báo cuộc trò chuyện với nhân viên đã kết thúc; tin nhắn sau đó do trợ lý tự động trả lời.',
+        confirmLabel: 'Kết thúc',
+        back: `/staff/requests/conversations/${c.req.param('id')}`,
+      })),
+      (c) => {
       const id = c.req.valid('param').id;
       act.closeConversation(currentStaff(c), id);
       return c.redirect(`/staff/requests/conversations?msg=closed`, 303);
-    });
+      },
+    );
 }

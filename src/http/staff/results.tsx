@@ -2,6 +2,7 @@ import { eq, asc } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { parseVietnameseDate } from '../../domain/dates';
+import { fieldProblems, vietnameseIssue } from '../../domain/validationText';
 import { cadreCodeIs } from '../../domain/cadreSummary';
 import { personalDataWorkbook, exportPersonalData } from '../../domain/personalData';
 import { vietnamDate } from '../../domain/quietHours';
@@ -30,6 +31,7 @@ import { cadres, campaigns, clinics, examResultStatuses, healthClasses, type Exa
 import { allowed, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { classificationFor, ClassificationQuery, eraseWithConfirmation } from '../api/results';
 import { validate, XLSX_TYPE, IdParam } from '../validation';
+import { confirmFirst } from './confirm';
 import { addStaffNavItem, CsrfField, type Flash } from './layout';
 import { attachment } from './registry';
 import { localDate, unitsFor, uploads, type StaffDeps } from './services';
@@ -73,7 +75,7 @@ type ResultForm = z.infer<typeof ResultForm>;
 
 function inputFromForm(f: ResultForm): ResultInput {
   const examDate = parseVietnameseDate(f.examDate);
-  if (!examDate) throw new AppError('validation_failed', 'Ngày khám chưa đúng dạng; ghi ngày/tháng/năm, ví dụ 05/03/2026.', [{ path: 'examDate', message: 'ngày/tháng/năm' }]);
+  if (!examDate) throw new AppError('validation_failed', 'Ngày khám chưa đúng dạng; ghi ngày/tháng/năm, ví dụ 05/03/2026.', [{ path: 'examDate', field: 'Ngày khám', message: 'ghi ngày/tháng/năm' }]);
   const id = (v?: string) => (v && /^\d+$/.test(v) ? Number(v) : null);
   const parsed = ResultInput.safeParse({
     examDate,
@@ -86,9 +88,9 @@ function inputFromForm(f: ResultForm): ResultInput {
     followUp: f.followUp === 'on' || f.followUp === '1',
     followUpWhere: f.followUpWhere,
     signedBy: f.signedBy,
-  });
+  }, { error: vietnameseIssue });
   if (!parsed.success) {
-    throw new AppError('validation_failed', 'Dữ liệu nhập chưa hợp lệ. Vui lòng kiểm tra lại.', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    throw new AppError('validation_failed', 'Dữ liệu nhập chưa hợp lệ. Vui lòng kiểm tra lại.', fieldProblems(parsed.error.issues));
   }
   return parsed.data;
 }
@@ -811,8 +813,19 @@ export function resultPages(deps: StaffDeps) {
       const row = inTransaction(deps.db, (tx) => startCorrection(tx, currentStaff(c), c.req.valid('param').id, now()));
       return back(c, `/staff/results/${row.id}`, 'correcting');
     })
-    .post('/:id{[0-9]+}/discard', requirePermission('results', 'enter'), validate('param', IdParam), (c) => {
+    .post(
+      '/:id{[0-9]+}/discard',
+      requirePermission('results', 'enter'),
+      validate('param', IdParam),
+      confirmFirst(title, (c) => (resultForStaff(deps.db, currentStaff(c), Number(c.req.param('id'))), {
+        title: 'Xóa bản nháp?',
+        text: 'Xóa bản nháp kết quả này. Không hoàn tác được; cần thì nhập lại.',
+        confirmLabel: 'Xóa bản nháp',
+        back: `/staff/results/${c.req.param('id')}`,
+      })),
+      (c) => {
       inTransaction(deps.db, (tx) => discardDraft(tx, currentStaff(c), c.req.valid('param').id, now()));
       return back(c, '/staff/results', 'discarded');
-    });
+      },
+    );
 }

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { formatPhone, telHref } from '../../domain/phone';
+import { problemText } from '../../domain/validationText';
 import { AppError } from '../../errors';
 import type { StaffEnv } from '../auth/session';
 import { BarePage, Layout, type Flash } from './layout';
@@ -129,21 +130,25 @@ const errorTitles: Partial<Record<AppError['code'], string>> = {
 /** A friendly Vietnamese error page, inside the layout when someone is logged in. */
 export function errorPage(c: StaffContext, committeeName: string, err: AppError) {
   const title = errorTitles[err.code] ?? 'Có lỗi xảy ra';
-  const details = Array.isArray(err.details) ? (err.details as { path?: string; message?: string }[]) : [];
+  // A form is posted to the address of its page (an import, an edit): going back there shows the form again.
+  const backHref = c.req.method === 'POST' ? c.req.path : '/staff';
+  const details = Array.isArray(err.details) ? (err.details as { field?: string | null; message?: string }[]).filter((d) => d.message) : [];
   const body = (
     <div class="card">
       <p>{err.message}</p>
       {details.length ? (
         <ul class="small muted">
           {details.map((d) => (
-            <li>{[d.path, d.message].filter(Boolean).join(': ')}</li>
+            <li>{problemText(d)}</li>
           ))}
         </ul>
       ) : null}
       <p class="actions">
-        <a class="btn secondary" href="javascript:history.back()">
-          ← Quay lại
-        </a>
+        {backHref === '/staff' ? null : (
+          <a class="btn secondary" href={backHref}>
+            ← Quay lại
+          </a>
+        )}
         <a class="btn secondary" href="/staff">
           Trang chính
         </a>
@@ -151,13 +156,20 @@ export function errorPage(c: StaffContext, committeeName: string, err: AppError)
     </div>
   );
   if (c.get('staff')) return page(c, committeeName, title, body, { status: err.status });
+  // Only a missing login sends to the login form; any other problem is named and offers a way back.
+  const onlyLogin = err.code === 'unauthorized';
   return c.html(
     <BarePage title={title}>
       <div class="card login">
         <h1>{title}</h1>
         <p>{err.message}</p>
-        <p>
-          <a class="btn" href="/staff/login">
+        <p class="actions">
+          {onlyLogin ? null : (
+            <a class="btn secondary" href={backHref}>
+              ← Quay lại
+            </a>
+          )}
+          <a class={onlyLogin ? 'btn' : 'btn secondary'} href="/staff/login">
             Đăng nhập
           </a>
         </p>

@@ -18,6 +18,7 @@ import { inTransaction, type Db } from '../../store/db';
 import { apiTokens, clinics, staffRoles, staffUsers, type Clinic, type StaffUser } from '../../store/schema';
 import { currentStaff, requirePermission, type StaffEnv, type StaffIdentity } from '../auth/session';
 import { validate, IdParam } from '../validation';
+import { confirmFirst } from './confirm';
 import { CsrfField, type Flash } from './layout';
 import { allClinics, staffActor, ZaloUserId, type StaffDeps } from './services';
 import { fmtDateTime, page } from './ui';
@@ -355,7 +356,22 @@ export function userPages(deps: StaffDeps) {
       const msg = c.req.valid('query').msg;
       return detailPage(c, c.req.valid('param').id, { flash: msg ? (notices[msg] ?? null) : null });
     })
-    .post('/:id{[0-9]+}', validate('param', IdParam), validate('form', UpdateForm), (c) => {
+    .post(
+      '/:id{[0-9]+}',
+      validate('param', IdParam),
+      confirmFirst(title, (c, form) => {
+        const target = getStaff(deps.db, Number(c.req.param('id')));
+        // Only locking an account that is open asks first; other edits save at once.
+        if (!target?.active || form.active !== '0') return null;
+        return {
+          title: 'Khóa tài khoản?',
+          text: `Khóa tài khoản “${target.username}” (${target.fullName}): người này bị đăng xuất khỏi mọi thiết bị và không đăng nhập được cho đến khi được mở lại.`,
+          confirmLabel: 'Khóa tài khoản',
+          back: `/staff/users/${target.id}`,
+        };
+      }),
+      validate('form', UpdateForm),
+      (c) => {
       const staff = currentStaff(c);
       const { id } = c.req.valid('param');
       const f = c.req.valid('form');
@@ -387,8 +403,22 @@ export function userPages(deps: StaffDeps) {
         );
       });
       return c.redirect(`/staff/users/${id}?msg=saved`, 303);
-    })
-    .post('/:id{[0-9]+}/password', validate('param', IdParam), async (c) => {
+      },
+    )
+    .post(
+      '/:id{[0-9]+}/password',
+      validate('param', IdParam),
+      confirmFirst(title, (c) => {
+        const target = getStaff(deps.db, Number(c.req.param('id')));
+        if (!target) return null;
+        return {
+          title: 'Đặt lại mật khẩu?',
+          text: `Tạo mật khẩu mới cho “${target.username}” (${target.fullName}): mật khẩu cũ thôi dùng được và người này bị đăng xuất khỏi mọi thiết bị. Mật khẩu mới chỉ hiện một lần.`,
+          confirmLabel: 'Đặt lại mật khẩu',
+          back: `/staff/users/${target.id}`,
+        };
+      }),
+      async (c) => {
       const staff = currentStaff(c);
       const { id } = c.req.valid('param');
       const password = generatePassword();
@@ -397,7 +427,8 @@ export function userPages(deps: StaffDeps) {
       return detailPage(c, id, {
         secret: { label: 'Mật khẩu mới:', secret: password, note: 'Mật khẩu chỉ hiện lần này. Mọi phiên đăng nhập cũ của tài khoản đã kết thúc.' },
       });
-    })
+      },
+    )
     .post('/:id{[0-9]+}/tokens', validate('param', IdParam), validate('form', z.object({ name: z.string().trim().min(1, 'Thiếu tên gợi nhớ.').max(100) })), (c) => {
       const staff = currentStaff(c);
       const { id } = c.req.valid('param');
@@ -407,12 +438,22 @@ export function userPages(deps: StaffDeps) {
         secret: { label: 'Mã truy cập API mới:', secret: created.token, note: 'Mã chỉ hiện lần này; hệ thống chỉ lưu dấu băm của mã. Hãy cất giữ cẩn thận.' },
       });
     })
-    .post('/:id{[0-9]+}/tokens/:tokenId{[0-9]+}/revoke', validate('param', IdParam.extend({ tokenId: z.coerce.number().int().positive() })), (c) => {
+    .post(
+      '/:id{[0-9]+}/tokens/:tokenId{[0-9]+}/revoke',
+      validate('param', IdParam.extend({ tokenId: z.coerce.number().int().positive() })),
+      confirmFirst(title, (c) => ({
+        title: 'Thu hồi mã truy cập?',
+        text: 'Phần mềm đang dùng mã này sẽ không gọi được /api nữa. Không hoàn tác được; cần thì tạo mã mới.',
+        confirmLabel: 'Thu hồi mã',
+        back: `/staff/users/${c.req.param('id')}`,
+      })),
+      (c) => {
       const staff = currentStaff(c);
       const { id, tokenId } = c.req.valid('param');
       const token = deps.db.select().from(apiTokens).where(and(eq(apiTokens.id, tokenId), eq(apiTokens.staffId, id))).get();
       if (!token) throw new AppError('not_found', 'Không tìm thấy mã truy cập.');
       if (revokeApiToken(deps.db, tokenId, deps.clock.now())) audit(staff, 'api_token.revoke', 'api_token', tokenId, { staffId: id });
       return c.redirect(`/staff/users/${id}?msg=revoked`, 303);
-    });
+      },
+    );
 }
