@@ -40,6 +40,7 @@ import { createMetrics, metricsRoutes } from './metrics';
 import { queueBoardRoutes } from './http/admin/queues';
 import { zaloConnectPages } from './http/staff/zaloConnect';
 import { oaMenuPages } from './http/staff/oaMenu';
+import { outreachPages } from './http/staff/outreach';
 import { reportPages } from './http/staff/reports';
 import { PendingConsents } from './zalo/oauth';
 import { alertAdminsOfTokenFailure } from './zalo/tokenAlerts';
@@ -287,6 +288,14 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
     // The simulator's pages (/dev/chat, /dev/mail); null outside simulator mode and in production. `url` is
     // read only when a page posts an event, after the server below listens.
     const dev = devRoutes({ config, fakeZalo, clock, logger, selfUrl: () => url });
+    const outreachWeb = {
+      db: store.db,
+      clock,
+      committeeName: config.committee.name,
+      templates: config.zalo.templates,
+      templateDailyQuota: config.zalo.templateDailyQuota,
+      prices: config.prices,
+    };
     const broadcastWeb = { db: store.db, clock, logger, committeeName: config.committee.name, templates: config.zalo.templates, onCommitted: () => relay.kick() };
     const zaloConnect = {
       db: store.db,
@@ -360,6 +369,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
             s.route('/broadcasts', broadcastPages(broadcastWeb));
             s.route('/zalo', zaloConnectPages(zaloConnect));
             s.route('/zalo-menu', oaMenuPages({ committeeName: config.committee.name }));
+            s.route('/outreach', outreachPages(outreachWeb));
             s.route('/reports', reportPages({ db: store.db, clock, committeeName: config.committee.name }));
           },
         },

@@ -74,6 +74,12 @@ export const permissions = {
   broadcasts: {
     manage: office,
   },
+  /** Reaching cadres through Zalo templates: the daily quota, the template mapping, invitations by phone. */
+  outreach: {
+    read: office,
+    manageTemplates: office,
+    invite: office,
+  },
   /** The answers the Zalo assistant gives to simple questions. */
   faq: {
     manage: office,

@@ -572,7 +572,11 @@ export function closeRequest(tx: DbOrTx, id: number, outcome: 'done' | 'cancelle
 
 // --- telling the cadre ------------------------------------------------------------------------------------
 
-function renderRequestUpdate(db: DbOrTx, id: number, variant: string): { text: string; subject: string } | null {
+function renderRequestUpdate(
+  db: DbOrTx,
+  id: number,
+  variant: string,
+): { text: string; subject: string; template: { name: string; data: Record<string, string> } } | null {
   const req = db.select().from(careRequests).where(eq(careRequests.id, id)).get();
   if (!req) return null;
   const clinic = req.clinicId === null ? null : db.select().from(clinics).where(eq(clinics.id, req.clinicId)).get() ?? null;
@@ -601,13 +605,17 @@ function renderRequestUpdate(db: DbOrTx, id: number, variant: string): { text: s
     default:
       return null;
   }
-  return { text, subject: `${ticket}: ${requestStateLabels[req.state]}` };
+  const cadre = req.cadreId === null ? null : db.select({ fullName: cadres.fullName }).from(cadres).where(eq(cadres.id, req.cadreId)).get();
+  // The approved Zalo templates' parameters (the templates page lists them); no health data.
+  const data: Record<string, string> = { name: cadre?.fullName ?? '', ticket, request: label, status: requestStateLabels[req.state] };
+  if (variant === 'scheduled' && req.scheduledDate) data.date = formatVietnamDay(req.scheduledDate);
+  return { text, subject: `${ticket}: ${requestStateLabels[req.state]}`, template: { name: variant === 'scheduled' ? 'visit_scheduled' : 'request_update', data } };
 }
 
 /** Notice renderer 'request.update' (variants acknowledged, scheduled, done, cancelled). */
 export const renderRequestNotice: NoticeRenderer = (db, ref) => {
   const r = renderRequestUpdate(db, ref.id, ref.variant ?? '');
-  return r ? { text: r.text, email: { subject: r.subject, text: r.text } } : null;
+  return r ? { text: r.text, email: { subject: r.subject, text: r.text }, template: r.template } : null;
 };
 
 // --- reads ------------------------------------------------------------------------------------------------

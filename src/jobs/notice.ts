@@ -5,7 +5,7 @@ import type { Mailer } from '../email/mailer';
 import type { Logger } from '../logger';
 import { NoticePayload, type NoticeRenderers } from '../domain/notices';
 import { priceOf, type Prices } from '../domain/prices';
-import { resolveTemplate } from '../domain/templates';
+import { resolveTemplate, templateData } from '../domain/templates';
 import { priorityOf, quotaToday, recordQuotaReport, templateAllowance } from '../domain/quotaPlan';
 import { inTransaction, type Db, type DbOrTx } from '../store/db';
 import { insertOutbox, markDone, markProgress } from '../store/outbox';
@@ -182,7 +182,7 @@ export async function sendNotice(deps: NoticeDeps, row: OutboxRow): Promise<void
     }
   }
   if (template && notice.template) {
-    const data = notice.template.data;
+    const data = templateData(template, notice.template.data);
     if (!template.byUserId) reasons.push('template by user id: approved before 2025-12-10');
     else if (!recent) {
       if (accounts.length) reasons.push('template by user id: no interaction within a year');

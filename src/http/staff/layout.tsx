@@ -30,6 +30,7 @@ const groupOfCapability: Record<Capability, NavGroup> = {
   booking: 'care',
   results: 'care',
   broadcasts: 'outreach',
+  outreach: 'outreach',
   faq: 'outreach',
   reports: 'reports',
   staffAccounts: 'admin',
