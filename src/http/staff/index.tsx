@@ -18,6 +18,7 @@ import { registryPages } from './registry';
 import { requestPages } from './requests';
 import { resultPages } from './results';
 import { faqPages } from './faq';
+import { livePages } from './live';
 import type { StaffDeps } from './services';
 import { userPages } from './users';
 import { errorPage } from './ui';
@@ -79,6 +80,7 @@ export function staffRoutes(deps: StaffDeps, opts: StaffRoutesOptions = {}) {
   app.route('/booking', clinicDayPages(deps));
   app.route('/results', resultPages(deps));
   app.route('/faq', faqPages(deps));
+  app.route('/live', livePages(deps));
   opts.extend?.(app);
   app.all('*', (c) => errorPage(c, deps.committee.name, new AppError('not_found', 'Không có trang này.')));
   return app;

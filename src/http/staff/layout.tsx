@@ -104,6 +104,7 @@ nav.main details>ul a{border-bottom:0;border-left:3px solid transparent;padding:
 nav.main details>ul a.active{border-left-color:var(--brand);background:var(--brand-2)}
 nav.main .count{display:inline-block;min-width:1.35rem;margin-left:.3rem;padding:0 .35rem;border-radius:999px;background:var(--bad);color:#fff;font-size:.75rem;font-weight:700;text-align:center;line-height:1.35rem}
 nav.main .count[hidden]{display:none}
+nav.main label.nav-open .count{margin-left:0}
 #nav-toggle{position:absolute;opacity:0;pointer-events:none}
 nav.main label.nav-open{display:none}
 nav.main li.phone-only{display:none}
@@ -158,6 +159,11 @@ th a.sort{color:inherit;text-decoration:none;white-space:nowrap}
 .login .field{margin-bottom:.8rem}
 .login .btn{width:100%;padding:.7rem}
 tr.err td{background:#fffafa}
+tr.urgent td:first-child{box-shadow:inset 4px 0 0 var(--bad)}
+tr.live-new td{animation:live-new 4s ease-out}
+@keyframes live-new{from{background:#e7f4ef}to{background:transparent}}
+tr.live-urgent td{background:var(--bad-bg)}
+tr.live-urgent td:first-child{box-shadow:inset 4px 0 0 var(--bad)}
 @media (max-width:640px){
   main{padding:1rem .75rem 2rem}
   .grid{grid-template-columns:1fr 1fr}
@@ -201,7 +207,7 @@ export function FlashBox(props: { flash?: Flash | null }) {
   );
 }
 
-function Document(props: { title: string; children: Child }) {
+function Document(props: { title: string; children: Child; live?: boolean }) {
   return (
     <>
       {raw('<!doctype html>')}
@@ -214,7 +220,7 @@ function Document(props: { title: string; children: Child }) {
           <style>{raw(css)}</style>
           <script src="/static/staff.js" defer></script>
         </head>
-        <body>{props.children}</body>
+        <body data-live={props.live ? '1' : undefined}>{props.children}</body>
       </html>
     </>
   );
@@ -255,7 +261,7 @@ export function Layout(props: LayoutProps) {
     .map((group) => ({ group, items: items.filter((n) => navGroupOf(n) === group) }))
     .filter((g) => g.items.length > 0);
   return (
-    <Document title={props.title}>
+    <Document title={props.title} live>
       <header class="top">
         <div class="bar">
           <a class="brand" href="/staff">
@@ -265,6 +271,11 @@ export function Layout(props: LayoutProps) {
           <span class="who">
             {props.staff.fullName} · {roleLabels[props.staff.role]} · <a href="/staff/account/password" style="color:#fff">Đổi mật khẩu</a>
           </span>
+          {may(props.staff.role, ['requests', 'read']) ? (
+            <button type="button" id="sound-toggle" class="sound" hidden aria-pressed="true">
+              Âm báo: bật
+            </button>
+          ) : null}
           <form method="post" action="/staff/logout">
             <CsrfField token={props.csrfToken} />
             <button type="submit">Đăng xuất</button>
@@ -274,7 +285,8 @@ export function Layout(props: LayoutProps) {
       <nav class="main" aria-label="Điều hướng">
         <input type="checkbox" id="nav-toggle" aria-label="Mở danh mục" />
         <label class="nav-open" for="nav-toggle">
-          ☰ Danh mục{activeItem ? <span class="muted small"> · {activeItem.label}</span> : null}
+          ☰ Danh mục<span class="count" data-live-count="total" hidden></span>
+          {activeItem ? <span class="muted small"> · {activeItem.label}</span> : null}
         </label>
         <ul class="menu">
           {groups.map((g) =>

@@ -164,7 +164,7 @@ export function requestPages(deps: StaffDeps) {
               </button>
             </div>
           </form>
-          <div class="table-wrap">
+          <div class="table-wrap" id="live-requests" data-live-region="requests">
             <table class="responsive">
               <thead>
                 <tr>
@@ -180,7 +180,7 @@ export function requestPages(deps: StaffDeps) {
               <tbody>
                 {rows.length === 0 ? <EmptyRow colspan={7}>Không có yêu cầu nào.</EmptyRow> : null}
                 {rows.map((r) => (
-                  <tr>
+                  <tr data-live-id={`request-${r.id}`} class={r.urgency === 'urgent' && r.state === 'new' ? 'urgent' : undefined}>
                     <td data-label="Số phiếu">
                       <a href={`/staff/requests/${r.id}`}>{r.ticket}</a>
                     </td>
@@ -445,7 +445,7 @@ export function requestPages(deps: StaffDeps) {
               href={(s) => `/staff/requests/conversations?status=${s}`}
             />
           </nav>
-          <div class="table-wrap">
+          <div class="table-wrap" id="live-conversations" data-live-region="conversations">
             <table class="responsive">
               <thead>
                 <tr>
@@ -459,7 +459,7 @@ export function requestPages(deps: StaffDeps) {
               <tbody>
                 {rows.length === 0 ? <EmptyRow colspan={5}>Không có cuộc trò chuyện nào.</EmptyRow> : null}
                 {rows.map((r) => (
-                  <tr>
+                  <tr data-live-id={`conversation-${r.handoff.id}-${r.handoff.lastActivityAt}`}>
                     <td data-label="Người dùng">
                       <a href={`/staff/requests/conversations/${r.handoff.id}`}>{r.cadreName ? `${r.cadreName} (${r.cadreCode})` : `Zalo ${r.handoff.zaloUserId}`}</a>
                       {r.handoff.status === 'open' ? (
@@ -501,7 +501,7 @@ export function requestPages(deps: StaffDeps) {
           <p class="muted" style="margin-top:0">
             {open ? 'Đang mở: trợ lý tự động không trả lời người này.' : `Đã kết thúc ${fmtDateTime(d.handoff.closedAt)}.`} Mở lúc {fmtDateTime(d.handoff.openedAt)}.
           </p>
-          <div class="card" aria-label="Tin nhắn">
+          <div class="card" aria-label="Tin nhắn" id="live-transcript" data-live-region="conversations">
             {d.messages.length === 0 ? <p class="muted">Chưa có tin nhắn.</p> : null}
             {d.messages.map((m) => (
               <div style={`margin:.35rem 0;${m.message.direction === 'in' ? '' : 'text-align:right'}`}>
