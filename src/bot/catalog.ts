@@ -86,7 +86,19 @@ export const linkingText = {
   otpFormat: 'Mã gồm 6 chữ số, ví dụ: 123456. Xin gõ lại.',
   proxyAskCode: (example: string) => `Xin gõ mã cán bộ của người mà Ông/Bà giúp đỡ (in trên sổ y bạ, ví dụ: ${example}).`,
   proxyAskBirth: 'Xin gõ ngày sinh của cán bộ đó, ví dụ: 05/09/1950.',
-  proxyAskRelation: (code: string) => `Ông/Bà là gì của cán bộ mã ${code}? (ví dụ: con, vợ, chồng, thư ký)`,
+  proxyAskRelation: (code: string) => `Ông/Bà là gì của cán bộ mã ${code}? Xin gõ số, hoặc gõ quan hệ (ví dụ: con gái, thư ký):`,
+  relations: ['Con', 'Vợ/chồng', 'Cháu', 'Người chăm sóc', 'Khác'],
+  proxyAskRelationOther: 'Xin gõ Ông/Bà là gì của cán bộ (ví dụ: thư ký, em ruột, con dâu).',
+  proxyAlready: (name: string) => `Ông/Bà đã là người đại diện của ${name}. Gõ "menu" để làm việc cho ${name}.`,
+  proxyIsSelf: 'Mã này là hồ sơ của chính Ông/Bà, đã liên kết với tài khoản Zalo này. Gõ "menu" để chọn việc cần làm.',
+  proxyAddIntro: 'Ông/Bà có thể làm người đại diện cho một cán bộ nữa: nhân viên sẽ hỏi ý kiến cán bộ rồi duyệt.',
+  leaveChoose: 'Ông/Bà muốn thôi làm người đại diện cho ai? Xin gõ số:',
+  leaveConfirm: (name: string) =>
+    `Ông/Bà muốn thôi thay mặt ${name} trên Zalo? Sau đó Ông/Bà không còn đặt lịch, xem kết quả hay gửi yêu cầu cho ${name}. Ban sẽ báo cho ${name}.`,
+  leaveYes: 'Đồng ý',
+  leaveNo: 'Giữ nguyên',
+  left: (name: string) => `Ông/Bà đã thôi làm người đại diện của ${name}. Ban sẽ báo cho ${name}.`,
+  notProxy: 'Tài khoản Zalo này chưa làm người đại diện cho ai.',
   proxyAskPhone:
     'Xin bấm «Chia sẻ» trong tin nhắn trên để gửi số điện thoại của Ông/Bà, hoặc gõ số điện thoại. Nhân viên sẽ gọi số này để xác nhận trước khi duyệt.',
   proxyConfirm: (code: string, relation: string, phone: string) =>

@@ -3,6 +3,7 @@ import { applyBroadcastPreference, type BroadcastPreferenceEffect } from '../dom
 import { applyRequestEffect, type RequestEffect } from '../domain/requestChat';
 import { applyBookingEffect, type BookingEffect } from '../domain/booking';
 import { applyResultEffect, type ResultEffect } from '../domain/results';
+import { applyProxyEffect, type ProxyEffect } from '../domain/proxies';
 import type { DbOrTx } from '../store/db';
 import { insertOutbox } from '../store/outbox';
 // eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
@@ -17,7 +18,8 @@ export type Effect =
   | BroadcastPreferenceEffect
   | RequestEffect
   | BookingEffect
-  | ResultEffect;
+  | ResultEffect
+  | ProxyEffect;
 
 /** The lane that keeps one user's replies in order. */
 export const userLane = (zaloUserId: string) => `zalo-${zaloUserId}`;
@@ -35,6 +37,10 @@ export function applyEffects(tx: DbOrTx, zaloUserId: string, effects: Effect[], 
       case 'linkHold':
       case 'proxyRequest':
         applyLinkingEffect(tx, { zaloUserId, now }, effect);
+        break;
+      case 'proxyWithdraw':
+      case 'proxyActed':
+        applyProxyEffect(tx, { zaloUserId, now }, effect);
         break;
       case 'broadcastPreference':
         applyBroadcastPreference(tx, { zaloUserId, now }, effect);

@@ -9,13 +9,15 @@ const Idle = z.object({ flow: z.literal('idle') });
 
 export const LinkingState = z.object({
   flow: z.literal('linking'),
-  step: z.enum(['choose', 'code', 'birth', 'otp', 'proxyCode', 'proxyBirth', 'proxyRelation', 'proxyPhone', 'proxyConfirm', 'unlinkConfirm', 'help']),
+  step: z.enum(['choose', 'code', 'birth', 'otp', 'proxyCode', 'proxyBirth', 'proxyRelation', 'proxyRelationOther', 'proxyPhone', 'proxyConfirm', 'unlinkConfirm', 'help', 'leaveChoose', 'leaveConfirm']),
   then: Intent.optional(),
   /** The message that gave `then` and when it was typed, so the goal resumes with the day or time it named. */
   thenInput: z.string().max(500).optional(),
   thenAt: z.number().int().optional(),
   code: z.string().optional(),
   cadreId: z.number().int().optional(),
+  /** At 'leaveChoose': the cadres the proxy may stop acting for, in menu order. */
+  cadreIds: z.array(z.number().int()).optional(),
   /** What the proxy said they are to the cadre, shown in the summary before the request is sent. */
   relation: z.string().max(60).optional(),
   /** The proxy's own phone (shared through Zalo or typed) and the name Zalo shared with it, for staff to call back. */

@@ -1,7 +1,7 @@
 // eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
 import type { BotEvent } from '../zalo/events';
 import { t } from './catalog';
-import { handleLinking, onSharedPhone, startLinking, startUnlink } from './flows/linking';
+import { handleLinking, onSharedPhone, startLeaveProxy, startLinking, startProxyRequest, startUnlink } from './flows/linking';
 import { handleBooking } from './flows/booking';
 import { emergencyReply } from './flows/emergency';
 import { handleChooseSubject, withSubject } from './flows/subject';
@@ -70,6 +70,8 @@ function runIntentId(id: IntentId, ctx: TurnContext): TurnResult {
   if (target) return startFromKeyword(target, ctx);
   if (id === 'unlink') return startUnlink(ctx);
   if (id === 'link') return startLinking(ctx, undefined, t.linkIntro);
+  if (id === 'addProxy') return startProxyRequest(ctx);
+  if (id === 'leaveProxy') return startLeaveProxy(ctx);
   return startIntent(id as Intent, ctx);
 }
 
@@ -77,7 +79,7 @@ function runIntentId(id: IntentId, ctx: TurnContext): TurnResult {
 const ownIntents: Record<ConversationState['flow'], IntentId[]> = {
   idle: [],
   clarify: [],
-  linking: ['link'],
+  linking: ['link', 'addProxy', 'leaveProxy'],
   chooseSubject: [],
   booking: ['booking', 'moveBooking', 'cancelBooking', 'myBookings'],
   results: ['results'],
@@ -95,7 +97,11 @@ function whereIn(state: ConversationState): Where {
     case 'requests':
       return state.step === 'confirm' ? 'confirm' : ['reason', 'address', 'addressTyped', 'day'].includes(state.step) ? 'field' : 'choice';
     case 'linking':
-      return state.step === 'unlinkConfirm' || state.step === 'proxyConfirm' ? 'confirm' : state.step === 'choose' || state.step === 'help' ? 'choice' : 'field';
+      return state.step === 'unlinkConfirm' || state.step === 'proxyConfirm' || state.step === 'leaveConfirm'
+        ? 'confirm'
+        : state.step === 'choose' || state.step === 'help' || state.step === 'leaveChoose'
+          ? 'choice'
+          : 'field';
     case 'handoff':
       return 'field';
     default:

@@ -102,7 +102,7 @@ export function renderLinkMoveRequested(db: Db, ref: NoticeRef): RenderedNotice 
     .get();
   if (!row || row.request.status !== 'pending') return null;
   const text = linkMoveText.requested(title(row.cadre), row.clinicPhone ?? null);
-  return { text, email: { subject: linkMoveText.requestedSubject, text } };
+  return { text, email: { subject: linkMoveText.requestedSubject, text }, cadreOnly: true };
 }
 
 /**

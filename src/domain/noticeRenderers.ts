@@ -6,6 +6,7 @@ import { LINK_MOVE_NOTICE, renderLinkMoveRequested } from './linking';
 import { renderRequestNotice } from './requests';
 import { REQUEST_NOTE_KIND, renderRequestNoteNotice } from './requestNotes';
 import { RESULT_NOTICE_KIND, renderResultReleased } from './results';
+import { PROXY_NOTICE, renderProxyNotice } from './proxies';
 
 /** Every kind of notice the service sends, by name. Each capability adds its renderer here. */
 export const noticeRenderers: NoticeRenderers = {
@@ -17,4 +18,5 @@ export const noticeRenderers: NoticeRenderers = {
   [REQUEST_NOTE_KIND]: renderRequestNoteNotice,
   [RESULT_NOTICE_KIND]: (db, ref) => renderResultReleased(db, ref),
   [LINK_MOVE_NOTICE]: (db, ref) => renderLinkMoveRequested(db, ref),
+  [PROXY_NOTICE]: (db, ref) => renderProxyNotice(db, ref),
 };

@@ -36,6 +36,8 @@ export interface RenderedNotice {
   email?: { subject: string; text: string };
   /** An approved Zalo template (name looked up in ZALO_TEMPLATES) and its parameters. */
   template?: { name: string; data: Record<string, string> };
+  /** For the cadre alone (e.g. about their proxies or their own link): approved proxies do not get it. */
+  cadreOnly?: boolean;
 }
 
 /**

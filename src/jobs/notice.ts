@@ -131,7 +131,7 @@ export async function sendNotice(deps: NoticeDeps, row: OutboxRow): Promise<void
   if (!notice) return done({ channel: 'none' }, ['no longer applies']);
 
   const reasons: string[] = [];
-  const accounts = await checkedAccounts(deps, zaloAccountsOfCadre(deps.db, cadreId), now);
+  const accounts = await checkedAccounts(deps, zaloAccountsOfCadre(deps.db, cadreId, !notice.cadreOnly), now);
 
   // 1. Customer-service message inside the window.
   let reached = row.progress;

@@ -43,10 +43,10 @@ export function getZaloUser(db: DbOrTx, id: string): ZaloUser | undefined {
 }
 
 /**
- * The Zalo accounts that speak for a cadre: their own verified account, else their approved proxies.
- * Notices go to these.
+ * The Zalo accounts that speak for a cadre: their own verified account first, then their approved proxies
+ * (left out with `withProxies` false, for what is the cadre's alone). Notices go to these.
  */
-export function zaloAccountsOfCadre(db: DbOrTx, cadreId: number): ZaloUser[] {
+export function zaloAccountsOfCadre(db: DbOrTx, cadreId: number, withProxies = true): ZaloUser[] {
   const own = db
     .select({ user: zaloUsers })
     .from(zaloLinks)
@@ -54,14 +54,16 @@ export function zaloAccountsOfCadre(db: DbOrTx, cadreId: number): ZaloUser[] {
     .where(eq(zaloLinks.cadreId, cadreId))
     .all()
     .map((r) => r.user);
-  if (own.length) return own;
-  return db
+  if (!withProxies) return own;
+  // Approved proxies act for the cadre, so they are told too (reminders, results ready), after the cadre.
+  const acting = db
     .select({ user: zaloUsers })
     .from(proxies)
     .innerJoin(zaloUsers, eq(zaloUsers.id, proxies.zaloUserId))
     .where(and(eq(proxies.cadreId, cadreId), eq(proxies.status, 'approved')))
     .all()
     .map((r) => r.user);
+  return [...own, ...acting.filter((a) => !own.some((o) => o.id === a.id))];
 }
 
 const CS_WINDOW_MS = 7 * 24 * 3600_000;

@@ -590,6 +590,7 @@ export function handleBooking(s: BookingState, text: string, ctx: TurnContext): 
         bookingText.cancelled(who.title, subject.fullName, bookingText.bookingLine(booking)),
         [{ title: 'Đặt lịch khám', payload: 'Đặt lịch khám' }],
         { type: 'booking.cancel', bookingId: booking.id, reason: s.reason, viaProxy: subject.viaProxy },
+        ...toldCadre(who, 'cancelled', booking.id),
       );
     }
   }
@@ -620,7 +621,7 @@ function confirmed(who: Who, ctx: TurnContext, place: Place, slotId: number): Tu
       bookingId: moving.id,
       slotId: slot.id,
       viaProxy: who.subject.viaProxy,
-    });
+    }, ...toldCadre(who, 'moved'));
   }
   // Someone else (the cadre, or another proxy) may have booked this campaign meanwhile.
   if (!b.bookableCampaigns(who.subject.id).some((c) => c.id === place.campaignId)) {
@@ -632,5 +633,10 @@ function confirmed(who: Who, ctx: TurnContext, place: Place, slotId: number): Tu
     cadreId: who.subject.id,
     slotId: slot.id,
     viaProxy: who.subject.viaProxy,
-  });
+  }, ...toldCadre(who, 'booked'));
+}
+
+/** A proxy's booking, move or cancel is told to the cadre (after the booking effect, in the same turn). */
+function toldCadre(who: Who, action: 'booked' | 'moved' | 'cancelled', bookingId?: number): Effect[] {
+  return who.subject.viaProxy ? [{ type: 'proxyActed', cadreId: who.subject.id, action, ...(bookingId !== undefined ? { bookingId } : {}) }] : [];
 }

@@ -39,6 +39,7 @@ function linkingState(step: LinkingState['step'], from: Partial<LinkingState> = 
     ...(from.requesterPhone ? { requesterPhone: from.requesterPhone, requesterName: from.requesterName } : {}),
     failures: from.failures ?? 0,
     ...(from.why ? { why: from.why } : {}),
+    ...(from.cadreIds ? { cadreIds: from.cadreIds } : {}),
   };
 }
 
@@ -177,11 +178,57 @@ function afterCodeAndBirth(state: LinkingState, text: string, ctx: TurnContext, 
     return answer(linkingState(proxy ? 'proxyCode' : 'code', { ...state, failures }), lt.noMatch(retries), undefined, ...failed);
   }
   if (proxy) {
-    if (ctx.lookups.identity().pendingProxyCadreIds.includes(cadre.id)) return answer({ flow: 'idle' }, lt.proxyPending);
+    const identity = ctx.lookups.identity();
+    if (identity.self?.id === cadre.id) return answer({ flow: 'idle' }, lt.proxyIsSelf);
+    // Already approved for this cadre: they may be named (the proxy sees their data anyway).
+    const approved = identity.proxyFor.find((c) => c.id === cadre.id);
+    if (approved) return answer({ flow: 'idle' }, lt.proxyAlready(approved.fullName));
+    if (identity.pendingProxyCadreIds.includes(cadre.id)) return answer({ flow: 'idle' }, lt.proxyPending);
     // The requester is not verified: the cadre is named by the code they typed, never by name.
-    return answer(linkingState('proxyRelation', { ...state, cadreId: cadre.id }), lt.proxyAskRelation(cadre.code));
+    return askRelation(linkingState('proxyRelation', { ...state, cadreId: cadre.id }), cadre.code);
   }
   return sendOtp(ctx, state, cadre);
+}
+
+/** Relations to pick by number or button (con, vợ/chồng, cháu, người chăm sóc, khác); any other typed is kept. */
+const relationOptions = lt.relations.map((label) => ({ label, phrases: [] as string[] }));
+const OTHER_RELATION = lt.relations.length - 1;
+
+function askRelation(state: LinkingState, code: string, lead?: string): TurnResult {
+  const menu = numberedMenu(lt.proxyAskRelation(code), relationOptions, lt.backToMenu);
+  return answer(state, [lead, menu.text].filter(Boolean).join('\n'), menu.buttons);
+}
+
+/** The relation given, as staff will read it: a chosen label in lower case, or the words typed. */
+function relationFrom(text: string): { relation: string } | { other: true } | null {
+  const choice = chooseOption(text, relationOptions);
+  if (choice === OTHER_RELATION) return { other: true };
+  if (choice !== null) return { relation: lt.relations[choice]!.toLowerCase() };
+  const typed = text.trim().replace(/\s+/g, ' ').slice(0, 60);
+  // A number out of the list, or a stray letter, is not a relation.
+  if (!typed || /^\d+$/.test(typed) || typed.length < 2) return null;
+  return { relation: typed };
+}
+
+/** "thêm người", "làm người đại diện cho bố tôi": a proxy request for a cadre (a second one too). */
+export function startProxyRequest(ctx: TurnContext): TurnResult {
+  const identity = ctx.lookups.identity();
+  const lead = identity.proxyFor.length || identity.self ? `${lt.proxyAddIntro}\n` : '';
+  return answer(linkingState('proxyCode'), `${lead}${lt.proxyAskCode(codeExample(ctx))}\n${lt.backToMenu}`);
+}
+
+/** "thôi làm người đại diện": which cadre (when several), then a confirmation; the cadre is told. */
+export function startLeaveProxy(ctx: TurnContext): TurnResult {
+  const cadres = ctx.lookups.identity().proxyFor;
+  if (!cadres.length) return answer({ flow: 'idle' }, `${lt.notProxy}\n${lt.whatNext}`);
+  if (cadres.length === 1) return confirmLeave(cadres[0]!);
+  const menu = numberedMenu(lt.leaveChoose, cadres.map((c) => ({ label: c.fullName })), lt.backToMenu);
+  return answer(linkingState('leaveChoose', { cadreIds: cadres.map((c) => c.id) }), menu.text, menu.buttons);
+}
+
+function confirmLeave(cadre: CadreSummary): TurnResult {
+  const menu = numberedMenu(lt.leaveConfirm(cadre.fullName), [{ label: lt.leaveYes }, { label: lt.leaveNo }]);
+  return answer(linkingState('leaveConfirm', { cadreId: cadre.id }), menu.text, menu.buttons);
 }
 
 export function handleLinking(state: LinkingState, event: BotEvent, ctx: TurnContext, resume: ResumeIntent): TurnResult {
@@ -250,11 +297,29 @@ export function handleLinking(state: LinkingState, event: BotEvent, ctx: TurnCon
       }
       break;
     }
-    case 'proxyRelation': {
-      const relation = text.trim().slice(0, 60);
-      if (!relation || state.cadreId === undefined) return answer(state, lt.proxyAskRelation(state.code ?? ''));
+    case 'proxyRelation':
+    case 'proxyRelationOther': {
+      const given = state.step === 'proxyRelation' ? relationFrom(text) : relationFrom(text.replace(/^\s*\d+\s*$/, ''));
+      if (state.cadreId === undefined) return startLinking(ctx, goalOf(state));
+      if (!given) return state.step === 'proxyRelation' ? askRelation(state, state.code ?? '', t.notUnderstood) : answer(state, lt.proxyAskRelationOther);
+      if ('other' in given) return answer(linkingState('proxyRelationOther', state), lt.proxyAskRelationOther);
       // Then a phone staff can call back, then the summary; sent only once it is confirmed.
-      return { state: linkingState('proxyPhone', { ...state, relation }), effects: [reply(shareRequest(ctx), textMessage(lt.proxyAskPhone))] };
+      return { state: linkingState('proxyPhone', { ...state, relation: given.relation }), effects: [reply(shareRequest(ctx), textMessage(lt.proxyAskPhone))] };
+    }
+    case 'leaveChoose': {
+      const cadres = ctx.lookups.identity().proxyFor.filter((c) => state.cadreIds?.includes(c.id));
+      const i = chooseOption(text, cadres.map((c) => ({ label: c.fullName })));
+      if (i === null) return answer(state, lt.pickOne);
+      return confirmLeave(cadres[i]!);
+    }
+    case 'leaveConfirm': {
+      // The turn turns a clear yes into "1" and answers a no itself.
+      const cadre = ctx.lookups.identity().proxyFor.find((c) => c.id === state.cadreId);
+      if (!cadre) return answer({ flow: 'idle' }, `${lt.notProxy}\n${lt.whatNext}`);
+      const choice = chooseOption(text, [{ label: lt.leaveYes }, { label: lt.leaveNo }]);
+      if (choice === 0) return answer({ flow: 'idle' }, `${lt.left(cadre.fullName)}\n${lt.whatNext}`, undefined, { type: 'proxyWithdraw', cadreId: cadre.id });
+      if (choice === 1) return answer({ flow: 'idle' }, `${lt.kept}\n${lt.whatNext}`);
+      return answer(state, lt.pickOne);
     }
     case 'proxyPhone': {
       const typed = normalizePhone(text);
@@ -287,7 +352,9 @@ export function handleLinking(state: LinkingState, event: BotEvent, ctx: TurnCon
 
 /** "hủy liên kết": confirm first, since it cuts off results and bookings in Zalo. */
 export function startUnlink(ctx: TurnContext): TurnResult {
-  const self = ctx.lookups.identity().self;
+  const { self, proxyFor } = ctx.lookups.identity();
+  // A proxy has no link of their own: "hủy liên kết" means to stop acting for the cadre.
+  if (!self && proxyFor.length) return startLeaveProxy(ctx);
   if (!self) return answer({ flow: 'idle' }, `${lt.notLinked}\n${lt.backToMenu}`);
   const menu = numberedMenu(lt.unlinkConfirm(self.fullName), [{ label: lt.unlinkYes }], `0. ${lt.unlinkNo}`);
   return { state: linkingState('unlinkConfirm'), effects: [reply(textMessage(menu.text, menu.buttons))] };

@@ -19,6 +19,16 @@ export const INTENTS = [
   { id: 'myRequests', label: 'xem yêu cầu đã gửi', phrases: ['yêu cầu của tôi', 'xem yêu cầu', 'phiếu của tôi', 'tình trạng yêu cầu', 'yêu cầu đã gửi'] },
   { id: 'otherRequest', label: 'gửi yêu cầu khác', phrases: ['yêu cầu khác', 'yêu cầu'] },
   { id: 'unlink', label: 'hủy liên kết tài khoản', phrases: ['hủy liên kết', 'huỷ liên kết', 'bỏ liên kết', 'gỡ liên kết'] },
+  {
+    id: 'leaveProxy',
+    label: 'thôi làm người đại diện',
+    phrases: ['thôi làm người đại diện', 'thôi làm người nhà', 'thôi đại diện', 'không làm người đại diện nữa', 'không làm người đại diện', 'không làm đại diện nữa', 'bỏ làm người đại diện', 'hủy làm người đại diện', 'rút khỏi người đại diện', 'ngừng làm người đại diện', 'thôi thay mặt', 'không thay mặt nữa', 'xóa tôi khỏi người đại diện'],
+  },
+  {
+    id: 'addProxy',
+    label: 'làm người đại diện cho cán bộ',
+    phrases: ['làm người đại diện', 'xin làm người đại diện', 'đăng ký người đại diện', 'người đại diện cho', 'thêm người thân', 'thêm người nhà', 'thêm cán bộ', 'thêm người khác', 'đại diện cho người khác', 'làm người nhà cho', 'thay mặt cho người khác', 'giúp thêm người'],
+  },
   { id: 'link', label: 'xác minh tài khoản', phrases: ['liên kết tài khoản', 'xác minh tài khoản', 'xác minh', 'đăng nhập', 'liên kết zalo', 'liên kết'] },
 ] as const;
 

@@ -37,6 +37,7 @@ import {
 } from '../../store/schema';
 import { auditHealthRead } from '../../domain/staffReads';
 import { listParams, orderFor, PAGE_SIZE, pageWindow, personSearch, withFold, type PageWindow } from '../../domain/listing';
+import { tellCadreAboutProxy } from '../../domain/proxies';
 import { allowed, clinicScope, type StaffIdentity } from '../auth/session';
 
 /** What the staff pages and the staff API need; built by createApp from AppDeps. */
@@ -342,6 +343,8 @@ export function decideProxy(
       now,
     );
     const ids = applyEffects(tx, current.zaloUserId, [{ type: 'reply', messages: [{ type: 'text', text: proxyNotice(decision, cadre, note, deps.committee) }] }], now);
+    // The cadre hears of it from us too, so nobody acts for them unseen.
+    if (decision === 'approve') ids.push(tellCadreAboutProxy(tx, proxyId, cadre.id, 'approved', now));
     return { proxy: updated, outboxIds: ids };
   });
   deps.onCommitted(outboxIds);
