@@ -3,7 +3,13 @@
 // the bot never sees zalo/). Type-aware, so it runs against tsconfig.json.
 import tseslint from 'typescript-eslint';
 
-const boundary = (groups, message) => ({ patterns: [{ group: groups, message }] });
+// Outbox rows are written through jobs/enqueue.ts (enqueue, sendToUser), typed from the job catalog.
+const outboxWriter = {
+  group: ['**/store/outbox'],
+  importNames: ['insertOutbox'],
+  message: 'enqueue a job by name with enqueue() or sendToUser() from jobs/enqueue',
+};
+const boundary = (groups, message) => ({ patterns: [{ group: groups, message }, outboxWriter] });
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'data/', 'drizzle/', 'test-artifacts/', 'coverage/', 'bench-profiles/'] },
@@ -17,6 +23,7 @@ export default tseslint.config(
     plugins: { '@typescript-eslint': tseslint.plugin },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
+      'no-restricted-imports': ['error', { patterns: [outboxWriter] }],
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },

@@ -4,7 +4,7 @@ import { auditLog, bookings, cadres, careRequests, faqEntries, handoffMessages, 
 import { createSlots, SlotsInput } from '../src/domain/bookingStaff';
 import { createRequest } from '../src/domain/requests';
 import { inTransaction } from '../src/store/db';
-import { userLane } from '../src/bot/effects';
+import { userLane } from '../src/jobs/enqueue';
 import { ZALO_BUTTON_TITLE_LIMIT } from '../src/zalo/messages';
 import { seedRegistry } from './fixtures';
 import { events, ids, ManualClock, startHarness, waitFor, type Harness } from './harness';

@@ -9,7 +9,7 @@ import { createLogger } from '../src/logger';
 import { startRuntime, type Runtime, type RuntimeOverrides } from '../src/runtime';
 import { FakeZaloApi, type SentMessage } from '../src/zalo/fakeApi';
 import { and, eq, inArray } from 'drizzle-orm';
-import { userLane } from '../src/bot/effects';
+import { userLane } from '../src/jobs/enqueue';
 import { outbox } from '../src/store/schema';
 import * as events from '../src/zalo/eventBuilders';
 

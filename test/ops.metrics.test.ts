@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../src/store/db';
-import { insertOutbox } from '../src/store/outbox';
+import { enqueue } from '../src/jobs/enqueue';
 import { careRequests } from '../src/store/schema';
 import { events, ids, startHarness, waitFor, type Harness } from './harness';
 
@@ -76,7 +76,7 @@ describe('GET /metrics', () => {
     // A timed row far in the future sits in the delayed set.
     const now = h.clock.now();
     const delayedId = inTransaction(h.runtime.store.db, (tx) =>
-      insertOutbox(tx, { kind: 'email.message', payload: { to: 'a@b.vn', subject: 's', text: 't' }, dueAt: now + 3600_000 }, now),
+      enqueue(tx, 'email.message', { to: 'a@b.vn', subject: 's', text: 't' }, { now, dueAt: now + 3600_000 }),
     );
     h.runtime.relay.kick();
     await waitFor(
@@ -86,7 +86,7 @@ describe('GET /metrics', () => {
     expect(delayedId).toBeGreaterThan(0);
 
     // A due row the relay never saw (written without a kick): the periodic reconciler enqueues it.
-    inTransaction(h.runtime.store.db, (tx) => insertOutbox(tx, { kind: 'zalo.message', payload: { userId: '8800000000000000002', messages: [{ type: 'text', text: 'x' }] }, dueAt: now - 60_000 }, now));
+    inTransaction(h.runtime.store.db, (tx) => enqueue(tx, 'zalo.message', { userId: '8800000000000000002', messages: [{ type: 'text', text: 'x' }] }, { now, dueAt: now - 60_000 }));
     await waitFor(
       async () => (sample(await (await scrape(`Bearer ${TOKEN}`)).text(), 'cadrecare_reconciler_repairs_total', { kind: 'requeued' }) ?? 0) >= 1,
       'a requeue counted',

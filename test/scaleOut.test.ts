@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createStaffUser } from '../src/domain/staff';
 import { openStore } from '../src/store/db';
-import { userLane } from '../src/bot/effects';
+import { userLane } from '../src/jobs/enqueue';
 import { auditLog, oaConsents, oaTokens, outbox } from '../src/store/schema';
 import { signEvent, userTextEvent } from '../src/zalo/eventBuilders';
 import { FakeZaloApi } from '../src/zalo/fakeApi';

@@ -5,7 +5,7 @@ import { applyBookingEffect, type BookingEffect } from '../domain/booking';
 import { applyResultEffect, type ResultEffect } from '../domain/results';
 import { applyProxyEffect, type ProxyEffect } from '../domain/proxies';
 import type { DbOrTx } from '../store/db';
-import { insertOutbox } from '../store/outbox';
+import { enqueue, sendToUser } from '../jobs/enqueue';
 // eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
 import { fitMessages, type OutMessage } from '../zalo/messages';
 
@@ -20,9 +20,6 @@ export type Effect =
   | BookingEffect
   | ResultEffect
   | ProxyEffect;
-
-/** The lane that keeps one user's replies in order. */
-export const userLane = (zaloUserId: string) => `zalo-${zaloUserId}`;
 
 /** Writes a turn's effects as outbox rows, inside the turn's transaction. Returns the new row ids. */
 export function applyEffects(tx: DbOrTx, zaloUserId: string, effects: Effect[], now: number): number[] {
@@ -61,16 +58,10 @@ export function applyEffects(tx: DbOrTx, zaloUserId: string, effects: Effect[], 
         break;
       case 'reply':
         if (effect.messages.length === 0) break;
-        ids.push(
-          insertOutbox(
-            tx,
-            { kind: 'zalo.message', lane: userLane(zaloUserId), dueAt: now, payload: { userId: zaloUserId, messages: fitMessages(effect.messages), ...(effect.sensitive ? { sensitive: true } : {}) } },
-            now,
-          ),
-        );
+        ids.push(sendToUser(tx, zaloUserId, fitMessages(effect.messages), { now, sensitive: effect.sensitive }));
         break;
       case 'email':
-        ids.push(insertOutbox(tx, { kind: 'email.message', dueAt: now, payload: { to: effect.to, subject: effect.subject, text: effect.text } }, now));
+        ids.push(enqueue(tx, 'email.message', { to: effect.to, subject: effect.subject, text: effect.text }, { now }));
         break;
     }
   }

@@ -477,7 +477,6 @@ export const renderBookingReminder: NoticeRenderer = (db, ref, now) => {
 // --- nudges to eligible cadres without a booking ----------------------------------------------------------
 
 export const NUDGE_KIND = 'booking.nudge';
-export const NUDGE_JOB = 'campaign.nudge';
 export const campaignNudgeSubject = (campaignId: number) => `campaign-${campaignId}-nudge`;
 export const cadreNudgeSubject = (campaignId: number, cadreId: number) => `campaign-${campaignId}-nudge-cadre-${cadreId}`;
 

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { AppError } from '../errors';
 import { recordAudit, type AuditActor } from '../store/audit';
 import { inTransaction, type Db, type DbOrTx } from '../store/db';
-import { cancelOutboxBySubject, insertOutbox } from '../store/outbox';
+import { cancelOutboxBySubject } from '../store/outbox';
+import { enqueue } from '../jobs/enqueue';
 import {
   bookings,
   cadreCategories,
@@ -16,7 +17,7 @@ import {
   type Booking,
   type Campaign,
 } from '../store/schema';
-import { addDays, campaignNudgeSubject, NUDGE_JOB, nudgeDueAt } from './booking';
+import { addDays, campaignNudgeSubject, nudgeDueAt } from './booking';
 import { formatIsoDate, formatVietnamTime, parseVietnameseDate } from './dates';
 import { storedHolidayCalendar } from './holidays';
 import { campaignCohort, groupCohort, NO_CLINIC, shareOf } from './examined';
@@ -84,7 +85,7 @@ function campaignOr404(db: DbOrTx, id: number): Campaign {
 export function scheduleNudge(tx: DbOrTx, c: Campaign, now: number): void {
   cancelOutboxBySubject(tx, campaignNudgeSubject(c.id), now);
   if (c.status !== 'open' || c.nudgeAfterDays === null) return;
-  insertOutbox(tx, { kind: NUDGE_JOB, subject: campaignNudgeSubject(c.id), dueAt: nudgeDueAt(c), payload: { campaignId: c.id } }, now);
+  enqueue(tx, 'campaign.nudge', { campaignId: c.id }, { now, dueAt: nudgeDueAt(c), subject: campaignNudgeSubject(c.id) });
 }
 
 export function createCampaign(db: Db, actor: AuditActor, input: CampaignInput, staffId: number | null, now: number): Campaign {

@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit, type AuditActor } from '../store/audit';
 import type { DbOrTx } from '../store/db';
-import { insertOutbox } from '../store/outbox';
+import { enqueue } from '../jobs/enqueue';
 import {
   broadcastRecipients,
   broadcasts,
@@ -28,9 +28,7 @@ import { countSegment, SegmentError, SegmentFilter, segmentIsUnfiltered, segment
 export const OPT_OUT_FOOTER = 'Để dừng nhận thông báo chung, Ông/Bà nhắn: Dừng nhận tin';
 export const BROADCAST_TEXT_MAX = ZALO_TEXT_LIMIT - OPT_OUT_FOOTER.length - 2;
 
-export const broadcastFanoutJob = 'broadcast.fanout';
 /** The fan-out outbox row's payload: ids only. */
-export const BroadcastFanoutPayload = z.object({ broadcastId: z.number().int().positive() });
 export const broadcastSubject = (id: number) => `broadcast-${id}`;
 
 /** The text a cadre reads on Zalo: the broadcast and how to stop them. */
@@ -69,7 +67,7 @@ export class BroadcastError extends Error {
 }
 
 function outboxForFanout(tx: DbOrTx, broadcastId: number, dueAt: number, now: number): number {
-  return insertOutbox(tx, { kind: broadcastFanoutJob, subject: broadcastSubject(broadcastId), dueAt, payload: { broadcastId } }, now);
+  return enqueue(tx, 'broadcast.fanout', { broadcastId }, { now, dueAt, subject: broadcastSubject(broadcastId) });
 }
 
 /**

@@ -4,7 +4,7 @@ import { AppError } from '../errors';
 import { recordAudit } from '../store/audit';
 import { prepared } from '../store/prepared';
 import type { DbOrTx } from '../store/db';
-import { insertOutbox } from '../store/outbox';
+import { enqueue, sendToUser } from '../jobs/enqueue';
 import { cadres, clinics, handoffMessages, handoffs, staffUsers, type Handoff, type StaffRole } from '../store/schema';
 import { getZaloUser, inCustomerServiceWindow } from '../store/zaloUsers';
 import type { OutMessage } from '../zalo/messages';
@@ -131,7 +131,7 @@ export function openHandoff(
   appendTranscript(tx, zaloUserId, 'in', inboundForTranscript({ type: 'text', text: input.topic }, {}, now), null, now);
   recordAudit(tx, { type: 'zalo', id: zaloUserId }, { action: 'handoff.open', entity: 'handoff', entityId: row.id, detail: { cadreId: input.cadreId } }, now);
   const ids: number[] = [];
-  ids.push(insertOutbox(tx, { kind: 'handoff.timeout', subject: handoffSubject(row.id), dueAt: now + input.timeoutMs, payload: { handoffId: row.id } }, now));
+  ids.push(enqueue(tx, 'handoff.timeout', { handoffId: row.id }, { now, dueAt: now + input.timeoutMs, subject: handoffSubject(row.id) }));
   const cadre = input.cadreId === null ? null : tx.select().from(cadres).where(eq(cadres.id, input.cadreId)).get();
   const who = cadre ? `${cadre.fullName} (mã ${cadre.code})` : 'Người dùng Zalo chưa liên kết hồ sơ';
   const link = `${input.publicBaseUrl}/staff/requests/conversations/${row.id}`;
@@ -147,19 +147,15 @@ export function openHandoff(
     link,
   ].join('\n');
   for (const s of staff) {
-    if (s.email) ids.push(insertOutbox(tx, { kind: 'email.message', dueAt: now, payload: { to: s.email, subject, text } }, now));
+    if (s.email) ids.push(enqueue(tx, 'email.message', { to: s.email, subject, text }, { now }));
     const z = s.zaloUserId ? getZaloUser(tx, s.zaloUserId) : undefined;
     if (z && inCustomerServiceWindow(z, now)) {
       ids.push(
-        insertOutbox(
-          tx,
-          { kind: 'zalo.message', lane: `zalo-${z.id}`, dueAt: now, payload: { userId: z.id, messages: [{ type: 'text', text: `${who} muốn trò chuyện với nhân viên.\nTrả lời: ${link}` }] } },
-          now,
-        ),
+        sendToUser(tx, z.id, [{ type: 'text', text: `${who} muốn trò chuyện với nhân viên.\nTrả lời: ${link}` }], { now }),
       );
     }
   }
-  for (const to of addresses) ids.push(insertOutbox(tx, { kind: 'email.message', dueAt: now, payload: { to, subject, text } }, now));
+  for (const to of addresses) ids.push(enqueue(tx, 'email.message', { to, subject, text }, { now }));
   return ids;
 }
 
@@ -180,11 +176,7 @@ export function loadHandoff(tx: DbOrTx, id: number, scope: number | null): Hando
   return h;
 }
 
-const userLaneOf = (zaloUserId: string) => `zalo-${zaloUserId}`;
-
-function sendToUser(tx: DbOrTx, zaloUserId: string, text: string, now: number): number {
-  return insertOutbox(tx, { kind: 'zalo.message', lane: userLaneOf(zaloUserId), dueAt: now, payload: { userId: zaloUserId, messages: [{ type: 'text', text }] } }, now);
-}
+const sendText = (tx: DbOrTx, zaloUserId: string, text: string, now: number): number => sendToUser(tx, zaloUserId, [{ type: 'text', text }], { now });
 
 export const ReplyInput = z.object({ text: z.string().trim().min(1, 'Nhập nội dung trả lời.').max(1800, 'Tối đa 1800 ký tự.') });
 
@@ -202,7 +194,7 @@ export function staffReply(tx: DbOrTx, id: number, staff: { id: number; fullName
   // Signed like a letter, with the name and role (and clinic) the cadre can ask for again.
   const clinic = staff.clinicId ? tx.select({ name: clinics.name }).from(clinics).where(eq(clinics.id, staff.clinicId)).get()?.name : undefined;
   const signature = [staff.fullName, roleLabels[staff.role].toLowerCase(), clinic].filter(Boolean).join(', ');
-  return [sendToUser(tx, h.zaloUserId, `${text}\n— ${signature}`, now)];
+  return [sendText(tx, h.zaloUserId, `${text}\n— ${signature}`, now)];
 }
 
 /** Staff end the conversation: the bot resumes and tells the user so. */
@@ -212,10 +204,8 @@ export function closeHandoff(tx: DbOrTx, id: number, staff: { id: number }, scop
   tx.update(handoffs).set({ status: 'closed', closedAt: now, closedBy: 'staff', staffId: h.staffId ?? staff.id }).where(eq(handoffs.id, id)).run();
   recordAudit(tx, { type: 'staff', id: String(staff.id) }, { action: 'handoff.close', entity: 'handoff', entityId: id, detail: { by: 'staff' } }, now);
   appendTranscript(tx, h.zaloUserId, 'bot', handoffText.closedByStaff, null, now);
-  return [sendToUser(tx, h.zaloUserId, handoffText.closedByStaff, now)];
+  return [sendText(tx, h.zaloUserId, handoffText.closedByStaff, now)];
 }
-
-export const TimeoutPayload = z.object({ handoffId: z.number().int().positive() });
 
 /**
  * The timeout timer of a conversation: closes it when it has been quiet for `timeoutMs`, else sets itself
@@ -226,13 +216,13 @@ export function handoffTimeoutStep(tx: DbOrTx, handoffId: number, timeoutMs: num
   if (!h || h.status !== 'open') return { closed: false, outboxIds: [] };
   const due = h.lastActivityAt + timeoutMs;
   if (due > now) {
-    return { closed: false, outboxIds: [insertOutbox(tx, { kind: 'handoff.timeout', subject: handoffSubject(h.id), dueAt: due, payload: { handoffId: h.id } }, now)] };
+    return { closed: false, outboxIds: [enqueue(tx, 'handoff.timeout', { handoffId: h.id }, { now, dueAt: due, subject: handoffSubject(h.id) })] };
   }
   tx.update(handoffs).set({ status: 'closed', closedAt: now, closedBy: 'timeout' }).where(eq(handoffs.id, h.id)).run();
   recordAudit(tx, { type: 'system', id: 'handoff-timeout' }, { action: 'handoff.close', entity: 'handoff', entityId: h.id, detail: { by: 'timeout' } }, now);
   appendTranscript(tx, h.zaloUserId, 'bot', handoffText.closedByTimeout, null, now);
   const user = getZaloUser(tx, h.zaloUserId);
-  const ids = user && inCustomerServiceWindow(user, now) ? [sendToUser(tx, h.zaloUserId, handoffText.closedByTimeout, now)] : [];
+  const ids = user && inCustomerServiceWindow(user, now) ? [sendText(tx, h.zaloUserId, handoffText.closedByTimeout, now)] : [];
   return { closed: true, outboxIds: ids };
 }
 

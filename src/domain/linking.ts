@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto
 import { and, asc, desc, eq, gt, isNull, ne } from 'drizzle-orm';
 import type { DbOrTx } from '../store/db';
 import { recordAudit } from '../store/audit';
-import { insertOutbox } from '../store/outbox';
+import { enqueue, sendToUser } from '../jobs/enqueue';
 import { AppError } from '../errors';
 import type { Db } from '../store/db';
 import { getZaloUser, inCustomerServiceWindow } from '../store/zaloUsers';
@@ -115,9 +115,9 @@ function tellLinkMoved(tx: DbOrTx, zaloUserId: string, cadreId: number, now: num
   const text = linkMoveText.moved(title(cadre));
   const user = getZaloUser(tx, zaloUserId);
   if (user && inCustomerServiceWindow(user, now)) {
-    insertOutbox(tx, { kind: 'zalo.message', lane: `zalo-${zaloUserId}`, dueAt: now, payload: { userId: zaloUserId, messages: [{ type: 'text', text }] } }, now);
+    sendToUser(tx, zaloUserId, [{ type: 'text', text }], { now });
   } else if (cadre.email) {
-    insertOutbox(tx, { kind: 'email.message', dueAt: now, payload: { to: cadre.email, subject: linkMoveText.movedSubject, text } }, now);
+    enqueue(tx, 'email.message', { to: cadre.email, subject: linkMoveText.movedSubject, text }, { now });
   }
 }
 
@@ -173,7 +173,7 @@ export function decideLinkMove(
   if (decision === 'approve') linkZaloUser(tx, ctx, cadre.id, 'phone', staff.id);
   recordAudit(tx, { type: 'staff', id: String(staff.id) }, { action: `link.move_${decision}`, entity: 'cadre', entityId: cadre.id, detail: { linkRequestId: id, zaloUserId: request.zaloUserId } }, now);
   const text = decision === 'approve' ? linkMoveText.approved(title(cadre), cadre.fullName) : linkMoveText.rejected(committee.hotline, note);
-  insertOutbox(tx, { kind: 'zalo.message', lane: `zalo-${request.zaloUserId}`, dueAt: now, payload: { userId: request.zaloUserId, messages: [{ type: 'text', text }] } }, now);
+  sendToUser(tx, request.zaloUserId, [{ type: 'text', text }], { now });
   const outboxIds = tx.select({ id: outbox.id }).from(outbox).where(gt(outbox.id, before)).all().map((r) => r.id);
   return { request: updated, outboxIds };
 }
@@ -238,7 +238,7 @@ export function startOtp(tx: DbOrTx, ctx: LinkingContext, cadreId: number, commi
     .get();
   tx.update(otpChallenges).set({ codeHash: `${salt}$${hashCode(salt, id, code)}` }).where(eq(otpChallenges.id, id)).run();
   const mail = otpEmail(committeeName, cadre.fullName, code);
-  insertOutbox(tx, { kind: 'email.message', dueAt: ctx.now, payload: { to: cadre.email, ...mail, sensitive: true } }, ctx.now);
+  enqueue(tx, 'email.message', { to: cadre.email, ...mail, sensitive: true }, { now: ctx.now });
   recordAudit(tx, zaloActor(ctx), { action: 'link.otp_sent', entity: 'cadre', entityId: cadreId }, ctx.now);
 }
 
@@ -285,7 +285,7 @@ export function requestProxy(tx: DbOrTx, ctx: LinkingContext, cadreId: number, r
   } else {
     tx.insert(proxies).values({ zaloUserId: ctx.zaloUserId, cadreId, relation, proxyName, requesterPhone, requestedAt: ctx.now }).run();
   }
-  insertOutbox(tx, { kind: 'zalo.profile', dueAt: ctx.now, payload: { userId: ctx.zaloUserId } }, ctx.now);
+  enqueue(tx, 'zalo.profile', { userId: ctx.zaloUserId }, { now: ctx.now });
   recordAudit(tx, zaloActor(ctx), { action: 'proxy.request', entity: 'cadre', entityId: cadreId, detail: { relation } }, ctx.now);
 }
 

@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import type { NoticeRef } from '../jobs/catalog';
+import { enqueue } from '../jobs/enqueue';
 import type { Db, DbOrTx } from '../store/db';
-import { insertOutbox } from '../store/outbox';
 import type { QuickReply } from '../zalo/messages';
 
 /**
@@ -10,23 +10,7 @@ import type { QuickReply } from '../zalo/messages';
  * message inside the 7-day window, else an approved Zalo template when one is configured, else email.
  */
 
-export const NoticeRef = z.object({
-  /** Which renderer, e.g. 'booking.reminder', 'result.released'. */
-  kind: z.string().min(1),
-  /** The record it is about (booking id, result id, ...). */
-  id: z.number().int(),
-  /** e.g. 'T-3' for a reminder three days ahead. */
-  variant: z.string().optional(),
-});
-export type NoticeRef = z.infer<typeof NoticeRef>;
-
-export const NoticePayload = z.object({
-  cadreId: z.number().int().positive(),
-  ref: NoticeRef,
-  /** The row this one continues, when the day's template quota held the notice back to the next morning. */
-  deferredFrom: z.number().int().optional(),
-});
-export type NoticePayload = z.infer<typeof NoticePayload>;
+export type { NoticeRef };
 
 export interface RenderedNotice {
   /** The Zalo customer-service text, Vietnamese, short. */
@@ -53,9 +37,5 @@ export function enqueueNotice(
   notice: { cadreId: number; ref: NoticeRef; dueAt: number; subject?: string },
   now: number,
 ): number {
-  return insertOutbox(
-    tx,
-    { kind: 'notice.cadre', dueAt: notice.dueAt, subject: notice.subject, payload: { cadreId: notice.cadreId, ref: notice.ref } },
-    now,
-  );
+  return enqueue(tx, 'notice.cadre', { cadreId: notice.cadreId, ref: notice.ref }, { now, dueAt: notice.dueAt, subject: notice.subject });
 }

@@ -3,7 +3,7 @@ import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { AppError } from '../errors';
 import { recordAudit } from '../store/audit';
 import type { DbOrTx } from '../store/db';
-import { insertOutbox } from '../store/outbox';
+import { enqueue } from '../jobs/enqueue';
 import {
   auditLog,
   bookings,
@@ -393,7 +393,7 @@ export function erasePersonalData(tx: DbOrTx, staff: ResultStaff, cadreId: numbe
     if (n) kept[table] = n;
   }
   // Mail files (the local mailbox) are files, not rows: a job removes those that name them, after commit.
-  insertOutbox(tx, { kind: 'mail.erase', dueAt: now, payload: { cadreId } }, now);
+  enqueue(tx, 'mail.erase', { cadreId }, { now });
   const outcome: ErasureOutcome = { cadreId, deleted, conversationsReset, outboxScrubbed, outboxCancelled, kept };
   recordAudit(
     tx,

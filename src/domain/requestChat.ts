@@ -1,7 +1,7 @@
 import { storedHolidayCalendar } from './holidays';
 import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../store/db';
-import { insertOutbox } from '../store/outbox';
+import { sendToUser } from '../jobs/enqueue';
 import { cadres, clinics } from '../store/schema';
 import { addTimeline, createRequest, defaultRequestPolicy, lastAddressOf, openRequestsOf, recentEmergencyOf, ticketOf, type NewRequest, type OpenRequestSummary, type RequestPolicy } from './requests';
 import { openHandoff, openHandoffOf, userClosesHandoff } from './handoff';
@@ -43,11 +43,7 @@ export function applyRequestEffect(tx: DbOrTx, ctx: { zaloUserId: string; now: n
     case 'requestCreate': {
       const created = createRequest(tx, zaloUserId, effect.request, now);
       const text = effect.confirmText.replaceAll('{ticket}', ticketOf(created.id));
-      const reply = insertOutbox(
-        tx,
-        { kind: 'zalo.message', lane: `zalo-${zaloUserId}`, dueAt: now, payload: { userId: zaloUserId, messages: [{ type: 'text', text }] } },
-        now,
-      );
+      const reply = sendToUser(tx, zaloUserId, [{ type: 'text', text }], { now });
       return [...created.outboxIds, reply];
     }
     case 'emergency': {

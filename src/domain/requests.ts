@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { AppError } from '../errors';
 import { recordAudit, type AuditActor } from '../store/audit';
 import type { Db, DbOrTx } from '../store/db';
-import { cancelOutboxBySubject, insertOutbox } from '../store/outbox';
+import { cancelOutboxBySubject } from '../store/outbox';
+import type { JobPayload } from '../jobs/catalog';
+import { enqueue, sendToUser } from '../jobs/enqueue';
 import {
   cadres,
   careRequestEvents,
@@ -232,11 +234,7 @@ export function createRequest(tx: DbOrTx, zaloUserId: string | null, r: NewReque
       now,
     );
   }
-  const step = insertOutbox(
-    tx,
-    { kind: 'request.escalate', subject: requestSubject(row.id), dueAt: now, payload: { requestId: row.id, level: 0 } },
-    now,
-  );
+  const step = enqueue(tx, 'request.escalate', { requestId: row.id, level: 0 }, { now, subject: requestSubject(row.id) });
   return { id: row.id, outboxIds: [step] };
 }
 
@@ -294,8 +292,6 @@ export interface EscalationEnv {
   fallbackEmail?: string;
   committeeName: string;
 }
-
-export const EscalatePayload = z.object({ requestId: z.number().int().positive(), level: z.number().int().min(0).max(2) });
 
 const levelWords = ['Yêu cầu mới', 'Nhắc lần 2 – chưa ai tiếp nhận', 'Báo trực – chưa ai tiếp nhận'];
 
@@ -383,7 +379,7 @@ export function escalationEmail(
  * tell this level's people (email always, Zalo inside their window), record the SLA breach at the deadline,
  * and schedule the next step. Returns the channel to record on the step's row and the new outbox ids.
  */
-export function escalationStep(tx: DbOrTx, payload: z.infer<typeof EscalatePayload>, env: EscalationEnv, now: number): { channel: string; note?: string; outboxIds: number[] } {
+export function escalationStep(tx: DbOrTx, payload: JobPayload<'request.escalate'>, env: EscalationEnv, now: number): { channel: string; note?: string; outboxIds: number[] } {
   const req = tx.select().from(careRequests).where(eq(careRequests.id, payload.requestId)).get();
   if (!req) return { channel: 'none', note: 'request not found', outboxIds: [] };
   if (req.state !== 'new') return { channel: 'none', note: `request ${req.state}`, outboxIds: [] };
@@ -406,7 +402,7 @@ export function escalationStep(tx: DbOrTx, payload: z.infer<typeof EscalatePaylo
     const ack = ackLink(env.publicBaseUrl, env.ackKey, { requestId: req.id, staffId: r.staffId, expiresAt });
     if (r.email) {
       const mail = escalationEmail(req, facts, payload.level, { ack, page, expiresAt }, env);
-      outboxIds.push(insertOutbox(tx, { kind: 'email.message', dueAt: now, payload: { to: r.email, ...mail } }, now));
+      outboxIds.push(enqueue(tx, 'email.message', { to: r.email, ...mail }, { now }));
       emails++;
     }
     const zaloUser = r.zaloUserId ? getZaloUser(tx, r.zaloUserId) : undefined;
@@ -422,11 +418,7 @@ export function escalationStep(tx: DbOrTx, payload: z.infer<typeof EscalatePaylo
       ].join('\n');
       outboxIds.push(
         // A normal request does not wake anyone by Zalo at night (email waits in the inbox anyway); urgent ones do.
-        insertOutbox(
-          tx,
-          { kind: 'zalo.message', lane: `zalo-${zaloUser.id}`, dueAt: req.urgency === 'urgent' ? now : outsideQuietHours(now), payload: { userId: zaloUser.id, messages: [{ type: 'text', text }] } },
-          now,
-        ),
+        sendToUser(tx, zaloUser.id, [{ type: 'text', text }], { now, dueAt: req.urgency === 'urgent' ? now : outsideQuietHours(now) }),
       );
       zalos++;
     }
@@ -443,7 +435,7 @@ export function escalationStep(tx: DbOrTx, payload: z.infer<typeof EscalatePaylo
   const next = nextEscalation(req, payload.level, now, env.policy);
   if (next) {
     outboxIds.push(
-      insertOutbox(tx, { kind: 'request.escalate', subject: requestSubject(req.id), dueAt: next.dueAt, payload: { requestId: req.id, level: next.level } }, now),
+      enqueue(tx, 'request.escalate', { requestId: req.id, level: next.level }, { now, dueAt: next.dueAt, subject: requestSubject(req.id) }),
     );
   }
   return { channel: emails + zalos > 0 ? (zalos > 0 ? (emails > 0 ? 'email+zalo' : 'zalo') : 'email') : 'none', note: emails + zalos ? undefined : 'nobody to notify', outboxIds };
@@ -489,7 +481,7 @@ export function tellRequester(
   if (req.zaloUserId) {
     const text = renderNow();
     if (text) {
-      return [insertOutbox(tx, { kind: 'zalo.message', lane: `zalo-${req.zaloUserId}`, dueAt: now, payload: { userId: req.zaloUserId, messages: [{ type: 'text', text: text.text }] } }, now)];
+      return [sendToUser(tx, req.zaloUserId, [{ type: 'text', text: text.text }], { now })];
     }
   }
   return [];

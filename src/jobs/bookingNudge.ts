@@ -1,12 +1,10 @@
-import { z } from 'zod';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { fanOutNudges } from '../domain/booking';
 import { inTransaction, type Db } from '../store/db';
 import { markDone } from '../store/outbox';
 import type { OutboxRow } from '../store/schema';
-
-export const CampaignNudgePayload = z.object({ campaignId: z.number().int().positive() });
+import { CampaignNudgePayload } from './catalog';
 
 export interface BookingNudgeDeps {
   db: Db;

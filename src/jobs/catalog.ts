@@ -1,11 +1,6 @@
 import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
 import { OutMessage } from '../zalo/messages';
-import { NoticePayload } from '../domain/notices';
-import { BroadcastFanoutPayload } from '../domain/broadcasts';
-import { CampaignNudgePayload } from './bookingNudge';
-import { EscalatePayload } from '../domain/requests';
-import { TimeoutPayload } from '../domain/handoff';
 
 /**
  * The typed job catalog: each job name belongs to one queue, has a zod schema for the outbox row payload
@@ -18,6 +13,30 @@ export type QueueName = (typeof queueNames)[number];
 
 export const OutboxJobData = z.object({ outboxId: z.number().int().positive() });
 export type OutboxJobData = z.infer<typeof OutboxJobData>;
+
+/** What a notice is about: which renderer, and the record (booking id, result id, ...). Ids only, never health data. */
+export const NoticeRef = z.object({
+  /** Which renderer, e.g. 'booking.reminder', 'result.released'. */
+  kind: z.string().min(1),
+  /** The record it is about (booking id, result id, ...). */
+  id: z.number().int(),
+  /** e.g. 'T-3' for a reminder three days ahead. */
+  variant: z.string().optional(),
+});
+export type NoticeRef = z.infer<typeof NoticeRef>;
+
+export const NoticePayload = z.object({
+  cadreId: z.number().int().positive(),
+  ref: NoticeRef,
+  /** The row this one continues, when the day's template quota held the notice back to the next morning. */
+  deferredFrom: z.number().int().optional(),
+});
+export type NoticePayload = z.infer<typeof NoticePayload>;
+
+export const CampaignNudgePayload = z.object({ campaignId: z.number().int().positive() });
+export const EscalatePayload = z.object({ requestId: z.number().int().positive(), level: z.number().int().min(0).max(2) });
+export const HandoffTimeoutPayload = z.object({ handoffId: z.number().int().positive() });
+export const BroadcastFanoutPayload = z.object({ broadcastId: z.number().int().positive() });
 
 export const jobCatalog = {
   /** Replies of one dialog turn to one Zalo user, sent in order as one job. */
@@ -50,13 +69,15 @@ export const jobCatalog = {
   /** One escalation step of a request (notify the clinic, then the head, then on-call); skipped once acknowledged. */
   'request.escalate': { queue: 'notices', payload: EscalatePayload },
   /** Closes a conversation with staff after a quiet period, so the bot resumes. */
-  'handoff.timeout': { queue: 'notices', payload: TimeoutPayload },
+  'handoff.timeout': { queue: 'notices', payload: HandoffTimeoutPayload },
   /** Turns a broadcast's segment into recipient rows and their send jobs (jobs/broadcast.ts); also resumes one. */
   'broadcast.fanout': { queue: 'broadcasts', payload: BroadcastFanoutPayload },
 } as const satisfies Record<string, { queue: QueueName; payload: z.ZodType; retry?: { attempts: number; capped: boolean } }>;
 
 export type JobName = keyof typeof jobCatalog;
 export type JobPayload<N extends JobName> = z.infer<(typeof jobCatalog)[N]['payload']>;
+/** What a caller writes for job N (defaults of the schema may be left out). */
+export type JobPayloadInput<N extends JobName> = z.input<(typeof jobCatalog)[N]['payload']>;
 
 export function isJobName(name: string): name is JobName {
   return Object.hasOwn(jobCatalog, name);

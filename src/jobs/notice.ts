@@ -3,12 +3,14 @@ import { eq } from 'drizzle-orm';
 import type { Clock } from '../clock';
 import type { Mailer } from '../email/mailer';
 import type { Logger } from '../logger';
-import { NoticePayload, type NoticeRenderers } from '../domain/notices';
+import type { NoticeRenderers } from '../domain/notices';
+import { NoticePayload } from './catalog';
 import { priceOf, type Prices } from '../domain/prices';
 import { resolveTemplate, templateData } from '../domain/templates';
 import { priorityOf, quotaToday, recordQuotaReport, templateAllowance } from '../domain/quotaPlan';
 import { inTransaction, type Db, type DbOrTx } from '../store/db';
-import { insertOutbox, markDone, markProgress } from '../store/outbox';
+import { markDone, markProgress } from '../store/outbox';
+import { enqueue } from './enqueue';
 import { cadres, noticeSends, outbox, type NoticeChannel, type OutboxRow, type ZaloUser } from '../store/schema';
 import { inCustomerServiceWindow, recordZaloUser, zaloAccountsOfCadre } from '../store/zaloUsers';
 import { ZaloApiError } from '../zalo/errors';
@@ -174,7 +176,7 @@ export async function sendNotice(deps: NoticeDeps, row: OutboxRow): Promise<void
       const { quota } = allowance;
       reasons.push(`template quota kept for more urgent notices (${quota.remaining} of ${quota.daily} left; ${priority} waits)`);
       inTransaction(deps.db, (tx) => {
-        insertOutbox(tx, { kind: 'notice.cadre', dueAt: allowance.retryAt, subject: row.subject, payload: { cadreId, ref, deferredFrom: row.id } }, now);
+        enqueue(tx, 'notice.cadre', { cadreId, ref, deferredFrom: row.id }, { now, dueAt: allowance.retryAt, subject: row.subject });
         finish(deps, tx, row, cadreId, ref.kind, { channel: 'deferred' }, reasons);
       });
       deps.logger.info({ outboxId: row.id, priority }, 'notice waits for the next day\'s template quota');

@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import type { Clock } from '../clock';
-import { handoffTimeoutStep, TimeoutPayload } from '../domain/handoff';
-import { EscalatePayload, escalationStep, type EscalationEnv } from '../domain/requests';
+import { handoffTimeoutStep } from '../domain/handoff';
+import { escalationStep, type EscalationEnv } from '../domain/requests';
+import { EscalatePayload, HandoffTimeoutPayload } from './catalog';
 import type { Logger } from '../logger';
 import { inTransaction, type Db } from '../store/db';
 import { markDone } from '../store/outbox';
@@ -36,7 +37,7 @@ export async function runEscalationStep(deps: RequestJobDeps, row: OutboxRow): P
 
 /** 'handoff.timeout': closes a quiet conversation with staff (the bot resumes), or sets the timer again. */
 export async function runHandoffTimeout(deps: RequestJobDeps, row: OutboxRow): Promise<void> {
-  const { handoffId } = TimeoutPayload.parse(row.payload);
+  const { handoffId } = HandoffTimeoutPayload.parse(row.payload);
   const now = deps.clock.now();
   const closed = inTransaction(deps.db, (tx) => {
     const current = tx.select({ status: outbox.status }).from(outbox).where(eq(outbox.id, row.id)).get();

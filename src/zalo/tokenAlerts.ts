@@ -1,7 +1,7 @@
 import { and, eq, gt, isNotNull } from 'drizzle-orm';
 import { recordAudit } from '../store/audit';
 import { inTransaction, type Db } from '../store/db';
-import { insertOutbox } from '../store/outbox';
+import { enqueue } from '../jobs/enqueue';
 import { outbox, staffUsers } from '../store/schema';
 import type { ZaloApiError } from './errors';
 
@@ -36,29 +36,25 @@ export function alertAdminsOfTokenFailure(db: Db, error: Pick<ZaloApiError, 'cod
       .flatMap((a) => (a.email?.includes('@') ? [{ ...a, email: a.email }] : []));
     const page = `${opts.publicBaseUrl}/staff/zalo`;
     const ids = admins.map((a) =>
-      insertOutbox(
+      enqueue(
         tx,
+        'email.message',
         {
-          kind: 'email.message',
-          subject: TOKEN_ALERT_SUBJECT,
-          dueAt: now,
-          payload: {
-            to: a.email,
-            subject: '[CadreCare] Cần kết nối lại Zalo OA',
-            text: [
-              `Kính gửi ${a.fullName},`,
-              '',
-              `CadreCare không làm mới được mã truy cập Zalo OA của ${opts.committeeName} (mã lỗi ${error.code}).`,
-              'Tin nhắn Zalo tới cán bộ sẽ dừng khi mã hiện tại hết hạn.',
-              '',
-              `Một quản trị viên của OA cần kết nối lại tại trang "Kết nối Zalo OA": ${page}`,
-              '(hoặc chạy lệnh: npm run zalo:connect trên máy chủ).',
-              '',
-              'Thư này gửi tối đa một lần mỗi giờ khi lỗi còn tiếp diễn.',
-            ].join('\n'),
-          },
+          to: a.email,
+          subject: '[CadreCare] Cần kết nối lại Zalo OA',
+          text: [
+            `Kính gửi ${a.fullName},`,
+            '',
+            `CadreCare không làm mới được mã truy cập Zalo OA của ${opts.committeeName} (mã lỗi ${error.code}).`,
+            'Tin nhắn Zalo tới cán bộ sẽ dừng khi mã hiện tại hết hạn.',
+            '',
+            `Một quản trị viên của OA cần kết nối lại tại trang "Kết nối Zalo OA": ${page}`,
+            '(hoặc chạy lệnh: npm run zalo:connect trên máy chủ).',
+            '',
+            'Thư này gửi tối đa một lần mỗi giờ khi lỗi còn tiếp diễn.',
+          ].join('\n'),
         },
-        now,
+        { now, subject: TOKEN_ALERT_SUBJECT },
       ),
     );
     if (ids.length) {
