@@ -393,7 +393,7 @@ export function outreachPages(deps: OutreachPageDeps) {
           status: 400,
         });
       const parsed = TemplateInput.safeParse(values);
-      if (!parsed.success) return fail(parsed.error.issues[0]!.message);
+      if (!parsed.success) return fail(parsed.error.issues[0]?.message ?? 'Dữ liệu không hợp lệ.');
       try {
         saveTemplate(deps.db, kind, parsed.data, currentStaff(c).id, deps.clock.now());
       } catch (err) {
