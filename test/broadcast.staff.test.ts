@@ -105,7 +105,7 @@ describe('staff broadcast page', () => {
     expect(body).toContain('Lịch khám đợt 2'); // what was typed is kept
     const noTime = await postForm(h, '/staff/broadcasts', s, { ...compose, when: 'at' });
     expect(noTime.status).toBe(400);
-    expect(await noTime.text()).toContain('Vui lòng chọn ngày và giờ gửi');
+    expect(await noTime.text()).toContain('Vui lòng ghi ngày gửi (ngày/tháng/năm) và giờ gửi');
     // "Everyone" is never a default: a form with no filter is refused unless it is chosen on purpose.
     const noSegment = await postForm(h, '/staff/broadcasts/confirm', s, { ...compose, units: '' });
     expect(noSegment.status).toBe(400);

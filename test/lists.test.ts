@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { campaigns, examResults, type Cadre } from '../src/store/schema';
 import { seedRegistry } from './fixtures';
 import { ManualClock, startHarness, type Harness } from './harness';
+import { vietnameseDateField } from '../src/domain/dates';
 import { draft, staffRow } from './resultsSupport';
 import { get, login, makeStaff, postForm, type Session } from './staffSupport';
 
@@ -175,5 +176,31 @@ describe('confirm and explain', () => {
     expect(db().select().from(campaigns).where(eq(campaigns.id, id)).get()!.status).toBe('closed');
     expect((await postForm(h, `/staff/booking/${id}/status`, admin, { status: 'open' })).status).toBe(303);
     expect(db().select().from(campaigns).where(eq(campaigns.id, id)).get()!.status).toBe('open');
+  });
+});
+
+describe('dates as dd/mm/yyyy', () => {
+  it('one parser reads a typed date the Vietnamese way and refuses what is not a date', () => {
+    expect(vietnameseDateField.parse('05/03/2026')).toBe('2026-03-05');
+    expect(vietnameseDateField.parse(' 5-3-2026 ')).toBe('2026-03-05');
+    expect(vietnameseDateField.parse('2026-03-05')).toBe('2026-03-05');
+    const bad = vietnameseDateField.safeParse('03/15/2026');
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0]?.message).toContain('ngày/tháng/năm');
+  });
+
+  it('staff pages have no native date or time picker; dates typed dd/mm/yyyy are understood and shown back so', async () => {
+    for (const path of ['/staff/reports', '/staff/broadcasts/new', '/staff/booking/holidays']) {
+      const html = await (await get(h, path, admin)).text();
+      expect(html, path).not.toMatch(/type="(date|time|datetime-local)"/);
+    }
+    const report = await get(h, '/staff/reports?from=01/02/2026&to=28/02/2026', admin);
+    expect(report.status).toBe(200);
+    const html = await report.text();
+    expect(html).toContain('value="01/02/2026"');
+    expect(html).toContain('value="28/02/2026"');
+    const wrong = await get(h, '/staff/reports?from=02/30/2026', admin);
+    expect(wrong.status).toBe(400);
+    expect(await wrong.text()).toContain('Từ ngày: “02/30/2026” chưa đúng dạng ngày/tháng/năm');
   });
 });

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 /** Dates as Vietnamese people write and read them; instants are stored in UTC, shown in Asia/Ho_Chi_Minh. */
 export const VIETNAM_TZ = 'Asia/Ho_Chi_Minh';
 
@@ -57,3 +58,19 @@ export function formatVietnamDateTime(instant: number): string {
   const isoDate = new Date(instant + VN_OFFSET_MS).toISOString().slice(0, 10);
   return `${formatVietnamDay(isoDate)}, ${formatVietnamTime(instant)}`;
 }
+
+/**
+ * A date field typed the Vietnamese way (dd/mm/yyyy; ISO also accepted, for links and programs), as YYYY-MM-DD.
+ * Staff pages use text inputs with this, never the browser's date picker (which shows mm/dd/yyyy in many locales).
+ */
+export const vietnameseDateField = z
+  .string()
+  .trim()
+  .transform((typed, ctx) => {
+    const iso = parseVietnameseDate(typed);
+    if (!iso) ctx.addIssue({ code: 'custom', message: `“${typed.slice(0, 20)}” chưa đúng dạng ngày/tháng/năm, ví dụ 05/03/2026` });
+    return iso ?? '';
+  });
+
+/** An optional date field: empty means none. */
+export const optionalVietnameseDateField = z.preprocess((v) => (v === '' ? undefined : v), vietnameseDateField.optional());

@@ -15,7 +15,7 @@ import {
   type Campaign,
 } from '../store/schema';
 import { addDays } from './booking';
-import { formatIsoDate } from './dates';
+import { formatIsoDate, optionalVietnameseDateField } from './dates';
 import { vietnamDate, vietnamInstant } from './quietHours';
 import { requestTypeLabels } from './requests';
 import { campaignCohort, campaignResultScope, EXAMINED_DEFINITION, groupCohort, NO_CLINIC, shareOf, unitKey } from './examined';
@@ -37,8 +37,8 @@ import { fileSlug, headerRowOf, writeWorkbook, type SheetSpec } from './spreadsh
 export const ReportQuery = z
   .object({
     campaign: z.union([z.literal(''), z.coerce.number().int().positive()]).optional(),
-    from: z.union([z.literal(''), z.iso.date()]).optional(),
-    to: z.union([z.literal(''), z.iso.date()]).optional(),
+    from: optionalVietnameseDateField,
+    to: optionalVietnameseDateField,
   })
   .refine((q) => !(q.from && q.to && q.from > q.to), { message: 'Ngày bắt đầu phải trước ngày kết thúc.', path: ['from'] });
 export type ReportQuery = z.infer<typeof ReportQuery>;

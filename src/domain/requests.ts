@@ -21,7 +21,7 @@ import {
   type TimeOfDay,
 } from '../store/schema';
 import { inCustomerServiceWindow, getZaloUser } from '../store/zaloUsers';
-import { formatVietnamDateTime, formatVietnamDay } from './dates';
+import { formatVietnamDateTime, formatVietnamDay, vietnameseDateField } from './dates';
 import { formatPhone, telHref } from './phone';
 import { enqueueNotice, type NoticeRenderer } from './notices';
 import { outsideQuietHours, vietnamDate, vietnamInstant } from './quietHours';
@@ -516,7 +516,7 @@ export function acknowledgeRequest(tx: DbOrTx, id: number, actor: RequestActor, 
 }
 
 export const ScheduleInput = z.object({
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'ngày dạng YYYY-MM-DD'),
+  date: vietnameseDateField,
   time: z.enum(['morning', 'afternoon', 'any']).default('any'),
 });
 

@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { BROADCAST_TEXT_MAX, broadcastProgress, broadcastTextAsSent, broadcastStatusLabels, listBroadcasts, recipientResults, type BroadcastProgress } from '../../domain/broadcasts';
 import { vietnamInstant } from '../../domain/quietHours';
+import { parseVietnameseDate } from '../../domain/dates';
 import { countSegment, describeSegment, knownUnits, SegmentFilter, skipReasonLabels, type SegmentPreview } from '../../domain/segments';
 import { AppError } from '../../errors';
 import { cadreCategories, campaigns, clinics, healthClasses, type Broadcast } from '../../store/schema';
@@ -23,7 +24,7 @@ import {
 } from '../api/broadcasts';
 import { validate, IdParam } from '../validation';
 import { CsrfField, type Flash } from './layout';
-import { fmtDateTime, page, EmptyRow } from './ui';
+import { DateInput, fmtDateTime, page, EmptyRow } from './ui';
 
 
 /** The compose form as sent by the browser (repeated fields for the multi-choices). */
@@ -88,12 +89,13 @@ function segmentOf(form: ComposeForm): SegmentFilter {
 
 function startAtOf(form: ComposeForm): number | null {
   if (form.when === 'now') return null;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(form.date) || !/^\d{1,2}:\d{2}$/.test(form.time)) {
-    throw new AppError('validation_failed', 'Vui lòng chọn ngày và giờ gửi (hoặc chọn "Gửi ngay").');
+  const date = parseVietnameseDate(form.date);
+  if (!date || !/^\d{1,2}:\d{2}$/.test(form.time)) {
+    throw new AppError('validation_failed', 'Vui lòng ghi ngày gửi (ngày/tháng/năm) và giờ gửi (giờ:phút), hoặc chọn "Gửi ngay".');
   }
   const [h, m] = form.time.split(':').map(Number) as [number, number];
   if (h > 23 || m > 59) throw new AppError('validation_failed', 'Giờ gửi chưa hợp lệ.');
-  return vietnamInstant(form.date, h, m);
+  return vietnamInstant(date, h, m);
 }
 
 const buttonsOf = (form: ComposeForm) =>
@@ -351,8 +353,8 @@ export function broadcastPages(deps: BroadcastWebDeps) {
             <input type="radio" name="when" value="at" checked={form.when === 'at'} /> Hẹn giờ (giờ Việt Nam)
           </label>
           <div class="grid">
-            <input type="date" name="date" value={form.date ?? ''} aria-label="Ngày gửi" />
-            <input type="time" name="time" value={form.time ?? ''} aria-label="Giờ gửi" />
+            <DateInput name="date" value={form.date} label="Ngày gửi (ngày/tháng/năm)" />
+            <input type="text" name="time" value={form.time ?? ''} aria-label="Giờ gửi (giờ:phút)" placeholder="hh:mm" inputmode="numeric" pattern="\d{1,2}:\d{2}" />
           </div>
           <p class="small muted">Tin không gửi từ 21:00 đến 7:00; nếu rơi vào khoảng này sẽ bắt đầu lúc 7:00 sáng hôm sau.</p>
         </div>

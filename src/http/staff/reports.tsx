@@ -14,7 +14,7 @@ import { validate, XLSX_TYPE } from '../validation';
 import { BarChart, chartCss } from './charts';
 import { addStaffNavItem } from './layout';
 import { staffActor } from './services';
-import { page } from './ui';
+import { DateInput, page } from './ui';
 
 export interface ReportPagesDeps {
   db: Db;
@@ -153,11 +153,11 @@ export function reportPages(deps: ReportPagesDeps) {
           </div>
           <div>
             <label for="from">Từ ngày</label>
-            <input id="from" type="date" name="from" value={report.campaign ? '' : report.from} />
+            <DateInput name="from" value={report.campaign ? '' : report.from} />
           </div>
           <div>
             <label for="to">Đến ngày</label>
-            <input id="to" type="date" name="to" value={report.campaign ? '' : report.to} />
+            <DateInput name="to" value={report.campaign ? '' : report.to} />
           </div>
           <div class="actions">
             <button class="btn" type="submit">

@@ -12,7 +12,7 @@ import { validate, IdParam } from '../validation';
 import { confirmFirst } from './confirm';
 import { CsrfField, type Flash } from './layout';
 import { allClinics, type StaffDeps } from './services';
-import { fmtDate, fmtDateTime, page, EmptyRow, PhoneLink, StatusTabs } from './ui';
+import { DateInput, fmtDate, fmtDateTime, page, EmptyRow, PhoneLink, StatusTabs } from './ui';
 
 /**
  * /staff/requests: the request inbox with an SLA clock (time left or overdue), filters by clinic, type and
@@ -312,7 +312,7 @@ export function requestPages(deps: StaffDeps) {
                 <CsrfField token={token} />
                 <div>
                   <label for="s-date">Ngày hẹn</label>
-                  <input id="s-date" type="date" name="date" required value={r.scheduledDate ?? r.preferredDate ?? ''} />
+                  <DateInput id="s-date" name="date" required value={r.scheduledDate ?? r.preferredDate ?? ''} />
                 </div>
                 <div>
                   <label for="s-time">Buổi</label>

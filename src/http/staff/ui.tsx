@@ -29,6 +29,29 @@ export const fmtDateTime = (ms: number | null | undefined) => {
 export const fmtDate = (iso: string | null | undefined) =>
   iso && /^\d{4}-\d{2}-\d{2}$/.test(iso) ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}` : (iso ?? '');
 
+/**
+ * A date input that reads and shows dd/mm/yyyy whatever the browser's locale: a text field with a pattern, parsed
+ * on the server by vietnameseDateField (src/domain/dates.ts). `value` is a stored YYYY-MM-DD (or what was typed).
+ */
+export function DateInput(props: { name: string; id?: string; value?: string | null; required?: boolean; label?: string }) {
+  return (
+    <input
+      id={props.id ?? props.name}
+      type="text"
+      name={props.name}
+      inputmode="numeric"
+      autocomplete="off"
+      pattern="\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}"
+      placeholder="dd/mm/yyyy"
+      title="Ngày/tháng/năm, ví dụ 05/03/2026"
+      value={fmtDate(props.value)}
+      required={props.required}
+      aria-label={props.label}
+      class="date"
+    />
+  );
+}
+
 /** Renders a page in the staff layout for the logged-in staff member. */
 export function page(
   c: StaffContext,
