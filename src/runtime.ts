@@ -41,6 +41,7 @@ import { queueBoardRoutes } from './http/admin/queues';
 import { zaloConnectPages } from './http/staff/zaloConnect';
 import { oaMenuPages } from './http/staff/oaMenu';
 import { outreachPages } from './http/staff/outreach';
+import { invitationPages } from './http/staff/invitations';
 import { reportPages } from './http/staff/reports';
 import { PendingConsents } from './zalo/oauth';
 import { alertAdminsOfTokenFailure } from './zalo/tokenAlerts';
@@ -370,6 +371,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
             s.route('/zalo', zaloConnectPages(zaloConnect));
             s.route('/zalo-menu', oaMenuPages({ committeeName: config.committee.name }));
             s.route('/outreach', outreachPages(outreachWeb));
+            s.route('/outreach/invitations', invitationPages(outreachWeb));
             s.route('/reports', reportPages({ db: store.db, clock, committeeName: config.committee.name }));
           },
         },

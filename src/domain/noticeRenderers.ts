@@ -7,6 +7,7 @@ import { renderRequestNotice } from './requests';
 import { REQUEST_NOTE_KIND, renderRequestNoteNotice } from './requestNotes';
 import { RESULT_NOTICE_KIND, renderResultReleased } from './results';
 import { PROXY_NOTICE, renderProxyNotice } from './proxies';
+import { INVITATION_KIND, renderCampaignInvitation } from './invitations';
 
 /** Every kind of notice the service sends, by name. Each capability adds its renderer here. */
 export const noticeRenderers: NoticeRenderers = {
@@ -19,4 +20,5 @@ export const noticeRenderers: NoticeRenderers = {
   [RESULT_NOTICE_KIND]: (db, ref) => renderResultReleased(db, ref),
   [LINK_MOVE_NOTICE]: (db, ref) => renderLinkMoveRequested(db, ref),
   [PROXY_NOTICE]: (db, ref) => renderProxyNotice(db, ref),
+  [INVITATION_KIND]: renderCampaignInvitation,
 };

@@ -1,0 +1,247 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { desc } from 'drizzle-orm';
+import type { Clock } from '../../clock';
+import { formatPhone } from '../../domain/phone';
+import { formatVnd, type Prices } from '../../domain/prices';
+import { getCampaign, invitableCadres, InvitationError, invitationFunnel, invitationStatuses, inviteByPhone, type InvitationStatus } from '../../domain/invitations';
+import { resolveTemplate } from '../../domain/templates';
+import { AppError } from '../../errors';
+import type { Db } from '../../store/db';
+import { campaigns, type Campaign } from '../../store/schema';
+import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';
+import { IdParam, validate } from '../validation';
+import { addStaffNavItem, CsrfField, type Flash } from './layout';
+import { EmptyRow, fmtCount, fmtDateTime, page } from './ui';
+
+export interface InvitationPageDeps {
+  db: Db;
+  clock: Clock;
+  committeeName: string;
+  templates: Record<string, string>;
+  prices: Prices;
+}
+
+export const INVITATIONS_PATH = '/staff/outreach/invitations';
+addStaffNavItem({ href: INVITATIONS_PATH, label: 'Mời qua số điện thoại', permission: ['outreach', 'read'], order: 64 });
+
+const campaignPath = (id: number) => `${INVITATIONS_PATH}/campaigns/${id}`;
+const channelLabels: Record<string, string> = {
+  zalo_phone: 'Zalo (số điện thoại)',
+  zalo_template: 'Zalo (tài khoản)',
+  zalo: 'Zalo',
+  email: 'Email',
+  none: 'Không gửi được',
+  deferred: 'Chờ hạn mức hôm sau',
+};
+
+function Funnel(props: { list: InvitationStatus[] }) {
+  const f = invitationFunnel(props.list);
+  const stat = (id: string, value: number, label: string) => (
+    <div class="stat" id={id}>
+      <b>{fmtCount(value)}</b>
+      {label}
+    </div>
+  );
+  return (
+    <div class="stats">
+      {stat('inv-invited', f.invited, 'đã mời')}
+      {stat('inv-sent', f.sentByZalo, 'gửi qua Zalo')}
+      {stat('inv-delivered', f.delivered, 'đã nhận')}
+      {stat('inv-opened', f.opened, 'đã mở chat OA')}
+      {stat('inv-linked', f.linked, 'đã liên kết')}
+      {stat('inv-booked', f.booked, 'đã đặt lịch')}
+    </div>
+  );
+}
+
+const when = (at: number | null) => (at ? fmtDateTime(at) : '—');
+
+function CampaignInvitations(props: { campaign: Campaign; list: InvitationStatus[]; invitable: number; csrf: string }) {
+  const { campaign, list } = props;
+  return (
+    <>
+      <p>
+        <a href={INVITATIONS_PATH}>← Các đợt khám</a>
+      </p>
+      <Funnel list={list} />
+      <section class="card">
+        <h2 style="margin-top:0">Chưa được mời</h2>
+        {campaign.status !== 'open' ? (
+          <p class="muted">Đợt khám chưa mở hoặc đã đóng: không gửi lời mời.</p>
+        ) : props.invitable ? (
+          <p>
+            {fmtCount(props.invitable)} cán bộ trong danh sách có số điện thoại nhưng chưa liên kết Zalo.{' '}
+            <a class="btn" href={`${campaignPath(campaign.id)}/confirm`}>
+              Mời qua Zalo…
+            </a>
+          </p>
+        ) : (
+          <p class="muted">Không còn cán bộ nào để mời.</p>
+        )}
+      </section>
+      <div class="table-wrap">
+        <table class="responsive" id="invitations">
+          <thead>
+            <tr>
+              <th>Cán bộ</th>
+              <th>Điện thoại</th>
+              <th>Mời lúc</th>
+              <th>Kênh</th>
+              <th>Đã nhận</th>
+              <th>Mở chat</th>
+              <th>Liên kết</th>
+              <th>Đặt lịch</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.length === 0 ? <EmptyRow colspan={8}>Chưa mời ai trong đợt này.</EmptyRow> : null}
+            {list.map((s) => (
+              <tr>
+                <td data-label="Cán bộ">
+                  <a href={`/staff/registry/${s.cadreId}`}>{s.fullName}</a>
+                </td>
+                <td data-label="Điện thoại">{formatPhone(s.phone)}</td>
+                <td data-label="Mời lúc">{fmtDateTime(s.invitedAt)}</td>
+                <td data-label="Kênh" title={s.reason ?? ''}>
+                  {s.channel ? (channelLabels[s.channel] ?? s.channel) : 'Đang chờ gửi'}
+                </td>
+                <td data-label="Đã nhận">{when(s.deliveredAt)}</td>
+                <td data-label="Mở chat">{when(s.openedAt)}</td>
+                <td data-label="Liên kết">{when(s.linkedAt)}</td>
+                <td data-label="Đặt lịch">{when(s.bookedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+const notices: Record<string, Flash> = { sent: { kind: 'ok', text: 'Đã xếp lời mời để gửi (sau 7:00 nếu đang là giờ nghỉ).' } };
+
+export function invitationPages(deps: InvitationPageDeps) {
+  const campaignOr404 = (id: number) => {
+    try {
+      return getCampaign(deps.db, id);
+    } catch (err) {
+      if (err instanceof InvitationError) throw new AppError('not_found', err.message);
+      throw err;
+    }
+  };
+  return new Hono<StaffEnv>()
+    .get('/', requirePermission('outreach', 'read'), (c) => {
+      const list = deps.db.select().from(campaigns).orderBy(desc(campaigns.startDate)).all();
+      return page(
+        c,
+        deps.committeeName,
+        'Mời đặt lịch qua số điện thoại',
+        <>
+          <p class="muted" style="margin-top:0">
+            Cán bộ chưa từng nhắn tin cho OA được mời bằng tin mẫu Zalo gửi theo số điện thoại; nút trong tin mở khung chat với OA, cán bộ gửi số điện thoại để liên kết rồi đặt lịch.
+          </p>
+          <div class="table-wrap">
+            <table class="responsive" id="invitation-campaigns">
+              <thead>
+                <tr>
+                  <th>Đợt khám</th>
+                  <th>Đã mời</th>
+                  <th>Đã liên kết</th>
+                  <th>Đã đặt lịch</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.length === 0 ? <EmptyRow colspan={4}>Chưa có đợt khám nào.</EmptyRow> : null}
+                {list.map((campaign) => {
+                  const f = invitationFunnel(invitationStatuses(deps.db, campaign.id));
+                  return (
+                    <tr>
+                      <td data-label="Đợt khám">
+                        <a href={campaignPath(campaign.id)}>{campaign.name}</a>
+                      </td>
+                      <td data-label="Đã mời">{fmtCount(f.invited)}</td>
+                      <td data-label="Đã liên kết">{fmtCount(f.linked)}</td>
+                      <td data-label="Đã đặt lịch">{fmtCount(f.booked)}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        </>,
+      );
+    })
+    .get('/campaigns/:id{[0-9]+}', requirePermission('outreach', 'read'), validate('param', IdParam), validate('query', z.object({ msg: z.string().max(20).optional() })), (c) => {
+      const campaign = campaignOr404(c.req.valid('param').id);
+      const msg = c.req.valid('query').msg;
+      return page(
+        c,
+        deps.committeeName,
+        `Lời mời: ${campaign.name}`,
+        <CampaignInvitations campaign={campaign} list={invitationStatuses(deps.db, campaign.id)} invitable={invitableCadres(deps.db, campaign).length} csrf={c.get('csrfToken')} />,
+        { flash: msg ? (notices[msg] ?? null) : null },
+      );
+    })
+    .get('/campaigns/:id{[0-9]+}/confirm', requirePermission('outreach', 'invite'), validate('param', IdParam), (c) => {
+      const campaign = campaignOr404(c.req.valid('param').id);
+      const list = invitableCadres(deps.db, campaign);
+      const template = resolveTemplate(deps.db, deps.templates, 'campaign_invitation');
+      return page(
+        c,
+        deps.committeeName,
+        'Xác nhận gửi lời mời',
+        <>
+          <section class="card" id="invite-confirm">
+            <h2 style="margin-top:0">{campaign.name}</h2>
+            <dl class="kv">
+              <dt>Số cán bộ được mời</dt>
+              <dd>
+                <strong>{fmtCount(list.length)}</strong> (có số điện thoại, chưa liên kết Zalo, chưa đặt lịch)
+              </dd>
+              <dt>Mẫu tin</dt>
+              <dd>{template ? `Mẫu Zalo ${template.templateId}` : <span class="badge warn">Chưa có mẫu được duyệt: lời mời sẽ đi bằng email (nếu có)</span>}</dd>
+              <dt>Chi phí ước tính</dt>
+              <dd id="invite-cost">
+                <strong>{formatVnd(template ? list.length * deps.prices.templateByPhone : list.length * deps.prices.email)}</strong>{' '}
+                <span class="small muted">({template ? `${formatVnd(deps.prices.templateByPhone)} mỗi tin theo số điện thoại` : 'email'}, chưa gồm VAT)</span>
+              </dd>
+            </dl>
+            <p class="small muted">
+              {list
+                .slice(0, 10)
+                .map((x) => x.fullName)
+                .join(', ')}
+              {list.length > 10 ? ` và ${fmtCount(list.length - 10)} người khác` : ''}
+            </p>
+            <form method="post" action={`${campaignPath(campaign.id)}/invite`}>
+              <CsrfField token={c.get('csrfToken')} />
+              <input type="hidden" name="expected" value={String(list.length)} />
+              <div class="actions">
+                <button class="btn" type="submit" disabled={list.length === 0 || campaign.status !== 'open'}>
+                  Gửi {fmtCount(list.length)} lời mời
+                </button>
+                <a class="btn secondary" href={campaignPath(campaign.id)}>
+                  Không gửi
+                </a>
+              </div>
+            </form>
+          </section>
+        </>,
+      );
+    })
+    .post('/campaigns/:id{[0-9]+}/invite', requirePermission('outreach', 'invite'), validate('param', IdParam), async (c) => {
+      const id = c.req.valid('param').id;
+      campaignOr404(id);
+      const body = await c.req.parseBody();
+      const expected = Number(body.expected);
+      if (!Number.isInteger(expected) || expected < 1) throw new AppError('validation_failed', 'Thiếu số người đã xác nhận; xin mở lại trang xác nhận.');
+      try {
+        inviteByPhone(deps.db, id, expected, currentStaff(c).id, deps.clock.now());
+      } catch (err) {
+        if (err instanceof InvitationError) throw new AppError(err.code, err.message);
+        throw err;
+      }
+      return c.redirect(`${campaignPath(id)}?msg=sent`, 303);
+    });
+}
