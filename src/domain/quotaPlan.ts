@@ -30,7 +30,7 @@ const INVITATION_KINDS = new Set(['campaign.invitation', 'booking.nudge']);
 export function priorityOf(ref: NoticeRef): QuotaPriority {
   if (ref.kind === 'booking.reminder') return ref.variant === 'T-3' ? 'results' : 'urgent';
   // Answers to what the cadre asked, and changes staff made to their exam (moved, cancelled, day closed).
-  if (['request.', 'link.', 'booking.by_staff', 'campaign.changed'].some((p) => ref.kind.startsWith(p))) return 'urgent';
+  if (['request.', 'link.', 'proxy.', 'booking.by_staff', 'campaign.changed'].some((p) => ref.kind.startsWith(p))) return 'urgent';
   if (ref.kind === 'result.released') return 'results';
   if (INVITATION_KINDS.has(ref.kind)) return 'invitations';
   return 'broadcasts';
