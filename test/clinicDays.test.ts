@@ -179,3 +179,24 @@ describe('editing a campaign', () => {
     expect(audit.detail).toMatchObject({ told: 2, changes: [{ field: 'name', from: 'Khám sức khỏe định kỳ đợt 1 năm 2026', to: form.name }, { field: 'instructions' }] });
   });
 });
+
+describe('a day off added on a day with bookings', () => {
+  it('asks whether to close the clinic days; closing tells the booked cadres, keeping leaves the bookings', async () => {
+    const ask = await postForm(h, '/staff/booking/holidays', admin, { date: '13/03/2026', name: 'Nghỉ bù Giỗ Tổ' });
+    expect(ask.status).toBe(200);
+    const html = await ask.text();
+    expect(html).toContain('Sẽ báo cho 1 cán bộ');
+    expect(html).toContain('vẫn còn ca khám ở 1 nơi khám, với 1 cán bộ đã đặt lịch');
+    expect(db().select().from(holidays).where(eq(holidays.date, '2026-03-13')).get()).toBeUndefined();
+
+    expect((await postForm(h, '/staff/booking/holidays', admin, { date: '2026-03-13', name: 'Nghỉ bù Giỗ Tổ', bookings: 'close', confirm: '1' })).status).toBe(303);
+    expect(db().select().from(holidays).where(eq(holidays.date, '2026-03-13')).get()).toMatchObject({ name: 'Nghỉ bù Giỗ Tổ' });
+    expect(db().select().from(bookings).where(eq(bookings.cadreId, cadreList[3]!.id)).get()).toMatchObject({ status: 'cancelled', cancelReason: 'Phòng khám nghỉ: Nghỉ bù Giỗ Tổ' });
+    expect(slotsOn('2026-03-13').every((s) => s.capacity === 0)).toBe(true);
+    await waitFor(() => texts(zaloOf(4)).find((t) => t.includes('nghỉ ngày Thứ Sáu, 13/03/2026')), 'holiday told');
+
+    expect((await postForm(h, '/staff/booking/holidays', admin, { date: '2026-03-11', name: 'Ngày riêng của tỉnh', bookings: 'keep', confirm: '1' })).status).toBe(303);
+    expect(db().select().from(holidays).where(eq(holidays.date, '2026-03-11')).get()).toMatchObject({ name: 'Ngày riêng của tỉnh' });
+    expect(db().select().from(bookings).where(eq(bookings.cadreId, cadreList[2]!.id)).get()!.status).toBe('booked');
+  });
+});

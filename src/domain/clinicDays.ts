@@ -61,31 +61,64 @@ export function closeDayPreview(db: DbOrTx, campaignId: number, clinicId: number
  * for the record). A day in the past, or one where someone was already examined, cannot be closed.
  */
 export function closeClinicDay(db: Db, actor: AuditActor, staffId: number, campaignId: number, clinicId: number, date: string, input: CloseDayInput, now: number) {
+  return inTransaction(db, (tx) => closeClinicDayIn(tx, actor, staffId, campaignId, clinicId, date, input, now));
+}
+
+/** The clinic days (campaign, clinic) that have open slots on a date, with how many cadres hold a booking there. */
+export function clinicDaysOn(db: DbOrTx, date: string) {
+  return db
+    .select({ campaignId: examSlots.campaignId, clinicId: examSlots.clinicId, booked: sql<number>`count(${bookings.id})` })
+    .from(examSlots)
+    .leftJoin(bookings, and(eq(bookings.slotId, examSlots.id), eq(bookings.status, 'booked')))
+    .where(eq(examSlots.localDate, date))
+    .groupBy(examSlots.campaignId, examSlots.clinicId)
+    .having(sql`max(${examSlots.capacity}) > 0`)
+    .all();
+}
+
+/**
+ * A day off for everyone, added when cadres have already booked that day: every clinic day of the date is closed
+ * as above (each booked cadre told and offered another day) and the date goes into the holiday calendar.
+ */
+export function closeDateEverywhere(db: Db, actor: AuditActor, staffId: number, date: string, reason: string, now: number) {
   return inTransaction(db, (tx) => {
-    const p = closeDayPreview(tx, campaignId, clinicId, date, now);
-    if (p.past) throw new AppError('conflict', `Ngày ${formatIsoDate(date)} đã qua; không đóng được.`);
-    if (p.examined) throw new AppError('conflict', `Ngày ${formatIsoDate(date)} đã có ${p.examined} người được ghi nhận khám hoặc vắng; không đóng được.`);
-    if (!p.slots) throw new AppError('not_found', 'Ngày này không có ca khám.');
+    let told = 0;
     const outboxIds: number[] = [];
-    for (const r of p.booked) {
-      const b = tx.select().from(bookings).where(eq(bookings.id, r.id)).get()!;
-      cancelBooking(tx, b, `Phòng khám nghỉ: ${input.reason}`, now);
-      outboxIds.push(tellDayClosed(tx, r.cadreId, r.id, now));
+    for (const d of clinicDaysOn(tx, date)) {
+      const r = closeClinicDayIn(tx, actor, staffId, d.campaignId, d.clinicId, date, { reason, asHoliday: true }, now);
+      told += r.told;
+      outboxIds.push(...r.outboxIds);
     }
-    const referenced = sql`EXISTS (SELECT 1 FROM bookings b WHERE b.slot_id = ${examSlots.id})`;
-    const removed = tx.delete(examSlots).where(and(daySlotFilter(campaignId, clinicId, date), sql`NOT ${referenced}`)).run().changes;
-    tx.update(examSlots).set({ capacity: 0, updatedAt: now }).where(daySlotFilter(campaignId, clinicId, date)).run();
-    if (input.asHoliday) {
-      tx.insert(holidays).values({ date, name: input.reason, createdByStaffId: staffId, createdAt: now }).onConflictDoNothing().run();
-    }
-    recordAudit(
-      tx,
-      actor,
-      { action: 'day.close', entity: 'campaign', entityId: campaignId, detail: { clinicId, date, reason: input.reason, told: p.booked.length, removedSlots: removed, asHoliday: input.asHoliday } },
-      now,
-    );
-    return { told: p.booked.length, outboxIds };
+    tx.insert(holidays).values({ date, name: reason, createdByStaffId: staffId, createdAt: now }).onConflictDoUpdate({ target: holidays.date, set: { name: reason } }).run();
+    recordAudit(tx, actor, { action: 'holiday.add', entity: 'holiday', entityId: date, detail: { name: reason, closedClinicDays: true, told } }, now);
+    return { told, outboxIds };
   });
+}
+
+function closeClinicDayIn(tx: DbOrTx, actor: AuditActor, staffId: number, campaignId: number, clinicId: number, date: string, input: CloseDayInput, now: number) {
+  const p = closeDayPreview(tx, campaignId, clinicId, date, now);
+  if (p.past) throw new AppError('conflict', `Ngày ${formatIsoDate(date)} đã qua; không đóng được.`);
+  if (p.examined) throw new AppError('conflict', `Ngày ${formatIsoDate(date)} đã có ${p.examined} người được ghi nhận khám hoặc vắng; không đóng được.`);
+  if (!p.slots) throw new AppError('not_found', 'Ngày này không có ca khám.');
+  const outboxIds: number[] = [];
+  for (const r of p.booked) {
+    const b = tx.select().from(bookings).where(eq(bookings.id, r.id)).get()!;
+    cancelBooking(tx, b, `Phòng khám nghỉ: ${input.reason}`, now);
+    outboxIds.push(tellDayClosed(tx, r.cadreId, r.id, now));
+  }
+  const referenced = sql`EXISTS (SELECT 1 FROM bookings b WHERE b.slot_id = ${examSlots.id})`;
+  const removed = tx.delete(examSlots).where(and(daySlotFilter(campaignId, clinicId, date), sql`NOT ${referenced}`)).run().changes;
+  tx.update(examSlots).set({ capacity: 0, updatedAt: now }).where(daySlotFilter(campaignId, clinicId, date)).run();
+  if (input.asHoliday) {
+    tx.insert(holidays).values({ date, name: input.reason, createdByStaffId: staffId, createdAt: now }).onConflictDoNothing().run();
+  }
+  recordAudit(
+    tx,
+    actor,
+    { action: 'day.close', entity: 'campaign', entityId: campaignId, detail: { clinicId, date, reason: input.reason, told: p.booked.length, removedSlots: removed, asHoliday: input.asHoliday } },
+    now,
+  );
+  return { told: p.booked.length, outboxIds };
 }
 
 // --- empty slots ---------------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ import { confirmFirst } from './confirm';
 import { addStaffNavItem, CsrfField, type Flash } from './layout';
 import { allClinics, staffActor, type StaffDeps } from './services';
 import { fmtDate, page, EmptyRow, PhoneLink } from './ui';
-import { DayNav, dayNotices, DaySlotsCard } from './clinicDays';
+import { DayNav, dayNotices, DaySlotsCard, holidayOverOpenDays } from './clinicDays';
 
 addStaffNavItem({ href: '/staff/booking', label: 'Đợt khám', permission: ['booking', 'read'], order: 35 });
 
@@ -52,6 +52,8 @@ const notices: Record<string, Flash> = {
 const HolidayForm = z.object({
   date: z.preprocess((v) => (typeof v === 'string' ? (parseVietnameseDate(v.trim()) ?? v) : v), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày theo dạng dd/mm/yyyy.')),
   name: z.string().trim().min(2, 'Ghi tên ngày nghỉ.').max(120),
+  confirm: z.literal('1').optional(),
+  bookings: z.enum(['close', 'keep']).optional(),
 });
 
 export function bookingPages(deps: StaffDeps) {
@@ -131,6 +133,8 @@ export function bookingPages(deps: StaffDeps) {
     .post('/holidays', requirePermission('booking', 'manageCampaigns'), validate('form', HolidayForm), (c) => {
       const s = currentStaff(c);
       const f = c.req.valid('form');
+      const asked = holidayOverOpenDays(deps, c, f);
+      if (asked) return asked;
       const now = deps.clock.now();
       inTransaction(deps.db, (tx) => {
         tx.insert(holidays).values({ date: f.date, name: f.name, createdByStaffId: s.id, createdAt: now }).onConflictDoUpdate({ target: holidays.date, set: { name: f.name } }).run();
