@@ -129,6 +129,8 @@ const EnvSchema = z.object({
   REQUEST_FALLBACK_EMAIL: z.email().optional(),
   /** A conversation with staff closes after this many hours without activity, and the bot resumes. */
   HANDOFF_TIMEOUT_HOURS: int(24, 1),
+  /** Local hour, the day before an exam day, when clinic staff get the cadres who have not confirmed (to call them). */
+  ATTENDANCE_CALL_LIST_HOUR: z.coerce.number().int().min(7).max(20).default(15),
 
   /** Bearer token for GET /metrics; when unset, /metrics answers 404. */
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
@@ -292,6 +294,7 @@ function derive(env: z.output<typeof EnvSchema>) {
       handoffTimeoutMs: env.HANDOFF_TIMEOUT_HOURS * 3600_000,
     },
     metrics: { token: env.METRICS_TOKEN, port: env.METRICS_PORT },
+    attendance: { callListHour: env.ATTENDANCE_CALL_LIST_HOUR },
   };
 }
 

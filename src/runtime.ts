@@ -22,6 +22,8 @@ import { createBroadcastJobs, startBroadcastReconciler, type BroadcastJobs } fro
 import { broadcastApi } from './http/api/broadcasts';
 import { broadcastPages } from './http/staff/broadcasts';
 import { runCampaignNudge } from './jobs/bookingNudge';
+import { runCallList } from './jobs/attendanceCallList';
+import { scheduleNextCallList } from './domain/attendance';
 import { runEscalationStep, runHandoffTimeout, type RequestJobDeps } from './jobs/requests';
 import { ackKeyFrom, type RequestPolicy } from './domain/requests';
 import { noticeRenderers } from './domain/noticeRenderers';
@@ -29,7 +31,7 @@ import type { NoticeRenderers } from './domain/notices';
 import { createMailer, type Mailer } from './email/mailer';
 import { createLogger, type Logger } from './logger';
 import { resolveSessionSecret } from './http/auth/secret';
-import { openStore, type Store } from './store/db';
+import { inTransaction, openStore, type Store } from './store/db';
 import { CommitBatcher } from './store/commitBatcher';
 import { oaTokens } from './store/schema';
 import { ZaloClient } from './zalo/client';
@@ -254,6 +256,8 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
             'request.escalate': (row) => runEscalationStep(requestJobs, row),
             'handoff.timeout': (row) => runHandoffTimeout(requestJobs, row),
             'campaign.nudge': (row) => runCampaignNudge({ db: store.db, clock, logger }, row),
+            'attendance.callList': (row) =>
+              runCallList({ db: store.db, clock, logger, hour: config.attendance.callListHour, publicBaseUrl: config.http.publicBaseUrl }, row),
             'notice.cadre': (row) =>
               sendNotice(
                 {
@@ -277,6 +281,8 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
         connection,
         config.queuePrefix,
       );
+      // The next call list of unconfirmed bookings; each list schedules the one after it.
+      inTransaction(store.db, (tx) => scheduleNextCallList(tx, config.attendance.callListHour, clock.now()));
       const stopReconciler = startReconciler(reconcilerDeps, config.outbox.reconcileIntervalMs, (r) => metrics.recordReconcile(r));
       // Pushed in reverse of the shutdown order: workers close before the queues, the reconciler first of all.
       cleanups.push(() => void connection.disconnect());

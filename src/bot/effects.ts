@@ -2,6 +2,7 @@ import { applyLinkingEffect, type LinkingEffect } from '../domain/linking';
 import { applyBroadcastPreference, type BroadcastPreferenceEffect } from '../domain/broadcasts';
 import { applyRequestEffect, type RequestEffect } from '../domain/requestChat';
 import { applyBookingEffect, type BookingEffect } from '../domain/booking';
+import { applyAttendanceEffect, type AttendanceEffect } from '../domain/attendance';
 import { applyResultEffect, type ResultEffect } from '../domain/results';
 import { applyProxyEffect, type ProxyEffect } from '../domain/proxies';
 import type { DbOrTx } from '../store/db';
@@ -18,6 +19,7 @@ export type Effect =
   | BroadcastPreferenceEffect
   | RequestEffect
   | BookingEffect
+  | AttendanceEffect
   | ResultEffect
   | ProxyEffect;
 
@@ -49,6 +51,10 @@ export function applyEffects(tx: DbOrTx, zaloUserId: string, effects: Effect[], 
       case 'booking.move':
       case 'booking.cancel':
         applyBookingEffect(tx, { zaloUserId, now }, effect);
+        break;
+      case 'attendance.confirm':
+      case 'attendance.checkIn':
+        applyAttendanceEffect(tx, { zaloUserId, now }, effect);
         break;
       case 'requestCreate':
       case 'emergency':

@@ -4,6 +4,7 @@ import { cadres, otpChallenges, proxies, verificationFailures, zaloLinks, zaloUs
 import { otpMatches, VERIFY_WINDOW_MS } from '../domain/linking';
 import { createRequestLookups, type RequestLookups } from '../domain/requestChat';
 import { createBookingLookups, type BookingLookups } from '../domain/booking';
+import { createAttendanceLookups, type AttendanceLookups } from '../domain/attendance';
 import { createResultLookups, type ResultLookups } from '../domain/results';
 import type { CatalogContext } from './catalog';
 import { cadreCodeIs, toCadreSummary, type CadreSummary } from '../domain/cadreSummary';
@@ -50,6 +51,8 @@ export interface Lookups extends CatalogContext {
   faq?: FaqLookups;
   /** Exam campaigns, clinics, free slots and the cadre's bookings. */
   booking: BookingLookups;
+  /** The day-before confirmation waiting for an answer, today's bookings and the clinic's queue. */
+  attendance?: AttendanceLookups;
   /** Released exam results, only those this Zalo user may see. */
   results: ResultLookups;
 }
@@ -77,6 +80,7 @@ export function createStoreLookups(tx: DbOrTx, zaloUserId: string, now: number, 
     requests: createRequestLookups(tx, zaloUserId, catalog.requestSettings),
     faq: createFaqLookups(tx),
     booking: createBookingLookups(tx, now, zaloUserId),
+    attendance: createAttendanceLookups(tx, now, zaloUserId),
     results: createResultLookups(tx, zaloUserId),
     identity() {
       const link = tx

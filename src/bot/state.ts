@@ -69,6 +69,8 @@ export const BookingState = z.object({
   slotId: z.number().int().optional(),
   /** The reason given for cancelling, shown in the summary before the cancel is confirmed. */
   reason: z.string().max(300).optional(),
+  /** Cancelling because the cadre answered "không đến được" to the day-before question. */
+  declined: z.boolean().optional(),
   /** What the numbers of the last menu stand for (ids or dates), in order. */
   options: z.array(z.union([z.number().int(), z.string()])).default([]),
   /** Which page of free days is on screen (seven a page). */

@@ -3,6 +3,7 @@ import type { BotEvent } from '../zalo/events';
 import { t } from './catalog';
 import { handleLinking, onSharedPhone, startLeaveProxy, startLinking, startProxyRequest, startUnlink } from './flows/linking';
 import { handleBooking } from './flows/booking';
+import { attendanceTurn } from './flows/attendance';
 import { emergencyReply } from './flows/emergency';
 import { handleChooseSubject, withSubject } from './flows/subject';
 import { duringHandoff, handleHandoff } from './flows/handoff';
@@ -265,6 +266,9 @@ function textTurn(state: ConversationState, event: Extract<BotEvent, { type: 'te
   const preference = broadcastPreferenceTurn(state, event.text, ctx);
   if (preference) return preference;
   if (meaning.toMenu) return menuResult();
+  // The day-before question's answer and check-in on the exam day come before the menus they look like.
+  const aroundExam = attendanceTurn(state, event.text, meaning, ctx);
+  if (aroundExam) return aroundExam;
   if (meaning.intent?.id === 'unlink' && !meaning.intent.fuzzy) return startUnlink(ctx);
   if (meaning.intent?.id === 'link' && meaning.intent.strong && !meaning.intent.fuzzy) return startLinking(ctx, undefined, t.linkIntro);
   if (state.flow !== 'idle') {

@@ -19,6 +19,7 @@ import { formatVietnamDay, formatVietnamTime } from './dates';
 import { enqueueNotice, type NoticeRenderer } from './notices';
 import { outsideQuietHours, vietnamDate, vietnamInstant } from './quietHours';
 import { outsideDaysOff } from './holidays';
+import { CONFIRM_CHOICES, CONFIRM_QUESTION, checkInLines, ensureCheckInCode, newCheckInCode } from './checkIn';
 
 /**
  * Booking periodic exams: what the chat flow may read (BookingLookups, synchronous reads inside the turn's
@@ -229,7 +230,8 @@ export const slotBookable = (slot: SlotInfo | null, now: number): slot is SlotIn
 export type BookingEffect =
   | { type: 'booking.create'; cadreId: number; slotId: number; viaProxy: boolean }
   | { type: 'booking.move'; bookingId: number; slotId: number; viaProxy: boolean }
-  | { type: 'booking.cancel'; bookingId: number; reason: string; viaProxy: boolean };
+  /** `declined`: the cadre answered "không đến được" to the day-before confirmation. */
+  | { type: 'booking.cancel'; bookingId: number; reason: string; viaProxy: boolean; declined?: boolean };
 
 export interface BookingActorContext {
   zaloUserId: string;
@@ -248,11 +250,27 @@ export function takePlace(tx: DbOrTx, slotId: number, now: number): void {
   if (res.changes !== 1) throw new BookingConflict('slot_full', `slot ${slotId} is full`);
 }
 
-export function releasePlace(tx: DbOrTx, slotId: number, now: number): void {
-  tx.update(examSlots)
+/** Why a place in a slot became free again. */
+export type PlaceFreedCause = 'cancelled' | 'moved' | 'declined';
+
+/**
+ * A place in a slot became free again (a cancel, a move away, "không đến được" to the day-before question).
+ * The one point every path that frees a place passes through, inside its transaction: what a freed place
+ * sets off (offering it to the waitlist) hangs here.
+ */
+export function placeFreed(tx: DbOrTx, freed: { slotId: number; bookingId: number; cause: PlaceFreedCause }, now: number): void {
+  void tx;
+  void freed;
+  void now;
+}
+
+export function releasePlace(tx: DbOrTx, slotId: number, now: number, freedBy?: { bookingId: number; cause: PlaceFreedCause }): void {
+  const res = tx
+    .update(examSlots)
     .set({ booked: sql`${examSlots.booked} - 1`, updatedAt: now })
     .where(and(eq(examSlots.id, slotId), gt(examSlots.booked, 0)))
     .run();
+  if (res.changes === 1 && freedBy) placeFreed(tx, { slotId, ...freedBy }, now);
 }
 
 function slotRow(tx: DbOrTx, slotId: number) {
@@ -292,6 +310,7 @@ export function createBooking(
       viaProxy: input.viaProxy,
       bookedByStaffId: input.staffId ?? null,
       movedFromId: input.movedFromId ?? null,
+      checkInCode: newCheckInCode(tx, slot.clinicId, slot.localDate),
       createdAt: now,
       updatedAt: now,
     })
@@ -314,7 +333,7 @@ export function moveBooking(
   const target = slotRow(tx, input.slotId);
   if (target.campaignId !== old.campaignId) throw new BookingConflict('slot_gone', 'a booking moves within its campaign');
   tx.update(bookings).set({ status: 'moved', updatedAt: now }).where(eq(bookings.id, old.id)).run();
-  releasePlace(tx, old.slotId, now);
+  releasePlace(tx, old.slotId, now, { bookingId: old.id, cause: 'moved' });
   cancelOutboxBySubject(tx, bookingSubject(old.id), now);
   const id = createBooking(
     tx,
@@ -351,11 +370,17 @@ export function applyBookingEffect(tx: DbOrTx, ctx: BookingActorContext, effect:
     }
     case 'booking.cancel': {
       const b = activeBooking(tx, effect.bookingId);
-      cancelBooking(tx, b, effect.reason, now);
+      if (effect.declined) tx.update(bookings).set({ confirmation: 'declined', confirmedAt: now }).where(eq(bookings.id, b.id)).run();
+      cancelBooking(tx, b, effect.reason, now, effect.declined ? 'declined' : 'cancelled');
       recordAudit(
         tx,
         zaloActor(ctx, b.cadreId, effect.viaProxy),
-        { action: 'booking.cancel', entity: 'booking', entityId: b.id, detail: { cadreId: b.cadreId, slotId: b.slotId, zaloUserId: ctx.zaloUserId, viaProxy: effect.viaProxy } },
+        {
+          action: effect.declined ? 'booking.decline' : 'booking.cancel',
+          entity: 'booking',
+          entityId: b.id,
+          detail: { cadreId: b.cadreId, slotId: b.slotId, zaloUserId: ctx.zaloUserId, viaProxy: effect.viaProxy },
+        },
         now,
       );
       return;
@@ -363,12 +388,12 @@ export function applyBookingEffect(tx: DbOrTx, ctx: BookingActorContext, effect:
   }
 }
 
-export function cancelBooking(tx: DbOrTx, b: Booking, reason: string, now: number): void {
+export function cancelBooking(tx: DbOrTx, b: Booking, reason: string, now: number, cause: 'cancelled' | 'declined' = 'cancelled'): void {
   tx.update(bookings)
     .set({ status: 'cancelled', cancelReason: reason.slice(0, 300), cancelledAt: now, updatedAt: now })
     .where(eq(bookings.id, b.id))
     .run();
-  releasePlace(tx, b.slotId, now);
+  releasePlace(tx, b.slotId, now, { bookingId: b.id, cause });
   cancelOutboxBySubject(tx, bookingSubject(b.id), now);
 }
 
@@ -451,16 +476,31 @@ export const renderBookingReminder: NoticeRenderer = (db, ref, now) => {
   const title = honorificOf(cadre.sex);
   const variant = (['T-3', 'T-1', 'day'] as const).find((v) => v === ref.variant) ?? 'T-1';
   const lines = bookingDetailLines(info);
-  const text = [reminderLead[variant](title, cadre.fullName), ...lines, 'Gõ "đổi lịch" hoặc "hủy lịch" nếu cần thay đổi.'].join('\n');
+  // The day before asks for an answer (1 Sẽ đến · 2 Đổi lịch · 3 Không đến được); the morning of carries the check-in code.
+  const ask = variant === 'T-1';
+  const code = variant === 'day' ? ensureCheckInCode(db, { id: info.id, clinicId: info.clinic.id, localDate: info.slot.localDate }) : null;
+  const tail = ask ? [CONFIRM_QUESTION] : code ? [...checkInLines(title, code), 'Gõ "đổi lịch" hoặc "hủy lịch" nếu cần thay đổi.'] : ['Gõ "đổi lịch" hoặc "hủy lịch" nếu cần thay đổi.'];
+  const text = [reminderLead[variant](title, cadre.fullName), ...lines, ...tail].join('\n');
   return {
     text,
-    buttons: [
-      { title: 'Đổi lịch', payload: 'Đổi lịch' },
-      { title: 'Hủy lịch', payload: 'Hủy lịch' },
-    ],
+    buttons: ask
+      ? CONFIRM_CHOICES.map((c) => ({ title: c, payload: c }))
+      : [
+          { title: 'Đổi lịch', payload: 'Đổi lịch' },
+          { title: 'Hủy lịch', payload: 'Hủy lịch' },
+        ],
     email: {
       subject: `Nhắc lịch khám sức khỏe: ${formatVietnamDay(info.slot.localDate)}, ${formatVietnamTime(info.slot.startsAt)}`,
-      text: [`Kính gửi ${title} ${cadre.fullName},`, '', reminderLead[variant](title, cadre.fullName), '', ...lines, '', 'Muốn đổi hoặc hủy lịch, xin nhắn Zalo cho Ban hoặc gọi điện thoại cho phòng khám.'].join('\n'),
+      text: [
+        `Kính gửi ${title} ${cadre.fullName},`,
+        '',
+        reminderLead[variant](title, cadre.fullName),
+        '',
+        ...lines,
+        ...(code ? ['', ...checkInLines(title, code)] : []),
+        '',
+        'Muốn đổi hoặc hủy lịch, xin nhắn Zalo cho Ban hoặc gọi điện thoại cho phòng khám.',
+      ].join('\n'),
     },
     template: {
       name: 'booking_reminder',

@@ -249,6 +249,10 @@ export interface DayBookingRow {
   viaProxy: boolean;
   bookedBy: 'zalo' | 'proxy' | 'staff';
   attendanceAt: number | null;
+  /** Answer to the day-before question (null: none yet). */
+  confirmation: Booking['confirmation'];
+  queueNumber: number | null;
+  checkInCode: string | null;
 }
 
 /** The bookings of one clinic's day (active, attended, no-show), by time then name. */
@@ -268,6 +272,9 @@ export function dayBookings(db: DbOrTx, campaignId: number, clinicId: number, da
       viaProxy: bookings.viaProxy,
       staffId: bookings.bookedByStaffId,
       attendanceAt: bookings.attendanceAt,
+      confirmation: bookings.confirmation,
+      queueNumber: bookings.queueNumber,
+      checkInCode: bookings.checkInCode,
     })
     .from(bookings)
     .innerJoin(examSlots, eq(examSlots.id, bookings.slotId))

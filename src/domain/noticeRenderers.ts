@@ -2,6 +2,7 @@ import type { NoticeRenderers } from './notices';
 import { NUDGE_KIND, REMINDER_KIND, renderBookingNudge, renderBookingReminder } from './booking';
 import { renderStaffBookingNotice, STAFF_BOOKING_NOTICE } from './bookingForCadre';
 import { CAMPAIGN_CHANGED_NOTICE, renderCampaignChanged } from './clinicDays';
+import { NEAR_TURN_NOTICE, QUEUE_NOTICE, renderNearTurn, renderQueueNotice } from './attendance';
 import { LINK_MOVE_NOTICE, renderLinkMoveRequested } from './linking';
 import { renderRequestNotice } from './requests';
 import { REQUEST_NOTE_KIND, renderRequestNoteNotice } from './requestNotes';
@@ -15,6 +16,8 @@ export const noticeRenderers: NoticeRenderers = {
   [NUDGE_KIND]: renderBookingNudge,
   [STAFF_BOOKING_NOTICE]: renderStaffBookingNotice,
   [CAMPAIGN_CHANGED_NOTICE]: renderCampaignChanged,
+  [QUEUE_NOTICE]: renderQueueNotice,
+  [NEAR_TURN_NOTICE]: renderNearTurn,
   'request.update': renderRequestNotice,
   [REQUEST_NOTE_KIND]: renderRequestNoteNotice,
   [RESULT_NOTICE_KIND]: (db, ref) => renderResultReleased(db, ref),

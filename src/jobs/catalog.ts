@@ -34,6 +34,8 @@ export const NoticePayload = z.object({
 export type NoticePayload = z.infer<typeof NoticePayload>;
 
 export const CampaignNudgePayload = z.object({ campaignId: z.number().int().positive() });
+/** The call list of one exam day (local date). */
+export const CallListPayload = z.object({ examDate: z.iso.date() });
 export const EscalatePayload = z.object({ requestId: z.number().int().positive(), level: z.number().int().min(0).max(2) });
 export const HandoffTimeoutPayload = z.object({ handoffId: z.number().int().positive() });
 export const BroadcastFanoutPayload = z.object({ broadcastId: z.number().int().positive() });
@@ -66,6 +68,8 @@ export const jobCatalog = {
   'notice.cadre': { queue: 'notices', payload: NoticePayload },
   /** A campaign's nudge to eligible cadres who have not booked: fans out one notice each, once. */
   'campaign.nudge': { queue: 'notices', payload: CampaignNudgePayload },
+  /** The day before an exam day: clinic staff get the cadres who have not confirmed, to call them. */
+  'attendance.callList': { queue: 'notices', payload: CallListPayload },
   /** One escalation step of a request (notify the clinic, then the head, then on-call); skipped once acknowledged. */
   'request.escalate': { queue: 'notices', payload: EscalatePayload },
   /** Closes a conversation with staff after a quiet period, so the bot resumes. */

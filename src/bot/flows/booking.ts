@@ -82,6 +82,12 @@ export const bookingText = {
   bookingGone: 'Lịch khám này không còn hiệu lực.',
   unchanged: 'Đây vẫn là giờ khám cũ, lịch khám giữ nguyên.',
   backHint: 'Gõ 0 để về menu.',
+  declineAsk: (title: string) => `Xin cho biết vì sao ${title} không đến được (gõ số, hoặc gõ lý do):`,
+  declineConfirm: (title: string, name: string, line: string, reason: string) =>
+    `Xin xác nhận ${title} ${name} không đến khám:\n${line}\nLý do: ${reason}\nChỗ khám sẽ được nhường cho người khác.`,
+  declineYes: 'Đồng ý, nhường chỗ',
+  declined: (title: string, name: string, line: string) =>
+    `Đã ghi nhận ${title} ${name} không đến khám (${line}); chỗ đã được nhường cho người khác.\nGõ "đặt lịch" khi muốn đặt lại.`,
 } as const;
 
 type Command = 'book' | 'move' | 'cancel' | 'show';
@@ -407,6 +413,11 @@ const cancelConfirmOptions: MenuOption[] = [
   { text: bookingText.cancelNo, key: bookingText.cancelNo, also: ['giu lich'] },
 ];
 
+const declineConfirmOptions: MenuOption[] = [
+  { text: bookingText.declineYes, key: bookingText.declineYes },
+  { text: bookingText.cancelNo, key: bookingText.cancelNo, also: ['giu lich'] },
+];
+
 function confirmSlot(who: Who, ctx: TurnContext, place: Place, slot: SlotInfo, lead?: string): TurnResult {
   const clinic = ctx.lookups.booking.clinics(place.campaignId, null).find((c) => c.id === slot.clinicId);
   const head = place.purpose === 'move' ? bookingText.confirmMove(who.title, who.subject.fullName) : bookingText.confirm(who.title, who.subject.fullName);
@@ -414,11 +425,18 @@ function confirmSlot(who: Who, ctx: TurnContext, place: Place, slot: SlotInfo, l
   return say(state(who, { step: 'confirm', ...place, day: slot.localDate, slotId: slot.id }), join(lead, m.text), m.buttons);
 }
 
-function askCancelReason(who: Who, b: BookingInfo, lead?: string): TurnResult {
+function askCancelReason(who: Who, b: BookingInfo, lead?: string, declined?: boolean): TurnResult {
   const options = bookingText.cancelReasons.map((r) => ({ text: r, key: r }));
-  const m = menu(`${bookingText.optCancel}: ${bookingText.bookingLine(b)}\n${bookingText.cancelAsk}`, options, bookingText.cancelKeep);
-  return say(state(who, { step: 'cancelReason', purpose: 'cancel', bookingId: b.id, campaignId: b.campaign.id }), join(lead, m.text), m.buttons);
+  const prompt = declined ? `${bookingText.bookingLine(b)}\n${bookingText.declineAsk(who.title)}` : `${bookingText.optCancel}: ${bookingText.bookingLine(b)}\n${bookingText.cancelAsk}`;
+  const m = menu(prompt, options, bookingText.cancelKeep);
+  return say(state(who, { step: 'cancelReason', purpose: 'cancel', bookingId: b.id, campaignId: b.campaign.id, ...(declined ? { declined } : {}) }), join(lead, m.text), m.buttons);
 }
+
+/** "3 Không đến được" to the day-before question: why, then a summary; the place is freed only on a yes. */
+export const askDeclineReason = (subject: Subject, b: BookingInfo, lead?: string): TurnResult => askCancelReason(whoOf(subject), b, lead, true);
+
+/** "2 Đổi lịch" to the day-before question: the move flow for that booking. */
+export const startMoveOf = (subject: Subject, ctx: TurnContext, b: BookingInfo, lead?: string): TurnResult => startMove(whoOf(subject), ctx, b, lead);
 
 // --- confirming -----------------------------------------------------------------------------------------------
 
@@ -576,20 +594,21 @@ export function handleBooking(s: BookingState, text: string, ctx: TurnContext): 
       const reason = i !== null ? bookingText.cancelReasons[i]! : text.trim().replace(/\s+/g, ' ').slice(0, 300);
       if (/^\d+$/.test(reason) || reason.length < 2) return say(s, join(bookingText.pickNumber));
       // Cancelling is shown as a summary first and done only on a yes.
-      const m = menu(bookingText.cancelConfirm(who.title, subject.fullName, bookingText.bookingLine(booking), reason), cancelConfirmOptions, bookingText.backHint);
+      const summary = (s.declined ? bookingText.declineConfirm : bookingText.cancelConfirm)(who.title, subject.fullName, bookingText.bookingLine(booking), reason);
+      const m = menu(summary, s.declined ? declineConfirmOptions : cancelConfirmOptions, bookingText.backHint);
       return say({ ...s, step: 'cancelConfirm', reason }, m.text, m.buttons);
     }
     case 'cancelConfirm': {
       const booking = s.bookingId !== undefined ? b.booking(s.bookingId) : null;
       if (!booking || booking.status !== 'booked') return say({ flow: 'idle' }, join(bookingText.bookingGone, bookingText.backHint));
-      const i = pick(text, cancelConfirmOptions);
+      const i = pick(text, s.declined ? declineConfirmOptions : cancelConfirmOptions);
       if (i === 1) return say({ flow: 'idle' }, join(bookingText.kept, bookingText.backHint));
       if (i !== 0 || !s.reason) break;
       return say(
         { flow: 'idle' },
-        bookingText.cancelled(who.title, subject.fullName, bookingText.bookingLine(booking)),
+        (s.declined ? bookingText.declined : bookingText.cancelled)(who.title, subject.fullName, bookingText.bookingLine(booking)),
         [{ title: 'Đặt lịch khám', payload: 'Đặt lịch khám' }],
-        { type: 'booking.cancel', bookingId: booking.id, reason: s.reason, viaProxy: subject.viaProxy },
+        { type: 'booking.cancel', bookingId: booking.id, reason: s.reason, viaProxy: subject.viaProxy, ...(s.declined ? { declined: true } : {}) },
         ...toldCadre(who, 'cancelled', booking.id),
       );
     }

@@ -32,7 +32,10 @@ export interface Meaning {
   /** What the message asks for; null when negated ("không đặt lịch nữa"). */
   intent: IntentMatch | null;
   smallTalk: SmallTalk | null;
+  /** About coming to the exam: "sẽ đến", "không đi được", "đã đến" (read only where a booking makes it matter). */
+  attendance: Attendance | null;
 }
+
 
 const MENU_COMMANDS = ['menu', 'bắt đầu', 'start', 'thoát', 'quay lại', 'về menu', 'trang chủ', 'hủy bỏ', 'huỷ bỏ', 'trở về', 'bắt đầu lại', 'về trang chủ', 'mở menu', 'xem menu', 'thoát ra', 'ra menu'];
 const END_CHAT = ['kết thúc', 'kết thúc trò chuyện', 'dừng trò chuyện', 'quay lại trợ lý', 'trợ lý tự động', 'xong rồi', 'xong', 'tạm biệt', 'hết rồi', 'không hỏi nữa', 'thế thôi'];
@@ -48,6 +51,47 @@ const COURTESY =
 const COURTESY_WORDS = COURTESY.split(' ');
 
 const NO_WORDS = NO_PHRASES.flatMap((p) => p.split(' '));
+
+export type Attendance = 'coming' | 'notComing' | 'arrived';
+
+/** Any of these anywhere: the cadre cannot come ("mai tôi ốm, không đi được ạ", "ko di dc", "bận rồi"). */
+const NOT_COMING = [
+  'không đến được', 'không đi được', 'không tới được', 'không đi khám được', 'không thể đến', 'không thể đi', 'không đến', 'không đi',
+  'không tới', 'đi không được', 'đến không được', 'chưa đi được', 'chưa đến được', 'bận', 'vắng', 'không kịp', 'không khám được',
+];
+/**
+ * The whole message, give or take politeness: the cadre will come ("dạ tôi sẽ đến"). A trailing "đi" is read as
+ * a particle and dropped ("tôi sẽ đi" arrives as "tôi sẽ"), hence "sẽ" and "vẫn" alone.
+ */
+const COMING = [
+  'sẽ', 'vẫn',
+  'sẽ đến', 'sẽ đi', 'sẽ tới', 'có đến', 'có đi', 'vẫn đến', 'vẫn đi', 'đến được', 'đi được', 'sẽ có mặt', 'đi khám', 'đến khám',
+  'sẽ đi khám', 'sẽ đến khám', 'tôi đến', 'tôi đi', 'đến đúng giờ', 'chắc chắn đến', 'nhất định đến', 'mai đến', 'mai đi',
+];
+/** The whole message, give or take politeness: the cadre is at the clinic ("đã đến", "tôi tới rồi"). */
+const ARRIVED = [
+  'đã đến', 'đến rồi', 'đã tới', 'tới rồi', 'đã có mặt', 'có mặt rồi', 'có mặt', 'đến nơi rồi', 'đã đến nơi', 'đang ở phòng khám',
+  'đến phòng khám rồi', 'đã đến phòng khám', 'tôi đến rồi', 'đang ở đây', 'ở phòng khám rồi',
+];
+const AROUND_ATTENDANCE = new Set([...COURTESY_WORDS, ...'mai ngày hôm nay sáng chiều nhé ạ dạ vâng ừ tôi bác ông bà cháu con mình đúng giờ rồi'.split(' ')]);
+
+/** The phrase the message is, around words that change nothing ("dạ, mai tôi sẽ đến ạ"). */
+function wholePhrase(words: Word[], phrases: string[]): boolean {
+  for (const p of phrases) {
+    const n = p.split(' ').length;
+    const at = phraseAt(words, p);
+    if (at < 0) continue;
+    if (words.every((w, k) => (k >= at && k < at + n) || [...AROUND_ATTENDANCE].some((a) => wordIs(w, a)))) return true;
+  }
+  return false;
+}
+
+function attendanceOf(words: Word[]): Attendance | null {
+  if (NOT_COMING.some((p) => hasPhrase(words, p))) return 'notComing';
+  if (wholePhrase(words, ARRIVED)) return 'arrived';
+  if (wholePhrase(words, COMING)) return 'coming';
+  return null;
+}
 
 const VOCABULARY = new Set<string>([
   ...intentVocabulary,
@@ -115,6 +159,7 @@ export function understand(message: string): Meaning {
     endChat,
     intent: smallTalk && smallTalk !== 'ack' ? null : intent,
     smallTalk,
+    attendance: numeric === null ? attendanceOf(words) : null,
   };
 }
 
@@ -131,13 +176,32 @@ export type Decision =
   | { kind: 'number'; n: number }
   /** Left to the flow (a value for the field asked, a menu option, or not understood). */
   | { kind: 'flow' }
-  | { kind: 'unknown' };
+  | { kind: 'unknown' }
+  /** Answers to the day-before question, and "đã đến" on the exam day. */
+  | { kind: 'coming' }
+  | { kind: 'notComing' }
+  | { kind: 'arrived' };
 
-export type Where = 'idle' | 'confirm' | 'field';
+/**
+ * Where the conversation stands: nothing pending (idle), a summary waiting for yes/no (confirm), a value being
+ * asked (field), the day-before question answered (reminder: "1 Sẽ đến · 2 Đổi lịch · 3 Không đến được"), the
+ * exam day with a booking (examDay: "đã đến" checks in).
+ */
+export type Where = 'idle' | 'confirm' | 'field' | 'reminder' | 'examDay';
 
 export function decide(m: Meaning, where: Where): Decision {
   if (m.emergency) return { kind: 'emergency' };
   if (m.toMenu) return { kind: 'menu' };
+  if (where === 'examDay') return m.attendance === 'arrived' ? { kind: 'arrived' } : decide(m, 'idle');
+  if (where === 'reminder') {
+    if (m.number !== null) return { kind: 'number', n: m.number };
+    if (m.intent && !m.intent.fuzzy && (m.intent.id === 'moveBooking' || m.intent.id === 'cancelBooking')) return { kind: 'intent', id: m.intent.id };
+    if (m.attendance === 'notComing') return { kind: 'notComing' };
+    if (m.attendance === 'coming' || m.attendance === 'arrived') return { kind: 'coming' };
+    if (m.answer === 'yes') return { kind: 'coming' };
+    if (m.bareNo) return { kind: 'notComing' };
+    return decide(m, 'idle');
+  }
   if (where === 'confirm') {
     if (m.answer === 'no' || m.retraction) return { kind: 'no' };
     if (m.answer === 'yes') return { kind: 'yes' };

@@ -33,6 +33,7 @@ import { addStaffNavItem, CsrfField, type Flash } from './layout';
 import { allClinics, staffActor, type StaffDeps } from './services';
 import { fmtDate, page, EmptyRow, PhoneLink } from './ui';
 import { DayNav, dayNotices, DaySlotsCard, holidayOverOpenDays } from './clinicDays';
+import { CheckInPanel, confirmationLabel } from './attendance';
 
 addStaffNavItem({ href: '/staff/booking', label: 'Đợt khám', permission: ['booking', 'read'], order: 35 });
 
@@ -47,6 +48,9 @@ const notices: Record<string, Flash> = {
   attended: { kind: 'ok', text: 'Đã ghi nhận.' },
   ...dayNotices,
 };
+/** "so-12" after a check-in: the number the cadre was given. */
+const flashOf = (msg = ''): Flash | undefined =>
+  /^so-\d+$/.test(msg) ? { kind: 'ok', text: `Đã nhận số ${msg.slice(3)}; cán bộ được báo số qua Zalo.` } : notices[msg];
 
 /** /staff/booking: exam campaigns, their slots, a clinic's day with attendance, exports, figures. */
 const HolidayForm = z.object({
@@ -397,7 +401,14 @@ export function bookingPages(deps: StaffDeps) {
             <div class="stat">
               <b>{rows.filter((r) => r.status === 'no_show').length}</b>vắng
             </div>
+            <div class="stat">
+              <b>{rows.filter((r) => r.confirmation === 'confirmed').length}</b>đã xác nhận
+            </div>
+            <div class="stat">
+              <b>{rows.filter((r) => r.status === 'booked' && !r.confirmation).length}</b>chưa xác nhận
+            </div>
           </div>
+          <CheckInPanel campaignId={id} clinicId={clinicId} date={date} token={token} canMark={canMark && date === vietnamDate(deps.clock.now())} />
           <div class="table-wrap">
             <table class="responsive">
               <thead>
@@ -406,12 +417,13 @@ export function bookingPages(deps: StaffDeps) {
                   <th>Cán bộ</th>
                   <th>Điện thoại</th>
                   <th>Đặt qua</th>
+                  <th>Xác nhận</th>
                   <th>Trạng thái</th>
                   {canMark ? <th>Ghi nhận</th> : null}
                 </tr>
               </thead>
               <tbody>
-                {rows.length === 0 ? <EmptyRow colspan={6}>Chưa có ai đặt lịch ngày này.</EmptyRow> : null}
+                {rows.length === 0 ? <EmptyRow colspan={7}>Chưa có ai đặt lịch ngày này.</EmptyRow> : null}
                 {rows.map((r) => (
                   <tr>
                     <td data-label="Giờ">{formatVietnamTime(r.startsAt)}</td>
@@ -425,14 +437,23 @@ export function bookingPages(deps: StaffDeps) {
                       <PhoneLink phone={r.phone} />
                     </td>
                     <td data-label="Đặt qua">{r.bookedBy === 'proxy' ? 'Người nhà (Zalo)' : r.bookedBy === 'staff' ? 'Nhân viên' : 'Zalo'}</td>
+                    <td data-label="Xác nhận">
+                      <span class={`badge ${r.confirmation === 'confirmed' ? 'ok' : r.status === 'booked' ? 'warn' : ''}`}>{confirmationLabel(r)}</span>
+                    </td>
                     <td data-label="Trạng thái">
                       <span class={`badge ${r.status === 'attended' ? 'ok' : r.status === 'no_show' ? 'bad' : ''}`}>{statusLabels[r.status]}</span>
+                      {r.queueNumber !== null ? <div class="small">Số {r.queueNumber}</div> : null}
                     </td>
                     {canMark ? (
                       <td data-label="Ghi nhận">
                         <form method="post" class="actions" action={`/staff/booking/bookings/${r.bookingId}/attendance`}>
                           <CsrfField token={token} />
                           <input type="hidden" name="back" value={back} />
+                          {r.status === 'booked' && date === vietnamDate(deps.clock.now()) ? (
+                            <button class="btn small" type="submit" formaction={`/staff/booking/bookings/${r.bookingId}/checkin`}>
+                              Đã đến, cấp số
+                            </button>
+                          ) : null}
                           {r.status !== 'attended' ? (
                             <button class="btn small" type="submit" name="status" value="attended">
                               Đã khám
@@ -458,7 +479,7 @@ export function bookingPages(deps: StaffDeps) {
           </div>
           <DaySlotsCard staff={s} campaignId={id} clinicId={clinicId} date={date} slots={slots} token={token} today={vietnamDate(deps.clock.now())} />
         </>,
-        { flash: notices[msg ?? ''] },
+        { flash: flashOf(msg) },
       );
     })
     .get(

@@ -13,6 +13,7 @@ import { dashboardPages } from './dashboard';
 import { bookingPages } from './booking';
 import { cadreActingPages } from './cadreActing';
 import { clinicDayPages } from './clinicDays';
+import { attendancePages } from './attendance';
 import { proxyPages } from './proxies';
 import { registryPages } from './registry';
 import { requestPages } from './requests';
@@ -78,6 +79,7 @@ export function staffRoutes(deps: StaffDeps, opts: StaffRoutesOptions = {}) {
   app.route('/requests', requestPages(deps));
   app.route('/booking', bookingPages(deps));
   app.route('/booking', clinicDayPages(deps));
+  app.route('/booking', attendancePages(deps));
   app.route('/results', resultPages(deps));
   app.route('/faq', faqPages(deps));
   app.route('/live', livePages(deps));

@@ -15,6 +15,9 @@ export type BookingStatus = (typeof bookingStatuses)[number];
 export const campaignHoldStatuses = ['booked', 'attended'] as const satisfies readonly BookingStatus[];
 /** Statuses that keep their place in the slot's `booked` count. */
 export const slotHoldStatuses = ['booked', 'attended', 'no_show'] as const satisfies readonly BookingStatus[];
+/** The cadre's answer to the day-before question "1 Sẽ đến · 2 Đổi lịch · 3 Không đến được". */
+export const confirmationAnswers = ['confirmed', 'declined'] as const;
+export type ConfirmationAnswer = (typeof confirmationAnswers)[number];
 
 export const bookings = sqliteTable(
   'bookings',
@@ -41,6 +44,17 @@ export const bookings = sqliteTable(
     /** Who marked attended / no-show, and when. */
     attendanceByStaffId: integer('attendance_by_staff_id').references(() => staffUsers.id),
     attendanceAt: integer('attendance_at'),
+    /** Answer to the day-before confirmation (null: not answered), and when. */
+    confirmation: text('confirmation', { enum: confirmationAnswers }),
+    confirmedAt: integer('confirmed_at'),
+    /** Short code carried by the morning-of reminder; typed by the cadre or staff at the clinic to check in. */
+    checkInCode: text('check_in_code'),
+    /** Check-in at the clinic: the number in that clinic's queue of the day, when it was taken and called. */
+    queueNumber: integer('queue_number'),
+    checkedInAt: integer('checked_in_at'),
+    calledAt: integer('called_at'),
+    /** When "sắp đến lượt" was sent (once). */
+    nearTurnAt: integer('near_turn_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
