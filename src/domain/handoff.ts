@@ -1,11 +1,11 @@
-import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError } from '../errors';
 import { recordAudit } from '../store/audit';
 import { prepared } from '../store/prepared';
 import type { DbOrTx } from '../store/db';
-import { enqueue, sendToUser } from '../jobs/enqueue';
-import { cadres, clinics, handoffMessages, handoffs, staffUsers, type Handoff, type StaffRole } from '../store/schema';
+import { enqueue, sendToUser, userLane } from '../jobs/enqueue';
+import { cadres, clinics, handoffMessages, handoffs, outbox, staffUsers, zaloSends, type Handoff, type StaffRole } from '../store/schema';
 import { getZaloUser, inCustomerServiceWindow } from '../store/zaloUsers';
 import type { OutMessage } from '../zalo/messages';
 import { formatVietnamDateTime, parseVietnameseDate } from './dates';
@@ -197,6 +197,48 @@ export function staffReply(tx: DbOrTx, id: number, staff: { id: number; fullName
   return [sendText(tx, h.zaloUserId, `${text}\n— ${signature}`, now)];
 }
 
+/** A staff member takes a conversation (it shows under "Của tôi"); taking one already taken passes it over. */
+export function assignHandoff(tx: DbOrTx, id: number, staff: { id: number }, scope: number | null, now: number): void {
+  const h = loadHandoff(tx, id, scope);
+  if (h.status !== 'open') throw new AppError('conflict', 'Cuộc trò chuyện đã kết thúc.');
+  if (h.staffId === staff.id) return;
+  tx.update(handoffs).set({ staffId: staff.id }).where(eq(handoffs.id, id)).run();
+  recordAudit(tx, { type: 'staff', id: String(staff.id) }, { action: 'handoff.assign', entity: 'handoff', entityId: id, detail: { from: h.staffId } }, now);
+}
+
+export type DeliveryState = 'sending' | 'sent' | 'failed' | 'cancelled' | 'unknown';
+
+/**
+ * Where each staff reply of a transcript stands, from its outbox row (written in the same transaction as the
+ * transcript line, in the user's lane) and the Zalo send it became: sending, sent to Zalo (with the time) or failed.
+ */
+export function replyDeliveries(tx: DbOrTx, zaloUserId: string, replies: { id: number; at: number; text: string }[]): Map<number, { state: DeliveryState; at: number | null }> {
+  const out = new Map<number, { state: DeliveryState; at: number | null }>();
+  if (!replies.length) return out;
+  const rows = tx
+    .select({ id: outbox.id, status: outbox.status, createdAt: outbox.createdAt, payload: outbox.payload, doneAt: outbox.updatedAt })
+    .from(outbox)
+    .where(and(eq(outbox.lane, userLane(zaloUserId)), eq(outbox.kind, 'zalo.message'), inArray(outbox.createdAt, [...new Set(replies.map((r) => r.at))])))
+    .all();
+  for (const r of replies) {
+    const row = rows.find((o) => {
+      const text = (o.payload as { messages?: { text?: string }[] } | null)?.messages?.[0]?.text ?? '';
+      return o.createdAt === r.at && text.startsWith(r.text);
+    });
+    if (!row) {
+      out.set(r.id, { state: 'unknown', at: null });
+      continue;
+    }
+    const send = tx.select({ status: zaloSends.status, sentAt: zaloSends.sentAt }).from(zaloSends).where(eq(zaloSends.key, `outbox-${row.id}-0`)).get();
+    if (send?.status === 'sent') out.set(r.id, { state: 'sent', at: send.sentAt ?? null });
+    else if (row.status === 'failed') out.set(r.id, { state: 'failed', at: row.doneAt });
+    else if (row.status === 'cancelled') out.set(r.id, { state: 'cancelled', at: row.doneAt });
+    else if (row.status === 'done') out.set(r.id, { state: 'sent', at: row.doneAt });
+    else out.set(r.id, { state: 'sending', at: null });
+  }
+  return out;
+}
+
 /** Staff end the conversation: the bot resumes and tells the user so. */
 export function closeHandoff(tx: DbOrTx, id: number, staff: { id: number }, scope: number | null, now: number): number[] {
   const h = loadHandoff(tx, id, scope);
@@ -228,10 +270,15 @@ export function handoffTimeoutStep(tx: DbOrTx, handoffId: number, timeoutMs: num
 
 // --- reads for the staff inbox ----------------------------------------------------------------------------
 
-export function listHandoffs(tx: DbOrTx, scope: number | null, status: 'open' | 'closed' | 'all') {
+/** Whose conversations a list shows: the staff member's own, nobody's yet, or all. */
+export type Assignment = { mine: number } | 'unassigned' | 'all';
+
+export function listHandoffs(tx: DbOrTx, scope: number | null, status: 'open' | 'closed' | 'all', assignment: Assignment = 'all') {
   const where = [];
   if (scope !== null) where.push(eq(handoffs.clinicId, scope));
   if (status !== 'all') where.push(eq(handoffs.status, status));
+  if (assignment === 'unassigned') where.push(isNull(handoffs.staffId));
+  else if (assignment !== 'all') where.push(eq(handoffs.staffId, assignment.mine));
   return tx
     .select({ handoff: handoffs, cadreName: cadres.fullName, cadreCode: cadres.code, clinicName: clinics.name, staffName: staffUsers.fullName })
     .from(handoffs)

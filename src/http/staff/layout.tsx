@@ -21,7 +21,7 @@ export const navGroups = {
 export type NavGroup = keyof typeof navGroups;
 
 /** Where an entry goes when it names no group: by the capability of its permission in the permissions table. */
-const groupOfCapability: Record<Capability, NavGroup> = {
+const groupOfCapability: Partial<Record<Capability, NavGroup>> = {
   dashboard: 'top',
   requests: 'top',
   account: 'account',
@@ -75,7 +75,7 @@ export function addStaffNavItem(item: NavItem): void {
 }
 
 export const navGroupOf = (item: NavItem): NavGroup =>
-  item.group ?? (item.permission[1] === 'figures' ? 'reports' : groupOfCapability[item.permission[0]]);
+  item.group ?? (item.permission[1] === 'figures' ? 'reports' : (groupOfCapability[item.permission[0]] ?? 'admin'));
 
 const css = `
 :root{--bg:#f4f6f8;--card:#fff;--ink:#1d2733;--muted:#5c6b7a;--line:#dde3ea;--brand:#0b6e4f;--brand-2:#e7f4ef;--warn:#a15c00;--warn-bg:#fff4e0;--bad:#b42318;--bad-bg:#fdecea;--ok:#067647;--ok-bg:#e6f6ec;--radius:10px}

@@ -1,6 +1,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { handoffDetail, listHandoffs, loadHandoff, ReplyInput } from '../../domain/handoff';
+import { contactPanel } from '../../domain/contactPanel';
+import { assignHandoff, handoffDetail, listHandoffs, loadHandoff, ReplyInput, replyDeliveries } from '../../domain/handoff';
+import { auditStaffRead } from '../../domain/results';
+import { inTransaction } from '../../store/db';
+import { ContactPanelCard, conversationCss, DeliveryBadge } from './conversationPanel';
 import { durationVi, listRequests, RequestFilter, requestDetail, type SlaClock } from '../../domain/requestInbox';
 import { NoteInput, type RequestNoteView } from '../../domain/requestNotes';
 import { CancelInput, CloseInput, requestStateLabels, requestTypeLabels, ScheduleInput, timeOfDayLabels, urgencyLabels } from '../../domain/requests';
@@ -31,6 +35,7 @@ const notices: Record<string, Flash> = {
   answered: { kind: 'ok', text: 'Đã gửi cho cán bộ (Zalo, hoặc mẫu tin / email khi quá 7 ngày chưa tương tác).' },
   noted: { kind: 'ok', text: 'Đã lưu ghi chú nội bộ (cán bộ không thấy).' },
   closed: { kind: 'ok', text: 'Đã kết thúc cuộc trò chuyện; trợ lý tự động tiếp tục với người dùng.' },
+  assigned: { kind: 'ok', text: 'Bạn đã nhận xử lý cuộc trò chuyện này.' },
 };
 
 /**
@@ -425,10 +430,10 @@ export function requestPages(deps: StaffDeps) {
       act.note(currentStaff(c), id, input);
       return c.redirect(`/staff/requests/${id}?msg=${input.toCadre ? 'answered' : 'noted'}`, 303);
     })
-    .get('/conversations', requirePermission('requests', 'read'), validate('query', z.object({ status: z.enum(['open', 'closed', 'all']).default('open') }).extend(Msg.shape)), (c) => {
+    .get('/conversations', requirePermission('requests', 'read'), validate('query', z.object({ status: z.enum(['open', 'closed', 'all']).default('open'), assigned: z.enum(['mine', 'unassigned', 'all']).default('all') }).extend(Msg.shape)), (c) => {
       const staff = currentStaff(c);
       const q = c.req.valid('query');
-      const rows = listHandoffs(deps.db, clinicScope(staff), q.status);
+      const rows = listHandoffs(deps.db, clinicScope(staff), q.status, q.assigned === 'mine' ? { mine: staff.id } : q.assigned);
       return page(
         c,
         deps.committee.name,
@@ -442,7 +447,18 @@ export function requestPages(deps: StaffDeps) {
                 ['all', 'Tất cả'],
               ]}
               current={q.status}
-              href={(s) => `/staff/requests/conversations?status=${s}`}
+              href={(s) => `/staff/requests/conversations?status=${s}&assigned=${q.assigned}`}
+            />
+          </nav>
+          <nav class="actions" style="margin-bottom:.8rem" aria-label="Người phụ trách">
+            <StatusTabs
+              tabs={[
+                ['mine', 'Của tôi'],
+                ['unassigned', 'Chưa ai nhận'],
+                ['all', 'Tất cả'],
+              ]}
+              current={q.assigned}
+              href={(a) => `/staff/requests/conversations?status=${q.status}&assigned=${a}`}
             />
           </nav>
           <div class="table-wrap" id="live-conversations" data-live-region="conversations">
@@ -453,7 +469,7 @@ export function requestPages(deps: StaffDeps) {
                   <th>Phòng khám</th>
                   <th>Mở lúc</th>
                   <th>Hoạt động cuối</th>
-                  <th>Nhân viên</th>
+                  <th>Người phụ trách</th>
                 </tr>
               </thead>
               <tbody>
@@ -472,7 +488,7 @@ export function requestPages(deps: StaffDeps) {
                     <td data-label="Phòng khám">{r.clinicName ?? '—'}</td>
                     <td data-label="Mở lúc">{fmtDateTime(r.handoff.openedAt)}</td>
                     <td data-label="Cuối">{fmtDateTime(r.handoff.lastActivityAt)}</td>
-                    <td data-label="Nhân viên">{r.staffName ?? '—'}</td>
+                    <td data-label="Phụ trách">{r.staffName ?? <span class="badge warn">Chưa ai nhận</span>}</td>
                   </tr>
                 ))}
               </tbody>
@@ -493,14 +509,39 @@ export function requestPages(deps: StaffDeps) {
       const open = d.handoff.status === 'open';
       const base = `/staff/requests/conversations/${d.handoff.id}`;
       const who = d.cadre ? `${d.cadre.fullName} (${d.cadre.code})` : (d.displayName ?? `Zalo ${d.handoff.zaloUserId}`);
+      const now = deps.clock.now();
+      const panel = d.cadre ? contactPanel(deps.db, d.cadre, now, { withResults: allowed(staff, 'results', 'read') }) : null;
+      if (panel?.results) auditStaffRead(deps.db, staff, panel.results.latestIds, now, 'conversation.contact');
+      const deliveries = replyDeliveries(
+        deps.db,
+        d.handoff.zaloUserId,
+        d.messages.filter((m) => m.message.direction === 'staff').map((m) => ({ id: m.message.id, at: m.message.at, text: m.message.text })),
+      );
+      const assignee = d.handoff.staffId === staff.id ? 'Bạn' : d.handoff.staffId ? 'Nhân viên khác' : null;
       return page(
         c,
         deps.committee.name,
         `Trò chuyện: ${who}`,
         <>
+          <style>{conversationCss}</style>
           <p class="muted" style="margin-top:0">
             {open ? 'Đang mở: trợ lý tự động không trả lời người này.' : `Đã kết thúc ${fmtDateTime(d.handoff.closedAt)}.`} Mở lúc {fmtDateTime(d.handoff.openedAt)}.
           </p>
+          <div class="actions" style="margin-bottom:.8rem">
+            <span>
+              Người phụ trách: <b id="assignee">{assignee ?? 'chưa ai nhận'}</b>
+            </span>
+            {open && allowed(staff, 'requests', 'act') && d.handoff.staffId !== staff.id ? (
+              <form method="post" action={`${base}/assign`} class="inline">
+                <CsrfField token={token} />
+                <button class="btn secondary small" type="submit">
+                  Nhận xử lý
+                </button>
+              </form>
+            ) : null}
+          </div>
+          <div class={panel ? 'convo' : ''}>
+          <div>
           <div class="card" aria-label="Tin nhắn" id="live-transcript" data-live-region="conversations">
             {d.messages.length === 0 ? <p class="muted">Chưa có tin nhắn.</p> : null}
             {d.messages.map((m) => (
@@ -511,6 +552,11 @@ export function requestPages(deps: StaffDeps) {
                 <div style={`display:inline-block;white-space:pre-wrap;padding:.4rem .7rem;border-radius:10px;background:${m.message.direction === 'in' ? '#eef1f4' : m.message.direction === 'staff' ? '#e7f4ef' : '#fafbfc'}`}>
                   {m.message.text}
                 </div>
+                {m.message.direction === 'staff' ? (
+                  <div class="small">
+                    <DeliveryBadge state={deliveries.get(m.message.id)?.state ?? 'unknown'} at={deliveries.get(m.message.id)?.at ?? null} />
+                  </div>
+                ) : null}
               </div>
             ))}
           </div>
@@ -535,12 +581,21 @@ export function requestPages(deps: StaffDeps) {
               </form>
             </>
           ) : null}
+          </div>
+          {panel ? <ContactPanelCard panel={panel} /> : null}
+          </div>
           <p>
             <a href="/staff/requests/conversations">← Các cuộc trò chuyện</a>
           </p>
         </>,
         { flash: notices[c.req.valid('query').msg ?? ''] ?? null },
       );
+    })
+    .post('/conversations/:id{[0-9]+}/assign', requirePermission('requests', 'act'), validate('param', IdParam), (c) => {
+      const id = c.req.valid('param').id;
+      const staff = currentStaff(c);
+      inTransaction(deps.db, (tx) => assignHandoff(tx, id, staff, clinicScope(staff), deps.clock.now()));
+      return c.redirect(`/staff/requests/conversations/${id}?msg=assigned`, 303);
     })
     .post('/conversations/:id{[0-9]+}/reply', requirePermission('requests', 'act'), validate('param', IdParam), validate('form', ReplyInput), (c) => {
       const id = c.req.valid('param').id;
