@@ -6,7 +6,7 @@ import { recordAudit, type AuditActor } from '../store/audit';
 import { inTransaction, type Db, type DbOrTx } from '../store/db';
 import { bookings, cadreCategories, cadres, clinics, examSlots, zaloLinks, zaloUsers, type Cadre } from '../store/schema';
 import { cancelBooking } from './booking';
-import { formatIsoDate, parseVietnameseDate } from './dates';
+import { formatIsoDate, optionalVietnameseDateField } from './dates';
 import { formatPhone, normalizePhone } from './phone';
 import { vietnamDate } from './quietHours';
 import { categoryLabels } from './registryImport';
@@ -53,18 +53,7 @@ export const CadreEditInput = z.object({
   /** Absent for roles that may not see the home-visit need: left as it is. */
   frail: z.enum(['yes', 'no']).optional(),
   status: z.enum(cadreStatuses, { message: 'Chọn tình trạng.' }),
-  leftOn: z.preprocess(
-    blankToNull,
-    z
-      .string()
-      .transform((v, ctx) => {
-        const iso = parseVietnameseDate(v.trim());
-        if (!iso) ctx.addIssue({ code: 'custom', message: 'Ngày theo dạng dd/mm/yyyy.' });
-        return iso ?? '';
-      })
-      .nullable()
-      .default(null),
-  ),
+  leftOn: optionalVietnameseDateField,
 });
 export type CadreEditInput = z.infer<typeof CadreEditInput>;
 

@@ -7,7 +7,7 @@ import { bookings, cadres, campaigns, examSlots, holidays, type Campaign } from 
 import { bookingDetailLines, cancelBooking, findBooking } from './booking';
 import { tellDayClosed } from './bookingForCadre';
 import { scheduleNudge } from './bookingStaff';
-import { formatIsoDate, formatVietnamDay, parseVietnameseDate } from './dates';
+import { formatIsoDate, formatVietnamDay, vietnameseDateField } from './dates';
 import { enqueueNotice, type NoticeRenderer } from './notices';
 import { outsideQuietHours, vietnamDate } from './quietHours';
 
@@ -17,11 +17,6 @@ import { outsideQuietHours, vietnamDate } from './quietHours';
  * instructions (cadres holding a booking are told what changed). Each has a preview that says how many cadres
  * will be told, shown before staff confirm.
  */
-
-const IsoDate = z.preprocess(
-  (v) => (typeof v === 'string' ? (parseVietnameseDate(v.trim()) ?? v) : v),
-  z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày theo dạng dd/mm/yyyy.'),
-);
 
 // --- closing a clinic's day -----------------------------------------------------------------------------------
 
@@ -165,8 +160,8 @@ export function deleteEmptySlots(db: Db, actor: AuditActor, campaignId: number, 
 export const CampaignEditInput = z
   .object({
     name: z.string().trim().min(3, 'Tên đợt khám quá ngắn.').max(200, 'Tên đợt khám tối đa 200 ký tự.'),
-    startDate: IsoDate,
-    endDate: IsoDate,
+    startDate: vietnameseDateField,
+    endDate: vietnameseDateField,
     instructions: z.string().trim().max(1000, 'Lời dặn tối đa 1000 ký tự.').default(''),
   })
   .refine((c) => c.startDate <= c.endDate, { message: 'Ngày kết thúc phải sau ngày bắt đầu.', path: ['endDate'] });

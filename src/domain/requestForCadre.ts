@@ -4,7 +4,7 @@ import { AppError } from '../errors';
 import { recordAudit, type AuditActor } from '../store/audit';
 import { inTransaction, type Db } from '../store/db';
 import { cadres, careRequestUrgencies, timesOfDay } from '../store/schema';
-import { parseVietnameseDate } from './dates';
+import { optionalVietnameseDateField } from './dates';
 import { storedHolidayCalendar } from './holidays';
 import { ackDeadline, addTimeline, createRequest, type RequestPolicy } from './requests';
 
@@ -20,17 +20,7 @@ export const RequestForCadreInput = z.object({
   urgency: z.enum(careRequestUrgencies).default('normal'),
   details: z.string().trim().min(3, 'Ghi nội dung yêu cầu (ít nhất 3 ký tự).').max(2000, 'Nội dung tối đa 2000 ký tự.'),
   address: z.string().trim().max(300, 'Địa chỉ tối đa 300 ký tự.').default(''),
-  preferredDate: z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-    z
-      .string()
-      .transform((v, ctx) => {
-        const iso = parseVietnameseDate(v.trim());
-        if (!iso) ctx.addIssue({ code: 'custom', message: 'Ngày mong muốn theo dạng dd/mm/yyyy.' });
-        return iso ?? '';
-      })
-      .optional(),
-  ),
+  preferredDate: optionalVietnameseDateField,
   preferredTime: z.enum(timesOfDay).default('any'),
 });
 export type RequestForCadreInput = z.infer<typeof RequestForCadreInput>;

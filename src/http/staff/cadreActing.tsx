@@ -25,7 +25,7 @@ import { IdParam, validate } from '../validation';
 import { ConfirmBox } from './confirm';
 import { CsrfField, type Flash } from './layout';
 import { allClinics, cadreInScope, staffActor, type StaffDeps } from './services';
-import { fmtDate, fmtDateTime, page, type StaffContext } from './ui';
+import { DateInput, fmtDate, fmtDateTime, page, type StaffContext } from './ui';
 
 /**
  * Acting for one cadre from their page: book, move or cancel an exam (the chat's rules and capacity, the cadre
@@ -535,8 +535,8 @@ function EditForm(props: { deps: StaffDeps; staff: StaffIdentity; cadre: Cadre; 
           </select>
         </div>
         <div>
-          <label for="leftOn">Ngày chuyển đi / từ trần</label>
-          <input type="text" id="leftOn" name="leftOn" value={cadre.leftOn ? fmtDate(cadre.leftOn) : ''} placeholder="dd/mm/yyyy (bỏ trống: hôm nay)" />
+          <label for="leftOn">Ngày chuyển đi / từ trần (bỏ trống: hôm nay)</label>
+          <DateInput name="leftOn" value={cadre.leftOn} />
         </div>
       </div>
       <p class="small muted">Bấm “Xem lại” để thấy từng thay đổi (trước → sau) trước khi lưu. Mọi thay đổi được ghi vào nhật ký.</p>
@@ -573,7 +573,7 @@ function RequestForm(props: { cadre: Cadre; token: string }) {
         </div>
         <div>
           <label for="preferredDate">Ngày mong muốn</label>
-          <input type="text" id="preferredDate" name="preferredDate" placeholder="dd/mm/yyyy" />
+          <DateInput name="preferredDate" />
         </div>
         <div>
           <label for="preferredTime">Buổi</label>

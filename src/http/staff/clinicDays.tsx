@@ -26,7 +26,7 @@ import { IdParam, validate } from '../validation';
 import { ConfirmBox } from './confirm';
 import { CsrfField, type Flash } from './layout';
 import { staffActor, type StaffDeps } from './services';
-import { fmtDate, page, type StaffContext } from './ui';
+import { DateInput, fmtDate, page, type StaffContext } from './ui';
 
 /**
  * Changing days and campaigns from the campaign and day pages: close a clinic's day, remove empty slots, change
@@ -384,11 +384,11 @@ export function clinicDayPages(deps: StaffDeps) {
               </div>
               <div>
                 <label for="startDate">Từ ngày</label>
-                <input type="text" id="startDate" name="startDate" required value={fmtDate(k.startDate)} placeholder="dd/mm/yyyy" />
+                <DateInput name="startDate" value={k.startDate} required />
               </div>
               <div>
                 <label for="endDate">Đến ngày</label>
-                <input type="text" id="endDate" name="endDate" required value={fmtDate(k.endDate)} placeholder="dd/mm/yyyy" />
+                <DateInput name="endDate" value={k.endDate} required />
               </div>
             </div>
             <label for="instructions" style="margin-top:.8rem">
