@@ -83,7 +83,7 @@ export function DaySlotsCard(props: { staff: StaffIdentity; campaignId: number; 
   const q = `?clinicId=${clinicId}&date=${date}`;
   const closed = slots.every((s) => s.capacity === 0);
   return (
-    <div class="card" id="day-slots">
+    <div class="card" id="day-slots" style="margin-top:1rem">
       <h2 style="margin-top:0">
         Ca khám trong ngày {closed ? <span class="badge bad">Ngày đã đóng</span> : null}
       </h2>
