@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaigns, examResults, type Cadre } from '../src/store/schema';
+import { campaigns, examResults, staffUsers, type Cadre } from '../src/store/schema';
 import { seedRegistry } from './fixtures';
 import { ManualClock, startHarness, type Harness } from './harness';
 import { vietnameseDateField } from '../src/domain/dates';
@@ -202,5 +202,29 @@ describe('dates as dd/mm/yyyy', () => {
     const wrong = await get(h, '/staff/reports?from=02/30/2026', admin);
     expect(wrong.status).toBe(400);
     expect(await wrong.text()).toContain('Từ ngày: “02/30/2026” chưa đúng dạng ngày/tháng/năm');
+  });
+});
+
+describe('audit log as sentences', () => {
+  it('reads entries as Vietnamese sentences, filters by date, actor and action, and exports what the filter shows', async () => {
+    const doctorId = String(db().select().from(staffUsers).where(eq(staffUsers.username, 'ds-doctor')).get()!.id);
+    const html = await (await get(h, `/staff/audit?action=result.release&actor=${doctorId}&from=02/03/2026&to=02/03/2026`, admin)).text();
+    expect(html).toContain('1–41 trên 41 mục');
+    expect(html).toMatch(/Nhân viên ds-doctor công bố kết quả khám \(kết quả khám số \d+\): cán bộ số \d+/);
+    expect(html).not.toMatch(/\{&quot;|>result\.release</);
+    expect(await (await get(h, '/staff/audit?action=result.release&from=03/03/2026', admin)).text()).toContain('0 mục');
+    expect(await (await get(h, `/staff/audit?action=result.release&actor=system`, admin)).text()).toContain('0 mục');
+
+    const href = /id="audit-export" href="([^"]+)"/.exec(html)![1]!.replace(/&amp;/g, '&');
+    const res = await get(h, href, admin);
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await res.arrayBuffer()) as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    const header = 4; // committee, title, a blank line, then the header row
+    expect(ws.getRow(header).getCell(6).value).toBe('Diễn giải');
+    expect(ws.rowCount - header).toBe(41);
+    expect(String(ws.getRow(header + 1).getCell(6).value)).toContain('công bố kết quả khám');
+    expect(ws.getRow(header + 1).getCell(1).value).toBeInstanceOf(Date);
   });
 });

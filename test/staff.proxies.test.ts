@@ -223,10 +223,12 @@ describe('staff management', () => {
   it('the audit log page shows entries newest first and filters by action', async () => {
     const admin = await login(h, 'quantri');
     const html = await (await get(h, '/staff/audit?action=proxy.', admin)).text();
-    const actions = [...html.matchAll(/<code>([^<]+)<\/code>/g)].map((m) => m[1]);
-    expect(actions).toEqual(['proxy.revoke', 'proxy.reject', 'proxy.approve']);
-    const api = await (await get(h, '/staff/audit?entity=cadre', admin)).text();
-    expect(api).toContain('cadre.unlink');
-    expect(api).not.toContain('proxy.approve</code>');
+    // Entries read as sentences, newest first.
+    const actions = [...html.matchAll(/(thu hồi quyền đại diện|từ chối người đại diện|duyệt người đại diện) \(người đại diện số/g)].map((m) => m[1]);
+    expect(actions).toEqual(['thu hồi quyền đại diện', 'từ chối người đại diện', 'duyệt người đại diện']);
+    expect(html).not.toMatch(/>proxy\.approve</);
+    const byCadre = await (await get(h, '/staff/audit?entity=cadre', admin)).text();
+    expect(byCadre).toContain('gỡ liên kết tài khoản Zalo (cán bộ số');
+    expect(byCadre).not.toContain('duyệt người đại diện (người đại diện số');
   });
 });

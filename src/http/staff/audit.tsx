@@ -1,90 +1,130 @@
 import { Hono } from 'hono';
-import { requirePermission, type StaffEnv } from '../auth/session';
+import { auditActionLabel, auditActorText, auditEntityLabel, auditSentence } from '../../domain/auditText';
+import { vietnamDate } from '../../domain/quietHours';
+import { writeWorkbook, XLSX_MIME } from '../../domain/spreadsheet';
+import { recordAudit } from '../../store/audit';
+import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { validate } from '../validation';
-import { AuditQuery, searchAudit, type StaffDeps } from './services';
-import { fmtDateTime, page, Pager, FilterSelect } from './ui';
+import { attachment } from './registry';
+import { AuditQuery, auditEntriesMatching, searchAudit, staffActor, type StaffDeps } from './services';
+import { DateInput, EmptyRow, FilterSelect, fmtCount, fmtDateTime, ListCount, ListPager, page, withQuery } from './ui';
 
-const actorTypeLabels = { staff: 'Nhân viên', zalo: 'Zalo', system: 'Hệ thống' } as const;
+const ExportQuery = AuditQuery.omit({ page: true });
 
-/** /staff/audit: who did what, newest first (admins only). */
+/** /staff/audit: who did what, as sentences, newest first, filtered by date, person and action; the same as xlsx (admins only). */
 export function auditPages(deps: StaffDeps) {
-  return new Hono<StaffEnv>().get('/', requirePermission('audit', 'read'), validate('query', AuditQuery), (c) => {
-    const q = c.req.valid('query');
-    const r = searchAudit(deps.db, q);
-    return page(
-      c,
-      deps.committee.name,
-      'Nhật ký hoạt động',
-      <>
-        <form method="get" class="card">
-          <div class="grid">
-            <div>
-              <label for="actor">Người thực hiện</label>
-              <input type="text" id="actor" name="actor" value={q.actor ?? ''} placeholder="tên đăng nhập hoặc mã" />
+  return new Hono<StaffEnv>()
+    .get('/', requirePermission('audit', 'read'), validate('query', AuditQuery), (c) => {
+      const q = c.req.valid('query');
+      const r = searchAudit(deps.db, q);
+      const { page: _page, ...filter } = q;
+      const listQuery = { ...filter };
+      return page(
+        c,
+        deps.committee.name,
+        'Nhật ký hoạt động',
+        <>
+          <form method="get" class="card" role="search">
+            <div class="grid">
+              <div>
+                <label for="from">Từ ngày</label>
+                <DateInput name="from" value={q.from} />
+              </div>
+              <div>
+                <label for="to">Đến ngày</label>
+                <DateInput name="to" value={q.to} />
+              </div>
+              <FilterSelect
+                name="actor"
+                label="Người thực hiện"
+                options={[
+                  ...r.actors.map((a) => ({ value: String(a.id), label: `${a.fullName} (${a.username})` })),
+                  { value: 'zalo', label: 'Người dùng Zalo' },
+                  { value: 'system', label: 'Hệ thống' },
+                ]}
+                selected={q.actor}
+              />
+              <FilterSelect
+                name="action"
+                label="Việc làm"
+                options={r.actions.map((a) => ({ value: a, label: auditActionLabel(a) })).sort((x, y) => x.label.localeCompare(y.label, 'vi'))}
+                selected={q.action}
+              />
+              <FilterSelect name="entity" label="Đối tượng" options={r.entities.map((e) => ({ value: e, label: auditEntityLabel(e) }))} selected={q.entity} />
+              <div>
+                <label for="entityId">Số của đối tượng</label>
+                <input type="text" id="entityId" name="entityId" value={q.entityId ?? ''} />
+              </div>
+              <div class="actions">
+                <button class="btn" type="submit">
+                  Lọc
+                </button>
+                <a class="btn secondary" href="/staff/audit">
+                  Xóa lọc
+                </a>
+              </div>
             </div>
-            <FilterSelect
-              name="action"
-              label="Hành động"
-              options={r.actions.map((a) => ({ value: a, label: a }))}
-              selected={q.action}
-            />
-            <FilterSelect
-              name="entity"
-              label="Đối tượng"
-              options={r.entities.map((e) => ({ value: e, label: e }))}
-              selected={q.entity}
-            />
-            <div>
-              <label for="entityId">Mã đối tượng</label>
-              <input type="text" id="entityId" name="entityId" value={q.entityId ?? ''} />
-            </div>
-            <div class="actions">
-              <button class="btn" type="submit">
-                Lọc
-              </button>
-              <a class="btn secondary" href="/staff/audit">
-                Xóa lọc
-              </a>
-            </div>
+          </form>
+          <div class="actions list-pager">
+            <ListCount window={r.window} noun="mục, mới nhất trước" />
+            <a class="btn secondary small" id="audit-export" href={`/staff/audit/export${withQuery(listQuery)}`}>
+              Xuất Excel{r.total ? ` (${fmtCount(r.total)})` : ''}
+            </a>
           </div>
-        </form>
-        <p class="muted">{r.total} mục, mới nhất trước.</p>
-        <div class="table-wrap">
-          <table class="responsive">
-            <thead>
-              <tr>
-                <th>Thời gian</th>
-                <th>Người thực hiện</th>
-                <th>Hành động</th>
-                <th>Đối tượng</th>
-                <th>Chi tiết</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.items.map(({ entry, username }) => (
+          <div class="table-wrap">
+            <table class="responsive" id="audit">
+              <thead>
                 <tr>
-                  <td data-label="Thời gian">{fmtDateTime(entry.at)}</td>
-                  <td data-label="Người">
-                    {actorTypeLabels[entry.actorType]}: {username ?? entry.actorId}
-                    {entry.onBehalfOfCadreId ? <div class="small muted">thay mặt cán bộ #{entry.onBehalfOfCadreId}</div> : null}
-                  </td>
-                  <td data-label="Hành động">
-                    <code>{entry.action}</code>
-                  </td>
-                  <td data-label="Đối tượng">
-                    {entry.entity}
-                    {entry.entityId ? ` #${entry.entityId}` : ''}
-                  </td>
-                  <td data-label="Chi tiết" class="small muted">
-                    {entry.detail ? JSON.stringify(entry.detail) : ''}
-                  </td>
+                  <th>Thời gian</th>
+                  <th>Diễn giải</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        <Pager page={r.page} pages={r.pages} query={{ ...q, page: undefined }} />
-      </>,
-    );
-  });
+              </thead>
+              <tbody>
+                {r.items.length === 0 ? <EmptyRow colspan={2}>Không có mục nào khớp điều kiện lọc.</EmptyRow> : null}
+                {r.items.map(({ entry, actorName }) => (
+                  <tr>
+                    <td data-label="Thời gian" style="white-space:nowrap">
+                      {fmtDateTime(entry.at)}
+                    </td>
+                    <td data-label="Diễn giải">{auditSentence({ ...entry, actorName })}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <ListPager window={r.window} query={listQuery} noun="mục" />
+        </>,
+      );
+    })
+    .get('/export', requirePermission('audit', 'read'), validate('query', ExportQuery), async (c) => {
+      const q = c.req.valid('query');
+      const rows = auditEntriesMatching(deps.db, q);
+      const now = deps.clock.now();
+      const body = await writeWorkbook([
+        {
+          name: 'Nhật ký',
+          heading: [deps.committee.name, `Nhật ký hoạt động${q.from || q.to ? ` từ ${q.from ? q.from.split('-').reverse().join('/') : '…'} đến ${q.to ? q.to.split('-').reverse().join('/') : '…'}` : ''}`],
+          columns: [
+            { header: 'Thời gian', kind: 'datetime' },
+            { header: 'Người thực hiện', width: 28 },
+            { header: 'Việc làm', width: 30 },
+            { header: 'Đối tượng', width: 18 },
+            { header: 'Số', width: 10 },
+            { header: 'Diễn giải', width: 80 },
+            { header: 'Mã việc làm', width: 20 },
+          ],
+          rows: rows.map(({ entry, actorName }) => [
+            entry.at,
+            auditActorText({ ...entry, actorName }),
+            auditActionLabel(entry.action),
+            auditEntityLabel(entry.entity),
+            entry.entityId,
+            auditSentence({ ...entry, actorName }),
+            entry.action,
+          ]),
+        },
+      ]);
+      recordAudit(deps.db, staffActor(currentStaff(c)), { action: 'audit.export', entity: 'audit_log', detail: { rows: rows.length, format: 'xlsx' } }, now);
+      return c.body(new Uint8Array(body), 200, { 'content-type': XLSX_MIME, 'content-disposition': attachment(`nhat-ky-${vietnamDate(now)}.xlsx`), 'cache-control': 'no-store' });
+    });
 }

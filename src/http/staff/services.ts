@@ -36,6 +36,8 @@ import {
   type Proxy,
 } from '../../store/schema';
 import { auditHealthRead } from '../../domain/staffReads';
+import { optionalVietnameseDateField } from '../../domain/dates';
+import { vietnamInstant } from '../../domain/quietHours';
 import { listParams, orderFor, PAGE_SIZE, pageWindow, personSearch, withFold, type PageWindow } from '../../domain/listing';
 import { tellCadreAboutProxy } from '../../domain/proxies';
 import { allowed, clinicScope, type StaffIdentity } from '../auth/session';
@@ -463,38 +465,54 @@ export const uploads = {
 // --- audit log ----------------------------------------------------------------------------------------------
 
 export const AuditQuery = z.object({
+  /** A staff member's id or username (part of it), or "zalo" / "system" for those kinds of actor. */
   actor: z.string().trim().max(100).optional(),
   action: z.string().trim().max(100).optional(),
   entity: z.string().trim().max(100).optional(),
   entityId: z.string().trim().max(100).optional(),
+  from: optionalVietnameseDateField,
+  to: optionalVietnameseDateField,
   page: z.coerce.number().int().min(1).max(100_000).default(1),
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
-export function searchAudit(db: Db, q: AuditQuery) {
+function auditFilter(db: Db, q: Omit<AuditQuery, 'page'>): SQL | undefined {
   const where: SQL[] = [];
-  if (q.actor) {
+  if (q.actor === 'zalo' || q.actor === 'system') where.push(eq(auditLog.actorType, q.actor));
+  else if (q.actor) {
     const byName = db.select({ id: staffUsers.id }).from(staffUsers).where(like(staffUsers.username, `%${q.actor.toLowerCase()}%`)).all();
     const ids = [q.actor, ...byName.map((s) => String(s.id))];
-    where.push(inArray(auditLog.actorId, ids));
+    where.push(and(eq(auditLog.actorType, 'staff'), inArray(auditLog.actorId, ids)) as SQL);
   }
   if (q.action) where.push(like(auditLog.action, `${q.action}%`));
   if (q.entity) where.push(eq(auditLog.entity, q.entity));
   if (q.entityId) where.push(eq(auditLog.entityId, q.entityId));
-  const cond = where.length ? and(...where) : undefined;
-  const total = (db.select({ n: sql<number>`count(*)` }).from(auditLog).where(cond).get()?.n ?? 0) as number;
-  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  const page = Math.min(q.page, pages);
-  const items = db
-    .select({ entry: auditLog, username: staffUsers.username })
+  // Dates are Vietnam days: from 00:00 of the first to the end of the last.
+  if (q.from) where.push(sql`${auditLog.at} >= ${vietnamInstant(q.from, 0)}`);
+  if (q.to) where.push(sql`${auditLog.at} < ${vietnamInstant(q.to, 24)}`);
+  return where.length ? and(...where) : undefined;
+}
+
+const auditRows = (db: Db, cond: SQL | undefined) =>
+  db
+    .select({ entry: auditLog, username: staffUsers.username, actorName: staffUsers.fullName })
     .from(auditLog)
     .leftJoin(staffUsers, and(eq(auditLog.actorType, 'staff'), eq(sql`cast(${staffUsers.id} as text)`, auditLog.actorId)))
     .where(cond)
-    .orderBy(desc(auditLog.at), desc(auditLog.id))
-    .limit(PAGE_SIZE)
-    .offset((page - 1) * PAGE_SIZE)
-    .all();
+    .orderBy(desc(auditLog.at), desc(auditLog.id));
+
+export function searchAudit(db: Db, q: AuditQuery) {
+  const cond = auditFilter(db, q);
+  const total = (db.select({ n: sql<number>`count(*)` }).from(auditLog).where(cond).get()?.n ?? 0) as number;
+  const window = pageWindow(total, q.page);
+  const items = auditRows(db, cond).limit(window.pageSize).offset(window.offset).all();
   const distinct = (col: typeof auditLog.action | typeof auditLog.entity) =>
     db.selectDistinct({ v: col }).from(auditLog).orderBy(asc(col)).all().map((r) => r.v);
-  return { items, total, page, pages, actions: distinct(auditLog.action), entities: distinct(auditLog.entity) };
+  const actors = db.select({ id: staffUsers.id, username: staffUsers.username, fullName: staffUsers.fullName }).from(staffUsers).orderBy(asc(staffUsers.fullName)).all();
+  return { items, total, page: window.page, pages: window.pages, window, actions: distinct(auditLog.action), entities: distinct(auditLog.entity), actors };
+}
+
+/** Every entry the filter matches (no page), newest first: what the export holds. */
+export function auditEntriesMatching(db: Db, q: Omit<AuditQuery, 'page'>) {
+  return auditRows(db, auditFilter(db, q)).all();
 }
