@@ -46,13 +46,24 @@ const intentIds = INTENTS.map((i) => i.id) as [(typeof INTENTS)[number]['id'], .
  * miss, or a command typed where a flow expected an answer), or "kết thúc trò chuyện với nhân viên?". `resume`
  * is the state to go back to on a no.
  */
+/** A photo, file or voice note as the bot keeps it: where Zalo holds it, never its content. */
+export const Attachment = z.object({
+  kind: z.string().max(20),
+  url: z.string().max(2000).optional(),
+  name: z.string().max(200).optional(),
+  thumbnail: z.string().max(2000).optional(),
+});
+
 export const ClarifyState = z.object({
   flow: z.literal('clarify'),
-  ask: z.enum(['intent', 'leaveChat']),
+  ask: z.enum(['intent', 'leaveChat', 'sendAttachment']),
   intent: z.enum(intentIds).optional(),
+  /** At 'sendAttachment': what would be sent to staff on a yes. */
+  attachment: Attachment.optional(),
   resume: z.unknown(),
 });
 export type ClarifyState = z.infer<typeof ClarifyState>;
+export type Attachment = z.infer<typeof Attachment>;
 
 /** Booking, moving or cancelling an exam (bot/flows/booking.ts). */
 export const BookingState = z.object({
@@ -120,6 +131,8 @@ const Draft = z.object({
   date: z.string().nullable().optional(),
   time: z.enum(['morning', 'afternoon', 'any']).optional(),
   urgency: z.enum(['urgent', 'normal']).optional(),
+  /** Photos or files sent while the request was being filed (a prescription, a letter): sent with it. */
+  attachments: z.array(z.lazy(() => Attachment)).max(5).optional(),
 });
 
 export const RequestsState = z.object({

@@ -6,7 +6,7 @@ import { handleBooking } from './flows/booking';
 import { attendanceTurn } from './flows/attendance';
 import { emergencyReply } from './flows/emergency';
 import { handleChooseSubject, withSubject } from './flows/subject';
-import { duringHandoff, handleHandoff } from './flows/handoff';
+import { attachmentOf, attachmentTopic, duringHandoff, handleHandoff, openHandoffWith } from './flows/handoff';
 import { beforeFlows, handleRequests, startFromKeyword, type RequestTarget } from './flows/requests';
 import { handleResults } from './flows/results';
 import { faqAnswer, offerStaff } from './flows/faq';
@@ -14,7 +14,7 @@ import { intentStarters, openIntents } from './intents';
 import { broadcastPreferenceTurn } from './flows/broadcasts';
 import type { CadreSummary, Lookups } from './lookups';
 import { mainMenuButtons, mainMenuText, parseMenuChoice } from './menu';
-import { answer, honorific, numberedMenu, reply, textMessage, type Goal, type RunIntent, type Subject, type TurnContext, type TurnResult } from './reply';
+import { answer, chooseOption, honorific, numberedMenu, reply, textMessage, type Goal, type RunIntent, type Subject, type TurnContext, type TurnResult } from './reply';
 import { parseState, type ClarifyState, type ConversationState, type Intent } from './state';
 import { decide, understand, type Meaning } from './understand';
 import type { IntentId } from './understand/intents';
@@ -142,6 +142,49 @@ function answerClarify(state: ClarifyState, event: Extract<BotEvent, { type: 'te
   return textTurn(resume, event, meaning, ctx);
 }
 
+/**
+ * A photo, file, voice note, video, sticker or GIF outside a live chat: a sticker is a nod; while a request is
+ * being filed the file goes with it; while "gặp nhân viên" asks for the topic it is the topic; otherwise the
+ * bot says what it got and asks whether to send it to staff. Never "not understood".
+ */
+function onAttachment(state: ConversationState, event: Extract<BotEvent, { type: 'attachment' }>, ctx: TurnContext): TurnResult {
+  const title = titleOf(ctx);
+  const current = state.flow === 'clarify' ? parseState(state.resume) : state;
+  if (event.kind === 'sticker' || event.kind === 'gif') {
+    return current.flow === 'idle' ? answer({ flow: 'idle' }, `${t.ack} ${t.menuFooter}`) : answer(current, t.carryOn(title));
+  }
+  if (current.flow === 'handoff') return handleHandoff(current, event, ctx);
+  if (current.flow === 'linking') return handleLinking(current, event, ctx, resumeAfterLink);
+  const what = t.attachmentWords[event.kind] ?? 'tệp';
+  if (!event.url) return current.flow === 'idle' ? menuResult(t.attachmentNotRead) : answer(current, `${t.attachmentNotRead}\n${t.carryOn(title)}`);
+  const attachment = attachmentOf(event);
+  if (current.flow === 'requests' && current.step !== 'subject' && current.step !== 'menu') {
+    const kept = [...(current.draft.attachments ?? []), attachment].slice(-5);
+    return answer({ ...current, draft: { ...current.draft, attachments: kept } }, `${t.attachmentKept(what)}\n${t.carryOn(title)}`);
+  }
+  const { misses: _misses, ...resume } = current as ConversationState & { misses?: number };
+  const lead = event.kind === 'audio' ? t.voiceNotHeard : t.attachmentReceived(what);
+  const menu = numberedMenu(lead, [{ label: t.sendToStaff }, { label: t.dontSend }]);
+  const next: ClarifyState = { flow: 'clarify', ask: 'sendAttachment', attachment, resume };
+  return answer(next, menu.text, menu.buttons);
+}
+
+/** "Gửi cho nhân viên?" after a photo or file: yes opens a conversation with it; no goes back to where they were. */
+function answerSendAttachment(state: ClarifyState, event: Extract<BotEvent, { type: 'text' }>, meaning: Meaning, ctx: TurnContext): TurnResult {
+  const resume = parseState(state.resume);
+  const d = decide(meaning, 'confirm');
+  const chosen = chooseOption(event.text, [{ label: t.sendToStaff, phrases: ['gui nhan vien', 'nhan vien'] }, { label: t.dontSend }]);
+  if (state.attachment && (d.kind === 'yes' || (d.kind === 'number' && d.n === 1) || chosen === 0)) {
+    const self = ctx.lookups.identity().self;
+    const a = state.attachment;
+    return openHandoffWith({ cadreId: self?.id ?? null, clinicId: self?.clinicId ?? null }, attachmentTopic(a), ctx, a);
+  }
+  if (d.kind === 'no' || (d.kind === 'number' && d.n === 2) || chosen === 1) {
+    return resume.flow === 'idle' ? menuResult(t.notSentToStaff) : answer(resume, `${t.notSentToStaff}\n${t.carryOn(titleOf(ctx))}`);
+  }
+  return textTurn(resume, event, meaning, ctx);
+}
+
 /** While staff are talking with the user: silence (staff read it), except leaving, which is confirmed first. */
 function inLiveChat(state: ConversationState, event: BotEvent, meaning: Meaning | null, ctx: TurnContext): TurnResult {
   const title = titleOf(ctx);
@@ -262,6 +305,7 @@ function atIdle(meaning: Meaning, ctx: TurnContext): TurnResult & { miss?: boole
 }
 
 function textTurn(state: ConversationState, event: Extract<BotEvent, { type: 'text' }>, meaning: Meaning, ctx: TurnContext): TurnResult & { miss?: boolean } {
+  if (state.flow === 'clarify' && state.ask === 'sendAttachment') return answerSendAttachment(state, event, meaning, ctx);
   if (state.flow === 'clarify') return answerClarify(state, event, meaning, ctx);
   const preference = broadcastPreferenceTurn(state, event.text, ctx);
   if (preference) return preference;
@@ -300,9 +344,10 @@ function dispatch(state: ConversationState, event: TurnEvent, now: number, looku
     case 'shared_info':
       return onSharedPhone(state.flow === 'linking' ? state : null, event, ctx, resumeAfterLink);
     case 'attachment':
+      return onAttachment(state, event, ctx);
     case 'location':
-      if (state.flow !== 'idle') return answer(state, t.attachmentNotRead);
-      return menuResult(event.type === 'location' ? t.thanksForInfo : t.attachmentNotRead);
+      if (state.flow !== 'idle') return answer(state, `${t.locationNoted}\n${t.carryOn(titleOf(ctx))}`);
+      return menuResult(t.thanksForInfo);
     case 'text':
       return textTurn(state, event, meaning!, ctx);
   }

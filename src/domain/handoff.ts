@@ -5,7 +5,7 @@ import { recordAudit } from '../store/audit';
 import { prepared } from '../store/prepared';
 import type { DbOrTx } from '../store/db';
 import { enqueue, sendToUser, userLane } from '../jobs/enqueue';
-import { cadres, clinics, handoffMessages, handoffs, outbox, staffUsers, zaloSends, type Handoff, type StaffRole } from '../store/schema';
+import { cadres, clinics, handoffMessages, handoffs, outbox, staffUsers, zaloSends, type ChatAttachment, type Handoff, type StaffRole } from '../store/schema';
 import { getZaloUser, inCustomerServiceWindow } from '../store/zaloUsers';
 import type { OutMessage } from '../zalo/messages';
 import { formatVietnamDateTime, parseVietnameseDate } from './dates';
@@ -38,9 +38,9 @@ export function openHandoffOf(tx: DbOrTx, zaloUserId: string): Handoff | undefin
   ).get({ zaloUserId });
 }
 
-function appendTranscript(tx: DbOrTx, zaloUserId: string, direction: 'in' | 'bot' | 'staff', text: string, staffId: number | null, now: number): void {
+function appendTranscript(tx: DbOrTx, zaloUserId: string, direction: 'in' | 'bot' | 'staff', text: string, staffId: number | null, now: number, attachment?: ChatAttachment): void {
   if (!text.trim()) return;
-  tx.insert(handoffMessages).values({ zaloUserId, direction, text: text.slice(0, 2000), staffId, at: now }).run();
+  tx.insert(handoffMessages).values({ zaloUserId, direction, text: text.slice(0, 2000), staffId, at: now, attachment: attachment ?? null }).run();
   const keepFrom = tx
     .select({ id: handoffMessages.id })
     .from(handoffMessages)
@@ -50,6 +50,18 @@ function appendTranscript(tx: DbOrTx, zaloUserId: string, direction: 'in' | 'bot
     .offset(TRANSCRIPT_KEEP - 1)
     .get();
   if (keepFrom) tx.delete(handoffMessages).where(and(eq(handoffMessages.zaloUserId, zaloUserId), lt(handoffMessages.id, keepFrom.id))).run();
+}
+
+/** How a photo, file or voice note reads in the transcript and in the topic: "[Ảnh]", "[Tệp: đơn thuốc.pdf]". */
+export function attachmentLabel(kind: string, name?: string): string {
+  const label = ({ image: 'Ảnh', file: 'Tệp', audio: 'Tin nhắn thoại', video: 'Video', sticker: 'Nhãn dán', gif: 'Ảnh động', location: 'Vị trí' } as Record<string, string>)[kind] ?? 'Tệp đính kèm';
+  return name ? `[${label}: ${name}]` : `[${label}]`;
+}
+
+/** The attachment kept with a transcript message: only when Zalo gave where it is. */
+function attachmentOf(event: { kind?: string; url?: string; name?: string; thumbnail?: string }): ChatAttachment | undefined {
+  if (!event.url) return undefined;
+  return { kind: event.kind ?? 'file', url: event.url, ...(event.name ? { name: event.name } : {}), ...(event.thumbnail ? { thumbnail: event.thumbnail } : {}) };
 }
 
 /** What staff see in place of a message that carried health data or a secret. */
@@ -63,9 +75,9 @@ export type TranscriptContext = { linkingStep?: string };
  * (it proves identity), so staff see a placeholder; a date is taken as a birth date when it is at least
  * 18 years old (cadres are elderly; exam and visit dates are recent).
  */
-function inboundForTranscript(event: { type: string; text?: string; kind?: string }, context: TranscriptContext, now: number): string {
+function inboundForTranscript(event: { type: string; text?: string; kind?: string; name?: string }, context: TranscriptContext, now: number): string {
   if (event.type === 'location') return '[vị trí]';
-  if (event.type === 'attachment') return `[${event.kind ?? 'tệp'}]`;
+  if (event.type === 'attachment') return attachmentLabel(event.kind ?? '', event.name);
   if (event.type !== 'text') return '';
   const text = event.text ?? '';
   const step = context.linkingStep;
@@ -85,7 +97,7 @@ function inboundForTranscript(event: { type: string; text?: string; kind?: strin
 export function recordChatTurn(
   tx: DbOrTx,
   zaloUserId: string,
-  event: { type: string; text?: string; kind?: string },
+  event: { type: string; text?: string; kind?: string; url?: string; name?: string; thumbnail?: string },
   replies: { messages: OutMessage[]; sensitive?: boolean }[],
   context: TranscriptContext & { openBefore: boolean },
   now: number,
@@ -94,7 +106,7 @@ export function recordChatTurn(
   if (!context.openBefore && !openNow) return;
   // The message that opened the conversation is already kept as its topic.
   const inbound = context.openBefore ? inboundForTranscript(event, context, now) : '';
-  if (inbound) appendTranscript(tx, zaloUserId, 'in', inbound, null, now);
+  if (inbound) appendTranscript(tx, zaloUserId, 'in', inbound, null, now, event.type === 'attachment' ? attachmentOf(event) : undefined);
   for (const r of replies) {
     if (r.sensitive) {
       appendTranscript(tx, zaloUserId, 'bot', transcriptPlaceholder.result, null, now);
@@ -118,7 +130,7 @@ export interface HandoffEnv {
 export function openHandoff(
   tx: DbOrTx,
   zaloUserId: string,
-  input: { cadreId: number | null; clinicId: number | null; topic: string; timeoutMs: number; publicBaseUrl: string },
+  input: { cadreId: number | null; clinicId: number | null; topic: string; timeoutMs: number; publicBaseUrl: string; attachment?: ChatAttachment },
   now: number,
 ): number[] {
   const existing = openHandoffOf(tx, zaloUserId);
@@ -128,7 +140,7 @@ export function openHandoff(
     .values({ zaloUserId, cadreId: input.cadreId, clinicId: input.clinicId, openedAt: now, lastActivityAt: now })
     .returning({ id: handoffs.id })
     .get();
-  appendTranscript(tx, zaloUserId, 'in', inboundForTranscript({ type: 'text', text: input.topic }, {}, now), null, now);
+  appendTranscript(tx, zaloUserId, 'in', inboundForTranscript({ type: 'text', text: input.topic }, {}, now), null, now, input.attachment);
   recordAudit(tx, { type: 'zalo', id: zaloUserId }, { action: 'handoff.open', entity: 'handoff', entityId: row.id, detail: { cadreId: input.cadreId } }, now);
   const ids: number[] = [];
   ids.push(enqueue(tx, 'handoff.timeout', { handoffId: row.id }, { now, dueAt: now + input.timeoutMs, subject: handoffSubject(row.id) }));

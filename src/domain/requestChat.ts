@@ -1,4 +1,5 @@
 import { storedHolidayCalendar } from './holidays';
+import type { ChatAttachment } from '../store/schema';
 import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../store/db';
 import { sendToUser } from '../jobs/enqueue';
@@ -31,7 +32,7 @@ export type RequestEffect =
   /** `confirmText` has "{ticket}" where the new ticket number goes; it is sent to the user in their lane. */
   | { type: 'requestCreate'; request: NewRequest; confirmText: string }
   | { type: 'emergency'; cadreId: number | null; clinicId: number | null; viaProxy: boolean; text: string; ackDueAt: number }
-  | { type: 'handoffOpen'; cadreId: number | null; clinicId: number | null; topic: string; timeoutMs: number; publicBaseUrl: string }
+  | { type: 'handoffOpen'; cadreId: number | null; clinicId: number | null; topic: string; timeoutMs: number; publicBaseUrl: string; attachment?: ChatAttachment }
   | { type: 'handoffClose' };
 
 export const requestEffectTypes: ReadonlySet<string> = new Set(['requestCreate', 'emergency', 'handoffOpen', 'handoffClose']);

@@ -20,6 +20,7 @@ import {
   type CareRequestUrgency,
   type TimeOfDay,
 } from '../store/schema';
+import type { ChatAttachment } from '../store/schema';
 import { inCustomerServiceWindow, getZaloUser } from '../store/zaloUsers';
 import { formatVietnamDateTime, formatVietnamDay, vietnameseDateField } from './dates';
 import { formatPhone, telHref } from './phone';
@@ -187,6 +188,8 @@ export interface NewRequest {
   preferredDate?: string | null;
   preferredTime?: TimeOfDay | null;
   ackDueAt: number;
+  /** Photos or files sent in chat while it was being filed. */
+  attachments?: ChatAttachment[];
 }
 
 export const requestSubject = (id: number) => `request-${id}`;
@@ -219,6 +222,7 @@ export function createRequest(tx: DbOrTx, zaloUserId: string | null, r: NewReque
       longitude: r.longitude ?? null,
       preferredDate: r.preferredDate ?? null,
       preferredTime: r.preferredTime ?? null,
+      attachments: r.attachments?.length ? r.attachments : null,
       ackDueAt: r.ackDueAt,
       createdAt: now,
       updatedAt: now,

@@ -64,6 +64,26 @@ export function locationEvent(ids: EventIds, userId: string, latitude: number, l
   };
 }
 
+/** A photo, file, voice note, video, sticker or GIF (user_send_image, user_send_file, user_send_audio, ...). */
+export function attachmentEvent(
+  ids: EventIds,
+  userId: string,
+  kind: 'image' | 'file' | 'audio' | 'video' | 'sticker' | 'gif',
+  payload: { url?: string; thumbnail?: string; name?: string; size?: string; type?: string; id?: string },
+  at: number,
+  text = '',
+) {
+  return {
+    event_name: `user_send_${kind}`,
+    app_id: ids.appId,
+    sender: { id: userId },
+    recipient: { id: ids.oaId },
+    user_id_by_app: `9${userId}`,
+    message: { msg_id: newMsgId(), text, attachments: [{ type: kind, payload }] },
+    timestamp: String(at),
+  };
+}
+
 /** The copy Zalo sends us of our own message: the webhook must ignore it. */
 export function oaEchoEvent(ids: EventIds, userId: string, text: string, at: number) {
   return {

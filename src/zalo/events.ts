@@ -109,7 +109,18 @@ export type BotEvent =
   | { type: 'chat_opened' }
   | { type: 'location'; latitude: number; longitude: number; label?: string }
   | { type: 'shared_info'; phone?: string; name?: string; address?: string }
-  | { type: 'attachment'; kind: string };
+  /** A photo, file, voice note, video, sticker or GIF: where Zalo keeps it (https only), and a file's name. */
+  | { type: 'attachment'; kind: string; url?: string; name?: string; thumbnail?: string };
+
+/** Only https addresses are kept: they are shown to staff as links and images. */
+function httpsUrl(v: unknown): string | undefined {
+  if (typeof v !== 'string' || v.length > 2000) return undefined;
+  try {
+    return new URL(v).protocol === 'https:' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function parseCoordinate(v: unknown): number | undefined {
   const n = typeof v === 'number' ? v : typeof v === 'string' ? Number.parseFloat(v) : Number.NaN;
@@ -144,5 +155,11 @@ export function toBotEvent(event: HandledEvent): BotEvent {
     return { type: 'attachment', kind: 'location' };
   }
   if (send.event_name === 'user_send_text') return { type: 'text', text: send.message.text ?? '' };
-  return { type: 'attachment', kind: send.event_name.replace(/^user_send_/, '') };
+  const first = send.message.attachments?.[0];
+  const payload = (first?.payload ?? {}) as Record<string, unknown>;
+  const kind = send.event_name.replace(/^user_send_/, '');
+  const url = httpsUrl(payload.url);
+  const thumbnail = httpsUrl(payload.thumbnail);
+  const name = typeof payload.name === 'string' ? payload.name.slice(0, 200) : undefined;
+  return { type: 'attachment', kind, ...(url ? { url } : {}), ...(thumbnail ? { thumbnail } : {}), ...(name ? { name } : {}) };
 }

@@ -1,8 +1,9 @@
+import { attachmentLabel } from '../../domain/handoff';
 import { inWorkingHours } from '../../domain/requests';
 // eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
 import type { BotEvent } from '../../zalo/events';
 import { answer, type IntentStarter, type Subject, type TurnContext, type TurnResult } from '../reply';
-import type { ConversationState, HandoffState } from '../state';
+import type { Attachment, ConversationState, HandoffState } from '../state';
 import { containsPhrase, foldVietnamese } from '../text';
 
 /**
@@ -28,6 +29,8 @@ export const startHandoff: IntentStarter = (subject: Subject | null, ctx, lead) 
 };
 
 export function handleHandoff(state: HandoffState, event: BotEvent, ctx: TurnContext): TurnResult {
+  // A photo or file sent as the topic goes to staff as it is.
+  if (event.type === 'attachment' && event.url) return openHandoffWith(state, attachmentLabel(event.kind, event.name), ctx, attachmentOf(event));
   if (event.type !== 'text') return answer(state, handoffChatText.askTopic);
   const topic = event.text.trim();
   if (foldVietnamese(topic).length < 2) return answer(state, handoffChatText.tooShort);
@@ -35,7 +38,7 @@ export function handleHandoff(state: HandoffState, event: BotEvent, ctx: TurnCon
 }
 
 /** Opens a conversation with staff about `topic` right away (the bot keeps quiet until it ends). */
-export function openHandoffWith(state: Pick<HandoffState, 'cadreId' | 'clinicId'>, topic: string, ctx: TurnContext): TurnResult {
+export function openHandoffWith(state: Pick<HandoffState, 'cadreId' | 'clinicId'>, topic: string, ctx: TurnContext, attachment?: Attachment): TurnResult {
   const settings = ctx.lookups.requests.settings();
   const when = inWorkingHours(ctx.now, settings.policy.workingHours, settings.policy.holidays) ? handoffChatText.openedInHours : handoffChatText.openedOutOfHours;
   return answer({ flow: 'idle' }, [handoffChatText.opened, when, handoffChatText.howToEnd].join('\n'), undefined, {
@@ -45,7 +48,16 @@ export function openHandoffWith(state: Pick<HandoffState, 'cadreId' | 'clinicId'
     topic: topic.slice(0, 2000),
     timeoutMs: settings.handoffTimeoutMs,
     publicBaseUrl: settings.publicBaseUrl,
+    ...(attachment ? { attachment } : {}),
   });
+}
+
+/** The topic staff read for a conversation opened by a photo or file: "[Ảnh]", "[Tệp: đơn thuốc.pdf]". */
+export const attachmentTopic = (a: Attachment) => attachmentLabel(a.kind, a.name);
+
+/** The attachment as the dialog keeps it (state, effects): kind, where Zalo holds it, a file's name. */
+export function attachmentOf(event: Extract<BotEvent, { type: 'attachment' }>): Attachment {
+  return { kind: event.kind.slice(0, 20), ...(event.url ? { url: event.url } : {}), ...(event.name ? { name: event.name } : {}), ...(event.thumbnail ? { thumbnail: event.thumbnail } : {}) };
 }
 
 const endPhrases = ['ket thuc', 'ket thuc tro chuyen', 'dung tro chuyen', 'quay lai tro ly', 'tro ly tu dong'];

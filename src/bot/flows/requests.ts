@@ -272,6 +272,7 @@ function submit(state: RequestsState, subject: Subject, ctx: TurnContext): TurnR
     preferredDate: kind === 'home_visit' || kind === 'medicine' ? (d.date ?? null) : null,
     preferredTime: kind === 'home_visit' || kind === 'medicine' ? (d.time ?? 'any') : null,
     ackDueAt: ackDeadline(urgency, ctx.now, ctx.lookups.requests.settings().policy),
+    ...(d.attachments?.length ? { attachments: d.attachments } : {}),
   };
   return { state: { flow: 'idle' }, effects: [{ type: 'requestCreate', request, confirmText: requestText.sent(kind) }] };
 }

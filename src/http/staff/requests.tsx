@@ -8,7 +8,7 @@ import { ContactPanelCard, conversationCss, DeliveryBadge } from './conversation
 import { durationVi, listRequests, RequestFilter, requestDetail, type SlaClock } from '../../domain/requestInbox';
 import { NoteInput, type RequestNoteView } from '../../domain/requestNotes';
 import { CancelInput, CloseInput, requestStateLabels, requestTypeLabels, ScheduleInput, timeOfDayLabels, urgencyLabels } from '../../domain/requests';
-import { careRequestStates, careRequestTypes, type CareRequestState } from '../../store/schema';
+import { careRequestStates, careRequestTypes, type CareRequestState, type ChatAttachment } from '../../store/schema';
 import { requestActions } from '../api/requests';
 import { auditHealthRead } from '../../domain/staffReads';
 import { allowed, clinicScope, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
@@ -101,6 +101,27 @@ const eventLabels: Record<string, string> = {
   cancelled: 'Hủy',
   mentioned_again: 'Người dùng nhắc lại',
 };
+
+
+/** A photo the user sent, shown inline (Zalo keeps it; https only); any other file or voice note as a link. */
+function AttachmentView(props: { attachment: ChatAttachment }) {
+  const a = props.attachment;
+  if (!a.url) return null;
+  if (a.kind === 'image' || a.kind === 'gif') {
+    return (
+      <a href={a.url} target="_blank" rel="noopener noreferrer" style="display:block;margin-top:.3rem">
+        <img src={a.thumbnail ?? a.url} alt="Ảnh người dùng gửi" loading="lazy" style="max-width:min(260px,100%);max-height:260px;border-radius:8px" />
+      </a>
+    );
+  }
+  return (
+    <div style="margin-top:.3rem">
+      <a href={a.url} target="_blank" rel="noopener noreferrer">
+        {a.kind === 'audio' ? 'Nghe tin nhắn thoại' : a.kind === 'video' ? 'Xem video' : `Mở tệp${a.name ? `: ${a.name}` : ''}`}
+      </a>
+    </div>
+  );
+}
 
 export function requestPages(deps: StaffDeps) {
   const act = requestActions(deps);
@@ -256,6 +277,16 @@ export function requestPages(deps: StaffDeps) {
               <dd>{d.clinic?.name ?? 'Chưa xác định (trực ban)'}</dd>
               <dt>Nội dung</dt>
               <dd style="white-space:pre-wrap">{r.details || '—'}</dd>
+              {r.attachments?.length ? (
+                <>
+                  <dt>Tệp gửi kèm</dt>
+                  <dd>
+                    {r.attachments.map((a) => (
+                      <AttachmentView attachment={a} />
+                    ))}
+                  </dd>
+                </>
+              ) : null}
               {r.address ? (
                 <>
                   <dt>Địa chỉ</dt>
@@ -551,6 +582,7 @@ export function requestPages(deps: StaffDeps) {
                 </div>
                 <div style={`display:inline-block;white-space:pre-wrap;padding:.4rem .7rem;border-radius:10px;background:${m.message.direction === 'in' ? '#eef1f4' : m.message.direction === 'staff' ? '#e7f4ef' : '#fafbfc'}`}>
                   {m.message.text}
+                  {m.message.attachment ? <AttachmentView attachment={m.message.attachment} /> : null}
                 </div>
                 {m.message.direction === 'staff' ? (
                   <div class="small">

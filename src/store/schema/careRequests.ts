@@ -1,4 +1,5 @@
 import { index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import type { ChatAttachment } from './handoffMessages';
 import { cadres } from './cadres';
 import { clinics } from './clinics';
 import { staffUsers } from './staff';
@@ -38,6 +39,8 @@ export const careRequests = sqliteTable(
     address: text('address'),
     latitude: real('latitude'),
     longitude: real('longitude'),
+    /** Photos or files sent with it in chat (e.g. a prescription): where Zalo keeps them. */
+    attachments: text('attachments', { mode: 'json' }).$type<ChatAttachment[]>(),
     /** Preferred local date (YYYY-MM-DD) and time of day for a visit or delivery. */
     preferredDate: text('preferred_date'),
     preferredTime: text('preferred_time', { enum: timesOfDay }),
