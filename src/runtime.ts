@@ -303,7 +303,15 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
       templateDailyQuota: config.zalo.templateDailyQuota,
       prices: config.prices,
     };
-    const broadcastWeb = { db: store.db, clock, logger, committeeName: config.committee.name, templates: config.zalo.templates, onCommitted: () => relay.kick() };
+    const broadcastWeb = {
+      db: store.db,
+      clock,
+      logger,
+      committeeName: config.committee.name,
+      templates: config.zalo.templates,
+      prices: config.prices,
+      onCommitted: () => relay.kick(),
+    };
     const zaloConnect = {
       db: store.db,
       clock,
@@ -378,7 +386,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
             s.route('/zalo-menu', oaMenuPages({ committeeName: config.committee.name }));
             s.route('/outreach', outreachPages(outreachWeb));
             s.route('/outreach/invitations', invitationPages(outreachWeb));
-            s.route('/reports', reportPages({ db: store.db, clock, committeeName: config.committee.name }));
+            s.route('/reports', reportPages({ db: store.db, clock, committeeName: config.committee.name, prices: config.prices }));
           },
         },
         api: { extend: (a) => void a.route('/broadcasts', broadcastApi(broadcastWeb)) },

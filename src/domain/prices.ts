@@ -31,3 +31,16 @@ export function priceOf(prices: Prices, channel: NoticeChannel | 'skipped', opts
 export function formatVnd(amount: number): string {
   return `${Math.round(amount).toLocaleString('vi-VN')} ₫`;
 }
+
+/**
+ * The estimated cost of sending to recipients planned per channel. Customer-service messages are counted at the
+ * billed price (free only within 48 h of the cadre's last message, which may change before sending): an upper bound.
+ */
+export function estimateCost(prices: Prices, byChannel: Partial<Record<'zalo' | 'zalo_template' | 'zalo_phone' | 'email', number>>): number {
+  return (
+    (byChannel.zalo ?? 0) * prices.csBilled +
+    (byChannel.zalo_template ?? 0) * prices.templateByUser +
+    (byChannel.zalo_phone ?? 0) * prices.templateByPhone +
+    (byChannel.email ?? 0) * prices.email
+  );
+}

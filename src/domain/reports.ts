@@ -47,7 +47,7 @@ export type ReportQuery = z.infer<typeof ReportQuery>;
 export type Cell = string | number | null;
 
 export interface ReportTable {
-  key: 'campaigns' | 'units' | 'clinics' | 'classes' | 'requests' | 'broadcasts';
+  key: 'campaigns' | 'units' | 'clinics' | 'classes' | 'requests' | 'broadcasts' | 'spend';
   title: string;
   headers: string[];
   rows: Cell[][];
@@ -262,6 +262,7 @@ const SHEET_NAMES: Record<ReportTable['key'], string> = {
   classes: 'Phân loại sức khỏe',
   requests: 'Yêu cầu',
   broadcasts: 'Thông báo chung',
+  spend: 'Chi phí nhắn tin',
 };
 
 /** A table as a sheet for the one xlsx writer: counts as numbers, shares as %, dates as date cells. */

@@ -1,4 +1,5 @@
 import { toCsv } from '../../domain/csv';
+import type { Prices } from '../../domain/prices';
 import { loadExcelJs } from '../../domain/excel';
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -39,6 +40,8 @@ export interface BroadcastWebDeps {
   templates: Record<string, string>;
   /** Moves the outbox rows a committed transaction wrote to the queues now. */
   onCommitted: (outboxIds: number[]) => void;
+  /** Estimated prices per channel, for the cost shown before sending. */
+  prices?: Prices;
 }
 
 

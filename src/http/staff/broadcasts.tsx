@@ -1,4 +1,5 @@
 import { asc, inArray } from 'drizzle-orm';
+import { estimateCost, formatVnd, type Prices } from '../../domain/prices';
 import { categoryLabels } from '../../domain/registryImport';
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -159,7 +160,7 @@ function ProgressBox(props: { p: BroadcastProgress; status: Broadcast['status'] 
   );
 }
 
-function PreviewBox(props: { preview: SegmentPreview; segmentText?: string }) {
+function PreviewBox(props: { preview: SegmentPreview; segmentText?: string; prices?: Prices }) {
   const { preview } = props;
   return (
     <div class="card" id="preview">
@@ -180,6 +181,12 @@ function PreviewBox(props: { preview: SegmentPreview; segmentText?: string }) {
         <dd>{preview.byChannel.zalo_template}</dd>
         <dt>Email</dt>
         <dd>{preview.byChannel.email}</dd>
+        {props.prices ? (
+          <>
+            <dt>Chi phí ước tính (tối đa, chưa gồm VAT)</dt>
+            <dd id="broadcast-cost">{formatVnd(estimateCost(props.prices, preview.byChannel))}</dd>
+          </>
+        ) : null}
         {(Object.keys(preview.skipped) as (keyof SegmentPreview['skipped'])[]).map((k) => (
           <>
             <dt>Bỏ qua: {skipReasonLabels[k]}</dt>
@@ -358,7 +365,7 @@ export function broadcastPages(deps: BroadcastWebDeps) {
           </div>
           <p class="small muted">Tin không gửi từ 21:00 đến 7:00; nếu rơi vào khoảng này sẽ bắt đầu lúc 7:00 sáng hôm sau.</p>
         </div>
-        {opts.preview ? <PreviewBox preview={opts.preview} /> : null}
+        {opts.preview ? <PreviewBox preview={opts.preview} prices={deps.prices} /> : null}
         <div class="actions">
           <button class="btn secondary" type="submit" name="action" value="preview" formaction="/staff/broadcasts/preview">
             Xem trước
@@ -404,7 +411,7 @@ export function broadcastPages(deps: BroadcastWebDeps) {
             {draft.templateName ? ` Người quá 7 ngày chưa tương tác nhận mẫu tin «${draft.templateName}».` : ''}
           </p>
         </div>
-        <PreviewBox preview={preview} segmentText={describeSegment(deps.db, segment)} />
+        <PreviewBox preview={preview} segmentText={describeSegment(deps.db, segment)} prices={deps.prices} />
         <div class="card">
           <h2 style="margin-top:0">Thời điểm gửi</h2>
           <p>{startAt === null ? 'Gửi ngay sau khi xác nhận (không gửi từ 21:00 đến 7:00).' : `Hẹn giờ: ${fmtDateTime(startAt)} (giờ Việt Nam).`}</p>

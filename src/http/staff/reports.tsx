@@ -1,4 +1,6 @@
 import { desc, eq } from 'drizzle-orm';
+import type { Prices } from '../../domain/prices';
+import { spendTable } from '../../domain/spend';
 import { z } from 'zod';
 import { EXAMINED_DEFINITION } from '../../domain/examined';
 import { AppError } from '../../errors';
@@ -20,6 +22,8 @@ export interface ReportPagesDeps {
   db: Db;
   clock: Clock;
   committeeName: string;
+  /** Message prices: with them the page shows the monthly spend. */
+  prices?: Prices;
 }
 
 /** Committee-level figures: every role but clinic staff (who see only their own clinic elsewhere). */
@@ -178,6 +182,7 @@ export function reportPages(deps: ReportPagesDeps) {
         {report.tables.map((t) => (
           <Table t={t} />
         ))}
+        {deps.prices ? <Table t={spendTable(deps.db, report.from, report.to, deps.prices)} /> : null}
       </>,
     );
   });
