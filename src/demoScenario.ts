@@ -1,7 +1,9 @@
 import { rmSync } from 'node:fs';
+import { honorific } from './domain/vietnamese';
 import { and, asc, eq, gt, isNull, like, lt, not, or } from 'drizzle-orm';
 import { countSegment, SegmentFilter } from './domain/segments';
-import { addDays, createBooking } from './domain/booking';
+import { createBooking } from './domain/booking';
+import { addDays } from './domain/dates';
 import { createCampaign, createSlots, markAttendance, setCampaignStatus } from './domain/bookingStaff';
 import {
   claimRecipient,
@@ -115,7 +117,7 @@ export function demoZaloUsers(registry: DemoCadre[] = demoCadres()): DemoZaloUse
   const withResults = elderly.find((c) => c.category === 'nguyen_chuc' && c.email && !c.frail && c.clinicCode === 'PK-A1')!;
   const noEmail = elderly.find((c) => c.category === 'nguoi_co_cong' && !c.email && !c.frail)!;
   const frail = elderly.find((c) => c.frail && c.category === 'nguyen_chuc')!;
-  const title = (c: DemoCadre) => (c.sex === 'male' ? 'Ông' : 'Bà');
+  const title = (c: DemoCadre) => honorific(c.sex);
   return [
     {
       kind: 'withResults',

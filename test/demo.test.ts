@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, gte, lt, lte } from 'drizzle-orm';
 import { demoStaffAccounts, demoZaloUsers, seedDemo, type DemoSeedReport } from '../src/demoScenario';
-import { addDays } from '../src/domain/booking';
+import { addDays } from '../src/domain/dates';
 import { vietnamDate } from '../src/domain/quietHours';
 import { defaultRequestPolicy } from '../src/domain/requests';
 import { broadcasts, broadcastRecipients, bookings, cadres, campaigns, careRequests, clinics, examResults, examSlots, holidays, outbox, proxies, staffUsers, zaloLinks } from '../src/store/schema';

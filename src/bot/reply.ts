@@ -1,5 +1,6 @@
 // eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
 import { fitButtons, type OutMessage, type QuickReply } from '../zalo/messages';
+import { honorific } from '../domain/vietnamese';
 import type { Effect } from './effects';
 import type { CadreSummary, Lookups } from './lookups';
 import type { ConversationState, Intent } from './state';
@@ -60,7 +61,7 @@ export function numberedMenu(prompt: string, options: { label: string; payload?:
   return { text, buttons };
 }
 
-export const honorific = (sex: 'male' | 'female') => (sex === 'male' ? 'Ông' : 'Bà');
+export { honorific };
 
 /**
  * Which of a numbered menu's options the user chose: by number, by the label (a tapped button sends it),

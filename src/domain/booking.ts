@@ -1,4 +1,4 @@
-import { foldVietnamese } from '../bot/text';
+import { foldVietnamese, honorific } from './vietnamese';
 import { maskEmail, type CadreSummary } from './cadreSummary';
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../store/db';
@@ -15,7 +15,7 @@ import {
   type Campaign,
   type CadreCategory,
 } from '../store/schema';
-import { formatVietnamDay, formatVietnamTime } from './dates';
+import { addDays, formatVietnamDay, formatVietnamTime, VN_OFFSET_MS } from './dates';
 import { enqueueNotice, type NoticeRenderer } from './notices';
 import { outsideQuietHours, vietnamDate, vietnamInstant } from './quietHours';
 import { outsideDaysOff } from './holidays';
@@ -429,7 +429,6 @@ export function scheduleReminders(tx: DbOrTx, booking: { id: number; cadreId: nu
   );
 }
 
-const honorificOf = (sex: 'male' | 'female') => (sex === 'male' ? 'Ông' : 'Bà');
 
 /** Clinic, address, date and time, and what to bring: the lines every booking message shares. */
 /** Said instead of "nhịn ăn sáng" when the exam is in the afternoon. */
@@ -440,7 +439,7 @@ export const AFTERNOON_FASTING = 'Khám buổi chiều: có thể ăn sáng nh�
  * so for an exam from 11:00 on that clause gives way to the afternoon advice.
  */
 export function instructionsFor(instructions: string, startsAt: number): string {
-  const local = new Date(startsAt + 7 * 3600_000);
+  const local = new Date(startsAt + VN_OFFSET_MS);
   if (!instructions || local.getUTCHours() < 11) return instructions;
   const clauses = instructions.split(/(?<=[,.;])\s*/u).filter(Boolean);
   const morningOnly = (c: string) => /nhin an sang|nhin doi|khong an sang/.test(foldVietnamese(c));
@@ -473,7 +472,7 @@ export const renderBookingReminder: NoticeRenderer = (db, ref, now) => {
   if (!info || info.status !== 'booked' || now >= info.slot.startsAt) return null;
   const cadre = db.select({ fullName: cadres.fullName, sex: cadres.sex }).from(cadres).where(eq(cadres.id, info.cadreId)).get();
   if (!cadre) return null;
-  const title = honorificOf(cadre.sex);
+  const title = honorific(cadre.sex);
   const variant = (['T-3', 'T-1', 'day'] as const).find((v) => v === ref.variant) ?? 'T-1';
   const lines = bookingDetailLines(info);
   // The day before asks for an answer (1 Sẽ đến · 2 Đổi lịch · 3 Không đến được); the morning of carries the check-in code.
@@ -520,11 +519,6 @@ export const NUDGE_KIND = 'booking.nudge';
 export const campaignNudgeSubject = (campaignId: number) => `campaign-${campaignId}-nudge`;
 export const cadreNudgeSubject = (campaignId: number, cadreId: number) => `campaign-${campaignId}-nudge-cadre-${cadreId}`;
 
-/** A local date moved by whole days. */
-export function addDays(isoDate: string, days: number): string {
-  const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
-}
 
 /** The nudge of a campaign goes out at 09:00 local, `nudgeAfterDays` after its start. */
 export const nudgeDueAt = (c: Pick<Campaign, 'startDate' | 'nudgeAfterDays'>) =>
@@ -560,7 +554,7 @@ export const renderBookingNudge: NoticeRenderer = (db, ref, now) => {
     .where(and(eq(bookings.campaignId, c.id), eq(bookings.cadreId, cadreId), inArray(bookings.status, [...campaignHoldStatuses])))
     .get();
   if (held) return null;
-  const title = honorificOf(cadre.sex);
+  const title = honorific(cadre.sex);
   const until = formatVietnamDay(c.endDate);
   const how = cadre.frail
     ? 'Gõ "đặt lịch" để chọn ngày giờ khám, hoặc "khám tại nhà" để đề nghị bác sĩ đến nhà.'

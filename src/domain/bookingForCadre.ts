@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { honorific } from './vietnamese';
 import { AppError } from '../errors';
 import { recordAudit, type AuditActor } from '../store/audit';
 import { inTransaction, type Db, type DbOrTx } from '../store/db';
@@ -33,7 +34,6 @@ import { outsideQuietHours } from './quietHours';
 export const STAFF_BOOKING_NOTICE = 'booking.by_staff';
 export type StaffBookingVariant = 'booked' | 'moved' | 'cancelled' | 'day_closed';
 
-const title = (sex: Cadre['sex']) => (sex === 'male' ? 'Ông' : 'Bà');
 
 /** How the cadre will hear of it: a linked Zalo account (own or a proxy's), else email, else nobody. */
 export type TellChannel = 'zalo' | 'email' | 'none';
@@ -205,7 +205,7 @@ export const renderStaffBookingNotice: NoticeRenderer = (db, ref, now) => {
   if (!info || !variant) return null;
   const cadre = db.select({ fullName: cadres.fullName, sex: cadres.sex, active: cadres.active }).from(cadres).where(eq(cadres.id, info.cadreId)).get();
   if (!cadre || !cadre.active) return null;
-  const who = `${title(cadre.sex)} ${cadre.fullName}`;
+  const who = `${honorific(cadre.sex)} ${cadre.fullName}`;
   const when = `${formatVietnamDay(info.slot.localDate)}, lúc ${formatVietnamTime(info.slot.startsAt)}`;
   const expected = variant === 'booked' || variant === 'moved' ? 'booked' : 'cancelled';
   if (info.status !== expected) return null;
@@ -227,7 +227,7 @@ export const renderStaffBookingNotice: NoticeRenderer = (db, ref, now) => {
     lines = [
       `Kính gửi ${who},`,
       variant === 'day_closed'
-        ? `${info.clinic.name} nghỉ ngày ${formatVietnamDay(info.slot.localDate)}, nên lịch khám của ${title(cadre.sex)} (${formatVietnamTime(info.slot.startsAt)}) đã được hủy. Ban xin lỗi ${title(cadre.sex)}.`
+        ? `${info.clinic.name} nghỉ ngày ${formatVietnamDay(info.slot.localDate)}, nên lịch khám của ${honorific(cadre.sex)} (${formatVietnamTime(info.slot.startsAt)}) đã được hủy. Ban xin lỗi ${honorific(cadre.sex)}.`
         : `Ban đã hủy lịch khám của ${who} ngày ${when}.`,
       reason ? `Lý do: ${reason}` : '',
       offer.length

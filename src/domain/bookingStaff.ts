@@ -17,8 +17,8 @@ import {
   type Booking,
   type Campaign,
 } from '../store/schema';
-import { addDays, campaignNudgeSubject, nudgeDueAt } from './booking';
-import { formatIsoDate, formatVietnamTime, parseVietnameseDate } from './dates';
+import { campaignNudgeSubject, nudgeDueAt } from './booking';
+import { addDays, formatIsoDate, formatVietnamTime, parseVietnameseDate } from './dates';
 import { storedHolidayCalendar } from './holidays';
 import { campaignCohort, groupCohort, NO_CLINIC, shareOf } from './examined';
 import { vietnamDate, vietnamInstant } from './quietHours';

@@ -1,4 +1,5 @@
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { stripDiacritics } from './vietnamese';
 import { z } from 'zod';
 import { recordAudit, type AuditActor } from '../store/audit';
 import type { DbOrTx } from '../store/db';
@@ -449,10 +450,7 @@ export function applyBroadcastPreference(tx: DbOrTx, ctx: { zaloUserId: string; 
 /** Which opt-out command a message is, if any: diacritics make the phrase certain; unaccented text must be the command alone. */
 export function broadcastPreferenceCommand(text: string): 'stop' | 'resume' | null {
   const lower = text.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-  const folded = lower
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd');
+  const folded = stripDiacritics(lower);
   if (folded !== lower) {
     // "nhắn tin lại" (text back) folds like "nhận tin lại": only the accented phrase counts.
     if (/(^| )(dừng|hủy|huỷ|ngừng) nhận tin( |$)/.test(lower)) return 'stop';

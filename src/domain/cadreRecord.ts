@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { foldVietnamese } from '../bot/text';
+import { foldVietnamese } from './vietnamese';
 import { AppError } from '../errors';
 import { recordAudit, type AuditActor } from '../store/audit';
 import { inTransaction, type Db, type DbOrTx } from '../store/db';

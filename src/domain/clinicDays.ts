@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
+import { honorific } from './vietnamese';
 import { z } from 'zod';
 import { AppError } from '../errors';
 import { recordAudit, type AuditActor } from '../store/audit';
@@ -265,11 +266,11 @@ export const renderCampaignChanged: NoticeRenderer = (db, ref, now) => {
   if (!info || info.status !== 'booked' || now >= info.slot.startsAt) return null;
   const cadre = db.select({ fullName: cadres.fullName, sex: cadres.sex, active: cadres.active }).from(cadres).where(eq(cadres.id, info.cadreId)).get();
   if (!cadre?.active) return null;
-  const who = `${cadre.sex === 'male' ? 'Ông' : 'Bà'} ${cadre.fullName}`;
+  const who = `${honorific(cadre.sex)} ${cadre.fullName}`;
   const what = changedWords((ref.variant ?? '').split(',').filter(Boolean)) || 'thông tin đợt khám';
   const lines = [
     `Kính gửi ${who},`,
-    `Ban vừa cập nhật ${what}. Lịch khám của ${cadre.sex === 'male' ? 'Ông' : 'Bà'} vẫn giữ nguyên ngày giờ:`,
+    `Ban vừa cập nhật ${what}. Lịch khám của ${honorific(cadre.sex)} vẫn giữ nguyên ngày giờ:`,
     ...bookingDetailLines(info),
     `Đợt khám nhận đăng ký từ ${formatVietnamDay(info.campaign.startDate)} đến ${formatVietnamDay(info.campaign.endDate)}.`,
   ];

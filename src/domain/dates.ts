@@ -2,6 +2,12 @@ import { z } from 'zod';
 /** Dates as Vietnamese people write and read them; instants are stored in UTC, shown in Asia/Ho_Chi_Minh. */
 export const VIETNAM_TZ = 'Asia/Ho_Chi_Minh';
 
+/** A calendar date (YYYY-MM-DD) moved by whole days. */
+export function addDays(isoDate: string, days: number): string {
+  const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
 /** YYYY-MM-DD when (y, m, d) is a real calendar date, else null. */
 export function isoIfValid(y: number, m: number, d: number): string | null {
   if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1 || d > 31) return null;
@@ -38,7 +44,8 @@ export function formatIsoDate(iso: string): string {
 }
 
 const WEEKDAYS = ['Chủ Nhật', 'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy'];
-const VN_OFFSET_MS = 7 * 3600_000;
+/** Vietnam is UTC+7 all year (no daylight saving): a local wall-clock reading is the instant plus this. */
+export const VN_OFFSET_MS = 7 * 3600_000;
 
 /** "Thứ Hai, 02/03/2026" for a local date (YYYY-MM-DD). */
 export function formatVietnamDay(isoDate: string): string {

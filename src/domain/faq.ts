@@ -1,7 +1,7 @@
 import MiniSearch from 'minisearch';
 import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { foldVietnamese } from '../bot/text';
+import { foldVietnamese } from './vietnamese';
 import { AppError } from '../errors';
 import { recordAudit, type AuditActor } from '../store/audit';
 import { inTransaction, type Db, type DbOrTx } from '../store/db';

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { honorific } from './vietnamese';
 import { and, asc, desc, eq, gt, isNull, ne } from 'drizzle-orm';
 import type { DbOrTx } from '../store/db';
 import { recordAudit } from '../store/audit';
@@ -6,7 +7,7 @@ import { enqueue, sendToUser } from '../jobs/enqueue';
 import { AppError } from '../errors';
 import type { Db } from '../store/db';
 import { getZaloUser, inCustomerServiceWindow } from '../store/zaloUsers';
-import { cadres, clinics, linkRequests, otpChallenges, outbox, proxies, verificationFailures, zaloLinks, type Cadre, type LinkRequest } from '../store/schema';
+import { cadres, clinics, linkRequests, otpChallenges, outbox, proxies, verificationFailures, zaloLinks, type LinkRequest } from '../store/schema';
 import { enqueueNotice, type NoticeRef, type RenderedNotice } from './notices';
 
 /**
@@ -72,7 +73,6 @@ export function linkZaloUser(tx: DbOrTx, ctx: LinkingContext, cadreId: number, m
   );
 }
 
-const title = (cadre: Pick<Cadre, 'sex'>) => (cadre.sex === 'male' ? 'Ông' : 'Bà');
 
 export const linkMoveText = {
   /** To the account that shared the phone: nobody is named, nothing is linked yet. */
@@ -101,7 +101,7 @@ export function renderLinkMoveRequested(db: Db, ref: NoticeRef): RenderedNotice 
     .where(eq(linkRequests.id, ref.id))
     .get();
   if (!row || row.request.status !== 'pending') return null;
-  const text = linkMoveText.requested(title(row.cadre), row.clinicPhone ?? null);
+  const text = linkMoveText.requested(honorific(row.cadre.sex), row.clinicPhone ?? null);
   return { text, email: { subject: linkMoveText.requestedSubject, text }, cadreOnly: true };
 }
 
@@ -112,7 +112,7 @@ export function renderLinkMoveRequested(db: Db, ref: NoticeRef): RenderedNotice 
 function tellLinkMoved(tx: DbOrTx, zaloUserId: string, cadreId: number, now: number): void {
   const cadre = tx.select().from(cadres).where(eq(cadres.id, cadreId)).get();
   if (!cadre) return;
-  const text = linkMoveText.moved(title(cadre));
+  const text = linkMoveText.moved(honorific(cadre.sex));
   const user = getZaloUser(tx, zaloUserId);
   if (user && inCustomerServiceWindow(user, now)) {
     sendToUser(tx, zaloUserId, [{ type: 'text', text }], { now });
@@ -172,7 +172,7 @@ export function decideLinkMove(
   const ctx = { zaloUserId: request.zaloUserId, now };
   if (decision === 'approve') linkZaloUser(tx, ctx, cadre.id, 'phone', staff.id);
   recordAudit(tx, { type: 'staff', id: String(staff.id) }, { action: `link.move_${decision}`, entity: 'cadre', entityId: cadre.id, detail: { linkRequestId: id, zaloUserId: request.zaloUserId } }, now);
-  const text = decision === 'approve' ? linkMoveText.approved(title(cadre), cadre.fullName) : linkMoveText.rejected(committee.hotline, note);
+  const text = decision === 'approve' ? linkMoveText.approved(honorific(cadre.sex), cadre.fullName) : linkMoveText.rejected(committee.hotline, note);
   sendToUser(tx, request.zaloUserId, [{ type: 'text', text }], { now });
   const outboxIds = tx.select({ id: outbox.id }).from(outbox).where(gt(outbox.id, before)).all().map((r) => r.id);
   return { request: updated, outboxIds };

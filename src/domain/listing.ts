@@ -1,6 +1,6 @@
 import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { foldVietnamese } from '../bot/text';
+import { foldVietnamese } from './vietnamese';
 import { prepared } from '../store/prepared';
 import type { DbOrTx } from '../store/db';
 

@@ -1,4 +1,5 @@
 import { and, desc, eq } from 'drizzle-orm';
+import { honorific } from './vietnamese';
 import type { Db, DbOrTx } from '../store/db';
 import { recordAudit } from '../store/audit';
 import { bookings, cadres, proxies } from '../store/schema';
@@ -33,7 +34,6 @@ export const proxyNoticeText = {
   subject: 'Người đại diện của Ông/Bà trên Zalo',
 };
 
-const titleOf = (sex: 'male' | 'female') => (sex === 'male' ? 'Ông' : 'Bà');
 
 /** "chị Lan (con)", or the relation alone when no name was given. */
 function proxyLabel(p: { proxyName: string; relation: string }): string {
@@ -56,7 +56,7 @@ export function renderProxyNotice(db: Db, ref: NoticeRef): RenderedNotice | null
   const row = db.select({ proxy: proxies, cadre: cadres }).from(proxies).innerJoin(cadres, eq(cadres.id, proxies.cadreId)).where(eq(proxies.id, ref.id)).get();
   if (!row) return null;
   const [variant, bookingPart] = (ref.variant ?? '').split(':') as [string, string | undefined];
-  const title = titleOf(row.cadre.sex);
+  const title = honorific(row.cadre.sex);
   const who = proxyLabel(row.proxy);
   let text: string;
   if (variant === 'approved') {

@@ -2,7 +2,8 @@
  * Quiet hours: no reminder or broadcast lands between 21:00 and 07:00 in Vietnam (UTC+7, no daylight
  * saving), unless it is urgent. An instant inside them moves to 07:00 the next morning.
  */
-const VN_OFFSET_MS = 7 * 3600_000;
+import { VN_OFFSET_MS } from './dates';
+
 export const QUIET_START_HOUR = 21;
 export const QUIET_END_HOUR = 7;
 

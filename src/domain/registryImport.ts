@@ -1,4 +1,5 @@
 import { toCsv } from './csv';
+import { foldLabel } from './vietnamese';
 import type ExcelJS from 'exceljs';
 import { loadExcelJs } from './excel';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -41,22 +42,12 @@ export const categoryLabels: Record<CadreCategory, string> = {
 };
 export const sexLabels = { male: 'Nam', female: 'Nữ' } as const;
 
-/** Lower case, no diacritics, đ -> d, single spaces: how headers and free-text searches are compared. */
-export function foldVietnamese(s: string): string {
-  return s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
-}
 
 const headerIndex = new Map<string, ColumnKey>();
 for (const col of registryColumns) {
-  for (const name of [col.header, ...col.aliases]) headerIndex.set(foldVietnamese(name), col.key);
+  for (const name of [col.header, ...col.aliases]) headerIndex.set(foldLabel(name), col.key);
 }
-const matchHeader = (text: string): ColumnKey | undefined => headerIndex.get(foldVietnamese(text).replace(/[*:.]+$/, '').trim());
+const matchHeader = (text: string): ColumnKey | undefined => headerIndex.get(foldLabel(text).replace(/[*:.]+$/, '').trim());
 
 export type CellValue = string | number | boolean | Date | null;
 export interface SheetRow {
@@ -175,7 +166,7 @@ export function splitOfficeRows(dataRows: SheetRow[], codeAt: number | undefined
       skipped.push({ row: row.rowNumber, reason: `phần cuối bảng (sau dòng ${footerFrom})` });
       continue;
     }
-    const folded = filled.map((t) => foldVietnamese(t));
+    const folded = filled.map((t) => foldLabel(t));
     if (folded.some((t) => FOOTER_STARTS.some((w) => t.startsWith(w)) || DATE_LINE.test(t))) {
       footerFrom = row.rowNumber;
       skipped.push({ row: row.rowNumber, reason: folded.some((t) => t.startsWith('tong') || t.startsWith('cong:')) ? 'dòng tổng cộng' : 'dòng ký tên, ngày tháng' });
@@ -279,7 +270,7 @@ export function parseBirthDateOrYear(v: CellValue, today: string): { iso: string
   const year = (y: number) => (y >= 1900 && String(y) <= today.slice(0, 4) ? { iso: `${y}-01-01`, precision: 'year' as const } : null);
   if (typeof v === 'number' && Number.isInteger(v) && v >= 1900 && v <= 2100) return year(v);
   if (typeof v === 'string') {
-    const m = /^(?:(?:0{1,2}|-{1,2}|x{1,2})[/.-](?:0{1,2}|-{1,2}|x{1,2})[/.-]|nam\s*)?(\d{4})$/.exec(foldVietnamese(v));
+    const m = /^(?:(?:0{1,2}|-{1,2}|x{1,2})[/.-](?:0{1,2}|-{1,2}|x{1,2})[/.-]|nam\s*)?(\d{4})$/.exec(foldLabel(v));
     if (m) return year(Number(m[1]));
   }
   const iso = parseBirthDate(v, today);
@@ -291,7 +282,7 @@ export const displayBirthDate = (iso: string, precision: BirthDatePrecision) =>
   precision === 'year' ? iso.slice(0, 4) : /^\d{4}-\d{2}-\d{2}$/.test(iso) ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}` : iso;
 
 const categoryByFolded = new Map<string, CadreCategory>(
-  Object.entries(categoryLabels).map(([k, label]) => [foldVietnamese(label), k as CadreCategory]),
+  Object.entries(categoryLabels).map(([k, label]) => [foldLabel(label), k as CadreCategory]),
 );
 const romanClasses: Record<string, HealthClass> = { i: 'I', ii: 'II', iii: 'III', iv: 'IV', v: 'V', '1': 'I', '2': 'II', '3': 'III', '4': 'IV', '5': 'V' };
 const yes = new Set(['co', 'x', '1', 'true', 'yes']);
@@ -380,7 +371,7 @@ export function checkRegistryRows(rows: SheetRow[], ctx: { clinics: Clinic[]; to
     let sex: 'male' | 'female' = 'male';
     const sexText = required('sex');
     if (sexText) {
-      const f = foldVietnamese(sexText);
+      const f = foldLabel(sexText);
       if (f === 'nam') sex = 'male';
       else if (f === 'nu') sex = 'female';
       else bad('sex', `Giới tính “${sexText}” không hợp lệ; ghi “Nam” hoặc “Nữ”.`);
@@ -389,7 +380,7 @@ export function checkRegistryRows(rows: SheetRow[], ctx: { clinics: Clinic[]; to
     let category: CadreCategory = 'khac';
     const categoryText = required('category');
     if (categoryText) {
-      const found = categoryByFolded.get(foldVietnamese(categoryText));
+      const found = categoryByFolded.get(foldLabel(categoryText));
       if (found) category = found;
       else bad('category', `Đối tượng “${categoryText}” không hợp lệ; ghi một trong: Đương chức, Nguyên chức, Người có công, Khác.`);
     }
@@ -421,7 +412,7 @@ export function checkRegistryRows(rows: SheetRow[], ctx: { clinics: Clinic[]; to
       }
     }
     if (has('healthClass')) {
-      const h = foldVietnamese(text(raw('healthClass'))).replace(/^loai\s*/, '');
+      const h = foldLabel(text(raw('healthClass'))).replace(/^loai\s*/, '');
       if (!h) record.healthClass = null;
       else {
         const cls = romanClasses[h];
@@ -432,7 +423,7 @@ export function checkRegistryRows(rows: SheetRow[], ctx: { clinics: Clinic[]; to
     for (const key of ['frail', 'active'] as const) {
       if (!has(key)) continue;
       const v = raw(key);
-      const f = typeof v === 'boolean' ? (v ? 'co' : 'khong') : foldVietnamese(text(v));
+      const f = typeof v === 'boolean' ? (v ? 'co' : 'khong') : foldLabel(text(v));
       if (!f) record[key] = key === 'active';
       else if (yes.has(f)) record[key] = true;
       else if (no.has(f)) record[key] = false;

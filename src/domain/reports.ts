@@ -14,8 +14,7 @@ import {
   healthClasses,
   type Campaign,
 } from '../store/schema';
-import { addDays } from './booking';
-import { formatIsoDate, optionalVietnameseDateField } from './dates';
+import { addDays, formatIsoDate, optionalVietnameseDateField } from './dates';
 import { vietnamDate, vietnamInstant } from './quietHours';
 import { requestTypeLabels } from './requests';
 import { campaignCohort, campaignResultScope, EXAMINED_DEFINITION, groupCohort, NO_CLINIC, shareOf, unitKey } from './examined';

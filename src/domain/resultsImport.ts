@@ -1,4 +1,5 @@
 import { loadExcelJs } from './excel';
+import { foldLabel } from './vietnamese';
 import { eq } from 'drizzle-orm';
 import { AppError } from '../errors';
 import { inTransaction, type Db, type DbOrTx } from '../store/db';
@@ -6,7 +7,6 @@ import { recordAudit } from '../store/audit';
 import { cadres, campaigns, clinics, examResults, type Campaign, type Clinic, type HealthClass } from '../store/schema';
 import { vietnamDate } from './quietHours';
 import {
-  foldVietnamese,
   MAX_IMPORT_ROWS,
   parseBirthDate,
   readRegistryFile,
@@ -46,8 +46,8 @@ export type ResultColumnKey = (typeof resultColumns)[number]['key'];
 const headerOf = (key: ResultColumnKey) => resultColumns.find((c) => c.key === key)!.header;
 
 const headerIndex = new Map<string, ResultColumnKey>();
-for (const col of resultColumns) for (const name of [col.header, ...col.aliases]) headerIndex.set(foldVietnamese(name), col.key);
-const matchHeader = (label: string) => headerIndex.get(foldVietnamese(label).replace(/[*:.]+$/, '').trim());
+for (const col of resultColumns) for (const name of [col.header, ...col.aliases]) headerIndex.set(foldLabel(name), col.key);
+const matchHeader = (label: string) => headerIndex.get(foldLabel(label).replace(/[*:.]+$/, '').trim());
 
 const cellText = (v: CellValue): string => {
   if (v === null) return '';
@@ -100,8 +100,8 @@ export function resultsCheckContext(db: DbOrTx, staff: ResultStaff, today: strin
 }
 
 function findCampaign(list: Campaign[], label: string): Campaign | undefined {
-  const f = foldVietnamese(label);
-  const byName = list.find((c) => foldVietnamese(c.name) === f);
+  const f = foldLabel(label);
+  const byName = list.find((c) => foldLabel(c.name) === f);
   if (byName) return byName;
   const m = /^(?:dot\s*)?(\d)\s*[/\-.]\s*(\d{4})$/.exec(f) ?? null;
   if (m) return list.find((c) => c.round === Number(m[1]) && c.year === Number(m[2]));
@@ -149,7 +149,7 @@ export function checkResultRows(rows: SheetRow[], ctx: ResultsCheckContext): Res
   if (problems.length) return { records: [], problems, rowCount: dataRows.length, ignoredHeaders };
 
   const clinicByCode = new Map(ctx.clinics.map((c) => [c.code.trim().toLowerCase(), c.id]));
-  const clinicByName = new Map(ctx.clinics.map((c) => [foldVietnamese(c.name), c.id]));
+  const clinicByName = new Map(ctx.clinics.map((c) => [foldLabel(c.name), c.id]));
   const seen = new Map<string, number>();
   const records: ResultRecord[] = [];
 
@@ -187,7 +187,7 @@ export function checkResultRows(rows: SheetRow[], ctx: ResultsCheckContext): Res
     let clinicId: number | null = null;
     const clinicLabel = value('clinic');
     if (clinicLabel) {
-      const id = clinicByCode.get(clinicLabel.toLowerCase()) ?? clinicByName.get(foldVietnamese(clinicLabel));
+      const id = clinicByCode.get(clinicLabel.toLowerCase()) ?? clinicByName.get(foldLabel(clinicLabel));
       if (id === undefined) bad('clinic', `Không tìm thấy nơi khám “${clinicLabel}”; ghi mã hoặc đúng tên phòng khám.`);
       else if (ctx.clinicScope !== null && id !== ctx.clinicScope) bad('clinic', `Nơi khám “${clinicLabel}” không phải phòng khám của bạn.`);
       else clinicId = id;
@@ -196,13 +196,13 @@ export function checkResultRows(rows: SheetRow[], ctx: ResultsCheckContext): Res
     let healthClass: HealthClass | null = null;
     const classLabel = value('healthClass');
     if (classLabel) {
-      const cls = romanClasses[foldVietnamese(classLabel).replace(/^loai\s*/, '')];
+      const cls = romanClasses[foldLabel(classLabel).replace(/^loai\s*/, '')];
       if (!cls) bad('healthClass', `Phân loại sức khỏe “${classLabel}” không hợp lệ; ghi I, II, III, IV, V hoặc để trống.`);
       else healthClass = cls;
     }
 
     let followUp = false;
-    const followLabel = foldVietnamese(value('followUp'));
+    const followLabel = foldLabel(value('followUp'));
     if (yes.has(followLabel)) followUp = true;
     else if (!no.has(followLabel)) bad('followUp', `“${value('followUp')}” không hợp lệ; ghi “Có” hoặc “Không”.`);
 

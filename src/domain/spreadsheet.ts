@@ -1,4 +1,6 @@
 import { toCsv } from './csv';
+import { VN_OFFSET_MS } from './dates';
+import { stripDiacritics } from './vietnamese';
 import { loadExcelJs } from './excel';
 
 /**
@@ -32,7 +34,6 @@ export interface SheetSpec {
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const CSV_MIME = 'text/csv; charset=utf-8';
 export const NO_SHARE = '—';
-const VN_OFFSET_MS = 7 * 3600_000;
 const DATE_FMT = 'dd/mm/yyyy';
 
 /** An ISO date as the UTC-midnight Date Excel stores as that calendar day. */
@@ -145,10 +146,7 @@ export function writeCsv(columns: SheetColumn[], rows: SheetCell[][]): string {
 
 /** ASCII file names that say what they hold: "Báo cáo đợt 2/2026" -> "bao-cao-dot-2-2026". */
 export function fileSlug(s: string): string {
-  return s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, 'd')
+  return stripDiacritics(s)
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')

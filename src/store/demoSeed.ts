@@ -1,4 +1,5 @@
 import { count, eq, inArray } from 'drizzle-orm';
+import { stripDiacritics } from '../domain/vietnamese';
 import { normalizePhone } from '../domain/phone';
 import { inTransaction, type Db } from './db';
 import { cadres, clinics, type CadreCategory, type HealthClass } from './schema';
@@ -142,11 +143,7 @@ function unitFor(rng: Rng, category: CadreCategory): string {
 
 /** "Nguyễn Văn Hùng" -> "nguyenvanhung" */
 function emailSlug(fullName: string): string {
-  return fullName
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
+  return stripDiacritics(fullName)
     .toLowerCase()
     .replace(/[^a-z]/g, '');
 }

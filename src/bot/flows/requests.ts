@@ -1,4 +1,4 @@
-import { formatVietnamDay } from '../../domain/dates';
+import { addDays, formatVietnamDay } from '../../domain/dates';
 import { parseDay } from '../understand/dates';
 import { vietnamDate } from '../../domain/quietHours';
 import { ackDeadline, requestStateLabels, requestTypeLabels, ticketOf, timeOfDayLabels, urgencyLabels, type NewRequest } from '../../domain/requests';
@@ -201,9 +201,6 @@ function subjectOf(state: RequestsState, ctx: TurnContext): Subject | null {
 
 const MAX_DAYS_AHEAD = 90;
 
-function addDays(iso: string, days: number): string {
-  return new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 /** "1", "sớm nhất" -> null (soonest); a day the shared reader understands ("mai", "thứ 5", "05/03") -> a date; else undefined. */
 export function parsePreferredDay(input: string, now: number): string | null | undefined {

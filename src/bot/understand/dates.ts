@@ -1,4 +1,4 @@
-import { isoIfValid } from '../../domain/dates';
+import { addDays, isoIfValid } from '../../domain/dates';
 import { vietnamDate } from '../../domain/quietHours';
 import { foldVietnamese } from '../text';
 
@@ -30,12 +30,6 @@ export interface DateTimeMention {
   /** Local date YYYY-MM-DD, or null when none was named. */
   date: string | null;
   time: TimeMention | null;
-}
-
-const DAY_MS = 86_400_000;
-
-export function addDaysIso(iso: string, days: number): string {
-  return new Date(Date.parse(`${iso}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
 /** 0 = Sunday … 6 = Saturday, for a local date. */
@@ -89,10 +83,10 @@ function weekdayDate(today: string, weekday: number, nextWeek: boolean): string 
   const todayDow = weekdayOf(today);
   if (nextWeek) {
     // Weeks run Monday to Sunday.
-    const mondayNext = addDaysIso(today, 7 - ((todayDow + 6) % 7));
-    return addDaysIso(mondayNext, (weekday + 6) % 7);
+    const mondayNext = addDays(today, 7 - ((todayDow + 6) % 7));
+    return addDays(mondayNext, (weekday + 6) % 7);
   }
-  return addDaysIso(today, (weekday - todayDow + 7) % 7);
+  return addDays(today, (weekday - todayDow + 7) % 7);
 }
 
 /** Day and month without a year: this year when still ahead (today counts), else next year. */
@@ -122,8 +116,8 @@ export function parseDay(input: string, now: number): string | null {
     const date = dayMonthDate(today, Number(m[1]), Number(m[2]), m[3] ? Number(m[3]) : undefined);
     if (date) return date;
   }
-  if (has(['ngày kia', 'ngày mốt', 'mốt'])) return addDaysIso(today, 2);
-  if (has(['mai', 'ngày mai', 'mai kia'])) return addDaysIso(today, 1);
+  if (has(['ngày kia', 'ngày mốt', 'mốt'])) return addDays(today, 2);
+  if (has(['mai', 'ngày mai', 'mai kia'])) return addDays(today, 1);
   if (has(['hôm nay', 'bữa nay', 'hnay', 'ngày hôm nay', 'sáng nay', 'chiều nay', 'trưa nay'])) return today;
 
   const nextWeek = has(NEXT_WEEK);
@@ -153,9 +147,9 @@ export function parseWeek(input: string, now: number): { from: string; to: strin
   const { s, form } = reader(input);
   const has = (words: string[]) => re(alt(words.map(form))).test(s);
   const today = vietnamDate(now);
-  const monday = addDaysIso(today, -((weekdayOf(today) + 6) % 7));
-  if (has(NEXT_WEEK)) return { from: addDaysIso(monday, 7), to: addDaysIso(monday, 13) };
-  if (has(THIS_WEEK)) return { from: today, to: addDaysIso(monday, 6) };
+  const monday = addDays(today, -((weekdayOf(today) + 6) % 7));
+  if (has(NEXT_WEEK)) return { from: addDays(monday, 7), to: addDays(monday, 13) };
+  if (has(THIS_WEEK)) return { from: today, to: addDays(monday, 6) };
   return null;
 }
 

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { honorific } from '../../domain/vietnamese';
 import { z } from 'zod';
 import {
   bookForCadre,
@@ -41,7 +42,7 @@ export const actingNotices: Record<string, Flash> = {
   unchanged: { kind: 'warn', text: 'Hồ sơ không có gì thay đổi.' },
 };
 
-const honorific = (c: Pick<Cadre, 'sex' | 'fullName'>) => `${c.sex === 'male' ? 'Ông' : 'Bà'} ${c.fullName}`;
+const addressed = (c: Pick<Cadre, 'sex' | 'fullName'>) => `${honorific(c.sex)} ${c.fullName}`;
 const slotWhen = (b: Pick<BookingInfo, 'slot'>) => `${formatVietnamDay(b.slot.localDate)}, ${formatVietnamTime(b.slot.startsAt)}`;
 
 const BookingParams = z.object({ id: z.coerce.number().int().positive(), bookingId: z.coerce.number().int().positive() });
@@ -159,7 +160,7 @@ export function cadreActingPages(deps: StaffDeps) {
         return page(
           c,
           title,
-          `${moving ? 'Đổi lịch khám' : 'Đặt lịch khám'} cho ${honorific(cadre)}`,
+          `${moving ? 'Đổi lịch khám' : 'Đặt lịch khám'} cho ${addressed(cadre)}`,
           <>
             <p>
               <a href={`/staff/registry/${cadre.id}`}>← Hồ sơ {cadre.fullName}</a>
@@ -259,7 +260,7 @@ export function cadreActingPages(deps: StaffDeps) {
         return page(
           c,
           title,
-          `Xác nhận ${moving ? 'đổi' : 'đặt'} lịch cho ${honorific(cadre)}`,
+          `Xác nhận ${moving ? 'đổi' : 'đặt'} lịch cho ${addressed(cadre)}`,
           <ConfirmBox
             action={`/staff/registry/${cadre.id}/booking`}
             token={c.get('csrfToken')}
@@ -301,7 +302,7 @@ export function cadreActingPages(deps: StaffDeps) {
         return page(
           c,
           title,
-          `Hủy lịch khám của ${honorific(cadre)}`,
+          `Hủy lịch khám của ${addressed(cadre)}`,
           <ConfirmBox
             action={`/staff/registry/${cadre.id}/bookings/${b.id}/cancel`}
             token={c.get('csrfToken')}
@@ -374,7 +375,7 @@ export function cadreActingPages(deps: StaffDeps) {
       // --- a request filed for the cadre ------------------------------------------------------------------------
       .get('/:id{[0-9]+}/request', requirePermission('requests', 'act'), validate('param', IdParam), (c) => {
         const cadre = loadCadre(deps, c, c.req.valid('param').id);
-        return page(c, title, `Ghi yêu cầu thay ${honorific(cadre)}`, <RequestForm cadre={cadre} token={c.get('csrfToken')} />);
+        return page(c, title, `Ghi yêu cầu thay ${addressed(cadre)}`, <RequestForm cadre={cadre} token={c.get('csrfToken')} />);
       })
       .post('/:id{[0-9]+}/request', requirePermission('requests', 'act'), validate('param', IdParam), validate('form', RequestForCadreInput), (c) => {
         const staff = currentStaff(c);
@@ -392,7 +393,7 @@ export function cadreActingPages(deps: StaffDeps) {
         return page(
           c,
           title,
-          `Liên kết Zalo cho ${honorific(cadre)}`,
+          `Liên kết Zalo cho ${addressed(cadre)}`,
           <>
             <p>
               <a href={`/staff/registry/${cadre.id}`}>← Hồ sơ {cadre.fullName}</a>
