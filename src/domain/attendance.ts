@@ -1,12 +1,13 @@
 import { and, eq, isNull } from 'drizzle-orm';
+import { honorific } from './vietnamese';
 import { recordAudit, type AuditActor } from '../store/audit';
 import { inTransaction, type Db, type DbOrTx } from '../store/db';
 import { statement } from '../store/prepared';
 import { enqueue } from '../jobs/enqueue';
 import { bookings, cadres, clinics, staffUsers, type Booking } from '../store/schema';
 import { AppError } from '../errors';
-import { addDays, bookingSubject, findBooking, type BookingInfo } from './booking';
-import { formatVietnamDay, formatVietnamTime } from './dates';
+import { bookingSubject, findBooking, type BookingInfo } from './booking';
+import { addDays, formatVietnamDay, formatVietnamTime } from './dates';
 import { enqueueNotice, type NoticeRenderer } from './notices';
 import { vietnamDate, vietnamInstant } from './quietHours';
 import { formatPhone, telHref } from './phone';
@@ -193,7 +194,6 @@ export function callNext(db: Db, actor: AuditActor, clinicId: number, date: stri
 
 // --- what the cadre is told -----------------------------------------------------------------------------
 
-const honorificOf = (sex: 'male' | 'female') => (sex === 'male' ? 'Ông' : 'Bà');
 
 /** "Số thứ tự của Ông: 12. Trước Ông còn 4 người, chờ khoảng 32 phút." */
 export function queueLines(title: string, place: QueuePlace): string[] {
@@ -208,7 +208,7 @@ export function queueLines(title: string, place: QueuePlace): string[] {
 
 function cadreTitle(db: DbOrTx, cadreId: number) {
   const c = db.select({ fullName: cadres.fullName, sex: cadres.sex }).from(cadres).where(eq(cadres.id, cadreId)).get();
-  return c ? { title: honorificOf(c.sex), name: c.fullName } : null;
+  return c ? { title: honorific(c.sex), name: c.fullName } : null;
 }
 
 /** 'attendance.queue': the number staff gave at check-in. */
@@ -395,7 +395,7 @@ export function queueCallListMails(tx: DbOrTx, examDate: string, publicBaseUrl: 
     const to = staff.length ? staff : clinicEmail ? [clinicEmail] : [];
     const day = formatVietnamDay(examDate);
     const links = [...new Set(list.map((r) => r.campaignId))].map((c) => `${publicBaseUrl}/staff/booking/${c}/day?clinicId=${clinicId}&date=${examDate}`);
-    const line = (r: UnconfirmedRow) => `${formatVietnamTime(r.startsAt)}  ${honorificOf(r.sex)} ${r.fullName}  ${r.phone ? formatPhone(r.phone) : '(chưa có số điện thoại)'}`;
+    const line = (r: UnconfirmedRow) => `${formatVietnamTime(r.startsAt)}  ${honorific(r.sex)} ${r.fullName}  ${r.phone ? formatPhone(r.phone) : '(chưa có số điện thoại)'}`;
     const subject = `Cần gọi điện: ${list.length} cán bộ chưa xác nhận lịch khám ${day} – ${list[0]!.clinicName}`;
     const intro = `Các cán bộ sau có lịch khám tại ${list[0]!.clinicName} ngày ${day} nhưng chưa trả lời tin nhắc lịch. Xin gọi điện hỏi có đến khám không:`;
     const text = [intro, '', ...list.map(line), '', 'Danh sách trong ngày:', ...links].join('\n');
@@ -403,7 +403,7 @@ export function queueCallListMails(tx: DbOrTx, examDate: string, publicBaseUrl: 
       `<p>${escapeHtml(intro)}</p><ul>`,
       ...list.map(
         (r) =>
-          `<li>${formatVietnamTime(r.startsAt)} – ${escapeHtml(`${honorificOf(r.sex)} ${r.fullName}`)} – ${r.phone ? `<a href="${telHref(r.phone)}">${formatPhone(r.phone)}</a>` : '(chưa có số điện thoại)'}</li>`,
+          `<li>${formatVietnamTime(r.startsAt)} – ${escapeHtml(`${honorific(r.sex)} ${r.fullName}`)} – ${r.phone ? `<a href="${telHref(r.phone)}">${formatPhone(r.phone)}</a>` : '(chưa có số điện thoại)'}</li>`,
       ),
       `</ul><p>${links.map((l) => `<a href="${escapeHtml(l)}">Danh sách trong ngày</a>`).join('<br>')}</p>`,
     ].join('');

@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNotNull, notExists, sql } from 'drizzle-orm';
+import { honorific } from './vietnamese';
 import type { Db, DbOrTx } from '../store/db';
 import { inTransaction } from '../store/db';
 import { bookings, cadres, campaigns, invitations, noticeSends, zaloLinks, zaloUsers, type Campaign } from '../store/schema';
@@ -106,7 +107,7 @@ export const renderCampaignInvitation: NoticeRenderer = (db, ref) => {
     .get();
   if (!row || row.campaign.status !== 'open') return null;
   if (db.select({ id: zaloLinks.zaloUserId }).from(zaloLinks).where(eq(zaloLinks.cadreId, row.cadre.id)).get()) return null;
-  const title = row.cadre.sex === 'male' ? 'Ông' : 'Bà';
+  const title = honorific(row.cadre.sex);
   const until = formatVietnamDay(row.campaign.endDate);
   const text = `Kính mời ${title} ${row.cadre.fullName} đặt lịch ${row.campaign.name} (đến ${until}). ${title} nhắn "đặt lịch" cho Ban qua Zalo để chọn ngày giờ.`;
   return {
