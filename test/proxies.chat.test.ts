@@ -149,6 +149,13 @@ describe('an approved proxy', () => {
     await chat(h, proxyUser, '1');
     expect((await chat(h, proxyUser, 'vâng')).text).toContain('Đã hủy lịch khám');
     expect(await told(thoUser, 'vừa hủy lịch khám của Ông', 'the cadre told of the cancel')).toContain('Thứ Tư, 04/03/2026');
+    // A request filed by the proxy: the cadre hears its kind and ticket, not what it says.
+    await chat(h, proxyUser, 'hỏi bác sĩ');
+    await chat(h, proxyUser, 'Bố tôi dạo này hay chóng mặt PX-Q');
+    expect((await chat(h, proxyUser, 'đồng ý')).text).toContain('YC-');
+    const asked = await told(thoUser, 'vừa gửi yêu cầu', 'the cadre told of the request');
+    expect(asked).toContain('Trần Thu Hà (con) vừa gửi yêu cầu «Hỏi nhân viên y tế» cho Ông (YC-');
+    expect(asked).not.toContain('PX-Q');
     // The cadre acting for themself is not told of their own doing.
     await chat(h, thoUser, 'đặt lịch khám thứ 5');
     await chat(h, thoUser, '8h');

@@ -2,7 +2,8 @@ import { and, desc, eq } from 'drizzle-orm';
 import { honorific } from './vietnamese';
 import type { Db, DbOrTx } from '../store/db';
 import { recordAudit } from '../store/audit';
-import { bookings, cadres, proxies } from '../store/schema';
+import { bookings, cadres, careRequests, proxies } from '../store/schema';
+import { requestTypeLabels, ticketOf } from './requests';
 import { findBooking } from './booking';
 import { formatVietnamDay, formatVietnamTime } from './dates';
 import { enqueueNotice, type NoticeRef, type RenderedNotice } from './notices';
@@ -15,13 +16,13 @@ import { enqueueNotice, type NoticeRef, type RenderedNotice } from './notices';
 
 export const PROXY_NOTICE = 'proxy.told_cadre';
 
-export type ProxyNoticeVariant = 'approved' | 'withdrawn' | 'booked' | 'moved' | 'cancelled';
+export type ProxyNoticeVariant = 'approved' | 'withdrawn' | 'booked' | 'moved' | 'cancelled' | 'requested';
 
 export type ProxyEffect =
   /** The proxy stops acting for this cadre (their own choice, confirmed in chat). */
   | { type: 'proxyWithdraw'; cadreId: number }
-  /** The proxy booked, moved or cancelled an exam for the cadre (after the booking effect, in the same turn). */
-  | { type: 'proxyActed'; cadreId: number; action: 'booked' | 'moved' | 'cancelled'; bookingId?: number };
+  /** The proxy booked, moved or cancelled an exam, or filed a request, for the cadre (after that effect, in the same turn). */
+  | { type: 'proxyActed'; cadreId: number; action: 'booked' | 'moved' | 'cancelled' | 'requested'; bookingId?: number };
 
 export const proxyNoticeText = {
   approved: (title: string, proxy: string) =>
@@ -30,6 +31,7 @@ export const proxyNoticeText = {
   booked: (title: string, proxy: string, when: string) => `${proxy} vừa đặt lịch khám cho ${title}: ${when}.`,
   moved: (title: string, proxy: string, when: string) => `${proxy} vừa đổi lịch khám của ${title} sang ${when}.`,
   cancelled: (title: string, proxy: string, when: string) => `${proxy} vừa hủy lịch khám của ${title} (${when}).`,
+  requested: (title: string, proxy: string, what: string, ticket: string) => `${proxy} vừa gửi yêu cầu «${what}» cho ${title} (${ticket}).`,
   notYou: (title: string) => `Nếu ${title} không biết việc này, xin gõ "gặp nhân viên" hoặc gọi cho Ban.`,
   subject: 'Người đại diện của Ông/Bà trên Zalo',
 };
@@ -64,6 +66,11 @@ export function renderProxyNotice(db: Db, ref: NoticeRef): RenderedNotice | null
     text = proxyNoticeText.approved(title, who);
   } else if (variant === 'withdrawn') {
     text = proxyNoticeText.withdrawn(title, who);
+  } else if (variant === 'requested') {
+    // The kind of request and its ticket only: what it says stays with staff.
+    const request = bookingPart ? db.select().from(careRequests).where(eq(careRequests.id, Number(bookingPart))).get() : undefined;
+    if (!request || request.cadreId !== row.cadre.id) return null;
+    text = `${proxyNoticeText.requested(title, who, requestTypeLabels[request.type], ticketOf(request.id))}\n${proxyNoticeText.notYou(title)}`;
   } else if (variant === 'booked' || variant === 'moved' || variant === 'cancelled') {
     const booking = bookingPart ? findBooking(db, Number(bookingPart)) : null;
     if (!booking || booking.cadreId !== row.cadre.id) return null;
@@ -97,6 +104,17 @@ export function applyProxyEffect(tx: DbOrTx, ctx: { zaloUserId: string; now: num
       tellCadreAboutProxy(tx, proxy.id, effect.cadreId, 'withdrawn', ctx.now);
       return;
     case 'proxyActed': {
+      if (effect.action === 'requested') {
+        // The request filed this turn is this account's newest for the cadre.
+        const request = tx
+          .select({ id: careRequests.id })
+          .from(careRequests)
+          .where(and(eq(careRequests.cadreId, effect.cadreId), eq(careRequests.zaloUserId, ctx.zaloUserId)))
+          .orderBy(desc(careRequests.id))
+          .get();
+        if (request) tellCadreAboutProxy(tx, proxy.id, effect.cadreId, 'requested', ctx.now, request.id);
+        return;
+      }
       // A booking made or moved this turn is the cadre's newest active one.
       const bookingId =
         effect.bookingId ??

@@ -5,6 +5,7 @@ import { ackDeadline, requestStateLabels, requestTypeLabels, ticketOf, timeOfDay
 import type { CareRequestType, TimeOfDay } from '../../store/schema';
 // eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
 import type { BotEvent } from '../../zalo/events';
+import type { Effect } from '../effects';
 import type { CadreSummary } from '../lookups';
 import { answer, chooseOption, honorific, numberedMenu, type IntentStarter, type Subject, type TurnContext, type TurnResult } from '../reply';
 import type { ConversationState, RequestsState } from '../state';
@@ -271,7 +272,9 @@ function submit(state: RequestsState, subject: Subject, ctx: TurnContext): TurnR
     ackDueAt: ackDeadline(urgency, ctx.now, ctx.lookups.requests.settings().policy),
     ...(d.attachments?.length ? { attachments: d.attachments } : {}),
   };
-  return { state: { flow: 'idle' }, effects: [{ type: 'requestCreate', request, confirmText: requestText.sent(kind) }] };
+  // A proxy's request is told to the cadre too (after it is written, in the same turn).
+  const told: Effect[] = subject.viaProxy ? [{ type: 'proxyActed', cadreId: subject.id, action: 'requested' }] : [];
+  return { state: { flow: 'idle' }, effects: [{ type: 'requestCreate', request, confirmText: requestText.sent(kind) }, ...told] };
 }
 
 /** After the reason: what each kind asks next. */
