@@ -1,5 +1,6 @@
 import { and, count, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../store/db';
+import { prepared } from '../store/prepared';
 import { cadres, otpChallenges, proxies, verificationFailures, zaloLinks, zaloUsers } from '../store/schema';
 import { otpMatches, VERIFY_WINDOW_MS } from '../domain/linking';
 import { createRequestLookups, type RequestLookups } from '../domain/requestChat';
@@ -74,7 +75,38 @@ export function codeExampleOf(code: string): string {
   return code.toUpperCase().replace(/\d+/g, (run) => '0123456789'.slice(Math.max(0, 4 - run.length), 4).padStart(run.length, '0').slice(-run.length));
 }
 
+/** Who this Zalo user is linked as and acts for; on every turn's path, so its statements are prepared once. */
+function readIdentity(tx: DbOrTx, zaloUserId: string): Identity {
+  const link = prepared(tx, 'lookups.identity.link', () =>
+    tx
+      .select({ cadre: cadres })
+      .from(zaloLinks)
+      .innerJoin(cadres, eq(cadres.id, zaloLinks.cadreId))
+      .where(and(eq(zaloLinks.zaloUserId, sql.placeholder('zaloUserId')), eq(cadres.active, true)))
+      .prepare(),
+  ).get({ zaloUserId });
+  const proxyRows = prepared(tx, 'lookups.identity.proxies', () =>
+    tx
+      .select({ status: proxies.status, cadre: cadres })
+      .from(proxies)
+      .innerJoin(cadres, eq(cadres.id, proxies.cadreId))
+      .where(and(eq(proxies.zaloUserId, sql.placeholder('zaloUserId')), eq(cadres.active, true)))
+      .orderBy(proxies.id)
+      .prepare(),
+  ).all({ zaloUserId });
+  const user = prepared(tx, 'lookups.identity.user', () =>
+    tx.select({ displayName: zaloUsers.displayName }).from(zaloUsers).where(eq(zaloUsers.id, sql.placeholder('zaloUserId'))).prepare(),
+  ).get({ zaloUserId });
+  return {
+    self: link ? toCadreSummary(link.cadre) : null,
+    proxyFor: proxyRows.filter((p) => p.status === 'approved').map((p) => toCadreSummary(p.cadre)),
+    pendingProxyCadreIds: proxyRows.filter((p) => p.status === 'pending').map((p) => p.cadre.id),
+    displayName: user?.displayName ?? null,
+  };
+}
+
 export function createStoreLookups(tx: DbOrTx, zaloUserId: string, now: number, catalog: CatalogContext): Lookups {
+  let identityOfTurn: Identity | undefined;
   return {
     ...catalog,
     requests: createRequestLookups(tx, zaloUserId, catalog.requestSettings),
@@ -83,26 +115,9 @@ export function createStoreLookups(tx: DbOrTx, zaloUserId: string, now: number, 
     attendance: createAttendanceLookups(tx, now, zaloUserId),
     results: createResultLookups(tx, zaloUserId),
     identity() {
-      const link = tx
-        .select({ cadre: cadres })
-        .from(zaloLinks)
-        .innerJoin(cadres, eq(cadres.id, zaloLinks.cadreId))
-        .where(and(eq(zaloLinks.zaloUserId, zaloUserId), eq(cadres.active, true)))
-        .get();
-      const proxyRows = tx
-        .select({ status: proxies.status, cadre: cadres })
-        .from(proxies)
-        .innerJoin(cadres, eq(cadres.id, proxies.cadreId))
-        .where(and(eq(proxies.zaloUserId, zaloUserId), eq(cadres.active, true)))
-        .orderBy(proxies.id)
-        .all();
-      const user = tx.select({ displayName: zaloUsers.displayName }).from(zaloUsers).where(eq(zaloUsers.id, zaloUserId)).get();
-      return {
-        self: link ? toCadreSummary(link.cadre) : null,
-        proxyFor: proxyRows.filter((p) => p.status === 'approved').map((p) => toCadreSummary(p.cadre)),
-        pendingProxyCadreIds: proxyRows.filter((p) => p.status === 'pending').map((p) => p.cadre.id),
-        displayName: user?.displayName ?? null,
-      };
+      // Asked several times in one turn (flows, then the title every reply is addressed with); nothing the turn
+      // does is written before it ends, so one read per turn is the same answer.
+      return (identityOfTurn ??= readIdentity(tx, zaloUserId));
     },
     codeExample() {
       const row = tx.select({ code: cadres.code }).from(cadres).where(eq(cadres.active, true)).orderBy(cadres.id).limit(1).get();

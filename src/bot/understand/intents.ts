@@ -81,6 +81,14 @@ function fuzzyCostAt(words: Word[], phrase: string[], i: number, max: number): n
 
 const letters = (phrase: string) => toWord(phrase).folded.replace(/\s/g, '').length;
 
+/** Every phrase split and measured once: matching runs on every message. */
+const PHRASES = INTENTS.flatMap((intent) =>
+  intent.phrases.map((phrase) => {
+    const parts = phrase.split(' ');
+    return { intent, parts, foldedParts: parts.map((p) => toWord(p).folded), len: letters(phrase) };
+  }),
+);
+
 function strongAround(words: Word[], start: number, end: number): boolean {
   return words.every((w, k) => (k >= start && k < end) || isFiller(w));
 }
@@ -88,35 +96,27 @@ function strongAround(words: Word[], start: number, end: number): boolean {
 /** The best intent: the longest exact phrase; else the closest near miss of a phrase long enough to judge. */
 export function matchIntent(words: Word[]): IntentMatch | null {
   let best: { m: IntentMatch; len: number; cost: number } | null = null;
-  for (const intent of INTENTS) {
-    for (const phrase of intent.phrases) {
-      const parts = phrase.split(' ');
-      const len = letters(phrase);
-      for (let i = 0; i + parts.length <= words.length; i++) {
-        if (!exactAt(words, parts, i)) continue;
-        // The phrase that starts first wins ("bỏ liên kết tài khoản" is unlinking), then the longest.
-        if (!best || best.cost > 0 || i < best.m.start || (i === best.m.start && len > best.len)) {
-          best = { m: { id: intent.id, label: intent.label, fuzzy: false, strong: strongAround(words, i, i + parts.length), start: i, end: i + parts.length }, len, cost: 0 };
-        }
+  for (const { intent, parts, len } of PHRASES) {
+    for (let i = 0; i + parts.length <= words.length; i++) {
+      if (!exactAt(words, parts, i)) continue;
+      // The phrase that starts first wins ("bỏ liên kết tài khoản" is unlinking), then the longest.
+      if (!best || best.cost > 0 || i < best.m.start || (i === best.m.start && len > best.len)) {
+        best = { m: { id: intent.id, label: intent.label, fuzzy: false, strong: strongAround(words, i, i + parts.length), start: i, end: i + parts.length }, len, cost: 0 };
       }
     }
   }
   if (best) return best.m;
   const present = new Set(words.map((w) => w.folded));
-  for (const intent of INTENTS) {
-    for (const phrase of intent.phrases) {
-      const parts = phrase.split(' ');
-      const len = letters(phrase);
-      if (parts.length < 2 && len < 5) continue;
-      const max = len >= 9 ? 2 : 1;
-      // Each typo changes one word: with more words missing than typos allowed, it cannot match.
-      if (parts.filter((p) => !present.has(toWord(p).folded)).length > max) continue;
-      for (let i = 0; i + parts.length <= words.length; i++) {
-        const cost = fuzzyCostAt(words, parts, i, max);
-        if (cost === null) continue;
-        if (!best || cost < best.cost || (cost === best.cost && len > best.len)) {
-          best = { m: { id: intent.id, label: intent.label, fuzzy: true, strong: strongAround(words, i, i + parts.length), start: i, end: i + parts.length }, len, cost };
-        }
+  for (const { intent, parts, foldedParts, len } of PHRASES) {
+    if (parts.length < 2 && len < 5) continue;
+    const max = len >= 9 ? 2 : 1;
+    // Each typo changes one word: with more words missing than typos allowed, it cannot match.
+    if (foldedParts.filter((p) => !present.has(p)).length > max) continue;
+    for (let i = 0; i + parts.length <= words.length; i++) {
+      const cost = fuzzyCostAt(words, parts, i, max);
+      if (cost === null) continue;
+      if (!best || cost < best.cost || (cost === best.cost && len > best.len)) {
+        best = { m: { id: intent.id, label: intent.label, fuzzy: true, strong: strongAround(words, i, i + parts.length), start: i, end: i + parts.length }, len, cost };
       }
     }
   }
