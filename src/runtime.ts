@@ -12,19 +12,13 @@ import { closeQueues, createQueues, type Queues } from './jobs/queues';
 import { reconcileOutbox, startReconciler, type ReconcilerDeps } from './jobs/reconciler';
 import { producerConnection, startPrivateRedis, workerConnection, type RedisHandle } from './jobs/redis';
 import { startWorkers } from './jobs/workers';
-import { sendZaloMessage } from './jobs/zaloSend';
-import { sendEmailMessage } from './jobs/emailSend';
-import { runMailErase } from './jobs/mailErase';
-import { fetchZaloProfile } from './jobs/zaloProfile';
-import { sendNotice } from './jobs/notice';
 import { ZaloDelivery } from './jobs/zaloDelivery';
 import { createBroadcastJobs, startBroadcastReconciler, type BroadcastJobs } from './jobs/broadcast';
 import { broadcastApi } from './http/api/broadcasts';
 import { broadcastPages } from './http/staff/broadcasts';
-import { runCampaignNudge } from './jobs/bookingNudge';
-import { runCallList } from './jobs/attendanceCallList';
 import { scheduleNextCallList } from './domain/attendance';
-import { runEscalationStep, runHandoffTimeout, type RequestJobDeps } from './jobs/requests';
+import type { RequestJobDeps } from './jobs/requests';
+import { outboxHandlers } from './jobs/handlers';
 import { ackKeyFrom, type RequestPolicy } from './domain/requests';
 import { noticeRenderers } from './domain/noticeRenderers';
 import type { NoticeRenderers } from './domain/notices';
@@ -247,36 +241,30 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
           concurrency: { 'zalo-send': config.zaloSend.concurrency, 'email-send': 4, notices: config.zaloSend.concurrency },
           backoffMs: config.zaloSend.backoffMs,
           lockMs: config.outbox.lockMs,
-          handlers: {
-            'zalo.message': (row, job) => sendZaloMessage({ db: store.db, clock, logger, delivery, buttons: config.zalo.buttons }, row, job),
-            'email.message': (row) => sendEmailMessage({ db: store.db, clock, mailer, messageIdDomain }, row),
-            'zalo.profile': (row) => fetchZaloProfile({ db: store.db, clock, logger, zalo }, row),
-            'mail.erase': (row) => runMailErase({ db: store.db, clock, logger, dir: mailer.kind === 'file' ? config.mail.dir : null }, row),
-            'broadcast.fanout': (row) => broadcastJobs.fanout(row),
-            'request.escalate': (row) => runEscalationStep(requestJobs, row),
-            'handoff.timeout': (row) => runHandoffTimeout(requestJobs, row),
-            'campaign.nudge': (row) => runCampaignNudge({ db: store.db, clock, logger }, row),
-            'attendance.callList': (row) =>
-              runCallList({ db: store.db, clock, logger, hour: config.attendance.callListHour, publicBaseUrl: config.http.publicBaseUrl }, row),
-            'notice.cadre': (row) =>
-              sendNotice(
-                {
-                  db: store.db,
-                  clock,
-                  logger,
-                  delivery,
-                  mailer,
-                  buttons: config.zalo.buttons,
-                  renderers: { ...noticeRenderers, ...overrides.noticeRenderers },
-                  templates: config.zalo.templates,
-                  messageIdDomain,
-                  prices: config.prices,
-                  interactions,
-                  templateDailyQuota: config.zalo.templateDailyQuota,
-                },
-                row,
-              ),
-          },
+          handlers: outboxHandlers({
+            zaloSend: { db: store.db, clock, logger, delivery, buttons: config.zalo.buttons },
+            emailSend: { db: store.db, clock, mailer, messageIdDomain },
+            zaloProfile: { db: store.db, clock, logger, zalo },
+            mailErase: { db: store.db, clock, logger, dir: mailer.kind === 'file' ? config.mail.dir : null },
+            broadcasts: broadcastJobs,
+            requests: requestJobs,
+            nudge: { db: store.db, clock, logger },
+            callList: { db: store.db, clock, logger, hour: config.attendance.callListHour, publicBaseUrl: config.http.publicBaseUrl },
+            notice: {
+              db: store.db,
+              clock,
+              logger,
+              delivery,
+              mailer,
+              buttons: config.zalo.buttons,
+              renderers: { ...noticeRenderers, ...overrides.noticeRenderers },
+              templates: config.zalo.templates,
+              messageIdDomain,
+              prices: config.prices,
+              interactions,
+              templateDailyQuota: config.zalo.templateDailyQuota,
+            },
+          }),
         },
         connection,
         config.queuePrefix,
