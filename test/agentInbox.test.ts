@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { linkZaloUser } from '../src/domain/linking';
+import { liveMarks } from '../src/domain/liveFeed';
 import { inTransaction } from '../src/store/db';
 import { auditLog, handoffs, type Cadre, type StaffUser } from '../src/store/schema';
 import { recordZaloUser } from '../src/store/zaloUsers';
@@ -41,6 +42,8 @@ describe('the agent inbox', () => {
     const convo = await waitFor(() => h.runtime.store.db.select().from(handoffs).where(and(eq(handoffs.zaloUserId, USER), eq(handoffs.status, 'open'))).get(), 'open conversation');
     expect(await page('/staff/requests/conversations?assigned=unassigned')).toContain('Trần Văn Bình');
     expect(await page('/staff/requests/conversations?assigned=mine')).not.toContain('Trần Văn Bình');
+    // Waiting for staff: counted in the menu's unread count (the assistant's acknowledgement aside).
+    expect(liveMarks(h.runtime.store.db, null).counts.conversations).toBe(1);
 
     expect((await postForm(h, `/staff/requests/conversations/${convo.id}/assign`, session)).status).toBe(303);
     expect(await page('/staff/requests/conversations?assigned=mine')).toContain('Trần Văn Bình');
@@ -62,5 +65,15 @@ describe('the agent inbox', () => {
     const sent = await waitFor(async () => ((await page(`/staff/requests/conversations/${convo.id}`)).includes('data-delivery="sent"') ? true : null), 'delivery shown as sent');
     expect(sent).toBe(true);
     expect(h.runtime.store.db.select().from(auditLog).where(eq(auditLog.action, 'handoff.assign')).all()).toHaveLength(1);
+    expect(liveMarks(h.runtime.store.db, null).counts.conversations).toBe(0);
+
+    // An internal note stays with staff: shown marked as such, never sent to the cadre.
+    const sentBefore = h.fake.messagesTo(USER).length;
+    expect((await postForm(h, `/staff/requests/conversations/${convo.id}/note`, session, { text: 'Đã gọi cho con gái ông, hẹn chiều mai.' })).status).toBe(303);
+    const withNote = await page(`/staff/requests/conversations/${convo.id}`);
+    expect(withNote).toMatch(/data-direction="note"[\s\S]*Ghi chú nội bộ của Nhân viên dieuphoi \(cán bộ không thấy\)[\s\S]*Đã gọi cho con gái ông, hẹn chiều mai\./);
+    await h.runtime.relay.flush();
+    expect(h.fake.messagesTo(USER)).toHaveLength(sentBefore);
+    expect(h.fake.messagesTo(USER).some((m) => (m.text ?? '').includes('con gái ông'))).toBe(false);
   });
 });

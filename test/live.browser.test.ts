@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { linkZaloUser } from '../src/domain/linking';
 import { inTransaction } from '../src/store/db';
-import type { Cadre, StaffUser } from '../src/store/schema';
+import { and, eq } from 'drizzle-orm';
+import { handoffs, type Cadre, type StaffUser } from '../src/store/schema';
 import { recordZaloUser } from '../src/store/zaloUsers';
 import { artifactPath, launchBrowser } from './browser';
 import { seedRegistry } from './fixtures';
-import { startHarness, type Harness } from './harness';
+import { startHarness, waitFor, type Harness } from './harness';
 import { makeStaff, PASSWORD } from './staffSupport';
 
 /**
@@ -113,5 +114,19 @@ describe('live pages', () => {
     // The folded menu's button carries the unread count.
     await expect.poll(() => phone.locator('label.nav-open [data-live-count="total"]').textContent(), { timeout: 10_000 }).toBe('2');
     await phone.screenshot({ path: artifactPath('live-inbox-390.png'), fullPage: true });
+  });
+
+  it('a conversation page shows the cadre’s new message without a reload, beside the contact panel, at 1366 and 390 px', async () => {
+    for (const t of ['gặp nhân viên', 'Cho tôi hỏi lịch khám tháng sau']) expect((await h.say(USERS[1]!, t)).status).toBe(200);
+    const convo = await waitFor(() => h.runtime.store.db.select().from(handoffs).where(and(eq(handoffs.zaloUserId, USERS[1]!), eq(handoffs.status, 'open'))).get(), 'open conversation');
+    const page = await openLive(`/staff/requests/conversations/${convo.id}`);
+    expect(await page.locator('#contact-panel a.tel').textContent()).toBe('0912 000 222');
+    expect((await h.say(USERS[1]!, 'Tôi đợi nhân viên trả lời ạ')).status).toBe(200);
+    await page.locator('#live-transcript', { hasText: 'Tôi đợi nhân viên trả lời ạ' }).waitFor({ timeout: 10_000 });
+    expect(await sameDocument(page)).toBe(true);
+    await page.screenshot({ path: artifactPath('conversation-1366.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: artifactPath('conversation-390.png'), fullPage: true });
   });
 });

@@ -38,7 +38,7 @@ export function openHandoffOf(tx: DbOrTx, zaloUserId: string): Handoff | undefin
   ).get({ zaloUserId });
 }
 
-function appendTranscript(tx: DbOrTx, zaloUserId: string, direction: 'in' | 'bot' | 'staff', text: string, staffId: number | null, now: number, attachment?: ChatAttachment): void {
+function appendTranscript(tx: DbOrTx, zaloUserId: string, direction: 'in' | 'bot' | 'staff' | 'note', text: string, staffId: number | null, now: number, attachment?: ChatAttachment): void {
   if (!text.trim()) return;
   tx.insert(handoffMessages).values({ zaloUserId, direction, text: text.slice(0, 2000), staffId, at: now, attachment: attachment ?? null }).run();
   const keepFrom = tx
@@ -207,6 +207,13 @@ export function staffReply(tx: DbOrTx, id: number, staff: { id: number; fullName
   const clinic = staff.clinicId ? tx.select({ name: clinics.name }).from(clinics).where(eq(clinics.id, staff.clinicId)).get()?.name : undefined;
   const signature = [staff.fullName, roleLabels[staff.role].toLowerCase(), clinic].filter(Boolean).join(', ');
   return [sendText(tx, h.zaloUserId, `${text}\n— ${signature}`, now)];
+}
+
+/** An internal note on a conversation: kept in the transcript for staff, never sent to the user. */
+export function staffNote(tx: DbOrTx, id: number, staff: { id: number }, scope: number | null, text: string, now: number): void {
+  const h = loadHandoff(tx, id, scope);
+  appendTranscript(tx, h.zaloUserId, 'note', text, staff.id, now);
+  recordAudit(tx, { type: 'staff', id: String(staff.id) }, { action: 'handoff.note', entity: 'handoff', entityId: id, detail: { zaloUserId: h.zaloUserId } }, now);
 }
 
 /** A staff member takes a conversation (it shows under "Của tôi"); taking one already taken passes it over. */

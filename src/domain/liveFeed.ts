@@ -21,7 +21,7 @@ export interface LiveMarks {
 export interface LiveCounts {
   /** Requests nobody has acknowledged yet. */
   requests: number;
-  /** Open conversations whose last message is from the cadre (waiting for staff). */
+  /** Open conversations where the cadre wrote last (the assistant's acknowledgements and staff notes aside). */
   conversations: number;
 }
 
@@ -42,7 +42,7 @@ export function liveMarks(tx: DbOrTx, scope: number | null): LiveMarks {
     .select({
       changed: sql<number>`coalesce(max(${handoffs.lastActivityAt}), 0)`,
       closed: sql<number>`coalesce(max(${handoffs.closedAt}), 0)`,
-      waiting: sql<number>`coalesce(sum(case when ${handoffs.status} = 'open' and (select m.direction from ${handoffMessages} m where m.zalo_user_id = ${handoffs.zaloUserId} order by m.id desc limit 1) = 'in' then 1 else 0 end), 0)`,
+      waiting: sql<number>`coalesce(sum(case when ${handoffs.status} = 'open' and (select m.direction from ${handoffMessages} m where m.zalo_user_id = ${handoffs.zaloUserId} and m.direction in ('in', 'staff') order by m.id desc limit 1) = 'in' then 1 else 0 end), 0)`,
     })
     .from(handoffs)
     .where(handoffScope(scope))

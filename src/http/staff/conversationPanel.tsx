@@ -8,6 +8,7 @@ import { fmtDate, fmtDateTime, PhoneLink } from './ui';
 export const conversationCss = `
 .convo{display:grid;gap:1rem;grid-template-columns:minmax(0,1fr) 20rem;align-items:start}
 .convo .card{margin-bottom:0}
+.convo>div{display:grid;gap:1rem;align-content:start}
 .contact h2{margin:0 0 .5rem;font-size:1.05rem}
 .contact h3{margin:.9rem 0 .3rem;font-size:.9rem;color:var(--muted);text-transform:uppercase;letter-spacing:.03em}
 .contact ul{margin:0;padding-left:1.1rem}

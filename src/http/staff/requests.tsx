@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { contactPanel } from '../../domain/contactPanel';
-import { assignHandoff, handoffDetail, listHandoffs, loadHandoff, ReplyInput, replyDeliveries } from '../../domain/handoff';
+import { assignHandoff, handoffDetail, listHandoffs, loadHandoff, ReplyInput, replyDeliveries, staffNote } from '../../domain/handoff';
 import { auditStaffRead } from '../../domain/results';
 import { inTransaction } from '../../store/db';
 import { ContactPanelCard, conversationCss, DeliveryBadge } from './conversationPanel';
@@ -576,11 +576,20 @@ export function requestPages(deps: StaffDeps) {
           <div class="card" aria-label="Tin nhắn" id="live-transcript" data-live-region="conversations">
             {d.messages.length === 0 ? <p class="muted">Chưa có tin nhắn.</p> : null}
             {d.messages.map((m) => (
-              <div style={`margin:.35rem 0;${m.message.direction === 'in' ? '' : 'text-align:right'}`}>
+              <div style={`margin:.35rem 0;${m.message.direction === 'in' ? '' : 'text-align:right'}`} data-direction={m.message.direction}>
                 <div class="small muted">
-                  {m.message.direction === 'in' ? 'Người dùng' : m.message.direction === 'staff' ? (m.staffName ?? 'Nhân viên') : 'Trợ lý tự động'} · {fmtDateTime(m.message.at)}
+                  {m.message.direction === 'in'
+                    ? 'Người dùng'
+                    : m.message.direction === 'staff'
+                      ? (m.staffName ?? 'Nhân viên')
+                      : m.message.direction === 'note'
+                        ? `Ghi chú nội bộ của ${m.staffName ?? 'nhân viên'} (cán bộ không thấy)`
+                        : 'Trợ lý tự động'}{' '}
+                  · {fmtDateTime(m.message.at)}
                 </div>
-                <div style={`display:inline-block;white-space:pre-wrap;padding:.4rem .7rem;border-radius:10px;background:${m.message.direction === 'in' ? '#eef1f4' : m.message.direction === 'staff' ? '#e7f4ef' : '#fafbfc'}`}>
+                <div
+                  style={`display:inline-block;white-space:pre-wrap;padding:.4rem .7rem;border-radius:10px;background:${m.message.direction === 'in' ? '#eef1f4' : m.message.direction === 'staff' ? '#e7f4ef' : m.message.direction === 'note' ? '#fff4e0;border:1px dashed #f3cf8f' : '#fafbfc'}`}
+                >
                   {m.message.text}
                   {m.message.attachment ? <AttachmentView attachment={m.message.attachment} /> : null}
                 </div>
@@ -596,11 +605,14 @@ export function requestPages(deps: StaffDeps) {
             <>
               <form method="post" action={`${base}/reply`} class="card">
                 <CsrfField token={token} />
-                <label for="reply">Trả lời (gửi qua Zalo, ký tên {staff.fullName})</label>
+                <label for="reply">Trả lời (gửi qua Zalo, ký tên {staff.fullName}) hoặc ghi chú nội bộ</label>
                 <textarea id="reply" name="text" rows={3} maxlength={1800} required></textarea>
                 <p class="actions">
                   <button class="btn" type="submit" disabled={!d.canReply}>
-                    Gửi
+                    Gửi cho cán bộ
+                  </button>
+                  <button class="btn secondary" type="submit" formaction={`${base}/note`}>
+                    Lưu ghi chú nội bộ
                   </button>
                   {d.canReply ? null : <span class="small muted">Đã quá 7 ngày từ tin cuối của người dùng; Zalo không cho gửi. Hãy gọi điện.</span>}
                 </p>
@@ -628,6 +640,12 @@ export function requestPages(deps: StaffDeps) {
       const staff = currentStaff(c);
       inTransaction(deps.db, (tx) => assignHandoff(tx, id, staff, clinicScope(staff), deps.clock.now()));
       return c.redirect(`/staff/requests/conversations/${id}?msg=assigned`, 303);
+    })
+    .post('/conversations/:id{[0-9]+}/note', requirePermission('requests', 'act'), validate('param', IdParam), validate('form', ReplyInput), (c) => {
+      const id = c.req.valid('param').id;
+      const staff = currentStaff(c);
+      inTransaction(deps.db, (tx) => staffNote(tx, id, staff, clinicScope(staff), c.req.valid('form').text, deps.clock.now()));
+      return c.redirect(`/staff/requests/conversations/${id}?msg=noted`, 303);
     })
     .post('/conversations/:id{[0-9]+}/reply', requirePermission('requests', 'act'), validate('param', IdParam), validate('form', ReplyInput), (c) => {
       const id = c.req.valid('param').id;

@@ -18,8 +18,8 @@ export const handoffMessages = sqliteTable(
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     zaloUserId: text('zalo_user_id').notNull(),
-    /** 'in' from the user, 'bot' from the assistant, 'staff' from a person. */
-    direction: text('direction', { enum: ['in', 'bot', 'staff'] }).notNull(),
+    /** 'in' from the user, 'bot' from the assistant, 'staff' from a person, 'note' an internal staff note (never sent). */
+    direction: text('direction', { enum: ['in', 'bot', 'staff', 'note'] }).notNull(),
     text: text('text').notNull(),
     staffId: integer('staff_id'),
     /** What came with an inbound message (staff see an image inline, other files as a link). */
