@@ -142,3 +142,41 @@ export const formatShare = (x: number | null) =>
 export const EXAMINED_DEFINITION =
   'Đã khám: có lượt khám được ghi nhận (ngày khám đến hôm nay) trong đợt, hoặc có kết quả đã công bố với ngày khám trong thời gian của đợt. ' +
   'Thuộc diện: đúng đối tượng của đợt và đang được quản lý vào ngày bắt đầu đợt. Tỷ lệ đã khám = đã khám / thuộc diện.';
+
+/**
+ * No-shows of a campaign by the clinic of the booking, split by the answer to the day-before question, so the
+ * committee sees what the reminders and confirmations are worth. Counted over eligible cadres whose booking of
+ * the campaign, dated today or earlier, has an outcome recorded (attended, by check-in or by staff, or marked
+ * absent); a no-show is the cohort's (marked absent and not examined otherwise). "Đã xác nhận" is a "Sẽ đến"
+ * answer; a cadre who answered "Không đến được" freed the place and is not counted.
+ */
+export interface NoShowGroup {
+  clinicId: number;
+  confirmed: { recorded: number; noShow: number };
+  unconfirmed: { recorded: number; noShow: number };
+}
+
+export function noShowsByClinic(db: DbOrTx, cohort: CampaignCohort): NoShowGroup[] {
+  const eligible = new Set(cohort.eligible.map((c) => c.id));
+  const rows = db
+    .select({ cadreId: bookings.cadreId, clinicId: examSlots.clinicId, confirmation: bookings.confirmation, slotDate: examSlots.localDate })
+    .from(bookings)
+    .innerJoin(examSlots, eq(examSlots.id, bookings.slotId))
+    .where(and(eq(bookings.campaignId, cohort.campaign.id), inArray(bookings.status, ['attended', 'no_show'])))
+    .all()
+    .filter((r) => eligible.has(r.cadreId) && r.slotDate <= cohort.today);
+  const groups = new Map<number, NoShowGroup>();
+  for (const r of rows) {
+    const g = groups.get(r.clinicId) ?? { clinicId: r.clinicId, confirmed: { recorded: 0, noShow: 0 }, unconfirmed: { recorded: 0, noShow: 0 } };
+    const side = r.confirmation === 'confirmed' ? g.confirmed : g.unconfirmed;
+    side.recorded += 1;
+    if (cohort.noShow.has(r.cadreId)) side.noShow += 1;
+    groups.set(r.clinicId, g);
+  }
+  return [...groups.values()].sort((a, b) => a.clinicId - b.clinicId);
+}
+
+/** The definition in one sentence, printed under the no-show table. */
+export const NO_SHOW_DEFINITION =
+  'Vắng: cán bộ thuộc diện có lịch khám đến ngày, bị ghi vắng và không có lượt khám nào khác trong đợt. Số lịch: lịch đã ghi nhận đến khám (nhận số hoặc nhân viên ghi) hoặc vắng. ' +
+  'Đã xác nhận: đã trả lời "Sẽ đến" tin nhắc một ngày trước; người trả lời "Không đến được" đã nhường chỗ và không được tính. Tỷ lệ vắng = vắng / số lịch.';

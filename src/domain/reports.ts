@@ -17,7 +17,7 @@ import {
 import { addDays, formatIsoDate, optionalVietnameseDateField } from './dates';
 import { vietnamDate, vietnamInstant } from './quietHours';
 import { requestTypeLabels } from './requests';
-import { campaignCohort, campaignResultScope, EXAMINED_DEFINITION, groupCohort, NO_CLINIC, shareOf, unitKey } from './examined';
+import { campaignCohort, campaignResultScope, EXAMINED_DEFINITION, groupCohort, NO_CLINIC, NO_SHOW_DEFINITION, noShowsByClinic, shareOf, unitKey } from './examined';
 import { fileSlug, headerRowOf, writeWorkbook, type SheetSpec } from './spreadsheet';
 
 /**
@@ -46,7 +46,7 @@ export type ReportQuery = z.infer<typeof ReportQuery>;
 export type Cell = string | number | null;
 
 export interface ReportTable {
-  key: 'campaigns' | 'units' | 'clinics' | 'classes' | 'requests' | 'broadcasts' | 'spend';
+  key: 'campaigns' | 'units' | 'clinics' | 'noShows' | 'classes' | 'requests' | 'broadcasts' | 'spend';
   title: string;
   headers: string[];
   rows: Cell[][];
@@ -107,12 +107,21 @@ export function buildReport(db: DbOrTx, q: ReportQuery, now: number): Report {
   const campaignRows: Cell[][] = [];
   const unitRows: Cell[][] = [];
   const clinicRows: Cell[][] = [];
+  const noShowRows: Cell[][] = [];
   for (const c of sel.covered) {
     const cohort = campaignCohort(db, c, now);
     const eligible = cohort.eligible.length;
     campaignRows.push([c.name, c.startDate, c.endDate, eligible, cohort.booked.size, cohort.examined.size, shareOf(cohort.examined.size, eligible)]);
     for (const g of groupCohort(cohort, unitKey)) unitRows.push([c.name, g.key, g.eligible, g.examined, g.share]);
     for (const g of groupCohort(cohort, (r) => (r.clinicId ? (clinicNames.get(r.clinicId) ?? `#${r.clinicId}`) : NO_CLINIC))) clinicRows.push([c.name, g.key, g.eligible, g.examined, g.share]);
+    for (const g of noShowsByClinic(db, cohort)) {
+      const all = { recorded: g.confirmed.recorded + g.unconfirmed.recorded, noShow: g.confirmed.noShow + g.unconfirmed.noShow };
+      noShowRows.push([
+        c.name,
+        clinicNames.get(g.clinicId) ?? `#${g.clinicId}`,
+        ...[g.confirmed, g.unconfirmed, all].flatMap((x) => [x.recorded, x.noShow, shareOf(x.noShow, x.recorded)]),
+      ]);
+    }
   }
 
   // --- classification mix: each cadre's latest released result in scope ---
@@ -207,6 +216,26 @@ export function buildReport(db: DbOrTx, q: ReportQuery, now: number): Report {
     { key: 'units', title: 'Tỷ lệ khám theo đơn vị', headers: ['Đợt khám', 'Đơn vị', 'Số cán bộ thuộc diện', 'Đã khám', 'Tỷ lệ đã khám'], rows: unitRows, percentColumns: [4] },
     { key: 'clinics', title: 'Tỷ lệ khám theo phòng khám', headers: ['Đợt khám', 'Phòng khám', 'Số cán bộ thuộc diện', 'Đã khám', 'Tỷ lệ đã khám'], rows: clinicRows, percentColumns: [4] },
     {
+      key: 'noShows',
+      title: 'Vắng mặt theo nơi khám, có và không xác nhận trước',
+      headers: [
+        'Đợt khám',
+        'Nơi khám',
+        'Đã xác nhận: số lịch',
+        'Đã xác nhận: vắng',
+        'Đã xác nhận: tỷ lệ vắng',
+        'Chưa xác nhận: số lịch',
+        'Chưa xác nhận: vắng',
+        'Chưa xác nhận: tỷ lệ vắng',
+        'Tổng: số lịch',
+        'Tổng: vắng',
+        'Tổng: tỷ lệ vắng',
+      ],
+      rows: noShowRows,
+      percentColumns: [4, 7, 10],
+      note: NO_SHOW_DEFINITION,
+    },
+    {
       key: 'classes',
       title: 'Phân loại sức khỏe',
       headers: ['Phân loại', 'Số người', 'Tỷ lệ'],
@@ -258,6 +287,7 @@ const SHEET_NAMES: Record<ReportTable['key'], string> = {
   campaigns: 'Theo đợt khám',
   units: 'Theo đơn vị',
   clinics: 'Theo phòng khám',
+  noShows: 'Vắng mặt',
   classes: 'Phân loại sức khỏe',
   requests: 'Yêu cầu',
   broadcasts: 'Thông báo chung',
