@@ -19,6 +19,7 @@ import {
   handoffMessages,
   handoffs,
   linkRequests,
+  noticeSends,
   otpChallenges,
   outbox,
   proxies,
@@ -57,6 +58,7 @@ const handled = new Set([
   'handoffs',
   'verification_failures',
   'link_requests',
+  'notice_sends',
 ]);
 
 /** How the cadre can be recognised in stored text: name, code, phone (both written forms) and email. */
@@ -382,6 +384,8 @@ export function erasePersonalData(tx: DbOrTx, staff: ResultStaff, cadreId: numbe
   const conversationsReset = touched.length ? tx.delete(conversations).where(inArray(conversations.zaloUserId, touched)).run().changes : 0;
   deleted.zaloLinks = tx.delete(zaloLinks).where(eq(zaloLinks.cadreId, cadreId)).run().changes;
   deleted.proxies = tx.delete(proxies).where(eq(proxies.cadreId, cadreId)).run().changes;
+  // Which channel each notice to them took (accounts, phone, message ids).
+  deleted.noticeSends = tx.delete(noticeSends).where(eq(noticeSends.cadreId, cadreId)).run().changes;
   if (accounts.own.length) {
     tx.update(zaloUsers).set({ phone: null, displayName: null, updatedAt: now }).where(inArray(zaloUsers.id, accounts.own)).run();
   }
