@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import type { Browser } from 'playwright-core';
+import { checkIn } from '../src/domain/attendance';
+import { createBooking } from '../src/domain/booking';
+import { inTransaction } from '../src/store/db';
+import { examSlots, type Cadre } from '../src/store/schema';
+import { artifactPath, launchBrowser } from './browser';
+import { seedRegistry } from './fixtures';
+import { ManualClock, startHarness, type Harness } from './harness';
+import { campaignWithSlots } from './bookingSupport';
+import { makeStaff, PASSWORD } from './staffSupport';
+
+const START = Date.parse('2026-03-02T01:00:00Z');
+const EXAM_DAY = '2026-03-10';
+let h: Harness;
+let b: Browser;
+let url = '';
+
+beforeAll(async () => {
+  const clock = new ManualClock(START);
+  h = await startHarness({ clock, env: { ROLES: 'web', HOST: '127.0.0.1' } });
+  const db = h.runtime.store.db;
+  const names = ['Nguyễn Văn An', 'Trần Thị Bình', 'Lê Văn Cường', 'Phạm Thị Dung'];
+  const seeded = seedRegistry(db, names.map((fullName, i) => ({ code: `T-${i}`, fullName })), START);
+  const c = campaignWithSlots(h, { clinicIds: [seeded.clinic.id] }, { fromDate: EXAM_DAY, toDate: EXAM_DAY, capacity: 4 });
+  const slot = db.select().from(examSlots).where(and(eq(examSlots.campaignId, c.id), eq(examSlots.startsAt, Date.parse(`${EXAM_DAY}T01:00:00Z`)))).get()!;
+  const ids = (seeded.cadres as Cadre[]).map((cadre) => inTransaction(db, (tx) => createBooking(tx, { cadreId: cadre.id, slotId: slot.id, zaloUserId: null, viaProxy: false }, START)));
+  clock.set(Date.parse(`${EXAM_DAY}T00:40:00Z`));
+  for (const id of ids) inTransaction(db, (tx) => checkIn(tx, id, { type: 'zalo' }, clock.now()));
+  await makeStaff(h, 'nhanvien.a', 'clinic_staff', seeded.clinic.id);
+  url = `${h.runtime.url}/staff/booking/${c.id}/day/counter?clinicId=${seeded.clinic.id}&date=${EXAM_DAY}`;
+  b = await launchBrowser();
+});
+afterAll(async () => {
+  await b?.close();
+  await h?.stop();
+});
+
+describe('the counter page in a browser', () => {
+  it('calls the next number with initials only, large on a TV and usable on a phone', async () => {
+    for (const viewport of [
+      { width: 1366, height: 768 },
+      { width: 390, height: 844 },
+    ]) {
+      const ctx = await b.newContext({ viewport, locale: 'vi-VN' });
+      const page = await ctx.newPage();
+      await page.goto(url);
+      await page.fill('#username', 'nhanvien.a');
+      await page.fill('#password', PASSWORD);
+      await page.click('button[type=submit]');
+      await page.waitForURL(url);
+      await page.click('text=Gọi số tiếp');
+      await page.waitForSelector('[data-testid=call]');
+      const call = (await page.locator('[data-testid=call]').textContent())!.trim();
+      expect(call).toMatch(/^Mời số [12]$/);
+      const body = (await page.locator('body').textContent())!;
+      expect(body).toMatch(/N\.V\.A\.|T\.T\.B\./);
+      expect(body).not.toMatch(/Nguyễn Văn An|Trần Thị Bình|Lê Văn Cường|Phạm Thị Dung/);
+      // Nothing runs off the screen sideways, and the button is large enough to tap.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+      const box = (await page.locator('button[type=submit]').boundingBox())!;
+      expect(box.height).toBeGreaterThanOrEqual(48);
+      await page.screenshot({ path: artifactPath(`counter-${viewport.width}x${viewport.height}.png`), fullPage: true });
+      await ctx.close();
+    }
+  });
+});
