@@ -131,6 +131,8 @@ const EnvSchema = z.object({
   HANDOFF_TIMEOUT_HOURS: int(24, 1),
   /** Local hour, the day before an exam day, when clinic staff get the cadres who have not confirmed (to call them). */
   ATTENDANCE_CALL_LIST_HOUR: z.coerce.number().int().min(7).max(20).default(15),
+  /** A freed exam place offered to the next cadre on the waitlist is held for them this many minutes. */
+  WAITLIST_OFFER_MINUTES: int(120, 5),
 
   /** Bearer token for GET /metrics; when unset, /metrics answers 404. */
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
@@ -293,6 +295,7 @@ function derive(env: z.output<typeof EnvSchema>) {
       fallbackEmail: env.REQUEST_FALLBACK_EMAIL,
       handoffTimeoutMs: env.HANDOFF_TIMEOUT_HOURS * 3600_000,
     },
+    aftercare: { waitlistOfferMs: env.WAITLIST_OFFER_MINUTES * 60_000 },
     metrics: { token: env.METRICS_TOKEN, port: env.METRICS_PORT },
     attendance: { callListHour: env.ATTENDANCE_CALL_LIST_HOUR },
   };

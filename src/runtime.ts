@@ -19,6 +19,7 @@ import { broadcastPages } from './http/staff/broadcasts';
 import { scheduleNextCallList } from './domain/attendance';
 import type { RequestJobDeps } from './jobs/requests';
 import { outboxHandlers } from './jobs/handlers';
+import type { AftercareJobDeps } from './jobs/aftercare';
 import { ackKeyFrom, type RequestPolicy } from './domain/requests';
 import { noticeRenderers } from './domain/noticeRenderers';
 import type { NoticeRenderers } from './domain/notices';
@@ -200,6 +201,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
         committeeName: config.committee.name,
       },
     };
+    const aftercareJobs: AftercareJobDeps = { db: store.db, clock, logger, waitlistOfferMs: config.aftercare.waitlistOfferMs, policy: requestPolicy };
     // Broadcasts: the fan-out goes through the outbox; sends have their own rate-limited queue (jobs/broadcast.ts).
     const broadcastConnection = config.roles.has('worker') ? workerConnection(redisUrl) : null;
     broadcastConnection?.on('error', (err) => logger.warn({ err: err.message }, 'redis broadcast worker connection error'));
@@ -248,6 +250,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
             mailErase: { db: store.db, clock, logger, dir: mailer.kind === 'file' ? config.mail.dir : null },
             broadcasts: broadcastJobs,
             requests: requestJobs,
+            aftercare: aftercareJobs,
             nudge: { db: store.db, clock, logger },
             callList: { db: store.db, clock, logger, hour: config.attendance.callListHour, publicBaseUrl: config.http.publicBaseUrl },
             notice: {

@@ -52,6 +52,9 @@ describe('reports', () => {
       expected.requests.record_book,
       expected.requests.question,
       expected.requests.emergency,
+      // Follow-ups after a worrying result and low ratings: none in this story.
+      [0, 0, 0, 0, 0, null],
+      [0, 0, 0, 0, 0, null],
       expected.requests.total,
     ]);
     expect(table(r, 'broadcasts').rows.map((x) => [x[0], ...x.slice(3)])).toEqual(expected.broadcasts);

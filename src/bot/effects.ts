@@ -5,6 +5,7 @@ import { applyBookingEffect, type BookingEffect } from '../domain/booking';
 import { applyAttendanceEffect, type AttendanceEffect } from '../domain/attendance';
 import { applyResultEffect, type ResultEffect } from '../domain/results';
 import { applyProxyEffect, type ProxyEffect } from '../domain/proxies';
+import { applyAftercareEffect, type AftercareEffect } from '../domain/aftercare/chat';
 import type { DbOrTx } from '../store/db';
 import { enqueue, sendToUser } from '../jobs/enqueue';
 // eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
@@ -21,7 +22,8 @@ export type Effect =
   | BookingEffect
   | AttendanceEffect
   | ResultEffect
-  | ProxyEffect;
+  | ProxyEffect
+  | AftercareEffect;
 
 /** Writes a turn's effects as outbox rows, inside the turn's transaction. Returns the new row ids. */
 export function applyEffects(tx: DbOrTx, zaloUserId: string, effects: Effect[], now: number): number[] {
@@ -61,6 +63,12 @@ export function applyEffects(tx: DbOrTx, zaloUserId: string, effects: Effect[], 
       case 'handoffOpen':
       case 'handoffClose':
         ids.push(...applyRequestEffect(tx, { zaloUserId, now }, effect));
+        break;
+      case 'waitlist.join':
+      case 'waitlist.answer':
+      case 'followUp.choose':
+      case 'rating.answer':
+        ids.push(...applyAftercareEffect(tx, { zaloUserId, now }, effect));
         break;
       case 'reply':
         if (effect.messages.length === 0) break;

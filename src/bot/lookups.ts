@@ -10,6 +10,7 @@ import { createResultLookups, type ResultLookups } from '../domain/results';
 import type { CatalogContext } from './catalog';
 import { cadreCodeIs, toCadreSummary, type CadreSummary } from '../domain/cadreSummary';
 import { createFaqLookups, type FaqLookups } from '../domain/faq';
+import { createAftercareLookups, type AftercareLookups } from '../domain/aftercare/chat';
 
 export type { CadreSummary };
 
@@ -56,6 +57,8 @@ export interface Lookups extends CatalogContext {
   attendance?: AttendanceLookups;
   /** Released exam results, only those this Zalo user may see. */
   results: ResultLookups;
+  /** Waitlists, and the question the bot last asked on its own (a freed place, a follow-up, a rating). */
+  aftercare?: AftercareLookups;
 }
 
 export const OTP_MAX_ATTEMPTS = 5;
@@ -114,6 +117,7 @@ export function createStoreLookups(tx: DbOrTx, zaloUserId: string, now: number, 
     booking: createBookingLookups(tx, now, zaloUserId),
     attendance: createAttendanceLookups(tx, now, zaloUserId),
     results: createResultLookups(tx, zaloUserId),
+    aftercare: createAftercareLookups(tx, zaloUserId, now),
     identity() {
       // Asked several times in one turn (flows, then the title every reply is addressed with); nothing the turn
       // does is written before it ends, so one read per turn is the same answer.

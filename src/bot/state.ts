@@ -68,7 +68,7 @@ export type Attachment = z.infer<typeof Attachment>;
 /** Booking, moving or cancelling an exam (bot/flows/booking.ts). */
 export const BookingState = z.object({
   flow: z.literal('booking'),
-  step: z.enum(['manage', 'frail', 'pickBooking', 'campaign', 'clinic', 'day', 'time', 'confirm', 'cancelReason', 'cancelConfirm']),
+  step: z.enum(['manage', 'frail', 'pickBooking', 'campaign', 'clinic', 'day', 'time', 'confirm', 'cancelReason', 'cancelConfirm', 'waitlist']),
   cadreId: z.number().int(),
   viaProxy: z.boolean(),
   /** A new booking, or moving / cancelling `bookingId`. */

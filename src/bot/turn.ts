@@ -12,6 +12,7 @@ import { handleResults } from './flows/results';
 import { faqAnswer, offerStaff } from './flows/faq';
 import { intentStarters, openIntents } from './intents';
 import { broadcastPreferenceTurn } from './flows/broadcasts';
+import { answerPendingAsk } from './flows/aftercare';
 import type { CadreSummary, Lookups } from './lookups';
 import { mainMenuButtons, mainMenuText, parseMenuChoice } from './menu';
 import { answer, chooseOption, honorific, numberedMenu, reply, textMessage, type Goal, type RunIntent, type Subject, type TurnContext, type TurnResult } from './reply';
@@ -94,7 +95,7 @@ type Where = 'confirm' | 'field' | 'choice';
 function whereIn(state: ConversationState): Where {
   switch (state.flow) {
     case 'booking':
-      return state.step === 'confirm' || state.step === 'cancelConfirm' ? 'confirm' : state.step === 'cancelReason' ? 'field' : 'choice';
+      return state.step === 'confirm' || state.step === 'cancelConfirm' || state.step === 'waitlist' ? 'confirm' : state.step === 'cancelReason' ? 'field' : 'choice';
     case 'requests':
       return state.step === 'confirm' ? 'confirm' : ['reason', 'address', 'addressTyped', 'day'].includes(state.step) ? 'field' : 'choice';
     case 'linking':
@@ -318,6 +319,9 @@ function textTurn(state: ConversationState, event: Extract<BotEvent, { type: 'te
   if (state.flow !== 'idle') {
     const r = inFlow(state, event, meaning, ctx);
     if (r) return r;
+  } else {
+    const asked = answerPendingAsk(meaning, event.text, ctx);
+    if (asked) return asked;
   }
   return atIdle(meaning, ctx);
 }

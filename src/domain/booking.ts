@@ -20,6 +20,7 @@ import { enqueueNotice, type NoticeRenderer } from './notices';
 import { outsideQuietHours, vietnamDate, vietnamInstant } from './quietHours';
 import { outsideDaysOff } from './holidays';
 import { CONFIRM_CHOICES, CONFIRM_QUESTION, checkInLines, ensureCheckInCode, newCheckInCode } from './checkIn';
+import { offerToWaitlist } from './aftercare/placeFreed';
 
 /**
  * Booking periodic exams: what the chat flow may read (BookingLookups, synchronous reads inside the turn's
@@ -259,9 +260,7 @@ export type PlaceFreedCause = 'cancelled' | 'moved' | 'declined';
  * sets off (offering it to the waitlist) hangs here.
  */
 export function placeFreed(tx: DbOrTx, freed: { slotId: number; bookingId: number; cause: PlaceFreedCause }, now: number): void {
-  void tx;
-  void freed;
-  void now;
+  offerToWaitlist(tx, freed.slotId, now);
 }
 
 export function releasePlace(tx: DbOrTx, slotId: number, now: number, freedBy?: { bookingId: number; cause: PlaceFreedCause }): void {

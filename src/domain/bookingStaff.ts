@@ -1,3 +1,5 @@
+import { offerToWaitlist } from './aftercare/placeFreed';
+import { afterExamAttended } from './aftercare/serviceDone';
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError } from '../errors';
@@ -196,6 +198,8 @@ export function setSlotCapacity(db: Db, actor: AuditActor, slotId: number, capac
     if (refusal) throw new AppError('conflict', refusal);
     tx.update(examSlots).set({ capacity, updatedAt: now }).where(eq(examSlots.id, slotId)).run();
     recordAudit(tx, actor, { action: 'slot.capacity', entity: 'slot', entityId: slotId, detail: { from: slot.capacity, to: capacity } }, now);
+    // Places added to a full day go to the waitlist first, one offer each.
+    for (let i = slot.capacity; i < capacity; i++) offerToWaitlist(tx, slotId, now);
   });
 }
 
@@ -328,6 +332,7 @@ export function markAttendance(db: Db, actor: AuditActor, staffId: number, booki
       .returning()
       .get();
     recordAudit(tx, actor, { action: 'booking.attendance', entity: 'booking', entityId: bookingId, detail: { cadreId: row.b.cadreId, from: row.b.status, to: status } }, now);
+    if (status === 'attended' && row.b.status !== 'attended') afterExamAttended(tx, { id: bookingId, cadreId: row.b.cadreId, clinicId: row.clinicId }, now);
     return updated;
   });
 }

@@ -9,6 +9,9 @@ import { REQUEST_NOTE_KIND, renderRequestNoteNotice } from './requestNotes';
 import { RESULT_NOTICE_KIND, renderResultReleased } from './results';
 import { PROXY_NOTICE, renderProxyNotice } from './proxies';
 import { INVITATION_KIND, renderCampaignInvitation } from './invitations';
+import { renderWaitlistOffer, WAITLIST_OFFER_NOTICE } from './aftercare/waitlist';
+import { renderRatingAsk } from './aftercare/ratings';
+import { RATING_NOTICE } from './aftercare/serviceDone';
 
 /** Every kind of notice the service sends, by name. Each capability adds its renderer here. */
 export const noticeRenderers: NoticeRenderers = {
@@ -24,4 +27,6 @@ export const noticeRenderers: NoticeRenderers = {
   [LINK_MOVE_NOTICE]: (db, ref) => renderLinkMoveRequested(db, ref),
   [PROXY_NOTICE]: (db, ref) => renderProxyNotice(db, ref),
   [INVITATION_KIND]: renderCampaignInvitation,
+  [WAITLIST_OFFER_NOTICE]: renderWaitlistOffer,
+  [RATING_NOTICE]: renderRatingAsk,
 };

@@ -1,4 +1,5 @@
 import { publicHolidayCalendar, type HolidayCalendar } from './holidays';
+import { afterRequestClosed } from './aftercare/serviceDone';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, isNotNull, ne, or } from 'drizzle-orm';
 import { z } from 'zod';
@@ -43,6 +44,8 @@ export const requestTypeLabels: Record<CareRequestType, string> = {
   record_book: 'Đổi sổ y bạ',
   question: 'Hỏi nhân viên y tế',
   emergency: 'Báo khẩn cấp',
+  follow_up: 'Theo dõi sau khám',
+  feedback: 'Đánh giá thấp sau dịch vụ',
 };
 
 export const requestStateLabels: Record<CareRequestState, string> = {
@@ -190,6 +193,8 @@ export interface NewRequest {
   ackDueAt: number;
   /** Photos or files sent in chat while it was being filed. */
   attachments?: ChatAttachment[];
+  /** 1: the clinic head is told first (e.g. a low rating of the clinic); default 0, the clinic's staff. */
+  firstLevel?: 0 | 1;
 }
 
 export const requestSubject = (id: number) => `request-${id}`;
@@ -238,7 +243,7 @@ export function createRequest(tx: DbOrTx, zaloUserId: string | null, r: NewReque
       now,
     );
   }
-  const step = enqueue(tx, 'request.escalate', { requestId: row.id, level: 0 }, { now, subject: requestSubject(row.id) });
+  const step = enqueue(tx, 'request.escalate', { requestId: row.id, level: r.firstLevel ?? 0 }, { now, subject: requestSubject(row.id) });
   return { id: row.id, outboxIds: [step] };
 }
 
@@ -563,6 +568,7 @@ export function closeRequest(tx: DbOrTx, id: number, outcome: 'done' | 'cancelle
   cancelOutboxBySubject(tx, requestSubject(id), now);
   addTimeline(tx, id, outcome, actorTimeline(actor), { noted: Boolean(note) }, now);
   recordAudit(tx, actorAudit(actor), { action: `request.${outcome === 'done' ? 'done' : 'cancel'}`, entity: 'care_request', entityId: id, detail: { fromState: req.state } }, now);
+  afterRequestClosed(tx, req, outcome, now);
   return tellRequester(tx, { ...req, ...patch } as CareRequest, outcome, now);
 }
 

@@ -39,6 +39,9 @@ export const CallListPayload = z.object({ examDate: z.iso.date() });
 export const EscalatePayload = z.object({ requestId: z.number().int().positive(), level: z.number().int().min(0).max(2) });
 export const HandoffTimeoutPayload = z.object({ handoffId: z.number().int().positive() });
 export const BroadcastFanoutPayload = z.object({ broadcastId: z.number().int().positive() });
+export const WaitlistOfferPayload = z.object({ slotId: z.number().int().positive() });
+export const WaitlistExpirePayload = z.object({ offerId: z.number().int().positive() });
+export const FollowUpDuePayload = z.object({ followUpId: z.number().int().positive() });
 
 export const jobCatalog = {
   /** Replies of one dialog turn to one Zalo user, sent in order as one job. */
@@ -74,6 +77,12 @@ export const jobCatalog = {
   'request.escalate': { queue: 'notices', payload: EscalatePayload },
   /** Closes a conversation with staff after a quiet period, so the bot resumes. */
   'handoff.timeout': { queue: 'notices', payload: HandoffTimeoutPayload },
+  /** Offers a freed exam place to the next cadre on the clinic's waitlist, holding it until they answer. */
+  'waitlist.offer': { queue: 'notices', payload: WaitlistOfferPayload },
+  /** An unanswered waitlist offer lapses at its deadline and the place passes on (a delayed job). */
+  'waitlist.expire': { queue: 'notices', payload: WaitlistExpirePayload },
+  /** A follow-up after a worrying result, still open at its due date, escalates as a request. */
+  'followUp.due': { queue: 'notices', payload: FollowUpDuePayload },
   /** Turns a broadcast's segment into recipient rows and their send jobs (jobs/broadcast.ts); also resumes one. */
   'broadcast.fanout': { queue: 'broadcasts', payload: BroadcastFanoutPayload },
 } as const satisfies Record<string, { queue: QueueName; payload: z.ZodType; retry?: { attempts: number; capped: boolean } }>;

@@ -1,3 +1,4 @@
+import { runFollowUpDue, runWaitlistExpire, runWaitlistOffer, type AftercareJobDeps } from './aftercare';
 import { runCallList } from './attendanceCallList';
 import type { BroadcastJobs } from './broadcast';
 import { runCampaignNudge } from './bookingNudge';
@@ -17,6 +18,7 @@ export interface OutboxHandlerDeps {
   mailErase: Parameters<typeof runMailErase>[0];
   broadcasts: Pick<BroadcastJobs, 'fanout'>;
   requests: RequestJobDeps;
+  aftercare: AftercareJobDeps;
   nudge: Parameters<typeof runCampaignNudge>[0];
   callList: Parameters<typeof runCallList>[0];
   notice: Parameters<typeof sendNotice>[0];
@@ -34,6 +36,9 @@ export function outboxHandlers(d: OutboxHandlerDeps): OutboxHandlers {
     'handoff.timeout': (row) => runHandoffTimeout(d.requests, row),
     'campaign.nudge': (row) => runCampaignNudge(d.nudge, row),
     'attendance.callList': (row) => runCallList(d.callList, row),
+    'waitlist.offer': (row) => runWaitlistOffer(d.aftercare, row),
+    'waitlist.expire': (row) => runWaitlistExpire(d.aftercare, row),
+    'followUp.due': (row) => runFollowUpDue(d.aftercare, row),
     'notice.cadre': (row) => sendNotice(d.notice, row),
   };
 }

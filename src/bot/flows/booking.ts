@@ -88,6 +88,14 @@ export const bookingText = {
   declineYes: 'Đồng ý, nhường chỗ',
   declined: (title: string, name: string, line: string) =>
     `Đã ghi nhận ${title} ${name} không đến khám (${line}); chỗ đã được nhường cho người khác.\nGõ "đặt lịch" khi muốn đặt lại.`,
+  waitlistAsk: (clinic: string, ahead: number) =>
+    `${clinic} đã hết chỗ trong đợt khám này. Ông/Bà có muốn ghi tên vào danh sách chờ không? Khi có người hủy lịch, chúng tôi sẽ nhắn Zalo mời Ông/Bà nhận chỗ.${ahead ? ` Hiện có ${ahead} người đang chờ.` : ''}`,
+  waitlistYes: 'Ghi tên chờ',
+  waitlistNo: 'Không, cảm ơn',
+  waitlistJoined: (title: string, name: string, clinic: string, ahead: number) =>
+    `Đã ghi tên ${title} ${name} vào danh sách chờ tại ${clinic}${ahead ? ` (có ${ahead} người chờ trước)` : ''}. Khi có chỗ trống, chúng tôi sẽ nhắn Zalo; ${title} trả lời "1" để nhận chỗ.`,
+  waitlistAlready: (title: string, name: string, clinic: string, ahead: number) =>
+    `${title} ${name} đã có tên trong danh sách chờ tại ${clinic}${ahead ? ` (có ${ahead} người chờ trước)` : ''}. Khi có chỗ trống, chúng tôi sẽ nhắn Zalo ngay.`,
 } as const;
 
 type Command = 'book' | 'move' | 'cancel' | 'show';
@@ -292,6 +300,7 @@ function chooseClinic(who: Who, ctx: TurnContext, campaign: CampaignInfo, purpos
     .clinics(campaign.id, prefer)
     .filter((c) => ctx.lookups.booking.freeDays(campaign.id, c.id, 1).length > 0);
   const bookingId = moving?.id;
+  if (!clinics.length && purpose === 'book' && ctx.lookups.aftercare) return offerWaitlist(who, ctx, campaign, prefer, lead);
   if (!clinics.length) return say({ flow: 'idle' }, join(lead, bookingText.allFull(ctx.lookups.hotline)));
   if (clinics.length === 1) return dayStep(who, ctx, { campaignId: campaign.id, clinicId: clinics[0]!.id, purpose, bookingId }, lead, wanted);
   const options = clinics.map((c) => ({
@@ -406,6 +415,22 @@ function chooseClinicAgain(who: Who, ctx: TurnContext, place: Place, lead?: stri
   const moving = place.bookingId ? (ctx.lookups.booking.booking(place.bookingId) ?? undefined) : undefined;
   if (!campaign) return say({ flow: 'idle' }, join(lead, bookingText.allFull(ctx.lookups.hotline)));
   return chooseClinic(who, ctx, campaign, place.purpose, moving, lead);
+}
+
+const waitlistOptions: MenuOption[] = [
+  { text: bookingText.waitlistYes, key: bookingText.waitlistYes, also: ['ghi ten', 'cho cho', 'danh sach cho'] },
+  { text: bookingText.waitlistNo, key: bookingText.waitlistNo },
+];
+
+/** Every day full: the waitlist of the cadre's clinic (or the first taking part) is offered, yes/no. */
+function offerWaitlist(who: Who, ctx: TurnContext, campaign: CampaignInfo, prefer: number | null, lead?: string): TurnResult {
+  const aftercare = ctx.lookups.aftercare!;
+  const already = aftercare.waitlisted(who.subject.id, campaign.id);
+  if (already) return say({ flow: 'idle' }, join(lead, bookingText.waitlistAlready(who.title, who.subject.fullName, already.clinicName, already.ahead)));
+  const clinic = ctx.lookups.booking.clinics(campaign.id, prefer)[0];
+  if (!clinic) return say({ flow: 'idle' }, join(lead, bookingText.allFull(ctx.lookups.hotline)));
+  const m = menu(bookingText.waitlistAsk(clinic.name, aftercare.waitingAt(campaign.id, clinic.id)), waitlistOptions, bookingText.backHint);
+  return say(state(who, { step: 'waitlist', campaignId: campaign.id, clinicId: clinic.id }), join(lead, m.text), m.buttons);
 }
 
 const cancelConfirmOptions: MenuOption[] = [
@@ -584,6 +609,20 @@ export function handleBooking(s: BookingState, text: string, ctx: TurnContext): 
       const wanted = wantedIn(text, ctx.now);
       if (wanted?.date) return dayChosen(who, ctx, place, wanted.date, wanted);
       break;
+    }
+    case 'waitlist': {
+      if (s.campaignId === undefined || s.clinicId === undefined) break;
+      const i = pick(text, waitlistOptions);
+      if (i === 1) return say({ flow: 'idle' }, join(bookingText.allFull(ctx.lookups.hotline)));
+      if (i !== 0) break;
+      const clinic = b.clinics(s.campaignId, null).find((c) => c.id === s.clinicId);
+      const ahead = ctx.lookups.aftercare?.waitingAt(s.campaignId, s.clinicId) ?? 0;
+      return say(
+        { flow: 'idle' },
+        bookingText.waitlistJoined(who.title, subject.fullName, clinic?.name ?? '', ahead),
+        undefined,
+        { type: 'waitlist.join', cadreId: subject.id, campaignId: s.campaignId, clinicId: s.clinicId, viaProxy: subject.viaProxy },
+      );
     }
     case 'cancelReason': {
       if (command) break;

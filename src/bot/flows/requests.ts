@@ -20,7 +20,7 @@ import { withSubject } from './subject';
  * the request is written with a ticket number (YC-000123). "Yêu cầu của tôi" lists open requests.
  */
 
-export type RequestKind = Exclude<CareRequestType, 'emergency'>;
+export type RequestKind = Exclude<CareRequestType, 'emergency' | 'follow_up' | 'feedback'>;
 type Target = RequestKind | 'menu' | 'mine';
 type Draft = RequestsState['draft'];
 

@@ -4,7 +4,7 @@ import { cadres } from './cadres';
 import { clinics } from './clinics';
 import { staffUsers } from './staff';
 
-export const careRequestTypes = ['home_visit', 'medicine', 'record_book', 'question', 'emergency'] as const;
+export const careRequestTypes = ['home_visit', 'medicine', 'record_book', 'question', 'emergency', 'follow_up', 'feedback'] as const;
 export type CareRequestType = (typeof careRequestTypes)[number];
 export const careRequestStates = ['new', 'acknowledged', 'scheduled', 'done', 'cancelled'] as const;
 export type CareRequestState = (typeof careRequestStates)[number];

@@ -33,3 +33,8 @@ export * from './noticeSends';
 export * from './noticeTemplates';
 export * from './invitations';
 export * from './templateQuota';
+export * from './waitlist';
+export * from './waitlistOffers';
+export * from './callOutcomes';
+export * from './followUps';
+export * from './ratings';
