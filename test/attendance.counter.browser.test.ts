@@ -58,7 +58,7 @@ describe('the counter page in a browser', () => {
       expect(body).toMatch(/N\.V\.A\.|T\.T\.B\./);
       expect(body).not.toMatch(/Nguyễn Văn An|Trần Thị Bình|Lê Văn Cường|Phạm Thị Dung/);
       // Nothing runs off the screen sideways, and the button is large enough to tap.
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
       const box = (await page.locator('button[type=submit]').boundingBox())!;
       expect(box.height).toBeGreaterThanOrEqual(48);
       await page.screenshot({ path: artifactPath(`counter-${viewport.width}x${viewport.height}.png`), fullPage: true });
