@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaigns, examResults, staffUsers, type Cadre } from '../src/store/schema';
+import { campaigns, careRequests, examResults, staffUsers, type Cadre } from '../src/store/schema';
 import { seedRegistry } from './fixtures';
 import { ManualClock, startHarness, type Harness } from './harness';
 import { vietnameseDateField } from '../src/domain/dates';
@@ -226,5 +226,20 @@ describe('audit log as sentences', () => {
     expect(ws.rowCount - header).toBe(41);
     expect(String(ws.getRow(header + 1).getCell(6).value)).toContain('công bố kết quả khám');
     expect(ws.getRow(header + 1).getCell(1).value).toBeInstanceOf(Date);
+  });
+});
+
+describe('requests inbox at scale', () => {
+  it('pages every open request with the count, no cap at 500, and finds a cadre by name without diacritics', async () => {
+    const now = clock.now();
+    db()
+      .insert(careRequests)
+      .values(seeded.flatMap((c) => Array.from({ length: 5 }, () => ({ cadreId: c.id, clinicId: c.clinicId, type: 'question' as const, urgency: 'normal' as const, details: 'hỏi', ackDueAt: now + 86_400_000, createdAt: now, updatedAt: now }))))
+      .run();
+    const first = await (await get(h, '/staff/requests', admin)).text();
+    expect(first).toContain('1–50 trên 600 yêu cầu');
+    const last = await (await get(h, '/staff/requests?page=12', admin)).text();
+    expect(last).toContain('551–600 trên 600 yêu cầu');
+    expect(await (await get(h, '/staff/requests?q=binh', admin)).text()).toContain('1–50 trên 200 yêu cầu');
   });
 });

@@ -5,6 +5,7 @@ import { AppError } from '../errors';
 import type { DbOrTx } from '../store/db';
 import { cadres, careRequestEvents, careRequests, careRequestStates, careRequestTypes, clinics, staffUsers } from '../store/schema';
 import { openStates, requestTypeLabels, ticketOf } from './requests';
+import { pageWindow, personSearch } from './listing';
 
 /** The staff inbox of requests: filters, the SLA clock, the detail with its timeline. */
 
@@ -12,6 +13,9 @@ export const RequestFilter = z.object({
   clinic: z.union([z.literal(''), z.coerce.number().int().positive()]).optional(),
   type: z.enum([...careRequestTypes, '']).optional(),
   state: z.enum([...careRequestStates, 'open', 'all', '']).optional(),
+  /** The cadre's name (with or without diacritics) or code. */
+  q: z.string().trim().max(100).optional(),
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
 });
 export type RequestFilter = z.infer<typeof RequestFilter>;
 
@@ -38,6 +42,7 @@ export function durationVi(ms: number): string {
   return `${m} phút`;
 }
 
+/** One page of the inbox and where it sits in the whole list: every matching request is reachable, none silently cut. */
 export function listRequests(tx: DbOrTx, scope: number | null, f: RequestFilter, now: number) {
   const where: SQL[] = [];
   if (scope !== null) where.push(eq(careRequests.clinicId, scope));
@@ -46,6 +51,11 @@ export function listRequests(tx: DbOrTx, scope: number | null, f: RequestFilter,
   const state = f.state || 'open';
   if (state === 'open') where.push(inArray(careRequests.state, openStates));
   else if (state !== 'all') where.push(eq(careRequests.state, state));
+  const byPerson = personSearch(tx, f.q, cadres.fullName, cadres.code);
+  if (byPerson) where.push(byPerson);
+  const filter = where.length ? and(...where) : undefined;
+  const total = tx.select({ n: sql<number>`count(*)` }).from(careRequests).leftJoin(cadres, eq(cadres.id, careRequests.cadreId)).where(filter).get()?.n ?? 0;
+  const window = pageWindow(total, f.page ?? 1);
   const rows = tx
     .select({
       id: careRequests.id,
@@ -70,12 +80,13 @@ export function listRequests(tx: DbOrTx, scope: number | null, f: RequestFilter,
     .leftJoin(clinics, eq(clinics.id, careRequests.clinicId))
     .leftJoin(cadres, eq(cadres.id, careRequests.cadreId))
     .leftJoin(staffUsers, eq(staffUsers.id, careRequests.acknowledgedByStaffId))
-    .where(where.length ? and(...where) : undefined)
+    .where(filter)
     // Waiting ones first, most urgent deadline first; then the rest newest first.
     .orderBy(sql`case when ${careRequests.state} = 'new' then 0 else 1 end`, sql`case when ${careRequests.state} = 'new' then ${careRequests.ackDueAt} else -${careRequests.id} end`)
-    .limit(500)
+    .limit(window.pageSize)
+    .offset(window.offset)
     .all();
-  return rows.map((r) => ({ ...r, ticket: ticketOf(r.id), typeLabel: requestTypeLabels[r.type], clock: slaClock(r, now) }));
+  return { items: rows.map((r) => ({ ...r, ticket: ticketOf(r.id), typeLabel: requestTypeLabels[r.type], clock: slaClock(r, now) })), window };
 }
 
 export function requestDetail(tx: DbOrTx, id: number, scope: number | null, now: number) {

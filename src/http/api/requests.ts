@@ -38,7 +38,10 @@ export function requestApiRoutes(deps: StaffDeps) {
   const detail = (s: StaffIdentity, id: number) => requestDetail(deps.db, id, clinicScope(s), deps.clock.now());
   return new Hono<ApiEnv>()
     .get('/requests', requirePermission('requests', 'read'), validate('query', RequestFilter), (c) =>
-      c.json({ items: listRequests(deps.db, clinicScope(currentStaff(c)), c.req.valid('query'), deps.clock.now()) }),
+      {
+        const { items, window } = listRequests(deps.db, clinicScope(currentStaff(c)), c.req.valid('query'), deps.clock.now());
+        return c.json({ items, total: window.total, page: window.page, pages: window.pages, pageSize: window.pageSize });
+      },
     )
     .get('/requests/:id{[0-9]+}', requirePermission('requests', 'read'), validate('param', IdParam), (c) => {
       const s = currentStaff(c);

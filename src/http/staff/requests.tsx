@@ -16,7 +16,7 @@ import { validate, IdParam } from '../validation';
 import { confirmFirst } from './confirm';
 import { CsrfField, type Flash } from './layout';
 import { allClinics, type StaffDeps } from './services';
-import { DateInput, fmtDate, fmtDateTime, page, EmptyRow, PhoneLink, StatusTabs } from './ui';
+import { DateInput, fmtDate, fmtDateTime, page, EmptyRow, ListCount, ListPager, PhoneLink, StatusTabs } from './ui';
 
 /**
  * /staff/requests: the request inbox with an SLA clock (time left or overdue), filters by clinic, type and
@@ -130,7 +130,9 @@ export function requestPages(deps: StaffDeps) {
       const staff = currentStaff(c);
       const q = c.req.valid('query');
       const now = deps.clock.now();
-      const rows = listRequests(deps.db, clinicScope(staff), q, now);
+      const { items: rows, window } = listRequests(deps.db, clinicScope(staff), q, now);
+      const { msg: _msg, page: _page, ...listQuery } = q;
+      const pagerQuery = { ...listQuery, clinic: q.clinic === undefined ? undefined : String(q.clinic) };
       const clinics = clinicScope(staff) === null ? allClinics(deps.db) : [];
       const openConversations = listHandoffs(deps.db, clinicScope(staff), 'open').length;
       return page(
@@ -185,11 +187,16 @@ export function requestPages(deps: StaffDeps) {
               </select>
             </div>
             <div>
+              <label for="f-q">Cán bộ (tên hoặc mã)</label>
+              <input id="f-q" type="search" name="q" value={q.q ?? ''} placeholder="ví dụ: phuong, CB0012" />
+            </div>
+            <div>
               <button class="btn" type="submit">
                 Lọc
               </button>
             </div>
           </form>
+          <ListCount window={window} noun="yêu cầu" />
           <div class="table-wrap" id="live-requests" data-live-region="requests">
             <table class="responsive">
               <thead>
@@ -239,6 +246,7 @@ export function requestPages(deps: StaffDeps) {
               </tbody>
             </table>
           </div>
+          <ListPager window={window} query={pagerQuery} noun="yêu cầu" />
         </>,
         { flash: q.msg ? (notices[q.msg] ?? null) : null },
       );
