@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lt, lte } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError } from '../errors';
 import type { DbOrTx } from '../store/db';
@@ -10,6 +10,7 @@ import {
   careRequests,
   careRequestTypes,
   clinics,
+  recipientChannels,
   examResults,
   healthClasses,
   type Campaign,
@@ -142,21 +143,24 @@ export function buildReport(db: DbOrTx, q: ReportQuery, now: number): Report {
   const classRows: Cell[][] = [...healthClasses, null].map((c) => [classLabel(c), classCounts.get(c) ?? 0, share(classCounts.get(c) ?? 0, classified)]);
 
   // --- requests by type with SLA met ---
-  const requests = db
-    .select({ type: careRequests.type, urgency: careRequests.urgency, sla: careRequests.sla })
+  // Counted in SQL by type, urgency and SLA: a large committee has tens of thousands of requests a year.
+  const requestCounts = db
+    .select({ type: careRequests.type, urgency: careRequests.urgency, sla: careRequests.sla, n: sql<number>`count(*)` })
     .from(careRequests)
     .where(and(gte(careRequests.createdAt, fromMs), lt(careRequests.createdAt, toMs)))
+    .groupBy(careRequests.type, careRequests.urgency, careRequests.sla)
     .all();
   const requestRows: Cell[][] = [];
   const totals = { all: 0, urgent: 0, met: 0, breached: 0, pending: 0 };
   for (const type of careRequestTypes) {
-    const of = requests.filter((r) => r.type === type);
+    const of = requestCounts.filter((r) => r.type === type);
+    const countOf = (keep: (r: (typeof of)[number]) => boolean) => of.filter(keep).reduce((sum, r) => sum + r.n, 0);
     const n = {
-      all: of.length,
-      urgent: of.filter((r) => r.urgency === 'urgent').length,
-      met: of.filter((r) => r.sla === 'met').length,
-      breached: of.filter((r) => r.sla === 'breached').length,
-      pending: of.filter((r) => r.sla === 'pending').length,
+      all: countOf(() => true),
+      urgent: countOf((r) => r.urgency === 'urgent'),
+      met: countOf((r) => r.sla === 'met'),
+      breached: countOf((r) => r.sla === 'breached'),
+      pending: countOf((r) => r.sla === 'pending'),
     };
     for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += n[k];
     requestRows.push([requestTypeLabels[type], n.all, n.urgent, n.met, n.breached, n.pending, share(n.met, n.met + n.breached)]);
@@ -170,28 +174,40 @@ export function buildReport(db: DbOrTx, q: ReportQuery, now: number): Report {
     .where(and(gte(broadcasts.startAt, fromMs), lt(broadcasts.startAt, toMs)))
     .orderBy(asc(broadcasts.startAt))
     .all();
-  const recipients = bcs.length
+  // One row of counts per broadcast, tallied in SQL: a broadcast to every cadre has tens of thousands of recipients.
+  const tally = (condition: SQL | undefined) => sql<number>`coalesce(sum(case when ${condition} then 1 else 0 end), 0)`;
+  const sentBy = (channel: (typeof recipientChannels)[number]) => tally(and(eq(broadcastRecipients.status, 'sent'), eq(broadcastRecipients.channel, channel)));
+  const recipientCounts = bcs.length
     ? db
-        .select({ broadcastId: broadcastRecipients.broadcastId, status: broadcastRecipients.status, channel: broadcastRecipients.channel, reason: broadcastRecipients.reason })
+        .select({
+          broadcastId: broadcastRecipients.broadcastId,
+          total: sql<number>`count(*)`,
+          zalo: sentBy('zalo'),
+          zaloTemplate: sentBy('zalo_template'),
+          email: sentBy('email'),
+          optedOut: tally(and(eq(broadcastRecipients.status, 'skipped'), eq(broadcastRecipients.reason, 'opted_out'))),
+          skipped: tally(eq(broadcastRecipients.status, 'skipped')),
+          failed: tally(eq(broadcastRecipients.status, 'failed')),
+        })
         .from(broadcastRecipients)
         .where(inArray(broadcastRecipients.broadcastId, bcs.map((b) => b.id)))
+        .groupBy(broadcastRecipients.broadcastId)
         .all()
     : [];
+  const noRecipients = { total: 0, zalo: 0, zaloTemplate: 0, email: 0, optedOut: 0, skipped: 0, failed: 0 };
   const broadcastRows: Cell[][] = bcs.map((b) => {
-    const of = recipients.filter((r) => r.broadcastId === b.id);
-    const sent = (ch: string) => of.filter((r) => r.status === 'sent' && r.channel === ch).length;
-    const optedOut = of.filter((r) => r.status === 'skipped' && r.reason === 'opted_out').length;
+    const n = recipientCounts.find((r) => r.broadcastId === b.id) ?? noRecipients;
     return [
       b.title,
       vietnamDate(b.startAt),
       broadcastStatusLabels[b.status] ?? b.status,
-      of.length,
-      sent('zalo'),
-      sent('zalo_template'),
-      sent('email'),
-      optedOut,
-      of.filter((r) => r.status === 'skipped').length - optedOut,
-      of.filter((r) => r.status === 'failed').length,
+      n.total,
+      n.zalo,
+      n.zaloTemplate,
+      n.email,
+      n.optedOut,
+      n.skipped - n.optedOut,
+      n.failed,
     ];
   });
   const prefs = db
