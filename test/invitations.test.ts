@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { invitationFunnel, invitationStatuses } from '../src/domain/invitations';
-import { bookings, invitations, noticeSends, noticeTemplates, type Cadre, type Campaign } from '../src/store/schema';
+import { bookings, examSlots, invitations, noticeSends, noticeTemplates, outbox, type Cadre, type Campaign } from '../src/store/schema';
 import { campaignWithSlots, chat, linkUser } from './bookingSupport';
 import { seedRegistry } from './fixtures';
 import { events, ids, ManualClock, startHarness, TEST_OA_SECRET, waitFor, type Harness } from './harness';
@@ -9,19 +9,23 @@ import { get, login, makeStaff, postForm, type Session } from './staffSupport';
 
 /**
  * A registry cadre who never followed the OA is invited by phone (a Zalo template by phone), the invitation is
- * delivered (ZNS receipt), she opens the chat, links by sharing her phone, and books; the staff page shows each step.
+ * delivered (ZNS receipt), she opens the chat, links by sharing her phone, books, and answers "1" to the day-before
+ * reminder; the staff pages show each step.
  */
 
 // Monday 02/03/2026, 08:00 in Vietnam.
 const START = Date.parse('2026-03-02T01:00:00Z');
 const LAN_PHONE = '84912777001';
 let h: Harness;
+let clock: ManualClock;
 let staff: Session;
 let lan: Cadre, linked: Cadre;
 let campaign: Campaign;
+let clinicId: number;
 
 beforeAll(async () => {
-  h = await startHarness({ clock: new ManualClock(START), env: { ZALO_BUTTONS: 'true', PRICE_TEMPLATE_BY_PHONE_VND: '200' } });
+  clock = new ManualClock(START);
+  h = await startHarness({ clock, env: { ZALO_BUTTONS: 'true', PRICE_TEMPLATE_BY_PHONE_VND: '200' } });
   const seeded = seedRegistry(
     h.runtime.store.db,
     [
@@ -32,6 +36,7 @@ beforeAll(async () => {
     START,
   );
   [lan, linked] = seeded.cadres as [Cadre, Cadre];
+  clinicId = seeded.clinic.id;
   linkUser(h, '850000000000000001', linked.id);
   campaign = campaignWithSlots(h, { clinicIds: [seeded.clinic.id] }, { fromDate: '2026-03-04', toDate: '2026-03-06' });
   h.runtime.store.db
@@ -67,7 +72,7 @@ describe('inviting registry cadres by phone', () => {
     expect(h.runtime.store.db.select().from(invitations).all()).toHaveLength(0);
   });
 
-  it('invited, delivered, opened the chat, linked by sharing her phone, booked: each step on the staff page', async () => {
+  it('invited, delivered, opened the chat, linked by sharing her phone, booked, confirmed the day before: each step on the staff pages', async () => {
     const res = await postForm(h, `/staff/outreach/invitations/campaigns/${campaign.id}/invite`, staff, { expected: '1' });
     expect(res.status).toBe(303);
     h.runtime.relay.kick();
@@ -116,5 +121,40 @@ describe('inviting registry cadres by phone', () => {
     expect(page).toContain('Zalo (số điện thoại)');
     // Nobody is left to invite: linked and booked cadres are never invited twice.
     expect(page).toContain('Không còn cán bộ nào để mời.');
+
+    // The day before her exam she gets the reminder with its question, answers "1", and the day list shows it.
+    const db = h.runtime.store.db;
+    const booking = db.select().from(bookings).where(eq(bookings.cadreId, lan.id)).get()!;
+    const slot = db.select().from(examSlots).where(eq(examSlots.id, booking.slotId)).get()!;
+    const dayBefore = db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.subject, `booking-${booking.id}`))
+      .all()
+      .find((r) => (r.payload as { ref: { variant: string } }).ref.variant === 'T-1');
+    expect(dayBefore, 'a day-before reminder is planned for the booking made after the invitation').toBeDefined();
+    expect(booking.confirmation).toBeNull();
+
+    // The day before, at the reminder's hour: the reconciler starts it and it goes out.
+    clock.set(dayBefore!.dueAt);
+    await h.runtime.relay.flush();
+    await h.runtime.reconcile();
+    const question = await waitFor(() => h.fake.messagesTo(user).find((m) => (m.text ?? '').includes('3. Không đến được')), 'day-before question');
+    expect(question.text).toMatch(/^Nhắc lịch: ngày mai Bà Hoàng Thị Lan có lịch khám/);
+    expect((question.buttons ?? []).map((b) => b.payload)).toEqual(['Sẽ đến', 'Đổi lịch', 'Không đến được']);
+    const reminderSend = db.select().from(noticeSends).where(eq(noticeSends.cadreId, lan.id)).all().find((s) => s.kind === 'booking.reminder');
+    // She wrote to the OA this week, so the free customer-service message reaches her; no template is spent.
+    expect(reminderSend).toMatchObject({ channel: 'zalo', costVnd: 0 });
+
+    const yes = await chat(h, user, '1');
+    expect(yes.text).toContain('Đã ghi nhận Bà Hoàng Thị Lan sẽ đến khám');
+    expect(db.select().from(bookings).where(eq(bookings.id, booking.id)).get()!.confirmation).toBe('confirmed');
+
+    // A day has passed: the coordinator signs in again.
+    const dayStaff = await login(h, 'dieu-phoi');
+    const html = await (await get(h, `/staff/booking/${campaign.id}/day?clinicId=${clinicId}&date=${slot.localDate}`, dayStaff)).text();
+    const row = html.slice(html.indexOf('Hoàng Thị Lan'), html.indexOf('</tr>', html.indexOf('Hoàng Thị Lan')));
+    expect(row).toContain('Sẽ đến');
+    expect(row).not.toContain('Chưa xác nhận');
   });
 });
