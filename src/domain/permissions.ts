@@ -80,6 +80,10 @@ export const permissions = {
     manageTemplates: office,
     invite: office,
   },
+  /** Ready-made replies staff pick in conversations and request answers (anyone answering may pick one). */
+  cannedReplies: {
+    manage: office,
+  },
   /** The answers the Zalo assistant gives to simple questions. */
   faq: {
     manage: office,

@@ -1,7 +1,8 @@
 /**
  * The one small script of the staff pages, served as /static/staff.js (the Content-Security-Policy allows no inline
- * script; there is no front-end build). It does two things:
+ * script; there is no front-end build). It does three things:
  * - the grouped menu: one group open at a time, closed by a click elsewhere or Escape;
+ * - canned replies: choosing one in a reply box's picker fills the box;
  * - live pages: it listens to /staff/live (server-sent events), keeps the unread counts in the menu and the tab
  *   title, refreshes in place the parts of the page marked `data-live-region="<topic>"` (fetched again from the
  *   server, so rows look exactly as on a reload), highlights new rows and plays a short tone for an urgent request
@@ -14,6 +15,12 @@ function closeAll(except){for(var i=0;i<groups.length;i++){if(groups[i]!==except
 for(var i=0;i<groups.length;i++){groups[i].addEventListener('toggle',function(e){if(e.target.open)closeAll(e.target);});}
 document.addEventListener('click',function(e){var t=e.target;if(!t.closest||!t.closest('nav.main details.navgroup'))closeAll(null);});
 document.addEventListener('keydown',function(e){if(e.key==='Escape')closeAll(null);});
+
+// Canned replies: choosing one fills its reply box (without script the "Chèn" button reloads with ?canned=).
+document.querySelectorAll('select[data-canned-for]').forEach(function(sel){sel.addEventListener('change',function(){
+  var opt=sel.options[sel.selectedIndex],box=document.getElementById(sel.getAttribute('data-canned-for'));
+  if(!opt||!opt.value||!box)return;box.value=opt.getAttribute('data-text')||'';box.focus();
+});});
 
 var body=document.body;
 if(!body||body.dataset.live!=='1'||!window.EventSource)return;

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { contactPanel } from '../../domain/contactPanel';
+import { cannedReplyText, listCannedReplies } from '../../domain/cannedReplies';
 import { assignHandoff, handoffDetail, listHandoffs, loadHandoff, ReplyInput, replyDeliveries, staffNote } from '../../domain/handoff';
 import { auditStaffRead } from '../../domain/results';
 import { inTransaction } from '../../store/db';
@@ -8,7 +9,7 @@ import { ContactPanelCard, conversationCss, DeliveryBadge } from './conversation
 import { durationVi, listRequests, RequestFilter, requestDetail, type SlaClock } from '../../domain/requestInbox';
 import { NoteInput, type RequestNoteView } from '../../domain/requestNotes';
 import { CancelInput, CloseInput, requestStateLabels, requestTypeLabels, ScheduleInput, timeOfDayLabels, urgencyLabels } from '../../domain/requests';
-import { careRequestStates, careRequestTypes, type CareRequestState, type ChatAttachment } from '../../store/schema';
+import { careRequestStates, careRequestTypes, type CannedReply, type CareRequestState, type ChatAttachment } from '../../store/schema';
 import { requestActions } from '../api/requests';
 import { auditHealthRead } from '../../domain/staffReads';
 import { allowed, clinicScope, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
@@ -17,6 +18,7 @@ import { confirmFirst } from './confirm';
 import { CsrfField, type Flash } from './layout';
 import { allClinics, type StaffDeps } from './services';
 import { DateInput, fmtDate, fmtDateTime, page, EmptyRow, ListCount, ListPager, PhoneLink, StatusTabs } from './ui';
+import { CannedReplyPicker } from './cannedReplies';
 
 /**
  * /staff/requests: the request inbox with an SLA clock (time left or overdue), filters by clinic, type and
@@ -25,6 +27,8 @@ import { DateInput, fmtDate, fmtDateTime, page, EmptyRow, ListCount, ListPager, 
  */
 
 const Msg = z.object({ msg: z.string().max(20).optional() });
+/** A page with a reply box: `canned` prefills the box with that canned reply (the picker without script). */
+const MsgCanned = Msg.extend({ canned: z.coerce.number().int().positive().optional() });
 
 const notices: Record<string, Flash> = {
   acknowledged: { kind: 'ok', text: 'Đã tiếp nhận. Việc nhắc tiếp đã dừng; cán bộ được báo tên người phụ trách.' },
@@ -42,7 +46,7 @@ const notices: Record<string, Flash> = {
  * Answers and notes on a request: what was sent to the cadre and what stayed internal, and a box to write
  * more. A question opens with "send to the cadre" ticked: answering is what the cadre asked for.
  */
-function RequestNotesCard(props: { notes: RequestNoteView[]; canWrite: boolean; question: boolean; action: string; token: string }) {
+function RequestNotesCard(props: { notes: RequestNoteView[]; canWrite: boolean; question: boolean; action: string; token: string; canned: CannedReply[]; pageUrl: string; prefill: string }) {
   return (
     <div class="card" id="notes">
       <h2 style="margin-top:0">{props.question ? 'Trả lời cán bộ' : 'Trao đổi và ghi chú'}</h2>
@@ -61,11 +65,14 @@ function RequestNotesCard(props: { notes: RequestNoteView[]; canWrite: boolean; 
       ) : (
         <p class="muted">Chưa có trả lời hay ghi chú.</p>
       )}
+      {props.canWrite ? <CannedReplyPicker replies={props.canned} target="note-text" action={props.pageUrl} /> : null}
       {props.canWrite ? (
         <form method="post" action={props.action}>
           <CsrfField token={props.token} />
           <label for="note-text">{props.question ? 'Câu trả lời' : 'Nội dung'}</label>
-          <textarea id="note-text" name="text" rows={4} required maxlength={1500} />
+          <textarea id="note-text" name="text" rows={4} required maxlength={1500}>
+            {props.prefill}
+          </textarea>
           <label>
             <input type="checkbox" name="toCadre" checked={props.question} /> Gửi cho cán bộ qua Zalo (bỏ chọn để chỉ lưu ghi chú nội bộ)
           </label>
@@ -251,7 +258,7 @@ export function requestPages(deps: StaffDeps) {
         { flash: q.msg ? (notices[q.msg] ?? null) : null },
       );
     })
-    .get('/:id{[0-9]+}', requirePermission('requests', 'read'), validate('param', IdParam), validate('query', Msg), (c) => {
+    .get('/:id{[0-9]+}', requirePermission('requests', 'read'), validate('param', IdParam), validate('query', MsgCanned), (c) => {
       const staff = currentStaff(c);
       const now = deps.clock.now();
       const d = requestDetail(deps.db, c.req.valid('param').id, clinicScope(staff), now);
@@ -396,7 +403,16 @@ export function requestPages(deps: StaffDeps) {
               </form>
             </div>
           ) : null}
-          <RequestNotesCard notes={d.notes} canWrite={canWrite} question={r.type === 'question'} action={`${base}/notes`} token={token} />
+          <RequestNotesCard
+            notes={d.notes}
+            canWrite={canWrite}
+            question={r.type === 'question'}
+            action={`${base}/notes`}
+            token={token}
+            canned={canWrite ? listCannedReplies(deps.db) : []}
+            pageUrl={base}
+            prefill={canWrite ? cannedReplyText(deps.db, c.req.valid('query').canned) : ''}
+          />
           <h2>Diễn biến</h2>
           <div class="table-wrap">
             <table class="responsive">
@@ -540,7 +556,7 @@ export function requestPages(deps: StaffDeps) {
         { flash: q.msg ? (notices[q.msg] ?? null) : null },
       );
     })
-    .get('/conversations/:id{[0-9]+}', requirePermission('requests', 'read'), validate('param', IdParam), validate('query', Msg), (c) => {
+    .get('/conversations/:id{[0-9]+}', requirePermission('requests', 'read'), validate('param', IdParam), validate('query', MsgCanned), (c) => {
       const staff = currentStaff(c);
       const d = handoffDetail(deps.db, c.req.valid('param').id, clinicScope(staff), deps.clock.now());
       auditHealthRead(deps.db, staff.id, 'transcript', [d.handoff.id], deps.clock.now(), 'page.detail');
@@ -611,10 +627,13 @@ export function requestPages(deps: StaffDeps) {
           </div>
           {open && allowed(staff, 'requests', 'act') ? (
             <>
+              <CannedReplyPicker replies={listCannedReplies(deps.db)} target="reply" action={base} />
               <form method="post" action={`${base}/reply`} class="card">
                 <CsrfField token={token} />
                 <label for="reply">Trả lời (gửi qua Zalo, ký tên {staff.fullName}) hoặc ghi chú nội bộ</label>
-                <textarea id="reply" name="text" rows={3} maxlength={1800} required></textarea>
+                <textarea id="reply" name="text" rows={3} maxlength={1800} required>
+                  {cannedReplyText(deps.db, c.req.valid('query').canned)}
+                </textarea>
                 <p class="actions">
                   <button class="btn" type="submit" disabled={!d.canReply}>
                     Gửi cho cán bộ

@@ -38,3 +38,4 @@ export * from './waitlistOffers';
 export * from './callOutcomes';
 export * from './followUps';
 export * from './ratings';
+export * from './cannedReplies';
