@@ -1,12 +1,12 @@
 import ExcelJS from 'exceljs';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaigns, careRequests, examResults, staffUsers, type Cadre } from '../src/store/schema';
+import { broadcasts, campaigns, careRequests, examResults, handoffs, proxies, staffUsers, type Cadre } from '../src/store/schema';
 import { seedRegistry } from './fixtures';
 import { ManualClock, startHarness, type Harness } from './harness';
 import { vietnameseDateField } from '../src/domain/dates';
 import { draft, staffRow } from './resultsSupport';
-import { get, login, makeStaff, postForm, type Session } from './staffSupport';
+import { api, get, login, makeStaff, postForm, seedZaloUser, tokenFor, type Session } from './staffSupport';
 
 /** Staff lists at scale: every row reachable by page, counts shown, sortable, searchable without diacritics, exports as filtered. */
 let h: Harness;
@@ -241,5 +241,136 @@ describe('requests inbox at scale', () => {
     const last = await (await get(h, '/staff/requests?page=12', admin)).text();
     expect(last).toContain('551–600 trên 600 yêu cầu');
     expect(await (await get(h, '/staff/requests?q=binh', admin)).text()).toContain('1–50 trên 200 yêu cầu');
+  });
+});
+
+/** The ids a page shows, by a pattern with the id in its first group. */
+const idsOn = (html: string, pattern: RegExp) => [...html.matchAll(pattern)].map((m) => Number(m[1]));
+const pages = async (path: (page: number) => string, n: number) => Promise.all(Array.from({ length: n }, async (_, i) => (await get(h, path(i + 1), admin)).text()));
+
+describe('conversations list at scale', () => {
+  const conversationIds = /data-live-id="conversation-(\d+)-/g;
+  let adminId: number;
+
+  beforeAll(() => {
+    adminId = db().select().from(staffUsers).where(eq(staffUsers.username, 'ds-admin')).get()!.id;
+    const base = clock.now();
+    // 130 conversations, many with the same last activity: the order must still give every one exactly one page.
+    db()
+      .insert(handoffs)
+      .values(
+        Array.from({ length: 130 }, (_, i) => ({
+          zaloUserId: `conv-${i}`,
+          cadreId: seeded[i % seeded.length]!.id,
+          status: i < 110 ? ('open' as const) : ('closed' as const),
+          staffId: i % 2 ? adminId : null,
+          openedAt: base,
+          lastActivityAt: base + (i % 7) * 1000,
+          closedAt: i < 110 ? null : base,
+        })),
+      )
+      .run();
+  });
+
+  it('pages every conversation with the count, no cap at 200, the last page reachable and none dropped', async () => {
+    const [p1, p2, p3] = await pages((p) => `/staff/requests/conversations?status=all&assigned=all&page=${p}`, 3);
+    expect(p1).toContain('1–50 trên 130 cuộc trò chuyện');
+    expect(p3).toContain('101–130 trên 130 cuộc trò chuyện');
+    expect(idsOn(p3!, conversationIds)).toHaveLength(30);
+    const all = [p1!, p2!, p3!].flatMap((html) => idsOn(html, conversationIds));
+    expect(all).toHaveLength(130);
+    expect(new Set(all).size).toBe(130);
+    // A page past the end shows the last one rather than an empty list.
+    expect(await (await get(h, '/staff/requests/conversations?status=all&assigned=all&page=9', admin)).text()).toContain('101–130 trên 130 cuộc trò chuyện');
+  });
+
+  it('keeps the mine/unassigned tab and the status across pages, with the count and pager inside the live region', async () => {
+    const mine = await (await get(h, '/staff/requests/conversations?status=open&assigned=mine', admin)).text();
+    expect(mine).toContain('1–50 trên 55 cuộc trò chuyện');
+    expect(mine).toContain('href="?status=open&amp;assigned=mine&amp;page=2"');
+    const mine2 = await (await get(h, '/staff/requests/conversations?status=open&assigned=mine&page=2', admin)).text();
+    expect(mine2).toContain('51–55 trên 55 cuộc trò chuyện');
+    expect(new Set([...idsOn(mine, conversationIds), ...idsOn(mine2, conversationIds)]).size).toBe(55);
+    // The live refresh fetches the same address again and swaps the region: the count and the pager are in it.
+    const region = mine2.slice(mine2.indexOf('data-live-region="conversations"'));
+    expect(region.slice(0, region.indexOf('← Danh sách yêu cầu'))).toMatch(/51–55 trên 55 cuộc trò chuyện[\s\S]*51–55 trên 55 cuộc trò chuyện[\s\S]*class="pager"/);
+    const unassigned = await (await get(h, '/staff/requests/conversations?status=open&assigned=unassigned&page=2', admin)).text();
+    expect(unassigned).toContain('51–55 trên 55 cuộc trò chuyện');
+    expect(unassigned).toContain('href="?status=open&amp;assigned=unassigned&amp;page=1"');
+    // The tabs start again at the first page.
+    expect(unassigned).toContain('href="/staff/requests/conversations?status=open&amp;assigned=mine"');
+  });
+
+  it('the API says the total and pages too', async () => {
+    const token = tokenFor(h, adminId);
+    const body = (await (await api(h, '/api/conversations?status=all&page=3', token)).json()) as { items: unknown[]; total: number; page: number; pages: number };
+    expect(body).toMatchObject({ total: 130, page: 3, pages: 3 });
+    expect(body.items).toHaveLength(30);
+  });
+});
+
+describe('proxies list at scale', () => {
+  const proxyIds = /action="\/staff\/proxies\/(\d+)\/approve"/g;
+
+  beforeAll(() => {
+    const base = clock.now();
+    for (let i = 0; i < 180; i++) seedZaloUser(h, `proxy-${i}`, `Người thân ${i}`);
+    db()
+      .insert(proxies)
+      .values(
+        Array.from({ length: 180 }, (_, i) => ({
+          zaloUserId: `proxy-${i}`,
+          cadreId: seeded[i % seeded.length]!.id,
+          relation: 'con gái',
+          proxyName: `Người thân ${i}`,
+          status: i < 120 ? ('pending' as const) : ('approved' as const),
+          requestedAt: base + (i % 5) * 1000,
+          decidedAt: i < 120 ? null : base,
+        })),
+      )
+      .run();
+  });
+
+  it('pages every pending request with the count, the last page reachable and none dropped', async () => {
+    const [p1, p2, p3] = await pages((p) => `/staff/proxies?status=pending&page=${p}`, 3);
+    expect(p1).toContain('1–50 trên 120 yêu cầu');
+    expect(p3).toContain('101–120 trên 120 yêu cầu');
+    expect(p3).toContain('href="?status=pending&amp;page=2"');
+    const all = [p1!, p2!, p3!].flatMap((html) => idsOn(html, proxyIds));
+    expect(all).toHaveLength(120);
+    expect(new Set(all).size).toBe(120);
+    const approved = await (await get(h, '/staff/proxies?status=approved&page=2', admin)).text();
+    expect(approved).toContain('51–60 trên 60 yêu cầu');
+  });
+
+  it('the API says the total and pages too', async () => {
+    const adminId = db().select().from(staffUsers).where(eq(staffUsers.username, 'ds-admin')).get()!.id;
+    const body = (await (await api(h, '/api/proxies?status=pending&page=3', tokenFor(h, adminId))).json()) as { items: unknown[]; total: number; pages: number };
+    expect(body).toMatchObject({ total: 120, pages: 3 });
+    expect(body.items).toHaveLength(20);
+  });
+});
+
+describe('broadcasts list at scale', () => {
+  const broadcastIds = /href="\/staff\/broadcasts\/(\d+)"/g;
+
+  it('pages every broadcast with the count, newest first, the last page reachable and none dropped', async () => {
+    const now = clock.now();
+    db()
+      .insert(broadcasts)
+      .values(Array.from({ length: 75 }, (_, i) => ({ title: `Thông báo ${i + 1}`, text: 'Trời lạnh, Ông/Bà nhớ giữ ấm.', segment: {}, status: 'done' as const, requestedAt: now, startAt: now, createdAt: now, updatedAt: now, statusChangedAt: now })))
+      .run();
+    const [p1, p2] = await pages((p) => `/staff/broadcasts?page=${p}`, 2);
+    expect(p1).toContain('1–50 trên 75 thông báo');
+    expect(p1).toContain('>Thông báo 75<');
+    expect(p2).toContain('51–75 trên 75 thông báo');
+    expect(p2).toContain('>Thông báo 1<');
+    const all = [p1!, p2!].flatMap((html) => idsOn(html, broadcastIds));
+    expect(all).toHaveLength(75);
+    expect(new Set(all).size).toBe(75);
+    const adminId = db().select().from(staffUsers).where(eq(staffUsers.username, 'ds-admin')).get()!.id;
+    const body = (await (await api(h, '/api/broadcasts?page=2', tokenFor(h, adminId))).json()) as { items: unknown[]; total: number; pages: number };
+    expect(body).toMatchObject({ total: 75, pages: 2 });
+    expect(body.items).toHaveLength(25);
   });
 });

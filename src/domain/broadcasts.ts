@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { stripDiacritics } from './vietnamese';
+import { pageWindow, type PageWindow } from './listing';
 import { z } from 'zod';
 import { recordAudit, type AuditActor } from '../store/audit';
 import type { DbOrTx } from '../store/db';
@@ -387,8 +388,12 @@ export function broadcastProgress(db: DbOrTx, broadcastId: number): BroadcastPro
   return p;
 }
 
-export function listBroadcasts(db: DbOrTx, limit = 50): Broadcast[] {
-  return db.select().from(broadcasts).orderBy(desc(broadcasts.id)).limit(limit).all();
+/** One page of broadcasts, newest first, and where it sits in the whole list: none silently cut. */
+export function listBroadcasts(db: DbOrTx, page = 1): { items: Broadcast[]; window: PageWindow } {
+  const total = db.select({ n: count() }).from(broadcasts).get()?.n ?? 0;
+  const window = pageWindow(total, page);
+  const items = db.select().from(broadcasts).orderBy(desc(broadcasts.id)).limit(window.pageSize).offset(window.offset).all();
+  return { items, window };
 }
 
 export interface RecipientResult {

@@ -11,6 +11,7 @@ import type { OutMessage } from '../zalo/messages';
 import { formatVietnamDateTime, parseVietnameseDate } from './dates';
 import { recipientsFor } from './requests';
 import { roleLabels } from './staff';
+import { pageWindow } from './listing';
 
 /**
  * Talking to a person: a Zalo user asks for staff, a conversation opens in the staff inbox, the bot keeps
@@ -292,22 +293,37 @@ export function handoffTimeoutStep(tx: DbOrTx, handoffId: number, timeoutMs: num
 /** Whose conversations a list shows: the staff member's own, nobody's yet, or all. */
 export type Assignment = { mine: number } | 'unassigned' | 'all';
 
-export function listHandoffs(tx: DbOrTx, scope: number | null, status: 'open' | 'closed' | 'all', assignment: Assignment = 'all') {
+function handoffFilter(scope: number | null, status: 'open' | 'closed' | 'all', assignment: Assignment) {
   const where = [];
   if (scope !== null) where.push(eq(handoffs.clinicId, scope));
   if (status !== 'all') where.push(eq(handoffs.status, status));
   if (assignment === 'unassigned') where.push(isNull(handoffs.staffId));
   else if (assignment !== 'all') where.push(eq(handoffs.staffId, assignment.mine));
-  return tx
+  return where.length ? and(...where) : undefined;
+}
+
+/** One page of conversations, most recently active first, and where it sits in the whole list: none silently cut. */
+export function listHandoffs(tx: DbOrTx, scope: number | null, status: 'open' | 'closed' | 'all', assignment: Assignment = 'all', page = 1) {
+  const filter = handoffFilter(scope, status, assignment);
+  const window = pageWindow(countHandoffs(tx, scope, status, assignment), page);
+  const items = tx
     .select({ handoff: handoffs, cadreName: cadres.fullName, cadreCode: cadres.code, clinicName: clinics.name, staffName: staffUsers.fullName })
     .from(handoffs)
     .leftJoin(cadres, eq(cadres.id, handoffs.cadreId))
     .leftJoin(clinics, eq(clinics.id, handoffs.clinicId))
     .leftJoin(staffUsers, eq(staffUsers.id, handoffs.staffId))
-    .where(where.length ? and(...where) : undefined)
-    .orderBy(desc(handoffs.lastActivityAt))
-    .limit(200)
+    .where(filter)
+    // The id breaks ties so that pages never overlap nor skip a conversation.
+    .orderBy(desc(handoffs.lastActivityAt), desc(handoffs.id))
+    .limit(window.pageSize)
+    .offset(window.offset)
     .all();
+  return { items, window };
+}
+
+/** How many conversations a list holds, counted in SQL. */
+export function countHandoffs(tx: DbOrTx, scope: number | null, status: 'open' | 'closed' | 'all', assignment: Assignment = 'all'): number {
+  return tx.select({ n: sql<number>`count(*)` }).from(handoffs).where(handoffFilter(scope, status, assignment)).get()?.n ?? 0;
 }
 
 export function handoffDetail(tx: DbOrTx, id: number, scope: number | null, now: number) {

@@ -26,10 +26,13 @@ export function pageWindow(total: number, requested: number, pageSize = PAGE_SIZ
   return { page, pages, pageSize, offset, total, from: total ? offset + 1 : 0, to: Math.min(total, offset + pageSize) };
 }
 
+/** The `page` query parameter of a list (1 when absent). */
+export const pageParam = z.coerce.number().int().min(1).max(1_000_000).default(1);
+
 /** `page`, `sort` and `dir` query parameters of a list whose sortable columns are `keys`. */
 export function listParams<K extends string>(keys: readonly [K, ...K[]]) {
   return {
-    page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+    page: pageParam,
     sort: z.enum(keys).or(z.literal('')).optional(),
     dir: z.enum(['asc', 'desc', '']).optional(),
   };

@@ -3,6 +3,7 @@ import type { Prices } from '../../domain/prices';
 import { loadExcelJs } from '../../domain/excel';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { pageParam } from '../../domain/listing';
 import type { Clock } from '../../clock';
 import {
   BroadcastDraft,
@@ -168,7 +169,10 @@ const ApiPreview = z.object({ segment: SegmentFilter, templateName: z.string().t
 export function broadcastApi(deps: BroadcastWebDeps) {
   return new Hono<ApiEnv>()
     .use(requirePermission('broadcasts', 'manage'))
-    .get('/', (c) => c.json({ items: listBroadcasts(deps.db).map((b) => broadcastSummary(deps, b)) }))
+    .get('/', validate('query', z.object({ page: pageParam })), (c) => {
+      const { items, window } = listBroadcasts(deps.db, c.req.valid('query').page);
+      return c.json({ items: items.map((b) => broadcastSummary(deps, b)), total: window.total, page: window.page, pages: window.pages, pageSize: window.pageSize });
+    })
     .post('/preview', validate('json', ApiPreview), (c) => {
       const { segment, templateName } = c.req.valid('json');
       return c.json(previewFor(deps, segment, templateName));

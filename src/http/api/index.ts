@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
+import { pageParam } from '../../domain/listing';
 import { registryCsv, registryWorkbook, rejectedRowsWorkbook } from '../../domain/registryImport';
 import { AppError } from '../../errors';
 import { proxyStatuses } from '../../store/schema';
@@ -136,9 +137,11 @@ export function apiRoutes(deps: StaffDeps, opts: ApiOptions = {}) {
         'cache-control': 'no-store',
       });
     })
-    .get('/proxies', requirePermission('proxies', 'decide'), validate('query', z.object({ status: z.enum([...proxyStatuses, 'all']).default('pending') })), (c) =>
-      c.json({ items: listProxies(deps.db, c.req.valid('query').status) }),
-    )
+    .get('/proxies', requirePermission('proxies', 'decide'), validate('query', z.object({ status: z.enum([...proxyStatuses, 'all']).default('pending'), page: pageParam })), (c) => {
+      const q = c.req.valid('query');
+      const { items, window } = listProxies(deps.db, q.status, q.page);
+      return c.json({ items, total: window.total, page: window.page, pages: window.pages, pageSize: window.pageSize });
+    })
     .post(
       '/proxies/:id{[0-9]+}/decision',
       requirePermission('proxies', 'decide'),

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { pageParam } from '../../domain/listing';
 import { closeHandoff, handoffDetail, listHandoffs, ReplyInput, staffReply } from '../../domain/handoff';
 import { listRequests, RequestFilter, requestDetail } from '../../domain/requestInbox';
 import { addRequestNote, NoteInput } from '../../domain/requestNotes';
@@ -74,9 +75,11 @@ export function requestApiRoutes(deps: StaffDeps) {
       act.note(s, c.req.valid('param').id, c.req.valid('json'));
       return c.json(detail(s, c.req.valid('param').id), 201);
     })
-    .get('/conversations', requirePermission('requests', 'read'), validate('query', z.object({ status: z.enum(['open', 'closed', 'all']).default('open') })), (c) =>
-      c.json({ items: listHandoffs(deps.db, clinicScope(currentStaff(c)), c.req.valid('query').status) }),
-    )
+    .get('/conversations', requirePermission('requests', 'read'), validate('query', z.object({ status: z.enum(['open', 'closed', 'all']).default('open'), page: pageParam })), (c) => {
+      const q = c.req.valid('query');
+      const { items, window } = listHandoffs(deps.db, clinicScope(currentStaff(c)), q.status, 'all', q.page);
+      return c.json({ items, total: window.total, page: window.page, pages: window.pages, pageSize: window.pageSize });
+    })
     .get('/conversations/:id{[0-9]+}', requirePermission('requests', 'read'), validate('param', IdParam), (c) => {
       const s = currentStaff(c);
       const d = handoffDetail(deps.db, c.req.valid('param').id, clinicScope(s), deps.clock.now());

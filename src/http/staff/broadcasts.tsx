@@ -25,7 +25,8 @@ import {
 } from '../api/broadcasts';
 import { validate, IdParam } from '../validation';
 import { CsrfField, type Flash } from './layout';
-import { DateInput, fmtDateTime, page, EmptyRow } from './ui';
+import { DateInput, fmtDateTime, page, EmptyRow, ListCount, ListPager } from './ui';
+import { pageParam } from '../../domain/listing';
 
 
 /** The compose form as sent by the browser (repeated fields for the multi-choices). */
@@ -451,8 +452,8 @@ export function broadcastPages(deps: BroadcastWebDeps) {
 
   return new Hono<StaffEnv>()
     .use(requirePermission('broadcasts', 'manage'))
-    .get('/', (c) => {
-      const items = listBroadcasts(deps.db);
+    .get('/', validate('query', z.object({ page: pageParam })), (c) => {
+      const { items, window } = listBroadcasts(deps.db, c.req.valid('query').page);
       return page(
         c,
         deps.committeeName,
@@ -463,6 +464,7 @@ export function broadcastPages(deps: BroadcastWebDeps) {
               Soạn thông báo mới
             </a>
           </p>
+          <ListCount window={window} noun="thông báo" />
           <div class="table-wrap">
             <table class="responsive">
               <thead>
@@ -495,6 +497,7 @@ export function broadcastPages(deps: BroadcastWebDeps) {
               </tbody>
             </table>
           </div>
+          <ListPager window={window} query={{}} noun="thông báo" />
         </>,
       );
     })

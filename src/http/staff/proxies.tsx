@@ -8,7 +8,8 @@ import { confirmFirst } from './confirm';
 import { CsrfField, type Flash } from './layout';
 import { cadreInScope, decideProxy, listProxies, type StaffDeps } from './services';
 import { AppError } from '../../errors';
-import { fmtDateTime, page, EmptyRow, PhoneLink, StatusTabs } from './ui';
+import { fmtDateTime, page, EmptyRow, ListCount, ListPager, PhoneLink, StatusTabs } from './ui';
+import { pageParam } from '../../domain/listing';
 import { listLinkRequests } from '../../domain/linking';
 import { decideLinkRequest, LinkDecisionForm, LinkRequestsSection } from './linkRequests';
 
@@ -37,10 +38,10 @@ export function proxyPages(deps: StaffDeps) {
     .get(
       '/',
       requirePermission('proxies', 'decide'),
-      validate('query', z.object({ status: z.enum(proxyStatuses).default('pending'), msg: z.string().max(20).optional() })),
+      validate('query', z.object({ status: z.enum(proxyStatuses).default('pending'), page: pageParam, msg: z.string().max(20).optional() })),
       (c) => {
-        const { status, msg } = c.req.valid('query');
-        const rows = listProxies(deps.db, status);
+        const { status, page: pageNo, msg } = c.req.valid('query');
+        const { items: rows, window } = listProxies(deps.db, status, pageNo);
         const links = status === 'pending' ? listLinkRequests(deps.db, 'pending') : [];
         const token = c.get('csrfToken');
         return page(
@@ -56,6 +57,7 @@ export function proxyPages(deps: StaffDeps) {
             <nav class="actions" style="margin-bottom:.8rem" aria-label="Trạng thái">
               <StatusTabs tabs={statusTabs} current={status} href={(s) => `/staff/proxies?status=${s}`} />
             </nav>
+            <ListCount window={window} noun="yêu cầu" />
             <div class="table-wrap">
               <table class="responsive">
                 <thead>
@@ -126,6 +128,7 @@ export function proxyPages(deps: StaffDeps) {
                 </tbody>
               </table>
             </div>
+            <ListPager window={window} query={{ status }} noun="yêu cầu" />
           </>,
           { flash: msg ? (notices[msg] ?? null) : null },
         );

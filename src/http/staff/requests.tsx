@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { pageParam } from '../../domain/listing';
 import { contactPanel } from '../../domain/contactPanel';
 import { cannedReplyText, listCannedReplies } from '../../domain/cannedReplies';
-import { assignHandoff, handoffDetail, listHandoffs, loadHandoff, ReplyInput, replyDeliveries, staffNote } from '../../domain/handoff';
+import { assignHandoff, countHandoffs, handoffDetail, listHandoffs, loadHandoff, ReplyInput, replyDeliveries, staffNote } from '../../domain/handoff';
 import { auditStaffRead } from '../../domain/results';
 import { inTransaction } from '../../store/db';
 import { ContactPanelCard, conversationCss, DeliveryBadge } from './conversationPanel';
@@ -141,7 +142,7 @@ export function requestPages(deps: StaffDeps) {
       const { msg: _msg, page: _page, ...listQuery } = q;
       const pagerQuery = { ...listQuery, clinic: q.clinic === undefined ? undefined : String(q.clinic) };
       const clinics = clinicScope(staff) === null ? allClinics(deps.db) : [];
-      const openConversations = listHandoffs(deps.db, clinicScope(staff), 'open').length;
+      const openConversations = countHandoffs(deps.db, clinicScope(staff), 'open');
       return page(
         c,
         deps.committee.name,
@@ -485,10 +486,11 @@ export function requestPages(deps: StaffDeps) {
       act.note(currentStaff(c), id, input);
       return c.redirect(`/staff/requests/${id}?msg=${input.toCadre ? 'answered' : 'noted'}`, 303);
     })
-    .get('/conversations', requirePermission('requests', 'read'), validate('query', z.object({ status: z.enum(['open', 'closed', 'all']).default('open'), assigned: z.enum(['mine', 'unassigned', 'all']).default('all') }).extend(Msg.shape)), (c) => {
+    .get('/conversations', requirePermission('requests', 'read'), validate('query', z.object({ status: z.enum(['open', 'closed', 'all']).default('open'), assigned: z.enum(['mine', 'unassigned', 'all']).default('all'), page: pageParam }).extend(Msg.shape)), (c) => {
       const staff = currentStaff(c);
       const q = c.req.valid('query');
-      const rows = listHandoffs(deps.db, clinicScope(staff), q.status, q.assigned === 'mine' ? { mine: staff.id } : q.assigned);
+      const { items: rows, window } = listHandoffs(deps.db, clinicScope(staff), q.status, q.assigned === 'mine' ? { mine: staff.id } : q.assigned, q.page);
+      const pagerQuery = { status: q.status, assigned: q.assigned };
       return page(
         c,
         deps.committee.name,
@@ -516,7 +518,9 @@ export function requestPages(deps: StaffDeps) {
               href={(a) => `/staff/requests/conversations?status=${q.status}&assigned=${a}`}
             />
           </nav>
-          <div class="table-wrap" id="live-conversations" data-live-region="conversations">
+          <div id="live-conversations" data-live-region="conversations">
+            <ListCount window={window} noun="cuộc trò chuyện" />
+            <div class="table-wrap">
             <table class="responsive">
               <thead>
                 <tr>
@@ -548,6 +552,8 @@ export function requestPages(deps: StaffDeps) {
                 ))}
               </tbody>
             </table>
+            </div>
+            <ListPager window={window} query={pagerQuery} noun="cuộc trò chuyện" />
           </div>
           <p>
             <a href="/staff/requests">← Danh sách yêu cầu</a>

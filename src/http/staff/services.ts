@@ -278,8 +278,12 @@ export function unlinkZaloAccount(db: Db, staff: StaffIdentity, cadreId: number,
 export const ProxyDecision = z.enum(['approve', 'reject', 'revoke']);
 export type ProxyDecision = z.infer<typeof ProxyDecision>;
 
-export function listProxies(db: Db, status: Proxy['status'] | 'all') {
-  return db
+/** One page of proxy requests with the given status and where it sits in the whole list: none silently cut. */
+export function listProxies(db: Db, status: Proxy['status'] | 'all', page = 1) {
+  const filter = status === 'all' ? undefined : eq(proxies.status, status);
+  const total = db.select({ n: sql<number>`count(*)` }).from(proxies).where(filter).get()?.n ?? 0;
+  const window = pageWindow(total, page);
+  const items = db
     .select({
       proxy: proxies,
       displayName: zaloUsers.displayName,
@@ -293,10 +297,13 @@ export function listProxies(db: Db, status: Proxy['status'] | 'all') {
     .innerJoin(cadres, eq(cadres.id, proxies.cadreId))
     .innerJoin(zaloUsers, eq(zaloUsers.id, proxies.zaloUserId))
     .leftJoin(staffUsers, eq(staffUsers.id, proxies.decidedByStaffId))
-    .where(status === 'all' ? undefined : eq(proxies.status, status))
-    .orderBy(status === 'pending' ? asc(proxies.requestedAt) : desc(sql`coalesce(${proxies.decidedAt}, ${proxies.requestedAt})`))
-    .limit(500)
+    .where(filter)
+    // The id breaks ties so that pages never overlap nor skip a request.
+    .orderBy(...(status === 'pending' ? [asc(proxies.requestedAt), asc(proxies.id)] : [desc(sql`coalesce(${proxies.decidedAt}, ${proxies.requestedAt})`), desc(proxies.id)]))
+    .limit(window.pageSize)
+    .offset(window.offset)
     .all();
+  return { items, window };
 }
 
 function proxyNotice(decision: ProxyDecision, cadre: Cadre, note: string, committee: StaffDeps['committee']): string {
