@@ -223,6 +223,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
         messageIdDomain: new URL(config.http.publicBaseUrl).hostname,
         staleClaimMs: settleAfterMs,
         commits,
+        templateDailyQuota: config.zalo.templateDailyQuota,
       },
     });
     // Pushed in reverse of the shutdown order: the send worker closes before its connection.

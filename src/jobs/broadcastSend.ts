@@ -3,6 +3,7 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { Clock } from '../clock';
 import { broadcastTextAsSent } from '../domain/broadcasts';
+import { templateAllowance } from '../domain/quotaPlan';
 import { isQuietHour, outsideQuietHours } from '../domain/quietHours';
 import { planChannel } from '../domain/segments';
 import type { Mailer } from '../email/mailer';
@@ -36,7 +37,12 @@ export interface BroadcastSendDeps {
   staleClaimMs: number;
   /** Group commit: the claim and the result of concurrent sends share SQLite commits. */
   commits: CommitBatcher;
+  /** The day's template quota when Zalo has not reported it (ZALO_TEMPLATE_DAILY_QUOTA). */
+  templateDailyQuota: number;
 }
+
+/** Why a recipient still waits: the day's template quota is kept for reminders, results and invitations. */
+export const TEMPLATE_QUOTA_HELD = 'template_quota_held';
 
 /** The text a cadre receives on Zalo: the announcement and how to stop them. */
 
@@ -111,6 +117,16 @@ export function broadcastSendProcessor(deps: BroadcastSendDeps) {
       finish();
       return;
     }
+    // The day's plan: a broadcast may use a template only while more than its reserve (half the quota) is left;
+    // the rest waits, unclaimed, for the next morning.
+    const held = (at: number) => templateAllowance(deps.db, 'broadcasts', deps.templateDailyQuota, at);
+    if (plan.channel === 'zalo_template') {
+      const allowance = held(now);
+      if (!allowance.allowed) {
+        if (r.status === 'pending') st.note(r.id, TEMPLATE_QUOTA_HELD, now);
+        return later(allowance.retryAt);
+      }
+    }
     // The claim (and the Zalo send in flight) is committed before anything is sent: a crash after this point
     // is settled from the history.
     const firstChannel = plan.channel;
@@ -127,10 +143,19 @@ export function broadcastSendProcessor(deps: BroadcastSendDeps) {
     const channels: RecipientChannel[] = (['zalo', 'zalo_template', 'email'] as const).slice(['zalo', 'zalo_template', 'email'].indexOf(plan.channel));
     const setChannel = (channel: RecipientChannel) => st.setChannel(r.id, channel, deps.clock.now());
     let lastRefusal = 'no_channel';
+    let deferUntil: number | undefined;
     try {
       for (const channel of channels) {
         if (channel === 'zalo_template' && !(templateId && account)) continue;
         if (channel === 'email' && !cadre.email) continue;
+        if (channel === 'zalo_template' && channel !== plan.channel) {
+          // Refused as a customer-service message: the template rung obeys the day's plan too.
+          const allowance = held(deps.clock.now());
+          if (!allowance.allowed) {
+            deferUntil = allowance.retryAt;
+            break;
+          }
+        }
         if (channel !== plan.channel) setChannel(channel);
         if (viaZalo(channel) && !begun) {
           if (!deps.delivery.begin(deps.db, key, account!.id, settled, deps.clock.now())) throw new SendInFlightElsewhere(key);
@@ -181,8 +206,10 @@ export function broadcastSendProcessor(deps: BroadcastSendDeps) {
           throw err;
         }
       }
-      st.end(r.id, 'skipped', lastRefusal.startsWith('zalo') ? 'no_channel' : lastRefusal, deps.clock.now());
-      finish();
+      if (deferUntil === undefined) {
+        st.end(r.id, 'skipped', lastRefusal.startsWith('zalo') ? 'no_channel' : lastRefusal, deps.clock.now());
+        finish();
+      }
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -198,6 +225,12 @@ export function broadcastSendProcessor(deps: BroadcastSendDeps) {
       }
       st.release(r.id, message, deps.clock.now());
       throw new Retry(message);
+    }
+    // Nothing of this broadcast is in flight (the customer-service refusal was certain): the claim is given back
+    // and the recipient waits for the next morning's quota.
+    if (deferUntil !== undefined) {
+      st.release(r.id, TEMPLATE_QUOTA_HELD, deps.clock.now());
+      return later(deferUntil);
     }
   };
 }

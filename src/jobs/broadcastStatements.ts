@@ -49,6 +49,7 @@ export class SendStatements {
       sent: p(`UPDATE broadcast_recipients SET status = 'sent', channel = ?, external_id = ?, sent_at = ?, reason = NULL, updated_at = ?
         WHERE id = ? AND status = 'sending'`),
       release: p(`UPDATE broadcast_recipients SET status = 'pending', claimed_at = NULL, reason = ?, updated_at = ? WHERE id = ? AND status = 'sending'`),
+      note: p(`UPDATE broadcast_recipients SET reason = ?, updated_at = ? WHERE id = ? AND status = 'pending'`),
       end: p(`UPDATE broadcast_recipients SET status = ?, reason = ?, updated_at = ? WHERE id = ? AND status IN ('pending', 'sending')`),
       anyOpen: p(`SELECT 1 FROM broadcast_recipients WHERE broadcast_id = ? AND status IN ('pending', 'sending') LIMIT 1`),
       finish: p(`UPDATE broadcasts SET status = 'done', finished_at = ?, status_changed_at = ?, updated_at = ?
@@ -87,6 +88,10 @@ export class SendStatements {
   }
   release(id: number, reason: string, now: number): void {
     this.s.release.run(reason.slice(0, 300), now, id);
+  }
+  /** Why a pending recipient still waits (shown on the progress page); the row stays pending. */
+  note(id: number, reason: string, now: number): void {
+    this.s.note.run(reason, now, id);
   }
   end(id: number, status: 'skipped' | 'failed', reason: string, now: number): void {
     this.s.end.run(status, reason.slice(0, 300), now, id);
