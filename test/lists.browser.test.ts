@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { sql } from 'drizzle-orm';
-import { cadres, examResults } from '../src/store/schema';
+import { cadres, examResults, handoffMessages, handoffs } from '../src/store/schema';
 import { artifactPath, launchBrowser } from './browser';
 import { startHarness, type Harness } from './harness';
 import { makeStaff, PASSWORD, seedClinics } from './staffSupport';
@@ -100,5 +100,35 @@ describe('release queue at scale in the browser', () => {
     await page.screenshot({ path: artifactPath(`staff-registry-list-${viewport.width}.png`), fullPage: true });
     await fits(page, viewport.width);
     await page.context().close();
+  });
+});
+
+describe('conversations list at scale in the browser', () => {
+  it('a live refresh on page 2 of a tab keeps the page and the tab and updates the count, at 1366 and 390 px', async () => {
+    const db = h.runtime.store.db;
+    const now = h.clock.now();
+    const ids = db.select({ id: cadres.id }).from(cadres).limit(130).all();
+    db.insert(handoffs)
+      .values(ids.map((c, i) => ({ zaloUserId: `conv-${i}`, cadreId: c.id, status: 'open' as const, openedAt: now, lastActivityAt: now + i })))
+      .run();
+    const page = await loggedIn({ width: 1366, height: 768 });
+    await page.goto(`${h.runtime.url}/staff/requests/conversations?status=open&assigned=unassigned`);
+    await page.click('.list-pager a[rel=next]');
+    await page.waitForSelector('body[data-live-state="open"]');
+    await page.evaluate('window.__sameDocument = true');
+    expect(page.url()).toContain('status=open&assigned=unassigned&page=2');
+    expect(await page.textContent('#live-conversations .list-count')).toBe('51–100 trên 130 cuộc trò chuyện');
+
+    // A cadre writes in a new conversation: the region refreshes in place, still on page 2 of the same tab.
+    db.insert(handoffs).values({ zaloUserId: 'conv-new', cadreId: ids[0]!.id, status: 'open', openedAt: now, lastActivityAt: now + 1000 }).run();
+    db.insert(handoffMessages).values({ zaloUserId: 'conv-new', direction: 'in', text: 'Cho tôi hỏi', at: now + 1000 }).run();
+    await expect.poll(() => page.textContent('#live-conversations .list-count'), { timeout: 10_000 }).toBe('51–100 trên 131 cuộc trò chuyện');
+    expect(await page.textContent('#live-conversations .pager .current')).toBe('2');
+    expect(await page.evaluate('window.__sameDocument === true')).toBe(true);
+    await page.screenshot({ path: artifactPath('staff-conversations-page2-1366.png'), fullPage: false });
+    await fits(page, 1366);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await fits(page, 390);
+    await page.screenshot({ path: artifactPath('staff-conversations-page2-390.png'), fullPage: true });
   });
 });
