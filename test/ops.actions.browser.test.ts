@@ -51,6 +51,11 @@ describe('staff actions in a browser', () => {
     await page.locator(`input[type=checkbox][value="${drafts[0]!.id}"]`).check();
     await page.click('button:has-text("Công bố các kết quả đã chọn")');
     await page.waitForLoadState('load');
+    // The release asks first, with the count; nothing is released before the confirmation.
+    expect(await page.textContent('#release-count')).toBe('1');
+    expect(db().select().from(examResults).where(eq(examResults.id, drafts[0]!.id)).get()!.status).toBe('draft');
+    await page.click('#release-confirm button[type=submit]');
+    await page.waitForLoadState('load');
     expect(db().select().from(examResults).where(eq(examResults.id, drafts[0]!.id)).get()!.status).toBe('released');
     expect(db().select().from(examResults).where(eq(examResults.id, drafts[1]!.id)).get()!.status).toBe('draft');
     await page.screenshot({ path: artifactPath('ops-result-released.png'), fullPage: true });
