@@ -109,7 +109,7 @@ describe('the "try this" list on /dev/chat', () => {
     await staffPage.getByRole('link', { name: new RegExp(user.displayName) }).first().click();
     const reply = 'Chào Ông, Ông tiếp tục dùng thuốc như đơn cũ; chiều nay bác sĩ sẽ gọi lại.';
     await staffPage.getByLabel(/Trả lời/).fill(reply);
-    await staffPage.getByRole('button', { name: 'Gửi', exact: true }).click();
+    await staffPage.getByRole('button', { name: 'Gửi cho cán bộ' }).click();
     await page.locator('.row.oa .bubble', { hasText: 'chiều nay bác sĩ sẽ gọi lại' }).waitFor();
     await page.screenshot({ path: artifactPath('demo-try-this.png'), fullPage: true });
     await staffContext.close();
