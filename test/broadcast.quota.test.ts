@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quotaToday } from '../src/domain/quotaPlan';
-import { TEMPLATE_QUOTA_HELD } from '../src/jobs/broadcastSend';
+import { quotaToday, TEMPLATE_QUOTA_HELD } from '../src/domain/quotaPlan';
 import { broadcastRow, recipientsOf, seedCadres, sendsPerUser } from './broadcastSupport';
 import { ManualClock, startHarness, waitFor, type Harness } from './harness';
-import { api, makeStaff, tokenFor } from './staffSupport';
+import { api, get, login, makeStaff, tokenFor } from './staffSupport';
 
 /**
  * Broadcasts carried by template messages obey the day's quota plan: they may use the quota only while more than
@@ -64,6 +63,9 @@ describe('broadcast templates and the daily quota plan', () => {
     const refusedRow = rows.find((r) => r.cadreId === refused.cadreIds[0])!;
     expect(refusedRow).toMatchObject({ status: 'pending', reason: TEMPLATE_QUOTA_HELD, claimedAt: null });
     expect(h.fake.calls.filter((c) => c.userId === refused.userIds[0])).toEqual([{ route: 'send', userId: refused.userIds[0], outcome: -230 }]);
+    // The quota page says how many broadcast messages wait for tomorrow.
+    const page = await (await get(h, '/staff/outreach/quota', await login(h, 'dieuphoi'))).text();
+    expect(page).toMatch(/id="quota-waiting-broadcasts"><b>4<\/b>/);
     // Their jobs wait in the queue for the next morning; the reconciler adds nothing beside them.
     const delayed = await waitFor(async () => {
       const jobs = await h.runtime.broadcasts.queue.getDelayed();

@@ -128,6 +128,18 @@ export function waitingNotices(db: DbOrTx): WaitingNotice[] {
     });
 }
 
+/** Why a broadcast recipient still waits: the day's template quota is kept for reminders, results and invitations. */
+export const TEMPLATE_QUOTA_HELD = 'template_quota_held';
+
+/** Broadcast recipients held back by the plan, waiting for the next morning. */
+export function heldBroadcastRecipients(db: DbOrTx): number {
+  return db
+    .select({ n: sql<number>`count(*)` })
+    .from(broadcastRecipients)
+    .where(and(eq(broadcastRecipients.status, 'pending'), eq(broadcastRecipients.reason, TEMPLATE_QUOTA_HELD)))
+    .get()!.n;
+}
+
 /** Template sends today by priority, for the staff page. */
 export function templatesTodayByKind(db: DbOrTx, now: number): { kind: string; channel: string; count: number }[] {
   return db

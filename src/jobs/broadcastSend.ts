@@ -3,7 +3,7 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { Clock } from '../clock';
 import { broadcastTextAsSent } from '../domain/broadcasts';
-import { templateAllowance } from '../domain/quotaPlan';
+import { TEMPLATE_QUOTA_HELD, templateAllowance } from '../domain/quotaPlan';
 import { isQuietHour, outsideQuietHours } from '../domain/quietHours';
 import { planChannel } from '../domain/segments';
 import type { Mailer } from '../email/mailer';
@@ -40,9 +40,6 @@ export interface BroadcastSendDeps {
   /** The day's template quota when Zalo has not reported it (ZALO_TEMPLATE_DAILY_QUOTA). */
   templateDailyQuota: number;
 }
-
-/** Why a recipient still waits: the day's template quota is kept for reminders, results and invitations. */
-export const TEMPLATE_QUOTA_HELD = 'template_quota_held';
 
 /** The text a cadre receives on Zalo: the announcement and how to stop them. */
 

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { eq } from 'drizzle-orm';
 import type { Clock } from '../../clock';
-import { QUOTA_PRIORITY_LABELS, QUOTA_RESERVE, quotaPriorities, quotaToday, templatesTodayByKind, waitingNotices } from '../../domain/quotaPlan';
+import { heldBroadcastRecipients, QUOTA_PRIORITY_LABELS, QUOTA_RESERVE, quotaPriorities, quotaToday, templatesTodayByKind, waitingNotices } from '../../domain/quotaPlan';
 import { formatVnd, type Prices } from '../../domain/prices';
 import {
   listTemplates,
@@ -76,6 +76,9 @@ function QuotaPage(props: { deps: OutreachPageDeps; now: number }) {
         </div>
         <div class="stat" id="quota-waiting">
           <b>{fmtCount(waiting.length)}</b>thông báo đang chờ
+        </div>
+        <div class="stat" id="quota-waiting-broadcasts">
+          <b>{fmtCount(heldBroadcastRecipients(deps.db))}</b>tin gửi hàng loạt chờ sáng mai
         </div>
       </div>
       <section class="card">
