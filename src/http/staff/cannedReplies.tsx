@@ -9,7 +9,7 @@ import { IdParam, validate } from '../validation';
 import { confirmFirst } from './confirm';
 import { CsrfField, type Flash } from './layout';
 import { staffActor, type StaffDeps } from './services';
-import { EmptyRow, fmtDateTime, page, type StaffContext } from './ui';
+import { EmptyRow, fmtDateTime, page, PostButton, type StaffContext } from './ui';
 
 const notices: Record<string, Flash> = {
   saved: { kind: 'ok', text: 'Đã lưu câu trả lời mẫu.' },
@@ -126,12 +126,7 @@ export function cannedReplyPages(deps: StaffDeps) {
                     </td>
                     <td data-label="Sửa lúc">{fmtDateTime(r.updatedAt) || '—'}</td>
                     <td>
-                      <form method="post" class="inline" action={`/staff/canned-replies/${r.id}/delete`}>
-                        <CsrfField token={token} />
-                        <button class="btn danger small" type="submit">
-                          Xóa
-                        </button>
-                      </form>
+                      <PostButton action={`/staff/canned-replies/${r.id}/delete`} token={token} class="btn danger small" label="Xóa" />
                     </td>
                   </tr>
                 ))}

@@ -8,7 +8,7 @@ import { IdParam, validate } from '../validation';
 import { confirmFirst } from './confirm';
 import { CsrfField, type Flash } from './layout';
 import { staffActor, type StaffDeps } from './services';
-import { EmptyRow, fmtDateTime, page, type StaffContext } from './ui';
+import { EmptyRow, fmtDateTime, page, PostButton, type StaffContext } from './ui';
 
 const notices: Record<string, Flash> = {
   saved: { kind: 'ok', text: 'Đã lưu. Trợ lý Zalo dùng câu trả lời mới ngay.' },
@@ -109,12 +109,7 @@ export function faqPages(deps: StaffDeps) {
                     <td data-label="Trạng thái">{r.active ? 'Đang dùng' : 'Tạm ẩn'}</td>
                     <td data-label="Sửa lúc">{fmtDateTime(r.updatedAt) || '—'}</td>
                     <td>
-                      <form method="post" class="inline" action={`/staff/faq/${r.id}/delete`}>
-                        <CsrfField token={token} />
-                        <button class="btn danger small" type="submit">
-                          Xóa
-                        </button>
-                      </form>
+                      <PostButton action={`/staff/faq/${r.id}/delete`} token={token} class="btn danger small" label="Xóa" />
                     </td>
                   </tr>
                 ))}

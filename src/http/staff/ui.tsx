@@ -5,7 +5,7 @@ import { formatPhone, telHref } from '../../domain/phone';
 import { problemText } from '../../domain/validationText';
 import { AppError } from '../../errors';
 import type { StaffEnv } from '../auth/session';
-import { BarePage, Layout, type Flash } from './layout';
+import { BarePage, CsrfField, Layout, type Flash } from './layout';
 
 export type StaffContext = Context<StaffEnv>;
 
@@ -199,6 +199,18 @@ export function errorPage(c: StaffContext, committeeName: string, err: AppError)
       </div>
     </BarePage>,
     err.status,
+  );
+}
+
+/** One button that posts to an action (a delete, a revoke…); the action itself asks to confirm where it destroys. */
+export function PostButton(props: { action: string; token: string; label: string; class?: string }) {
+  return (
+    <form method="post" class="inline" action={props.action}>
+      <CsrfField token={props.token} />
+      <button class={props.class ?? 'btn small'} type="submit">
+        {props.label}
+      </button>
+    </form>
   );
 }
 
