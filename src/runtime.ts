@@ -371,6 +371,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
         apiJsonMaxBytes: config.staff.apiJsonMaxBytes,
         uploadDir: config.staff.uploadDir,
         committee: config.committee,
+        handoffTimeoutMs: config.requests.handoffTimeoutMs,
         pages: {
           extend: (s) => {
             s.route('/broadcasts', broadcastPages(broadcastWeb));

@@ -4,7 +4,7 @@ import { linkZaloUser } from '../src/domain/linking';
 import { ackKeyFrom, ackLink, createRequest } from '../src/domain/requests';
 import { resolveSessionSecret } from '../src/http/auth/secret';
 import { inTransaction } from '../src/store/db';
-import { auditLog, careRequestEvents, careRequests, type Cadre } from '../src/store/schema';
+import { auditLog, careRequestEvents, careRequests, handoffs, zaloUsers, type Cadre } from '../src/store/schema';
 import { recordZaloUser } from '../src/store/zaloUsers';
 import { seedRegistry } from './fixtures';
 import { ManualClock, startHarness, waitFor, type Harness } from './harness';
@@ -120,5 +120,38 @@ describe('a request cancelled before anyone acknowledged it', () => {
     const ack = await h.runtime.app.request(link, { method: 'POST' });
     expect(ack.status).toBe(409);
     expect(await ack.text()).toContain('đã được hủy');
+  });
+
+  it('staff start a Zalo conversation from a request: the cadre is written to, the conversation is theirs, a second click reuses it; outside the 7-day window they are told to call', async () => {
+    const { user, id } = requestFrom(cadres[2]!, 'record_book', 'Xin cấp lại sổ y bạ');
+    expect(await (await get(h, `/staff/requests/${id}`, s)).text()).toContain('Nhắn Zalo cho cán bộ');
+    const res = await postForm(h, `/staff/requests/${id}/conversation`, s);
+    expect(res.status).toBe(303);
+    const handoffId = Number(/\/staff\/requests\/conversations\/(\d+)$/.exec(res.headers.get('location') ?? '')![1]);
+    const opened = db().select().from(handoffs).where(eq(handoffs.id, handoffId)).get()!;
+    expect(opened).toMatchObject({ zaloUserId: user, cadreId: cadres[2]!.id, status: 'open' });
+    expect(opened.staffId).not.toBeNull();
+    const ticket = `YC-${String(id).padStart(6, '0')}`;
+    await waitFor(() => messagesTo(user).some((t) => t.includes('BS. Trần Thị Hương muốn trao đổi') && t.includes(ticket)), 'the opening message in Zalo');
+    const conversation = await (await get(h, `/staff/requests/conversations/${handoffId}`, s)).text();
+    expect(conversation).toContain('muốn trao đổi');
+
+    // A second click goes to the same conversation and writes nothing more.
+    const again = await postForm(h, `/staff/requests/${id}/conversation`, s);
+    expect(again.headers.get('location')).toBe(`/staff/requests/conversations/${handoffId}`);
+    await h.runtime.relay.flush();
+    expect(messagesTo(user).filter((t) => t.includes('muốn trao đổi'))).toHaveLength(1);
+
+    // The cadre's answer goes to staff, not to the assistant.
+    expect((await h.say(user, 'Dạ, tôi đây')).status).toBe(200);
+    await waitFor(async () => ((await (await get(h, `/staff/requests/conversations/${handoffId}`, s)).text()).includes('Dạ, tôi đây') ? true : null), 'the answer in the transcript');
+
+    // Last heard from eight days ago: Zalo allows no first message, so staff are told to call and nothing is opened.
+    const late = requestFrom(cadres[3]!, 'question', 'Hỏi về thuốc');
+    db().update(zaloUsers).set({ lastInteractionAt: h.clock.now() - 8 * 86_400_000 }).where(eq(zaloUsers.id, late.user)).run();
+    const refused = await postForm(h, `/staff/requests/${late.id}/conversation`, s);
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain('Hãy gọi điện cho cán bộ');
+    expect(db().select().from(handoffs).where(eq(handoffs.zaloUserId, late.user)).all()).toHaveLength(0);
   });
 });

@@ -5,11 +5,12 @@ import { recordAudit } from '../store/audit';
 import { prepared } from '../store/prepared';
 import type { DbOrTx } from '../store/db';
 import { enqueue, sendToUser, userLane } from '../jobs/enqueue';
-import { cadres, clinics, handoffMessages, handoffs, outbox, staffUsers, zaloSends, type ChatAttachment, type Handoff, type StaffRole } from '../store/schema';
+import { cadres, careRequests, clinics, handoffMessages, handoffs, outbox, staffUsers, zaloLinks, zaloSends, type ChatAttachment, type Handoff, type StaffRole } from '../store/schema';
 import { getZaloUser, inCustomerServiceWindow } from '../store/zaloUsers';
 import type { OutMessage } from '../zalo/messages';
 import { formatVietnamDateTime, parseVietnameseDate } from './dates';
-import { recipientsFor } from './requests';
+import { recipientsFor, ticketOf } from './requests';
+import { honorific } from './vietnamese';
 import { roleLabels } from './staff';
 import { pageWindow } from './listing';
 
@@ -170,6 +171,50 @@ export function openHandoff(
   }
   for (const to of addresses) ids.push(enqueue(tx, 'email.message', { to, subject, text }, { now }));
   return ids;
+}
+
+/**
+ * Staff start a conversation from a request: the cadre is written to on their own Zalo account (only inside
+ * Zalo's 7-day window; otherwise staff are told to call), the bot stays quiet while it is open, and the staff
+ * member holds it. An open conversation with the cadre is reused.
+ */
+export function staffOpensConversation(
+  tx: DbOrTx,
+  requestId: number,
+  staff: { id: number; fullName: string },
+  scope: number | null,
+  env: { timeoutMs: number },
+  now: number,
+): { handoffId: number; outboxIds: number[] } {
+  const request = tx.select().from(careRequests).where(eq(careRequests.id, requestId)).get();
+  if (!request) throw new AppError('not_found', 'Không tìm thấy yêu cầu.');
+  if (scope !== null && request.clinicId !== scope) throw new AppError('forbidden', 'Yêu cầu này không thuộc phòng khám của bạn.');
+  const cadre = request.cadreId === null ? undefined : tx.select().from(cadres).where(eq(cadres.id, request.cadreId)).get();
+  if (!cadre) throw new AppError('conflict', 'Yêu cầu này không gắn với hồ sơ cán bộ nào; hãy gọi điện cho người gửi.');
+  const link = tx.select({ zaloUserId: zaloLinks.zaloUserId }).from(zaloLinks).where(eq(zaloLinks.cadreId, cadre.id)).get();
+  if (!link) throw new AppError('conflict', 'Cán bộ chưa liên kết tài khoản Zalo; hãy gọi điện cho cán bộ.');
+  const user = getZaloUser(tx, link.zaloUserId);
+  if (!user || !inCustomerServiceWindow(user, now)) {
+    throw new AppError('conflict', 'Đã quá 7 ngày từ tin nhắn cuối của cán bộ; Zalo không cho nhắn trước. Hãy gọi điện cho cán bộ.');
+  }
+  const existing = openHandoffOf(tx, link.zaloUserId);
+  if (existing) return { handoffId: existing.id, outboxIds: [] };
+  const row = tx
+    .insert(handoffs)
+    .values({ zaloUserId: link.zaloUserId, cadreId: cadre.id, clinicId: request.clinicId, staffId: staff.id, openedAt: now, lastActivityAt: now })
+    .returning({ id: handoffs.id })
+    .get();
+  recordAudit(tx, { type: 'staff', id: String(staff.id) }, { action: 'handoff.open', entity: 'handoff', entityId: row.id, detail: { cadreId: cadre.id, requestId } }, now);
+  const title = honorific(cadre.sex);
+  const text = `Kính gửi ${title} ${cadre.fullName}: ${staff.fullName} muốn trao đổi với ${title} về yêu cầu ${ticketOf(requestId)}. ${title} cứ nhắn trả lời ngay tại đây ạ.`;
+  appendTranscript(tx, link.zaloUserId, 'staff', text, staff.id, now);
+  return {
+    handoffId: row.id,
+    outboxIds: [
+      enqueue(tx, 'handoff.timeout', { handoffId: row.id }, { now, dueAt: now + env.timeoutMs, subject: handoffSubject(row.id) }),
+      sendText(tx, link.zaloUserId, text, now),
+    ],
+  };
 }
 
 /** The user ends the conversation themself ("kết thúc"); the bot resumes. */

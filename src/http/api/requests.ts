@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { pageParam } from '../../domain/listing';
-import { closeHandoff, handoffDetail, listHandoffs, ReplyInput, staffReply } from '../../domain/handoff';
+import { closeHandoff, handoffDetail, listHandoffs, ReplyInput, staffOpensConversation, staffReply } from '../../domain/handoff';
 import { listRequests, RequestFilter, requestDetail } from '../../domain/requestInbox';
 import { addRequestNote, NoteInput } from '../../domain/requestNotes';
 import { acknowledgeRequest, CancelInput, closeRequest, CloseInput, scheduleRequest, ScheduleInput } from '../../domain/requests';
@@ -13,7 +13,7 @@ import type { StaffDeps } from '../staff/services';
 import { validate, IdParam } from '../validation';
 
 /** Staff actions on requests and conversations, each in one transaction; outbox rows go to the relay after commit. */
-export function requestActions(deps: Pick<StaffDeps, 'db' | 'clock' | 'onCommitted'>) {
+export function requestActions(deps: Pick<StaffDeps, 'db' | 'clock' | 'onCommitted' | 'handoffTimeoutMs'>) {
   const run = (fn: (tx: Parameters<Parameters<typeof inTransaction>[1]>[0], now: number) => number[]) => {
     const ids = inTransaction(deps.db, (tx) => fn(tx, deps.clock.now()));
     deps.onCommitted(ids);
@@ -26,6 +26,12 @@ export function requestActions(deps: Pick<StaffDeps, 'db' | 'clock' | 'onCommitt
     note: (s: StaffIdentity, id: number, input: NoteInput) => run((tx, now) => addRequestNote(tx, id, actor(s), clinicScope(s), input, now).outboxIds),
     reply: (s: StaffIdentity, id: number, text: string) => run((tx, now) => staffReply(tx, id, s, clinicScope(s), text, now)),
     closeConversation: (s: StaffIdentity, id: number) => run((tx, now) => closeHandoff(tx, id, s, clinicScope(s), now)),
+    /** Starts (or reopens the open) conversation with the request's cadre; returns its id. */
+    openConversation: (s: StaffIdentity, requestId: number): number => {
+      const opened = inTransaction(deps.db, (tx) => staffOpensConversation(tx, requestId, s, clinicScope(s), { timeoutMs: deps.handoffTimeoutMs }, deps.clock.now()));
+      deps.onCommitted(opened.outboxIds);
+      return opened.handoffId;
+    },
   };
 }
 

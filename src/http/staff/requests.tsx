@@ -18,7 +18,7 @@ import { validate, IdParam } from '../validation';
 import { confirmFirst } from './confirm';
 import { CsrfField, type Flash } from './layout';
 import { allClinics, type StaffDeps } from './services';
-import { DateInput, fmtDate, fmtDateTime, page, EmptyRow, ListCount, ListPager, PhoneLink, StatusTabs } from './ui';
+import { DateInput, fmtDate, fmtDateTime, page, EmptyRow, ListCount, ListPager, PhoneLink, PostButton, StatusTabs } from './ui';
 import { CannedReplyPicker } from './cannedReplies';
 
 /**
@@ -288,6 +288,7 @@ export function requestPages(deps: StaffDeps) {
               <dt>Điện thoại</dt>
               <dd>
                 <PhoneLink phone={d.cadre?.phone} />
+                {canWrite && d.cadre ? <PostButton action={`${base}/conversation`} token={token} class="btn secondary small" label="Nhắn Zalo cho cán bộ" /> : null}
               </dd>
               <dt>Phòng khám</dt>
               <dd>{d.clinic?.name ?? 'Chưa xác định (trực ban)'}</dd>
@@ -479,6 +480,10 @@ export function requestPages(deps: StaffDeps) {
       const id = c.req.valid('param').id;
       act.close(currentStaff(c), id, 'cancelled', c.req.valid('form').note);
       return c.redirect(`/staff/requests/${id}?msg=cancelled`, 303);
+    })
+    .post('/:id{[0-9]+}/conversation', requirePermission('requests', 'act'), validate('param', IdParam), (c) => {
+      const handoffId = act.openConversation(currentStaff(c), c.req.valid('param').id);
+      return c.redirect(`/staff/requests/conversations/${handoffId}`, 303);
     })
     .post('/:id{[0-9]+}/notes', requirePermission('requests', 'act'), validate('param', IdParam), validate('form', NoteInput), (c) => {
       const id = c.req.valid('param').id;

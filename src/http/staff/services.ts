@@ -57,6 +57,8 @@ export interface StaffDeps {
   /** Where checked uploads wait for "apply" (one file per upload, removed after an hour). */
   uploadDir: string;
   committee: { name: string; hotline: string };
+  /** How long a conversation with staff stays open without a message (a conversation staff start included). */
+  handoffTimeoutMs: number;
   /** Moves outbox rows written by a committed transaction to the queues now. */
   onCommitted: (outboxIds: number[]) => void;
   /** What a dialog turn quotes (committee, hotline): replaying a failed event runs a turn. */
