@@ -13,7 +13,8 @@ export const staffClientJs = `(function(){
 var groups=document.querySelectorAll('nav.main details.navgroup');
 function closeAll(except){for(var i=0;i<groups.length;i++){if(groups[i]!==except)groups[i].open=false;}}
 for(var i=0;i<groups.length;i++){groups[i].addEventListener('toggle',function(e){if(e.target.open)closeAll(e.target);});}
-document.addEventListener('click',function(e){var t=e.target;if(!t.closest||!t.closest('nav.main details.navgroup'))closeAll(null);});
+// A click on a group's heading closes the others at once (the toggle event comes a moment later).
+document.addEventListener('click',function(e){var t=e.target;var g=t.closest&&t.closest('nav.main details.navgroup');if(!g)closeAll(null);else if(t.closest('summary'))closeAll(g);});
 document.addEventListener('keydown',function(e){if(e.key==='Escape')closeAll(null);});
 
 // Canned replies: choosing one fills its reply box (without script the "Chèn" button reloads with ?canned=).
