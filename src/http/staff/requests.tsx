@@ -288,7 +288,12 @@ export function requestPages(deps: StaffDeps) {
               <dt>Điện thoại</dt>
               <dd>
                 <PhoneLink phone={d.cadre?.phone} />
-                {canWrite && d.cadre ? <PostButton action={`${base}/conversation`} token={token} class="btn secondary small" label="Nhắn Zalo cho cán bộ" /> : null}
+                {canWrite && d.cadre ? (
+                  <>
+                    {' '}
+                    <PostButton action={`${base}/conversation`} token={token} class="btn secondary small" label="Nhắn Zalo cho cán bộ" />
+                  </>
+                ) : null}
               </dd>
               <dt>Phòng khám</dt>
               <dd>{d.clinic?.name ?? 'Chưa xác định (trực ban)'}</dd>
