@@ -1,4 +1,6 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sheetNameOf, XLSX_HEADER_ROW } from '../src/domain/reports';
 import { noticeSends } from '../src/store/schema';
 import { linkUser } from './bookingSupport';
 import { seedRegistry } from './fixtures';
@@ -70,5 +72,20 @@ describe('cost awareness', () => {
       ['02/2026', '0', '1', '1', '1', '375'],
     ]);
     expect(table).toContain('Tổng 595 ₫');
+  });
+
+  it('the reports xlsx carries the same monthly spend, as numbers', async () => {
+    const res = await get(h, '/staff/reports/xlsx?from=2026-01-01&to=2026-02-28', s);
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    const ws = wb.getWorksheet(sheetNameOf('spend'))!;
+    expect(ws).toBeDefined();
+    const values = (n: number) => (ws.getRow(n).values as unknown[]).slice(1);
+    expect(values(XLSX_HEADER_ROW)).toEqual(['Tháng', 'Tin tư vấn Zalo', 'Tin mẫu theo tài khoản Zalo', 'Tin mẫu theo số điện thoại', 'Email', 'Chi phí ước tính']);
+    expect(values(XLSX_HEADER_ROW + 1)).toEqual(['01/2026', 1, 0, 1, 0, 220]);
+    expect(values(XLSX_HEADER_ROW + 2)).toEqual(['02/2026', 0, 1, 1, 1, 375]);
+    const below = [XLSX_HEADER_ROW + 3, XLSX_HEADER_ROW + 4, XLSX_HEADER_ROW + 5].map((n) => values(n).join(' ')).join(' ');
+    expect(below).toContain('Tổng 595 ₫');
   });
 });

@@ -125,11 +125,14 @@ td.n{text-align:right}td.c{text-align:center}
 /** /staff/reports: the page and its xlsx file, both from `buildReport`. */
 export function reportPages(deps: ReportPagesDeps) {
   const app = new Hono<StaffEnv>();
+  /** The report with the monthly spend on messages as its last table, when prices are configured: page and file alike. */
+  const withSpend = (report: Report): Report =>
+    deps.prices ? { ...report, tables: [...report.tables, spendTable(deps.db, report.from, report.to, deps.prices)] } : report;
   app.use(requirePermission('reports', 'read'));
 
   app.get('/', validate('query', ReportQuery), (c) => {
     const q = c.req.valid('query');
-    const report = buildReport(deps.db, q, deps.clock.now());
+    const report = withSpend(buildReport(deps.db, q, deps.clock.now()));
     const all = deps.db.select({ id: campaigns.id, name: campaigns.name }).from(campaigns).orderBy(desc(campaigns.startDate)).all();
     const params = new URLSearchParams();
     if (report.campaign) params.set('campaign', String(report.campaign.id));
@@ -182,7 +185,6 @@ export function reportPages(deps: ReportPagesDeps) {
         {report.tables.map((t) => (
           <Table t={t} />
         ))}
-        {deps.prices ? <Table t={spendTable(deps.db, report.from, report.to, deps.prices)} /> : null}
       </>,
     );
   });
@@ -325,7 +327,7 @@ export function reportPages(deps: ReportPagesDeps) {
   app.get('/xlsx', validate('query', ReportQuery), async (c) => {
     const staff = currentStaff(c);
     const now = deps.clock.now();
-    const report = buildReport(deps.db, c.req.valid('query'), now);
+    const report = withSpend(buildReport(deps.db, c.req.valid('query'), now));
     const body = await reportWorkbook(report, deps.committeeName);
     recordAudit(
       deps.db,
