@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Queue, Worker } from 'bullmq';
 import { loadConfig } from '../src/config';
-import { createBroadcast, getBroadcast } from '../src/domain/broadcasts';
+import { createBroadcast, getBroadcast } from '../src/domain/broadcasts/broadcasts';
 import { startPrivateRedis, workerConnection } from '../src/jobs/redis';
 import { createLogger } from '../src/logger';
 import { startRuntime } from '../src/runtime';

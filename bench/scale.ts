@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { createStaffUser } from '../src/domain/staff';
+import { createStaffUser } from '../src/domain/staff/staff';
 import { startPrivateRedis } from '../src/jobs/redis';
 import { openStore } from '../src/store/db';
 import { signEvent, userTextEvent } from '../src/zalo/eventBuilders';

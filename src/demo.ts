@@ -1,5 +1,5 @@
 import { loadConfigOrExit, type Config } from './config';
-import { formatPhone } from './domain/phone';
+import { formatPhone } from './domain/shared/phone';
 import { demoStaffAccounts, resetDemoData, seedDemoRuntime, tryThis, type DemoSeedReport } from './demoScenario';
 import { startRuntime, stopOnSignals } from './runtime';
 

@@ -1,10 +1,10 @@
 import { rmSync } from 'node:fs';
-import { honorific } from './domain/vietnamese';
+import { honorific } from './domain/shared/vietnamese';
 import { and, asc, eq, gt, isNull, like, lt, not, or } from 'drizzle-orm';
-import { countSegment, SegmentFilter } from './domain/segments';
-import { createBooking } from './domain/booking';
-import { addDays } from './domain/dates';
-import { createCampaign, createSlots, markAttendance, setCampaignStatus } from './domain/bookingStaff';
+import { countSegment, SegmentFilter } from './domain/broadcasts/segments';
+import { createBooking } from './domain/booking/booking';
+import { addDays } from './domain/shared/dates';
+import { createCampaign, createSlots, markAttendance, setCampaignStatus } from './domain/booking/bookingStaff';
 import {
   claimRecipient,
   createBroadcast,
@@ -13,14 +13,14 @@ import {
   finishIfComplete,
   markRecipientSent,
   markStarted,
-} from './domain/broadcasts';
-import { FaqInput, saveFaq } from './domain/faq';
-import { linkZaloUser, requestProxy } from './domain/linking';
-import { vietnamDate, vietnamInstant } from './domain/quietHours';
-import { acknowledgeRequest, ackDeadline, createRequest, scheduleRequest, type NewRequest, type RequestPolicy } from './domain/requests';
-import { createDraft, releaseResults, startCorrection, updateDraft, ResultInput, type ResultStaff } from './domain/results';
-import { broadcastAccountOf, planChannel } from './domain/segments';
-import { createStaffUser, findStaffByUsername, generatePassword } from './domain/staff';
+} from './domain/broadcasts/broadcasts';
+import { FaqInput, saveFaq } from './domain/conversations/faq';
+import { linkZaloUser, requestProxy } from './domain/linking/linking';
+import { vietnamDate, vietnamInstant } from './domain/shared/quietHours';
+import { acknowledgeRequest, ackDeadline, createRequest, scheduleRequest, type NewRequest, type RequestPolicy } from './domain/requests/requests';
+import { createDraft, releaseResults, startCorrection, updateDraft, ResultInput, type ResultStaff } from './domain/results/results';
+import { broadcastAccountOf, planChannel } from './domain/broadcasts/segments';
+import { createStaffUser, findStaffByUsername, generatePassword } from './domain/staff/staff';
 import { recordAudit, type AuditActor } from './store/audit';
 import { inTransaction, type Db, type Tx } from './store/db';
 import { demoCadres, seedDemoData, seededRandom, DEMO_EMAIL_DOMAIN, type DemoCadre, type DemoSeedCounts } from './store/demoSeed';

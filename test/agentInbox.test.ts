@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { linkZaloUser } from '../src/domain/linking';
-import { liveMarks } from '../src/domain/liveFeed';
+import { linkZaloUser } from '../src/domain/linking/linking';
+import { liveMarks } from '../src/domain/conversations/liveFeed';
 import { inTransaction } from '../src/store/db';
 import { auditLog, handoffs, type Cadre, type StaffUser } from '../src/store/schema';
 import { recordZaloUser } from '../src/store/zaloUsers';

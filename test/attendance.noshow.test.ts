@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { recordConfirmation, checkIn } from '../src/domain/attendance';
-import { createBooking } from '../src/domain/booking';
-import { markAttendance } from '../src/domain/bookingStaff';
-import { buildReport } from '../src/domain/reports';
+import { recordConfirmation, checkIn } from '../src/domain/attendance/attendance';
+import { createBooking } from '../src/domain/booking/booking';
+import { markAttendance } from '../src/domain/booking/bookingStaff';
+import { buildReport } from '../src/domain/reports/reports';
 import { inTransaction } from '../src/store/db';
 import { examSlots, type Cadre } from '../src/store/schema';
 import { seedRegistry } from './fixtures';

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { ConfigError, loadConfig } from '../src/config';
-import { hashPassword, verifyPassword } from '../src/domain/staff';
+import { hashPassword, verifyPassword } from '../src/domain/staff/staff';
 import { resolveSessionSecret } from '../src/http/auth/secret';
 import { LoginRateLimiter } from '../src/http/auth/rateLimit';
 import { apiTokens, auditLog, staffUsers } from '../src/store/schema';
@@ -186,7 +186,7 @@ describe('API tokens', () => {
 
     const deactivated = tokenFor(h, user.id);
     h.runtime.store.db.update(staffUsers).set({ active: true }).where(eq(staffUsers.id, user.id)).run();
-    const { updateStaffUser } = await import('../src/domain/staff');
+    const { updateStaffUser } = await import('../src/domain/staff/staff');
     updateStaffUser(h.runtime.store.db, user.id, { active: false }, clock.now());
     const row = h.runtime.store.db.select().from(apiTokens).where(eq(apiTokens.tokenHash, createHash('sha256').update(deactivated).digest('hex'))).get()!;
     expect(row.revokedAt).not.toBeNull();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, count, eq } from 'drizzle-orm';
 import { inTransaction } from '../src/store/db';
 import { bookings, examSlots } from '../src/store/schema';
-import { createBooking, BookingConflict } from '../src/domain/booking';
+import { createBooking, BookingConflict } from '../src/domain/booking/booking';
 import { seedRegistry } from './fixtures';
 import { ManualClock, startHarness, waitFor, type Harness } from './harness';
 import { campaignWithSlots, linkUser } from './bookingSupport';

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createCampaign, createSlots, type CampaignInput, type SlotsInput } from '../src/domain/bookingStaff';
-import { linkZaloUser } from '../src/domain/linking';
+import { createCampaign, createSlots, type CampaignInput, type SlotsInput } from '../src/domain/booking/bookingStaff';
+import { linkZaloUser } from '../src/domain/linking/linking';
 import { inTransaction } from '../src/store/db';
 import { clinics, type Campaign } from '../src/store/schema';
 import { recordZaloUser } from '../src/store/zaloUsers';

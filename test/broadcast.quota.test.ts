@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quotaToday, TEMPLATE_QUOTA_HELD } from '../src/domain/quotaPlan';
+import { quotaToday, TEMPLATE_QUOTA_HELD } from '../src/domain/outreach/quotaPlan';
 import { broadcastRow, recipientsOf, seedCadres, sendsPerUser } from './broadcastSupport';
 import { ManualClock, startHarness, waitFor, type Harness } from './harness';
 import { api, get, login, makeStaff, tokenFor } from './staffSupport';

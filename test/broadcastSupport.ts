@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
 import { broadcastRecipients, broadcasts, type BroadcastRecipient } from '../src/store/schema';
-import { vietnamInstant } from '../src/domain/quietHours';
+import { vietnamInstant } from '../src/domain/shared/quietHours';
 import type { Harness } from './harness';
 
 /** Shared set-up for the broadcast tests: many cadres at once, each with a linked Zalo account. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { linkZaloUser } from '../src/domain/linking';
+import { linkZaloUser } from '../src/domain/linking/linking';
 import { inTransaction } from '../src/store/db';
 import { auditLog, cannedReplies, careRequests, handoffs, type Cadre } from '../src/store/schema';
 import { recordZaloUser } from '../src/store/zaloUsers';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { createBookingLookups } from '../src/domain/booking';
-import { bookForCadre } from '../src/domain/bookingForCadre';
+import { createBookingLookups } from '../src/domain/booking/booking';
+import { bookForCadre } from '../src/domain/booking/bookingForCadre';
 import { auditLog, bookings, campaigns, examSlots, holidays, type Cadre } from '../src/store/schema';
 import { seedRegistry } from './fixtures';
 import { ManualClock, startHarness, waitFor, type Harness } from './harness';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { auditLog, bookings, cadres, careRequests, faqEntries, handoffMessages, handoffs, outbox, type Cadre, type Clinic } from '../src/store/schema';
-import { createSlots, SlotsInput } from '../src/domain/bookingStaff';
-import { createRequest } from '../src/domain/requests';
+import { createSlots, SlotsInput } from '../src/domain/booking/bookingStaff';
+import { createRequest } from '../src/domain/requests/requests';
 import { inTransaction } from '../src/store/db';
 import { userLane } from '../src/jobs/enqueue';
 import { ZALO_BUTTON_TITLE_LIMIT } from '../src/zalo/messages';
@@ -10,7 +10,7 @@ import { seedRegistry } from './fixtures';
 import { events, ids, ManualClock, startHarness, waitFor, type Harness } from './harness';
 import { addClinic, campaignWithSlots, chat, linkUser } from './bookingSupport';
 import { draft, release, staffRow } from './resultsSupport';
-import type { ResultStaff } from '../src/domain/results';
+import type { ResultStaff } from '../src/domain/results/results';
 import { get, login, makeStaff, postForm } from './staffSupport';
 
 /** End-to-end chats through the signed webhook for the everyday flows: results, delivery, booking, linking, ... */

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { linkZaloUser } from '../src/domain/linking';
-import { recipientsFor } from '../src/domain/requests';
-import { createStaffUser } from '../src/domain/staff';
+import { linkZaloUser } from '../src/domain/linking/linking';
+import { recipientsFor } from '../src/domain/requests/requests';
+import { createStaffUser } from '../src/domain/staff/staff';
 import { inTransaction } from '../src/store/db';
 import { careRequests, clinics, staffUsers, type Cadre, type CareRequest, type StaffUser } from '../src/store/schema';
 import { recordZaloUser } from '../src/store/zaloUsers';

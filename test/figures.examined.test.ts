@@ -1,8 +1,8 @@
 import ExcelJS from 'exceljs';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDashboard } from '../src/domain/dashboard';
-import { sheetNameOf, XLSX_HEADER_ROW } from '../src/domain/reports';
+import { buildDashboard } from '../src/domain/reports/dashboard';
+import { sheetNameOf, XLSX_HEADER_ROW } from '../src/domain/reports/reports';
 import { bookings, cadres, examResults } from '../src/store/schema';
 import { EDGE_NOW, edgeExpected as x, seedEdgeCampaign } from './figuresSupport';
 import { ManualClock, startHarness, type Harness } from './harness';

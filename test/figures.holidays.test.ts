@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reminderPlan } from '../src/domain/booking';
-import { createSlots } from '../src/domain/bookingStaff';
-import { holidayCalendar, publicHolidays, storedHolidayCalendar } from '../src/domain/holidays';
-import { ackDeadline, defaultRequestPolicy } from '../src/domain/requests';
+import { reminderPlan } from '../src/domain/booking/booking';
+import { createSlots } from '../src/domain/booking/bookingStaff';
+import { holidayCalendar, publicHolidays, storedHolidayCalendar } from '../src/domain/shared/holidays';
+import { ackDeadline, defaultRequestPolicy } from '../src/domain/requests/requests';
 import { campaignClinics, campaigns, examSlots } from '../src/store/schema';
 import { eq } from 'drizzle-orm';
 import { ManualClock, startHarness, type Harness } from './harness';

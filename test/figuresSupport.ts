@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { vietnamInstant } from '../src/domain/quietHours';
+import { vietnamInstant } from '../src/domain/shared/quietHours';
 import type { Db } from '../src/store/db';
 import { bookings, cadres, campaignClinics, campaigns, careRequests, clinics, examResults, examSlots, type CadreCategory } from '../src/store/schema';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { recordChatTurn, transcriptPlaceholder } from '../src/domain/handoff';
-import { linkZaloUser } from '../src/domain/linking';
-import { createApiToken, createStaffUser } from '../src/domain/staff';
+import { recordChatTurn, transcriptPlaceholder } from '../src/domain/conversations/handoff';
+import { linkZaloUser } from '../src/domain/linking/linking';
+import { createApiToken, createStaffUser } from '../src/domain/staff/staff';
 import { inTransaction } from '../src/store/db';
 import { careRequests, handoffMessages, handoffs, outbox, staffUsers, type Cadre, type StaffUser } from '../src/store/schema';
 import { recordZaloUser } from '../src/store/zaloUsers';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { invitationFunnel, invitationStatuses } from '../src/domain/invitations';
+import { invitationFunnel, invitationStatuses } from '../src/domain/outreach/invitations';
 import { bookings, examSlots, invitations, noticeSends, noticeTemplates, outbox, type Cadre, type Campaign } from '../src/store/schema';
 import { campaignWithSlots, chat, linkUser } from './bookingSupport';
 import { seedRegistry } from './fixtures';

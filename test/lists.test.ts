@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { broadcasts, campaigns, careRequests, examResults, handoffs, proxies, staffUsers, type Cadre } from '../src/store/schema';
 import { seedRegistry } from './fixtures';
 import { ManualClock, startHarness, type Harness } from './harness';
-import { vietnameseDateField } from '../src/domain/dates';
+import { vietnameseDateField } from '../src/domain/shared/dates';
 import { draft, staffRow } from './resultsSupport';
 import { api, get, login, makeStaff, postForm, seedZaloUser, tokenFor, type Session } from './staffSupport';
 

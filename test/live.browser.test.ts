@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { linkZaloUser } from '../src/domain/linking';
+import { linkZaloUser } from '../src/domain/linking/linking';
 import { inTransaction } from '../src/store/db';
 import { and, eq } from 'drizzle-orm';
 import { handoffs, type Cadre, type StaffUser } from '../src/store/schema';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { may } from '../src/domain/permissions';
+import { may } from '../src/domain/staff/permissions';
 import { staffNav } from '../src/http/staff/layout';
 import { artifactPath, launchBrowser } from './browser';
 import { startHarness, type Harness } from './harness';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { linkZaloUser } from '../src/domain/linking';
-import { enqueueNotice, type NoticeRenderers } from '../src/domain/notices';
+import { linkZaloUser } from '../src/domain/linking/linking';
+import { enqueueNotice, type NoticeRenderers } from '../src/domain/outreach/notices';
 import { inTransaction } from '../src/store/db';
 import { outbox } from '../src/store/schema';
 import { recordZaloUser } from '../src/store/zaloUsers';

@@ -13,7 +13,7 @@ import { TOKEN_ALERT_SUBJECT } from '../src/zalo/tokenAlerts';
 import { ManualClock, startHarness, waitFor, type Harness } from './harness';
 import { startSmtpSink, type SmtpSink } from './smtp';
 import { makeStaff } from './staffSupport';
-import { createStaffUser } from '../src/domain/staff';
+import { createStaffUser } from '../src/domain/staff/staff';
 
 const TSX = resolve('node_modules/.bin/tsx');
 

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { vietnamInstant } from '../src/domain/quietHours';
+import { vietnamInstant } from '../src/domain/shared/quietHours';
 import { recordAudit } from '../src/store/audit';
 import type { Db } from '../src/store/db';
 import { bookings, broadcastRecipients, broadcasts, cadres, campaigns, careRequests, clinics, examResults, examSlots, zaloUsers } from '../src/store/schema';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { eq } from 'drizzle-orm';
-import { inviteByPhone } from '../src/domain/invitations';
-import { recordQuotaReport } from '../src/domain/quotaPlan';
+import { inviteByPhone } from '../src/domain/outreach/invitations';
+import { recordQuotaReport } from '../src/domain/outreach/quotaPlan';
 import { noticeSends, noticeTemplates, type Campaign } from '../src/store/schema';
 import { artifactPath, launchBrowser } from './browser';
 import { campaignWithSlots } from './bookingSupport';

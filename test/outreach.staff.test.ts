@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveTemplate } from '../src/domain/templates';
+import { resolveTemplate } from '../src/domain/outreach/templates';
 import { seedRegistry } from './fixtures';
 import { startHarness, type Harness } from './harness';
 import { get, login, makeStaff, postForm, type Session } from './staffSupport';

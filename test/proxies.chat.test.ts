@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { auditLog, bookings, proxies, type Cadre, type Clinic } from '../src/store/schema';
-import type { ResultStaff } from '../src/domain/results';
+import type { ResultStaff } from '../src/domain/results/results';
 import { seedRegistry } from './fixtures';
 import { events, ids, ManualClock, startHarness, waitFor, type Harness } from './harness';
 import { campaignWithSlots, linkUser } from './bookingSupport';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { enqueueNotice, type NoticeRef, type NoticeRenderers } from '../src/domain/notices';
-import { quotaToday, waitingNotices } from '../src/domain/quotaPlan';
-import { vietnamDate, vietnamInstant } from '../src/domain/quietHours';
+import { enqueueNotice, type NoticeRef, type NoticeRenderers } from '../src/domain/outreach/notices';
+import { quotaToday, waitingNotices } from '../src/domain/outreach/quotaPlan';
+import { vietnamDate, vietnamInstant } from '../src/domain/shared/quietHours';
 import { inTransaction } from '../src/store/db';
 import { noticeSends, outbox } from '../src/store/schema';
 import { seedRegistry } from './fixtures';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { linkZaloUser } from '../src/domain/linking';
-import { ackKeyFrom, ackLink } from '../src/domain/requests';
-import { createApiToken, createStaffUser } from '../src/domain/staff';
+import { linkZaloUser } from '../src/domain/linking/linking';
+import { ackKeyFrom, ackLink } from '../src/domain/requests/requests';
+import { createApiToken, createStaffUser } from '../src/domain/staff/staff';
 import { resolveSessionSecret } from '../src/http/auth/secret';
 import { inTransaction } from '../src/store/db';
 import { careRequestEvents, careRequests, outbox, staffUsers, type Cadre, type CareRequest, type StaffUser } from '../src/store/schema';

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { startCorrection, updateDraft, ResultInput } from '../src/domain/results';
+import { startCorrection, updateDraft, ResultInput } from '../src/domain/results/results';
 import { inTransaction } from '../src/store/db';
 import { auditLog, conversations, examResults, outbox, type Cadre } from '../src/store/schema';
 import { SCRUBBED_TEXT } from '../src/jobs/zaloSend';
 import { seedRegistry } from './fixtures';
 import { ManualClock, startHarness, waitFor, type Harness } from './harness';
 import { draft, release, staffRow, zaloAccount } from './resultsSupport';
-import type { ResultStaff } from '../src/domain/results';
+import type { ResultStaff } from '../src/domain/results/results';
 
 let h: Harness;
 let clock: ManualClock;

@@ -1,5 +1,5 @@
-import { linkZaloUser } from '../src/domain/linking';
-import { createDraft, releaseResults, ResultInput, type ResultStaff } from '../src/domain/results';
+import { linkZaloUser } from '../src/domain/linking/linking';
+import { createDraft, releaseResults, ResultInput, type ResultStaff } from '../src/domain/results/results';
 import { inTransaction, type Db } from '../src/store/db';
 import { proxies, staffUsers, type ExamResult, type StaffRole } from '../src/store/schema';
 import { recordZaloUser } from '../src/store/zaloUsers';

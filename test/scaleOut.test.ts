@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createStaffUser } from '../src/domain/staff';
+import { createStaffUser } from '../src/domain/staff/staff';
 import { openStore } from '../src/store/db';
 import { userLane } from '../src/jobs/enqueue';
 import { auditLog, oaConsents, oaTokens, outbox } from '../src/store/schema';

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { eq } from 'drizzle-orm';
 import { loadConfig } from '../src/config';
-import { normalizePhone } from '../src/domain/phone';
+import { normalizePhone } from '../src/domain/shared/phone';
 import { devRoutes } from '../src/http/dev';
 import { createLogger } from '../src/logger';
 import { openStore } from '../src/store/db';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
-import { may, type Permission } from '../src/domain/permissions';
+import { may, type Permission } from '../src/domain/staff/permissions';
 import { PERMISSION_OF } from '../src/http/auth/session';
 import { staffNav } from '../src/http/staff/layout';
 import { auditLog, bookings, cadres, careRequests, examSlots, handoffs, proxies, staffRoles, type StaffRole } from '../src/store/schema';

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { expect } from 'vitest';
-import { createApiToken, createStaffUser } from '../src/domain/staff';
+import { createApiToken, createStaffUser } from '../src/domain/staff/staff';
 import { clinics, zaloUsers, type StaffRole, type StaffUser } from '../src/store/schema';
 import type { Harness } from './harness';
 

@@ -1,4 +1,4 @@
-import type { RequestSettings } from '../domain/requestChat';
+import type { RequestSettings } from '../domain/requests/requestChat';
 
 /**
  * Every text the bot says, in Vietnamese with diacritics: short sentences an elderly reader can follow on a

@@ -1,10 +1,10 @@
-import { applyLinkingEffect, type LinkingEffect } from '../domain/linking';
-import { applyBroadcastPreference, type BroadcastPreferenceEffect } from '../domain/broadcasts';
-import { applyRequestEffect, type RequestEffect } from '../domain/requestChat';
-import { applyBookingEffect, type BookingEffect } from '../domain/booking';
-import { applyAttendanceEffect, type AttendanceEffect } from '../domain/attendance';
-import { applyResultEffect, type ResultEffect } from '../domain/results';
-import { applyProxyEffect, type ProxyEffect } from '../domain/proxies';
+import { applyLinkingEffect, type LinkingEffect } from '../domain/linking/linking';
+import { applyBroadcastPreference, type BroadcastPreferenceEffect } from '../domain/broadcasts/broadcasts';
+import { applyRequestEffect, type RequestEffect } from '../domain/requests/requestChat';
+import { applyBookingEffect, type BookingEffect } from '../domain/booking/booking';
+import { applyAttendanceEffect, type AttendanceEffect } from '../domain/attendance/attendance';
+import { applyResultEffect, type ResultEffect } from '../domain/results/results';
+import { applyProxyEffect, type ProxyEffect } from '../domain/linking/proxies';
 import { applyAftercareEffect, type AftercareEffect } from '../domain/aftercare/chat';
 import type { DbOrTx } from '../store/db';
 import { enqueue, sendToUser } from '../jobs/enqueue';

@@ -3,7 +3,7 @@ import { inTransaction } from '../store/db';
 import { loadConversation, saveConversation } from '../store/conversations';
 import { statement } from '../store/prepared';
 import { claimForEnqueue, countPendingAfter, outboxHighWater, type ClaimedRow } from '../store/outbox';
-import { openHandoffOf, recordChatTurn } from '../domain/handoff';
+import { openHandoffOf, recordChatTurn } from '../domain/conversations/handoff';
 import { recordZaloUser } from '../store/zaloUsers';
 // eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
 import { dedupeKeyOf, toBotEvent, userIdOf, type HandledEvent } from '../zalo/events';

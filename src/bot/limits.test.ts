@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { BookingInfo, CampaignInfo, ClinicInfo, SlotInfo } from '../domain/booking';
-import { defaultRequestSettings } from '../domain/requestChat';
-import type { ResultView } from '../domain/results';
-import { vietnamInstant } from '../domain/quietHours';
+import type { BookingInfo, CampaignInfo, ClinicInfo, SlotInfo } from '../domain/booking/booking';
+import { defaultRequestSettings } from '../domain/requests/requestChat';
+import type { ResultView } from '../domain/results/results';
+import { vietnamInstant } from '../domain/shared/quietHours';
 import type { BotEvent } from '../zalo/events';
 import { fitMessages, fitsZalo, ZALO_BUTTON_TITLE_LIMIT, ZALO_MAX_BUTTONS, type OutMessage } from '../zalo/messages';
 import { t, linkingText } from './catalog';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { BookingInfo, CampaignInfo, ClinicInfo, SlotInfo } from '../domain/booking';
-import { defaultRequestSettings } from '../domain/requestChat';
-import { vietnamInstant } from '../domain/quietHours';
+import type { BookingInfo, CampaignInfo, ClinicInfo, SlotInfo } from '../domain/booking/booking';
+import { defaultRequestSettings } from '../domain/requests/requestChat';
+import { vietnamInstant } from '../domain/shared/quietHours';
 import type { BotEvent } from '../zalo/events';
 import type { CadreSummary, Lookups } from './lookups';
 import { ConversationState, initialState } from './state';

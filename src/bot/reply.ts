@@ -1,6 +1,6 @@
 // eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
 import { fitButtons, type OutMessage, type QuickReply } from '../zalo/messages';
-import { honorific } from '../domain/vietnamese';
+import { honorific } from '../domain/shared/vietnamese';
 import type { Effect } from './effects';
 import type { CadreSummary, Lookups } from './lookups';
 import type { ConversationState, Intent } from './state';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultRequestSettings } from '../domain/requestChat';
+import { defaultRequestSettings } from '../domain/requests/requestChat';
 import type { BotEvent } from '../zalo/events';
 import { ZALO_TEXT_LIMIT } from '../zalo/messages';
 import type { CadreSummary, Identity, Lookups } from './lookups';

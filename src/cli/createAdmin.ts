@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../config';
-import { createStaffUser, findStaffByUsername, generatePassword } from '../domain/staff';
+import { createStaffUser, findStaffByUsername, generatePassword } from '../domain/staff/staff';
 import { recordAudit } from '../store/audit';
 import { openStore } from '../store/db';
 

@@ -1,5 +1,5 @@
 import { loadConfigOrExit } from '../config';
-import { listFailedEvents, replayFailedEvent } from '../domain/failedEvents';
+import { listFailedEvents, replayFailedEvent } from '../domain/conversations/failedEvents';
 import { openStore } from '../store/db';
 
 /**

@@ -2,7 +2,7 @@ import { zValidator } from '@hono/zod-validator';
 import type { ValidationTargets } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { fieldProblems, vietnameseIssue } from '../domain/validationText';
+import { fieldProblems, vietnameseIssue } from '../domain/shared/validationText';
 import { AppError } from '../errors';
 
 const targetText: Partial<Record<keyof ValidationTargets, string>> = {

@@ -2,7 +2,7 @@ import { Queue, Worker, type JobsOptions } from 'bullmq';
 import { and, inArray, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock';
-import { fanoutStep, finishIfComplete, getBroadcast, markStarted, openRecipientIds } from '../domain/broadcasts';
+import { fanoutStep, finishIfComplete, getBroadcast, markStarted, openRecipientIds } from '../domain/broadcasts/broadcasts';
 import { BroadcastFanoutPayload } from './catalog';
 import type { Logger } from '../logger';
 import { inTransaction, type Db } from '../store/db';

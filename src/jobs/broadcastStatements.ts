@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ReachableAccount } from '../domain/segments';
+import type { ReachableAccount } from '../domain/broadcasts/segments';
 import type { RecipientChannel, RecipientStatus } from '../store/schema';
 
 /**

@@ -1,6 +1,6 @@
 import { count, eq, inArray } from 'drizzle-orm';
-import { stripDiacritics } from '../domain/vietnamese';
-import { normalizePhone } from '../domain/phone';
+import { stripDiacritics } from '../domain/shared/vietnamese';
+import { normalizePhone } from '../domain/shared/phone';
 import { inTransaction, type Db } from './db';
 import { cadres, clinics, type CadreCategory, type HealthClass } from './schema';
 

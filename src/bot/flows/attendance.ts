@@ -1,7 +1,7 @@
-import type { AttendanceBooking } from '../../domain/attendance';
-import { queueLines } from '../../domain/attendance';
-import { bookingDetailLines } from '../../domain/booking';
-import { formatVietnamDay, formatVietnamTime } from '../../domain/dates';
+import type { AttendanceBooking } from '../../domain/attendance/attendance';
+import { queueLines } from '../../domain/attendance/attendance';
+import { bookingDetailLines } from '../../domain/booking/booking';
+import { formatVietnamDay, formatVietnamTime } from '../../domain/shared/dates';
 import { honorific, reply, textMessage, type Subject, type TurnContext, type TurnResult } from '../reply';
 import type { ConversationState } from '../state';
 import { decide, type Meaning } from '../understand';

@@ -1,4 +1,4 @@
-import { broadcastPreferenceCommand, broadcastPreferenceText } from '../../domain/broadcasts';
+import { broadcastPreferenceCommand, broadcastPreferenceText } from '../../domain/broadcasts/broadcasts';
 import { answer, honorific, type TurnContext, type TurnResult } from '../reply';
 import type { ConversationState } from '../state';
 

@@ -1,4 +1,4 @@
-import { ackDeadline } from '../../domain/requests';
+import { ackDeadline } from '../../domain/requests/requests';
 // eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
 import type { QuickReply } from '../../zalo/messages';
 import { reply, textMessage, type TurnContext, type TurnResult } from '../reply';

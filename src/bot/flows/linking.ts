@@ -1,6 +1,6 @@
-import { linkMoveText, OTP_PER_CADRE_PER_DAY, OTP_PER_USER_PER_HOUR, VERIFY_FAILURES_PER_CODE_PER_DAY, VERIFY_FAILURES_PER_USER_PER_DAY } from '../../domain/linking';
-import { formatPhone, normalizePhone } from '../../domain/phone';
-import { parseVietnameseDate } from '../../domain/dates';
+import { linkMoveText, OTP_PER_CADRE_PER_DAY, OTP_PER_USER_PER_HOUR, VERIFY_FAILURES_PER_CODE_PER_DAY, VERIFY_FAILURES_PER_USER_PER_DAY } from '../../domain/linking/linking';
+import { formatPhone, normalizePhone } from '../../domain/shared/phone';
+import { parseVietnameseDate } from '../../domain/shared/dates';
 // eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
 import type { BotEvent } from '../../zalo/events';
 import { linkingText as lt, t } from '../catalog';

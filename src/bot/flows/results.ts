@@ -1,5 +1,5 @@
-import { formatIsoDate } from '../../domain/dates';
-import { healthClassInfo, type ResultListItem, type ResultView } from '../../domain/results';
+import { formatIsoDate } from '../../domain/shared/dates';
+import { healthClassInfo, type ResultListItem, type ResultView } from '../../domain/results/results';
 import { t } from '../catalog';
 import type { Effect } from '../effects';
 import type { ResultsState } from '../state';

@@ -1,5 +1,5 @@
-import { addDays, isoIfValid } from '../../domain/dates';
-import { vietnamDate } from '../../domain/quietHours';
+import { addDays, isoIfValid } from '../../domain/shared/dates';
+import { vietnamDate } from '../../domain/shared/quietHours';
 import { foldVietnamese } from '../text';
 
 /**

@@ -4,9 +4,9 @@ import { AppError } from '../../errors';
 import type { DbOrTx } from '../../store/db';
 import { recordAudit, type AuditActor } from '../../store/audit';
 import { bookings, cadres, callOutcomeKinds, callOutcomes, campaigns, clinics, examResults, healthClasses, type CallOutcomeKind, type Campaign } from '../../store/schema';
-import { nudgeDueAt } from '../booking';
-import { campaignCohort } from '../examined';
-import { ackDeadline, createRequest, type RequestPolicy } from '../requests';
+import { nudgeDueAt } from '../booking/booking';
+import { campaignCohort } from '../reports/examined';
+import { ackDeadline, createRequest, type RequestPolicy } from '../requests/requests';
 
 /**
  * The staff call list of a campaign: eligible cadres the chat and the nudges did not bring in. Who is on it:

@@ -6,10 +6,10 @@ import { recordAudit, type AuditActor } from '../../store/audit';
 import { cancelOutboxBySubject } from '../../store/outbox';
 import { enqueue } from '../../jobs/enqueue';
 import { cadres, campaigns, clinics, followUps, healthClasses, type ExamResult, type FollowUp } from '../../store/schema';
-import { addDays, formatIsoDate } from '../dates';
-import { vietnamDate, vietnamInstant } from '../quietHours';
-import { ackDeadline, createRequest, ticketOf, type RequestPolicy } from '../requests';
-import { shareOf } from '../examined';
+import { addDays, formatIsoDate } from '../shared/dates';
+import { vietnamDate, vietnamInstant } from '../shared/quietHours';
+import { ackDeadline, createRequest, ticketOf, type RequestPolicy } from '../requests/requests';
+import { shareOf } from '../reports/examined';
 
 /**
  * Follow-up on a worrying result. Releasing a result in the two lowest classes of the classification scheme,

@@ -2,8 +2,8 @@ import { and, asc, eq, gte, isNotNull, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../store/db';
 import { recordAudit, type AuditActor } from '../../store/audit';
 import { cadres, clinics, ratings } from '../../store/schema';
-import type { NoticeRenderer } from '../notices';
-import { createRequest, ticketOf } from '../requests';
+import type { NoticeRenderer } from '../outreach/notices';
+import { createRequest, ticketOf } from '../requests/requests';
 import { LOW_RATING } from './serviceDone';
 
 /**

@@ -1,8 +1,8 @@
 import { and, eq, gt, or } from 'drizzle-orm';
 import type { DbOrTx } from '../../store/db';
 import { followUps, ratings, type CareRequest, type Rating, type RatingSubject } from '../../store/schema';
-import { enqueueNotice } from '../notices';
-import { outsideQuietHours } from '../quietHours';
+import { enqueueNotice } from '../outreach/notices';
+import { outsideQuietHours } from '../shared/quietHours';
 
 /**
  * What happens after a service is done: an attended exam or a finished request is followed by one rating

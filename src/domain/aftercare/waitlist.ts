@@ -16,11 +16,11 @@ import {
   type WaitlistEntry,
   type WaitlistOffer,
 } from '../../store/schema';
-import { BOOKING_MIN_LEAD_MS, bookingDetailLines, createBooking, releasePlace, takePlace } from '../booking';
+import { BOOKING_MIN_LEAD_MS, bookingDetailLines, createBooking, releasePlace, takePlace } from '../booking/booking';
 import { offerToWaitlist } from './placeFreed';
-import { formatVietnamDateTime } from '../dates';
-import { enqueueNotice, type NoticeRenderer } from '../notices';
-import { outsideQuietHours } from '../quietHours';
+import { formatVietnamDateTime } from '../shared/dates';
+import { enqueueNotice, type NoticeRenderer } from '../outreach/notices';
+import { outsideQuietHours } from '../shared/quietHours';
 
 /**
  * The waitlist of a clinic in a campaign. A freed place (a cancel, a move away, a day reopened) becomes a

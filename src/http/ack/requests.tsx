@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { formatVietnamDateTime } from '../../domain/dates';
-import { acknowledgeRequest, ackKeyFrom, AckQuery, getRequest, requestStateLabels, requestTypeLabels, ticketOf, verifyAckLink } from '../../domain/requests';
+import { formatVietnamDateTime } from '../../domain/shared/dates';
+import { acknowledgeRequest, ackKeyFrom, AckQuery, getRequest, requestStateLabels, requestTypeLabels, ticketOf, verifyAckLink } from '../../domain/requests/requests';
 import { AppError } from '../../errors';
 import { inTransaction } from '../../store/db';
 import { cadres, staffUsers } from '../../store/schema';

@@ -1,4 +1,4 @@
-import { may } from '../../domain/permissions';
+import { may } from '../../domain/staff/permissions';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { createBullBoard } from '@bull-board/api';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { formatVietnamTime } from '../../domain/dates';
+import { formatVietnamTime } from '../../domain/shared/dates';
 import {
   AttendanceInput,
   campaignDays,
@@ -20,7 +20,7 @@ import {
   SlotsInput,
   toCsv,
   toXlsx,
-} from '../../domain/bookingStaff';
+} from '../../domain/booking/bookingStaff';
 import { AppError } from '../../errors';
 import { recordAudit } from '../../store/audit';
 import type { Db } from '../../store/db';

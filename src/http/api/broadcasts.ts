@@ -1,9 +1,9 @@
-import { toCsv } from '../../domain/csv';
-import type { Prices } from '../../domain/prices';
-import { loadExcelJs } from '../../domain/excel';
+import { toCsv } from '../../domain/shared/csv';
+import type { Prices } from '../../domain/outreach/prices';
+import { loadExcelJs } from '../../domain/shared/excel';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { pageParam } from '../../domain/listing';
+import { pageParam } from '../../domain/shared/listing';
 import type { Clock } from '../../clock';
 import {
   BroadcastDraft,
@@ -19,9 +19,9 @@ import {
   recipientResults,
   resumeBroadcast,
   type RecipientResult,
-} from '../../domain/broadcasts';
-import { previewSegment, SegmentError, SegmentFilter, skipReasonLabels } from '../../domain/segments';
-import { fieldProblems } from '../../domain/validationText';
+} from '../../domain/broadcasts/broadcasts';
+import { previewSegment, SegmentError, SegmentFilter, skipReasonLabels } from '../../domain/broadcasts/segments';
+import { fieldProblems } from '../../domain/shared/validationText';
 import { AppError } from '../../errors';
 import type { Logger } from '../../logger';
 import { recordAudit } from '../../store/audit';

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { pageParam } from '../../domain/listing';
-import { closeHandoff, handoffDetail, listHandoffs, ReplyInput, staffOpensConversation, staffReply } from '../../domain/handoff';
-import { listRequests, RequestFilter, requestDetail } from '../../domain/requestInbox';
-import { addRequestNote, NoteInput } from '../../domain/requestNotes';
-import { acknowledgeRequest, CancelInput, closeRequest, CloseInput, scheduleRequest, ScheduleInput } from '../../domain/requests';
+import { pageParam } from '../../domain/shared/listing';
+import { closeHandoff, handoffDetail, listHandoffs, ReplyInput, staffOpensConversation, staffReply } from '../../domain/conversations/handoff';
+import { listRequests, RequestFilter, requestDetail } from '../../domain/requests/requestInbox';
+import { addRequestNote, NoteInput } from '../../domain/requests/requestNotes';
+import { acknowledgeRequest, CancelInput, closeRequest, CloseInput, scheduleRequest, ScheduleInput } from '../../domain/requests/requests';
 import { inTransaction } from '../../store/db';
-import { auditHealthRead } from '../../domain/staffReads';
+import { auditHealthRead } from '../../domain/staff/staffReads';
 import type { ApiEnv } from '../auth/apiToken';
 import { clinicScope, currentStaff, requirePermission, type StaffIdentity } from '../auth/session';
 import type { StaffDeps } from '../staff/services';

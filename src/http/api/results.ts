@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { erasePersonalData, exportPersonalData, personalDataWorkbook } from '../../domain/personalData';
+import { erasePersonalData, exportPersonalData, personalDataWorkbook } from '../../domain/registry/personalData';
 import {
   auditStaffRead,
   campaignNames,
@@ -16,9 +16,9 @@ import {
   startCorrection,
   updateDraft,
   type ResultRow,
-} from '../../domain/results';
-import { importResultsFile, resultsTemplate } from '../../domain/resultsImport';
-import { fieldProblems, vietnameseIssue } from '../../domain/validationText';
+} from '../../domain/results/results';
+import { importResultsFile, resultsTemplate } from '../../domain/results/resultsImport';
+import { fieldProblems, vietnameseIssue } from '../../domain/shared/validationText';
 import { AppError } from '../../errors';
 import { inTransaction } from '../../store/db';
 import { cadres, campaigns, clinics } from '../../store/schema';

@@ -1,7 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import type { RequestIdVariables } from 'hono/request-id';
 import type { Clock } from '../../clock';
-import { authenticateApiToken } from '../../domain/staff';
+import { authenticateApiToken } from '../../domain/staff/staff';
 import { AppError } from '../../errors';
 import type { Db } from '../../store/db';
 import { identityOf, type StaffIdentity } from './session';

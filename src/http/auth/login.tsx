@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { authenticateStaff, findStaffByUsername } from '../../domain/staff';
+import { authenticateStaff, findStaffByUsername } from '../../domain/staff/staff';
 import { recordAudit } from '../../store/audit';
 import { inTransaction } from '../../store/db';
 import { staffUsers } from '../../store/schema';

@@ -6,8 +6,8 @@ import type { RequestIdVariables } from 'hono/request-id';
 import { AppError } from '../../errors';
 import type { Db } from '../../store/db';
 import type { StaffRole, StaffUser } from '../../store/schema';
-import { getStaff } from '../../domain/staff';
-import { may, type Action, type Capability, type Permission } from '../../domain/permissions';
+import { getStaff } from '../../domain/staff/staff';
+import { may, type Action, type Capability, type Permission } from '../../domain/staff/permissions';
 
 /** Who is acting, as the pages and the API see it. */
 export interface StaffIdentity {

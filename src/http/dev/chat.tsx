@@ -3,7 +3,7 @@ import { raw } from 'hono/html';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { Clock } from '../../clock';
-import { formatPhone, normalizePhone } from '../../domain/phone';
+import { formatPhone, normalizePhone } from '../../domain/shared/phone';
 import { AppError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { FakeUser, FakeZaloApi } from '../../zalo/fakeApi';

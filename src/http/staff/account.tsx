@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { changeOwnPassword, MIN_PASSWORD_LENGTH } from '../../domain/staff';
+import { changeOwnPassword, MIN_PASSWORD_LENGTH } from '../../domain/staff/staff';
 import { AppError } from '../../errors';
 import { recordAudit } from '../../store/audit';
 import { currentStaff, requirePermission, startSession, type SessionOptions, type StaffEnv } from '../auth/session';

@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import { raw } from 'hono/html';
 import { z } from 'zod';
-import { bookingByCheckInCode, callNext, checkInByStaff, queueView } from '../../domain/attendance';
-import { getCampaign, type DayBookingRow } from '../../domain/bookingStaff';
-import { formatVietnamDay } from '../../domain/dates';
-import { findBooking } from '../../domain/booking';
+import { bookingByCheckInCode, callNext, checkInByStaff, queueView } from '../../domain/attendance/attendance';
+import { getCampaign, type DayBookingRow } from '../../domain/booking/bookingStaff';
+import { formatVietnamDay } from '../../domain/shared/dates';
+import { findBooking } from '../../domain/booking/booking';
 import { AppError } from '../../errors';
 import { clinicScope, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { checkClinic, DayQuery } from '../api/booking';

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
-import { auditActionLabel, auditActorText, auditEntityLabel, auditSentence } from '../../domain/auditText';
-import { vietnamDate } from '../../domain/quietHours';
-import { writeWorkbook, XLSX_MIME } from '../../domain/spreadsheet';
+import { auditActionLabel, auditActorText, auditEntityLabel, auditSentence } from '../../domain/staff/auditText';
+import { vietnamDate } from '../../domain/shared/quietHours';
+import { writeWorkbook, XLSX_MIME } from '../../domain/shared/spreadsheet';
 import { recordAudit } from '../../store/audit';
 import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { validate } from '../validation';

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { categoryLabels } from '../../domain/registryImport';
+import { categoryLabels } from '../../domain/registry/registryImport';
 import { z } from 'zod';
-import { formatIsoDate, formatVietnamDay, formatVietnamTime, parseVietnameseDate } from '../../domain/dates';
-import { holidaysOfYear } from '../../domain/holidays';
+import { formatIsoDate, formatVietnamDay, formatVietnamTime, parseVietnameseDate } from '../../domain/shared/dates';
+import { holidaysOfYear } from '../../domain/shared/holidays';
 import { recordAudit } from '../../store/audit';
 import { inTransaction } from '../../store/db';
 import { eq } from 'drizzle-orm';
@@ -21,9 +21,9 @@ import {
   setCampaignStatus,
   SlotsInput,
   statusLabels,
-} from '../../domain/bookingStaff';
-import { vietnamDate } from '../../domain/quietHours';
-import { EXAMINED_DEFINITION, formatShare } from '../../domain/examined';
+} from '../../domain/booking/bookingStaff';
+import { vietnamDate } from '../../domain/shared/quietHours';
+import { EXAMINED_DEFINITION, formatShare } from '../../domain/reports/examined';
 import { cadreCategories, campaigns, campaignStatuses, holidays, type Campaign } from '../../store/schema';
 import { allowed, clinicScope, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { checkClinic, DayQuery, dayExport } from '../api/booking';

@@ -1,12 +1,12 @@
 import { asc, inArray } from 'drizzle-orm';
-import { estimateCost, formatVnd, type Prices } from '../../domain/prices';
-import { categoryLabels } from '../../domain/registryImport';
+import { estimateCost, formatVnd, type Prices } from '../../domain/outreach/prices';
+import { categoryLabels } from '../../domain/registry/registryImport';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { BROADCAST_TEXT_MAX, broadcastProgress, broadcastTextAsSent, broadcastStatusLabels, listBroadcasts, recipientResults, type BroadcastProgress } from '../../domain/broadcasts';
-import { vietnamInstant } from '../../domain/quietHours';
-import { parseVietnameseDate } from '../../domain/dates';
-import { countSegment, describeSegment, knownUnits, SegmentFilter, skipReasonLabels, type SegmentPreview } from '../../domain/segments';
+import { BROADCAST_TEXT_MAX, broadcastProgress, broadcastTextAsSent, broadcastStatusLabels, listBroadcasts, recipientResults, type BroadcastProgress } from '../../domain/broadcasts/broadcasts';
+import { vietnamInstant } from '../../domain/shared/quietHours';
+import { parseVietnameseDate } from '../../domain/shared/dates';
+import { countSegment, describeSegment, knownUnits, SegmentFilter, skipReasonLabels, type SegmentPreview } from '../../domain/broadcasts/segments';
 import { AppError } from '../../errors';
 import { cadreCategories, campaigns, clinics, healthClasses, type Broadcast } from '../../store/schema';
 import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';
@@ -26,7 +26,7 @@ import {
 import { validate, IdParam } from '../validation';
 import { CsrfField, type Flash } from './layout';
 import { DateInput, fmtDateTime, page, EmptyRow, ListCount, ListPager } from './ui';
-import { pageParam } from '../../domain/listing';
+import { pageParam } from '../../domain/shared/listing';
 
 
 /** The compose form as sent by the browser (repeated fields for the multi-choices). */

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { honorific } from '../../domain/vietnamese';
+import { honorific } from '../../domain/shared/vietnamese';
 import { z } from 'zod';
 import {
   bookForCadre,
@@ -10,15 +10,15 @@ import {
   slotSummary,
   tellChannelLabels,
   tellChannelOf,
-} from '../../domain/bookingForCadre';
-import type { BookingInfo } from '../../domain/booking';
-import { CadreEditInput, cadreEditChanges, cadreStatusLabels, cadreStatuses, futureBookingsOf, recentUnlinkedZaloUsers, statusOf, updateCadreRecord } from '../../domain/cadreRecord';
-import { formatVietnamDay, formatVietnamTime } from '../../domain/dates';
-import { formatPhone } from '../../domain/phone';
-import { categoryLabels } from '../../domain/registryImport';
-import { requestTypeLabels, timeOfDayLabels } from '../../domain/requests';
-import { defaultRequestSettings } from '../../domain/requestChat';
-import { fileRequestForCadre, RequestForCadreInput, staffFiledTypes } from '../../domain/requestForCadre';
+} from '../../domain/booking/bookingForCadre';
+import type { BookingInfo } from '../../domain/booking/booking';
+import { CadreEditInput, cadreEditChanges, cadreStatusLabels, cadreStatuses, futureBookingsOf, recentUnlinkedZaloUsers, statusOf, updateCadreRecord } from '../../domain/registry/cadreRecord';
+import { formatVietnamDay, formatVietnamTime } from '../../domain/shared/dates';
+import { formatPhone } from '../../domain/shared/phone';
+import { categoryLabels } from '../../domain/registry/registryImport';
+import { requestTypeLabels, timeOfDayLabels } from '../../domain/requests/requests';
+import { defaultRequestSettings } from '../../domain/requests/requestChat';
+import { fileRequestForCadre, RequestForCadreInput, staffFiledTypes } from '../../domain/requests/requestForCadre';
 import { AppError } from '../../errors';
 import { cadreCategories, timesOfDay, type Cadre } from '../../store/schema';
 import { allowed, clinicScope, currentStaff, requirePermission, type StaffEnv, type StaffIdentity } from '../auth/session';

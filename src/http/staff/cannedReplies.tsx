@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { CANNED_TEXT_MAX, CannedReplyInput, deleteCannedReply, getCannedReply, listCannedReplies, saveCannedReply } from '../../domain/cannedReplies';
-import { fieldProblems, problemText, vietnameseIssue } from '../../domain/validationText';
+import { CANNED_TEXT_MAX, CannedReplyInput, deleteCannedReply, getCannedReply, listCannedReplies, saveCannedReply } from '../../domain/conversations/cannedReplies';
+import { fieldProblems, problemText, vietnameseIssue } from '../../domain/shared/validationText';
 import { AppError } from '../../errors';
 import type { CannedReply } from '../../store/schema';
 import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { capacityRefusal, getCampaign, setSlotCapacity } from '../../domain/bookingStaff';
+import { capacityRefusal, getCampaign, setSlotCapacity } from '../../domain/booking/bookingStaff';
 import {
   adjacentDays,
   CampaignEditInput,
@@ -14,9 +14,9 @@ import {
   deleteEmptySlots,
   SlotIdsInput,
   updateCampaignDetails,
-} from '../../domain/clinicDays';
-import { formatIsoDate, formatVietnamDay, formatVietnamTime } from '../../domain/dates';
-import { vietnamDate } from '../../domain/quietHours';
+} from '../../domain/booking/clinicDays';
+import { formatIsoDate, formatVietnamDay, formatVietnamTime } from '../../domain/shared/dates';
+import { vietnamDate } from '../../domain/shared/quietHours';
 import { AppError } from '../../errors';
 import { campaigns, examSlots, type ExamSlot } from '../../store/schema';
 import { and, eq } from 'drizzle-orm';

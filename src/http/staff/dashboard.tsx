@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
-import { buildDashboard, type Dashboard } from '../../domain/dashboard';
-import { formatIsoDate } from '../../domain/dates';
-import { broadcastStatusLabels, formatShare } from '../../domain/reports';
-import { may } from '../../domain/permissions';
+import { buildDashboard, type Dashboard } from '../../domain/reports/dashboard';
+import { formatIsoDate } from '../../domain/shared/dates';
+import { broadcastStatusLabels, formatShare } from '../../domain/reports/reports';
+import { may } from '../../domain/staff/permissions';
 import { clinicScope, currentStaff, requirePermission, type StaffEnv, type StaffIdentity } from '../auth/session';
 import { BarChart, chartCss } from './charts';
 import { addStaffNavItem, staffNav } from './layout';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { listFailedEvents, replayFailedEvent } from '../../domain/failedEvents';
+import { listFailedEvents, replayFailedEvent } from '../../domain/conversations/failedEvents';
 import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { addStaffNavItem, CsrfField, type Flash } from './layout';
 import { staffActor, type StaffDeps } from './services';

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { deleteFaq, FaqInput, faqPlaceholders, getFaq, listFaq, renderFaqAnswer, saveFaq } from '../../domain/faq';
-import { fieldProblems, problemText, vietnameseIssue } from '../../domain/validationText';
+import { deleteFaq, FaqInput, faqPlaceholders, getFaq, listFaq, renderFaqAnswer, saveFaq } from '../../domain/conversations/faq';
+import { fieldProblems, problemText, vietnameseIssue } from '../../domain/shared/validationText';
 import type { FaqEntry } from '../../store/schema';
 import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { IdParam, validate } from '../validation';

@@ -1,7 +1,7 @@
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
-import { roleLabels } from '../../domain/staff';
-import { may, type Capability, type Permission } from '../../domain/permissions';
+import { roleLabels } from '../../domain/staff/staff';
+import { may, type Capability, type Permission } from '../../domain/staff/permissions';
 import { CSRF_FIELD, type StaffIdentity } from '../auth/session';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { decideLinkMove, listLinkRequests } from '../../domain/linking';
+import { decideLinkMove, listLinkRequests } from '../../domain/linking/linking';
 import { inTransaction } from '../../store/db';
 import { currentStaff } from '../auth/session';
 import { CsrfField } from './layout';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { liveMarks, requestsSince, type LiveCounts, type LiveMarks } from '../../domain/liveFeed';
+import { liveMarks, requestsSince, type LiveCounts, type LiveMarks } from '../../domain/conversations/liveFeed';
 import { allowed, clinicScope, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import type { StaffDeps } from './services';
 

@@ -2,8 +2,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { eq } from 'drizzle-orm';
 import type { Clock } from '../../clock';
-import { heldBroadcastRecipients, QUOTA_PRIORITY_LABELS, QUOTA_RESERVE, quotaPriorities, quotaToday, templatesTodayByKind, waitingNotices } from '../../domain/quotaPlan';
-import { formatVnd, type Prices } from '../../domain/prices';
+import { heldBroadcastRecipients, QUOTA_PRIORITY_LABELS, QUOTA_RESERVE, quotaPriorities, quotaToday, templatesTodayByKind, waitingNotices } from '../../domain/outreach/quotaPlan';
+import { formatVnd, type Prices } from '../../domain/outreach/prices';
 import {
   listTemplates,
   previewBody,
@@ -15,7 +15,7 @@ import {
   templateKindOf,
   templateWarnings,
   type TemplateKind,
-} from '../../domain/templates';
+} from '../../domain/outreach/templates';
 import { AppError } from '../../errors';
 import type { Db } from '../../store/db';
 import { cadres, noticeTemplates, type TemplateParam } from '../../store/schema';

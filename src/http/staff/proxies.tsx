@@ -9,8 +9,8 @@ import { CsrfField, type Flash } from './layout';
 import { cadreInScope, decideProxy, listProxies, type StaffDeps } from './services';
 import { AppError } from '../../errors';
 import { fmtDateTime, page, EmptyRow, ListCount, ListPager, PhoneLink, StatusTabs } from './ui';
-import { pageParam } from '../../domain/listing';
-import { listLinkRequests } from '../../domain/linking';
+import { pageParam } from '../../domain/shared/listing';
+import { listLinkRequests } from '../../domain/linking/linking';
 import { decideLinkRequest, LinkDecisionForm, LinkRequestsSection } from './linkRequests';
 
 const NoteForm = z.object({ note: z.string().trim().max(500).default('') });

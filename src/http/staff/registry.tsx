@@ -6,9 +6,9 @@ import {
   registryWorkbook,
   sexLabels,
   rejectedRowsWorkbook,
-} from '../../domain/registryImport';
-import { upcomingBookingsOf } from '../../domain/bookingForCadre';
-import { cadreStatusLabels, statusOf } from '../../domain/cadreRecord';
+} from '../../domain/registry/registryImport';
+import { upcomingBookingsOf } from '../../domain/booking/bookingForCadre';
+import { cadreStatusLabels, statusOf } from '../../domain/registry/cadreRecord';
 import { AppError } from '../../errors';
 import { cadreCategories, healthClasses } from '../../store/schema';
 import { allowed, currentStaff, requirePermission, type StaffEnv } from '../auth/session';

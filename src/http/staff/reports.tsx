@@ -1,13 +1,13 @@
 import { desc, eq } from 'drizzle-orm';
-import type { Prices } from '../../domain/prices';
-import { spendTable } from '../../domain/spend';
+import type { Prices } from '../../domain/outreach/prices';
+import { spendTable } from '../../domain/outreach/spend';
 import { z } from 'zod';
-import { EXAMINED_DEFINITION } from '../../domain/examined';
+import { EXAMINED_DEFINITION } from '../../domain/reports/examined';
 import { AppError } from '../../errors';
 import { Hono } from 'hono';
 import type { Clock } from '../../clock';
-import { formatIsoDate } from '../../domain/dates';
-import { buildReport, campaignSummary, campaignSummaryWorkbook, summaryFileName, formatShare, reportFileName, reportWorkbook, ReportQuery, type Report, type ReportTable } from '../../domain/reports';
+import { formatIsoDate } from '../../domain/shared/dates';
+import { buildReport, campaignSummary, campaignSummaryWorkbook, summaryFileName, formatShare, reportFileName, reportWorkbook, ReportQuery, type Report, type ReportTable } from '../../domain/reports/reports';
 import { recordAudit } from '../../store/audit';
 import type { Db } from '../../store/db';
 import { campaigns } from '../../store/schema';

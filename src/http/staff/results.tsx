@@ -1,11 +1,11 @@
 import { eq, asc } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { parseVietnameseDate } from '../../domain/dates';
-import { fieldProblems, vietnameseIssue } from '../../domain/validationText';
-import { cadreCodeIs } from '../../domain/cadreSummary';
-import { personalDataWorkbook, exportPersonalData } from '../../domain/personalData';
-import { vietnamDate } from '../../domain/quietHours';
+import { parseVietnameseDate } from '../../domain/shared/dates';
+import { fieldProblems, vietnameseIssue } from '../../domain/shared/validationText';
+import { cadreCodeIs } from '../../domain/registry/cadreSummary';
+import { personalDataWorkbook, exportPersonalData } from '../../domain/registry/personalData';
+import { vietnamDate } from '../../domain/shared/quietHours';
 import {
   auditStaffRead,
   campaignNames,
@@ -23,8 +23,8 @@ import {
   updateDraft,
   type ClassKey,
   type ResultRow,
-} from '../../domain/results';
-import { importResultsFile, resultColumns, resultsTemplate, type ResultsImportOutcome } from '../../domain/resultsImport';
+} from '../../domain/results/results';
+import { importResultsFile, resultColumns, resultsTemplate, type ResultsImportOutcome } from '../../domain/results/resultsImport';
 import { AppError } from '../../errors';
 import { inTransaction } from '../../store/db';
 import { cadres, campaigns, clinics, examResultStatuses, healthClasses, type ExamResult } from '../../store/schema';

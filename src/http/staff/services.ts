@@ -16,7 +16,7 @@ import {
   type ImportCounts,
   type RegistryCheck,
   type RegistryExportRow,
-} from '../../domain/registryImport';
+} from '../../domain/registry/registryImport';
 import { AppError } from '../../errors';
 import type { Logger } from '../../logger';
 import { recordAudit, type AuditActor } from '../../store/audit';
@@ -35,11 +35,11 @@ import {
   type Clinic,
   type Proxy,
 } from '../../store/schema';
-import { auditHealthRead } from '../../domain/staffReads';
-import { optionalVietnameseDateField } from '../../domain/dates';
-import { vietnamInstant } from '../../domain/quietHours';
-import { listParams, orderFor, PAGE_SIZE, pageWindow, personSearch, withFold, type PageWindow } from '../../domain/listing';
-import { tellCadreAboutProxy } from '../../domain/proxies';
+import { auditHealthRead } from '../../domain/staff/staffReads';
+import { optionalVietnameseDateField } from '../../domain/shared/dates';
+import { vietnamInstant } from '../../domain/shared/quietHours';
+import { listParams, orderFor, PAGE_SIZE, pageWindow, personSearch, withFold, type PageWindow } from '../../domain/shared/listing';
+import { tellCadreAboutProxy } from '../../domain/linking/proxies';
 import { allowed, clinicScope, type StaffIdentity } from '../auth/session';
 
 /** What the staff pages and the staff API need; built by createApp from AppDeps. */

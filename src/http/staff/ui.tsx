@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { formatPhone, telHref } from '../../domain/phone';
-import { problemText } from '../../domain/validationText';
+import { formatPhone, telHref } from '../../domain/shared/phone';
+import { problemText } from '../../domain/shared/validationText';
 import { AppError } from '../../errors';
 import type { StaffEnv } from '../auth/session';
 import { BarePage, CsrfField, Layout, type Flash } from './layout';

@@ -11,7 +11,7 @@ import {
   roleLabels,
   setStaffPassword,
   updateStaffUser,
-} from '../../domain/staff';
+} from '../../domain/staff/staff';
 import { AppError } from '../../errors';
 import { recordAudit } from '../../store/audit';
 import { inTransaction, type Db } from '../../store/db';

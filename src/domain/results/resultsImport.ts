@@ -1,0 +1,381 @@
+import { loadExcelJs } from '../shared/excel';
+import { foldLabel } from '../shared/vietnamese';
+import { eq } from 'drizzle-orm';
+import { AppError } from '../../errors';
+import { inTransaction, type Db, type DbOrTx } from '../../store/db';
+import { recordAudit } from '../../store/audit';
+import { cadres, campaigns, clinics, examResults, type Campaign, type Clinic, type HealthClass } from '../../store/schema';
+import { vietnamDate } from '../shared/quietHours';
+import {
+  MAX_IMPORT_ROWS,
+  parseBirthDate,
+  readRegistryFile,
+  RegistryFileError,
+  HEADER_SEARCH_ROWS,
+  splitOfficeRows,
+  type CellValue,
+  type ImportProblem,
+  type SheetRow,
+} from '../registry/registryImport';
+import { may } from '../staff/permissions';
+import { chainFor, checkResultInput, insertDraft, ResultInput, sameContent, type ResultStaff } from './results';
+
+/**
+ * Exam results from a spreadsheet (.xlsx or .csv, Vietnamese headers), with the registry import's rules:
+ * files are read with the registry's reader, every row is checked first (a dry run writes nothing), and a
+ * file is applied all at once in one transaction or not at all. Applying is idempotent: a row equal to what
+ * is stored changes nothing; a changed row updates its draft, or, once released, opens a correction draft.
+ * Imported results are drafts: a doctor or admin still releases them.
+ */
+
+export const resultColumns = [
+  { key: 'code', header: 'Mã cán bộ', required: true, aliases: ['ma', 'ma cb', 'ma so'], help: 'Bắt buộc. Mã cán bộ như trong danh sách cán bộ.' },
+  { key: 'campaign', header: 'Đợt khám', required: false, aliases: ['dot', 'dot kham suc khoe'], help: 'Tên đợt khám, hoặc năm-đợt (ví dụ 2026-1). Để trống nếu khám ngoài đợt.' },
+  { key: 'examDate', header: 'Ngày khám', required: true, aliases: ['ngay kham suc khoe'], help: 'Bắt buộc, dạng dd/mm/yyyy, không ở tương lai.' },
+  { key: 'clinic', header: 'Nơi khám', required: false, aliases: ['phong kham', 'benh vien', 'co so kham'], help: 'Mã hoặc đúng tên phòng khám/bệnh viện.' },
+  { key: 'healthClass', header: 'Phân loại sức khỏe', required: false, aliases: ['loai suc khoe', 'phan loai', 'xep loai'], help: 'I, II, III, IV, V (hoặc 1–5, “Loại II”); để trống nếu chưa phân loại.' },
+  { key: 'conclusions', header: 'Kết luận', required: false, aliases: ['ket luan chinh', 'ket luan cua bac si'], help: 'Kết luận chính của bác sĩ.' },
+  { key: 'diagnoses', header: 'Chẩn đoán', required: false, aliases: ['chan doan benh'], help: 'Mỗi chẩn đoán một dòng (xuống dòng trong ô) hoặc cách nhau bằng dấu chấm phẩy.' },
+  { key: 'advice', header: 'Lời khuyên', required: false, aliases: ['loi dan', 'de nghi', 'tu van'], help: 'Lời khuyên cho cán bộ.' },
+  { key: 'followUp', header: 'Khám lại', required: false, aliases: ['can kham lai', 'hen kham lai'], help: 'Có hoặc Không (để trống là Không).' },
+  { key: 'followUpWhere', header: 'Nơi khám lại', required: false, aliases: ['kham lai tai'], help: 'Bắt buộc khi Khám lại là Có.' },
+  { key: 'signedBy', header: 'Bác sĩ ký', required: false, aliases: ['bac si', 'bac si ket luan', 'nguoi ky'], help: 'Họ tên bác sĩ ký kết luận.' },
+] as const;
+
+export type ResultColumnKey = (typeof resultColumns)[number]['key'];
+const headerOf = (key: ResultColumnKey) => resultColumns.find((c) => c.key === key)!.header;
+
+const headerIndex = new Map<string, ResultColumnKey>();
+for (const col of resultColumns) for (const name of [col.header, ...col.aliases]) headerIndex.set(foldLabel(name), col.key);
+const matchHeader = (label: string) => headerIndex.get(foldLabel(label).replace(/[*:.]+$/, '').trim());
+
+const cellText = (v: CellValue): string => {
+  if (v === null) return '';
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  return String(v).normalize('NFC').trim();
+};
+
+const romanClasses: Record<string, HealthClass> = { i: 'I', ii: 'II', iii: 'III', iv: 'IV', v: 'V', '1': 'I', '2': 'II', '3': 'III', '4': 'IV', '5': 'V' };
+const yes = new Set(['co', 'x', '1', 'true', 'yes']);
+const no = new Set(['khong', '0', 'false', 'no', '']);
+
+/** One checked row, ready to apply. */
+export interface ResultRecord {
+  rowNumber: number;
+  code: string;
+  cadreId: number;
+  input: ResultInput;
+}
+
+export interface ResultsCheck {
+  records: ResultRecord[];
+  problems: ImportProblem[];
+  rowCount: number;
+  ignoredHeaders: string[];
+}
+
+export interface ResultsCheckContext {
+  /** Every cadre by lower-cased code; `inScope` says whether the importing staff member may enter their results. */
+  cadreByCode: Map<string, { id: number; clinicId: number | null; inScope: boolean }>;
+  /** For clinic_staff: the only clinic their rows may name (and their cadres' clinic); null for committee roles. */
+  clinicScope: number | null;
+  clinics: Clinic[];
+  campaigns: Campaign[];
+  today: string;
+  db: DbOrTx;
+}
+
+/** What checking needs from the database, for the staff member's scope (clinic_staff: their clinic's cadres). */
+export function resultsCheckContext(db: DbOrTx, staff: ResultStaff, today: string): ResultsCheckContext {
+  const rows = db.select({ id: cadres.id, code: cadres.code, clinicId: cadres.clinicId }).from(cadres).all();
+  const clinicScope = staff.role === 'clinic_staff' ? (staff.clinicId ?? -1) : null;
+  return {
+    cadreByCode: new Map(rows.map((r) => [r.code.toLowerCase(), { id: r.id, clinicId: r.clinicId, inScope: clinicScope === null || r.clinicId === clinicScope }])),
+    clinicScope,
+    clinics: db.select().from(clinics).all(),
+    campaigns: db.select().from(campaigns).all(),
+    today,
+    db,
+  };
+}
+
+function findCampaign(list: Campaign[], label: string): Campaign | undefined {
+  const f = foldLabel(label);
+  const byName = list.find((c) => foldLabel(c.name) === f);
+  if (byName) return byName;
+  const m = /^(?:dot\s*)?(\d)\s*[/\-.]\s*(\d{4})$/.exec(f) ?? null;
+  if (m) return list.find((c) => c.round === Number(m[1]) && c.year === Number(m[2]));
+  const m2 = /^(\d{4})\s*[/\-.]\s*(?:dot\s*)?(\d)$/.exec(f);
+  if (m2) return list.find((c) => c.year === Number(m2[1]) && c.round === Number(m2[2]));
+  if (/^\d+$/.test(f)) return list.find((c) => c.id === Number(f));
+  return undefined;
+}
+
+/**
+ * Finds the header row (the first of the first ten rows with a "Mã cán bộ" column) and checks every row.
+ * Returns the good rows and every problem; a file is applied only when there are none.
+ */
+export function checkResultRows(rows: SheetRow[], ctx: ResultsCheckContext): ResultsCheck {
+  const problems: ImportProblem[] = [];
+  const headerAt = rows.slice(0, HEADER_SEARCH_ROWS).findIndex((r) => r.cells.some((c) => c !== null && matchHeader(cellText(c)) === 'code'));
+  if (headerAt < 0) {
+    return {
+      records: [],
+      problems: [{ row: rows[0]?.rowNumber ?? 1, column: 'Mã cán bộ', message: 'Không tìm thấy dòng tiêu đề có cột “Mã cán bộ”. Hãy dùng tệp mẫu.' }],
+      rowCount: 0,
+      ignoredHeaders: [],
+    };
+  }
+  const header = rows[headerAt]!;
+  const positions = new Map<ResultColumnKey, number>();
+  const ignoredHeaders: string[] = [];
+  header.cells.forEach((c, i) => {
+    const label = cellText(c);
+    if (!label) return;
+    const key = matchHeader(label);
+    if (!key) ignoredHeaders.push(label);
+    else if (positions.has(key)) problems.push({ row: header.rowNumber, column: label, message: `Cột “${headerOf(key)}” xuất hiện hai lần.` });
+    else positions.set(key, i);
+  });
+  for (const col of resultColumns) {
+    if (col.required && !positions.has(col.key)) problems.push({ row: header.rowNumber, column: col.header, message: `Thiếu cột “${col.header}”.` });
+  }
+  // Titles above the header, group titles, totals and the signature block of office files are not data.
+  const dataRows = splitOfficeRows(rows.slice(headerAt + 1), positions.get('code')).data;
+  if (dataRows.length === 0) problems.push({ row: header.rowNumber, column: '', message: 'Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.' });
+  if (dataRows.length > MAX_IMPORT_ROWS) {
+    problems.push({ row: header.rowNumber, column: '', message: `Tệp có ${dataRows.length} dòng, vượt quá ${MAX_IMPORT_ROWS} dòng mỗi lần nhập.` });
+  }
+  if (problems.length) return { records: [], problems, rowCount: dataRows.length, ignoredHeaders };
+
+  const clinicByCode = new Map(ctx.clinics.map((c) => [c.code.trim().toLowerCase(), c.id]));
+  const clinicByName = new Map(ctx.clinics.map((c) => [foldLabel(c.name), c.id]));
+  const seen = new Map<string, number>();
+  const records: ResultRecord[] = [];
+
+  for (const row of dataRows) {
+    const before = problems.length;
+    const raw = (key: ResultColumnKey): CellValue => {
+      const i = positions.get(key);
+      return i === undefined ? null : (row.cells[i] ?? null);
+    };
+    const value = (key: ResultColumnKey) => cellText(raw(key));
+    const bad = (key: ResultColumnKey | '', message: string) => problems.push({ row: row.rowNumber, column: key ? headerOf(key) : '', message });
+
+    const code = value('code');
+    const known = code ? ctx.cadreByCode.get(code.toLowerCase()) : undefined;
+    const cadre = known?.inScope ? known : undefined;
+    if (!code) bad('code', 'Thiếu mã cán bộ.');
+    else if (!known) bad('code', `Không có cán bộ mã “${code}”.`);
+    else if (!cadre) bad('code', `Cán bộ mã “${code}” không đăng ký tại phòng khám của bạn; chỉ nhập kết quả của cán bộ thuộc phòng khám mình.`);
+
+    let examDate = '';
+    if (!value('examDate')) bad('examDate', 'Thiếu ngày khám.');
+    else {
+      examDate = parseBirthDate(raw('examDate'), ctx.today) ?? '';
+      if (!examDate) bad('examDate', `Ngày khám không hợp lệ hoặc ở tương lai: “${value('examDate')}”. Dùng dạng dd/mm/yyyy.`);
+    }
+
+    let campaignId: number | null = null;
+    const campaignLabel = value('campaign');
+    if (campaignLabel) {
+      const found = findCampaign(ctx.campaigns, campaignLabel);
+      if (!found) bad('campaign', `Không tìm thấy đợt khám “${campaignLabel}”; ghi đúng tên đợt hoặc năm-đợt (ví dụ 2026-1).`);
+      else campaignId = found.id;
+    }
+
+    let clinicId: number | null = null;
+    const clinicLabel = value('clinic');
+    if (clinicLabel) {
+      const id = clinicByCode.get(clinicLabel.toLowerCase()) ?? clinicByName.get(foldLabel(clinicLabel));
+      if (id === undefined) bad('clinic', `Không tìm thấy nơi khám “${clinicLabel}”; ghi mã hoặc đúng tên phòng khám.`);
+      else if (ctx.clinicScope !== null && id !== ctx.clinicScope) bad('clinic', `Nơi khám “${clinicLabel}” không phải phòng khám của bạn.`);
+      else clinicId = id;
+    } else if (ctx.clinicScope !== null) clinicId = ctx.clinicScope;
+
+    let healthClass: HealthClass | null = null;
+    const classLabel = value('healthClass');
+    if (classLabel) {
+      const cls = romanClasses[foldLabel(classLabel).replace(/^loai\s*/, '')];
+      if (!cls) bad('healthClass', `Phân loại sức khỏe “${classLabel}” không hợp lệ; ghi I, II, III, IV, V hoặc để trống.`);
+      else healthClass = cls;
+    }
+
+    let followUp = false;
+    const followLabel = foldLabel(value('followUp'));
+    if (yes.has(followLabel)) followUp = true;
+    else if (!no.has(followLabel)) bad('followUp', `“${value('followUp')}” không hợp lệ; ghi “Có” hoặc “Không”.`);
+
+    const diagnoses = value('diagnoses')
+      .split(/\r?\n|;/)
+      .map((d) => d.trim().replace(/^[-•+]\s*/, ''))
+      .filter(Boolean);
+
+    const parsed = ResultInput.safeParse({
+      examDate: examDate || '2000-01-01',
+      clinicId,
+      campaignId,
+      healthClass,
+      conclusions: value('conclusions'),
+      diagnoses,
+      advice: value('advice'),
+      followUp,
+      followUpWhere: value('followUpWhere'),
+      signedBy: value('signedBy'),
+    });
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const key = (issue.path[0] === 'diagnoses' ? 'diagnoses' : issue.path[0]) as ResultColumnKey;
+        bad(resultColumns.some((c) => c.key === key) ? key : '', issue.message);
+      }
+    } else if (examDate) {
+      for (const p of checkResultInput(ctx.db, parsed.data, ctx.today)) {
+        if (p.field === 'clinicId' || p.field === 'campaignId') continue; // already checked above, with the cell's text
+        if (p.field === 'examDate') {
+          if (campaignId !== null && p.message.includes('ngoài thời gian')) bad('examDate', p.message);
+          continue; // an invalid or future date was reported above
+        }
+        bad(p.field === 'followUpWhere' ? 'followUpWhere' : '', p.message);
+      }
+    }
+
+    if (cadre && examDate) {
+      const key = `${cadre.id}|${campaignId ?? `d${examDate}`}`;
+      const first = seen.get(key);
+      if (first !== undefined) bad('code', `Dòng này trùng cán bộ và đợt khám (hoặc ngày khám) với dòng ${first}.`);
+      else seen.set(key, row.rowNumber);
+    }
+
+    if (problems.length === before && cadre && parsed.success) {
+      records.push({ rowNumber: row.rowNumber, code, cadreId: cadre.id, input: { ...parsed.data, clinicId, examDate } });
+    }
+  }
+  return { records, problems, rowCount: dataRows.length, ignoredHeaders };
+}
+
+// --- applying ---------------------------------------------------------------------------------------------
+
+export interface ResultImportCounts {
+  created: number;
+  updated: number;
+  corrections: number;
+  unchanged: number;
+}
+
+type Plan = { record: ResultRecord; action: 'create' | 'update' | 'correct' | 'unchanged'; targetId?: number; chainId?: number; version?: number };
+
+function plan(db: DbOrTx, records: ResultRecord[]): Plan[] {
+  return records.map((record) => {
+    const versions = chainFor(db, record.cadreId, record.input.campaignId, record.input.examDate);
+    const latest = versions[0];
+    if (!latest) return { record, action: 'create' };
+    if (sameContent(latest, record.input)) return { record, action: 'unchanged' };
+    if (latest.status === 'draft') return { record, action: 'update', targetId: latest.id };
+    const released = versions.find((v) => v.status === 'released') ?? latest;
+    return { record, action: 'correct', targetId: released.id, chainId: latest.chainId, version: latest.version + 1 };
+  });
+}
+
+function tally(plans: Plan[]): ResultImportCounts {
+  const counts: ResultImportCounts = { created: 0, updated: 0, corrections: 0, unchanged: 0 };
+  for (const p of plans) {
+    if (p.action === 'create') counts.created++;
+    else if (p.action === 'update') counts.updated++;
+    else if (p.action === 'correct') counts.corrections++;
+    else counts.unchanged++;
+  }
+  return counts;
+}
+
+/** What applying would do, without writing. */
+export function previewResultsImport(db: DbOrTx, records: ResultRecord[]): ResultImportCounts {
+  return tally(plan(db, records));
+}
+
+/** Writes every record inside the caller's transaction (drafts only; nothing is released), with one audit row. */
+export function applyResultsImport(tx: DbOrTx, staff: ResultStaff, records: ResultRecord[], fileName: string, now: number): ResultImportCounts {
+  const plans = plan(tx, records);
+  for (const p of plans) {
+    const { input, cadreId } = p.record;
+    if (p.action === 'create') insertDraft(tx, staff.id, cadreId, input, 'import', now);
+    else if (p.action === 'update') {
+      tx.update(examResults).set({ ...input, source: 'import', enteredByStaffId: staff.id, updatedAt: now }).where(eq(examResults.id, p.targetId!)).run();
+    } else if (p.action === 'correct') {
+      tx.insert(examResults)
+        .values({ ...input, chainId: p.chainId!, version: p.version!, correctsId: p.targetId!, cadreId, source: 'import', enteredByStaffId: staff.id, createdAt: now, updatedAt: now })
+        .run();
+    }
+  }
+  const counts = tally(plans);
+  recordAudit(tx, { type: 'staff', id: String(staff.id) }, { action: 'result.import', entity: 'exam_result', detail: { fileName, rows: records.length, ...counts } }, now);
+  return counts;
+}
+
+// --- the template -----------------------------------------------------------------------------------------
+
+/** The blank import template: the header row, and a sheet explaining each column (with the known codes). */
+export async function resultsTemplate(opts: { clinics: Clinic[]; campaigns: Campaign[] }): Promise<Buffer> {
+  const ExcelJS = await loadExcelJs();
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'CadreCare';
+  const ws = wb.addWorksheet('Kết quả khám', { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.columns = resultColumns.map((c) => ({
+    header: c.header,
+    key: c.key,
+    width: ['conclusions', 'diagnoses', 'advice'].includes(c.key) ? 40 : c.key === 'followUpWhere' || c.key === 'clinic' ? 28 : 16,
+    style: { numFmt: '@', alignment: { wrapText: ['conclusions', 'diagnoses', 'advice'].includes(c.key), vertical: 'top' } },
+  }));
+  const head = ws.getRow(1);
+  head.font = { bold: true, color: { argb: 'FFFFFFFF' } };
+  head.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FF0B6E4F' } };
+  const help = wb.addWorksheet('Hướng dẫn');
+  help.columns = [{ width: 24 }, { width: 100 }];
+  help.addRow(['Cột', 'Cách ghi']).font = { bold: true };
+  for (const c of resultColumns) {
+    let note: string = c.help;
+    if (c.key === 'clinic' && opts.clinics.length) note += ` Mã: ${opts.clinics.map((x) => x.code).join(', ')}.`;
+    if (c.key === 'campaign' && opts.campaigns.length) note += ` Các đợt: ${opts.campaigns.map((x) => `${x.name} (${x.year}-${x.round})`).join('; ')}.`;
+    help.addRow([c.header, note]);
+  }
+  help.addRow([]);
+  help.addRow(['Lưu ý', 'Hệ thống kiểm tra mọi dòng trước; chỉ ghi khi không còn lỗi nào, và ghi tất cả cùng lúc. Nhập lại cùng tệp không tạo bản trùng. Kết quả nhập vào là bản nháp: bác sĩ hoặc quản trị phải công bố thì cán bộ mới xem được.']);
+  help.getColumn(2).alignment = { wrapText: true };
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+// --- one call for pages and API -----------------------------------------------------------------------------
+
+export interface ResultsImportOutcome {
+  fileName: string;
+  check: ResultsCheck;
+  counts: ResultImportCounts;
+  applied: boolean;
+}
+
+/**
+ * Reads and checks a file for the staff member's scope; with `apply`, writes it all in one transaction, or
+ * nothing when any row is wrong. Without `apply` it is a dry run: the counts say what would happen.
+ */
+export async function importResultsFile(
+  db: Db,
+  staff: ResultStaff,
+  bytes: Uint8Array,
+  fileName: string,
+  apply: boolean,
+  now: () => number,
+): Promise<ResultsImportOutcome> {
+  if (!may(staff.role, ['results', 'enter'])) throw new AppError('forbidden', 'Tài khoản của bạn không được nhập kết quả.');
+  let rows: SheetRow[];
+  try {
+    rows = await readRegistryFile(bytes, fileName);
+  } catch (err) {
+    if (err instanceof RegistryFileError) throw new AppError('bad_request', err.message);
+    throw err;
+  }
+  // From here on everything is synchronous: what was checked is what gets written.
+  const at = now();
+  const check = checkResultRows(rows, resultsCheckContext(db, staff, vietnamDate(at)));
+  if (!apply || check.problems.length) return { fileName, check, counts: previewResultsImport(db, check.records), applied: false };
+  const counts = inTransaction(db, (tx) => applyResultsImport(tx, staff, check.records, fileName, at));
+  return { fileName, check, counts, applied: true };
+}

@@ -1,0 +1,88 @@
+import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { foldVietnamese } from './vietnamese';
+import { prepared } from '../../store/prepared';
+import type { DbOrTx } from '../../store/db';
+
+/** Rows on one page of every staff list. */
+export const PAGE_SIZE = 50;
+
+/** Which rows of a list one page shows: rows `from`–`to` (1-based) of `total`. */
+export interface PageWindow {
+  page: number;
+  pages: number;
+  pageSize: number;
+  offset: number;
+  total: number;
+  from: number;
+  to: number;
+}
+
+/** The page asked for, kept inside 1..pages (a page past the end shows the last one). */
+export function pageWindow(total: number, requested: number, pageSize = PAGE_SIZE): PageWindow {
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(Math.max(1, Math.floor(requested) || 1), pages);
+  const offset = (page - 1) * pageSize;
+  return { page, pages, pageSize, offset, total, from: total ? offset + 1 : 0, to: Math.min(total, offset + pageSize) };
+}
+
+/** The `page` query parameter of a list (1 when absent). */
+export const pageParam = z.coerce.number().int().min(1).max(1_000_000).default(1);
+
+/** `page`, `sort` and `dir` query parameters of a list whose sortable columns are `keys`. */
+export function listParams<K extends string>(keys: readonly [K, ...K[]]) {
+  return {
+    page: pageParam,
+    sort: z.enum(keys).or(z.literal('')).optional(),
+    dir: z.enum(['asc', 'desc', '']).optional(),
+  };
+}
+
+export type SortDir = 'asc' | 'desc';
+
+/** ORDER BY for the chosen column (or the list's default), ties broken by `tieBreak` so pages never overlap. */
+export function orderFor<K extends string>(
+  columns: Record<K, AnyColumn | SQL>,
+  chosen: { sort?: K | ''; dir?: SortDir | '' },
+  fallback: { sort: K; dir: SortDir },
+  tieBreak: AnyColumn,
+): SQL[] {
+  const key = chosen.sort || fallback.sort;
+  const dir = chosen.dir || (chosen.sort ? 'asc' : fallback.dir);
+  const col = columns[key];
+  return dir === 'desc' ? [sql`${col} desc`, sql`${tieBreak} desc`] : [sql`${col} asc`, sql`${tieBreak} asc`];
+}
+
+/** Folded names are remembered: a search folds every cadre's name, and names rarely change. Bounded. */
+const foldCache = new Map<string, string>();
+function foldCached(text: unknown): string {
+  if (typeof text !== 'string') return '';
+  let folded = foldCache.get(text);
+  if (folded === undefined) {
+    if (foldCache.size >= 200_000) foldCache.clear();
+    folded = foldVietnamese(text);
+    foldCache.set(text, folded);
+  }
+  return folded;
+}
+
+/** Makes `vi_fold(text)` (the Vietnamese folding of src/bot/text.ts) available to SQL on this connection. */
+export function withFold(db: DbOrTx): void {
+  prepared(db, 'function:vi_fold', (client) => {
+    client.function('vi_fold', { deterministic: true }, foldCached);
+    return true;
+  });
+}
+
+/**
+ * A search typed by staff for a person: the name with or without diacritics, in any case ("phuong", "Phương"),
+ * or a part of the code. Null when nothing searchable was typed. Call withFold(db) before running the query.
+ */
+export function personSearch(db: DbOrTx, typed: string | undefined, name: AnyColumn, code: AnyColumn): SQL | null {
+  const needle = foldVietnamese(typed ?? '');
+  if (!needle) return null;
+  withFold(db);
+  // Codes keep their punctuation ("NV-01"), so they are matched on the typed text, not the folded one.
+  const codeNeedle = (typed ?? '').trim().toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`);
+  return sql`(vi_fold(${name}) like ${`%${needle}%`} or lower(${code}) like ${`%${codeNeedle}%`} escape '\\')`;
+}
