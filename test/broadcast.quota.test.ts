@@ -86,3 +86,42 @@ describe('broadcast templates and the daily quota plan', () => {
     expect(quotaToday(h.runtime.store.db, 10, clock.now())).toMatchObject({ used: 4, remaining: 6 });
   });
 });
+
+describe('the broadcast quota claim under concurrency', () => {
+  let hc: Harness;
+  const DAY = Date.parse('2026-03-09T03:00:00Z'); // Monday 09/03/2026, 10:00 in Vietnam
+  beforeAll(async () => {
+    hc = await startHarness({
+      clock: new ManualClock(DAY),
+      env: { BROADCAST_RATE_PER_SECOND: '0', BROADCAST_CONCURRENCY: '16', ZALO_TEMPLATES: '{"thong_bao_chung":"7001"}', ZALO_TEMPLATE_DAILY_QUOTA: '20' },
+    });
+    // Zalo answers each template slowly, so sixteen sends are in flight at once.
+    hc.fake.templateLatencyMs = 150;
+  });
+  afterAll(() => hc?.stop());
+
+  it('sixteen sends at once never take more than the broadcasts\' share of the quota', async () => {
+    const unit = 'Đơn vị đồng thời';
+    const { userIds } = seedCadres(hc.runtime.store.sqlite, 40, DAY, { unit, codePrefix: 'DT', interactedAt: DAY - 10 * 86_400_000 });
+    const token2 = tokenFor(hc, (await makeStaff(hc, 'dieuphoi2', 'coordinator')).id);
+    const res = await api(
+      hc,
+      '/api/broadcasts',
+      token2,
+      json({ title: 'Thông báo đợt khám', text: 'Kính mời Ông/Bà đi khám sức khỏe định kỳ.', confirmedRecipients: 40, segment: { units: [unit] }, templateName: 'thong_bao_chung' }),
+    );
+    expect(res.status, await res.clone().text()).toBe(201);
+    const { id } = (await res.json()) as { id: number };
+    // 20 a day, half kept for reminders, results and invitations: broadcasts may take 10, not one more.
+    await waitFor(() => {
+      const all = recipientsOf(hc, id);
+      return all.length === 40 && all.every((r) => r.status === 'sent' || (r.status === 'pending' && r.reason === TEMPLATE_QUOTA_HELD)) ? all : null;
+    }, 'every recipient sent or held');
+    const sent = recipientsOf(hc, id).filter((r) => r.status === 'sent');
+    const delivered = [...sendsPerUser(hc, userIds).values()];
+    expect(sent).toHaveLength(10);
+    expect(delivered.reduce((a, b) => a + b, 0)).toBe(10);
+    expect(delivered.every((n) => n === 1)).toBe(true);
+    expect(quotaToday(hc.runtime.store.db, 20, hc.clock.now())).toMatchObject({ used: 10, remaining: 10 });
+  });
+});

@@ -8,7 +8,7 @@ import { isQuietHour, outsideQuietHours } from '../domain/shared/quietHours';
 import { planChannel } from '../domain/broadcasts/segments';
 import type { Mailer } from '../email/mailer';
 import type { Logger } from '../logger';
-import type { Db } from '../store/db';
+import { inTransaction, type Db } from '../store/db';
 import type { CommitBatcher } from '../store/commitBatcher';
 import type { BroadcastButton, RecipientChannel } from '../store/schema';
 import type { ZaloClient } from '../zalo/client';
@@ -115,24 +115,28 @@ export function broadcastSendProcessor(deps: BroadcastSendDeps) {
       return;
     }
     // The day's plan: a broadcast may use a template only while more than its reserve (half the quota) is left;
-    // the rest waits, unclaimed, for the next morning.
+    // the rest waits, unclaimed, for the next morning. The quota is checked inside the claim's transaction and a
+    // claimed template counts as used at once, so concurrent sends can never take more than the plan allows.
     const held = (at: number) => templateAllowance(deps.db, 'broadcasts', deps.templateDailyQuota, at);
-    if (plan.channel === 'zalo_template') {
-      const allowance = held(now);
-      if (!allowance.allowed) {
-        if (r.status === 'pending') st.note(r.id, TEMPLATE_QUOTA_HELD, now);
-        return later(allowance.retryAt);
-      }
-    }
+    // A template claim left by an earlier attempt already holds its share of the quota.
+    const needsQuota = plan.channel === 'zalo_template' && expectedClaim === undefined;
     // The claim (and the Zalo send in flight) is committed before anything is sent: a crash after this point
     // is settled from the history.
     const firstChannel = plan.channel;
     const viaZalo = (channel: RecipientChannel) => channel !== 'email' && account !== null;
-    const claimed = await deps.commits.run((tx) => {
+    const claimed = await deps.commits.run((tx): boolean | { retryAt: number } => {
+      if (needsQuota) {
+        const allowance = held(now);
+        if (!allowance.allowed) {
+          st.note(r.id, TEMPLATE_QUOTA_HELD, now);
+          return { retryAt: allowance.retryAt };
+        }
+      }
       if (!st.claim(r.id, firstChannel, account?.id ?? null, now, expectedClaim)) return false;
       if (viaZalo(firstChannel) && !deps.delivery.begin(tx, key, account!.id, settled, now)) throw new SendInFlightElsewhere(key);
       return true;
     });
+    if (typeof claimed === 'object') return later(claimed.retryAt);
     if (!claimed) return; // someone else has it
     let begun = viaZalo(firstChannel);
     const buttons = JSON.parse(b.buttons) as BroadcastButton[];
@@ -146,14 +150,18 @@ export function broadcastSendProcessor(deps: BroadcastSendDeps) {
         if (channel === 'zalo_template' && !(templateId && account)) continue;
         if (channel === 'email' && !cadre.email) continue;
         if (channel === 'zalo_template' && channel !== plan.channel) {
-          // Refused as a customer-service message: the template rung obeys the day's plan too.
-          const allowance = held(deps.clock.now());
+          // Refused as a customer-service message: the template rung obeys the day's plan too, checked and taken
+          // (the claim's channel set to the template, which counts it as used) in one transaction.
+          const allowance = inTransaction(deps.db, () => {
+            const a = held(deps.clock.now());
+            if (a.allowed) setChannel(channel);
+            return a;
+          });
           if (!allowance.allowed) {
             deferUntil = allowance.retryAt;
             break;
           }
-        }
-        if (channel !== plan.channel) setChannel(channel);
+        } else if (channel !== plan.channel) setChannel(channel);
         if (viaZalo(channel) && !begun) {
           if (!deps.delivery.begin(deps.db, key, account!.id, settled, deps.clock.now())) throw new SendInFlightElsewhere(key);
           begun = true;

@@ -80,6 +80,8 @@ export class FakeZaloApi extends EventEmitter {
   readonly phonesWithoutZalo = new Set<string>();
   /** Template ids Zalo approved, with the parameters each expects; null accepts any id and any parameters. */
   approvedTemplates: Map<string, string[]> | null = null;
+  /** How long Zalo takes to answer a template message (by user id or by phone), as under load. */
+  templateLatencyMs = 0;
   /** The OA's template-message quota for the day (by-phone answers report it; 0 remaining answers -144). */
   templateQuota = { daily: 500, remaining: 500 };
   private faults: (Fault & { left: number })[] = [];
@@ -270,6 +272,7 @@ export class FakeZaloApi extends EventEmitter {
       };
       this.sent.push(sent);
       this.emit('message', sent);
+      if (this.templateLatencyMs) await new Promise((r) => setTimeout(r, this.templateLatencyMs));
       if (fault?.accepted) {
         this.calls.push({ route: 'template', userId, outcome: fault.status ?? 500 });
         return c.json({ error: -1, message: 'Internal error' }, (fault.status ?? 500) as 500);

@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../store/db';
 import { broadcastRecipients, cadres, noticeSends, outbox, templateQuota } from '../../store/schema';
 import type { NoticeRef } from './notices';
@@ -48,7 +48,10 @@ export interface QuotaToday {
 /** Local midnight (Vietnam) of the day of `now`, as an instant. */
 const dayStart = (now: number) => vietnamInstant(vietnamDate(now), 0);
 
-/** Template messages sent since `since` (notices by user id and by phone, broadcast templates). */
+/**
+ * Template messages sent since `since` (notices by user id and by phone, broadcast templates), counting the
+ * broadcast templates claimed and still in flight: a claim takes its share of the quota before Zalo is called.
+ */
 function templatesSentSince(db: DbOrTx, since: number): number {
   const notices = db
     .select({ n: sql<number>`count(*)` })
@@ -58,7 +61,15 @@ function templatesSentSince(db: DbOrTx, since: number): number {
   const broadcasts = db
     .select({ n: sql<number>`count(*)` })
     .from(broadcastRecipients)
-    .where(and(eq(broadcastRecipients.channel, 'zalo_template'), eq(broadcastRecipients.status, 'sent'), gte(broadcastRecipients.sentAt, since)))
+    .where(
+      and(
+        eq(broadcastRecipients.channel, 'zalo_template'),
+        or(
+          and(eq(broadcastRecipients.status, 'sent'), gte(broadcastRecipients.sentAt, since)),
+          and(eq(broadcastRecipients.status, 'sending'), gte(broadcastRecipients.claimedAt, since)),
+        ),
+      ),
+    )
     .get()!.n;
   return notices + broadcasts;
 }
