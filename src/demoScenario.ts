@@ -17,7 +17,9 @@ import {
 import { FaqInput, saveFaq } from './domain/conversations/faq';
 import { linkZaloUser, requestProxy } from './domain/linking/linking';
 import { vietnamDate, vietnamInstant } from './domain/shared/quietHours';
-import { acknowledgeRequest, ackDeadline, createRequest, scheduleRequest, type NewRequest, type RequestPolicy } from './domain/requests/requests';
+import { acknowledgeRequest, scheduleRequest } from './domain/requests/staffActions';
+import { ackDeadline, type RequestPolicy } from './domain/requests/sla';
+import { createRequest, type NewRequest } from './domain/requests/creation';
 import { createDraft, releaseResults, startCorrection, updateDraft, ResultInput, type ResultStaff } from './domain/results/results';
 import { broadcastAccountOf, planChannel } from './domain/broadcasts/segments';
 import { createStaffUser, findStaffByUsername, generatePassword } from './domain/staff/staff';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { auditLog, bookings, cadres, careRequests, faqEntries, handoffMessages, handoffs, outbox, type Cadre, type Clinic } from '../src/store/schema';
 import { createSlots, SlotsInput } from '../src/domain/booking/bookingStaff';
-import { createRequest } from '../src/domain/requests/requests';
+import { createRequest } from '../src/domain/requests/creation';
 import { inTransaction } from '../src/store/db';
 import { userLane } from '../src/jobs/enqueue';
 import { ZALO_BUTTON_TITLE_LIMIT } from '../src/zalo/messages';

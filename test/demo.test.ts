@@ -3,7 +3,7 @@ import { and, eq, gte, lt, lte } from 'drizzle-orm';
 import { demoStaffAccounts, demoZaloUsers, seedDemo, type DemoSeedReport } from '../src/demoScenario';
 import { addDays } from '../src/domain/shared/dates';
 import { vietnamDate } from '../src/domain/shared/quietHours';
-import { defaultRequestPolicy } from '../src/domain/requests/requests';
+import { defaultRequestPolicy } from '../src/domain/requests/sla';
 import { broadcasts, broadcastRecipients, bookings, cadres, campaigns, careRequests, clinics, examResults, examSlots, holidays, outbox, proxies, staffUsers, zaloLinks } from '../src/store/schema';
 import type { StaffRole } from '../src/store/schema';
 import { chat } from './bookingSupport';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { linkZaloUser } from '../src/domain/linking/linking';
-import { recipientsFor } from '../src/domain/requests/requests';
+import { recipientsFor } from '../src/domain/requests/escalation';
 import { createStaffUser } from '../src/domain/staff/staff';
 import { inTransaction } from '../src/store/db';
 import { careRequests, clinics, staffUsers, type Cadre, type CareRequest, type StaffUser } from '../src/store/schema';

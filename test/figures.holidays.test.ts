@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reminderPlan } from '../src/domain/booking/booking';
 import { createSlots } from '../src/domain/booking/bookingStaff';
 import { holidayCalendar, publicHolidays, storedHolidayCalendar } from '../src/domain/shared/holidays';
-import { ackDeadline, defaultRequestPolicy } from '../src/domain/requests/requests';
+import { ackDeadline, defaultRequestPolicy } from '../src/domain/requests/sla';
 import { campaignClinics, campaigns, examSlots } from '../src/store/schema';
 import { eq } from 'drizzle-orm';
 import { ManualClock, startHarness, type Harness } from './harness';

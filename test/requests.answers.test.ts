@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { linkZaloUser } from '../src/domain/linking/linking';
-import { ackKeyFrom, ackLink, createRequest } from '../src/domain/requests/requests';
+import { ackKeyFrom, ackLink } from '../src/domain/requests/ackLinks';
+import { createRequest } from '../src/domain/requests/creation';
 import { resolveSessionSecret } from '../src/http/auth/secret';
 import { inTransaction } from '../src/store/db';
 import { auditLog, careRequestEvents, careRequests, handoffs, zaloUsers, type Cadre } from '../src/store/schema';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { linkZaloUser } from '../src/domain/linking/linking';
-import { ackKeyFrom, ackLink } from '../src/domain/requests/requests';
+import { ackKeyFrom, ackLink } from '../src/domain/requests/ackLinks';
 import { createApiToken, createStaffUser } from '../src/domain/staff/staff';
 import { resolveSessionSecret } from '../src/http/auth/secret';
 import { inTransaction } from '../src/store/db';

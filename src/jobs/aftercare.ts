@@ -3,7 +3,7 @@ import type { Clock } from '../clock';
 import { escalateOverdueFollowUp } from '../domain/aftercare/followUps';
 import { expireOffer, offerFreedPlace } from '../domain/aftercare/waitlist';
 import { FollowUpDuePayload, WaitlistExpirePayload, WaitlistOfferPayload } from './catalog';
-import type { RequestPolicy } from '../domain/requests/requests';
+import type { RequestPolicy } from '../domain/requests/sla';
 import type { Logger } from '../logger';
 import { inTransaction, type Db, type DbOrTx } from '../store/db';
 import { markDone } from '../store/outbox';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Clock } from '../clock';
 import { handoffTimeoutStep } from '../domain/conversations/handoff';
-import { escalationStep, type EscalationEnv } from '../domain/requests/requests';
+import { escalationStep, type EscalationEnv } from '../domain/requests/escalation';
 import { EscalatePayload, HandoffTimeoutPayload } from './catalog';
 import type { Logger } from '../logger';
 import { inTransaction, type Db } from '../store/db';

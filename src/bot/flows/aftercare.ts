@@ -4,7 +4,7 @@ import { LOW_RATING } from '../../domain/aftercare/serviceDone';
 import { ratingText } from '../../domain/aftercare/ratings';
 import { waitlistOfferText } from '../../domain/aftercare/waitlist';
 import { formatVietnamDateTime } from '../../domain/shared/dates';
-import { ackDeadline } from '../../domain/requests/requests';
+import { ackDeadline } from '../../domain/requests/sla';
 import { answer, chooseOption, honorific, type TurnContext, type TurnResult } from '../reply';
 import { decide, type Meaning } from '../understand';
 import { readRating } from '../understand/rating';

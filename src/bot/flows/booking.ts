@@ -1,7 +1,7 @@
 import { bookingDetailLines, slotBookable, type BookingInfo, type CampaignInfo, type SlotInfo } from '../../domain/booking/booking';
 import { formatIsoDate, formatVietnamDay, formatVietnamTime } from '../../domain/shared/dates';
 import { vietnamDate } from '../../domain/shared/quietHours';
-import { requestStateLabels, requestTypeLabels, ticketOf, timeOfDayLabels } from '../../domain/requests/requests';
+import { requestStateLabels, requestTypeLabels, ticketOf, timeOfDayLabels } from '../../domain/requests/labels';
 import { parseDateTime, parseWeek, timeMatches } from '../understand/dates';
 import type { Effect } from '../effects';
 import { honorific, reply, textMessage, type Subject, type TurnContext, type TurnResult } from '../reply';

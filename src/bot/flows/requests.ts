@@ -1,7 +1,9 @@
 import { addDays, formatVietnamDay } from '../../domain/shared/dates';
 import { parseDay } from '../understand/dates';
 import { vietnamDate } from '../../domain/shared/quietHours';
-import { ackDeadline, requestStateLabels, requestTypeLabels, ticketOf, timeOfDayLabels, urgencyLabels, type NewRequest } from '../../domain/requests/requests';
+import { ackDeadline } from '../../domain/requests/sla';
+import { requestStateLabels, requestTypeLabels, ticketOf, timeOfDayLabels, urgencyLabels } from '../../domain/requests/labels';
+import type { NewRequest } from '../../domain/requests/creation';
 import type { CareRequestType, TimeOfDay } from '../../store/schema';
 // eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
 import type { BotEvent } from '../../zalo/events';

@@ -6,7 +6,8 @@ import { recordAudit, type AuditActor } from '../../store/audit';
 import { bookings, cadres, callOutcomeKinds, callOutcomes, campaigns, clinics, examResults, healthClasses, type CallOutcomeKind, type Campaign } from '../../store/schema';
 import { nudgeDueAt } from '../booking/booking';
 import { campaignCohort } from '../reports/examined';
-import { ackDeadline, createRequest, type RequestPolicy } from '../requests/requests';
+import { ackDeadline, type RequestPolicy } from '../requests/sla';
+import { createRequest } from '../requests/creation';
 
 /**
  * The staff call list of a campaign: eligible cadres the chat and the nudges did not bring in. Who is on it:

@@ -2,7 +2,7 @@ import type { DbOrTx } from '../../store/db';
 import { sendToUser } from '../../jobs/enqueue';
 import { statement } from '../../store/prepared';
 import { bookingDetailLines } from '../booking/booking';
-import { ticketOf } from '../requests/requests';
+import { ticketOf } from '../requests/labels';
 import { chooseFollowUp } from './followUps';
 import { recordRating } from './ratings';
 import { answerOffer, joinWaitlist } from './waitlist';

@@ -8,7 +8,9 @@ import { enqueue } from '../../jobs/enqueue';
 import { cadres, campaigns, clinics, followUps, healthClasses, type ExamResult, type FollowUp } from '../../store/schema';
 import { addDays, formatIsoDate } from '../shared/dates';
 import { vietnamDate, vietnamInstant } from '../shared/quietHours';
-import { ackDeadline, createRequest, ticketOf, type RequestPolicy } from '../requests/requests';
+import { ackDeadline, type RequestPolicy } from '../requests/sla';
+import { createRequest } from '../requests/creation';
+import { ticketOf } from '../requests/labels';
 import { shareOf } from '../reports/examined';
 
 /**

@@ -3,7 +3,8 @@ import type { DbOrTx } from '../../store/db';
 import { recordAudit, type AuditActor } from '../../store/audit';
 import { cadres, clinics, ratings } from '../../store/schema';
 import type { NoticeRenderer } from '../outreach/notices';
-import { createRequest, ticketOf } from '../requests/requests';
+import { createRequest } from '../requests/creation';
+import { ticketOf } from '../requests/labels';
 import { LOW_RATING } from './serviceDone';
 
 /**

@@ -3,7 +3,7 @@ import type { DbOrTx } from '../../store/db';
 import { careRequests, examResults, proxies, type Cadre } from '../../store/schema';
 import { upcomingBookingsOf } from '../booking/bookingForCadre';
 import type { BookingInfo } from '../booking/booking';
-import { openStates, requestStateLabels, requestTypeLabels, ticketOf } from '../requests/requests';
+import { openStates, requestStateLabels, requestTypeLabels, ticketOf } from '../requests/labels';
 
 /**
  * What an agent sees beside a conversation (in the spirit of a help desk's contact panel): the cadre's phone,

@@ -9,7 +9,8 @@ import { cadres, careRequests, clinics, handoffMessages, handoffs, outbox, staff
 import { getZaloUser, inCustomerServiceWindow } from '../../store/zaloUsers';
 import type { OutMessage } from '../../zalo/messages';
 import { formatVietnamDateTime, parseVietnameseDate } from '../shared/dates';
-import { recipientsFor, ticketOf } from '../requests/requests';
+import { recipientsFor } from '../requests/escalation';
+import { ticketOf } from '../requests/labels';
 import { honorific } from '../shared/vietnamese';
 import { roleLabels } from '../staff/staff';
 import { pageWindow } from '../shared/listing';

@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../store/db';
 import { cadres, careRequests, handoffMessages, handoffs } from '../../store/schema';
-import { requestTypeLabels, ticketOf } from '../requests/requests';
+import { requestTypeLabels, ticketOf } from '../requests/labels';
 
 /**
  * What the live staff pages watch, read from SQLite (the truth) so that every web process sees the same thing

@@ -3,7 +3,7 @@ import { honorific } from '../shared/vietnamese';
 import type { Db, DbOrTx } from '../../store/db';
 import { recordAudit } from '../../store/audit';
 import { bookings, cadres, careRequests, proxies } from '../../store/schema';
-import { requestTypeLabels, ticketOf } from '../requests/requests';
+import { requestTypeLabels, ticketOf } from '../requests/labels';
 import { findBooking } from '../booking/booking';
 import { formatVietnamDay, formatVietnamTime } from '../shared/dates';
 import { enqueueNotice, type NoticeRef, type RenderedNotice } from '../outreach/notices';

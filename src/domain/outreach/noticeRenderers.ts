@@ -4,7 +4,7 @@ import { renderStaffBookingNotice, STAFF_BOOKING_NOTICE } from '../booking/booki
 import { CAMPAIGN_CHANGED_NOTICE, renderCampaignChanged } from '../booking/clinicDays';
 import { NEAR_TURN_NOTICE, QUEUE_NOTICE, renderNearTurn, renderQueueNotice } from '../attendance/attendance';
 import { LINK_MOVE_NOTICE, renderLinkMoveRequested } from '../linking/linking';
-import { renderRequestNotice } from '../requests/requests';
+import { renderRequestNotice } from '../requests/updateNotice';
 import { REQUEST_NOTE_KIND, renderRequestNoteNotice } from '../requests/requestNotes';
 import { RESULT_NOTICE_KIND, renderResultReleased } from '../results/results';
 import { PROXY_NOTICE, renderProxyNotice } from '../linking/proxies';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { DbOrTx } from '../../store/db';
 import { bookings, cadres, campaigns, careRequests, clinics, examSlots, noticeTemplates, type NoticeTemplate, type TemplateParam } from '../../store/schema';
 import { formatVietnamDay, formatVietnamTime, parseVietnameseDate } from '../shared/dates';
-import { requestStateLabels, requestTypeLabels, ticketOf } from '../requests/requests';
+import { requestStateLabels, requestTypeLabels, ticketOf } from '../requests/labels';
 
 /** Zalo accepts by user id only templates approved from this date; older ones go by phone only (ZALO.md §7). */
 export const TEMPLATE_BY_USER_SINCE = '2025-12-10';

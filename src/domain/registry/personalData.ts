@@ -31,7 +31,7 @@ import {
 } from '../../store/schema';
 import { handoffSubject } from '../conversations/handoff';
 import { rolesFor } from '../staff/permissions';
-import { requestSubject } from '../requests/requests';
+import { requestSubject } from '../requests/creation';
 import type { ResultStaff } from '../results/results';
 
 /**

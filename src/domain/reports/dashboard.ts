@@ -3,7 +3,7 @@ import type { DbOrTx } from '../../store/db';
 import { bookings, broadcastRecipients, broadcasts, campaigns, careRequests, clinics, examResults, examSlots, type Campaign } from '../../store/schema';
 import { vietnamDate } from '../shared/quietHours';
 import { campaignCohort, groupCohort, NO_CLINIC, shareOf } from './examined';
-import { openStates, requestTypeLabels, ticketOf, urgencyLabels } from '../requests/requests';
+import { openStates, requestTypeLabels, ticketOf, urgencyLabels } from '../requests/labels';
 
 /**
  * What the staff home page shows, read from the tables as they are now. `clinicId` narrows every panel to

@@ -17,7 +17,7 @@ import {
 } from '../../store/schema';
 import { addDays, formatIsoDate, optionalVietnameseDateField } from '../shared/dates';
 import { vietnamDate, vietnamInstant } from '../shared/quietHours';
-import { requestTypeLabels } from '../requests/requests';
+import { requestTypeLabels } from '../requests/labels';
 import { campaignCohort, campaignResultScope, EXAMINED_DEFINITION, groupCohort, NO_CLINIC, NO_SHOW_DEFINITION, noShowsByClinic, shareOf, unitKey } from './examined';
 import { fileSlug, headerRowOf, writeWorkbook, type SheetSpec } from '../shared/spreadsheet';
 

@@ -4,7 +4,10 @@ import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../store/db';
 import { sendToUser } from '../../jobs/enqueue';
 import { cadres, clinics } from '../../store/schema';
-import { addTimeline, createRequest, defaultRequestPolicy, lastAddressOf, openRequestsOf, recentEmergencyOf, ticketOf, type NewRequest, type OpenRequestSummary, type RequestPolicy } from './requests';
+import { addTimeline, createRequest, type NewRequest } from './creation';
+import { defaultRequestPolicy, type RequestPolicy } from './sla';
+import { lastAddressOf, openRequestsOf, recentEmergencyOf, type OpenRequestSummary } from './reads';
+import { ticketOf } from './labels';
 import { openHandoff, openHandoffOf, userClosesHandoff } from '../conversations/handoff';
 
 /**

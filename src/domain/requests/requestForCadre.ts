@@ -6,7 +6,8 @@ import { inTransaction, type Db } from '../../store/db';
 import { cadres, careRequestUrgencies, timesOfDay } from '../../store/schema';
 import { optionalVietnameseDateField } from '../shared/dates';
 import { storedHolidayCalendar } from '../shared/holidays';
-import { ackDeadline, addTimeline, createRequest, type RequestPolicy } from './requests';
+import { ackDeadline, type RequestPolicy } from './sla';
+import { addTimeline, createRequest } from './creation';
 
 /**
  * A request staff file for a cadre who phoned (home visit, medicine, record book, a question): the chat's own

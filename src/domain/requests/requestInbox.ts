@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AppError } from '../../errors';
 import type { DbOrTx } from '../../store/db';
 import { cadres, careRequestEvents, careRequests, careRequestStates, careRequestTypes, clinics, staffUsers } from '../../store/schema';
-import { openStates, requestTypeLabels, ticketOf } from './requests';
+import { openStates, requestTypeLabels, ticketOf } from './labels';
 import { pageWindow, personSearch } from '../shared/listing';
 
 /** The staff inbox of requests: filters, the SLA clock, the detail with its timeline. */

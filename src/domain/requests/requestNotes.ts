@@ -4,7 +4,9 @@ import { recordAudit } from '../../store/audit';
 import type { DbOrTx } from '../../store/db';
 import { careRequestNotes, careRequests, clinics, staffUsers, type CareRequestNote } from '../../store/schema';
 import type { NoticeRenderer } from '../outreach/notices';
-import { acknowledgeRequest, actorAudit, actorTimeline, addTimeline, loadForAction, requestTypeLabels, tellRequester, ticketOf, type RequestActor } from './requests';
+import { acknowledgeRequest, actorAudit, actorTimeline, loadForAction, tellRequester, type RequestActor } from './staffActions';
+import { addTimeline } from './creation';
+import { requestTypeLabels, ticketOf } from './labels';
 import { roleLabels } from '../staff/staff';
 
 /**

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ackDeadline, ackKeyFrom, ackLink, addWorkingTime, AckQuery, defaultRequestPolicy, inWorkingHours, nextEscalation, parseTicket, ticketOf, verifyAckLink } from './requests';
+import { ackDeadline, addWorkingTime, defaultRequestPolicy, inWorkingHours, nextEscalation } from './sla';
+import { ackKeyFrom, ackLink, AckQuery, verifyAckLink } from './ackLinks';
+import { parseTicket, ticketOf } from './labels';
 
 const vn = (local: string) => Date.parse(`${local}+07:00`);
 const wh = defaultRequestPolicy.workingHours;

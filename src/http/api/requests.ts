@@ -4,7 +4,7 @@ import { pageParam } from '../../domain/shared/listing';
 import { closeHandoff, handoffDetail, listHandoffs, ReplyInput, staffOpensConversation, staffReply } from '../../domain/conversations/handoff';
 import { listRequests, RequestFilter, requestDetail } from '../../domain/requests/requestInbox';
 import { addRequestNote, NoteInput } from '../../domain/requests/requestNotes';
-import { acknowledgeRequest, CancelInput, closeRequest, CloseInput, scheduleRequest, ScheduleInput } from '../../domain/requests/requests';
+import { acknowledgeRequest, CancelInput, closeRequest, CloseInput, scheduleRequest, ScheduleInput } from '../../domain/requests/staffActions';
 import { inTransaction } from '../../store/db';
 import { auditHealthRead } from '../../domain/staff/staffReads';
 import type { ApiEnv } from '../auth/apiToken';

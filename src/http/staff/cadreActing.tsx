@@ -16,7 +16,7 @@ import { CadreEditInput, cadreEditChanges, cadreStatusLabels, cadreStatuses, fut
 import { formatVietnamDay, formatVietnamTime } from '../../domain/shared/dates';
 import { formatPhone } from '../../domain/shared/phone';
 import { categoryLabels } from '../../domain/registry/registryImport';
-import { requestTypeLabels, timeOfDayLabels } from '../../domain/requests/requests';
+import { requestTypeLabels, timeOfDayLabels } from '../../domain/requests/labels';
 import { defaultRequestSettings } from '../../domain/requests/requestChat';
 import { fileRequestForCadre, RequestForCadreInput, staffFiledTypes } from '../../domain/requests/requestForCadre';
 import { AppError } from '../../errors';
