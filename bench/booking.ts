@@ -51,7 +51,7 @@ function seed(dataDir: string) {
           .get().id;
         const zaloUserId = String(880_000_000_000_000_000n + BigInt(g * 100_000 + i));
         recordZaloUser(tx, { id: zaloUserId, followed: true, interactedAt: now }, now);
-        linkZaloUser(tx, { zaloUserId, now }, cadreId, 'staff');
+        linkZaloUser(tx, { cadreId, zaloUserId, method: 'phone', now });
         users[g]!.push(zaloUserId);
       }
     }

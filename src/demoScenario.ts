@@ -540,7 +540,7 @@ function writeScenario(tx: Tx, opts: DemoSeedOptions, users: DemoZaloUser[], cli
   const linkedAt = now - 30 * DAY;
   const first = user('withResults');
   recordZaloUser(tx, { id: first.userId, followed: true, interactedAt: linkedAt, displayName: first.displayName, phone: first.phone }, linkedAt);
-  linkZaloUser(tx, { zaloUserId: first.userId, now: linkedAt }, idOf(withResults), 'phone');
+  linkZaloUser(tx, { cadreId: idOf(withResults), zaloUserId: first.userId, method: 'phone', now: linkedAt });
   const relative = user('relative');
   const askedAt = now - 2 * DAY;
   recordZaloUser(tx, { id: relative.userId, followed: true, interactedAt: askedAt, displayName: relative.displayName, phone: relative.phone }, askedAt);

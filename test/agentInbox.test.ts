@@ -24,7 +24,7 @@ beforeAll(async () => {
   staff = await makeStaff(h, 'dieuphoi', 'coordinator');
   inTransaction(h.runtime.store.db, (tx) => {
     recordZaloUser(tx, { id: USER, followed: true, interactedAt: now }, now);
-    linkZaloUser(tx, { zaloUserId: USER, now }, cadre.id, 'staff', staff.id);
+    linkZaloUser(tx, { cadreId: cadre.id, zaloUserId: USER, method: 'phone', now, staffId: staff.id });
   });
   session = await login(h, 'dieuphoi');
 });

@@ -61,7 +61,7 @@ export function linkUser(h: Harness, zaloUserId: string, cadreId: number): void 
   const now = h.clock.now();
   inTransaction(h.runtime.store.db, (tx) => {
     recordZaloUser(tx, { id: zaloUserId, followed: true, interactedAt: now }, now);
-    linkZaloUser(tx, { zaloUserId, now }, cadreId, 'staff', undefined);
+    linkZaloUser(tx, { cadreId, zaloUserId, method: 'phone', now });
   });
 }
 

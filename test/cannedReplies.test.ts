@@ -25,7 +25,7 @@ beforeAll(async () => {
   await makeStaff(h, 'bacsi', 'doctor');
   inTransaction(h.runtime.store.db, (tx) => {
     recordZaloUser(tx, { id: USER, followed: true, interactedAt: now }, now);
-    linkZaloUser(tx, { zaloUserId: USER, now }, cadre.id, 'staff', staff.id);
+    linkZaloUser(tx, { cadreId: cadre.id, zaloUserId: USER, method: 'phone', now, staffId: staff.id });
   });
   coordinator = await login(h, 'dieuphoi');
   doctor = await login(h, 'bacsi');

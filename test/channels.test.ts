@@ -54,7 +54,7 @@ function cadreWith(opts: { seenDaysAgo?: number; phone?: string | null; email?: 
   if (opts.seenDaysAgo !== undefined) {
     inTransaction(h.runtime.store.db, (tx) => {
       recordZaloUser(tx, { id: zaloUserId, followed: true, interactedAt: now - opts.seenDaysAgo! * DAY }, now);
-      linkZaloUser(tx, { zaloUserId, now }, cadre.id, 'staff', 1);
+      linkZaloUser(tx, { cadreId: cadre.id, zaloUserId, method: 'phone', now, staffId: 1 });
     });
   }
   return { cadre, zaloUserId, phone };

@@ -43,7 +43,7 @@ beforeAll(async () => {
   inTransaction(db, (tx) => {
     recordZaloUser(tx, { id: USER, followed: true, interactedAt: clock.now() }, clock.now());
     recordZaloUser(tx, { id: MINH_ZALO, followed: true, interactedAt: clock.now() - 3600_000 }, clock.now());
-    linkZaloUser(tx, { zaloUserId: USER, now: clock.now() }, cadre.id, 'staff', hoa.id);
+    linkZaloUser(tx, { cadreId: cadre.id, zaloUserId: USER, method: 'phone', now: clock.now(), staffId: hoa.id });
   });
 });
 afterAll(async () => {

@@ -50,7 +50,7 @@ function newUser(linked: boolean): { user: string; cadre: Cadre | null } {
   const cadre = linked ? cadreList[nextCadre++]! : null;
   inTransaction(h.runtime.store.db, (tx) => {
     recordZaloUser(tx, { id: user, followed: true, interactedAt: clock.now() }, clock.now());
-    if (cadre) linkZaloUser(tx, { zaloUserId: user, now: clock.now() }, cadre.id, 'staff', hoa.id);
+    if (cadre) linkZaloUser(tx, { cadreId: cadre.id, zaloUserId: user, method: 'phone', now: clock.now(), staffId: hoa.id });
   });
   return { user, cadre };
 }

@@ -39,7 +39,7 @@ beforeAll(async () => {
   inTransaction(h.runtime.store.db, (tx) => {
     USERS.forEach((user, i) => {
       recordZaloUser(tx, { id: user, followed: true, interactedAt: now }, now);
-      linkZaloUser(tx, { zaloUserId: user, now }, cadreList[i]!.id, 'staff', staff.id);
+      linkZaloUser(tx, { cadreId: cadreList[i]!.id, zaloUserId: user, method: 'phone', now, staffId: staff.id });
     });
   });
   b = await launchBrowser();

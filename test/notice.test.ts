@@ -45,7 +45,7 @@ function cadreWith(opts: { zalo?: { seenDaysAgo: number; followed?: boolean }; e
   if (opts.zalo) {
     inTransaction(h.runtime.store.db, (tx) => {
       recordZaloUser(tx, { id: zaloUserId, followed: opts.zalo!.followed ?? true, interactedAt: now - opts.zalo!.seenDaysAgo * DAY }, now);
-      linkZaloUser(tx, { zaloUserId, now }, cadre.id, 'staff', 1);
+      linkZaloUser(tx, { cadreId: cadre.id, zaloUserId, method: 'phone', now, staffId: 1 });
     });
   }
   return { cadre, zaloUserId };

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listCadres, PAGE_SIZE, RegistryQuery } from '../src/http/staff/services';
+import { PAGE_SIZE } from '../src/domain/shared/listing';
+import { listCadres, RegistryQuery } from '../src/domain/registry/search';
 import { openStore, type Store } from '../src/store/db';
 import { cadres, zaloLinks, zaloUsers } from '../src/store/schema';
 

@@ -45,7 +45,7 @@ function requestFrom(cadre: Cadre, type: 'question' | 'record_book', details: st
   const now = h.clock.now();
   const id = inTransaction(db(), (tx) => {
     recordZaloUser(tx, { id: user, followed: true, interactedAt: now }, now);
-    linkZaloUser(tx, { zaloUserId: user, now }, cadre.id, 'staff');
+    linkZaloUser(tx, { cadreId: cadre.id, zaloUserId: user, method: 'phone', now });
     return createRequest(tx, user, { type, cadreId: cadre.id, clinicId, viaProxy: false, urgency: 'normal', details, ackDueAt: now + 4 * 3600_000 }, now).id;
   });
   return { user, id };

@@ -66,7 +66,7 @@ function linkedUser(): { user: string; cadre: Cadre } {
   const cadre = cadreList[nextCadre++]!;
   inTransaction(h.runtime.store.db, (tx) => {
     recordZaloUser(tx, { id: user, followed: true, interactedAt: clock.now() }, clock.now());
-    linkZaloUser(tx, { zaloUserId: user, now: clock.now() }, cadre.id, 'staff', hoa.id);
+    linkZaloUser(tx, { cadreId: cadre.id, zaloUserId: user, method: 'phone', now: clock.now(), staffId: hoa.id });
   });
   return { user, cadre };
 }

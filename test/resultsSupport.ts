@@ -23,7 +23,7 @@ export function zaloAccount(db: Db, zaloUserId: string, opts: { cadreId?: number
   const now = opts.now ?? Date.now();
   inTransaction(db, (tx) => {
     recordZaloUser(tx, { id: zaloUserId, followed: true, interactedAt: now }, now);
-    if (opts.cadreId) linkZaloUser(tx, { zaloUserId, now }, opts.cadreId, 'staff', 1);
+    if (opts.cadreId) linkZaloUser(tx, { cadreId: opts.cadreId, zaloUserId, method: 'phone', now, staffId: 1 });
     if (opts.proxyFor) {
       tx.insert(proxies)
         .values({ zaloUserId, cadreId: opts.proxyFor, relation: 'con gái', proxyName: 'Người nhà', status: 'approved', requestedAt: now, decidedAt: now })

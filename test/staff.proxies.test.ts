@@ -170,8 +170,8 @@ describe('linking a Zalo account by hand', () => {
       .all()
       .map((a) => [a.action, (a.detail as { zaloUserId: string }).zaloUserId]);
     expect(actions).toEqual([
-      ['cadre.link', CADRE_ZALO],
-      ['cadre.unlink', CADRE_ZALO],
+      ['link.create', CADRE_ZALO],
+      ['link.remove', CADRE_ZALO],
     ]);
   });
 
@@ -230,5 +230,26 @@ describe('staff management', () => {
     const byCadre = await (await get(h, '/staff/audit?entity=cadre', admin)).text();
     expect(byCadre).toContain('gỡ liên kết tài khoản Zalo (cán bộ số');
     expect(byCadre).not.toContain('duyệt người đại diện (người đại diện số');
+  });
+
+  it('rows written under the old action names read as linking sentences and are found by the linking filter', async () => {
+    const admin = await login(h, 'quantri');
+    const at = h.clock.now();
+    h.runtime.store.db
+      .insert(auditLog)
+      .values([
+        { at, actorType: 'staff', actorId: String(coordinatorId), action: 'cadre.link', entity: 'cadre', entityId: String(cadreId), detail: { zaloUserId: PROXY_A, method: 'staff' } },
+        { at, actorType: 'staff', actorId: String(coordinatorId), action: 'cadre.unlink', entity: 'cadre', entityId: String(cadreId), detail: { zaloUserId: PROXY_A, method: 'staff' } },
+      ])
+      .run();
+    const linked = await (await get(h, '/staff/audit?action=link.create', admin)).text();
+    // The hand link made earlier (link.create) and the old row (cadre.link): the same sentence.
+    expect(linked).toContain('1–2 trên 2 mục');
+    expect(linked.match(new RegExp(`liên kết tài khoản Zalo \\(cán bộ số ${cadreId}\\)`, 'g'))).toHaveLength(2);
+    expect(linked).not.toContain('cadre.link');
+    const removed = await (await get(h, '/staff/audit?action=link.remove', admin)).text();
+    expect(removed).toContain('1–2 trên 2 mục');
+    expect(removed.match(new RegExp(`gỡ liên kết tài khoản Zalo \\(cán bộ số ${cadreId}\\)`, 'g'))).toHaveLength(2);
+    expect(removed).not.toContain('cadre.unlink');
   });
 });

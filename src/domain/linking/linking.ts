@@ -1,13 +1,16 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { honorific } from '../shared/vietnamese';
 import { and, asc, desc, eq, gt, isNull, ne } from 'drizzle-orm';
-import type { DbOrTx } from '../../store/db';
+import { z } from 'zod';
+import { inTransaction, type Db, type DbOrTx } from '../../store/db';
 import { recordAudit } from '../../store/audit';
+import { staffActor, zaloActor, type StaffIdentity } from '../staff/actor';
+import { LINK_AUDIT } from '../staff/auditText';
+import { cadreInScope } from '../registry/search';
 import { enqueue, sendToUser } from '../../jobs/enqueue';
 import { AppError } from '../../errors';
-import type { Db } from '../../store/db';
 import { getZaloUser, inCustomerServiceWindow } from '../../store/zaloUsers';
-import { cadres, clinics, linkRequests, otpChallenges, outbox, proxies, verificationFailures, zaloLinks, type LinkRequest } from '../../store/schema';
+import { cadres, clinics, linkRequests, otpChallenges, outbox, proxies, verificationFailures, zaloLinks, zaloUsers, type LinkRequest } from '../../store/schema';
 import { enqueueNotice, type NoticeRef, type RenderedNotice } from '../outreach/notices';
 
 /**
@@ -49,30 +52,90 @@ export function otpMatches(stored: string, challengeId: number, code: string): b
   return timingSafeEqual(Buffer.from(hashCode(salt, challengeId, code), 'hex'), Buffer.from(hash, 'hex'));
 }
 
-const zaloActor = (ctx: LinkingContext) => ({ type: 'zalo' as const, id: ctx.zaloUserId });
+/** How an account came to be linked: a phone shared in chat, a code sent by email, or staff by hand. */
+export type LinkMethod = 'phone' | 'otp' | 'staff';
 
-export function linkZaloUser(tx: DbOrTx, ctx: LinkingContext, cadreId: number, method: 'phone' | 'otp' | 'staff', staffId?: number): void {
-  const previous = tx.select().from(zaloLinks).where(eq(zaloLinks.cadreId, cadreId)).get();
-  // A cadre has one verified account: a new proof of identity moves the link (e.g. a new phone).
-  tx.delete(zaloLinks).where(eq(zaloLinks.zaloUserId, ctx.zaloUserId)).run();
-  if (previous && previous.zaloUserId !== ctx.zaloUserId) tx.delete(zaloLinks).where(eq(zaloLinks.cadreId, cadreId)).run();
-  tx.insert(zaloLinks)
-    .values({ zaloUserId: ctx.zaloUserId, cadreId, method, linkedAt: ctx.now, linkedByStaffId: staffId ?? null })
-    .run();
-  if (previous && previous.zaloUserId !== ctx.zaloUserId) tellLinkMoved(tx, previous.zaloUserId, cadreId, ctx.now);
+/** A Zalo user id as staff type it. */
+export const ZaloUserId = z.string().trim().regex(/^\d{1,32}$/, 'Mã Zalo gồm các chữ số.');
+
+export interface NewLink {
+  cadreId: number;
+  zaloUserId: string;
+  method: LinkMethod;
+  /** The staff member who links (by hand, or by approving a held move); absent when the cadre proved it in chat. */
+  staffId?: number;
+  now: number;
+}
+
+/**
+ * The one way an account gets linked to a cadre, whoever asks (the chat after a proof, staff by hand, staff
+ * approving a held move), with one rule set:
+ * - the account must have written to or followed the OA;
+ * - by hand (method 'staff') nothing is displaced: an account already linked, or a cadre that already has an
+ *   account, is refused, so staff unlink first;
+ * - a proof of identity (phone, emailed code; an approved move counts as the phone) moves what stands in the way:
+ *   the account's old link goes, the cadre's old account loses the link and is told;
+ * - one audit row, `link.create`, with the method, who acted and where the link moved from.
+ */
+export function linkZaloUser(tx: DbOrTx, link: NewLink): void {
+  const { cadreId, zaloUserId, method, now } = link;
+  if (!tx.select({ id: zaloUsers.id }).from(zaloUsers).where(eq(zaloUsers.id, zaloUserId)).get()) {
+    throw new AppError('not_found', 'Tài khoản Zalo này chưa từng nhắn tin hay quan tâm OA, nên chưa thể liên kết.');
+  }
+  const ofAccount = tx.select().from(zaloLinks).where(eq(zaloLinks.zaloUserId, zaloUserId)).get();
+  const ofCadre = tx.select().from(zaloLinks).where(eq(zaloLinks.cadreId, cadreId)).get();
+  const movedFrom = ofCadre && ofCadre.zaloUserId !== zaloUserId ? ofCadre.zaloUserId : undefined;
+  if (method === 'staff') {
+    if (ofAccount) {
+      throw new AppError('conflict', ofAccount.cadreId === cadreId ? 'Tài khoản Zalo này đã liên kết với cán bộ này.' : 'Tài khoản Zalo này đã liên kết với một cán bộ khác.');
+    }
+    if (ofCadre) throw new AppError('conflict', 'Cán bộ đã có tài khoản Zalo liên kết; hãy gỡ liên kết cũ trước.');
+  }
+  if (ofAccount) tx.delete(zaloLinks).where(eq(zaloLinks.zaloUserId, zaloUserId)).run();
+  if (movedFrom) tx.delete(zaloLinks).where(eq(zaloLinks.cadreId, cadreId)).run();
+  tx.insert(zaloLinks).values({ zaloUserId, cadreId, method, linkedAt: now, linkedByStaffId: link.staffId ?? null }).run();
+  if (movedFrom) tellLinkMoved(tx, movedFrom, cadreId, now);
   recordAudit(
     tx,
-    staffId ? { type: 'staff', id: String(staffId) } : zaloActor(ctx),
-    {
-      action: 'link.create',
-      entity: 'cadre',
-      entityId: cadreId,
-      detail: { zaloUserId: ctx.zaloUserId, method, movedFrom: previous && previous.zaloUserId !== ctx.zaloUserId ? previous.zaloUserId : undefined },
-    },
-    ctx.now,
+    link.staffId === undefined ? zaloActor(zaloUserId) : staffActor(link.staffId),
+    { action: LINK_AUDIT.create, entity: 'cadre', entityId: cadreId, detail: { zaloUserId, method, movedFrom } },
+    now,
   );
 }
 
+/**
+ * The one way a link ends: the user in chat (by account) or staff (by cadre). Audited as `link.remove` with
+ * the account and how it had been linked; null when there was no link.
+ */
+export function unlinkZaloUser(tx: DbOrTx, which: { zaloUserId: string } | { cadreId: number }, now: number, staffId?: number): number | null {
+  const where = 'zaloUserId' in which ? eq(zaloLinks.zaloUserId, which.zaloUserId) : eq(zaloLinks.cadreId, which.cadreId);
+  const link = tx.select().from(zaloLinks).where(where).get();
+  if (!link) return null;
+  tx.delete(zaloLinks).where(eq(zaloLinks.zaloUserId, link.zaloUserId)).run();
+  recordAudit(
+    tx,
+    staffId === undefined ? zaloActor(link.zaloUserId) : staffActor(staffId),
+    { action: LINK_AUDIT.remove, entity: 'cadre', entityId: link.cadreId, detail: { zaloUserId: link.zaloUserId, method: link.method } },
+    now,
+  );
+  return link.cadreId;
+}
+
+/** Staff link an account by hand to a cadre they may see. */
+export function linkByStaff(db: Db, staff: StaffIdentity, cadreId: number, zaloUserId: string, now: number): void {
+  inTransaction(db, (tx) => {
+    cadreInScope(tx, staff, cadreId);
+    linkZaloUser(tx, { cadreId, zaloUserId, method: 'staff', staffId: staff.id, now });
+  });
+}
+
+/** Staff remove the account of a cadre they may see. */
+export function unlinkByStaff(db: Db, staff: StaffIdentity, cadreId: number, now: number): void {
+  inTransaction(db, (tx) => {
+    cadreInScope(tx, staff, cadreId);
+    if (unlinkZaloUser(tx, { cadreId }, now, staff.id) === null) throw new AppError('not_found', 'Cán bộ chưa có tài khoản Zalo liên kết.');
+  });
+}
 
 export const linkMoveText = {
   /** To the account that shared the phone: nobody is named, nothing is linked yet. */
@@ -139,7 +202,7 @@ export function holdLinkMove(tx: DbOrTx, ctx: LinkingContext, cadreId: number, p
     .values({ zaloUserId: ctx.zaloUserId, cadreId, phone, currentZaloUserId: current.zaloUserId, requestedAt: ctx.now })
     .returning({ id: linkRequests.id })
     .get();
-  recordAudit(tx, zaloActor(ctx), { action: 'link.hold', entity: 'cadre', entityId: cadreId, detail: { linkRequestId: id, currentZaloUserId: current.zaloUserId } }, ctx.now);
+  recordAudit(tx, zaloActor(ctx.zaloUserId), { action: 'link.hold', entity: 'cadre', entityId: cadreId, detail: { linkRequestId: id, currentZaloUserId: current.zaloUserId } }, ctx.now);
   enqueueNotice(tx, { cadreId, ref: { kind: LINK_MOVE_NOTICE, id }, dueAt: ctx.now }, ctx.now);
 }
 
@@ -169,9 +232,8 @@ export function decideLinkMove(
     .where(eq(linkRequests.id, id))
     .returning()
     .get();
-  const ctx = { zaloUserId: request.zaloUserId, now };
-  if (decision === 'approve') linkZaloUser(tx, ctx, cadre.id, 'phone', staff.id);
-  recordAudit(tx, { type: 'staff', id: String(staff.id) }, { action: `link.move_${decision}`, entity: 'cadre', entityId: cadre.id, detail: { linkRequestId: id, zaloUserId: request.zaloUserId } }, now);
+  if (decision === 'approve') linkZaloUser(tx, { cadreId: cadre.id, zaloUserId: request.zaloUserId, method: 'phone', staffId: staff.id, now });
+  recordAudit(tx, staffActor(staff), { action: `link.move_${decision}`, entity: 'cadre', entityId: cadre.id, detail: { linkRequestId: id, zaloUserId: request.zaloUserId } }, now);
   const text = decision === 'approve' ? linkMoveText.approved(honorific(cadre.sex), cadre.fullName) : linkMoveText.rejected(committee.hotline, note);
   sendToUser(tx, request.zaloUserId, [{ type: 'text', text }], { now });
   const outboxIds = tx.select({ id: outbox.id }).from(outbox).where(gt(outbox.id, before)).all().map((r) => r.id);
@@ -188,19 +250,6 @@ export function listLinkRequests(db: DbOrTx, status: LinkRequest['status']) {
     .orderBy(status === 'pending' ? asc(linkRequests.requestedAt) : desc(linkRequests.decidedAt))
     .limit(200)
     .all();
-}
-
-export function unlinkZaloUser(tx: DbOrTx, ctx: LinkingContext, staffId?: number): number | null {
-  const link = tx.select().from(zaloLinks).where(eq(zaloLinks.zaloUserId, ctx.zaloUserId)).get();
-  if (!link) return null;
-  tx.delete(zaloLinks).where(eq(zaloLinks.zaloUserId, ctx.zaloUserId)).run();
-  recordAudit(
-    tx,
-    staffId ? { type: 'staff', id: String(staffId) } : zaloActor(ctx),
-    { action: 'link.remove', entity: 'cadre', entityId: link.cadreId, detail: { zaloUserId: ctx.zaloUserId } },
-    ctx.now,
-  );
-  return link.cadreId;
 }
 
 function otpEmail(committeeName: string, fullName: string, code: string) {
@@ -239,7 +288,7 @@ export function startOtp(tx: DbOrTx, ctx: LinkingContext, cadreId: number, commi
   tx.update(otpChallenges).set({ codeHash: `${salt}$${hashCode(salt, id, code)}` }).where(eq(otpChallenges.id, id)).run();
   const mail = otpEmail(committeeName, cadre.fullName, code);
   enqueue(tx, 'email.message', { to: cadre.email, ...mail, sensitive: true }, { now: ctx.now });
-  recordAudit(tx, zaloActor(ctx), { action: 'link.otp_sent', entity: 'cadre', entityId: cadreId }, ctx.now);
+  recordAudit(tx, zaloActor(ctx.zaloUserId), { action: 'link.otp_sent', entity: 'cadre', entityId: cadreId }, ctx.now);
 }
 
 export function recordOtpAttempt(tx: DbOrTx, ctx: LinkingContext, challengeId: number, ok: boolean): void {
@@ -260,7 +309,7 @@ export function recordVerificationFailure(tx: DbOrTx, ctx: LinkingContext, code:
   tx.insert(verificationFailures).values({ zaloUserId: ctx.zaloUserId, cadreCode: code, cadreId: cadre?.id ?? null, at: ctx.now }).run();
   recordAudit(
     tx,
-    zaloActor(ctx),
+    zaloActor(ctx.zaloUserId),
     { action: 'link.verify_failed', entity: 'cadre', entityId: cadre?.id ?? null, detail: cadre ? { method: 'birth_date' } : { method: 'birth_date', code } },
     ctx.now,
   );
@@ -286,15 +335,15 @@ export function requestProxy(tx: DbOrTx, ctx: LinkingContext, cadreId: number, r
     tx.insert(proxies).values({ zaloUserId: ctx.zaloUserId, cadreId, relation, proxyName, requesterPhone, requestedAt: ctx.now }).run();
   }
   enqueue(tx, 'zalo.profile', { userId: ctx.zaloUserId }, { now: ctx.now });
-  recordAudit(tx, zaloActor(ctx), { action: 'proxy.request', entity: 'cadre', entityId: cadreId, detail: { relation } }, ctx.now);
+  recordAudit(tx, zaloActor(ctx.zaloUserId), { action: 'proxy.request', entity: 'cadre', entityId: cadreId, detail: { relation } }, ctx.now);
 }
 
 export function applyLinkingEffect(tx: DbOrTx, ctx: LinkingContext, effect: LinkingEffect): void {
   switch (effect.type) {
     case 'link':
-      return linkZaloUser(tx, ctx, effect.cadreId, effect.method);
+      return linkZaloUser(tx, { cadreId: effect.cadreId, zaloUserId: ctx.zaloUserId, method: effect.method, now: ctx.now });
     case 'unlink':
-      unlinkZaloUser(tx, ctx);
+      unlinkZaloUser(tx, { zaloUserId: ctx.zaloUserId }, ctx.now);
       return;
     case 'otpStart':
       return startOtp(tx, ctx, effect.cadreId, effect.committeeName);

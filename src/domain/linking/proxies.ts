@@ -1,8 +1,16 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Clock } from '../../clock';
+import { AppError } from '../../errors';
+import { sendToUser } from '../../jobs/enqueue';
+import { fitMessages } from '../../zalo/messages';
+import { staffActor, type StaffIdentity } from '../staff/actor';
+import { pageWindow } from '../shared/listing';
+import { cadreInScope } from '../registry/search';
 import { honorific } from '../shared/vietnamese';
-import type { Db, DbOrTx } from '../../store/db';
+import { inTransaction, type Db, type DbOrTx } from '../../store/db';
 import { recordAudit } from '../../store/audit';
-import { bookings, cadres, careRequests, proxies } from '../../store/schema';
+import { bookings, cadres, careRequests, proxies, staffUsers, zaloUsers, type Cadre, type Proxy } from '../../store/schema';
 import { requestTypeLabels, ticketOf } from '../requests/labels';
 import { findBooking } from '../booking/booking';
 import { formatVietnamDay, formatVietnamTime } from '../shared/dates';
@@ -123,4 +131,91 @@ export function applyProxyEffect(tx: DbOrTx, ctx: { zaloUserId: string; now: num
       return;
     }
   }
+}
+
+// --- staff decisions ------------------------------------------------------------------------------------
+
+export const ProxyDecision = z.enum(['approve', 'reject', 'revoke']);
+export type ProxyDecision = z.infer<typeof ProxyDecision>;
+
+/** One page of proxy requests with the given status and where it sits in the whole list: none silently cut. */
+export function listProxies(db: Db, status: Proxy['status'] | 'all', page = 1) {
+  const filter = status === 'all' ? undefined : eq(proxies.status, status);
+  const total = db.select({ n: sql<number>`count(*)` }).from(proxies).where(filter).get()?.n ?? 0;
+  const window = pageWindow(total, page);
+  const items = db
+    .select({
+      proxy: proxies,
+      displayName: zaloUsers.displayName,
+      cadreName: cadres.fullName,
+      cadreCode: cadres.code,
+      cadreId: cadres.id,
+      cadrePhone: cadres.phone,
+      decidedBy: staffUsers.fullName,
+    })
+    .from(proxies)
+    .innerJoin(cadres, eq(cadres.id, proxies.cadreId))
+    .innerJoin(zaloUsers, eq(zaloUsers.id, proxies.zaloUserId))
+    .leftJoin(staffUsers, eq(staffUsers.id, proxies.decidedByStaffId))
+    .where(filter)
+    // The id breaks ties so that pages never overlap nor skip a request.
+    .orderBy(...(status === 'pending' ? [asc(proxies.requestedAt), asc(proxies.id)] : [desc(sql`coalesce(${proxies.decidedAt}, ${proxies.requestedAt})`), desc(proxies.id)]))
+    .limit(window.pageSize)
+    .offset(window.offset)
+    .all();
+  return { items, window };
+}
+
+function proxyNotice(decision: ProxyDecision, cadre: Cadre, note: string, committee: { name: string; hotline: string }): string {
+  const who = `${cadre.sex === 'female' ? 'bà' : 'ông'} ${cadre.fullName}`;
+  switch (decision) {
+    case 'approve':
+      return `${committee.name} đã đồng ý để anh/chị thay mặt ${who}. Từ nay anh/chị có thể đặt lịch khám, xem kết quả và đề nghị khám tại nhà cho ${who} ngay tại đây. Gõ "menu" để bắt đầu.`;
+    case 'reject':
+      return `${committee.name} chưa thể đồng ý để anh/chị thay mặt ${who}${note ? `. Lý do: ${note}` : ''}. Cần hỗ trợ, xin gọi ${committee.hotline}.`;
+    case 'revoke':
+      return `${committee.name} thông báo: anh/chị không còn thay mặt ${who} qua Zalo này${note ? `. Lý do: ${note}` : ''}. Cần hỗ trợ, xin gọi ${committee.hotline}.`;
+  }
+}
+
+/**
+ * Approves or rejects a pending request (or revokes an approved one), audits it and, in the same transaction,
+ * queues a Zalo message telling the proxy; the outbox rows are handed to the relay after commit.
+ */
+export function decideProxy(
+  deps: { db: Db; clock: Clock; committee: { name: string; hotline: string }; onCommitted: (outboxIds: number[]) => void },
+  staff: StaffIdentity,
+  proxyId: number,
+  decision: ProxyDecision,
+  note: string,
+): Proxy {
+  const now = deps.clock.now();
+  const { proxy, outboxIds } = inTransaction(deps.db, (tx) => {
+    const current = tx.select().from(proxies).where(eq(proxies.id, proxyId)).get();
+    if (!current) throw new AppError('not_found', 'Không tìm thấy yêu cầu.');
+    const cadre = cadreInScope(tx, staff, current.cadreId);
+    const from = decision === 'revoke' ? 'approved' : 'pending';
+    if (current.status !== from) {
+      throw new AppError('conflict', decision === 'revoke' ? 'Người này hiện không phải người đại diện đã duyệt.' : 'Yêu cầu này đã được xử lý trước đó.');
+    }
+    const status = ({ approve: 'approved', reject: 'rejected', revoke: 'revoked' } as const)[decision];
+    const updated = tx
+      .update(proxies)
+      .set({ status, decidedAt: now, decidedByStaffId: staff.id, note: note || null })
+      .where(and(eq(proxies.id, proxyId), eq(proxies.status, from)))
+      .returning()
+      .get();
+    recordAudit(
+      tx,
+      staffActor(staff),
+      { action: `proxy.${decision}`, entity: 'proxy', entityId: proxyId, detail: { cadreId: cadre.id, zaloUserId: current.zaloUserId } },
+      now,
+    );
+    const ids = [sendToUser(tx, current.zaloUserId, fitMessages([{ type: 'text', text: proxyNotice(decision, cadre, note, deps.committee) }]), { now })];
+    // The cadre hears of it from us too, so nobody acts for them unseen.
+    if (decision === 'approve') ids.push(tellCadreAboutProxy(tx, proxyId, cadre.id, 'approved', now));
+    return { proxy: updated, outboxIds: ids };
+  });
+  deps.onCommitted(outboxIds);
+  return proxy;
 }

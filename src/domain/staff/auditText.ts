@@ -29,8 +29,6 @@ export const auditActionLabels: Record<string, string> = {
   'cadre.erase': 'xóa dữ liệu cá nhân của cán bộ',
   'cadre.export': 'xuất dữ liệu cá nhân của cán bộ',
   'cadre.health_read': 'xem phân loại sức khỏe',
-  'cadre.link': 'liên kết tài khoản Zalo',
-  'cadre.unlink': 'gỡ liên kết tài khoản Zalo',
   'cadre.update': 'sửa hồ sơ cán bộ',
   'campaign.changed': 'báo cán bộ về thay đổi của đợt khám',
   'campaign.create': 'tạo đợt khám',
@@ -59,7 +57,7 @@ export const auditActionLabels: Record<string, string> = {
   'link.move_reject': 'từ chối chuyển liên kết Zalo',
   'link.move_requested': 'xin chuyển liên kết Zalo',
   'link.otp_sent': 'gửi mã xác thực',
-  'link.remove': 'hủy liên kết Zalo',
+  'link.remove': 'gỡ liên kết tài khoản Zalo',
   'link.verify_failed': 'nhập sai mã xác thực',
   'proxy.approve': 'duyệt người đại diện',
   'proxy.reject': 'từ chối người đại diện',
@@ -107,6 +105,18 @@ export const auditActionLabels: Record<string, string> = {
   'zalo.token_alert': 'báo lỗi mã truy cập Zalo',
 };
 
+/** The audit actions of linking, whoever links (chat, staff by hand, staff approving a move). */
+export const LINK_AUDIT = { create: 'link.create', remove: 'link.remove' } as const;
+
+/**
+ * Action names of rows written before linking had one home, read as today's names: old rows keep their
+ * sentence and are found by today's filter, with no migration of the log.
+ */
+export const legacyAuditActions: Record<string, string> = { 'cadre.link': LINK_AUDIT.create, 'cadre.unlink': LINK_AUDIT.remove };
+
+/** Today's name of an action (old names of the same action mapped). */
+export const currentAuditAction = (action: string) => legacyAuditActions[action] ?? action;
+
 export const auditEntityLabels: Record<string, string> = {
   api_token: 'mã truy cập API',
   audit_log: 'nhật ký',
@@ -135,7 +145,7 @@ export const auditEntityLabels: Record<string, string> = {
 };
 
 /** The verb phrase of an action; an action not in the table is shown by its code, so nothing is hidden. */
-export const auditActionLabel = (action: string) => auditActionLabels[action] ?? action;
+export const auditActionLabel = (action: string) => auditActionLabels[currentAuditAction(action)] ?? action;
 export const auditEntityLabel = (entity: string) => auditEntityLabels[entity] ?? entity;
 
 const changeText = (c: unknown) => {

@@ -28,7 +28,8 @@ import { campaignStatuses } from '../../store/schema';
 import type { ApiEnv } from '../auth/apiToken';
 import { clinicScope, currentStaff, requirePermission, type StaffIdentity } from '../auth/session';
 import { attachment } from '../staff/registry';
-import { staffActor, type StaffDeps } from '../staff/services';
+import { staffActor } from '../../domain/staff/actor';
+import type { StaffDeps } from '../staff/deps';
 import { validate, XLSX_TYPE, IdParam } from '../validation';
 
 export const DayQuery = z.object({

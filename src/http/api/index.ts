@@ -13,25 +13,14 @@ import { PasswordChange } from '../staff/account';
 import { bookingApiRoutes } from './booking';
 import { currentStaff, requirePermission } from '../auth/session';
 import { attachment } from '../staff/registry';
-import {
-  allClinics,
-  AuditQuery,
-  auditExport,
-  cadreDetail,
-  decideProxy,
-  importRegistryFile,
-  linkZaloAccount,
-  listCadres,
-  listProxies,
-  localDate,
-  ProxyDecision,
-  RegistryQuery,
-  registryExportRows,
-  searchAudit,
-  unlinkZaloAccount,
-  ZaloUserId,
-  type StaffDeps,
-} from '../staff/services';
+import { AuditQuery, searchAudit } from '../../domain/staff/auditSearch';
+import { allClinics } from '../../domain/registry/clinics';
+import { linkByStaff, unlinkByStaff, ZaloUserId } from '../../domain/linking/linking';
+import { decideProxy, listProxies, ProxyDecision } from '../../domain/linking/proxies';
+import { vietnamDate } from '../../domain/shared/quietHours';
+import { importRegistryFile } from '../../domain/registry/importFile';
+import { auditRegistryExport, cadreDetail, listCadres, RegistryQuery, registryExportRows } from '../../domain/registry/search';
+import type { StaffDeps } from '../staff/deps';
 import { validate, uploadLimit, XLSX_TYPE, IdParam, ImportQuery, ImportFileForm } from '../validation';
 import { resultApiRoutes } from './results';
 import { requestApiRoutes } from './requests';
@@ -79,12 +68,12 @@ export function apiRoutes(deps: StaffDeps, opts: ApiOptions = {}) {
     )
     .put('/registry/cadres/:id{[0-9]+}/zalo-link', requirePermission('registry', 'linkZalo'), validate('param', IdParam), validate('json', z.object({ zaloUserId: ZaloUserId })), (c) => {
       const { id } = c.req.valid('param');
-      linkZaloAccount(deps.db, currentStaff(c), id, c.req.valid('json').zaloUserId, deps.clock.now());
+      linkByStaff(deps.db, currentStaff(c), id, c.req.valid('json').zaloUserId, deps.clock.now());
       return c.json({ ok: true, cadreId: id, zaloUserId: c.req.valid('json').zaloUserId });
     })
     .delete('/registry/cadres/:id{[0-9]+}/zalo-link', requirePermission('registry', 'linkZalo'), validate('param', IdParam), (c) => {
       const { id } = c.req.valid('param');
-      unlinkZaloAccount(deps.db, currentStaff(c), id, deps.clock.now());
+      unlinkByStaff(deps.db, currentStaff(c), id, deps.clock.now());
       return c.json({ ok: true, cadreId: id });
     })
     .post(
@@ -130,10 +119,10 @@ export function apiRoutes(deps: StaffDeps, opts: ApiOptions = {}) {
       const rows = registryExportRows(deps.db);
       const now = deps.clock.now();
       const body = format === 'csv' ? Buffer.from(registryCsv(rows), 'utf8') : await registryWorkbook(rows);
-      auditExport(deps.db, currentStaff(c), format, rows.length, now);
+      auditRegistryExport(deps.db, currentStaff(c), format, rows.length, now);
       return c.body(new Uint8Array(body), 200, {
         'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE,
-        'content-disposition': attachment(`danh-sach-can-bo-${localDate(now)}.${format}`),
+        'content-disposition': attachment(`danh-sach-can-bo-${vietnamDate(now)}.${format}`),
         'cache-control': 'no-store',
       });
     })

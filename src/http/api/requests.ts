@@ -9,7 +9,7 @@ import { inTransaction } from '../../store/db';
 import { auditHealthRead } from '../../domain/staff/staffReads';
 import type { ApiEnv } from '../auth/apiToken';
 import { clinicScope, currentStaff, requirePermission, type StaffIdentity } from '../auth/session';
-import type { StaffDeps } from '../staff/services';
+import type { StaffDeps } from '../staff/deps';
 import { validate, IdParam } from '../validation';
 
 /** Staff actions on requests and conversations, each in one transaction; outbox rows go to the relay after commit. */

@@ -25,7 +25,8 @@ import { cadres, campaigns, clinics } from '../../store/schema';
 import { currentStaff, requirePermission, type StaffIdentity } from '../auth/session';
 import type { ApiEnv } from '../auth/apiToken';
 import { attachment } from '../staff/registry';
-import { localDate, type StaffDeps } from '../staff/services';
+import { vietnamDate } from '../../domain/shared/quietHours';
+import type { StaffDeps } from '../staff/deps';
 import { validate, uploadLimit, XLSX_TYPE, IdParam, ImportQuery, ImportFileForm } from '../validation';
 
 const CadreParam = z.object({ cadreId: z.coerce.number().int().positive() });
@@ -105,7 +106,7 @@ export function resultApiRoutes(deps: StaffDeps) {
       const { cadreId } = c.req.valid('param');
       const { format } = c.req.valid('query');
       const data = exportPersonalData(deps.db, currentStaff(c), cadreId, format, now());
-      const name = `du-lieu-ca-nhan-${data.cadre.code}-${localDate(now())}.${format}`;
+      const name = `du-lieu-ca-nhan-${data.cadre.code}-${vietnamDate(now())}.${format}`;
       const headers = { 'content-disposition': attachment(name), 'cache-control': 'no-store' };
       if (format === 'json') return c.body(JSON.stringify(data, null, 2), 200, { ...headers, 'content-type': 'application/json; charset=utf-8' });
       return c.body(new Uint8Array(await personalDataWorkbook(data)), 200, { ...headers, 'content-type': XLSX_TYPE });

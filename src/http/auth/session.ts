@@ -5,19 +5,13 @@ import { createMiddleware } from 'hono/factory';
 import type { RequestIdVariables } from 'hono/request-id';
 import { AppError } from '../../errors';
 import type { Db } from '../../store/db';
-import type { StaffRole, StaffUser } from '../../store/schema';
+import type { StaffUser } from '../../store/schema';
 import { getStaff } from '../../domain/staff/staff';
 import { may, type Action, type Capability, type Permission } from '../../domain/staff/permissions';
 
-/** Who is acting, as the pages and the API see it. */
-export interface StaffIdentity {
-  id: number;
-  username: string;
-  fullName: string;
-  role: StaffRole;
-  /** For clinic_staff: the only clinic whose cadres they see. */
-  clinicId: number | null;
-}
+import type { StaffIdentity } from '../../domain/staff/actor';
+
+export { allowed, clinicScope, type StaffIdentity } from '../../domain/staff/actor';
 
 export type StaffVariables = RequestIdVariables & {
   staff: StaffIdentity | null;
@@ -135,10 +129,3 @@ export function currentStaff(c: { var: { staff: StaffIdentity | null } }): Staff
   return staff;
 }
 
-/** True when the staff member's role may do capability/action (false when not logged in). */
-export function allowed<C extends Capability>(staff: StaffIdentity | null, capability: C, action: Action<C>): boolean {
-  return may(staff?.role, [capability, action] as unknown as Permission);
-}
-
-/** A clinic_staff member sees only their clinic's cadres: the clinic id to filter by, or null for everyone. */
-export const clinicScope = (staff: StaffIdentity): number | null => (staff.role === 'clinic_staff' ? (staff.clinicId ?? -1) : null);

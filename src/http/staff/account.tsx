@@ -5,7 +5,8 @@ import { AppError } from '../../errors';
 import { recordAudit } from '../../store/audit';
 import { currentStaff, requirePermission, startSession, type SessionOptions, type StaffEnv } from '../auth/session';
 import { CsrfField, type Flash } from './layout';
-import { staffActor, type StaffDeps } from './services';
+import { staffActor } from '../../domain/staff/actor';
+import type { StaffDeps } from './deps';
 import { page } from './ui';
 import { validate } from '../validation';
 

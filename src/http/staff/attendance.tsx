@@ -10,7 +10,8 @@ import { clinicScope, currentStaff, requirePermission, type StaffEnv } from '../
 import { checkClinic, DayQuery } from '../api/booking';
 import { IdParam, validate } from '../validation';
 import { CsrfField } from './layout';
-import { staffActor, type StaffDeps } from './services';
+import { staffActor } from '../../domain/staff/actor';
+import type { StaffDeps } from './deps';
 
 /**
  * The exam day at the clinic: check-in by code or by tapping the name on the day list (the cadre gets a queue

@@ -6,7 +6,9 @@ import { recordAudit } from '../../store/audit';
 import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { validate } from '../validation';
 import { attachment } from './registry';
-import { AuditQuery, auditEntriesMatching, searchAudit, staffActor, type StaffDeps } from './services';
+import { staffActor } from '../../domain/staff/actor';
+import { AuditQuery, auditEntriesMatching, searchAudit } from '../../domain/staff/auditSearch';
+import type { StaffDeps } from './deps';
 import { DateInput, EmptyRow, FilterSelect, fmtCount, fmtDateTime, ListCount, ListPager, page, withQuery } from './ui';
 
 const ExportQuery = AuditQuery.omit({ page: true });

@@ -25,7 +25,10 @@ import { allowed, clinicScope, currentStaff, requirePermission, type StaffEnv, t
 import { IdParam, validate } from '../validation';
 import { ConfirmBox } from './confirm';
 import { CsrfField, type Flash } from './layout';
-import { allClinics, cadreInScope, staffActor, type StaffDeps } from './services';
+import { staffActor } from '../../domain/staff/actor';
+import { allClinics } from '../../domain/registry/clinics';
+import { cadreInScope } from '../../domain/registry/search';
+import type { StaffDeps } from './deps';
 import { DateInput, fmtDate, fmtDateTime, page, type StaffContext } from './ui';
 
 /**

@@ -8,7 +8,8 @@ import { currentStaff, requirePermission, type StaffEnv } from '../auth/session'
 import { IdParam, validate } from '../validation';
 import { confirmFirst } from './confirm';
 import { CsrfField, type Flash } from './layout';
-import { staffActor, type StaffDeps } from './services';
+import { staffActor } from '../../domain/staff/actor';
+import type { StaffDeps } from './deps';
 import { EmptyRow, fmtDateTime, page, PostButton, type StaffContext } from './ui';
 
 const notices: Record<string, Flash> = {

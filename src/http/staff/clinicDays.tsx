@@ -25,7 +25,8 @@ import { checkClinic, DayQuery } from '../api/booking';
 import { IdParam, validate } from '../validation';
 import { ConfirmBox } from './confirm';
 import { CsrfField, type Flash } from './layout';
-import { staffActor, type StaffDeps } from './services';
+import { staffActor } from '../../domain/staff/actor';
+import type { StaffDeps } from './deps';
 import { DateInput, fmtDate, page, type StaffContext } from './ui';
 
 /**

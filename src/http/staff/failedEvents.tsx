@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { listFailedEvents, replayFailedEvent } from '../../domain/conversations/failedEvents';
 import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { addStaffNavItem, CsrfField, type Flash } from './layout';
-import { staffActor, type StaffDeps } from './services';
+import { staffActor } from '../../domain/staff/actor';
+import type { StaffDeps } from './deps';
 import { fmtDateTime, page } from './ui';
 import { IdParam, validate } from '../validation';
 

@@ -21,11 +21,11 @@ import { resultPages } from './results';
 import { faqPages } from './faq';
 import { cannedReplyPages } from './cannedReplies';
 import { livePages } from './live';
-import type { StaffDeps } from './services';
+import type { StaffDeps } from './deps';
 import { userPages } from './users';
 import { errorPage } from './ui';
 
-export type { StaffDeps } from './services';
+export type { StaffDeps } from './deps';
 export { addStaffNavItem, type NavItem } from './layout';
 
 export interface StaffRoutesOptions {

@@ -6,7 +6,9 @@ import { currentStaff, requirePermission, type StaffEnv } from '../auth/session'
 import { validate, IdParam } from '../validation';
 import { confirmFirst } from './confirm';
 import { CsrfField, type Flash } from './layout';
-import { cadreInScope, decideProxy, listProxies, type StaffDeps } from './services';
+import { decideProxy, listProxies } from '../../domain/linking/proxies';
+import { cadreInScope } from '../../domain/registry/search';
+import type { StaffDeps } from './deps';
 import { AppError } from '../../errors';
 import { fmtDateTime, page, EmptyRow, ListCount, ListPager, PhoneLink, StatusTabs } from './ui';
 import { pageParam } from '../../domain/shared/listing';

@@ -16,24 +16,13 @@ import { validate, XLSX_TYPE, IdParam } from '../validation';
 import { ActingCard, actingNotices } from './cadreActing';
 import { confirmFirst } from './confirm';
 import { CsrfField, type Flash } from './layout';
-import {
-  allClinics,
-  auditExport,
-  cadreDetail,
-  cadreInScope,
-  importRegistryFile,
-  linkZaloAccount,
-  listCadres,
-  localDate,
-  RegistryQuery,
-  registryExportRows,
-  unlinkZaloAccount,
-  uploads,
-  ZaloUserId,
-  type ImportOutcome,
-  unitsFor,
-  type StaffDeps,
-} from './services';
+import { allClinics } from '../../domain/registry/clinics';
+import { linkByStaff, unlinkByStaff, ZaloUserId } from '../../domain/linking/linking';
+import { vietnamDate } from '../../domain/shared/quietHours';
+import { importRegistryFile, type ImportOutcome } from '../../domain/registry/importFile';
+import { auditRegistryExport, cadreDetail, cadreInScope, listCadres, RegistryQuery, registryExportRows, unitsFor } from '../../domain/registry/search';
+import { uploads } from '../../domain/shared/uploads';
+import type { StaffDeps } from './deps';
 import { fmtCount, fmtDate, fmtDateTime, page, EmptyRow, FilterSelect, ListCount, ListPager, PhoneLink, ProblemTable, SortTh, withQuery } from './ui';
 
 
@@ -354,9 +343,9 @@ export function registryPages(deps: StaffDeps) {
       // The export holds what the list shows: the same filter, search and order, every page.
       const rows = registryExportRows(deps.db, { staff, query });
       const now = deps.clock.now();
-      const name = `danh-sach-can-bo-${localDate(now)}.${format}`;
+      const name = `danh-sach-can-bo-${vietnamDate(now)}.${format}`;
       const body = format === 'csv' ? Buffer.from(registryCsv(rows), 'utf8') : await registryWorkbook(rows);
-      auditExport(deps.db, staff, format, rows.length, now);
+      auditRegistryExport(deps.db, staff, format, rows.length, now);
       return c.body(new Uint8Array(body), 200, {
         'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE,
         'content-disposition': attachment(name),
@@ -397,7 +386,7 @@ export function registryPages(deps: StaffDeps) {
       const upload = uploads.load(deps.uploadDir, staff.id, c.req.valid('query').upload);
       const outcome = await importRegistryFile(deps, staff, upload.bytes, upload.fileName, false);
       const body = await rejectedRowsWorkbook(outcome.check, 'Dòng lỗi');
-      return c.body(new Uint8Array(body), 200, { 'content-type': XLSX_TYPE, 'content-disposition': attachment(`danh-sach-can-bo-dong-loi-${localDate(deps.clock.now())}.xlsx`), 'cache-control': 'no-store' });
+      return c.body(new Uint8Array(body), 200, { 'content-type': XLSX_TYPE, 'content-disposition': attachment(`danh-sach-can-bo-dong-loi-${vietnamDate(deps.clock.now())}.xlsx`), 'cache-control': 'no-store' });
     })
     .post('/import/apply', requirePermission('registry', 'import'), validate('form', z.object({ uploadId: z.string().max(64), mode: z.enum(['all', 'good']).default('all') })), async (c) => {
       const staff = currentStaff(c);
@@ -568,7 +557,7 @@ export function registryPages(deps: StaffDeps) {
     })
     .post('/:id{[0-9]+}/link', requirePermission('registry', 'linkZalo'), validate('param', IdParam), validate('form', z.object({ zaloUserId: ZaloUserId })), (c) => {
       const { id } = c.req.valid('param');
-      linkZaloAccount(deps.db, currentStaff(c), id, c.req.valid('form').zaloUserId, deps.clock.now());
+      linkByStaff(deps.db, currentStaff(c), id, c.req.valid('form').zaloUserId, deps.clock.now());
       return c.redirect(`/staff/registry/${id}?msg=linked`, 303);
     })
     .post(
@@ -587,7 +576,7 @@ export function registryPages(deps: StaffDeps) {
       }),
       (c) => {
       const { id } = c.req.valid('param');
-      unlinkZaloAccount(deps.db, currentStaff(c), id, deps.clock.now());
+      unlinkByStaff(deps.db, currentStaff(c), id, deps.clock.now());
       return c.redirect(`/staff/registry/${id}?msg=unlinked`, 303);
       },
     );

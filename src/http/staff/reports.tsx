@@ -15,7 +15,7 @@ import { currentStaff, requirePermission, type StaffEnv } from '../auth/session'
 import { validate, XLSX_TYPE } from '../validation';
 import { BarChart, chartCss } from './charts';
 import { addStaffNavItem } from './layout';
-import { staffActor } from './services';
+import { staffActor } from '../../domain/staff/actor';
 import { DateInput, page } from './ui';
 
 export interface ReportPagesDeps {

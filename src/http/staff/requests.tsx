@@ -18,7 +18,8 @@ import { allowed, clinicScope, currentStaff, requirePermission, type StaffEnv } 
 import { validate, IdParam } from '../validation';
 import { confirmFirst } from './confirm';
 import { CsrfField, type Flash } from './layout';
-import { allClinics, type StaffDeps } from './services';
+import { allClinics } from '../../domain/registry/clinics';
+import type { StaffDeps } from './deps';
 import { DateInput, fmtDate, fmtDateTime, page, EmptyRow, ListCount, ListPager, PhoneLink, PostButton, StatusTabs } from './ui';
 import { CannedReplyPicker } from './cannedReplies';
 

@@ -34,7 +34,9 @@ import { validate, XLSX_TYPE, IdParam } from '../validation';
 import { confirmFirst } from './confirm';
 import { addStaffNavItem, CsrfField, type Flash } from './layout';
 import { attachment } from './registry';
-import { localDate, unitsFor, uploads, type StaffDeps } from './services';
+import { unitsFor } from '../../domain/registry/search';
+import { uploads } from '../../domain/shared/uploads';
+import type { StaffDeps } from './deps';
 import { fmtCount, fmtDate, fmtDateTime, page, type StaffContext, EmptyRow, FilterSelect, ListCount, ListPager, ProblemTable, SortTh, StatusTabs, withQuery } from './ui';
 
 addStaffNavItem({ href: '/staff/results', label: 'Kết quả khám', permission: ['results', 'read'], order: 40 });
@@ -714,7 +716,7 @@ export function resultPages(deps: StaffDeps) {
     .get('/personal-data/:cadreId{[0-9]+}/export', requirePermission('results', 'exportPersonal'), validate('param', CadreParam), validate('query', z.object({ format: z.enum(['json', 'xlsx']).default('json') })), async (c) => {
       const { format } = c.req.valid('query');
       const data = exportPersonalData(deps.db, currentStaff(c), c.req.valid('param').cadreId, format, now());
-      const headers = { 'content-disposition': attachment(`du-lieu-ca-nhan-${data.cadre.code}-${localDate(now())}.${format}`), 'cache-control': 'no-store' };
+      const headers = { 'content-disposition': attachment(`du-lieu-ca-nhan-${data.cadre.code}-${vietnamDate(now())}.${format}`), 'cache-control': 'no-store' };
       if (format === 'json') return c.body(JSON.stringify(data, null, 2), 200, { ...headers, 'content-type': 'application/json; charset=utf-8' });
       return c.body(new Uint8Array(await personalDataWorkbook(data)), 200, { ...headers, 'content-type': XLSX_TYPE });
     })

@@ -20,7 +20,10 @@ import { currentStaff, requirePermission, type StaffEnv, type StaffIdentity } fr
 import { validate, IdParam } from '../validation';
 import { confirmFirst } from './confirm';
 import { CsrfField, type Flash } from './layout';
-import { allClinics, staffActor, ZaloUserId, type StaffDeps } from './services';
+import { staffActor } from '../../domain/staff/actor';
+import { allClinics } from '../../domain/registry/clinics';
+import { ZaloUserId } from '../../domain/linking/linking';
+import type { StaffDeps } from './deps';
 import { fmtDateTime, page } from './ui';
 
 const clinicField = z.union([z.literal(''), z.coerce.number().int().positive()]).default('');

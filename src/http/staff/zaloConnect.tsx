@@ -13,7 +13,7 @@ import { saveTokenPair } from '../../zalo/tokens';
 import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { validate } from '../validation';
 import { addStaffNavItem, CsrfField } from './layout';
-import { staffActor } from './services';
+import { staffActor } from '../../domain/staff/actor';
 import { fmtDateTime, page, type StaffContext } from './ui';
 
 export interface ZaloConnectDeps {

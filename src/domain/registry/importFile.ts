@@ -1,0 +1,67 @@
+import type { Clock } from '../../clock';
+import { AppError } from '../../errors';
+import { recordAudit } from '../../store/audit';
+import { inTransaction, type Db } from '../../store/db';
+import { staffActor, type StaffIdentity } from '../staff/actor';
+import { allClinics } from './clinics';
+import { vietnamDate } from '../shared/quietHours';
+import {
+  applyRegistryImport,
+  checkRegistryRows,
+  previewRegistryImport,
+  readRegistryFile,
+  RegistryFileError,
+  type ImportCounts,
+  type RegistryChange,
+  type RegistryCheck,
+} from './registryImport';
+
+export interface ImportOutcome {
+  fileName: string;
+  check: RegistryCheck;
+  counts: ImportCounts;
+  /** For each update (to be) made: old → new per column. */
+  changes: RegistryChange[];
+  applied: boolean;
+}
+
+/**
+ * 'all': all or nothing, the file is written only when no row is wrong. 'good': the good rows are written and
+ * the bad ones handed back (with their reasons) to be fixed and imported again.
+ */
+export type ImportMode = 'all' | 'good';
+
+/** Reads and checks a file; with `apply`, writes in one transaction what the mode allows. */
+export async function importRegistryFile(
+  deps: { db: Db; clock: Clock },
+  staff: StaffIdentity,
+  bytes: Uint8Array,
+  fileName: string,
+  apply: boolean,
+  mode: ImportMode = 'all',
+): Promise<ImportOutcome> {
+  let rows;
+  try {
+    rows = await readRegistryFile(bytes, fileName);
+  } catch (err) {
+    if (err instanceof RegistryFileError) throw new AppError('bad_request', err.message);
+    throw err;
+  }
+  // Everything from here on is synchronous: the clinics checked are the clinics written against.
+  const now = deps.clock.now();
+  const clinicList = allClinics(deps.db);
+  const check = checkRegistryRows(rows, { clinics: clinicList, today: vietnamDate(now) });
+  const { changes, ...counts } = previewRegistryImport(deps.db, check.records, vietnamDate(now), new Map(clinicList.map((c) => [c.id, c.name])));
+  if (!apply || (check.problems.length && mode === 'all') || check.records.length === 0) return { fileName, check, counts, changes, applied: false };
+  const applied = inTransaction(deps.db, (tx) => {
+    const c = applyRegistryImport(tx, check.records, now);
+    recordAudit(
+      tx,
+      staffActor(staff),
+      { action: 'registry.import', entity: 'registry', detail: { fileName, rows: check.rowCount, mode, rejectedRows: new Set(check.problems.map((p) => p.row)).size, ...c } },
+      now,
+    );
+    return c;
+  });
+  return { fileName, check, counts: applied, changes, applied: true };
+}

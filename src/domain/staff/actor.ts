@@ -1,0 +1,31 @@
+import type { AuditActor } from '../../store/audit';
+import type { StaffRole } from '../../store/schema';
+import { may, type Action, type Capability, type Permission } from './permissions';
+
+/** Who is acting on the staff side: pages, API and domain all take this one shape. */
+export interface StaffIdentity {
+  id: number;
+  username: string;
+  fullName: string;
+  role: StaffRole;
+  /** For clinic_staff: the only clinic whose cadres they see. */
+  clinicId: number | null;
+}
+
+/** True when the staff member's role may do capability/action (false when not logged in). */
+export function allowed<C extends Capability>(staff: Pick<StaffIdentity, 'role'> | null, capability: C, action: Action<C>): boolean {
+  return may(staff?.role, [capability, action] as unknown as Permission);
+}
+
+/** A clinic_staff member sees only their clinic's cadres: the clinic id to filter by, or null for everyone. */
+export const clinicScope = (staff: Pick<StaffIdentity, 'role' | 'clinicId'>): number | null =>
+  staff.role === 'clinic_staff' ? (staff.clinicId ?? -1) : null;
+
+/** The audit actor of a staff member (a whole identity or just the id). */
+export const staffActor = (staff: Pick<StaffIdentity, 'id'> | number): AuditActor => ({
+  type: 'staff',
+  id: String(typeof staff === 'number' ? staff : staff.id),
+});
+
+/** The audit actor of a Zalo user (a cadre or a proxy in chat). */
+export const zaloActor = (zaloUserId: string): AuditActor => ({ type: 'zalo', id: zaloUserId });

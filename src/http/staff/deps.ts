@@ -1,0 +1,27 @@
+import type { CatalogContext } from '../../bot/catalog';
+import type { Clock } from '../../clock';
+import type { Logger } from '../../logger';
+import type { Db } from '../../store/db';
+
+/** What the staff pages and the staff API need; built by createApp from AppDeps. */
+export interface StaffDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  sessionSecret: string;
+  sessionTtlMs: number;
+  secureCookies: boolean;
+  publicBaseUrl: string;
+  importMaxBytes: number;
+  /** Largest JSON body of the staff API. */
+  apiJsonMaxBytes: number;
+  /** Where checked uploads wait for "apply" (one file per upload, removed after an hour). */
+  uploadDir: string;
+  committee: { name: string; hotline: string };
+  /** How long a conversation with staff stays open without a message (a conversation staff start included). */
+  handoffTimeoutMs: number;
+  /** Moves outbox rows written by a committed transaction to the queues now. */
+  onCommitted: (outboxIds: number[]) => void;
+  /** What a dialog turn quotes (committee, hotline): replaying a failed event runs a turn. */
+  catalog: () => CatalogContext;
+}
