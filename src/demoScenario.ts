@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { honorific } from './domain/shared/vietnamese';
 import { and, asc, eq, gt, isNull, like, lt, not, or } from 'drizzle-orm';
 import { countSegment, SegmentFilter } from './domain/broadcasts/segments';
-import { createBooking } from './domain/booking/booking';
+import { createBooking } from './domain/booking/effects';
 import { addDays } from './domain/shared/dates';
 import { createCampaign, createSlots, markAttendance, setCampaignStatus } from './domain/booking/bookingStaff';
 import {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { cancelBooking, createBooking } from '../src/domain/booking/booking';
+import { cancelBooking, createBooking } from '../src/domain/booking/effects';
 import { waitlistOf } from '../src/domain/aftercare/waitlist';
 import { bookings, examSlots, outbox, waitlistOffers } from '../src/store/schema';
 import { waitFor } from './harness';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { recordConfirmation, checkIn } from '../src/domain/attendance/attendance';
-import { createBooking } from '../src/domain/booking/booking';
+import { createBooking } from '../src/domain/booking/effects';
 import { markAttendance } from '../src/domain/booking/bookingStaff';
 import { buildReport } from '../src/domain/reports/reports';
 import { inTransaction } from '../src/store/db';

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
-import { createBooking, fanOutNudges } from '../src/domain/booking/booking';
+import { createBooking } from '../src/domain/booking/effects';
+import { fanOutNudges } from '../src/domain/booking/nudges';
 import { inTransaction } from '../src/store/db';
 import { cadres, examSlots, outbox, type Cadre } from '../src/store/schema';
 import { seedRegistry } from './fixtures';

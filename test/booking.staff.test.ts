@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
-import { createBooking } from '../src/domain/booking/booking';
+import { createBooking } from '../src/domain/booking/effects';
 import { inTransaction } from '../src/store/db';
 import { auditLog, bookings, campaigns, examSlots, outbox, type Cadre, type StaffRole } from '../src/store/schema';
 import { seedRegistry } from './fixtures';

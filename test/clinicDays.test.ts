@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { createBookingLookups } from '../src/domain/booking/booking';
+import { createBookingLookups } from '../src/domain/booking/lookups';
 import { bookForCadre } from '../src/domain/booking/bookingForCadre';
 import { auditLog, bookings, campaigns, examSlots, holidays, type Cadre } from '../src/store/schema';
 import { seedRegistry } from './fixtures';

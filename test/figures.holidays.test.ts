@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reminderPlan } from '../src/domain/booking/booking';
+import { reminderPlan } from '../src/domain/booking/reminders';
 import { createSlots } from '../src/domain/booking/bookingStaff';
 import { holidayCalendar, publicHolidays, storedHolidayCalendar } from '../src/domain/shared/holidays';
 import { ackDeadline, defaultRequestPolicy } from '../src/domain/requests/sla';

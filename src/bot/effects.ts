@@ -1,7 +1,7 @@
 import { applyLinkingEffect, type LinkingEffect } from '../domain/linking/linking';
 import { applyBroadcastPreference, type BroadcastPreferenceEffect } from '../domain/broadcasts/broadcasts';
 import { applyRequestEffect, type RequestEffect } from '../domain/requests/requestChat';
-import { applyBookingEffect, type BookingEffect } from '../domain/booking/booking';
+import { applyBookingEffect, type BookingEffect } from '../domain/booking/effects';
 import { applyAttendanceEffect, type AttendanceEffect } from '../domain/attendance/attendance';
 import { applyResultEffect, type ResultEffect } from '../domain/results/results';
 import { applyProxyEffect, type ProxyEffect } from '../domain/linking/proxies';

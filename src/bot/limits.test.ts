@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { BookingInfo, CampaignInfo, ClinicInfo, SlotInfo } from '../domain/booking/booking';
+import type { BookingInfo, CampaignInfo, ClinicInfo, SlotInfo } from '../domain/booking/lookups';
 import { defaultRequestSettings } from '../domain/requests/requestChat';
 import type { ResultView } from '../domain/results/results';
 import { vietnamInstant } from '../domain/shared/quietHours';

@@ -4,7 +4,7 @@ import { prepared } from '../store/prepared';
 import { cadres, otpChallenges, proxies, verificationFailures, zaloLinks, zaloUsers } from '../store/schema';
 import { otpMatches, VERIFY_WINDOW_MS } from '../domain/linking/linking';
 import { createRequestLookups, type RequestLookups } from '../domain/requests/requestChat';
-import { createBookingLookups, type BookingLookups } from '../domain/booking/booking';
+import { createBookingLookups, type BookingLookups } from '../domain/booking/lookups';
 import { createAttendanceLookups, type AttendanceLookups } from '../domain/attendance/attendance';
 import { createResultLookups, type ResultLookups } from '../domain/results/results';
 import type { CatalogContext } from './catalog';

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import { fanOutNudges } from '../domain/booking/booking';
+import { fanOutNudges } from '../domain/booking/nudges';
 import { inTransaction, type Db } from '../store/db';
 import { markDone } from '../store/outbox';
 import type { OutboxRow } from '../store/schema';

@@ -1,6 +1,6 @@
 import type { AttendanceBooking } from '../../domain/attendance/attendance';
 import { queueLines } from '../../domain/attendance/attendance';
-import { bookingDetailLines } from '../../domain/booking/booking';
+import { bookingDetailLines } from '../../domain/booking/reminders';
 import { formatVietnamDay, formatVietnamTime } from '../../domain/shared/dates';
 import { honorific, reply, textMessage, type Subject, type TurnContext, type TurnResult } from '../reply';
 import type { ConversationState } from '../state';

@@ -1,4 +1,5 @@
-import { bookingDetailLines, slotBookable, type BookingInfo, type CampaignInfo, type SlotInfo } from '../../domain/booking/booking';
+import { bookingDetailLines } from '../../domain/booking/reminders';
+import { slotBookable, type BookingInfo, type CampaignInfo, type SlotInfo } from '../../domain/booking/lookups';
 import { formatIsoDate, formatVietnamDay, formatVietnamTime } from '../../domain/shared/dates';
 import { vietnamDate } from '../../domain/shared/quietHours';
 import { requestStateLabels, requestTypeLabels, ticketOf, timeOfDayLabels } from '../../domain/requests/labels';

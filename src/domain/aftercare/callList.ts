@@ -4,7 +4,7 @@ import { AppError } from '../../errors';
 import type { DbOrTx } from '../../store/db';
 import { recordAudit, type AuditActor } from '../../store/audit';
 import { bookings, cadres, callOutcomeKinds, callOutcomes, campaigns, clinics, examResults, healthClasses, type CallOutcomeKind, type Campaign } from '../../store/schema';
-import { nudgeDueAt } from '../booking/booking';
+import { nudgeDueAt } from '../booking/nudges';
 import { campaignCohort } from '../reports/examined';
 import { ackDeadline, type RequestPolicy } from '../requests/sla';
 import { createRequest } from '../requests/creation';

@@ -1,7 +1,7 @@
 import type { DbOrTx } from '../../store/db';
 import { sendToUser } from '../../jobs/enqueue';
 import { statement } from '../../store/prepared';
-import { bookingDetailLines } from '../booking/booking';
+import { bookingDetailLines } from '../booking/reminders';
 import { ticketOf } from '../requests/labels';
 import { chooseFollowUp } from './followUps';
 import { recordRating } from './ratings';

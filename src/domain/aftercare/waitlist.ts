@@ -16,7 +16,9 @@ import {
   type WaitlistEntry,
   type WaitlistOffer,
 } from '../../store/schema';
-import { BOOKING_MIN_LEAD_MS, bookingDetailLines, createBooking, releasePlace, takePlace } from '../booking/booking';
+import { BOOKING_MIN_LEAD_MS, releasePlace, takePlace } from '../booking/places';
+import { bookingDetailLines } from '../booking/reminders';
+import { createBooking } from '../booking/effects';
 import { offerToWaitlist } from './placeFreed';
 import { formatVietnamDateTime } from '../shared/dates';
 import { enqueueNotice, type NoticeRenderer } from '../outreach/notices';

@@ -5,21 +5,10 @@ import { recordAudit, type AuditActor } from '../../store/audit';
 import { inTransaction, type Db, type DbOrTx } from '../../store/db';
 import { zaloAccountsOfCadre } from '../../store/zaloUsers';
 import { bookings, cadres, type Cadre } from '../../store/schema';
-import {
-  activeBooking,
-  BookingConflict,
-  bookingDetailLines,
-  cancelBooking,
-  createBooking,
-  createBookingLookups,
-  findBooking,
-  moveBooking,
-  slotBookable,
-  type BookingInfo,
-  type CampaignInfo,
-  type ClinicInfo,
-  type SlotInfo,
-} from './booking';
+import { activeBooking, cancelBooking, createBooking, moveBooking } from './effects';
+import { BookingConflict } from './places';
+import { bookingDetailLines } from './reminders';
+import { createBookingLookups, findBooking, slotBookable, type BookingInfo, type CampaignInfo, type ClinicInfo, type SlotInfo } from './lookups';
 import { formatVietnamDay, formatVietnamTime } from '../shared/dates';
 import { enqueueNotice, type NoticeRenderer } from '../outreach/notices';
 import { outsideQuietHours } from '../shared/quietHours';

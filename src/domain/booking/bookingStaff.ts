@@ -19,7 +19,7 @@ import {
   type Booking,
   type Campaign,
 } from '../../store/schema';
-import { campaignNudgeSubject, nudgeDueAt } from './booking';
+import { campaignNudgeSubject, nudgeDueAt } from './nudges';
 import { addDays, formatIsoDate, formatVietnamTime, parseVietnameseDate } from '../shared/dates';
 import { storedHolidayCalendar } from '../shared/holidays';
 import { campaignCohort, groupCohort, NO_CLINIC, shareOf } from '../reports/examined';

@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../../store/db';
 import { careRequests, examResults, proxies, type Cadre } from '../../store/schema';
 import { upcomingBookingsOf } from '../booking/bookingForCadre';
-import type { BookingInfo } from '../booking/booking';
+import type { BookingInfo } from '../booking/lookups';
 import { openStates, requestStateLabels, requestTypeLabels, ticketOf } from '../requests/labels';
 
 /**

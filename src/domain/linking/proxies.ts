@@ -12,7 +12,7 @@ import { inTransaction, type Db, type DbOrTx } from '../../store/db';
 import { recordAudit } from '../../store/audit';
 import { bookings, cadres, careRequests, proxies, staffUsers, zaloUsers, type Cadre, type Proxy } from '../../store/schema';
 import { requestTypeLabels, ticketOf } from '../requests/labels';
-import { findBooking } from '../booking/booking';
+import { findBooking } from '../booking/lookups';
 import { formatVietnamDay, formatVietnamTime } from '../shared/dates';
 import { enqueueNotice, type NoticeRef, type RenderedNotice } from '../outreach/notices';
 

@@ -1,5 +1,6 @@
 import type { NoticeRenderers } from './notices';
-import { NUDGE_KIND, REMINDER_KIND, renderBookingNudge, renderBookingReminder } from '../booking/booking';
+import { NUDGE_KIND, renderBookingNudge } from '../booking/nudges';
+import { REMINDER_KIND, renderBookingReminder } from '../booking/reminders';
 import { renderStaffBookingNotice, STAFF_BOOKING_NOTICE } from '../booking/bookingForCadre';
 import { CAMPAIGN_CHANGED_NOTICE, renderCampaignChanged } from '../booking/clinicDays';
 import { NEAR_TURN_NOTICE, QUEUE_NOTICE, renderNearTurn, renderQueueNotice } from '../attendance/attendance';

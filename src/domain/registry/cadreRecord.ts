@@ -5,7 +5,7 @@ import { AppError } from '../../errors';
 import { recordAudit, type AuditActor } from '../../store/audit';
 import { inTransaction, type Db, type DbOrTx } from '../../store/db';
 import { bookings, cadreCategories, cadres, clinics, examSlots, zaloLinks, zaloUsers, type Cadre } from '../../store/schema';
-import { cancelBooking } from '../booking/booking';
+import { cancelBooking } from '../booking/effects';
 import { formatIsoDate, optionalVietnameseDateField } from '../shared/dates';
 import { formatPhone, normalizePhone } from '../shared/phone';
 import { vietnamDate } from '../shared/quietHours';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { bookingByCheckInCode, callNext, checkInByStaff, queueView } from '../../domain/attendance/attendance';
 import { getCampaign, type DayBookingRow } from '../../domain/booking/bookingStaff';
 import { formatVietnamDay } from '../../domain/shared/dates';
-import { findBooking } from '../../domain/booking/booking';
+import { findBooking } from '../../domain/booking/lookups';
 import { AppError } from '../../errors';
 import { clinicScope, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { checkClinic, DayQuery } from '../api/booking';

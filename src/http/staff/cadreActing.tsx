@@ -11,7 +11,7 @@ import {
   tellChannelLabels,
   tellChannelOf,
 } from '../../domain/booking/bookingForCadre';
-import type { BookingInfo } from '../../domain/booking/booking';
+import type { BookingInfo } from '../../domain/booking/lookups';
 import { CadreEditInput, cadreEditChanges, cadreStatusLabels, cadreStatuses, futureBookingsOf, recentUnlinkedZaloUsers, statusOf, updateCadreRecord } from '../../domain/registry/cadreRecord';
 import { formatVietnamDay, formatVietnamTime } from '../../domain/shared/dates';
 import { formatPhone } from '../../domain/shared/phone';
