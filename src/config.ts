@@ -13,6 +13,9 @@ const optionalBool = z
 
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 
+/** Minutes per cadre in line for the estimated wait at check-in, until a counter has measured its own pace. */
+export const DEFAULT_MINUTES_PER_CADRE = 8;
+
 const roleList = z
   .string()
   .default('web,worker')
@@ -131,6 +134,8 @@ const EnvSchema = z.object({
   HANDOFF_TIMEOUT_HOURS: int(24, 1),
   /** Local hour, the day before an exam day, when clinic staff get the cadres who have not confirmed (to call them). */
   ATTENDANCE_CALL_LIST_HOUR: z.coerce.number().int().min(7).max(20).default(15),
+  /** Minutes per cadre in line for the estimated wait, until the counter has called three numbers that day. */
+  ATTENDANCE_DEFAULT_MINUTES_PER_CADRE: z.coerce.number().int().min(1).max(60).default(DEFAULT_MINUTES_PER_CADRE),
   /** A freed exam place offered to the next cadre on the waitlist is held for them this many minutes. */
   WAITLIST_OFFER_MINUTES: int(120, 5),
 
@@ -297,7 +302,7 @@ function derive(env: z.output<typeof EnvSchema>) {
     },
     aftercare: { waitlistOfferMs: env.WAITLIST_OFFER_MINUTES * 60_000 },
     metrics: { token: env.METRICS_TOKEN, port: env.METRICS_PORT },
-    attendance: { callListHour: env.ATTENDANCE_CALL_LIST_HOUR },
+    attendance: { callListHour: env.ATTENDANCE_CALL_LIST_HOUR, queue: { defaultMinutesPerCadre: env.ATTENDANCE_DEFAULT_MINUTES_PER_CADRE } },
   };
 }
 

@@ -16,7 +16,7 @@ import { ZaloDelivery } from './jobs/zaloDelivery';
 import { createBroadcastJobs, startBroadcastReconciler, type BroadcastJobs } from './jobs/broadcast';
 import { broadcastApi } from './http/api/broadcasts';
 import { broadcastPages } from './http/staff/broadcasts';
-import { scheduleNextCallList } from './domain/attendance/attendance';
+import { queueNoticeRenderers, scheduleNextCallList } from './domain/attendance/attendance';
 import type { RequestJobDeps } from './jobs/requests';
 import { outboxHandlers } from './jobs/handlers';
 import type { AftercareJobDeps } from './jobs/aftercare';
@@ -262,7 +262,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
               delivery,
               mailer,
               buttons: config.zalo.buttons,
-              renderers: { ...noticeRenderers, ...overrides.noticeRenderers },
+              renderers: { ...noticeRenderers, ...queueNoticeRenderers(config.attendance.queue), ...overrides.noticeRenderers },
               templates: config.zalo.templates,
               messageIdDomain,
               prices: config.prices,
@@ -335,6 +335,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
         hotline: config.committee.hotline,
         requestInfoImageUrl: config.zalo.requestInfoImageUrl,
         requestSettings: { policy: requestPolicy, handoffTimeoutMs: config.requests.handoffTimeoutMs, publicBaseUrl: config.http.publicBaseUrl },
+        queueSettings: config.attendance.queue,
       }),
       onCommitted: () => relay.kick(),
       enqueueClaimed: (rows) => relay.enqueueClaimed(rows),

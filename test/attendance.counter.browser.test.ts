@@ -37,25 +37,42 @@ afterAll(async () => {
   await h?.stop();
 });
 
+async function openCounter(viewport: { width: number; height: number }) {
+  const ctx = await b.newContext({ viewport, locale: 'vi-VN' });
+  const page = await ctx.newPage();
+  await page.goto(url);
+  await page.fill('#username', 'nhanvien.a');
+  await page.fill('#password', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL(url);
+  await page.waitForSelector('body[data-live-state="open"]');
+  return { ctx, page };
+}
+
 describe('the counter page in a browser', () => {
-  it('calls the next number with initials only, large on a TV and usable on a phone', async () => {
-    for (const viewport of [
-      { width: 1366, height: 768 },
-      { width: 390, height: 844 },
-    ]) {
-      const ctx = await b.newContext({ viewport, locale: 'vi-VN' });
-      const page = await ctx.newPage();
-      await page.goto(url);
-      await page.fill('#username', 'nhanvien.a');
-      await page.fill('#password', PASSWORD);
-      await page.click('button[type=submit]');
-      await page.waitForURL(url);
-      await page.click('text=Gọi số tiếp');
-      await page.waitForSelector('[data-testid=call]');
-      const call = (await page.locator('[data-testid=call]').textContent())!.trim();
-      expect(call).toMatch(/^Mời số [12]$/);
+  it('a call made from the phone at the counter reaches the TV through the live stream, without a reload; initials only', async () => {
+    const tv = await openCounter({ width: 1366, height: 768 });
+    const phone = await openCounter({ width: 390, height: 844 });
+    expect((await tv.page.locator('main').textContent())!).toContain('Chưa gọi số');
+    expect(await tv.page.locator('meta[http-equiv=refresh]').count()).toBe(0);
+    // Marks the TV's document: a reload would lose it.
+    await tv.page.evaluate('window.__sameDocument = true');
+
+    await phone.page.click('text=Gọi số tiếp');
+    await phone.page.waitForSelector('[data-testid=call]');
+    expect((await phone.page.locator('[data-testid=call]').textContent())!.trim()).toBe('Mời số 1');
+
+    await tv.page.locator('[data-testid=call]', { hasText: 'Mời số 1' }).waitFor({ timeout: 10_000 });
+    expect(await tv.page.evaluate('window.__sameDocument === true')).toBe(true);
+    expect(Number(await tv.page.evaluate('document.body.dataset.refreshes || "0"'))).toBeGreaterThanOrEqual(1);
+    expect((await tv.page.locator('[data-testid=next]').textContent())!).toContain('2 (T.T.B.)');
+    // The default pace until the counter has measured its own.
+    expect((await tv.page.locator('[data-testid=pace]').textContent())!).toContain('Ước tính 8 phút mỗi người');
+
+    for (const { page, ctx } of [tv, phone]) {
+      const viewport = page.viewportSize()!;
       const body = (await page.locator('body').textContent())!;
-      expect(body).toMatch(/N\.V\.A\.|T\.T\.B\./);
+      expect(body).toContain('N.V.A.');
       expect(body).not.toMatch(/Nguyễn Văn An|Trần Thị Bình|Lê Văn Cường|Phạm Thị Dung/);
       // Nothing runs off the screen sideways, and the button is large enough to tap.
       expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);

@@ -1,4 +1,5 @@
 import type { RequestSettings } from '../domain/requests/requestChat';
+import type { QueueSettings } from '../domain/attendance/attendance';
 
 /**
  * Every text the bot says, in Vietnamese with diacritics: short sentences an elderly reader can follow on a
@@ -7,6 +8,8 @@ import type { RequestSettings } from '../domain/requests/requestChat';
 export interface CatalogContext {
   /** Request SLA policy and handoff settings from config; defaults when absent. */
   requestSettings?: RequestSettings;
+  /** The estimated wait at check-in; the domain default when absent. */
+  queueSettings?: QueueSettings;
   committeeName: string;
   hotline: string;
   /** Picture shown on Zalo's "share your phone" card. */

@@ -5,7 +5,7 @@ import { cadres, otpChallenges, proxies, verificationFailures, zaloLinks, zaloUs
 import { otpMatches, VERIFY_WINDOW_MS } from '../domain/linking/linking';
 import { createRequestLookups, type RequestLookups } from '../domain/requests/requestChat';
 import { createBookingLookups, type BookingLookups } from '../domain/booking/lookups';
-import { createAttendanceLookups, type AttendanceLookups } from '../domain/attendance/attendance';
+import { createAttendanceLookups, defaultQueueSettings, type AttendanceLookups } from '../domain/attendance/attendance';
 import { createResultLookups, type ResultLookups } from '../domain/results/results';
 import type { CatalogContext } from './catalog';
 import { cadreCodeIs, toCadreSummary, type CadreSummary } from '../domain/registry/cadreSummary';
@@ -115,7 +115,7 @@ export function createStoreLookups(tx: DbOrTx, zaloUserId: string, now: number, 
     requests: createRequestLookups(tx, zaloUserId, catalog.requestSettings),
     faq: createFaqLookups(tx),
     booking: createBookingLookups(tx, now, zaloUserId),
-    attendance: createAttendanceLookups(tx, now, zaloUserId),
+    attendance: createAttendanceLookups(tx, now, zaloUserId, catalog.queueSettings ?? defaultQueueSettings),
     results: createResultLookups(tx, zaloUserId),
     aftercare: createAftercareLookups(tx, zaloUserId, now),
     identity() {

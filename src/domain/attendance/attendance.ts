@@ -6,6 +6,7 @@ import { statement } from '../../store/prepared';
 import { enqueue } from '../../jobs/enqueue';
 import { bookings, cadres, clinics, staffUsers, type Booking } from '../../store/schema';
 import { AppError } from '../../errors';
+import { DEFAULT_MINUTES_PER_CADRE } from '../../config';
 import { bookingSubject } from '../booking/reminders';
 import { findBooking, type BookingInfo } from '../booking/lookups';
 import { addDays, formatVietnamDay, formatVietnamTime } from '../shared/dates';
@@ -23,19 +24,32 @@ export { CONFIRM_CHOICES, CONFIRM_QUESTION, checkInLines, ensureCheckInCode } fr
 
 /** "sắp đến lượt" goes to the cadre with this many (or fewer) waiting before them. */
 export const NEAR_TURN_AHEAD = 3;
-/** Minutes per cadre ahead when the counter has not called enough numbers today to measure its pace. */
-export const DEFAULT_MINUTES_PER_CADRE = 8;
+
+/** How the estimated wait is worked out (from config; see ATTENDANCE_DEFAULT_MINUTES_PER_CADRE). */
+export interface QueueSettings {
+  /** Minutes per cadre ahead until the counter has called enough numbers today to measure its own pace. */
+  defaultMinutesPerCadre: number;
+}
+
+/** Where no configuration is passed (a turn tested on its own): the configuration's own default. */
+export const defaultQueueSettings: QueueSettings = { defaultMinutesPerCadre: DEFAULT_MINUTES_PER_CADRE };
+
+/** Service gaps the pace needs before it replaces the default, and how many recent ones it looks at. */
+const PACE_MIN_GAPS = 2;
+const PACE_RECENT_GAPS = 5;
 
 // --- the clinic's queue of the day ----------------------------------------------------------------------
 
-const QUEUE = `SELECT b.id AS bookingId, b.queue_number AS number, b.called_at AS calledAt, b.near_turn_at AS nearTurnAt, b.cadre_id AS cadreId,
-  c.full_name AS fullName FROM bookings b JOIN exam_slots s ON s.id = b.slot_id JOIN cadres c ON c.id = b.cadre_id
+const QUEUE = `SELECT b.id AS bookingId, b.queue_number AS number, b.called_at AS calledAt, b.checked_in_at AS checkedInAt,
+  b.near_turn_at AS nearTurnAt, b.cadre_id AS cadreId, c.full_name AS fullName
+  FROM bookings b JOIN exam_slots s ON s.id = b.slot_id JOIN cadres c ON c.id = b.cadre_id
   WHERE s.clinic_id = ? AND s.local_date = ? AND b.queue_number IS NOT NULL ORDER BY b.queue_number`;
 
 interface QueueRow {
   bookingId: number;
   number: number;
   calledAt: number | null;
+  checkedInAt: number | null;
   nearTurnAt: number | null;
   cadreId: number;
   fullName: string;
@@ -58,55 +72,82 @@ export interface QueueView {
   waiting: { number: number; initials: string }[];
   calledCount: number;
   minutesPerCadre: number;
+  /** Whether minutesPerCadre is the counter's measured pace today (else the configured default). */
+  measured: boolean;
 }
 
 const queueRows = (db: DbOrTx, clinicId: number, date: string) => statement(db, QUEUE).all(clinicId, date) as QueueRow[];
 
 /**
- * Minutes per cadre: the counter's own pace today (the mean gap between its last calls) once it has called a
- * few numbers, else the default. Bounded, so one long pause or a double tap does not distort the estimate.
+ * The counter's pace today, in minutes per cadre: the median of its recent service gaps, where a gap runs from
+ * the previous call (or the called cadre's check-in, if later: the counter was idle meanwhile) to the call. A
+ * median, so a long pause or a double tap does not distort the estimate. Until the counter has called enough
+ * numbers to measure, the configured default.
  */
-function paceOf(rows: QueueRow[]): number {
-  const calls = rows
-    .map((r) => r.calledAt)
-    .filter((t): t is number => t !== null)
-    .sort((a, b) => a - b)
-    .slice(-6);
-  if (calls.length < 3) return DEFAULT_MINUTES_PER_CADRE;
-  const mean = (calls[calls.length - 1]! - calls[0]!) / (calls.length - 1) / 60_000;
-  return Math.min(30, Math.max(2, Math.round(mean)));
+export function paceOf(rows: readonly Pick<QueueRow, 'calledAt' | 'checkedInAt' | 'number'>[], settings: QueueSettings): { minutes: number; measured: boolean } {
+  const called = rows.filter((r) => r.calledAt !== null).sort((a, b) => a.calledAt! - b.calledAt! || a.number - b.number);
+  const gaps: number[] = [];
+  for (let i = 1; i < called.length; i += 1) {
+    const from = Math.max(called[i - 1]!.calledAt!, called[i]!.checkedInAt ?? 0);
+    const gap = called[i]!.calledAt! - from;
+    if (gap > 0) gaps.push(gap);
+  }
+  const recent = gaps.slice(-PACE_RECENT_GAPS).sort((a, b) => a - b);
+  if (recent.length < PACE_MIN_GAPS) return { minutes: settings.defaultMinutesPerCadre, measured: false };
+  const mid = recent.length >> 1;
+  const median = recent.length % 2 ? recent[mid]! : (recent[mid - 1]! + recent[mid]!) / 2;
+  return { minutes: Math.min(60, Math.max(1, Math.round(median / 60_000))), measured: true };
 }
 
-export function queueView(db: DbOrTx, clinicId: number, date: string): QueueView {
+export function queueView(db: DbOrTx, clinicId: number, date: string, settings: QueueSettings): QueueView {
   const rows = queueRows(db, clinicId, date);
   const called = rows.filter((r) => r.calledAt !== null).sort((a, b) => a.calledAt! - b.calledAt! || a.number - b.number);
   const last = called[called.length - 1];
+  const pace = paceOf(rows, settings);
   return {
     clinicId,
     date,
     current: last ? { number: last.number, initials: initialsOf(last.fullName), calledAt: last.calledAt! } : null,
     waiting: rows.filter((r) => r.calledAt === null).map((r) => ({ number: r.number, initials: initialsOf(r.fullName) })),
     calledCount: called.length,
-    minutesPerCadre: paceOf(rows),
+    minutesPerCadre: pace.minutes,
+    measured: pace.measured,
   };
 }
 
-export interface QueuePlace {
+/** A checked-in cadre's place in the queue. */
+export interface QueuePosition {
   number: number;
   /** Checked-in cadres not yet called with a smaller number. */
   ahead: number;
-  waitMinutes: number;
   called: boolean;
 }
 
-export function queuePlaceOf(db: DbOrTx, bookingId: number): QueuePlace | null {
-  const b = findBooking(db, bookingId);
-  if (!b) return null;
-  const rows = queueRows(db, b.clinic.id, b.slot.localDate);
+export interface QueuePlace extends QueuePosition {
+  waitMinutes: number;
+}
+
+function positionIn(rows: QueueRow[], bookingId: number): QueuePosition | null {
   const mine = rows.find((r) => r.bookingId === bookingId);
   if (!mine) return null;
   const ahead = rows.filter((r) => r.calledAt === null && r.number < mine.number).length;
-  return { number: mine.number, ahead, waitMinutes: ahead * paceOf(rows), called: mine.calledAt !== null };
+  return { number: mine.number, ahead, called: mine.calledAt !== null };
+}
+
+function queueRowsOf(db: DbOrTx, bookingId: number): QueueRow[] | null {
+  const b = findBooking(db, bookingId);
+  return b ? queueRows(db, b.clinic.id, b.slot.localDate) : null;
+}
+
+export function queuePositionOf(db: DbOrTx, bookingId: number): QueuePosition | null {
+  const rows = queueRowsOf(db, bookingId);
+  return rows && positionIn(rows, bookingId);
+}
+
+export function queuePlaceOf(db: DbOrTx, bookingId: number, settings: QueueSettings): QueuePlace | null {
+  const rows = queueRowsOf(db, bookingId);
+  const position = rows && positionIn(rows, bookingId);
+  return rows && position ? { ...position, waitMinutes: position.ahead * paceOf(rows, settings).minutes } : null;
 }
 
 export type CheckInBy = { type: 'zalo' } | { type: 'staff'; staffId: number };
@@ -115,12 +156,12 @@ export type CheckInBy = { type: 'zalo' } | { type: 'staff'; staffId: number };
  * Checks a cadre in at the clinic on the exam day: the next number of that clinic's queue, attendance recorded.
  * Checking in again keeps the number already given. Throws AppError when the booking is not for today.
  */
-export function checkIn(tx: DbOrTx, bookingId: number, by: CheckInBy, now: number): { place: QueuePlace; fresh: boolean } {
+export function checkIn(tx: DbOrTx, bookingId: number, by: CheckInBy, now: number): { place: QueuePosition; fresh: boolean } {
   const info = findBooking(tx, bookingId);
   if (!info || !['booked', 'attended'].includes(info.status)) throw new AppError('conflict', 'Lịch khám đã hủy hoặc đã đổi; không nhận số được.');
   if (info.slot.localDate !== vietnamDate(now)) throw new AppError('validation_failed', `Lịch khám này vào ${formatVietnamDay(info.slot.localDate)}, không phải hôm nay.`);
   const row = tx.select().from(bookings).where(eq(bookings.id, bookingId)).get()!;
-  if (row.queueNumber !== null) return { place: queuePlaceOf(tx, bookingId)!, fresh: false };
+  if (row.queueNumber !== null) return { place: queuePositionOf(tx, bookingId)!, fresh: false };
   const next =
     (
       statement(
@@ -139,7 +180,7 @@ export function checkIn(tx: DbOrTx, bookingId: number, by: CheckInBy, now: numbe
     })
     .where(eq(bookings.id, bookingId))
     .run();
-  const place = queuePlaceOf(tx, bookingId)!;
+  const place = queuePositionOf(tx, bookingId)!;
   // Told at check-in already: no separate "sắp đến lượt" later.
   if (place.ahead <= NEAR_TURN_AHEAD) tx.update(bookings).set({ nearTurnAt: now }).where(eq(bookings.id, bookingId)).run();
   return { place, fresh: true };
@@ -149,7 +190,7 @@ export const QUEUE_NOTICE = 'attendance.queue';
 export const NEAR_TURN_NOTICE = 'attendance.nearTurn';
 
 /** Staff checked the cadre in (code typed or name tapped): the cadre gets the number in Zalo. */
-export function checkInByStaff(db: Db, actor: AuditActor, staffId: number, bookingId: number, clinicScope: number | null, now: number): QueuePlace {
+export function checkInByStaff(db: Db, actor: AuditActor, staffId: number, bookingId: number, clinicScope: number | null, now: number): QueuePosition {
   return inTransaction(db, (tx) => {
     const info = findBooking(tx, bookingId);
     if (!info || (clinicScope !== null && info.clinic.id !== clinicScope)) throw new AppError('not_found', 'Không có lịch khám này.');
@@ -212,24 +253,28 @@ function cadreTitle(db: DbOrTx, cadreId: number) {
   return c ? { title: honorific(c.sex), name: c.fullName } : null;
 }
 
-/** 'attendance.queue': the number staff gave at check-in. */
-export const renderQueueNotice: NoticeRenderer = (db, ref) => {
-  const info = findBooking(db, ref.id);
-  const place = queuePlaceOf(db, ref.id);
-  const who = info && cadreTitle(db, info.cadreId);
-  if (!info || !place || !who || place.called) return null;
-  return { text: [`Đã ghi nhận ${who.title} ${who.name} đến ${info.clinic.name}.`, ...queueLines(who.title, place)].join('\n') };
-};
-
-/** 'attendance.nearTurn': three or fewer before the cadre now. */
-export const renderNearTurn: NoticeRenderer = (db, ref) => {
-  const info = findBooking(db, ref.id);
-  const place = queuePlaceOf(db, ref.id);
-  const who = info && cadreTitle(db, info.cadreId);
-  if (!info || !place || !who || place.called) return null;
-  const before = place.ahead === 0 ? `${who.title} là người tiếp theo.` : `Trước ${who.title} còn ${place.ahead} người.`;
-  return { text: `Sắp đến lượt ${who.title} (số ${place.number}). ${before} Xin ${who.title} chuẩn bị vào phòng khám.` };
-};
+/** The notices of the queue: the number staff gave at check-in, and "sắp đến lượt". */
+export function queueNoticeRenderers(settings: QueueSettings): Record<typeof QUEUE_NOTICE | typeof NEAR_TURN_NOTICE, NoticeRenderer> {
+  return {
+    // 'attendance.queue': the number staff gave at check-in, with the wait as it stands when it is sent.
+    [QUEUE_NOTICE]: (db, ref) => {
+      const info = findBooking(db, ref.id);
+      const place = queuePlaceOf(db, ref.id, settings);
+      const who = info && cadreTitle(db, info.cadreId);
+      if (!info || !place || !who || place.called) return null;
+      return { text: [`Đã ghi nhận ${who.title} ${who.name} đến ${info.clinic.name}.`, ...queueLines(who.title, place)].join('\n') };
+    },
+    // 'attendance.nearTurn': three or fewer before the cadre now.
+    [NEAR_TURN_NOTICE]: (db, ref) => {
+      const info = findBooking(db, ref.id);
+      const place = queuePositionOf(db, ref.id);
+      const who = info && cadreTitle(db, info.cadreId);
+      if (!info || !place || !who || place.called) return null;
+      const before = place.ahead === 0 ? `${who.title} là người tiếp theo.` : `Trước ${who.title} còn ${place.ahead} người.`;
+      return { text: `Sắp đến lượt ${who.title} (số ${place.number}). ${before} Xin ${who.title} chuẩn bị vào phòng khám.` };
+    },
+  };
+}
 
 // --- the day-before confirmation ------------------------------------------------------------------------
 
@@ -266,11 +311,11 @@ export interface AttendanceLookups {
 const ACTS_FOR = `SELECT cadre_id AS cadreId, 0 AS viaProxy FROM zalo_links WHERE zalo_user_id = ?
   UNION SELECT cadre_id AS cadreId, 1 AS viaProxy FROM proxies WHERE zalo_user_id = ? AND status = 'approved'`;
 
-export function createAttendanceLookups(tx: DbOrTx, now: number, zaloUserId: string): AttendanceLookups {
+export function createAttendanceLookups(tx: DbOrTx, now: number, zaloUserId: string, settings: QueueSettings): AttendanceLookups {
   const actsFor = () => statement(tx, ACTS_FOR).all(zaloUserId, zaloUserId) as { cadreId: number; viaProxy: number }[];
   const asAttendance = (id: number, viaProxy: boolean, code: string | null): AttendanceBooking | null => {
     const booking = findBooking(tx, id);
-    return booking ? { booking, viaProxy, code, place: queuePlaceOf(tx, id) } : null;
+    return booking ? { booking, viaProxy, code, place: queuePlaceOf(tx, id, settings) } : null;
   };
   return {
     awaitingAnswer() {
@@ -302,12 +347,12 @@ export function createAttendanceLookups(tx: DbOrTx, now: number, zaloUserId: str
     placeIfCheckedIn(bookingId) {
       const b = findBooking(tx, bookingId);
       if (!b) return null;
-      const existing = queuePlaceOf(tx, bookingId);
+      const existing = queuePlaceOf(tx, bookingId, settings);
       if (existing) return existing;
       const rows = queueRows(tx, b.clinic.id, b.slot.localDate);
       const ahead = rows.filter((r) => r.calledAt === null).length;
       const number = rows.reduce((m, r) => Math.max(m, r.number), 0) + 1;
-      return { number, ahead, waitMinutes: ahead * paceOf(rows), called: false };
+      return { number, ahead, waitMinutes: ahead * paceOf(rows, settings).minutes, called: false };
     },
   };
 }

@@ -1,6 +1,6 @@
 import { and, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../store/db';
-import { cadres, careRequests, handoffMessages, handoffs } from '../../store/schema';
+import { bookings, cadres, careRequests, examSlots, handoffMessages, handoffs } from '../../store/schema';
 import { requestTypeLabels, ticketOf } from '../requests/labels';
 
 /**
@@ -80,4 +80,22 @@ export function requestsSince(tx: DbOrTx, scope: number | null, afterId: number)
     .limit(50)
     .all()
     .map((r) => ({ id: r.id, ticket: ticketOf(r.id), typeLabel: requestTypeLabels[r.type], urgent: r.urgency === 'urgent' || r.type === 'emergency', cadreName: r.cadreName }));
+}
+
+/**
+ * A mark that changes whenever a clinic queue moves (a check-in, a number called) within the scope, for the
+ * counter page. Counts as well as the latest times, so two steps within the same millisecond still change it.
+ */
+export function queueMark(tx: DbOrTx, scope: number | null, since: number): string {
+  const r = tx
+    .select({
+      checkedIn: sql<number>`count(*)`,
+      called: sql<number>`count(${bookings.calledAt})`,
+      last: sql<number>`coalesce(max(max(${bookings.checkedInAt}), coalesce(max(${bookings.calledAt}), 0)), 0)`,
+    })
+    .from(bookings)
+    .innerJoin(examSlots, eq(examSlots.id, bookings.slotId))
+    .where(and(gt(bookings.checkedInAt, since), scope === null ? undefined : eq(examSlots.clinicId, scope)))
+    .get()!;
+  return `${r.checkedIn}:${r.called}:${r.last}`;
 }

@@ -3,7 +3,7 @@ import { NUDGE_KIND, renderBookingNudge } from '../booking/nudges';
 import { REMINDER_KIND, renderBookingReminder } from '../booking/reminders';
 import { renderStaffBookingNotice, STAFF_BOOKING_NOTICE } from '../booking/bookingForCadre';
 import { CAMPAIGN_CHANGED_NOTICE, renderCampaignChanged } from '../booking/clinicDays';
-import { NEAR_TURN_NOTICE, QUEUE_NOTICE, renderNearTurn, renderQueueNotice } from '../attendance/attendance';
+import { defaultQueueSettings, queueNoticeRenderers } from '../attendance/attendance';
 import { LINK_MOVE_NOTICE, renderLinkMoveRequested } from '../linking/linking';
 import { renderRequestNotice } from '../requests/updateNotice';
 import { REQUEST_NOTE_KIND, renderRequestNoteNotice } from '../requests/requestNotes';
@@ -20,8 +20,8 @@ export const noticeRenderers: NoticeRenderers = {
   [NUDGE_KIND]: renderBookingNudge,
   [STAFF_BOOKING_NOTICE]: renderStaffBookingNotice,
   [CAMPAIGN_CHANGED_NOTICE]: renderCampaignChanged,
-  [QUEUE_NOTICE]: renderQueueNotice,
-  [NEAR_TURN_NOTICE]: renderNearTurn,
+  // The runtime replaces these with the configured settings.
+  ...queueNoticeRenderers(defaultQueueSettings),
   'request.update': renderRequestNotice,
   [REQUEST_NOTE_KIND]: renderRequestNoteNotice,
   [RESULT_NOTICE_KIND]: (db, ref) => renderResultReleased(db, ref),

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { raw } from 'hono/html';
 import { z } from 'zod';
-import { bookingByCheckInCode, callNext, checkInByStaff, queueView } from '../../domain/attendance/attendance';
+import { bookingByCheckInCode, callNext, checkInByStaff, defaultQueueSettings, queueView } from '../../domain/attendance/attendance';
 import { getCampaign, type DayBookingRow } from '../../domain/booking/bookingStaff';
 import { formatVietnamDay } from '../../domain/shared/dates';
 import { findBooking } from '../../domain/booking/lookups';
@@ -102,7 +102,7 @@ export function attendancePages(deps: StaffDeps) {
       const { clinicId, date } = c.req.valid('query');
       checkClinic(s, clinicId);
       const clinic = getCampaign(deps.db, id).clinics.find((k) => k.id === clinicId);
-      const q = queueView(deps.db, clinicId, date);
+      const q = queueView(deps.db, clinicId, date, deps.catalog().queueSettings ?? defaultQueueSettings);
       const next = q.waiting.slice(0, 5);
       return c.html(
         <>
@@ -112,13 +112,13 @@ export function attendancePages(deps: StaffDeps) {
               <meta charset="utf-8" />
               <meta name="viewport" content="width=device-width, initial-scale=1" />
               <meta name="robots" content="noindex" />
-              {/* The TV follows calls made from a phone at the counter. */}
-              <meta http-equiv="refresh" content="10" />
               <title>Gọi số · {clinic?.name ?? 'Nơi khám'}</title>
               <style>{raw(COUNTER_CSS)}</style>
+              {/* The TV follows calls made from a phone at the counter through the live stream (/staff/live). */}
+              <script src="/static/staff.js" defer></script>
             </head>
-            <body>
-              <main>
+            <body data-live="1">
+              <main id="counter" data-live-region="queue">
                 <div class="where">
                   {clinic?.name ?? 'Nơi khám'} · {formatVietnamDay(date)}
                 </div>
@@ -132,7 +132,7 @@ export function attendancePages(deps: StaffDeps) {
                 ) : (
                   <div class="call">Chưa gọi số</div>
                 )}
-                <div class="next">
+                <div class="next" data-testid="next">
                   {next.length ? (
                     <>
                       Số tiếp theo:{' '}
@@ -152,8 +152,8 @@ export function attendancePages(deps: StaffDeps) {
                     Gọi số tiếp
                   </button>
                 </form>
-                <div class="small">
-                  Đang chờ: {q.waiting.length} · Đã gọi: {q.calledCount} · Khoảng {q.minutesPerCadre} phút mỗi người ·{' '}
+                <div class="small" data-testid="pace">
+                  Đang chờ: {q.waiting.length} · Đã gọi: {q.calledCount} · {q.measured ? `Khoảng ${q.minutesPerCadre} phút mỗi người (theo nhịp gọi hôm nay)` : `Ước tính ${q.minutesPerCadre} phút mỗi người`} ·{' '}
                   <a href={dayUrl(id, clinicId, date)}>Danh sách ngày</a>
                 </div>
               </main>

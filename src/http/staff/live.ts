@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { liveMarks, requestsSince, type LiveCounts, type LiveMarks } from '../../domain/conversations/liveFeed';
+import { liveMarks, queueMark, requestsSince, type LiveCounts, type LiveMarks } from '../../domain/conversations/liveFeed';
 import { allowed, clinicScope, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import type { StaffDeps } from './deps';
 
@@ -8,6 +8,8 @@ import type { StaffDeps } from './deps';
 const POLL_MS = 1000;
 /** A stream ends after this long; the browser reconnects at once, and the session is checked again. */
 const MAX_STREAM_MS = 5 * 60_000;
+/** The queues a counter page follows are those of the last day's check-ins. */
+const QUEUE_WINDOW_MS = 24 * 3600_000;
 /** A comment line now and then keeps proxies from closing a quiet stream. */
 const KEEPALIVE_MS = 20_000;
 
@@ -17,7 +19,8 @@ const KEEPALIVE_MS = 20_000;
  * open page. Events:
  * - `counts` {requests, conversations}: unread counts for the menu and the tab title (sent first, then on change);
  * - `request` {id, ticket, typeLabel, urgent, cadreName}: a new request (an urgent one plays the alert tone);
- * - `changed` {topics}: what to refresh in place ('requests', 'conversations', 'dashboard').
+ * - `changed` {topics}: what to refresh in place ('requests', 'conversations', 'dashboard', and 'queue' for the
+ *   counter page: a check-in or a number called, to roles that may read day lists).
  * Roles that may not read requests get only the dashboard topic, never a name.
  */
 export function livePages(deps: StaffDeps) {
@@ -25,6 +28,8 @@ export function livePages(deps: StaffDeps) {
     const staff = currentStaff(c);
     const scope = clinicScope(staff);
     const mayReadRequests = allowed(staff, 'requests', 'read');
+    const mayFollowQueues = allowed(staff, 'booking', 'readDayList');
+    const queueNow = () => (mayFollowQueues ? queueMark(deps.db, scope, deps.clock.now() - QUEUE_WINDOW_MS) : '');
     const countsFor = (m: LiveMarks): LiveCounts => (mayReadRequests ? m.counts : { requests: 0, conversations: 0 });
     c.header('x-accel-buffering', 'no');
     return streamSSE(c, async (stream) => {
@@ -35,13 +40,16 @@ export function livePages(deps: StaffDeps) {
       const started = Date.now();
       let lastWrite = started;
       let last = liveMarks(deps.db, scope);
+      let lastQueue = queueNow();
       await stream.writeSSE({ event: 'counts', data: JSON.stringify(countsFor(last)), retry: 3000 });
       while (!closed && Date.now() - started < MAX_STREAM_MS) {
         await stream.sleep(POLL_MS);
         if (closed) break;
         let now: LiveMarks;
+        let queue: string;
         try {
           now = liveMarks(deps.db, scope);
+          queue = queueNow();
         } catch (err) {
           // The database is closing (shutdown): end the stream; the browser reconnects to another process.
           deps.logger.debug({ err: err instanceof Error ? err.message : String(err) }, 'live stream ended');
@@ -53,8 +61,9 @@ export function livePages(deps: StaffDeps) {
         }
         if (now.request !== last.request || now.changed !== last.changed) topics.push('requests', 'dashboard');
         if (now.message !== last.message || now.changed !== last.changed) topics.push('conversations');
-        if (topics.length) {
-          const visible = mayReadRequests ? [...new Set(topics)] : ['dashboard'];
+        if (topics.length || queue !== lastQueue) {
+          const visible = mayReadRequests ? [...new Set(topics)] : topics.length ? ['dashboard'] : [];
+          if (queue !== lastQueue) visible.push('queue');
           await stream.writeSSE({ event: 'changed', data: JSON.stringify({ topics: visible }) });
           lastWrite = Date.now();
         }
@@ -69,6 +78,7 @@ export function livePages(deps: StaffDeps) {
           lastWrite = Date.now();
         }
         last = now;
+        lastQueue = queue;
       }
     });
   });
