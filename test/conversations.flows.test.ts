@@ -5,7 +5,7 @@ import { createSlots, SlotsInput } from '../src/domain/booking/bookingStaff';
 import { createRequest } from '../src/domain/requests/creation';
 import { inTransaction } from '../src/store/db';
 import { userLane } from '../src/jobs/enqueue';
-import { ZALO_BUTTON_TITLE_LIMIT } from '../src/zalo/messages';
+import { ZALO_BUTTON_TITLE_LIMIT } from '../src/conversation/messages';
 import { seedRegistry } from './fixtures';
 import { events, ids, ManualClock, startHarness, waitFor, type Harness } from './harness';
 import { addClinic, campaignWithSlots, chat, linkUser } from './bookingSupport';

@@ -8,8 +8,7 @@ import { applyProxyEffect, type ProxyEffect } from '../domain/linking/proxies';
 import { applyAftercareEffect, type AftercareEffect } from '../domain/aftercare/chat';
 import type { DbOrTx } from '../store/db';
 import { enqueue, sendToUser } from '../jobs/enqueue';
-// eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
-import { fitMessages, type OutMessage } from '../zalo/messages';
+import { fitMessages, type OutMessage } from '../conversation/messages';
 
 /** What a turn asks the world to do; each becomes rows (outbox, domain, audit) in the turn's transaction. */
 export type Effect =

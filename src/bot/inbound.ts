@@ -5,8 +5,7 @@ import { statement } from '../store/prepared';
 import { claimForEnqueue, countPendingAfter, outboxHighWater, type ClaimedRow } from '../store/outbox';
 import { openHandoffOf, recordChatTurn } from '../domain/conversations/handoff';
 import { recordZaloUser } from '../store/zaloUsers';
-// eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
-import { dedupeKeyOf, toBotEvent, userIdOf, type HandledEvent } from '../zalo/events';
+import { isInteraction, type InboundEvent } from '../conversation/events';
 import { applyEffects } from './effects';
 import { parseState } from './state';
 import { createStoreLookups } from './lookups';
@@ -24,33 +23,26 @@ export type InboundOutcome =
     }
   | { status: 'duplicate' };
 
-/** Events that count as the user interacting with the OA (they open Zalo's 7-day window). */
-function isInteraction(event: HandledEvent): boolean {
-  return event.event_name !== 'unfollow';
-}
-
 /**
- * Handles one verified webhook event: dedupe, user bookkeeping, the dialog turn and its outbox rows, all in
- * ONE synchronous SQLite transaction. Nothing here awaits; enqueueing happens after commit.
+ * Handles one verified event from a channel adapter: dedupe, user bookkeeping, the dialog turn and its outbox
+ * rows, all in ONE synchronous SQLite transaction. Nothing here awaits; enqueueing happens after commit.
  */
-export function processInboundEvent(db: Db, event: HandledEvent, now: number, catalog: CatalogContext): InboundOutcome {
-  const userId = userIdOf(event);
-  const eventAt = Number(event.timestamp);
+export function processInboundEvent(db: Db, inbound: InboundEvent, now: number, catalog: CatalogContext): InboundOutcome {
+  const { userId, at: eventAt, event: botEvent } = inbound;
   return inTransaction(db, (tx) => {
     const inserted = statement(
       tx,
       'INSERT INTO inbound_events (dedupe_key, event_name, zalo_user_id, event_at, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-    ).run(dedupeKeyOf(event), event.event_name, userId, eventAt, now);
+    ).run(inbound.dedupeKey, inbound.channelEvent, userId, eventAt, now);
     if (inserted.changes === 0) return { status: 'duplicate' } as const;
 
-    const botEvent = toBotEvent(event);
     recordZaloUser(
       tx,
       {
         id: userId,
-        userIdByApp: typeof event.user_id_by_app === 'string' ? event.user_id_by_app : undefined,
+        userIdByApp: inbound.userIdByApp,
         followed: botEvent.type === 'follow' ? true : botEvent.type === 'unfollow' ? false : undefined,
-        interactedAt: isInteraction(event) ? eventAt : undefined,
+        interactedAt: isInteraction(botEvent) ? eventAt : undefined,
       },
       now,
     );

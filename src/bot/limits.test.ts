@@ -4,8 +4,8 @@ import type { BookingInfo, CampaignInfo, ClinicInfo, SlotInfo } from '../domain/
 import { defaultRequestSettings } from '../domain/requests/requestChat';
 import type { ResultView } from '../domain/results/results';
 import { vietnamInstant } from '../domain/shared/quietHours';
-import type { BotEvent } from '../zalo/events';
-import { fitMessages, fitsZalo, ZALO_BUTTON_TITLE_LIMIT, ZALO_MAX_BUTTONS, type OutMessage } from '../zalo/messages';
+import type { BotEvent } from '../conversation/events';
+import { fitMessages, fitsZalo, ZALO_BUTTON_TITLE_LIMIT, ZALO_MAX_BUTTONS, type OutMessage } from '../conversation/messages';
 import { t, linkingText } from './catalog';
 import { bookingText } from './flows/booking';
 import { handoffChatText } from './flows/handoff';

@@ -1,6 +1,54 @@
-// eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
-import type { QuickReply } from '../zalo/messages';
+import type { QuickReply } from '../conversation/messages';
 import { containsPhrase, foldVietnamese } from './text';
+
+/**
+ * The bot's one menu API. Every menu is numbered text that works alone, with the same choices as buttons where the
+ * OA shows them (`numberedMenu`); the number, the label (a tapped button sends it) and typed phrases all choose the
+ * same option (`chooseOption`). The main menu is one such menu.
+ */
+
+export interface MenuOption {
+  /** The button's title, and what the option is called when typed back. */
+  label: string;
+  /** The line in the numbered text, when it says more than the label (a day with its free places). */
+  line?: string;
+  /** What a tapped button sends back; the label when absent. */
+  payload?: string;
+  /** Typed phrases (folded) that also choose this option. */
+  phrases?: readonly string[];
+}
+
+/** A numbered menu: the text always works alone; the same choices as buttons where the OA shows them. */
+export function numberedMenu(prompt: string, options: readonly MenuOption[], footer?: string): { text: string; buttons: QuickReply[] } {
+  const text = [prompt, ...options.map((o, i) => `${i + 1}. ${o.line ?? o.label}`), footer].filter(Boolean).join('\n');
+  const buttons = options.slice(0, 5).map((o) => ({ title: o.label, payload: o.payload ?? o.label }));
+  return { text, buttons };
+}
+
+/**
+ * Which of a numbered menu's options the user chose: by number, by the label (a tapped button sends it),
+ * its line, or by one of the option's phrases, typed with or without diacritics; the longest phrase wins. Null when none fits.
+ */
+export function chooseOption(input: string, options: readonly MenuOption[]): number | null {
+  const folded = foldVietnamese(input);
+  if (!folded) return null;
+  const n = MENU_NUMBER.exec(folded);
+  if (n) {
+    const i = Number(n[1]) - 1;
+    return i >= 0 && i < options.length ? i : null;
+  }
+  const exact = options.findIndex((o) => foldVietnamese(o.label) === folded || (o.line !== undefined && foldVietnamese(o.line) === folded));
+  if (exact >= 0) return exact;
+  let best: { i: number; length: number } | null = null;
+  options.forEach((o, i) => {
+    for (const phrase of o.phrases ?? []) {
+      if (containsPhrase(folded, phrase) && phrase.length > (best?.length ?? 0)) best = { i, length: phrase.length };
+    }
+  });
+  return (best as { i: number } | null)?.i ?? null;
+}
+
+const MENU_NUMBER = /^(?:so )?(\d{1,2})$/;
 
 /** The main menu: the number, the label (also the button payload) and typed phrases all choose the same item. */
 export const mainMenu = [
@@ -28,31 +76,25 @@ const showMenuPhrases = ['menu', 'bat dau', 'xin chao', 'chao', 'hi', 'hello', '
 
 export type MenuChoice = { kind: 'item'; id: MainMenuId; label: string } | { kind: 'showMenu' } | { kind: 'unknown' };
 
-/** Understands "1", "Đặt lịch khám", "dat lich", "  DAT LICH KHAM " and the button payload alike. */
+/**
+ * Understands "1", "Đặt lịch khám", "dat lich", "  DAT LICH KHAM " and the button payload alike; "0", "menu" and
+ * greetings ask for the menu itself.
+ */
 export function parseMenuChoice(input: string): MenuChoice {
   const folded = foldVietnamese(input);
   if (!folded) return { kind: 'unknown' };
-  const numeric = /^(?:so )?(\d{1,2})$/.exec(folded);
-  if (numeric) {
-    const n = Number(numeric[1]);
-    if (n === 0) return { kind: 'showMenu' };
-    const item = mainMenu[n - 1];
-    return item ? { kind: 'item', id: item.id, label: item.label } : { kind: 'unknown' };
-  }
+  const number = MENU_NUMBER.exec(folded);
+  if (number && Number(number[1]) === 0) return { kind: 'showMenu' };
   // Longest phrase wins, so "kham tai nha" is not read as booking's "lich kham".
-  let best: { item: (typeof mainMenu)[number]; length: number } | undefined;
-  for (const item of mainMenu) {
-    for (const phrase of item.phrases) {
-      if (containsPhrase(folded, phrase) && phrase.length > (best?.length ?? 0)) best = { item, length: phrase.length };
-    }
-  }
-  if (best) return { kind: 'item', id: best.item.id, label: best.item.label };
-  if (showMenuPhrases.some((p) => containsPhrase(folded, p))) return { kind: 'showMenu' };
+  const i = chooseOption(input, mainMenu);
+  const item = i === null ? undefined : mainMenu[i];
+  if (item) return { kind: 'item', id: item.id, label: item.label };
+  if (!number && showMenuPhrases.some((p) => containsPhrase(folded, p))) return { kind: 'showMenu' };
   return { kind: 'unknown' };
 }
 
 export function mainMenuText(prompt: string, footer: string): string {
-  return [prompt, ...mainMenu.map((item, i) => `${i + 1}. ${item.label}`), footer].join('\n');
+  return numberedMenu(prompt, mainMenu, footer).text;
 }
 
-export const mainMenuButtons: QuickReply[] = mainMenu.map((item) => ({ title: item.label, payload: item.label }));
+export const mainMenuButtons: QuickReply[] = numberedMenu('', mainMenu).buttons;

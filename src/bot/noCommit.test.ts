@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { BookingInfo, CampaignInfo, ClinicInfo, SlotInfo } from '../domain/booking/lookups';
 import { defaultRequestSettings } from '../domain/requests/requestChat';
 import { vietnamInstant } from '../domain/shared/quietHours';
-import type { BotEvent } from '../zalo/events';
+import type { BotEvent } from '../conversation/events';
 import type { CadreSummary, Lookups } from './lookups';
 import { ConversationState, initialState } from './state';
 import { turn } from './turn';

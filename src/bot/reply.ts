@@ -1,10 +1,8 @@
-// eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
-import { fitButtons, type OutMessage, type QuickReply } from '../zalo/messages';
+import { fitButtons, type OutMessage, type QuickReply } from '../conversation/messages';
 import { honorific } from '../domain/shared/vietnamese';
 import type { Effect } from './effects';
 import type { CadreSummary, Lookups } from './lookups';
 import type { ConversationState, Intent } from './state';
-import { containsPhrase, foldVietnamese } from './text';
 
 /** Everything a flow step gets: the clock reading and read-only lookups. */
 export interface TurnContext {
@@ -54,34 +52,4 @@ export function answer(state: ConversationState, text: string, buttons?: QuickRe
   return { state, effects: [...more, reply(textMessage(text, buttons))] };
 }
 
-/** A numbered menu: the text always works alone; the same choices as buttons where the OA shows them. */
-export function numberedMenu(prompt: string, options: { label: string; payload?: string }[], footer?: string) {
-  const text = [prompt, ...options.map((o, i) => `${i + 1}. ${o.label}`), footer].filter(Boolean).join('\n');
-  const buttons = options.slice(0, 5).map((o) => ({ title: o.label, payload: o.payload ?? o.label }));
-  return { text, buttons };
-}
-
 export { honorific };
-
-/**
- * Which of a numbered menu's options the user chose: by number, by the label (a tapped button sends it),
- * or by one of the option's phrases, typed with or without diacritics. Null when none fits.
- */
-export function chooseOption(input: string, options: { label: string; phrases?: string[] }[]): number | null {
-  const folded = foldVietnamese(input);
-  if (!folded) return null;
-  const n = /^(?:so )?(\d{1,2})$/.exec(folded);
-  if (n) {
-    const i = Number(n[1]) - 1;
-    return i >= 0 && i < options.length ? i : null;
-  }
-  const exact = options.findIndex((o) => foldVietnamese(o.label) === folded);
-  if (exact >= 0) return exact;
-  let best: { i: number; length: number } | null = null;
-  options.forEach((o, i) => {
-    for (const phrase of o.phrases ?? []) {
-      if (containsPhrase(folded, phrase) && phrase.length > (best?.length ?? 0)) best = { i, length: phrase.length };
-    }
-  });
-  return (best as { i: number } | null)?.i ?? null;
-}

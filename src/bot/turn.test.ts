@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultRequestSettings } from '../domain/requests/requestChat';
-import type { BotEvent } from '../zalo/events';
-import { ZALO_TEXT_LIMIT } from '../zalo/messages';
+import type { BotEvent } from '../conversation/events';
+import { ZALO_TEXT_LIMIT } from '../conversation/messages';
 import type { CadreSummary, Identity, Lookups } from './lookups';
 import { ConversationState, initialState } from './state';
 import { turn } from './turn';

@@ -1,5 +1,4 @@
-// eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
-import type { BotEvent } from '../zalo/events';
+import type { BotEvent } from '../conversation/events';
 import { t } from './catalog';
 import { handleLinking, onSharedPhone, startLeaveProxy, startLinking, startProxyRequest, startUnlink } from './flows/linking';
 import { handleBooking } from './flows/booking';
@@ -14,8 +13,8 @@ import { intentStarters, openIntents } from './intents';
 import { broadcastPreferenceTurn } from './flows/broadcasts';
 import { answerPendingAsk } from './flows/aftercare';
 import type { CadreSummary, Lookups } from './lookups';
-import { mainMenuButtons, mainMenuText, parseMenuChoice } from './menu';
-import { answer, chooseOption, honorific, numberedMenu, reply, textMessage, type Goal, type RunIntent, type Subject, type TurnContext, type TurnResult } from './reply';
+import { mainMenuButtons, mainMenuText, parseMenuChoice, chooseOption, numberedMenu } from './menu';
+import { answer, honorific, reply, textMessage, type Goal, type RunIntent, type Subject, type TurnContext, type TurnResult } from './reply';
 import { parseState, type ClarifyState, type ConversationState, type Intent } from './state';
 import { decide, understand, type Meaning } from './understand';
 import type { IntentId } from './understand/intents';

@@ -1,6 +1,7 @@
 import { loadConfigOrExit } from '../config';
 import { listFailedEvents, replayFailedEvent } from '../domain/conversations/failedEvents';
 import { openStore } from '../store/db';
+import { inboundEventFromBody } from '../zalo/events';
 
 /**
  * Lists the webhook events whose turn failed, or runs them again:
@@ -28,7 +29,7 @@ async function main() {
           committeeName: config.committee.name,
           hotline: config.committee.hotline,
           requestInfoImageUrl: config.zalo.requestInfoImageUrl,
-        });
+        }, inboundEventFromBody);
         console.log(`${id}: replayed (${outcome.status})`);
       } catch (err) {
         failed++;

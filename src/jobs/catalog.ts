@@ -1,6 +1,6 @@
 import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
-import { OutMessage } from '../zalo/messages';
+import { OutMessage } from '../conversation/messages';
 
 /**
  * The typed job catalog: each job name belongs to one queue, has a zod schema for the outbox row payload

@@ -1,7 +1,7 @@
 import type { DbOrTx } from '../store/db';
 // eslint-disable-next-line no-restricted-imports -- the one writer of outbox rows: every other module enqueues by job name
 import { insertOutbox } from '../store/outbox';
-import type { OutMessage } from '../zalo/messages';
+import type { OutMessage } from '../conversation/messages';
 import type { JobName, JobPayloadInput } from './catalog';
 
 export interface EnqueueOptions {

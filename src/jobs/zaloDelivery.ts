@@ -4,7 +4,7 @@ import type { DbOrTx } from '../store/db';
 import { statement } from '../store/prepared';
 import type { ConversationMessage, ZaloClient } from '../zalo/client';
 import { ZaloApiError } from '../zalo/errors';
-import type { OutMessage } from '../zalo/messages';
+import type { OutMessage } from '../conversation/messages';
 
 /**
  * Settle before resend: the one path every Zalo send takes (replies, notices, reminders, staff replies,

@@ -6,7 +6,7 @@ import type { Db } from '../store/db';
 import { markDone, markProgress } from '../store/outbox';
 import { outbox, type OutboxRow } from '../store/schema';
 import { ZaloApiError } from '../zalo/errors';
-import { fitMessages, type OutMessage } from '../zalo/messages';
+import { fitMessages, type OutMessage } from '../conversation/messages';
 import { jobCatalog } from './catalog';
 import type { ZaloDelivery } from './zaloDelivery';
 

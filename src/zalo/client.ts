@@ -1,6 +1,6 @@
 import axios, { AxiosError, type AxiosInstance } from 'axios';
 import { ZaloApiError, classifyZaloCode, type ZaloErrorKind } from './errors';
-import { ZALO_MAX_BUTTONS, type OutMessage } from './messages';
+import { ZALO_MAX_BUTTONS, type OutMessage } from '../conversation/messages';
 
 /** Zalo OA Open API client (ZALO.md §0-4), on axios. Base URLs come from config so tests use a fake. */
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { BotEvent, InboundEvent } from '../conversation/events';
 
 /**
  * Webhook event schemas (ZALO.md §1.1). Ids and timestamps are strings: ids exceed 2^53, so a number
@@ -89,28 +90,17 @@ export function isHandledEventName(name: string): boolean {
   );
 }
 
-export function userIdOf(event: HandledEvent): string {
+function userIdOf(event: HandledEvent): string {
   if (event.event_name === 'follow' || event.event_name === 'unfollow') return (event as z.infer<typeof followEvent>).follower.id;
   if (event.event_name === 'user_click_chatnow') return (event as z.infer<typeof chatNow>).user_id;
   return (event as z.infer<typeof userSend>).sender.id;
 }
 
 /** Stable across Zalo's retries: msg_id where present, else (event name, user, timestamp). */
-export function dedupeKeyOf(event: HandledEvent): string {
+function dedupeKeyOf(event: HandledEvent): string {
   if (event.event_name.startsWith('user_send_')) return `msg-${(event as z.infer<typeof userSend>).message.msg_id}`;
   return `${event.event_name}-${userIdOf(event)}-${event.timestamp}`;
 }
-
-/** What the dialog sees: a transport-neutral account of what the user did. */
-export type BotEvent =
-  | { type: 'text'; text: string }
-  | { type: 'follow' }
-  | { type: 'unfollow' }
-  | { type: 'chat_opened' }
-  | { type: 'location'; latitude: number; longitude: number; label?: string }
-  | { type: 'shared_info'; phone?: string; name?: string; address?: string }
-  /** A photo, file, voice note, video, sticker or GIF: where Zalo keeps it (https only), and a file's name. */
-  | { type: 'attachment'; kind: string; url?: string; name?: string; thumbnail?: string };
 
 /** Only https addresses are kept: they are shown to staff as links and images. */
 function httpsUrl(v: unknown): string | undefined {
@@ -127,7 +117,7 @@ function parseCoordinate(v: unknown): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-export function toBotEvent(event: HandledEvent): BotEvent {
+function toBotEvent(event: HandledEvent): BotEvent {
   switch (event.event_name) {
     case 'follow':
       return { type: 'follow' };
@@ -163,3 +153,18 @@ export function toBotEvent(event: HandledEvent): BotEvent {
   const name = typeof payload.name === 'string' ? payload.name.slice(0, 200) : undefined;
   return { type: 'attachment', kind, ...(url ? { url } : {}), ...(thumbnail ? { thumbnail } : {}), ...(name ? { name } : {}) };
 }
+
+/** The bot's view of a handled Zalo event: who, when, what, and the key that stops Zalo's retries. */
+export function toInboundEvent(event: HandledEvent): InboundEvent {
+  return {
+    dedupeKey: dedupeKeyOf(event),
+    userId: userIdOf(event),
+    at: Number(event.timestamp),
+    event: toBotEvent(event),
+    channelEvent: event.event_name,
+    ...(typeof event.user_id_by_app === 'string' ? { userIdByApp: event.user_id_by_app } : {}),
+  };
+}
+
+/** A stored raw webhook body (a failed event kept for replay) read back as the bot's inbound event. */
+export const inboundEventFromBody = (body: string): InboundEvent => toInboundEvent(HandledEvent.parse(JSON.parse(body)));

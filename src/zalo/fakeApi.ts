@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
-import { ZALO_TEXT_LIMIT } from './messages';
+import { ZALO_TEXT_LIMIT } from '../conversation/messages';
 
 /**
  * A stand-in for Zalo's OA Open API and OAuth v4 host that speaks the documented contract (ZALO.md):

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { customerServiceBody } from './client';
 import { classifyZaloCode } from './errors';
-import { splitLongText } from './messages';
+import { splitLongText } from '../conversation/messages';
 import { signatureHeader, verifyZaloSignature, zaloSignature } from './signature';
 
 describe('webhook signature (ZALO.md §1)', () => {

@@ -5,7 +5,8 @@ import { ratingText } from '../../domain/aftercare/ratings';
 import { waitlistOfferText } from '../../domain/aftercare/waitlist';
 import { formatVietnamDateTime } from '../../domain/shared/dates';
 import { ackDeadline } from '../../domain/requests/sla';
-import { answer, chooseOption, honorific, type TurnContext, type TurnResult } from '../reply';
+import { answer, honorific, type TurnContext, type TurnResult } from '../reply';
+import { chooseOption } from '../menu';
 import { decide, type Meaning } from '../understand';
 import { readRating } from '../understand/rating';
 

@@ -7,6 +7,7 @@ import { parseDateTime, parseWeek, timeMatches } from '../understand/dates';
 import type { Effect } from '../effects';
 import { honorific, reply, textMessage, type Subject, type TurnContext, type TurnResult } from '../reply';
 import { containsPhrase, foldVietnamese } from '../text';
+import { chooseOption, numberedMenu, type MenuOption } from '../menu';
 import { understand } from '../understand';
 import type { BookingState } from '../state';
 import { startHomeVisit } from './requests';
@@ -114,33 +115,6 @@ export function bookingCommand(input: string): Command | null {
 
 // --- small helpers ----------------------------------------------------------------------------------------
 
-interface MenuOption {
-  /** The line in the numbered text. */
-  text: string;
-  /** The button's title and payload, and the typed words that choose it. */
-  key: string;
-  also?: string[];
-}
-
-function menu(prompt: string, options: MenuOption[], footer?: string) {
-  const text = [prompt, ...options.map((o, i) => `${i + 1}. ${o.text}`), footer].filter(Boolean).join('\n');
-  const buttons = options.slice(0, 5).map((o) => ({ title: o.key, payload: o.key }));
-  return { text, buttons };
-}
-
-/** The option a reply chooses: its number, its button payload, or one of its typed words. */
-function pick(input: string, options: MenuOption[]): number | null {
-  const f = foldVietnamese(input);
-  if (!f) return null;
-  const n = /^(?:so )?(\d{1,2})$/.exec(f);
-  if (n) {
-    const i = Number(n[1]) - 1;
-    return i >= 0 && i < options.length ? i : null;
-  }
-  const i = options.findIndex((o) => foldVietnamese(o.key) === f || foldVietnamese(o.text) === f || (o.also ?? []).some((a) => containsPhrase(f, a)));
-  return i >= 0 ? i : null;
-}
-
 const say = (state: BookingState | { flow: 'idle' }, text: string, buttons?: { title: string; payload: string }[], ...effects: Effect[]): TurnResult => ({
   state,
   effects: [...effects, reply(textMessage(text, buttons))],
@@ -208,8 +182,8 @@ function runCommand(who: Who, command: Command, ctx: TurnContext, lead?: string)
   if (!active.length) return startNew(who, ctx, join(lead, bookingText.noBooking(who.title, who.subject.fullName), command === 'show' && otherPlans(who, ctx)));
   if (command === 'show') return showBookings(who, ctx, active, lead);
   if (active.length > 1) {
-    const options = active.map((b) => ({ text: bookingText.bookingLine(b), key: formatVietnamDay(b.slot.localDate) }));
-    const m = menu(bookingText.pickBooking, options, bookingText.backHint);
+    const options = active.map((b) => ({ line: bookingText.bookingLine(b), label: formatVietnamDay(b.slot.localDate) }));
+    const m = numberedMenu(bookingText.pickBooking, options, bookingText.backHint);
     return say(state(who, { step: 'pickBooking', purpose: command, options: active.map((b) => b.id) }), join(lead, m.text), m.buttons);
   }
   return command === 'move' ? startMove(who, ctx, active[0]!, lead) : askCancelReason(who, active[0]!, lead);
@@ -217,19 +191,19 @@ function runCommand(who: Who, command: Command, ctx: TurnContext, lead?: string)
 
 function manageOptions(who: Who, ctx: TurnContext): MenuOption[] {
   const options: MenuOption[] = [
-    { text: bookingText.optShow, key: bookingText.optShow, also: ['xem'] },
-    { text: bookingText.optMove, key: bookingText.optMove, also: ['doi'] },
-    { text: bookingText.optCancel, key: bookingText.optCancel, also: ['huy'] },
+    { label: bookingText.optShow, phrases: ['xem'] },
+    { label: bookingText.optMove, phrases: ['doi'] },
+    { label: bookingText.optCancel, phrases: ['huy'] },
   ];
   if (ctx.lookups.booking.bookableCampaigns(who.subject.id).length) {
-    options.push({ text: bookingText.optOther, key: bookingText.optOther, also: ['dot khac', 'dat them'] });
+    options.push({ label: bookingText.optOther, phrases: ['dot khac', 'dat them'] });
   }
   return options;
 }
 
 function manageMenu(who: Who, ctx: TurnContext, active: BookingInfo[], lead?: string): TurnResult {
   const lines = active.map((b) => `• ${bookingText.bookingLine(b)}`).join('\n');
-  const m = menu(bookingText.manage, manageOptions(who, ctx), bookingText.backHint);
+  const m = numberedMenu(bookingText.manage, manageOptions(who, ctx), bookingText.backHint);
   return say(
     state(who, { step: 'manage' }),
     join(lead, `${bookingText.hasBooking(who.title, who.subject.fullName)}\n${lines}`, m.text),
@@ -239,7 +213,7 @@ function manageMenu(who: Who, ctx: TurnContext, active: BookingInfo[], lead?: st
 
 function showBookings(who: Who, ctx: TurnContext, active: BookingInfo[], lead?: string): TurnResult {
   const details = active.map((b) => bookingDetailLines(b).join('\n')).join('\n\n');
-  const m = menu(bookingText.manage, manageOptions(who, ctx).slice(1), bookingText.backHint);
+  const m = numberedMenu(bookingText.manage, manageOptions(who, ctx).slice(1), bookingText.backHint);
   return say(
     state(who, { step: 'manage', options: ['show'] }),
     join(lead, `${bookingText.hasBooking(who.title, who.subject.fullName)}\n${details}`, otherPlans(who, ctx), m.text),
@@ -269,9 +243,9 @@ function otherPlans(who: Who, ctx: TurnContext): string {
 }
 
 function frailOffer(who: Who, lead?: string): TurnResult {
-  const m = menu(bookingText.frailOffer(who.title, who.subject.fullName), [
-    { text: bookingText.frailHome, key: bookingText.frailHome, also: ['tai nha', 'kham tai nha'] },
-    { text: bookingText.frailClinic, key: bookingText.frailClinic, also: ['phong kham', 'van dat', 'van den'] },
+  const m = numberedMenu(bookingText.frailOffer(who.title, who.subject.fullName), [
+    { label: bookingText.frailHome, phrases: ['tai nha', 'kham tai nha'] },
+    { label: bookingText.frailClinic, phrases: ['phong kham', 'van dat', 'van den'] },
   ], bookingText.backHint);
   return say(state(who, { step: 'frail' }), join(lead, m.text), m.buttons);
 }
@@ -282,13 +256,13 @@ function startNew(who: Who, ctx: TurnContext, lead?: string, wanted?: Wanted): T
   const campaigns = ctx.lookups.booking.bookableCampaigns(who.subject.id);
   if (!campaigns.length) return say({ flow: 'idle' }, join(lead, bookingText.noCampaign(ctx.lookups.hotline)));
   if (campaigns.length === 1) return chooseClinic(who, ctx, campaigns[0]!, 'book', undefined, lead, wanted);
-  const m = menu(bookingText.chooseCampaign, campaigns.map(campaignOption), bookingText.backHint);
+  const m = numberedMenu(bookingText.chooseCampaign, campaigns.map(campaignOption), bookingText.backHint);
   return say(state(who, { step: 'campaign', options: campaigns.map((c) => c.id), wanted }), join(lead, m.text), m.buttons);
 }
 
 const campaignOption = (c: CampaignInfo): MenuOption => ({
-  text: `${c.name} (${formatVietnamDay(c.startDate).split(', ')[1]} – ${formatVietnamDay(c.endDate).split(', ')[1]})`,
-  key: c.name,
+  line: `${c.name} (${formatVietnamDay(c.startDate).split(', ')[1]} – ${formatVietnamDay(c.endDate).split(', ')[1]})`,
+  label: c.name,
 });
 
 function startMove(who: Who, ctx: TurnContext, b: BookingInfo, lead?: string): TurnResult {
@@ -305,10 +279,10 @@ function chooseClinic(who: Who, ctx: TurnContext, campaign: CampaignInfo, purpos
   if (!clinics.length) return say({ flow: 'idle' }, join(lead, bookingText.allFull(ctx.lookups.hotline)));
   if (clinics.length === 1) return dayStep(who, ctx, { campaignId: campaign.id, clinicId: clinics[0]!.id, purpose, bookingId }, lead, wanted);
   const options = clinics.map((c) => ({
-    text: c.id === who.subject.clinicId ? `${c.name} (${bookingText.registeredClinic})` : c.name,
-    key: c.name,
+    line: c.id === who.subject.clinicId ? `${c.name} (${bookingText.registeredClinic})` : c.name,
+    label: c.name,
   }));
-  const m = menu(bookingText.chooseClinic, options, bookingText.backHint);
+  const m = numberedMenu(bookingText.chooseClinic, options, bookingText.backHint);
   return say(state(who, { step: 'clinic', campaignId: campaign.id, purpose, bookingId, options: clinics.map((c) => c.id), wanted }), join(lead, campaign.name, m.text), m.buttons);
 }
 
@@ -321,8 +295,8 @@ interface Place {
 
 const DAYS_PER_PAGE = 7;
 const MORE = 'more';
-const moreOption: MenuOption = { text: bookingText.moreDays, key: bookingText.moreDays, also: ['them ngay', 'xem them', 'ngay khac', 'ngay sau', 'ngay tiep', 'con ngay nao'] };
-const firstOption: MenuOption = { text: bookingText.firstDays, key: bookingText.firstDays, also: ['ngay dau', 'quay lai ngay dau'] };
+const moreOption: MenuOption = { label: bookingText.moreDays, phrases: ['them ngay', 'xem them', 'ngay khac', 'ngay sau', 'ngay tiep', 'con ngay nao'] };
+const firstOption: MenuOption = { label: bookingText.firstDays, phrases: ['ngay dau', 'quay lai ngay dau'] };
 
 /** The day step, going straight on when the user already named a day (and maybe a time). */
 function dayStep(who: Who, ctx: TurnContext, place: Place, lead?: string, wanted?: Wanted): TurnResult {
@@ -344,10 +318,10 @@ function chooseDayInWeek(who: Who, ctx: TurnContext, place: Place, week: { from:
   const [from, to] = [formatIsoDate(week.from), formatIsoDate(week.to)];
   if (!days.length || !clinic) return chooseDay(who, ctx, place, join(lead, bookingText.weekNoPlace(from, to)));
   const shown = days.slice(0, DAYS_PER_PAGE);
-  const options: MenuOption[] = shown.map((d) => ({ text: `${formatVietnamDay(d.date)} (${bookingText.placesLeft(d.free)})`, key: formatVietnamDay(d.date) }));
+  const options: MenuOption[] = shown.map((d) => ({ line: `${formatVietnamDay(d.date)} (${bookingText.placesLeft(d.free)})`, label: formatVietnamDay(d.date) }));
   // The first open days of the whole campaign stay one choice away.
-  const m = menu(bookingText.chooseWeekDays(from, to, clinic.name), [...options, firstOption], bookingText.backHint);
-  const buttons = m.buttons.length === 5 ? [...m.buttons.slice(0, 4), { title: firstOption.key, payload: firstOption.key }] : m.buttons;
+  const m = numberedMenu(bookingText.chooseWeekDays(from, to, clinic.name), [...options, firstOption], bookingText.backHint);
+  const buttons = m.buttons.length === 5 ? [...m.buttons.slice(0, 4), { title: firstOption.label, payload: firstOption.label }] : m.buttons;
   return say(state(who, { step: 'day', ...place, options: [...shown.map((d) => d.date), 'first'] }), join(lead, m.text), buttons);
 }
 
@@ -359,15 +333,15 @@ function chooseDay(who: Who, ctx: TurnContext, place: Place, lead?: string, page
   const shown = all.slice(page * DAYS_PER_PAGE, (page + 1) * DAYS_PER_PAGE);
   if (!shown.length) return chooseDay(who, ctx, place, lead, 0);
   const more = all.length > (page + 1) * DAYS_PER_PAGE;
-  const options: MenuOption[] = shown.map((d) => ({ text: `${formatVietnamDay(d.date)} (${bookingText.placesLeft(d.free)})`, key: formatVietnamDay(d.date) }));
+  const options: MenuOption[] = shown.map((d) => ({ line: `${formatVietnamDay(d.date)} (${bookingText.placesLeft(d.free)})`, label: formatVietnamDay(d.date) }));
   const values: string[] = shown.map((d) => d.date);
   if (more) options.push(moreOption), values.push(MORE);
   else if (page > 0) options.push(firstOption), values.push('first');
   const example = dayMonth(shown[0]!.date);
   const prompt = page ? bookingText.chooseDayMore(clinic.name, example) : bookingText.chooseDay(clinic.name, example);
-  const m = menu(prompt, options, bookingText.backHint);
+  const m = numberedMenu(prompt, options, bookingText.backHint);
   // Buttons: the first days, and "more" always among them.
-  const buttons = more && m.buttons.length === 5 ? [...m.buttons.slice(0, 4), { title: moreOption.key, payload: moreOption.key }] : m.buttons;
+  const buttons = more && m.buttons.length === 5 ? [...m.buttons.slice(0, 4), { title: moreOption.label, payload: moreOption.label }] : m.buttons;
   return say(state(who, { step: 'day', ...place, options: values, page }), join(lead, m.text), buttons);
 }
 
@@ -396,8 +370,8 @@ function dayChosen(who: Who, ctx: TurnContext, place: Place, day: string, wanted
 function chooseTime(who: Who, ctx: TurnContext, place: Place, day: string, lead?: string): TurnResult {
   const slots = ctx.lookups.booking.freeSlots(place.campaignId, place.clinicId, day);
   if (!slots.length) return chooseDay(who, ctx, place, join(lead, bookingText.dayFull));
-  const options = slots.map((s) => ({ text: `${timeLabel(s)} (${bookingText.placesLeft(s.free)})`, key: timeLabel(s) }));
-  const m = menu(bookingText.chooseTime(formatVietnamDay(day), timeLabel(slots[Math.min(1, slots.length - 1)]!)), options, bookingText.backHint);
+  const options = slots.map((s) => ({ line: `${timeLabel(s)} (${bookingText.placesLeft(s.free)})`, label: timeLabel(s) }));
+  const m = numberedMenu(bookingText.chooseTime(formatVietnamDay(day), timeLabel(slots[Math.min(1, slots.length - 1)]!)), options, bookingText.backHint);
   return say(state(who, { step: 'time', ...place, day, options: slots.map((s) => s.id) }), join(lead, m.text), m.buttons);
 }
 
@@ -406,8 +380,8 @@ function offerAlternatives(who: Who, ctx: TurnContext, place: Place, wanted: Slo
   const around = wanted?.startsAt ?? ctx.now;
   const alternatives = ctx.lookups.booking.nearestFree(place.campaignId, place.clinicId, around, 5, wanted?.id);
   if (!alternatives.length) return chooseClinicAgain(who, ctx, place, lead);
-  const options = alternatives.map((s) => ({ text: `${dayTimeLabel(s)} (${bookingText.placesLeft(s.free)})`, key: dayTimeLabel(s) }));
-  const m = menu(bookingText.slotTaken, options, bookingText.backHint);
+  const options = alternatives.map((s) => ({ line: `${dayTimeLabel(s)} (${bookingText.placesLeft(s.free)})`, label: dayTimeLabel(s) }));
+  const m = numberedMenu(bookingText.slotTaken, options, bookingText.backHint);
   return say(state(who, { step: 'time', ...place, options: alternatives.map((s) => s.id) }), join(lead, m.text), m.buttons);
 }
 
@@ -419,8 +393,8 @@ function chooseClinicAgain(who: Who, ctx: TurnContext, place: Place, lead?: stri
 }
 
 const waitlistOptions: MenuOption[] = [
-  { text: bookingText.waitlistYes, key: bookingText.waitlistYes, also: ['ghi ten', 'cho cho', 'danh sach cho'] },
-  { text: bookingText.waitlistNo, key: bookingText.waitlistNo },
+  { label: bookingText.waitlistYes, phrases: ['ghi ten', 'cho cho', 'danh sach cho'] },
+  { label: bookingText.waitlistNo },
 ];
 
 /** Every day full: the waitlist of the cadre's clinic (or the first taking part) is offered, yes/no. */
@@ -430,31 +404,31 @@ function offerWaitlist(who: Who, ctx: TurnContext, campaign: CampaignInfo, prefe
   if (already) return say({ flow: 'idle' }, join(lead, bookingText.waitlistAlready(who.title, who.subject.fullName, already.clinicName, already.ahead)));
   const clinic = ctx.lookups.booking.clinics(campaign.id, prefer)[0];
   if (!clinic) return say({ flow: 'idle' }, join(lead, bookingText.allFull(ctx.lookups.hotline)));
-  const m = menu(bookingText.waitlistAsk(clinic.name, aftercare.waitingAt(campaign.id, clinic.id)), waitlistOptions, bookingText.backHint);
+  const m = numberedMenu(bookingText.waitlistAsk(clinic.name, aftercare.waitingAt(campaign.id, clinic.id)), waitlistOptions, bookingText.backHint);
   return say(state(who, { step: 'waitlist', campaignId: campaign.id, clinicId: clinic.id }), join(lead, m.text), m.buttons);
 }
 
 const cancelConfirmOptions: MenuOption[] = [
-  { text: bookingText.cancelYes, key: bookingText.cancelYes },
-  { text: bookingText.cancelNo, key: bookingText.cancelNo, also: ['giu lich'] },
+  { label: bookingText.cancelYes },
+  { label: bookingText.cancelNo, phrases: ['giu lich'] },
 ];
 
 const declineConfirmOptions: MenuOption[] = [
-  { text: bookingText.declineYes, key: bookingText.declineYes },
-  { text: bookingText.cancelNo, key: bookingText.cancelNo, also: ['giu lich'] },
+  { label: bookingText.declineYes },
+  { label: bookingText.cancelNo, phrases: ['giu lich'] },
 ];
 
 function confirmSlot(who: Who, ctx: TurnContext, place: Place, slot: SlotInfo, lead?: string): TurnResult {
   const clinic = ctx.lookups.booking.clinics(place.campaignId, null).find((c) => c.id === slot.clinicId);
   const head = place.purpose === 'move' ? bookingText.confirmMove(who.title, who.subject.fullName) : bookingText.confirm(who.title, who.subject.fullName);
-  const m = menu(`${head}\n${clinic?.name ?? ''}\n${formatVietnamDay(slot.localDate)}, lúc ${timeLabel(slot)}\n`, confirmOptions, bookingText.backHint);
+  const m = numberedMenu(`${head}\n${clinic?.name ?? ''}\n${formatVietnamDay(slot.localDate)}, lúc ${timeLabel(slot)}\n`, confirmOptions, bookingText.backHint);
   return say(state(who, { step: 'confirm', ...place, day: slot.localDate, slotId: slot.id }), join(lead, m.text), m.buttons);
 }
 
 function askCancelReason(who: Who, b: BookingInfo, lead?: string, declined?: boolean): TurnResult {
-  const options = bookingText.cancelReasons.map((r) => ({ text: r, key: r }));
+  const options = bookingText.cancelReasons.map((r) => ({ label: r }));
   const prompt = declined ? `${bookingText.bookingLine(b)}\n${bookingText.declineAsk(who.title)}` : `${bookingText.optCancel}: ${bookingText.bookingLine(b)}\n${bookingText.cancelAsk}`;
-  const m = menu(prompt, options, bookingText.cancelKeep);
+  const m = numberedMenu(prompt, options, bookingText.cancelKeep);
   return say(state(who, { step: 'cancelReason', purpose: 'cancel', bookingId: b.id, campaignId: b.campaign.id, ...(declined ? { declined } : {}) }), join(lead, m.text), m.buttons);
 }
 
@@ -467,8 +441,8 @@ export const startMoveOf = (subject: Subject, ctx: TurnContext, b: BookingInfo, 
 // --- confirming -----------------------------------------------------------------------------------------------
 
 const confirmOptions: MenuOption[] = [
-  { text: bookingText.confirmYes, key: bookingText.confirmYes },
-  { text: bookingText.confirmOther, key: bookingText.confirmOther, also: ['gio khac', 'chon lai', 'ngay khac'] },
+  { label: bookingText.confirmYes },
+  { label: bookingText.confirmOther, phrases: ['gio khac', 'chon lai', 'ngay khac'] },
 ];
 
 /**
@@ -511,9 +485,9 @@ export function handleBooking(s: BookingState, text: string, ctx: TurnContext): 
   switch (s.step) {
     case 'manage': {
       const options = s.options[0] === 'show' ? manageOptions(who, ctx).slice(1) : manageOptions(who, ctx);
-      const i = pick(text, options);
+      const i = chooseOption(text, options);
       if (i !== null) {
-        const chosen = options[i]!.key;
+        const chosen = options[i]!.label;
         if (chosen === bookingText.optShow) return runCommand(who, 'show', ctx);
         if (chosen === bookingText.optMove) return runCommand(who, 'move', ctx);
         if (chosen === bookingText.optCancel) return runCommand(who, 'cancel', ctx);
@@ -522,9 +496,9 @@ export function handleBooking(s: BookingState, text: string, ctx: TurnContext): 
       break;
     }
     case 'frail': {
-      const i = pick(text, [
-        { text: bookingText.frailHome, key: bookingText.frailHome, also: ['tai nha', 'kham tai nha'] },
-        { text: bookingText.frailClinic, key: bookingText.frailClinic, also: ['phong kham', 'van dat', 'van den'] },
+      const i = chooseOption(text, [
+        { label: bookingText.frailHome, phrases: ['tai nha', 'kham tai nha'] },
+        { label: bookingText.frailClinic, phrases: ['phong kham', 'van dat', 'van den'] },
       ]);
       if (i === 0) return startHomeVisit(subject, ctx);
       if (i === 1) return startNew(who, ctx);
@@ -532,13 +506,13 @@ export function handleBooking(s: BookingState, text: string, ctx: TurnContext): 
     }
     case 'pickBooking': {
       const active = b.activeBookings(subject.id).filter((x) => s.options.includes(x.id));
-      const i = pick(text, active.map((x) => ({ text: bookingText.bookingLine(x), key: formatVietnamDay(x.slot.localDate) })));
+      const i = chooseOption(text, active.map((x) => ({ line: bookingText.bookingLine(x), label: formatVietnamDay(x.slot.localDate) })));
       if (i !== null) return s.purpose === 'cancel' ? askCancelReason(who, active[i]!) : startMove(who, ctx, active[i]!);
       break;
     }
     case 'campaign': {
       const campaigns = b.bookableCampaigns(subject.id).filter((c) => s.options.includes(c.id));
-      const i = pick(text, campaigns.map(campaignOption));
+      const i = chooseOption(text, campaigns.map(campaignOption));
       if (i !== null) return chooseClinic(who, ctx, campaigns[i]!, 'book', undefined, undefined, s.wanted);
       break;
     }
@@ -546,7 +520,7 @@ export function handleBooking(s: BookingState, text: string, ctx: TurnContext): 
       if (s.campaignId === undefined) break;
       const clinics = b.clinics(s.campaignId, null).filter((c) => s.options.includes(c.id));
       const ordered = s.options.map((id) => clinics.find((c) => c.id === id)).filter((c) => c !== undefined);
-      const i = pick(text, ordered.map((c) => ({ text: c.name, key: c.name })));
+      const i = chooseOption(text, ordered.map((c) => ({ label: c.name })));
       if (i !== null) {
         return dayStep(who, ctx, { campaignId: s.campaignId, clinicId: ordered[i]!.id, purpose: s.purpose === 'move' ? 'move' : 'book', bookingId: s.bookingId }, undefined, s.wanted);
       }
@@ -555,14 +529,14 @@ export function handleBooking(s: BookingState, text: string, ctx: TurnContext): 
     case 'day': {
       if (!place) break;
       const shown: MenuOption[] = s.options.map((o) =>
-        o === MORE ? moreOption : o === 'first' ? firstOption : { text: formatVietnamDay(String(o)), key: formatVietnamDay(String(o)) },
+        o === MORE ? moreOption : o === 'first' ? firstOption : { label: formatVietnamDay(String(o)) },
       );
       // A named day first ("thứ 5 tuần sau" is a day, not "more days"); a bare number is a choice.
       const wanted = /^\s*\d{1,2}\s*$/.test(text) ? undefined : wantedIn(text, ctx.now);
       if (wanted?.date) return dayChosen(who, ctx, place, wanted.date, wanted);
       if (wanted?.week) return chooseDayInWeek(who, ctx, place, wanted.week);
-      const i = pick(text, shown);
-      if (i === null && pick(text, [moreOption]) === 0) return chooseDay(who, ctx, place, bookingText.noMoreDays);
+      const i = chooseOption(text, shown);
+      if (i === null && chooseOption(text, [moreOption]) === 0) return chooseDay(who, ctx, place, bookingText.noMoreDays);
       if (i !== null) {
         const chosen = s.options[i]!;
         if (chosen === MORE) return chooseDay(who, ctx, place, undefined, s.page + 1);
@@ -578,8 +552,8 @@ export function handleBooking(s: BookingState, text: string, ctx: TurnContext): 
     case 'time': {
       if (!place) break;
       const slots = s.options.map((id) => (typeof id === 'number' ? b.slot(id) : null)).filter((x): x is SlotInfo => x !== null);
-      const labels = slots.map((x) => ({ text: s.day ? timeLabel(x) : dayTimeLabel(x), key: s.day ? timeLabel(x) : dayTimeLabel(x) }));
-      let i = pick(text, labels);
+      const labels = slots.map((x) => ({ label: s.day ? timeLabel(x) : dayTimeLabel(x) }));
+      let i = chooseOption(text, labels);
       const wanted = wantedIn(text, ctx.now);
       // Another day named here ("thứ 5", "mai 2 giờ chiều") goes to that day.
       if (i === null && wanted?.date && wanted.date !== s.day) return dayChosen(who, ctx, place, wanted.date, wanted);
@@ -603,7 +577,7 @@ export function handleBooking(s: BookingState, text: string, ctx: TurnContext): 
     }
     case 'confirm': {
       if (!place || s.slotId === undefined) break;
-      const i = pick(text, confirmOptions);
+      const i = chooseOption(text, confirmOptions);
       const answer = i === 0 ? 'yes' : i === 1 ? 'no' : yesOrNo(text);
       if (answer === 'no') return s.day ? chooseTime(who, ctx, place, s.day) : chooseDay(who, ctx, place);
       if (answer === 'yes') return confirmed(who, ctx, place, s.slotId);
@@ -613,7 +587,7 @@ export function handleBooking(s: BookingState, text: string, ctx: TurnContext): 
     }
     case 'waitlist': {
       if (s.campaignId === undefined || s.clinicId === undefined) break;
-      const i = pick(text, waitlistOptions);
+      const i = chooseOption(text, waitlistOptions);
       if (i === 1) return say({ flow: 'idle' }, join(bookingText.allFull(ctx.lookups.hotline)));
       if (i !== 0) break;
       const clinic = b.clinics(s.campaignId, null).find((c) => c.id === s.clinicId);
@@ -629,19 +603,19 @@ export function handleBooking(s: BookingState, text: string, ctx: TurnContext): 
       if (command) break;
       const booking = s.bookingId !== undefined ? b.booking(s.bookingId) : null;
       if (!booking || booking.status !== 'booked') return say({ flow: 'idle' }, join(bookingText.bookingGone, bookingText.backHint));
-      const options = bookingText.cancelReasons.map((r) => ({ text: r, key: r }));
-      const i = pick(text, options);
+      const options = bookingText.cancelReasons.map((r) => ({ label: r }));
+      const i = chooseOption(text, options);
       const reason = i !== null ? bookingText.cancelReasons[i]! : text.trim().replace(/\s+/g, ' ').slice(0, 300);
       if (/^\d+$/.test(reason) || reason.length < 2) return say(s, join(bookingText.pickNumber));
       // Cancelling is shown as a summary first and done only on a yes.
       const summary = (s.declined ? bookingText.declineConfirm : bookingText.cancelConfirm)(who.title, subject.fullName, bookingText.bookingLine(booking), reason);
-      const m = menu(summary, s.declined ? declineConfirmOptions : cancelConfirmOptions, bookingText.backHint);
+      const m = numberedMenu(summary, s.declined ? declineConfirmOptions : cancelConfirmOptions, bookingText.backHint);
       return say({ ...s, step: 'cancelConfirm', reason }, m.text, m.buttons);
     }
     case 'cancelConfirm': {
       const booking = s.bookingId !== undefined ? b.booking(s.bookingId) : null;
       if (!booking || booking.status !== 'booked') return say({ flow: 'idle' }, join(bookingText.bookingGone, bookingText.backHint));
-      const i = pick(text, s.declined ? declineConfirmOptions : cancelConfirmOptions);
+      const i = chooseOption(text, s.declined ? declineConfirmOptions : cancelConfirmOptions);
       if (i === 1) return say({ flow: 'idle' }, join(bookingText.kept, bookingText.backHint));
       if (i !== 0 || !s.reason) break;
       return say(

@@ -1,6 +1,13 @@
 import { broadcastPreferenceCommand, broadcastPreferenceText } from '../../domain/broadcasts/broadcasts';
 import { answer, honorific, type TurnContext, type TurnResult } from '../reply';
 import type { ConversationState } from '../state';
+import { broadcastPreferenceCommand } from '../understand/optOut';
+
+const broadcastPreferenceText = {
+  stopped: (title: string) =>
+    `Ban đã dừng gửi thông báo chung (đợt khám, lời khuyên sức khỏe, thay đổi lịch) đến ${title}. Nhắc lịch khám và kết quả khám vẫn được gửi như thường.\nKhi muốn nhận lại, ${title} nhắn: Nhận tin lại`,
+  resumed: (title: string) => `Ban sẽ gửi lại thông báo chung đến ${title}. Cảm ơn ${title} đã quan tâm.`,
+};
 
 /**
  * "Dừng nhận tin" / "hủy nhận tin" stop broadcasts for this account (and its own cadre); "nhận tin lại"

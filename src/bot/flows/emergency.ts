@@ -1,6 +1,5 @@
 import { ackDeadline } from '../../domain/requests/sla';
-// eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
-import type { QuickReply } from '../../zalo/messages';
+import type { QuickReply } from '../../conversation/messages';
 import { reply, textMessage, type TurnContext, type TurnResult } from '../reply';
 
 /**

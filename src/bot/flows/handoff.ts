@@ -1,7 +1,6 @@
 import { attachmentLabel } from '../../domain/conversations/handoff';
 import { inWorkingHours } from '../../domain/requests/sla';
-// eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
-import type { BotEvent } from '../../zalo/events';
+import type { BotEvent } from '../../conversation/events';
 import { answer, type IntentStarter, type Subject, type TurnContext, type TurnResult } from '../reply';
 import type { Attachment, ConversationState, HandoffState } from '../state';
 import { containsPhrase, foldVietnamese } from '../text';

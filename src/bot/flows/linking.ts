@@ -1,11 +1,11 @@
 import { linkMoveText, OTP_PER_CADRE_PER_DAY, OTP_PER_USER_PER_HOUR, VERIFY_FAILURES_PER_CODE_PER_DAY, VERIFY_FAILURES_PER_USER_PER_DAY } from '../../domain/linking/linking';
 import { formatPhone, normalizePhone } from '../../domain/shared/phone';
 import { parseVietnameseDate } from '../../domain/shared/dates';
-// eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
-import type { BotEvent } from '../../zalo/events';
+import type { BotEvent } from '../../conversation/events';
 import { linkingText as lt, t } from '../catalog';
 import type { CadreSummary } from '../lookups';
-import { answer, chooseOption, honorific, numberedMenu, reply, textMessage, type Goal, type TurnContext, type TurnResult } from '../reply';
+import { answer, honorific, reply, textMessage, type Goal, type TurnContext, type TurnResult } from '../reply';
+import { chooseOption, numberedMenu } from '../menu';
 import type { Intent, LinkingState } from '../state';
 import { openHandoffWith } from './handoff';
 import { containsPhrase, foldVietnamese } from '../text';

@@ -5,11 +5,11 @@ import { ackDeadline } from '../../domain/requests/sla';
 import { requestStateLabels, requestTypeLabels, ticketOf, timeOfDayLabels, urgencyLabels } from '../../domain/requests/labels';
 import type { NewRequest } from '../../domain/requests/creation';
 import type { CareRequestType, TimeOfDay } from '../../store/schema';
-// eslint-disable-next-line no-restricted-imports -- the bot's event and message types still live in zalo/
-import type { BotEvent } from '../../zalo/events';
+import type { BotEvent } from '../../conversation/events';
 import type { Effect } from '../effects';
 import type { CadreSummary } from '../lookups';
-import { answer, chooseOption, honorific, numberedMenu, type IntentStarter, type Subject, type TurnContext, type TurnResult } from '../reply';
+import { answer, honorific, type IntentStarter, type Subject, type TurnContext, type TurnResult } from '../reply';
+import { chooseOption, numberedMenu } from '../menu';
 import type { ConversationState, RequestsState } from '../state';
 import { containsPhrase, foldVietnamese } from '../text';
 import { duringHandoff } from './handoff';

@@ -3,7 +3,8 @@ import { healthClassInfo, type ResultListItem, type ResultView } from '../../dom
 import { t } from '../catalog';
 import type { Effect } from '../effects';
 import type { ResultsState } from '../state';
-import { chooseOption, honorific, numberedMenu, textMessage, type IntentStarter, type Subject, type TurnContext, type TurnResult } from '../reply';
+import { honorific, textMessage, type IntentStarter, type Subject, type TurnContext, type TurnResult } from '../reply';
+import { chooseOption, numberedMenu } from '../menu';
 
 /**
  * Seeing one's exam results in chat. The dispatcher has already made sure the user is verified and chosen

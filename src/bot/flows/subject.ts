@@ -1,5 +1,6 @@
 import { linkingText as lt } from '../catalog';
-import { answer, chooseOption, numberedMenu, reply, textMessage, type RunIntent, type Subject, type TurnContext, type TurnResult } from '../reply';
+import { answer, reply, textMessage, type RunIntent, type Subject, type TurnContext, type TurnResult } from '../reply';
+import { chooseOption, numberedMenu } from '../menu';
 import type { ChooseSubjectState, Intent } from '../state';
 import { startLinking } from './linking';
 

@@ -1,5 +1,4 @@
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
-import { stripDiacritics } from '../shared/vietnamese';
 import { pageWindow, type PageWindow } from '../shared/listing';
 import { z } from 'zod';
 import { recordAudit, type AuditActor } from '../../store/audit';
@@ -16,7 +15,7 @@ import {
   type BroadcastStatus,
   type RecipientChannel,
 } from '../../store/schema';
-import { QuickReply, ZALO_TEXT_LIMIT } from '../../zalo/messages';
+import { QuickReply, ZALO_TEXT_LIMIT } from '../../conversation/messages';
 import { outsideQuietHours } from '../shared/quietHours';
 import { countSegment, SegmentError, SegmentFilter, segmentIsUnfiltered, segmentPage } from './segments';
 
@@ -451,24 +450,3 @@ export function applyBroadcastPreference(tx: DbOrTx, ctx: { zaloUserId: string; 
     ctx.now,
   );
 }
-
-/** Which opt-out command a message is, if any: diacritics make the phrase certain; unaccented text must be the command alone. */
-export function broadcastPreferenceCommand(text: string): 'stop' | 'resume' | null {
-  const lower = text.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-  const folded = stripDiacritics(lower);
-  if (folded !== lower) {
-    // "nhắn tin lại" (text back) folds like "nhận tin lại": only the accented phrase counts.
-    if (/(^| )(dừng|hủy|huỷ|ngừng) nhận tin( |$)/.test(lower)) return 'stop';
-    if (/(^| )nhận tin lại( |$)/.test(lower)) return 'resume';
-    return null;
-  }
-  if (['dung nhan tin', 'huy nhan tin', 'ngung nhan tin'].includes(folded)) return 'stop';
-  if (folded === 'nhan tin lai') return 'resume';
-  return null;
-}
-
-export const broadcastPreferenceText = {
-  stopped: (title: string) =>
-    `Ban đã dừng gửi thông báo chung (đợt khám, lời khuyên sức khỏe, thay đổi lịch) đến ${title}. Nhắc lịch khám và kết quả khám vẫn được gửi như thường.\nKhi muốn nhận lại, ${title} nhắn: Nhận tin lại`,
-  resumed: (title: string) => `Ban sẽ gửi lại thông báo chung đến ${title}. Cảm ơn ${title} đã quan tâm.`,
-};

@@ -7,8 +7,7 @@ import { AppError } from '../../errors';
 import { recordAudit, type AuditActor } from '../../store/audit';
 import { inTransaction, type Db, type DbOrTx } from '../../store/db';
 import { failedEvents, type FailedEvent } from '../../store/schema';
-// eslint-disable-next-line no-restricted-imports -- failed events are kept as the Zalo event they arrived as
-import { dedupeKeyOf, HandledEvent, userIdOf } from '../../zalo/events';
+import type { InboundEvent } from '../../conversation/events';
 
 /** SQLite and file-system faults that pass: Zalo should retry the delivery (answer 5xx). */
 const TRANSIENT_CODES = /^(SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN|NOMEM|PROTOCOL)|ENOSPC|EIO|EMFILE|ENFILE|EAGAIN)/;
@@ -28,18 +27,18 @@ export const failedTurnText = (hotline: string) =>
  * Keeps an event whose turn threw (a second failure of the same event updates the row) and queues the apology
  * to the user, in one transaction. Returns the failed event's id and the outbox ids to move to the queues.
  */
-export function recordFailedEvent(db: Db, event: HandledEvent, rawBody: string, err: unknown, now: number, hotline: string): { id: number; outboxIds: number[] } {
+export function recordFailedEvent(db: Db, inbound: InboundEvent, rawBody: string, err: unknown, now: number, hotline: string): { id: number; outboxIds: number[] } {
   return inTransaction(db, (tx) => {
     const row = tx
       .insert(failedEvents)
-      .values({ dedupeKey: dedupeKeyOf(event), eventName: event.event_name, zaloUserId: userIdOf(event), body: rawBody, error: errorText(err), failedAt: now })
+      .values({ dedupeKey: inbound.dedupeKey, eventName: inbound.channelEvent, zaloUserId: inbound.userId, body: rawBody, error: errorText(err), failedAt: now })
       .onConflictDoUpdate({
         target: failedEvents.dedupeKey,
         set: { error: errorText(err), status: 'failed', attempts: sql`${failedEvents.attempts} + 1`, failedAt: now },
       })
       .returning({ id: failedEvents.id })
       .get();
-    const outboxIds = event.event_name !== 'unfollow' ? applyEffects(tx, userIdOf(event), [reply(textMessage(failedTurnText(hotline)))], now) : [];
+    const outboxIds = inbound.event.type !== 'unfollow' ? applyEffects(tx, inbound.userId, [reply(textMessage(failedTurnText(hotline)))], now) : [];
     return { id: row.id, outboxIds };
   });
 }
@@ -55,17 +54,24 @@ export function listFailedEvents(db: DbOrTx, status: FailedEvent['status'] | 'al
 }
 
 /**
- * Runs a failed event's turn again, as the webhook would have. On success the row is marked replayed (and the
- * replay audited); if it throws again the row keeps the new error and the caller gets a conflict.
+ * Runs a failed event's turn again, as the webhook would have; `decode` reads the kept raw body as the channel
+ * adapter does. On success the row is marked replayed (and the replay audited); if it throws again the row keeps the new error and the caller gets a conflict.
  */
-export function replayFailedEvent(db: Db, id: number, actor: AuditActor, now: number, catalog: CatalogContext): InboundOutcome {
+export function replayFailedEvent(
+  db: Db,
+  id: number,
+  actor: AuditActor,
+  now: number,
+  catalog: CatalogContext,
+  decode: (body: string) => InboundEvent,
+): InboundOutcome {
   const row = db.select().from(failedEvents).where(eq(failedEvents.id, id)).get();
   if (!row) throw new AppError('not_found', 'Không tìm thấy sự kiện lỗi.');
   if (row.status !== 'failed') throw new AppError('conflict', 'Sự kiện này đã được chạy lại.');
-  const event = HandledEvent.parse(JSON.parse(row.body));
+  const inbound = decode(row.body);
   let outcome: InboundOutcome;
   try {
-    outcome = processInboundEvent(db, event, now, catalog);
+    outcome = processInboundEvent(db, inbound, now, catalog);
   } catch (err) {
     db.update(failedEvents).set({ error: errorText(err), attempts: sql`${failedEvents.attempts} + 1` }).where(eq(failedEvents.id, id)).run();
     throw new AppError('conflict', 'Chạy lại vẫn lỗi; lỗi mới đã được ghi lại.', { error: err instanceof Error ? err.message : String(err) });

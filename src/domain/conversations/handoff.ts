@@ -7,7 +7,7 @@ import type { DbOrTx } from '../../store/db';
 import { enqueue, sendToUser, userLane } from '../../jobs/enqueue';
 import { cadres, careRequests, clinics, handoffMessages, handoffs, outbox, staffUsers, zaloLinks, zaloSends, type ChatAttachment, type Handoff, type StaffRole } from '../../store/schema';
 import { getZaloUser, inCustomerServiceWindow } from '../../store/zaloUsers';
-import type { OutMessage } from '../../zalo/messages';
+import type { OutMessage } from '../../conversation/messages';
 import { formatVietnamDateTime, parseVietnameseDate } from '../shared/dates';
 import { recipientsFor } from '../requests/escalation';
 import { ticketOf } from '../requests/labels';

@@ -1,7 +1,7 @@
 import type { NoticeRef } from '../../jobs/catalog';
 import { enqueue } from '../../jobs/enqueue';
 import type { Db, DbOrTx } from '../../store/db';
-import type { QuickReply } from '../../zalo/messages';
+import type { QuickReply } from '../../conversation/messages';
 
 /**
  * A notice is something we tell a cadre on our own initiative (a reminder, "your results are ready", a

@@ -7,6 +7,7 @@ import { staffActor } from '../../domain/staff/actor';
 import type { StaffDeps } from './deps';
 import { fmtDateTime, page } from './ui';
 import { IdParam, validate } from '../validation';
+import { inboundEventFromBody } from '../../zalo/events';
 
 addStaffNavItem({ href: '/staff/failed-events', label: 'Sự kiện lỗi', permission: ['failedEvents', 'read'], order: 88 });
 
@@ -80,7 +81,7 @@ export function failedEventPages(deps: StaffDeps) {
       );
     })
     .post('/:id{[0-9]+}/replay', requirePermission('failedEvents', 'replay'), validate('param', IdParam), (c) => {
-      const outcome = replayFailedEvent(deps.db, c.req.valid('param').id, staffActor(currentStaff(c)), deps.clock.now(), deps.catalog());
+      const outcome = replayFailedEvent(deps.db, c.req.valid('param').id, staffActor(currentStaff(c)), deps.clock.now(), deps.catalog(), inboundEventFromBody);
       if (outcome.status === 'processed') deps.onCommitted(outcome.outboxIds);
       return c.redirect('/staff/failed-events?msg=replayed', 303);
     });

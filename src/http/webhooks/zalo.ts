@@ -10,7 +10,7 @@ import type { Logger } from '../../logger';
 import type { Db } from '../../store/db';
 import type { ClaimedRow } from '../../store/outbox';
 import type { CommitBatcher } from '../../store/commitBatcher';
-import { EventEnvelope, HandledEvent, isHandledEventName } from '../../zalo/events';
+import { EventEnvelope, HandledEvent, isHandledEventName, toInboundEvent } from '../../zalo/events';
 import { verifyZaloSignature } from '../../zalo/signature';
 import type { WebhookOutcome } from '../../metrics';
 
@@ -97,14 +97,15 @@ export function zaloWebhookRoutes(deps: ZaloWebhookDeps) {
             event.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
           );
         }
+        const inbound = toInboundEvent(event.data);
         let outcome;
         try {
-          outcome = await deps.commits.run(() => processInboundEvent(deps.db, event.data, now, deps.catalog()));
+          outcome = await deps.commits.run(() => processInboundEvent(deps.db, inbound, now, deps.catalog()));
         } catch (err) {
           // A passing fault (database busy, disk full) answers 5xx so Zalo retries; anything else would fail
           // again on every retry, and Zalo switches off a webhook that keeps failing: keep it, answer 200.
           if (isTransientFault(err)) throw err;
-          const kept = recordFailedEvent(deps.db, event.data, Buffer.from(raw).toString('utf8'), err, now, deps.catalog().hotline);
+          const kept = recordFailedEvent(deps.db, inbound, Buffer.from(raw).toString('utf8'), err, now, deps.catalog().hotline);
           deps.logger.error(
             { event: eventName, failedEventId: kept.id, err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) },
             'zalo event failed; kept for replay',
