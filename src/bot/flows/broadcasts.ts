@@ -1,4 +1,3 @@
-import { broadcastPreferenceCommand, broadcastPreferenceText } from '../../domain/broadcasts/broadcasts';
 import { answer, honorific, type TurnContext, type TurnResult } from '../reply';
 import type { ConversationState } from '../state';
 import { broadcastPreferenceCommand } from '../understand/optOut';
