@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Clock } from '../../clock';
 import { AppError } from '../../errors';
 import { sendToUser } from '../../jobs/enqueue';
-import { fitMessages } from '../../zalo/messages';
+import { fitMessages } from '../../conversation/messages';
 import { staffActor, type StaffIdentity } from '../staff/actor';
 import { pageWindow } from '../shared/listing';
 import { cadreInScope } from '../registry/search';
