@@ -3,7 +3,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDashboard } from '../src/domain/reports/dashboard';
 import { sheetNameOf, XLSX_HEADER_ROW } from '../src/domain/reports/reports';
-import { bookings, cadres, examResults } from '../src/store/schema';
+import { campaignCohort, cohortFigures, groupCohort } from '../src/domain/reports/examined';
+import { bookings, cadres, campaigns, examResults } from '../src/store/schema';
 import { EDGE_NOW, edgeExpected as x, seedEdgeCampaign } from './figuresSupport';
 import { ManualClock, startHarness, type Harness } from './harness';
 import { api, get, login, makeStaff, postForm, tokenFor, xlsxFile, type Session } from './staffSupport';
@@ -86,6 +87,28 @@ describe('one definition of "đã khám" on every surface (edge-case campaign)',
     const page = await html('/staff');
     expect(stat(page, 'stat-share')).toBe(x.shareText);
     expect(page).toContain(`${x.examined}/${x.eligible} cán bộ`);
+  });
+
+  it('the list of people (call list) and the counted figures select the same cohort', () => {
+    const db = h.runtime.store.db;
+    const campaign = db.select().from(campaigns).where(eq(campaigns.id, seed.campaignId)).get()!;
+    const people = campaignCohort(db, campaign, EDGE_NOW);
+    const counted = cohortFigures(db, campaign, EDGE_NOW);
+    const sizes = {
+      eligible: people.eligible.length,
+      booked: people.booked.size,
+      examined: people.examined.size,
+      examinedByAttendance: people.examinedByAttendance.size,
+      examinedByResult: people.examinedByResult.size,
+      noShow: people.noShow.size,
+      homeExams: people.homeExams.size,
+    };
+    expect(sizes).toEqual({ eligible: x.eligible, booked: x.booked, examined: x.examined, examinedByAttendance: x.examinedByAttendance, examinedByResult: x.examinedByResult, noShow: x.noShow, homeExams: x.homeExams });
+    expect(counted.total).toEqual(sizes);
+    // Every examined person is eligible, and the cells add up per clinic to what the pages show.
+    const eligibleIds = new Set(people.eligible.map((c) => c.id));
+    expect([...people.examined].every((id) => eligibleIds.has(id))).toBe(true);
+    expect(groupCohort(counted, (c) => String(c.clinicId)).map((g) => g.eligible).sort((a, b) => a - b)).toEqual(x.clinics.map((c) => c[1]).sort((a, b) => Number(a) - Number(b)));
   });
 });
 

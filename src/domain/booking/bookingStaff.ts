@@ -22,7 +22,7 @@ import {
 import { campaignNudgeSubject, nudgeDueAt } from './nudges';
 import { addDays, formatIsoDate, formatVietnamTime, parseVietnameseDate } from '../shared/dates';
 import { storedHolidayCalendar } from '../shared/holidays';
-import { campaignCohort, groupCohort, NO_CLINIC, shareOf } from '../reports/examined';
+import { cohortFigures, groupCohort, NO_CLINIC, shareOf } from '../reports/examined';
 import { vietnamDate, vietnamInstant } from '../shared/quietHours';
 
 /**
@@ -408,7 +408,7 @@ export interface CampaignFigures {
 /** What the committee reports for a campaign, by the one definition in `examined.ts`, per registered clinic. */
 export function campaignFigures(db: DbOrTx, campaignId: number, now: number): CampaignFigures {
   const c = campaignOr404(db, campaignId);
-  const cohort = campaignCohort(db, c, now);
+  const cohort = cohortFigures(db, c, now);
   const names = new Map(db.select({ id: clinics.id, name: clinics.name }).from(clinics).all().map((x) => [x.id, x.name]));
   const places = new Map(
     db
@@ -420,7 +420,7 @@ export function campaignFigures(db: DbOrTx, campaignId: number, now: number): Ca
       .map((p) => [p.clinicId, p]),
   );
   const groups = new Map(groupCohort(cohort, (x) => String(x.clinicId ?? '')).map((g) => [g.key, g]));
-  const clinicIds = new Set<number | null>([...campaignClinicList(db, campaignId).map((x) => x.id), ...cohort.eligible.map((x) => x.clinicId)]);
+  const clinicIds = new Set<number | null>([...campaignClinicList(db, campaignId).map((x) => x.id), ...cohort.cells.map((x) => x.clinicId)]);
   const perClinic = [...clinicIds]
     .map((id): ClinicFigures => {
       const g = groups.get(String(id ?? ''));
@@ -438,19 +438,13 @@ export function campaignFigures(db: DbOrTx, campaignId: number, now: number): Ca
       };
     })
     .sort((a, b) => a.clinicName.localeCompare(b.clinicName, 'vi'));
-  const eligible = cohort.eligible.length;
+  const t = cohort.total;
   return {
     campaignId,
     today: cohort.today,
-    eligible,
-    booked: cohort.booked.size,
-    examined: cohort.examined.size,
-    examinedByAttendance: cohort.examinedByAttendance.size,
-    examinedByResult: cohort.examinedByResult.size,
-    noShow: cohort.noShow.size,
-    homeExams: cohort.homeExams.size,
-    shareExamined: shareOf(cohort.examined.size, eligible),
-    shareBooked: shareOf(cohort.booked.size, eligible),
+    ...t,
+    shareExamined: shareOf(t.examined, t.eligible),
+    shareBooked: shareOf(t.booked, t.eligible),
     clinics: perClinic,
   };
 }

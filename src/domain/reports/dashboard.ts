@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, lte, gte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../store/db';
 import { bookings, broadcastRecipients, broadcasts, campaigns, careRequests, clinics, examResults, examSlots, type Campaign } from '../../store/schema';
 import { vietnamDate } from '../shared/quietHours';
-import { campaignCohort, groupCohort, NO_CLINIC, shareOf } from './examined';
+import { cohortFigures, groupCohort, NO_CLINIC, shareOf } from './examined';
 import { openStates, requestTypeLabels, ticketOf, urgencyLabels } from '../requests/labels';
 
 /**
@@ -102,14 +102,14 @@ export function buildDashboard(db: DbOrTx, now: number, clinicId: number | null)
   let campaign: Dashboard['campaign'] = null;
   if (cur) {
     // The one definition of examined (examined.ts), as on the reports and campaign figures pages.
-    const cohort = campaignCohort(db, cur, now);
+    const cohort = cohortFigures(db, cur, now);
     const ownName = clinicId === null ? null : (clinicNames.get(clinicId) ?? null);
     campaign = {
       id: cur.id,
       name: cur.name,
-      eligible: cohort.eligible.length,
-      examined: cohort.examined.size,
-      share: shareOf(cohort.examined.size, cohort.eligible.length),
+      eligible: cohort.total.eligible,
+      examined: cohort.total.examined,
+      share: shareOf(cohort.total.examined, cohort.total.eligible),
       clinics: groupCohort(cohort, (r) => (r.clinicId ? (clinicNames.get(r.clinicId) ?? `#${r.clinicId}`) : NO_CLINIC))
         .filter((g) => ownName === null || g.key === ownName)
         .map((g) => ({ name: g.key, eligible: g.eligible, examined: g.examined, share: g.share })),

@@ -18,7 +18,7 @@ import {
 import { addDays, formatIsoDate, optionalVietnameseDateField } from '../shared/dates';
 import { vietnamDate, vietnamInstant } from '../shared/quietHours';
 import { requestTypeLabels } from '../requests/labels';
-import { campaignCohort, campaignResultScope, EXAMINED_DEFINITION, groupCohort, NO_CLINIC, NO_SHOW_DEFINITION, noShowsByClinic, shareOf, unitKey } from './examined';
+import { campaignResultScope, cohortFigures, EXAMINED_DEFINITION, groupCohort, NO_CLINIC, NO_SHOW_DEFINITION, noShowsByClinic, shareOf, unitKey } from './examined';
 import { fileSlug, headerRowOf, writeWorkbook, type SheetSpec } from '../shared/spreadsheet';
 
 /**
@@ -110,9 +110,9 @@ export function buildReport(db: DbOrTx, q: ReportQuery, now: number): Report {
   const clinicRows: Cell[][] = [];
   const noShowRows: Cell[][] = [];
   for (const c of sel.covered) {
-    const cohort = campaignCohort(db, c, now);
-    const eligible = cohort.eligible.length;
-    campaignRows.push([c.name, c.startDate, c.endDate, eligible, cohort.booked.size, cohort.examined.size, shareOf(cohort.examined.size, eligible)]);
+    const cohort = cohortFigures(db, c, now);
+    const t = cohort.total;
+    campaignRows.push([c.name, c.startDate, c.endDate, t.eligible, t.booked, t.examined, shareOf(t.examined, t.eligible)]);
     for (const g of groupCohort(cohort, unitKey)) unitRows.push([c.name, g.key, g.eligible, g.examined, g.share]);
     for (const g of groupCohort(cohort, (r) => (r.clinicId ? (clinicNames.get(r.clinicId) ?? `#${r.clinicId}`) : NO_CLINIC))) clinicRows.push([c.name, g.key, g.eligible, g.examined, g.share]);
     for (const g of noShowsByClinic(db, cohort)) {
@@ -356,19 +356,13 @@ export interface CampaignSummary {
 export function campaignSummary(db: DbOrTx, campaignId: number, now: number): CampaignSummary {
   const report = buildReport(db, { campaign: campaignId }, now);
   const c = db.select().from(campaigns).where(eq(campaigns.id, campaignId)).get()!;
-  const cohort = campaignCohort(db, c, now);
+  const cohort = cohortFigures(db, c, now);
+  const t = cohort.total;
   const clinicNames = new Map(db.select({ id: clinics.id, name: clinics.name }).from(clinics).all().map((x) => [x.id, x.name]));
   return {
     campaign: { id: c.id, name: c.name, year: c.year, round: c.round, startDate: c.startDate, endDate: c.endDate },
     asOf: cohort.today,
-    totals: {
-      eligible: cohort.eligible.length,
-      booked: cohort.booked.size,
-      examined: cohort.examined.size,
-      share: shareOf(cohort.examined.size, cohort.eligible.length),
-      noShow: cohort.noShow.size,
-      homeExams: cohort.homeExams.size,
-    },
+    totals: { eligible: t.eligible, booked: t.booked, examined: t.examined, share: shareOf(t.examined, t.eligible), noShow: t.noShow, homeExams: t.homeExams },
     clinics: groupCohort(cohort, (r) => (r.clinicId ? (clinicNames.get(r.clinicId) ?? `#${r.clinicId}`) : NO_CLINIC)),
     units: groupCohort(cohort, unitKey),
     classes: report.tables.find((t) => t.key === 'classes')!.rows,

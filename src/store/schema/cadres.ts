@@ -43,7 +43,13 @@ export const cadres = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('cadres_phone').on(t.phone), index('cadres_clinic').on(t.clinicId), index('cadres_unit').on(t.unit)],
+  (t) => [
+    index('cadres_phone').on(t.phone),
+    index('cadres_clinic').on(t.clinicId),
+    // The campaign cohort (domain/examined.ts) is counted per unit and clinic from this index alone; it also
+    // serves the unit filter's list.
+    index('cadres_cohort').on(t.unit, t.clinicId, t.category, t.managedFrom, t.leftOn, t.active),
+  ],
 );
 
 export type Cadre = typeof cadres.$inferSelect;

@@ -59,6 +59,8 @@ export const examResults = sqliteTable(
     index('exam_results_status').on(t.status, t.updatedAt),
     // With the cadre, so the examined cadres of a campaign are read from the index alone.
     index('exam_results_campaign').on(t.campaignId, t.cadreId),
+    // The results that count for a campaign's cohort (domain/examined.ts), read from the index alone.
+    index('exam_results_campaign_scope').on(t.campaignId, t.status, t.examDate, t.cadreId),
     uniqueIndex('exam_results_chain_version').on(t.chainId, t.version),
   ],
 );
