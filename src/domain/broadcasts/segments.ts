@@ -1,5 +1,5 @@
 import { and, asc, count, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
-import { categoryLabels } from '../registry/registryImport';
+import { categoryLabels } from '../registry/registryColumns';
 import { z } from 'zod';
 import type { DbOrTx } from '../../store/db';
 import {

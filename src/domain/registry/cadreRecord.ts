@@ -9,7 +9,7 @@ import { cancelBooking } from '../booking/effects';
 import { formatIsoDate, optionalVietnameseDateField } from '../shared/dates';
 import { formatPhone, normalizePhone } from '../shared/phone';
 import { vietnamDate } from '../shared/quietHours';
-import { categoryLabels } from './registryImport';
+import { categoryLabels } from './registryColumns';
 
 /**
  * Editing one cadre's record from their page (a phone call, a letter from the unit) instead of re-importing a

@@ -5,16 +5,10 @@ import { inTransaction, type Db } from '../../store/db';
 import { staffActor, type StaffIdentity } from '../staff/actor';
 import { allClinics } from './clinics';
 import { vietnamDate } from '../shared/quietHours';
-import {
-  applyRegistryImport,
-  checkRegistryRows,
-  previewRegistryImport,
-  readRegistryFile,
-  RegistryFileError,
-  type ImportCounts,
-  type RegistryChange,
-  type RegistryCheck,
-} from './registryImport';
+import { applyRegistryImport, previewRegistryImport, type ImportCounts, type RegistryChange } from './registryApply';
+import { checkRegistryRows, type RegistryCheck } from './registryCheck';
+import { readRegistryFile } from './registryFile';
+import { RegistryFileError } from './registryColumns';
 
 export interface ImportOutcome {
   fileName: string;

@@ -6,7 +6,7 @@ import type { Db, DbOrTx } from '../../store/db';
 import { cadreCategories, cadres, clinics, healthClasses, proxies, staffUsers, zaloLinks, zaloUsers, type Cadre } from '../../store/schema';
 import { allowed, clinicScope, staffActor, type StaffIdentity } from '../staff/actor';
 import { listParams, orderFor, pageWindow, personSearch, withFold, type PageWindow } from '../shared/listing';
-import type { RegistryExportRow } from './registryImport';
+import type { RegistryExportRow } from './registryExport';
 import { auditHealthRead } from '../staff/staffReads';
 
 /**

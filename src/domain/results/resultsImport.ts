@@ -6,17 +6,9 @@ import { inTransaction, type Db, type DbOrTx } from '../../store/db';
 import { recordAudit } from '../../store/audit';
 import { cadres, campaigns, clinics, examResults, type Campaign, type Clinic, type HealthClass } from '../../store/schema';
 import { vietnamDate } from '../shared/quietHours';
-import {
-  MAX_IMPORT_ROWS,
-  parseBirthDate,
-  readRegistryFile,
-  RegistryFileError,
-  HEADER_SEARCH_ROWS,
-  splitOfficeRows,
-  type CellValue,
-  type ImportProblem,
-  type SheetRow,
-} from '../registry/registryImport';
+import { MAX_IMPORT_ROWS, RegistryFileError, type CellValue, type SheetRow } from '../registry/registryColumns';
+import { parseBirthDate, HEADER_SEARCH_ROWS, type ImportProblem } from '../registry/registryCheck';
+import { readRegistryFile, splitOfficeRows } from '../registry/registryFile';
 import { may } from '../staff/permissions';
 import { chainFor, checkResultInput, insertDraft, ResultInput, sameContent, type ResultStaff } from './results';
 

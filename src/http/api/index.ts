@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
 import { pageParam } from '../../domain/shared/listing';
-import { registryCsv, registryWorkbook, rejectedRowsWorkbook } from '../../domain/registry/registryImport';
+import { registryCsv, registryWorkbook, rejectedRowsWorkbook } from '../../domain/registry/registryExport';
 import { AppError } from '../../errors';
 import { proxyStatuses } from '../../store/schema';
 import { bearerAuth, type ApiEnv } from '../auth/apiToken';

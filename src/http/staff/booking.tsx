@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { categoryLabels } from '../../domain/registry/registryImport';
+import { categoryLabels } from '../../domain/registry/registryColumns';
 import { z } from 'zod';
 import { formatIsoDate, formatVietnamDay, formatVietnamTime, parseVietnameseDate } from '../../domain/shared/dates';
 import { holidaysOfYear } from '../../domain/shared/holidays';

@@ -1,6 +1,6 @@
 import { asc, inArray } from 'drizzle-orm';
 import { estimateCost, formatVnd, type Prices } from '../../domain/outreach/prices';
-import { categoryLabels } from '../../domain/registry/registryImport';
+import { categoryLabels } from '../../domain/registry/registryColumns';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { BROADCAST_TEXT_MAX, broadcastProgress, broadcastTextAsSent, broadcastStatusLabels, listBroadcasts, recipientResults, type BroadcastProgress } from '../../domain/broadcasts/broadcasts';

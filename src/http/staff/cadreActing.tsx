@@ -15,7 +15,7 @@ import type { BookingInfo } from '../../domain/booking/lookups';
 import { CadreEditInput, cadreEditChanges, cadreStatusLabels, cadreStatuses, futureBookingsOf, recentUnlinkedZaloUsers, statusOf, updateCadreRecord } from '../../domain/registry/cadreRecord';
 import { formatVietnamDay, formatVietnamTime } from '../../domain/shared/dates';
 import { formatPhone } from '../../domain/shared/phone';
-import { categoryLabels } from '../../domain/registry/registryImport';
+import { categoryLabels } from '../../domain/registry/registryColumns';
 import { requestTypeLabels, timeOfDayLabels } from '../../domain/requests/labels';
 import { defaultRequestSettings } from '../../domain/requests/requestChat';
 import { fileRequestForCadre, RequestForCadreInput, staffFiledTypes } from '../../domain/requests/requestForCadre';

@@ -1,12 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import {
-  categoryLabels,
-  registryCsv,
-  registryWorkbook,
-  sexLabels,
-  rejectedRowsWorkbook,
-} from '../../domain/registry/registryImport';
+import { categoryLabels, sexLabels } from '../../domain/registry/registryColumns';
+import { registryCsv, registryWorkbook, rejectedRowsWorkbook } from '../../domain/registry/registryExport';
 import { upcomingBookingsOf } from '../../domain/booking/bookingForCadre';
 import { cadreStatusLabels, statusOf } from '../../domain/registry/cadreRecord';
 import { AppError } from '../../errors';
