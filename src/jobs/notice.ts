@@ -164,9 +164,13 @@ export async function sendNotice(deps: NoticeDeps, row: OutboxRow): Promise<void
 
   // 2 and 3. The notice's approved template, by user id, then by phone.
   const cadre = deps.db.select({ email: cadres.email, phone: cadres.phone }).from(cadres).where(eq(cadres.id, cadreId)).get();
-  const template = notice.template ? resolveTemplate(deps.db, deps.templates, notice.template.name) : null;
-  if (!notice.template) reasons.push('no template for this notice');
-  else if (!template) reasons.push(`no approved template "${notice.template.name}"`);
+  const wanted = notice.template;
+  const template = wanted
+    ? (resolveTemplate(deps.db, deps.templates, wanted.name) ?? (wanted.fallback ? resolveTemplate(deps.db, deps.templates, wanted.fallback) : null))
+    : null;
+  if (!wanted) reasons.push('no template for this notice');
+  else if (!template) reasons.push(`no approved template "${[wanted.name, wanted.fallback].filter(Boolean).join('" or "')}"`);
+  else if (template.name !== wanted.name) reasons.push(`no approved template "${wanted.name}"; "${template.name}" used`);
   const recent = accounts.find((a) => a.lastInteractionAt !== null && now - a.lastInteractionAt < TEMPLATE_BY_USER_WINDOW_MS);
   if (template && ((template.byUserId && recent) || cadre?.phone)) {
     // The day's plan: a template of this priority goes only while more than its reserve is left.

@@ -13,6 +13,8 @@ import { bookings } from '../../store/schema';
 export const CONFIRM_CHOICES = ['Sẽ đến', 'Đổi lịch', 'Không đến được'] as const;
 /** The question the day-before reminder ends with; numbers work alone, buttons carry the same words. */
 export const CONFIRM_QUESTION = `Xin trả lời (gõ số):\n${CONFIRM_CHOICES.map((c, i) => `${i + 1}. ${c}`).join('\n')}`;
+/** The Zalo template of the day-before reminder that asks the question (its body says to type 1, 2 or 3). */
+export const CONFIRM_TEMPLATE = 'booking_confirm';
 // --- check-in codes -------------------------------------------------------------------------------------
 
 const DAY_OF = `SELECT b.check_in_code AS code FROM bookings b JOIN exam_slots s ON s.id = b.slot_id

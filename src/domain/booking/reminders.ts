@@ -6,7 +6,7 @@ import { formatVietnamDay, formatVietnamTime, VN_OFFSET_MS } from '../shared/dat
 import { enqueueNotice, type NoticeRenderer } from '../outreach/notices';
 import { outsideQuietHours, vietnamDate, vietnamInstant } from '../shared/quietHours';
 import { outsideDaysOff } from '../shared/holidays';
-import { CONFIRM_CHOICES, CONFIRM_QUESTION, checkInLines, ensureCheckInCode } from '../attendance/checkIn';
+import { CONFIRM_CHOICES, CONFIRM_QUESTION, CONFIRM_TEMPLATE, checkInLines, ensureCheckInCode } from '../attendance/checkIn';
 import { DAY_MS } from './places';
 import { type ClinicInfo, findBooking } from './lookups';
 
@@ -114,7 +114,9 @@ export const renderBookingReminder: NoticeRenderer = (db, ref, now) => {
       ].join('\n'),
     },
     template: {
-      name: 'booking_reminder',
+      // The day before: the template that asks for the answer (its button opens the chat), else the plain reminder.
+      name: ask ? CONFIRM_TEMPLATE : 'booking_reminder',
+      ...(ask ? { fallback: 'booking_reminder' } : {}),
       data: {
         name: cadre.fullName,
         date: formatVietnamDay(info.slot.localDate),

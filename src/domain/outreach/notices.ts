@@ -18,8 +18,11 @@ export interface RenderedNotice {
   buttons?: QuickReply[];
   /** The email when Zalo cannot carry it; omit to skip email. Never health data. */
   email?: { subject: string; text: string };
-  /** An approved Zalo template (name looked up in ZALO_TEMPLATES) and its parameters. */
-  template?: { name: string; data: Record<string, string> };
+  /**
+   * An approved Zalo template (name looked up in ZALO_TEMPLATES) and its parameters; `fallback` names the template
+   * used when this one has none approved (e.g. the day-before reminder with its question, else the plain reminder).
+   */
+  template?: { name: string; data: Record<string, string>; fallback?: string };
   /** For the cadre alone (e.g. about their proxies or their own link): approved proxies do not get it. */
   cadreOnly?: boolean;
 }

@@ -4,6 +4,7 @@ import type { DbOrTx } from '../../store/db';
 import { bookings, cadres, campaigns, careRequests, clinics, examSlots, noticeTemplates, type NoticeTemplate, type TemplateParam } from '../../store/schema';
 import { formatVietnamDay, formatVietnamTime, parseVietnameseDate } from '../shared/dates';
 import { requestStateLabels, requestTypeLabels, ticketOf } from '../requests/labels';
+import { CONFIRM_CHOICES, CONFIRM_TEMPLATE } from '../attendance/checkIn';
 
 /** Zalo accepts by user id only templates approved from this date; older ones go by phone only (ZALO.md §7). */
 export const TEMPLATE_BY_USER_SINCE = '2025-12-10';
@@ -14,11 +15,30 @@ export interface TemplateSource {
   label: string;
 }
 
+/**
+ * A CTA button registered with the template at Zalo (at most 4, ZALO.md §7). Template buttons open something:
+ * a link, a phone call or the OA's chat; unlike the OA menu they send no text back, so an answer is typed.
+ */
+export interface TemplateButton {
+  title: string;
+  opens: 'oa_chat' | 'url' | 'phone';
+}
+
+export const TEMPLATE_BUTTON_OPENS: Record<TemplateButton['opens'], string> = {
+  oa_chat: 'mở khung chat với Ban (loại nút "Đến trang OA / Nhắn tin")',
+  url: 'mở đường dẫn',
+  phone: 'gọi điện',
+};
+
 /** One kind of notice that can go as a Zalo template: its template name and the values it offers. */
 export interface TemplateKind {
   name: string;
   label: string;
   sources: TemplateSource[];
+  /** The buttons to register with the template. */
+  buttons?: TemplateButton[];
+  /** Words the body must carry (the answers a cadre types), with why. */
+  mustSay?: { words: string[]; why: string };
 }
 
 const name: TemplateSource = { key: 'name', label: 'Họ tên cán bộ' };
@@ -30,11 +50,22 @@ export const TEMPLATE_KINDS: TemplateKind[] = [
     label: 'Nhắc lịch khám',
     sources: [name, { key: 'date', label: 'Ngày khám' }, { key: 'time', label: 'Giờ khám' }, { key: 'clinic', label: 'Phòng khám' }],
   },
+  {
+    name: CONFIRM_TEMPLATE,
+    label: 'Nhắc lịch ngày mai, hỏi xác nhận (1 Sẽ đến · 2 Đổi lịch · 3 Không đến được)',
+    sources: [name, { key: 'date', label: 'Ngày khám' }, { key: 'time', label: 'Giờ khám' }, { key: 'clinic', label: 'Phòng khám' }],
+    buttons: [{ title: 'Trả lời Ban', opens: 'oa_chat' }],
+    mustSay: {
+      words: CONFIRM_CHOICES.map((c, i) => `${i + 1} ${c}`),
+      why: 'nút của mẫu tin chỉ mở khung chat, không gửi được câu trả lời: nội dung phải hướng dẫn nhắn số',
+    },
+  },
   { name: 'result_released', label: 'Đã có kết quả khám', sources: [name] },
   {
     name: 'campaign_invitation',
     label: 'Mời đặt lịch khám (gửi theo số điện thoại)',
     sources: [name, { key: 'campaign', label: 'Tên đợt khám' }, { key: 'until', label: 'Hạn đặt lịch' }],
+    buttons: [{ title: 'Nhắn tin cho Ban', opens: 'oa_chat' }],
   },
   {
     name: 'booking_nudge',
@@ -175,9 +206,18 @@ export function saveTemplate(db: DbOrTx, kind: TemplateKind, input: TemplateInpu
 }
 
 /** Zalo's rules for template texts (ZALO.md §7): what the page warns about before staff submit a template. */
-export function templateWarnings(body: string, params: TemplateParam[]): string[] {
+export function templateWarnings(body: string, params: TemplateParam[], kind?: TemplateKind): string[] {
   const warnings: string[] = [];
   const text = body.normalize('NFC');
+  if (kind?.mustSay && text) {
+    // "1 Sẽ đến" is found as "1. Sẽ đến", "1 - sẽ đến" or "nhắn 1 nếu sẽ đến".
+    const said = (w: string) => {
+      const [n, ...rest] = w.split(' ');
+      return new RegExp(`(?<!\\d)${n}(?!\\d)[^\\d]{0,12}${rest.join('\\s+')}`, 'iu').test(text);
+    };
+    const missing = kind.mustSay.words.filter((w) => !said(w));
+    if (missing.length) warnings.push(`Nội dung chưa có: ${missing.map((w) => `"${w}"`).join(', ')} (${kind.mustSay.why}).`);
+  }
   if (/(?<!\p{L})(?:anh\s*(?:\/|\s)\s*ch[iị]|a\s*\/\s*c)(?!\p{L})/iu.test(text)) {
     warnings.push('Không dùng "anh/chị": Zalo từ chối mẫu xưng hô chung; dùng tham số họ tên hoặc "Quý khách".');
   }

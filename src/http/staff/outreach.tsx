@@ -9,6 +9,7 @@ import {
   previewBody,
   sampleValues,
   saveTemplate,
+  TEMPLATE_BUTTON_OPENS,
   TEMPLATE_BY_USER_SINCE,
   TemplateError,
   TemplateInput,
@@ -204,6 +205,7 @@ function TemplatesPage(props: { deps: OutreachPageDeps }) {
                   <a href={`${TEMPLATES_PATH}/${r.kind.name}`}>{r.kind.label}</a>
                   <div class="small muted">
                     <code>{r.kind.name}</code>
+                    {r.kind.buttons?.length ? <> · nút: {r.kind.buttons.map((b) => `“${b.title}”`).join(', ')}</> : null}
                   </div>
                 </td>
                 <td data-label="Mã mẫu">{r.saved?.templateId ?? (r.configuredId ? `${r.configuredId} (cấu hình)` : '—')}</td>
@@ -240,7 +242,7 @@ function TemplateForm(props: {
   preview: { cadreCode: string; cadreName: string | null; text: string } | null;
 }) {
   const { kind, values } = props;
-  const warnings = templateWarnings(values.body, props.params);
+  const warnings = templateWarnings(values.body, props.params, kind);
   return (
     <>
       <p>
@@ -281,6 +283,22 @@ function TemplateForm(props: {
           <textarea id="params" name="params" rows={4} maxlength={2000}>
             {values.params}
           </textarea>
+          {kind.buttons?.length ? (
+            <div id="template-buttons-help" class="small" style="margin-top:.6rem">
+              <strong>Nút cần đăng ký cùng mẫu:</strong>{' '}
+              {kind.buttons.map((b) => (
+                <>
+                  “{b.title}” ({TEMPLATE_BUTTON_OPENS[b.opens]}){' '}
+                </>
+              ))}
+              {kind.mustSay ? (
+                <div class="muted">
+                  Nút của mẫu tin Zalo chỉ mở đường dẫn, gọi điện hoặc mở khung chat, không gửi được câu trả lời; nội dung mẫu cần ghi: {kind.mustSay.words.join(' · ')}. Cán bộ bấm nút rồi
+                  nhắn số vào khung chat.
+                </div>
+              ) : null}
+            </div>
+          ) : null}
           <p class="small muted">
             Nguồn có thể dùng:{' '}
             {kind.sources.map((s) => (
@@ -318,6 +336,15 @@ function TemplateForm(props: {
           <>
             <p class="small muted">{props.preview.cadreName ? `Dữ liệu của ${props.preview.cadreName}` : 'Không tìm thấy cán bộ với mã này.'}</p>
             <div style="white-space:pre-line;border:1px solid var(--line);border-radius:10px;padding:.7rem;background:#f8fafc">{props.preview.text || '(Chưa có nội dung mẫu)'}</div>
+            {kind.buttons?.length ? (
+              <div id="preview-buttons" style="display:flex;flex-wrap:wrap;gap:.4rem;margin-top:.5rem">
+                {kind.buttons.map((b) => (
+                  <span class="btn secondary small" data-opens={b.opens} title={TEMPLATE_BUTTON_OPENS[b.opens]}>
+                    {b.title}
+                  </span>
+                ))}
+              </div>
+            ) : null}
           </>
         ) : null}
       </section>
