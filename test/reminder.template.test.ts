@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { createBooking } from '../src/domain/booking/booking';
+import { createBooking } from '../src/domain/booking/effects';
 import { inTransaction } from '../src/store/db';
 import { bookings, examSlots, noticeSends, outbox, zaloUsers, type Cadre } from '../src/store/schema';
 import { seedRegistry } from './fixtures';
