@@ -192,7 +192,8 @@ describe('roles and release', () => {
     const told = await waitFor(() => h.fake.messagesTo(zaloOne).find((m) => m.text?.includes('đã có')), 'notice to NV-01');
     expect(told.text).not.toContain('NV01');
     const notices = await waitFor(() => {
-      const rows = db().select().from(outbox).where(eq(outbox.kind, 'notice.cadre')).all();
+      // The "results ready" notices (a follow-up offer for a worrying result comes later).
+      const rows = db().select().from(outbox).where(eq(outbox.kind, 'notice.cadre')).all().filter((r) => (r.payload as { ref: { kind: string } }).ref.kind === 'result.released');
       return rows.length === 4 && rows.every((r) => r.status === 'done') ? rows : null;
     }, 'all notices done');
     const byCadre = new Map(notices.map((n) => [(n.payload as { cadreId: number }).cadreId, n]));

@@ -1,17 +1,19 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import type { DbOrTx } from '../../store/db';
 import { recordAudit, type AuditActor } from '../../store/audit';
 import { cancelOutboxBySubject } from '../../store/outbox';
 import { enqueue } from '../../jobs/enqueue';
-import { cadres, campaigns, clinics, followUps, healthClasses, type ExamResult, type FollowUp } from '../../store/schema';
+import { cadres, campaigns, clinics, followUps, type ExamResult, type FollowUp } from '../../store/schema';
 import { addDays, formatIsoDate } from '../shared/dates';
-import { vietnamDate, vietnamInstant } from '../shared/quietHours';
+import { enqueueNotice, type NoticeRenderer } from '../outreach/notices';
+import { outsideQuietHours, vietnamDate, vietnamInstant } from '../shared/quietHours';
 import { ackDeadline, type RequestPolicy } from '../requests/sla';
 import { createRequest } from '../requests/creation';
 import { ticketOf } from '../requests/labels';
 import { shareOf } from '../reports/examined';
+import { pageWindow, type PageWindow } from '../shared/listing';
 
 /**
  * Follow-up on a worrying result. Releasing a result in the two lowest classes of the classification scheme,
@@ -27,28 +29,28 @@ export const FOLLOW_UP_DUE_JOB = 'followUp.due' as const;
 export const followUpSubject = (id: number) => `follow-up-${id}`;
 
 /**
- * The classes that call for a follow-up: the two lowest of the scheme. The scheme is listed best first in
- * one place (the schema's `healthClasses`), so this follows it when it changes.
+ * Why a released result calls for a follow-up: its class is one of `lowest` (the two lowest of the scheme,
+ * `lowestHealthClasses` beside the other health-class helpers), or the doctor marked it for re-examination.
  */
-export function followUpClasses(scheme: readonly string[] = healthClasses): string[] {
-  return scheme.slice(-2);
-}
-
-export function needsFollowUp(r: Pick<ExamResult, 'healthClass' | 'followUp'>, scheme: readonly string[] = healthClasses): FollowUp['reason'] | null {
-  if (r.healthClass && followUpClasses(scheme).includes(r.healthClass)) return 'class';
+export function needsFollowUp(r: Pick<ExamResult, 'healthClass' | 'followUp'>, lowest: readonly string[]): FollowUp['reason'] | null {
+  if (r.healthClass && lowest.includes(r.healthClass)) return 'class';
   if (r.followUp) return 'reexam';
   return null;
 }
 
+/** The offer goes a while after the "results ready" notice, so the cadre has read the result first. */
+export const FOLLOW_UP_OFFER_DELAY_MS = 2 * 3600_000;
+export const FOLLOW_UP_OFFER_NOTICE = 'followUp.offer' as const;
+
 /**
  * On release of a result: opens its chain's follow-up when the result calls for one (once per chain, a
- * correction keeps the open one). The offer rides on the "results ready" notice (`followUpOfferFor`).
+ * correction keeps the open one), schedules the offer in chat and the overdue check.
  */
-export function openFollowUp(tx: DbOrTx, r: ExamResult, resultNoticeAt: number, now: number): FollowUp | null {
-  const reason = needsFollowUp(r);
+export function openFollowUp(tx: DbOrTx, r: ExamResult, lowest: readonly string[], resultNoticeAt: number, now: number): FollowUp | null {
+  const reason = needsFollowUp(r, lowest);
   if (!reason) return null;
   const dueDate = addDays(vietnamDate(now), FOLLOW_UP_DAYS);
-  const offeredAt = resultNoticeAt;
+  const offeredAt = outsideQuietHours(resultNoticeAt + FOLLOW_UP_OFFER_DELAY_MS);
   const row = tx
     .insert(followUps)
     .values({
@@ -68,13 +70,15 @@ export function openFollowUp(tx: DbOrTx, r: ExamResult, resultNoticeAt: number, 
     .returning()
     .get();
   if (!row) return null;
-  enqueue(tx, FOLLOW_UP_DUE_JOB, { followUpId: row.id }, { now, dueAt: row.dueAt, subject: followUpSubject(row.id) });
+  const subject = followUpSubject(row.id);
+  enqueueNotice(tx, { cadreId: r.cadreId, ref: { kind: FOLLOW_UP_OFFER_NOTICE, id: row.id }, dueAt: offeredAt, subject }, now);
+  enqueue(tx, FOLLOW_UP_DUE_JOB, { followUpId: row.id }, { now, dueAt: row.dueAt, subject });
   recordAudit(tx, { type: 'system', id: 'follow-up' }, { action: 'followUp.open', entity: 'follow_up', entityId: row.id, detail: { cadreId: r.cadreId, resultId: r.id, reason } }, now);
   return row;
 }
 
 export const followUpText = {
-  offer: (title: string) => `Ban muốn hẹn ${title} khám lại để theo dõi sức khỏe. ${title} chọn (gõ số):`,
+  offer: (who: string, title: string) => `Ban muốn hẹn ${who} khám lại để theo dõi sức khỏe. ${title} chọn (gõ số):`,
   clinic: 'Hẹn khám lại tại phòng khám',
   home: 'Đề nghị bác sĩ khám tại nhà',
   chosenClinic: 'Đã gửi đề nghị hẹn khám lại (mã {ticket}). Phòng khám sẽ gọi điện hẹn ngày giờ với Ông/Bà.',
@@ -82,20 +86,24 @@ export const followUpText = {
 };
 
 /**
- * The offer, said at the end of the "results ready" notice of the result that opened it (one message, so the
- * cadre reads it with the news and a "1" or "2" right after is an answer). Says nothing about the result itself.
+ * The 'followUp.offer' notice: a re-examination or a home visit, numbered (buttons when on). Says nothing about
+ * the result itself, and goes by Zalo only (no email): staff call those it does not reach. Null once the
+ * cadre chose or the follow-up closed.
  */
-export function followUpOfferFor(db: DbOrTx, resultChainId: number, title: string): { text: string; buttons: { title: string; payload: string }[] } | null {
-  const f = db.select().from(followUps).where(eq(followUps.resultChainId, resultChainId)).get();
+export const renderFollowUpOffer: NoticeRenderer = (db, ref) => {
+  const f = db.select().from(followUps).where(eq(followUps.id, ref.id)).get();
   if (!f || f.status !== 'open' || f.choice !== null) return null;
+  const cadre = db.select({ fullName: cadres.fullName, sex: cadres.sex }).from(cadres).where(eq(cadres.id, f.cadreId)).get();
+  if (!cadre) return null;
+  const title = cadre.sex === 'female' ? 'Bà' : 'Ông';
   return {
-    text: [followUpText.offer(title), `1. ${followUpText.clinic}`, `2. ${followUpText.home}`].join('\n'),
+    text: [followUpText.offer(`${title} ${cadre.fullName}`, title), `1. ${followUpText.clinic}`, `2. ${followUpText.home}`].join('\n'),
     buttons: [
       { title: followUpText.clinic, payload: followUpText.clinic },
       { title: followUpText.home, payload: followUpText.home },
     ],
   };
-}
+};
 
 /** The cadre's choice in chat: opens the request staff schedule, linked to the follow-up. */
 export function chooseFollowUp(tx: DbOrTx, id: number, choice: 'clinic' | 'home', zaloUserId: string, viaProxy: boolean, ackDueAt: number, now: number): { requestId: number; outboxIds: number[] } | null {
@@ -172,19 +180,33 @@ export interface FollowUpRow extends FollowUp {
   overdue: boolean;
 }
 
-/** Follow-ups by status (open first by due date), within the staff member's clinic when scoped. */
-export function listFollowUps(db: DbOrTx, status: FollowUp['status'] | 'all', clinicScope: number | null, now: number): FollowUpRow[] {
+export const followUpListStatuses = ['open', 'overdue', 'done', 'cancelled', 'all'] as const;
+export type FollowUpListStatus = (typeof followUpListStatuses)[number];
+
+/**
+ * One page of follow-ups (open and overdue: by due date, oldest first; closed: newest first), within the staff
+ * member's clinic when scoped. "overdue" are the open ones past their escalation time.
+ */
+export function pageFollowUps(db: DbOrTx, q: { status: FollowUpListStatus; page: number }, clinicScope: number | null, now: number): { items: FollowUpRow[]; window: PageWindow } {
+  const where = and(
+    q.status === 'all' ? undefined : q.status === 'overdue' ? and(eq(followUps.status, 'open'), lte(followUps.dueAt, now)) : eq(followUps.status, q.status),
+    clinicScope === null ? undefined : eq(followUps.clinicId, clinicScope),
+  );
+  const total = db.select({ n: count() }).from(followUps).where(where).get()?.n ?? 0;
+  const window = pageWindow(total, q.page);
+  const closed = q.status === 'done' || q.status === 'cancelled';
   const rows = db
     .select({ f: followUps, code: cadres.code, fullName: cadres.fullName, phone: cadres.phone, clinicName: clinics.name, campaignName: campaigns.name })
     .from(followUps)
     .innerJoin(cadres, eq(cadres.id, followUps.cadreId))
     .leftJoin(clinics, eq(clinics.id, followUps.clinicId))
     .leftJoin(campaigns, eq(campaigns.id, followUps.campaignId))
-    .where(and(status === 'all' ? sql`1 = 1` : eq(followUps.status, status), clinicScope === null ? sql`1 = 1` : eq(followUps.clinicId, clinicScope)))
-    .orderBy(asc(followUps.dueAt), asc(followUps.id))
-    .limit(500)
+    .where(where)
+    .orderBy(...(closed ? [desc(followUps.closedAt), desc(followUps.id)] : [asc(followUps.dueAt), asc(followUps.id)]))
+    .limit(window.pageSize)
+    .offset(window.offset)
     .all();
-  return rows.map(({ f, ...c }) => ({ ...f, ...c, overdue: f.status === 'open' && now >= f.dueAt }));
+  return { items: rows.map(({ f, ...c }) => ({ ...f, ...c, overdue: f.status === 'open' && now >= f.dueAt })), window };
 }
 
 export interface FollowUpCompletion {

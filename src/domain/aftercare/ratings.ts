@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../store/db';
 import { recordAudit, type AuditActor } from '../../store/audit';
 import { cadres, clinics, ratings } from '../../store/schema';
 import type { NoticeRenderer } from '../outreach/notices';
+import { VN_OFFSET_MS } from '../shared/dates';
 import { createRequest } from '../requests/creation';
 import { ticketOf } from '../requests/labels';
 import { LOW_RATING } from './serviceDone';
@@ -91,7 +92,7 @@ export function ratingFigures(db: DbOrTx, fromMs: number, toMs: number): RatingF
   const rows = db
     .select({
       clinic: sql<string>`coalesce(${clinics.name}, '(Không rõ phòng khám)')`,
-      month: sql<string>`strftime('%Y-%m', (${ratings.answeredAt} + 7 * 3600000) / 1000, 'unixepoch')`,
+      month: sql<string>`strftime('%Y-%m', (${ratings.answeredAt} + ${VN_OFFSET_MS}) / 1000, 'unixepoch')`,
       answered: sql<number>`count(*)`,
       average: sql<number>`round(avg(${ratings.score}), 2)`,
       low: sql<number>`sum(CASE WHEN ${ratings.score} <= ${LOW_RATING} THEN 1 ELSE 0 END)`,

@@ -13,6 +13,7 @@ import { addDays, formatVietnamDay, formatVietnamTime } from '../shared/dates';
 import { enqueueNotice, type NoticeRenderer } from '../outreach/notices';
 import { vietnamDate, vietnamInstant } from '../shared/quietHours';
 import { formatPhone, telHref } from '../shared/phone';
+import { afterExamAttended } from '../aftercare/serviceDone';
 
 export { CONFIRM_CHOICES, CONFIRM_QUESTION, checkInLines, ensureCheckInCode } from './checkIn';
 
@@ -180,6 +181,8 @@ export function checkIn(tx: DbOrTx, bookingId: number, by: CheckInBy, now: numbe
     })
     .where(eq(bookings.id, bookingId))
     .run();
+  // Checking in records attendance: the exam is followed by one rating question (unless recorded before).
+  if (row.status !== 'attended') afterExamAttended(tx, { id: bookingId, cadreId: row.cadreId, clinicId: info.clinic.id }, now);
   const place = queuePositionOf(tx, bookingId)!;
   // Told at check-in already: no separate "sắp đến lượt" later.
   if (place.ahead <= NEAR_TURN_AHEAD) tx.update(bookings).set({ nearTurnAt: now }).where(eq(bookings.id, bookingId)).run();

@@ -12,6 +12,7 @@ import { PROXY_NOTICE, renderProxyNotice } from '../linking/proxies';
 import { INVITATION_KIND, renderCampaignInvitation } from './invitations';
 import { renderWaitlistOffer, WAITLIST_OFFER_NOTICE } from '../aftercare/waitlist';
 import { renderRatingAsk } from '../aftercare/ratings';
+import { FOLLOW_UP_OFFER_NOTICE, renderFollowUpOffer } from '../aftercare/followUps';
 import { RATING_NOTICE } from '../aftercare/serviceDone';
 
 /** Every kind of notice the service sends, by name. Each capability adds its renderer here. */
@@ -30,4 +31,5 @@ export const noticeRenderers: NoticeRenderers = {
   [INVITATION_KIND]: renderCampaignInvitation,
   [WAITLIST_OFFER_NOTICE]: renderWaitlistOffer,
   [RATING_NOTICE]: renderRatingAsk,
+  [FOLLOW_UP_OFFER_NOTICE]: renderFollowUpOffer,
 };

@@ -20,6 +20,8 @@ import { vietnamDate, vietnamInstant } from '../shared/quietHours';
 import { requestTypeLabels } from '../requests/labels';
 import { campaignResultScope, cohortFigures, EXAMINED_DEFINITION, groupCohort, NO_CLINIC, NO_SHOW_DEFINITION, noShowsByClinic, shareOf, unitKey } from './examined';
 import { fileSlug, headerRowOf, writeWorkbook, type SheetSpec } from '../shared/spreadsheet';
+import { followUpCompletion } from '../aftercare/followUps';
+import { ratingFigures } from '../aftercare/ratings';
 
 /**
  * The committee's figures for a period or an exam campaign. One function builds every number; the page
@@ -47,12 +49,14 @@ export type ReportQuery = z.infer<typeof ReportQuery>;
 export type Cell = string | number | null;
 
 export interface ReportTable {
-  key: 'campaigns' | 'units' | 'clinics' | 'noShows' | 'classes' | 'requests' | 'broadcasts' | 'spend';
+  key: 'campaigns' | 'units' | 'clinics' | 'noShows' | 'classes' | 'followUps' | 'ratings' | 'requests' | 'broadcasts' | 'spend';
   title: string;
   headers: string[];
   rows: Cell[][];
   /** Columns holding a share (0..1), shown as a percentage. */
   percentColumns: number[];
+  /** Columns holding a number with decimals (an average score). */
+  decimalColumns?: number[];
   /** Columns holding a local date (YYYY-MM-DD), shown dd/mm/yyyy and written as date cells. */
   dateColumns?: number[];
   /** A closing line (totals, definitions). */
@@ -141,6 +145,14 @@ export function buildReport(db: DbOrTx, q: ReportQuery, now: number): Report {
   for (const c of latest.values()) classCounts.set(c, (classCounts.get(c) ?? 0) + 1);
   const classified = latest.size;
   const classRows: Cell[][] = [...healthClasses, null].map((c) => [classLabel(c), classCounts.get(c) ?? 0, share(classCounts.get(c) ?? 0, classified)]);
+
+  // --- care after the exam: follow-ups of worrying results per campaign, ratings by clinic and month ---
+  const completion = followUpCompletion(db, sel.covered.map((c) => c.id), now);
+  const followUpRows: Cell[][] = sel.covered.map((c) => {
+    const f = completion.find((x) => x.campaignId === c.id);
+    return f ? [c.name, f.opened, f.done, f.cancelled, f.open, f.overdue, f.completion] : [c.name, 0, 0, 0, 0, 0, null];
+  });
+  const ratingRows: Cell[][] = ratingFigures(db, fromMs, toMs).map((r) => [r.clinic, `${r.month.slice(5)}/${r.month.slice(0, 4)}`, r.answered, r.average, r.low]);
 
   // --- requests by type with SLA met ---
   // Counted in SQL by type, urgency and SLA: a large committee has tens of thousands of requests a year.
@@ -260,6 +272,23 @@ export function buildReport(db: DbOrTx, q: ReportQuery, now: number): Report {
       note: `${classified} người có kết quả đã công bố (${sel.campaign ? 'trong đợt khám' : 'ngày khám trong kỳ'}); mỗi người tính theo kết quả mới nhất.`,
     },
     {
+      key: 'followUps',
+      title: 'Theo dõi sau khám',
+      headers: ['Đợt khám', 'Đã mở', 'Đã xong', 'Không cần', 'Đang theo dõi', 'Trong đó quá hạn', 'Tỷ lệ hoàn thành'],
+      rows: followUpRows,
+      percentColumns: [6],
+      note: 'Mở khi công bố kết quả phân loại sức khỏe thuộc hai loại thấp nhất hoặc bác sĩ đề nghị khám lại. Tỷ lệ hoàn thành = đã xong / (đã mở − không cần).',
+    },
+    {
+      key: 'ratings',
+      title: 'Đánh giá của cán bộ sau khi khám hoặc được hỗ trợ',
+      headers: ['Phòng khám', 'Tháng', 'Số lượt đánh giá', 'Điểm trung bình', 'Số lượt 1–2 điểm'],
+      rows: ratingRows,
+      percentColumns: [],
+      decimalColumns: [3],
+      note: 'Điểm từ 1 (chưa hài lòng) đến 5 (rất hài lòng), theo ngày trả lời; mỗi lượt 1–2 điểm mở một yêu cầu cho trưởng phòng khám.',
+    },
+    {
       key: 'requests',
       title: 'Yêu cầu theo loại và thời hạn tiếp nhận',
       headers: ['Loại yêu cầu', 'Tổng số', 'Trong đó gấp', 'Tiếp nhận đúng hạn', 'Quá hạn', 'Chưa tiếp nhận, còn hạn', 'Tỷ lệ đúng hạn'],
@@ -305,6 +334,8 @@ const SHEET_NAMES: Record<ReportTable['key'], string> = {
   clinics: 'Theo phòng khám',
   noShows: 'Vắng mặt',
   classes: 'Phân loại sức khỏe',
+  followUps: 'Theo dõi sau khám',
+  ratings: 'Đánh giá',
   requests: 'Yêu cầu',
   broadcasts: 'Thông báo chung',
   spend: 'Chi phí nhắn tin',
@@ -317,7 +348,7 @@ export function tableSheet(report: Report, t: ReportTable, committeeName: string
     heading: [committeeName, `${report.title} — ${t.title}`, `Kỳ báo cáo: ${formatIsoDate(report.from)} – ${formatIsoDate(report.to)}`],
     columns: t.headers.map((header, i) => ({
       header,
-      kind: t.percentColumns.includes(i) ? 'percent' : t.dateColumns?.includes(i) ? 'date' : t.rows.some((r) => typeof r[i] === 'number') ? 'integer' : 'text',
+      kind: t.percentColumns.includes(i) ? 'percent' : t.decimalColumns?.includes(i) ? 'number' : t.dateColumns?.includes(i) ? 'date' : t.rows.some((r) => typeof r[i] === 'number') ? 'integer' : 'text',
     })),
     rows: t.rows,
     notes: t.note ? [t.note] : [],

@@ -24,6 +24,7 @@ import { enqueueNotice, type NoticeRef, type RenderedNotice } from '../outreach/
 import { outsideQuietHours, vietnamDate } from '../shared/quietHours';
 import { rolesFor } from '../staff/permissions';
 import { listParams, orderFor, pageWindow, personSearch, type PageWindow } from '../shared/listing';
+import { openFollowUp } from '../aftercare/followUps';
 
 /**
  * Exam results: entry and correction by staff, release by a doctor or admin, the "results are ready" notice,
@@ -78,6 +79,11 @@ export const healthClassInfo: Record<HealthClass, { label: string; plain: string
 };
 
 export const healthClassLabel = (c: HealthClass | null) => (c ? `Loại ${c} – ${healthClassInfo[c].label}` : 'Chưa phân loại');
+
+/** The two lowest classes of the classification scheme (listed best first): a result in them calls for a follow-up. */
+export function lowestHealthClasses(): HealthClass[] {
+  return healthClasses.slice(-2);
+}
 
 // --- input ------------------------------------------------------------------------------------------------
 
@@ -306,7 +312,10 @@ export function releaseResults(tx: DbOrTx, staff: ResultStaff, ids: number[], no
     // One "ready" notice per chain: an unsent earlier one is replaced by this one.
     cancelOutboxBySubject(tx, resultSubject(current.chainId), now);
     const ref: NoticeRef = { kind: RESULT_NOTICE_KIND, id, ...(current.version > 1 ? { variant: 'corrected' } : {}) };
-    outcome.noticeIds.push(enqueueNotice(tx, { cadreId: current.cadreId, ref, dueAt: outsideQuietHours(now), subject: resultSubject(current.chainId) }, now));
+    const noticeAt = outsideQuietHours(now);
+    outcome.noticeIds.push(enqueueNotice(tx, { cadreId: current.cadreId, ref, dueAt: noticeAt, subject: resultSubject(current.chainId) }, now));
+    // A result in the lowest classes, or marked for re-examination, opens its chain's follow-up (once).
+    openFollowUp(tx, current, lowestHealthClasses(), noticeAt, now);
     recordAudit(
       tx,
       staffActor(staff),

@@ -63,6 +63,11 @@ export const permissions = {
     exportDay: careTeam,
     figures: ['admin', 'coordinator', 'doctor', 'viewer'],
   },
+  /** Cadres whose released result calls for a follow-up (health data: never the viewer). */
+  followUps: {
+    read: careTeam,
+    act: careTeam,
+  },
   results: {
     read: careTeam,
     enter: careTeam,

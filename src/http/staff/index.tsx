@@ -19,6 +19,7 @@ import { registryPages } from './registry';
 import { requestPages } from './requests';
 import { resultPages } from './results';
 import { faqPages } from './faq';
+import { followUpPages } from './followUps';
 import { cannedReplyPages } from './cannedReplies';
 import { livePages } from './live';
 import type { StaffDeps } from './deps';
@@ -82,6 +83,7 @@ export function staffRoutes(deps: StaffDeps, opts: StaffRoutesOptions = {}) {
   app.route('/booking', clinicDayPages(deps));
   app.route('/booking', attendancePages(deps));
   app.route('/results', resultPages(deps));
+  app.route('/follow-ups', followUpPages(deps));
   app.route('/faq', faqPages(deps));
   app.route('/canned-replies', cannedReplyPages(deps));
   app.route('/live', livePages(deps));

@@ -29,6 +29,7 @@ const groupOfCapability: Partial<Record<Capability, NavGroup>> = {
   proxies: 'people',
   booking: 'care',
   results: 'care',
+  followUps: 'care',
   broadcasts: 'outreach',
   outreach: 'outreach',
   faq: 'outreach',

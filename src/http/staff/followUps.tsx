@@ -1,0 +1,149 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { CloseFollowUpInput, closeFollowUp, followUpListStatuses, pageFollowUps, type FollowUpRow } from '../../domain/aftercare/followUps';
+import { ticketOf } from '../../domain/requests/labels';
+import { pageParam } from '../../domain/shared/listing';
+import { inTransaction } from '../../store/db';
+import { clinicScope, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
+import { IdParam, validate } from '../validation';
+import { addStaffNavItem, CsrfField, type Flash } from './layout';
+import { staffActor, type StaffDeps } from './services';
+import { EmptyRow, fmtDate, fmtDateTime, ListCount, ListPager, page, PhoneLink, StatusTabs } from './ui';
+
+addStaffNavItem({ href: '/staff/follow-ups', label: 'Theo dõi sau khám', permission: ['followUps', 'read'], order: 36, group: 'care' });
+
+const statusTabs = [
+  ['open', 'Đang theo dõi'],
+  ['overdue', 'Quá hạn'],
+  ['done', 'Đã xong'],
+  ['cancelled', 'Không cần'],
+  ['all', 'Tất cả'],
+] as const;
+
+const reasonLabels: Record<FollowUpRow['reason'], string> = { class: 'Phân loại sức khỏe thấp', reexam: 'Bác sĩ đề nghị khám lại' };
+const choiceLabels = { clinic: 'Hẹn khám lại tại phòng khám', home: 'Khám tại nhà' } as const;
+
+const notices: Record<string, Flash> = {
+  done: { kind: 'ok', text: 'Đã ghi nhận hoàn thành theo dõi.' },
+  cancelled: { kind: 'ok', text: 'Đã đóng: không cần theo dõi.' },
+};
+
+const ListQuery = z.object({ status: z.enum(followUpListStatuses).default('open'), page: pageParam, msg: z.string().max(20).optional() });
+
+function StatusCell(props: { r: FollowUpRow }) {
+  const r = props.r;
+  if (r.status === 'done') return <span class="badge ok">Đã xong {fmtDateTime(r.closedAt)}</span>;
+  if (r.status === 'cancelled') {
+    return (
+      <>
+        <span class="badge">Không cần</span>
+        {r.closeNote ? <div class="small muted">{r.closeNote}</div> : null}
+      </>
+    );
+  }
+  return r.overdue ? <span class="badge bad">Quá hạn</span> : <span class="badge warn">Đang theo dõi</span>;
+}
+
+/**
+ * /staff/follow-ups: cadres whose released result calls for a follow-up, with the due date, what they chose in
+ * Zalo and the requests that came of it; staff close one as done or not needed.
+ */
+export function followUpPages(deps: StaffDeps) {
+  return new Hono<StaffEnv>()
+    .get('/', requirePermission('followUps', 'read'), validate('query', ListQuery), (c) => {
+      const q = c.req.valid('query');
+      const staff = currentStaff(c);
+      const { items, window } = pageFollowUps(deps.db, q, clinicScope(staff), deps.clock.now());
+      const token = c.get('csrfToken');
+      return page(
+        c,
+        deps.committee.name,
+        'Theo dõi sau khám',
+        <>
+          <p class="muted" style="margin-top:0">
+            Cán bộ có kết quả phân loại sức khỏe thấp hoặc được bác sĩ đề nghị khám lại. Cán bộ được mời chọn hẹn khám lại hoặc khám tại nhà qua
+            Zalo; việc quá hạn được báo lên như một yêu cầu.
+          </p>
+          <nav class="actions" style="margin-bottom:.8rem" aria-label="Trạng thái">
+            <StatusTabs tabs={statusTabs} current={q.status} href={(s) => `/staff/follow-ups?status=${s}`} />
+          </nav>
+          <ListCount window={window} noun="cán bộ" />
+          <div class="table-wrap">
+            <table class="responsive" id="follow-ups">
+              <thead>
+                <tr>
+                  <th>Cán bộ</th>
+                  <th>Lý do</th>
+                  <th>Hạn</th>
+                  <th>Cán bộ chọn</th>
+                  <th>Trạng thái</th>
+                  <th>Đóng</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.length === 0 ? <EmptyRow colspan={6}>Không có cán bộ nào.</EmptyRow> : null}
+                {items.map((r) => (
+                  <tr data-follow-up={String(r.id)}>
+                    <td data-label="Cán bộ">
+                      <div>
+                        <a href={`/staff/registry/${r.cadreId}`}>{r.fullName}</a>
+                        <div class="small muted">
+                          {r.code} · <PhoneLink phone={r.phone} />
+                        </div>
+                        <div class="small muted">
+                          {r.clinicName ?? 'Chưa rõ phòng khám'}
+                          {r.campaignName ? ` · ${r.campaignName}` : ''}
+                        </div>
+                      </div>
+                    </td>
+                    <td data-label="Lý do">{reasonLabels[r.reason]}</td>
+                    <td data-label="Hạn">{fmtDate(r.dueDate)}</td>
+                    <td data-label="Cán bộ chọn">
+                      {r.choice ? choiceLabels[r.choice] : <span class="muted">Chưa trả lời</span>}
+                      {r.requestId ? (
+                        <div class="small">
+                          <a href={`/staff/requests/${r.requestId}`}>{ticketOf(r.requestId)}</a>
+                        </div>
+                      ) : null}
+                      {r.escalationRequestId ? (
+                        <div class="small">
+                          Báo quá hạn: <a href={`/staff/requests/${r.escalationRequestId}`}>{ticketOf(r.escalationRequestId)}</a>
+                        </div>
+                      ) : null}
+                    </td>
+                    <td data-label="Trạng thái">
+                      <StatusCell r={r} />
+                    </td>
+                    <td data-label="Đóng">
+                      {r.status === 'open' ? (
+                        <form method="post" class="actions" action={`/staff/follow-ups/${r.id}/close`}>
+                          <CsrfField token={token} />
+                          <input type="text" name="note" placeholder="Ghi chú (bắt buộc nếu không cần)" maxlength={500} style="max-width:14rem" aria-label="Ghi chú" />
+                          <button class="btn small" type="submit" name="outcome" value="done">
+                            Đã xong
+                          </button>
+                          <button class="btn secondary small" type="submit" name="outcome" value="cancelled">
+                            Không cần
+                          </button>
+                        </form>
+                      ) : (
+                        <span class="small muted">{fmtDateTime(r.closedAt)}</span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <ListPager window={window} query={{ status: q.status }} noun="cán bộ" />
+        </>,
+        { flash: q.msg ? (notices[q.msg] ?? null) : null },
+      );
+    })
+    .post('/:id{[0-9]+}/close', requirePermission('followUps', 'act'), validate('param', IdParam), validate('form', CloseFollowUpInput), (c) => {
+      const staff = currentStaff(c);
+      const input = c.req.valid('form');
+      inTransaction(deps.db, (tx) => closeFollowUp(tx, c.req.valid('param').id, input, staffActor(staff), staff.id, clinicScope(staff), deps.clock.now()));
+      return c.redirect(`/staff/follow-ups?msg=${input.outcome}`, 303);
+    });
+}
