@@ -7,7 +7,8 @@ import { inTransaction } from '../../store/db';
 import { clinicScope, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { IdParam, validate } from '../validation';
 import { addStaffNavItem, CsrfField, type Flash } from './layout';
-import { staffActor, type StaffDeps } from './services';
+import { staffActor } from '../../domain/staff/actor';
+import type { StaffDeps } from './deps';
 import { EmptyRow, fmtDate, fmtDateTime, ListCount, ListPager, page, PhoneLink, StatusTabs } from './ui';
 
 addStaffNavItem({ href: '/staff/follow-ups', label: 'Theo dõi sau khám', permission: ['followUps', 'read'], order: 36, group: 'care' });
