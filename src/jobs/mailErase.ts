@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import { mailIdentifiersOf } from '../domain/registry/personalData';
+import { mailIdentifiersOf } from '../domain/registry/personalDataErasure';
 import { eraseMailNaming } from '../email/mailbox';
 import type { Logger } from '../logger';
 import type { Db } from '../store/db';

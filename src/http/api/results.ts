@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { erasePersonalData, exportPersonalData, personalDataWorkbook } from '../../domain/registry/personalData';
+import { erasePersonalData } from '../../domain/registry/personalDataErasure';
+import { exportPersonalData, personalDataWorkbook } from '../../domain/registry/personalDataExport';
 import {
   auditStaffRead,
   campaignNames,

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { parseVietnameseDate } from '../../domain/shared/dates';
 import { fieldProblems, vietnameseIssue } from '../../domain/shared/validationText';
 import { cadreCodeIs } from '../../domain/registry/cadreSummary';
-import { personalDataWorkbook, exportPersonalData } from '../../domain/registry/personalData';
+import { personalDataWorkbook, exportPersonalData } from '../../domain/registry/personalDataExport';
 import { vietnamDate } from '../../domain/shared/quietHours';
 import {
   auditStaffRead,
