@@ -50,6 +50,8 @@ const EnvSchema = z.object({
   ZALO_BUSINESS_API_BASE: z.url().default('https://business.openapi.zalo.me'),
   /** How long Zalo's answer to the quota / last-interaction call is trusted for one user. */
   ZALO_QUOTA_CACHE_SECONDS: int(300, 0),
+  /** A template by phone whose answer was lost is sent again only if its delivery receipt has not come by then. */
+  ZALO_RECEIPT_WAIT_SECONDS: int(600, 0),
   /** Template messages a day before Zalo reports its own figure (a new OA starts at about 500). */
   ZALO_TEMPLATE_DAILY_QUOTA: int(500, 1),
   /** Estimated prices in VND per message, excluding VAT (ZALO.md §7); a customer-service message within 48 h is free. */
@@ -236,6 +238,7 @@ function derive(env: z.output<typeof EnvSchema>) {
       oauthBase: env.ZALO_OAUTH_BASE,
       businessBase: env.ZALO_BUSINESS_API_BASE,
       quotaCacheMs: env.ZALO_QUOTA_CACHE_SECONDS * 1000,
+      receiptWaitMs: env.ZALO_RECEIPT_WAIT_SECONDS * 1000,
       templateDailyQuota: env.ZALO_TEMPLATE_DAILY_QUOTA,
       bootstrapAccessToken: env.ZALO_ACCESS_TOKEN,
       bootstrapRefreshToken: env.ZALO_REFRESH_TOKEN,

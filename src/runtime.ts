@@ -158,7 +158,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
     // Every Zalo send settles an attempt left in flight before sending again. An attempt is settled once older
     // than two HTTP timeouts: by then its call has surely ended, on our side and on Zalo's.
     const settleAfterMs = 2 * config.zalo.httpTimeoutMs + 1_000;
-    const delivery = new ZaloDelivery({ db: store.db, clock, logger, zalo, settleAfterMs });
+    const delivery = new ZaloDelivery({ db: store.db, clock, logger, zalo, settleAfterMs, receiptWaitMs: config.zalo.receiptWaitMs });
     const interactions = new InteractionCheck(zalo, config.zalo.quotaCacheMs, () => clock.now());
 
     const producer: Redis = producerConnection(redisUrl);

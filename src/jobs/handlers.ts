@@ -39,6 +39,6 @@ export function outboxHandlers(d: OutboxHandlerDeps): OutboxHandlers {
     'waitlist.offer': (row) => runWaitlistOffer(d.aftercare, row),
     'waitlist.expire': (row) => runWaitlistExpire(d.aftercare, row),
     'followUp.due': (row) => runFollowUpDue(d.aftercare, row),
-    'notice.cadre': (row) => sendNotice(d.notice, row),
+    'notice.cadre': (row, job, token) => sendNotice(d.notice, row, { job, token }),
   };
 }

@@ -1,4 +1,4 @@
-import { UnrecoverableError } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import type { Clock } from '../clock';
 import type { Mailer } from '../email/mailer';
@@ -15,7 +15,7 @@ import { cadres, noticeSends, outbox, type NoticeChannel, type OutboxRow, type Z
 import { inCustomerServiceWindow, recordZaloUser, zaloAccountsOfCadre } from '../store/zaloUsers';
 import { ZaloApiError } from '../zalo/errors';
 import type { InteractionCheck } from '../zalo/interactionCheck';
-import type { ZaloDelivery } from './zaloDelivery';
+import { AwaitingReceipt, receiptSettledAt, type ZaloDelivery } from './zaloDelivery';
 
 export interface NoticeDeps {
   db: Db;
@@ -66,6 +66,8 @@ interface Outcome {
   trackingId?: string;
   messageId?: string;
   costVnd?: number;
+  /** A template by phone whose lost answer was settled by its delivery receipt: delivered then. */
+  deliveredAt?: number | null;
 }
 
 /** Finishes the row and records how the notice went, inside the caller's transaction. */
@@ -87,6 +89,7 @@ function finish(deps: NoticeDeps, tx: DbOrTx, row: OutboxRow, cadreId: number, k
     costVnd: outcome.costVnd ?? 0,
     reason,
     sentAt: now,
+    ...(outcome.deliveredAt ? { deliveredAt: outcome.deliveredAt } : {}),
   };
   tx.insert(noticeSends)
     .values({ outboxId: row.id, ...values })
@@ -120,7 +123,7 @@ async function checkedAccounts(deps: NoticeDeps, accounts: ZaloUser[], now: numb
  * Each rung is tried when the one above is unavailable or refused. Transient errors retry the whole job; the
  * sends already accepted are settled, never repeated (`progress`, zalo_sends).
  */
-export async function sendNotice(deps: NoticeDeps, row: OutboxRow): Promise<void> {
+export async function sendNotice(deps: NoticeDeps, row: OutboxRow, run?: { job: Job; token?: string }): Promise<void> {
   const { cadreId, ref } = NoticePayload.parse(row.payload);
   // Zalo's figure is kept after the send is recorded, so the count of sends since the report leaves this one out.
   let reported: { daily: number; remaining: number } | undefined;
@@ -208,12 +211,26 @@ export async function sendNotice(deps: NoticeDeps, row: OutboxRow): Promise<void
       try {
         const messageId = await deps.delivery.sendTemplateByPhone(key, cadre.phone, template.templateId, data, onTemplateQuota);
         done(
-          { channel: 'zalo_phone', templateId: template.templateId, phone: cadre.phone, trackingId: key, messageId, costVnd: priceOf(deps.prices, 'zalo_phone') },
+          {
+            channel: 'zalo_phone',
+            templateId: template.templateId,
+            phone: cadre.phone,
+            trackingId: key,
+            messageId,
+            costVnd: priceOf(deps.prices, 'zalo_phone'),
+            deliveredAt: receiptSettledAt(deps.db, key),
+          },
           reasons,
         );
         if (reported) recordQuotaReport(deps.db, reported, deps.clock.now());
         return;
       } catch (err) {
+        if (err instanceof AwaitingReceipt && run) {
+          // An earlier attempt's answer was lost: its receipt may still come. Run again then, not before.
+          deps.logger.info({ outboxId: row.id }, 'template by phone waits for the receipt of a lost answer');
+          await run.job.moveToDelayed(Date.now() + Math.max(0, err.until - deps.clock.now()), run.token);
+          throw new DelayedError();
+        }
         if (!isRefusal(err)) throw err;
         reasons.push(`template by phone ${templateRefusal(err)}`);
         // Zalo says the day's quota is spent: the plan holds back everything but the urgent until tomorrow.

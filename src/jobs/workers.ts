@@ -1,4 +1,4 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
@@ -8,7 +8,8 @@ import type { OutboxRow } from '../store/schema';
 import { cappedBackoff, OutboxJobData, queueNames, type JobName, type QueueName } from './catalog';
 import type { OutboxRelay } from './outboxRelay';
 
-export type OutboxHandler = (row: OutboxRow, job: Job) => Promise<void>;
+/** `token` lets a handler move its job to later (`job.moveToDelayed` then DelayedError). */
+export type OutboxHandler = (row: OutboxRow, job: Job, token?: string) => Promise<void>;
 export type OutboxHandlers = Record<JobName, OutboxHandler>;
 
 export interface WorkerDeps {
@@ -30,7 +31,7 @@ export interface WorkerDeps {
  * the row. When a row finishes, the relay is kicked so the next row in the same lane can go.
  */
 export function outboxProcessor(deps: Omit<WorkerDeps, 'concurrency' | 'backoffMs' | 'lockMs'>) {
-  return async (job: Job): Promise<void> => {
+  return async (job: Job, token?: string): Promise<void> => {
     const { outboxId } = OutboxJobData.parse(job.data);
     const row = getOutbox(deps.db, outboxId);
     if (!row || row.status === 'done' || row.status === 'failed' || row.status === 'cancelled') return;
@@ -43,9 +44,11 @@ export function outboxProcessor(deps: Omit<WorkerDeps, 'concurrency' | 'backoffM
       if (released || !row.lane) deps.relay.kick();
     };
     try {
-      await handler(row, job);
+      await handler(row, job, token);
       finished();
     } catch (err) {
+      // Moved to later by the handler: not a failure, the row stays as it is.
+      if (err instanceof DelayedError) throw err;
       const message = err instanceof Error ? err.message : String(err);
       const final = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (final) {

@@ -57,6 +57,20 @@ export function mayHaveArrived(err: unknown): boolean {
   return err.code >= 0 && !(err.code >= 400 && err.code < 500);
 }
 
+/**
+ * Thrown when a template by phone whose answer was lost still waits for its delivery receipt: the job is to run
+ * again at `until` (the receipt settles it meanwhile, or the template is sent again with the same tracking id).
+ */
+export class AwaitingReceipt extends Error {
+  constructor(
+    key: string,
+    readonly until: number,
+  ) {
+    super(`Zalo template ${key} waits for its delivery receipt`);
+    this.name = 'AwaitingReceipt';
+  }
+}
+
 /** Thrown when another attempt holds the send; the job retries later and settles then. */
 export class SendInFlightElsewhere extends Error {
   constructor(key: string) {
@@ -75,6 +89,11 @@ export interface ZaloDeliveryDeps {
    * HTTP timeout, so its call has surely ended).
    */
   settleAfterMs: number;
+  /**
+   * A template by phone has no conversation history to read: an attempt whose answer was lost (timeout or HTTP
+   * 5xx) is settled only by its delivery receipt, awaited this long from the attempt's start before sending again.
+   */
+  receiptWaitMs?: number;
 }
 
 interface SendRow {
@@ -159,7 +178,11 @@ export class ZaloDelivery {
     if (!row) return { state: 'new' };
     if (row.status === 'sent') return { state: 'sent', messageId: row.messageId ?? '', fromHistory: false };
     const now = this.deps.clock.now();
-    if (!options.force && row.endedAt === null && now - row.startedAt < this.deps.settleAfterMs) {
+    if (expected.kind === 'template_by_phone') {
+      // Only the receipt can tell (recordDeliveryReceipt marks the row sent): wait for it, even after a 5xx answer.
+      const until = row.startedAt + Math.max(this.deps.settleAfterMs, this.deps.receiptWaitMs ?? 0);
+      if (now < until) return { state: 'wait', until, startedAt: row.startedAt };
+    } else if (!options.force && row.endedAt === null && now - row.startedAt < this.deps.settleAfterMs) {
       return { state: 'wait', until: row.startedAt + this.deps.settleAfterMs, startedAt: row.startedAt };
     }
     const found = expected.kind === 'template_by_phone' ? null : await this.findInHistory(zaloUserId, expected, row.startedAt);
@@ -211,6 +234,7 @@ export class ZaloDelivery {
    */
   async deliver(key: string, zaloUserId: string, expected: ExpectedMessage, call: () => Promise<string>): Promise<string> {
     let settled = await this.settle(key, zaloUserId, expected);
+    if (settled.state === 'wait' && expected.kind === 'template_by_phone') throw new AwaitingReceipt(key, settled.until);
     if (settled.state === 'wait') {
       await new Promise((r) => setTimeout(r, Math.max(0, Math.min(this.deps.settleAfterMs, settled.state === 'wait' ? settled.until - this.deps.clock.now() : 0))));
       settled = await this.settle(key, zaloUserId, expected, { force: true });
@@ -234,8 +258,9 @@ export class ZaloDelivery {
   }
 
   /**
-   * Sends an approved template by phone through `deliver`; the key doubles as Zalo's tracking id. `onQuota`
-   * hears the day's quota when Zalo reports it.
+   * Sends an approved template by phone through `deliver`; the key doubles as Zalo's tracking id, so a send
+   * made again after a lost answer carries the same one. `onQuota` hears the day's quota when Zalo reports it.
+   * Throws AwaitingReceipt while an earlier attempt's receipt may still come.
    */
   sendTemplateByPhone(
     key: string,
@@ -255,6 +280,15 @@ export class ZaloDelivery {
   sendTemplate(key: string, zaloUserId: string, templateId: string, data: Record<string, string>): Promise<string> {
     return this.deliver(key, zaloUserId, { kind: 'template' }, () => this.deps.zalo.sendTemplate(zaloUserId, templateId, data));
   }
+}
+
+/**
+ * When the delivery receipt settled a by-phone send whose answer was lost (recordDeliveryReceipt keeps the
+ * delivery time as the attempt's end), else null: a send Zalo answered has no end time once sent.
+ */
+export function receiptSettledAt(db: DbOrTx, key: string): number | null {
+  const r = statement(db, "SELECT ended_at AS endedAt FROM zalo_sends WHERE key = ? AND status = 'sent'").get(key) as { endedAt: number | null } | undefined;
+  return r?.endedAt ?? null;
 }
 
 /** The sends of templates by phone are keyed 'phone:84…' in zalo_sends (they have no user id). */

@@ -290,6 +290,7 @@ export class FakeZaloApi extends EventEmitter {
       const fault = this.takeFault('template_phone', phone);
       if (fault && !fault.accepted) {
         record(fault.error ?? fault.status ?? -100);
+        if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
         return this.answerFault(c, fault);
       }
       if (this.tokenError(c)) {
@@ -323,11 +324,15 @@ export class FakeZaloApi extends EventEmitter {
       };
       this.sent.push(sent);
       this.emit('message', sent);
-      if (fault?.accepted) {
+      if (this.templateLatencyMs) await new Promise((r) => setTimeout(r, this.templateLatencyMs));
+      // Kept, then answered too late: the caller has given up waiting.
+      if (fault?.accepted && fault.delayMs) {
+        record(0);
+        await new Promise((r) => setTimeout(r, fault.delayMs));
+      } else if (fault?.accepted) {
         record(fault.status ?? 500);
         return c.json({ error: -1, message: 'Internal error' }, (fault.status ?? 500) as 500);
-      }
-      record(0);
+      } else record(0);
       return c.json(
         envelope(0, 'Success', {
           msg_id: sent.messageId,

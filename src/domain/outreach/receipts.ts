@@ -27,9 +27,15 @@ export type DeliveryReceipt = z.infer<typeof DeliveryReceipt>;
 export function recordDeliveryReceipt(db: DbOrTx, receipt: DeliveryReceipt, now: number): number {
   const deliveredAt = Number(receipt.message.delivery_time ?? receipt.timestamp) || now;
   const { tracking_id: trackingId, msg_id: msgId } = receipt.message;
-  // Our tracking id is the send's key in zalo_sends: a send left in flight (its answer lost) is settled here.
+  // Our tracking id is the send's key in zalo_sends: a send left in flight (its answer lost) is settled here, the
+  // delivery time kept as the attempt's end so that the notice, recorded afterwards, is delivered too.
   if (trackingId && msgId) {
-    statement(db, "UPDATE zalo_sends SET status = 'sent', message_id = ?, sent_at = ? WHERE key = ? AND status = 'in_flight'").run(msgId, now, trackingId);
+    statement(db, "UPDATE zalo_sends SET status = 'sent', message_id = ?, sent_at = ?, ended_at = ? WHERE key = ? AND status = 'in_flight'").run(
+      msgId,
+      now,
+      deliveredAt,
+      trackingId,
+    );
   }
   let matched = 0;
   if (trackingId) {
