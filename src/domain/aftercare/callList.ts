@@ -1,21 +1,25 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import type { DbOrTx } from '../../store/db';
 import { recordAudit, type AuditActor } from '../../store/audit';
 import { bookings, cadres, callOutcomeKinds, callOutcomes, campaigns, clinics, examResults, healthClasses, type CallOutcomeKind, type Campaign } from '../../store/schema';
 import { nudgeDueAt } from '../booking/nudges';
+import { addDays } from '../shared/dates';
+import { statement } from '../../store/prepared';
 import { campaignCohort } from '../reports/examined';
 import { ackDeadline, type RequestPolicy } from '../requests/sla';
 import { createRequest } from '../requests/creation';
 
 /**
- * The staff call list of a campaign: eligible cadres the chat and the nudges did not bring in. Who is on it:
+ * The staff call list of a campaign: eligible cadres the chat, the nudges and the reminders did not reach. Who is on it:
  * - not booked: no booking that counts and not examined, once the campaign's nudge has gone out (or from the
  *   start when the campaign has no nudge);
+ * - not confirmed: booked for today or tomorrow, the day-before question sent, no answer yet;
  * - did not come: marked no-show and not booked again nor examined.
- * Older people first, then the frail, then the lowest last health class. A call's outcome is recorded;
- * "unreachable" keeps the person on the list, any other outcome moves them to the handled list.
+ * Older people first, then the frail, then the lowest last health class. A call counts for the reason it was made
+ * for (calls made before a booking or a no-show was recorded do not); "unreachable" keeps the cadre on the list,
+ * any other outcome moves them to the handled list.
  */
 
 export const callOutcomeLabels: Record<CallOutcomeKind, string> = {
@@ -26,8 +30,13 @@ export const callOutcomeLabels: Record<CallOutcomeKind, string> = {
   wrong_number: 'Sai số điện thoại',
 };
 
-export type CallReason = 'not_booked' | 'no_show';
-export const callReasonLabels: Record<CallReason, string> = { not_booked: 'Chưa đặt lịch sau lời nhắc', no_show: 'Đã đặt nhưng không đến' };
+export type CallReason = 'not_booked' | 'unconfirmed' | 'no_show';
+export const callReasons: readonly CallReason[] = ['not_booked', 'unconfirmed', 'no_show'];
+export const callReasonLabels: Record<CallReason, string> = {
+  not_booked: 'Chưa đặt lịch sau lời nhắc',
+  unconfirmed: 'Chưa xác nhận lịch khám',
+  no_show: 'Đã đặt nhưng không đến',
+};
 
 export interface CallListRow {
   cadreId: number;
@@ -42,6 +51,9 @@ export interface CallListRow {
   clinicName: string | null;
   unit: string;
   reason: CallReason;
+  /** The booking the call is about (not confirmed, did not come). */
+  booking: { id: number; startsAt: number; clinicName: string } | null;
+  /** Calls made for this reason. */
   calls: number;
   last: { outcome: CallOutcomeKind; note: string; at: number } | null;
 }
@@ -61,19 +73,35 @@ export function nudgesOut(c: Campaign, now: number): boolean {
   return c.nudgeAfterDays === null || c.nudgeAfterDays === undefined ? true : nudgeDueAt(c) <= now;
 }
 
+interface Why {
+  reason: CallReason;
+  /** Calls before this instant were about something else. */
+  since: number;
+  booking: { id: number; startsAt: number; clinicId: number; clinicName: string } | null;
+}
+
+/** Booked for today or tomorrow, still unanswered, and the day-before question is no longer waiting to go out. */
+const UNCONFIRMED = `SELECT b.id AS id, b.cadre_id AS cadreId, b.created_at AS createdAt, s.starts_at AS startsAt, s.clinic_id AS clinicId, k.name AS clinicName
+  FROM bookings b JOIN exam_slots s ON s.id = b.slot_id JOIN clinics k ON k.id = s.clinic_id
+  WHERE b.campaign_id = ? AND b.status = 'booked' AND b.confirmation IS NULL AND s.local_date IN (?, ?) AND s.starts_at > ?
+    AND EXISTS (SELECT 1 FROM outbox o WHERE o.subject = 'booking-' || b.id AND json_extract(o.payload, '$.ref.variant') = 'T-1')
+    AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.subject = 'booking-' || b.id AND json_extract(o.payload, '$.ref.variant') = 'T-1'
+                    AND o.status IN ('blocked', 'pending', 'queued'))`;
+
+/** The latest no-show booking of each cadre in the campaign. */
+const NO_SHOWS = `SELECT b.id AS id, b.cadre_id AS cadreId, coalesce(b.attendance_at, b.updated_at) AS markedAt, s.starts_at AS startsAt, s.clinic_id AS clinicId, k.name AS clinicName
+  FROM bookings b JOIN exam_slots s ON s.id = b.slot_id JOIN clinics k ON k.id = s.clinic_id
+  WHERE b.campaign_id = ? AND b.status = 'no_show' ORDER BY s.starts_at`;
+
 /** The call list of a campaign: `pending` (still to call) and `handled`, each in call order. */
 export function callList(db: DbOrTx, campaignId: number, clinicScope: number | null, now: number): { pending: CallListRow[]; handled: CallListRow[]; nudgesOut: boolean } {
   const c = db.select().from(campaigns).where(eq(campaigns.id, campaignId)).get();
   if (!c) throw new AppError('not_found', 'Không tìm thấy đợt khám.');
   const cohort = campaignCohort(db, c, now);
   const out = nudgesOut(c, now);
-  const reasons = new Map<number, CallReason>();
-  for (const x of cohort.eligible) {
-    if (cohort.examined.has(x.id)) continue;
-    if (cohort.noShow.has(x.id)) reasons.set(x.id, 'no_show');
-    else if (out && !cohort.booked.has(x.id) && !cohort.homeExams.has(x.id)) reasons.set(x.id, 'not_booked');
-  }
-  // A no-show who booked again is not to be called.
+  const eligible = new Set(cohort.eligible.map((x) => x.id));
+  const whys = new Map<number, Why>();
+  // A no-show who booked again is not called about the no-show.
   const rebooked = new Set(
     db
       .select({ id: bookings.cadreId })
@@ -82,14 +110,31 @@ export function callList(db: DbOrTx, campaignId: number, clinicScope: number | n
       .all()
       .map((r) => r.id),
   );
-  const ids = [...reasons.keys()].filter((id) => !rebooked.has(id));
+  for (const r of statement(db, NO_SHOWS).all(campaignId) as { id: number; cadreId: number; markedAt: number; startsAt: number; clinicId: number; clinicName: string }[]) {
+    if (!cohort.noShow.has(r.cadreId) || rebooked.has(r.cadreId)) continue;
+    whys.set(r.cadreId, { reason: 'no_show', since: r.markedAt, booking: { id: r.id, startsAt: r.startsAt, clinicId: r.clinicId, clinicName: r.clinicName } });
+  }
+  const today = cohort.today;
+  for (const r of statement(db, UNCONFIRMED).all(campaignId, today, addDays(today, 1), now) as { id: number; cadreId: number; createdAt: number; startsAt: number; clinicId: number; clinicName: string }[]) {
+    if (!eligible.has(r.cadreId) || whys.has(r.cadreId)) continue;
+    whys.set(r.cadreId, { reason: 'unconfirmed', since: r.createdAt, booking: { id: r.id, startsAt: r.startsAt, clinicId: r.clinicId, clinicName: r.clinicName } });
+  }
+  if (out) {
+    for (const x of cohort.eligible) {
+      if (cohort.examined.has(x.id) || cohort.booked.has(x.id) || cohort.homeExams.has(x.id) || whys.has(x.id)) continue;
+      whys.set(x.id, { reason: 'not_booked', since: 0, booking: null });
+    }
+  }
+  const ids = [...whys.keys()];
   if (!ids.length) return { pending: [], handled: [], nudgesOut: out };
   const people = db
     .select({ id: cadres.id, code: cadres.code, fullName: cadres.fullName, sex: cadres.sex, birthDate: cadres.birthDate, frail: cadres.frail, registryClass: cadres.healthClass, phone: cadres.phone, unit: cadres.unit, clinicId: cadres.clinicId, clinicName: clinics.name })
     .from(cadres)
     .leftJoin(clinics, eq(clinics.id, cadres.clinicId))
-    .where(and(inArray(cadres.id, ids), clinicScope === null ? sql`1 = 1` : eq(cadres.clinicId, clinicScope)))
-    .all();
+    .where(inArray(cadres.id, ids))
+    .all()
+    // Staff of a clinic see the cadres registered there and those booked there.
+    .filter((p) => clinicScope === null || p.clinicId === clinicScope || whys.get(p.id)!.booking?.clinicId === clinicScope);
   const lastClass = new Map<number, string | null>();
   for (const r of db
     .select({ cadreId: examResults.cadreId, healthClass: examResults.healthClass })
@@ -99,9 +144,9 @@ export function callList(db: DbOrTx, campaignId: number, clinicScope: number | n
     .all())
     lastClass.set(r.cadreId, r.healthClass);
   const calls = db.select().from(callOutcomes).where(and(eq(callOutcomes.campaignId, campaignId), inArray(callOutcomes.cadreId, ids))).orderBy(desc(callOutcomes.at), desc(callOutcomes.id)).all();
-  const today = cohort.today;
   const rows: CallListRow[] = people.map((p) => {
-    const mine = calls.filter((x) => x.cadreId === p.id);
+    const why = whys.get(p.id)!;
+    const mine = calls.filter((x) => x.cadreId === p.id && x.at >= why.since);
     return {
       cadreId: p.id,
       code: p.code,
@@ -114,7 +159,8 @@ export function callList(db: DbOrTx, campaignId: number, clinicScope: number | n
       phone: p.phone,
       clinicName: p.clinicName,
       unit: p.unit,
-      reason: reasons.get(p.id)!,
+      reason: why.reason,
+      booking: why.booking && { id: why.booking.id, startsAt: why.booking.startsAt, clinicName: why.booking.clinicName },
       calls: mine.length,
       last: mine[0] ? { outcome: mine[0].outcome, note: mine[0].note, at: mine[0].at } : null,
     };
