@@ -51,6 +51,19 @@ export default tseslint.config(
     },
   },
   {
+    // Pages and API both call domain/, never each other: what both need lives in domain/ (or, for HTTP details, in http/).
+    files: ['src/http/staff/**/*.ts', 'src/http/staff/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', boundary(['../api', '../api/*', '**/http/api', '**/http/api/*'], 'staff pages call domain/, never the API: move what both need to domain/')],
+    },
+  },
+  {
+    files: ['src/http/api/**/*.ts', 'src/http/api/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', boundary(['../staff', '../staff/*', '**/http/staff', '**/http/staff/*'], 'the API calls domain/, never the staff pages: move what both need to domain/')],
+    },
+  },
+  {
     files: ['src/bot/**/*.ts', 'src/bot/**/*.tsx'],
     ignores: ['**/*.test.ts', '**/*.test.tsx'],
     rules: {

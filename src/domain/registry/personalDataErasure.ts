@@ -145,3 +145,13 @@ export function mailIdentifiersOf(db: DbOrTx, cadreId: number): string[] {
   const cadre = db.select().from(cadres).where(eq(cadres.id, cadreId)).get();
   return cadre ? identifiersOf(cadre) : [];
 }
+
+/** Erasure needs the cadre's code typed again, so a wrong id cannot erase the wrong person. */
+export function eraseWithConfirmation(tx: DbOrTx, staff: ResultStaff, cadreId: number, confirmCode: string, at: number): ErasureOutcome {
+  const cadre = tx.select({ code: cadres.code }).from(cadres).where(eq(cadres.id, cadreId)).get();
+  if (!cadre) throw new AppError('not_found', 'Không tìm thấy cán bộ.');
+  if (cadre.code.toLowerCase() !== confirmCode.trim().toLowerCase()) {
+    throw new AppError('validation_failed', 'Mã cán bộ xác nhận không khớp; không có gì bị xóa.');
+  }
+  return erasePersonalData(tx, staff, cadreId, at);
+}

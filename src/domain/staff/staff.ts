@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomInt, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
+import { z } from 'zod';
 import { AppError } from '../../errors';
 import type { DbOrTx } from '../../store/db';
 import { apiTokens, clinics, staffUsers, type StaffRole, type StaffUser } from '../../store/schema';
@@ -54,6 +55,13 @@ export function generatePassword(length = 16): string {
 }
 
 export const MIN_PASSWORD_LENGTH = 10;
+
+/** A password change as the page and the API take it (the page asks for the new one twice). */
+export const PasswordChange = z.object({
+  currentPassword: z.string().max(500).default(''),
+  newPassword: z.string().max(500).default(''),
+  confirmPassword: z.string().max(500).optional(),
+});
 
 export interface NewStaffUser {
   username: string;

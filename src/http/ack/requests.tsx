@@ -9,7 +9,7 @@ import { requestStateLabels, requestTypeLabels, ticketOf } from '../../domain/re
 import { AppError } from '../../errors';
 import { inTransaction } from '../../store/db';
 import { cadres, staffUsers } from '../../store/schema';
-import type { StaffDeps } from '../staff/deps';
+import type { StaffDeps } from '../deps';
 import { BarePage } from '../staff/layout';
 
 /**

@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { formatVietnamTime } from '../../domain/shared/dates';
 import {
   AttendanceInput,
   campaignDays,
@@ -10,55 +9,21 @@ import {
   createSlots,
   dayBookings,
   daySlots,
-  exportHeaders,
-  exportRows,
   getCampaign,
   listCampaigns,
   markAttendance,
   setCampaignStatus,
   setSlotCapacity,
   SlotsInput,
-  toCsv,
-  toXlsx,
 } from '../../domain/booking/bookingStaff';
-import { AppError } from '../../errors';
-import { recordAudit } from '../../store/audit';
-import type { Db } from '../../store/db';
 import { campaignStatuses } from '../../store/schema';
 import type { ApiEnv } from '../auth/apiToken';
-import { clinicScope, currentStaff, requirePermission, type StaffIdentity } from '../auth/session';
-import { attachment } from '../staff/registry';
+import { clinicScope, currentStaff, requirePermission } from '../auth/session';
+import { fileHeaders } from '../download';
+import { checkClinic, DayQuery, dayExport } from '../../domain/booking/dayList';
 import { staffActor } from '../../domain/staff/actor';
-import type { StaffDeps } from '../staff/deps';
-import { validate, XLSX_TYPE, IdParam } from '../validation';
-
-export const DayQuery = z.object({
-  clinicId: z.coerce.number().int().positive(),
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date: YYYY-MM-DD'),
-});
-
-/** A clinic_staff member may only touch their own clinic. */
-export function checkClinic(staff: StaffIdentity, clinicId: number): void {
-  const scope = clinicScope(staff);
-  if (scope !== null && scope !== clinicId) throw new AppError('forbidden', 'Bạn chỉ làm việc với phòng khám của mình.');
-}
-
-/** A day's list as CSV or xlsx, audited (it carries names and phone numbers). */
-export async function dayExport(db: Db, staff: StaffIdentity, campaignId: number, clinicId: number, date: string, format: 'csv' | 'xlsx', now: number) {
-  checkClinic(staff, clinicId);
-  getCampaign(db, campaignId);
-  const rows = exportRows(dayBookings(db, campaignId, clinicId, date), formatVietnamTime);
-  const body = format === 'csv' ? Buffer.from(toCsv(exportHeaders, rows), 'utf8') : await toXlsx(`Lịch khám ${date}`, exportHeaders, rows);
-  recordAudit(db, staffActor(staff), { action: 'booking.export', entity: 'campaign', entityId: campaignId, detail: { clinicId, date, format, rows: rows.length } }, now);
-  return {
-    body: new Uint8Array(body),
-    headers: {
-      'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE,
-      'content-disposition': attachment(`lich-kham-${date}-phong-kham-${clinicId}.${format}`),
-      'cache-control': 'no-store',
-    },
-  };
-}
+import type { StaffDeps } from '../deps';
+import { validate, IdParam } from '../validation';
 
 /** /api/campaigns and /api/bookings, behind the staff API's bearer authentication. */
 export function bookingApiRoutes(deps: StaffDeps) {
@@ -117,7 +82,7 @@ export function bookingApiRoutes(deps: StaffDeps) {
       async (c) => {
         const q = c.req.valid('query');
         const file = await dayExport(deps.db, currentStaff(c), c.req.valid('param').id, q.clinicId, q.date, q.format, deps.clock.now());
-        return c.body(file.body, 200, file.headers);
+        return c.body(file.body, 200, fileHeaders(file));
       },
     )
     .post('/bookings/:id{[0-9]+}/attendance', requirePermission('booking', 'attendance'), validate('param', IdParam), validate('json', AttendanceInput), (c) => {

@@ -7,12 +7,12 @@ import { registryCsv, registryWorkbook, rejectedRowsWorkbook } from '../../domai
 import { AppError } from '../../errors';
 import { proxyStatuses } from '../../store/schema';
 import { bearerAuth, type ApiEnv } from '../auth/apiToken';
-import { changeOwnPassword } from '../../domain/staff/staff';
+import { changeOwnPassword, PasswordChange } from '../../domain/staff/staff';
 import { recordAudit } from '../../store/audit';
-import { PasswordChange } from '../staff/account';
+import { staffActor } from '../../domain/staff/actor';
 import { bookingApiRoutes } from './booking';
 import { currentStaff, requirePermission } from '../auth/session';
-import { attachment } from '../staff/registry';
+import { attachment } from '../download';
 import { AuditQuery, searchAudit } from '../../domain/staff/auditSearch';
 import { allClinics } from '../../domain/registry/clinics';
 import { linkByStaff, unlinkByStaff, ZaloUserId } from '../../domain/linking/linking';
@@ -20,11 +20,10 @@ import { decideProxy, listProxies, ProxyDecision } from '../../domain/linking/pr
 import { vietnamDate } from '../../domain/shared/quietHours';
 import { importRegistryFile } from '../../domain/registry/importFile';
 import { auditRegistryExport, cadreDetail, listCadres, RegistryQuery, registryExportRows } from '../../domain/registry/search';
-import type { StaffDeps } from '../staff/deps';
+import type { StaffDeps } from '../deps';
 import { validate, uploadLimit, XLSX_TYPE, IdParam, ImportQuery, ImportFileForm } from '../validation';
 import { resultApiRoutes } from './results';
 import { requestApiRoutes } from './requests';
-
 
 /** Every body stops at `maxBytes` (413 with a code), but multipart uploads, which get the import file limit. */
 function jsonBodyLimit(maxBytes: number, uploadMaxBytes: number) {
@@ -56,7 +55,7 @@ export function apiRoutes(deps: StaffDeps, opts: ApiOptions = {}) {
       const staff = currentStaff(c);
       const { currentPassword, newPassword } = c.req.valid('json');
       await changeOwnPassword(deps.db, staff.id, currentPassword, newPassword, deps.clock.now());
-      recordAudit(deps.db, { type: 'staff', id: String(staff.id) }, { action: 'staff.password_changed', entity: 'staff_user', entityId: staff.id }, deps.clock.now());
+      recordAudit(deps.db, staffActor(staff), { action: 'staff.password_changed', entity: 'staff_user', entityId: staff.id }, deps.clock.now());
       // Every API token of the account, this one included, is revoked: make a new one on the staff page.
       return c.json({ ok: true, tokensRevoked: true });
     })

@@ -1,39 +1,16 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { pageParam } from '../../domain/shared/listing';
-import { closeHandoff, handoffDetail, listHandoffs, ReplyInput, staffOpensConversation, staffReply } from '../../domain/conversations/handoff';
+import { handoffDetail, listHandoffs, ReplyInput } from '../../domain/conversations/handoff';
 import { listRequests, RequestFilter, requestDetail } from '../../domain/requests/requestInbox';
-import { addRequestNote, NoteInput } from '../../domain/requests/requestNotes';
-import { acknowledgeRequest, CancelInput, closeRequest, CloseInput, scheduleRequest, ScheduleInput } from '../../domain/requests/staffActions';
-import { inTransaction } from '../../store/db';
+import { NoteInput } from '../../domain/requests/requestNotes';
+import { CancelInput, CloseInput, ScheduleInput } from '../../domain/requests/staffActions';
 import { auditHealthRead } from '../../domain/staff/staffReads';
 import type { ApiEnv } from '../auth/apiToken';
 import { clinicScope, currentStaff, requirePermission, type StaffIdentity } from '../auth/session';
-import type { StaffDeps } from '../staff/deps';
+import type { StaffDeps } from '../deps';
+import { requestActions } from '../../domain/requests/actions';
 import { validate, IdParam } from '../validation';
-
-/** Staff actions on requests and conversations, each in one transaction; outbox rows go to the relay after commit. */
-export function requestActions(deps: Pick<StaffDeps, 'db' | 'clock' | 'onCommitted' | 'handoffTimeoutMs'>) {
-  const run = (fn: (tx: Parameters<Parameters<typeof inTransaction>[1]>[0], now: number) => number[]) => {
-    const ids = inTransaction(deps.db, (tx) => fn(tx, deps.clock.now()));
-    deps.onCommitted(ids);
-  };
-  const actor = (s: StaffIdentity) => ({ kind: 'staff' as const, staff: s });
-  return {
-    acknowledge: (s: StaffIdentity, id: number) => run((tx, now) => acknowledgeRequest(tx, id, actor(s), clinicScope(s), now)),
-    schedule: (s: StaffIdentity, id: number, input: z.infer<typeof ScheduleInput>) => run((tx, now) => scheduleRequest(tx, id, actor(s), clinicScope(s), input, now)),
-    close: (s: StaffIdentity, id: number, outcome: 'done' | 'cancelled', note: string) => run((tx, now) => closeRequest(tx, id, outcome, actor(s), clinicScope(s), note, now)),
-    note: (s: StaffIdentity, id: number, input: NoteInput) => run((tx, now) => addRequestNote(tx, id, actor(s), clinicScope(s), input, now).outboxIds),
-    reply: (s: StaffIdentity, id: number, text: string) => run((tx, now) => staffReply(tx, id, s, clinicScope(s), text, now)),
-    closeConversation: (s: StaffIdentity, id: number) => run((tx, now) => closeHandoff(tx, id, s, clinicScope(s), now)),
-    /** Starts (or reopens the open) conversation with the request's cadre; returns its id. */
-    openConversation: (s: StaffIdentity, requestId: number): number => {
-      const opened = inTransaction(deps.db, (tx) => staffOpensConversation(tx, requestId, s, clinicScope(s), { timeoutMs: deps.handoffTimeoutMs }, deps.clock.now()));
-      deps.onCommitted(opened.outboxIds);
-      return opened.handoffId;
-    },
-  };
-}
 
 /**
  * /api/requests and /api/conversations: the request inbox (filters by clinic, type, state; SLA clock), a

@@ -1,12 +1,8 @@
-import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { erasePersonalData } from '../../domain/registry/personalDataErasure';
 import { exportPersonalData, personalDataWorkbook } from '../../domain/registry/personalDataExport';
 import {
   auditStaffRead,
-  campaignNames,
-  classificationMix,
   createDraft,
   discardDraft,
   pageResults,
@@ -22,23 +18,19 @@ import { importResultsFile, resultsTemplate } from '../../domain/results/results
 import { fieldProblems, vietnameseIssue } from '../../domain/shared/validationText';
 import { AppError } from '../../errors';
 import { inTransaction } from '../../store/db';
-import { cadres, campaigns, clinics } from '../../store/schema';
-import { currentStaff, requirePermission, type StaffIdentity } from '../auth/session';
+import { campaigns, clinics } from '../../store/schema';
+import { currentStaff, requirePermission } from '../auth/session';
 import type { ApiEnv } from '../auth/apiToken';
-import { attachment } from '../staff/registry';
+import { attachment } from '../download';
 import { vietnamDate } from '../../domain/shared/quietHours';
-import type { StaffDeps } from '../staff/deps';
+import type { StaffDeps } from '../deps';
+import { classificationFor, ClassificationQuery } from '../../domain/results/classificationFigures';
+import { eraseWithConfirmation } from '../../domain/registry/personalDataErasure';
 import { validate, uploadLimit, XLSX_TYPE, IdParam, ImportQuery, ImportFileForm } from '../validation';
 
 const CadreParam = z.object({ cadreId: z.coerce.number().int().positive() });
 
 export const ResultListQuery = ResultListParams;
-
-export const ClassificationQuery = z.object({
-  /** A campaign id, or "none" for results outside any campaign; all campaigns when absent. */
-  campaignId: z.union([z.literal('none'), z.coerce.number().int().positive()]).optional(),
-  unit: z.string().max(200).optional(),
-});
 
 /** A result as the API shows it to staff allowed to read result text. */
 export const resultJson = (r: ResultRow) => ({
@@ -47,18 +39,6 @@ export const resultJson = (r: ResultRow) => ({
   clinicName: r.clinicName,
   enteredBy: r.enteredBy,
 });
-
-/** The classification figures for a staff member (clinic_staff: their clinic's cadres only). */
-export function classificationFor(deps: Pick<StaffDeps, 'db'>, staff: StaffIdentity, q: z.infer<typeof ClassificationQuery>) {
-  const mix = classificationMix(deps.db, {
-    campaignId: q.campaignId === undefined ? undefined : q.campaignId === 'none' ? null : q.campaignId,
-    unit: q.unit || undefined,
-    clinicId: staff.role === 'clinic_staff' ? (staff.clinicId ?? -1) : undefined,
-  });
-  const names = campaignNames(deps.db, mix.byCampaign.map((r) => r.campaignId));
-  const named = <T extends { campaignId: number | null }>(r: T) => ({ ...r, campaignName: r.campaignId === null ? null : (names.get(r.campaignId) ?? null) });
-  return { rows: mix.rows.map(named), byCampaign: mix.byCampaign.map(named), total: mix.total };
-}
 
 /**
  * /api/results: exam results for staff (bearer token). Reading result text is audited; only doctors and
@@ -164,14 +144,4 @@ function parseInput(body: unknown): ResultInput {
     throw new AppError('validation_failed', 'Dữ liệu gửi lên chưa hợp lệ. Vui lòng kiểm tra lại.', fieldProblems(parsed.error.issues));
   }
   return parsed.data;
-}
-
-/** Erasure needs the cadre's code typed again, so a wrong id cannot erase the wrong person. */
-export function eraseWithConfirmation(tx: Parameters<typeof erasePersonalData>[0], staff: StaffIdentity, cadreId: number, confirmCode: string, at: number) {
-  const cadre = tx.select({ code: cadres.code }).from(cadres).where(eq(cadres.id, cadreId)).get();
-  if (!cadre) throw new AppError('not_found', 'Không tìm thấy cán bộ.');
-  if (cadre.code.toLowerCase() !== confirmCode.trim().toLowerCase()) {
-    throw new AppError('validation_failed', 'Mã cán bộ xác nhận không khớp; không có gì bị xóa.');
-  }
-  return erasePersonalData(tx, staff, cadreId, at);
 }

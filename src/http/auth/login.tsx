@@ -8,7 +8,7 @@ import { inTransaction } from '../../store/db';
 import { staffUsers } from '../../store/schema';
 import { validate } from '../validation';
 import { BarePage } from '../staff/layout';
-import type { StaffDeps } from '../staff/deps';
+import type { StaffDeps } from '../deps';
 import type { LoginRateLimiter } from './rateLimit';
 import { endSession, startSession, type SessionOptions, type StaffEnv } from './session';
 

@@ -1,20 +1,14 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { changeOwnPassword, MIN_PASSWORD_LENGTH } from '../../domain/staff/staff';
+import { changeOwnPassword, MIN_PASSWORD_LENGTH, PasswordChange } from '../../domain/staff/staff';
 import { AppError } from '../../errors';
 import { recordAudit } from '../../store/audit';
 import { currentStaff, requirePermission, startSession, type SessionOptions, type StaffEnv } from '../auth/session';
 import { CsrfField, type Flash } from './layout';
 import { staffActor } from '../../domain/staff/actor';
-import type { StaffDeps } from './deps';
+import type { StaffDeps } from '../deps';
 import { page } from './ui';
 import { validate } from '../validation';
-
-export const PasswordChange = z.object({
-  currentPassword: z.string().max(500).default(''),
-  newPassword: z.string().max(500).default(''),
-  confirmPassword: z.string().max(500).optional(),
-});
 
 function PasswordForm(props: { csrfToken: string }) {
   return (

@@ -7,11 +7,11 @@ import { formatVietnamDay } from '../../domain/shared/dates';
 import { findBooking } from '../../domain/booking/lookups';
 import { AppError } from '../../errors';
 import { clinicScope, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
-import { checkClinic, DayQuery } from '../api/booking';
+import { checkClinic, DayQuery } from '../../domain/booking/dayList';
 import { IdParam, validate } from '../validation';
 import { CsrfField } from './layout';
 import { staffActor } from '../../domain/staff/actor';
-import type { StaffDeps } from './deps';
+import type { StaffDeps } from '../deps';
 
 /**
  * The exam day at the clinic: check-in by code or by tapping the name on the day list (the cadre gets a queue

@@ -5,10 +5,10 @@ import { writeWorkbook, XLSX_MIME } from '../../domain/shared/spreadsheet';
 import { recordAudit } from '../../store/audit';
 import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { validate } from '../validation';
-import { attachment } from './registry';
+import { attachment } from '../download';
 import { staffActor } from '../../domain/staff/actor';
 import { AuditQuery, auditEntriesMatching, searchAudit } from '../../domain/staff/auditSearch';
-import type { StaffDeps } from './deps';
+import type { StaffDeps } from '../deps';
 import { DateInput, EmptyRow, FilterSelect, fmtCount, fmtDateTime, ListCount, ListPager, page, withQuery } from './ui';
 
 const ExportQuery = AuditQuery.omit({ page: true });

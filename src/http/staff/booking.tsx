@@ -26,13 +26,14 @@ import { vietnamDate } from '../../domain/shared/quietHours';
 import { EXAMINED_DEFINITION, formatShare } from '../../domain/reports/examined';
 import { cadreCategories, campaigns, campaignStatuses, holidays, type Campaign } from '../../store/schema';
 import { allowed, clinicScope, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
-import { checkClinic, DayQuery, dayExport } from '../api/booking';
+import { checkClinic, DayQuery, dayExport } from '../../domain/booking/dayList';
+import { fileHeaders } from '../download';
 import { validate, IdParam } from '../validation';
 import { confirmFirst } from './confirm';
 import { addStaffNavItem, CsrfField, type Flash } from './layout';
 import { staffActor } from '../../domain/staff/actor';
 import { allClinics } from '../../domain/registry/clinics';
-import type { StaffDeps } from './deps';
+import type { StaffDeps } from '../deps';
 import { fmtDate, page, EmptyRow, PhoneLink } from './ui';
 import { DayNav, dayNotices, DaySlotsCard, holidayOverOpenDays } from './clinicDays';
 import { CheckInPanel, confirmationLabel } from './attendance';
@@ -492,7 +493,7 @@ export function bookingPages(deps: StaffDeps) {
       async (c) => {
         const q = c.req.valid('query');
         const file = await dayExport(deps.db, currentStaff(c), c.req.valid('param').id, q.clinicId, q.date, q.format, deps.clock.now());
-        return c.body(file.body, 200, file.headers);
+        return c.body(file.body, 200, fileHeaders(file));
       },
     )
     .post(

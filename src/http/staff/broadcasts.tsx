@@ -15,14 +15,14 @@ import {
   channelLabels,
   checkDraft,
   composeBroadcast,
-  contentDisposition,
   exportResults,
   previewFor,
   reasonLabel,
   recipientStatusLabels,
   runBroadcastCommand,
   type BroadcastWebDeps,
-} from '../api/broadcasts';
+} from '../../domain/broadcasts/manage';
+import { fileHeaders } from '../download';
 import { validate, IdParam } from '../validation';
 import { CsrfField, type Flash } from './layout';
 import { DateInput, fmtDateTime, page, EmptyRow, ListCount, ListPager } from './ui';
@@ -670,7 +670,7 @@ export function broadcastPages(deps: BroadcastWebDeps) {
     })
     .get('/:id{[0-9]+}/export', validate('param', IdParam), validate('query', z.object({ format: z.enum(['csv', 'xlsx']).default('xlsx') })), async (c) => {
       const file = await exportResults(deps, currentStaff(c), c.req.valid('param').id, c.req.valid('query').format);
-      return c.body(file.body, 200, { 'content-type': file.type, 'content-disposition': contentDisposition(file.name), 'cache-control': 'no-store' });
+      return c.body(file.body, 200, fileHeaders(file));
     });
 }
 

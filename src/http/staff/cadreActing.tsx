@@ -28,7 +28,7 @@ import { CsrfField, type Flash } from './layout';
 import { staffActor } from '../../domain/staff/actor';
 import { allClinics } from '../../domain/registry/clinics';
 import { cadreInScope } from '../../domain/registry/search';
-import type { StaffDeps } from './deps';
+import type { StaffDeps } from '../deps';
 import { DateInput, fmtDate, fmtDateTime, page, type StaffContext } from './ui';
 
 /**

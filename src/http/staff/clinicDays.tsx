@@ -21,12 +21,12 @@ import { AppError } from '../../errors';
 import { campaigns, examSlots, type ExamSlot } from '../../store/schema';
 import { and, eq } from 'drizzle-orm';
 import { allowed, currentStaff, requirePermission, type StaffEnv, type StaffIdentity } from '../auth/session';
-import { checkClinic, DayQuery } from '../api/booking';
+import { checkClinic, DayQuery } from '../../domain/booking/dayList';
 import { IdParam, validate } from '../validation';
 import { ConfirmBox } from './confirm';
 import { CsrfField, type Flash } from './layout';
 import { staffActor } from '../../domain/staff/actor';
-import type { StaffDeps } from './deps';
+import type { StaffDeps } from '../deps';
 import { DateInput, fmtDate, page, type StaffContext } from './ui';
 
 /**

@@ -7,7 +7,7 @@ import { may } from '../../domain/staff/permissions';
 import { clinicScope, currentStaff, requirePermission, type StaffEnv, type StaffIdentity } from '../auth/session';
 import { BarChart, chartCss } from './charts';
 import { addStaffNavItem, staffNav } from './layout';
-import type { StaffDeps } from './deps';
+import type { StaffDeps } from '../deps';
 import { fmtDateTime, page } from './ui';
 
 addStaffNavItem({ href: '/staff', label: 'Tổng quan', permission: ['dashboard', 'read'], order: 0 });

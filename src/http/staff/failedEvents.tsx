@@ -4,7 +4,7 @@ import { listFailedEvents, replayFailedEvent } from '../../domain/conversations/
 import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { addStaffNavItem, CsrfField, type Flash } from './layout';
 import { staffActor } from '../../domain/staff/actor';
-import type { StaffDeps } from './deps';
+import type { StaffDeps } from '../deps';
 import { fmtDateTime, page } from './ui';
 import { IdParam, validate } from '../validation';
 import { inboundEventFromBody } from '../../zalo/events';

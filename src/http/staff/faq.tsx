@@ -8,7 +8,7 @@ import { IdParam, validate } from '../validation';
 import { confirmFirst } from './confirm';
 import { CsrfField, type Flash } from './layout';
 import { staffActor } from '../../domain/staff/actor';
-import type { StaffDeps } from './deps';
+import type { StaffDeps } from '../deps';
 import { EmptyRow, fmtDateTime, page, PostButton, type StaffContext } from './ui';
 
 const notices: Record<string, Flash> = {

@@ -8,7 +8,7 @@ import { clinicScope, currentStaff, requirePermission, type StaffEnv } from '../
 import { IdParam, validate } from '../validation';
 import { addStaffNavItem, CsrfField, type Flash } from './layout';
 import { staffActor } from '../../domain/staff/actor';
-import type { StaffDeps } from './deps';
+import type { StaffDeps } from '../deps';
 import { EmptyRow, fmtDate, fmtDateTime, ListCount, ListPager, page, PhoneLink, StatusTabs } from './ui';
 
 addStaffNavItem({ href: '/staff/follow-ups', label: 'Theo dõi sau khám', permission: ['followUps', 'read'], order: 36, group: 'care' });

@@ -22,11 +22,11 @@ import { faqPages } from './faq';
 import { followUpPages } from './followUps';
 import { cannedReplyPages } from './cannedReplies';
 import { livePages } from './live';
-import type { StaffDeps } from './deps';
+import type { StaffDeps } from '../deps';
 import { userPages } from './users';
 import { errorPage } from './ui';
 
-export type { StaffDeps } from './deps';
+export type { StaffDeps } from '../deps';
 export { addStaffNavItem, type NavItem } from './layout';
 
 export interface StaffRoutesOptions {

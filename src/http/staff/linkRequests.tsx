@@ -3,7 +3,7 @@ import { decideLinkMove, listLinkRequests } from '../../domain/linking/linking';
 import { inTransaction } from '../../store/db';
 import { currentStaff } from '../auth/session';
 import { CsrfField } from './layout';
-import type { StaffDeps } from './deps';
+import type { StaffDeps } from '../deps';
 import { fmtDateTime, PhoneLink, type StaffContext } from './ui';
 
 export const LinkDecisionForm = z.object({ note: z.string().trim().max(500).default('') });

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { liveMarks, queueMark, requestsSince, type LiveCounts, type LiveMarks } from '../../domain/conversations/liveFeed';
 import { allowed, clinicScope, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
-import type { StaffDeps } from './deps';
+import type { StaffDeps } from '../deps';
 
 /** How often a live page's stream looks at SQLite for something new. */
 const POLL_MS = 1000;

@@ -8,7 +8,7 @@ import { confirmFirst } from './confirm';
 import { CsrfField, type Flash } from './layout';
 import { decideProxy, listProxies } from '../../domain/linking/proxies';
 import { cadreInScope } from '../../domain/registry/search';
-import type { StaffDeps } from './deps';
+import type { StaffDeps } from '../deps';
 import { AppError } from '../../errors';
 import { fmtDateTime, page, EmptyRow, ListCount, ListPager, PhoneLink, StatusTabs } from './ui';
 import { pageParam } from '../../domain/shared/listing';

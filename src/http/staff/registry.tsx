@@ -1,3 +1,4 @@
+import { attachment } from '../download';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { categoryLabels, sexLabels } from '../../domain/registry/registryColumns';
@@ -17,7 +18,7 @@ import { vietnamDate } from '../../domain/shared/quietHours';
 import { importRegistryFile, type ImportOutcome } from '../../domain/registry/importFile';
 import { auditRegistryExport, cadreDetail, cadreInScope, listCadres, RegistryQuery, registryExportRows, unitsFor } from '../../domain/registry/search';
 import { uploads } from '../../domain/shared/uploads';
-import type { StaffDeps } from './deps';
+import type { StaffDeps } from '../deps';
 import { fmtCount, fmtDate, fmtDateTime, page, EmptyRow, FilterSelect, ListCount, ListPager, PhoneLink, ProblemTable, SortTh, withQuery } from './ui';
 
 
@@ -33,8 +34,6 @@ const notices: Record<string, Flash> = {
 };
 
 /** Download headers with an ASCII fallback name and the UTF-8 one (RFC 6266). */
-export const attachment = (name: string) => `attachment; filename="${name.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
-
 export function ImportResult(props: { outcome: ImportOutcome; uploadId?: string; csrfToken: string }) {
   const { check, counts, applied, changes } = props.outcome;
   const problems = check.problems;

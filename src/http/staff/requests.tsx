@@ -12,14 +12,14 @@ import { NoteInput, type RequestNoteView } from '../../domain/requests/requestNo
 import { CancelInput, CloseInput, ScheduleInput } from '../../domain/requests/staffActions';
 import { requestStateLabels, requestTypeLabels, timeOfDayLabels, urgencyLabels } from '../../domain/requests/labels';
 import { careRequestStates, careRequestTypes, type CannedReply, type CareRequestState, type ChatAttachment } from '../../store/schema';
-import { requestActions } from '../api/requests';
+import { requestActions } from '../../domain/requests/actions';
 import { auditHealthRead } from '../../domain/staff/staffReads';
 import { allowed, clinicScope, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { validate, IdParam } from '../validation';
 import { confirmFirst } from './confirm';
 import { CsrfField, type Flash } from './layout';
 import { allClinics } from '../../domain/registry/clinics';
-import type { StaffDeps } from './deps';
+import type { StaffDeps } from '../deps';
 import { DateInput, fmtDate, fmtDateTime, page, EmptyRow, ListCount, ListPager, PhoneLink, PostButton, StatusTabs } from './ui';
 import { CannedReplyPicker } from './cannedReplies';
 

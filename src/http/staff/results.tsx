@@ -29,14 +29,15 @@ import { AppError } from '../../errors';
 import { inTransaction } from '../../store/db';
 import { cadres, campaigns, clinics, examResultStatuses, healthClasses, type ExamResult } from '../../store/schema';
 import { allowed, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
-import { classificationFor, ClassificationQuery, eraseWithConfirmation } from '../api/results';
+import { classificationFor, ClassificationQuery } from '../../domain/results/classificationFigures';
+import { eraseWithConfirmation } from '../../domain/registry/personalDataErasure';
 import { validate, XLSX_TYPE, IdParam } from '../validation';
 import { confirmFirst } from './confirm';
 import { addStaffNavItem, CsrfField, type Flash } from './layout';
-import { attachment } from './registry';
+import { attachment } from '../download';
 import { unitsFor } from '../../domain/registry/search';
 import { uploads } from '../../domain/shared/uploads';
-import type { StaffDeps } from './deps';
+import type { StaffDeps } from '../deps';
 import { fmtCount, fmtDate, fmtDateTime, page, type StaffContext, EmptyRow, FilterSelect, ListCount, ListPager, ProblemTable, SortTh, StatusTabs, withQuery } from './ui';
 
 addStaffNavItem({ href: '/staff/results', label: 'Kết quả khám', permission: ['results', 'read'], order: 40 });

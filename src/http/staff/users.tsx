@@ -23,7 +23,7 @@ import { CsrfField, type Flash } from './layout';
 import { staffActor } from '../../domain/staff/actor';
 import { allClinics } from '../../domain/registry/clinics';
 import { ZaloUserId } from '../../domain/linking/linking';
-import type { StaffDeps } from './deps';
+import type { StaffDeps } from '../deps';
 import { fmtDateTime, page } from './ui';
 
 const clinicField = z.union([z.literal(''), z.coerce.number().int().positive()]).default('');

@@ -1,7 +1,7 @@
-import type { CatalogContext } from '../../bot/catalog';
-import type { Clock } from '../../clock';
-import type { Logger } from '../../logger';
-import type { Db } from '../../store/db';
+import type { CatalogContext } from '../bot/catalog';
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import type { Db } from '../store/db';
 
 /** What the staff pages and the staff API need; built by createApp from AppDeps. */
 export interface StaffDeps {
