@@ -5,12 +5,12 @@
  * worker process and prints the time to ready and RSS of each, then the p50/p95 of the staff pages (registry
  * list and a name search, request inbox, reports page, results queue) and of a results lookup in chat (a linked
  * cadre's "xem kết quả" -> the reply at the fake Zalo API).
- *   npm run bench:scale [-- --cadres 50000 --messages 500000 --samples 40 --keep | --dir <kept directory>]
+ *   npm run bench:scale [-- --cadres 50000 --messages 500000 --samples 40 --keep | --dir <kept directory>] [--prof] [--pages reports]
  */
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createStaffUser } from '../src/domain/staff/staff';
@@ -29,6 +29,10 @@ const { values: opts } = parseArgs({
     // Reuse a directory seeded by an earlier run (kept with --keep) instead of seeding again.
     dir: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    // Start the service processes with --cpu-prof (profiles under bench-profiles/).
+    prof: { type: 'boolean', default: false },
+    // Only the pages whose name contains this text (the chat lookup always runs).
+    pages: { type: 'string' },
   },
 });
 const CADRES = Number(opts.cadres);
@@ -171,7 +175,8 @@ process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
 
 async function startService(roles: string, env: Record<string, string>) {
   const started = performance.now();
-  const child = spawn(process.execPath, ['dist/main.js'], { env: { PATH: process.env.PATH ?? '', ...env, ROLES: roles }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const profArgs = opts.prof ? ['--cpu-prof', `--cpu-prof-dir=${resolve('bench-profiles')}`, `--cpu-prof-name=scale-${roles}-${Date.now()}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...profArgs, 'dist/main.js'], { env: { PATH: process.env.PATH ?? '', ...env, ROLES: roles }, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   const rl = createInterface({ input: child.stdout! });
   const url = await new Promise<string | undefined>((resolve, reject) => {
@@ -237,7 +242,7 @@ try {
   ];
   console.log(`staff pages, ${SAMPLES} sequential requests each after one warm-up (target p95 <= ${PAGE_TARGET_MS} ms):`);
   const misses: string[] = [];
-  for (const [name, path] of pages) {
+  for (const [name, path] of pages.filter(([name]) => !opts.pages || name.includes(opts.pages))) {
     const times: number[] = [];
     let status = 0;
     let bytes = 0;

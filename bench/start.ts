@@ -3,7 +3,8 @@
  * each role (web, worker, both in one process) is started a few times on one data directory (the first start
  * creates and migrates the database) and timed from spawn to its "CadreCare started" log line; RSS is read
  * 2 s after that, for the node process and for any wrapper processes around it.
- *   npm run bench:start [-- runs]
+ *   npm run bench:start [-- runs] [--build-only] [--node-flag=--max-semi-space-size=2]
+ * (--build-only: skip the tsx comparison; --node-flag: also start the build with that node option, repeatable)
  */
 import { spawn, execSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +15,10 @@ import { startPrivateRedis } from '../src/jobs/redis';
 import { BENCH_APP_ID, BENCH_OA_SECRET } from './signedEvents';
 import { fmt } from './lib';
 
-const runs = Number(process.argv[2] ?? 3);
+const args = process.argv.slice(2);
+const runs = Number(args.find((a) => /^\d+$/.test(a)) ?? 3);
+const buildOnly = args.includes('--build-only');
+const nodeFlags = args.filter((a) => a.startsWith('--node-flag=')).map((a) => a.slice('--node-flag='.length));
 if (!existsSync('dist/main.js')) execSync('npm run -s build', { stdio: 'inherit' });
 
 const rssMb = (pid: number) => Number(execSync(`ps -o rss= -p ${pid}`).toString().trim()) / 1024;
@@ -61,6 +65,8 @@ const commands: Record<string, string[]> = {
   'node dist/main.js': [process.execPath, 'dist/main.js'],
   'tsx src/main.ts (before)': [process.execPath, 'node_modules/.bin/tsx', 'src/main.ts'],
 };
+if (buildOnly) delete commands['tsx src/main.ts (before)'];
+for (const flag of nodeFlags) commands[`node ${flag} dist/main.js`] = [process.execPath, flag, 'dist/main.js'];
 console.log(`time to ready (spawn -> "CadreCare started") and idle RSS, ${runs} starts each (the first creates the database)`);
 console.log('command                   roles        first start  later starts (median)  RSS service  RSS wrappers');
 try {
@@ -94,6 +100,7 @@ try {
       );
     }
   }
+  console.log(`load average: ${execSync('cat /proc/loadavg').toString().trim()}`);
 } finally {
   await redis.stop();
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 export interface OutgoingMail {
   to: string;
@@ -18,26 +18,39 @@ export interface Mailer {
   close(): void;
 }
 
+/**
+ * A transport made on the first mail: nodemailer (about 6 MB of heap) is loaded only by a process that sends
+ * mail, and only when it does.
+ */
+function lazyTransport(options: string | Record<string, unknown>) {
+  let made: Transporter | undefined;
+  let making: Promise<Transporter> | undefined;
+  return {
+    get: () => (making ??= import('nodemailer').then((m) => (made = m.default.createTransport(options)))),
+    close: () => made?.close(),
+  };
+}
+
 /** SMTP through nodemailer when SMTP_URL is set; otherwise each message is written as an .eml file. */
 export function createMailer(options: { smtpUrl?: string; from: string; dir: string }): Mailer {
   if (options.smtpUrl) {
-    const transport = nodemailer.createTransport(options.smtpUrl);
+    const transport = lazyTransport(options.smtpUrl);
     return {
       kind: 'smtp',
       async send(mail) {
-        const info = await transport.sendMail({ from: options.from, ...mail });
+        const info = await (await transport.get()).sendMail({ from: options.from, ...mail });
         return { messageId: info.messageId };
       },
       close: () => transport.close(),
     };
   }
   const dir = resolve(options.dir);
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  const transport = lazyTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     kind: 'file',
     async send(mail) {
       mkdirSync(dir, { recursive: true });
-      const info = await transport.sendMail({ from: options.from, ...mail });
+      const info = await (await transport.get()).sendMail({ from: options.from, ...mail });
       const safeId = info.messageId.replace(/[^a-zA-Z0-9.@-]/g, '');
       const file = join(dir, `${Date.now()}-${safeId}.eml`);
       writeFileSync(file, info.message as Buffer);

@@ -1,9 +1,6 @@
 import { may } from '../../domain/staff/permissions';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { HonoAdapter } from '@bull-board/hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Queue } from 'bullmq';
 import { Hono } from 'hono';
@@ -27,20 +24,30 @@ const uiDir = dirname(createRequire(import.meta.url).resolve('@bull-board/ui/pac
  * Redis right, so operators look at the queues here and act through the staff pages.
  */
 export function queueBoardRoutes(deps: QueueBoardDeps) {
-  const adapter = new HonoAdapter(serveStatic).setBasePath(QUEUES_PATH);
-  createBullBoard({
-    queues: deps.queues.map((q) => new BullMQAdapter(q, { readOnlyMode: true, allowRetries: false })),
-    // @bull-board/hono pins its own copy of @bull-board/api; the two copies differ only in their type declarations.
-    serverAdapter: adapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
-    options: {
-      uiBasePath: uiDir,
-      uiConfig: {
-        boardTitle: 'CadreCare',
-        hideDocsLink: true,
-        miscLinks: [{ text: 'Về trang nhân viên', url: '/staff' }],
+  // The board's packages (about 10 MB of heap) load on the first visit, not in every process at start.
+  let board: Promise<Hono> | undefined;
+  const loadBoard = async () => {
+    const [{ createBullBoard }, { BullMQAdapter }, { HonoAdapter }] = await Promise.all([
+      import('@bull-board/api'),
+      import('@bull-board/api/bullMQAdapter'),
+      import('@bull-board/hono'),
+    ]);
+    const adapter = new HonoAdapter(serveStatic).setBasePath(QUEUES_PATH);
+    createBullBoard({
+      queues: deps.queues.map((q) => new BullMQAdapter(q, { readOnlyMode: true, allowRetries: false })),
+      // @bull-board/hono pins its own copy of @bull-board/api; the two copies differ only in their type declarations.
+      serverAdapter: adapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
+      options: {
+        uiBasePath: uiDir,
+        uiConfig: {
+          boardTitle: 'CadreCare',
+          hideDocsLink: true,
+          miscLinks: [{ text: 'Về trang nhân viên', url: '/staff' }],
+        },
       },
-    },
-  });
+    });
+    return new Hono().route(QUEUES_PATH, adapter.registerPlugin());
+  };
 
   const app = new Hono<StaffEnv>();
   app.onError((err, c) => {
@@ -61,6 +68,6 @@ export function queueBoardRoutes(deps: QueueBoardDeps) {
   });
   // The board's own links end in a slash; its routes do not.
   app.use(async (c, next) => (c.req.path === `${QUEUES_PATH}/` ? c.redirect(QUEUES_PATH, 302) : next()));
-  app.route('/', adapter.registerPlugin());
+  app.all('*', async (c) => (await (board ??= loadBoard())).fetch(c.req.raw, c.env));
   return app;
 }
