@@ -3,9 +3,12 @@ import type { Browser, Page } from 'playwright-core';
 import { eq } from 'drizzle-orm';
 import { inviteByPhone } from '../src/domain/outreach/invitations';
 import { recordQuotaReport } from '../src/domain/outreach/quotaPlan';
-import { noticeSends, noticeTemplates, type Campaign } from '../src/store/schema';
+import { recordDeliveryReceipt } from '../src/domain/outreach/receipts';
+import { createBooking } from '../src/domain/booking/effects';
+import { inTransaction } from '../src/store/db';
+import { examSlots, noticeSends, noticeTemplates, type Campaign } from '../src/store/schema';
 import { artifactPath, launchBrowser } from './browser';
-import { campaignWithSlots } from './bookingSupport';
+import { campaignWithSlots, linkUser } from './bookingSupport';
 import { seedRegistry } from './fixtures';
 import { ManualClock, startHarness, waitFor, type Harness } from './harness';
 import { makeStaff, PASSWORD } from './staffSupport';
@@ -18,7 +21,8 @@ let campaign: Campaign;
 
 beforeAll(async () => {
   // 10:00 on Monday 02/03/2026 in Vietnam, outside quiet hours.
-  h = await startHarness({ clock: new ManualClock(Date.parse('2026-03-02T03:00:00Z')), env: { HOST: '127.0.0.1', ZALO_TEMPLATE_DAILY_QUOTA: '500' } });
+  const clock = new ManualClock(Date.parse('2026-03-02T03:00:00Z'));
+  h = await startHarness({ clock, env: { HOST: '127.0.0.1', ZALO_TEMPLATE_DAILY_QUOTA: '500' } });
   const names = ['Hoàng Thị Lan', 'Ngô Văn Minh', 'Trịnh Thị Ngọc Ánh', 'Phan Văn Bốn', 'Lý Thị Cúc', 'Đặng Văn Dậu'];
   const { clinic, cadres } = seedRegistry(
     h.runtime.store.db,
@@ -42,6 +46,19 @@ beforeAll(async () => {
         updatedAt: now,
       },
       {
+        name: 'booking_confirm',
+        templateId: '660003',
+        approvedOn: '2026-01-20',
+        body: 'Kính gửi <ten>, ngày mai <ngay> lúc <gio> Quý khách có lịch khám tại <phong_kham>. Xin bấm "Trả lời Ban" và nhắn: 1. Sẽ đến, 2. Đổi lịch, 3. Không đến được.',
+        params: [
+          { param: 'ten', source: 'name' },
+          { param: 'ngay', source: 'date' },
+          { param: 'gio', source: 'time' },
+          { param: 'phong_kham', source: 'clinic' },
+        ],
+        updatedAt: now,
+      },
+      {
         name: 'booking_reminder',
         templateId: '660002',
         approvedOn: '2025-11-02',
@@ -60,6 +77,19 @@ beforeAll(async () => {
   inviteByPhone(h.runtime.store.db, campaign.id, 6, null, now);
   h.runtime.relay.kick();
   await waitFor(() => h.runtime.store.db.select().from(noticeSends).where(eq(noticeSends.kind, 'campaign.invitation')).all().length === 6, 'invitations sent');
+  // The first invited cadre went every step: the receipt came, she opened the chat and linked, then booked.
+  const lan = cadres[0]!;
+  const sent = h.runtime.store.db.select().from(noticeSends).where(eq(noticeSends.cadreId, lan.id)).get()!;
+  recordDeliveryReceipt(
+    h.runtime.store.db,
+    { event_name: 'user_received_message', timestamp: String(now + 60_000), recipient: { id: lan.phone! }, message: { msg_id: sent.messageId ?? undefined, tracking_id: sent.trackingId ?? undefined, delivery_time: String(now + 60_000) } },
+    now + 60_000,
+  );
+  clock.set(now + 3_600_000);
+  linkUser(h, '870000000000000901', lan.id);
+  const slot = h.runtime.store.db.select().from(examSlots).where(eq(examSlots.campaignId, campaign.id)).get()!;
+  clock.set(now + 2 * 3_600_000);
+  inTransaction(h.runtime.store.db, (tx) => createBooking(tx, { cadreId: lan.id, slotId: slot.id, zaloUserId: '870000000000000901', viaProxy: false }, h.clock.now()));
   // Added to the registry after the invitations went: the confirm step offers to invite her.
   seedRegistry(h.runtime.store.db, [{ code: 'HP-0999', fullName: 'Mai Thị Hồng', sex: 'female', phone: '84912779999' }]);
   recordQuotaReport(h.runtime.store.db, { daily: 500, remaining: 120 }, h.clock.now());
@@ -91,6 +121,7 @@ describe('outreach pages in a browser', () => {
       ['quota', '/staff/outreach/quota', 'Hạn mức tin mẫu Zalo'],
       ['templates', '/staff/outreach/templates', 'Mẫu tin Zalo'],
       ['template', '/staff/outreach/templates/booking_reminder?cadre=HP-090', 'Mẫu tin: Nhắc lịch khám'],
+      ['template-confirm', '/staff/outreach/templates/booking_confirm?cadre=HP-090', 'Mẫu tin: Nhắc lịch ngày mai, hỏi xác nhận (1 Sẽ đến · 2 Đổi lịch · 3 Không đến được)'],
       ['invitations', `/staff/outreach/invitations/campaigns/${campaign.id}`, 'Lời mời: Khám sức khỏe định kỳ đợt 1 năm 2026'],
       ['invite-confirm', `/staff/outreach/invitations/campaigns/${campaign.id}/confirm`, 'Xác nhận gửi lời mời'],
     ];
@@ -105,9 +136,16 @@ describe('outreach pages in a browser', () => {
         expect(await page.locator('#template-warnings li').count()).toBe(2);
         expect(await page.locator('#template-preview').textContent()).toContain('Kính gửi anh/chị Hoàng Thị Lan');
       }
+      if (name === 'template-confirm') {
+        expect(await page.locator('#template-warnings').count()).toBe(0);
+        expect(await page.locator('#preview-buttons [data-opens="oa_chat"]').textContent()).toBe('Trả lời Ban');
+        expect(await page.locator('#template-preview').textContent()).toContain('1. Sẽ đến, 2. Đổi lịch, 3. Không đến được');
+      }
       if (name === 'invitations') {
         expect(await page.locator('#inv-invited b').textContent()).toBe('6');
         expect(await page.locator('#inv-sent b').textContent()).toBe('5');
+        // Each step of the one who went all the way: delivered, opened the chat, linked, booked.
+        for (const id of ['#inv-delivered', '#inv-opened', '#inv-linked', '#inv-booked']) expect(await page.locator(`${id} b`).textContent(), id).toBe('1');
       }
       if (name === 'invite-confirm') expect(await page.locator('#invite-cost').textContent()).toContain('200 ₫');
     }
