@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
-import { checkIn } from '../src/domain/attendance/attendance';
+import { checkIn } from '../src/domain/attendance/queue';
 import { createBooking } from '../src/domain/booking/effects';
 import { inTransaction } from '../src/store/db';
 import { examSlots, type Cadre } from '../src/store/schema';

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { recordConfirmation, checkIn } from '../src/domain/attendance/attendance';
+import { recordConfirmation } from '../src/domain/attendance/attendanceTurn';
+import { checkIn } from '../src/domain/attendance/queue';
 import { createBooking } from '../src/domain/booking/effects';
 import { markAttendance } from '../src/domain/booking/bookingStaff';
 import { buildReport } from '../src/domain/reports/reports';

@@ -2,7 +2,7 @@ import { applyLinkingEffect, type LinkingEffect } from '../domain/linking/linkin
 import { applyBroadcastPreference, type BroadcastPreferenceEffect } from '../domain/broadcasts/broadcasts';
 import { applyRequestEffect, type RequestEffect } from '../domain/requests/requestChat';
 import { applyBookingEffect, type BookingEffect } from '../domain/booking/effects';
-import { applyAttendanceEffect, type AttendanceEffect } from '../domain/attendance/attendance';
+import { applyAttendanceEffect, type AttendanceEffect } from '../domain/attendance/attendanceTurn';
 import { applyResultEffect, type ResultEffect } from '../domain/results/results';
 import { applyProxyEffect, type ProxyEffect } from '../domain/linking/proxies';
 import { applyAftercareEffect, type AftercareEffect } from '../domain/aftercare/chat';

@@ -5,7 +5,8 @@ import { cadres, otpChallenges, proxies, verificationFailures, zaloLinks, zaloUs
 import { otpMatches, VERIFY_WINDOW_MS } from '../domain/linking/linking';
 import { createRequestLookups, type RequestLookups } from '../domain/requests/requestChat';
 import { createBookingLookups, type BookingLookups } from '../domain/booking/lookups';
-import { createAttendanceLookups, defaultQueueSettings, type AttendanceLookups } from '../domain/attendance/attendance';
+import { createAttendanceLookups, type AttendanceLookups } from '../domain/attendance/attendanceTurn';
+import { defaultQueueSettings } from '../domain/attendance/attendance';
 import { createResultLookups, type ResultLookups } from '../domain/results/results';
 import type { CatalogContext } from './catalog';
 import { cadreCodeIs, toCadreSummary, type CadreSummary } from '../domain/registry/cadreSummary';

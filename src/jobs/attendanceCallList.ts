@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import { queueCallListMails, scheduleNextCallList } from '../domain/attendance/attendance';
+import { queueCallListMails, scheduleNextCallList } from '../domain/attendance/callListMail';
 import { inTransaction, type Db } from '../store/db';
 import { markDone } from '../store/outbox';
 import type { OutboxRow } from '../store/schema';

@@ -1,5 +1,5 @@
-import type { AttendanceBooking } from '../../domain/attendance/attendance';
-import { queueLines } from '../../domain/attendance/attendance';
+import type { AttendanceBooking } from '../../domain/attendance/attendanceTurn';
+import { queueLines } from '../../domain/attendance/queueNotices';
 import { bookingDetailLines } from '../../domain/booking/reminders';
 import { formatVietnamDay, formatVietnamTime } from '../../domain/shared/dates';
 import { honorific, reply, textMessage, type Subject, type TurnContext, type TurnResult } from '../reply';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { paceOf } from './attendance';
+import { paceOf } from './queue';
 
 const MIN = 60_000;
 const settings = { defaultMinutesPerCadre: 7 };

@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { raw } from 'hono/html';
 import { z } from 'zod';
-import { bookingByCheckInCode, callNext, checkInByStaff, defaultQueueSettings, queueView } from '../../domain/attendance/attendance';
+import { bookingByCheckInCode, callNext, checkInByStaff, queueView } from '../../domain/attendance/queue';
+import { defaultQueueSettings } from '../../domain/attendance/attendance';
 import { getCampaign, type DayBookingRow } from '../../domain/booking/bookingStaff';
 import { formatVietnamDay } from '../../domain/shared/dates';
 import { findBooking } from '../../domain/booking/lookups';
