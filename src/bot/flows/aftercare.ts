@@ -21,8 +21,39 @@ export const aftercareText = {
   offerReminders: 'Chúng tôi sẽ nhắc trước ngày khám. Gõ "đổi lịch" hoặc "hủy lịch" nếu cần thay đổi.',
   offerDeclined: (title: string) => `Dạ, ${title} vẫn có tên trong danh sách chờ. Khi có chỗ khác, chúng tôi sẽ nhắn ${title}.`,
   offerTooLate: (title: string, until: string) => `Rất tiếc, chỗ trống chỉ được giữ đến ${until} và đã chuyển cho người tiếp theo. ${title} vẫn có tên trong danh sách chờ.`,
+  ratingSkipped: (title: string) => `Dạ, không sao ạ. Cảm ơn ${title}. Gõ "menu" để xem các việc khác.`,
   followUpLater: (title: string) => `Dạ. Phòng khám sẽ gọi điện cho ${title} để hẹn khám lại. Gõ "menu" để xem các việc khác.`,
 };
+
+/** The follow-up offer's two choices as typed by elderly cadres (numbers and button labels work too). */
+const followUpOptions = [
+  { label: followUpText.clinic, phrases: ['kham lai', 'phong kham', 'hen kham', 'den kham', 'di kham', 'tu di', 'len vien', 'benh vien', 'tai phong kham', 'phong kham gan nha'] },
+  { label: followUpText.home, phrases: ['tai nha', 'kham tai nha', 'bac si den nha', 'den nha', 'o nha', 've nha kham', 'di lai kho', 'khong di duoc', 'khong tu di duoc'] },
+];
+/** "Not now" to the offer: the clinic calls instead. */
+const LATER = ['thoi khoi', 'de sau', 'luc khac', 'chua can', 'khong can', 'de toi nghi', 'de con hoi', 'hoi con', 'hoi y kien', 'ban voi gia dinh', 'tinh sau', 'hom khac'];
+
+/**
+ * A reply to the follow-up offer: re-examination at the clinic, a home visit, or not now. Null when the message
+ * is about something else, so it is read as usual ("xem kết quả", "đặt lịch", an emergency).
+ */
+export function readFollowUpAnswer(meaning: Meaning, text: string): 'clinic' | 'home' | 'later' | null {
+  const picked = chooseOption(text, followUpOptions) ?? (meaning.number === 1 || meaning.number === 2 ? meaning.number - 1 : null);
+  if (picked !== null) return picked === 0 ? 'clinic' : 'home';
+  if (chooseOption(text, [{ label: followUpText.clinic, phrases: LATER }]) === 0) return 'later';
+  // A command typed instead ("à mà xem kết quả") is a topic switch, not a no.
+  if (meaning.intent && !meaning.intent.fuzzy) return null;
+  return decide(meaning, 'confirm').kind === 'no' ? 'later' : null;
+}
+
+/** A reply to the rating question: a score (with any comment), "skip" for a plain no ("thôi khỏi"), or null. */
+export function readRatingAnswer(meaning: Meaning, text: string): { score: number; comment: string } | 'skip' | null {
+  const r = readRating(text);
+  if (r) return r;
+  if (meaning.intent && !meaning.intent.fuzzy) return null;
+  if (decide(meaning, 'confirm').kind === 'no' || chooseOption(text, [{ label: 'khoi', phrases: ['thoi khoi', 'khong danh gia', 'khong muon danh gia', 'khoi danh gia', 'de sau'] }]) === 0) return 'skip';
+  return null;
+}
 
 const titleOf = (a: PendingAsk) => (a.viaProxy ? 'Ông/Bà' : honorific(a.sex));
 
@@ -47,15 +78,9 @@ export function answerPendingAsk(meaning: Meaning, text: string, ctx: TurnContex
       return answer(idle, [aftercareText.offerBooked(title, ask.fullName), ...ask.details, aftercareText.offerReminders].join('\n'), undefined, effect);
     }
     case 'followUp': {
-      const picked = chooseOption(text, [
-        { label: followUpText.clinic, phrases: ['kham lai', 'phong kham', 'hen kham'] },
-        { label: followUpText.home, phrases: ['tai nha', 'kham tai nha', 'bac si den nha'] },
-      ]);
-      if (picked === null) {
-        if (decide(meaning, 'confirm').kind === 'no') return answer(idle, aftercareText.followUpLater(title));
-        return null;
-      }
-      const choice = picked === 0 ? 'clinic' : 'home';
+      const picked = readFollowUpAnswer(meaning, text);
+      if (picked === null) return null;
+      if (picked === 'later') return answer(idle, aftercareText.followUpLater(title));
       const policy = ctx.lookups.requests.settings().policy;
       return {
         state: idle,
@@ -64,17 +89,20 @@ export function answerPendingAsk(meaning: Meaning, text: string, ctx: TurnContex
             type: 'followUp.choose',
             followUpId: ask.followUpId,
             cadreId: ask.cadreId,
-            choice,
+            choice: picked,
             viaProxy: ask.viaProxy,
-            confirmText: (choice === 'home' ? followUpText.chosenHome : followUpText.chosenClinic).replaceAll('Ông/Bà', title),
+            confirmText: (picked === 'home' ? followUpText.chosenHome : followUpText.chosenClinic).replaceAll('Ông/Bà', title),
             ackDueAt: ackDeadline('normal', ctx.now, policy),
           },
         ],
       };
     }
     case 'rating': {
-      const r = readRating(text);
+      const r = readRatingAnswer(meaning, text);
       if (!r) return null;
+      // After other talk a bare number is a menu choice again, and a "no" answers something else.
+      if (ask.stale && (r === 'skip' || meaning.number !== null || /^\s*\d+\s*$/.test(text))) return null;
+      if (r === 'skip') return answer(idle, aftercareText.ratingSkipped(title));
       const policy = ctx.lookups.requests.settings().policy;
       return answer(idle, r.score <= LOW_RATING ? ratingText.thanksLow(title) : ratingText.thanks(title), undefined, {
         type: 'rating.answer',

@@ -28,7 +28,8 @@ const SCALE: [number, string[]][] = [
 function numberAt(words: Word[], i: number): number | null {
   const w = words[i];
   if (!w) return null;
-  const m = /^([1-5])(?:\/5)?$/.exec(w.folded);
+  // "5", "5/5", and glued "5sao", "5*".
+  const m = /^([1-5])(?:\/5|sao|diem|\*)?$/.exec(w.folded);
   if (m) return Number(m[1]);
   const n = DIGIT_WORDS.findIndex((d) => wordIs(w, d));
   // A number word counts only before "sao" / "điểm" ("năm" alone is also a year, "ba" a father).
@@ -53,8 +54,10 @@ export function readRating(message: string): RatingAnswer | null {
     return { score, comment };
   }
   if (/^\s*\d+\s*$/.test(message)) return null;
+  // "cảm ơn" typed without marks is "cam on", whose "on" would read as "ổn".
+  const scaleWords = normalize(message.replace(/c[aảá]m\s+[oơ]n/giu, ' ')).words;
   for (const [value, phrases] of SCALE) {
-    if (phrases.some((p) => hasPhrase(words, p))) return { score: value, comment: words.length > 3 ? message.trim() : '' };
+    if (phrases.some((p) => hasPhrase(scaleWords, p))) return { score: value, comment: words.length > 3 ? message.trim() : '' };
   }
   return null;
 }

@@ -23,7 +23,8 @@ interface Person {
 export type PendingAsk =
   | (Person & { kind: 'waitlistOffer'; offerId: number; expiresAt: number; details: string[] })
   | (Person & { kind: 'followUp'; followUpId: number })
-  | (Person & { kind: 'rating'; ratingId: number });
+  /** `stale`: the user talked about something else since; only an unmistakable rating ("5 sao") answers it then. */
+  | (Person & { kind: 'rating'; ratingId: number; stale?: boolean });
 
 export interface AftercareLookups {
   pendingAsk(): PendingAsk | null;
@@ -71,7 +72,9 @@ export function createAftercareLookups(tx: DbOrTx, zaloUserId: string, now: numb
         rating && { at: rating.at, rank: 2, ask: () => ({ ...byId.get(rating.cadreId)!, kind: 'rating' as const, ratingId: rating.ratingId }) },
       ].filter((c): c is { at: number; rank: number; ask: () => PendingAsk } => !!c && c.at >= lastTurn);
       candidates.sort((a, b) => b.at - a.at || a.rank - b.rank);
-      return candidates[0]?.ask() ?? null;
+      if (candidates[0]) return candidates[0].ask();
+      // A rating still open after another conversation: "5 sao" typed later is still its answer.
+      return rating ? { ...byId.get(rating.cadreId)!, kind: 'rating', ratingId: rating.ratingId, stale: true } : null;
 
       function offerAsk(o: NonNullable<typeof offer>): PendingAsk {
         const slot = q(
