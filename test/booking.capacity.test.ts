@@ -3,7 +3,7 @@ import { and, count, eq } from 'drizzle-orm';
 import { inTransaction } from '../src/store/db';
 import { bookings, examSlots } from '../src/store/schema';
 import { createBooking } from '../src/domain/booking/effects';
-import { BookingConflict } from '../src/domain/booking/places';
+import { AppError } from '../src/errors';
 import { seedRegistry } from './fixtures';
 import { ManualClock, startHarness, waitFor, type Harness } from './harness';
 import { campaignWithSlots, linkUser } from './bookingSupport';
@@ -67,7 +67,14 @@ describe('exact capacity', () => {
     const someone = users.find((u) => !db().select().from(bookings).where(eq(bookings.cadreId, u.cadreId)).get())!;
     const booker = users.find((u) => db().select().from(bookings).where(eq(bookings.cadreId, u.cadreId)).get())!;
     const now = h.clock.now();
-    expect(() => inTransaction(db(), (tx) => createBooking(tx, { cadreId: someone.cadreId, slotId: full.id, zaloUserId: null, viaProxy: false }, now))).toThrow(BookingConflict);
+    let refused: unknown;
+    try {
+      inTransaction(db(), (tx) => createBooking(tx, { cadreId: someone.cadreId, slotId: full.id, zaloUserId: null, viaProxy: false }, now));
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused).toBeInstanceOf(AppError);
+    expect(refused).toMatchObject({ code: 'conflict', details: { reason: 'slot_full' } });
     // The CHECK constraint, for any write that bypasses the guarded update.
     expect(() => db().update(examSlots).set({ booked: CAPACITY + 1 }).where(eq(examSlots.id, full.id)).run()).toThrow(/CHECK constraint failed/);
     // The partial unique index: one active booking per cadre and campaign.

@@ -6,7 +6,6 @@ import { inTransaction, type Db, type DbOrTx } from '../../store/db';
 import { zaloAccountsOfCadre } from '../../store/zaloUsers';
 import { bookings, cadres, type Cadre } from '../../store/schema';
 import { activeBooking, cancelBooking, createBooking, moveBooking } from './effects';
-import { BookingConflict } from './places';
 import { bookingDetailLines } from './reminders';
 import { createBookingLookups, findBooking, slotBookable, type BookingInfo, type CampaignInfo, type ClinicInfo, type SlotInfo } from './lookups';
 import { formatVietnamDay, formatVietnamTime } from '../shared/dates';
@@ -108,22 +107,6 @@ function checkSlot(tx: DbOrTx, cadreId: number, slotId: number, now: number, mov
   return slot;
 }
 
-const conflictText: Record<BookingConflict['reason'], string> = {
-  slot_full: 'Ca khám vừa hết chỗ; xin chọn ca khác.',
-  already_booked: 'Cán bộ đã có lịch trong đợt khám này.',
-  not_active: 'Lịch khám này đã được đổi hoặc hủy.',
-  slot_gone: 'Không có ca khám này.',
-};
-/** A conflict the guarded writes found (another booking took the last place meanwhile) becomes a clear 409. */
-function asAppError<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof BookingConflict) throw new AppError('conflict', conflictText[err.reason]);
-    throw err;
-  }
-}
-
 const onBehalf = (actor: AuditActor, cadreId: number): AuditActor => ({ ...actor, onBehalfOfCadreId: cadreId });
 
 function tell(tx: DbOrTx, cadreId: number, bookingId: number, variant: StaffBookingVariant, now: number): number {
@@ -137,48 +120,42 @@ export interface ActingResult {
 
 /** Books a slot for the cadre as staff; the cadre is told. */
 export function bookForCadre(db: Db, actor: AuditActor, staffId: number, cadreId: number, slotId: number, now: number): ActingResult {
-  return asAppError(() =>
-    inTransaction(db, (tx) => {
-      activeCadre(tx, cadreId);
-      checkSlot(tx, cadreId, slotId, now);
-      const id = createBooking(tx, { cadreId, slotId, zaloUserId: null, viaProxy: false, staffId }, now);
-      recordAudit(tx, onBehalf(actor, cadreId), { action: 'booking.create', entity: 'booking', entityId: id, detail: { cadreId, slotId, byStaff: staffId } }, now);
-      return { bookingId: id, outboxIds: [tell(tx, cadreId, id, 'booked', now)] };
-    }),
-  );
+  return inTransaction(db, (tx) => {
+    activeCadre(tx, cadreId);
+    checkSlot(tx, cadreId, slotId, now);
+    const id = createBooking(tx, { cadreId, slotId, zaloUserId: null, viaProxy: false, staffId }, now);
+    recordAudit(tx, onBehalf(actor, cadreId), { action: 'booking.create', entity: 'booking', entityId: id, detail: { cadreId, slotId, byStaff: staffId } }, now);
+    return { bookingId: id, outboxIds: [tell(tx, cadreId, id, 'booked', now)] };
+  });
 }
 
 /** Moves the cadre's booking to another slot of its campaign as staff; the cadre is told. */
 export function moveForCadre(db: Db, actor: AuditActor, staffId: number, cadreId: number, bookingId: number, slotId: number, now: number): ActingResult {
-  return asAppError(() =>
-    inTransaction(db, (tx) => {
-      activeCadre(tx, cadreId);
-      const old = activeBooking(tx, bookingId);
-      if (old.cadreId !== cadreId) throw new AppError('not_found', 'Không có lịch khám này.');
-      checkSlot(tx, cadreId, slotId, now, old.campaignId);
-      const moved = moveBooking(tx, { bookingId, slotId, zaloUserId: null, viaProxy: false, staffId }, now);
-      recordAudit(
-        tx,
-        onBehalf(actor, cadreId),
-        { action: 'booking.move', entity: 'booking', entityId: moved.id, detail: { cadreId, fromBookingId: old.id, fromSlotId: old.slotId, slotId, byStaff: staffId } },
-        now,
-      );
-      return { bookingId: moved.id, outboxIds: [tell(tx, cadreId, moved.id, 'moved', now)] };
-    }),
-  );
+  return inTransaction(db, (tx) => {
+    activeCadre(tx, cadreId);
+    const old = activeBooking(tx, bookingId);
+    if (old.cadreId !== cadreId) throw new AppError('not_found', 'Không có lịch khám này.');
+    checkSlot(tx, cadreId, slotId, now, old.campaignId);
+    const moved = moveBooking(tx, { bookingId, slotId, zaloUserId: null, viaProxy: false, staffId }, now);
+    recordAudit(
+      tx,
+      onBehalf(actor, cadreId),
+      { action: 'booking.move', entity: 'booking', entityId: moved.id, detail: { cadreId, fromBookingId: old.id, fromSlotId: old.slotId, slotId, byStaff: staffId } },
+      now,
+    );
+    return { bookingId: moved.id, outboxIds: [tell(tx, cadreId, moved.id, 'moved', now)] };
+  });
 }
 
 /** Cancels the cadre's booking as staff, with the reason the cadre receives. */
 export function cancelForCadre(db: Db, actor: AuditActor, staffId: number, cadreId: number, bookingId: number, reason: string, now: number): ActingResult {
-  return asAppError(() =>
-    inTransaction(db, (tx) => {
-      const b = activeBooking(tx, bookingId);
-      if (b.cadreId !== cadreId) throw new AppError('not_found', 'Không có lịch khám này.');
-      cancelBooking(tx, b, reason, now);
-      recordAudit(tx, onBehalf(actor, cadreId), { action: 'booking.cancel', entity: 'booking', entityId: b.id, detail: { cadreId, slotId: b.slotId, byStaff: staffId } }, now);
-      return { bookingId: b.id, outboxIds: [tell(tx, cadreId, b.id, 'cancelled', now)] };
-    }),
-  );
+  return inTransaction(db, (tx) => {
+    const b = activeBooking(tx, bookingId);
+    if (b.cadreId !== cadreId) throw new AppError('not_found', 'Không có lịch khám này.');
+    cancelBooking(tx, b, reason, now);
+    recordAudit(tx, onBehalf(actor, cadreId), { action: 'booking.cancel', entity: 'booking', entityId: b.id, detail: { cadreId, slotId: b.slotId, byStaff: staffId } }, now);
+    return { bookingId: b.id, outboxIds: [tell(tx, cadreId, b.id, 'cancelled', now)] };
+  });
 }
 
 /** Schedules the same notice for a booking cancelled by a closed day (used by the day closing). */

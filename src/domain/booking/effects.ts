@@ -4,7 +4,7 @@ import { recordAudit, type AuditActor } from '../../store/audit';
 import { cancelOutboxBySubject } from '../../store/outbox';
 import { bookings, campaignHoldStatuses, examSlots, type Booking } from '../../store/schema';
 import { newCheckInCode } from '../attendance/checkIn';
-import { BookingConflict, releasePlace, slotRow, takePlace } from './places';
+import { bookingConflict, releasePlace, slotRow, takePlace } from './places';
 import { bookingSubject, scheduleReminders } from './reminders';
 
 /** What the booking chat flow may write: BookingEffect appliers, inside the turn's transaction. */
@@ -28,7 +28,7 @@ const zaloActor = (ctx: BookingActorContext, cadreId: number, viaProxy: boolean)
 
 export function activeBooking(tx: DbOrTx, bookingId: number): Booking {
   const b = tx.select().from(bookings).where(eq(bookings.id, bookingId)).get();
-  if (!b || b.status !== 'booked') throw new BookingConflict('not_active', `booking ${bookingId} is not active`);
+  if (!b || b.status !== 'booked') throw bookingConflict('not_active');
   return b;
 }
 
@@ -44,7 +44,7 @@ export function createBooking(
     .from(bookings)
     .where(and(eq(bookings.campaignId, slot.campaignId), eq(bookings.cadreId, input.cadreId), inArray(bookings.status, [...campaignHoldStatuses])))
     .get();
-  if (held) throw new BookingConflict('already_booked', `cadre ${input.cadreId} already holds booking ${held.id}`);
+  if (held) throw bookingConflict('already_booked');
   takePlace(tx, slot.id, now);
   const { id } = tx
     .insert(bookings)
@@ -78,7 +78,7 @@ export function moveBooking(
 ): { old: Booking; id: number; target: typeof examSlots.$inferSelect } {
   const old = activeBooking(tx, input.bookingId);
   const target = slotRow(tx, input.slotId);
-  if (target.campaignId !== old.campaignId) throw new BookingConflict('slot_gone', 'a booking moves within its campaign');
+  if (target.campaignId !== old.campaignId) throw bookingConflict('slot_gone');
   tx.update(bookings).set({ status: 'moved', updatedAt: now }).where(eq(bookings.id, old.id)).run();
   releasePlace(tx, old.slotId, now, { bookingId: old.id, cause: 'moved' });
   cancelOutboxBySubject(tx, bookingSubject(old.id), now);

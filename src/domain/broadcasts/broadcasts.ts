@@ -1,4 +1,5 @@
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { AppError } from '../../errors';
 import { pageWindow, type PageWindow } from '../shared/listing';
 import { z } from 'zod';
 import { recordAudit, type AuditActor } from '../../store/audit';
@@ -17,7 +18,7 @@ import {
 } from '../../store/schema';
 import { QuickReply, ZALO_TEXT_LIMIT } from '../../conversation/messages';
 import { outsideQuietHours } from '../shared/quietHours';
-import { countSegment, SegmentError, SegmentFilter, segmentIsUnfiltered, segmentPage } from './segments';
+import { countSegment, SegmentFilter, segmentIsUnfiltered, segmentPage } from './segments';
 
 /**
  * Broadcasts: one announcement (exam round, health advice, schedule change) to a segment of cadres.
@@ -58,15 +59,6 @@ export const ComposeBroadcast = BroadcastDraft.extend({
 });
 export type ComposeBroadcast = z.input<typeof ComposeBroadcast>;
 
-export class BroadcastError extends Error {
-  constructor(
-    public readonly code: 'not_found' | 'conflict' | 'validation_failed',
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 function outboxForFanout(tx: DbOrTx, broadcastId: number, dueAt: number, now: number): number {
   return enqueue(tx, 'broadcast.fanout', { broadcastId }, { now, dueAt, subject: broadcastSubject(broadcastId) });
 }
@@ -77,14 +69,9 @@ function outboxForFanout(tx: DbOrTx, broadcastId: number, dueAt: number, now: nu
  */
 function checkSegment(db: DbOrTx, segment: SegmentFilter): number {
   if (segmentIsUnfiltered(segment) && !segment.everyone) {
-    throw new BroadcastError('validation_failed', 'Chưa chọn người nhận: hãy chọn ít nhất một điều kiện, hoặc chọn rõ "Tất cả cán bộ đang quản lý".');
+    throw new AppError('validation_failed', 'Chưa chọn người nhận: hãy chọn ít nhất một điều kiện, hoặc chọn rõ "Tất cả cán bộ đang quản lý".');
   }
-  try {
-    return countSegment(db, segment);
-  } catch (err) {
-    if (err instanceof SegmentError) throw new BroadcastError('validation_failed', err.message);
-    throw err;
-  }
+  return countSegment(db, segment);
 }
 
 /**
@@ -99,13 +86,13 @@ export function checkBroadcastDraft(
   const draft = BroadcastDraft.parse(raw);
   const { now } = opts;
   if (draft.templateName && !opts.templates[draft.templateName]) {
-    throw new BroadcastError('validation_failed', `Mẫu tin Zalo "${draft.templateName}" chưa được cấu hình (ZALO_TEMPLATES).`);
+    throw new AppError('validation_failed', `Mẫu tin Zalo "${draft.templateName}" chưa được cấu hình (ZALO_TEMPLATES).`);
   }
   if (draft.startAt !== null && draft.startAt < now - 60_000) {
-    throw new BroadcastError('validation_failed', 'Thời điểm gửi đã qua. Vui lòng chọn thời điểm trong tương lai, hoặc gửi ngay.');
+    throw new AppError('validation_failed', 'Thời điểm gửi đã qua. Vui lòng chọn thời điểm trong tương lai, hoặc gửi ngay.');
   }
   if (draft.startAt !== null && draft.startAt > now + 90 * 86_400_000) {
-    throw new BroadcastError('validation_failed', 'Chỉ hẹn gửi trong vòng 90 ngày tới.');
+    throw new AppError('validation_failed', 'Chỉ hẹn gửi trong vòng 90 ngày tới.');
   }
   return { draft, recipients: checkSegment(db, draft.segment) };
 }
@@ -125,7 +112,7 @@ export function createBroadcast(
   const { draft: input, recipients } = checkBroadcastDraft(tx, raw, opts);
   const { now } = opts;
   if (recipients !== confirmedRecipients) {
-    throw new BroadcastError(
+    throw new AppError(
       'conflict',
       `Nhóm người nhận hiện có ${recipients} người, khác với số đã xác nhận (${confirmedRecipients}). Vui lòng xem lại và xác nhận lần nữa.`,
     );
@@ -161,7 +148,7 @@ export function getBroadcast(db: DbOrTx, id: number): Broadcast | undefined {
 
 function mustGet(tx: DbOrTx, id: number): Broadcast {
   const b = getBroadcast(tx, id);
-  if (!b) throw new BroadcastError('not_found', `Không có thông báo số ${id}.`);
+  if (!b) throw new AppError('not_found', `Không có thông báo số ${id}.`);
   return b;
 }
 
@@ -179,7 +166,7 @@ function setStatus(tx: DbOrTx, id: number, from: BroadcastStatus[], to: Broadcas
 export function pauseBroadcast(tx: DbOrTx, actor: AuditActor, id: number, now: number): Broadcast {
   const b = mustGet(tx, id);
   if (!setStatus(tx, id, ['running', 'scheduled'], 'paused', now)) {
-    throw new BroadcastError('conflict', `Không thể tạm dừng thông báo đang ở trạng thái "${broadcastStatusLabels[b.status]}".`);
+    throw new AppError('conflict', `Không thể tạm dừng thông báo đang ở trạng thái "${broadcastStatusLabels[b.status]}".`);
   }
   recordAudit(tx, actor, { action: 'broadcast.pause', entity: 'broadcast', entityId: id }, now);
   return mustGet(tx, id);
@@ -193,7 +180,7 @@ export function resumeBroadcast(tx: DbOrTx, actor: AuditActor, id: number, now: 
   const b = mustGet(tx, id);
   const to: BroadcastStatus = b.startedAt === null ? 'scheduled' : 'running';
   if (!setStatus(tx, id, ['paused'], to, now)) {
-    throw new BroadcastError('conflict', `Chỉ tiếp tục được thông báo đang tạm dừng (hiện: "${broadcastStatusLabels[b.status]}").`);
+    throw new AppError('conflict', `Chỉ tiếp tục được thông báo đang tạm dừng (hiện: "${broadcastStatusLabels[b.status]}").`);
   }
   const outboxId = outboxForFanout(tx, id, Math.max(now, b.startAt), now);
   recordAudit(tx, actor, { action: 'broadcast.resume', entity: 'broadcast', entityId: id }, now);
@@ -204,7 +191,7 @@ export function resumeBroadcast(tx: DbOrTx, actor: AuditActor, id: number, now: 
 export function cancelBroadcast(tx: DbOrTx, actor: AuditActor, id: number, now: number): Broadcast {
   const b = mustGet(tx, id);
   if (!setStatus(tx, id, ['scheduled', 'running', 'paused'], 'cancelled', now, { finishedAt: now })) {
-    throw new BroadcastError('conflict', `Không thể hủy thông báo đang ở trạng thái "${broadcastStatusLabels[b.status]}".`);
+    throw new AppError('conflict', `Không thể hủy thông báo đang ở trạng thái "${broadcastStatusLabels[b.status]}".`);
   }
   const cancelled = tx
     .update(broadcastRecipients)

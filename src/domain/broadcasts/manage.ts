@@ -13,7 +13,6 @@ import { fieldProblems } from '../shared/validationText';
 import { staffActor, type StaffIdentity } from '../staff/actor';
 import {
   BroadcastDraft,
-  BroadcastError,
   broadcastProgress,
   cancelBroadcast,
   checkBroadcastDraft,
@@ -25,7 +24,7 @@ import {
   resumeBroadcast,
   type RecipientResult,
 } from './broadcasts';
-import { previewSegment, SegmentError, SegmentFilter, skipReasonLabels } from './segments';
+import { previewSegment, SegmentFilter, skipReasonLabels } from './segments';
 
 /**
  * Staff work on broadcasts, for the pages and the API alike: compose (after a check and a preview), pause,
@@ -48,13 +47,11 @@ export interface BroadcastWebDeps {
 
 
 
-/** Runs a broadcast action, turning domain refusals into the API's errors. */
+/** Runs a broadcast action, turning a schema refusal into the one validation error shape. */
 export function broadcastAction<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof BroadcastError) throw new AppError(err.code, err.message);
-    if (err instanceof SegmentError) throw new AppError('validation_failed', err.message);
     if (err instanceof z.ZodError) {
       throw new AppError('validation_failed', 'Dữ liệu chưa hợp lệ.', fieldProblems(err.issues));
     }

@@ -1,4 +1,5 @@
 import { and, asc, count, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { AppError } from '../../errors';
 import { categoryLabels } from '../registry/registryColumns';
 import { z } from 'zod';
 import type { DbOrTx } from '../../store/db';
@@ -64,9 +65,7 @@ export function describeSegment(db: DbOrTx, f: SegmentFilter): string {
   return parts.join('; ');
 }
 
-export class SegmentError extends Error {}
-
-/** The SQL condition on `cadres` for a segment; throws SegmentError for a campaign that does not exist. */
+/** The SQL condition on `cadres` for a segment; throws AppError (validation_failed) for a campaign that does not exist. */
 export function segmentCondition(db: DbOrTx, f: SegmentFilter): SQL {
   const parts: (SQL | undefined)[] = [eq(cadres.active, true)];
   if (f.categories.length) parts.push(inArray(cadres.category, f.categories));
@@ -79,7 +78,7 @@ export function segmentCondition(db: DbOrTx, f: SegmentFilter): SQL {
   }
   if (f.campaignNotBooked !== null) {
     const c: Campaign | undefined = db.select().from(campaigns).where(eq(campaigns.id, f.campaignNotBooked)).get();
-    if (!c) throw new SegmentError(`Không có đợt khám số ${f.campaignNotBooked}.`);
+    if (!c) throw new AppError('validation_failed', `Không có đợt khám số ${f.campaignNotBooked}.`);
     parts.push(c.eligibleCategories.length ? inArray(cadres.category, c.eligibleCategories) : sql`0`);
     parts.push(
       sql`NOT EXISTS (SELECT 1 FROM ${bookings} WHERE ${bookings.cadreId} = ${cadres.id} AND ${bookings.campaignId} = ${c.id}

@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNotNull, notExists, sql } from 'drizzle-orm';
+import { AppError } from '../../errors';
 import { honorific } from '../shared/vietnamese';
 import type { Db, DbOrTx } from '../../store/db';
 import { inTransaction } from '../../store/db';
@@ -14,16 +15,6 @@ import { outsideQuietHours } from '../shared/quietHours';
  */
 
 export const INVITATION_KIND = 'campaign.invitation';
-
-export class InvitationError extends Error {
-  constructor(
-    readonly code: 'not_found' | 'conflict' | 'validation_failed',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'InvitationError';
-  }
-}
 
 const noLink = (db: DbOrTx) =>
   notExists(
@@ -65,7 +56,7 @@ export function invitableCadres(db: DbOrTx, campaign: Campaign): { id: number; f
 
 export function getCampaign(db: DbOrTx, id: number): Campaign {
   const campaign = db.select().from(campaigns).where(eq(campaigns.id, id)).get();
-  if (!campaign) throw new InvitationError('not_found', 'Không có đợt khám này.');
+  if (!campaign) throw new AppError('not_found', 'Không có đợt khám này.');
   return campaign;
 }
 
@@ -77,10 +68,10 @@ export function getCampaign(db: DbOrTx, id: number): Campaign {
 export function inviteByPhone(db: Db, campaignId: number, expected: number, staffId: number | null, now: number): number {
   return inTransaction(db, (tx) => {
     const campaign = getCampaign(tx, campaignId);
-    if (campaign.status !== 'open') throw new InvitationError('conflict', 'Chỉ mời được khi đợt khám đang mở đặt lịch.');
+    if (campaign.status !== 'open') throw new AppError('conflict', 'Chỉ mời được khi đợt khám đang mở đặt lịch.');
     const list = invitableCadres(tx, campaign);
     if (list.length !== expected) {
-      throw new InvitationError('conflict', `Danh sách đã thay đổi (nay ${list.length} người, lúc xác nhận ${expected}). Xin xem lại và xác nhận lần nữa.`);
+      throw new AppError('conflict', `Danh sách đã thay đổi (nay ${list.length} người, lúc xác nhận ${expected}). Xin xem lại và xác nhận lần nữa.`);
     }
     const dueAt = outsideQuietHours(now);
     for (const cadre of list) {

@@ -1,4 +1,5 @@
 import { desc, eq, inArray } from 'drizzle-orm';
+import { AppError } from '../../errors';
 import { z } from 'zod';
 import type { DbOrTx } from '../../store/db';
 import { bookings, cadres, campaigns, careRequests, clinics, examSlots, noticeTemplates, type NoticeTemplate, type TemplateParam } from '../../store/schema';
@@ -177,21 +178,14 @@ export function parseParamLines(kind: TemplateKind, text: string): TemplateParam
     const m = /^([^=]+)=(.+)$/.exec(line);
     const param = m?.[1]!.trim() ?? '';
     const source = m?.[2]!.trim() ?? '';
-    if (!m || !paramName.test(param)) throw new TemplateError(`Dòng ${i + 1}: viết "tên_tham_số = nguồn", tên tham số chữ thường không dấu (vd. ten_khach_hang = name).`);
+    if (!m || !paramName.test(param)) throw new AppError('validation_failed', `Dòng ${i + 1}: viết "tên_tham_số = nguồn", tên tham số chữ thường không dấu (vd. ten_khach_hang = name).`);
     if (!kind.sources.some((s) => s.key === source)) {
-      throw new TemplateError(`Dòng ${i + 1}: nguồn "${source}" không có; chọn một trong: ${kind.sources.map((s) => s.key).join(', ')}.`);
+      throw new AppError('validation_failed', `Dòng ${i + 1}: nguồn "${source}" không có; chọn một trong: ${kind.sources.map((s) => s.key).join(', ')}.`);
     }
-    if (out.some((p) => p.param === param)) throw new TemplateError(`Dòng ${i + 1}: tham số "${param}" đã có.`);
+    if (out.some((p) => p.param === param)) throw new AppError('validation_failed', `Dòng ${i + 1}: tham số "${param}" đã có.`);
     out.push({ param, source });
   }
   return out;
-}
-
-export class TemplateError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TemplateError';
-  }
 }
 
 export function saveTemplate(db: DbOrTx, kind: TemplateKind, input: TemplateInput, staffId: number | null, now: number): NoticeTemplate {

@@ -1,5 +1,4 @@
 import type { Clock } from '../../clock';
-import { AppError } from '../../errors';
 import { recordAudit } from '../../store/audit';
 import { inTransaction, type Db } from '../../store/db';
 import { staffActor, type StaffIdentity } from '../staff/actor';
@@ -8,7 +7,6 @@ import { vietnamDate } from '../shared/quietHours';
 import { applyRegistryImport, previewRegistryImport, type ImportCounts, type RegistryChange } from './registryApply';
 import { checkRegistryRows, type RegistryCheck } from './registryCheck';
 import { readRegistryFile } from './registryFile';
-import { RegistryFileError } from './registryColumns';
 
 export interface ImportOutcome {
   fileName: string;
@@ -34,13 +32,7 @@ export async function importRegistryFile(
   apply: boolean,
   mode: ImportMode = 'all',
 ): Promise<ImportOutcome> {
-  let rows;
-  try {
-    rows = await readRegistryFile(bytes, fileName);
-  } catch (err) {
-    if (err instanceof RegistryFileError) throw new AppError('bad_request', err.message);
-    throw err;
-  }
+  const rows = await readRegistryFile(bytes, fileName);
   // Everything from here on is synchronous: the clinics checked are the clinics written against.
   const now = deps.clock.now();
   const clinicList = allClinics(deps.db);

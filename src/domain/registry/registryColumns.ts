@@ -48,10 +48,6 @@ export interface SheetRow {
 }
 
 /** The file itself cannot be read (not a spreadsheet, damaged, wrong encoding); the message is for staff. */
-export class RegistryFileError extends Error {
-  override name = 'RegistryFileError';
-}
-
 export const MAX_IMPORT_ROWS = 20_000;
 
 export const text = (v: CellValue): string => {

@@ -1,8 +1,9 @@
 import { foldLabel } from '../shared/vietnamese';
+import { AppError } from '../../errors';
 import type ExcelJS from 'exceljs';
 import { loadExcelJs } from '../shared/excel';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { type CellValue, RegistryFileError, type SheetRow } from './registryColumns';
+import type { CellValue, SheetRow } from './registryColumns';
 
 function excelCell(v: ExcelJS.CellValue | undefined): CellValue {
   if (v === null || v === undefined) return null;
@@ -22,10 +23,10 @@ async function readXlsx(bytes: Uint8Array): Promise<SheetRow[]> {
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
   } catch {
-    throw new RegistryFileError('Không đọc được tệp Excel: tệp bị hỏng hoặc không phải định dạng .xlsx. Hãy mở tệp bằng Excel và lưu lại dạng .xlsx.');
+    throw new AppError('bad_request', 'Không đọc được tệp Excel: tệp bị hỏng hoặc không phải định dạng .xlsx. Hãy mở tệp bằng Excel và lưu lại dạng .xlsx.');
   }
   const sheet = workbook.worksheets.find((ws) => ws.actualRowCount > 0);
-  if (!sheet) throw new RegistryFileError('Tệp Excel không có trang tính nào có dữ liệu.');
+  if (!sheet) throw new AppError('bad_request', 'Tệp Excel không có trang tính nào có dữ liệu.');
   const rows: SheetRow[] = [];
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     const values = row.values as ExcelJS.CellValue[];
@@ -41,7 +42,7 @@ function readCsv(bytes: Uint8Array): SheetRow[] {
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new RegistryFileError('Tệp CSV không phải mã UTF-8. Trong Excel, chọn "Lưu thành" → "CSV UTF-8 (phân tách bằng dấu phẩy)".');
+    throw new AppError('bad_request', 'Tệp CSV không phải mã UTF-8. Trong Excel, chọn "Lưu thành" → "CSV UTF-8 (phân tách bằng dấu phẩy)".');
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
@@ -52,7 +53,7 @@ function readCsv(bytes: Uint8Array): SheetRow[] {
     records = parseCsv(text, { delimiter, relax_column_count: true, skip_empty_lines: false, trim: true }) as string[][];
   } catch (err) {
     const line = (err as { lines?: number }).lines;
-    throw new RegistryFileError(`Tệp CSV sai định dạng${line ? ` ở dòng ${line}` : ''} (thường do dấu ngoặc kép không đóng).`);
+    throw new AppError('bad_request', `Tệp CSV sai định dạng${line ? ` ở dòng ${line}` : ''} (thường do dấu ngoặc kép không đóng).`);
   }
   return records.map((cells, i) => ({ rowNumber: i + 1, cells }));
 }
@@ -65,16 +66,16 @@ export function detectFormat(bytes: Uint8Array, fileName: string): RegistryFileF
   const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
   const isOle = bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0;
   if (isOle || name.endsWith('.xls')) {
-    throw new RegistryFileError('Tệp .xls (Excel 97–2003) không được hỗ trợ. Hãy mở bằng Excel và lưu lại dạng .xlsx.');
+    throw new AppError('bad_request', 'Tệp .xls (Excel 97–2003) không được hỗ trợ. Hãy mở bằng Excel và lưu lại dạng .xlsx.');
   }
   if (isZip || name.endsWith('.xlsx')) return 'xlsx';
   if (name.endsWith('.csv') || name.endsWith('.txt') || !name.includes('.')) return 'csv';
-  throw new RegistryFileError('Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv).');
+  throw new AppError('bad_request', 'Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv).');
 }
 
 /** Reads every non-empty row of the first sheet (xlsx) or of the file (csv). */
 export async function readRegistryFile(bytes: Uint8Array, fileName: string): Promise<SheetRow[]> {
-  if (bytes.length === 0) throw new RegistryFileError('Tệp trống.');
+  if (bytes.length === 0) throw new AppError('bad_request', 'Tệp trống.');
   const rows = detectFormat(bytes, fileName) === 'xlsx' ? await readXlsx(bytes) : readCsv(bytes);
   return rows.filter((r) => r.cells.some((c) => c !== null && String(c).trim() !== ''));
 }

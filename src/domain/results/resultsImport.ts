@@ -6,7 +6,7 @@ import { inTransaction, type Db, type DbOrTx } from '../../store/db';
 import { recordAudit } from '../../store/audit';
 import { cadres, campaigns, clinics, examResults, type Campaign, type Clinic, type HealthClass } from '../../store/schema';
 import { vietnamDate } from '../shared/quietHours';
-import { MAX_IMPORT_ROWS, RegistryFileError, type CellValue, type SheetRow } from '../registry/registryColumns';
+import { MAX_IMPORT_ROWS, type CellValue, type SheetRow } from '../registry/registryColumns';
 import { parseBirthDate, HEADER_SEARCH_ROWS, type ImportProblem } from '../registry/registryCheck';
 import { readRegistryFile, splitOfficeRows } from '../registry/registryFile';
 import { may } from '../staff/permissions';
@@ -357,13 +357,7 @@ export async function importResultsFile(
   now: () => number,
 ): Promise<ResultsImportOutcome> {
   if (!may(staff.role, ['results', 'enter'])) throw new AppError('forbidden', 'Tài khoản của bạn không được nhập kết quả.');
-  let rows: SheetRow[];
-  try {
-    rows = await readRegistryFile(bytes, fileName);
-  } catch (err) {
-    if (err instanceof RegistryFileError) throw new AppError('bad_request', err.message);
-    throw err;
-  }
+  const rows = await readRegistryFile(bytes, fileName);
   // From here on everything is synchronous: what was checked is what gets written.
   const at = now();
   const check = checkResultRows(rows, resultsCheckContext(db, staff, vietnamDate(at)));

@@ -4,7 +4,7 @@ import { desc } from 'drizzle-orm';
 import type { Clock } from '../../clock';
 import { formatPhone } from '../../domain/shared/phone';
 import { formatVnd, type Prices } from '../../domain/outreach/prices';
-import { getCampaign, invitableCadres, InvitationError, invitationFunnel, invitationStatuses, inviteByPhone, type InvitationStatus } from '../../domain/outreach/invitations';
+import { getCampaign, invitableCadres, invitationFunnel, invitationStatuses, inviteByPhone, type InvitationStatus } from '../../domain/outreach/invitations';
 import { resolveTemplate } from '../../domain/outreach/templates';
 import { AppError } from '../../errors';
 import type { Db } from '../../store/db';
@@ -122,14 +122,7 @@ function CampaignInvitations(props: { campaign: Campaign; list: InvitationStatus
 const notices: Record<string, Flash> = { sent: { kind: 'ok', text: 'Đã xếp lời mời để gửi (sau 7:00 nếu đang là giờ nghỉ).' } };
 
 export function invitationPages(deps: InvitationPageDeps) {
-  const campaignOr404 = (id: number) => {
-    try {
-      return getCampaign(deps.db, id);
-    } catch (err) {
-      if (err instanceof InvitationError) throw new AppError('not_found', err.message);
-      throw err;
-    }
-  };
+  const campaignOr404 = (id: number) => getCampaign(deps.db, id);
   return new Hono<StaffEnv>()
     .get('/', requirePermission('outreach', 'read'), (c) => {
       const list = deps.db.select().from(campaigns).orderBy(desc(campaigns.startDate)).all();
@@ -236,12 +229,7 @@ export function invitationPages(deps: InvitationPageDeps) {
       const body = await c.req.parseBody();
       const expected = Number(body.expected);
       if (!Number.isInteger(expected) || expected < 1) throw new AppError('validation_failed', 'Thiếu số người đã xác nhận; xin mở lại trang xác nhận.');
-      try {
-        inviteByPhone(deps.db, id, expected, currentStaff(c).id, deps.clock.now());
-      } catch (err) {
-        if (err instanceof InvitationError) throw new AppError(err.code, err.message);
-        throw err;
-      }
+      inviteByPhone(deps.db, id, expected, currentStaff(c).id, deps.clock.now());
       return c.redirect(`${campaignPath(id)}?msg=sent`, 303);
     });
 }

@@ -11,7 +11,6 @@ import {
   saveTemplate,
   TEMPLATE_BUTTON_OPENS,
   TEMPLATE_BY_USER_SINCE,
-  TemplateError,
   TemplateInput,
   templateKindOf,
   templateWarnings,
@@ -427,7 +426,8 @@ export function outreachPages(deps: OutreachPageDeps) {
       try {
         saveTemplate(deps.db, kind, parsed.data, currentStaff(c).id, deps.clock.now());
       } catch (err) {
-        if (err instanceof TemplateError) return fail(err.message);
+        // A parameter line the domain refused: shown on the form, with what was typed kept.
+        if (err instanceof AppError && err.code === 'validation_failed') return fail(err.message);
         throw err;
       }
       return c.redirect(`${TEMPLATES_PATH}/${kind.name}?msg=saved`, 303);
