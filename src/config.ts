@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { classSchemeIds } from './domain/results/classification';
+
+/** The kinds of organisation that do this work, and how each names itself. */
+export const committeeKinds = ['ban', 'trung_tam', 'khoa'] as const;
+export const committeeKindLabels: Record<(typeof committeeKinds)[number], string> = { ban: 'Ban', trung_tam: 'Trung tâm', khoa: 'Khoa' };
 
 /**
  * The only module that reads the environment. `loadConfig` validates it once at boot; a bad or missing
@@ -98,7 +103,14 @@ const EnvSchema = z.object({
   SMTP_URL: z.url().optional(),
   MAIL_FROM: z.string().default('CadreCare <no-reply@cadrecare.local>'),
 
-  COMMITTEE_NAME: z.string().default('Ban Bảo vệ, chăm sóc sức khỏe cán bộ'),
+  /** What the organisation is since the 2025 reorganisation: a Ban under the Party committee, a Trung tâm under the health department, a Khoa of a hospital. */
+  COMMITTEE_KIND: z.enum(committeeKinds).default('ban'),
+  /** The organisation's full name as it signs its reports, e.g. "Ban Bảo vệ, chăm sóc sức khỏe cán bộ tỉnh Ninh Bình". */
+  COMMITTEE_NAME: z.string().trim().min(3, 'at least 3 characters').max(200).default('Ban Bảo vệ, chăm sóc sức khỏe cán bộ'),
+  /** The body it reports to, printed above its name in report headers, e.g. "Tỉnh ủy Ninh Bình" or "Sở Y tế tỉnh Ninh Bình". */
+  COMMITTEE_PARENT: z.string().trim().max(200).default(''),
+  /** Health classification scheme: Loại I–V, or A / B1 / B2 / C / D (Decision 1266/QĐ-BYT, 2020). Stored results keep their own. */
+  HEALTH_CLASS_SCHEME: z.enum(classSchemeIds).default('I-V'),
   COMMITTEE_HOTLINE: z.string().default('0225 3 123 456'),
 
   /** Signs staff session cookies; when unset outside production, one is generated under DATA_DIR. */
@@ -281,8 +293,13 @@ function derive(env: z.output<typeof EnvSchema>) {
       dir: `${dataDir}/mail`,
     },
     committee: {
+      kind: env.COMMITTEE_KIND,
+      /** "Ban", "Trung tâm" or "Khoa": how the organisation names itself in a sentence. */
+      kindLabel: committeeKindLabels[env.COMMITTEE_KIND],
       name: env.COMMITTEE_NAME,
+      parent: env.COMMITTEE_PARENT,
       hotline: env.COMMITTEE_HOTLINE,
+      classScheme: env.HEALTH_CLASS_SCHEME,
     },
     staff: {
       sessionSecret: env.SESSION_SECRET,

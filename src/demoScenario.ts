@@ -38,7 +38,6 @@ import {
   outbox,
   staffUsers,
   type CadreCategory,
-  type HealthClass,
   type StaffRole,
 } from './store/schema';
 import { recordZaloUser } from './store/zaloUsers';
@@ -363,14 +362,14 @@ function writeScenario(tx: Tx, opts: DemoSeedOptions, users: DemoZaloUser[], cli
   const attend = (bookingId: number, clinicId: number, startsAt: number, status: 'attended' | 'no_show') =>
     markAttendance(db, actor('dieuphoi'), coordinator.id, bookingId, status, null, startsAt + 2 * 3600_000);
 
-  const classes: [HealthClass, number][] = [['I', 6], ['II', 32], ['III', 42], ['IV', 17], ['V', 3]];
-  const pickClass = (c: DemoCadre): HealthClass => {
+  const classes: [DemoClass, number][] = [['I', 6], ['II', 32], ['III', 42], ['IV', 17], ['V', 3]];
+  const pickClass = (c: DemoCadre): DemoClass => {
     if (c.frail) return rng() < 0.75 ? 'IV' : 'V';
     let r = rng() * 100;
     for (const [k, w] of classes) if ((r -= w) < 0) return k;
     return 'III';
   };
-  const resultFor = (healthClass: HealthClass, examDate: string, clinicId: number, campaignId: number) =>
+  const resultFor = (healthClass: DemoClass, examDate: string, clinicId: number, campaignId: number) =>
     ResultInput.parse({
       examDate,
       clinicId,
@@ -635,7 +634,9 @@ function sendPastBroadcast(tx: Tx, id: number, sentAt: number): void {
   finishIfComplete(tx, id, sentAt + rows.length * 1_000);
 }
 
-const resultText: Record<HealthClass, { conclusions: string; diagnoses: string[]; advice: string }> = {
+/** The demo committee classifies in Loại I–V (the default scheme). */
+type DemoClass = 'I' | 'II' | 'III' | 'IV' | 'V';
+const resultText: Record<DemoClass, { conclusions: string; diagnoses: string[]; advice: string }> = {
   I: { conclusions: 'Sức khỏe tốt, các chỉ số trong giới hạn bình thường.', diagnoses: [], advice: 'Duy trì tập thể dục đều đặn, khám định kỳ theo lịch.' },
   II: {
     conclusions: 'Sức khỏe khá; có bệnh nhẹ, không ảnh hưởng sinh hoạt.',

@@ -37,11 +37,11 @@ export const expected = {
     ['Phòng khám A Hải Phòng', 12, 5, 0.4167],
   ],
   classes: [
-    ['Loại I', 1, 0.2],
-    ['Loại II', 2, 0.4],
-    ['Loại III', 1, 0.2],
-    ['Loại IV', 1, 0.2],
-    ['Loại V', 0, 0],
+    ['Loại I – Rất khỏe', 1, 0.2],
+    ['Loại II – Khỏe', 2, 0.4],
+    ['Loại III – Trung bình', 1, 0.2],
+    ['Loại IV – Yếu', 1, 0.2],
+    ['Loại V – Rất yếu', 0, 0],
     ['Chưa phân loại', 0, 0],
   ],
   requests: {

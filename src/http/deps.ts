@@ -1,5 +1,6 @@
 import type { CatalogContext } from '../bot/catalog';
 import type { Clock } from '../clock';
+import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Db } from '../store/db';
 
@@ -17,7 +18,7 @@ export interface StaffDeps {
   apiJsonMaxBytes: number;
   /** Where checked uploads wait for "apply" (one file per upload, removed after an hour). */
   uploadDir: string;
-  committee: { name: string; hotline: string };
+  committee: Config['committee'];
   /** How long a conversation with staff stays open without a message (a conversation staff start included). */
   handoffTimeoutMs: number;
   /** Moves outbox rows written by a committed transaction to the queues now. */

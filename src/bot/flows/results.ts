@@ -1,5 +1,6 @@
 import { formatIsoDate } from '../../domain/shared/dates';
-import { healthClassInfo, type ResultListItem, type ResultView } from '../../domain/results/results';
+import { type ResultListItem, type ResultView } from '../../domain/results/results';
+import { healthClassLabel, healthClassOf } from '../../domain/results/classification';
 import { t } from '../catalog';
 import type { Effect } from '../effects';
 import type { ResultsState } from '../state';
@@ -23,7 +24,7 @@ export const resultsText = {
   forProxy: '(Ông/Bà đang xem thay cán bộ. Xin giữ bí mật thông tin này.)',
   examOn: (date: string, clinic: string | null) => `Ngày khám: ${date}${clinic ? `, tại ${clinic}` : ''}`,
   corrected: 'Đây là kết quả đã được đính chính.',
-  classLine: (c: string, label: string) => `Phân loại sức khỏe: Loại ${c} – ${label}.`,
+  classLine: (label: string) => `Phân loại sức khỏe: ${label}.`,
   classMeaning: (plain: string) => `Nghĩa là: ${plain}`,
   noClass: 'Phân loại sức khỏe: chưa phân loại.',
   conclusions: 'Kết luận của bác sĩ:',
@@ -53,8 +54,8 @@ export function resultSummary(r: ResultView, who: string, viaProxy: boolean): st
   if (r.version > 1) parts.push(resultsText.corrected);
   parts.push('');
   if (r.healthClass) {
-    const info = healthClassInfo[r.healthClass];
-    parts.push(resultsText.classLine(r.healthClass, info.label), resultsText.classMeaning(info.plain));
+    const info = healthClassOf(r.healthClass);
+    parts.push(resultsText.classLine(healthClassLabel(r.healthClass)), ...(info ? [resultsText.classMeaning(info.plain)] : []));
   } else parts.push(resultsText.noClass);
   if (r.conclusions) parts.push('', resultsText.conclusions, r.conclusions);
   if (r.diagnoses.length) parts.push('', resultsText.diagnoses, ...r.diagnoses.map((d) => `- ${d}`));

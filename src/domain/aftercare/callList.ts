@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { AppError } from '../../errors';
 import type { DbOrTx } from '../../store/db';
 import { recordAudit, type AuditActor } from '../../store/audit';
-import { bookings, cadres, callOutcomeKinds, callOutcomes, campaigns, clinics, examResults, healthClasses, type CallOutcomeKind, type Campaign } from '../../store/schema';
+import { bookings, cadres, callOutcomeKinds, callOutcomes, campaigns, clinics, examResults, type CallOutcomeKind, type Campaign } from '../../store/schema';
+import { healthClassOf } from '../results/classification';
 import { nudgeDueAt } from '../booking/nudges';
 import { addDays } from '../shared/dates';
 import { statement } from '../../store/prepared';
@@ -65,8 +66,8 @@ export function ageOn(birthDate: string, date: string): number {
   return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
 }
 
-/** Worse class first: V before IV ... before I, then not classified. */
-const classRank = (c: string | null) => (c === null ? -1 : healthClasses.indexOf(c as (typeof healthClasses)[number]));
+/** Worse class first (V before IV ... before I, D before C ... before A), then not classified. */
+const classRank = (c: string | null) => healthClassOf(c)?.rank ?? -1;
 
 /** Whether the campaign's nudges are out, so a cadre still without a booking needs a call. */
 export function nudgesOut(c: Campaign, now: number): boolean {

@@ -1,3 +1,4 @@
+import type { ClassSchemeId } from '../results/classification';
 import { z } from 'zod';
 import type { Clock } from '../../clock';
 import { AppError } from '../../errors';
@@ -37,6 +38,8 @@ export interface BroadcastWebDeps {
   clock: Clock;
   logger: Logger;
   committeeName: string;
+  /** The health classification scheme segments offer (HEALTH_CLASS_SCHEME); Loại I–V when absent. */
+  classScheme?: ClassSchemeId;
   /** Template name -> approved Zalo template id (ZALO_TEMPLATES). */
   templates: Record<string, string>;
   /** Moves the outbox rows a committed transaction wrote to the queues now. */

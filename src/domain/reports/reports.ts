@@ -18,6 +18,7 @@ import {
 import { addDays, formatIsoDate, optionalVietnameseDateField } from '../shared/dates';
 import { vietnamDate, vietnamInstant } from '../shared/quietHours';
 import { requestTypeLabels } from '../requests/labels';
+import { classCodes, healthClassLabel, type ClassSchemeId } from '../results/classification';
 import { campaignResultScope, cohortFigures, EXAMINED_DEFINITION, groupCohort, NO_CLINIC, NO_SHOW_DEFINITION, noShowsByClinic, shareOf, unitKey } from './examined';
 import { fileSlug, headerRowOf, writeWorkbook, type SheetSpec } from '../shared/spreadsheet';
 import { followUpCompletion } from '../aftercare/followUps';
@@ -78,7 +79,6 @@ export interface Report {
 const MAX_DAYS = 3 * 366;
 
 const share = shareOf;
-const classLabel = (c: string | null) => (c ? `Loại ${c}` : 'Chưa phân loại');
 
 /** Resolves the selection: a campaign (its dates), or a period (default: this year up to today). */
 export function resolveSelection(db: DbOrTx, q: ReportQuery, now: number): { from: string; to: string; campaign: Campaign | null; covered: Campaign[] } {
@@ -102,7 +102,8 @@ export function resolveSelection(db: DbOrTx, q: ReportQuery, now: number): { fro
 }
 
 /** Builds every table of the report. */
-export function buildReport(db: DbOrTx, q: ReportQuery, now: number): Report {
+/** The report; the classification mix lists the classes of `scheme` (the committee's), and any of another scheme that results still hold. */
+export function buildReport(db: DbOrTx, q: ReportQuery, now: number, scheme: ClassSchemeId = 'I-V'): Report {
   const sel = resolveSelection(db, q, now);
   const fromMs = vietnamInstant(sel.from, 0);
   const toMs = vietnamInstant(addDays(sel.to, 1), 0);
@@ -144,7 +145,9 @@ export function buildReport(db: DbOrTx, q: ReportQuery, now: number): Report {
   const classCounts = new Map<string | null, number>();
   for (const c of latest.values()) classCounts.set(c, (classCounts.get(c) ?? 0) + 1);
   const classified = latest.size;
-  const classRows: Cell[][] = [...healthClasses, null].map((c) => [classLabel(c), classCounts.get(c) ?? 0, share(classCounts.get(c) ?? 0, classified)]);
+  const activeClasses: string[] = classCodes(scheme);
+  const heldOtherClasses = healthClasses.filter((c) => !activeClasses.includes(c) && classCounts.has(c));
+  const classRows: Cell[][] = [...activeClasses, ...heldOtherClasses, null].map((c) => [healthClassLabel(c), classCounts.get(c) ?? 0, share(classCounts.get(c) ?? 0, classified)]);
 
   // --- care after the exam: follow-ups of worrying results per campaign, ratings by clinic and month ---
   const completion = followUpCompletion(db, sel.covered.map((c) => c.id), now);
@@ -384,8 +387,8 @@ export interface CampaignSummary {
 }
 
 /** Everything on the summary, by the one definition of examined (examined.ts). */
-export function campaignSummary(db: DbOrTx, campaignId: number, now: number): CampaignSummary {
-  const report = buildReport(db, { campaign: campaignId }, now);
+export function campaignSummary(db: DbOrTx, campaignId: number, now: number, scheme: ClassSchemeId = 'I-V'): CampaignSummary {
+  const report = buildReport(db, { campaign: campaignId }, now, scheme);
   const c = db.select().from(campaigns).where(eq(campaigns.id, campaignId)).get()!;
   const cohort = cohortFigures(db, c, now);
   const t = cohort.total;

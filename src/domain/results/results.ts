@@ -25,6 +25,7 @@ import { outsideQuietHours, vietnamDate } from '../shared/quietHours';
 import { rolesFor } from '../staff/permissions';
 import { listParams, orderFor, pageWindow, personSearch, type PageWindow } from '../shared/listing';
 import { openFollowUp } from '../aftercare/followUps';
+import { classCodes, classSchemeIds, lowestTwoClasses, type ClassSchemeId } from './classification';
 
 /**
  * Exam results: entry and correction by staff, release by a doctor or admin, the "results are ready" notice,
@@ -69,20 +70,15 @@ export function resultForStaff(db: DbOrTx, staff: ResultStaff, id: number): Exam
 
 // --- plain words for the health class ---------------------------------------------------------------------
 
-/** Loại I–V in plain Vietnamese, for an elderly reader. */
-export const healthClassInfo: Record<HealthClass, { label: string; plain: string }> = {
-  I: { label: 'Rất khỏe', plain: 'Sức khỏe rất tốt.' },
-  II: { label: 'Khỏe', plain: 'Sức khỏe tốt; nếu có bệnh thì nhẹ, không ảnh hưởng đến sinh hoạt.' },
-  III: { label: 'Trung bình', plain: 'Sức khỏe ở mức trung bình; có một số bệnh cần theo dõi và giữ gìn.' },
-  IV: { label: 'Yếu', plain: 'Sức khỏe yếu; có bệnh cần điều trị và theo dõi thường xuyên.' },
-  V: { label: 'Rất yếu', plain: 'Sức khỏe rất yếu; cần được chăm sóc và điều trị đặc biệt.' },
-};
+/** Label of a stored class in its own scheme (domain/classification.ts). */
+export { healthClassLabel } from './classification';
 
-export const healthClassLabel = (c: HealthClass | null) => (c ? `Loại ${c} – ${healthClassInfo[c].label}` : 'Chưa phân loại');
-
-/** The two lowest classes of the classification scheme (listed best first): a result in them calls for a follow-up. */
+/**
+ * The classes that call for a follow-up: the two lowest of each scheme (IV, V and C, D). The codes of the
+ * schemes never overlap, so a result is judged in the scheme it was classified under, whichever is active now.
+ */
 export function lowestHealthClasses(): HealthClass[] {
-  return healthClasses.slice(-2);
+  return classSchemeIds.flatMap((id) => lowestTwoClasses(id));
 }
 
 // --- input ------------------------------------------------------------------------------------------------
@@ -587,6 +583,15 @@ export function auditStaffRead(db: DbOrTx, staff: ResultStaff, resultIds: number
 export type ClassKey = HealthClass | 'none';
 export const classKeys: ClassKey[] = [...healthClasses, 'none'];
 
+/**
+ * The columns of a classification mix: the active scheme's classes, then any class of another scheme that
+ * results still hold (stored under the scheme of their day), then "not classified".
+ */
+export function mixColumns(scheme: ClassSchemeId, totals: Record<ClassKey, number>): ClassKey[] {
+  const active = classCodes(scheme);
+  return [...active, ...healthClasses.filter((k) => !active.includes(k) && totals[k] > 0), 'none'];
+}
+
 export interface ClassificationRow {
   campaignId: number | null;
   unit: string;
@@ -596,7 +601,7 @@ export interface ClassificationRow {
   shares: Record<ClassKey, number>;
 }
 
-const emptyCounts = (): Record<ClassKey, number> => ({ I: 0, II: 0, III: 0, IV: 0, V: 0, none: 0 });
+const emptyCounts = (): Record<ClassKey, number> => Object.fromEntries(classKeys.map((k) => [k, 0])) as Record<ClassKey, number>;
 function withShares(campaignId: number | null, unit: string, counts: Record<ClassKey, number>): ClassificationRow {
   const total = classKeys.reduce((s, k) => s + counts[k], 0);
   const shares = emptyCounts();

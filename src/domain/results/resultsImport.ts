@@ -1,5 +1,6 @@
 import { loadExcelJs } from '../shared/excel';
 import { foldLabel } from '../shared/vietnamese';
+import { allowedCodesText, classSchemes, parseHealthClass, type ClassSchemeId } from './classification';
 import { eq } from 'drizzle-orm';
 import { AppError } from '../../errors';
 import { inTransaction, type Db, type DbOrTx } from '../../store/db';
@@ -25,7 +26,7 @@ export const resultColumns = [
   { key: 'campaign', header: 'Đợt khám', required: false, aliases: ['dot', 'dot kham suc khoe'], help: 'Tên đợt khám, hoặc năm-đợt (ví dụ 2026-1). Để trống nếu khám ngoài đợt.' },
   { key: 'examDate', header: 'Ngày khám', required: true, aliases: ['ngay kham suc khoe'], help: 'Bắt buộc, dạng dd/mm/yyyy, không ở tương lai.' },
   { key: 'clinic', header: 'Nơi khám', required: false, aliases: ['phong kham', 'benh vien', 'co so kham'], help: 'Mã hoặc đúng tên phòng khám/bệnh viện.' },
-  { key: 'healthClass', header: 'Phân loại sức khỏe', required: false, aliases: ['loai suc khoe', 'phan loai', 'xep loai'], help: 'I, II, III, IV, V (hoặc 1–5, “Loại II”); để trống nếu chưa phân loại.' },
+  { key: 'healthClass', header: 'Phân loại sức khỏe', required: false, aliases: ['loai suc khoe', 'phan loai', 'xep loai'], help: 'Mã phân loại đang dùng (xem dưới); để trống nếu chưa phân loại.' },
   { key: 'conclusions', header: 'Kết luận', required: false, aliases: ['ket luan chinh', 'ket luan cua bac si'], help: 'Kết luận chính của bác sĩ.' },
   { key: 'diagnoses', header: 'Chẩn đoán', required: false, aliases: ['chan doan benh'], help: 'Mỗi chẩn đoán một dòng (xuống dòng trong ô) hoặc cách nhau bằng dấu chấm phẩy.' },
   { key: 'advice', header: 'Lời khuyên', required: false, aliases: ['loi dan', 'de nghi', 'tu van'], help: 'Lời khuyên cho cán bộ.' },
@@ -47,7 +48,6 @@ const cellText = (v: CellValue): string => {
   return String(v).normalize('NFC').trim();
 };
 
-const romanClasses: Record<string, HealthClass> = { i: 'I', ii: 'II', iii: 'III', iv: 'IV', v: 'V', '1': 'I', '2': 'II', '3': 'III', '4': 'IV', '5': 'V' };
 const yes = new Set(['co', 'x', '1', 'true', 'yes']);
 const no = new Set(['khong', '0', 'false', 'no', '']);
 
@@ -74,11 +74,13 @@ export interface ResultsCheckContext {
   clinics: Clinic[];
   campaigns: Campaign[];
   today: string;
+  /** The committee's classification scheme: a row's class must be one of its codes. */
+  classScheme: ClassSchemeId;
   db: DbOrTx;
 }
 
 /** What checking needs from the database, for the staff member's scope (clinic_staff: their clinic's cadres). */
-export function resultsCheckContext(db: DbOrTx, staff: ResultStaff, today: string): ResultsCheckContext {
+export function resultsCheckContext(db: DbOrTx, staff: ResultStaff, today: string, classScheme: ClassSchemeId = 'I-V'): ResultsCheckContext {
   const rows = db.select({ id: cadres.id, code: cadres.code, clinicId: cadres.clinicId }).from(cadres).all();
   const clinicScope = staff.role === 'clinic_staff' ? (staff.clinicId ?? -1) : null;
   return {
@@ -87,6 +89,7 @@ export function resultsCheckContext(db: DbOrTx, staff: ResultStaff, today: strin
     clinics: db.select().from(clinics).all(),
     campaigns: db.select().from(campaigns).all(),
     today,
+    classScheme,
     db,
   };
 }
@@ -188,8 +191,8 @@ export function checkResultRows(rows: SheetRow[], ctx: ResultsCheckContext): Res
     let healthClass: HealthClass | null = null;
     const classLabel = value('healthClass');
     if (classLabel) {
-      const cls = romanClasses[foldLabel(classLabel).replace(/^loai\s*/, '')];
-      if (!cls) bad('healthClass', `Phân loại sức khỏe “${classLabel}” không hợp lệ; ghi I, II, III, IV, V hoặc để trống.`);
+      const cls = parseHealthClass(classLabel, ctx.classScheme);
+      if (!cls) bad('healthClass', `Phân loại sức khỏe “${classLabel}” không hợp lệ; ghi một trong ${allowedCodesText(ctx.classScheme)} hoặc để trống.`);
       else healthClass = cls;
     }
 
@@ -306,7 +309,7 @@ export function applyResultsImport(tx: DbOrTx, staff: ResultStaff, records: Resu
 // --- the template -----------------------------------------------------------------------------------------
 
 /** The blank import template: the header row, and a sheet explaining each column (with the known codes). */
-export async function resultsTemplate(opts: { clinics: Clinic[]; campaigns: Campaign[] }): Promise<Buffer> {
+export async function resultsTemplate(opts: { clinics: Clinic[]; campaigns: Campaign[]; classScheme?: ClassSchemeId }): Promise<Buffer> {
   const ExcelJS = await loadExcelJs();
   const wb = new ExcelJS.Workbook();
   wb.creator = 'CadreCare';
@@ -325,6 +328,7 @@ export async function resultsTemplate(opts: { clinics: Clinic[]; campaigns: Camp
   help.addRow(['Cột', 'Cách ghi']).font = { bold: true };
   for (const c of resultColumns) {
     let note: string = c.help;
+    if (c.key === 'healthClass') note += ` ${classHelp(opts.classScheme ?? 'I-V')}`;
     if (c.key === 'clinic' && opts.clinics.length) note += ` Mã: ${opts.clinics.map((x) => x.code).join(', ')}.`;
     if (c.key === 'campaign' && opts.campaigns.length) note += ` Các đợt: ${opts.campaigns.map((x) => `${x.name} (${x.year}-${x.round})`).join('; ')}.`;
     help.addRow([c.header, note]);
@@ -333,6 +337,12 @@ export async function resultsTemplate(opts: { clinics: Clinic[]; campaigns: Camp
   help.addRow(['Lưu ý', 'Hệ thống kiểm tra mọi dòng trước; chỉ ghi khi không còn lỗi nào, và ghi tất cả cùng lúc. Nhập lại cùng tệp không tạo bản trùng. Kết quả nhập vào là bản nháp: bác sĩ hoặc quản trị phải công bố thì cán bộ mới xem được.']);
   help.getColumn(2).alignment = { wrapText: true };
   return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** How the class column is filled in the committee's scheme: each code with its label. */
+function classHelp(scheme: ClassSchemeId): string {
+  const list = classSchemes[scheme].classes.map((c) => `${c.code} (${c.label})`).join(', ');
+  return `${list}${scheme === 'I-V' ? '; cũng nhận 1–5 và “Loại II”' : '; chữ hoa hay thường đều được'}.`;
 }
 
 // --- one call for pages and API -----------------------------------------------------------------------------
@@ -355,12 +365,13 @@ export async function importResultsFile(
   fileName: string,
   apply: boolean,
   now: () => number,
+  classScheme: ClassSchemeId = 'I-V',
 ): Promise<ResultsImportOutcome> {
   if (!may(staff.role, ['results', 'enter'])) throw new AppError('forbidden', 'Tài khoản của bạn không được nhập kết quả.');
   const rows = await readRegistryFile(bytes, fileName);
   // From here on everything is synchronous: what was checked is what gets written.
   const at = now();
-  const check = checkResultRows(rows, resultsCheckContext(db, staff, vietnamDate(at)));
+  const check = checkResultRows(rows, resultsCheckContext(db, staff, vietnamDate(at), classScheme));
   if (!apply || check.problems.length) return { fileName, check, counts: previewResultsImport(db, check.records), applied: false };
   const counts = inTransaction(db, (tx) => applyResultsImport(tx, staff, check.records, fileName, at));
   return { fileName, check, counts, applied: true };

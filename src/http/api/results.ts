@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { exportPersonalData, personalDataWorkbook } from '../../domain/registry/personalDataExport';
@@ -18,7 +19,8 @@ import { importResultsFile, resultsTemplate } from '../../domain/results/results
 import { fieldProblems, vietnameseIssue } from '../../domain/shared/validationText';
 import { AppError } from '../../errors';
 import { inTransaction } from '../../store/db';
-import { campaigns, clinics } from '../../store/schema';
+import { campaigns, clinics, examResults } from '../../store/schema';
+import { allowedCodesText, classCodes, type ClassSchemeId } from '../../domain/results/classification';
 import { currentStaff, requirePermission } from '../auth/session';
 import type { ApiEnv } from '../auth/apiToken';
 import { attachment } from '../download';
@@ -51,7 +53,7 @@ export function resultApiRoutes(deps: StaffDeps) {
       c.json(classificationFor(deps, currentStaff(c), c.req.valid('query'))),
     )
     .get('/template', requirePermission('results', 'enter'), async (c) => {
-      const body = await resultsTemplate({ clinics: deps.db.select().from(clinics).all(), campaigns: deps.db.select().from(campaigns).all() });
+      const body = await resultsTemplate({ clinics: deps.db.select().from(clinics).all(), campaigns: deps.db.select().from(campaigns).all(), classScheme: deps.committee.classScheme });
       return c.body(new Uint8Array(body), 200, { 'content-type': XLSX_TYPE, 'content-disposition': attachment('mau-nhap-ket-qua-kham.xlsx') });
     })
     .post(
@@ -63,7 +65,7 @@ export function resultApiRoutes(deps: StaffDeps) {
       async (c) => {
         const { file } = c.req.valid('form');
         const { dryRun } = c.req.valid('query');
-        const outcome = await importResultsFile(deps.db, currentStaff(c), new Uint8Array(await file.arrayBuffer()), file.name, !dryRun, now);
+        const outcome = await importResultsFile(deps.db, currentStaff(c), new Uint8Array(await file.arrayBuffer()), file.name, !dryRun, now, deps.committee.classScheme);
         const body = {
           fileName: file.name,
           dryRun,
@@ -112,7 +114,7 @@ export function resultApiRoutes(deps: StaffDeps) {
     })
     .post('/', requirePermission('results', 'enter'), validate('json', z.object({ cadreId: z.number().int().positive() }).and(z.record(z.string(), z.unknown()))), (c) => {
       const body = c.req.valid('json');
-      const input = parseInput(body);
+      const input = parseInput(body, deps.committee.classScheme);
       const row = inTransaction(deps.db, (tx) => createDraft(tx, currentStaff(c), body.cadreId, input, now()));
       return c.json({ result: row }, 201);
     })
@@ -123,7 +125,8 @@ export function resultApiRoutes(deps: StaffDeps) {
       return c.json({ result });
     })
     .put('/:id{[0-9]+}', requirePermission('results', 'enter'), validate('param', IdParam), validate('json', z.record(z.string(), z.unknown())), (c) => {
-      const input = parseInput(c.req.valid('json'));
+      const held = deps.db.select({ healthClass: examResults.healthClass }).from(examResults).where(eq(examResults.id, c.req.valid('param').id)).get()?.healthClass ?? null;
+      const input = parseInput(c.req.valid('json'), deps.committee.classScheme, held);
       const row = inTransaction(deps.db, (tx) => updateDraft(tx, currentStaff(c), c.req.valid('param').id, input, now()));
       return c.json({ result: row });
     })
@@ -138,10 +141,16 @@ export function resultApiRoutes(deps: StaffDeps) {
 }
 
 /** Parses a result body with the same schema as the pages; a bad field is a 400 naming it. */
-function parseInput(body: unknown): ResultInput {
+function parseInput(body: unknown, scheme: ClassSchemeId, held: string | null = null): ResultInput {
   const parsed = ResultInput.safeParse(body, { error: vietnameseIssue });
   if (!parsed.success) {
     throw new AppError('validation_failed', 'Dữ liệu gửi lên chưa hợp lệ. Vui lòng kiểm tra lại.', fieldProblems(parsed.error.issues));
+  }
+  // A class of the committee's scheme, or the one a draft already holds from an earlier scheme.
+  const cls = parsed.data.healthClass;
+  if (cls && cls !== held && !classCodes(scheme).includes(cls)) {
+    const message = `ghi một trong ${allowedCodesText(scheme)} hoặc null`;
+    throw new AppError('validation_failed', `Phân loại sức khỏe “${cls}” không thuộc cách phân loại đang dùng; ${message}.`, [{ path: 'healthClass', field: 'Phân loại sức khỏe', message }]);
   }
   return parsed.data;
 }

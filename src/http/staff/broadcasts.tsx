@@ -8,7 +8,8 @@ import { vietnamInstant } from '../../domain/shared/quietHours';
 import { parseVietnameseDate } from '../../domain/shared/dates';
 import { countSegment, describeSegment, knownUnits, SegmentFilter, skipReasonLabels, type SegmentPreview } from '../../domain/broadcasts/segments';
 import { AppError } from '../../errors';
-import { cadreCategories, campaigns, clinics, healthClasses, type Broadcast } from '../../store/schema';
+import { cadreCategories, campaigns, clinics, type Broadcast } from '../../store/schema';
+import { classCodes, healthClassLabel } from '../../domain/results/classification';
 import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import {
   broadcastOrThrow,
@@ -255,6 +256,7 @@ export function broadcastPages(deps: BroadcastWebDeps) {
       .all(),
     units: knownUnits(deps.db),
     templates: Object.keys(deps.templates).sort(),
+    healthClasses: classCodes(deps.classScheme ?? 'I-V'),
   });
 
   const composePage = (c: Parameters<typeof page>[0], form: Partial<ComposeForm>, opts: { preview?: SegmentPreview; flash?: Flash | null; status?: 400 } = {}) => {
@@ -309,9 +311,9 @@ export function broadcastPages(deps: BroadcastWebDeps) {
             </fieldset>
             <fieldset>
               <legend class="small muted">Phân loại sức khỏe</legend>
-              {[...healthClasses, 'none'].map((k) => (
+              {[...ch.healthClasses, 'none'].map((k) => (
                 <label>
-                  <input type="checkbox" name="healthClasses" value={k} checked={has(form.healthClasses, k)} /> {k === 'none' ? 'Chưa phân loại' : `Loại ${k}`}
+                  <input type="checkbox" name="healthClasses" value={k} checked={has(form.healthClasses, k)} /> {k === 'none' ? 'Chưa phân loại' : healthClassLabel(k)}
                 </label>
               ))}
             </fieldset>

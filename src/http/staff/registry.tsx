@@ -6,7 +6,8 @@ import { registryCsv, registryWorkbook, rejectedRowsWorkbook } from '../../domai
 import { upcomingBookingsOf } from '../../domain/booking/bookingForCadre';
 import { cadreStatusLabels, statusOf } from '../../domain/registry/cadreRecord';
 import { AppError } from '../../errors';
-import { cadreCategories, healthClasses } from '../../store/schema';
+import { cadreCategories } from '../../store/schema';
+import { classCodes, healthClassLabel } from '../../domain/results/classification';
 import { allowed, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { validate, XLSX_TYPE, IdParam } from '../validation';
 import { ActingCard, actingNotices } from './cadreActing';
@@ -219,9 +220,9 @@ export function registryPages(deps: StaffDeps) {
                 <label for="health">Phân loại sức khỏe</label>
                 <select id="health" name="health">
                   <option value="">Tất cả</option>
-                  {healthClasses.map((h) => (
+                  {classCodes(deps.committee.classScheme).map((h) => (
                     <option value={h} selected={q.health === h}>
-                      Loại {h}
+                      {healthClassLabel(h)}
                     </option>
                   ))}
                   <option value="none" selected={q.health === 'none'}>
@@ -452,7 +453,7 @@ export function registryPages(deps: StaffDeps) {
               {seesHealth ? (
                 <>
                   <dt>Phân loại sức khỏe</dt>
-                  <dd>{cadre.healthClass ? `Loại ${cadre.healthClass}` : 'Chưa phân loại'}</dd>
+                  <dd>{healthClassLabel(cadre.healthClass)}</dd>
                   <dt>Khám tại nhà</dt>
                   <dd>{cadre.frail ? 'Có (không đi khám được)' : 'Không'}</dd>
                 </>

@@ -1,6 +1,7 @@
 import { desc, eq } from 'drizzle-orm';
 import type { Prices } from '../../domain/outreach/prices';
 import { spendTable } from '../../domain/outreach/spend';
+import type { ClassSchemeId } from '../../domain/results/classification';
 import { z } from 'zod';
 import { EXAMINED_DEFINITION } from '../../domain/reports/examined';
 import { AppError } from '../../errors';
@@ -22,6 +23,8 @@ export interface ReportPagesDeps {
   db: Db;
   clock: Clock;
   committeeName: string;
+  /** The health classification scheme the classification mix lists (HEALTH_CLASS_SCHEME); Loại I–V when absent. */
+  classScheme?: ClassSchemeId;
   /** Message prices: with them the page shows the monthly spend. */
   prices?: Prices;
 }
@@ -132,7 +135,7 @@ export function reportPages(deps: ReportPagesDeps) {
 
   app.get('/', validate('query', ReportQuery), (c) => {
     const q = c.req.valid('query');
-    const report = withSpend(buildReport(deps.db, q, deps.clock.now()));
+    const report = withSpend(buildReport(deps.db, q, deps.clock.now(), deps.classScheme));
     const all = deps.db.select({ id: campaigns.id, name: campaigns.name }).from(campaigns).orderBy(desc(campaigns.startDate)).all();
     const params = new URLSearchParams();
     if (report.campaign) params.set('campaign', String(report.campaign.id));
@@ -192,7 +195,7 @@ export function reportPages(deps: ReportPagesDeps) {
   const SummaryQuery = z.object({ campaign: z.coerce.number().int().positive() });
   const summaryOr404 = (id: number) => {
     if (!deps.db.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.id, id)).get()) throw new AppError('not_found', 'Không tìm thấy đợt khám.');
-    return campaignSummary(deps.db, id, deps.clock.now());
+    return campaignSummary(deps.db, id, deps.clock.now(), deps.classScheme);
   };
 
   app.get('/summary', validate('query', SummaryQuery), (c) => {
@@ -327,7 +330,7 @@ export function reportPages(deps: ReportPagesDeps) {
   app.get('/xlsx', validate('query', ReportQuery), async (c) => {
     const staff = currentStaff(c);
     const now = deps.clock.now();
-    const report = withSpend(buildReport(deps.db, c.req.valid('query'), now));
+    const report = withSpend(buildReport(deps.db, c.req.valid('query'), now, deps.classScheme));
     const body = await reportWorkbook(report, deps.committeeName);
     recordAudit(
       deps.db,

@@ -9,7 +9,7 @@ import { vietnamDate } from '../../domain/shared/quietHours';
 import {
   auditStaffRead,
   campaignNames,
-  classKeys,
+  mixColumns,
   createDraft,
   discardDraft,
   healthClassLabel,
@@ -27,7 +27,8 @@ import {
 import { importResultsFile, resultColumns, resultsTemplate, type ResultsImportOutcome } from '../../domain/results/resultsImport';
 import { AppError } from '../../errors';
 import { inTransaction } from '../../store/db';
-import { cadres, campaigns, clinics, examResultStatuses, healthClasses, type ExamResult } from '../../store/schema';
+import { cadres, campaigns, clinics, examResults, examResultStatuses, type ExamResult } from '../../store/schema';
+import { allowedCodesText, chosenHealthClass, healthClassChoices, type ClassSchemeId } from '../../domain/results/classification';
 import { allowed, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { classificationFor, ClassificationQuery } from '../../domain/results/classificationFigures';
 import { eraseWithConfirmation } from '../../domain/registry/personalDataErasure';
@@ -49,7 +50,7 @@ const ReleaseFilter = ResultListParams.pick({ q: true, campaignId: true });
 
 const statusLabels: Record<ExamResult['status'], string> = { draft: 'Chờ công bố', released: 'Đã công bố', superseded: 'Đã được đính chính' };
 const statusBadge: Record<ExamResult['status'], string> = { draft: 'warn', released: 'ok', superseded: '' };
-const classLabel = (k: ClassKey) => (k === 'none' ? 'Chưa phân loại' : `Loại ${k}`);
+const classLabel = (k: ClassKey) => (k === 'none' ? 'Chưa phân loại' : healthClassLabel(k));
 
 const notices: Record<string, Flash> = {
   created: { kind: 'ok', text: 'Đã lưu bản nháp. Bác sĩ hoặc quản trị cần công bố thì cán bộ mới xem được.' },
@@ -76,15 +77,20 @@ const ResultForm = z.object({
 });
 type ResultForm = z.infer<typeof ResultForm>;
 
-function inputFromForm(f: ResultForm): ResultInput {
+function inputFromForm(f: ResultForm, scheme: ClassSchemeId, currentClass: string | null = null): ResultInput {
   const examDate = parseVietnameseDate(f.examDate);
   if (!examDate) throw new AppError('validation_failed', 'Ngày khám chưa đúng dạng; ghi ngày/tháng/năm, ví dụ 05/03/2026.', [{ path: 'examDate', field: 'Ngày khám', message: 'ghi ngày/tháng/năm' }]);
   const id = (v?: string) => (v && /^\d+$/.test(v) ? Number(v) : null);
+  const healthClass = chosenHealthClass(f.healthClass ?? '', scheme, currentClass);
+  if (healthClass === undefined) {
+    const message = `ghi một trong ${allowedCodesText(scheme)} hoặc để trống`;
+    throw new AppError('validation_failed', `Phân loại sức khỏe “${f.healthClass ?? ''}” không hợp lệ; ${message}.`, [{ path: 'healthClass', field: 'Phân loại sức khỏe', message }]);
+  }
   const parsed = ResultInput.safeParse({
     examDate,
     clinicId: id(f.clinicId),
     campaignId: id(f.campaignId),
-    healthClass: f.healthClass && (healthClasses as readonly string[]).includes(f.healthClass) ? f.healthClass : null,
+    healthClass,
     conclusions: f.conclusions,
     diagnoses: f.diagnoses.split(/\r?\n/).map((d) => d.trim()).filter(Boolean),
     advice: f.advice,
@@ -140,7 +146,7 @@ function ResultFields(props: { deps: StaffDeps; values?: Partial<ExamResult>; as
         <label for="healthClass">Phân loại sức khỏe</label>
         <select id="healthClass" name="healthClass">
           <option value="">Chưa phân loại</option>
-          {healthClasses.map((h) => (
+          {healthClassChoices(props.deps.committee.classScheme, v.healthClass ?? null).map((h) => (
             <option value={h} selected={v.healthClass === h}>
               {healthClassLabel(h)}
             </option>
@@ -519,7 +525,7 @@ export function resultPages(deps: StaffDeps) {
       const form = c.req.valid('form');
       const cadre = form.cadreCode ? deps.db.select({ id: cadres.id }).from(cadres).where(cadreCodeIs(form.cadreCode)).get() : undefined;
       if (!cadre) throw new AppError('not_found', `Không có cán bộ mã “${form.cadreCode ?? ''}”.`);
-      const row = inTransaction(deps.db, (tx) => createDraft(tx, staff, cadre.id, inputFromForm(form), now()));
+      const row = inTransaction(deps.db, (tx) => createDraft(tx, staff, cadre.id, inputFromForm(form, deps.committee.classScheme), now()));
       return back(c, `/staff/results/${row.id}`, 'created');
     })
     .get('/import', requirePermission('results', 'enter'), (c) => page(c, title, 'Nhập kết quả từ tệp', <ImportForm csrfToken={c.get('csrfToken')} maxMb={maxMb} />))
@@ -528,7 +534,7 @@ export function resultPages(deps: StaffDeps) {
       const { file } = c.req.valid('form');
       if (file.size === 0) throw new AppError('bad_request', 'Tệp trống hoặc chưa chọn tệp.');
       const bytes = new Uint8Array(await file.arrayBuffer());
-      const outcome = await importResultsFile(deps.db, staff, bytes, file.name, false, now);
+      const outcome = await importResultsFile(deps.db, staff, bytes, file.name, false, now, deps.committee.classScheme);
       const ok = outcome.check.problems.length === 0;
       const uploadId = ok ? uploads.save(deps.uploadDir, staff.id, file.name, bytes, now()) : undefined;
       return page(
@@ -551,7 +557,7 @@ export function resultPages(deps: StaffDeps) {
     .post('/import/apply', requirePermission('results', 'enter'), validate('form', z.object({ uploadId: z.string().max(64) })), async (c) => {
       const staff = currentStaff(c);
       const upload = uploads.load(deps.uploadDir, staff.id, c.req.valid('form').uploadId);
-      const outcome = await importResultsFile(deps.db, staff, upload.bytes, upload.fileName, true, now);
+      const outcome = await importResultsFile(deps.db, staff, upload.bytes, upload.fileName, true, now, deps.committee.classScheme);
       if (outcome.applied) uploads.remove(upload.path);
       return page(
         c,
@@ -574,13 +580,14 @@ export function resultPages(deps: StaffDeps) {
       );
     })
     .get('/template', requirePermission('results', 'enter'), async (c) => {
-      const body = await resultsTemplate({ clinics: deps.db.select().from(clinics).all(), campaigns: deps.db.select().from(campaigns).all() });
+      const body = await resultsTemplate({ clinics: deps.db.select().from(clinics).all(), campaigns: deps.db.select().from(campaigns).all(), classScheme: deps.committee.classScheme });
       return c.body(new Uint8Array(body), 200, { 'content-type': XLSX_TYPE, 'content-disposition': attachment('mau-nhap-ket-qua-kham.xlsx') });
     })
     .get('/figures', requirePermission('results', 'figures'), validate('query', ClassificationQuery), (c) => {
       const staff = currentStaff(c);
       const q = c.req.valid('query');
       const figures = classificationFor(deps, staff, q);
+      const columns = mixColumns(deps.committee.classScheme, figures.total.counts);
       const campaignList = deps.db.select().from(campaigns).orderBy(asc(campaigns.startDate)).all();
       const units = unitsFor(deps.db, staff);
       const pct = (x: number) => `${(x * 100).toFixed(1).replace('.', ',')}%`;
@@ -588,7 +595,7 @@ export function resultPages(deps: StaffDeps) {
         <tr style={props.strong ? 'font-weight:600' : ''}>
           <td data-label="Nhóm">{props.label}</td>
           <td data-label="Tổng">{props.r.total}</td>
-          {classKeys.map((k) => (
+          {columns.map((k) => (
             <td data-label={classLabel(k)}>
               {props.r.counts[k]} <span class="muted small">({pct(props.r.shares[k])})</span>
             </td>
@@ -634,7 +641,7 @@ export function resultPages(deps: StaffDeps) {
                 <tr>
                   <th>Đợt khám · Đơn vị</th>
                   <th>Tổng</th>
-                  {classKeys.map((k) => (
+                  {columns.map((k) => (
                     <th>{classLabel(k)}</th>
                   ))}
                 </tr>
@@ -809,7 +816,8 @@ export function resultPages(deps: StaffDeps) {
     })
     .post('/:id{[0-9]+}/edit', requirePermission('results', 'enter'), validate('param', IdParam), validate('form', ResultForm), (c) => {
       const { id } = c.req.valid('param');
-      inTransaction(deps.db, (tx) => updateDraft(tx, currentStaff(c), id, inputFromForm(c.req.valid('form')), now()));
+      const held = deps.db.select({ healthClass: examResults.healthClass }).from(examResults).where(eq(examResults.id, id)).get()?.healthClass ?? null;
+      inTransaction(deps.db, (tx) => updateDraft(tx, currentStaff(c), id, inputFromForm(c.req.valid('form'), deps.committee.classScheme, held), now()));
       return back(c, `/staff/results/${id}`, 'saved');
     })
     .post('/:id{[0-9]+}/correct', requirePermission('results', 'enter'), validate('param', IdParam), (c) => {

@@ -1,14 +1,16 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { clinics } from './clinics';
+import { healthClassCodes, type HealthClassCode } from '../../domain/results/classification';
 
 export const cadreCategories = ['duong_chuc', 'nguyen_chuc', 'nguoi_co_cong', 'khac'] as const;
 export type CadreCategory = (typeof cadreCategories)[number];
-export const healthClasses = ['I', 'II', 'III', 'IV', 'V'] as const;
 export const birthDatePrecisions = ['day', 'year'] as const;
 export type BirthDatePrecision = (typeof birthDatePrecisions)[number];
 export const leftReasons = ['left', 'died'] as const;
 export type LeftReason = (typeof leftReasons)[number];
-export type HealthClass = (typeof healthClasses)[number];
+/** Every class code of every scheme (domain/classification.ts owns the schemes; a stored code names its own). */
+export const healthClasses = healthClassCodes;
+export type HealthClass = HealthClassCode;
 
 /** The registry: serving and retired officials and people with meritorious service the committee cares for. */
 export const cadres = sqliteTable(
