@@ -76,7 +76,7 @@ describe('one definition of "đã khám" on every surface (edge-case campaign)',
     expect([1, 2, 3].map((i) => (unitSheet.getRow(XLSX_HEADER_ROW + i).values as unknown[]).slice(2))).toEqual(x.units);
     const classes = wb.getWorksheet(sheetNameOf('classes'))!;
     const classRows = Array.from({ length: 6 }, (_, i) => (classes.getRow(XLSX_HEADER_ROW + 1 + i).values as unknown[]).slice(1, 3));
-    expect(classRows).toContainEqual(['Loại II', x.classes.II]);
+    expect(classRows).toContainEqual(['Loại II – Khỏe', x.classes.II]);
     expect(classRows).toContainEqual(['Chưa phân loại', x.classes.none]);
   });
 

@@ -110,7 +110,7 @@ describe('operations pages in a browser', () => {
     const pageRow = async (key: string, n: number) => page.locator(`section[data-table=${key}] tbody tr`).nth(n - 1).locator('td').allTextContents();
     expect(await pageRow('campaigns', 1)).toEqual([expected.campaignName, '02/03/2026', '31/03/2026', '20', '10', '7', '35,0 %']);
     expect(await pageRow('units', 2)).toEqual([expected.campaignName, 'Sở Y tế', '6', '3', '50,0 %']);
-    expect(await pageRow('classes', 2)).toEqual(['Loại II', '2', '40,0 %']);
+    expect(await pageRow('classes', 2)).toEqual(['Loại II – Khỏe', '2', '40,0 %']);
     expect(await page.locator('section[data-table=requests] tbody tr').last().locator('td').allTextContents()).toEqual(['Tổng cộng', '6', '2', '2', '2', '2', '50,0 %']);
     await ctx.close();
   });
