@@ -5,10 +5,10 @@
  * worker process and prints the time to ready and RSS of each, then the p50/p95 of the staff pages (registry
  * list and a name search, request inbox, reports page, results queue) and of a results lookup in chat (a linked
  * cadre's "xem kết quả" -> the reply at the fake Zalo API).
- *   npm run bench:scale [-- --cadres 50000 --messages 500000 --samples 40 --keep | --dir <kept directory>] [--prof] [--pages reports]
+ *   npm run bench:scale [-- --cadres 50000 --messages 500000 --samples 40 --keep | --dir <kept directory>] [--prof] [--pages reports,dashboard]
  */
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -166,6 +166,11 @@ if (!opts.dir) console.log(
 
 // ---- run ----------------------------------------------------------------------------------------------
 const rssMb = (pid: number) => Number(execSync(`ps -o rss= -p ${pid}`).toString().trim()) / 1024;
+/** CPU time (user + system) the process has used so far, in ms: unlike wall time it hardly depends on the machine's load. */
+const cpuMs = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+};
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
@@ -240,13 +245,15 @@ try {
     ['results release queue', '/staff/results'],
     ['dashboard', '/staff'],
   ];
-  console.log(`staff pages, ${SAMPLES} sequential requests each after one warm-up (target p95 <= ${PAGE_TARGET_MS} ms):`);
+  console.log(`staff pages, ${SAMPLES} sequential requests each after one warm-up (target p95 <= ${PAGE_TARGET_MS} ms); load average ${readFileSync('/proc/loadavg', 'utf8').trim()}:`);
   const misses: string[] = [];
-  for (const [name, path] of pages.filter(([name]) => !opts.pages || name.includes(opts.pages))) {
+  for (const [name, path] of pages.filter(([name]) => !opts.pages || opts.pages.split(',').some((p) => name.includes(p)))) {
     const times: number[] = [];
     let status = 0;
     let bytes = 0;
+    let cpuBefore = 0;
     for (let i = 0; i <= SAMPLES; i++) {
+      if (i === 1) cpuBefore = cpuMs(web.child.pid!);
       const t = performance.now();
       const res = await fetch(`${base}${path}`, { headers: { cookie } });
       bytes = (await res.arrayBuffer()).byteLength;
@@ -255,7 +262,10 @@ try {
     }
     const p95 = pct(times, 95);
     if (p95 > PAGE_TARGET_MS) misses.push(name);
-    console.log(`  ${name.padEnd(32)} p50 ${fmt(pct(times, 50)).padStart(6)} ms  p95 ${fmt(p95).padStart(6)} ms  (HTTP ${status}, ${fmt(bytes / 1024, 0)} KB)`);
+    const cpuPerRequest = (cpuMs(web.child.pid!) - cpuBefore) / SAMPLES;
+    console.log(
+      `  ${name.padEnd(32)} p50 ${fmt(pct(times, 50)).padStart(6)} ms  p95 ${fmt(p95).padStart(6)} ms  web CPU ${fmt(cpuPerRequest).padStart(5)} ms/request  (HTTP ${status}, ${fmt(bytes / 1024, 0)} KB)`,
+    );
   }
 
   // Results in chat: linked cadres (with released results) ask one after another; reply = first message back.
