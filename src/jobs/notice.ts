@@ -37,7 +37,7 @@ export interface NoticeDeps {
 }
 
 /** Zalo accepts a template by user id from users who interacted with the OA within a year (ZALO.md §7). */
-const TEMPLATE_BY_USER_WINDOW_MS = 365 * 24 * 3600_000;
+export const TEMPLATE_BY_USER_WINDOW_MS = 365 * 24 * 3600_000;
 
 /** Zalo refusals that mean "not by customer-service message to this user": fall back to another channel. */
 function needsFallback(err: unknown): boolean {
