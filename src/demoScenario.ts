@@ -4,7 +4,9 @@ import { and, asc, eq, gt, isNull, like, lt, not, or } from 'drizzle-orm';
 import { countSegment, SegmentFilter } from './domain/broadcasts/segments';
 import { createBooking } from './domain/booking/effects';
 import { addDays } from './domain/shared/dates';
-import { createCampaign, createSlots, markAttendance, setCampaignStatus } from './domain/booking/bookingStaff';
+import { createCampaign, setCampaignStatus } from './domain/booking/campaigns';
+import { createSlots } from './domain/booking/slots';
+import { markAttendance } from './domain/booking/dayBookings';
 import {
   claimRecipient,
   createBroadcast,

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { recordConfirmation } from '../src/domain/attendance/attendanceTurn';
 import { checkIn } from '../src/domain/attendance/queue';
 import { createBooking } from '../src/domain/booking/effects';
-import { markAttendance } from '../src/domain/booking/bookingStaff';
+import { markAttendance } from '../src/domain/booking/dayBookings';
 import { buildReport } from '../src/domain/reports/reports';
 import { inTransaction } from '../src/store/db';
 import { examSlots, type Cadre } from '../src/store/schema';

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createCampaign, createSlots, type CampaignInput, type SlotsInput } from '../src/domain/booking/bookingStaff';
+import { createCampaign, type CampaignInput, type SlotsInput } from '../src/domain/booking/campaigns';
+import { createSlots } from '../src/domain/booking/slots';
 import { linkZaloUser } from '../src/domain/linking/linking';
 import { inTransaction } from '../src/store/db';
 import { clinics, type Campaign } from '../src/store/schema';

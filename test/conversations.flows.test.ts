@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { auditLog, bookings, cadres, careRequests, faqEntries, handoffMessages, handoffs, outbox, type Cadre, type Clinic } from '../src/store/schema';
-import { createSlots, SlotsInput } from '../src/domain/booking/bookingStaff';
+import { createSlots } from '../src/domain/booking/slots';
+import { SlotsInput } from '../src/domain/booking/campaigns';
 import { createRequest } from '../src/domain/requests/creation';
 import { inTransaction } from '../src/store/db';
 import { userLane } from '../src/jobs/enqueue';

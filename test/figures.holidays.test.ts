@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reminderPlan } from '../src/domain/booking/reminders';
-import { createSlots } from '../src/domain/booking/bookingStaff';
+import { createSlots } from '../src/domain/booking/slots';
 import { holidayCalendar, publicHolidays, storedHolidayCalendar } from '../src/domain/shared/holidays';
 import { ackDeadline, defaultRequestPolicy } from '../src/domain/requests/sla';
 import { campaignClinics, campaigns, examSlots } from '../src/store/schema';

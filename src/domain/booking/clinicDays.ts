@@ -9,7 +9,7 @@ import { bookingDetailLines } from './reminders';
 import { cancelBooking } from './effects';
 import { findBooking } from './lookups';
 import { tellDayClosed } from './bookingForCadre';
-import { scheduleNudge } from './bookingStaff';
+import { scheduleNudge } from './campaigns';
 import { formatIsoDate, formatVietnamDay, vietnameseDateField } from '../shared/dates';
 import { enqueueNotice, type NoticeRenderer } from '../outreach/notices';
 import { outsideQuietHours, vietnamDate } from '../shared/quietHours';

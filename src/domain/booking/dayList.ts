@@ -5,7 +5,9 @@ import type { Db } from '../../store/db';
 import { formatVietnamTime } from '../shared/dates';
 import { XLSX_MIME } from '../shared/spreadsheet';
 import { clinicScope, staffActor, type StaffIdentity } from '../staff/actor';
-import { dayBookings, exportHeaders, exportRows, getCampaign, toCsv, toXlsx } from './bookingStaff';
+import { dayBookings, exportHeaders, exportRows, toXlsx } from './dayBookings';
+import { getCampaign } from './campaigns';
+import { toCsv } from '../shared/csv';
 
 /** A clinic's exam day, as the day list page and the API address it. */
 export const DayQuery = z.object({

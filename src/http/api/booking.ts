@@ -1,21 +1,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import {
-  AttendanceInput,
-  campaignDays,
-  campaignFigures,
-  CampaignInput,
-  createCampaign,
-  createSlots,
-  dayBookings,
-  daySlots,
-  getCampaign,
-  listCampaigns,
-  markAttendance,
-  setCampaignStatus,
-  setSlotCapacity,
-  SlotsInput,
-} from '../../domain/booking/bookingStaff';
+import { AttendanceInput, dayBookings, markAttendance } from '../../domain/booking/dayBookings';
+import { campaignDays, createSlots, daySlots, setSlotCapacity } from '../../domain/booking/slots';
+import { campaignFigures } from '../../domain/booking/campaignFigures';
+import { CampaignInput, createCampaign, getCampaign, listCampaigns, setCampaignStatus, SlotsInput } from '../../domain/booking/campaigns';
 import { campaignStatuses } from '../../store/schema';
 import type { ApiEnv } from '../auth/apiToken';
 import { clinicScope, currentStaff, requirePermission } from '../auth/session';

@@ -6,22 +6,10 @@ import { holidaysOfYear } from '../../domain/shared/holidays';
 import { recordAudit } from '../../store/audit';
 import { inTransaction } from '../../store/db';
 import { eq } from 'drizzle-orm';
-import {
-  AttendanceInput,
-  campaignDays,
-  campaignFigures,
-  CampaignInput,
-  createCampaign,
-  createSlots,
-  dayBookings,
-  daySlots,
-  getCampaign,
-  listCampaigns,
-  markAttendance,
-  setCampaignStatus,
-  SlotsInput,
-  statusLabels,
-} from '../../domain/booking/bookingStaff';
+import { AttendanceInput, dayBookings, markAttendance, statusLabels } from '../../domain/booking/dayBookings';
+import { campaignDays, createSlots, daySlots } from '../../domain/booking/slots';
+import { campaignFigures } from '../../domain/booking/campaignFigures';
+import { CampaignInput, createCampaign, getCampaign, listCampaigns, setCampaignStatus, SlotsInput } from '../../domain/booking/campaigns';
 import { vietnamDate } from '../../domain/shared/quietHours';
 import { EXAMINED_DEFINITION, formatShare } from '../../domain/reports/examined';
 import { cadreCategories, campaigns, campaignStatuses, holidays, type Campaign } from '../../store/schema';

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { capacityRefusal, getCampaign, setSlotCapacity } from '../../domain/booking/bookingStaff';
+import { capacityRefusal, setSlotCapacity } from '../../domain/booking/slots';
+import { getCampaign } from '../../domain/booking/campaigns';
 import {
   adjacentDays,
   CampaignEditInput,
