@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { createBooking } from '../src/domain/booking/effects';
-import { markAttendance } from '../src/domain/booking/bookingStaff';
+import { markAttendance } from '../src/domain/booking/dayBookings';
 import { createRequest } from '../src/domain/requests/creation';
 import { buildReport, sheetNameOf, XLSX_HEADER_ROW } from '../src/domain/reports/reports';
 import { createStaffUser } from '../src/domain/staff/staff';
