@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { staffActor as auditActorOf, type ActingStaff } from './domain/staff/actor';
 import { honorific } from './domain/shared/vietnamese';
 import { and, asc, eq, gt, isNull, like, lt, not, or } from 'drizzle-orm';
 import { countSegment, SegmentFilter } from './domain/broadcasts/segments';
@@ -22,7 +23,7 @@ import { vietnamDate, vietnamInstant } from './domain/shared/quietHours';
 import { acknowledgeRequest, scheduleRequest } from './domain/requests/staffActions';
 import { ackDeadline, type RequestPolicy } from './domain/requests/sla';
 import { createRequest, type NewRequest } from './domain/requests/creation';
-import { createDraft, releaseResults, startCorrection, updateDraft, ResultInput, type ResultStaff } from './domain/results/results';
+import { createDraft, releaseResults, startCorrection, updateDraft, ResultInput } from './domain/results/results';
 import { broadcastAccountOf, planChannel } from './domain/broadcasts/segments';
 import { createStaffUser, findStaffByUsername, generatePassword } from './domain/staff/staff';
 import { recordAudit, type AuditActor } from './store/audit';
@@ -293,8 +294,8 @@ function writeScenario(tx: Tx, opts: DemoSeedOptions, users: DemoZaloUser[], cli
 
   const staff = new Map(tx.select().from(staffUsers).all().map((s) => [s.username, s]));
   const who = (username: string) => staff.get(username)!;
-  const asResultStaff = (username: string): ResultStaff => ({ id: who(username).id, role: who(username).role, clinicId: who(username).clinicId });
-  const actor = (username: string): AuditActor => ({ type: 'staff', id: String(who(username).id) });
+  const asActingStaff = (username: string): ActingStaff => ({ id: who(username).id, role: who(username).role, clinicId: who(username).clinicId });
+  const actor = (username: string): AuditActor => auditActorOf(who(username));
   const coordinator = who('dieuphoi');
   // The doctor heads clinic A1 (escalations reach them second); the coordinator is on call.
   tx.update(staffUsers).set({ isClinicHead: true }).where(eq(staffUsers.id, who('bacsi').id)).run();
@@ -382,9 +383,9 @@ function writeScenario(tx: Tx, opts: DemoSeedOptions, users: DemoZaloUser[], cli
     });
   /** Enters a result (clinic staff for their clinic, else the coordinator) and the doctor releases it. */
   const enterResult = (c: DemoCadre, input: ResultInput, enteredAt: number, release: number | null) => {
-    const enteredBy = c.clinicCode === 'PK-A1' ? asResultStaff('nhanvien.a1') : asResultStaff('dieuphoi');
+    const enteredBy = c.clinicCode === 'PK-A1' ? asActingStaff('nhanvien.a1') : asActingStaff('dieuphoi');
     const draft = createDraft(tx, enteredBy, idOf(c), input, enteredAt);
-    if (release !== null) releaseResults(tx, asResultStaff('bacsi'), [draft.id], release);
+    if (release !== null) releaseResults(tx, asActingStaff('bacsi'), [draft.id], release);
     return draft;
   };
 
@@ -438,10 +439,10 @@ function writeScenario(tx: Tx, opts: DemoSeedOptions, users: DemoZaloUser[], cli
     .where(and(eq(examResults.cadreId, idOf(withResults)), eq(examResults.campaignId, lastRound.id)))
     .get()!;
   const correctedAt = (lastRelease.releasedAt ?? now) + 7 * DAY;
-  const correction = startCorrection(tx, asResultStaff('dieuphoi'), lastRelease.id, correctedAt);
+  const correction = startCorrection(tx, asActingStaff('dieuphoi'), lastRelease.id, correctedAt);
   updateDraft(
     tx,
-    asResultStaff('dieuphoi'),
+    asActingStaff('dieuphoi'),
     correction.id,
     ResultInput.parse({
       ...lastRelease,
@@ -452,7 +453,7 @@ function writeScenario(tx: Tx, opts: DemoSeedOptions, users: DemoZaloUser[], cli
     }),
     correctedAt + 3600_000,
   );
-  releaseResults(tx, asResultStaff('bacsi'), [correction.id], correctedAt + 2 * 3600_000);
+  releaseResults(tx, asActingStaff('bacsi'), [correction.id], correctedAt + 2 * 3600_000);
 
   // --- this year's round: open three weeks ago, slots for four weeks ahead --------------------------------
   const start = addDays(today, -21);

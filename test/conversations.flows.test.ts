@@ -11,7 +11,7 @@ import { seedRegistry } from './fixtures';
 import { events, ids, ManualClock, startHarness, waitFor, type Harness } from './harness';
 import { addClinic, campaignWithSlots, chat, linkUser } from './bookingSupport';
 import { draft, release, staffRow } from './resultsSupport';
-import type { ResultStaff } from '../src/domain/results/results';
+import type { ActingStaff } from '../src/domain/staff/actor';
 import { get, login, makeStaff, postForm } from './staffSupport';
 
 /** End-to-end chats through the signed webhook for the everyday flows: results, delivery, booking, linking, ... */
@@ -21,8 +21,8 @@ const START = Date.parse('2026-03-02T01:00:00Z');
 let h: Harness;
 let clock: ManualClock;
 let clinic: Clinic;
-let doctor: ResultStaff;
-let nurse: ResultStaff;
+let doctor: ActingStaff;
+let nurse: ActingStaff;
 const cadreList: Cadre[] = [];
 let nextCadre = 0;
 let nextUser = 860_000_000_000_000_000n;

@@ -7,12 +7,12 @@ import { SCRUBBED_TEXT } from '../src/jobs/zaloSend';
 import { seedRegistry } from './fixtures';
 import { ManualClock, startHarness, waitFor, type Harness } from './harness';
 import { draft, release, staffRow, zaloAccount } from './resultsSupport';
-import type { ResultStaff } from '../src/domain/results/results';
+import type { ActingStaff } from '../src/domain/staff/actor';
 
 let h: Harness;
 let clock: ManualClock;
-let doctor: ResultStaff;
-let nurse: ResultStaff;
+let doctor: ActingStaff;
+let nurse: ActingStaff;
 let an: Cadre, binh: Cadre, chi: Cadre;
 let nextUser = 820_000_000_000_000_000n;
 const newUser = () => String(nextUser++);

@@ -1,5 +1,6 @@
 import { linkZaloUser } from '../src/domain/linking/linking';
-import { createDraft, releaseResults, ResultInput, type ResultStaff } from '../src/domain/results/results';
+import type { ActingStaff } from '../src/domain/staff/actor';
+import { createDraft, releaseResults, ResultInput } from '../src/domain/results/results';
 import { inTransaction, type Db } from '../src/store/db';
 import { proxies, staffUsers, type ExamResult, type StaffRole } from '../src/store/schema';
 import { recordZaloUser } from '../src/store/zaloUsers';
@@ -8,7 +9,7 @@ import { recordZaloUser } from '../src/store/zaloUsers';
 
 let staffSeq = 0;
 /** A staff row straight in the database (no password use): enough for domain calls and audit. */
-export function staffRow(db: Db, role: StaffRole, clinicId: number | null = null, now = Date.now()): ResultStaff {
+export function staffRow(db: Db, role: StaffRole, clinicId: number | null = null, now = Date.now()): ActingStaff {
   staffSeq += 1;
   const row = db
     .insert(staffUsers)
@@ -32,10 +33,10 @@ export function zaloAccount(db: Db, zaloUserId: string, opts: { cadreId?: number
   });
 }
 
-export function draft(db: Db, staff: ResultStaff, cadreId: number, input: Partial<ResultInput> & { examDate: string }, now = Date.now()): ExamResult {
+export function draft(db: Db, staff: ActingStaff, cadreId: number, input: Partial<ResultInput> & { examDate: string }, now = Date.now()): ExamResult {
   return inTransaction(db, (tx) => createDraft(tx, staff, cadreId, ResultInput.parse(input), now));
 }
 
-export function release(db: Db, staff: ResultStaff, ids: number[], now = Date.now()) {
+export function release(db: Db, staff: ActingStaff, ids: number[], now = Date.now()) {
   return inTransaction(db, (tx) => releaseResults(tx, staff, ids, now));
 }

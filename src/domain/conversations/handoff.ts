@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { staffActor } from '../staff/actor';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import { recordAudit } from '../../store/audit';
@@ -205,7 +206,7 @@ export function staffOpensConversation(
     .values({ zaloUserId: link.zaloUserId, cadreId: cadre.id, clinicId: request.clinicId, staffId: staff.id, openedAt: now, lastActivityAt: now })
     .returning({ id: handoffs.id })
     .get();
-  recordAudit(tx, { type: 'staff', id: String(staff.id) }, { action: 'handoff.open', entity: 'handoff', entityId: row.id, detail: { cadreId: cadre.id, requestId } }, now);
+  recordAudit(tx, staffActor(staff), { action: 'handoff.open', entity: 'handoff', entityId: row.id, detail: { cadreId: cadre.id, requestId } }, now);
   const title = honorific(cadre.sex);
   const text = `Kính gửi ${title} ${cadre.fullName}: ${staff.fullName} muốn trao đổi với ${title} về yêu cầu ${ticketOf(requestId)}. ${title} cứ nhắn trả lời ngay tại đây ạ.`;
   appendTranscript(tx, link.zaloUserId, 'staff', text, staff.id, now);
@@ -249,7 +250,7 @@ export function staffReply(tx: DbOrTx, id: number, staff: { id: number; fullName
   }
   appendTranscript(tx, h.zaloUserId, 'staff', text, staff.id, now);
   tx.update(handoffs).set({ lastActivityAt: now, staffId: staff.id }).where(eq(handoffs.id, id)).run();
-  recordAudit(tx, { type: 'staff', id: String(staff.id) }, { action: 'handoff.reply', entity: 'handoff', entityId: id, detail: { zaloUserId: h.zaloUserId } }, now);
+  recordAudit(tx, staffActor(staff), { action: 'handoff.reply', entity: 'handoff', entityId: id, detail: { zaloUserId: h.zaloUserId } }, now);
   // Signed like a letter, with the name and role (and clinic) the cadre can ask for again.
   const clinic = staff.clinicId ? tx.select({ name: clinics.name }).from(clinics).where(eq(clinics.id, staff.clinicId)).get()?.name : undefined;
   const signature = [staff.fullName, roleLabels[staff.role].toLowerCase(), clinic].filter(Boolean).join(', ');
@@ -260,7 +261,7 @@ export function staffReply(tx: DbOrTx, id: number, staff: { id: number; fullName
 export function staffNote(tx: DbOrTx, id: number, staff: { id: number }, scope: number | null, text: string, now: number): void {
   const h = loadHandoff(tx, id, scope);
   appendTranscript(tx, h.zaloUserId, 'note', text, staff.id, now);
-  recordAudit(tx, { type: 'staff', id: String(staff.id) }, { action: 'handoff.note', entity: 'handoff', entityId: id, detail: { zaloUserId: h.zaloUserId } }, now);
+  recordAudit(tx, staffActor(staff), { action: 'handoff.note', entity: 'handoff', entityId: id, detail: { zaloUserId: h.zaloUserId } }, now);
 }
 
 /** A staff member takes a conversation (it shows under "Của tôi"); taking one already taken passes it over. */
@@ -269,7 +270,7 @@ export function assignHandoff(tx: DbOrTx, id: number, staff: { id: number }, sco
   if (h.status !== 'open') throw new AppError('conflict', 'Cuộc trò chuyện đã kết thúc.');
   if (h.staffId === staff.id) return;
   tx.update(handoffs).set({ staffId: staff.id }).where(eq(handoffs.id, id)).run();
-  recordAudit(tx, { type: 'staff', id: String(staff.id) }, { action: 'handoff.assign', entity: 'handoff', entityId: id, detail: { from: h.staffId } }, now);
+  recordAudit(tx, staffActor(staff), { action: 'handoff.assign', entity: 'handoff', entityId: id, detail: { from: h.staffId } }, now);
 }
 
 export type DeliveryState = 'sending' | 'sent' | 'failed' | 'cancelled' | 'unknown';
@@ -310,7 +311,7 @@ export function closeHandoff(tx: DbOrTx, id: number, staff: { id: number }, scop
   const h = loadHandoff(tx, id, scope);
   if (h.status !== 'open') throw new AppError('conflict', 'Cuộc trò chuyện đã kết thúc.');
   tx.update(handoffs).set({ status: 'closed', closedAt: now, closedBy: 'staff', staffId: h.staffId ?? staff.id }).where(eq(handoffs.id, id)).run();
-  recordAudit(tx, { type: 'staff', id: String(staff.id) }, { action: 'handoff.close', entity: 'handoff', entityId: id, detail: { by: 'staff' } }, now);
+  recordAudit(tx, staffActor(staff), { action: 'handoff.close', entity: 'handoff', entityId: id, detail: { by: 'staff' } }, now);
   appendTranscript(tx, h.zaloUserId, 'bot', handoffText.closedByStaff, null, now);
   return [sendText(tx, h.zaloUserId, handoffText.closedByStaff, now)];
 }

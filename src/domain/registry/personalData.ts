@@ -4,7 +4,7 @@ import type { DbOrTx } from '../../store/db';
 import { bookings, careRequests, handoffs, outbox, proxies, zaloLinks, type Cadre } from '../../store/schema';
 import { handoffSubject } from '../conversations/handoff';
 import { requestSubject } from '../requests/creation';
-import type { ResultStaff } from '../results/results';
+import type { ActingStaff } from '../staff/actor';
 
 /**
  * A cadre's rights over their personal data (Decree 13/2023/ND-CP): a copy of everything we hold about them
@@ -104,6 +104,6 @@ export const handoffIdsOf = (db: DbOrTx, cadreId: number, own: string[]) =>
     .all()
     .map((r) => r.id);
 
-export function requireRole(staff: ResultStaff, roles: readonly string[], message: string) {
+export function requireRole(staff: ActingStaff, roles: readonly string[], message: string) {
   if (!roles.includes(staff.role)) throw new AppError('forbidden', message);
 }

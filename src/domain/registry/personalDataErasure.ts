@@ -5,7 +5,7 @@ import type { DbOrTx } from '../../store/db';
 import { enqueue } from '../../jobs/enqueue';
 import { auditLog, bookings, cadres, careRequestEvents, careRequestNotes, careRequests, conversations, examResults, examSlots, failedEvents, handoffMessages, handoffs, linkRequests, noticeSends, otpChallenges, outbox, proxies, slotHoldStatuses, verificationFailures, zaloLinks, zaloUsers } from '../../store/schema';
 import { rolesFor } from '../staff/permissions';
-import type { ResultStaff } from '../results/results';
+import { staffActor, type ActingStaff } from '../staff/actor';
 import { accountsOf, handled, handoffIdsOf, identifiersOf, mentionsAny, outboxRowsAbout, requestIdsOf, requireRole, tablesWithCadreId } from './personalData';
 
 export interface ErasureOutcome {
@@ -25,7 +25,7 @@ const ERASED_ADDRESS = '[đã xóa]';
  * Erases a cadre's personal data on request, in the caller's transaction (all or nothing). The audit row
  * keeps counts only.
  */
-export function erasePersonalData(tx: DbOrTx, staff: ResultStaff, cadreId: number, now: number): ErasureOutcome {
+export function erasePersonalData(tx: DbOrTx, staff: ActingStaff, cadreId: number, now: number): ErasureOutcome {
   requireRole(staff, rolesFor(['results', 'erasePersonal']), 'Chỉ quản trị được xóa dữ liệu của cán bộ.');
   const cadre = tx.select().from(cadres).where(eq(cadres.id, cadreId)).get();
   if (!cadre) throw new AppError('not_found', 'Không tìm thấy cán bộ.');
@@ -133,7 +133,7 @@ export function erasePersonalData(tx: DbOrTx, staff: ResultStaff, cadreId: numbe
   const outcome: ErasureOutcome = { cadreId, deleted, conversationsReset, outboxScrubbed, outboxCancelled, kept };
   recordAudit(
     tx,
-    { type: 'staff', id: String(staff.id) },
+    staffActor(staff),
     { action: 'cadre.erase', entity: 'cadre', entityId: cadreId, detail: { ...deleted, conversationsReset, outboxScrubbed, outboxCancelled, kept } },
     now,
   );
@@ -147,7 +147,7 @@ export function mailIdentifiersOf(db: DbOrTx, cadreId: number): string[] {
 }
 
 /** Erasure needs the cadre's code typed again, so a wrong id cannot erase the wrong person. */
-export function eraseWithConfirmation(tx: DbOrTx, staff: ResultStaff, cadreId: number, confirmCode: string, at: number): ErasureOutcome {
+export function eraseWithConfirmation(tx: DbOrTx, staff: ActingStaff, cadreId: number, confirmCode: string, at: number): ErasureOutcome {
   const cadre = tx.select({ code: cadres.code }).from(cadres).where(eq(cadres.id, cadreId)).get();
   if (!cadre) throw new AppError('not_found', 'Không tìm thấy cán bộ.');
   if (cadre.code.toLowerCase() !== confirmCode.trim().toLowerCase()) {

@@ -5,7 +5,7 @@ import { recordAudit } from '../../store/audit';
 import type { DbOrTx } from '../../store/db';
 import { auditLog, cadres, careRequestEvents, careRequestNotes, clinics, conversations, failedEvents, handoffMessages, proxies, zaloLinks, zaloUsers, type Cadre } from '../../store/schema';
 import { rolesFor } from '../staff/permissions';
-import type { ResultStaff } from '../results/results';
+import { staffActor, type ActingStaff } from '../staff/actor';
 import { accountsOf, outboxRowsAbout, requestIdsOf, requireRole, rowsOf, tablesWithCadreId } from './personalData';
 
 export interface PersonalDataExport {
@@ -34,7 +34,7 @@ export interface PersonalDataExport {
 }
 
 /** Everything held about one cadre. Audited as `cadre.export` (format and counts only). */
-export function exportPersonalData(db: DbOrTx, staff: ResultStaff, cadreId: number, format: 'json' | 'xlsx', now: number): PersonalDataExport {
+export function exportPersonalData(db: DbOrTx, staff: ActingStaff, cadreId: number, format: 'json' | 'xlsx', now: number): PersonalDataExport {
   requireRole(staff, rolesFor(['results', 'exportPersonal']), 'Chỉ quản trị được xuất toàn bộ dữ liệu của một cán bộ.');
   const cadre = db.select().from(cadres).where(eq(cadres.id, cadreId)).get();
   if (!cadre) throw new AppError('not_found', 'Không tìm thấy cán bộ.');
@@ -93,7 +93,7 @@ export function exportPersonalData(db: DbOrTx, staff: ResultStaff, cadreId: numb
     .all() as unknown as Record<string, unknown>[];
   recordAudit(
     db,
-    { type: 'staff', id: String(staff.id) },
+    staffActor(staff),
     { action: 'cadre.export', entity: 'cadre', entityId: cadreId, detail: { format, results: results.length, tables: Object.keys(otherRecords) } },
     now,
   );

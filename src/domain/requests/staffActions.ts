@@ -1,4 +1,5 @@
 import { afterRequestClosed } from '../aftercare/serviceDone';
+import { staffActor, type StaffIdentity } from '../staff/actor';
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError } from '../../errors';
@@ -13,17 +14,10 @@ import { vietnamDate } from '../shared/quietHours';
 import { renderRequestUpdate } from './updateNotice';
 import { addTimeline, requestSubject } from './creation';
 
-export interface ActingStaff {
-  id: number;
-  fullName: string;
-  role: string;
-  clinicId: number | null;
-}
-
 /** Who acts: a logged-in staff member, or the holder of an acknowledge link (staff id 0 = a clinic address). */
-export type RequestActor = { kind: 'staff'; staff: ActingStaff } | { kind: 'link'; staffId: number };
+export type RequestActor = { kind: 'staff'; staff: Pick<StaffIdentity, 'id' | 'fullName' | 'role' | 'clinicId'> } | { kind: 'link'; staffId: number };
 
-export const actorAudit = (a: RequestActor): AuditActor => (a.kind === 'staff' ? { type: 'staff', id: String(a.staff.id) } : { type: 'system', id: `ack-link:${a.staffId}` });
+export const actorAudit = (a: RequestActor): AuditActor => (a.kind === 'staff' ? staffActor(a.staff) : { type: 'system', id: `ack-link:${a.staffId}` });
 export const actorTimeline = (a: RequestActor) => (a.kind === 'staff' ? { type: 'staff' as const, id: String(a.staff.id) } : { type: 'link' as const, id: String(a.staffId) });
 
 export function loadForAction(tx: DbOrTx, id: number, scope: number | null): CareRequest {

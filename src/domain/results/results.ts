@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, ne, sql, type SQL } from 'drizzle-orm';
+import { staffActor, type ActingStaff } from '../staff/actor';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import { recordAudit, type AuditActor } from '../../store/audit';
@@ -38,21 +39,13 @@ import { classCodes, classSchemeIds, lowestTwoClasses, type ClassSchemeId } from
 
 
 /** The staff member acting: structurally the session's StaffIdentity. */
-export interface ResultStaff {
-  id: number;
-  role: StaffRole;
-  /** For clinic_staff: the only clinic whose cadres they see. */
-  clinicId: number | null;
-}
 
-const staffActor = (s: ResultStaff): AuditActor => ({ type: 'staff', id: String(s.id) });
-
-function requireResultRole(staff: ResultStaff, roles: readonly StaffRole[], message: string): void {
+function requireResultRole(staff: ActingStaff, roles: readonly StaffRole[], message: string): void {
   if (!roles.includes(staff.role)) throw new AppError('forbidden', message);
 }
 
 /** clinic_staff see only cadres registered at their clinic. */
-function cadreForStaff(db: DbOrTx, staff: ResultStaff, cadreId: number): Cadre {
+function cadreForStaff(db: DbOrTx, staff: ActingStaff, cadreId: number): Cadre {
   const cadre = db.select().from(cadres).where(eq(cadres.id, cadreId)).get();
   if (!cadre) throw new AppError('not_found', 'Không tìm thấy cán bộ.');
   if (staff.role === 'clinic_staff' && cadre.clinicId !== (staff.clinicId ?? -1)) {
@@ -62,7 +55,7 @@ function cadreForStaff(db: DbOrTx, staff: ResultStaff, cadreId: number): Cadre {
 }
 
 /** The result, if the staff member may see it (404 when absent, 403 outside a clinic_staff's clinic). */
-export function resultForStaff(db: DbOrTx, staff: ResultStaff, id: number): ExamResult & { cadre: Cadre } {
+export function resultForStaff(db: DbOrTx, staff: ActingStaff, id: number): ExamResult & { cadre: Cadre } {
   const result = db.select().from(examResults).where(eq(examResults.id, id)).get();
   if (!result) throw new AppError('not_found', 'Không tìm thấy kết quả.');
   return { ...result, cadre: cadreForStaff(db, staff, result.cadreId) };
@@ -193,7 +186,7 @@ export function insertDraft(tx: DbOrTx, staffId: number, cadreId: number, input:
 }
 
 /** A new draft result for a cadre; refused when the cadre already has one for the same campaign (or day). */
-export function createDraft(tx: DbOrTx, staff: ResultStaff, cadreId: number, input: ResultInput, now: number): ExamResult {
+export function createDraft(tx: DbOrTx, staff: ActingStaff, cadreId: number, input: ResultInput, now: number): ExamResult {
   requireResultRole(staff, rolesFor(['results', 'enter']), 'Tài khoản của bạn không được nhập kết quả.');
   cadreForStaff(tx, staff, cadreId);
   assertInput(tx, input, now);
@@ -206,7 +199,7 @@ export function createDraft(tx: DbOrTx, staff: ResultStaff, cadreId: number, inp
 }
 
 /** Edits a draft (a first version or a correction). Released and superseded versions never change. */
-export function updateDraft(tx: DbOrTx, staff: ResultStaff, id: number, input: ResultInput, now: number): ExamResult {
+export function updateDraft(tx: DbOrTx, staff: ActingStaff, id: number, input: ResultInput, now: number): ExamResult {
   requireResultRole(staff, rolesFor(['results', 'enter']), 'Tài khoản của bạn không được sửa kết quả.');
   const current = resultForStaff(tx, staff, id);
   if (current.status !== 'draft') throw new AppError('conflict', 'Kết quả đã công bố không sửa trực tiếp được; hãy tạo bản đính chính.');
@@ -224,7 +217,7 @@ export function updateDraft(tx: DbOrTx, staff: ResultStaff, id: number, input: R
 }
 
 /** Deletes a draft that should not be released. */
-export function discardDraft(tx: DbOrTx, staff: ResultStaff, id: number, now: number): void {
+export function discardDraft(tx: DbOrTx, staff: ActingStaff, id: number, now: number): void {
   requireResultRole(staff, rolesFor(['results', 'enter']), 'Tài khoản của bạn không được xóa bản nháp.');
   const current = resultForStaff(tx, staff, id);
   if (current.status !== 'draft') throw new AppError('conflict', 'Chỉ xóa được bản nháp.');
@@ -236,7 +229,7 @@ export function discardDraft(tx: DbOrTx, staff: ResultStaff, id: number, now: nu
  * Starts a correction of a released result: a new draft version with the same content, to edit and release.
  * The released version stays visible to the cadre until the correction is released.
  */
-export function startCorrection(tx: DbOrTx, staff: ResultStaff, id: number, now: number): ExamResult {
+export function startCorrection(tx: DbOrTx, staff: ActingStaff, id: number, now: number): ExamResult {
   requireResultRole(staff, rolesFor(['results', 'enter']), 'Tài khoản của bạn không được đính chính kết quả.');
   const current = resultForStaff(tx, staff, id);
   if (current.status !== 'released') throw new AppError('conflict', 'Chỉ đính chính được kết quả đang công bố.');
@@ -279,7 +272,7 @@ export interface ReleaseOutcome {
  * "results are ready" by a notice carrying only the result id (sent outside quiet hours). Drafts that are
  * gone, already released or outside the staff member's clinic are skipped with the reason.
  */
-export function releaseResults(tx: DbOrTx, staff: ResultStaff, ids: number[], now: number): ReleaseOutcome {
+export function releaseResults(tx: DbOrTx, staff: ActingStaff, ids: number[], now: number): ReleaseOutcome {
   requireResultRole(staff, rolesFor(['results', 'release']), 'Chỉ bác sĩ hoặc quản trị được công bố kết quả.');
   const outcome: ReleaseOutcome = { released: [], skipped: [], noticeIds: [] };
   for (const id of [...new Set(ids)]) {
@@ -510,7 +503,7 @@ export const ResultListParams = z.object({
 });
 export type ResultListParams = z.infer<typeof ResultListParams>;
 
-function resultListFilter(db: DbOrTx, staff: ResultStaff, q: Omit<ResultListParams, 'page' | 'sort' | 'dir'>): SQL | undefined {
+function resultListFilter(db: DbOrTx, staff: ActingStaff, q: Omit<ResultListParams, 'page' | 'sort' | 'dir'>): SQL | undefined {
   const where: SQL[] = [];
   if (q.status !== 'all') where.push(eq(examResults.status, q.status));
   if (q.cadreId) where.push(eq(examResults.cadreId, q.cadreId));
@@ -522,7 +515,7 @@ function resultListFilter(db: DbOrTx, staff: ResultStaff, q: Omit<ResultListPara
 }
 
 /** One page of the results list and where it sits in the whole: every matching row is reachable, none silently cut. */
-export function pageResults(db: DbOrTx, staff: ResultStaff, q: ResultListParams): { items: ResultRow[]; window: PageWindow } {
+export function pageResults(db: DbOrTx, staff: ActingStaff, q: ResultListParams): { items: ResultRow[]; window: PageWindow } {
   const filter = resultListFilter(db, staff, q);
   const total = db.select({ n: sql<number>`count(*)` }).from(examResults).innerJoin(cadres, eq(cadres.id, examResults.cadreId)).where(filter).get()?.n ?? 0;
   const window = pageWindow(total, q.page);
@@ -554,7 +547,7 @@ export function pageResults(db: DbOrTx, staff: ResultStaff, q: ResultListParams)
 }
 
 /** The ids of every result matching the list's filter, on all pages: what "select all" releases. */
-export function resultIdsMatching(db: DbOrTx, staff: ResultStaff, q: Omit<ResultListParams, 'page' | 'sort' | 'dir'>): number[] {
+export function resultIdsMatching(db: DbOrTx, staff: ActingStaff, q: Omit<ResultListParams, 'page' | 'sort' | 'dir'>): number[] {
   return db
     .select({ id: examResults.id })
     .from(examResults)
@@ -566,7 +559,7 @@ export function resultIdsMatching(db: DbOrTx, staff: ResultStaff, q: Omit<Result
 }
 
 /** Records that staff read result text (a detail page, the release queue, an API answer): ids only. */
-export function auditStaffRead(db: DbOrTx, staff: ResultStaff, resultIds: number[], now: number, where: string): void {
+export function auditStaffRead(db: DbOrTx, staff: ActingStaff, resultIds: number[], now: number, where: string): void {
   if (!resultIds.length) return;
   recordAudit(
     db,

@@ -1,4 +1,5 @@
 import { loadExcelJs } from '../shared/excel';
+import { staffActor, type ActingStaff } from '../staff/actor';
 import { foldLabel } from '../shared/vietnamese';
 import { allowedCodesText, classSchemes, parseHealthClass, type ClassSchemeId } from './classification';
 import { eq } from 'drizzle-orm';
@@ -11,7 +12,7 @@ import { MAX_IMPORT_ROWS, type CellValue, type SheetRow } from '../registry/regi
 import { parseBirthDate, HEADER_SEARCH_ROWS, type ImportProblem } from '../registry/registryCheck';
 import { readRegistryFile, splitOfficeRows } from '../registry/registryFile';
 import { may } from '../staff/permissions';
-import { chainFor, checkResultInput, insertDraft, ResultInput, sameContent, type ResultStaff } from './results';
+import { chainFor, checkResultInput, insertDraft, ResultInput, sameContent } from './results';
 
 /**
  * Exam results from a spreadsheet (.xlsx or .csv, Vietnamese headers), with the registry import's rules:
@@ -80,7 +81,7 @@ export interface ResultsCheckContext {
 }
 
 /** What checking needs from the database, for the staff member's scope (clinic_staff: their clinic's cadres). */
-export function resultsCheckContext(db: DbOrTx, staff: ResultStaff, today: string, classScheme: ClassSchemeId = 'I-V'): ResultsCheckContext {
+export function resultsCheckContext(db: DbOrTx, staff: ActingStaff, today: string, classScheme: ClassSchemeId = 'I-V'): ResultsCheckContext {
   const rows = db.select({ id: cadres.id, code: cadres.code, clinicId: cadres.clinicId }).from(cadres).all();
   const clinicScope = staff.role === 'clinic_staff' ? (staff.clinicId ?? -1) : null;
   return {
@@ -288,7 +289,7 @@ export function previewResultsImport(db: DbOrTx, records: ResultRecord[]): Resul
 }
 
 /** Writes every record inside the caller's transaction (drafts only; nothing is released), with one audit row. */
-export function applyResultsImport(tx: DbOrTx, staff: ResultStaff, records: ResultRecord[], fileName: string, now: number): ResultImportCounts {
+export function applyResultsImport(tx: DbOrTx, staff: ActingStaff, records: ResultRecord[], fileName: string, now: number): ResultImportCounts {
   const plans = plan(tx, records);
   for (const p of plans) {
     const { input, cadreId } = p.record;
@@ -302,7 +303,7 @@ export function applyResultsImport(tx: DbOrTx, staff: ResultStaff, records: Resu
     }
   }
   const counts = tally(plans);
-  recordAudit(tx, { type: 'staff', id: String(staff.id) }, { action: 'result.import', entity: 'exam_result', detail: { fileName, rows: records.length, ...counts } }, now);
+  recordAudit(tx, staffActor(staff), { action: 'result.import', entity: 'exam_result', detail: { fileName, rows: records.length, ...counts } }, now);
   return counts;
 }
 
@@ -360,7 +361,7 @@ export interface ResultsImportOutcome {
  */
 export async function importResultsFile(
   db: Db,
-  staff: ResultStaff,
+  staff: ActingStaff,
   bytes: Uint8Array,
   fileName: string,
   apply: boolean,

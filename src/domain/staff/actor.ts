@@ -12,6 +12,9 @@ export interface StaffIdentity {
   clinicId: number | null;
 }
 
+/** What a domain rule needs of the acting staff member: who acts, and the role and clinic that scope them. */
+export type ActingStaff = Pick<StaffIdentity, 'id' | 'role' | 'clinicId'>;
+
 /** True when the staff member's role may do capability/action (false when not logged in). */
 export function allowed<C extends Capability>(staff: Pick<StaffIdentity, 'role'> | null, capability: C, action: Action<C>): boolean {
   return may(staff?.role, [capability, action] as unknown as Permission);

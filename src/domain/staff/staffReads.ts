@@ -1,4 +1,5 @@
 import { recordAudit } from '../../store/audit';
+import { staffActor } from './actor';
 import type { DbOrTx } from '../../store/db';
 
 /** What kind of named health data a staff member read. */
@@ -20,7 +21,7 @@ export function auditHealthRead(db: DbOrTx, staffId: number, kind: keyof typeof 
   const { action, entity } = healthReads[kind];
   recordAudit(
     db,
-    { type: 'staff', id: String(staffId) },
+    staffActor(staffId),
     ids.length === 1 ? { action, entity, entityId: ids[0], detail: { where } } : { action, entity, detail: { where, ids: ids.slice(0, 500), count: ids.length } },
     now,
   );

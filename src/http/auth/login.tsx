@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { staffActor } from '../../domain/staff/actor';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -111,7 +112,7 @@ export function loginRoutes(deps: StaffDeps, limiter: LoginRateLimiter) {
       limiter.reset(username);
       inTransaction(deps.db, (tx) => {
         tx.update(staffUsers).set({ lastLoginAt: now }).where(eq(staffUsers.id, user.id)).run();
-        recordAudit(tx, { type: 'staff', id: String(user.id) }, { action: 'staff.login', entity: 'staff_user', entityId: user.id }, now);
+        recordAudit(tx, staffActor(user), { action: 'staff.login', entity: 'staff_user', entityId: user.id }, now);
       });
       await startSession(c, session, user);
       return c.redirect(target, 303);
@@ -122,7 +123,7 @@ export function loginRoutes(deps: StaffDeps, limiter: LoginRateLimiter) {
         // Ending the session on the server: the cookie (and any copy of it) stops working at once.
         inTransaction(deps.db, (tx) => {
           tx.update(staffUsers).set({ sessionVersion: sql`${staffUsers.sessionVersion} + 1` }).where(eq(staffUsers.id, staff.id)).run();
-          recordAudit(tx, { type: 'staff', id: String(staff.id) }, { action: 'staff.logout', entity: 'staff_user', entityId: staff.id }, deps.clock.now());
+          recordAudit(tx, staffActor(staff), { action: 'staff.logout', entity: 'staff_user', entityId: staff.id }, deps.clock.now());
         });
       }
       endSession(c, session);
