@@ -3,11 +3,13 @@ import { and, eq } from 'drizzle-orm';
 import { callList } from '../src/domain/aftercare/callList';
 import { waitlistOf } from '../src/domain/aftercare/waitlist';
 import { buildReport } from '../src/domain/reports/reports';
-import { bookings, outbox, type Cadre, type Campaign } from '../src/store/schema';
+import { lowestHealthClasses } from '../src/domain/results/results';
+import { bookings, careRequests, followUps, outbox, type Cadre, type Campaign } from '../src/store/schema';
 import { seedRegistry } from './fixtures';
 import { ManualClock, startHarness, waitFor, type Harness } from './harness';
 import { campaignWithSlots, chat, linkUser } from './bookingSupport';
 import { get, login, makeStaff, postForm, type Session } from './staffSupport';
+import { draft, release } from './resultsSupport';
 
 /**
  * One exam round of one clinic from the nudge to the figures, through the real webhook, outbox, workers and staff
@@ -95,7 +97,7 @@ const counterNext = () => `/staff/booking/${campaign.id}/day/counter/next?clinic
 const callOrder = (rows: { fullName: string; reason: string }[]) => rows.map((r) => [r.fullName, r.reason]);
 
 describe('an exam day from booking to the figures', () => {
-  it('booking, nudges, the day-before question, the waitlist, check-in and queue, no-shows, the reports and the call list', async () => {
+  it('booking, nudges, the day-before question, the waitlist, check-in and queue, no-shows, the reports and the call list; then ratings, follow-ups on worrying results and their escalation', async () => {
     // Monday: eight cadres book through the webhook; the day is full.
     const times: [Key, string][] = [
       ['an', '7:00'],
@@ -260,5 +262,67 @@ describe('an exam day from booking to the figures', () => {
         `not confirmed ${String(noShows.rows[0]![6])}/${String(noShows.rows[0]![5])} (${String(noShows.rows[0]![7])}), all ${String(noShows.rows[0]![9])}/${String(noShows.rows[0]![8])} (${String(noShows.rows[0]![10])}); ` +
         `waits at check-in 0/10/20/30/40 min at the default pace, 12 min (2 ahead) at the measured 6 min pace; call list after the day: ${after.pending.length}`,
     );
+
+    // After the day, one rating question per cadre who came (none for those absent or who gave their place up).
+    const QUESTION = 'Xin chấm từ 1 (chưa hài lòng) đến 5 (rất hài lòng)';
+    const came = ['an', 'binh', 'giang', 'ha', 'khoa', 'lan'] as const;
+    for (const k of came) await waitFor(() => textsTo(k).find((t) => t.includes(QUESTION)), `rating question to ${k}`);
+    for (const k of PEOPLE.map((p) => p.key)) expect(textsTo(k).filter((t) => t.includes(QUESTION))).toHaveLength((came as readonly Key[]).includes(k) ? 1 : 0);
+    clock.set(local('2026-03-06', '09:30'));
+    expect((await chat(h, user.an, '5 sao')).text).toContain('Cảm ơn Ông đã đánh giá');
+    expect((await chat(h, user.binh, 'tot lam')).text).toContain('Cảm ơn Bà đã đánh giá');
+    expect((await chat(h, user.khoa, 'cũng được')).text).toContain('Cảm ơn Ông đã đánh giá');
+    expect((await chat(h, user.lan, '2 cho lau qua')).text).toContain('Trưởng phòng khám sẽ xem xét và liên hệ lại với Bà');
+    const complaint = db().select().from(careRequests).where(and(eq(careRequests.cadreId, cadre.lan.id), eq(careRequests.type, 'feedback'))).get()!;
+    expect(complaint.details).toContain('Góp ý: cho lau qua');
+
+    // Results: Khoa in the lowest class of the scheme, An marked for re-examination. Each opens a follow-up,
+    // offered in Zalo two hours after the "results ready" notice.
+    const doctor = await makeStaff(h, 'bacsi', 'doctor');
+    const asDoctor = { id: doctor.id, role: doctor.role, clinicId: null };
+    const result = { examDate: EXAM_DAY, campaignId: campaign.id, clinicId };
+    const lowest = lowestHealthClasses().at(-1)!;
+    const drafts = [
+      draft(db(), asDoctor, cadre.khoa.id, { ...result, healthClass: lowest }, clock.now()),
+      draft(db(), asDoctor, cadre.an.id, { ...result, healthClass: 'III', followUp: true, followUpWhere: 'Khoa Tim mạch' }, clock.now()),
+      draft(db(), asDoctor, cadre.binh.id, { ...result, healthClass: 'II' }, clock.now()),
+    ];
+    release(db(), asDoctor, drafts.map((d) => d.id), clock.now());
+    expect(db().select().from(followUps).all().map((f) => [f.cadreId, f.reason]).sort()).toEqual([
+      [cadre.an.id, 'reexam'],
+      [cadre.khoa.id, 'class'],
+    ].sort());
+    await at(local('2026-03-06', '11:30'));
+    const OFFER = 'khám lại để theo dõi sức khỏe';
+    for (const k of ['khoa', 'an'] as const) await waitFor(() => textsTo(k).find((t) => t.includes(OFFER)), `follow-up offer to ${k}`);
+    expect(textsTo('binh').some((t) => t.includes(OFFER))).toBe(false);
+    // An answers with words: a re-examination request; the clinic does it the next week and the follow-up is done.
+    expect((await chat(h, user.an, 'hen kham lai')).text).toContain('Đã gửi đề nghị hẹn khám lại (mã YC-');
+    const fAn = db().select().from(followUps).where(eq(followUps.cadreId, cadre.an.id)).get()!;
+    expect(fAn.choice).toBe('clinic');
+    clock.set(local('2026-03-10', '10:00'));
+    expect((await postForm(h, `/staff/requests/${fAn.requestId}/done`, await login(h, 'nhanvien.a'), { note: 'Đã khám lại' })).status).toBe(303);
+    expect(db().select().from(followUps).where(eq(followUps.id, fAn.id)).get()!.status).toBe('done');
+
+    // Khoa never answers: the morning after the due date (14 days after release) his follow-up escalates as a request.
+    const fKhoa = db().select().from(followUps).where(eq(followUps.cadreId, cadre.khoa.id)).get()!;
+    expect(fKhoa.dueDate).toBe('2026-03-20');
+    await at(local('2026-03-21', '08:00'));
+    const escalated = await waitFor(() => db().select().from(followUps).where(eq(followUps.id, fKhoa.id)).get()!.escalationRequestId, 'overdue follow-up escalated');
+    expect(db().select().from(careRequests).where(eq(careRequests.id, escalated)).get()).toMatchObject({ type: 'follow_up', cadreId: cadre.khoa.id, clinicId });
+    const overdue = await (await get(h, '/staff/follow-ups?status=overdue', await login(h, 'nhanvien.a'))).text();
+    expect(overdue).toContain('Bùi Văn Khoa');
+    expect(overdue).not.toContain('Nguyễn Văn An');
+
+    // The report: follow-ups 2 opened, 1 done, 1 overdue (50%); ratings at the clinic in March: 4 answers, average 3.75.
+    const final = buildReport(db(), { campaign: campaign.id }, clock.now());
+    const followUpRow = final.tables.find((t) => t.key === 'followUps')!.rows;
+    const ratingRow = final.tables.find((t) => t.key === 'ratings')!.rows;
+    expect(followUpRow).toEqual([[campaign.name, 2, 1, 0, 1, 1, 0.5]]);
+    expect(ratingRow).toEqual([['Phòng khám A Hải Phòng', '03/2026', 4, 3.75, 1]]);
+    const reportPage = await (await get(h, `/staff/reports?campaign=${campaign.id}`, await login(h, 'dieuphoi'))).text();
+    const ratingSection = reportPage.slice(reportPage.indexOf('data-table="ratings"'), reportPage.indexOf('</section>', reportPage.indexOf('data-table="ratings"')));
+    expect(ratingSection).toContain('3,75');
+    console.log(`after the exam day: follow-ups ${String(followUpRow[0]![1])} opened, ${String(followUpRow[0]![2])} done, ${String(followUpRow[0]![5])} overdue (completion ${String(followUpRow[0]![6])}); ratings ${String(ratingRow[0]![2])} answers, average ${String(ratingRow[0]![3])}, ${String(ratingRow[0]![4])} low`);
   });
 });
