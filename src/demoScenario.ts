@@ -8,15 +8,9 @@ import { addDays } from './domain/shared/dates';
 import { createCampaign, setCampaignStatus } from './domain/booking/campaigns';
 import { createSlots } from './domain/booking/slots';
 import { markAttendance } from './domain/booking/dayBookings';
-import {
-  claimRecipient,
-  createBroadcast,
-  endRecipient,
-  fanoutStep,
-  finishIfComplete,
-  markRecipientSent,
-  markStarted,
-} from './domain/broadcasts/broadcasts';
+import { claimRecipient, endRecipient, markRecipientSent } from './domain/broadcasts/recipientSends';
+import { createBroadcast } from './domain/broadcasts/broadcasts';
+import { fanoutStep, finishIfComplete, markStarted } from './domain/broadcasts/fanout';
 import { FaqInput, saveFaq } from './domain/conversations/faq';
 import { linkZaloUser, requestProxy } from './domain/linking/linking';
 import { vietnamDate, vietnamInstant } from './domain/shared/quietHours';

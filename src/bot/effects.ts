@@ -1,5 +1,5 @@
 import { applyLinkingEffect, type LinkingEffect } from '../domain/linking/linking';
-import { applyBroadcastPreference, type BroadcastPreferenceEffect } from '../domain/broadcasts/broadcasts';
+import { applyBroadcastPreference, type BroadcastPreferenceEffect } from '../domain/broadcasts/preferences';
 import { applyRequestEffect, type RequestEffect } from '../domain/requests/requestChat';
 import { applyBookingEffect, type BookingEffect } from '../domain/booking/effects';
 import { applyAttendanceEffect, type AttendanceEffect } from '../domain/attendance/attendanceTurn';

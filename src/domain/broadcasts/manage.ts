@@ -12,19 +12,8 @@ import { loadExcelJs } from '../shared/excel';
 import { XLSX_MIME } from '../shared/spreadsheet';
 import { fieldProblems } from '../shared/validationText';
 import { staffActor, type StaffIdentity } from '../staff/actor';
-import {
-  BroadcastDraft,
-  broadcastProgress,
-  cancelBroadcast,
-  checkBroadcastDraft,
-  ComposeBroadcast,
-  createBroadcast,
-  getBroadcast,
-  pauseBroadcast,
-  recipientResults,
-  resumeBroadcast,
-  type RecipientResult,
-} from './broadcasts';
+import { BroadcastDraft, cancelBroadcast, checkBroadcastDraft, ComposeBroadcast, createBroadcast, getBroadcast, pauseBroadcast, resumeBroadcast } from './broadcasts';
+import { broadcastProgress, recipientResults, type RecipientResult } from './progress';
 import { previewSegment, SegmentFilter, skipReasonLabels } from './segments';
 
 /**

@@ -1,10 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { pageParam } from '../../domain/shared/listing';
-import {
-  ComposeBroadcast,
-  listBroadcasts,
-} from '../../domain/broadcasts/broadcasts';
+import { ComposeBroadcast } from '../../domain/broadcasts/broadcasts';
+import { listBroadcasts } from '../../domain/broadcasts/progress';
 import { SegmentFilter } from '../../domain/broadcasts/segments';
 import type { ApiEnv } from '../auth/apiToken';
 import { currentStaff, requirePermission } from '../auth/session';

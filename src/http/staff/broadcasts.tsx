@@ -3,7 +3,8 @@ import { estimateCost, formatVnd, type Prices } from '../../domain/outreach/pric
 import { categoryLabels } from '../../domain/registry/registryColumns';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { BROADCAST_TEXT_MAX, broadcastProgress, broadcastTextAsSent, broadcastStatusLabels, listBroadcasts, recipientResults, type BroadcastProgress } from '../../domain/broadcasts/broadcasts';
+import { BROADCAST_TEXT_MAX, broadcastTextAsSent, broadcastStatusLabels } from '../../domain/broadcasts/broadcasts';
+import { broadcastProgress, listBroadcasts, recipientResults, type BroadcastProgress } from '../../domain/broadcasts/progress';
 import { vietnamInstant } from '../../domain/shared/quietHours';
 import { parseVietnameseDate } from '../../domain/shared/dates';
 import { countSegment, describeSegment, knownUnits, SegmentFilter, skipReasonLabels, type SegmentPreview } from '../../domain/broadcasts/segments';
