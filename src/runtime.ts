@@ -383,7 +383,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
             s.route('/zalo-menu', oaMenuPages({ committeeName: config.committee.name }));
             s.route('/outreach', outreachPages(outreachWeb));
             s.route('/outreach/invitations', invitationPages(outreachWeb));
-            s.route('/reports', reportPages({ db: store.db, clock, committeeName: config.committee.name, classScheme: config.committee.classScheme, prices: config.prices }));
+            s.route('/reports', reportPages({ db: store.db, clock, committeeName: config.committee.name, classScheme: config.committee.classScheme, organisation: config.committee, prices: config.prices }));
           },
         },
         api: { extend: (a) => void a.route('/broadcasts', broadcastApi(broadcastWeb)) },

@@ -25,6 +25,8 @@ export interface ReportPagesDeps {
   committeeName: string;
   /** The health classification scheme the classification mix lists (HEALTH_CLASS_SCHEME); Loại I–V when absent. */
   classScheme?: ClassSchemeId;
+  /** The organisation's kind and the body it reports to (COMMITTEE_KIND, COMMITTEE_PARENT), for report headers. */
+  organisation?: { kind: 'ban' | 'trung_tam' | 'khoa'; parent: string };
   /** Message prices: with them the page shows the monthly spend. */
   prices?: Prices;
 }
@@ -126,6 +128,9 @@ td.n{text-align:right}td.c{text-align:center}
 `;
 
 /** /staff/reports: the page and its xlsx file, both from `buildReport`. */
+/** The first line of a report file's heading: the body it reports to, then the committee's own name. */
+const headingName = (deps: ReportPagesDeps) => (deps.organisation?.parent ? `${deps.organisation.parent} – ${deps.committeeName}` : deps.committeeName);
+
 export function reportPages(deps: ReportPagesDeps) {
   const app = new Hono<StaffEnv>();
   /** The report with the monthly spend on messages as its last table, when prices are configured: page and file alike. */
@@ -251,13 +256,21 @@ export function reportPages(deps: ReportPagesDeps) {
               <div class="sheet">
                 <div class="head">
                   <div>
-                    <div class="up">{deps.committeeName.toUpperCase()}</div>
+                    {deps.organisation?.parent ? <div class="up" id="summary-parent">{deps.organisation.parent.toUpperCase()}</div> : null}
+                    <div class="up b" id="summary-committee">{deps.committeeName.toUpperCase()}</div>
                     <div class="rule" />
                     <div>Số: ....../BC</div>
                   </div>
                   <div>
-                    <div class="up">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div>
-                    <div class="b">Độc lập - Tự do - Hạnh phúc</div>
+                    {/* A Ban under the Party committee heads its papers as a Party body; a Trung tâm or Khoa as a state one. */}
+                    {(deps.organisation?.kind ?? 'ban') === 'ban' ? (
+                      <div class="up b">ĐẢNG CỘNG SẢN VIỆT NAM</div>
+                    ) : (
+                      <>
+                        <div class="up">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div>
+                        <div class="b">Độc lập - Tự do - Hạnh phúc</div>
+                      </>
+                    )}
                     <div class="rule" />
                     <div class="i">
                       ngày {d} tháng {m} năm {y}
@@ -322,7 +335,7 @@ export function reportPages(deps: ReportPagesDeps) {
 
   app.get('/summary.xlsx', validate('query', SummaryQuery), async (c) => {
     const s = summaryOr404(c.req.valid('query').campaign);
-    const body = await campaignSummaryWorkbook(s, deps.committeeName);
+    const body = await campaignSummaryWorkbook(s, headingName(deps));
     recordAudit(deps.db, staffActor(currentStaff(c)), { action: 'report.export', entity: 'report', entityId: `summary-${s.campaign.id}`, detail: { format: 'xlsx' } }, deps.clock.now());
     return c.body(new Uint8Array(body), 200, { 'content-type': XLSX_TYPE, 'content-disposition': `attachment; filename="${summaryFileName(s)}"` });
   });
@@ -331,7 +344,7 @@ export function reportPages(deps: ReportPagesDeps) {
     const staff = currentStaff(c);
     const now = deps.clock.now();
     const report = withSpend(buildReport(deps.db, c.req.valid('query'), now, deps.classScheme));
-    const body = await reportWorkbook(report, deps.committeeName);
+    const body = await reportWorkbook(report, headingName(deps));
     recordAudit(
       deps.db,
       staffActor(staff),
