@@ -1,7 +1,7 @@
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { DbOrTx } from '../store/db';
-import { statement } from '../store/prepared';
+import { rowsOf, statement } from '../store/prepared';
 import type { ConversationMessage, ZaloClient } from '../zalo/client';
 import { ZaloApiError } from '../zalo/errors';
 import type { OutMessage } from '../conversation/messages';
@@ -203,10 +203,10 @@ export class ZaloDelivery {
     const since = startedAt - HISTORY_SKEW_MS;
     const known = new Set(
       (
-        statement(this.deps.db, "SELECT message_id AS id FROM zalo_sends WHERE zalo_user_id = ? AND status = 'sent' AND started_at >= ?").all(
+        rowsOf<{ id: string | null }>(this.deps.db, "SELECT message_id AS id FROM zalo_sends WHERE zalo_user_id = ? AND status = 'sent' AND started_at >= ?").all(
           zaloUserId,
           since - 3600_000,
-        ) as { id: string | null }[]
+        )
       ).map((r) => r.id),
     );
     for (let page = 0; page < HISTORY_PAGES; page++) {
@@ -287,7 +287,7 @@ export class ZaloDelivery {
  * delivery time as the attempt's end), else null: a send Zalo answered has no end time once sent.
  */
 export function receiptSettledAt(db: DbOrTx, key: string): number | null {
-  const r = statement(db, "SELECT ended_at AS endedAt FROM zalo_sends WHERE key = ? AND status = 'sent'").get(key) as { endedAt: number | null } | undefined;
+  const r = rowsOf<{ endedAt: number | null }>(db, "SELECT ended_at AS endedAt FROM zalo_sends WHERE key = ? AND status = 'sent'").get(key);
   return r?.endedAt ?? null;
 }
 

@@ -23,3 +23,7 @@ export function prepared<T>(db: DbOrTx, key: string, build: (client: Database.Da
 
 /** A raw better-sqlite3 statement, prepared once per connection. */
 export const statement = (db: DbOrTx, sqlText: string): Database.Statement => prepared(db, sqlText, (client) => client.prepare(sqlText));
+
+/** A raw statement whose rows have the shape `Row` (the SQL's column aliases name the fields), prepared once per connection. */
+export const rowsOf = <Row>(db: DbOrTx, sqlText: string): Database.Statement<unknown[], Row> =>
+  prepared(db, sqlText, (client) => client.prepare<unknown[], Row>(sqlText));

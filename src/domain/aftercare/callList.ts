@@ -7,7 +7,7 @@ import { bookings, cadres, callOutcomeKinds, callOutcomes, campaigns, clinics, e
 import { healthClassOf } from '../results/classification';
 import { nudgeDueAt } from '../booking/nudges';
 import { addDays } from '../shared/dates';
-import { statement } from '../../store/prepared';
+import { rowsOf } from '../../store/prepared';
 import { campaignCohort } from '../reports/examined';
 import { ackDeadline, type RequestPolicy } from '../requests/sla';
 import { createRequest } from '../requests/creation';
@@ -111,12 +111,12 @@ export function callList(db: DbOrTx, campaignId: number, clinicScope: number | n
       .all()
       .map((r) => r.id),
   );
-  for (const r of statement(db, NO_SHOWS).all(campaignId) as { id: number; cadreId: number; markedAt: number; startsAt: number; clinicId: number; clinicName: string }[]) {
+  for (const r of rowsOf<{ id: number; cadreId: number; markedAt: number; startsAt: number; clinicId: number; clinicName: string }>(db, NO_SHOWS).all(campaignId)) {
     if (!cohort.noShow.has(r.cadreId) || rebooked.has(r.cadreId)) continue;
     whys.set(r.cadreId, { reason: 'no_show', since: r.markedAt, booking: { id: r.id, startsAt: r.startsAt, clinicId: r.clinicId, clinicName: r.clinicName } });
   }
   const today = cohort.today;
-  for (const r of statement(db, UNCONFIRMED).all(campaignId, today, addDays(today, 1), now) as { id: number; cadreId: number; createdAt: number; startsAt: number; clinicId: number; clinicName: string }[]) {
+  for (const r of rowsOf<{ id: number; cadreId: number; createdAt: number; startsAt: number; clinicId: number; clinicName: string }>(db, UNCONFIRMED).all(campaignId, today, addDays(today, 1), now)) {
     if (!eligible.has(r.cadreId) || whys.has(r.cadreId)) continue;
     whys.set(r.cadreId, { reason: 'unconfirmed', since: r.createdAt, booking: { id: r.id, startsAt: r.startsAt, clinicId: r.clinicId, clinicName: r.clinicName } });
   }

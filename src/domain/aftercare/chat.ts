@@ -1,6 +1,6 @@
 import type { DbOrTx } from '../../store/db';
 import { sendToUser } from '../../jobs/enqueue';
-import { statement } from '../../store/prepared';
+import { rowsOf } from '../../store/prepared';
 import { bookingDetailLines } from '../booking/reminders';
 import { ticketOf } from '../requests/labels';
 import { chooseFollowUp } from './followUps';
@@ -41,30 +41,30 @@ const PEOPLE = `SELECT c.id AS cadreId, 0 AS viaProxy, c.full_name AS fullName, 
   WHERE p.zalo_user_id = @user AND p.status = 'approved' AND c.active = 1`;
 
 export function createAftercareLookups(tx: DbOrTx, zaloUserId: string, now: number): AftercareLookups {
-  const q = (sql: string) => statement(tx, sql);
+  const q = <Row>(sql: string) => rowsOf<Row>(tx, sql);
   return {
     pendingAsk() {
       const people = q(PEOPLE).all({ user: zaloUserId }) as (Omit<Person, 'viaProxy'> & { viaProxy: number })[];
       if (!people.length) return null;
       const byId = new Map(people.map((p) => [p.cadreId, { ...p, viaProxy: p.viaProxy === 1 }]));
       const ids = JSON.stringify([...byId.keys()]);
-      const lastTurn = (q('SELECT updated_at AS at FROM conversations WHERE zalo_user_id = ?').get(zaloUserId) as { at: number } | undefined)?.at ?? 0;
-      const offer = q(
+      const lastTurn = (q<{ at: number }>('SELECT updated_at AS at FROM conversations WHERE zalo_user_id = ?').get(zaloUserId))?.at ?? 0;
+      const offer = q<{ offerId: number; expiresAt: number; at: number; cadreId: number }>(
         `SELECT o.id AS offerId, o.expires_at AS expiresAt, o.offered_at AS at, e.cadre_id AS cadreId FROM waitlist_offers o JOIN waitlist_entries e ON e.id = o.entry_id
          WHERE o.status = 'open' AND e.cadre_id IN (SELECT value FROM json_each(@ids)) AND o.offered_at <= @now
            AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.cadre_id = e.cadre_id AND b.campaign_id = e.campaign_id AND b.status IN ('booked', 'attended'))
          ORDER BY o.offered_at DESC LIMIT 1`,
-      ).get({ ids, now }) as { offerId: number; expiresAt: number; at: number; cadreId: number } | undefined;
-      const follow = q(
+      ).get({ ids, now });
+      const follow = q<{ followUpId: number; at: number; cadreId: number }>(
         `SELECT id AS followUpId, offered_at AS at, cadre_id AS cadreId FROM follow_ups
          WHERE status = 'open' AND choice IS NULL AND cadre_id IN (SELECT value FROM json_each(@ids)) AND offered_at <= @now AND offered_at > @since
          ORDER BY offered_at DESC LIMIT 1`,
-      ).get({ ids, now, since: now - 14 * 24 * 3600_000 }) as { followUpId: number; at: number; cadreId: number } | undefined;
-      const rating = q(
+      ).get({ ids, now, since: now - 14 * 24 * 3600_000 });
+      const rating = q<{ ratingId: number; at: number; cadreId: number }>(
         `SELECT id AS ratingId, asked_at AS at, cadre_id AS cadreId FROM ratings
          WHERE answered_at IS NULL AND cadre_id IN (SELECT value FROM json_each(@ids)) AND asked_at <= @now AND expires_at > @now
          ORDER BY asked_at DESC LIMIT 1`,
-      ).get({ ids, now }) as { ratingId: number; at: number; cadreId: number } | undefined;
+      ).get({ ids, now });
       // The most recent question the user has not talked past; an offer first when two went out together.
       const candidates = [
         offer && { at: offer.at, rank: 0, ask: () => offerAsk(offer) },
@@ -91,11 +91,11 @@ export function createAftercareLookups(tx: DbOrTx, zaloUserId: string, now: numb
     },
     waitlisted(cadreId, campaignId) {
       return (
-        (q(
+        (q<{ clinicId: number; clinicName: string; ahead: number }>(
           `SELECT e.clinic_id AS clinicId, k.name AS clinicName,
              (SELECT count(*) FROM waitlist_entries x WHERE x.campaign_id = e.campaign_id AND x.clinic_id = e.clinic_id AND x.status IN ('waiting', 'offered') AND x.id < e.id) AS ahead
            FROM waitlist_entries e JOIN clinics k ON k.id = e.clinic_id WHERE e.cadre_id = ? AND e.campaign_id = ? AND e.status IN ('waiting', 'offered')`,
-        ).get(cadreId, campaignId) as { clinicId: number; clinicName: string; ahead: number } | undefined) ?? null
+        ).get(cadreId, campaignId)) ?? null
       );
     },
     waitingAt(campaignId, clinicId) {

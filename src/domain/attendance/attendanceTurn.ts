@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { recordAudit, type AuditActor } from '../../store/audit';
 import type { DbOrTx } from '../../store/db';
-import { statement } from '../../store/prepared';
+import { rowsOf } from '../../store/prepared';
 import { bookings, type Booking } from '../../store/schema';
 import { findBooking, type BookingInfo } from '../booking/lookups';
 import { vietnamDate } from '../shared/quietHours';
@@ -40,7 +40,7 @@ const ACTS_FOR = `SELECT cadre_id AS cadreId, 0 AS viaProxy FROM zalo_links WHER
   UNION SELECT cadre_id AS cadreId, 1 AS viaProxy FROM proxies WHERE zalo_user_id = ? AND status = 'approved'`;
 
 export function createAttendanceLookups(tx: DbOrTx, now: number, zaloUserId: string, settings: QueueSettings): AttendanceLookups {
-  const actsFor = () => statement(tx, ACTS_FOR).all(zaloUserId, zaloUserId) as { cadreId: number; viaProxy: number }[];
+  const actsFor = () => rowsOf<{ cadreId: number; viaProxy: number }>(tx, ACTS_FOR).all(zaloUserId, zaloUserId);
   const asAttendance = (id: number, viaProxy: boolean, code: string | null): AttendanceBooking | null => {
     const booking = findBooking(tx, id);
     return booking ? { booking, viaProxy, code, place: queuePlaceOf(tx, id, settings) } : null;
@@ -48,14 +48,14 @@ export function createAttendanceLookups(tx: DbOrTx, now: number, zaloUserId: str
   return {
     awaitingAnswer() {
       for (const who of actsFor()) {
-        const r = statement(
+        const r = rowsOf<{ id: number; code: string | null }>(
           tx,
           `SELECT b.id AS id, b.check_in_code AS code FROM bookings b JOIN exam_slots s ON s.id = b.slot_id
            WHERE b.cadre_id = ? AND b.status = 'booked' AND b.confirmation IS NULL AND s.starts_at > ?
              AND EXISTS (SELECT 1 FROM outbox o WHERE o.subject = 'booking-' || b.id AND o.status = 'done' AND o.channel <> 'none'
                          AND json_extract(o.payload, '$.ref.variant') = 'T-1')
            ORDER BY s.starts_at LIMIT 1`,
-        ).get(who.cadreId, now) as { id: number; code: string | null } | undefined;
+        ).get(who.cadreId, now);
         if (r) return asAttendance(r.id, who.viaProxy === 1, r.code);
       }
       return null;
@@ -64,11 +64,11 @@ export function createAttendanceLookups(tx: DbOrTx, now: number, zaloUserId: str
       const date = vietnamDate(now);
       return actsFor().flatMap((who) =>
         (
-          statement(
+          rowsOf<{ id: number; code: string | null }>(
             tx,
             `SELECT b.id AS id, b.check_in_code AS code FROM bookings b JOIN exam_slots s ON s.id = b.slot_id
              WHERE b.cadre_id = ? AND s.local_date = ? AND b.status IN ('booked', 'attended') ORDER BY s.starts_at`,
-          ).all(who.cadreId, date) as { id: number; code: string | null }[]
+          ).all(who.cadreId, date)
         ).flatMap((r) => asAttendance(r.id, who.viaProxy === 1, r.code) ?? []),
       );
     },

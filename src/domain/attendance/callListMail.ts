@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { honorific } from '../shared/vietnamese';
 import type { DbOrTx } from '../../store/db';
-import { statement } from '../../store/prepared';
+import { rowsOf, statement } from '../../store/prepared';
 import { enqueue } from '../../jobs/enqueue';
 import { clinics, staffUsers } from '../../store/schema';
 import { addDays, formatVietnamDay, formatVietnamTime } from '../shared/dates';
@@ -23,14 +23,14 @@ export interface UnconfirmedRow {
 
 /** Active bookings of a local day whose cadre has not answered the day-before question, by clinic and time. */
 export function unconfirmedOn(db: DbOrTx, date: string, clinicId?: number): UnconfirmedRow[] {
-  return statement(
+  return rowsOf<UnconfirmedRow>(
     db,
     `SELECT b.id AS bookingId, b.campaign_id AS campaignId, s.clinic_id AS clinicId, k.name AS clinicName, s.starts_at AS startsAt,
        c.full_name AS fullName, c.sex AS sex, c.phone AS phone
      FROM bookings b JOIN exam_slots s ON s.id = b.slot_id JOIN cadres c ON c.id = b.cadre_id JOIN clinics k ON k.id = s.clinic_id
      WHERE s.local_date = ? AND b.status = 'booked' AND b.confirmation IS NULL AND (? IS NULL OR s.clinic_id = ?)
      ORDER BY k.name, s.starts_at, c.full_name`,
-  ).all(date, clinicId ?? null, clinicId ?? null) as UnconfirmedRow[];
+  ).all(date, clinicId ?? null, clinicId ?? null);
 }
 
 /** When the call list for an exam day goes out: the day before, at the configured local hour. */

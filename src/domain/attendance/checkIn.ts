@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../store/db';
-import { statement } from '../../store/prepared';
+import { rowsOf } from '../../store/prepared';
 import { bookings } from '../../store/schema';
 
 /**
@@ -22,7 +22,7 @@ const DAY_OF = `SELECT b.check_in_code AS code FROM bookings b JOIN exam_slots s
 
 /** A four-digit code no other booking at the same clinic on the same day holds. */
 export function newCheckInCode(tx: DbOrTx, clinicId: number, localDate: string): string {
-  const taken = new Set((statement(tx, DAY_OF).all(clinicId, localDate) as { code: string }[]).map((r) => r.code));
+  const taken = new Set((rowsOf<{ code: string }>(tx, DAY_OF).all(clinicId, localDate)).map((r) => r.code));
   for (;;) {
     const code = String(randomInt(1000, 10_000));
     if (!taken.has(code)) return code;

@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { recordAudit, type AuditActor } from '../../store/audit';
 import { inTransaction, type Db, type DbOrTx } from '../../store/db';
-import { statement } from '../../store/prepared';
+import { rowsOf, statement } from '../../store/prepared';
 import { bookings } from '../../store/schema';
 import { AppError } from '../../errors';
 import { bookingSubject } from '../booking/reminders';
@@ -48,7 +48,7 @@ export interface QueueView {
   measured: boolean;
 }
 
-export const queueRows = (db: DbOrTx, clinicId: number, date: string) => statement(db, QUEUE).all(clinicId, date) as QueueRow[];
+export const queueRows = (db: DbOrTx, clinicId: number, date: string) => rowsOf<QueueRow>(db, QUEUE).all(clinicId, date);
 
 /**
  * The counter's pace today, in minutes per cadre: the median of its recent service gaps, where a gap runs from
@@ -179,11 +179,11 @@ export function checkInByStaff(db: Db, actor: AuditActor, staffId: number, booki
 
 /** The booking a check-in code names at a clinic on a day, if any (active or already checked in). */
 export function bookingByCheckInCode(db: DbOrTx, clinicId: number, date: string, code: string): number | null {
-  const r = statement(
+  const r = rowsOf<{ id: number }>(
     db,
     `SELECT b.id AS id FROM bookings b JOIN exam_slots s ON s.id = b.slot_id
      WHERE s.clinic_id = ? AND s.local_date = ? AND b.check_in_code = ? AND b.status IN ('booked', 'attended')`,
-  ).get(clinicId, date, code.trim()) as { id: number } | undefined;
+  ).get(clinicId, date, code.trim());
   return r?.id ?? null;
 }
 

@@ -1,6 +1,6 @@
 import { maskEmail, type CadreSummary } from '../registry/cadreSummary';
 import type { DbOrTx } from '../../store/db';
-import { statement } from '../../store/prepared';
+import { rowsOf } from '../../store/prepared';
 import type { Booking, CadreCategory } from '../../store/schema';
 import { vietnamDate } from '../shared/quietHours';
 import { BOOKING_MIN_LEAD_MS } from './places';
@@ -107,7 +107,7 @@ const toBookingInfo = (r: BookingRow): BookingInfo => ({
  */
 /** One booking with its campaign, clinic and slot, whatever its status. */
 export function findBooking(db: DbOrTx, id: number): BookingInfo | null {
-  const r = statement(db, `${BOOKING} WHERE b.id = ?`).get(id) as BookingRow | undefined;
+  const r = rowsOf<BookingRow>(db, `${BOOKING} WHERE b.id = ?`).get(id);
   return r ? toBookingInfo(r) : null;
 }
 
@@ -117,14 +117,14 @@ const ACTING = `SELECT c.id AS id, c.code AS code, c.full_name AS fullName, c.se
 export function createBookingLookups(tx: DbOrTx, now: number, zaloUserId: string): BookingLookups {
   const today = vietnamDate(now);
   const bookableAfter = now + BOOKING_MIN_LEAD_MS;
-  const q = (sqlText: string) => statement(tx, sqlText);
+  const q = <Row>(sqlText: string) => rowsOf<Row>(tx, sqlText);
 
   return {
     bookableCampaigns(cadreId) {
-      const cadre = q('SELECT category FROM cadres WHERE id = ?').get(cadreId) as { category: CadreCategory } | undefined;
+      const cadre = q<{ category: CadreCategory }>('SELECT category FROM cadres WHERE id = ?').get(cadreId);
       if (!cadre) return [];
       const held = new Set(
-        (q(`SELECT campaign_id AS id FROM bookings WHERE cadre_id = ? AND status IN ('booked', 'attended')`).all(cadreId) as { id: number }[]).map((r) => r.id),
+        (q<{ id: number }>(`SELECT campaign_id AS id FROM bookings WHERE cadre_id = ? AND status IN ('booked', 'attended')`).all(cadreId)).map((r) => r.id),
       );
       const open = q(`SELECT ${CAMPAIGN}, c.eligible_categories AS eligible FROM campaigns c WHERE c.status = 'open' AND c.end_date >= ? ORDER BY c.start_date, c.id`).all(
         today,
@@ -134,41 +134,41 @@ export function createBookingLookups(tx: DbOrTx, now: number, zaloUserId: string
         .map(({ eligible: _eligible, ...c }) => c);
     },
     activeBookings(cadreId) {
-      return (q(`${BOOKING} WHERE b.cadre_id = ? AND b.status = 'booked' AND s.ends_at > ? ORDER BY s.starts_at`).all(cadreId, now) as BookingRow[]).map(toBookingInfo);
+      return (q<BookingRow>(`${BOOKING} WHERE b.cadre_id = ? AND b.status = 'booked' AND s.ends_at > ? ORDER BY s.starts_at`).all(cadreId, now)).map(toBookingInfo);
     },
     booking: (id) => findBooking(tx, id),
     campaign(id) {
-      return (q(`SELECT ${CAMPAIGN} FROM campaigns c WHERE c.id = ?`).get(id) as CampaignInfo | undefined) ?? null;
+      return (q<CampaignInfo>(`SELECT ${CAMPAIGN} FROM campaigns c WHERE c.id = ?`).get(id)) ?? null;
     },
     clinics(campaignId, preferClinicId) {
-      const list = q(
+      const list = q<ClinicInfo>(
         'SELECT k.id AS id, k.name AS name, k.address AS address, k.phone AS phone FROM campaign_clinics cc JOIN clinics k ON k.id = cc.clinic_id WHERE cc.campaign_id = ? ORDER BY k.name',
-      ).all(campaignId) as ClinicInfo[];
+      ).all(campaignId);
       return [...list.filter((c) => c.id === preferClinicId), ...list.filter((c) => c.id !== preferClinicId)];
     },
     freeDays(campaignId, clinicId, limit) {
-      return q(
+      return q<{ date: string; free: number }>(
         `SELECT s.local_date AS date, sum(s.capacity - s.booked) AS free FROM exam_slots s
          WHERE s.campaign_id = ? AND s.clinic_id = ? AND s.starts_at > ? AND s.booked < s.capacity AND ${OPEN}
          GROUP BY s.local_date ORDER BY s.local_date LIMIT ?`,
-      ).all(campaignId, clinicId, bookableAfter, limit) as { date: string; free: number }[];
+      ).all(campaignId, clinicId, bookableAfter, limit);
     },
     freeSlots(campaignId, clinicId, date) {
-      return q(
+      return q<SlotInfo>(
         `SELECT ${SLOT} FROM exam_slots s WHERE s.campaign_id = ? AND s.clinic_id = ? AND s.local_date = ? AND s.starts_at > ? AND s.booked < s.capacity AND ${OPEN}
          ORDER BY s.starts_at`,
-      ).all(campaignId, clinicId, date, bookableAfter) as SlotInfo[];
+      ).all(campaignId, clinicId, date, bookableAfter);
     },
     slot(id) {
       // A slot of a campaign that closed meanwhile shows no free place, so it cannot be confirmed.
-      return (q(`SELECT ${SLOT.replace('s.capacity - s.booked AS free', `CASE WHEN ${OPEN} THEN s.capacity - s.booked ELSE 0 END AS free`)} FROM exam_slots s WHERE s.id = ?`).get(id) as SlotInfo | undefined) ?? null;
+      return (q<SlotInfo>(`SELECT ${SLOT.replace('s.capacity - s.booked AS free', `CASE WHEN ${OPEN} THEN s.capacity - s.booked ELSE 0 END AS free`)} FROM exam_slots s WHERE s.id = ?`).get(id)) ?? null;
     },
     nearestFree(campaignId, clinicId, around, limit, excludeSlotId) {
       return (
-        q(
+        q<SlotInfo>(
           `SELECT ${SLOT} FROM exam_slots s WHERE s.campaign_id = ? AND s.clinic_id = ? AND s.starts_at > ? AND s.booked < s.capacity AND s.id <> ? AND ${OPEN}
            ORDER BY abs(s.starts_at - ?), s.starts_at LIMIT ?`,
-        ).all(campaignId, clinicId, bookableAfter, excludeSlotId ?? -1, around, limit) as SlotInfo[]
+        ).all(campaignId, clinicId, bookableAfter, excludeSlotId ?? -1, around, limit)
       ).sort((a, b) => a.startsAt - b.startsAt);
     },
     actingFor(cadreId, viaProxy) {
