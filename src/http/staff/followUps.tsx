@@ -119,7 +119,7 @@ export function followUpPages(deps: StaffDeps) {
                       {r.status === 'open' ? (
                         <form method="post" class="actions" action={`/staff/follow-ups/${r.id}/close`}>
                           <CsrfField token={token} />
-                          <input type="text" name="note" placeholder="Ghi chú (bắt buộc nếu không cần)" maxlength={500} style="max-width:14rem" aria-label="Ghi chú" />
+                          <input type="text" name="note" placeholder="Ghi chú, lý do" maxlength={500} style="max-width:14rem" aria-label="Ghi chú" />
                           <button class="btn small" type="submit" name="outcome" value="done">
                             Đã xong
                           </button>
