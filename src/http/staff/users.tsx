@@ -1,54 +1,20 @@
 import { Hono } from 'hono';
 import { and, asc, desc, eq, ne } from 'drizzle-orm';
 import { z } from 'zod';
-import {
-  apiTokenExpiry,
-  createApiToken,
-  createStaffUser,
-  generatePassword,
-  getStaff,
-  revokeApiToken,
-  roleLabels,
-  setStaffPassword,
-  updateStaffUser,
-} from '../../domain/staff/staff';
+import { apiTokenExpiry, createApiToken, createStaffUser, generatePassword, getStaff, revokeApiToken, roleLabels, setStaffPassword, updateStaffUser } from '../../domain/staff/staff';
 import { AppError } from '../../errors';
 import { recordAudit } from '../../store/audit';
 import { inTransaction, type Db } from '../../store/db';
-import { apiTokens, clinics, staffRoles, staffUsers, type Clinic, type StaffUser } from '../../store/schema';
+import { apiTokens, clinics, staffUsers, type StaffUser } from '../../store/schema';
 import { currentStaff, requirePermission, type StaffEnv, type StaffIdentity } from '../auth/session';
 import { validate, IdParam } from '../validation';
 import { confirmFirst } from './confirm';
 import { CsrfField, type Flash } from './layout';
 import { staffActor } from '../../domain/staff/actor';
 import { allClinics } from '../../domain/registry/clinics';
-import { ZaloUserId } from '../../domain/linking/linking';
 import type { StaffDeps } from '../deps';
 import { fmtDateTime, page } from './ui';
-
-const clinicField = z.union([z.literal(''), z.coerce.number().int().positive()]).default('');
-const emailField = z.union([z.literal(''), z.email('Email không hợp lệ.')]).default('');
-const zaloField = z.union([z.literal(''), ZaloUserId]).default('');
-
-const CreateForm = z.object({
-  username: z.string().trim().min(3, 'Tên đăng nhập cần ít nhất 3 ký tự.').max(40),
-  fullName: z.string().trim().min(1, 'Thiếu họ và tên.').max(200),
-  role: z.enum(staffRoles),
-  clinicId: clinicField,
-  email: emailField,
-  zaloUserId: zaloField,
-});
-const checkbox = z.literal('1').optional();
-const UpdateForm = CreateForm.omit({ username: true }).extend({ active: z.enum(['1', '0']), isClinicHead: checkbox, onCall: checkbox });
-
-/** Where the person stands in the escalation chain (clinic staff → clinic head → on-call list). */
-function ChainBadges(props: { user: StaffUser }) {
-  return (
-    <>
-      {props.user.isClinicHead ? <span class="badge warn">Trưởng phòng khám</span> : null} {props.user.onCall ? <span class="badge bad">Trực</span> : null}
-    </>
-  );
-}
+import { ChainBadges, ClinicSelect, CreateForm, RoleSelect, SecretBox, UpdateForm } from './userForms';
 
 const notices: Record<string, Flash> = {
   saved: { kind: 'ok', text: 'Đã lưu thay đổi.' },
@@ -64,45 +30,6 @@ function assertAdminRemains(db: Db, target: StaffUser, next: { role: string; act
     .where(and(eq(staffUsers.role, 'admin'), eq(staffUsers.active, true), ne(staffUsers.id, target.id)))
     .all();
   if (others.length === 0) throw new AppError('conflict', 'Phải còn ít nhất một quản trị viên đang hoạt động.');
-}
-
-function RoleSelect(props: { value?: string }) {
-  return (
-    <select name="role" id="role" required>
-      {staffRoles.map((r) => (
-        <option value={r} selected={props.value === r}>
-          {roleLabels[r]}
-        </option>
-      ))}
-    </select>
-  );
-}
-
-function ClinicSelect(props: { clinics: Clinic[]; value?: number | null }) {
-  return (
-    <select name="clinicId" id="clinicId">
-      <option value="">— Không —</option>
-      {props.clinics.map((c) => (
-        <option value={String(c.id)} selected={props.value === c.id}>
-          {c.name}
-        </option>
-      ))}
-    </select>
-  );
-}
-
-function SecretBox(props: { label: string; secret: string; note: string }) {
-  return (
-    <div class="flash ok" role="status">
-      <div>{props.label}</div>
-      <p>
-        <span class="secret" id="secret">
-          {props.secret}
-        </span>
-      </p>
-      <div class="small">{props.note}</div>
-    </div>
-  );
 }
 
 /** /staff/users: staff accounts, their roles and clinics, password resets and API tokens (admins only). */
