@@ -214,9 +214,11 @@ export const NO_UNIT = '(Chưa ghi đơn vị)';
 export const NO_CLINIC = '(Chưa đăng ký phòng khám)';
 export const unitKey = (c: Pick<CohortCadre, 'unit'>) => c.unit.trim() || NO_UNIT;
 
+// Built once: toLocaleString with options builds a formatter on every call, and a report prints hundreds of shares.
+const shareFormat = new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
 /** "85,0 %", or "—" when the share has no denominator. */
-export const formatShare = (x: number | null) =>
-  x === null ? '—' : `${(x * 100).toLocaleString('vi-VN', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`;
+export const formatShare = (x: number | null) => (x === null ? '—' : `${shareFormat.format(x * 100)} %`);
 
 /** The definition in one sentence, printed under every table of the share examined. */
 export const EXAMINED_DEFINITION =
