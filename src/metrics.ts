@@ -88,11 +88,11 @@ export function createMetrics(sources: MetricsSources): Metrics {
     },
   });
 
-  const sendsStatement = sqlite.prepare(
+  const sendsStatement = sqlite.prepare<unknown[], { kind: string; outcome: string; n: number }>(
     `SELECT kind, CASE WHEN status = 'failed' THEN 'failed' ELSE coalesce(channel, 'none') END AS outcome, count(*) AS n
        FROM outbox WHERE status IN ('done', 'failed') AND kind IN (${SEND_KINDS.map(() => '?').join(',')}) GROUP BY 1, 2`,
   );
-  const broadcastStatement = sqlite.prepare(
+  const broadcastStatement = sqlite.prepare<unknown[], { outcome: string; n: number }>(
     `SELECT CASE WHEN status = 'failed' THEN 'failed' WHEN status = 'sent' THEN coalesce(channel, 'none') ELSE 'none' END AS outcome, count(*) AS n
        FROM broadcast_recipients WHERE status IN ('sent', 'skipped', 'failed') GROUP BY 1`,
   );
@@ -105,19 +105,19 @@ export function createMetrics(sources: MetricsSources): Metrics {
       this.reset();
       for (const kind of [...SEND_KINDS, 'broadcast']) for (const outcome of SEND_OUTCOMES) this.set({ kind, outcome }, 0);
       try {
-        for (const r of sendsStatement.all(...SEND_KINDS) as { kind: string; outcome: string; n: number }[]) {
+        for (const r of sendsStatement.all(...SEND_KINDS)) {
           const outcome = (SEND_OUTCOMES as readonly string[]).includes(r.outcome) ? r.outcome : 'none';
           this.inc({ kind: r.kind, outcome }, r.n);
         }
-        for (const r of broadcastStatement.all() as { outcome: string; n: number }[]) this.inc({ kind: 'broadcast', outcome: r.outcome }, r.n);
+        for (const r of broadcastStatement.all()) this.inc({ kind: 'broadcast', outcome: r.outcome }, r.n);
       } catch (err) {
         swallow('sends')(err);
       }
     },
   });
 
-  const slaStatement = sqlite.prepare(`SELECT type, sla, count(*) AS n FROM care_requests GROUP BY 1, 2`);
-  const overdueStatement = sqlite.prepare(
+  const slaStatement = sqlite.prepare<unknown[], { type: string; sla: string; n: number }>(`SELECT type, sla, count(*) AS n FROM care_requests GROUP BY 1, 2`);
+  const overdueStatement = sqlite.prepare<unknown[], { type: string; n: number }>(
     `SELECT type, count(*) AS n FROM care_requests WHERE sla = 'pending' AND state = 'new' AND ack_due_at < ? GROUP BY 1`,
   );
   new Gauge({
@@ -128,7 +128,7 @@ export function createMetrics(sources: MetricsSources): Metrics {
     collect() {
       this.reset();
       try {
-        for (const r of slaStatement.all() as { type: string; sla: string; n: number }[]) this.set({ type: r.type, sla: r.sla }, r.n);
+        for (const r of slaStatement.all()) this.set({ type: r.type, sla: r.sla }, r.n);
       } catch (err) {
         swallow('sla')(err);
       }
@@ -142,7 +142,7 @@ export function createMetrics(sources: MetricsSources): Metrics {
     collect() {
       this.reset();
       try {
-        for (const r of overdueStatement.all(sources.now()) as { type: string; n: number }[]) this.set({ type: r.type }, r.n);
+        for (const r of overdueStatement.all(sources.now())) this.set({ type: r.type }, r.n);
       } catch (err) {
         swallow('overdue')(err);
       }

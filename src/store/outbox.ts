@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from './db';
-import { prepared, statement } from './prepared';
+import { prepared, rowsOf, statement } from './prepared';
 import { outbox, type OutboxRow } from './schema';
 
 export interface NewOutboxRow {
@@ -109,12 +109,12 @@ export function claimForEnqueue(tx: DbOrTx, ids: number[], now: number): Claimed
 /** How many of these rows are still pending (e.g. due later): those need the relay. Blocked rows do not. */
 /** The highest outbox id so far: rows a transaction writes after reading it have larger ids. */
 export function outboxHighWater(tx: DbOrTx): number {
-  return (statement(tx, 'SELECT coalesce(max(id), 0) AS n FROM outbox').get() as { n: number }).n;
+  return rowsOf<{ n: number }>(tx, 'SELECT coalesce(max(id), 0) AS n FROM outbox').get()?.n ?? 0;
 }
 
 /** Rows written after `mark` that are still pending (not claimed by the turn): the relay's work. */
 export function countPendingAfter(tx: DbOrTx, mark: number): number {
-  return (statement(tx, "SELECT count(*) AS n FROM outbox WHERE id > ? AND status = 'pending'").get(mark) as { n: number }).n;
+  return rowsOf<{ n: number }>(tx, "SELECT count(*) AS n FROM outbox WHERE id > ? AND status = 'pending'").get(mark)?.n ?? 0;
 }
 
 export function markQueued(db: DbOrTx, ids: number[], now: number): void {
