@@ -120,6 +120,8 @@ describe('day-before confirmation', () => {
     expect(mail.text).toContain('Bà Trần Thị Bình  0912 000 002');
     expect(mail.text).not.toMatch(/Nguyễn Văn An|Phạm Văn Dũng|Lê Văn Cường/);
     expect(mail.text).toContain(`/staff/booking/${w.campaignId}/day?clinicId=${w.clinicId}&date=${EXAM_DAY}`);
+    // It points to the call list, where each call's outcome is recorded.
+    expect(mail.text).toContain(`/staff/booking/${w.campaignId}/calls?reason=unconfirmed`);
 
     // The day list shows who confirmed and who has not, with tel: links.
     const s = await login(w.h, 'nhanvien.a');

@@ -18,7 +18,8 @@ export interface CallListDeps {
 
 /**
  * 'attendance.callList': the day before an exam day, at the configured hour, clinic staff get the cadres who
- * have not answered the day-before question, to call them. In one transaction it queues the mails, finishes
+ * have not answered the day-before question, to call them, with a link to the campaign's call list page
+ * (/staff/booking/:id/calls) where each call's outcome is recorded. In one transaction it queues the mails, finishes
  * its own row and schedules the next day's list, so a retry or a reconciler pass sends nothing twice.
  */
 export async function runCallList(deps: CallListDeps, row: OutboxRow): Promise<void> {

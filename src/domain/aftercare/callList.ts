@@ -7,7 +7,7 @@ import { bookings, cadres, callOutcomeKinds, callOutcomes, campaigns, clinics, e
 import { healthClassOf } from '../results/classification';
 import { nudgeDueAt } from '../booking/nudges';
 import { addDays } from '../shared/dates';
-import { rowsOf } from '../../store/prepared';
+import { rowsOf, statement } from '../../store/prepared';
 import { campaignCohort } from '../reports/examined';
 import { ackDeadline, type RequestPolicy } from '../requests/sla';
 import { createRequest } from '../requests/creation';
@@ -195,7 +195,10 @@ export function recordCall(
   now: number,
 ): { id: number; requestId: number | null; outboxIds: number[] } {
   const cadre = tx.select().from(cadres).where(eq(cadres.id, input.cadreId)).get();
-  if (!cadre || (clinicScope !== null && cadre.clinicId !== clinicScope)) throw new AppError('not_found', 'Không tìm thấy cán bộ này.');
+  // Staff of a clinic call the cadres registered there and those booked there in this campaign.
+  const bookedHere = (scope: number) =>
+    statement(tx, 'SELECT 1 AS one FROM bookings b JOIN exam_slots s ON s.id = b.slot_id WHERE b.cadre_id = ? AND b.campaign_id = ? AND s.clinic_id = ? LIMIT 1').get(input.cadreId, campaignId, scope) !== undefined;
+  if (!cadre || (clinicScope !== null && cadre.clinicId !== clinicScope && !bookedHere(clinicScope))) throw new AppError('not_found', 'Không tìm thấy cán bộ này.');
   if (!tx.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.id, campaignId)).get()) throw new AppError('not_found', 'Không tìm thấy đợt khám.');
   let requestId: number | null = null;
   let outboxIds: number[] = [];

@@ -70,18 +70,22 @@ export function queueCallListMails(tx: DbOrTx, examDate: string, publicBaseUrl: 
     const clinicEmail = tx.select({ email: clinics.email }).from(clinics).where(eq(clinics.id, clinicId)).get()?.email;
     const to = staff.length ? staff : clinicEmail ? [clinicEmail] : [];
     const day = formatVietnamDay(examDate);
-    const links = [...new Set(list.map((r) => r.campaignId))].map((c) => `${publicBaseUrl}/staff/booking/${c}/day?clinicId=${clinicId}&date=${examDate}`);
+    const campaignIds = [...new Set(list.map((r) => r.campaignId))];
+    const links = campaignIds.map((c) => `${publicBaseUrl}/staff/booking/${c}/day?clinicId=${clinicId}&date=${examDate}`);
+    // The one call list where each call's outcome is recorded.
+    const callLinks = campaignIds.map((c) => `${publicBaseUrl}/staff/booking/${c}/calls?reason=unconfirmed`);
     const line = (r: UnconfirmedRow) => `${formatVietnamTime(r.startsAt)}  ${honorific(r.sex)} ${r.fullName}  ${r.phone ? formatPhone(r.phone) : '(chưa có số điện thoại)'}`;
     const subject = `Cần gọi điện: ${list.length} cán bộ chưa xác nhận lịch khám ${day} – ${list[0]!.clinicName}`;
     const intro = `Các cán bộ sau có lịch khám tại ${list[0]!.clinicName} ngày ${day} nhưng chưa trả lời tin nhắc lịch. Xin gọi điện hỏi có đến khám không:`;
-    const text = [intro, '', ...list.map(line), '', 'Danh sách trong ngày:', ...links].join('\n');
+    const text = [intro, '', ...list.map(line), '', 'Gọi và ghi kết quả cuộc gọi tại danh sách gọi điện:', ...callLinks, '', 'Danh sách trong ngày:', ...links].join('\n');
     const html = [
       `<p>${escapeHtml(intro)}</p><ul>`,
       ...list.map(
         (r) =>
           `<li>${formatVietnamTime(r.startsAt)} – ${escapeHtml(`${honorific(r.sex)} ${r.fullName}`)} – ${r.phone ? `<a href="${telHref(r.phone)}">${formatPhone(r.phone)}</a>` : '(chưa có số điện thoại)'}</li>`,
       ),
-      `</ul><p>${links.map((l) => `<a href="${escapeHtml(l)}">Danh sách trong ngày</a>`).join('<br>')}</p>`,
+      `</ul><p>${callLinks.map((l) => `<a href="${escapeHtml(l)}">Gọi và ghi kết quả cuộc gọi</a>`).join('<br>')}</p>`,
+      `<p>${links.map((l) => `<a href="${escapeHtml(l)}">Danh sách trong ngày</a>`).join('<br>')}</p>`,
     ].join('');
     for (const address of to) {
       enqueue(tx, 'email.message', { to: address, subject, text, html }, { now });

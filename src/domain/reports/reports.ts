@@ -6,6 +6,7 @@ import {
   auditLog,
   broadcastRecipients,
   broadcasts,
+  callOutcomeKinds,
   campaigns,
   careRequests,
   careRequestTypes,
@@ -20,6 +21,7 @@ import { vietnamDate, vietnamInstant } from '../shared/quietHours';
 import { requestTypeLabels } from '../requests/labels';
 import { classCodes, healthClassLabel, type ClassSchemeId } from '../results/classification';
 import { campaignResultScope, cohortFigures, EXAMINED_DEFINITION, groupCohort, NO_CLINIC, NO_SHOW_DEFINITION, noShowsByClinic, shareOf, unitKey } from './examined';
+import { callFigures, callOutcomeLabels } from '../aftercare/callList';
 import { fileSlug, headerRowOf, writeWorkbook, type SheetSpec } from '../shared/spreadsheet';
 import { followUpCompletion } from '../aftercare/followUps';
 import { ratingFigures } from '../aftercare/ratings';
@@ -50,7 +52,7 @@ export type ReportQuery = z.infer<typeof ReportQuery>;
 export type Cell = string | number | null;
 
 export interface ReportTable {
-  key: 'campaigns' | 'units' | 'clinics' | 'noShows' | 'classes' | 'followUps' | 'ratings' | 'requests' | 'broadcasts' | 'spend';
+  key: 'campaigns' | 'units' | 'clinics' | 'noShows' | 'calls' | 'classes' | 'followUps' | 'ratings' | 'requests' | 'broadcasts' | 'spend';
   title: string;
   headers: string[];
   rows: Cell[][];
@@ -267,6 +269,14 @@ export function buildReport(db: DbOrTx, q: ReportQuery, now: number, scheme: Cla
       note: NO_SHOW_DEFINITION,
     },
     {
+      key: 'calls',
+      title: 'Gọi điện cho cán bộ chưa đặt lịch, chưa xác nhận hoặc vắng',
+      headers: ['Đợt khám', 'Số cán bộ đã gọi', ...callOutcomeKinds.map((k) => callOutcomeLabels[k])],
+      rows: callFigures(db, sel.covered.map((c) => c.id)).map((f) => [f.campaign, f.called, ...callOutcomeKinds.map((k) => f.byOutcome[k])]),
+      percentColumns: [],
+      note: 'Từ danh sách gọi điện của mỗi đợt khám; mỗi cán bộ tính một lần, theo kết quả cuộc gọi gần nhất.',
+    },
+    {
       key: 'classes',
       title: 'Phân loại sức khỏe',
       headers: ['Phân loại', 'Số người', 'Tỷ lệ'],
@@ -336,6 +346,7 @@ const SHEET_NAMES: Record<ReportTable['key'], string> = {
   units: 'Theo đơn vị',
   clinics: 'Theo phòng khám',
   noShows: 'Vắng mặt',
+  calls: 'Gọi điện',
   classes: 'Phân loại sức khỏe',
   followUps: 'Theo dõi sau khám',
   ratings: 'Đánh giá',

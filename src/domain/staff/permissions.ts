@@ -63,6 +63,12 @@ export const permissions = {
     exportDay: careTeam,
     figures: ['admin', 'coordinator', 'doctor', 'viewer'],
   },
+  /** Cadres to call in a campaign (not booked, not confirmed, did not come) with age, frailty and health class. */
+  callList: {
+    read: careTeam,
+    /** Record a call's outcome (a home exam asked for opens a request). */
+    record: careTeam,
+  },
   /** Cadres whose released result calls for a follow-up (health data: never the viewer). */
   followUps: {
     read: careTeam,

@@ -14,6 +14,7 @@ import { bookingPages } from './booking';
 import { cadreActingPages } from './cadreActing';
 import { clinicDayPages } from './clinicDays';
 import { attendancePages } from './attendance';
+import { callListPages } from './callList';
 import { proxyPages } from './proxies';
 import { registryPages } from './registry';
 import { requestPages } from './requests';
@@ -79,6 +80,7 @@ export function staffRoutes(deps: StaffDeps, opts: StaffRoutesOptions = {}) {
   app.route('/failed-events', failedEventPages(deps));
   app.route('/audit', auditPages(deps));
   app.route('/requests', requestPages(deps));
+  app.route('/booking', callListPages(deps));
   app.route('/booking', bookingPages(deps));
   app.route('/booking', clinicDayPages(deps));
   app.route('/booking', attendancePages(deps));

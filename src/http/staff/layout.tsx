@@ -28,6 +28,7 @@ const groupOfCapability: Partial<Record<Capability, NavGroup>> = {
   registry: 'people',
   proxies: 'people',
   booking: 'care',
+  callList: 'care',
   results: 'care',
   followUps: 'care',
   broadcasts: 'outreach',
