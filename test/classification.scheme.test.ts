@@ -84,6 +84,17 @@ describe('classification scheme A–D with a result stored under Loại I–V', 
     expect(await good.json()).toMatchObject({ problems: [], rowCount: 1 });
   });
 
+  it('the registry import reads the class column in the active scheme too', async () => {
+    const head = ['Mã cán bộ', 'Họ và tên', 'Ngày sinh', 'Giới tính', 'Đối tượng', 'Phân loại sức khỏe'];
+    const send = async (cls: string) => {
+      const body = new FormData();
+      body.set('file', await xlsxFile([head, ['PL-09', 'Lê Văn Chín', '01/01/1950', 'Nam', 'Nguyên chức', cls]], 'danh-sach.xlsx'));
+      return JSON.stringify(await (await api(h, '/api/registry/import?dryRun=true', adminToken, { method: 'POST', body })).json());
+    };
+    expect(await send('II')).toContain('Phân loại sức khỏe “II” không hợp lệ; ghi một trong A, B1, B2, C, D hoặc để trống.');
+    expect(JSON.parse(await send('Loại b2'))).toMatchObject({ applied: false, rowCount: 1, counts: { created: 1 }, problems: [] });
+  });
+
   it('the report xlsx lists A–D with labels and keeps the Loại I–V result under its own label, under the organisation heading', async () => {
     const admin = await login(h, 'pl-admin');
     const res = await get(h, `/staff/reports/xlsx?campaign=${campaignId}`, admin);

@@ -1,3 +1,4 @@
+import type { ClassSchemeId } from '../results/classification';
 import type { Clock } from '../../clock';
 import { recordAudit } from '../../store/audit';
 import { inTransaction, type Db } from '../../store/db';
@@ -25,7 +26,7 @@ export type ImportMode = 'all' | 'good';
 
 /** Reads and checks a file; with `apply`, writes in one transaction what the mode allows. */
 export async function importRegistryFile(
-  deps: { db: Db; clock: Clock },
+  deps: { db: Db; clock: Clock; committee?: { classScheme: ClassSchemeId } },
   staff: StaffIdentity,
   bytes: Uint8Array,
   fileName: string,
@@ -36,7 +37,7 @@ export async function importRegistryFile(
   // Everything from here on is synchronous: the clinics checked are the clinics written against.
   const now = deps.clock.now();
   const clinicList = allClinics(deps.db);
-  const check = checkRegistryRows(rows, { clinics: clinicList, today: vietnamDate(now) });
+  const check = checkRegistryRows(rows, { clinics: clinicList, today: vietnamDate(now), classScheme: deps.committee?.classScheme ?? 'I-V' });
   const { changes, ...counts } = previewRegistryImport(deps.db, check.records, vietnamDate(now), new Map(clinicList.map((c) => [c.id, c.name])));
   if (!apply || (check.problems.length && mode === 'all') || check.records.length === 0) return { fileName, check, counts, changes, applied: false };
   const applied = inTransaction(deps.db, (tx) => {

@@ -1,3 +1,4 @@
+import { allowedCodesText, parseHealthClass, type ClassSchemeId } from '../results/classification';
 import { foldLabel } from '../shared/vietnamese';
 import type { BirthDatePrecision, CadreCategory, Clinic, HealthClass } from '../../store/schema';
 import { normalizePhone } from '../shared/phone';
@@ -98,7 +99,6 @@ export const displayBirthDate = (iso: string, precision: BirthDatePrecision) =>
 const categoryByFolded = new Map<string, CadreCategory>(
   Object.entries(categoryLabels).map(([k, label]) => [foldLabel(label), k as CadreCategory]),
 );
-const romanClasses: Record<string, HealthClass> = { i: 'I', ii: 'II', iii: 'III', iv: 'IV', v: 'V', '1': 'I', '2': 'II', '3': 'III', '4': 'IV', '5': 'V' };
 const yes = new Set(['co', 'x', '1', 'true', 'yes']);
 const no = new Set(['khong', '0', 'false', 'no']);
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -107,7 +107,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * Finds the header row (the first of the first ten rows with a "Mã cán bộ" column), then checks every row.
  * Returns the rows that are fine and every problem found; a file is applied only when there are none.
  */
-export function checkRegistryRows(rows: SheetRow[], ctx: { clinics: Clinic[]; today: string }): RegistryCheck {
+export function checkRegistryRows(rows: SheetRow[], ctx: { clinics: Clinic[]; today: string; classScheme?: ClassSchemeId }): RegistryCheck {
   const problems: ImportProblem[] = [];
   const headerAt = rows.slice(0, HEADER_SEARCH_ROWS).findIndex((r) => r.cells.some((c) => c !== null && matchHeader(text(c)) === 'code'));
   if (headerAt < 0) {
@@ -226,12 +226,12 @@ export function checkRegistryRows(rows: SheetRow[], ctx: { clinics: Clinic[]; to
       }
     }
     if (has('healthClass')) {
-      const h = foldLabel(text(raw('healthClass'))).replace(/^loai\s*/, '');
-      if (!h) record.healthClass = null;
+      const scheme = ctx.classScheme ?? 'I-V';
+      const h = parseHealthClass(text(raw('healthClass')), scheme);
+      if (h === null) record.healthClass = null;
       else {
-        const cls = romanClasses[h];
-        if (!cls) bad('healthClass', `Phân loại sức khỏe “${text(raw('healthClass'))}” không hợp lệ; ghi I, II, III, IV, V hoặc để trống.`);
-        record.healthClass = cls ?? null;
+        if (!h) bad('healthClass', `Phân loại sức khỏe “${text(raw('healthClass'))}” không hợp lệ; ghi một trong ${allowedCodesText(scheme)} hoặc để trống.`);
+        record.healthClass = h ?? null;
       }
     }
     for (const key of ['frail', 'active'] as const) {
