@@ -9,6 +9,8 @@ const outboxWriter = {
   importNames: ['insertOutbox'],
   message: 'enqueue a job by name with enqueue() or sendToUser() from jobs/enqueue',
 };
+const botNever = ['**/zalo', '**/zalo/**', '**/http', '**/http/**'];
+const botNeverMessage = 'bot/ speaks its own vocabulary (conversation/), never zalo/ or http/';
 const boundary = (groups, message) => ({ patterns: [{ group: groups, message }, outboxWriter] });
 
 export default tseslint.config(
@@ -67,9 +69,23 @@ export default tseslint.config(
     files: ['src/bot/**/*.ts', 'src/bot/**/*.tsx'],
     ignores: ['**/*.test.ts', '**/*.test.tsx'],
     rules: {
+      'no-restricted-imports': ['error', boundary(botNever, botNeverMessage)],
+    },
+  },
+  {
+    // A flow hands over to another flow through ctx.flows (bot/flow.ts), never by importing it.
+    files: ['src/bot/flows/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
       'no-restricted-imports': [
         'error',
-        boundary(['**/zalo', '**/zalo/**', '**/http', '**/http/**'], 'bot/ speaks its own vocabulary, never zalo/ or http/'),
+        {
+          patterns: [
+            { group: botNever, message: botNeverMessage },
+            { regex: '^(\\./|\\.\\./flows/)', message: 'a flow imports no other flow: hand over through ctx.flows (bot/flow.ts)' },
+            outboxWriter,
+          ],
+        },
       ],
     },
   },

@@ -1,9 +1,11 @@
-import { startHandoff } from './flows/handoff';
+import { duringHandoff, openHandoffWith, startHandoff } from './flows/handoff';
 import { startHomeVisit } from './flows/requests';
-import { startBooking } from './flows/booking';
+import { askDeclineReason, startBooking, startMoveOf } from './flows/booking';
 import { startResults } from './flows/results';
+import { startLinking } from './flows/linking';
+import { withSubject } from './flows/subject';
 import { mainMenu } from './menu';
-import type { IntentStarter } from './reply';
+import type { FlowEntries, IntentStarter } from './flow';
 import type { Intent } from './state';
 
 export const labelOf = (intent: Intent) => mainMenu.find((m) => m.id === intent)!.label;
@@ -21,3 +23,6 @@ export const intentStarters: Record<Intent, IntentStarter> = {
 
 /** Intents anyone may use before verifying their account. */
 export const openIntents: ReadonlySet<Intent> = new Set(['staff']);
+
+/** The entry points one flow hands over to in another, given to every step as `ctx.flows`. */
+export const flowEntries: FlowEntries = { startLinking, withSubject, openHandoffWith, duringHandoff, startHomeVisit, startMoveOf, askDeclineReason };

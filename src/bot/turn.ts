@@ -9,12 +9,13 @@ import { attachmentOf, attachmentTopic, duringHandoff, handleHandoff, openHandof
 import { beforeFlows, handleRequests, startFromKeyword, type RequestTarget } from './flows/requests';
 import { handleResults } from './flows/results';
 import { faqAnswer, offerStaff } from './flows/faq';
-import { intentStarters, openIntents } from './intents';
+import { flowEntries, intentStarters, openIntents } from './intents';
 import { broadcastPreferenceTurn } from './flows/broadcasts';
 import { answerPendingAsk } from './flows/aftercare';
 import type { CadreSummary, Lookups } from './lookups';
 import { mainMenuButtons, mainMenuText, parseMenuChoice, chooseOption, numberedMenu } from './menu';
-import { answer, honorific, reply, textMessage, type Goal, type RunIntent, type Subject, type TurnContext, type TurnResult } from './reply';
+import { answer, honorific, reply, textMessage } from './reply';
+import type { Goal, RunIntent, Subject, TurnContext, TurnResult } from './flow';
 import { parseState, type ClarifyState, type ConversationState, type Intent } from './state';
 import { decide, understand, type Meaning } from './understand';
 import type { IntentId } from './understand/intents';
@@ -328,7 +329,7 @@ function textTurn(state: ConversationState, event: Extract<BotEvent, { type: 'te
 function dispatch(state: ConversationState, event: TurnEvent, now: number, lookups: Lookups): TurnResult & { miss?: boolean } {
   // A tap on the OA's menu reaches flows as the label it stands for, so they read it as if typed.
   if (event.type === 'text') event = { ...event, text: typedFormOf(event.text) };
-  const ctx: TurnContext = { now, lookups, input: event.type === 'text' ? event.text : undefined };
+  const ctx: TurnContext = { now, lookups, flows: flowEntries, input: event.type === 'text' ? event.text : undefined };
   if (event.type === 'resume') return startIntent(event.intent, { ...ctx, input: event.input, saidAt: event.saidAt });
   const meaning = event.type === 'text' ? understand(event.text) : null;
   // Emergencies first, in any state, a live chat with staff included.
@@ -390,7 +391,7 @@ function understoodTurn(state: ConversationState, event: TurnEvent, now: number,
   const misses = missed ? ((state as { misses?: number }).misses ?? 0) + 1 : 0;
   const { misses: _old, ...clean } = result.state as ConversationState & { misses?: number };
   if (misses < 2) return { ...result, state: (misses ? { ...clean, misses } : clean) as ConversationState };
-  const ctx: TurnContext = { now, lookups };
+  const ctx: TurnContext = { now, lookups, flows: flowEntries };
   return {
     ...result,
     state: clean as ConversationState,

@@ -9,8 +9,11 @@ import { healthRoutes, type HealthDeps } from './health';
 import { staticRoutes } from './static';
 import { zaloWebhookRoutes, type ZaloWebhookDeps } from './webhooks/zalo';
 import { requestAckRoutes } from './ack/requests';
-import { apiRoutes, type ApiOptions } from './api';
+import { apiRoutes } from './api';
+import { staffFeatures } from './features';
 import { staffRoutes, type StaffDeps, type StaffRoutesOptions } from './staff';
+import type { StaffFeature } from './staff/feature';
+import { addStaffNavItem } from './staff/layout';
 
 export type AppEnv = { Variables: RequestIdVariables };
 
@@ -18,10 +21,16 @@ export interface AppDeps extends ZaloWebhookDeps, HealthDeps {
   logger: Logger;
   /** The address users reach; https turns on Strict-Transport-Security. */
   publicBaseUrl?: string;
-  /** Extra feature routes mounted by the runtime (simulator pages, staff pages, ...). */
+  /** Routes outside the staff features (simulator pages, metrics, the queue board, a test's own routes). */
   mount?: (app: Hono<AppEnv>) => void;
-  /** Staff pages (/staff) and the staff API (/api); absent in apps that serve only webhooks. */
-  staff?: Omit<StaffDeps, 'db' | 'clock' | 'logger' | 'onCommitted' | 'catalog'> & { pages?: StaffRoutesOptions; api?: ApiOptions };
+  /**
+   * Staff pages (/staff) and the staff API (/api); absent in apps that serve only webhooks. `features` are the
+   * runtime's own, mounted after the service's staffFeatures.
+   */
+  staff?: Omit<StaffDeps, 'db' | 'clock' | 'logger' | 'afterCommit' | 'catalog'> & {
+    pages?: StaffRoutesOptions;
+    features?: (deps: StaffDeps) => StaffFeature[];
+  };
 }
 
 /**
@@ -57,10 +66,12 @@ export function createApp(deps: AppDeps) {
   app.route('/webhooks/zalo', zaloWebhookRoutes(deps));
   app.route('/static', staticRoutes());
   if (deps.staff) {
-    const { pages, api, ...staffConfig } = deps.staff;
-    const staffDeps: StaffDeps = { ...staffConfig, db: deps.db, clock: deps.clock, logger: deps.logger, onCommitted: deps.onCommitted, catalog: deps.catalog };
-    app.route('/staff', staffRoutes(staffDeps, pages));
-    app.route('/api', apiRoutes(staffDeps, api));
+    const { pages, features: moreFeatures, ...staffConfig } = deps.staff;
+    const staffDeps: StaffDeps = { ...staffConfig, db: deps.db, clock: deps.clock, logger: deps.logger, afterCommit: deps.afterCommit, catalog: deps.catalog };
+    const features = [...staffFeatures(staffDeps), ...(moreFeatures?.(staffDeps) ?? [])];
+    for (const item of features.flatMap((f) => f.nav ?? [])) addStaffNavItem(item);
+    app.route('/staff', staffRoutes(staffDeps, features, pages));
+    app.route('/api', apiRoutes(staffDeps, features));
     app.route('/ack', requestAckRoutes(staffDeps));
     app.get('/', (c) => c.redirect('/staff', 302));
   }

@@ -22,7 +22,7 @@ export interface StaffDeps {
   /** How long a conversation with staff stays open without a message (a conversation staff start included). */
   handoffTimeoutMs: number;
   /** Moves outbox rows written by a committed transaction to the queues now. */
-  onCommitted: (outboxIds: number[]) => void;
+  afterCommit: () => void;
   /** What a dialog turn quotes (committee, hotline): replaying a failed event runs a turn. */
   catalog: () => CatalogContext;
 }

@@ -2,10 +2,10 @@ import type { AttendanceBooking } from '../../domain/attendance/attendanceTurn';
 import { queueLines } from '../../domain/attendance/queueNotices';
 import { bookingDetailLines } from '../../domain/booking/reminders';
 import { formatVietnamDay, formatVietnamTime } from '../../domain/shared/dates';
-import { honorific, reply, textMessage, type Subject, type TurnContext, type TurnResult } from '../reply';
+import { honorific, reply, textMessage } from '../reply';
+import type { Subject, TurnContext, TurnResult } from '../flow';
 import type { ConversationState } from '../state';
 import { decide, type Meaning } from '../understand';
-import { askDeclineReason, startMoveOf } from './booking';
 
 /**
  * Around the exam day, read before any flow: the answer to the day-before question ("1 Sẽ đến · 2 Đổi lịch ·
@@ -52,8 +52,8 @@ function answerTurn(a: AttendanceBooking, choice: 1 | 2 | 3, ctx: TurnContext): 
   const subject = subjectOf(a, ctx);
   if (!subject) return null;
   const title = honorific(subject.sex);
-  if (choice === 2) return startMoveOf(subject, ctx, a.booking);
-  if (choice === 3) return askDeclineReason(subject, a.booking);
+  if (choice === 2) return ctx.flows.startMoveOf(subject, ctx, a.booking);
+  if (choice === 3) return ctx.flows.askDeclineReason(subject, a.booking);
   const details = bookingDetailLines(a.booking).slice(-2).join('\n');
   return done([attendanceText.confirmed(title, subject.fullName, line(a)), details].filter(Boolean).join('\n'), {
     type: 'attendance.confirm',

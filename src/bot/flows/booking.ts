@@ -5,12 +5,12 @@ import { vietnamDate } from '../../domain/shared/quietHours';
 import { requestStateLabels, requestTypeLabels, ticketOf, timeOfDayLabels } from '../../domain/requests/labels';
 import { parseDateTime, parseWeek, timeMatches } from '../understand/dates';
 import type { Effect } from '../effects';
-import { honorific, reply, textMessage, type Subject, type TurnContext, type TurnResult } from '../reply';
+import { honorific, reply, textMessage } from '../reply';
+import type { Subject, TurnContext, TurnResult } from '../flow';
 import { containsPhrase, foldVietnamese } from '../text';
 import { chooseOption, numberedMenu, type MenuOption } from '../menu';
 import { understand } from '../understand';
 import type { BookingState } from '../state';
-import { startHomeVisit } from './requests';
 
 /**
  * Booking a periodic exam in chat: campaign (skipped when only one is open to the cadre) -> clinic (their
@@ -500,7 +500,7 @@ export function handleBooking(s: BookingState, text: string, ctx: TurnContext): 
         { label: bookingText.frailHome, phrases: ['tai nha', 'kham tai nha'] },
         { label: bookingText.frailClinic, phrases: ['phong kham', 'van dat', 'van den'] },
       ]);
-      if (i === 0) return startHomeVisit(subject, ctx);
+      if (i === 0) return ctx.flows.startHomeVisit(subject, ctx);
       if (i === 1) return startNew(who, ctx);
       break;
     }

@@ -1,4 +1,5 @@
-import { answer, honorific, type TurnContext, type TurnResult } from '../reply';
+import { answer, honorific } from '../reply';
+import type { TurnContext, TurnResult } from '../flow';
 import type { ConversationState } from '../state';
 import { broadcastPreferenceCommand } from '../understand/optOut';
 

@@ -1,6 +1,7 @@
 import { ackDeadline } from '../../domain/requests/sla';
 import type { QuickReply } from '../../conversation/messages';
-import { reply, textMessage, type TurnContext, type TurnResult } from '../reply';
+import { reply, textMessage } from '../reply';
+import type { TurnContext, TurnResult } from '../flow';
 
 /**
  * An emergency told in any state (a flow, a live chat with staff): "call 115 now" and the clinic's phone,

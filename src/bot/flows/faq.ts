@@ -1,6 +1,7 @@
 import { t } from '../catalog';
 import { mainMenuButtons, mainMenuText } from '../menu';
-import { reply, textMessage, type TurnContext, type TurnResult } from '../reply';
+import { reply, textMessage } from '../reply';
+import type { TurnContext, TurnResult } from '../flow';
 
 export const faqText = {
   more: 'Cần hỏi thêm, xin gõ "gặp nhân viên". Gõ "menu" để xem các việc có thể làm.',

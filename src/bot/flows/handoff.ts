@@ -1,7 +1,8 @@
 import { attachmentLabel } from '../../domain/conversations/handoff';
 import { inWorkingHours } from '../../domain/requests/sla';
 import type { BotEvent } from '../../conversation/events';
-import { answer, type IntentStarter, type Subject, type TurnContext, type TurnResult } from '../reply';
+import { answer } from '../reply';
+import type { IntentStarter, Subject, TurnContext, TurnResult } from '../flow';
 import type { Attachment, ConversationState, HandoffState } from '../state';
 import { containsPhrase, foldVietnamese } from '../text';
 

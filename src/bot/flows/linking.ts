@@ -4,10 +4,10 @@ import { parseVietnameseDate } from '../../domain/shared/dates';
 import type { BotEvent } from '../../conversation/events';
 import { linkingText as lt, t } from '../catalog';
 import type { CadreSummary } from '../lookups';
-import { answer, honorific, reply, textMessage, type Goal, type TurnContext, type TurnResult } from '../reply';
+import { answer, honorific, reply, textMessage } from '../reply';
+import type { Goal, TurnContext, TurnResult } from '../flow';
 import { chooseOption, numberedMenu } from '../menu';
 import type { Intent, LinkingState } from '../state';
-import { openHandoffWith } from './handoff';
 import { containsPhrase, foldVietnamese } from '../text';
 
 /**
@@ -258,7 +258,7 @@ export function handleLinking(state: LinkingState, event: BotEvent, ctx: TurnCon
     case 'help': {
       const choice = chooseOption(text, helpOptions);
       if (choice === 0) return { state: linkingState('choose', state), effects: [reply(shareRequest(ctx), textMessage(lt.askShare))] };
-      if (choice === 1) return openHandoffWith({ cadreId: null, clinicId: null }, lt.staffVerifyTopic(state.why ?? lt.whyNoCode), ctx);
+      if (choice === 1) return ctx.flows.openHandoffWith({ cadreId: null, clinicId: null }, lt.staffVerifyTopic(state.why ?? lt.whyNoCode), ctx);
       if (/^[A-Za-z]{1,5}[-\s]?\d/.test(text.trim())) {
         // A code typed after all: carry on with it.
         return handleLinking(linkingState('code', state), event, ctx, resume);

@@ -8,12 +8,11 @@ import type { CareRequestType, TimeOfDay } from '../../store/schema';
 import type { BotEvent } from '../../conversation/events';
 import type { Effect } from '../effects';
 import type { CadreSummary } from '../lookups';
-import { answer, honorific, type IntentStarter, type Subject, type TurnContext, type TurnResult } from '../reply';
+import { answer, honorific } from '../reply';
+import type { IntentStarter, Subject, TurnContext, TurnResult } from '../flow';
 import { chooseOption, numberedMenu } from '../menu';
 import type { ConversationState, RequestsState } from '../state';
 import { containsPhrase, foldVietnamese } from '../text';
-import { duringHandoff } from './handoff';
-import { withSubject } from './subject';
 
 /**
  * Requests to the committee, one flow for four kinds: home visit (reason, address or shared location, day,
@@ -171,7 +170,7 @@ export function startFromKeyword(target: Target, ctx: TurnContext): TurnResult {
   const identity = ctx.lookups.identity();
   const options: Subject[] = [...(identity.self ? [{ ...identity.self, viaProxy: false }] : []), ...identity.proxyFor.map((c) => ({ ...c, viaProxy: true }))];
   if (options.length === 1) return startTarget(target, options[0]!, ctx);
-  if (options.length === 0) return withSubject('homeVisit', ctx, (_i, s, c, lead) => startTarget(target, s, c, lead));
+  if (options.length === 0) return ctx.flows.withSubject('homeVisit', ctx, (_i, s, c, lead) => startTarget(target, s, c, lead));
   const menu = numberedMenu(
     requestText.whom,
     options.map((s) => ({ label: s.viaProxy ? s.fullName : `Bản thân (${s.fullName})` })),
@@ -187,7 +186,7 @@ export function startFromKeyword(target: Target, ctx: TurnContext): TurnResult {
  * is silent; a shared location or phone during a request goes to the request.
  */
 export function beforeFlows(state: ConversationState, event: BotEvent, ctx: TurnContext): TurnResult | null {
-  if (ctx.lookups.requests.inHandoff()) return duringHandoff(state, event, ctx);
+  if (ctx.lookups.requests.inHandoff()) return ctx.flows.duringHandoff(state, event, ctx);
   if (state.flow === 'requests' && (event.type === 'location' || event.type === 'shared_info')) return handleRequests(state, event, ctx);
   return null;
 }

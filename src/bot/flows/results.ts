@@ -4,7 +4,8 @@ import { healthClassLabel, healthClassOf } from '../../domain/results/classifica
 import { t } from '../catalog';
 import type { Effect } from '../effects';
 import type { ResultsState } from '../state';
-import { honorific, textMessage, type IntentStarter, type Subject, type TurnContext, type TurnResult } from '../reply';
+import { honorific, textMessage } from '../reply';
+import type { IntentStarter, Subject, TurnContext, TurnResult } from '../flow';
 import { chooseOption, numberedMenu } from '../menu';
 
 /**

@@ -1,8 +1,8 @@
 import { linkingText as lt } from '../catalog';
-import { answer, reply, textMessage, type RunIntent, type Subject, type TurnContext, type TurnResult } from '../reply';
+import { answer, reply, textMessage } from '../reply';
+import type { RunIntent, Subject, TurnContext, TurnResult } from '../flow';
 import { chooseOption, numberedMenu } from '../menu';
 import type { ChooseSubjectState, Intent } from '../state';
-import { startLinking } from './linking';
 
 function subjects(ctx: TurnContext): Subject[] {
   const id = ctx.lookups.identity();
@@ -18,7 +18,7 @@ export function withSubject(intent: Intent, ctx: TurnContext, run: RunIntent): T
   if (options.length === 1) return run(intent, options[0]!, ctx);
   if (options.length === 0) {
     if (ctx.lookups.identity().pendingProxyCadreIds.length) return answer({ flow: 'idle' }, lt.proxyPending);
-    return startLinking(ctx, intent);
+    return ctx.flows.startLinking(ctx, intent);
   }
   const menu = numberedMenu(
     lt.chooseSubject,

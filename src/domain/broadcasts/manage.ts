@@ -32,7 +32,7 @@ export interface BroadcastWebDeps {
   /** Template name -> approved Zalo template id (ZALO_TEMPLATES). */
   templates: Record<string, string>;
   /** Moves the outbox rows a committed transaction wrote to the queues now. */
-  onCommitted: (outboxIds: number[]) => void;
+  afterCommit: () => void;
   /** Estimated prices per channel, for the cost shown before sending. */
   prices?: Prices;
 }
@@ -56,7 +56,7 @@ export function composeBroadcast(deps: BroadcastWebDeps, staff: StaffIdentity, i
   const { broadcast, outboxId } = broadcastAction(() =>
     inTransaction(deps.db, (tx) => createBroadcast(tx, { staffId: staff.id, audit: staffActor(staff) }, input, { templates: deps.templates, now })),
   );
-  deps.onCommitted([outboxId]);
+  deps.afterCommit();
   return broadcast;
 }
 
@@ -82,7 +82,7 @@ export function runBroadcastCommand(deps: BroadcastWebDeps, staff: StaffIdentity
       return resumeBroadcast(tx, actor, id, now);
     }),
   );
-  if (result.outboxId !== null) deps.onCommitted([result.outboxId]);
+  if (result.outboxId !== null) deps.afterCommit();
   return result.broadcast;
 }
 

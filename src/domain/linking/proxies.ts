@@ -183,14 +183,14 @@ function proxyNotice(decision: ProxyDecision, cadre: Cadre, note: string, commit
  * queues a Zalo message telling the proxy; the outbox rows are handed to the relay after commit.
  */
 export function decideProxy(
-  deps: { db: Db; clock: Clock; committee: { name: string; hotline: string }; onCommitted: (outboxIds: number[]) => void },
+  deps: { db: Db; clock: Clock; committee: { name: string; hotline: string }; afterCommit: () => void },
   staff: StaffIdentity,
   proxyId: number,
   decision: ProxyDecision,
   note: string,
 ): Proxy {
   const now = deps.clock.now();
-  const { proxy, outboxIds } = inTransaction(deps.db, (tx) => {
+  const { proxy } = inTransaction(deps.db, (tx) => {
     const current = tx.select().from(proxies).where(eq(proxies.id, proxyId)).get();
     if (!current) throw new AppError('not_found', 'Không tìm thấy yêu cầu.');
     const cadre = cadreInScope(tx, staff, current.cadreId);
@@ -216,6 +216,6 @@ export function decideProxy(
     if (decision === 'approve') ids.push(tellCadreAboutProxy(tx, proxyId, cadre.id, 'approved', now));
     return { proxy: updated, outboxIds: ids };
   });
-  deps.onCommitted(outboxIds);
+  deps.afterCommit();
   return proxy;
 }

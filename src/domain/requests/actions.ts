@@ -7,10 +7,10 @@ import { addRequestNote, type NoteInput } from './requestNotes';
 import { acknowledgeRequest, closeRequest, scheduleRequest, type ScheduleInput } from './staffActions';
 
 /** Staff actions on requests and conversations, each in one transaction; outbox rows go to the relay after commit. */
-export function requestActions(deps: { db: Db; clock: Clock; onCommitted: (outboxIds: number[]) => void; handoffTimeoutMs: number }) {
+export function requestActions(deps: { db: Db; clock: Clock; afterCommit: () => void; handoffTimeoutMs: number }) {
   const run = (fn: (tx: Parameters<Parameters<typeof inTransaction>[1]>[0], now: number) => number[]) => {
     const ids = inTransaction(deps.db, (tx) => fn(tx, deps.clock.now()));
-    deps.onCommitted(ids);
+    deps.afterCommit();
   };
   const actor = (s: StaffIdentity) => ({ kind: 'staff' as const, staff: s });
   return {
@@ -23,7 +23,7 @@ export function requestActions(deps: { db: Db; clock: Clock; onCommitted: (outbo
     /** Starts (or reopens the open) conversation with the request's cadre; returns its id. */
     openConversation: (s: StaffIdentity, requestId: number): number => {
       const opened = inTransaction(deps.db, (tx) => staffOpensConversation(tx, requestId, s, clinicScope(s), { timeoutMs: deps.handoffTimeoutMs }, deps.clock.now()));
-      deps.onCommitted(opened.outboxIds);
+      deps.afterCommit();
       return opened.handoffId;
     },
   };

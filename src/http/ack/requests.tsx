@@ -108,8 +108,8 @@ export function requestAckRoutes(deps: StaffDeps) {
     const ok = check(c);
     if ('page' in ok) return ok.page;
     try {
-      const ids = inTransaction(deps.db, (tx) => acknowledgeRequest(tx, ok.id, { kind: 'link', staffId: ok.staffId }, null, deps.clock.now()));
-      deps.onCommitted(ids);
+      inTransaction(deps.db, (tx) => acknowledgeRequest(tx, ok.id, { kind: 'link', staffId: ok.staffId }, null, deps.clock.now()));
+      deps.afterCommit();
     } catch (err) {
       if (err instanceof AppError && (err.code === 'conflict' || err.code === 'not_found' || err.code === 'forbidden')) {
         const status = err.code === 'conflict' ? 409 : err.code === 'not_found' ? 404 : 403;

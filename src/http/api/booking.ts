@@ -20,7 +20,7 @@ export function bookingApiRoutes(deps: StaffDeps) {
     .post('/campaigns', requirePermission('booking', 'manageCampaigns'), validate('json', CampaignInput), (c) => {
       const s = currentStaff(c);
       const campaign = createCampaign(deps.db, staffActor(s), c.req.valid('json'), s.id, deps.clock.now());
-      deps.onCommitted([]);
+      deps.afterCommit();
       return c.json({ campaign: getCampaign(deps.db, campaign.id) }, 201);
     })
     .get('/campaigns/:id{[0-9]+}', requirePermission('booking', 'read'), validate('param', IdParam), (c) => {
@@ -34,7 +34,7 @@ export function bookingApiRoutes(deps: StaffDeps) {
       validate('json', z.object({ status: z.enum(campaignStatuses) })),
       (c) => {
         const campaign = setCampaignStatus(deps.db, staffActor(currentStaff(c)), c.req.valid('param').id, c.req.valid('json').status, deps.clock.now());
-        deps.onCommitted([]);
+        deps.afterCommit();
         return c.json({ campaign });
       },
     )

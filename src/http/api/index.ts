@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { StaffFeature } from '../staff/feature';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
@@ -22,8 +23,6 @@ import { importRegistryFile } from '../../domain/registry/importFile';
 import { auditRegistryExport, cadreDetail, listCadres, RegistryQuery, registryExportRows } from '../../domain/registry/search';
 import type { StaffDeps } from '../deps';
 import { validate, uploadLimit, XLSX_TYPE, IdParam, ImportQuery, ImportFileForm } from '../validation';
-import { resultApiRoutes } from './results';
-import { requestApiRoutes } from './requests';
 
 /** Every body stops at `maxBytes` (413 with a code), but multipart uploads, which get the import file limit. */
 function jsonBodyLimit(maxBytes: number, uploadMaxBytes: number) {
@@ -37,16 +36,11 @@ function jsonBodyLimit(maxBytes: number, uploadMaxBytes: number) {
   return createMiddleware<ApiEnv>((c, next) => (/^multipart\/form-data/i.test(c.req.header('content-type') ?? '') ? upload(c, next) : limit(c, next)));
 }
 
-export interface ApiOptions {
-  /** Later features add their endpoints here, behind the same bearer authentication. */
-  extend?: (api: Hono<ApiEnv>) => void;
-}
-
 /**
  * /api: the staff HTTP API, authenticated with bearer tokens (a token acts with its staff member's role).
  * Errors are `{ error: { code, message, requestId } }` from the app's one error handler.
  */
-export function apiRoutes(deps: StaffDeps, opts: ApiOptions = {}) {
+export function apiRoutes(deps: StaffDeps, features: readonly StaffFeature[]) {
   const api = new Hono<ApiEnv>()
     .use(jsonBodyLimit(deps.apiJsonMaxBytes, deps.importMaxBytes))
     .use(bearerAuth(deps))
@@ -145,9 +139,6 @@ export function apiRoutes(deps: StaffDeps, opts: ApiOptions = {}) {
       const r = searchAudit(deps.db, c.req.valid('query'));
       return c.json({ items: r.items.map((i) => ({ ...i.entry, actorUsername: i.username })), total: r.total, page: r.page, pages: r.pages });
     });
-  api.route('/', requestApiRoutes(deps));
-  api.route('/results', resultApiRoutes(deps));
-  api.route('/', bookingApiRoutes(deps));
-  opts.extend?.(api);
+  for (const feature of features) if (feature.api) api.route(feature.apiPath ?? feature.path, feature.api);
   return api;
 }

@@ -82,7 +82,7 @@ export function resultApiRoutes(deps: StaffDeps) {
     .post('/release', requirePermission('results', 'release'), validate('json', z.object({ ids: z.array(z.number().int().positive()).min(1).max(1000) })), (c) => {
       const staff = currentStaff(c);
       const outcome = inTransaction(deps.db, (tx) => releaseResults(tx, staff, c.req.valid('json').ids, now()));
-      deps.onCommitted(outcome.noticeIds);
+      deps.afterCommit();
       return c.json(outcome);
     })
     .get('/personal-data/:cadreId{[0-9]+}', requirePermission('results', 'exportPersonal'), validate('param', CadreParam), validate('query', z.object({ format: z.enum(['json', 'xlsx']).default('json') })), async (c) => {

@@ -75,7 +75,7 @@ export function attendancePages(deps: StaffDeps) {
         const id = c.req.valid('param').id;
         const info = findBooking(deps.db, id);
         const place = checkInByStaff(deps.db, staffActor(s), s.id, id, clinicScope(s), deps.clock.now());
-        deps.onCommitted([]);
+        deps.afterCommit();
         const back = c.req.valid('form').back ?? (info ? dayUrl(info.campaign.id, info.clinic.id, info.slot.localDate) : '/staff/booking');
         return c.redirect(withMsg(back, `so-${place.number}`), 303);
       },
@@ -94,7 +94,7 @@ export function attendancePages(deps: StaffDeps) {
         const bookingId = bookingByCheckInCode(deps.db, clinicId, date, c.req.valid('form').code);
         if (bookingId === null) throw new AppError('not_found', 'Không có lịch khám nào với mã này tại nơi khám hôm nay.');
         const place = checkInByStaff(deps.db, staffActor(s), s.id, bookingId, clinicScope(s), deps.clock.now());
-        deps.onCommitted([]);
+        deps.afterCommit();
         return c.redirect(withMsg(dayUrl(id, clinicId, date), `so-${place.number}`), 303);
       },
     )
@@ -171,7 +171,7 @@ export function attendancePages(deps: StaffDeps) {
       checkClinic(s, clinicId);
       getCampaign(deps.db, id);
       callNext(deps.db, staffActor(s), clinicId, date, deps.clock.now());
-      deps.onCommitted([]);
+      deps.afterCommit();
       return c.redirect(counterUrl(id, clinicId, date), 303);
     });
 }

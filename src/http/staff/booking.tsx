@@ -18,7 +18,7 @@ import { checkClinic, DayQuery, dayExport } from '../../domain/booking/dayList';
 import { fileHeaders } from '../download';
 import { validate, IdParam } from '../validation';
 import { confirmFirst } from './confirm';
-import { addStaffNavItem, CsrfField, type Flash } from './layout';
+import { CsrfField, type Flash } from './layout';
 import { staffActor } from '../../domain/staff/actor';
 import { allClinics } from '../../domain/registry/clinics';
 import type { StaffDeps } from '../deps';
@@ -26,7 +26,6 @@ import { fmtDate, page, EmptyRow, PhoneLink } from './ui';
 import { DayNav, dayNotices, DaySlotsCard, holidayOverOpenDays } from './clinicDays';
 import { CheckInPanel, confirmationLabel } from './attendance';
 
-addStaffNavItem({ href: '/staff/booking', label: 'Đợt khám', permission: ['booking', 'read'], order: 35 });
 
 const Msg = z.object({ msg: z.string().max(40).optional() });
 
@@ -211,7 +210,7 @@ export function bookingPages(deps: StaffDeps) {
     .post('/', requirePermission('booking', 'manageCampaigns'), validate('form', CampaignInput), (c) => {
       const s = currentStaff(c);
       const campaign = createCampaign(deps.db, staffActor(s), c.req.valid('form'), s.id, deps.clock.now());
-      deps.onCommitted([]);
+      deps.afterCommit();
       return c.redirect(`/staff/booking/${campaign.id}?msg=created`, 303);
     })
     .get('/:id{[0-9]+}', requirePermission('booking', 'read'), validate('param', IdParam), validate('query', Msg), (c) => {
@@ -334,7 +333,7 @@ export function bookingPages(deps: StaffDeps) {
       (c) => {
         const { id } = c.req.valid('param');
         setCampaignStatus(deps.db, staffActor(currentStaff(c)), id, c.req.valid('form').status, deps.clock.now());
-        deps.onCommitted([]);
+        deps.afterCommit();
         return c.redirect(`/staff/booking/${id}?msg=status`, 303);
       },
     )

@@ -140,7 +140,7 @@ function BookingSummary(props: { b: Pick<BookingInfo, 'campaign' | 'clinic' | 's
 
 export function cadreActingPages(deps: StaffDeps) {
   const title = deps.committee.name;
-  const after = (outboxIds: number[]) => deps.onCommitted(outboxIds);
+  const after = deps.afterCommit;
 
   return (
     new Hono<StaffEnv>()
@@ -290,10 +290,9 @@ export function cadreActingPages(deps: StaffDeps) {
         const cadre = loadCadre(deps, c, c.req.valid('param').id);
         const f = c.req.valid('form');
         const now = deps.clock.now();
-        const r = f.move
-          ? moveForCadre(deps.db, staffActor(staff), staff.id, cadre.id, f.move, f.slotId, now)
-          : bookForCadre(deps.db, staffActor(staff), staff.id, cadre.id, f.slotId, now);
-        after(r.outboxIds);
+        if (f.move) moveForCadre(deps.db, staffActor(staff), staff.id, cadre.id, f.move, f.slotId, now);
+        else bookForCadre(deps.db, staffActor(staff), staff.id, cadre.id, f.slotId, now);
+        after();
         return c.redirect(`/staff/registry/${cadre.id}?msg=${f.move ? 'moved' : 'booked'}`, 303);
       })
       .get('/:id{[0-9]+}/bookings/:bookingId{[0-9]+}/cancel', requirePermission('booking', 'actForCadre'), validate('param', BookingParams), (c) => {
@@ -328,8 +327,8 @@ export function cadreActingPages(deps: StaffDeps) {
         const staff = currentStaff(c);
         const { id, bookingId } = c.req.valid('param');
         const cadre = loadCadre(deps, c, id);
-        const r = cancelForCadre(deps.db, staffActor(staff), staff.id, cadre.id, bookingId, c.req.valid('form').reason, deps.clock.now());
-        after(r.outboxIds);
+        cancelForCadre(deps.db, staffActor(staff), staff.id, cadre.id, bookingId, c.req.valid('form').reason, deps.clock.now());
+        after();
         return c.redirect(`/staff/registry/${cadre.id}?msg=cancelled`, 303);
       })
       // --- the record -------------------------------------------------------------------------------------------
@@ -385,7 +384,7 @@ export function cadreActingPages(deps: StaffDeps) {
         const cadre = loadCadre(deps, c, c.req.valid('param').id);
         const policy = deps.catalog().requestSettings?.policy ?? defaultRequestSettings.policy;
         const r = fileRequestForCadre(deps.db, staffActor(staff), staff.id, cadre.id, c.req.valid('form'), policy, deps.clock.now());
-        after(r.outboxIds);
+        after();
         return c.redirect(`/staff/requests/${r.id}`, 303);
       })
       // --- choosing the Zalo account to link ----------------------------------------------------------------------

@@ -11,11 +11,10 @@ import { callOutcomeKinds } from '../../store/schema';
 import { inTransaction } from '../../store/db';
 import { clinicScope, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { IdParam, validate } from '../validation';
-import { addStaffNavItem, CsrfField, type Flash } from './layout';
+import { CsrfField, type Flash } from './layout';
 import type { StaffDeps } from '../deps';
 import { EmptyRow, fmtDateTime, page, PhoneLink, StatusTabs, type StaffContext } from './ui';
 
-addStaffNavItem({ href: '/staff/booking/calls', label: 'Gọi điện cho cán bộ', permission: ['callList', 'read'], order: 37, group: 'care' });
 
 /**
  * /staff/booking/:id/calls: one call list per campaign for the clinic's staff: cadres who have not booked after the
@@ -235,7 +234,7 @@ export function callListPages(deps: StaffDeps) {
         const input = c.req.valid('form');
         const policy = deps.catalog().requestSettings?.policy ?? defaultRequestSettings.policy;
         const done = inTransaction(deps.db, (tx) => recordCall(tx, id, input, staffActor(staff), staff.id, clinicScope(staff), policy, deps.clock.now()));
-        deps.onCommitted(done.outboxIds);
+        deps.afterCommit();
         return c.redirect(`${callListUrl(id)}?reason=${c.req.valid('query').reason}&msg=${input.outcome}`, 303);
       },
     );

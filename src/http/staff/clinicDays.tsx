@@ -164,8 +164,8 @@ export function holidayOverOpenDays(deps: StaffDeps, c: StaffContext, f: { date:
   if (f.confirm === '1' && f.bookings === 'keep') return null;
   if (f.confirm === '1' && f.bookings === 'close') {
     const s = currentStaff(c);
-    const r = closeDateEverywhere(deps.db, staffActor(s), s.id, f.date, f.name, now);
-    deps.onCommitted(r.outboxIds);
+    closeDateEverywhere(deps.db, staffActor(s), s.id, f.date, f.name, now);
+    deps.afterCommit();
     return c.redirect(`/staff/booking/holidays?year=${f.date.slice(0, 4)}`, 303);
   }
   const told = days.reduce((a, d) => a + d.booked, 0);
@@ -283,8 +283,8 @@ export function clinicDayPages(deps: StaffDeps) {
         checkClinic(s, clinicId);
         const f = c.req.valid('form');
         if (f.confirm !== '1') return c.redirect(`/staff/booking/${id}/day/close?clinicId=${clinicId}&date=${date}`, 303);
-        const r = closeClinicDay(deps.db, staffActor(s), s.id, id, clinicId, date, f, deps.clock.now());
-        deps.onCommitted(r.outboxIds);
+        closeClinicDay(deps.db, staffActor(s), s.id, id, clinicId, date, f, deps.clock.now());
+        deps.afterCommit();
         return c.redirect(dayUrl(id, clinicId, date, '&msg=closed'), 303);
       })
       // --- empty slots and capacity -------------------------------------------------------------------------------
@@ -461,8 +461,8 @@ export function clinicDayPages(deps: StaffDeps) {
             </ConfirmBox>,
           );
         }
-        const r = updateCampaignDetails(deps.db, staffActor(s), id, input, now);
-        deps.onCommitted(r.outboxIds);
+        updateCampaignDetails(deps.db, staffActor(s), id, input, now);
+        deps.afterCommit();
         return c.redirect(`/staff/booking/${id}?msg=edited`, 303);
       })
   );

@@ -6,11 +6,10 @@ import { broadcastStatusLabels, formatShare } from '../../domain/reports/reports
 import { may } from '../../domain/staff/permissions';
 import { clinicScope, currentStaff, requirePermission, type StaffEnv, type StaffIdentity } from '../auth/session';
 import { BarChart, chartCss } from './charts';
-import { addStaffNavItem, staffNav } from './layout';
+import { staffNav } from './layout';
 import type { StaffDeps } from '../deps';
 import { fmtDateTime, page } from './ui';
 
-addStaffNavItem({ href: '/staff', label: 'Tổng quan', permission: ['dashboard', 'read'], order: 0 });
 
 /** Whether the staff member's navigation offers this page (so the dashboard links only where they may go). */
 const mayOpen = (staff: StaffIdentity, href: string) => staffNav.some((n) => n.href === href && may(staff.role, n.permission));

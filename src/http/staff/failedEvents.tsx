@@ -2,14 +2,13 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { listFailedEvents, replayFailedEvent } from '../../domain/conversations/failedEvents';
 import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';
-import { addStaffNavItem, CsrfField, type Flash } from './layout';
+import { CsrfField, type Flash } from './layout';
 import { staffActor } from '../../domain/staff/actor';
 import type { StaffDeps } from '../deps';
 import { fmtDateTime, page } from './ui';
 import { IdParam, validate } from '../validation';
 import { inboundEventFromBody } from '../../zalo/events';
 
-addStaffNavItem({ href: '/staff/failed-events', label: 'Sự kiện lỗi', permission: ['failedEvents', 'read'], order: 88 });
 
 const notices: Record<string, Flash> = {
   replayed: { kind: 'ok', text: 'Đã chạy lại sự kiện; tin trả lời đang được gửi.' },
@@ -82,7 +81,7 @@ export function failedEventPages(deps: StaffDeps) {
     })
     .post('/:id{[0-9]+}/replay', requirePermission('failedEvents', 'replay'), validate('param', IdParam), (c) => {
       const outcome = replayFailedEvent(deps.db, c.req.valid('param').id, staffActor(currentStaff(c)), deps.clock.now(), deps.catalog(), inboundEventFromBody);
-      if (outcome.status === 'processed') deps.onCommitted(outcome.outboxIds);
+      if (outcome.status === 'processed') deps.afterCommit();
       return c.redirect('/staff/failed-events?msg=replayed', 303);
     });
 }

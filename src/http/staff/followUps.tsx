@@ -6,12 +6,11 @@ import { pageParam } from '../../domain/shared/listing';
 import { inTransaction } from '../../store/db';
 import { clinicScope, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { IdParam, validate } from '../validation';
-import { addStaffNavItem, CsrfField, type Flash } from './layout';
+import { CsrfField, type Flash } from './layout';
 import { staffActor } from '../../domain/staff/actor';
 import type { StaffDeps } from '../deps';
 import { EmptyRow, fmtDate, fmtDateTime, ListCount, ListPager, page, PhoneLink, StatusTabs } from './ui';
 
-addStaffNavItem({ href: '/staff/follow-ups', label: 'Theo dõi sau khám', permission: ['followUps', 'read'], order: 36, group: 'care' });
 
 const statusTabs = [
   ['open', 'Đang theo dõi'],

@@ -6,34 +6,14 @@ import { AppError } from '../../errors';
 import { LoginPage, loginRoutes, safeNext } from '../auth/login';
 import { LoginRateLimiter } from '../auth/rateLimit';
 import { csrfGuard, loadSession, type StaffEnv } from '../auth/session';
-import { accountPages } from './account';
-import { auditPages } from './audit';
-import { failedEventPages } from './failedEvents';
-import { dashboardPages } from './dashboard';
-import { bookingPages } from './booking';
-import { cadreActingPages } from './cadreActing';
-import { clinicDayPages } from './clinicDays';
-import { attendancePages } from './attendance';
-import { callListPages } from './callList';
-import { proxyPages } from './proxies';
-import { registryPages } from './registry';
-import { requestPages } from './requests';
-import { resultPages } from './results';
-import { faqPages } from './faq';
-import { followUpPages } from './followUps';
-import { cannedReplyPages } from './cannedReplies';
-import { livePages } from './live';
 import type { StaffDeps } from '../deps';
-import { userPages } from './users';
 import { errorPage } from './ui';
+import type { StaffFeature } from './feature';
 
 export type { StaffDeps } from '../deps';
-export { addStaffNavItem, type NavItem } from './layout';
 
 export interface StaffRoutesOptions {
   limiter?: LoginRateLimiter;
-  /** Later features mount their pages here, behind the same session, CSRF and error handling. */
-  extend?: (staff: Hono<StaffEnv>) => void;
 }
 
 /**
@@ -41,7 +21,7 @@ export interface StaffRoutesOptions {
  * session, per-session CSRF token on every POST, then the feature pages. Errors become Vietnamese pages;
  * a page that needs a login answers 401 with the login form.
  */
-export function staffRoutes(deps: StaffDeps, opts: StaffRoutesOptions = {}) {
+export function staffRoutes(deps: StaffDeps, features: readonly StaffFeature[], opts: StaffRoutesOptions = {}) {
   const limiter = opts.limiter ?? new LoginRateLimiter(deps.db, deps.clock);
   const publicOrigin = new URL(deps.publicBaseUrl).origin;
   const app = new Hono<StaffEnv>();
@@ -71,25 +51,7 @@ export function staffRoutes(deps: StaffDeps, opts: StaffRoutesOptions = {}) {
   app.use(csrfGuard((path) => path === '/staff/login'));
 
   app.route('/', loginRoutes(deps, limiter));
-  app.route('/', dashboardPages(deps));
-  app.route('/registry', registryPages(deps));
-  app.route('/registry', cadreActingPages(deps));
-  app.route('/proxies', proxyPages(deps));
-  app.route('/users', userPages(deps));
-  app.route('/account', accountPages(deps));
-  app.route('/failed-events', failedEventPages(deps));
-  app.route('/audit', auditPages(deps));
-  app.route('/requests', requestPages(deps));
-  app.route('/booking', callListPages(deps));
-  app.route('/booking', bookingPages(deps));
-  app.route('/booking', clinicDayPages(deps));
-  app.route('/booking', attendancePages(deps));
-  app.route('/results', resultPages(deps));
-  app.route('/follow-ups', followUpPages(deps));
-  app.route('/faq', faqPages(deps));
-  app.route('/canned-replies', cannedReplyPages(deps));
-  app.route('/live', livePages(deps));
-  opts.extend?.(app);
+  for (const feature of features) if (feature.pages) app.route(feature.path, feature.pages);
   app.all('*', (c) => errorPage(c, deps.committee.name, new AppError('not_found', 'Không có trang này.')));
   return app;
 }

@@ -11,7 +11,7 @@ import type { Db } from '../../store/db';
 import { campaigns, type Campaign } from '../../store/schema';
 import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { IdParam, validate } from '../validation';
-import { addStaffNavItem, CsrfField, type Flash } from './layout';
+import { CsrfField, type Flash } from './layout';
 import { EmptyRow, fmtCount, fmtDateTime, page } from './ui';
 
 export interface InvitationPageDeps {
@@ -23,7 +23,6 @@ export interface InvitationPageDeps {
 }
 
 export const INVITATIONS_PATH = '/staff/outreach/invitations';
-addStaffNavItem({ href: INVITATIONS_PATH, label: 'Mời qua số điện thoại', permission: ['outreach', 'read'], order: 64 });
 
 const campaignPath = (id: number) => `${INVITATIONS_PATH}/campaigns/${id}`;
 const channelLabels: Record<string, string> = {

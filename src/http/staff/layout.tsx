@@ -43,7 +43,7 @@ const groupOfCapability: Partial<Record<Capability, NavGroup>> = {
   failedEvents: 'admin',
 };
 
-/** One entry of the staff navigation. Features add theirs with `addStaffNavItem`. */
+/** One entry of the staff navigation, declared by its feature (StaffFeature.nav). */
 export interface NavItem {
   href: string;
   label: string;
@@ -57,19 +57,8 @@ export interface NavItem {
   liveCount?: string;
 }
 
-export const staffNav: NavItem[] = [
-  { href: '/staff/requests', label: 'Yêu cầu', permission: ['requests', 'read'], order: 5, liveCount: 'requests' },
-  { href: '/staff/requests/conversations', label: 'Trò chuyện', permission: ['requests', 'read'], order: 6, liveCount: 'conversations' },
-  { href: '/staff/registry', label: 'Danh sách cán bộ', permission: ['registry', 'read'], order: 10 },
-  { href: '/staff/registry/import', label: 'Nhập danh sách', permission: ['registry', 'import'], order: 20 },
-  { href: '/staff/proxies', label: 'Người đại diện', permission: ['proxies', 'decide'], order: 30 },
-  { href: '/staff/broadcasts', label: 'Thông báo chung', permission: ['broadcasts', 'manage'], order: 45 },
-  { href: '/staff/faq', label: 'Câu hỏi thường gặp', permission: ['faq', 'manage'], order: 50 },
-  { href: '/staff/canned-replies', label: 'Câu trả lời mẫu', permission: ['cannedReplies', 'manage'], order: 51 },
-  { href: '/staff/users', label: 'Nhân viên', permission: ['staffAccounts', 'manage'], order: 80 },
-  { href: '/staff/audit', label: 'Nhật ký', permission: ['audit', 'read'], order: 90 },
-  { href: '/staff/account/password', label: 'Đổi mật khẩu', permission: ['account', 'changePassword'], order: 99 },
-];
+/** The navigation, filled from the staff features' `nav` entries when the app is built (http/features.ts). */
+export const staffNav: NavItem[] = [];
 
 /** Adds (or replaces, by href) a navigation entry. */
 export function addStaffNavItem(item: NavItem): void {

@@ -75,7 +75,7 @@ export function LinkRequestsSection(props: { rows: ReturnType<typeof listLinkReq
 }
 
 /** Applies a decision on a held link move and hands its messages to the relay after commit. */
-export function decideLinkRequest(deps: Pick<StaffDeps, 'db' | 'clock' | 'committee' | 'onCommitted'>, c: StaffContext, id: number, decision: 'approve' | 'reject', note: string) {
-  const { outboxIds } = inTransaction(deps.db, (tx) => decideLinkMove(tx, currentStaff(c), id, decision, note, deps.committee, deps.clock.now()));
-  deps.onCommitted(outboxIds);
+export function decideLinkRequest(deps: Pick<StaffDeps, 'db' | 'clock' | 'committee' | 'afterCommit'>, c: StaffContext, id: number, decision: 'approve' | 'reject', note: string) {
+  inTransaction(deps.db, (tx) => decideLinkMove(tx, currentStaff(c), id, decision, note, deps.committee, deps.clock.now()));
+  deps.afterCommit();
 }

@@ -1,13 +1,11 @@
 import { Hono } from 'hono';
 import { OA_MENU } from '../../bot/understand/intents';
 import { requirePermission, type StaffEnv } from '../auth/session';
-import { addStaffNavItem } from './layout';
 import { page } from './ui';
 
 /** /staff/zalo-menu: the OA's persistent menu as it must be entered in the OA manager. Administrators only. */
 export const OA_MENU_PATH = '/staff/zalo-menu';
 
-addStaffNavItem({ href: OA_MENU_PATH, label: 'Menu Zalo OA', permission: ['oaConnection', 'manage'], order: 86 });
 
 function MenuPage() {
   return (

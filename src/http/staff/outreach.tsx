@@ -21,7 +21,7 @@ import type { Db } from '../../store/db';
 import { cadres, noticeTemplates, type TemplateParam } from '../../store/schema';
 import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { validate } from '../validation';
-import { addStaffNavItem, CsrfField, type Flash } from './layout';
+import { CsrfField, type Flash } from './layout';
 import { EmptyRow, fmtCount, fmtDate, fmtDateTime, page, type StaffContext } from './ui';
 
 export interface OutreachPageDeps {
@@ -37,8 +37,6 @@ export interface OutreachPageDeps {
 export const QUOTA_PATH = '/staff/outreach/quota';
 export const TEMPLATES_PATH = '/staff/outreach/templates';
 
-addStaffNavItem({ href: QUOTA_PATH, label: 'Hạn mức tin mẫu', permission: ['outreach', 'read'], order: 62 });
-addStaffNavItem({ href: TEMPLATES_PATH, label: 'Mẫu tin Zalo', permission: ['outreach', 'manageTemplates'], order: 63 });
 
 const KIND_LABELS: Record<string, string> = {
   'booking.reminder': 'Nhắc lịch khám',

@@ -15,7 +15,6 @@ import { campaigns } from '../../store/schema';
 import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { validate, XLSX_TYPE } from '../validation';
 import { BarChart, chartCss } from './charts';
-import { addStaffNavItem } from './layout';
 import { staffActor } from '../../domain/staff/actor';
 import { DateInput, page } from './ui';
 
@@ -32,7 +31,6 @@ export interface ReportPagesDeps {
 }
 
 /** Committee-level figures: every role but clinic staff (who see only their own clinic elsewhere). */
-addStaffNavItem({ href: '/staff/reports', label: 'Báo cáo', permission: ['reports', 'read'], order: 60 });
 
 
 function Cell(props: { value: string | number | null; percent: boolean; date: boolean }) {

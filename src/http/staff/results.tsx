@@ -34,15 +34,13 @@ import { classificationFor, ClassificationQuery } from '../../domain/results/cla
 import { eraseWithConfirmation } from '../../domain/registry/personalDataErasure';
 import { validate, XLSX_TYPE, IdParam } from '../validation';
 import { confirmFirst } from './confirm';
-import { addStaffNavItem, CsrfField, type Flash } from './layout';
+import { CsrfField, type Flash } from './layout';
 import { attachment } from '../download';
 import { unitsFor } from '../../domain/registry/search';
 import { uploads } from '../../domain/shared/uploads';
 import type { StaffDeps } from '../deps';
 import { fmtCount, fmtDate, fmtDateTime, page, type StaffContext, EmptyRow, FilterSelect, ListCount, ListPager, ProblemTable, SortTh, StatusTabs, withQuery } from './ui';
 
-addStaffNavItem({ href: '/staff/results', label: 'Kết quả khám', permission: ['results', 'read'], order: 40 });
-addStaffNavItem({ href: '/staff/results/figures', label: 'Phân loại sức khỏe', permission: ['results', 'figures'], order: 45 });
 
 const CadreParam = z.object({ cadreId: z.coerce.number().int().positive() });
 const Msg = z.object({ msg: z.string().max(20).optional() });
@@ -474,7 +472,7 @@ export function resultPages(deps: StaffDeps) {
         );
       }
       const outcome = inTransaction(deps.db, (tx) => releaseResults(tx, staff, ids, now()));
-      deps.onCommitted(outcome.noticeIds);
+      deps.afterCommit();
       return page(
         c,
         title,

@@ -12,7 +12,7 @@ import { consentUrl, challengeOf, CONSENT_TTL_MS, type PendingConsents } from '.
 import { saveTokenPair } from '../../zalo/tokens';
 import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { validate } from '../validation';
-import { addStaffNavItem, CsrfField } from './layout';
+import { CsrfField } from './layout';
 import { staffActor } from '../../domain/staff/actor';
 import { fmtDateTime, page, type StaffContext } from './ui';
 
@@ -34,7 +34,6 @@ export interface ZaloConnectDeps {
 export const ZALO_CONNECT_PATH = '/staff/zalo';
 export const zaloCallbackUrl = (publicBaseUrl: string) => `${publicBaseUrl}${ZALO_CONNECT_PATH}/callback`;
 
-addStaffNavItem({ href: ZALO_CONNECT_PATH, label: 'Kết nối Zalo OA', permission: ['oaConnection', 'manage'], order: 85 });
 
 const CallbackQuery = z.object({
   code: z.string().trim().min(1).max(2048).optional(),

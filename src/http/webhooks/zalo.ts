@@ -22,7 +22,7 @@ export interface ZaloWebhookDeps {
   /** Committee facts the dialog quotes (name, hotline), read per turn so config stays the one source. */
   catalog: () => CatalogContext;
   /** Called after a turn committed outbox rows, to move them to the queues now rather than at the next reconcile. */
-  onCommitted: (outboxIds: number[]) => void;
+  afterCommit: () => void;
   /** Told of every delivery that reached the handler: outcome, event name once the signature holds, seconds. */
   observeWebhook?: (outcome: WebhookOutcome, eventName: string | null, seconds: number) => void;
   /** Group commit for the turns: concurrent deliveries share one SQLite commit. */
@@ -110,7 +110,7 @@ export function zaloWebhookRoutes(deps: ZaloWebhookDeps) {
             { event: eventName, failedEventId: kept.id, err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) },
             'zalo event failed; kept for replay',
           );
-          if (kept.outboxIds.length) deps.onCommitted(kept.outboxIds);
+          if (kept.outboxIds.length) deps.afterCommit();
           result = 'failed';
           return c.json({ ok: true, failed: true });
         }
@@ -120,7 +120,7 @@ export function zaloWebhookRoutes(deps: ZaloWebhookDeps) {
         }
         deps.logger.info({ event: eventName, outbox: outcome.outboxIds.length }, 'zalo event processed');
         deps.enqueueClaimed(outcome.claimed);
-        if (outcome.pendingForRelay > 0) deps.onCommitted(outcome.outboxIds);
+        if (outcome.pendingForRelay > 0) deps.afterCommit();
         result = 'processed';
         return c.json({ ok: true });
       } catch (err) {
