@@ -11,6 +11,23 @@ const outboxWriter = {
 };
 const botNever = ['**/zalo', '**/zalo/**', '**/http', '**/http/**'];
 const botNeverMessage = 'bot/ speaks its own vocabulary (conversation/), never zalo/ or http/';
+// A flow hands over to another flow through ctx.flows (bot/flow.ts), never by importing it.
+const flowRule = (files, otherFlow) => ({
+  files,
+  ignores: ['**/*.test.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          { group: botNever, message: botNeverMessage },
+          { regex: otherFlow, message: 'a flow imports no other flow: hand over through ctx.flows (bot/flow.ts)' },
+          outboxWriter,
+        ],
+      },
+    ],
+  },
+});
 const boundary = (groups, message) => ({ patterns: [{ group: groups, message }, outboxWriter] });
 
 export default tseslint.config(
@@ -72,21 +89,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', boundary(botNever, botNeverMessage)],
     },
   },
-  {
-    // A flow hands over to another flow through ctx.flows (bot/flow.ts), never by importing it.
-    files: ['src/bot/flows/**/*.ts'],
-    ignores: ['**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: botNever, message: botNeverMessage },
-            { regex: '^(\\./|\\.\\./flows/)', message: 'a flow imports no other flow: hand over through ctx.flows (bot/flow.ts)' },
-            outboxWriter,
-          ],
-        },
-      ],
-    },
-  },
+  flowRule(['src/bot/flows/*.ts'], '^(\\./|\\.\\./flows/)'),
+  // A flow in a folder (flows/booking/) splits one flow by concern: its own files may import one another.
+  flowRule(['src/bot/flows/*/**/*.ts'], '^\\.\\./[^.]'),
 );
