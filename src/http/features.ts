@@ -1,5 +1,5 @@
 import type { StaffFeature } from './staff/feature';
-import type { StaffDeps } from './staff/deps';
+import type { StaffDeps } from './deps';
 import { accountPages } from './staff/account';
 import { auditPages } from './staff/audit';
 import { failedEventPages } from './staff/failedEvents';
