@@ -12,7 +12,7 @@ import { requestAckRoutes } from './ack/requests';
 import { apiRoutes } from './api';
 import { staffFeatures } from './features';
 import { staffRoutes, type StaffDeps, type StaffRoutesOptions } from './staff';
-import type { StaffFeature } from './staff/feature';
+import type { StaffFeature } from './feature';
 import { addStaffNavItem } from './staff/layout';
 
 export type AppEnv = { Variables: RequestIdVariables };

@@ -1,4 +1,4 @@
-import type { StaffFeature } from './staff/feature';
+import type { StaffFeature } from './feature';
 import type { StaffDeps } from './deps';
 import { accountPages } from './staff/account';
 import { auditPages } from './staff/audit';

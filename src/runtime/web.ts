@@ -6,7 +6,7 @@ import { broadcastApi } from '../http/api/broadcasts';
 import { createApp, type App, type AppDeps } from '../http/app';
 import { devRoutes } from '../http/dev';
 import { broadcastPages } from '../http/staff/broadcasts';
-import type { StaffFeature } from '../http/staff/feature';
+import type { StaffFeature } from '../http/feature';
 import { invitationPages, INVITATIONS_PATH } from '../http/staff/invitations';
 import { oaMenuPages, OA_MENU_PATH } from '../http/staff/oaMenu';
 import { outreachPages, QUOTA_PATH, TEMPLATES_PATH } from '../http/staff/outreach';

@@ -53,7 +53,7 @@ export function broadcastAction<T>(fn: () => T): T {
 
 export function composeBroadcast(deps: BroadcastWebDeps, staff: StaffIdentity, input: z.input<typeof ComposeBroadcast>): Broadcast {
   const now = deps.clock.now();
-  const { broadcast, outboxId } = broadcastAction(() =>
+  const { broadcast } = broadcastAction(() =>
     inTransaction(deps.db, (tx) => createBroadcast(tx, { staffId: staff.id, audit: staffActor(staff) }, input, { templates: deps.templates, now })),
   );
   deps.afterCommit();

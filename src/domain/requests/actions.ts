@@ -9,7 +9,7 @@ import { acknowledgeRequest, closeRequest, scheduleRequest, type ScheduleInput }
 /** Staff actions on requests and conversations, each in one transaction; outbox rows go to the relay after commit. */
 export function requestActions(deps: { db: Db; clock: Clock; afterCommit: () => void; handoffTimeoutMs: number }) {
   const run = (fn: (tx: Parameters<Parameters<typeof inTransaction>[1]>[0], now: number) => number[]) => {
-    const ids = inTransaction(deps.db, (tx) => fn(tx, deps.clock.now()));
+    inTransaction(deps.db, (tx) => fn(tx, deps.clock.now()));
     deps.afterCommit();
   };
   const actor = (s: StaffIdentity) => ({ kind: 'staff' as const, staff: s });

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { StaffFeature } from '../staff/feature';
+import type { StaffFeature } from '../feature';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
@@ -11,7 +11,6 @@ import { bearerAuth, type ApiEnv } from '../auth/apiToken';
 import { changeOwnPassword, PasswordChange } from '../../domain/staff/staff';
 import { recordAudit } from '../../store/audit';
 import { staffActor } from '../../domain/staff/actor';
-import { bookingApiRoutes } from './booking';
 import { currentStaff, requirePermission } from '../auth/session';
 import { attachment } from '../download';
 import { AuditQuery, searchAudit } from '../../domain/staff/auditSearch';

@@ -8,7 +8,7 @@ import { LoginRateLimiter } from '../auth/rateLimit';
 import { csrfGuard, loadSession, type StaffEnv } from '../auth/session';
 import type { StaffDeps } from '../deps';
 import { errorPage } from './ui';
-import type { StaffFeature } from './feature';
+import type { StaffFeature } from '../feature';
 
 export type { StaffDeps } from '../deps';
 

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
-import type { ApiEnv } from '../auth/apiToken';
-import type { StaffEnv } from '../auth/session';
-import type { NavItem } from './layout';
+import type { ApiEnv } from './auth/apiToken';
+import type { StaffEnv } from './auth/session';
+import type { NavItem } from './staff/layout';
 
 /**
  * One staff feature as the app mounts it: its pages under /staff<path>, its API under /api<path> (or `apiPath`),
