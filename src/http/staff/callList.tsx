@@ -233,7 +233,7 @@ export function callListPages(deps: StaffDeps) {
         const { id } = c.req.valid('param');
         const input = c.req.valid('form');
         const policy = deps.catalog().requestSettings?.policy ?? defaultRequestSettings.policy;
-        const done = inTransaction(deps.db, (tx) => recordCall(tx, id, input, staffActor(staff), staff.id, clinicScope(staff), policy, deps.clock.now()));
+        inTransaction(deps.db, (tx) => recordCall(tx, id, input, staffActor(staff), staff.id, clinicScope(staff), policy, deps.clock.now()));
         deps.afterCommit();
         return c.redirect(`${callListUrl(id)}?reason=${c.req.valid('query').reason}&msg=${input.outcome}`, 303);
       },
