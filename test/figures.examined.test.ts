@@ -119,7 +119,9 @@ describe('the one-page campaign summary', () => {
     expect([k('eligible'), k('booked'), k('examined'), k('share'), k('noShow'), k('homeExams')]).toEqual([
       String(x.eligible), String(x.booked), String(x.examined), x.shareText, String(x.noShow), String(x.homeExams),
     ]);
-    expect(page).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
+    // A Ban (the default kind) is a Party body: its documents carry the Party's heading, not the state motto.
+    expect(page).toContain('ĐẢNG CỘNG SẢN VIỆT NAM');
+    expect(page).not.toContain('Độc lập - Tự do - Hạnh phúc');
     expect(page).toContain('ngày 10 tháng 03 năm 2026');
     expect(page).toContain('THỦ TRƯỞNG ĐƠN VỊ');
     expect(page).toContain('@page{size:A4');
