@@ -6,6 +6,7 @@ import { failedEventPages } from './staff/failedEvents';
 import { dashboardPages } from './staff/dashboard';
 import { bookingPages } from './staff/booking';
 import { callListPages } from './staff/callList';
+import { waitlistPages } from './staff/waitlist';
 import { cadreActingPages } from './staff/cadreActing';
 import { clinicDayPages } from './staff/clinicDays';
 import { attendancePages } from './staff/attendance';
@@ -65,6 +66,11 @@ export function staffFeatures(deps: StaffDeps): StaffFeature[] {
       path: '/booking',
       pages: callListPages(deps),
       nav: [{ href: '/staff/booking/calls', label: 'Gọi điện cho cán bộ', permission: ['callList', 'read'], order: 37, group: 'care' }],
+    },
+    {
+      path: '/booking',
+      pages: waitlistPages(deps),
+      nav: [{ href: '/staff/booking/waitlist', label: 'Danh sách chờ', permission: ['callList', 'read'], order: 38, group: 'care' }],
     },
     {
       path: '/booking',

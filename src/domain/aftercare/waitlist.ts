@@ -23,6 +23,7 @@ import { offerToWaitlist } from './placeFreed';
 import { formatVietnamDateTime } from '../shared/dates';
 import { enqueueNotice, type NoticeRenderer } from '../outreach/notices';
 import { outsideQuietHours } from '../shared/quietHours';
+import { AppError } from '../../errors';
 
 /**
  * The waitlist of a clinic in a campaign. A freed place (a cancel, a move away, a day reopened) becomes a
@@ -191,6 +192,25 @@ export function leaveWaitlist(tx: DbOrTx, entryId: number, actor: AuditActor, no
   for (const offer of open) passOn(tx, offer, 'withdrawn', now);
   tx.update(waitlistEntries).set({ status: 'left', updatedAt: now }).where(and(eq(waitlistEntries.id, entryId), inArray(waitlistEntries.status, ['waiting', 'offered']))).run();
   recordAudit(tx, actor, { action: 'waitlist.leave', entity: 'waitlist_entry', entityId: entryId }, now);
+}
+
+/** One entry of a campaign's line as staff may reach it (their clinic's only, for clinic staff), or 404. */
+export function waitlistEntryOf(db: DbOrTx, campaignId: number, entryId: number, clinicScope: number | null): { entry: WaitlistEntry; fullName: string; sex: 'male' | 'female' } {
+  const row = db
+    .select({ entry: waitlistEntries, fullName: cadres.fullName, sex: cadres.sex })
+    .from(waitlistEntries)
+    .innerJoin(cadres, eq(cadres.id, waitlistEntries.cadreId))
+    .where(and(eq(waitlistEntries.id, entryId), eq(waitlistEntries.campaignId, campaignId)))
+    .get();
+  if (!row || (clinicScope !== null && row.entry.clinicId !== clinicScope)) throw new AppError('not_found', 'Không tìm thấy cán bộ này trong danh sách chờ.');
+  return row;
+}
+
+/** Staff take a cadre out of the line from the waitlist page; the entry stays, marked as left. */
+export function removeFromWaitlist(tx: DbOrTx, campaignId: number, entryId: number, clinicScope: number | null, actor: AuditActor, now: number): void {
+  const { entry } = waitlistEntryOf(tx, campaignId, entryId, clinicScope);
+  if (entry.status !== 'waiting' && entry.status !== 'offered') throw new AppError('conflict', 'Cán bộ này không còn trong danh sách chờ.');
+  leaveWaitlist(tx, entryId, actor, now);
 }
 
 export const waitlistOfferText = {

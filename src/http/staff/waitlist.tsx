@@ -1,0 +1,228 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { removeFromWaitlist, waitlistEntryOf, waitlistOf, type WaitlistRow } from '../../domain/aftercare/waitlist';
+import { getCampaign, listCampaigns } from '../../domain/booking/campaigns';
+import { staffActor } from '../../domain/staff/actor';
+import { inTransaction } from '../../store/db';
+import { clinicScope, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
+import { IdParam, validate } from '../validation';
+import { confirmFirst } from './confirm';
+import { CsrfField, type Flash } from './layout';
+import type { StaffDeps } from '../deps';
+import { EmptyRow, FilterSelect, fmtDateTime, page, PhoneLink, type StaffContext } from './ui';
+
+/**
+ * /staff/booking/:id/waitlist: who waits for a place in a campaign, in line order per clinic, with the place
+ * last offered to each and until when; staff take a cadre out of the line (after a confirmation, audited; the
+ * entry stays as left).
+ */
+
+export const waitlistUrl = (campaignId: number) => `/staff/booking/${campaignId}/waitlist`;
+
+const ListQuery = z.object({ clinicId: z.string().regex(/^\d*$/).optional(), msg: z.string().max(20).optional() });
+const RemoveInput = z.object({ entryId: z.coerce.number().int().positive() });
+
+const notices: Record<string, Flash> = { removed: { kind: 'ok', text: 'Đã rút cán bộ khỏi danh sách chờ.' } };
+
+const statusLabels: Record<WaitlistRow['status'], string> = { waiting: 'Đang chờ', offered: 'Đang được mời', booked: 'Đã đặt lịch', left: 'Đã rút khỏi danh sách' };
+
+function OfferCell(props: { r: WaitlistRow; now: number }) {
+  const o = props.r.offer;
+  if (!o) return <span class="muted">Chưa mời</span>;
+  const lapsed = o.status === 'expired' || (o.status === 'open' && props.now >= o.expiresAt);
+  const state =
+    o.status === 'accepted' ? (
+      <span class="badge ok">Đã nhận</span>
+    ) : lapsed ? (
+      <span class="badge warn">Đã hết hạn</span>
+    ) : o.status === 'open' ? (
+      <span class="badge">Hết hạn lúc {fmtDateTime(o.expiresAt)}</span>
+    ) : o.status === 'declined' ? (
+      <span class="badge">Không nhận</span>
+    ) : (
+      <span class="badge">Đã rút lời mời</span>
+    );
+  return (
+    <div>
+      <div>Lịch {fmtDateTime(o.startsAt)}</div>
+      <div class="small">{state}</div>
+    </div>
+  );
+}
+
+function Person(props: { r: WaitlistRow }) {
+  return (
+    <div>
+      <a href={`/staff/registry/${props.r.cadreId}`}>{props.r.fullName}</a>
+      <div class="small muted">{props.r.code}</div>
+    </div>
+  );
+}
+
+export function waitlistPages(deps: StaffDeps) {
+  function waitlistPage(c: StaffContext, id: number, q: z.infer<typeof ListQuery>) {
+    const staff = currentStaff(c);
+    const campaign = getCampaign(deps.db, id);
+    const scope = clinicScope(staff);
+    const chosen = q.clinicId ? Number(q.clinicId) : null;
+    const clinicId = scope ?? chosen;
+    const rows = waitlistOf(deps.db, id, clinicId);
+    const waiting = rows.filter((r) => r.status === 'waiting' || r.status === 'offered');
+    const past = rows.filter((r) => r.status === 'booked' || r.status === 'left');
+    const now = deps.clock.now();
+    const token = c.get('csrfToken');
+    const action = `${waitlistUrl(id)}/remove${clinicId ? `?clinicId=${clinicId}` : ''}`;
+    const others = listCampaigns(deps.db).filter((k) => k.id !== id).slice(0, 4);
+    return page(
+      c,
+      deps.committee.name,
+      `Danh sách chờ: ${campaign.name}`,
+      <>
+        <p class="muted" style="margin-top:0">
+          Cán bộ chờ chỗ tại phòng khám đã hết chỗ. Khi có chỗ trống, người chờ trước được mời trước qua Zalo; lời mời quá hạn thì chuyển cho người kế
+          tiếp.
+        </p>
+        {scope === null ? (
+          <form method="get" action={waitlistUrl(id)} class="card">
+            <div class="grid">
+              <FilterSelect name="clinicId" label="Phòng khám" options={campaign.clinics.map((k) => ({ value: String(k.id), label: k.name }))} selected={chosen ? String(chosen) : ''} />
+              <div class="actions">
+                <button class="btn" type="submit">
+                  Lọc
+                </button>
+              </div>
+            </div>
+          </form>
+        ) : null}
+        <p class="small" id="waitlist-counts">
+          Đang chờ: <b>{waiting.length}</b> cán bộ · Đã đặt lịch hoặc rút: {past.length}
+          {others.length ? (
+            <>
+              {' '}
+              · Đợt khác:{' '}
+              {others.map((k, i) => (
+                <>
+                  {i ? ', ' : ''}
+                  <a href={waitlistUrl(k.id)}>{k.name}</a>
+                </>
+              ))}
+            </>
+          ) : null}
+        </p>
+        <div class="table-wrap">
+          <table class="responsive" id="waitlist">
+            <thead>
+              <tr>
+                <th>Thứ tự</th>
+                <th>Cán bộ</th>
+                <th>Điện thoại</th>
+                <th>Phòng khám</th>
+                <th>Vào danh sách</th>
+                <th>Lời mời</th>
+                <th></th>
+              </tr>
+            </thead>
+            <tbody>
+              {waiting.length === 0 ? <EmptyRow colspan={7}>Không có cán bộ nào đang chờ.</EmptyRow> : null}
+              {waiting.map((r) => (
+                <tr data-entry={String(r.entryId)} data-cadre={String(r.cadreId)}>
+                  <td data-label="Thứ tự">{r.position}</td>
+                  <td data-label="Cán bộ">
+                    <Person r={r} />
+                  </td>
+                  <td data-label="Điện thoại">
+                    <PhoneLink phone={r.phone} empty="Chưa có số" />
+                  </td>
+                  <td data-label="Phòng khám">{r.clinicName}</td>
+                  <td data-label="Vào danh sách">{fmtDateTime(r.joinedAt)}</td>
+                  <td data-label="Lời mời">
+                    <OfferCell r={r} now={now} />
+                  </td>
+                  <td data-label="">
+                    <form method="post" class="inline" action={action}>
+                      <CsrfField token={token} />
+                      <input type="hidden" name="entryId" value={String(r.entryId)} />
+                      <button class="btn secondary small" type="submit">
+                        Rút khỏi danh sách
+                      </button>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <h2>Đã đặt lịch hoặc đã rút ({past.length})</h2>
+        <div class="table-wrap">
+          <table class="responsive" id="waitlist-past">
+            <thead>
+              <tr>
+                <th>Cán bộ</th>
+                <th>Phòng khám</th>
+                <th>Vào danh sách</th>
+                <th>Tình trạng</th>
+                <th>Lời mời</th>
+              </tr>
+            </thead>
+            <tbody>
+              {past.length === 0 ? <EmptyRow colspan={5}>Chưa có.</EmptyRow> : null}
+              {past.map((r) => (
+                <tr data-entry={String(r.entryId)} data-cadre={String(r.cadreId)}>
+                  <td data-label="Cán bộ">
+                    <Person r={r} />
+                  </td>
+                  <td data-label="Phòng khám">{r.clinicName}</td>
+                  <td data-label="Vào danh sách">{fmtDateTime(r.joinedAt)}</td>
+                  <td data-label="Tình trạng">{statusLabels[r.status]}</td>
+                  <td data-label="Lời mời">
+                    <OfferCell r={r} now={now} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </>,
+      { flash: q.msg ? (notices[q.msg] ?? null) : null },
+    );
+  }
+
+  return new Hono<StaffEnv>()
+    .get('/waitlist', requirePermission('callList', 'read'), validate('query', ListQuery), (c) => {
+      const all = listCampaigns(deps.db);
+      const target = all.find((k) => k.status === 'open') ?? all[0];
+      if (!target) return page(c, deps.committee.name, 'Danh sách chờ', <p class="muted">Chưa có đợt khám nào.</p>);
+      return waitlistPage(c, target.id, c.req.valid('query'));
+    })
+    .get('/:id{[0-9]+}/waitlist', requirePermission('callList', 'read'), validate('param', IdParam), validate('query', ListQuery), (c) =>
+      waitlistPage(c, c.req.valid('param').id, c.req.valid('query')),
+    )
+    .post(
+      '/:id{[0-9]+}/waitlist/remove',
+      requirePermission('booking', 'actForCadre'),
+      validate('param', IdParam),
+      validate('query', ListQuery),
+      confirmFirst(deps.committee.name, (c, form) => {
+        const id = Number(c.req.param('id'));
+        const entryId = RemoveInput.safeParse(form);
+        if (!entryId.success) return null;
+        const { fullName, sex } = waitlistEntryOf(deps.db, id, entryId.data.entryId, clinicScope(currentStaff(c)));
+        const title = sex === 'male' ? 'Ông' : 'Bà';
+        return {
+          title: 'Rút khỏi danh sách chờ?',
+          text: `Rút ${title} ${fullName} khỏi danh sách chờ: ${title} sẽ không được mời khi có chỗ trống. Lời mời đang mở (nếu có) chuyển cho người kế tiếp.`,
+          confirmLabel: 'Rút khỏi danh sách chờ',
+          back: waitlistUrl(id),
+        };
+      }),
+      validate('form', RemoveInput),
+      (c) => {
+        const staff = currentStaff(c);
+        const { id } = c.req.valid('param');
+        inTransaction(deps.db, (tx) => removeFromWaitlist(tx, id, c.req.valid('form').entryId, clinicScope(staff), staffActor(staff), deps.clock.now()));
+        deps.afterCommit();
+        const clinicId = c.req.valid('query').clinicId;
+        return c.redirect(`${waitlistUrl(id)}?${clinicId ? `clinicId=${clinicId}&` : ''}msg=removed`, 303);
+      },
+    );
+}
