@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../store/db';
 import { clinics, examSlots } from '../../store/schema';
-import { cohortFigures, groupCohort, NO_CLINIC, shareOf } from '../reports/examined';
+import { cohortFigures, groupCohort, NO_CLINIC, shareOf, type CohortCounts } from '../reports/examined';
 import { campaignClinicList, campaignOr404 } from './campaigns';
 
 export interface ClinicFigures {
@@ -18,18 +18,11 @@ export interface ClinicFigures {
   placesTaken: number;
 }
 
-export interface CampaignFigures {
+/** The cohort's counts (examined through attendance and through a released result may overlap), with shares. */
+export interface CampaignFigures extends CohortCounts {
   campaignId: number;
   /** The local date the figures were computed for (attendance counts up to it). */
   today: string;
-  eligible: number;
-  booked: number;
-  examined: number;
-  /** Examined cadres counted through attendance, through a released result (a cadre may be in both). */
-  examinedByAttendance: number;
-  examinedByResult: number;
-  noShow: number;
-  homeExams: number;
   /** examined / eligible, 0..1; null when nobody is eligible. */
   shareExamined: number | null;
   shareBooked: number | null;

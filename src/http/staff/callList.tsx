@@ -46,6 +46,24 @@ function Person(props: { r: CallListRow }) {
   );
 }
 
+/** The cells both tables start with: who, their phone, why they are on the list. */
+function WhoAndWhy(props: { r: CallListRow }) {
+  const r = props.r;
+  return (
+    <>
+      <td data-label="Cán bộ">
+        <Person r={r} />
+      </td>
+      <td data-label="Điện thoại">
+        <PhoneLink phone={r.phone} empty="Chưa có số" />
+      </td>
+      <td data-label="Lý do">
+        <Reason r={r} />
+      </td>
+    </>
+  );
+}
+
 function Reason(props: { r: CallListRow }) {
   const b = props.r.booking;
   return (
@@ -156,15 +174,7 @@ export function callListPages(deps: StaffDeps) {
               {pending.map((r, i) => (
                 <tr data-cadre={String(r.cadreId)} data-reason={r.reason}>
                   <td data-label="#">{i + 1}</td>
-                  <td data-label="Cán bộ">
-                    <Person r={r} />
-                  </td>
-                  <td data-label="Điện thoại">
-                    <PhoneLink phone={r.phone} empty="Chưa có số" />
-                  </td>
-                  <td data-label="Lý do">
-                    <Reason r={r} />
-                  </td>
+                  <WhoAndWhy r={r} />
                   <td data-label="Lần gọi trước">
                     <LastCall r={r} />
                   </td>
@@ -191,15 +201,7 @@ export function callListPages(deps: StaffDeps) {
               {handled.length === 0 ? <EmptyRow colspan={4}>Chưa có cuộc gọi nào có kết quả.</EmptyRow> : null}
               {handled.map((r) => (
                 <tr data-cadre={String(r.cadreId)} data-reason={r.reason}>
-                  <td data-label="Cán bộ">
-                    <Person r={r} />
-                  </td>
-                  <td data-label="Điện thoại">
-                    <PhoneLink phone={r.phone} empty="Chưa có số" />
-                  </td>
-                  <td data-label="Lý do">
-                    <Reason r={r} />
-                  </td>
+                  <WhoAndWhy r={r} />
                   <td data-label="Kết quả">
                     <LastCall r={r} />
                   </td>
