@@ -128,7 +128,7 @@ function smallTalkOf(words: Word[]): SmallTalk | null {
 /** An intent the message itself takes back: "không đặt lịch nữa", "thôi khỏi hủy lịch", "đừng hủy". */
 function negatedIntent(words: Word[], m: IntentMatch): boolean {
   const before = words.slice(0, m.start);
-  return ['không', 'thôi', 'khỏi', 'đừng', 'chưa', 'chẳng', 'chả', 'không cần', 'không muốn'].some((p) => hasPhrase(before, p));
+  return ['không', 'khỏi', 'đừng', 'chưa', 'chẳng', 'chả', 'không cần', 'không muốn'].some((p) => hasPhrase(before, p));
 }
 
 /** What a message means. Pure, total and fast: it runs on every message. */
