@@ -121,6 +121,12 @@ export function listCampaigns(db: DbOrTx) {
   return db.select().from(campaigns).orderBy(sql`${campaigns.year} DESC`, sql`${campaigns.round} DESC`).all();
 }
 
+/** The campaign a staff page opens on when none is named: the open one, else the latest. */
+export function currentCampaign(db: DbOrTx) {
+  const all = listCampaigns(db);
+  return all.find((k) => k.status === 'open') ?? all[0];
+}
+
 export function campaignClinicList(db: DbOrTx, campaignId: number) {
   return db
     .select({ id: clinics.id, code: clinics.code, name: clinics.name, address: clinics.address })

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { CallOutcomeInput, callList, callOutcomeLabels, callReasonLabels, callReasons, recordCall, type CallListRow, type CallReason } from '../../domain/aftercare/callList';
-import { getCampaign, listCampaigns } from '../../domain/booking/campaigns';
+import { currentCampaign, getCampaign, listCampaigns } from '../../domain/booking/campaigns';
 import { formatVietnamDay, formatVietnamTime } from '../../domain/shared/dates';
 import { vietnamDate } from '../../domain/shared/quietHours';
 import { defaultRequestSettings } from '../../domain/requests/requestChat';
@@ -217,9 +217,7 @@ export function callListPages(deps: StaffDeps) {
 
   return new Hono<StaffEnv>()
     .get('/calls', requirePermission('callList', 'read'), validate('query', ListQuery), (c) => {
-      // The open campaign's list, else the latest campaign's.
-      const all = listCampaigns(deps.db);
-      const target = all.find((k) => k.status === 'open') ?? all[0];
+      const target = currentCampaign(deps.db);
       if (!target) return page(c, deps.committee.name, 'Gọi điện cho cán bộ', <p class="muted">Chưa có đợt khám nào.</p>);
       return callListPage(c, target.id, c.req.valid('query'));
     })

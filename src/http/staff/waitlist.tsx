@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { removeFromWaitlist, waitlistEntryOf, waitlistOf, type WaitlistRow } from '../../domain/aftercare/waitlist';
-import { getCampaign, listCampaigns } from '../../domain/booking/campaigns';
+import { currentCampaign, getCampaign, listCampaigns } from '../../domain/booking/campaigns';
 import { staffActor } from '../../domain/staff/actor';
 import { inTransaction } from '../../store/db';
 import { clinicScope, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
@@ -189,8 +189,7 @@ export function waitlistPages(deps: StaffDeps) {
 
   return new Hono<StaffEnv>()
     .get('/waitlist', requirePermission('callList', 'read'), validate('query', ListQuery), (c) => {
-      const all = listCampaigns(deps.db);
-      const target = all.find((k) => k.status === 'open') ?? all[0];
+      const target = currentCampaign(deps.db);
       if (!target) return page(c, deps.committee.name, 'Danh sách chờ', <p class="muted">Chưa có đợt khám nào.</p>);
       return waitlistPage(c, target.id, c.req.valid('query'));
     })
