@@ -109,6 +109,7 @@ function readIdentity(tx: DbOrTx, zaloUserId: string): Identity {
   };
 }
 
+// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
 export function createStoreLookups(tx: DbOrTx, zaloUserId: string, now: number, catalog: CatalogContext): Lookups {
   let identityOfTurn: Identity | undefined;
   return {

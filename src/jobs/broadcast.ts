@@ -71,6 +71,7 @@ export interface BroadcastJobs {
   close(): Promise<void>;
 }
 
+// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
 export function createBroadcastJobs(o: BroadcastJobsOptions): BroadcastJobs {
   const queue = new Queue(BROADCAST_SEND_QUEUE, { connection: o.producer, prefix: o.prefix });
   queue.on('error', (err) => o.logger.warn({ queue: BROADCAST_SEND_QUEUE, err: err.message }, 'queue error'));

@@ -231,6 +231,7 @@ function confirmLeave(cadre: CadreSummary): TurnResult {
   return answer(linkingState('leaveConfirm', { cadreId: cadre.id }), menu.text, menu.buttons);
 }
 
+// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
 export function handleLinking(state: LinkingState, event: BotEvent, ctx: TurnContext, resume: ResumeIntent): TurnResult {
   if (event.type !== 'text') {
     return answer(state, state.step === 'choose' ? lt.askShare : lt.backToMenu);

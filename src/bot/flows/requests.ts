@@ -287,6 +287,7 @@ function afterReason(state: RequestsState, subject: Subject, ctx: TurnContext): 
 /** After the address: day for visits and deliveries. */
 const afterAddress = (state: RequestsState, lead?: string) => askDay(state, lead);
 
+// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
 export function handleRequests(state: RequestsState, event: BotEvent, ctx: TurnContext): TurnResult {
   if (state.step === 'subject' || state.step === 'menu') {
     if (event.type !== 'text') return answer(state, requestText.pick);

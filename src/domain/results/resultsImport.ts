@@ -111,6 +111,7 @@ function findCampaign(list: Campaign[], label: string): Campaign | undefined {
  * Finds the header row (the first of the first ten rows with a "Mã cán bộ" column) and checks every row.
  * Returns the good rows and every problem; a file is applied only when there are none.
  */
+// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
 export function checkResultRows(rows: SheetRow[], ctx: ResultsCheckContext): ResultsCheck {
   const problems: ImportProblem[] = [];
   const headerAt = rows.slice(0, HEADER_SEARCH_ROWS).findIndex((r) => r.cells.some((c) => c !== null && matchHeader(cellText(c)) === 'code'));

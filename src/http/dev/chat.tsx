@@ -63,6 +63,7 @@ const ChatQuery = z.object({ user: z.string().regex(/^\d{1,32}$/).optional() });
 const StreamHeaders = z.object({ 'last-event-id': z.string().regex(/^\d{1,15}$/).optional() });
 
 
+// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
 export function chatRoutes(deps: ChatDeps) {
   const { fake, transcript } = deps;
 

@@ -68,6 +68,7 @@ const PinIcon = () => (
   </svg>
 );
 
+// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
 export function ChatPage(props: { user?: FakeUser; missingUserId?: string; users: PublicUser[]; oaName: string }) {
   const { user } = props;
   const config = user ? { userId: user.userId, isFollower: user.isFollower, api: `/dev/api/users/${user.userId}` } : null;

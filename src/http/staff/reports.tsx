@@ -129,6 +129,7 @@ td.n{text-align:right}td.c{text-align:center}
 /** The first line of a report file's heading: the body it reports to, then the committee's own name. */
 const headingName = (deps: ReportPagesDeps) => (deps.organisation?.parent ? `${deps.organisation.parent} – ${deps.committeeName}` : deps.committeeName);
 
+// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
 export function reportPages(deps: ReportPagesDeps) {
   const app = new Hono<StaffEnv>();
   /** The report with the monthly spend on messages as its last table, when prices are configured: page and file alike. */
@@ -201,6 +202,7 @@ export function reportPages(deps: ReportPagesDeps) {
     return campaignSummary(deps.db, id, deps.clock.now(), deps.classScheme);
   };
 
+  // eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
   app.get('/summary', validate('query', SummaryQuery), (c) => {
     const s = summaryOr404(c.req.valid('query').campaign);
     const [y, m, d] = s.asOf.split('-');
