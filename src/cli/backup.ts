@@ -54,7 +54,7 @@ async function main(): Promise<number> {
   let tables: number;
   try {
     check = String(copy.pragma('integrity_check', { simple: true }));
-    tables = (copy.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n;
+    tables = copy.prepare<[], { n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get()?.n ?? 0;
   } finally {
     copy.close();
   }

@@ -26,19 +26,27 @@ export interface SendBroadcastRow {
   templateName: string | null;
 }
 
+interface AccountRow {
+  id: string;
+  followed: number;
+  lastInteractionAt: number | null;
+  broadcastOptOut: number;
+}
+
 export class SendStatements {
   private readonly s;
 
   constructor(sqlite: Database.Database) {
     const p = (sql: string) => sqlite.prepare(sql);
+    const rows = <Row>(sql: string) => sqlite.prepare<unknown[], Row>(sql);
     this.s = {
-      recipient: p(`SELECT id, broadcast_id AS broadcastId, cadre_id AS cadreId, status, channel, zalo_user_id AS zaloUserId, claimed_at AS claimedAt
+      recipient: rows<SendRecipientRow>(`SELECT id, broadcast_id AS broadcastId, cadre_id AS cadreId, status, channel, zalo_user_id AS zaloUserId, claimed_at AS claimedAt
         FROM broadcast_recipients WHERE id = ?`),
-      broadcast: p(`SELECT id, status, title, text, buttons, template_name AS templateName FROM broadcasts WHERE id = ?`),
-      cadre: p(`SELECT email, broadcast_opt_out AS broadcastOptOut, active FROM cadres WHERE id = ?`),
-      own: p(`SELECT u.id, u.followed, u.last_interaction_at AS lastInteractionAt, u.broadcast_opt_out AS broadcastOptOut
+      broadcast: rows<SendBroadcastRow>(`SELECT id, status, title, text, buttons, template_name AS templateName FROM broadcasts WHERE id = ?`),
+      cadre: rows<{ email: string | null; broadcastOptOut: number; active: number }>(`SELECT email, broadcast_opt_out AS broadcastOptOut, active FROM cadres WHERE id = ?`),
+      own: rows<AccountRow>(`SELECT u.id, u.followed, u.last_interaction_at AS lastInteractionAt, u.broadcast_opt_out AS broadcastOptOut
         FROM zalo_links l JOIN zalo_users u ON u.id = l.zalo_user_id WHERE l.cadre_id = ?`),
-      proxy: p(`SELECT u.id, u.followed, u.last_interaction_at AS lastInteractionAt, u.broadcast_opt_out AS broadcastOptOut
+      proxy: rows<AccountRow>(`SELECT u.id, u.followed, u.last_interaction_at AS lastInteractionAt, u.broadcast_opt_out AS broadcastOptOut
         FROM proxies pr JOIN zalo_users u ON u.id = pr.zalo_user_id
         WHERE pr.cadre_id = ? AND pr.status = 'approved' AND u.broadcast_opt_out = 0 ORDER BY pr.id LIMIT 1`),
       claim: p(`UPDATE broadcast_recipients SET status = 'sending', channel = ?, zalo_user_id = ?, claimed_at = ?, attempts = attempts + 1, updated_at = ?
@@ -59,20 +67,18 @@ export class SendStatements {
   }
 
   recipient(id: number): SendRecipientRow | undefined {
-    return this.s.recipient.get(id) as SendRecipientRow | undefined;
+    return this.s.recipient.get(id);
   }
   broadcast(id: number): SendBroadcastRow | undefined {
-    return this.s.broadcast.get(id) as SendBroadcastRow | undefined;
+    return this.s.broadcast.get(id);
   }
   cadre(id: number): { email: string | null; broadcastOptOut: boolean; active: boolean } | undefined {
-    const r = this.s.cadre.get(id) as { email: string | null; broadcastOptOut: number; active: number } | undefined;
+    const r = this.s.cadre.get(id);
     return r && { email: r.email, broadcastOptOut: r.broadcastOptOut === 1, active: r.active === 1 };
   }
   /** The cadre's own account, else the first approved proxy who has not opted out (as segments.broadcastAccountOf). */
   account(cadreId: number): ReachableAccount | null {
-    const r = (this.s.own.get(cadreId) ?? this.s.proxy.get(cadreId)) as
-      | { id: string; followed: number; lastInteractionAt: number | null; broadcastOptOut: number }
-      | undefined;
+    const r = this.s.own.get(cadreId) ?? this.s.proxy.get(cadreId);
     return r ? { id: r.id, followed: r.followed === 1, lastInteractionAt: r.lastInteractionAt, broadcastOptOut: r.broadcastOptOut === 1 } : null;
   }
   claim(id: number, channel: RecipientChannel, zaloUserId: string | null, now: number, expectedClaim?: number): boolean {

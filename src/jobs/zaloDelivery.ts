@@ -116,9 +116,7 @@ export class ZaloDelivery {
   constructor(private readonly deps: ZaloDeliveryDeps) {}
 
   private row(key: string): SendRow | undefined {
-    return statement(this.deps.db, 'SELECT status, started_at AS startedAt, ended_at AS endedAt, message_id AS messageId FROM zalo_sends WHERE key = ?').get(key) as
-      | SendRow
-      | undefined;
+    return rowsOf<SendRow>(this.deps.db, 'SELECT status, started_at AS startedAt, ended_at AS endedAt, message_id AS messageId FROM zalo_sends WHERE key = ?').get(key);
   }
 
   /**

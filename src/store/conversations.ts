@@ -1,6 +1,6 @@
 import { AppError } from '../errors';
 import type { DbOrTx } from './db';
-import { statement } from './prepared';
+import { rowsOf, statement } from './prepared';
 
 export interface StoredConversation {
   state: unknown;
@@ -8,9 +8,7 @@ export interface StoredConversation {
 }
 
 export function loadConversation(tx: DbOrTx, zaloUserId: string): StoredConversation {
-  const row = statement(tx, 'SELECT state, version FROM conversations WHERE zalo_user_id = ?').get(zaloUserId) as
-    | { state: string; version: number }
-    | undefined;
+  const row = rowsOf<{ state: string; version: number }>(tx, 'SELECT state, version FROM conversations WHERE zalo_user_id = ?').get(zaloUserId);
   return row ? { state: JSON.parse(row.state), version: row.version } : { state: null, version: 0 };
 }
 

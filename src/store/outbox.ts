@@ -98,12 +98,12 @@ export interface ClaimedRow {
  */
 export function claimForEnqueue(tx: DbOrTx, ids: number[], now: number): ClaimedRow[] {
   if (!ids.length) return [];
-  return statement(
+  return rowsOf<ClaimedRow>(
     tx,
     `UPDATE outbox SET status = 'queued', updated_at = @now
      WHERE id IN (SELECT value FROM json_each(@ids)) AND status = 'pending' AND due_at <= @now
      RETURNING id, kind, due_at AS dueAt`,
-  ).all({ ids: JSON.stringify(ids), now }) as ClaimedRow[];
+  ).all({ ids: JSON.stringify(ids), now });
 }
 
 /** How many of these rows are still pending (e.g. due later): those need the relay. Blocked rows do not. */

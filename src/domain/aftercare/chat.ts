@@ -44,7 +44,7 @@ export function createAftercareLookups(tx: DbOrTx, zaloUserId: string, now: numb
   const q = <Row>(sql: string) => rowsOf<Row>(tx, sql);
   return {
     pendingAsk() {
-      const people = q(PEOPLE).all({ user: zaloUserId }) as (Omit<Person, 'viaProxy'> & { viaProxy: number })[];
+      const people = q<Omit<Person, 'viaProxy'> & { viaProxy: number }>(PEOPLE).all({ user: zaloUserId });
       if (!people.length) return null;
       const byId = new Map(people.map((p) => [p.cadreId, { ...p, viaProxy: p.viaProxy === 1 }]));
       const ids = JSON.stringify([...byId.keys()]);
@@ -77,10 +77,10 @@ export function createAftercareLookups(tx: DbOrTx, zaloUserId: string, now: numb
       return rating ? { ...byId.get(rating.cadreId)!, kind: 'rating', ratingId: rating.ratingId, stale: true } : null;
 
       function offerAsk(o: NonNullable<typeof offer>): PendingAsk {
-        const slot = q(
+        const slot = q<{ localDate: string; startsAt: number; clinicName: string; clinicAddress: string; clinicPhone: string; campaignName: string; instructions: string }>(
           `SELECT s.local_date AS localDate, s.starts_at AS startsAt, k.name AS clinicName, k.address AS clinicAddress, k.phone AS clinicPhone, c.name AS campaignName, c.instructions AS instructions
            FROM waitlist_offers o JOIN exam_slots s ON s.id = o.slot_id JOIN clinics k ON k.id = s.clinic_id JOIN campaigns c ON c.id = s.campaign_id WHERE o.id = ?`,
-        ).get(o.offerId) as { localDate: string; startsAt: number; clinicName: string; clinicAddress: string; clinicPhone: string; campaignName: string; instructions: string };
+        ).get(o.offerId)!; // the offer's slot, clinic and campaign exist (foreign keys)
         const details = bookingDetailLines({
           clinic: { id: 0, name: slot.clinicName, address: slot.clinicAddress, phone: slot.clinicPhone },
           slot,
@@ -99,7 +99,7 @@ export function createAftercareLookups(tx: DbOrTx, zaloUserId: string, now: numb
       );
     },
     waitingAt(campaignId, clinicId) {
-      return (q(`SELECT count(*) AS n FROM waitlist_entries WHERE campaign_id = ? AND clinic_id = ? AND status IN ('waiting', 'offered')`).get(campaignId, clinicId) as { n: number }).n;
+      return q<{ n: number }>(`SELECT count(*) AS n FROM waitlist_entries WHERE campaign_id = ? AND clinic_id = ? AND status IN ('waiting', 'offered')`).get(campaignId, clinicId)?.n ?? 0;
     },
   };
 }

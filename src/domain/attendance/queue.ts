@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { recordAudit, type AuditActor } from '../../store/audit';
 import { inTransaction, type Db, type DbOrTx } from '../../store/db';
-import { rowsOf, statement } from '../../store/prepared';
+import { rowsOf } from '../../store/prepared';
 import { bookings } from '../../store/schema';
 import { AppError } from '../../errors';
 import { bookingSubject } from '../booking/reminders';
@@ -135,12 +135,10 @@ export function checkIn(tx: DbOrTx, bookingId: number, by: CheckInBy, now: numbe
   const row = tx.select().from(bookings).where(eq(bookings.id, bookingId)).get()!;
   if (row.queueNumber !== null) return { place: queuePositionOf(tx, bookingId)!, fresh: false };
   const next =
-    (
-      statement(
-        tx,
-        `SELECT coalesce(max(b.queue_number), 0) + 1 AS n FROM bookings b JOIN exam_slots s ON s.id = b.slot_id WHERE s.clinic_id = ? AND s.local_date = ?`,
-      ).get(info.clinic.id, info.slot.localDate) as { n: number }
-    ).n;
+    rowsOf<{ n: number }>(
+      tx,
+      `SELECT coalesce(max(b.queue_number), 0) + 1 AS n FROM bookings b JOIN exam_slots s ON s.id = b.slot_id WHERE s.clinic_id = ? AND s.local_date = ?`,
+    ).get(info.clinic.id, info.slot.localDate)?.n ?? 1;
   tx.update(bookings)
     .set({
       status: 'attended',

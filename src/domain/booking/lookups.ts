@@ -126,9 +126,9 @@ export function createBookingLookups(tx: DbOrTx, now: number, zaloUserId: string
       const held = new Set(
         (q<{ id: number }>(`SELECT campaign_id AS id FROM bookings WHERE cadre_id = ? AND status IN ('booked', 'attended')`).all(cadreId)).map((r) => r.id),
       );
-      const open = q(`SELECT ${CAMPAIGN}, c.eligible_categories AS eligible FROM campaigns c WHERE c.status = 'open' AND c.end_date >= ? ORDER BY c.start_date, c.id`).all(
-        today,
-      ) as (CampaignInfo & { eligible: string })[];
+      const open = q<CampaignInfo & { eligible: string }>(
+        `SELECT ${CAMPAIGN}, c.eligible_categories AS eligible FROM campaigns c WHERE c.status = 'open' AND c.end_date >= ? ORDER BY c.start_date, c.id`,
+      ).all(today);
       return open
         .filter((c) => (JSON.parse(c.eligible) as CadreCategory[]).includes(cadre.category) && !held.has(c.id))
         .map(({ eligible: _eligible, ...c }) => c);
@@ -172,11 +172,12 @@ export function createBookingLookups(tx: DbOrTx, now: number, zaloUserId: string
       ).sort((a, b) => a.startsAt - b.startsAt);
     },
     actingFor(cadreId, viaProxy) {
+      type ActingRow = Omit<ActingFor, 'frail' | 'maskedEmail'> & { frail: number; email: string | null };
       const r = (
         viaProxy
-          ? q(`${ACTING} JOIN proxies p ON p.cadre_id = c.id WHERE p.zalo_user_id = ? AND c.id = ? AND p.status = 'approved' AND c.active = 1`)
-          : q(`${ACTING} JOIN zalo_links l ON l.cadre_id = c.id WHERE l.zalo_user_id = ? AND c.id = ? AND c.active = 1`)
-      ).get(zaloUserId, cadreId) as (Omit<ActingFor, 'frail' | 'maskedEmail'> & { frail: number; email: string | null }) | undefined;
+          ? q<ActingRow>(`${ACTING} JOIN proxies p ON p.cadre_id = c.id WHERE p.zalo_user_id = ? AND c.id = ? AND p.status = 'approved' AND c.active = 1`)
+          : q<ActingRow>(`${ACTING} JOIN zalo_links l ON l.cadre_id = c.id WHERE l.zalo_user_id = ? AND c.id = ? AND c.active = 1`)
+      ).get(zaloUserId, cadreId);
       if (!r) return null;
       const { email, ...rest } = r;
       return { ...rest, frail: r.frail === 1, maskedEmail: maskEmail(email) };

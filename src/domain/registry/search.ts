@@ -98,7 +98,7 @@ export function listCadres(db: Db, staff: StaffIdentity, q: RegistryQuery, now: 
   // The Zalo link is joined only when the filter asks about it: 50,000 index lookups otherwise.
   const total = (q.linked ? counted.leftJoin(zaloLinks, eq(zaloLinks.cadreId, cadres.id)) : counted).where(filter).get()?.n ?? 0;
   const window = pageWindow(total, q.page);
-  const items = db
+  const items: CadreListItem[] = db
     .select({
       id: cadres.id,
       code: cadres.code,
@@ -122,7 +122,7 @@ export function listCadres(db: Db, staff: StaffIdentity, q: RegistryQuery, now: 
     .orderBy(...registryOrder(q))
     .limit(window.pageSize)
     .offset(window.offset)
-    .all() as CadreListItem[];
+    .all();
   if (seesHealth) {
     auditHealthRead(db, staff.id, 'healthClass', items.filter((r) => r.healthClass !== null || r.frail).map((r) => r.id), now, where_);
   } else {

@@ -1,6 +1,6 @@
 import { and, eq, gte, isNull, lte, or } from 'drizzle-orm';
 import type { DbOrTx } from '../../store/db';
-import { statement } from '../../store/prepared';
+import { rowsOf } from '../../store/prepared';
 import { examResults, type Cadre, type Campaign } from '../../store/schema';
 import { vietnamDate, vietnamInstant } from '../shared/quietHours';
 
@@ -111,7 +111,7 @@ interface CohortRow {
 /** Every eligible cadre with the sets they belong to; for lists of people (the call list). Pages count instead. */
 export function campaignCohort(db: DbOrTx, campaign: Campaign, now: number): CampaignCohort {
   const today = vietnamDate(now);
-  const rows = statement(db, `WITH ${COHORT_CTE} SELECT * FROM cohort ORDER BY id`).all(cohortParams(campaign, today)) as CohortRow[];
+  const rows = rowsOf<CohortRow>(db, `WITH ${COHORT_CTE} SELECT * FROM cohort ORDER BY id`).all(cohortParams(campaign, today));
   const setOf = (flag: keyof CohortRow) => new Set(rows.filter((r) => r[flag]).map((r) => r.id));
   return {
     campaign,
@@ -158,13 +158,13 @@ const zeroCounts = (): CohortCounts => ({ eligible: 0, booked: 0, examined: 0, e
 /** The campaign's figures, counted by SQLite in one query grouped by unit and clinic. */
 export function cohortFigures(db: DbOrTx, campaign: Campaign, now: number): CohortFigures {
   const today = vietnamDate(now);
-  const cells = statement(
+  const cells = rowsOf<CohortCell>(
     db,
     `WITH ${COHORT_CTE}
      SELECT unit, clinic_id AS clinicId, count(*) AS eligible, sum(booked) AS booked, sum(examined) AS examined,
        sum(by_attendance) AS examinedByAttendance, sum(by_result) AS examinedByResult, sum(no_show) AS noShow, sum(home_exam) AS homeExams
      FROM cohort GROUP BY unit, clinic_id`,
-  ).all(cohortParams(campaign, today)) as CohortCell[];
+  ).all(cohortParams(campaign, today));
   const total = zeroCounts();
   for (const cell of cells) for (const k of countKeys) total[k] += cell[k];
   return { campaign, today, total, cells };
@@ -239,14 +239,14 @@ export interface NoShowGroup {
 }
 
 export function noShowsByClinic(db: DbOrTx, figures: Pick<CohortFigures, 'campaign' | 'today'>): NoShowGroup[] {
-  const rows = statement(
+  const rows = rowsOf<{ clinicId: number; confirmed: number | null; recorded: number; noShow: number }>(
     db,
     `WITH ${COHORT_CTE}
      SELECT s.clinic_id AS clinicId, b.confirmation = 'confirmed' AS confirmed, count(*) AS recorded, sum(co.no_show) AS noShow
      FROM bookings b JOIN exam_slots s ON s.id = b.slot_id JOIN cohort co ON co.id = b.cadre_id
      WHERE b.campaign_id = @campaignId AND b.status IN ('attended', 'no_show') AND s.local_date <= @today
      GROUP BY 1, 2`,
-  ).all(cohortParams(figures.campaign, figures.today)) as { clinicId: number; confirmed: number | null; recorded: number; noShow: number }[];
+  ).all(cohortParams(figures.campaign, figures.today));
   const groups = new Map<number, NoShowGroup>();
   for (const r of rows) {
     const g = groups.get(r.clinicId) ?? { clinicId: r.clinicId, confirmed: { recorded: 0, noShow: 0 }, unconfirmed: { recorded: 0, noShow: 0 } };
