@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { sheetNameOf, XLSX_HEADER_ROW } from '../src/domain/reports/reports';
+import { sheetNameOf, XLSX_HEADER_ROW } from '../src/domain/reports/reportWorkbook';
 import { campaigns, examResults, type Cadre } from '../src/store/schema';
 import { seedRegistry } from './fixtures';
 import { ManualClock, startHarness, waitFor, type Harness } from './harness';

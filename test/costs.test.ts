@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sheetNameOf, XLSX_HEADER_ROW } from '../src/domain/reports/reports';
+import { sheetNameOf, XLSX_HEADER_ROW } from '../src/domain/reports/reportWorkbook';
 import { noticeSends } from '../src/store/schema';
 import { linkUser } from './bookingSupport';
 import { seedRegistry } from './fixtures';

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDashboard } from '../src/domain/reports/dashboard';
-import { sheetNameOf, XLSX_HEADER_ROW } from '../src/domain/reports/reports';
+import { sheetNameOf, XLSX_HEADER_ROW } from '../src/domain/reports/reportWorkbook';
 import { campaignCohort, cohortFigures, groupCohort } from '../src/domain/reports/examined';
 import { bookings, cadres, campaigns, examResults } from '../src/store/schema';
 import { EDGE_NOW, edgeExpected as x, seedEdgeCampaign } from './figuresSupport';

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sheetNameOf, XLSX_HEADER_ROW } from '../src/domain/reports/reports';
+import { sheetNameOf, XLSX_HEADER_ROW } from '../src/domain/reports/reportWorkbook';
 import { oaTokens } from '../src/store/schema';
 import { artifactPath, launchBrowser } from './browser';
 import { ManualClock, startHarness, TEST_OA_ID, type Harness } from './harness';

@@ -1,7 +1,9 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDashboard } from '../src/domain/reports/dashboard';
-import { buildReport, sheetNameOf, XLSX_HEADER_ROW, type Report, type ReportTable } from '../src/domain/reports/reports';
+import { buildReport, type Report } from '../src/domain/reports/reports';
+import type { ReportTable } from '../src/domain/reports/reportTable';
+import { sheetNameOf, XLSX_HEADER_ROW } from '../src/domain/reports/reportWorkbook';
 import { ManualClock, startHarness, type Harness } from './harness';
 import { expected, OPS_NOW, seedOps } from './opsSupport';
 import { get, login, makeStaff } from './staffSupport';

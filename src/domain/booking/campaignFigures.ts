@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../store/db';
-import { clinics, examSlots } from '../../store/schema';
+import { examSlots } from '../../store/schema';
+import { clinicNames } from '../reports/clinicNames';
 import { cohortFigures, groupCohort, NO_CLINIC, shareOf, type CohortCounts } from '../reports/examined';
 import { campaignClinicList, campaignOr404 } from './campaigns';
 
@@ -33,7 +34,7 @@ export interface CampaignFigures extends CohortCounts {
 export function campaignFigures(db: DbOrTx, campaignId: number, now: number): CampaignFigures {
   const c = campaignOr404(db, campaignId);
   const cohort = cohortFigures(db, c, now);
-  const names = new Map(db.select({ id: clinics.id, name: clinics.name }).from(clinics).all().map((x) => [x.id, x.name]));
+  const names = clinicNames(db);
   const places = new Map(
     db
       .select({ clinicId: examSlots.clinicId, capacity: sql<number>`coalesce(sum(${examSlots.capacity}), 0)`, taken: sql<number>`coalesce(sum(${examSlots.booked}), 0)` })
@@ -51,7 +52,7 @@ export function campaignFigures(db: DbOrTx, campaignId: number, now: number): Ca
       const p = id === null ? undefined : places.get(id);
       return {
         clinicId: id,
-        clinicName: id === null ? NO_CLINIC : (names.get(id) ?? `#${id}`),
+        clinicName: id === null ? NO_CLINIC : names.nameOf(id),
         eligible: g?.eligible ?? 0,
         booked: g?.booked ?? 0,
         examined: g?.examined ?? 0,

@@ -3,7 +3,7 @@ import type { DbOrTx } from '../../store/db';
 import { broadcastRecipients, noticeSends } from '../../store/schema';
 import { estimateCost, type Prices } from './prices';
 import { vietnamInstant } from '../shared/quietHours';
-import type { Cell, ReportTable } from '../reports/reports';
+import type { Cell, ReportTable } from '../reports/reportTable';
 
 /** Local month (YYYY-MM) of an instant, in SQL. */
 const monthOf = (column: unknown) => sql<string>`strftime('%Y-%m', (${column} / 1000) + 7 * 3600, 'unixepoch')`;

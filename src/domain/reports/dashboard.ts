@@ -1,8 +1,9 @@
 import { and, asc, desc, eq, inArray, lte, gte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../store/db';
-import { bookings, broadcastRecipients, broadcasts, campaigns, careRequests, clinics, examResults, examSlots, type Campaign } from '../../store/schema';
+import { bookings, broadcastRecipients, broadcasts, campaigns, careRequests, examResults, examSlots, type Campaign } from '../../store/schema';
 import { vietnamDate } from '../shared/quietHours';
-import { cohortFigures, groupCohort, NO_CLINIC, shareOf } from './examined';
+import { clinicNames, type ClinicNames } from './clinicNames';
+import { cohortFigures, groupCohort, shareOf } from './examined';
 import { openStates, requestTypeLabels, ticketOf, urgencyLabels } from '../requests/labels';
 
 /**
@@ -39,11 +40,10 @@ export function currentCampaign(db: DbOrTx, today: string): Campaign | null {
   );
 }
 
-// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
-export function buildDashboard(db: DbOrTx, now: number, clinicId: number | null): Dashboard {
-  const today = vietnamDate(now);
-  const clinicNames = new Map(db.select({ id: clinics.id, name: clinics.name }).from(clinics).all().map((c) => [c.id, c.name]));
+type ClinicScope = number | null;
 
+/** Today's bookings per clinic: booked (any outcome), attended, absent. */
+function bookingsToday(db: DbOrTx, today: string, clinicId: ClinicScope, clinics: ClinicNames): Dashboard['bookingsToday'] {
   const dayRows = db
     .select({ clinicId: examSlots.clinicId, status: bookings.status, n: sql<number>`count(*)` })
     .from(bookings)
@@ -53,13 +53,17 @@ export function buildDashboard(db: DbOrTx, now: number, clinicId: number | null)
     .all();
   const perClinic = new Map<number, Dashboard['bookingsToday'][number]>();
   for (const r of dayRows) {
-    const e = perClinic.get(r.clinicId) ?? { clinicId: r.clinicId, clinicName: clinicNames.get(r.clinicId) ?? `#${r.clinicId}`, booked: 0, attended: 0, noShow: 0 };
+    const e = perClinic.get(r.clinicId) ?? { clinicId: r.clinicId, clinicName: clinics.nameOf(r.clinicId), booked: 0, attended: 0, noShow: 0 };
     e.booked += r.n;
     if (r.status === 'attended') e.attended += r.n;
     if (r.status === 'no_show') e.noShow += r.n;
     perClinic.set(r.clinicId, e);
   }
+  return [...perClinic.values()].sort((a, b) => a.clinicName.localeCompare(b.clinicName, 'vi'));
+}
 
+/** Open requests by where they stand against their acknowledgement deadline, and this month's breaches. */
+function requestFigures(db: DbOrTx, now: number, today: string, clinicId: ClinicScope, clinics: ClinicNames): Dashboard['requests'] {
   const scope = clinicId === null ? undefined : eq(careRequests.clinicId, clinicId);
   const open = db
     .select({ id: careRequests.id, type: careRequests.type, urgency: careRequests.urgency, state: careRequests.state, sla: careRequests.sla, ackDueAt: careRequests.ackDueAt, clinicId: careRequests.clinicId })
@@ -75,14 +79,40 @@ export function buildDashboard(db: DbOrTx, now: number, clinicId: number | null)
     .from(careRequests)
     .where(and(eq(careRequests.sla, 'breached'), sql`${careRequests.createdAt} >= ${Date.parse(`${monthStart}T00:00:00+07:00`)}`, scope))
     .get()!.n;
+  return {
+    open: open.length,
+    overdue: overdue.length,
+    dueSoon: waiting.filter((r) => r.sla === 'pending' && r.ackDueAt > now && r.ackDueAt <= now + SOON_MS).length,
+    onTime: waiting.filter((r) => r.sla === 'pending' && r.ackDueAt > now + SOON_MS).length,
+    acknowledged: open.length - waiting.length,
+    breachedThisMonth,
+    oldestOverdue: overdue.slice(0, 5).map((r) => ({
+      id: r.id,
+      ticket: ticketOf(r.id),
+      type: requestTypeLabels[r.type],
+      urgency: urgencyLabels[r.urgency],
+      clinicName: r.clinicId ? clinics.find(r.clinicId) : null,
+      ackDueAt: r.ackDueAt,
+    })),
+  };
+}
 
+/** Draft results not yet released, per clinic, most first. */
+function resultsWaiting(db: DbOrTx, clinicId: ClinicScope, clinics: ClinicNames): Dashboard['resultsWaiting'] {
   const drafts = db
     .select({ clinicId: examResults.clinicId, n: sql<number>`count(*)` })
     .from(examResults)
     .where(and(eq(examResults.status, 'draft'), clinicId === null ? undefined : eq(examResults.clinicId, clinicId)))
     .groupBy(examResults.clinicId)
     .all();
+  return {
+    total: drafts.reduce((s, d) => s + d.n, 0),
+    byClinic: drafts.map((d) => ({ clinicName: d.clinicId ? clinics.nameOf(d.clinicId) : '(Không ghi phòng khám)', n: d.n })).sort((a, b) => b.n - a.n),
+  };
+}
 
+/** Broadcasts running, paused or scheduled, with how many recipients are done. */
+function liveBroadcasts(db: DbOrTx): Dashboard['broadcasts'] {
   const live = db
     .select()
     .from(broadcasts)
@@ -98,51 +128,37 @@ export function buildDashboard(db: DbOrTx, now: number, clinicId: number | null)
         .groupBy(broadcastRecipients.broadcastId)
         .all()
     : [];
+  return live.map((b) => ({ id: b.id, title: b.title, status: b.status, total: b.total, done: progress.find((p) => p.id === b.id)?.done ?? 0, startAt: b.startAt }));
+}
 
+/** The current campaign's share examined, overall and per clinic (only the own clinic for clinic staff). */
+function campaignPanel(db: DbOrTx, now: number, today: string, clinicId: ClinicScope, clinics: ClinicNames): Dashboard['campaign'] {
   const cur = currentCampaign(db, today);
-  let campaign: Dashboard['campaign'] = null;
-  if (cur) {
-    // The one definition of examined (examined.ts), as on the reports and campaign figures pages.
-    const cohort = cohortFigures(db, cur, now);
-    const ownName = clinicId === null ? null : (clinicNames.get(clinicId) ?? null);
-    campaign = {
-      id: cur.id,
-      name: cur.name,
-      eligible: cohort.total.eligible,
-      examined: cohort.total.examined,
-      share: shareOf(cohort.total.examined, cohort.total.eligible),
-      clinics: groupCohort(cohort, (r) => (r.clinicId ? (clinicNames.get(r.clinicId) ?? `#${r.clinicId}`) : NO_CLINIC))
-        .filter((g) => ownName === null || g.key === ownName)
-        .map((g) => ({ name: g.key, eligible: g.eligible, examined: g.examined, share: g.share })),
-    };
-  }
+  if (!cur) return null;
+  // The one definition of examined (examined.ts), as on the reports and campaign figures pages.
+  const cohort = cohortFigures(db, cur, now);
+  const ownName = clinicId === null ? null : clinics.find(clinicId);
+  return {
+    id: cur.id,
+    name: cur.name,
+    eligible: cohort.total.eligible,
+    examined: cohort.total.examined,
+    share: shareOf(cohort.total.examined, cohort.total.eligible),
+    clinics: groupCohort(cohort, clinics.cohortKey)
+      .filter((g) => ownName === null || g.key === ownName)
+      .map((g) => ({ name: g.key, eligible: g.eligible, examined: g.examined, share: g.share })),
+  };
+}
 
+export function buildDashboard(db: DbOrTx, now: number, clinicId: number | null): Dashboard {
+  const today = vietnamDate(now);
+  const clinics = clinicNames(db);
   return {
     today,
-    bookingsToday: [...perClinic.values()].sort((a, b) => a.clinicName.localeCompare(b.clinicName, 'vi')),
-    requests: {
-      open: open.length,
-      overdue: overdue.length,
-      dueSoon: waiting.filter((r) => r.sla === 'pending' && r.ackDueAt > now && r.ackDueAt <= now + SOON_MS).length,
-      onTime: waiting.filter((r) => r.sla === 'pending' && r.ackDueAt > now + SOON_MS).length,
-      acknowledged: open.length - waiting.length,
-      breachedThisMonth,
-      oldestOverdue: overdue.slice(0, 5).map((r) => ({
-        id: r.id,
-        ticket: ticketOf(r.id),
-        type: requestTypeLabels[r.type],
-        urgency: urgencyLabels[r.urgency],
-        clinicName: r.clinicId ? (clinicNames.get(r.clinicId) ?? null) : null,
-        ackDueAt: r.ackDueAt,
-      })),
-    },
-    resultsWaiting: {
-      total: drafts.reduce((s, d) => s + d.n, 0),
-      byClinic: drafts
-        .map((d) => ({ clinicName: d.clinicId ? (clinicNames.get(d.clinicId) ?? `#${d.clinicId}`) : '(Không ghi phòng khám)', n: d.n }))
-        .sort((a, b) => b.n - a.n),
-    },
-    broadcasts: live.map((b) => ({ id: b.id, title: b.title, status: b.status, total: b.total, done: progress.find((p) => p.id === b.id)?.done ?? 0, startAt: b.startAt })),
-    campaign,
+    bookingsToday: bookingsToday(db, today, clinicId, clinics),
+    requests: requestFigures(db, now, today, clinicId, clinics),
+    resultsWaiting: resultsWaiting(db, clinicId, clinics),
+    broadcasts: liveBroadcasts(db),
+    campaign: campaignPanel(db, now, today, clinicId, clinics),
   };
 }
