@@ -1,0 +1,239 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { broadcastStatusLabels } from '../../../domain/broadcasts/broadcasts';
+import { broadcastOrThrow, channelLabels, exportResults, reasonLabel, recipientStatusLabels, runBroadcastCommand, type BroadcastWebDeps } from '../../../domain/broadcasts/manage';
+import { broadcastProgress, listBroadcasts, recipientResults } from '../../../domain/broadcasts/progress';
+import { countSegment, describeSegment, SegmentFilter } from '../../../domain/broadcasts/segments';
+import { pageParam } from '../../../domain/shared/listing';
+import type { Broadcast } from '../../../store/schema';
+import { currentStaff, type StaffEnv } from '../../auth/session';
+import { fileHeaders } from '../../download';
+import { IdParam, validate } from '../../validation';
+import { CsrfField, type Flash } from '../layout';
+import { EmptyRow, fmtDateTime, ListCount, ListPager, page, type StaffContext } from '../ui';
+import { ProgressBox, statusBadge } from './boxes';
+
+const flashes: Record<string, Flash> = {
+  created: { kind: 'ok', text: 'Đã tạo thông báo. Hệ thống sẽ gửi theo thời điểm đã chọn.' },
+  pause: { kind: 'ok', text: 'Đã tạm dừng. Tin đang gửi dở sẽ hoàn tất; người còn lại chờ đến khi tiếp tục.' },
+  resume: { kind: 'ok', text: 'Đã tiếp tục gửi.' },
+  cancel: { kind: 'warn', text: 'Đã hủy. Người chưa nhận sẽ không nhận được thông báo này.' },
+};
+
+function listPage(deps: BroadcastWebDeps, c: StaffContext, pageNo: number) {
+  const { items, window } = listBroadcasts(deps.db, pageNo);
+  return page(
+    c,
+    deps.committeeName,
+    'Thông báo chung',
+    <>
+      <p class="actions">
+        <a class="btn" href="/staff/broadcasts/new">
+          Soạn thông báo mới
+        </a>
+      </p>
+      <ListCount window={window} noun="thông báo" />
+      <div class="table-wrap">
+        <table class="responsive">
+          <thead>
+            <tr>
+              <th>Tiêu đề</th>
+              <th>Trạng thái</th>
+              <th>Bắt đầu</th>
+              <th>Đã gửi / người nhận</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.length === 0 ? <EmptyRow colspan={4}>Chưa có thông báo nào.</EmptyRow> : null}
+            {items.map((b) => {
+              const p = broadcastProgress(deps.db, b.id);
+              return (
+                <tr>
+                  <td data-label="Tiêu đề">
+                    <a href={`/staff/broadcasts/${b.id}`}>{b.title}</a>
+                  </td>
+                  <td data-label="Trạng thái">
+                    <span class={`badge ${statusBadge(b.status)}`}>{broadcastStatusLabels[b.status]}</span>
+                  </td>
+                  <td data-label="Bắt đầu">{fmtDateTime(b.startAt)}</td>
+                  <td data-label="Đã gửi">
+                    {p.sent} / {p.total}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <ListPager window={window} query={{}} noun="thông báo" />
+    </>,
+  );
+}
+
+/** When, to whom, with which template, and the text itself. */
+function BroadcastSummary(props: { deps: BroadcastWebDeps; b: Broadcast }) {
+  const { deps, b } = props;
+  return (
+    <div class="card">
+      <dl class="kv">
+        <dt>Bắt đầu</dt>
+        <dd>
+          {fmtDateTime(b.startAt)}
+          {b.startAt !== b.requestedAt ? <span class="small muted"> (dời khỏi giờ nghỉ 21:00–7:00; đã chọn {fmtDateTime(b.requestedAt)})</span> : null}
+        </dd>
+        <dt>Người nhận</dt>
+        <dd>
+          {describeSegment(deps.db, SegmentFilter.parse(b.segment))}
+          {b.status === 'scheduled' || !b.fanoutDone ? (
+            <span class="small muted"> (dự kiến {countSegment(deps.db, SegmentFilter.parse(b.segment))} người; tính lại lúc gửi)</span>
+          ) : null}
+        </dd>
+        <dt>Mẫu tin Zalo</dt>
+        <dd>{b.templateName ?? 'Không dùng'}</dd>
+      </dl>
+      <pre style="white-space:pre-wrap;font:inherit;background:#fafbfc;border:1px solid var(--line);border-radius:8px;padding:.6rem">{b.text}</pre>
+    </div>
+  );
+}
+
+function CommandButton(props: { b: Broadcast; token: string; command: string; label: string; class?: string }) {
+  return (
+    <form method="post" class="inline" action={`/staff/broadcasts/${props.b.id}/${props.command}`}>
+      <CsrfField token={props.token} />
+      <button class={`btn ${props.class ?? 'secondary'}`} type="submit">
+        {props.label}
+      </button>
+    </form>
+  );
+}
+
+/** Pause / resume / cancel as the status allows, and the two exports. */
+function BroadcastActions(props: { b: Broadcast; token: string }) {
+  const { b, token } = props;
+  return (
+    <div class="actions" style="margin-bottom:1rem">
+      {b.status === 'running' || b.status === 'scheduled' ? <CommandButton b={b} token={token} command="pause" label="Tạm dừng" /> : null}
+      {b.status === 'paused' ? <CommandButton b={b} token={token} command="resume" label="Tiếp tục" class="" /> : null}
+      {b.status !== 'done' && b.status !== 'cancelled' ? (
+        <a class="btn danger" href={`/staff/broadcasts/${b.id}/cancel`}>
+          Hủy thông báo
+        </a>
+      ) : null}
+      <a class="btn secondary" href={`/staff/broadcasts/${b.id}/export?format=xlsx`}>
+        Tải kết quả (Excel)
+      </a>
+      <a class="btn secondary" href={`/staff/broadcasts/${b.id}/export?format=csv`}>
+        Tải kết quả (CSV)
+      </a>
+    </div>
+  );
+}
+
+function RecipientSample(props: { sample: ReturnType<typeof recipientResults> }) {
+  return (
+    <div class="table-wrap">
+      <table class="responsive">
+        <thead>
+          <tr>
+            <th>Cán bộ</th>
+            <th>Trạng thái</th>
+            <th>Kênh</th>
+            <th>Lý do</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.sample.map((r) => (
+            <tr>
+              <td data-label="Cán bộ">
+                {r.fullName} <span class="small muted">{r.cadreCode}</span>
+              </td>
+              <td data-label="Trạng thái">{recipientStatusLabels[r.status]}</td>
+              <td data-label="Kênh">{r.channel ? channelLabels[r.channel] : ''}</td>
+              <td data-label="Lý do">{reasonLabel(r.reason)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function detailPage(deps: BroadcastWebDeps, c: StaffContext, id: number, msg: string | undefined) {
+  const b = broadcastOrThrow(deps, id);
+  const live = b.status === 'running' || b.status === 'scheduled';
+  return page(
+    c,
+    deps.committeeName,
+    b.title,
+    <>
+      <BroadcastSummary deps={deps} b={b} />
+      <div class="card" id="progress-card" data-live={live ? '1' : '0'} data-src={`/staff/broadcasts/${b.id}/progress`}>
+        <ProgressBox p={broadcastProgress(deps.db, b.id)} status={b.status} />
+      </div>
+      <BroadcastActions b={b} token={c.get('csrfToken')} />
+      <h2>20 người nhận đầu tiên (tải kết quả để xem đủ)</h2>
+      <RecipientSample sample={recipientResults(deps.db, b.id, 0, 20)} />
+      <script src="/static/broadcast-progress.js" defer></script>
+    </>,
+    { flash: flashes[msg ?? ''] ?? null },
+  );
+}
+
+function cancelPage(deps: BroadcastWebDeps, c: StaffContext, id: number) {
+  const b = broadcastOrThrow(deps, id);
+  const p = broadcastProgress(deps.db, b.id);
+  const waiting = b.fanoutDone ? p.queued : countSegment(deps.db, SegmentFilter.parse(b.segment)) - (p.total - p.queued);
+  return page(
+    c,
+    deps.committeeName,
+    'Hủy thông báo?',
+    <form method="post" action={`/staff/broadcasts/${b.id}/cancel`} class="card">
+      <CsrfField token={c.get('csrfToken')} />
+      <input type="hidden" name="confirm" value="1" />
+      <p>
+        Hủy «{b.title}»: khoảng <b>{Math.max(0, waiting)}</b> người chưa nhận sẽ không nhận được thông báo này. Tin đã gửi không thu hồi được.
+      </p>
+      <div class="actions">
+        <a class="btn secondary" href={`/staff/broadcasts/${b.id}`}>
+          Không hủy
+        </a>
+        <button class="btn danger" type="submit">
+          Hủy thông báo
+        </button>
+      </div>
+    </form>,
+  );
+}
+
+/** The list, one broadcast followed live, its commands (cancel asks first) and its result exports. */
+export function detailRoutes(deps: BroadcastWebDeps) {
+  return new Hono<StaffEnv>()
+    .get('/', validate('query', z.object({ page: pageParam })), (c) => listPage(deps, c, c.req.valid('query').page))
+    .get('/:id{[0-9]+}', validate('param', IdParam), validate('query', z.object({ msg: z.string().max(20).optional() })), (c) =>
+      detailPage(deps, c, c.req.valid('param').id, c.req.valid('query').msg),
+    )
+    .get('/:id{[0-9]+}/progress', validate('param', IdParam), (c) => {
+      const b = broadcastOrThrow(deps, c.req.valid('param').id);
+      const final = b.status !== 'running' && b.status !== 'scheduled';
+      return c.html(
+        <>
+          <ProgressBox p={broadcastProgress(deps.db, b.id)} status={b.status} />
+          {final ? <span data-final="1" hidden /> : null}
+        </>,
+      );
+    })
+    .get('/:id{[0-9]+}/cancel', validate('param', IdParam), (c) => cancelPage(deps, c, c.req.valid('param').id))
+    .post('/:id{[0-9]+}/:command{pause|resume|cancel}', validate('param', IdParam.extend({ command: z.enum(['pause', 'resume', 'cancel']) })), async (c) => {
+      const { id, command } = c.req.valid('param');
+      if (command === 'cancel') {
+        const confirmed = (await c.req.formData()).get('confirm') === '1';
+        if (!confirmed) return c.redirect(`/staff/broadcasts/${id}/cancel`, 303);
+      }
+      runBroadcastCommand(deps, currentStaff(c), id, command);
+      return c.redirect(`/staff/broadcasts/${id}?msg=${command}`, 303);
+    })
+    .get('/:id{[0-9]+}/export', validate('param', IdParam), validate('query', z.object({ format: z.enum(['csv', 'xlsx']).default('xlsx') })), async (c) => {
+      const file = await exportResults(deps, currentStaff(c), c.req.valid('param').id, c.req.valid('query').format);
+      return c.body(file.body, 200, fileHeaders(file));
+    });
+}
