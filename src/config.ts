@@ -105,8 +105,11 @@ const EnvSchema = z.object({
 
   /** What the organisation is since the 2025 reorganisation: a Ban under the Party committee, a Trung tâm under the health department, a Khoa of a hospital. */
   COMMITTEE_KIND: z.enum(committeeKinds).default('ban'),
-  /** The organisation's full name as it signs its reports, e.g. "Ban Bảo vệ, chăm sóc sức khỏe cán bộ tỉnh Ninh Bình". */
-  COMMITTEE_NAME: z.string().trim().min(3, 'at least 3 characters').max(200).default('Ban Bảo vệ, chăm sóc sức khỏe cán bộ'),
+  /**
+   * The organisation's full name as it signs its reports, e.g. "Ban Bảo vệ, chăm sóc sức khỏe cán bộ tỉnh Ninh Bình".
+   * Unset, it is the kind's own: "Trung tâm Bảo vệ, chăm sóc sức khỏe cán bộ" for a Trung tâm.
+   */
+  COMMITTEE_NAME: z.string().trim().min(3, 'at least 3 characters').max(200).optional(),
   /** The body it reports to, printed above its name in report headers, e.g. "Tỉnh ủy Ninh Bình" or "Sở Y tế tỉnh Ninh Bình". */
   COMMITTEE_PARENT: z.string().trim().max(200).default(''),
   /** Health classification scheme: Loại I–V, or A / B1 / B2 / C / D (Decision 1266/QĐ-BYT, 2020). Stored results keep their own. */
@@ -297,7 +300,7 @@ function derive(env: z.output<typeof EnvSchema>) {
       kind: env.COMMITTEE_KIND,
       /** "Ban", "Trung tâm" or "Khoa": how the organisation names itself in a sentence. */
       kindLabel: committeeKindLabels[env.COMMITTEE_KIND],
-      name: env.COMMITTEE_NAME,
+      name: env.COMMITTEE_NAME ?? `${committeeKindLabels[env.COMMITTEE_KIND]} Bảo vệ, chăm sóc sức khỏe cán bộ`,
       parent: env.COMMITTEE_PARENT,
       hotline: env.COMMITTEE_HOTLINE,
       classScheme: env.HEALTH_CLASS_SCHEME,

@@ -1,5 +1,6 @@
 import type { RequestSettings } from '../domain/requests/requestChat';
 import type { QueueSettings } from '../domain/attendance/attendance';
+import { committeeWord } from '../domain/shared/organisation';
 
 /**
  * Every text the bot says, in Vietnamese with diacritics: short sentences an elderly reader can follow on a
@@ -65,10 +66,14 @@ export const linkingText = {
   optionProxy: 'Tôi là người nhà',
   backToMenu: 'Gõ 0 để quay lại menu.',
   shareTitle: 'Xác minh số điện thoại',
-  shareSubtitle: 'Bấm vào đây để chia sẻ số điện thoại Zalo với Ban. Số chỉ dùng để xác minh.',
+  get shareSubtitle() {
+    return `Bấm vào đây để chia sẻ số điện thoại Zalo với ${committeeWord()}. Số chỉ dùng để xác minh.`;
+  },
   askShare: 'Xin bấm «Chia sẻ» trong tin nhắn trên để gửi số điện thoại.',
   linked: (title: string, name: string) => `Xác minh thành công. Kính chào ${title} ${name}!`,
-  phoneNotFound: 'Số điện thoại này chưa có trong hồ sơ của Ban.',
+  get phoneNotFound() {
+    return `Số điện thoại này chưa có trong hồ sơ của ${committeeWord()}.`;
+  },
   phoneAmbiguous: 'Số điện thoại này có trong nhiều hồ sơ, nên chưa xác minh được.',
   askCode: (example: string) => `Xin gõ mã cán bộ của Ông/Bà (in trên sổ y bạ hoặc thẻ khám, ví dụ: ${example}).\nKhông nhớ mã? Gõ "không nhớ mã".`,
   codeHelp: (example: string) => `Mã cán bộ in ở trang đầu sổ y bạ hoặc trên thẻ khám sức khỏe, có dạng ${example}.`,
@@ -105,10 +110,10 @@ export const linkingText = {
   proxyAddIntro: 'Ông/Bà có thể làm người đại diện cho một cán bộ nữa: nhân viên sẽ hỏi ý kiến cán bộ rồi duyệt.',
   leaveChoose: 'Ông/Bà muốn thôi làm người đại diện cho ai? Xin gõ số:',
   leaveConfirm: (name: string) =>
-    `Ông/Bà muốn thôi thay mặt ${name} trên Zalo? Sau đó Ông/Bà không còn đặt lịch, xem kết quả hay gửi yêu cầu cho ${name}. Ban sẽ báo cho ${name}.`,
+    `Ông/Bà muốn thôi thay mặt ${name} trên Zalo? Sau đó Ông/Bà không còn đặt lịch, xem kết quả hay gửi yêu cầu cho ${name}. ${committeeWord()} sẽ báo cho ${name}.`,
   leaveYes: 'Đồng ý',
   leaveNo: 'Giữ nguyên',
-  left: (name: string) => `Ông/Bà đã thôi làm người đại diện của ${name}. Ban sẽ báo cho ${name}.`,
+  left: (name: string) => `Ông/Bà đã thôi làm người đại diện của ${name}. ${committeeWord()} sẽ báo cho ${name}.`,
   notProxy: 'Tài khoản Zalo này chưa làm người đại diện cho ai.',
   proxyAskPhone:
     'Xin bấm «Chia sẻ» trong tin nhắn trên để gửi số điện thoại của Ông/Bà, hoặc gõ số điện thoại. Nhân viên sẽ gọi số này để xác nhận trước khi duyệt.',

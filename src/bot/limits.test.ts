@@ -1,9 +1,10 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BookingInfo, CampaignInfo, ClinicInfo, SlotInfo } from '../domain/booking/lookups';
 import { defaultRequestSettings } from '../domain/requests/requestChat';
 import type { ResultView } from '../domain/results/results';
 import { vietnamInstant } from '../domain/shared/quietHours';
+import { setCommitteeWord } from '../domain/shared/organisation';
 import type { BotEvent } from '../conversation/events';
 import { fitMessages, fitsZalo, ZALO_BUTTON_TITLE_LIMIT, ZALO_MAX_BUTTONS, type OutMessage } from '../conversation/messages';
 import { t, linkingText } from './catalog';
@@ -20,6 +21,10 @@ import { turn } from './turn';
  * flows are driven through a world with long names, many days, many results and many cadres, and every reply
  * they build is checked as built and as stored.
  */
+
+// The longest kind of organisation ("Trung tâm"), so every text and button naming it is checked at its longest.
+beforeAll(() => setCommitteeWord('Trung tâm'));
+afterAll(() => setCommitteeWord('Ban'));
 
 const LONG = 'Bệnh viện Đa khoa Quốc tế Hải Phòng – cơ sở Lạch Tray, khu khám cán bộ cao cấp';
 const NOW = Date.parse('2026-03-02T01:00:00Z');

@@ -15,6 +15,7 @@ import type { ZaloClient } from '../zalo/client';
 import { ZaloApiError } from '../zalo/errors';
 import { SendStatements } from './broadcastStatements';
 import { mayHaveArrived, SendInFlightElsewhere, type ExpectedMessage, type Settlement, type ZaloDelivery } from './zaloDelivery';
+import { committeeWord } from '../domain/shared/organisation';
 
 export const BroadcastSendData = z.object({ recipientId: z.number().int().positive() });
 
@@ -179,7 +180,7 @@ export function broadcastSendProcessor(deps: BroadcastSendDeps) {
             await deps.mailer.send({
               to: cadre.email!,
               subject: b.title,
-              text: `${b.text}\n\n--\nThư này gửi tới cán bộ trong danh sách của Ban. Nếu không muốn nhận thông báo chung, xin báo lại cho Ban.`,
+              text: `${b.text}\n\n--\nThư này gửi tới cán bộ trong danh sách của ${committeeWord()}. Nếu không muốn nhận thông báo chung, xin báo lại cho ${committeeWord()}.`,
               messageId: externalId,
             });
           }

@@ -19,6 +19,7 @@ import type { OaTokenManager } from '../zalo/tokens';
 import { Cleanups } from './cleanups';
 import type { Parts } from './parts';
 import { deriveSettings, type Settings } from './settings';
+import { setCommitteeWord } from '../domain/shared/organisation';
 import { buildApp, serveApp, serveMetricsAlone } from './web';
 import { startWorkerRole } from './worker';
 import { startZalo } from './zalo';
@@ -65,6 +66,7 @@ export async function startRuntime(config: Config, overrides: RuntimeOverrides =
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
   const cleanups = new Cleanups(logger);
+  setCommitteeWord(config.committee.kindLabel);
   try {
     const parts = await startParts(config, deriveSettings(config), logger, clock, cleanups, overrides.fakeZalo);
     if (config.roles.has('worker')) startWorkerRole(parts, overrides.noticeRenderers);

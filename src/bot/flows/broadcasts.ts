@@ -2,11 +2,12 @@ import { answer, honorific } from '../reply';
 import type { TurnContext, TurnResult } from '../flow';
 import type { ConversationState } from '../state';
 import { broadcastPreferenceCommand } from '../understand/optOut';
+import { committeeWord } from '../../domain/shared/organisation';
 
 const broadcastPreferenceText = {
   stopped: (title: string) =>
-    `Ban đã dừng gửi thông báo chung (đợt khám, lời khuyên sức khỏe, thay đổi lịch) đến ${title}. Nhắc lịch khám và kết quả khám vẫn được gửi như thường.\nKhi muốn nhận lại, ${title} nhắn: Nhận tin lại`,
-  resumed: (title: string) => `Ban sẽ gửi lại thông báo chung đến ${title}. Cảm ơn ${title} đã quan tâm.`,
+    `${committeeWord()} đã dừng gửi thông báo chung (đợt khám, lời khuyên sức khỏe, thay đổi lịch) đến ${title}. Nhắc lịch khám và kết quả khám vẫn được gửi như thường.\nKhi muốn nhận lại, ${title} nhắn: Nhận tin lại`,
+  resumed: (title: string) => `${committeeWord()} sẽ gửi lại thông báo chung đến ${title}. Cảm ơn ${title} đã quan tâm.`,
 };
 
 /**

@@ -2,6 +2,7 @@ import { ackDeadline } from '../../domain/requests/sla';
 import type { QuickReply } from '../../conversation/messages';
 import { reply, textMessage } from '../reply';
 import type { TurnContext, TurnResult } from '../flow';
+import { committeeWord } from '../../domain/shared/organisation';
 
 /**
  * An emergency told in any state (a flow, a live chat with staff): "call 115 now" and the clinic's phone,
@@ -14,12 +15,12 @@ export const emergencyText = {
   reply: (clinic: { name: string; phone: string } | null, hotline: string) =>
     [
       'Nếu đang nguy cấp, xin GỌI NGAY 115 (cấp cứu).',
-      clinic?.phone ? `Phòng khám ${clinic.name}: ${clinic.phone}.` : `Đường dây của Ban: ${hotline}.`,
+      clinic?.phone ? `Phòng khám ${clinic.name}: ${clinic.phone}.` : `Đường dây của ${committeeWord()}: ${hotline}.`,
       'Chúng tôi đã báo nhân viên trực.',
     ].join('\n'),
   call115: 'Gọi 115',
   callClinic: 'Gọi phòng khám',
-  callHotline: 'Gọi đường dây của Ban',
+  callHotline: 'Gọi đường dây nóng',
 };
 
 const dialable = (phone: string) => phone.replace(/[^\d+]/g, '');

@@ -7,6 +7,7 @@ import type { ResultsState } from '../state';
 import { honorific, textMessage } from '../reply';
 import type { IntentStarter, Subject, TurnContext, TurnResult } from '../flow';
 import { chooseOption, numberedMenu } from '../menu';
+import { committeeWord } from '../../domain/shared/organisation';
 
 /**
  * Seeing one's exam results in chat. The dispatcher has already made sure the user is verified and chosen
@@ -32,7 +33,9 @@ export const resultsText = {
   diagnoses: 'Chẩn đoán:',
   advice: 'Lời khuyên:',
   nextFollowUp: (where: string) => `Việc cần làm tiếp: Ông/Bà nên đi khám lại tại ${where}.`,
-  nextRoutine: 'Việc cần làm tiếp: không cần khám lại; xin giữ khám sức khỏe định kỳ theo lịch của Ban.',
+  get nextRoutine() {
+    return `Việc cần làm tiếp: không cần khám lại; xin giữ khám sức khỏe định kỳ theo lịch của ${committeeWord()}.`;
+  },
   signed: (name: string) => `Bác sĩ ký kết luận: ${name}`,
   earlier: 'Các lần khám trước',
   whatNext: 'Ông/Bà muốn xem gì tiếp?',

@@ -134,7 +134,7 @@ export const OA_MENU = [
   { payload: '#datlich', label: 'Đặt lịch khám', intent: 'booking', does: 'Đặt lịch khám định kỳ; nếu đã có lịch thì xem, đổi hoặc hủy lịch.' },
   { payload: '#ketqua', label: 'Kết quả khám', intent: 'results', does: 'Xem kết quả khám đã công bố (chỉ tài khoản đã xác minh).' },
   { payload: '#lichcuatoi', label: 'Lịch của tôi', intent: 'myBookings', does: 'Xem lịch khám đã đặt, lịch khám tại nhà và các yêu cầu đang xử lý.' },
-  { payload: '#gapnhanvien', label: 'Gặp nhân viên', intent: 'staff', does: 'Nói chuyện trực tiếp với nhân viên của Ban.' },
+  { payload: '#gapnhanvien', label: 'Gặp nhân viên', intent: 'staff', does: 'Nói chuyện trực tiếp với nhân viên.' },
   { payload: '#yeucau', label: 'Yêu cầu khác', intent: 'otherRequest', does: 'Gửi yêu cầu: khám tại nhà, nhận thuốc, đổi sổ y bạ, câu hỏi.' },
 ] as const satisfies readonly { payload: `#${string}`; label: string; intent: IntentId; does: string }[];
 

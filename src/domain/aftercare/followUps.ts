@@ -14,6 +14,7 @@ import { createRequest } from '../requests/creation';
 import { ticketOf } from '../requests/labels';
 import { shareOf } from '../reports/examined';
 import { pageWindow, type PageWindow } from '../shared/listing';
+import { committeeWord } from '../shared/organisation';
 
 /**
  * Follow-up on a worrying result. Releasing a result in the two lowest classes of the classification scheme,
@@ -78,7 +79,7 @@ export function openFollowUp(tx: DbOrTx, r: ExamResult, lowest: readonly string[
 }
 
 export const followUpText = {
-  offer: (who: string, title: string) => `Ban muốn hẹn ${who} khám lại để theo dõi sức khỏe. ${title} chọn (gõ số):`,
+  offer: (who: string, title: string) => `${committeeWord()} muốn hẹn ${who} khám lại để theo dõi sức khỏe. ${title} chọn (gõ số):`,
   clinic: 'Hẹn khám lại tại phòng khám',
   home: 'Đề nghị bác sĩ khám tại nhà',
   chosenClinic: 'Đã gửi đề nghị hẹn khám lại (mã {ticket}). Phòng khám sẽ gọi điện hẹn ngày giờ với Ông/Bà.',

@@ -7,6 +7,7 @@ import { VN_OFFSET_MS } from '../shared/dates';
 import { createRequest } from '../requests/creation';
 import { ticketOf } from '../requests/labels';
 import { LOW_RATING } from './serviceDone';
+import { committeeWord } from '../shared/organisation';
 
 /**
  * One question after a service: an attended exam or a finished request. Asked a little after the service,
@@ -19,8 +20,10 @@ export const ratingText = {
   ask: (title: string, what: string) =>
     `${title} thấy ${what} thế nào? Xin chấm từ 1 (chưa hài lòng) đến 5 (rất hài lòng), gõ một số. Có thể viết thêm góp ý sau số, ví dụ: "5 bác sĩ tận tình".`,
   exam: (clinic: string) => `buổi khám sức khỏe tại ${clinic}`,
-  request: 'việc Ban hỗ trợ vừa rồi',
-  thanks: (title: string) => `Cảm ơn ${title} đã đánh giá. Ý kiến của ${title} giúp Ban phục vụ tốt hơn.`,
+  get request() {
+    return `việc ${committeeWord()} hỗ trợ vừa rồi`;
+  },
+  thanks: (title: string) => `Cảm ơn ${title} đã đánh giá. Ý kiến của ${title} giúp ${committeeWord()} phục vụ tốt hơn.`,
   thanksLow: (title: string) => `Cảm ơn ${title} đã cho biết. Trưởng phòng khám sẽ xem xét và liên hệ lại với ${title}.`,
 };
 

@@ -24,6 +24,7 @@ import { formatVietnamDateTime } from '../shared/dates';
 import { enqueueNotice, type NoticeRenderer } from '../outreach/notices';
 import { outsideQuietHours } from '../shared/quietHours';
 import { AppError } from '../../errors';
+import { committeeWord } from '../shared/organisation';
 
 /**
  * The waitlist of a clinic in a campaign. A freed place (a cancel, a move away, a day reopened) becomes a
@@ -241,7 +242,7 @@ export const renderWaitlistOffer: NoticeRenderer = (db, ref, now) => {
     ],
     email: {
       subject: `Có chỗ trống lịch khám: ${lines.find((l) => l.startsWith('Thời gian')) ?? campaign.name}`,
-      text: [`Kính gửi ${title} ${cadre.fullName},`, '', waitlistOfferText.lead(title, cadre.fullName), ...lines, '', `Muốn nhận chỗ, xin nhắn Zalo cho Ban hoặc gọi điện thoại cho phòng khám trước ${until}.`].join('\n'),
+      text: [`Kính gửi ${title} ${cadre.fullName},`, '', waitlistOfferText.lead(title, cadre.fullName), ...lines, '', `Muốn nhận chỗ, xin nhắn Zalo cho ${committeeWord()} hoặc gọi điện thoại cho phòng khám trước ${until}.`].join('\n'),
     },
   };
 };

@@ -11,6 +11,7 @@ import { createBookingLookups, findBooking, slotBookable, type BookingInfo, type
 import { formatVietnamDay, formatVietnamTime } from '../shared/dates';
 import { enqueueNotice, type NoticeRenderer } from '../outreach/notices';
 import { outsideQuietHours } from '../shared/quietHours';
+import { committeeWord } from '../shared/organisation';
 
 /**
  * Staff acting for a cadre who phoned or walked in: booking, moving and cancelling an exam through the very
@@ -180,7 +181,7 @@ export const renderStaffBookingNotice: NoticeRenderer = (db, ref, now) => {
   let buttons: { title: string; payload: string }[];
   if (variant === 'booked' || variant === 'moved') {
     if (now >= info.slot.startsAt) return null;
-    const lead = variant === 'booked' ? `Ban đã đặt lịch khám sức khỏe cho ${who}:` : `Ban đã đổi lịch khám sức khỏe của ${who} sang:`;
+    const lead = variant === 'booked' ? `${committeeWord()} đã đặt lịch khám sức khỏe cho ${who}:` : `${committeeWord()} đã đổi lịch khám sức khỏe của ${who} sang:`;
     lines = [`Kính gửi ${who},`, lead, ...bookingDetailLines(info), 'Gõ "đổi lịch" hoặc "hủy lịch" nếu cần thay đổi.'];
     subject = `${variant === 'booked' ? 'Lịch khám đã đặt' : 'Lịch khám đã đổi'}: ${formatVietnamDay(info.slot.localDate)}, ${formatVietnamTime(info.slot.startsAt)}`;
     buttons = [
@@ -193,8 +194,8 @@ export const renderStaffBookingNotice: NoticeRenderer = (db, ref, now) => {
     lines = [
       `Kính gửi ${who},`,
       variant === 'day_closed'
-        ? `${info.clinic.name} nghỉ ngày ${formatVietnamDay(info.slot.localDate)}, nên lịch khám của ${honorific(cadre.sex)} (${formatVietnamTime(info.slot.startsAt)}) đã được hủy. Ban xin lỗi ${honorific(cadre.sex)}.`
-        : `Ban đã hủy lịch khám của ${who} ngày ${when}.`,
+        ? `${info.clinic.name} nghỉ ngày ${formatVietnamDay(info.slot.localDate)}, nên lịch khám của ${honorific(cadre.sex)} (${formatVietnamTime(info.slot.startsAt)}) đã được hủy. ${committeeWord()} xin lỗi ${honorific(cadre.sex)}.`
+        : `${committeeWord()} đã hủy lịch khám của ${who} ngày ${when}.`,
       reason ? `Lý do: ${reason}` : '',
       offer.length
         ? `Những ngày còn chỗ tại ${info.clinic.name}: ${offer.map((d) => formatVietnamDay(d.date)).join('; ')}. Gõ "đặt lịch" để chọn ngày khác.`
@@ -206,6 +207,6 @@ export const renderStaffBookingNotice: NoticeRenderer = (db, ref, now) => {
   return {
     text: lines.join('\n'),
     buttons,
-    email: { subject, text: [...lines.map((l) => l.replace(/Gõ "([^"]+)"/, 'Nhắn "$1" cho Zalo của Ban'))].join('\n') },
+    email: { subject, text: [...lines.map((l) => l.replace(/Gõ "([^"]+)"/, `Nhắn "$1" cho Zalo của ${committeeWord()}`))].join('\n') },
   };
 };

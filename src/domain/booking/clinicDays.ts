@@ -13,6 +13,7 @@ import { scheduleNudge } from './campaigns';
 import { formatIsoDate, formatVietnamDay, vietnameseDateField } from '../shared/dates';
 import { enqueueNotice, type NoticeRenderer } from '../outreach/notices';
 import { outsideQuietHours, vietnamDate } from '../shared/quietHours';
+import { committeeWord } from '../shared/organisation';
 
 /**
  * Changing days and campaigns once cadres have booked: closing a clinic's day (the booked cadres are told and
@@ -272,7 +273,7 @@ export const renderCampaignChanged: NoticeRenderer = (db, ref, now) => {
   const what = changedWords((ref.variant ?? '').split(',').filter(Boolean)) || 'thông tin đợt khám';
   const lines = [
     `Kính gửi ${who},`,
-    `Ban vừa cập nhật ${what}. Lịch khám của ${honorific(cadre.sex)} vẫn giữ nguyên ngày giờ:`,
+    `${committeeWord()} vừa cập nhật ${what}. Lịch khám của ${honorific(cadre.sex)} vẫn giữ nguyên ngày giờ:`,
     ...bookingDetailLines(info),
     `Đợt khám nhận đăng ký từ ${formatVietnamDay(info.campaign.startDate)} đến ${formatVietnamDay(info.campaign.endDate)}.`,
   ];

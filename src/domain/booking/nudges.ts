@@ -6,6 +6,7 @@ import { addDays, formatVietnamDay } from '../shared/dates';
 import { enqueueNotice, type NoticeRenderer } from '../outreach/notices';
 import { outsideQuietHours, vietnamDate, vietnamInstant } from '../shared/quietHours';
 import { outsideDaysOff } from '../shared/holidays';
+import { committeeWord } from '../shared/organisation';
 
 export const NUDGE_KIND = 'booking.nudge';
 export const campaignNudgeSubject = (campaignId: number) => `campaign-${campaignId}-nudge`;
@@ -56,7 +57,7 @@ export const renderBookingNudge: NoticeRenderer = (db, ref, now) => {
     buttons: [{ title: 'Đặt lịch khám', payload: 'Đặt lịch khám' }],
     email: {
       subject: `Mời đăng ký ${c.name}`,
-      text: [`Kính gửi ${title} ${cadre.fullName},`, '', `${c.name} đang nhận đăng ký đến ${until}. ${title} chưa đặt lịch khám.`, 'Xin nhắn "đặt lịch" cho Zalo của Ban, hoặc gọi điện thoại cho Ban để được giúp.'].join('\n'),
+      text: [`Kính gửi ${title} ${cadre.fullName},`, '', `${c.name} đang nhận đăng ký đến ${until}. ${title} chưa đặt lịch khám.`, `Xin nhắn "đặt lịch" cho Zalo của ${committeeWord()}, hoặc gọi điện thoại cho ${committeeWord()} để được giúp.`].join('\n'),
     },
     template: { name: 'booking_nudge', data: { name: cadre.fullName, campaign: c.name, until } },
   };

@@ -9,6 +9,7 @@ import { outsideDaysOff } from '../shared/holidays';
 import { CONFIRM_CHOICES, CONFIRM_QUESTION, CONFIRM_TEMPLATE, checkInLines, ensureCheckInCode } from '../attendance/checkIn';
 import { DAY_MS } from './places';
 import { type ClinicInfo, findBooking } from './lookups';
+import { committeeWord } from '../shared/organisation';
 
 /** The reminders each booking carries (T-3, T-1, the morning of the exam) and their renderer. */
 
@@ -110,7 +111,7 @@ export const renderBookingReminder: NoticeRenderer = (db, ref, now) => {
         ...lines,
         ...(code ? ['', ...checkInLines(title, code)] : []),
         '',
-        'Muốn đổi hoặc hủy lịch, xin nhắn Zalo cho Ban hoặc gọi điện thoại cho phòng khám.',
+        `Muốn đổi hoặc hủy lịch, xin nhắn Zalo cho ${committeeWord()} hoặc gọi điện thoại cho phòng khám.`,
       ].join('\n'),
     },
     template: {

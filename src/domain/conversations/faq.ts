@@ -27,7 +27,7 @@ export const faqPlaceholders = {
   '{dia_chi}': 'địa chỉ các nơi khám, kèm đường dẫn bản đồ',
   '{dien_thoai}': 'điện thoại các nơi khám',
   '{gio_lam_viec}': 'giờ làm việc các nơi khám',
-  '{hotline}': 'đường dây của Ban',
+  '{hotline}': 'số đường dây nóng',
 } as const;
 
 export function listFaq(db: DbOrTx): FaqEntry[] {

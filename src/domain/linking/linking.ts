@@ -12,6 +12,7 @@ import { AppError } from '../../errors';
 import { getZaloUser, inCustomerServiceWindow } from '../../store/zaloUsers';
 import { cadres, clinics, linkRequests, otpChallenges, outbox, proxies, verificationFailures, zaloLinks, zaloUsers, type LinkRequest } from '../../store/schema';
 import { enqueueNotice, type NoticeRef, type RenderedNotice } from '../outreach/notices';
+import { committeeWord } from '../shared/organisation';
 
 /**
  * Linking a Zalo account to a cadre of the registry, and proxies. The chat flow decides (bot/flows/linking.ts);
@@ -145,7 +146,7 @@ export const linkMoveText = {
     `${who} lưu ý: một tài khoản Zalo khác vừa dùng số điện thoại trong hồ sơ để xin liên kết với hồ sơ của ${who}. Liên kết hiện tại vẫn giữ nguyên; nhân viên sẽ kiểm tra trước khi thay đổi.${phone ? ` Nếu không phải ${who}, xin gọi ngay ${phone}.` : ''}`,
   requestedSubject: 'Có người xin liên kết Zalo với hồ sơ của Ông/Bà',
   /** To the account that was linked, once the link moved away from it. */
-  moved: (who: string) => `${who} lưu ý: hồ sơ của ${who} vừa được liên kết với một tài khoản Zalo khác; tài khoản Zalo này không còn xem được kết quả và lịch khám. Nếu không phải ${who} yêu cầu, xin báo ngay cho Ban.`,
+  moved: (who: string) => `${who} lưu ý: hồ sơ của ${who} vừa được liên kết với một tài khoản Zalo khác; tài khoản Zalo này không còn xem được kết quả và lịch khám. Nếu không phải ${who} yêu cầu, xin báo ngay cho ${committeeWord()}.`,
   movedSubject: 'Hồ sơ của Ông/Bà đã liên kết với tài khoản Zalo khác',
   approved: (who: string, name: string) => `Nhân viên đã xác minh. Tài khoản Zalo này đã được liên kết với hồ sơ của ${who} ${name}. Gõ "menu" để chọn việc cần làm.`,
   rejected: (hotline: string, note: string) =>
@@ -262,7 +263,7 @@ function otpEmail(committeeName: string, fullName: string, code: string) {
       `Mã xác minh tài khoản Zalo của Ông/Bà là: ${code}`,
       'Mã có hiệu lực trong 10 phút. Xin gõ mã này vào khung chat Zalo.',
       '',
-      'Nếu Ông/Bà không yêu cầu mã này, xin bỏ qua thư và báo cho Ban.',
+      `Nếu Ông/Bà không yêu cầu mã này, xin bỏ qua thư và báo cho ${committeeWord()}.`,
       '',
       committeeName,
     ].join('\n'),

@@ -15,6 +15,7 @@ import { requestTypeLabels, ticketOf } from '../requests/labels';
 import { findBooking } from '../booking/lookups';
 import { formatVietnamDay, formatVietnamTime } from '../shared/dates';
 import { enqueueNotice, type NoticeRef, type RenderedNotice } from '../outreach/notices';
+import { committeeWord } from '../shared/organisation';
 
 /**
  * What a cadre is told about the people acting for them, and a proxy stepping down. The cadre hears it from us
@@ -34,13 +35,13 @@ export type ProxyEffect =
 
 export const proxyNoticeText = {
   approved: (title: string, proxy: string) =>
-    `${title} lưu ý: Ban đã đồng ý để ${proxy} thay mặt ${title} đặt lịch khám, xem kết quả và gửi yêu cầu qua Zalo. Nếu ${title} không đồng ý, xin gõ "gặp nhân viên" hoặc gọi cho Ban.`,
-  withdrawn: (title: string, proxy: string) => `${proxy} đã thôi thay mặt ${title} trên Zalo. Từ nay chỉ ${title} (hoặc người đại diện khác đã được duyệt) làm việc với Ban qua Zalo.`,
+    `${title} lưu ý: ${committeeWord()} đã đồng ý để ${proxy} thay mặt ${title} đặt lịch khám, xem kết quả và gửi yêu cầu qua Zalo. Nếu ${title} không đồng ý, xin gõ "gặp nhân viên" hoặc gọi cho ${committeeWord()}.`,
+  withdrawn: (title: string, proxy: string) => `${proxy} đã thôi thay mặt ${title} trên Zalo. Từ nay chỉ ${title} (hoặc người đại diện khác đã được duyệt) làm việc với ${committeeWord()} qua Zalo.`,
   booked: (title: string, proxy: string, when: string) => `${proxy} vừa đặt lịch khám cho ${title}: ${when}.`,
   moved: (title: string, proxy: string, when: string) => `${proxy} vừa đổi lịch khám của ${title} sang ${when}.`,
   cancelled: (title: string, proxy: string, when: string) => `${proxy} vừa hủy lịch khám của ${title} (${when}).`,
   requested: (title: string, proxy: string, what: string, ticket: string) => `${proxy} vừa gửi yêu cầu «${what}» cho ${title} (${ticket}).`,
-  notYou: (title: string) => `Nếu ${title} không biết việc này, xin gõ "gặp nhân viên" hoặc gọi cho Ban.`,
+  notYou: (title: string) => `Nếu ${title} không biết việc này, xin gõ "gặp nhân viên" hoặc gọi cho ${committeeWord()}.`,
   subject: 'Người đại diện của Ông/Bà trên Zalo',
 };
 

@@ -7,6 +7,7 @@ import { bookings, cadres, campaigns, invitations, noticeSends, zaloLinks, zaloU
 import { formatVietnamDay } from '../shared/dates';
 import { enqueueNotice, type NoticeRenderer } from './notices';
 import { outsideQuietHours } from '../shared/quietHours';
+import { committeeWord } from '../shared/organisation';
 
 /**
  * Invitations by phone: registry cadres with a phone and no linked Zalo account are sent the approved
@@ -100,12 +101,12 @@ export const renderCampaignInvitation: NoticeRenderer = (db, ref) => {
   if (db.select({ id: zaloLinks.zaloUserId }).from(zaloLinks).where(eq(zaloLinks.cadreId, row.cadre.id)).get()) return null;
   const title = honorific(row.cadre.sex);
   const until = formatVietnamDay(row.campaign.endDate);
-  const text = `Kính mời ${title} ${row.cadre.fullName} đặt lịch ${row.campaign.name} (đến ${until}). ${title} nhắn "đặt lịch" cho Ban qua Zalo để chọn ngày giờ.`;
+  const text = `Kính mời ${title} ${row.cadre.fullName} đặt lịch ${row.campaign.name} (đến ${until}). ${title} nhắn "đặt lịch" cho ${committeeWord()} qua Zalo để chọn ngày giờ.`;
   return {
     text,
     email: {
       subject: `Mời đặt lịch ${row.campaign.name}`,
-      text: [`Kính gửi ${title} ${row.cadre.fullName},`, '', `Ban kính mời ${title} đặt lịch ${row.campaign.name}, hạn đến ${until}.`, '', 'Xin tìm Official Account của Ban trên Zalo và nhắn "đặt lịch", hoặc gọi điện cho phòng khám.'].join('\n'),
+      text: [`Kính gửi ${title} ${row.cadre.fullName},`, '', `${committeeWord()} kính mời ${title} đặt lịch ${row.campaign.name}, hạn đến ${until}.`, '', `Xin tìm Official Account của ${committeeWord()} trên Zalo và nhắn "đặt lịch", hoặc gọi điện cho phòng khám.`].join('\n'),
     },
     template: { name: 'campaign_invitation', data: { name: row.cadre.fullName, campaign: row.campaign.name, until } },
   };

@@ -6,6 +6,7 @@ import { bookings, cadres, campaigns, careRequests, clinics, examSlots, noticeTe
 import { formatVietnamDay, formatVietnamTime, parseVietnameseDate } from '../shared/dates';
 import { requestStateLabels, requestTypeLabels, ticketOf } from '../requests/labels';
 import { CONFIRM_CHOICES, CONFIRM_TEMPLATE } from '../attendance/checkIn';
+import { committeeWord } from '../shared/organisation';
 
 /** Zalo accepts by user id only templates approved from this date; older ones go by phone only (ZALO.md §7). */
 export const TEMPLATE_BY_USER_SINCE = '2025-12-10';
@@ -26,10 +27,20 @@ export interface TemplateButton {
 }
 
 export const TEMPLATE_BUTTON_OPENS: Record<TemplateButton['opens'], string> = {
-  oa_chat: 'mở khung chat với Ban (loại nút "Đến trang OA / Nhắn tin")',
+  get oa_chat() {
+    return `mở khung chat với ${committeeWord()} (loại nút "Đến trang OA / Nhắn tin")`;
+  },
   url: 'mở đường dẫn',
   phone: 'gọi điện',
 };
+
+/** A button opening the OA's chat, titled with the organisation's kind when the template is shown (set at start). */
+const ownChatButton = (verb: string): TemplateButton => ({
+  get title() {
+    return `${verb} ${committeeWord()}`;
+  },
+  opens: 'oa_chat',
+});
 
 /** One kind of notice that can go as a Zalo template: its template name and the values it offers. */
 export interface TemplateKind {
@@ -55,7 +66,7 @@ export const TEMPLATE_KINDS: TemplateKind[] = [
     name: CONFIRM_TEMPLATE,
     label: 'Nhắc lịch ngày mai, hỏi xác nhận (1 Sẽ đến · 2 Đổi lịch · 3 Không đến được)',
     sources: [name, { key: 'date', label: 'Ngày khám' }, { key: 'time', label: 'Giờ khám' }, { key: 'clinic', label: 'Phòng khám' }],
-    buttons: [{ title: 'Trả lời Ban', opens: 'oa_chat' }],
+    buttons: [ownChatButton('Trả lời')],
     mustSay: {
       words: CONFIRM_CHOICES.map((c, i) => `${i + 1} ${c}`),
       why: 'nút của mẫu tin chỉ mở khung chat, không gửi được câu trả lời: nội dung phải hướng dẫn nhắn số',
@@ -66,7 +77,7 @@ export const TEMPLATE_KINDS: TemplateKind[] = [
     name: 'campaign_invitation',
     label: 'Mời đặt lịch khám (gửi theo số điện thoại)',
     sources: [name, { key: 'campaign', label: 'Tên đợt khám' }, { key: 'until', label: 'Hạn đặt lịch' }],
-    buttons: [{ title: 'Nhắn tin cho Ban', opens: 'oa_chat' }],
+    buttons: [ownChatButton('Nhắn tin cho')],
   },
   {
     name: 'booking_nudge',

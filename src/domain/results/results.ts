@@ -28,6 +28,7 @@ import { rolesFor } from '../staff/permissions';
 import { listParams, orderFor, pageWindow, personSearch, type PageWindow } from '../shared/listing';
 import { openFollowUp } from '../aftercare/followUps';
 import { classCodes, classSchemeIds, lowestTwoClasses, type ClassSchemeId } from './classification';
+import { committeeWord } from '../shared/organisation';
 
 /**
  * Exam results: entry and correction by staff, release by a doctor or admin, the "results are ready" notice,
@@ -344,7 +345,7 @@ export const resultNoticeText = {
       '',
       `Kết quả khám sức khỏe của ${who} đã có.`,
       'Để giữ bí mật thông tin sức khỏe, kết quả không gửi qua thư điện tử.',
-      `Xin mở Zalo, nhắn "xem kết quả" cho Ban trong khung chat, hoặc đến ${clinic ?? 'phòng khám'} để nhận kết quả.`,
+      `Xin mở Zalo, nhắn "xem kết quả" cho ${committeeWord()} trong khung chat, hoặc đến ${clinic ?? 'phòng khám'} để nhận kết quả.`,
       '',
       'Thư này được gửi tự động; xin đừng trả lời thư.',
     ].join('\n'),

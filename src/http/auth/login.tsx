@@ -12,6 +12,7 @@ import { BarePage } from '../staff/layout';
 import type { StaffDeps } from '../deps';
 import type { LoginRateLimiter } from './rateLimit';
 import { endSession, startSession, type SessionOptions, type StaffEnv } from './session';
+import { committeeWord } from '../../domain/shared/organisation';
 
 /** Only our own staff pages (and the admin queue board) are valid targets after login (no open redirect). */
 export const safeNext = (next: string | undefined) => (next && /^\/(staff|admin\/queues)(\/|$|\?)/.test(next) && !next.startsWith('//') ? next : '/staff');
@@ -57,7 +58,7 @@ export function LoginPage(props: { committeeName: string; next: string; username
             Đăng nhập
           </button>
         </form>
-        <p class="small muted">Quên mật khẩu? Xin liên hệ quản trị viên của Ban để được cấp lại.</p>
+        <p class="small muted">Quên mật khẩu? Xin liên hệ quản trị viên của {committeeWord()} để được cấp lại.</p>
       </div>
     </BarePage>
   );

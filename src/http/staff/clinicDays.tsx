@@ -30,6 +30,7 @@ import { CsrfField, type Flash } from './layout';
 import { staffActor } from '../../domain/staff/actor';
 import type { StaffDeps } from '../deps';
 import { DateInput, fmtDate, page, type StaffContext } from './ui';
+import { committeeWord } from '../../domain/shared/organisation';
 
 /**
  * Changing days and campaigns from the campaign and day pages: close a clinic's day, remove empty slots, change
@@ -272,7 +273,7 @@ export function clinicDayPages(deps: StaffDeps) {
               <label for="reason">Lý do nghỉ (cán bộ sẽ nhận được)</label>
               <input type="text" id="reason" name="reason" required minlength={3} maxlength={200} placeholder="Ví dụ: phòng khám bảo trì máy móc" />
               <label style="margin-top:.6rem;color:inherit">
-                <input type="checkbox" name="asHoliday" value="on" /> Cũng ghi là ngày nghỉ chung của Ban (không tạo ca, không gửi nhắc lịch ngày này)
+                <input type="checkbox" name="asHoliday" value="on" /> Cũng ghi là ngày nghỉ chung của {committeeWord()} (không tạo ca, không gửi nhắc lịch ngày này)
               </label>
             </ConfirmBox>
           ),
