@@ -30,7 +30,7 @@ import { staffActor } from '../../domain/staff/actor';
 import { allClinics } from '../../domain/registry/clinics';
 import { cadreInScope } from '../../domain/registry/search';
 import type { StaffDeps } from '../deps';
-import { DateInput, fmtDate, fmtDateTime, page, type StaffContext } from './ui';
+import { DateInput, fmtDate, fmtDateTime, NamedSelect, page, type StaffContext } from './ui';
 
 /**
  * Acting for one cadre from their page: book, move or cancel an exam (the chat's rules and capacity, the cadre
@@ -189,27 +189,14 @@ export function cadreActingPages(deps: StaffDeps) {
                 <form method="get" action={base} class="card">
                   {q.move ? <input type="hidden" name="move" value={String(q.move)} /> : null}
                   <div class="grid">
-                    <div class="wide">
-                      <label for="campaignId">Đợt khám</label>
-                      <select id="campaignId" name="campaignId" disabled={!!moving}>
-                        {ch.campaigns.map((k) => (
-                          <option value={String(k.id)} selected={k.id === campaignId}>
-                            {k.name}
-                          </option>
-                        ))}
-                      </select>
-                    </div>
-                    <div>
-                      <label for="clinicId">Nơi khám</label>
-                      <select id="clinicId" name="clinicId">
-                        {ch.clinics.map((k) => (
-                          <option value={String(k.id)} selected={k.id === clinicId}>
-                            {k.name}
-                            {k.id === cadre.clinicId ? ' (nơi đăng ký)' : ''}
-                          </option>
-                        ))}
-                      </select>
-                    </div>
+                    <NamedSelect name="campaignId" label="Đợt khám" items={ch.campaigns} selected={campaignId} wide disabled={!!moving} />
+                    <NamedSelect
+                      name="clinicId"
+                      label="Nơi khám"
+                      items={ch.clinics}
+                      selected={clinicId}
+                      note={(k) => (k.id === cadre.clinicId ? ' (nơi đăng ký)' : '')}
+                    />
                     <div class="actions">
                       <button class="btn secondary" type="submit">
                         Xem ngày còn chỗ
@@ -492,17 +479,7 @@ function EditForm(props: { deps: StaffDeps; staff: StaffIdentity; cadre: Cadre; 
           <label for="email">Email</label>
           <input type="email" id="email" name="email" value={cadre.email ?? ''} />
         </div>
-        <div>
-          <label for="clinicId">Phòng khám</label>
-          <select id="clinicId" name="clinicId">
-            {scope === null ? <option value="">(chưa có)</option> : null}
-            {clinics.map((k) => (
-              <option value={String(k.id)} selected={k.id === cadre.clinicId}>
-                {k.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <NamedSelect name="clinicId" label="Phòng khám" items={clinics} selected={cadre.clinicId} empty={scope === null ? '(chưa có)' : undefined} />
         <div>
           <label for="unit">Đơn vị</label>
           <input type="text" id="unit" name="unit" value={cadre.unit} maxlength={200} />

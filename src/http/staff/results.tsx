@@ -40,7 +40,7 @@ import { attachment } from '../download';
 import { unitsFor } from '../../domain/registry/search';
 import { uploads } from '../../domain/shared/uploads';
 import type { StaffDeps } from '../deps';
-import { fmtCount, fmtDate, fmtDateTime, page, type StaffContext, EmptyRow, FilterSelect, ListCount, ListPager, ProblemTable, SortTh, StatusTabs, withQuery } from './ui';
+import { fmtCount, fmtDate, fmtDateTime, page, type StaffContext, EmptyRow, FilterSelect, ListCount, ListPager, NamedSelect, ProblemTable, SortTh, StatusTabs, withQuery } from './ui';
 
 
 const CadreParam = z.object({ cadreId: z.coerce.number().int().positive() });
@@ -103,7 +103,6 @@ function inputFromForm(f: ResultForm, scheme: ClassSchemeId, currentClass: strin
   return parsed.data;
 }
 
-// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
 function ResultFields(props: { deps: StaffDeps; values?: Partial<ExamResult>; askCadre?: boolean; cadreCode?: string }) {
   const v = props.values ?? {};
   const clinicList = props.deps.db.select().from(clinics).orderBy(asc(clinics.name)).all();
@@ -120,28 +119,8 @@ function ResultFields(props: { deps: StaffDeps; values?: Partial<ExamResult>; as
         <label for="examDate">Ngày khám (ngày/tháng/năm)</label>
         <input id="examDate" type="text" name="examDate" required placeholder="05/03/2026" value={v.examDate ? fmtDate(v.examDate) : ''} />
       </div>
-      <div>
-        <label for="campaignId">Đợt khám</label>
-        <select id="campaignId" name="campaignId">
-          <option value="">Ngoài đợt</option>
-          {campaignList.map((c) => (
-            <option value={String(c.id)} selected={v.campaignId === c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label for="clinicId">Nơi khám</label>
-        <select id="clinicId" name="clinicId">
-          <option value="">—</option>
-          {clinicList.map((c) => (
-            <option value={String(c.id)} selected={v.clinicId === c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-      </div>
+      <NamedSelect name="campaignId" label="Đợt khám" items={campaignList} selected={v.campaignId} empty="Ngoài đợt" />
+      <NamedSelect name="clinicId" label="Nơi khám" items={clinicList} selected={v.clinicId} empty="—" />
       <div>
         <label for="healthClass">Phân loại sức khỏe</label>
         <select id="healthClass" name="healthClass">
@@ -585,7 +564,6 @@ export function resultPages(deps: StaffDeps) {
       const body = await resultsTemplate({ clinics: deps.db.select().from(clinics).all(), campaigns: deps.db.select().from(campaigns).all(), classScheme: deps.committee.classScheme });
       return c.body(new Uint8Array(body), 200, { 'content-type': XLSX_TYPE, 'content-disposition': attachment('mau-nhap-ket-qua-kham.xlsx') });
     })
-    // eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
     .get('/figures', requirePermission('results', 'figures'), validate('query', ClassificationQuery), (c) => {
       const staff = currentStaff(c);
       const q = c.req.valid('query');
@@ -611,20 +589,7 @@ export function resultPages(deps: StaffDeps) {
         'Phân loại sức khỏe',
         <>
           <form method="get" class="card grid" role="search">
-            <div>
-              <label for="campaignId">Đợt khám</label>
-              <select id="campaignId" name="campaignId">
-                <option value="">Tất cả</option>
-                {campaignList.map((cp) => (
-                  <option value={String(cp.id)} selected={q.campaignId === cp.id}>
-                    {cp.name}
-                  </option>
-                ))}
-                <option value="none" selected={q.campaignId === 'none'}>
-                  Ngoài đợt
-                </option>
-              </select>
-            </div>
+            <NamedSelect name="campaignId" label="Đợt khám" items={campaignList} selected={q.campaignId} empty="Tất cả" last={{ value: 'none', label: 'Ngoài đợt' }} />
             <FilterSelect
               name="unit"
               label="Đơn vị"

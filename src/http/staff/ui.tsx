@@ -297,3 +297,42 @@ export function PhoneLink(props: { phone: string | null | undefined; empty?: str
     </a>
   );
 }
+
+type Named = { id: number; name: string };
+
+/**
+ * A labelled drop-down of campaigns or clinics that posts the chosen id. `empty` is a first choice without a value
+ * ("Tất cả", "Ngoài đợt"…); `last` is one more choice after the list (e.g. "none": outside any campaign); `note`
+ * adds a word after a name, such as the cadre's own clinic.
+ */
+export function NamedSelect(props: {
+  name: string;
+  label: string;
+  items: readonly Named[];
+  selected?: number | string | null;
+  empty?: string;
+  last?: { value: string; label: string };
+  note?: (item: Named) => string;
+  wide?: boolean;
+  disabled?: boolean;
+}) {
+  return (
+    <div class={props.wide ? 'wide' : undefined}>
+      <label for={props.name}>{props.label}</label>
+      <select id={props.name} name={props.name} disabled={props.disabled}>
+        {props.empty === undefined ? null : <option value="">{props.empty}</option>}
+        {props.items.map((item) => (
+          <option value={String(item.id)} selected={props.selected === item.id}>
+            {item.name}
+            {props.note?.(item) ?? ''}
+          </option>
+        ))}
+        {props.last ? (
+          <option value={props.last.value} selected={props.selected === props.last.value}>
+            {props.last.label}
+          </option>
+        ) : null}
+      </select>
+    </div>
+  );
+}
