@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import Database from 'better-sqlite3';
 import { CommitBatcher } from './commitBatcher';
 import { openStore, type Store } from './db';
 import { statement } from './prepared';
@@ -50,5 +51,46 @@ describe('CommitBatcher', () => {
     );
     expect(done.every(Boolean)).toBe(true);
     expect(keys()).toHaveLength(450);
+  });
+
+  it('waits for a write lock another process holds without blocking the event loop, then commits', async () => {
+    const other = new Database(join(dir, 'db.sqlite'));
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const batcher = new CommitBatcher(store.db);
+      let committed = false;
+      const run = batcher.run(insertEvent('late')).then(() => (committed = true));
+      // Timers keep firing while the batch waits: the process goes on serving.
+      let ticks = 0;
+      for (let i = 0; i < 5; i++) {
+        await new Promise((r) => setTimeout(r, 5));
+        ticks++;
+      }
+      expect(ticks).toBe(5);
+      expect(committed).toBe(false);
+      const joined = batcher.run(insertEvent('joined'));
+      other.exec('COMMIT');
+      await Promise.all([run, joined]);
+      expect(keys()).toEqual(['joined', 'late']);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('gives up with SQLITE_BUSY after the connection busy_timeout, as a blocking wait would', async () => {
+    store.sqlite.pragma('busy_timeout = 40');
+    const other = new Database(join(dir, 'db.sqlite'));
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const started = performance.now();
+      const err = await new CommitBatcher(store.db).run(insertEvent('never')).catch((e: unknown) => e);
+      expect((err as { code?: string }).code).toBe('SQLITE_BUSY');
+      expect(performance.now() - started).toBeGreaterThanOrEqual(40);
+      other.exec('ROLLBACK');
+      expect(keys()).toEqual([]);
+      expect(store.sqlite.pragma('busy_timeout', { simple: true })).toBe(40);
+    } finally {
+      other.close();
+    }
   });
 });

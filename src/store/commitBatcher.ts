@@ -1,4 +1,5 @@
-import { inTransaction, type Db, type Tx } from './db';
+import type Database from 'better-sqlite3';
+import { clientOf, inTransaction, type Db, type Tx } from './db';
 
 interface Pending {
   fn: (tx: Tx) => unknown;
@@ -6,15 +7,30 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
+type Outcome = { ok: true; value: unknown } | { ok: false; err: unknown };
+
+/** How often a batch asks again for the write lock another process holds. */
+const LOCK_RETRY_MS = 1;
+
+const isBusy = (err: unknown) => (err as { code?: unknown } | null)?.code === 'SQLITE_BUSY';
+
 /**
  * Group commit: units of work that arrive in the same event-loop turn run in ONE SQLite transaction, each
  * in its own savepoint, so one that throws rolls back alone. Every caller's promise settles only after the
  * shared commit, so nothing is acknowledged before it is durable. Saves the per-commit cost under load and
  * adds at most one event-loop turn of latency when idle.
+ *
+ * When another process (a web and a worker process share the file) holds the write lock, the batch does not
+ * wait in SQLite's busy handler: that sleeps the whole event loop, in steps growing to 100 ms, and is not told
+ * when the lock frees. It asks again every millisecond from a timer instead, so the process keeps serving,
+ * and work arriving meanwhile joins the batch. After the connection's busy_timeout it fails as before.
  */
 export class CommitBatcher {
   private queue: Pending[] = [];
   private scheduled = false;
+  /** When the batch at the head of the queue first found the lock taken; null when it is not waiting. */
+  private waitingSince: number | null = null;
+  private busyTimeoutMs: number | undefined;
 
   constructor(
     private readonly db: Db,
@@ -34,13 +50,54 @@ export class CommitBatcher {
   private flush(): void {
     this.scheduled = false;
     const batch = this.queue.splice(0, this.maxBatch);
-    if (this.queue.length) {
+    let outcomes: Outcome[];
+    try {
+      outcomes = this.commit(batch);
+    } catch (err) {
+      if (isBusy(err) && this.mayWaitLonger()) {
+        // Not begun: back to the head of the queue, in order, and asked again shortly.
+        this.queue.unshift(...batch);
+        this.scheduled = true;
+        setTimeout(() => this.flush(), LOCK_RETRY_MS);
+        return;
+      }
+      this.waitingSince = null;
+      this.scheduleRest();
+      for (const item of batch) item.reject(err);
+      return;
+    }
+    this.waitingSince = null;
+    this.scheduleRest();
+    batch.forEach((item, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) item.resolve(o.value);
+      else item.reject(o.err);
+    });
+  }
+
+  private scheduleRest(): void {
+    if (this.queue.length && !this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
     }
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[] = [];
+  }
+
+  private mayWaitLonger(): boolean {
+    const now = performance.now();
+    this.waitingSince ??= now;
+    return now - this.waitingSince < (this.busyTimeoutMs ?? 0);
+  }
+
+  /** Runs the batch in one IMMEDIATE transaction, taking the write lock without SQLite's sleeping wait. */
+  private commit(batch: Pending[]): Outcome[] {
+    const client = clientOf(this.db);
+    this.busyTimeoutMs ??= client.pragma('busy_timeout', { simple: true }) as number;
+    const outcomes: Outcome[] = [];
+    setBusyTimeout(client, 0);
     try {
       inTransaction(this.db, () => {
+        // The lock is held from here on (BEGIN IMMEDIATE): the units may wait as usual for anything else.
+        setBusyTimeout(client, this.busyTimeoutMs!);
         for (const item of batch) {
           try {
             // Nested: better-sqlite3 makes it a savepoint inside the shared transaction.
@@ -50,14 +107,13 @@ export class CommitBatcher {
           }
         }
       });
-    } catch (err) {
-      for (const item of batch) item.reject(err);
-      return;
+    } finally {
+      setBusyTimeout(client, this.busyTimeoutMs);
     }
-    batch.forEach((item, i) => {
-      const o = outcomes[i]!;
-      if (o.ok) item.resolve(o.value);
-      else item.reject(o.err);
-    });
+    return outcomes;
   }
+}
+
+function setBusyTimeout(client: Database.Database, ms: number): void {
+  client.pragma(`busy_timeout = ${ms}`);
 }
