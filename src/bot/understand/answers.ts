@@ -1,4 +1,4 @@
-import { hasPhrase, wordIs, type Word } from './normalize';
+import { compilePhrase, hasAnyPhrase, hasPhrase, phraseAt, WordSet, type Word } from './normalize';
 
 /**
  * Yes and no. Only a clear yes commits anything: a message with any no-word or retraction in it ("thôi, không
@@ -18,15 +18,18 @@ export const NO_PHRASES = [
 ];
 
 /** Words that may surround a yes without changing it ("dạ vâng, cháu đặt giúp bác luôn nhé"). */
-const AROUND_YES = new Set(
-  ('tôi bác ông bà cháu em con mình anh chị cô chú thì à rồi luôn đi đặt gửi làm lịch khám này đó ấy vậy thế như cho giúp hộ ' +
-    'yêu cầu xác nhận cảm ơn nhé nha ạ với đồng ý hủy đổi lại là nhận đúng được ok có vâng dạ ừ ờ phải chuẩn chốt quá hay tốt đấy').split(' '),
-);
+const AROUND_YES_WORDS = (
+  'tôi bác ông bà cháu em con mình anh chị cô chú thì à rồi luôn đi đặt gửi làm lịch khám này đó ấy vậy thế như cho giúp hộ ' +
+    'yêu cầu xác nhận cảm ơn nhé nha ạ với đồng ý hủy đổi lại là nhận đúng được ok có vâng dạ ừ ờ phải chuẩn chốt quá hay tốt đấy'
+).split(' ');
 
 const YES_WORDS = YES_PHRASES.flatMap((p) => p.split(' '));
+const AROUND_YES = new WordSet([...AROUND_YES_WORDS, ...YES_WORDS]);
+const YES = YES_PHRASES.map(compilePhrase);
+const NO = NO_PHRASES.map(compilePhrase);
 
 /** Folded, these hold a no-word but mean something else ("thoi tiet" is "thời tiết", not "thôi"). */
-const NOT_NO = ['thời tiết', 'thời gian', 'thời điểm', 'thời hạn', 'không gian', 'không khí', 'chưa chắc'];
+const NOT_NO = ['thời tiết', 'thời gian', 'thời điểm', 'thời hạn', 'không gian', 'không khí', 'chưa chắc'].map(compilePhrase);
 
 export type Answer = 'yes' | 'no' | null;
 
@@ -34,30 +37,29 @@ export type Answer = 'yes' | 'no' | null;
 function withoutLookalikes(words: Word[]): Word[] {
   const taken = new Set<number>();
   for (const c of NOT_NO) {
-    const n = c.split(' ').length;
-    for (let i = 0; i + n <= words.length; i++) if (c.split(' ').every((x, j) => wordIs(words[i + j]!, x))) for (let j = 0; j < n; j++) taken.add(i + j);
+    for (let i = phraseAt(words, c); i >= 0; i = phraseAt(words, c, i + 1)) for (let j = 0; j < c.length; j++) taken.add(i + j);
   }
   return taken.size ? words.filter((_, i) => !taken.has(i)) : words;
 }
 
 export function isNoWord(words: Word[]): boolean {
   const rest = withoutLookalikes(words);
-  return NO_PHRASES.some((p) => hasPhrase(rest, p));
+  return hasAnyPhrase(rest, NO);
 }
 
 /** "yes", "no", or null when the message is neither (then nothing is committed either). */
 export function yesNo(words: Word[]): Answer {
   if (!words.length) return null;
   if (isNoWord(words)) return 'no';
-  const isYes = YES_PHRASES.some((p) => hasPhrase(words, p));
-  if (!isYes) return null;
-  const around = [...AROUND_YES, ...YES_WORDS];
-  return words.every((w) => around.some((a) => wordIs(w, a))) ? 'yes' : null;
+  if (!hasAnyPhrase(words, YES)) return null;
+  return words.every((w) => AROUND_YES.has(w)) ? 'yes' : null;
 }
+
+const RETRACTING = ['không', 'chưa', 'chẳng', 'khỏi'].map(compilePhrase);
 
 /** "không … nữa", "thôi khỏi", "thôi": the user takes back what they started. */
 export function isRetraction(all: Word[]): boolean {
   const words = withoutLookalikes(all);
-  const negated = ['không', 'chưa', 'chẳng', 'khỏi'].some((p) => hasPhrase(words, p));
+  const negated = hasAnyPhrase(words, RETRACTING);
   return (negated && hasPhrase(words, 'nữa')) || hasPhrase(words, 'thôi') || hasPhrase(words, 'khỏi');
 }

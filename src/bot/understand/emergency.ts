@@ -1,4 +1,4 @@
-import { toWord, wordDistance, wordIs, type Word } from './normalize';
+import { compilePhrase, phraseAt, toWord, wordDistance, wordIs, WordSet, type Word } from './normalize';
 
 /**
  * Recognises a message that tells of a medical emergency, so the bot answers "call 115" at once and pages the
@@ -33,22 +33,77 @@ export interface EmergencySign {
   phrase: string;
 }
 
+type Item = { word: Word } | { gap: true };
+
+/** A phrase of the lists above, split and measured once. */
+interface Compiled {
+  phrase: string;
+  items: Item[];
+  /** Letters of its words, to rule it out when too few of them are in the message. */
+  folded: string[];
+  /** Typos allowed: one in a phrase of two or more words and five or more letters. */
+  maxCost: number;
+  /** A typo'd phrase must still start with its first word's first letter ("co giật", not "no giật"). */
+  firstLetter: string;
+}
+
+function compile(phrase: string): Compiled {
+  const items: Item[] = phrase.split(' ').map((w) => (w === '…' ? { gap: true } : { word: toWord(w) }));
+  const words = items.flatMap((x) => ('word' in x ? [x.word] : []));
+  const letters = phrase.replace(/…/g, '').replace(/\s/g, '').length;
+  return { phrase, items, folded: words.map((w) => w.folded), maxCost: words.length >= 2 && letters >= 5 ? 1 : 0, firstLetter: words[0]?.folded[0] ?? '' };
+}
+
+/**
+ * Phrases looked for in every message, indexed by their words' letters: a phrase can only match when at least
+ * one of its words is in the message (a typo changes one word of two or more), so only those are tried, in
+ * list order.
+ */
+class PhraseList<T extends { phrase: string }> {
+  readonly entries: (T & Compiled)[];
+  private readonly byWord = new Map<string, number[]>();
+
+  constructor(list: T[]) {
+    this.entries = list.map((x) => ({ ...x, ...compile(x.phrase) }));
+    this.entries.forEach((e, i) => {
+      for (const f of new Set(e.folded)) {
+        const at = this.byWord.get(f);
+        if (at) at.push(i);
+        else this.byWord.set(f, [i]);
+      }
+    });
+  }
+
+  /** The entries that may match these tokens, in list order. */
+  candidates(tokens: Token[]): (T & Compiled)[] {
+    const found = new Set<number>();
+    for (const t of tokens) for (const i of this.byWord.get(t.folded) ?? []) found.add(i);
+    return [...found].sort((a, b) => a - b).map((i) => this.entries[i]!);
+  }
+}
+
+const phraseList = (phrases: string[]) => new PhraseList(phrases.map((phrase) => ({ phrase })));
+
 interface Pattern {
   kind: EmergencyKind;
   /** Words with diacritics; "…" allows up to two other words in between. */
   phrase: string;
   /** Not this sign when the next word is one of these ("ngất ngây", "nghẹn ngào"). */
-  notBefore?: string[];
+  notBefore?: WordSet;
   /** Not this sign when the word just before is one of these ("cao ngất", "sốt xuất huyết"). */
-  notAfter?: string[];
+  notAfter?: WordSet;
   /** Typed without marks, counts only after one of these words ("doi xiu" is "đợi xíu"). */
-  bareAfter?: string[];
+  bareAfter?: WordSet;
 }
 
-const P = (kind: EmergencyKind, phrases: string[], extra: Omit<Pattern, 'kind' | 'phrase'> = {}): Pattern[] =>
-  phrases.map((phrase) => ({ kind, phrase, ...extra }));
+type WordLists = { [K in 'notBefore' | 'notAfter' | 'bareAfter']?: string[] };
 
-const PATTERNS: Pattern[] = [
+function P(kind: EmergencyKind, phrases: string[], lists: WordLists = {}): Pattern[] {
+  const sets = Object.fromEntries(Object.entries(lists).map(([k, words]) => [k, new WordSet(words)]));
+  return phrases.map((phrase) => ({ kind, phrase, ...sets }));
+}
+
+const PATTERN_LIST: Pattern[] = [
   ...P('stroke', [
     'đột quỵ', 'tai biến', 'trúng gió', 'méo miệng', 'méo mồm', 'lệch miệng', 'méo mặt', 'méo … miệng', 'miệng … méo', 'mồm … méo',
     'mặt … méo', 'mặt … lệch', 'miệng … lệch', 'nói ngọng', 'nói không rõ', 'nói không ra', 'nói không được', 'nói lắp bắp', 'líu lưỡi',
@@ -98,38 +153,47 @@ const PATTERNS: Pattern[] = [
   ...P('general', ['cấp cứu', 'gọi 115', 'sắp chết', 'nguy kịch', 'hấp hối', 'cứu với', 'nguy hiểm tính mạng', 'không qua khỏi']),
 ];
 
+const PATTERNS = new PhraseList(PATTERN_LIST);
+
 /** Signs that only count together with another one. */
-const FALL = ['ngã', 'té', 'trượt ngã', 'té ngã', 'bị ngã'];
-const FALL_NOT_BEFORE = ['ba', 'tư', 'sáu', 'bảy', 'giá', 'ngũ', 'lòng', 'ra', 'ngửa', 'mũ', 'bệnh', 'nước', 'rẽ'];
-const INJURY = [
+const FALL = phraseList(['ngã', 'té', 'trượt ngã', 'té ngã', 'bị ngã']);
+const FALL_NOT_BEFORE = new WordSet(['ba', 'tư', 'sáu', 'bảy', 'giá', 'ngũ', 'lòng', 'ra', 'ngửa', 'mũ', 'bệnh', 'nước', 'rẽ']);
+const INJURY = phraseList([
   'không dậy', 'không dậy được', 'không đứng dậy', 'không đứng lên', 'không tự dậy', 'không ngồi dậy', 'không dậy nổi', 'không đứng được',
   'nằm im', 'nằm bất động', 'đập đầu', 'va đầu', 'chảy máu', 'gãy', 'bất tỉnh', 'không cử động', 'không đi được', 'không nhúc nhích',
   'trẹo', 'sưng', 'u đầu', 'chấn thương', 'vỡ đầu', 'bể đầu', 'rách', 'đau lắm', 'đau quá', 'ngất', 'xỉu', 'lơ mơ', 'dập',
-];
-const PALPITATION = [
+]);
+const PALPITATION = phraseList([
   'tim đập nhanh', 'tim đập mạnh', 'tim đập loạn', 'tim đập thình thịch', 'tim … đập nhanh', 'tim … đập loạn', 'hồi hộp', 'đánh trống ngực',
   'trống ngực', 'loạn nhịp', 'nhịp tim nhanh', 'tim nhanh', 'đánh trống',
-];
-const PALPITATION_WITH = ['mồ hôi', 'choáng', 'xỉu', 'ngất', 'lả', 'tối sầm', 'muốn ngã', 'hoa mắt', 'ngã', 'vã'];
-const BP_SYMPTOMS = [
+]);
+const PALPITATION_WITH = phraseList(['mồ hôi', 'choáng', 'xỉu', 'ngất', 'lả', 'tối sầm', 'muốn ngã', 'hoa mắt', 'ngã', 'vã']);
+const BP_SYMPTOMS = phraseList([
   'đau đầu', 'nhức đầu', 'chóng mặt', 'mờ mắt', 'nhìn mờ', 'hoa mắt', 'buồn nôn', 'nôn', 'ói', 'đau ngực', 'tức ngực', 'khó thở', 'tê',
   'yếu', 'lơ mơ', 'choáng', 'lú lẫn', 'nói khó', 'co giật', 'mệt lả', 'đau gáy', 'đỏ mặt', 'váng đầu', 'vã mồ hôi', 'khó chịu',
-];
+]);
 
 /** Before a sign, these make it not happening now. */
-const NEGATORS = ['không', 'chẳng', 'chả', 'chưa', 'hết', 'khỏi', 'ko', 'k', 'hông', 'không còn', 'đâu có'];
+const NEGATORS = new WordSet(['không', 'chẳng', 'chả', 'chưa', 'hết', 'khỏi', 'ko', 'k', 'hông', 'không còn', 'đâu có']);
+/** After a negator, these make it not knowing rather than denying ("không biết có phải đột quỵ không"). */
+const NOT_KNOWING = new WordSet(['biết', 'rõ', 'hiểu', 'hiểu sao']);
 /** Only with marks: typed bare they are other words ("do" = because). */
-const MARKED_NEGATORS = ['đỡ', 'bớt'];
-const NOT_NOW = ['sợ', 'lo', 'nếu', 'phòng', 'ngừa', 'tránh', 'chống', 'thuốc', 'tầm soát', 'sàng lọc', 'tái khám', 'từng', 'tiền sử'];
+const MARKED_NEGATORS = new WordSet(['đỡ', 'bớt']);
+const NOT_NOW = new WordSet(['sợ', 'lo', 'nếu', 'phòng', 'ngừa', 'tránh', 'chống', 'thuốc', 'tầm soát', 'sàng lọc', 'tái khám', 'từng', 'tiền sử']);
+/** "tầm soát", "sàng lọc", "tái khám", "tiền sử" typed as two words before the sign. */
+const SCREENING_FIRST = new WordSet(['tầm', 'sàng', 'tái', 'tiền']);
+const SCREENING_SECOND = new WordSet(['soát', 'lọc', 'khám', 'sử']);
 /** Words that may stand between a negator and the sign ("không hề bị khó thở"). */
-const FILLERS = ['bị', 'có', 'còn', 'hề', 'thấy', 'cảm', 'hay', 'phải', 'đang', 'hẳn', 'gì', 'là', 'cứ', 'tí', 'nào', 'hơi', 'thì', 'bao', 'giờ', 'lại', 'đột', 'nhiên', 'tôi', 'ông', 'bà', 'bố', 'mẹ', 'cháu', 'con', 'em', 'mình', 'nhà', 'ấy', 'đó', 'người', 'ai'];
+const FILLERS = new WordSet(['bị', 'có', 'còn', 'hề', 'thấy', 'cảm', 'hay', 'phải', 'đang', 'hẳn', 'gì', 'là', 'cứ', 'tí', 'nào', 'hơi', 'thì', 'bao', 'giờ', 'lại', 'đột', 'nhiên', 'tôi', 'ông', 'bà', 'bố', 'mẹ', 'cháu', 'con', 'em', 'mình', 'nhà', 'ấy', 'đó', 'người', 'ai']);
 /** In the same clause, these place the sign in the past, make it lifelong, or make it a topic ("… có di truyền không"). */
-const HISTORY = ['tháng trước', 'tuần trước', 'hôm trước', 'di truyền', 'là gì', 'nguyên nhân', 'định kỳ', 'tầm soát', 'sàng lọc', 'từng', 'tiền sử', 'năm ngoái', 'năm trước', 'hồi trước', 'trước đây', 'đã khỏi', 'khỏi rồi', 'bẩm sinh', 'từ nhỏ', 'hồi nhỏ', 'từ bé', 'lâu rồi', 'mấy năm nay', 'hồi xưa', 'ngày xưa'];
+const HISTORY = ['tháng trước', 'tuần trước', 'hôm trước', 'di truyền', 'là gì', 'nguyên nhân', 'định kỳ', 'tầm soát', 'sàng lọc', 'từng', 'tiền sử', 'năm ngoái', 'năm trước', 'hồi trước', 'trước đây', 'đã khỏi', 'khỏi rồi', 'bẩm sinh', 'từ nhỏ', 'hồi nhỏ', 'từ bé', 'lâu rồi', 'mấy năm nay', 'hồi xưa', 'ngày xưa'].map(compilePhrase);
 
 interface Token extends Word {
   /** Which clause the word belongs to (split at punctuation and at "nhưng", "chỉ", "mà"). */
   clause: number;
 }
+
+const CLAUSE_WORDS = new WordSet(['nhưng', 'chỉ', 'mà']);
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
@@ -141,16 +205,12 @@ function tokenize(text: string): Token[] {
     }
     for (const raw of part.split(/[^\p{L}\p{M}\p{N}/]+/u).filter(Boolean)) {
       const w = toWord(raw);
-      if (['nhưng', 'chỉ', 'mà'].some((c) => wordIs(w, c))) clause++;
+      if (CLAUSE_WORDS.has(w)) clause++;
       tokens.push({ ...w, clause });
     }
   }
   return tokens;
 }
-
-type Item = { word: string } | { gap: true };
-const itemsOf = (phrase: string): Item[] => phrase.split(' ').map((w) => (w === '…' ? { gap: true } : { word: w }));
-const lettersOf = (phrase: string) => phrase.replace(/…/g, '').replace(/\s/g, '').length;
 
 interface Match {
   start: number;
@@ -176,54 +236,25 @@ function matchFrom(tokens: Token[], items: Item[], i: number, maxCost: number): 
     if (d + cost > maxCost || d > 1) return null;
     // A typo is a wrong mark ("thỏ" for "thở"), or one letter off that keeps the word's first letter ("ngwc" for
     // "ngực", "mái" for "máu"); "nhớ" is not "thở".
-    if (d === 1 && token.folded !== toWord(item.word).folded && token.folded[0] !== toWord(item.word).folded[0]) return null;
+    if (d === 1 && token.folded !== item.word.folded && token.folded[0] !== item.word.folded[0]) return null;
     return go(k + 1, t + 1, cost + d);
   };
   return go(0, i, 0);
 }
 
-const setCache = new WeakMap<Token[], Set<string>>();
-function foldedSet(tokens: Token[]): Set<string> {
-  let set = setCache.get(tokens);
-  if (!set) setCache.set(tokens, (set = new Set(tokens.map((t) => t.folded))));
-  return set;
-}
-
-interface Compiled {
-  items: Item[];
-  folded: string[];
-  maxCost: number;
-}
-const compiledCache = new Map<string, Compiled>();
-function compile(phrase: string): Compiled {
-  let c = compiledCache.get(phrase);
-  if (!c) {
-    const items = itemsOf(phrase);
-    const words = items.flatMap((x) => ('word' in x ? [x.word] : []));
-    c = { items, folded: words.map((w) => toWord(w).folded), maxCost: words.length >= 2 && lettersOf(phrase) >= 5 ? 1 : 0 };
-    compiledCache.set(phrase, c);
-  }
-  return c;
-}
-
 /** Every match of a phrase in the tokens. */
-function findAll(tokens: Token[], phrase: string): Match[] {
-  const { items, folded, maxCost } = compile(phrase);
+function findAll(tokens: Token[], present: Set<string>, c: Compiled): Match[] {
   // A typo changes one word's letters at most: more words missing than that means no match at all (fast path).
-  const present = foldedSet(tokens);
-  if (folded.filter((f) => !present.has(f)).length > maxCost) return [];
+  let missing = 0;
+  for (const f of c.folded) if (!present.has(f)) missing++;
+  if (missing > c.maxCost) return [];
   const out: Match[] = [];
   for (let i = 0; i < tokens.length; i++) {
-    const r = matchFrom(tokens, items, i, maxCost);
-    // A typo'd phrase must still start with its first word's first letter ("co giật", not "no giật").
-    if (r && (r.cost === 0 || tokens[i]!.folded[0] === phraseFirstLetter(phrase))) out.push({ start: i, end: r.end });
+    const r = matchFrom(tokens, c.items, i, c.maxCost);
+    if (r && (r.cost === 0 || tokens[i]!.folded[0] === c.firstLetter)) out.push({ start: i, end: r.end });
   }
   return out;
 }
-
-const phraseFirstLetter = (phrase: string) => toWord(phrase.split(' ')[0]!).folded[0];
-
-const isAny = (w: Word | undefined, list: string[]) => !!w && list.some((x) => wordIs(w, x));
 
 /** The words just before the sign, past fillers, say it is not happening ("không", "hết", "sợ", "thuốc"). */
 function negatedAt(tokens: Token[], start: number): boolean {
@@ -231,11 +262,11 @@ function negatedAt(tokens: Token[], start: number): boolean {
   for (let j = start - 1; j >= 0 && tokens[j]!.clause === clause; j--) {
     const w = tokens[j]!;
     // "không biết có phải đột quỵ không": not knowing is not a negation of the sign.
-    if (isAny(w, NEGATORS) && !isAny(tokens[j + 1], ['biết', 'rõ', 'hiểu', 'hiểu sao'])) return true;
-    if (w.marked && isAny(w, MARKED_NEGATORS)) return true;
-    if (isAny(w, NOT_NOW)) return true;
-    if (j >= 1 && isAny(tokens[j - 1], ['tầm', 'sàng', 'tái', 'tiền']) && isAny(w, ['soát', 'lọc', 'khám', 'sử'])) return true;
-    if (!isAny(w, FILLERS)) return false;
+    if (NEGATORS.has(w) && !NOT_KNOWING.has(tokens[j + 1])) return true;
+    if (w.marked && MARKED_NEGATORS.has(w)) return true;
+    if (NOT_NOW.has(w)) return true;
+    if (j >= 1 && SCREENING_FIRST.has(tokens[j - 1]) && SCREENING_SECOND.has(w)) return true;
+    if (!FILLERS.has(w)) return false;
   }
   return false;
 }
@@ -244,24 +275,21 @@ function inHistoryClause(tokens: Token[], m: Match): boolean {
   const clause = tokens[m.start]!.clause;
   const words = tokens.filter((t) => t.clause === clause);
   if (words.some((w) => /^(19|20)\d\d$/.test(w.folded))) return true;
-  return HISTORY.some((h) => {
-    const n = h.split(' ').length;
-    return words.some((_, i) => h.split(' ').every((x, j) => words[i + j] && wordIs(words[i + j]!, x)) && n > 0);
-  });
+  return HISTORY.some((h) => phraseAt(words, h) >= 0);
 }
 
-function accept(tokens: Token[], p: Pattern, m: Match): boolean {
-  if (p.notBefore && isAny(tokens[m.end], p.notBefore)) return false;
-  if (p.notAfter && isAny(tokens[m.start - 1], p.notAfter)) return false;
-  if (p.bareAfter && !tokens[m.start]!.marked && !isAny(tokens[m.start - 1], p.bareAfter)) return false;
+function accept(tokens: Token[], p: Pattern & Compiled, m: Match): boolean {
+  if (p.notBefore && p.notBefore.has(tokens[m.end])) return false;
+  if (p.notAfter && p.notAfter.has(tokens[m.start - 1])) return false;
+  if (p.bareAfter && !tokens[m.start]!.marked && !p.bareAfter.has(tokens[m.start - 1])) return false;
   return !negatedAt(tokens, m.start) && !inHistoryClause(tokens, m);
 }
 
-function firstLive(tokens: Token[], phrases: string[], from = 0, notBefore: string[] = []): Match | null {
-  for (const phrase of phrases) {
-    for (const m of findAll(tokens, phrase)) {
+function firstLive(tokens: Token[], present: Set<string>, phrases: PhraseList<{ phrase: string }>, from = 0, notBefore?: WordSet): Match | null {
+  for (const c of phrases.candidates(tokens)) {
+    for (const m of findAll(tokens, present, c)) {
       if (m.start < from) continue;
-      if (notBefore.length && isAny(tokens[m.end], notBefore)) continue;
+      if (notBefore?.has(tokens[m.end])) continue;
       if (!negatedAt(tokens, m.start) && !inHistoryClause(tokens, m)) return m;
     }
   }
@@ -284,16 +312,17 @@ function bloodPressureCrisis(text: string): boolean {
 export function detectEmergency(text: string): EmergencySign | null {
   const tokens = tokenize(text);
   if (!tokens.length) return null;
-  for (const p of PATTERNS) {
-    if (findAll(tokens, p.phrase).some((m) => accept(tokens, p, m))) return { kind: p.kind, phrase: p.phrase.replace(/ … /g, ' ') };
+  const present = new Set(tokens.map((t) => t.folded));
+  for (const p of PATTERNS.candidates(tokens)) {
+    if (findAll(tokens, present, p).some((m) => accept(tokens, p, m))) return { kind: p.kind, phrase: p.phrase.replace(/ … /g, ' ') };
   }
-  const fall = firstLive(tokens, FALL, 0, FALL_NOT_BEFORE);
+  const fall = firstLive(tokens, present, FALL, 0, FALL_NOT_BEFORE);
   if (fall) {
-    const injury = firstLive(tokens, INJURY, fall.end);
+    const injury = firstLive(tokens, present, INJURY, fall.end);
     if (injury) return { kind: 'fall', phrase: 'ngã' };
   }
-  const palpitation = firstLive(tokens, PALPITATION);
-  if (palpitation && firstLive(tokens, PALPITATION_WITH)) return { kind: 'palpitations', phrase: 'tim đập nhanh' };
-  if (bloodPressureCrisis(text) && firstLive(tokens, BP_SYMPTOMS)) return { kind: 'bloodPressure', phrase: 'huyết áp' };
+  const palpitation = firstLive(tokens, present, PALPITATION);
+  if (palpitation && firstLive(tokens, present, PALPITATION_WITH)) return { kind: 'palpitations', phrase: 'tim đập nhanh' };
+  if (bloodPressureCrisis(text) && firstLive(tokens, present, BP_SYMPTOMS)) return { kind: 'bloodPressure', phrase: 'huyết áp' };
   return null;
 }

@@ -1,7 +1,7 @@
 import { isRetraction, yesNo, YES_PHRASES, NO_PHRASES, type Answer } from './answers';
 import { detectEmergency, type EmergencySign } from './emergency';
 import { intentVocabulary, matchIntent, typedFormOf, type IntentMatch } from './intents';
-import { hasPhrase, normalize, phraseAt, stripTypingKeys, toWord, wordIs, type Normalized, type Word } from './normalize';
+import { compilePhrase, hasAnyPhrase, hasPhrase, normalize, phraseAt, stripTypingKeys, toWord, WordSet, type Normalized, type Phrase, type Word } from './normalize';
 
 /**
  * The understanding step: one pure function from a message to what it means, run before any flow sees the
@@ -48,9 +48,10 @@ const SMALL_TALK: { kind: SmallTalk; phrases: string[] }[] = [
 /** Words that may come with small talk without making it a request. */
 const COURTESY =
   'tôi bác ông bà cháu em con mình anh chị cô chú bạn nhiều lắm rất ạ nhé nha nhá ơi rồi xong vâng dạ ok được chúc sức khỏe khoẻ khỏe buổi sáng chiều tối ngày tốt lành nhé thật';
-const COURTESY_WORDS = COURTESY.split(' ');
+const COURTESY_WORDS = new WordSet(COURTESY.split(' '));
 
-const NO_WORDS = NO_PHRASES.flatMap((p) => p.split(' '));
+/** A bare no: nothing but no-words, politeness, "lại" and "nữa". */
+const BARE_NO_WORDS = new WordSet([...NO_PHRASES.flatMap((p) => p.split(' ')), ...COURTESY.split(' '), 'lại', 'nữa']);
 
 export type Attendance = 'coming' | 'notComing' | 'arrived';
 
@@ -73,23 +74,23 @@ const ARRIVED = [
   'đã đến', 'đến rồi', 'đã tới', 'tới rồi', 'đã có mặt', 'có mặt rồi', 'có mặt', 'đến nơi rồi', 'đã đến nơi', 'đang ở phòng khám',
   'đến phòng khám rồi', 'đã đến phòng khám', 'tôi đến rồi', 'đang ở đây', 'ở phòng khám rồi',
 ];
-const AROUND_ATTENDANCE = new Set([...COURTESY_WORDS, ...'mai ngày hôm nay sáng chiều nhé ạ dạ vâng ừ tôi bác ông bà cháu con mình đúng giờ rồi'.split(' ')]);
+const AROUND_ATTENDANCE = new WordSet([...COURTESY.split(' '), ...'mai ngày hôm nay sáng chiều nhé ạ dạ vâng ừ tôi bác ông bà cháu con mình đúng giờ rồi'.split(' ')]);
+const [NOT_COMING_PHRASES, ARRIVED_PHRASES, COMING_PHRASES] = [NOT_COMING, ARRIVED, COMING].map((list) => list.map(compilePhrase));
 
 /** The phrase the message is, around words that change nothing ("dạ, mai tôi sẽ đến ạ"). */
-function wholePhrase(words: Word[], phrases: string[]): boolean {
+function wholePhrase(words: Word[], phrases: readonly Phrase[]): boolean {
   for (const p of phrases) {
-    const n = p.split(' ').length;
     const at = phraseAt(words, p);
     if (at < 0) continue;
-    if (words.every((w, k) => (k >= at && k < at + n) || [...AROUND_ATTENDANCE].some((a) => wordIs(w, a)))) return true;
+    if (words.every((w, k) => (k >= at && k < at + p.length) || AROUND_ATTENDANCE.has(w))) return true;
   }
   return false;
 }
 
 function attendanceOf(words: Word[]): Attendance | null {
-  if (NOT_COMING.some((p) => hasPhrase(words, p))) return 'notComing';
-  if (wholePhrase(words, ARRIVED)) return 'arrived';
-  if (wholePhrase(words, COMING)) return 'coming';
+  if (hasAnyPhrase(words, NOT_COMING_PHRASES!)) return 'notComing';
+  if (wholePhrase(words, ARRIVED_PHRASES!)) return 'arrived';
+  if (wholePhrase(words, COMING_PHRASES!)) return 'coming';
   return null;
 }
 
@@ -113,22 +114,25 @@ function withoutTypingKeys(words: Word[]): { words: Word[]; changed: boolean } {
   return { words: out, changed };
 }
 
-const isWhole = (words: Word[], phrases: string[]) => phrases.some((p) => p.split(' ').length === words.length && phraseAt(words, p) === 0);
+const isWhole = (words: Word[], phrases: readonly Phrase[]) => phrases.some((p) => p.length === words.length && phraseAt(words, p) === 0);
+const [MENU, END, FINISHED] = [MENU_COMMANDS, END_CHAT, ['xong rồi']].map((list) => list.map(compilePhrase));
+
+/** Each kind of small talk with its phrases and the words they are made of. */
+const SMALL_TALK_COMPILED = SMALL_TALK.map((s) => ({ kind: s.kind, phrases: s.phrases.map(compilePhrase), words: new WordSet(s.phrases.flatMap((p) => p.split(' '))) }));
 
 function smallTalkOf(words: Word[]): SmallTalk | null {
-  for (const s of SMALL_TALK) {
-    const found = s.phrases.some((p) => hasPhrase(words, p));
-    if (!found) continue;
-    const rest = words.filter((w) => !s.phrases.some((p) => p.split(' ').some((x) => wordIs(w, x))) && !COURTESY_WORDS.some((c) => wordIs(w, c)));
-    if (rest.length === 0) return s.kind;
+  for (const s of SMALL_TALK_COMPILED) {
+    if (!hasAnyPhrase(words, s.phrases)) continue;
+    if (words.every((w) => s.words.has(w) || COURTESY_WORDS.has(w))) return s.kind;
   }
   return null;
 }
 
+const NEGATING = ['không', 'khỏi', 'đừng', 'chưa', 'chẳng', 'chả', 'không cần', 'không muốn'].map(compilePhrase);
+
 /** An intent the message itself takes back: "không đặt lịch nữa", "thôi khỏi hủy lịch", "đừng hủy". */
 function negatedIntent(words: Word[], m: IntentMatch): boolean {
-  const before = words.slice(0, m.start);
-  return ['không', 'khỏi', 'đừng', 'chưa', 'chẳng', 'chả', 'không cần', 'không muốn'].some((p) => hasPhrase(before, p));
+  return hasAnyPhrase(words.slice(0, m.start), NEGATING);
 }
 
 /** What a message means. Pure, total and fast: it runs on every message. */
@@ -145,15 +149,15 @@ export function understand(message: string): Meaning {
   let intent = numeric === null ? matchIntent(words) : null;
   if (intent && fixed.changed) intent = { ...intent, fuzzy: true };
   if (intent && negatedIntent(words, intent)) intent = null;
-  const toMenu = numeric === 0 || isWhole(words, MENU_COMMANDS);
-  const endChat = isWhole(words, END_CHAT) || (hasPhrase(words, 'kết thúc') && words.length <= 4) || (isWhole(words.slice(0, 2), ['xong rồi']) && smallTalkOf(words.slice(2)) !== null);
+  const toMenu = numeric === 0 || isWhole(words, MENU!);
+  const endChat = isWhole(words, END!) || (hasPhrase(words, 'kết thúc') && words.length <= 4) || (isWhole(words.slice(0, 2), FINISHED!) && smallTalkOf(words.slice(2)) !== null);
   const smallTalk = intent && !intent.fuzzy ? null : (smallTalkOf(words) ?? (answer === 'yes' && words.length <= 3 ? 'ack' : null));
   return {
     norm,
     emergency,
     answer,
     retraction: isRetraction(words),
-    bareNo: answer === 'no' && words.every((w) => NO_WORDS.some((n) => wordIs(w, n)) || COURTESY_WORDS.some((c) => wordIs(w, c)) || wordIs(w, 'lại') || wordIs(w, 'nữa')),
+    bareNo: answer === 'no' && words.every((w) => BARE_NO_WORDS.has(w)),
     number: numeric,
     toMenu,
     endChat,

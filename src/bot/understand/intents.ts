@@ -1,4 +1,4 @@
-import { toWord, wordDistance, wordIs, type Word } from './normalize';
+import { compilePhrase, toWord, wordDistance, wordIs, WordSet, type Phrase, type Word } from './normalize';
 
 /**
  * What a message asks for, from typed words: an exact phrase (with the diacritics rule), or a near miss
@@ -52,10 +52,10 @@ const FILLERS =
   'tôi bác ông bà cháu em con mình anh chị cô chú bạn muốn cho xin cần giúp hộ với ạ nhé nha đi hãy làm ơn vui lòng được lại à ơi dạ vâng ' +
   'để đang sẽ này đó nay hôm mai ngày tuần sau tới thứ sáng chiều tối giờ nữa thì là ra rồi mới của ạ luôn ngay bây có một cái chút xem ' +
   'thôi giùm dùm nhờ định tính đến';
-const FILLER_WORDS = FILLERS.split(' ');
-const isFiller = (w: Word) => /^\d+$/.test(w.folded) || FILLER_WORDS.some((f) => wordIs(w, f));
+const FILLER_WORDS = new WordSet(FILLERS.split(' '));
+const isFiller = (w: Word) => /^\d+$/.test(w.folded) || FILLER_WORDS.has(w);
 
-function exactAt(words: Word[], phrase: string[], i: number): boolean {
+function exactAt(words: Word[], phrase: Phrase, i: number): boolean {
   return phrase.every((p, j) => words[i + j] !== undefined && wordIs(words[i + j]!, p));
 }
 
@@ -66,12 +66,12 @@ function swapped(a: string, b: string): boolean {
   return diff.length === 2 && diff[1] === diff[0]! + 1 && a[diff[0]!] === b[diff[1]!] && a[diff[1]!] === b[diff[0]!];
 }
 
-function fuzzyCostAt(words: Word[], phrase: string[], i: number, max: number): number | null {
+function fuzzyCostAt(words: Word[], phrase: Phrase, i: number, max: number): number | null {
   let cost = 0;
   for (let j = 0; j < phrase.length; j++) {
     const w = words[i + j];
     if (!w) return null;
-    const d = swapped(w.folded, toWord(phrase[j]!).folded) ? 1 : wordDistance(w, phrase[j]!);
+    const d = swapped(w.folded, phrase[j]!.folded) ? 1 : wordDistance(w, phrase[j]!);
     if (d > 1) return null;
     cost += d;
     if (cost > max) return null;
@@ -84,8 +84,8 @@ const letters = (phrase: string) => toWord(phrase).folded.replace(/\s/g, '').len
 /** Every phrase split and measured once: matching runs on every message. */
 const PHRASES = INTENTS.flatMap((intent) =>
   intent.phrases.map((phrase) => {
-    const parts = phrase.split(' ');
-    return { intent, parts, foldedParts: parts.map((p) => toWord(p).folded), len: letters(phrase) };
+    const parts = compilePhrase(phrase);
+    return { intent, parts, foldedParts: parts.map((p) => p.folded), len: letters(phrase) };
   }),
 );
 

@@ -13,6 +13,8 @@ export interface Word {
   folded: string;
   /** The word carries diacritics (then it is matched with them). */
   marked: boolean;
+  /** Its marks, sorted, so the tone's place does not matter. */
+  marks: string;
 }
 
 export interface Normalized {
@@ -31,17 +33,7 @@ export function foldWord(word: string): string {
 }
 
 /** Sorted marks, so the tone's place does not matter ("hoà" = "hòa", "qụy" = "quỵ"). */
-const marksCache = new Map<string, string>();
 function marksOf(word: string): string {
-  let cached = marksCache.get(word);
-  if (cached === undefined) {
-    cached = computeMarks(word);
-    if (marksCache.size < 50_000) marksCache.set(word, cached);
-  }
-  return cached;
-}
-
-function computeMarks(word: string): string {
   const marks: string[] = [];
   for (const ch of word.normalize('NFD')) {
     if (/\p{M}/u.test(ch)) marks.push(ch);
@@ -52,31 +44,56 @@ function computeMarks(word: string): string {
 
 const wordCache = new Map<string, Word>();
 
-/** One word in its three forms; cached, since the same vocabulary is compared on every message. */
+/** One word in its forms; cached, since the same vocabulary is compared on every message. */
 export function toWord(raw: string): Word {
   let w = wordCache.get(raw);
   if (!w) {
     const text = raw.normalize('NFC').toLowerCase();
     const folded = foldWord(text);
-    w = { text, folded, marked: folded !== text };
+    w = { text, folded, marked: folded !== text, marks: marksOf(text) };
     if (wordCache.size < 50_000) wordCache.set(raw, w);
   }
   return w;
 }
 
+const asWord = (word: string | Word) => (typeof word === 'string' ? toWord(word) : word);
+
 /** True when the typed word is the wanted word: with marks when typed with marks, else on letters. */
-export function wordIs(typed: Word, wanted: string): boolean {
-  const w = toWord(wanted);
-  if (typed.folded !== w.folded) return false;
-  return !typed.marked || marksOf(typed.text) === marksOf(w.text);
+export function wordIs(typed: Word, wanted: string | Word): boolean {
+  const w = asWord(wanted);
+  return typed.folded === w.folded && (!typed.marked || typed.marks === w.marks);
 }
 
 /** Edit distance that respects marks: letters only for an unmarked word, NFC letters for a marked one. */
-export function wordDistance(typed: Word, wanted: string): number {
-  const w = toWord(wanted);
+export function wordDistance(typed: Word, wanted: string | Word): number {
+  const w = asWord(wanted);
   if (!typed.marked) return distance(typed.folded, w.folded);
-  if (typed.folded === w.folded) return marksOf(typed.text) === marksOf(w.text) ? 0 : 1;
+  if (typed.folded === w.folded) return typed.marks === w.marks ? 0 : 1;
   return distance(typed.text, w.text);
+}
+
+/**
+ * A list of words asked "is this typed word one of them?" on every message: one lookup by letters instead of
+ * comparing with each word in turn (the same answer as `list.some((x) => wordIs(w, x))`).
+ */
+export class WordSet {
+  /** Folded letters -> the marks of the listed words with those letters. */
+  private readonly byLetters = new Map<string, Set<string>>();
+
+  constructor(words: Iterable<string>) {
+    for (const raw of words) {
+      const w = toWord(raw);
+      let marks = this.byLetters.get(w.folded);
+      if (!marks) this.byLetters.set(w.folded, (marks = new Set()));
+      marks.add(w.marks);
+    }
+  }
+
+  has(typed: Word | undefined): boolean {
+    if (!typed) return false;
+    const marks = this.byLetters.get(typed.folded);
+    return marks !== undefined && (!typed.marked || marks.has(typed.marks));
+  }
 }
 
 /** Abbreviations and chat spellings, expanded to the words they stand for. */
@@ -195,13 +212,33 @@ export function normalize(input: string): Normalized {
   };
 }
 
+/** A phrase written with diacritics, as the words it is compared on. */
+export type Phrase = readonly Word[];
+
+const phraseCache = new Map<string, Phrase>();
+
+/** The phrase's words, split once: the same phrases are looked for in every message. */
+export function compilePhrase(phrase: string): Phrase {
+  let compiled = phraseCache.get(phrase);
+  if (!compiled) {
+    compiled = phrase.split(' ').map(toWord);
+    if (phraseCache.size < 10_000) phraseCache.set(phrase, compiled);
+  }
+  return compiled;
+}
+
 /** Where `phrase` (written with diacritics) occurs in `words` as whole words, or -1. */
-export function phraseAt(words: Word[], phrase: string, from = 0): number {
-  const wanted = phrase.split(' ');
-  for (let i = from; i + wanted.length <= words.length; i++) {
-    if (wanted.every((w, j) => wordIs(words[i + j]!, w))) return i;
+export function phraseAt(words: readonly Word[], phrase: string | Phrase, from = 0): number {
+  const wanted = typeof phrase === 'string' ? compilePhrase(phrase) : phrase;
+  const last = words.length - wanted.length;
+  outer: for (let i = from; i <= last; i++) {
+    for (let j = 0; j < wanted.length; j++) if (!wordIs(words[i + j]!, wanted[j]!)) continue outer;
+    return i;
   }
   return -1;
 }
 
-export const hasPhrase = (words: Word[], phrase: string) => phraseAt(words, phrase) >= 0;
+export const hasPhrase = (words: readonly Word[], phrase: string | Phrase) => phraseAt(words, phrase) >= 0;
+
+/** Whether any of the phrases occurs in `words`. */
+export const hasAnyPhrase = (words: readonly Word[], phrases: readonly Phrase[]) => phrases.some((p) => phraseAt(words, p) >= 0);
