@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { eq } from 'drizzle-orm';
 import { recordRating } from '../src/domain/aftercare/ratings';
 import { askRatingAfter } from '../src/domain/aftercare/serviceDone';
-import { lowestHealthClasses } from '../src/domain/results/results';
+import { lowestHealthClasses } from '../src/domain/results/classification';
 import { followUps } from '../src/store/schema';
 import { artifactPath, launchBrowser } from './browser';
 import { aftercareWorld, START, tx, type AftercareWorld } from './aftercareSupport';

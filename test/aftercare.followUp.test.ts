@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { buildReport } from '../src/domain/reports/reports';
-import { lowestHealthClasses, startCorrection } from '../src/domain/results/results';
+import { lowestHealthClasses } from '../src/domain/results/classification';
+import { startCorrection } from '../src/domain/results/results';
 import { inTransaction } from '../src/store/db';
 import { careRequests, examResults, followUps, outbox, staffUsers } from '../src/store/schema';
 import { waitFor } from './harness';

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { callList } from '../src/domain/aftercare/callList';
 import { waitlistOf } from '../src/domain/aftercare/waitlist';
 import { buildReport } from '../src/domain/reports/reports';
-import { lowestHealthClasses } from '../src/domain/results/results';
+import { lowestHealthClasses } from '../src/domain/results/classification';
 import { bookings, careRequests, followUps, outbox, type Cadre, type Campaign } from '../src/store/schema';
 import { seedRegistry } from './fixtures';
 import { ManualClock, startHarness, waitFor, type Harness } from './harness';

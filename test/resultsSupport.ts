@@ -1,6 +1,7 @@
 import { linkZaloUser } from '../src/domain/linking/linking';
 import type { ActingStaff } from '../src/domain/staff/actor';
-import { createDraft, releaseResults, ResultInput } from '../src/domain/results/results';
+import { releaseResults } from '../src/domain/results/release';
+import { createDraft, ResultInput } from '../src/domain/results/results';
 import { inTransaction, type Db } from '../src/store/db';
 import { proxies, staffUsers, type ExamResult, type StaffRole } from '../src/store/schema';
 import { recordZaloUser } from '../src/store/zaloUsers';

@@ -3,7 +3,7 @@ import { applyBroadcastPreference, type BroadcastPreferenceEffect } from '../dom
 import { applyRequestEffect, type RequestEffect } from '../domain/requests/requestChat';
 import { applyBookingEffect, type BookingEffect } from '../domain/booking/effects';
 import { applyAttendanceEffect, type AttendanceEffect } from '../domain/attendance/attendanceTurn';
-import { applyResultEffect, type ResultEffect } from '../domain/results/results';
+import { applyResultEffect, type ResultEffect } from '../domain/results/resultsInChat';
 import { applyProxyEffect, type ProxyEffect } from '../domain/linking/proxies';
 import { applyAftercareEffect, type AftercareEffect } from '../domain/aftercare/chat';
 import type { DbOrTx } from '../store/db';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BookingInfo, CampaignInfo, ClinicInfo, SlotInfo } from '../domain/booking/lookups';
 import { defaultRequestSettings } from '../domain/requests/requestChat';
-import type { ResultView } from '../domain/results/results';
+import type { ResultView } from '../domain/results/resultsInChat';
 import { vietnamInstant } from '../domain/shared/quietHours';
 import { setCommitteeWord } from '../domain/shared/organisation';
 import type { BotEvent } from '../conversation/events';

@@ -7,7 +7,7 @@ import { createRequestLookups, type RequestLookups } from '../domain/requests/re
 import { createBookingLookups, type BookingLookups } from '../domain/booking/lookups';
 import { createAttendanceLookups, type AttendanceLookups } from '../domain/attendance/attendanceTurn';
 import { defaultQueueSettings } from '../domain/attendance/attendance';
-import { createResultLookups, type ResultLookups } from '../domain/results/results';
+import { createResultLookups, type ResultLookups } from '../domain/results/resultsInChat';
 import type { CatalogContext } from './catalog';
 import { cadreCodeIs, toCadreSummary, type CadreSummary } from '../domain/registry/cadreSummary';
 import { createFaqLookups, type FaqLookups } from '../domain/conversations/faq';

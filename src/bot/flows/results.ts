@@ -1,5 +1,5 @@
 import { formatIsoDate } from '../../domain/shared/dates';
-import { type ResultListItem, type ResultView } from '../../domain/results/results';
+import type { ResultListItem, ResultView } from '../../domain/results/resultsInChat';
 import { healthClassLabel, healthClassOf } from '../../domain/results/classification';
 import { t } from '../catalog';
 import type { Effect } from '../effects';

@@ -15,6 +15,7 @@ import { ticketOf } from '../requests/labels';
 import { shareOf } from '../reports/examined';
 import { pageWindow, type PageWindow } from '../shared/listing';
 import { committeeWord } from '../shared/organisation';
+import { honorific } from '../shared/vietnamese';
 
 /**
  * Follow-up on a worrying result. Releasing a result in the two lowest classes of the classification scheme,
@@ -96,7 +97,7 @@ export const renderFollowUpOffer: NoticeRenderer = (db, ref) => {
   if (!f || f.status !== 'open' || f.choice !== null) return null;
   const cadre = db.select({ fullName: cadres.fullName, sex: cadres.sex }).from(cadres).where(eq(cadres.id, f.cadreId)).get();
   if (!cadre) return null;
-  const title = cadre.sex === 'female' ? 'Bà' : 'Ông';
+  const title = honorific(cadre.sex);
   return {
     text: [followUpText.offer(`${title} ${cadre.fullName}`, title), `1. ${followUpText.clinic}`, `2. ${followUpText.home}`].join('\n'),
     buttons: [

@@ -8,6 +8,7 @@ import { createRequest } from '../requests/creation';
 import { ticketOf } from '../requests/labels';
 import { LOW_RATING } from './serviceDone';
 import { committeeWord } from '../shared/organisation';
+import { honorific } from '../shared/vietnamese';
 
 /**
  * One question after a service: an attended exam or a finished request. Asked a little after the service,
@@ -27,8 +28,6 @@ export const ratingText = {
   thanksLow: (title: string) => `Cảm ơn ${title} đã cho biết. Trưởng phòng khám sẽ xem xét và liên hệ lại với ${title}.`,
 };
 
-const honorificOf = (sex: 'male' | 'female') => (sex === 'male' ? 'Ông' : 'Bà');
-
 /** 'rating.ask' notice: null once answered or expired. No email: the answer is a chat reply. */
 export const renderRatingAsk: NoticeRenderer = (db, ref, now) => {
   const r = db.select().from(ratings).where(eq(ratings.id, ref.id)).get();
@@ -38,7 +37,7 @@ export const renderRatingAsk: NoticeRenderer = (db, ref, now) => {
   const clinic = r.clinicId === null ? null : db.select({ name: clinics.name }).from(clinics).where(eq(clinics.id, r.clinicId)).get();
   const what = r.subject === 'exam' ? ratingText.exam(clinic?.name ?? 'phòng khám') : ratingText.request;
   return {
-    text: ratingText.ask(honorificOf(cadre.sex), what),
+    text: ratingText.ask(honorific(cadre.sex), what),
     buttons: [5, 4, 3, 2, 1].map((n) => ({ title: `${n} sao`, payload: String(n) })),
   };
 };

@@ -25,6 +25,7 @@ import { enqueueNotice, type NoticeRenderer } from '../outreach/notices';
 import { outsideQuietHours } from '../shared/quietHours';
 import { AppError } from '../../errors';
 import { committeeWord } from '../shared/organisation';
+import { honorific } from '../shared/vietnamese';
 
 /**
  * The waitlist of a clinic in a campaign. A freed place (a cancel, a move away, a day reopened) becomes a
@@ -39,7 +40,6 @@ export const WAITLIST_EXPIRE_JOB = 'waitlist.expire' as const;
 export const WAITLIST_OFFER_NOTICE = 'waitlist.offer';
 export const waitlistOfferSubject = (offerId: number) => `waitlist-offer-${offerId}`;
 
-const honorificOf = (sex: 'male' | 'female') => (sex === 'male' ? 'Ông' : 'Bà');
 
 /** The cadre's live place in line in a campaign, if any. */
 export function waitingEntryOf(db: DbOrTx, cadreId: number, campaignId: number): WaitlistEntry | undefined {
@@ -231,7 +231,7 @@ export const renderWaitlistOffer: NoticeRenderer = (db, ref, now) => {
   const campaign = slot ? db.select().from(campaigns).where(eq(campaigns.id, slot.campaignId)).get() : undefined;
   const clinic = slot ? db.select().from(clinics).where(eq(clinics.id, slot.clinicId)).get() : undefined;
   if (!cadre || !slot || !campaign || !clinic) return null;
-  const title = honorificOf(cadre.sex);
+  const title = honorific(cadre.sex);
   const lines = bookingDetailLines({ clinic, slot, campaign });
   const until = formatVietnamDateTime(offer.expiresAt);
   return {

@@ -8,7 +8,7 @@ import { queueNoticeRenderers } from '../attendance/queueNotices';
 import { LINK_MOVE_NOTICE, renderLinkMoveRequested } from '../linking/linking';
 import { renderRequestNotice } from '../requests/updateNotice';
 import { REQUEST_NOTE_KIND, renderRequestNoteNotice } from '../requests/requestNotes';
-import { RESULT_NOTICE_KIND, renderResultReleased } from '../results/results';
+import { RESULT_NOTICE_KIND, renderResultReleased } from '../results/resultNotice';
 import { PROXY_NOTICE, renderProxyNotice } from '../linking/proxies';
 import { INVITATION_KIND, renderCampaignInvitation } from './invitations';
 import { renderWaitlistOffer, WAITLIST_OFFER_NOTICE } from '../aftercare/waitlist';

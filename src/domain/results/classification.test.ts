@@ -8,10 +8,10 @@ import {
   healthClassOf,
   isInLowestTwoClasses,
   lowestTwoClasses,
+  lowestHealthClasses,
   parseHealthClass,
 } from './classification';
 import { needsFollowUp } from '../aftercare/followUps';
-import { lowestHealthClasses } from './results';
 
 describe('health classification schemes', () => {
   it('keeps the codes of the schemes apart, so a stored code names its own scheme', () => {

@@ -80,6 +80,14 @@ export function lowestTwoClasses(scheme: ClassSchemeId): HealthClassCode[] {
   return classCodes(scheme).slice(-2);
 }
 
+/**
+ * The classes that call for a follow-up: the two lowest of each scheme (IV, V and C, D). The codes of the
+ * schemes never overlap, so a result is judged in the scheme it was classified under, whichever is active now.
+ */
+export function lowestHealthClasses(): HealthClassCode[] {
+  return classSchemeIds.flatMap((id) => lowestTwoClasses(id));
+}
+
 /** Whether a stored code is one of the two lowest classes of its own scheme. */
 export function isInLowestTwoClasses(code: string | null | undefined): boolean {
   const c = healthClassOf(code);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DbOrTx } from '../../store/db';
 import { clinicScope, type StaffIdentity } from '../staff/actor';
-import { campaignNames, classificationMix } from './results';
+import { campaignNames, classificationMix } from './classificationMix';
 
 export const ClassificationQuery = z.object({
   /** A campaign id, or "none" for results outside any campaign; all campaigns when absent. */

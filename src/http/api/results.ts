@@ -2,19 +2,9 @@ import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { exportPersonalData, personalDataWorkbook } from '../../domain/registry/personalDataExport';
-import {
-  auditStaffRead,
-  createDraft,
-  discardDraft,
-  pageResults,
-  ResultListParams,
-  releaseResults,
-  ResultInput,
-  resultForStaff,
-  startCorrection,
-  updateDraft,
-  type ResultRow,
-} from '../../domain/results/results';
+import { releaseResults } from '../../domain/results/release';
+import { auditStaffRead, pageResults, ResultListParams, type ResultRow } from '../../domain/results/resultList';
+import { createDraft, discardDraft, ResultInput, resultForStaff, startCorrection, updateDraft } from '../../domain/results/results';
 import { importResultsFile, resultsTemplate } from '../../domain/results/resultsImport';
 import { fieldProblems, vietnameseIssue } from '../../domain/shared/validationText';
 import { AppError } from '../../errors';

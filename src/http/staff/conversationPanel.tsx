@@ -1,6 +1,6 @@
 import type { ContactPanel } from '../../domain/conversations/contactPanel';
 import type { DeliveryState } from '../../domain/conversations/handoff';
-import { healthClassLabel } from '../../domain/results/results';
+import { healthClassLabel } from '../../domain/results/classification';
 import { fmtDate, fmtDateTime, PhoneLink } from './ui';
 
 /** Pieces of the agent's conversation pages: the contact panel and each reply's delivery state. */

@@ -5,7 +5,7 @@ import { pageParam } from '../../domain/shared/listing';
 import { contactPanel } from '../../domain/conversations/contactPanel';
 import { cannedReplyText, listCannedReplies } from '../../domain/conversations/cannedReplies';
 import { assignHandoff, countHandoffs, handoffDetail, listHandoffs, loadHandoff, ReplyInput, replyDeliveries, staffNote } from '../../domain/conversations/handoff';
-import { auditStaffRead } from '../../domain/results/results';
+import { auditStaffRead } from '../../domain/results/resultList';
 import { inTransaction } from '../../store/db';
 import { ContactPanelCard, conversationCss, DeliveryBadge } from './conversationPanel';
 import { durationVi, listRequests, RequestFilter, requestDetail, type SlaClock } from '../../domain/requests/requestInbox';

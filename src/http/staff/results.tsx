@@ -7,24 +7,11 @@ import { fieldProblems, vietnameseIssue } from '../../domain/shared/validationTe
 import { cadreCodeIs } from '../../domain/registry/cadreSummary';
 import { personalDataWorkbook, exportPersonalData } from '../../domain/registry/personalDataExport';
 import { vietnamDate } from '../../domain/shared/quietHours';
-import {
-  auditStaffRead,
-  campaignNames,
-  mixColumns,
-  createDraft,
-  discardDraft,
-  healthClassLabel,
-  pageResults,
-  releaseResults,
-  resultIdsMatching,
-  ResultListParams,
-  ResultInput,
-  resultForStaff,
-  startCorrection,
-  updateDraft,
-  type ClassKey,
-  type ResultRow,
-} from '../../domain/results/results';
+import { healthClassLabel } from '../../domain/results/classification';
+import { campaignNames, mixColumns, type ClassKey } from '../../domain/results/classificationMix';
+import { releaseResults } from '../../domain/results/release';
+import { auditStaffRead, pageResults, resultIdsMatching, ResultListParams, type ResultRow } from '../../domain/results/resultList';
+import { createDraft, discardDraft, ResultInput, resultForStaff, startCorrection, updateDraft } from '../../domain/results/results';
 import { importResultsFile, resultColumns, resultsTemplate, type ResultsImportOutcome } from '../../domain/results/resultsImport';
 import { AppError } from '../../errors';
 import { inTransaction } from '../../store/db';
