@@ -95,6 +95,27 @@ describe('classification scheme A–D with a result stored under Loại I–V', 
     expect(JSON.parse(await send('Loại b2'))).toMatchObject({ applied: false, rowCount: 1, counts: { created: 1 }, problems: [] });
   });
 
+  it('the registry and results templates explain the class column in A–D, on the pages and through the API', async () => {
+    const classHelp = async (res: Response, column: string) => {
+      expect(res.status).toBe(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(await res.arrayBuffer());
+      const help = wb.getWorksheet('Hướng dẫn')!;
+      const rows = help.getSheetValues().map((r) => (Array.isArray(r) ? r.slice(1).map(String) : []));
+      return rows.find((r) => r?.[0] === column)?.[1] ?? '';
+    };
+    const admin = await login(h, 'pl-admin');
+    for (const res of [await get(h, '/staff/registry/template', admin), await api(h, '/api/registry/template', adminToken)]) {
+      const text = await classHelp(res, 'Phân loại sức khỏe');
+      expect(text).toContain('A (Khỏe mạnh), B1 (Có bệnh đã ổn định), B2 (Có bệnh cần theo dõi), C (Bệnh nặng), D (Bệnh rất nặng)');
+      expect(text).toContain('Để trống khi chưa phân loại.');
+      expect(text).not.toMatch(/\bII\b|\bIV\b/);
+    }
+    const results = await classHelp(await api(h, '/api/results/template', adminToken), 'Phân loại sức khỏe');
+    expect(results).toContain('A (Khỏe mạnh), B1 (Có bệnh đã ổn định)');
+    expect(results).not.toMatch(/\bII\b|\bIV\b/);
+  });
+
   it('the report xlsx lists A–D with labels and keeps the Loại I–V result under its own label, under the organisation heading', async () => {
     const admin = await login(h, 'pl-admin');
     const res = await get(h, `/staff/reports/xlsx?campaign=${campaignId}`, admin);

@@ -5,6 +5,7 @@ import type { Cadre, Clinic } from '../../store/schema';
 import { formatPhone } from '../shared/phone';
 import { categoryLabels, type ColumnKey, registryColumns, sexLabels } from './registryColumns';
 import { displayBirthDate, type RegistryCheck } from './registryCheck';
+import { healthClassHelp, type ClassSchemeId } from '../results/classification';
 
 export interface RegistryExportRow extends Cadre {
   clinicCode: string | null;
@@ -30,7 +31,7 @@ function exportCells(r: RegistryExportRow): Record<ColumnKey, string> {
 }
 
 /** The registry (or, with no rows, the blank template) as an .xlsx workbook; text cells keep leading zeros. */
-export async function registryWorkbook(rows: RegistryExportRow[], opts: { template?: boolean; clinics?: Clinic[] } = {}): Promise<Buffer> {
+export async function registryWorkbook(rows: RegistryExportRow[], opts: { template?: boolean; clinics?: Clinic[]; classScheme?: ClassSchemeId } = {}): Promise<Buffer> {
   const ExcelJS = await loadExcelJs();
   const wb = new ExcelJS.Workbook();
   wb.creator = 'CadreCare';
@@ -59,7 +60,7 @@ export async function registryWorkbook(rows: RegistryExportRow[], opts: { templa
       ['Điện thoại', 'Số di động, ví dụ 0912 345 678. Dùng để nhận ra cán bộ khi nhắn tin Zalo.'],
       ['Email', 'Có thể để trống.'],
       ['Phòng khám', `Mã phòng khám hoặc đúng tên phòng khám${opts.clinics?.length ? ': ' + opts.clinics.map((c) => c.code).join(', ') : ''}.`],
-      ['Phân loại sức khỏe', 'I, II, III, IV, V hoặc để trống.'],
+      ['Phân loại sức khỏe', `${healthClassHelp(opts.classScheme ?? 'I-V')} Để trống khi chưa phân loại.`],
       ['Không đi khám được', 'Có (được đề nghị khám tại nhà) hoặc Không.'],
       ['Đang quản lý', 'Có hoặc Không. Để trống là Có.'],
     ];

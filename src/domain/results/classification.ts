@@ -97,6 +97,12 @@ export function isInLowestTwoClasses(code: string | null | undefined): boolean {
 /** "I, II, III, IV, V": the codes of a scheme as an error message names them. */
 export const allowedCodesText = (scheme: ClassSchemeId): string => classCodes(scheme).join(', ');
 
+/** How a template's class column is filled in the scheme: each code with its label, and what else is read. */
+export function healthClassHelp(scheme: ClassSchemeId): string {
+  const list = classSchemes[scheme].classes.map((c) => `${c.code} (${c.label})`).join(', ');
+  return `${list}${scheme === 'I-V' ? '; cũng nhận 1–5 và “Loại II”' : '; chữ hoa hay thường đều được'}.`;
+}
+
 /**
  * A class as typed in a form or a spreadsheet cell, read in the active scheme: case and a leading "Loại"
  * ignored, Loại I–V also as 1–5. Returns null for an empty value, undefined when not a class of the scheme.

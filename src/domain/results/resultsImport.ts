@@ -1,7 +1,7 @@
 import { loadExcelJs } from '../shared/excel';
 import { staffActor, type ActingStaff } from '../staff/actor';
 import { foldLabel } from '../shared/vietnamese';
-import { allowedCodesText, classSchemes, parseHealthClass, type ClassSchemeId } from './classification';
+import { allowedCodesText, healthClassHelp, parseHealthClass, type ClassSchemeId } from './classification';
 import { eq } from 'drizzle-orm';
 import { AppError } from '../../errors';
 import { inTransaction, type Db, type DbOrTx } from '../../store/db';
@@ -330,7 +330,7 @@ export async function resultsTemplate(opts: { clinics: Clinic[]; campaigns: Camp
   help.addRow(['Cột', 'Cách ghi']).font = { bold: true };
   for (const c of resultColumns) {
     let note: string = c.help;
-    if (c.key === 'healthClass') note += ` ${classHelp(opts.classScheme ?? 'I-V')}`;
+    if (c.key === 'healthClass') note += ` ${healthClassHelp(opts.classScheme ?? 'I-V')}`;
     if (c.key === 'clinic' && opts.clinics.length) note += ` Mã: ${opts.clinics.map((x) => x.code).join(', ')}.`;
     if (c.key === 'campaign' && opts.campaigns.length) note += ` Các đợt: ${opts.campaigns.map((x) => `${x.name} (${x.year}-${x.round})`).join('; ')}.`;
     help.addRow([c.header, note]);
@@ -341,11 +341,6 @@ export async function resultsTemplate(opts: { clinics: Clinic[]; campaigns: Camp
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-/** How the class column is filled in the committee's scheme: each code with its label. */
-function classHelp(scheme: ClassSchemeId): string {
-  const list = classSchemes[scheme].classes.map((c) => `${c.code} (${c.label})`).join(', ');
-  return `${list}${scheme === 'I-V' ? '; cũng nhận 1–5 và “Loại II”' : '; chữ hoa hay thường đều được'}.`;
-}
 
 // --- one call for pages and API -----------------------------------------------------------------------------
 

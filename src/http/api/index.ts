@@ -104,7 +104,7 @@ export function apiRoutes(deps: StaffDeps, features: readonly StaffFeature[]) {
       return c.body(new Uint8Array(body), 200, { 'content-type': XLSX_TYPE, 'content-disposition': 'attachment; filename="dong-loi.xlsx"', 'cache-control': 'no-store' });
     })
     .get('/registry/template', requirePermission('registry', 'import'), async (c) => {
-      const body = await registryWorkbook([], { template: true, clinics: allClinics(deps.db) });
+      const body = await registryWorkbook([], { template: true, clinics: allClinics(deps.db), classScheme: deps.committee.classScheme });
       return c.body(new Uint8Array(body), 200, { 'content-type': XLSX_TYPE, 'content-disposition': attachment('mau-danh-sach-can-bo.xlsx') });
     })
     .get('/registry/export', requirePermission('registry', 'export'), validate('query', z.object({ format: z.enum(['xlsx', 'csv']).default('csv') })), async (c) => {

@@ -37,7 +37,7 @@ export function importRoutes(deps: StaffDeps) {
   const maxMb = Math.round((deps.importMaxBytes / 1024 / 1024) * 10) / 10;
   return new Hono<StaffEnv>()
     .get('/template', requirePermission('registry', 'import'), async (c) => {
-      const body = await registryWorkbook([], { template: true, clinics: allClinics(deps.db) });
+      const body = await registryWorkbook([], { template: true, clinics: allClinics(deps.db), classScheme: deps.committee.classScheme });
       return c.body(new Uint8Array(body), 200, { 'content-type': XLSX_TYPE, 'content-disposition': attachment('mau-danh-sach-can-bo.xlsx') });
     })
     .get('/import', requirePermission('registry', 'import'), (c) =>
