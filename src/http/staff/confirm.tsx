@@ -102,3 +102,31 @@ export function confirmFirst(committeeName: string | (() => string), ask: (c: St
     );
   });
 }
+
+/** What a confirmed edit changes, one row a field: before → after. */
+export function ChangeTable(props: { changes: { label: string; from: string; to: string }[] }) {
+  return (
+    <div class="table-wrap">
+      <table class="responsive" id="changes">
+        <thead>
+          <tr>
+            <th>Mục</th>
+            <th>Trước</th>
+            <th>Sau</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.changes.map((ch) => (
+            <tr>
+              <td data-label="Mục">{ch.label}</td>
+              <td data-label="Trước">{ch.from || '(trống)'}</td>
+              <td data-label="Sau">
+                <b>{ch.to || '(trống)'}</b>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
