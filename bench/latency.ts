@@ -4,8 +4,9 @@
  * due to be sent until that user's first message reached the fake Zalo API. The rate steps up until p95
  * passes a second; the knee is the highest rate with p95 <= 50 ms. Both deployment shapes run the production
  * build (`node dist/main.js`): one process with both roles, and a web process plus a worker process.
- *   npm run bench:latency [-- --rates 100,200,400 --seconds 8 --shapes one,split --prof]
- * --prof starts the service processes with --cpu-prof (profiles under bench-profiles/).
+ *   npm run bench:latency [-- --rates 100,200,400 --seconds 8 --shapes one,split --prof --node-flags "..."]
+ * --prof starts the service processes with --cpu-prof (profiles under bench-profiles/); the node options are
+ * those of `npm start` unless --node-flags replaces them ("" for none).
  */
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { startPrivateRedis } from '../src/jobs/redis';
 import { signEvent, userTextEvent } from '../src/zalo/eventBuilders';
-import { fmt, startChild } from './lib';
+import { fmt, productionNodeFlags, startChild } from './lib';
 import { BENCH_APP_ID, BENCH_OA_SECRET } from './signedEvents';
 
 const { values: opts } = parseArgs({
@@ -27,8 +28,10 @@ const { values: opts } = parseArgs({
     prof: { type: 'boolean', default: false },
     text: { type: 'string', default: 'menu' },
     'log-level': { type: 'string', default: 'info' },
+    'node-flags': { type: 'string' },
   },
 });
+const nodeFlags = productionNodeFlags(opts['node-flags']);
 const rates = opts.rates.split(',').map(Number);
 const stepSeconds = Number(opts.seconds);
 const P95_TARGET = 50;
@@ -59,7 +62,7 @@ async function startService(roles: string, env: Record<string, string>, name: st
   const profDir = resolve('bench-profiles');
   if (opts.prof) mkdirSync(profDir, { recursive: true });
   const nodeArgs = opts.prof ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
-  const child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
+  const child = spawn(process.execPath, [...nodeFlags, ...nodeArgs, 'dist/main.js'], {
     env: { PATH: process.env.PATH ?? '', ...env, ROLES: roles },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -250,6 +253,7 @@ async function runShape(shape: 'one' | 'split', redisUrl: string): Promise<StepR
 const redis = await startPrivateRedis({ bin: process.env.REDIS_SERVER_BIN ?? 'redis-server' });
 const summary: string[] = [];
 console.log(`reply latency, open loop: each event from a new user, '${opts.text}', ${stepSeconds} s per step; latency = due time -> first message at the fake Zalo API`);
+console.log(`node options: ${nodeFlags.join(' ') || '(none)'}`);
 console.log(`load average before: ${execSync('cat /proc/loadavg').toString().trim()}`);
 try {
   for (const shape of opts.shapes.split(',') as ('one' | 'split')[]) {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 
@@ -101,3 +102,15 @@ export async function fire(
 }
 
 export const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+/**
+ * The node options production starts the service with: the words between `node` and `dist/main.js` in
+ * package.json's start script, so the benchmarks measure what `npm start` (or the systemd unit) runs.
+ * `override` (a benchmark's --node-flags, "" for none) replaces them.
+ */
+export function productionNodeFlags(override?: string): string[] {
+  if (override !== undefined) return override.split(/\s+/).filter(Boolean);
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+  const words = pkg.scripts.start!.split(/\s+/);
+  return words.slice(words.indexOf('node') + 1, words.indexOf('dist/main.js'));
+}
