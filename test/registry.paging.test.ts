@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_SIZE } from '../src/domain/shared/listing';
 import { listCadres, RegistryQuery } from '../src/domain/registry/search';
@@ -74,5 +75,31 @@ describe('registry list paging', () => {
     expect(linked.items[0]!.linkedZaloUserId).toBe('7001');
     expect(listCadres(store.db, admin, query({ linked: 'no', q: 'nguyen' }), now).total).toBe(64);
     expect(listCadres(store.db, admin, query({ linked: 'yes', q: 'nguyen' }), now).total).toBe(0);
+  });
+
+  it('keeps the folded name that search and the name order read up to date on every insert and rename', () => {
+    const code = 'CB9001';
+    store.db
+      .insert(cadres)
+      .values({ code, fullName: 'Đặng Thị Ánh', birthDate: '1944-01-01', sex: 'female', category: 'nguyen_chuc', createdAt: now, updatedAt: now })
+      .run();
+    const folded = () => store.db.select({ f: cadres.foldedName }).from(cadres).where(eq(cadres.code, code)).get()!.f;
+    expect(folded()).toBe('dang thi anh');
+    // "Đặng" sorts as "dang", before "nguyen" and "tran".
+    expect(listCadres(store.db, admin, query({ sort: 'name' }), now).items[0]!.code).toBe(code);
+    expect(listCadres(store.db, admin, query({ q: 'ĐẶNG THI' }), now).items.map((r) => r.code)).toEqual([code]);
+
+    store.db.update(cadres).set({ fullName: 'Lê Thị Ánh Tuyết' }).where(eq(cadres.code, code)).run();
+    expect(folded()).toBe('le thi anh tuyet');
+    // A rename written in plain SQL (an operator's fix) is folded too.
+    store.sqlite.prepare('UPDATE cadres SET full_name = ? WHERE code = ?').run('Hồ Thị Ánh Tuyết', code);
+    expect(folded()).toBe('ho thi anh tuyet');
+    expect(listCadres(store.db, admin, query({ q: 'dang thi' }), now).total).toBe(0);
+    expect(listCadres(store.db, admin, query({ q: 'ho thi anh' }), now).items.map((r) => r.fullName)).toEqual(['Hồ Thị Ánh Tuyết']);
+    // Other updates leave it as it is.
+    store.db.update(cadres).set({ unit: 'Sở Tài chính' }).where(eq(cadres.code, code)).run();
+    expect(folded()).toBe('ho thi anh tuyet');
+    // The other cases count the registry as it was.
+    store.db.delete(cadres).where(eq(cadres.code, code)).run();
   });
 });

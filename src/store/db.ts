@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema';
+import { registerFold } from './fold';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 /** A transaction handle; better-sqlite3 transactions are synchronous: never await inside one. */
@@ -41,6 +42,7 @@ export function openStore(file: string): Store {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  registerFold(sqlite);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
   return {

@@ -13,7 +13,8 @@ export interface ImportCounts {
   unchanged: number;
 }
 
-type CadreValues = Omit<typeof cadres.$inferInsert, 'id' | 'createdAt' | 'updatedAt' | 'broadcastOptOut'>;
+// folded_name is written by the database's own triggers.
+type CadreValues = Omit<typeof cadres.$inferInsert, 'id' | 'createdAt' | 'updatedAt' | 'broadcastOptOut' | 'foldedName'>;
 
 /** The stored values a record leads to: absent columns keep what is stored (or the default for a new cadre). */
 function valuesFor(r: CadreRecord, existing: Cadre | undefined, today: string): Required<Omit<CadreValues, 'code'>> & { code: string } {

@@ -5,7 +5,7 @@ import { recordAudit } from '../../store/audit';
 import type { Db, DbOrTx } from '../../store/db';
 import { cadreCategories, cadres, clinics, healthClasses, proxies, staffUsers, zaloLinks, zaloUsers, type Cadre } from '../../store/schema';
 import { allowed, clinicScope, staffActor, type StaffIdentity } from '../staff/actor';
-import { listParams, orderFor, pageWindow, personSearch, withFold, type PageWindow } from '../shared/listing';
+import { listParams, orderFor, pageWindow, personSearch, type PageWindow } from '../shared/listing';
 import type { RegistryExportRow } from './registryExport';
 import { auditHealthRead } from '../staff/staffReads';
 
@@ -52,7 +52,7 @@ export interface CadreListItem {
  * The registry rows a staff member asked for: their clinic only for clinic staff, the filters, and a search by
  * name (with or without diacritics), code or phone. The same condition drives the list and its export.
  */
-function registryFilter(db: DbOrTx, staff: StaffIdentity, q: Omit<RegistryQuery, 'page' | 'sort' | 'dir'>): SQL | undefined {
+function registryFilter(staff: StaffIdentity, q: Omit<RegistryQuery, 'page' | 'sort' | 'dir'>): SQL | undefined {
   const seesHealth = allowed(staff, 'registry', 'readHealth');
   if (q.health && !seesHealth) throw new AppError('forbidden', 'Tài khoản của bạn không được xem phân loại sức khỏe.');
   const where: SQL[] = [];
@@ -67,7 +67,7 @@ function registryFilter(db: DbOrTx, staff: StaffIdentity, q: Omit<RegistryQuery,
   if (q.linked === 'no') where.push(sql`${zaloLinks.cadreId} is null`);
   if (q.active === 'no') where.push(eq(cadres.active, false));
   else if (q.active !== 'all') where.push(eq(cadres.active, true));
-  const byPerson = personSearch(db, q.q, cadres.fullName, cadres.code);
+  const byPerson = personSearch(q.q, cadres.foldedName, cadres.code);
   if (byPerson) {
     const digits = (q.q ?? '').replace(/\D/g, '');
     // A phone typed as 0912..., 84912... or a tail of it all match the stored 84912...
@@ -79,7 +79,7 @@ function registryFilter(db: DbOrTx, staff: StaffIdentity, q: Omit<RegistryQuery,
 
 const registryOrder = (q: Pick<RegistryQuery, 'sort' | 'dir'>) =>
   orderFor(
-    { code: cadres.code, name: sql`vi_fold(${cadres.fullName})`, birthDate: cadres.birthDate, unit: cadres.unit, clinic: clinics.name, category: cadres.category },
+    { code: cadres.code, name: cadres.foldedName, birthDate: cadres.birthDate, unit: cadres.unit, clinic: clinics.name, category: cadres.category },
     q,
     { sort: 'code', dir: 'asc' },
     cadres.code,
@@ -92,8 +92,7 @@ const registryOrder = (q: Pick<RegistryQuery, 'sort' | 'dir'>) =>
  */
 export function listCadres(db: Db, staff: StaffIdentity, q: RegistryQuery, now: number, where_ = 'list'): { items: CadreListItem[]; total: number; page: number; pages: number; window: PageWindow } {
   const seesHealth = allowed(staff, 'registry', 'readHealth');
-  const filter = registryFilter(db, staff, q);
-  withFold(db);
+  const filter = registryFilter(staff, q);
   const counted = db.select({ n: sql<number>`count(*)` }).from(cadres);
   // The Zalo link is joined only when the filter asks about it: 50,000 index lookups otherwise.
   const total = (q.linked ? counted.leftJoin(zaloLinks, eq(zaloLinks.cadreId, cadres.id)) : counted).where(filter).get()?.n ?? 0;
@@ -182,8 +181,7 @@ export function cadreDetail(db: Db, staff: StaffIdentity, id: number, now: numbe
 
 /** The rows of an export: the list's filter and order when given (what staff see is what they get), all otherwise. */
 export function registryExportRows(db: Db, filter?: { staff: StaffIdentity; query: Omit<RegistryQuery, 'page'> }): RegistryExportRow[] {
-  const where = filter ? registryFilter(db, filter.staff, filter.query) : undefined;
-  withFold(db);
+  const where = filter ? registryFilter(filter.staff, filter.query) : undefined;
   return db
     .select({ cadre: cadres, clinicCode: clinics.code })
     .from(cadres)

@@ -51,7 +51,7 @@ export function listRequests(tx: DbOrTx, scope: number | null, f: RequestFilter,
   const state = f.state || 'open';
   if (state === 'open') where.push(inArray(careRequests.state, openStates));
   else if (state !== 'all') where.push(eq(careRequests.state, state));
-  const byPerson = personSearch(tx, f.q, cadres.fullName, cadres.code);
+  const byPerson = personSearch(f.q, cadres.foldedName, cadres.code);
   if (byPerson) where.push(byPerson);
   const filter = where.length ? and(...where) : undefined;
   const total = tx.select({ n: sql<number>`count(*)` }).from(careRequests).leftJoin(cadres, eq(cadres.id, careRequests.cadreId)).where(filter).get()?.n ?? 0;

@@ -33,7 +33,7 @@ function resultListFilter(db: DbOrTx, staff: ActingStaff, q: Omit<ResultListPara
   if (q.cadreId) where.push(eq(examResults.cadreId, q.cadreId));
   if (q.campaignId) where.push(eq(examResults.campaignId, q.campaignId));
   if (staff.role === 'clinic_staff') where.push(eq(cadres.clinicId, staff.clinicId ?? -1));
-  const byPerson = personSearch(db, q.q, cadres.fullName, cadres.code);
+  const byPerson = personSearch(q.q, cadres.foldedName, cadres.code);
   if (byPerson) where.push(byPerson);
   return where.length ? and(...where) : undefined;
 }
@@ -57,7 +57,7 @@ export function pageResults(db: DbOrTx, staff: ActingStaff, q: ResultListParams)
     .where(filter)
     .orderBy(
       ...orderFor(
-        { updated: examResults.updatedAt, examDate: examResults.examDate, name: sql`vi_fold(${cadres.fullName})`, code: cadres.code, class: examResults.healthClass },
+        { updated: examResults.updatedAt, examDate: examResults.examDate, name: cadres.foldedName, code: cadres.code, class: examResults.healthClass },
         q,
         // The release queue shows the oldest drafts first; other lists the newest.
         { sort: 'updated', dir: q.status === 'draft' ? 'asc' : 'desc' },

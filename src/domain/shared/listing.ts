@@ -1,8 +1,6 @@
 import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { foldVietnamese } from './vietnamese';
-import { prepared } from '../../store/prepared';
-import type { DbOrTx } from '../../store/db';
 
 /** Rows on one page of every staff list. */
 export const PAGE_SIZE = 50;
@@ -53,36 +51,15 @@ export function orderFor<K extends string>(
   return dir === 'desc' ? [sql`${col} desc`, sql`${tieBreak} desc`] : [sql`${col} asc`, sql`${tieBreak} asc`];
 }
 
-/** Folded names are remembered: a search folds every cadre's name, and names rarely change. Bounded. */
-const foldCache = new Map<string, string>();
-function foldCached(text: unknown): string {
-  if (typeof text !== 'string') return '';
-  let folded = foldCache.get(text);
-  if (folded === undefined) {
-    if (foldCache.size >= 200_000) foldCache.clear();
-    folded = foldVietnamese(text);
-    foldCache.set(text, folded);
-  }
-  return folded;
-}
-
-/** Makes `vi_fold(text)` (the Vietnamese folding of src/bot/text.ts) available to SQL on this connection. */
-export function withFold(db: DbOrTx): void {
-  prepared(db, 'function:vi_fold', (client) => {
-    client.function('vi_fold', { deterministic: true }, foldCached);
-    return true;
-  });
-}
-
 /**
  * A search typed by staff for a person: the name with or without diacritics, in any case ("phuong", "Phương"),
- * or a part of the code. Null when nothing searchable was typed. Call withFold(db) before running the query.
+ * or a part of the code. Null when nothing searchable was typed. `foldedName` is a stored folded name
+ * (cadres.foldedName), so no row's name is folded while searching.
  */
-export function personSearch(db: DbOrTx, typed: string | undefined, name: AnyColumn, code: AnyColumn): SQL | null {
+export function personSearch(typed: string | undefined, foldedName: AnyColumn, code: AnyColumn): SQL | null {
   const needle = foldVietnamese(typed ?? '');
   if (!needle) return null;
-  withFold(db);
   // Codes keep their punctuation ("NV-01"), so they are matched on the typed text, not the folded one.
   const codeNeedle = (typed ?? '').trim().toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`);
-  return sql`(vi_fold(${name}) like ${`%${needle}%`} or lower(${code}) like ${`%${codeNeedle}%`} escape '\\')`;
+  return sql`(${foldedName} like ${`%${needle}%`} or lower(${code}) like ${`%${codeNeedle}%`} escape '\\')`;
 }

@@ -20,6 +20,11 @@ export const cadres = sqliteTable(
     /** The committee's own code, the key for imports (upsert by code). */
     code: text('code').notNull().unique(),
     fullName: text('full_name').notNull(),
+    /**
+     * The name folded for search and sorting (lower case, no diacritics: "nguyen van an"). Written by the
+     * database itself: triggers fold full_name with vi_fold() on every insert and rename (store/fold.ts).
+     */
+    foldedName: text('folded_name').notNull().default(''),
     /** ISO date, YYYY-MM-DD. With a year-only precision the month and day are stored as 01-01 and mean nothing. */
     birthDate: text('birth_date').notNull(),
     /** How much of the birth date the office records hold: the full date, or the year alone (older records). */
@@ -48,6 +53,8 @@ export const cadres = sqliteTable(
   (t) => [
     index('cadres_phone').on(t.phone),
     index('cadres_clinic').on(t.clinicId),
+    // The registry sorted by name pages through this index; a search by name scans it instead of the table.
+    index('cadres_folded_name').on(t.foldedName, t.code),
     // The campaign cohort (domain/examined.ts) is counted per unit and clinic from this index alone; it also
     // serves the unit filter's list.
     index('cadres_cohort').on(t.unit, t.clinicId, t.category, t.managedFrom, t.leftOn, t.active),
