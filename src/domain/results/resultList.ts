@@ -27,7 +27,7 @@ export const ResultListParams = z.object({
 });
 export type ResultListParams = z.infer<typeof ResultListParams>;
 
-function resultListFilter(db: DbOrTx, staff: ActingStaff, q: Omit<ResultListParams, 'page' | 'sort' | 'dir'>): SQL | undefined {
+function resultListFilter(staff: ActingStaff, q: Omit<ResultListParams, 'page' | 'sort' | 'dir'>): SQL | undefined {
   const where: SQL[] = [];
   if (q.status !== 'all') where.push(eq(examResults.status, q.status));
   if (q.cadreId) where.push(eq(examResults.cadreId, q.cadreId));
@@ -40,7 +40,7 @@ function resultListFilter(db: DbOrTx, staff: ActingStaff, q: Omit<ResultListPara
 
 /** One page of the results list and where it sits in the whole: every matching row is reachable, none silently cut. */
 export function pageResults(db: DbOrTx, staff: ActingStaff, q: ResultListParams): { items: ResultRow[]; window: PageWindow } {
-  const filter = resultListFilter(db, staff, q);
+  const filter = resultListFilter(staff, q);
   const total = db.select({ n: sql<number>`count(*)` }).from(examResults).innerJoin(cadres, eq(cadres.id, examResults.cadreId)).where(filter).get()?.n ?? 0;
   const window = pageWindow(total, q.page);
   const items = db
@@ -76,7 +76,7 @@ export function resultIdsMatching(db: DbOrTx, staff: ActingStaff, q: Omit<Result
     .select({ id: examResults.id })
     .from(examResults)
     .innerJoin(cadres, eq(cadres.id, examResults.cadreId))
-    .where(resultListFilter(db, staff, q))
+    .where(resultListFilter(staff, q))
     .orderBy(asc(examResults.id))
     .all()
     .map((r) => r.id);
