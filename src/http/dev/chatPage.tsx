@@ -1,6 +1,6 @@
 import { formatPhone } from '../../domain/shared/phone';
 import { raw } from 'hono/html';
-import type { FakeUser } from '../../zalo/fakeApi';
+import type { FakeUser } from '../../zalo/fakeApi/contract';
 import { DevLayout, jsonForScript } from './layout';
 
 /** The simulator's chat page: the users on the left, a phone-sized Zalo chat on the right. */

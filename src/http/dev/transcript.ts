@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { randomInt } from 'node:crypto';
-import type { FakeZaloApi, SentMessage } from '../../zalo/fakeApi';
+import type { FakeZaloApi } from '../../zalo/fakeApi';
+import type { SentMessage } from '../../zalo/fakeApi/contract';
 
 /**
  * The simulator's memory of each simulated user's conversation: what the user did (typed, tapped, shared)
