@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import type { DbOrTx } from '../store/db';
+import type { DbOrTx, Tx } from '../store/db';
 import { rowsOf, statement } from '../store/prepared';
 import type { ConversationMessage, ZaloClient } from '../zalo/client';
 import { ZaloApiError } from '../zalo/errors';
@@ -94,7 +94,16 @@ export interface ZaloDeliveryDeps {
    * 5xx) is settled only by its delivery receipt, awaited this long from the attempt's start before sending again.
    */
   receiptWaitMs?: number;
+  /**
+   * Group commit for the send records (the process's CommitBatcher): concurrent sends share commits and wait
+   * for a write lock held by another process without blocking the event loop. Without it they are written
+   * on `db` directly.
+   */
+  commits?: { run<T>(fn: (tx: Tx) => T): Promise<T> };
 }
+
+/** Written in the same transaction as the record that Zalo accepted a send (e.g. the reply row's progress). */
+export type AfterSent = (tx: DbOrTx, messageId: string) => void;
 
 interface SendRow {
   status: 'in_flight' | 'sent';
@@ -228,9 +237,10 @@ export class ZaloDelivery {
 
   /**
    * Sends one message exactly once as the user sees it: settles an earlier attempt (waiting for a fresh one to
-   * age), marks the send in flight, calls Zalo, records the answer. Returns Zalo's message id.
+   * age), marks the send in flight, calls Zalo, records the answer (with `afterSent`, in one transaction).
+   * Returns Zalo's message id. `afterSent` runs only when this attempt sent; not when an earlier one had.
    */
-  async deliver(key: string, zaloUserId: string, expected: ExpectedMessage, call: () => Promise<string>): Promise<string> {
+  async deliver(key: string, zaloUserId: string, expected: ExpectedMessage, call: () => Promise<string>, afterSent?: AfterSent): Promise<string> {
     let settled = await this.settle(key, zaloUserId, expected);
     if (settled.state === 'wait' && expected.kind === 'template_by_phone') throw new AwaitingReceipt(key, settled.until);
     if (settled.state === 'wait') {
@@ -238,21 +248,30 @@ export class ZaloDelivery {
       settled = await this.settle(key, zaloUserId, expected, { force: true });
     }
     if (settled.state === 'sent') return settled.messageId;
-    if (!this.begin(this.deps.db, key, zaloUserId, settled, this.deps.clock.now())) throw new SendInFlightElsewhere(key);
+    const began = settled;
+    if (!(await this.write((tx) => this.begin(tx, key, zaloUserId, began, this.deps.clock.now())))) throw new SendInFlightElsewhere(key);
     let messageId: string;
     try {
       messageId = await call();
     } catch (err) {
-      this.failed(this.deps.db, key, err, this.deps.clock.now());
+      await this.write((tx) => this.failed(tx, key, err, this.deps.clock.now()));
       throw err;
     }
-    this.sent(this.deps.db, key, messageId, this.deps.clock.now());
+    await this.write((tx) => {
+      this.sent(tx, key, messageId, this.deps.clock.now());
+      afterSent?.(tx, messageId);
+    });
     return messageId;
   }
 
+  /** One write of the send records: group-committed when the process has a batcher, else on `db` at once. */
+  private write<T>(fn: (tx: DbOrTx) => T): Promise<T> {
+    return this.deps.commits ? this.deps.commits.run(fn) : Promise.resolve(fn(this.deps.db));
+  }
+
   /** Sends a customer-service message through `deliver`. */
-  sendMessage(key: string, zaloUserId: string, message: OutMessage, options: { buttons: boolean }): Promise<string> {
-    return this.deliver(key, zaloUserId, expectedOf(message), () => this.deps.zalo.sendMessage(zaloUserId, message, options));
+  sendMessage(key: string, zaloUserId: string, message: OutMessage, options: { buttons: boolean }, afterSent?: AfterSent): Promise<string> {
+    return this.deliver(key, zaloUserId, expectedOf(message), () => this.deps.zalo.sendMessage(zaloUserId, message, options), afterSent);
   }
 
   /**

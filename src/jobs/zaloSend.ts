@@ -2,7 +2,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import type { Db } from '../store/db';
+import type { Db, DbOrTx } from '../store/db';
 import { markDone, markProgress } from '../store/outbox';
 import { outbox, type OutboxRow } from '../store/schema';
 import { ZaloApiError } from '../zalo/errors';
@@ -34,7 +34,7 @@ export const SCRUBBED_TEXT = '[Nội dung sức khỏe đã xóa khỏi hàng đ
  * Replaces the text of a sensitive reply (it carries health data) with a placeholder, so the health data does
  * not linger in the outbox after Zalo accepted it (or after sending finally failed).
  */
-export function scrubSensitiveReply(db: Db, row: OutboxRow): void {
+export function scrubSensitiveReply(db: DbOrTx, row: OutboxRow): void {
   const payload = jobCatalog['zalo.message'].payload.safeParse(row.payload);
   if (!payload.success || !payload.data.sensitive) return;
   db.update(outbox)
@@ -60,15 +60,27 @@ export async function sendZaloMessage(deps: ZaloSendDeps, row: OutboxRow, job?: 
     if (final) scrubSensitiveReply(deps.db, row);
     throw err;
   }
-  scrubSensitiveReply(deps.db, row);
 }
 
+/**
+ * Sends the parts not yet acknowledged. Each part's progress is written in the transaction that records Zalo's
+ * answer, and the last part's also finishes the row (and scrubs a sensitive reply): one commit per part.
+ */
 async function sendParts(deps: ZaloSendDeps, row: OutboxRow, payload: { userId: string; messages: OutMessage[] }): Promise<void> {
   const parts = expandMessages(payload.messages);
+  const recordPart = (db: DbOrTx, i: number, messageId: string) => {
+    markProgress(db, row.id, i + 1, messageId, deps.clock.now());
+    if (i === parts.length - 1) finishRow(db, row, deps.clock.now());
+  };
+  if (row.progress >= parts.length) return finishRow(deps.db, row, deps.clock.now());
   for (let i = row.progress; i < parts.length; i++) {
+    let recorded = false;
     let messageId: string;
     try {
-      messageId = await deps.delivery.sendMessage(replyPartKey(row.id, i), payload.userId, parts[i]!, { buttons: deps.buttons });
+      messageId = await deps.delivery.sendMessage(replyPartKey(row.id, i), payload.userId, parts[i]!, { buttons: deps.buttons }, (tx, id) => {
+        recordPart(tx, i, id);
+        recorded = true;
+      });
     } catch (err) {
       if (err instanceof ZaloApiError && err.kind !== 'transient') {
         // Auth errors reach here only after the one refresh-and-resend already failed.
@@ -76,7 +88,12 @@ async function sendParts(deps: ZaloSendDeps, row: OutboxRow, payload: { userId: 
       }
       throw err;
     }
-    markProgress(deps.db, row.id, i + 1, messageId, deps.clock.now());
+    // Sent by an earlier attempt (settled from its record or the history): record the part here.
+    if (!recorded) recordPart(deps.db, i, messageId);
   }
-  markDone(deps.db, row.id, 'zalo', deps.clock.now());
+}
+
+function finishRow(db: DbOrTx, row: OutboxRow, now: number): void {
+  markDone(db, row.id, 'zalo', now);
+  scrubSensitiveReply(db, row);
 }

@@ -124,7 +124,7 @@ async function startParts(config: Config, settings: Settings, logger: Logger, cl
   // the relay exists; until then (nothing commits before) the reconciler would carry them.
   let relay: OutboxRelay | undefined;
   const afterCommit = () => relay?.kick();
-  const zalo = await startZalo({ config, settings, store, clock, logger, cleanups, afterCommit, fakeZalo });
+  const zalo = await startZalo({ config, settings, store, clock, logger, cleanups, commits, afterCommit, fakeZalo });
 
   const producer: Redis = producerConnection(redisUrl);
   producer.on('error', (err) => logger.warn({ err: err.message }, 'redis producer error'));

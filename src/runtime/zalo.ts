@@ -2,6 +2,7 @@ import type { Clock } from '../clock';
 import type { Config } from '../config';
 import { ZaloDelivery } from '../jobs/zaloDelivery';
 import type { Logger } from '../logger';
+import type { CommitBatcher } from '../store/commitBatcher';
 import type { Store } from '../store/db';
 import { oaTokens } from '../store/schema';
 import { ZaloClient } from '../zalo/client';
@@ -30,6 +31,8 @@ interface ZaloEnv {
   clock: Clock;
   logger: Logger;
   cleanups: Cleanups;
+  /** The process's group commit: the send records of concurrent sends share commits. */
+  commits: CommitBatcher;
   /** Outbox rows were committed (the token alert): move them to the queues now. */
   afterCommit: () => void;
   /** A fake to use instead of starting one (simulator mode) or talking to Zalo (tests). */
@@ -78,7 +81,15 @@ export async function startZalo(env: ZaloEnv): Promise<ZaloParts> {
     tokens,
   );
   zaloRef = zalo;
-  const delivery = new ZaloDelivery({ db: store.db, clock, logger, zalo, settleAfterMs: env.settings.settleAfterMs, receiptWaitMs: config.zalo.receiptWaitMs });
+  const delivery = new ZaloDelivery({
+    db: store.db,
+    clock,
+    logger,
+    zalo,
+    settleAfterMs: env.settings.settleAfterMs,
+    receiptWaitMs: config.zalo.receiptWaitMs,
+    commits: env.commits,
+  });
   const interactions = new InteractionCheck(zalo, config.zalo.quotaCacheMs, () => clock.now());
   return { zalo, tokens, delivery, interactions, oauthBase, fakeZalo };
 }

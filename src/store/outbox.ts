@@ -54,8 +54,12 @@ export function releasableRows(db: DbOrTx, now: number, limit: number): OutboxRo
   ).all({ now, limit });
 }
 
-/** After a lane's row finished: its next blocked row (if any, and if nothing else runs) becomes pending. */
+/**
+ * After a lane's row finished: its next blocked row (if any, and if nothing else runs) becomes pending. Most
+ * lanes have nothing blocked: a read finds that without taking the write lock (another process may hold it).
+ */
 export function releaseLane(db: DbOrTx, lane: string, now: number): boolean {
+  if (!statement(db, "SELECT 1 FROM outbox WHERE lane = ? AND status = 'blocked' LIMIT 1").get(lane)) return false;
   return (
     statement(
       db,
