@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
+import Database from 'better-sqlite3';
 import { outbox, zaloSends } from '../src/store/schema';
 import { startHarness, waitFor, type Harness } from './harness';
 
@@ -71,5 +72,36 @@ describe('settle before resend', () => {
     await waitFor(() => rowsFor(h!, '9205')[0]?.status === 'done', 'reply done');
     expect(h.fake.messagesTo('9205')).toHaveLength(1);
     expect(callsTo(h, 'conversation', '9205')).toEqual([]);
+  });
+
+  it('Zalo answers while another process holds the write lock: the worker keeps running, then records the send and the reply as done in one commit', async () => {
+    // The reconciler would write on its own timer; only the send's records are under test here.
+    h = await startHarness({ env: { OUTBOX_RECONCILE_INTERVAL_MS: '60000' } });
+    h.fake.inject({ route: 'send', userId: '9206', accepted: true, delayMs: 300 });
+    await h.say('9206', 'menu');
+    await waitFor(() => h!.fake.messagesTo('9206').length === 1, 'the reply reached Zalo');
+    // The other process (a web process's turn) takes the write lock before Zalo's answer comes back.
+    const other = new Database(h.runtime.config.databaseFile);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      // Zalo answers 300 ms after it took the message; meanwhile and after, timers of this process keep firing:
+      // a wait inside SQLite's busy handler would have stopped them until the lock freed (up to 5 s).
+      let longestGap = 0;
+      for (let last = performance.now(), end = last + 600; last < end; ) {
+        await new Promise((r) => setTimeout(r, 10));
+        longestGap = Math.max(longestGap, performance.now() - last);
+        last = performance.now();
+      }
+      expect(longestGap).toBeLessThan(250);
+      expect(rowsFor(h, '9206')[0]).toMatchObject({ status: 'queued', progress: 0 });
+      expect(sendRecords(h, '9206')[0]).toMatchObject({ status: 'in_flight' });
+      other.exec('COMMIT');
+    } finally {
+      other.close();
+    }
+    await waitFor(() => rowsFor(h!, '9206')[0]?.status === 'done', 'reply done');
+    const messageId = h.fake.messagesTo('9206')[0]!.messageId;
+    expect(rowsFor(h, '9206')[0]).toMatchObject({ status: 'done', progress: 1, externalId: messageId, channel: 'zalo' });
+    expect(sendRecords(h, '9206')).toEqual([expect.objectContaining({ status: 'sent', messageId, attempts: 1 })]);
   });
 });
