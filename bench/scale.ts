@@ -18,7 +18,7 @@ import { startPrivateRedis } from '../src/jobs/redis';
 import { openStore } from '../src/store/db';
 import { signEvent, userTextEvent } from '../src/zalo/eventBuilders';
 import { saveTokenPair } from '../src/zalo/tokens';
-import { fmt, startChild } from './lib';
+import { fmt, productionNodeFlags, startChild } from './lib';
 import { BENCH_APP_ID, BENCH_OA_SECRET } from './signedEvents';
 
 const { values: opts } = parseArgs({
@@ -181,7 +181,7 @@ process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
 async function startService(roles: string, env: Record<string, string>) {
   const started = performance.now();
   const profArgs = opts.prof ? ['--cpu-prof', `--cpu-prof-dir=${resolve('bench-profiles')}`, `--cpu-prof-name=scale-${roles}-${Date.now()}.cpuprofile`] : [];
-  const child = spawn(process.execPath, [...profArgs, 'dist/main.js'], { env: { PATH: process.env.PATH ?? '', ...env, ROLES: roles }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...productionNodeFlags(), ...profArgs, 'dist/main.js'], { env: { PATH: process.env.PATH ?? '', ...env, ROLES: roles }, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   const rl = createInterface({ input: child.stdout! });
   const url = await new Promise<string | undefined>((resolve, reject) => {

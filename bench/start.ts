@@ -2,7 +2,8 @@
  * Time to ready and idle RSS of the production build against the TypeScript sources run through tsx:
  * each role (web, worker, both in one process) is started a few times on one data directory (the first start
  * creates and migrates the database) and timed from spawn to its "CadreCare started" log line; RSS is read
- * 2 s after that, for the node process and for any wrapper processes around it.
+ * 2 s after that, for the node process and for any wrapper processes around it. The build runs as `npm start`
+ * runs it (with its node options) and without them.
  *   npm run bench:start [-- runs] [--build-only] [--node-flag=--max-semi-space-size=2]
  * (--build-only: skip the tsx comparison; --node-flag: also start the build with that node option, repeatable)
  */
@@ -13,7 +14,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startPrivateRedis } from '../src/jobs/redis';
 import { BENCH_APP_ID, BENCH_OA_SECRET } from './signedEvents';
-import { fmt } from './lib';
+import { fmt, productionNodeFlags } from './lib';
 
 const args = process.argv.slice(2);
 const runs = Number(args.find((a) => /^\d+$/.test(a)) ?? 3);
@@ -61,14 +62,17 @@ async function startOnce(command: string[], env: Record<string, string>) {
 }
 
 const redis = await startPrivateRedis({ bin: process.env.REDIS_SERVER_BIN ?? 'redis-server' });
+const startFlags = productionNodeFlags();
 const commands: Record<string, string[]> = {
+  // What `npm start` and the systemd unit run, and the same without their node options.
+  [['node', ...startFlags, 'dist/main.js'].join(' ')]: [process.execPath, ...startFlags, 'dist/main.js'],
   'node dist/main.js': [process.execPath, 'dist/main.js'],
   'tsx src/main.ts (before)': [process.execPath, 'node_modules/.bin/tsx', 'src/main.ts'],
 };
 if (buildOnly) delete commands['tsx src/main.ts (before)'];
 for (const flag of nodeFlags) commands[`node ${flag} dist/main.js`] = [process.execPath, flag, 'dist/main.js'];
 console.log(`time to ready (spawn -> "CadreCare started") and idle RSS, ${runs} starts each (the first creates the database)`);
-console.log('command                   roles        first start  later starts (median)  RSS service  RSS wrappers');
+console.log('command                                       roles        first start  later starts (median)  RSS service  RSS wrappers');
 try {
   for (const [name, command] of Object.entries(commands)) {
     for (const roles of ['web,worker', 'web', 'worker']) {
@@ -96,7 +100,7 @@ try {
       const median = later.length ? later[Math.floor(later.length / 2)]! : NaN;
       const last = results[results.length - 1]!;
       console.log(
-        `${name.padEnd(25)} ${roles.padEnd(12)} ${fmt(results[0]!.readyMs, 0).padStart(8)} ms  ${fmt(median, 0).padStart(14)} ms       ${fmt(last.serviceRss).padStart(7)} MB  ${fmt(last.wrapperRss).padStart(7)} MB (${last.processes - 1} processes)`,
+        `${name.padEnd(45)} ${roles.padEnd(12)} ${fmt(results[0]!.readyMs, 0).padStart(8)} ms  ${fmt(median, 0).padStart(14)} ms       ${fmt(last.serviceRss).padStart(7)} MB  ${fmt(last.wrapperRss).padStart(7)} MB (${last.processes - 1} processes)`,
       );
     }
   }
