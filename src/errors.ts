@@ -1,7 +1,7 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 /** The one error taxonomy: every code maps to one HTTP status and every error answer has one shape. */
-export const errorStatus = {
+const errorStatus = {
   bad_request: 400,
   invalid_json: 400,
   validation_failed: 400,

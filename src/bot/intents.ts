@@ -4,11 +4,8 @@ import { askDeclineReason, startBooking, startMoveOf } from './flows/booking';
 import { startResults } from './flows/results';
 import { startLinking } from './flows/linking';
 import { withSubject } from './flows/subject';
-import { mainMenu } from './menu';
 import type { FlowEntries, IntentStarter } from './flow';
 import type { Intent } from './state';
-
-export const labelOf = (intent: Intent) => mainMenu.find((m) => m.id === intent)!.label;
 
 /**
  * What each main-menu choice does once we know for whom. One line per capability: a flow in

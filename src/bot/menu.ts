@@ -70,7 +70,7 @@ export const mainMenu = [
   },
 ] as const;
 
-export type MainMenuId = (typeof mainMenu)[number]['id'];
+type MainMenuId = (typeof mainMenu)[number]['id'];
 
 const showMenuPhrases = ['menu', 'bat dau', 'xin chao', 'chao', 'hi', 'hello', 'alo', 'trang chu', 'quay lai', 'tro ve', 'start'];
 

@@ -21,10 +21,10 @@ export const ZALO_TEXT_LIMIT = 2000;
 export const ZALO_MAX_BUTTONS = 5;
 /** Sources give 20, 35 and 100 characters for a button title (ZALO.md §2): the strictest one holds everywhere. */
 export const ZALO_BUTTON_TITLE_LIMIT = 20;
-export const ZALO_BUTTON_PAYLOAD_LIMIT = 1000;
+const ZALO_BUTTON_PAYLOAD_LIMIT = 1000;
 
 /** A button title within the limit: cut at a word boundary with "…" (the payload keeps the full text). */
-export function fitButtonTitle(title: string, limit = ZALO_BUTTON_TITLE_LIMIT): string {
+function fitButtonTitle(title: string, limit = ZALO_BUTTON_TITLE_LIMIT): string {
   const t = title.normalize('NFC').replace(/\s+/g, ' ').trim();
   if (t.length <= limit) return t;
   const cut = t.slice(0, limit - 1);

@@ -86,7 +86,7 @@ export type App = ReturnType<typeof createApp>;
  * no framing, nosniff, no Referer (acknowledge links carry a token), HSTS when served over https. Every
  * answer but the static files is `Cache-Control: no-store`: pages, API answers and exports name people.
  */
-export function securityHeaders(https: boolean) {
+function securityHeaders(https: boolean) {
   const headers = secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],

@@ -25,7 +25,7 @@ function chunk(type: string, data: Buffer): Buffer {
  * The picture on Zalo's "share your phone" card: the committee's colours as a 640x320 PNG with a white
  * phone-handset mark, drawn here so the service ships no binary assets.
  */
-export function sharePhonePng(): Buffer {
+function sharePhonePng(): Buffer {
   const width = 640;
   const height = 320;
   const rows: Buffer[] = [];

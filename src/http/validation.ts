@@ -31,7 +31,7 @@ export function validate<T extends z.ZodType, Target extends keyof ValidationTar
 }
 
 /** 5242880 -> "5 MB", 1572864 -> "1,5 MB", 204800 -> "200 KB". */
-export const fileSizeText = (bytes: number) =>
+const fileSizeText = (bytes: number) =>
   bytes >= 1024 * 1024 ? `${String(Math.round((bytes / 1024 / 1024) * 10) / 10).replace('.', ',')} MB` : `${Math.round(bytes / 1024)} KB`;
 
 /** Upload size guard for imports: the file limit plus room for the multipart envelope; over it, 413. */
@@ -48,7 +48,7 @@ export function uploadLimit(maxFileBytes: number) {
 export const IdParam = z.object({ id: z.coerce.number().int().positive() });
 
 /** A yes/no query parameter: true, false, 1 or 0. */
-export const queryBool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const queryBool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 

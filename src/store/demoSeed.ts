@@ -10,11 +10,11 @@ import { cadres, clinics, type CadreCategory, type HealthClass } from './schema'
  * every run; rows are keyed by their code and never overwritten, so seeding again changes nothing.
  */
 
-export const DEMO_CADRE_COUNT = 200;
+const DEMO_CADRE_COUNT = 200;
 /** Emails use the reserved .example domain (RFC 2606): nothing can ever reach a real mailbox. */
 export const DEMO_EMAIL_DOMAIN = 'haiphong.example';
 
-export interface DemoClinic {
+interface DemoClinic {
   code: string;
   name: string;
   address: string;
@@ -23,7 +23,7 @@ export interface DemoClinic {
   email: string;
 }
 
-export const demoClinics: readonly DemoClinic[] = [
+const demoClinics: readonly DemoClinic[] = [
   {
     code: 'PK-A1',
     name: 'Phòng khám Cán bộ A1 – Bệnh viện Đa khoa Sông Cấm',

@@ -7,7 +7,7 @@ import type { ZaloApiError } from './errors';
 
 /** Outbox subject of the alert emails; the once-an-hour rule is read from these rows. */
 export const TOKEN_ALERT_SUBJECT = 'oa-token-alert';
-export const TOKEN_ALERT_INTERVAL_MS = 3600_000;
+const TOKEN_ALERT_INTERVAL_MS = 3600_000;
 
 export interface TokenAlertOptions {
   committeeName: string;

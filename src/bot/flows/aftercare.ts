@@ -17,7 +17,7 @@ import { readRating } from '../understand/rating';
  * Anything that is not an answer falls through to the usual reading, so "đặt lịch" still starts booking.
  */
 
-export const aftercareText = {
+const aftercareText = {
   offerBooked: (title: string, name: string) => `Đã đặt lịch khám cho ${title} ${name}:`,
   offerReminders: 'Chúng tôi sẽ nhắc trước ngày khám. Gõ "đổi lịch" hoặc "hủy lịch" nếu cần thay đổi.',
   offerDeclined: (title: string) => `Dạ, ${title} vẫn có tên trong danh sách chờ. Khi có chỗ khác, chúng tôi sẽ nhắn ${title}.`,

@@ -14,7 +14,7 @@ import { decide, type Meaning } from '../understand';
  * Numbers answer the question only when nothing else is on screen (idle); typed words work from any menu step.
  */
 
-export const attendanceText = {
+const attendanceText = {
   confirmed: (title: string, name: string, line: string) =>
     `Cảm ơn ${title}. Đã ghi nhận ${title} ${name} sẽ đến khám ${line}.\nSáng ngày khám, chúng tôi sẽ gửi mã đến khám để lấy số thứ tự.`,
   alreadyIn: (title: string) => `${title} đã lấy số rồi.`,

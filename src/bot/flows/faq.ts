@@ -3,7 +3,7 @@ import { mainMenuButtons, mainMenuText } from '../menu';
 import { reply, textMessage } from '../reply';
 import type { TurnContext, TurnResult } from '../flow';
 
-export const faqText = {
+const faqText = {
   more: 'Cần hỏi thêm, xin gõ "gặp nhân viên". Gõ "menu" để xem các việc có thể làm.',
   offerStaff: 'Ông/Bà có thể gõ "gặp nhân viên" để hỏi trực tiếp nhân viên, hoặc chọn một việc dưới đây.',
 };

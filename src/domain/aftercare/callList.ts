@@ -60,7 +60,7 @@ export interface CallListRow {
 }
 
 /** Whole years between a birth date and a local date. */
-export function ageOn(birthDate: string, date: string): number {
+function ageOn(birthDate: string, date: string): number {
   const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
@@ -70,7 +70,7 @@ export function ageOn(birthDate: string, date: string): number {
 const classRank = (c: string | null) => healthClassOf(c)?.rank ?? -1;
 
 /** Whether the campaign's nudges are out, so a cadre still without a booking needs a call. */
-export function nudgesOut(c: Campaign, now: number): boolean {
+function nudgesOut(c: Campaign, now: number): boolean {
   return c.nudgeAfterDays === null || c.nudgeAfterDays === undefined ? true : nudgeDueAt(c) <= now;
 }
 

@@ -111,8 +111,6 @@ export type AftercareEffect =
   | { type: 'followUp.choose'; followUpId: number; cadreId: number; choice: 'clinic' | 'home'; viaProxy: boolean; confirmText: string; ackDueAt: number }
   | { type: 'rating.answer'; ratingId: number; cadreId: number; score: number; comment: string; viaProxy: boolean; ackDueAt: number };
 
-export const aftercareEffectTypes: ReadonlySet<string> = new Set(['waitlist.join', 'waitlist.answer', 'followUp.choose', 'rating.answer']);
-
 /** Writes one effect inside the turn's transaction; returns the outbox ids it created. */
 export function applyAftercareEffect(tx: DbOrTx, ctx: { zaloUserId: string; now: number }, effect: AftercareEffect): number[] {
   const actor = { type: 'zalo' as const, id: ctx.zaloUserId, onBehalfOfCadreId: effect.viaProxy ? effect.cadreId : null };

@@ -8,7 +8,7 @@ import { examSlots, waitlistEntries } from '../../store/schema';
  * someone waits at its clinic in its campaign, an outbox row asks the worker to offer it to the waitlist
  * (domain/aftercare/waitlist.ts). Kept apart from the waitlist so booking code can call it without a cycle.
  */
-export const WAITLIST_OFFER_JOB = 'waitlist.offer' as const;
+const WAITLIST_OFFER_JOB = 'waitlist.offer' as const;
 
 /** Returns the outbox row id, or null when nobody waits. */
 export function offerToWaitlist(tx: DbOrTx, slotId: number, now: number): number | null {

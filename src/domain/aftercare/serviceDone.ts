@@ -12,11 +12,11 @@ import { outsideQuietHours } from '../shared/quietHours';
 
 export const RATING_NOTICE = 'rating.ask';
 /** How long after the service the question goes out (then moved out of quiet hours). */
-export const RATING_DELAY_MS = 2 * 3600_000;
+const RATING_DELAY_MS = 2 * 3600_000;
 /** At most one question in this period per cadre. */
-export const RATING_INTERVAL_MS = 7 * 24 * 3600_000;
+const RATING_INTERVAL_MS = 7 * 24 * 3600_000;
 /** Answers are read for this long after the question went out. */
-export const RATING_ANSWER_MS = 3 * 24 * 3600_000;
+const RATING_ANSWER_MS = 3 * 24 * 3600_000;
 export const LOW_RATING = 2;
 
 /**

@@ -8,9 +8,9 @@ import { addDays, formatVietnamDay, formatVietnamTime } from '../shared/dates';
 import { vietnamDate, vietnamInstant } from '../shared/quietHours';
 import { formatPhone, telHref } from '../shared/phone';
 
-export const callListSubject = (examDate: string) => `call-list-${examDate}`;
+const callListSubject = (examDate: string) => `call-list-${examDate}`;
 
-export interface UnconfirmedRow {
+interface UnconfirmedRow {
   bookingId: number;
   campaignId: number;
   clinicId: number;
@@ -22,7 +22,7 @@ export interface UnconfirmedRow {
 }
 
 /** Active bookings of a local day whose cadre has not answered the day-before question, by clinic and time. */
-export function unconfirmedOn(db: DbOrTx, date: string, clinicId?: number): UnconfirmedRow[] {
+function unconfirmedOn(db: DbOrTx, date: string, clinicId?: number): UnconfirmedRow[] {
   return rowsOf<UnconfirmedRow>(
     db,
     `SELECT b.id AS bookingId, b.campaign_id AS campaignId, s.clinic_id AS clinicId, k.name AS clinicName, s.starts_at AS startsAt,
@@ -34,7 +34,7 @@ export function unconfirmedOn(db: DbOrTx, date: string, clinicId?: number): Unco
 }
 
 /** When the call list for an exam day goes out: the day before, at the configured local hour. */
-export const callListDueAt = (examDate: string, hour: number) => vietnamInstant(addDays(examDate, -1), hour);
+const callListDueAt = (examDate: string, hour: number) => vietnamInstant(addDays(examDate, -1), hour);
 
 /**
  * Makes sure the next call list is scheduled (an outbox row per exam day, found by its subject): for tomorrow

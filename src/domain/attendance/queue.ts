@@ -28,7 +28,7 @@ interface QueueRow {
 }
 
 /** "Nguyễn Văn An" -> "N.V.A.": the counter page never shows a full name. */
-export const initialsOf = (fullName: string) =>
+const initialsOf = (fullName: string) =>
   fullName
     .trim()
     .split(/\s+/)

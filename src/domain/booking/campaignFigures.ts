@@ -5,7 +5,7 @@ import { clinicNames } from '../reports/clinicNames';
 import { cohortFigures, groupCohort, NO_CLINIC, shareOf, type CohortCounts } from '../reports/examined';
 import { campaignClinicList, campaignOr404 } from './campaigns';
 
-export interface ClinicFigures {
+interface ClinicFigures {
   clinicId: number | null;
   clinicName: string;
   /** Eligible cadres registered at this clinic (and, below, how many of them booked, were examined, were absent). */

@@ -64,7 +64,7 @@ export interface BookingLookups {
 }
 
 /** What the flow needs to know about the cadre it acts for (no health data). */
-export type ActingFor = CadreSummary;
+type ActingFor = CadreSummary;
 
 const SLOT = `s.id AS id, s.campaign_id AS campaignId, s.clinic_id AS clinicId, s.local_date AS localDate, s.starts_at AS startsAt,
   s.ends_at AS endsAt, s.capacity - s.booked AS free`;

@@ -41,7 +41,7 @@ export type PlaceFreedCause = 'cancelled' | 'moved' | 'declined';
  * The one point every path that frees a place passes through, inside its transaction: what a freed place
  * sets off (offering it to the waitlist) hangs here.
  */
-export function placeFreed(tx: DbOrTx, freed: { slotId: number; bookingId: number; cause: PlaceFreedCause }, now: number): void {
+function placeFreed(tx: DbOrTx, freed: { slotId: number; bookingId: number; cause: PlaceFreedCause }, now: number): void {
   offerToWaitlist(tx, freed.slotId, now);
 }
 

@@ -16,11 +16,11 @@ import { countSegment, SegmentFilter, segmentIsUnfiltered } from './segments';
  */
 
 /** Said at the end of every broadcast on Zalo, so anyone can stop them. */
-export const OPT_OUT_FOOTER = 'Để dừng nhận thông báo chung, Ông/Bà nhắn: Dừng nhận tin';
+const OPT_OUT_FOOTER = 'Để dừng nhận thông báo chung, Ông/Bà nhắn: Dừng nhận tin';
 export const BROADCAST_TEXT_MAX = ZALO_TEXT_LIMIT - OPT_OUT_FOOTER.length - 2;
 
 /** The fan-out outbox row's payload: ids only. */
-export const broadcastSubject = (id: number) => `broadcast-${id}`;
+const broadcastSubject = (id: number) => `broadcast-${id}`;
 
 /** The text a cadre reads on Zalo: the broadcast and how to stop them. */
 export const broadcastTextAsSent = (b: { text: string }) => `${b.text}\n\n${OPT_OUT_FOOTER}`.normalize('NFC');

@@ -40,7 +40,7 @@ export interface BroadcastWebDeps {
 
 
 /** Runs a broadcast action, turning a schema refusal into the one validation error shape. */
-export function broadcastAction<T>(fn: () => T): T {
+function broadcastAction<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {

@@ -1,10 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../store/db';
-import { broadcastRecipients, type BroadcastRecipient, type RecipientChannel } from '../../store/schema';
-
-export function getRecipient(db: DbOrTx, id: number): BroadcastRecipient | undefined {
-  return db.select().from(broadcastRecipients).where(eq(broadcastRecipients.id, id)).get();
-}
+import { broadcastRecipients, type RecipientChannel } from '../../store/schema';
 
 /**
  * Takes the recipient for sending: pending -> sending, or a stale claim (`expected` = its claimedAt) ->
@@ -28,14 +24,6 @@ export function claimRecipient(db: DbOrTx, id: number, channel: RecipientChannel
 export function markRecipientSent(db: DbOrTx, id: number, channel: RecipientChannel, externalId: string | null, now: number): void {
   db.update(broadcastRecipients)
     .set({ status: 'sent', channel, externalId, sentAt: now, reason: null, updatedAt: now })
-    .where(and(eq(broadcastRecipients.id, id), eq(broadcastRecipients.status, 'sending')))
-    .run();
-}
-
-/** Nothing was sent (a definite refusal, or a check before sending): back to pending for a retry. */
-export function releaseRecipient(db: DbOrTx, id: number, reason: string, now: number): void {
-  db.update(broadcastRecipients)
-    .set({ status: 'pending', claimedAt: null, reason: reason.slice(0, 300), updatedAt: now })
     .where(and(eq(broadcastRecipients.id, id), eq(broadcastRecipients.status, 'sending')))
     .run();
 }

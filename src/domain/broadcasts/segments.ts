@@ -66,7 +66,7 @@ export function describeSegment(db: DbOrTx, f: SegmentFilter): string {
 }
 
 /** The SQL condition on `cadres` for a segment; throws AppError (validation_failed) for a campaign that does not exist. */
-export function segmentCondition(db: DbOrTx, f: SegmentFilter): SQL {
+function segmentCondition(db: DbOrTx, f: SegmentFilter): SQL {
   const parts: (SQL | undefined)[] = [eq(cadres.active, true)];
   if (f.categories.length) parts.push(inArray(cadres.category, f.categories));
   if (f.units.length) parts.push(inArray(cadres.unit, f.units));

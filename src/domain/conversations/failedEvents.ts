@@ -20,7 +20,7 @@ export function isTransientFault(err: unknown): boolean {
 const errorText = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}\n${(err.stack ?? '').split('\n').slice(1, 8).join('\n')}` : String(err)).slice(0, 4000);
 
 /** The short apology the user gets when their message could not be handled. */
-export const failedTurnText = (hotline: string) =>
+const failedTurnText = (hotline: string) =>
   `Xin lỗi Ông/Bà, hệ thống đang gặp sự cố nên chưa xử lý được tin nhắn vừa rồi. Nhân viên sẽ kiểm tra và xử lý lại. Nếu cần gấp, xin gọi ${hotline}.`;
 
 /**

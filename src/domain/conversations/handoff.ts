@@ -23,10 +23,10 @@ import { pageWindow } from '../shared/listing';
  *
  * Chat texts are kept only while a conversation with staff is open, and only the last TRANSCRIPT_KEEP per user.
  */
-export const TRANSCRIPT_KEEP = 20;
+const TRANSCRIPT_KEEP = 20;
 export const handoffSubject = (id: number) => `handoff-${id}`;
 
-export const handoffText = {
+const handoffText = {
   closedByStaff: 'Nhân viên đã kết thúc cuộc trò chuyện. Trợ lý tự động tiếp tục giúp Ông/Bà. Gõ "menu" để xem các việc có thể làm.',
   closedByTimeout: 'Cuộc trò chuyện với nhân viên đã tạm dừng vì lâu không có tin nhắn mới. Trợ lý tự động tiếp tục giúp Ông/Bà. Gõ "menu" để bắt đầu, hoặc "gặp nhân viên" để hỏi tiếp.',
 };
@@ -119,12 +119,6 @@ export function recordChatTurn(
     for (const m of r.messages) if (m.type === 'text') appendTranscript(tx, zaloUserId, 'bot', m.text, null, now);
   }
   if (inbound && openNow) tx.update(handoffs).set({ lastActivityAt: now }).where(and(eq(handoffs.zaloUserId, zaloUserId), eq(handoffs.status, 'open'))).run();
-}
-
-export interface HandoffEnv {
-  publicBaseUrl: string;
-  timeoutMs: number;
-  fallbackEmail?: string;
 }
 
 /**
@@ -385,9 +379,4 @@ export function handoffDetail(tx: DbOrTx, id: number, scope: number | null, now:
     .orderBy(asc(handoffMessages.id))
     .all();
   return { handoff: h, cadre, displayName: user?.displayName ?? null, messages, canReply: !!user && inCustomerServiceWindow(user, now) };
-}
-
-export function openHandoffCount(tx: DbOrTx, scope: number | null): number {
-  const where = scope === null ? eq(handoffs.status, 'open') : and(eq(handoffs.status, 'open'), inArray(handoffs.clinicId, [scope]));
-  return tx.select({ n: sql<number>`count(*)` }).from(handoffs).where(where).get()?.n ?? 0;
 }

@@ -9,7 +9,7 @@ export interface Prices {
   email: number;
 }
 
-export const FREE_CS_WINDOW_MS = 48 * 3600_000;
+const FREE_CS_WINDOW_MS = 48 * 3600_000;
 
 /** The estimated price of one message on `channel`; a customer-service message is free within 48 h. */
 export function priceOf(prices: Prices, channel: NoticeChannel | 'skipped', opts: { sinceInteractionMs?: number } = {}): number {

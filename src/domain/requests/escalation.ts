@@ -94,7 +94,7 @@ function escalationHeadline(req: CareRequest, level: number): string {
  * calls on a phone) and the kind of request, with a one-tap link to the request's page and one to acknowledge;
  * what the cadre wrote (health details) stays behind the login.
  */
-export function escalationEmail(
+function escalationEmail(
   req: CareRequest,
   facts: ReturnType<typeof requestFacts>,
   level: number,

@@ -29,7 +29,7 @@ export const defaultRequestSettings: RequestSettings = {
 };
 
 /** A repeat emergency mention by the same user within this adds to the open one instead of paging again. */
-export const EMERGENCY_REPEAT_MS = 30 * 60_000;
+const EMERGENCY_REPEAT_MS = 30 * 60_000;
 
 export type RequestEffect =
   /** `confirmText` has "{ticket}" where the new ticket number goes; it is sent to the user in their lane. */
@@ -37,8 +37,6 @@ export type RequestEffect =
   | { type: 'emergency'; cadreId: number | null; clinicId: number | null; viaProxy: boolean; text: string; ackDueAt: number }
   | { type: 'handoffOpen'; cadreId: number | null; clinicId: number | null; topic: string; timeoutMs: number; publicBaseUrl: string; attachment?: ChatAttachment }
   | { type: 'handoffClose' };
-
-export const requestEffectTypes: ReadonlySet<string> = new Set(['requestCreate', 'emergency', 'handoffOpen', 'handoffClose']);
 
 /** Writes one request effect inside the turn's transaction; returns the outbox ids it created. */
 export function applyRequestEffect(tx: DbOrTx, ctx: { zaloUserId: string; now: number }, effect: RequestEffect): number[] {

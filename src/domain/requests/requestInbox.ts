@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { requestNotes } from './requestNotes';
 import { z } from 'zod';
 import { AppError } from '../../errors';
@@ -25,7 +25,7 @@ export type SlaClock = { kind: 'left' | 'overdue'; ms: number } | { kind: 'met' 
  * Time left to acknowledge (or overdue by), while a request waits; met or breached once decided. A request
  * closed before anyone acknowledged it and before its deadline (cancelled at the cadre's wish) has no verdict.
  */
-export function slaClock(r: { state: string; ackDueAt: number; sla: string; acknowledgedAt: number | null }, now: number): SlaClock {
+function slaClock(r: { state: string; ackDueAt: number; sla: string; acknowledgedAt: number | null }, now: number): SlaClock {
   if (r.sla === 'met' || r.sla === 'breached') return { kind: r.sla };
   if (r.acknowledgedAt !== null || r.state !== 'new') return { kind: 'none' };
   return r.ackDueAt >= now ? { kind: 'left', ms: r.ackDueAt - now } : { kind: 'overdue', ms: now - r.ackDueAt };
@@ -104,15 +104,4 @@ export function requestDetail(tx: DbOrTx, id: number, scope: number | null, now:
     .orderBy(asc(careRequestEvents.at), asc(careRequestEvents.id))
     .all();
   return { request: req, ticket: ticketOf(req.id), cadre, clinic, handler, timeline, notes: requestNotes(tx, id), clock: slaClock(req, now) };
-}
-
-/** Share of acknowledged requests that met their SLA, per type (for the inbox header and reports). */
-export function slaFigures(tx: DbOrTx, scope: number | null) {
-  return tx
-    .select({ sla: careRequests.sla, n: sql<number>`count(*)` })
-    .from(careRequests)
-    .where(scope === null ? undefined : eq(careRequests.clinicId, scope))
-    .groupBy(careRequests.sla)
-    .orderBy(desc(careRequests.sla))
-    .all();
 }

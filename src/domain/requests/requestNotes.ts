@@ -70,7 +70,7 @@ export function requestNotes(db: DbOrTx, requestId: number): RequestNoteView[] {
 }
 
 /** The message the cadre reads: which request, the answer, and who wrote it (name, role, clinic). */
-export function renderRequestNote(db: DbOrTx, noteId: number): { text: string; subject: string } | null {
+function renderRequestNote(db: DbOrTx, noteId: number): { text: string; subject: string } | null {
   const row = db
     .select({ note: careRequestNotes, request: careRequests, staff: staffUsers })
     .from(careRequestNotes)

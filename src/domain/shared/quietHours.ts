@@ -4,7 +4,7 @@
  */
 import { VN_OFFSET_MS } from './dates';
 
-export const QUIET_START_HOUR = 21;
+const QUIET_START_HOUR = 21;
 export const QUIET_END_HOUR = 7;
 
 /** The local (Vietnam) hour and the UTC instant of that day's local midnight. */

@@ -4,7 +4,7 @@ import type { z } from 'zod';
  * Validation problems in Vietnamese, written once: every form and API field by its label, every zod issue
  * as a short sentence. A schema's own message (already Vietnamese) wins over these defaults.
  */
-export const fieldLabels: Record<string, string> = {
+const fieldLabels: Record<string, string> = {
   action: 'Thao tác',
   active: 'Tình trạng',
   actor: 'Người thực hiện',
@@ -91,7 +91,7 @@ export const fieldLabels: Record<string, string> = {
 };
 
 /** The label of a field path ("endDate", "items.2.title"): the last named part that has a label. */
-export function fieldLabel(path: readonly PropertyKey[]): string | null {
+function fieldLabel(path: readonly PropertyKey[]): string | null {
   for (let i = path.length - 1; i >= 0; i--) {
     const key = path[i];
     if (typeof key === 'string' && fieldLabels[key]) return fieldLabels[key]!;

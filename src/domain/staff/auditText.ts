@@ -5,7 +5,7 @@ import { formatIsoDate } from '../shared/dates';
  * has a verb phrase; each entity a noun; known detail fields are put in words and the rest left out (the row itself
  * keeps everything for an investigation, and ids only: never health data).
  */
-export const auditActionLabels: Record<string, string> = {
+const auditActionLabels: Record<string, string> = {
   'api_token.create': 'tạo mã truy cập API',
   'api_token.revoke': 'thu hồi mã truy cập API',
   'audit.export': 'xuất nhật ký hoạt động',
@@ -133,7 +133,7 @@ export const legacyAuditActions: Record<string, string> = { 'cadre.link': LINK_A
 /** Today's name of an action (old names of the same action mapped). */
 export const currentAuditAction = (action: string) => legacyAuditActions[action] ?? action;
 
-export const auditEntityLabels: Record<string, string> = {
+const auditEntityLabels: Record<string, string> = {
   api_token: 'mã truy cập API',
   audit_log: 'nhật ký',
   booking: 'lịch khám',
@@ -198,7 +198,7 @@ const detailWords: Record<string, (v: unknown) => string | null> = {
 };
 
 /** Known detail fields in words, in a fixed order; unknown ones are left to the export. */
-export function auditDetailText(detail: unknown): string {
+function auditDetailText(detail: unknown): string {
   if (!detail || typeof detail !== 'object') return '';
   const d = detail as Record<string, unknown>;
   return Object.keys(detailWords)

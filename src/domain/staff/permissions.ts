@@ -9,7 +9,7 @@ const everyone = staffRoles;
 const careTeam = ['admin', 'coordinator', 'doctor', 'clinic_staff'] as const;
 const office = ['admin', 'coordinator'] as const;
 
-export const permissions = {
+const permissions = {
   dashboard: {
     read: everyone,
   },
@@ -108,7 +108,7 @@ export const permissions = {
   },
 } as const satisfies Record<string, Record<string, readonly StaffRole[]>>;
 
-export type Permissions = typeof permissions;
+type Permissions = typeof permissions;
 export type Capability = keyof Permissions;
 export type Action<C extends Capability> = keyof Permissions[C] & string;
 /** A [capability, action] pair, e.g. `['registry', 'readHealth']`. */
@@ -122,9 +122,4 @@ export function rolesFor(permission: Permission): readonly StaffRole[] {
 /** True when `role` may do `permission`; false for no role (not logged in). */
 export function may(role: StaffRole | null | undefined, permission: Permission): boolean {
   return !!role && rolesFor(permission).includes(role);
-}
-
-/** Every [capability, action] in the table, for the role × route test and documentation. */
-export function allPermissions(): Permission[] {
-  return Object.entries(permissions).flatMap(([capability, actions]) => Object.keys(actions).map((action) => [capability, action] as unknown as Permission));
 }

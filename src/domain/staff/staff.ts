@@ -44,7 +44,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 /** A hash to compare against when the username is unknown, so a miss costs as much time as a wrong password. */
 let decoyHash: Promise<string> | undefined;
-export const decoyPasswordHash = () => (decoyHash ??= hashPassword(randomBytes(12).toString('hex')));
+const decoyPasswordHash = () => (decoyHash ??= hashPassword(randomBytes(12).toString('hex')));
 
 const PASSWORD_ALPHABET = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 /** A readable random password (no 0/O, 1/l/I), 16 characters, about 92 bits. */
@@ -73,7 +73,7 @@ export interface NewStaffUser {
   zaloUserId?: string | null;
 }
 
-export const normalizeUsername = (u: string) => u.trim().toLowerCase();
+const normalizeUsername = (u: string) => u.trim().toLowerCase();
 
 function checkClinicRule(db: DbOrTx, role: StaffRole, clinicId: number | null | undefined): void {
   if (role === 'clinic_staff' && !clinicId) throw new AppError('validation_failed', 'Nhân viên phòng khám phải thuộc một phòng khám.');
@@ -196,10 +196,10 @@ export async function authenticateStaff(db: DbOrTx, username: string, password: 
 // --- API tokens -----------------------------------------------------------------------------------------
 
 const TOKEN_PREFIX = 'cc_';
-export const hashApiToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+const hashApiToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
 /** How long an API token works; a longer-lived integration gets a new token before then. */
-export const API_TOKEN_TTL_MS = 90 * 24 * 3600_000;
+const API_TOKEN_TTL_MS = 90 * 24 * 3600_000;
 export const apiTokenExpiry = (t: { createdAt: number; expiresAt: number | null }) => t.expiresAt ?? t.createdAt + API_TOKEN_TTL_MS;
 
 /** Creates an API token for a staff member; the token itself is returned once and only its hash is stored. */
@@ -216,7 +216,7 @@ export function createApiToken(db: DbOrTx, staffId: number, name: string, now: n
 }
 
 /** Revokes every live token of a staff member (password reset, deactivation). */
-export function revokeAllApiTokens(db: DbOrTx, staffId: number, now: number): number {
+function revokeAllApiTokens(db: DbOrTx, staffId: number, now: number): number {
   return db
     .update(apiTokens)
     .set({ revokedAt: now })

@@ -8,7 +8,7 @@ import { AppError } from '../../errors';
 import { loadSession, type SessionOptions, type StaffEnv } from '../auth/session';
 import { errorPage } from '../staff/ui';
 
-export const QUEUES_PATH = '/admin/queues';
+const QUEUES_PATH = '/admin/queues';
 
 export interface QueueBoardDeps {
   session: SessionOptions;

@@ -12,7 +12,7 @@ export interface LoginThrottleOptions {
   windowMs: number;
 }
 
-export const defaultLoginThrottle: LoginThrottleOptions = { maxPerAddress: 20, freeTriesPerAccount: 3, maxDelayMs: 60_000, windowMs: 15 * 60_000 };
+const defaultLoginThrottle: LoginThrottleOptions = { maxPerAddress: 20, freeTriesPerAccount: 3, maxDelayMs: 60_000, windowMs: 15 * 60_000 };
 
 /**
  * Login throttling kept in SQLite, so several web processes share it. An address that fails often (password

@@ -13,14 +13,14 @@ import type { StaffIdentity } from '../../domain/staff/actor';
 
 export { allowed, clinicScope, type StaffIdentity } from '../../domain/staff/actor';
 
-export type StaffVariables = RequestIdVariables & {
+type StaffVariables = RequestIdVariables & {
   staff: StaffIdentity | null;
   /** The per-session token every staff form carries in `_csrf`; empty when not logged in. */
   csrfToken: string;
 };
 export type StaffEnv = { Variables: StaffVariables };
 
-export const SESSION_COOKIE = 'cc_staff';
+const SESSION_COOKIE = 'cc_staff';
 export const CSRF_FIELD = '_csrf';
 
 export interface SessionOptions {

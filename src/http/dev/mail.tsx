@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import type { AddressObject } from 'mailparser';
 import { z } from 'zod';
 import { AppError } from '../../errors';
+import { VIETNAM_TZ } from '../../domain/shared/dates';
 import type { AppEnv } from '../app';
 import { validate } from '../validation';
 import { DevLayout } from './layout';
@@ -129,7 +130,7 @@ interface OpenMail {
 }
 
 const vnParts = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Asia/Ho_Chi_Minh',
+  timeZone: VIETNAM_TZ,
   day: '2-digit',
   month: '2-digit',
   year: 'numeric',

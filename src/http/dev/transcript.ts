@@ -9,7 +9,7 @@ import type { SentMessage } from '../../zalo/fakeApi/contract';
  * follows it live, so a reload or a second tab of the same user shows the same conversation.
  */
 
-export interface ChatButton {
+interface ChatButton {
   title: string;
   /** oa.query.show / oa.query.hide: the text Zalo sends back on a tap. */
   payload?: string;
@@ -78,7 +78,7 @@ export class Transcript {
 }
 
 /** How a message the OA sent looks in the chat: text with buttons, a request for the phone number, or other. */
-export function fromSentMessage(m: SentMessage): NewChatEntry {
+function fromSentMessage(m: SentMessage): NewChatEntry {
   if (m.kind === 'request_user_info') {
     const element = (m.body as { message?: { attachment?: { payload?: { elements?: { title?: unknown; subtitle?: unknown }[] } } } })
       ?.message?.attachment?.payload?.elements?.[0];
