@@ -68,6 +68,7 @@ const EnvSchema = z.object({
   ZALO_REFRESH_TOKEN: z.string().min(1).optional(),
   ZALO_BUTTONS: optionalBool,
   ZALO_HTTP_TIMEOUT_MS: int(10_000, 100),
+  ZALO_HTTP_PROXY: z.url().optional(),
   ZALO_REQUEST_INFO_IMAGE_URL: z.url().optional(),
   /** JSON map of notice template names to approved Zalo template ids, e.g. {"booking_reminder":"123456"}. */
   ZALO_TEMPLATES: z
@@ -261,6 +262,7 @@ function derive(env: z.output<typeof EnvSchema>) {
       // API v3 customer-service buttons are unverified for live OAs; numbered text always works.
       buttons: env.ZALO_BUTTONS ?? zaloMode === 'simulator',
       httpTimeoutMs: env.ZALO_HTTP_TIMEOUT_MS,
+      httpProxy: env.ZALO_HTTP_PROXY,
       templates: env.ZALO_TEMPLATES,
       requestInfoImageUrl: env.ZALO_REQUEST_INFO_IMAGE_URL ?? `${publicBaseUrl}/static/share-phone.png`,
     },

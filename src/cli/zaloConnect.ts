@@ -116,7 +116,7 @@ async function main(): Promise<number> {
 
   const logger = createLogger('silent');
   const client = new ZaloClient(
-    { apiBase: config.zalo.apiBase, oauthBase: config.zalo.oauthBase, appId: config.zalo.appId, appSecret: config.zalo.appSecret, timeoutMs: config.zalo.httpTimeoutMs },
+    { apiBase: config.zalo.apiBase, oauthBase: config.zalo.oauthBase, appId: config.zalo.appId, appSecret: config.zalo.appSecret, timeoutMs: config.zalo.httpTimeoutMs, proxyUrl: config.zalo.httpProxy },
     {
       current: () => Promise.reject(new Error('no token needed to exchange a code')),
       refreshAfterRejection: () => Promise.reject(new Error('no token needed to exchange a code')),

@@ -77,7 +77,7 @@ export async function startZalo(env: ZaloEnv): Promise<ZaloParts> {
     },
   });
   const zalo = new ZaloClient(
-    { apiBase, oauthBase, businessBase, appId: config.zalo.appId, appSecret: config.zalo.appSecret, timeoutMs: config.zalo.httpTimeoutMs },
+    { apiBase, oauthBase, businessBase, appId: config.zalo.appId, appSecret: config.zalo.appSecret, timeoutMs: config.zalo.httpTimeoutMs, proxyUrl: config.zalo.httpProxy },
     tokens,
   );
   zaloRef = zalo;

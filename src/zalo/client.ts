@@ -1,4 +1,6 @@
-import axios, { AxiosError, type AxiosInstance } from 'axios';
+import axios, { AxiosError, type AxiosInstance, type AxiosProxyConfig, type CreateAxiosDefaults } from 'axios';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { ZaloApiError, classifyZaloCode, type ZaloErrorKind } from './errors';
 import { ZALO_MAX_BUTTONS, type OutMessage } from '../conversation/messages';
 
@@ -44,6 +46,36 @@ export interface ZaloClientOptions {
   appId: string;
   appSecret: string;
   timeoutMs: number;
+  /** Outbound proxy for every Zalo call (ZALO_HTTP_PROXY); none when unset (the environment's proxy variables are not read). */
+  proxyUrl?: string;
+}
+
+/** An axios proxy setting from a URL ("http://user:pass@proxy.local:3128"). */
+export function proxyConfigOf(url: string): AxiosProxyConfig {
+  const u = new URL(url);
+  const protocol = u.protocol.replace(/:$/, '');
+  return {
+    protocol,
+    host: u.hostname,
+    port: u.port ? Number(u.port) : protocol === 'https' ? 443 : 80,
+    ...(u.username ? { auth: { username: decodeURIComponent(u.username), password: decodeURIComponent(u.password) } } : {}),
+  };
+}
+
+/**
+ * What every call shares, settled once: connections kept open between calls (a send is one small request, so a
+ * new TLS handshake each time would cost more than the call), no redirects (the API answers in place), and the
+ * proxy from the config or none, so nothing is looked up in the environment on every request.
+ */
+function transportDefaults(options: ZaloClientOptions): CreateAxiosDefaults {
+  const agent = { keepAlive: true, maxSockets: 64, maxFreeSockets: 16 };
+  return {
+    timeout: options.timeoutMs,
+    maxRedirects: 0,
+    httpAgent: new HttpAgent(agent),
+    httpsAgent: new HttpsAgent(agent),
+    proxy: options.proxyUrl ? proxyConfigOf(options.proxyUrl) : false,
+  };
 }
 
 interface Envelope<T> {
@@ -166,9 +198,10 @@ export class ZaloClient {
     private readonly tokens: AccessTokenSource,
   ) {
     // Errors are in the body with HTTP 200, so never let axios throw on status alone for the OA host.
-    this.api = axios.create({ baseURL: options.apiBase, timeout: options.timeoutMs, validateStatus: (s) => s < 500 });
-    this.oauth = axios.create({ baseURL: options.oauthBase, timeout: options.timeoutMs, validateStatus: (s) => s < 500 });
-    this.business = axios.create({ baseURL: options.businessBase ?? options.apiBase, timeout: options.timeoutMs, validateStatus: (s) => s < 500 });
+    const shared: CreateAxiosDefaults = { ...transportDefaults(options), validateStatus: (s) => s < 500 };
+    this.api = axios.create({ ...shared, baseURL: options.apiBase });
+    this.oauth = axios.create({ ...shared, baseURL: options.oauthBase });
+    this.business = axios.create({ ...shared, baseURL: options.businessBase ?? options.apiBase });
   }
 
   /** One OA call with the token; an auth refusal refreshes once and retries once. */
