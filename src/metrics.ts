@@ -43,12 +43,32 @@ export interface Metrics {
   render(): Promise<{ contentType: string; body: string }>;
 }
 
-// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
 export function createMetrics(sources: MetricsSources): Metrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service: 'cadrecare' });
   collectDefaultMetrics({ register: registry });
+  const { observeWebhook, recordReconcile } = processCounters(registry);
+  const sqlite = clientOf(sources.db);
+  const swallow: Swallow = (what) => (err) => sources.logger.warn({ err: (err as Error).message, what }, 'metrics collection failed');
+  queueDepthGauge(registry, sources.queues, swallow);
+  sendsGauge(registry, sqlite, swallow);
+  requestGauges(registry, sqlite, sources.now, swallow);
+  return {
+    registry,
+    observeWebhook,
+    recordReconcile,
+    async render() {
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+  };
+}
 
+/** A failed read on scrape is logged and leaves its gauge empty; the scrape itself still answers. */
+type Swallow = (what: string) => (err: unknown) => void;
+type Sqlite = ReturnType<typeof clientOf>;
+
+/** What only this process sees: webhook latency and events (told by the webhook itself), reconciler repairs. */
+function processCounters(registry: Registry): Pick<Metrics, 'observeWebhook' | 'recordReconcile'> {
   const webhookSeconds = new Histogram({
     name: 'cadrecare_webhook_duration_seconds',
     help: 'Time to answer a Zalo webhook delivery, by outcome',
@@ -69,10 +89,22 @@ export function createMetrics(sources: MetricsSources): Metrics {
     registers: [registry],
   });
   for (const kind of ['requeued', 'promoted', 'unblocked']) repairs.inc({ kind }, 0);
+  return {
+    // The webhook knows the outcome and, once the signature holds, the event name.
+    observeWebhook(outcome, eventName, seconds) {
+      webhookSeconds.observe({ outcome }, seconds);
+      if (eventName !== null) events.inc({ event: eventName, outcome });
+    },
+    recordReconcile(report) {
+      if (report.requeued) repairs.inc({ kind: 'requeued' }, report.requeued);
+      if (report.promoted) repairs.inc({ kind: 'promoted' }, report.promoted);
+      if (report.unblocked) repairs.inc({ kind: 'unblocked' }, report.unblocked);
+    },
+  };
+}
 
-  const sqlite = clientOf(sources.db);
-  const swallow = (what: string) => (err: unknown) => sources.logger.warn({ err: (err as Error).message, what }, 'metrics collection failed');
-
+/** Jobs per queue and state, read from Redis on scrape. */
+function queueDepthGauge(registry: Registry, queues: Queue[], swallow: Swallow): void {
   new Gauge({
     name: 'cadrecare_queue_jobs',
     help: 'Jobs in each BullMQ queue by state, read from Redis on scrape',
@@ -81,14 +113,17 @@ export function createMetrics(sources: MetricsSources): Metrics {
     async collect() {
       this.reset();
       await Promise.all(
-        sources.queues.map(async (q) => {
+        queues.map(async (q) => {
           const counts = await q.getJobCounts(...QUEUE_STATES);
           for (const state of QUEUE_STATES) this.set({ queue: q.name, state }, counts[state] ?? 0);
         }),
       ).catch(swallow('queue depth'));
     },
   });
+}
 
+/** Finished sends by kind and outcome, counted in SQLite (outbox and broadcast recipients) on scrape. */
+function sendsGauge(registry: Registry, sqlite: Sqlite, swallow: Swallow): void {
   const sendsStatement = sqlite.prepare<unknown[], { kind: string; outcome: string; n: number }>(
     `SELECT kind, CASE WHEN status = 'failed' THEN 'failed' ELSE coalesce(channel, 'none') END AS outcome, count(*) AS n
        FROM outbox WHERE status IN ('done', 'failed') AND kind IN (${SEND_KINDS.map(() => '?').join(',')}) GROUP BY 1, 2`,
@@ -116,7 +151,10 @@ export function createMetrics(sources: MetricsSources): Metrics {
       }
     },
   });
+}
 
+/** Care requests by SLA outcome, and those whose acknowledgement is overdue, read from SQLite on scrape. */
+function requestGauges(registry: Registry, sqlite: Sqlite, now: () => number, swallow: Swallow): void {
   const slaStatement = sqlite.prepare<unknown[], { type: string; sla: string; n: number }>(`SELECT type, sla, count(*) AS n FROM care_requests GROUP BY 1, 2`);
   const overdueStatement = sqlite.prepare<unknown[], { type: string; n: number }>(
     `SELECT type, count(*) AS n FROM care_requests WHERE sla = 'pending' AND state = 'new' AND ack_due_at < ? GROUP BY 1`,
@@ -143,31 +181,12 @@ export function createMetrics(sources: MetricsSources): Metrics {
     collect() {
       this.reset();
       try {
-        for (const r of overdueStatement.all(sources.now())) this.set({ type: r.type }, r.n);
+        for (const r of overdueStatement.all(now())) this.set({ type: r.type }, r.n);
       } catch (err) {
         swallow('overdue')(err);
       }
     },
   });
-
-  /** Called by the webhook itself, which knows the outcome and (once the signature holds) the event name. */
-  const observeWebhook = (outcome: WebhookOutcome, eventName: string | null, seconds: number) => {
-    webhookSeconds.observe({ outcome }, seconds);
-    if (eventName !== null) events.inc({ event: eventName, outcome });
-  };
-
-  return {
-    registry,
-    observeWebhook,
-    recordReconcile(report) {
-      if (report.requeued) repairs.inc({ kind: 'requeued' }, report.requeued);
-      if (report.promoted) repairs.inc({ kind: 'promoted' }, report.promoted);
-      if (report.unblocked) repairs.inc({ kind: 'unblocked' }, report.unblocked);
-    },
-    async render() {
-      return { contentType: registry.contentType, body: await registry.metrics() };
-    },
-  };
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
