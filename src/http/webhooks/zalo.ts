@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { CatalogContext } from '../../bot/catalog';
 import { processInboundEvent } from '../../bot/inbound';
@@ -31,12 +31,100 @@ export interface ZaloWebhookDeps {
   enqueueClaimed: (rows: ClaimedRow[]) => void;
 }
 
+/** A delivery whose envelope and signature held: Zalo sent it, so its event name may label metrics. */
+interface SignedDelivery {
+  json: unknown;
+  raw: Uint8Array;
+  eventName: string;
+  timestamp: number;
+}
+
+/** A signed delivery young enough to take, with the time it is taken at. */
+type TimelyDelivery = SignedDelivery & { now: number };
+
 /**
- * POST /webhooks/zalo. Order of checks: size (413), signature header present (401), JSON (400), envelope
- * fields (400), signature over the raw bytes (401), event age (401), then ignored types (200), schema (400),
- * dedupe and the turn. Every rejection happens before anything is written.
+ * Signature header present (401), JSON (400), envelope fields (400), signature over the raw bytes (401).
+ * Throws the AppError of the first check that fails.
  */
-// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
+async function readSignedDelivery(c: Context, deps: ZaloWebhookDeps): Promise<SignedDelivery> {
+  const cfg = deps.zaloWebhook;
+  const header = c.req.header('x-zevent-signature');
+  if (!header) throw new AppError('invalid_signature', 'missing X-ZEvent-Signature');
+  const raw = new Uint8Array(await c.req.arrayBuffer());
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(raw).toString('utf8'));
+  } catch {
+    throw new AppError('invalid_json', 'body is not valid JSON');
+  }
+  const envelope = EventEnvelope.safeParse(json);
+  if (!envelope.success) {
+    throw new AppError('validation_failed', 'event lacks app_id, event_name or timestamp', envelope.error.issues.map((i) => i.path.join('.')));
+  }
+  const { app_id: appId, timestamp, event_name: eventName } = envelope.data;
+  if (appId !== cfg.appId || !verifyZaloSignature(header, appId, raw, timestamp, cfg.oaSecretKey)) {
+    throw new AppError('invalid_signature', 'signature does not match');
+  }
+  return { json, raw, eventName, timestamp: Number(timestamp) };
+}
+
+/** Event age (401): a replay outside the window, or a timestamp from the future. Returns the time of the turn. */
+function checkAge(deps: ZaloWebhookDeps, timestamp: number): number {
+  const now = deps.clock.now();
+  const age = now - timestamp;
+  if (age > deps.zaloWebhook.replayWindowMs) throw new AppError('stale_event', 'event is older than the replay window');
+  if (-age > deps.zaloWebhook.maxSkewMs) throw new AppError('stale_event', 'event timestamp is in the future');
+  return now;
+}
+
+type Answer = { outcome: WebhookOutcome; body: Record<string, unknown> };
+
+/** A delivery receipt (from the ZNS server for templates by phone): recorded on the notice it names. */
+function takeReceipt(c: Context, deps: ZaloWebhookDeps, d: TimelyDelivery): Answer {
+  const receipt = DeliveryReceipt.safeParse(d.json);
+  if (!receipt.success) throw new AppError('validation_failed', 'malformed user_received_message event');
+  const matched = recordDeliveryReceipt(deps.db, receipt.data, d.now);
+  deps.logger.info({ event: d.eventName, server: c.req.header('x-zevent-server') ?? null, matched }, 'delivery receipt');
+  return matched ? { outcome: 'processed', body: { ok: true, receipt: true } } : { outcome: 'ignored', body: { ok: true, receipt: true, ignored: true } };
+}
+
+/** The dialog turn of a handled event, group-committed; its reply rows go to the queues right after commit. */
+async function takeTurn(deps: ZaloWebhookDeps, d: TimelyDelivery): Promise<Answer> {
+  const event = HandledEvent.safeParse(d.json);
+  if (!event.success) {
+    throw new AppError(
+      'validation_failed',
+      `malformed ${d.eventName} event`,
+      event.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
+  }
+  const inbound = toInboundEvent(event.data);
+  let outcome;
+  try {
+    outcome = await deps.commits.run(() => processInboundEvent(deps.db, inbound, d.now, deps.catalog()));
+  } catch (err) {
+    // A passing fault (database busy, disk full) answers 5xx so Zalo retries; anything else would fail
+    // again on every retry, and Zalo switches off a webhook that keeps failing: keep it, answer 200.
+    if (isTransientFault(err)) throw err;
+    const kept = recordFailedEvent(deps.db, inbound, Buffer.from(d.raw).toString('utf8'), err, d.now, deps.catalog().hotline);
+    deps.logger.error(
+      { event: d.eventName, failedEventId: kept.id, err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) },
+      'zalo event failed; kept for replay',
+    );
+    if (kept.outboxIds.length) deps.afterCommit();
+    return { outcome: 'failed', body: { ok: true, failed: true } };
+  }
+  if (outcome.status === 'duplicate') return { outcome: 'duplicate', body: { ok: true, duplicate: true } };
+  deps.logger.info({ event: d.eventName, outbox: outcome.outboxIds.length }, 'zalo event processed');
+  deps.enqueueClaimed(outcome.claimed);
+  if (outcome.pendingForRelay > 0) deps.afterCommit();
+  return { outcome: 'processed', body: { ok: true } };
+}
+
+/**
+ * POST /webhooks/zalo. Order of checks: size (413), the signed delivery's (readSignedDelivery), event age
+ * (401), then ignored types (200), schema (400), dedupe and the turn. Every rejection happens before anything is written.
+ */
 export function zaloWebhookRoutes(deps: ZaloWebhookDeps) {
   const cfg = deps.zaloWebhook;
   return new Hono().post(
@@ -47,84 +135,20 @@ export function zaloWebhookRoutes(deps: ZaloWebhookDeps) {
         throw new AppError('payload_too_large', `body over ${cfg.maxBodyBytes} bytes`);
       },
     }),
-    // eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
     async (c) => {
       const started = performance.now();
       let signedEvent: string | null = null;
       let result: WebhookOutcome = 'error';
       try {
-        const header = c.req.header('x-zevent-signature');
-        if (!header) throw new AppError('invalid_signature', 'missing X-ZEvent-Signature');
-        const raw = new Uint8Array(await c.req.arrayBuffer());
-
-        let json: unknown;
-        try {
-          json = JSON.parse(Buffer.from(raw).toString('utf8'));
-        } catch {
-          throw new AppError('invalid_json', 'body is not valid JSON');
-        }
-        const envelope = EventEnvelope.safeParse(json);
-        if (!envelope.success) {
-          throw new AppError('validation_failed', 'event lacks app_id, event_name or timestamp', envelope.error.issues.map((i) => i.path.join('.')));
-        }
-        const { app_id: appId, timestamp, event_name: eventName } = envelope.data;
-        if (appId !== cfg.appId || !verifyZaloSignature(header, appId, raw, timestamp, cfg.oaSecretKey)) {
-          throw new AppError('invalid_signature', 'signature does not match');
-        }
-        // Signed by Zalo from here on, so the event name may label metrics.
-        signedEvent = /^[a-z_]{1,48}$/.test(eventName) ? eventName : 'other';
-        const now = deps.clock.now();
-        const age = now - Number(timestamp);
-        if (age > cfg.replayWindowMs) throw new AppError('stale_event', 'event is older than the replay window');
-        if (-age > cfg.maxSkewMs) throw new AppError('stale_event', 'event timestamp is in the future');
-
-        if (eventName === 'user_received_message') {
-          // A delivery receipt (from the ZNS server for templates by phone): recorded on the notice it names.
-          const receipt = DeliveryReceipt.safeParse(json);
-          if (!receipt.success) throw new AppError('validation_failed', 'malformed user_received_message event');
-          const matched = recordDeliveryReceipt(deps.db, receipt.data, now);
-          deps.logger.info({ event: eventName, server: c.req.header('x-zevent-server') ?? null, matched }, 'delivery receipt');
-          result = matched ? 'processed' : 'ignored';
-          return c.json(matched ? { ok: true, receipt: true } : { ok: true, receipt: true, ignored: true });
-        }
-        if (!isHandledEventName(eventName)) {
-          result = 'ignored';
-          return c.json({ ok: true, ignored: true });
-        }
-        const event = HandledEvent.safeParse(json);
-        if (!event.success) {
-          throw new AppError(
-            'validation_failed',
-            `malformed ${eventName} event`,
-            event.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-          );
-        }
-        const inbound = toInboundEvent(event.data);
-        let outcome;
-        try {
-          outcome = await deps.commits.run(() => processInboundEvent(deps.db, inbound, now, deps.catalog()));
-        } catch (err) {
-          // A passing fault (database busy, disk full) answers 5xx so Zalo retries; anything else would fail
-          // again on every retry, and Zalo switches off a webhook that keeps failing: keep it, answer 200.
-          if (isTransientFault(err)) throw err;
-          const kept = recordFailedEvent(deps.db, inbound, Buffer.from(raw).toString('utf8'), err, now, deps.catalog().hotline);
-          deps.logger.error(
-            { event: eventName, failedEventId: kept.id, err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) },
-            'zalo event failed; kept for replay',
-          );
-          if (kept.outboxIds.length) deps.afterCommit();
-          result = 'failed';
-          return c.json({ ok: true, failed: true });
-        }
-        if (outcome.status === 'duplicate') {
-          result = 'duplicate';
-          return c.json({ ok: true, duplicate: true });
-        }
-        deps.logger.info({ event: eventName, outbox: outcome.outboxIds.length }, 'zalo event processed');
-        deps.enqueueClaimed(outcome.claimed);
-        if (outcome.pendingForRelay > 0) deps.afterCommit();
-        result = 'processed';
-        return c.json({ ok: true });
+        const signed = await readSignedDelivery(c, deps);
+        signedEvent = /^[a-z_]{1,48}$/.test(signed.eventName) ? signed.eventName : 'other';
+        const delivery = { ...signed, now: checkAge(deps, signed.timestamp) };
+        let answer: Answer;
+        if (delivery.eventName === 'user_received_message') answer = takeReceipt(c, deps, delivery);
+        else if (!isHandledEventName(delivery.eventName)) answer = { outcome: 'ignored', body: { ok: true, ignored: true } };
+        else answer = await takeTurn(deps, delivery);
+        result = answer.outcome;
+        return c.json(answer.body);
       } catch (err) {
         result = err instanceof AppError ? 'rejected' : 'error';
         throw err;
