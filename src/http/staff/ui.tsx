@@ -307,6 +307,8 @@ type Named = { id: number; name: string };
  */
 export function NamedSelect(props: {
   name: string;
+  /** The element id when it is not the name. */
+  id?: string;
   label: string;
   items: readonly Named[];
   selected?: number | string | null;
@@ -318,8 +320,8 @@ export function NamedSelect(props: {
 }) {
   return (
     <div class={props.wide ? 'wide' : undefined}>
-      <label for={props.name}>{props.label}</label>
-      <select id={props.name} name={props.name} disabled={props.disabled}>
+      <label for={props.id ?? props.name}>{props.label}</label>
+      <select id={props.id ?? props.name} name={props.name} disabled={props.disabled}>
         {props.empty === undefined ? null : <option value="">{props.empty}</option>}
         {props.items.map((item) => (
           <option value={String(item.id)} selected={props.selected === item.id}>
