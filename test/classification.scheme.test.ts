@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { sheetNameOf, XLSX_HEADER_ROW } from '../src/domain/reports/reportWorkbook';
-import { campaigns, examResults, type Cadre } from '../src/store/schema';
+import { cadres, campaigns, examResults, type Cadre } from '../src/store/schema';
 import { seedRegistry } from './fixtures';
 import { ManualClock, startHarness, waitFor, type Harness } from './harness';
 import { draft, release, staffRow, zaloAccount } from './resultsSupport';
@@ -114,6 +114,30 @@ describe('classification scheme A–D with a result stored under Loại I–V', 
     const results = await classHelp(await api(h, '/api/results/template', adminToken), 'Phân loại sức khỏe');
     expect(results).toContain('A (Khỏe mạnh), B1 (Có bệnh đã ổn định)');
     expect(results).not.toMatch(/\bII\b|\bIV\b/);
+  });
+
+  it('broadcast segments take only A–D class codes: a Loại I–V code is a 400 naming the allowed ones, and nothing is stored', async () => {
+    const post = (path: string, body: unknown) =>
+      api(h, path, adminToken, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const refused = await post('/api/broadcasts/preview', { segment: { healthClasses: ['II', 'B1'] } });
+    expect(refused.status).toBe(400);
+    const error = ((await refused.json()) as { error: { code: string; message: string; details: { path: string; message: string }[] } }).error;
+    expect(error.code).toBe('validation_failed');
+    expect(error.message).toContain('“II”');
+    expect(error.details[0]).toMatchObject({ path: 'segment.healthClasses', message: 'ghi một trong A, B1, B2, C, D hoặc none (chưa phân loại)' });
+    const composed = await post('/api/broadcasts', { title: 'Lời khuyên', text: 'Trời lạnh, xin giữ ấm.', segment: { healthClasses: ['IV'] }, confirmedRecipients: 0 });
+    expect(composed.status).toBe(400);
+    expect(((await composed.json()) as { error: { code: string } }).error.code).toBe('validation_failed');
+    expect((await (await api(h, '/api/broadcasts', adminToken)).json()) as { total: number }).toMatchObject({ total: 0 });
+
+    // B1 holds the cadre whose registry class is B1; "none" the other one.
+    db().update(cadres).set({ healthClass: 'B1' }).where(eq(cadres.id, newCadre.id)).run();
+    db().update(cadres).set({ healthClass: null }).where(eq(cadres.id, oldCadre.id)).run();
+    const preview = await post('/api/broadcasts/preview', { segment: { healthClasses: ['B1', 'none'] } });
+    expect(preview.status).toBe(200);
+    expect(((await preview.json()) as { count: number }).count).toBe(2);
+    const onlyB2 = await post('/api/broadcasts/preview', { segment: { healthClasses: ['B2'] } });
+    expect(((await onlyB2.json()) as { count: number }).count).toBe(0);
   });
 
   it('the report xlsx lists A–D with labels and keeps the Loại I–V result under its own label, under the organisation heading', async () => {

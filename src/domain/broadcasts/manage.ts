@@ -14,7 +14,7 @@ import { fieldProblems } from '../shared/validationText';
 import { staffActor, type StaffIdentity } from '../staff/actor';
 import { BroadcastDraft, cancelBroadcast, checkBroadcastDraft, ComposeBroadcast, createBroadcast, getBroadcast, pauseBroadcast, resumeBroadcast } from './broadcasts';
 import { broadcastProgress, recipientResults, type RecipientResult } from './progress';
-import { previewSegment, SegmentFilter, skipReasonLabels } from './segments';
+import { checkSegmentClasses, previewSegment, SegmentFilter, skipReasonLabels } from './segments';
 
 /**
  * Staff work on broadcasts, for the pages and the API alike: compose (after a check and a preview), pause,
@@ -53,6 +53,7 @@ function broadcastAction<T>(fn: () => T): T {
 
 export function composeBroadcast(deps: BroadcastWebDeps, staff: StaffIdentity, input: z.input<typeof ComposeBroadcast>): Broadcast {
   const now = deps.clock.now();
+  checkSegmentClasses(input.segment?.healthClasses, deps.classScheme ?? 'I-V');
   const { broadcast } = broadcastAction(() =>
     inTransaction(deps.db, (tx) => createBroadcast(tx, { staffId: staff.id, audit: staffActor(staff) }, input, { templates: deps.templates, now })),
   );
@@ -62,10 +63,12 @@ export function composeBroadcast(deps: BroadcastWebDeps, staff: StaffIdentity, i
 
 /** Checks a composed broadcast without storing it: the draft as it will go out and its recipient count now. */
 export function checkDraft(deps: BroadcastWebDeps, input: z.input<typeof BroadcastDraft>) {
+  checkSegmentClasses(input.segment?.healthClasses, deps.classScheme ?? 'I-V');
   return broadcastAction(() => checkBroadcastDraft(deps.db, input, { templates: deps.templates, now: deps.clock.now() }));
 }
 
 export function previewFor(deps: BroadcastWebDeps, segment: SegmentFilter, templateName: string | null) {
+  checkSegmentClasses(segment.healthClasses, deps.classScheme ?? 'I-V');
   if (templateName && !deps.templates[templateName]) throw new AppError('validation_failed', `Mẫu tin Zalo "${templateName}" chưa được cấu hình.`);
   return broadcastAction(() => previewSegment(deps.db, segment, { templateConfigured: Boolean(templateName), now: deps.clock.now() }));
 }

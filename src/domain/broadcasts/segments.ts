@@ -17,6 +17,7 @@ import {
   type Campaign,
 } from '../../store/schema';
 import { inCustomerServiceWindow } from '../../store/zaloUsers';
+import { allowedCodesText, classCodes, type ClassSchemeId } from '../results/classification';
 
 /**
  * A segment: which active cadres a broadcast goes to. Every list left empty means "any". Filters combine
@@ -36,6 +37,20 @@ export const SegmentFilter = z.object({
   everyone: z.boolean().default(false),
 });
 export type SegmentFilter = z.infer<typeof SegmentFilter>;
+
+/**
+ * A segment picks classes of the committee's scheme only ("none" = not classified). Stored segments keep whatever
+ * they were sent with, so the schema reads both schemes; a new or previewed one is checked here.
+ */
+export function checkSegmentClasses(classes: readonly string[] | undefined, scheme: ClassSchemeId): void {
+  const allowed = new Set<string>([...classCodes(scheme), 'none']);
+  const wrong = (classes ?? []).filter((k) => !allowed.has(k));
+  if (!wrong.length) return;
+  const message = `ghi một trong ${allowedCodesText(scheme)} hoặc none (chưa phân loại)`;
+  throw new AppError('validation_failed', `Phân loại sức khỏe ${wrong.map((k) => `“${k}”`).join(', ')} không thuộc cách phân loại đang dùng; ${message}.`, [
+    { path: 'segment.healthClasses', field: 'Phân loại sức khỏe', message },
+  ]);
+}
 
 /** True when no filter narrows the segment: it is every managed cadre. */
 export const segmentIsUnfiltered = (f: SegmentFilter) =>
