@@ -1,6 +1,7 @@
 import { loadConfigOrExit, type Config } from './config';
 import { formatPhone } from './domain/shared/phone';
-import { demoStaffAccounts, resetDemoData, seedDemoRuntime, tryThis, type DemoSeedReport } from './demoScenario';
+import { resetDemoData, seedDemoRuntime, type DemoSeedReport } from './demoScenario';
+import { demoStaffAccounts, tryThis } from './demoScenario/people';
 import { startRuntime, stopOnSignals } from './runtime';
 
 /**

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { and, eq } from 'drizzle-orm';
-import { seedDemoRuntime, tryThis, type DemoSeedReport } from '../src/demoScenario';
+import { seedDemoRuntime, type DemoSeedReport } from '../src/demoScenario';
+import { tryThis } from '../src/demoScenario/people';
 import { bookings, careRequests, handoffs, zaloLinks } from '../src/store/schema';
 import { artifactPath, launchBrowser } from './browser';
 import { waitFor } from './harness';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, gte, lt, lte } from 'drizzle-orm';
-import { demoStaffAccounts, demoZaloUsers, seedDemo, type DemoSeedReport } from '../src/demoScenario';
+import { seedDemo, type DemoSeedReport } from '../src/demoScenario';
+import { demoStaffAccounts, demoZaloUsers } from '../src/demoScenario/people';
 import { addDays } from '../src/domain/shared/dates';
 import { vietnamDate } from '../src/domain/shared/quietHours';
 import { defaultRequestPolicy } from '../src/domain/requests/sla';
