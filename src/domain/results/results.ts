@@ -2,6 +2,7 @@ import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import { staffActor, type ActingStaff } from '../staff/actor';
 import { z } from 'zod';
 import { AppError } from '../../errors';
+import { fieldProblem } from '../shared/validationText';
 import { recordAudit } from '../../store/audit';
 import type { DbOrTx } from '../../store/db';
 import { cadres, campaigns, clinics, examResults, healthClasses, type Cadre, type ExamResult, type StaffRole } from '../../store/schema';
@@ -91,7 +92,7 @@ export function checkResultInput(db: DbOrTx, input: ResultInput, today: string):
 
 function assertInput(db: DbOrTx, input: ResultInput, now: number): void {
   const problems = checkResultInput(db, input, vietnamDate(now));
-  if (problems.length) throw new AppError('validation_failed', problems.map((p) => p.message).join(' '), problems.map((p) => ({ path: p.field, message: p.message })));
+  if (problems.length) throw new AppError('validation_failed', problems.map((p) => p.message).join(' '), problems.map((p) => fieldProblem(p.field, p.message)));
 }
 
 const contentOf = (r: ResultInput) => ({

@@ -145,7 +145,19 @@ export interface FieldProblem {
 
 /** zod issues as problems staff can read: "Ngày kết thúc: chưa điền". */
 export function fieldProblems(issues: readonly z.core.$ZodIssue[]): FieldProblem[] {
-  return issues.map((i) => ({ path: i.path.join('.'), field: fieldLabel(i.path), message: i.message }));
+  return issues.map((i) => fieldProblem(i.path, i.message));
+}
+
+/** A problem with one field found by hand (not by zod), in the same shape: `fieldProblem('examDate', 'ghi ngày/tháng/năm')`. */
+export function fieldProblem(path: string | readonly PropertyKey[], message: string): FieldProblem {
+  const parts = typeof path === 'string' ? path.split('.') : path;
+  return { path: parts.map(String).join('.'), field: fieldLabel(parts), message };
+}
+
+/** The field problems an error carries in its details (a validation error's), else none. */
+export function fieldProblemsIn(details: unknown): FieldProblem[] {
+  if (!Array.isArray(details)) return [];
+  return details.filter((d): d is FieldProblem => typeof d === 'object' && d !== null && typeof (d as FieldProblem).message === 'string' && (d as FieldProblem).message !== '');
 }
 
 /** One problem as a line: the label and the message, never a raw key. */

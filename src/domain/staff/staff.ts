@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomInt, scrypt, timingSafeEqual, type Scryp
 import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError } from '../../errors';
+import { fieldProblem } from '../shared/validationText';
 import type { DbOrTx } from '../../store/db';
 import { apiTokens, clinics, staffUsers, type StaffRole, type StaffUser } from '../../store/schema';
 
@@ -180,8 +181,8 @@ export async function setStaffPassword(db: DbOrTx, id: number, password: string,
 export async function changeOwnPassword(db: DbOrTx, id: number, currentPassword: string, newPassword: string, now: number): Promise<StaffUser> {
   const user = getStaff(db, id);
   if (!user || !user.active) throw new AppError('unauthorized', 'Vui lòng đăng nhập.');
-  if (!(await verifyPassword(currentPassword, user.passwordHash))) throw new AppError('validation_failed', 'Mật khẩu hiện tại không đúng.', [{ path: 'currentPassword', message: 'Mật khẩu hiện tại không đúng.' }]);
-  if (newPassword === currentPassword) throw new AppError('validation_failed', 'Mật khẩu mới cần khác mật khẩu hiện tại.', [{ path: 'newPassword', message: 'Mật khẩu mới cần khác mật khẩu hiện tại.' }]);
+  if (!(await verifyPassword(currentPassword, user.passwordHash))) throw new AppError('validation_failed', 'Mật khẩu hiện tại không đúng.', [fieldProblem('currentPassword', 'Mật khẩu hiện tại không đúng.')]);
+  if (newPassword === currentPassword) throw new AppError('validation_failed', 'Mật khẩu mới cần khác mật khẩu hiện tại.', [fieldProblem('newPassword', 'Mật khẩu mới cần khác mật khẩu hiện tại.')]);
   await setStaffPassword(db, id, newPassword, now);
   return getStaff(db, id)!;
 }

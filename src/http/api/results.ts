@@ -6,7 +6,7 @@ import { releaseResults } from '../../domain/results/release';
 import { auditStaffRead, pageResults, ResultListParams, type ResultRow } from '../../domain/results/resultList';
 import { createDraft, discardDraft, ResultInput, resultForStaff, startCorrection, updateDraft } from '../../domain/results/results';
 import { importResultsFile, resultsTemplate } from '../../domain/results/resultsImport';
-import { fieldProblems, vietnameseIssue } from '../../domain/shared/validationText';
+import { fieldProblem, fieldProblems, vietnameseIssue } from '../../domain/shared/validationText';
 import { AppError } from '../../errors';
 import { inTransaction } from '../../store/db';
 import { campaigns, clinics, examResults } from '../../store/schema';
@@ -141,7 +141,7 @@ function parseInput(body: unknown, scheme: ClassSchemeId, held: string | null = 
   const cls = parsed.data.healthClass;
   if (cls && cls !== held && !classCodes(scheme).includes(cls)) {
     const message = `ghi một trong ${allowedCodesText(scheme)} hoặc null`;
-    throw new AppError('validation_failed', `Phân loại sức khỏe “${cls}” không thuộc cách phân loại đang dùng; ${message}.`, [{ path: 'healthClass', field: 'Phân loại sức khỏe', message }]);
+    throw new AppError('validation_failed', `Phân loại sức khỏe “${cls}” không thuộc cách phân loại đang dùng; ${message}.`, [fieldProblem('healthClass', message)]);
   }
   return parsed.data;
 }

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { formatPhone, telHref } from '../../domain/shared/phone';
-import { problemText } from '../../domain/shared/validationText';
+import { fieldProblemsIn, problemText } from '../../domain/shared/validationText';
 import { AppError } from '../../errors';
 import type { StaffEnv } from '../auth/session';
 import { BarePage, CsrfField, Layout, type Flash } from './layout';
@@ -155,7 +155,7 @@ export function errorPage(c: StaffContext, committeeName: string, err: AppError)
   const title = errorTitles[err.code] ?? 'Có lỗi xảy ra';
   // A form is posted to the address of its page (an import, an edit): going back there shows the form again.
   const backHref = c.req.method === 'POST' ? c.req.path : '/staff';
-  const details = Array.isArray(err.details) ? (err.details as { field?: string | null; message?: string }[]).filter((d) => d.message) : [];
+  const details = fieldProblemsIn(err.details);
   const body = (
     <div class="card">
       <p>{err.message}</p>

@@ -6,6 +6,7 @@ import { isTransientFault, recordFailedEvent } from '../../domain/conversations/
 import { DeliveryReceipt, recordDeliveryReceipt } from '../../domain/outreach/receipts';
 import type { Clock } from '../../clock';
 import { AppError } from '../../errors';
+import { fieldProblems } from '../../domain/shared/validationText';
 import type { Logger } from '../../logger';
 import type { Db } from '../../store/db';
 import type { ClaimedRow } from '../../store/outbox';
@@ -59,7 +60,7 @@ async function readSignedDelivery(c: Context, deps: ZaloWebhookDeps): Promise<Si
   }
   const envelope = EventEnvelope.safeParse(json);
   if (!envelope.success) {
-    throw new AppError('validation_failed', 'event lacks app_id, event_name or timestamp', envelope.error.issues.map((i) => i.path.join('.')));
+    throw new AppError('validation_failed', 'event lacks app_id, event_name or timestamp', fieldProblems(envelope.error.issues));
   }
   const { app_id: appId, timestamp, event_name: eventName } = envelope.data;
   if (appId !== cfg.appId || !verifyZaloSignature(header, appId, raw, timestamp, cfg.oaSecretKey)) {
@@ -92,11 +93,7 @@ function takeReceipt(c: Context, deps: ZaloWebhookDeps, d: TimelyDelivery): Answ
 async function takeTurn(deps: ZaloWebhookDeps, d: TimelyDelivery): Promise<Answer> {
   const event = HandledEvent.safeParse(d.json);
   if (!event.success) {
-    throw new AppError(
-      'validation_failed',
-      `malformed ${d.eventName} event`,
-      event.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    );
+    throw new AppError('validation_failed', `malformed ${d.eventName} event`, fieldProblems(event.error.issues));
   }
   const inbound = toInboundEvent(event.data);
   let outcome;

@@ -6,6 +6,7 @@ import { knownUnits, type SegmentPreview } from '../../../domain/broadcasts/segm
 import { classCodes, healthClassLabel } from '../../../domain/results/classification';
 import { categoryLabels } from '../../../domain/registry/registryColumns';
 import { AppError } from '../../../errors';
+import { fieldProblemsIn } from '../../../domain/shared/validationText';
 import { cadreCategories, campaigns, clinics } from '../../../store/schema';
 import { currentStaff, type StaffEnv } from '../../auth/session';
 import { CsrfField, type Flash } from '../layout';
@@ -195,7 +196,9 @@ function orComposeAgain(deps: BroadcastWebDeps, c: StaffContext, form: ComposeFo
     return run();
   } catch (err) {
     if (err instanceof AppError && err.status === 400) {
-      const details = Array.isArray(err.details) ? (err.details as { message: string }[]).map((d) => d.message).join('; ') : '';
+      const details = fieldProblemsIn(err.details)
+        .map((d) => d.message)
+        .join('; ');
       return composePage(deps, c, form, { flash: { kind: 'bad', text: details ? `${err.message} ${details}` : err.message }, status: 400 });
     }
     throw err;

@@ -4,7 +4,7 @@ import { allowedCodesText, chosenHealthClass, healthClassChoices, type ClassSche
 import { healthClassLabel } from '../../../domain/results/classification';
 import { ResultInput } from '../../../domain/results/results';
 import { parseVietnameseDate } from '../../../domain/shared/dates';
-import { fieldProblems, vietnameseIssue } from '../../../domain/shared/validationText';
+import { fieldProblem, fieldProblems, vietnameseIssue } from '../../../domain/shared/validationText';
 import { AppError } from '../../../errors';
 import { campaigns, clinics, type ExamResult } from '../../../store/schema';
 import type { StaffDeps } from '../../deps';
@@ -28,12 +28,12 @@ export type ResultForm = z.infer<typeof ResultForm>;
 
 export function inputFromForm(f: ResultForm, scheme: ClassSchemeId, currentClass: string | null = null): ResultInput {
   const examDate = parseVietnameseDate(f.examDate);
-  if (!examDate) throw new AppError('validation_failed', 'Ngày khám chưa đúng dạng; ghi ngày/tháng/năm, ví dụ 05/03/2026.', [{ path: 'examDate', field: 'Ngày khám', message: 'ghi ngày/tháng/năm' }]);
+  if (!examDate) throw new AppError('validation_failed', 'Ngày khám chưa đúng dạng; ghi ngày/tháng/năm, ví dụ 05/03/2026.', [fieldProblem('examDate', 'ghi ngày/tháng/năm')]);
   const id = (v?: string) => (v && /^\d+$/.test(v) ? Number(v) : null);
   const healthClass = chosenHealthClass(f.healthClass ?? '', scheme, currentClass);
   if (healthClass === undefined) {
     const message = `ghi một trong ${allowedCodesText(scheme)} hoặc để trống`;
-    throw new AppError('validation_failed', `Phân loại sức khỏe “${f.healthClass ?? ''}” không hợp lệ; ${message}.`, [{ path: 'healthClass', field: 'Phân loại sức khỏe', message }]);
+    throw new AppError('validation_failed', `Phân loại sức khỏe “${f.healthClass ?? ''}” không hợp lệ; ${message}.`, [fieldProblem('healthClass', message)]);
   }
   const parsed = ResultInput.safeParse({
     examDate,
