@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import type { Db } from '../store/db';
+import type { Db, DbOrTx, Tx } from '../store/db';
 import { markQueued, releasableRows, type ClaimedRow } from '../store/outbox';
 import type { OutboxRow } from '../store/schema';
 import { isJobName, jobCatalog, jobOptions, outboxJobId, type RetryPolicy } from './catalog';
@@ -12,6 +12,16 @@ export interface RelayDeps {
   clock: Clock;
   logger: Logger;
   retry: RetryPolicy;
+  /**
+   * The process's group commit: the relay's and the reconciler's writes share its commits and wait for a
+   * write lock held by another process without blocking the event loop. Without it they write on `db` at once.
+   */
+  commits?: { run<T>(fn: (tx: Tx) => T): Promise<T> };
+}
+
+/** One write of the relay or the reconciler, through the group commit when there is one. */
+export function writeOutbox<T>(deps: Pick<RelayDeps, 'db' | 'commits'>, fn: (db: DbOrTx) => T): Promise<T> {
+  return deps.commits ? deps.commits.run(fn) : Promise.resolve(fn(deps.db));
 }
 
 const BATCH = 500;
@@ -84,7 +94,7 @@ export class OutboxRelay {
           const rows = releasableRows(this.deps.db, this.deps.clock.now(), BATCH);
           if (!rows.length) break;
           const ids = await enqueueRows(this.deps, rows);
-          markQueued(this.deps.db, ids, this.deps.clock.now());
+          await writeOutbox(this.deps, (db) => markQueued(db, ids, this.deps.clock.now()));
           if (rows.length < BATCH) break;
         }
       } catch (err) {

@@ -3,7 +3,7 @@ import type { Job } from 'bullmq';
 import { markQueued, overdueRows, releaseStuckLanes } from '../store/outbox';
 import { inboundEvents } from '../store/schema';
 import { isJobName, jobCatalog, outboxJobId } from './catalog';
-import { enqueueRows, type RelayDeps } from './outboxRelay';
+import { enqueueRows, writeOutbox, type RelayDeps } from './outboxRelay';
 import { pruneZaloSends } from './zaloDelivery';
 import type { Queues } from './queues';
 
@@ -34,7 +34,7 @@ const ZALO_SEND_RETENTION_MS = 14 * 24 * 3600_000;
  */
 export async function reconcileOutbox(deps: ReconcilerDeps): Promise<ReconcileReport> {
   const now = deps.clock.now();
-  const unblocked = releaseStuckLanes(deps.db, now);
+  const unblocked = await writeOutbox(deps, (db) => releaseStuckLanes(db, now));
   const rows = overdueRows(deps.db, now - deps.graceMs, BATCH);
   const missing = [];
   let promoted = 0;
@@ -58,12 +58,14 @@ export async function reconcileOutbox(deps: ReconcilerDeps): Promise<ReconcileRe
   if (unblocked) deps.logger.warn({ unblocked }, 'reconciler released stuck outbox lanes');
   if (missing.length) {
     const ids = await enqueueRows(deps, missing);
-    markQueued(deps.db, ids, deps.clock.now());
+    await writeOutbox(deps, (db) => markQueued(db, ids, deps.clock.now()));
     deps.logger.info({ requeued: ids.length }, 'reconciler re-enqueued outbox rows');
   }
-  const pruned = deps.db.delete(inboundEvents).where(lt(inboundEvents.receivedAt, now - deps.dedupeRetentionMs)).run().changes;
-  // Send records are needed only while a retry may still come (jobs give up within hours).
-  pruneZaloSends(deps.db, now - ZALO_SEND_RETENTION_MS);
+  const pruned = await writeOutbox(deps, (db) => {
+    // Send records are needed only while a retry may still come (jobs give up within hours).
+    pruneZaloSends(db, now - ZALO_SEND_RETENTION_MS);
+    return db.delete(inboundEvents).where(lt(inboundEvents.receivedAt, now - deps.dedupeRetentionMs)).run().changes;
+  });
   return { checked: rows.length, requeued: missing.length, promoted, unblocked, prunedEvents: pruned };
 }
 

@@ -133,13 +133,14 @@ async function startParts(config: Config, settings: Settings, logger: Logger, cl
   cleanups.push(() => closeQueues(queues));
   await Promise.all(Object.values(queues).map((q) => q.waitUntilReady()));
 
-  relay = new OutboxRelay({ db: store.db, queues, clock, logger, retry: settings.retry });
+  relay = new OutboxRelay({ db: store.db, queues, clock, logger, retry: settings.retry, commits });
   const reconciler: ReconcilerDeps = {
     db: store.db,
     queues,
     clock,
     logger,
     retry: settings.retry,
+    commits,
     graceMs: config.outbox.reconcileGraceMs,
     dedupeRetentionMs: settings.dedupeRetentionMs,
   };
