@@ -2,12 +2,13 @@
  * Broadcast throughput: one broadcast to N recipients (default 10,000), unthrottled, through the real worker
  * (fan-out, per-recipient claim in SQLite, Zalo customer-service send to a fake Zalo API in its own process,
  * result row), against a bare BullMQ worker processing N no-op jobs on the same Redis with the same
- * concurrency. Prints both rates and their ratio.
- * Usage: npm run bench:broadcast [-- <recipients>]
+ * concurrency. Prints both rates and their ratio, and the worker's CPU time per message.
+ * With a rate (messages per second, BROADCAST_RATE_PER_SECOND) it also prints how closely that rate was held.
+ * Usage: npm run bench:broadcast [-- <recipients> [<rate per second>]]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +38,7 @@ if (process.argv[2] === 'fake') {
   console.log(JSON.stringify({ url, ...pair }));
   process.on('SIGTERM', () => void fake.close().then(() => process.exit(0)));
 } else {
-  await main(Number(process.argv[2] ?? 10_000));
+  await main(Number(process.argv[2] ?? 10_000), Number(process.argv[3] ?? 0));
 }
 
 async function startFake(): Promise<{ url: string; accessToken: string; refreshToken: string; stop(): void }> {
@@ -49,7 +50,7 @@ async function startFake(): Promise<{ url: string; accessToken: string; refreshT
   return { ...(JSON.parse(line) as { url: string; accessToken: string; refreshToken: string }), stop: () => child.kill('SIGTERM') };
 }
 
-async function main(n: number): Promise<void> {
+async function main(n: number, ratePerSecond: number): Promise<void> {
   const concurrency = Number(process.env.BROADCAST_CONCURRENCY ?? 64);
   const redis = await startPrivateRedis({ bin: process.env.REDIS_SERVER_BIN ?? 'redis-server' });
   const fake = await startFake();
@@ -95,7 +96,7 @@ async function main(n: number): Promise<void> {
       ZALO_OAUTH_BASE: fake.url,
       ZALO_ACCESS_TOKEN: fake.accessToken,
       ZALO_REFRESH_TOKEN: fake.refreshToken,
-      BROADCAST_RATE_PER_SECOND: '0',
+      BROADCAST_RATE_PER_SECOND: String(ratePerSecond),
       BROADCAST_CONCURRENCY: String(concurrency),
       LOG_LEVEL: 'warn',
     });
@@ -118,6 +119,7 @@ async function main(n: number): Promise<void> {
         }
       })();
       const started = performance.now();
+      const cpuBefore = process.cpuUsage();
       const { broadcast } = inTransaction(runtime.store.db, (tx) =>
         createBroadcast(tx, { staffId: null, audit: { type: 'system', id: 'bench' } }, { title: 'Bench', text: 'Thông báo thử tải.', segment: { everyone: true }, confirmedRecipients: n }, { templates: {}, now: clock.now() }),
       );
@@ -128,10 +130,16 @@ async function main(n: number): Promise<void> {
         await new Promise((r) => setTimeout(r, 20));
       }
       const seconds = (performance.now() - started) / 1000;
+      const cpu = process.cpuUsage(cpuBefore);
       const sent = (sqlite.prepare(`SELECT count(*) AS n FROM broadcast_recipients WHERE broadcast_id = ? AND status = 'sent'`).get(broadcast.id) as { n: number }).n;
       const rate = sent / seconds;
-      console.log(`recipients:            ${n} (concurrency ${concurrency}, unthrottled)`);
+      const distinct = (sqlite.prepare(`SELECT count(DISTINCT external_id) AS n FROM broadcast_recipients WHERE broadcast_id = ? AND status = 'sent'`).get(broadcast.id) as { n: number }).n;
+      console.log(`load average:          ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+      console.log(`recipients:            ${n} (concurrency ${concurrency}, ${ratePerSecond ? `rate ${ratePerSecond}/s` : 'unthrottled'})`);
       console.log(`broadcast:             ${sent} sent in ${seconds.toFixed(2)} s = ${Math.round(rate)} msg/s at the fake Zalo API`);
+      console.log(`exactly once:          ${sent} sent, ${distinct} distinct Zalo message ids, of ${n} recipients`);
+      console.log(`worker CPU:            ${((cpu.user + cpu.system) / 1000 / Math.max(1, sent)).toFixed(2)} ms per message (target <= 1 ms)`);
+      if (ratePerSecond) console.log(`rate held:             ${((100 * rate) / ratePerSecond).toFixed(1)}% of the configured ${ratePerSecond}/s (target within 5%)`);
       console.log(`bare BullMQ no-op:     ${Math.round(bareRate)} jobs/s`);
       console.log(`ratio broadcast/bare:  ${(rate / bareRate).toFixed(2)}   (targets: >= 2000 msg/s, ratio >= 0.25)`);
     } finally {

@@ -71,10 +71,24 @@ export interface BroadcastJobs {
   close(): Promise<void>;
 }
 
-// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
-export function createBroadcastJobs(o: BroadcastJobsOptions): BroadcastJobs {
-  const queue = new Queue(BROADCAST_SEND_QUEUE, { connection: o.producer, prefix: o.prefix });
-  queue.on('error', (err) => o.logger.warn({ queue: BROADCAST_SEND_QUEUE, err: err.message }, 'queue error'));
+/** The send worker, held to the configured rate by BullMQ's limiter. */
+function startSendWorker(o: BroadcastJobsOptions, connection: Redis): Worker {
+  const limiter = limiterFor(o.ratePerSecond);
+  const worker = new Worker(BROADCAST_SEND_QUEUE, broadcastSendProcessor({ ...o.send, db: o.db, clock: o.clock, logger: o.logger }), {
+    connection,
+    prefix: o.prefix,
+    concurrency: o.concurrency,
+    lockDuration: o.lockMs,
+    stalledInterval: o.lockMs,
+    maxStalledCount: 1000,
+    ...(limiter ? { limiter } : {}),
+  });
+  worker.on('error', (err) => o.logger.warn({ queue: BROADCAST_SEND_QUEUE, err: err.message }, 'worker error'));
+  return worker;
+}
+
+/** Adding send jobs for recipient rows, in chunks, under deterministic ids. */
+function sendEnqueuer(o: BroadcastJobsOptions, queue: Queue) {
   const jobOpts: JobsOptions = {
     attempts: o.retry.attempts,
     backoff: { type: 'exponential', delay: o.retry.backoffMs },
@@ -82,21 +96,6 @@ export function createBroadcastJobs(o: BroadcastJobsOptions): BroadcastJobs {
     removeOnComplete: true,
     removeOnFail: true,
   };
-
-  let worker: Worker | null = null;
-  if (o.workerConnection) {
-    const limiter = limiterFor(o.ratePerSecond);
-    worker = new Worker(BROADCAST_SEND_QUEUE, broadcastSendProcessor({ ...o.send, db: o.db, clock: o.clock, logger: o.logger }), {
-      connection: o.workerConnection,
-      prefix: o.prefix,
-      concurrency: o.concurrency,
-      lockDuration: o.lockMs,
-      stalledInterval: o.lockMs,
-      maxStalledCount: 1000,
-      ...(limiter ? { limiter } : {}),
-    });
-    worker.on('error', (err) => o.logger.warn({ queue: BROADCAST_SEND_QUEUE, err: err.message }, 'worker error'));
-  }
 
   const enqueue = async (broadcastId: number, recipientIds: number[]) => {
     for (let i = 0; i < recipientIds.length; i += ENQUEUE_CHUNK) {
@@ -122,8 +121,12 @@ export function createBroadcastJobs(o: BroadcastJobsOptions): BroadcastJobs {
       after = ids[ids.length - 1]!;
     }
   };
+  return { enqueue, enqueueAll };
+}
 
-  const fanout = async (row: OutboxRow) => {
+/** The 'broadcast.fanout' outbox handler: recipient rows in batches, each batch enqueued once committed. */
+function fanoutHandler(o: BroadcastJobsOptions, { enqueue, enqueueAll }: ReturnType<typeof sendEnqueuer>) {
+  return async (row: OutboxRow) => {
     const { broadcastId } = BroadcastFanoutPayload.parse(row.payload);
     let b = getBroadcast(o.db, broadcastId);
     if (b?.status === 'scheduled') b = inTransaction(o.db, (tx) => markStarted(tx, broadcastId, o.clock.now()));
@@ -139,18 +142,42 @@ export function createBroadcastJobs(o: BroadcastJobsOptions): BroadcastJobs {
     }
     markDone(o.db, row.id, 'none', o.clock.now());
   };
+}
 
+/** Open recipient rows of the running broadcasts. */
+function countOpenRows(db: Db, running: number[]): number {
+  if (!running.length) return 0;
+  return db
+    .select({ n: sql<number>`count(*)` })
+    .from(broadcastRecipients)
+    .where(and(inArray(broadcastRecipients.broadcastId, running), inArray(broadcastRecipients.status, ['pending', 'sending'])))
+    .get()!.n;
+}
+
+/** Removes the jobs left for one paused or cancelled broadcast; returns how many were there. */
+async function sweepJobs(db: Db, queue: Queue, broadcastId: number): Promise<number> {
+  let swept = 0;
+  let after = 0;
+  for (;;) {
+    const ids = openRecipientIds(db, broadcastId, after, ENQUEUE_CHUNK, ['pending', 'cancelled']);
+    if (!ids.length) return swept;
+    const removed = await Promise.all(ids.map((rid) => queue.remove(broadcastJobId(broadcastId, rid)).catch(() => 0)));
+    swept += removed.reduce<number>((a, n) => a + (n ? 1 : 0), 0);
+    after = ids[ids.length - 1]!;
+  }
+}
+
+/**
+ * - running broadcasts whose every recipient is finished become done;
+ * - when Redis holds fewer send jobs than there are open recipient rows of running broadcasts (a Redis
+ *   wipe, a job lost between commit and enqueue, a last attempt that ended unanswered), every open row is
+ *   enqueued again: existing jobs are left as they are, missing ones come back;
+ * - jobs left for paused or cancelled broadcasts are removed, so they do not use the rate.
+ */
+function reconciler(o: BroadcastJobsOptions, queue: Queue, enqueueAll: (broadcastId: number) => Promise<number>) {
   // Paused or cancelled broadcasts whose leftover jobs were already removed (by status change time).
   const swept = new Set<string>();
-
-  /**
-   * - running broadcasts whose every recipient is finished become done;
-   * - when Redis holds fewer send jobs than there are open recipient rows of running broadcasts (a Redis
-   *   wipe, a job lost between commit and enqueue, a last attempt that ended unanswered), every open row is
-   *   enqueued again: existing jobs are left as they are, missing ones come back;
-   * - jobs left for paused or cancelled broadcasts are removed, so they do not use the rate.
-   */
-  const reconcile = async (): Promise<BroadcastReconcileReport> => {
+  return async (): Promise<BroadcastReconcileReport> => {
     const now = o.clock.now();
     const active = o.db
       .select({ id: broadcasts.id, status: broadcasts.status, changed: broadcasts.statusChangedAt })
@@ -160,13 +187,7 @@ export function createBroadcastJobs(o: BroadcastJobsOptions): BroadcastJobs {
     let finished = 0;
     for (const b of active) if (b.status === 'running' && finishIfComplete(o.db, b.id, now)) finished += 1;
     const running = active.filter((b) => b.status === 'running').map((b) => b.id);
-    const openRows = running.length
-      ? o.db
-          .select({ n: sql<number>`count(*)` })
-          .from(broadcastRecipients)
-          .where(and(inArray(broadcastRecipients.broadcastId, running), inArray(broadcastRecipients.status, ['pending', 'sending'])))
-          .get()!.n
-      : 0;
+    const openRows = countOpenRows(o.db, running);
     const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'paused', 'waiting-children');
     const liveJobs = Object.values(counts).reduce((a, b) => a + b, 0);
     let requeued = 0;
@@ -176,25 +197,24 @@ export function createBroadcastJobs(o: BroadcastJobsOptions): BroadcastJobs {
     }
     let sweptJobs = 0;
     for (const b of active.filter((x) => x.status !== 'running' && !swept.has(`${x.id}:${x.changed}`))) {
-      let after = 0;
-      for (;;) {
-        const ids = openRecipientIds(o.db, b.id, after, ENQUEUE_CHUNK, ['pending', 'cancelled']);
-        if (!ids.length) break;
-        const removed = await Promise.all(ids.map((rid) => queue.remove(broadcastJobId(b.id, rid)).catch(() => 0)));
-        sweptJobs += removed.reduce<number>((a, n) => a + (n ? 1 : 0), 0);
-        after = ids[ids.length - 1]!;
-      }
+      sweptJobs += await sweepJobs(o.db, queue, b.id);
       swept.add(`${b.id}:${b.changed}`);
     }
     return { openRows, liveJobs, requeued, finished, swept: sweptJobs };
   };
+}
 
+export function createBroadcastJobs(o: BroadcastJobsOptions): BroadcastJobs {
+  const queue = new Queue(BROADCAST_SEND_QUEUE, { connection: o.producer, prefix: o.prefix });
+  queue.on('error', (err) => o.logger.warn({ queue: BROADCAST_SEND_QUEUE, err: err.message }, 'queue error'));
+  const worker = o.workerConnection ? startSendWorker(o, o.workerConnection) : null;
+  const enqueuer = sendEnqueuer(o, queue);
   return {
     queue,
     worker,
-    fanout,
-    enqueue,
-    reconcile,
+    fanout: fanoutHandler(o, enqueuer),
+    enqueue: enqueuer.enqueue,
+    reconcile: reconciler(o, queue, enqueuer.enqueueAll),
     close: async () => {
       await worker?.close();
       await queue.close();

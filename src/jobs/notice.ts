@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { Clock } from '../clock';
 import type { Mailer } from '../email/mailer';
 import type { Logger } from '../logger';
-import type { NoticeRenderers } from '../domain/outreach/notices';
+import type { NoticeRenderers, RenderedNotice } from '../domain/outreach/notices';
 import { NoticePayload } from './catalog';
 import { priceOf, type Prices } from '../domain/outreach/prices';
 import { resolveTemplate, templateData } from '../domain/outreach/templates';
@@ -113,33 +113,28 @@ async function checkedAccounts(deps: NoticeDeps, accounts: ZaloUser[], now: numb
   return checked;
 }
 
-/**
- * Sends one notice to a cadre through the best channel available now, and records which one, with the
- * template and the estimated cost (notice_sends):
- * 1. 'zalo': a customer-service message to the cadre's accounts (or approved proxies) inside the 7-day window;
- * 2. 'zalo_template': the notice's approved template by user id, to an account that interacted within a year;
- * 3. 'zalo_phone': the same template by the registry phone;
- * 4. 'email'; 5. 'none', with the reason each rung was passed over.
- * Each rung is tried when the one above is unavailable or refused. Transient errors retry the whole job; the
- * sends already accepted are settled, never repeated (`progress`, zalo_sends).
- */
-// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
-export async function sendNotice(deps: NoticeDeps, row: OutboxRow, run?: { job: Job; token?: string }): Promise<void> {
-  const { cadreId, ref } = NoticePayload.parse(row.payload);
-  // Zalo's figure is kept after the send is recorded, so the count of sends since the report leaves this one out.
-  let reported: { daily: number; remaining: number } | undefined;
-  const onTemplateQuota = (quota: { daily: number; remaining: number }) => void (reported = quota);
-  const renderer = deps.renderers[ref.kind];
-  if (!renderer) throw new UnrecoverableError(`no renderer for notice ${ref.kind}`);
-  const now = deps.clock.now();
-  const notice = renderer(deps.db, ref, now);
-  const done = (outcome: Outcome, reasons: string[] = []) => inTransaction(deps.db, (tx) => finish(deps, tx, row, cadreId, ref.kind, outcome, reasons));
-  if (!notice) return done({ channel: 'none' }, ['no longer applies']);
+type Template = NonNullable<ReturnType<typeof resolveTemplate>>;
 
-  const reasons: string[] = [];
-  const accounts = await checkedAccounts(deps, zaloAccountsOfCadre(deps.db, cadreId, !notice.cadreOnly), now);
+/** One notice on its way to one cadre: what every rung needs. */
+interface NoticeSend {
+  deps: NoticeDeps;
+  row: OutboxRow;
+  cadreId: number;
+  ref: NoticePayload['ref'];
+  notice: RenderedNotice;
+  now: number;
+  /** The cadre's Zalo accounts (and approved proxies', unless the notice is for the cadre alone). */
+  accounts: ZaloUser[];
+  /** Why each rung passed over was passed over, recorded with the outcome. */
+  reasons: string[];
+  run?: { job: Job; token?: string };
+}
 
-  // 1. Customer-service message inside the window.
+const done = (n: NoticeSend, outcome: Outcome) => inTransaction(n.deps.db, (tx) => finish(n.deps, tx, n.row, n.cadreId, n.ref.kind, outcome, n.reasons));
+
+/** 1. A customer-service message to each account inside the 7-day window; true when one took it. */
+async function viaCustomerService(n: NoticeSend): Promise<boolean> {
+  const { deps, row, notice, now, accounts } = n;
   let reached = row.progress;
   let lastId: string | undefined;
   const open = accounts.filter((a) => inCustomerServiceWindow(a, now));
@@ -156,18 +151,21 @@ export async function sendNotice(deps: NoticeDeps, row: OutboxRow, run?: { job: 
     }
   }
   if (reached > 0) {
-    const first = open[0]!;
-    return done({
+    done(n, {
       channel: 'zalo',
-      zaloUserId: first.id,
+      zaloUserId: open[0]!.id,
       messageId: lastId ?? row.externalId ?? undefined,
       costVnd: open.slice(0, reached).reduce((sum, a) => sum + priceOf(deps.prices, 'zalo', { sinceInteractionMs: now - (a.lastInteractionAt ?? 0) }), 0),
     });
+    return true;
   }
-  reasons.push(!accounts.length ? 'no Zalo account linked' : open.length ? 'customer-service message refused' : 'outside the 7-day window');
+  n.reasons.push(!accounts.length ? 'no Zalo account linked' : open.length ? 'customer-service message refused' : 'outside the 7-day window');
+  return false;
+}
 
-  // 2 and 3. The notice's approved template, by user id, then by phone.
-  const cadre = deps.db.select({ email: cadres.email, phone: cadres.phone }).from(cadres).where(eq(cadres.id, cadreId)).get();
+/** The notice's approved template, or its fallback; the reason when neither is approved. */
+function approvedTemplate(n: NoticeSend): Template | null {
+  const { deps, notice, reasons } = n;
   const wanted = notice.template;
   const template = wanted
     ? (resolveTemplate(deps.db, deps.templates, wanted.name) ?? (wanted.fallback ? resolveTemplate(deps.db, deps.templates, wanted.fallback) : null))
@@ -175,77 +173,112 @@ export async function sendNotice(deps: NoticeDeps, row: OutboxRow, run?: { job: 
   if (!wanted) reasons.push('no template for this notice');
   else if (!template) reasons.push(`no approved template "${[wanted.name, wanted.fallback].filter(Boolean).join('" or "')}"`);
   else if (template.name !== wanted.name) reasons.push(`no approved template "${wanted.name}"; "${template.name}" used`);
-  const recent = accounts.find((a) => a.lastInteractionAt !== null && now - a.lastInteractionAt < TEMPLATE_BY_USER_WINDOW_MS);
-  if (template && ((template.byUserId && recent) || cadre?.phone)) {
-    // The day's plan: a template of this priority goes only while more than its reserve is left.
-    const priority = priorityOf(ref);
-    const allowance = templateAllowance(deps.db, priority, deps.templateDailyQuota, now);
-    if (!allowance.allowed) {
-      const { quota } = allowance;
-      reasons.push(`template quota kept for more urgent notices (${quota.remaining} of ${quota.daily} left; ${priority} waits)`);
-      inTransaction(deps.db, (tx) => {
-        enqueue(tx, 'notice.cadre', { cadreId, ref, deferredFrom: row.id }, { now, dueAt: allowance.retryAt, subject: row.subject });
-        finish(deps, tx, row, cadreId, ref.kind, { channel: 'deferred' }, reasons);
-      });
-      deps.logger.info({ outboxId: row.id, priority }, 'notice waits for the next day\'s template quota');
-      return;
+  return template;
+}
+
+/** The day's plan: a template of this priority goes only while more than its reserve is left; else the notice waits. */
+function deferredForQuota(n: NoticeSend): boolean {
+  const { deps, row, cadreId, ref, now, reasons } = n;
+  const priority = priorityOf(ref);
+  const allowance = templateAllowance(deps.db, priority, deps.templateDailyQuota, now);
+  if (allowance.allowed) return false;
+  const { quota } = allowance;
+  reasons.push(`template quota kept for more urgent notices (${quota.remaining} of ${quota.daily} left; ${priority} waits)`);
+  inTransaction(deps.db, (tx) => {
+    enqueue(tx, 'notice.cadre', { cadreId, ref, deferredFrom: row.id }, { now, dueAt: allowance.retryAt, subject: row.subject });
+    finish(deps, tx, row, cadreId, ref.kind, { channel: 'deferred' }, reasons);
+  });
+  deps.logger.info({ outboxId: row.id, priority }, 'notice waits for the next day\'s template quota');
+  return true;
+}
+
+/** 2. The template by user id, to an account that interacted within a year; true when Zalo took it. */
+async function viaTemplateByUser(n: NoticeSend, template: Template, data: Record<string, string>, recent: ZaloUser | undefined): Promise<boolean> {
+  const { deps, row, accounts, reasons } = n;
+  if (!template.byUserId) reasons.push('template by user id: approved before 2025-12-10');
+  else if (!recent) {
+    if (accounts.length) reasons.push('template by user id: no interaction within a year');
+  } else {
+    try {
+      const messageId = await deps.delivery.sendTemplate(`outbox-${row.id}-template`, recent.id, template.templateId, data);
+      done(n, { channel: 'zalo_template', templateId: template.templateId, zaloUserId: recent.id, messageId, costVnd: priceOf(deps.prices, 'zalo_template') });
+      return true;
+    } catch (err) {
+      if (!isRefusal(err)) throw err;
+      reasons.push(`template by user id ${templateRefusal(err)}`);
+      deps.logger.warn({ outboxId: row.id, code: err.code }, 'template by user id refused; trying the next channel');
     }
   }
+  return false;
+}
+
+/** 3. The template by the registry phone; true when Zalo took it. */
+async function viaTemplateByPhone(n: NoticeSend, template: Template, data: Record<string, string>, phone: string): Promise<boolean> {
+  const { deps, row, now, reasons, run } = n;
+  const key = `outbox-${row.id}-phone`;
+  // Zalo's figure is kept after the send is recorded, so the count of sends since the report leaves this one out.
+  let reported: { daily: number; remaining: number } | undefined;
+  try {
+    const messageId = await deps.delivery.sendTemplateByPhone(key, phone, template.templateId, data, (quota) => void (reported = quota));
+    const costVnd = priceOf(deps.prices, 'zalo_phone');
+    done(n, { channel: 'zalo_phone', templateId: template.templateId, phone, trackingId: key, messageId, costVnd, deliveredAt: receiptSettledAt(deps.db, key) });
+    if (reported) recordQuotaReport(deps.db, reported, deps.clock.now());
+    return true;
+  } catch (err) {
+    if (err instanceof AwaitingReceipt && run) {
+      // An earlier attempt's answer was lost: its receipt may still come. Run again then, not before.
+      deps.logger.info({ outboxId: row.id }, 'template by phone waits for the receipt of a lost answer');
+      await run.job.moveToDelayed(Date.now() + Math.max(0, err.until - deps.clock.now()), run.token);
+      throw new DelayedError();
+    }
+    if (!isRefusal(err)) throw err;
+    reasons.push(`template by phone ${templateRefusal(err)}`);
+    // Zalo says the day's quota is spent: the plan holds back everything but the urgent until tomorrow.
+    if (err.kind === 'quota') recordQuotaReport(deps.db, { daily: quotaToday(deps.db, deps.templateDailyQuota, now).daily, remaining: 0 }, deps.clock.now());
+    deps.logger.warn({ outboxId: row.id, code: err.code }, 'template by phone refused; trying email');
+    return false;
+  }
+}
+
+/**
+ * Sends one notice to a cadre through the best channel available now, and records which one, with the
+ * template and the estimated cost (notice_sends):
+ * 1. 'zalo': a customer-service message to the cadre's accounts (or approved proxies) inside the 7-day window;
+ * 2. 'zalo_template': the notice's approved template by user id, to an account that interacted within a year;
+ * 3. 'zalo_phone': the same template by the registry phone;
+ * 4. 'email'; 5. 'none', with the reason each rung was passed over.
+ * Each rung is tried when the one above is unavailable or refused. Transient errors retry the whole job; the
+ * sends already accepted are settled, never repeated (`progress`, zalo_sends).
+ */
+export async function sendNotice(deps: NoticeDeps, row: OutboxRow, run?: { job: Job; token?: string }): Promise<void> {
+  const { cadreId, ref } = NoticePayload.parse(row.payload);
+  const renderer = deps.renderers[ref.kind];
+  if (!renderer) throw new UnrecoverableError(`no renderer for notice ${ref.kind}`);
+  const now = deps.clock.now();
+  const notice = renderer(deps.db, ref, now);
+  if (!notice) return void inTransaction(deps.db, (tx) => finish(deps, tx, row, cadreId, ref.kind, { channel: 'none' }, ['no longer applies']));
+
+  const accounts = await checkedAccounts(deps, zaloAccountsOfCadre(deps.db, cadreId, !notice.cadreOnly), now);
+  const n: NoticeSend = { deps, row, cadreId, ref, notice, now, accounts, reasons: [], run };
+  if (await viaCustomerService(n)) return;
+
+  // 2 and 3. The notice's approved template, by user id, then by phone.
+  const cadre = deps.db.select({ email: cadres.email, phone: cadres.phone }).from(cadres).where(eq(cadres.id, cadreId)).get();
+  const template = approvedTemplate(n);
+  const recent = accounts.find((a) => a.lastInteractionAt !== null && now - a.lastInteractionAt < TEMPLATE_BY_USER_WINDOW_MS);
+  if (template && ((template.byUserId && recent) || cadre?.phone) && deferredForQuota(n)) return;
   if (template && notice.template) {
     const data = templateData(template, notice.template.data);
-    if (!template.byUserId) reasons.push('template by user id: approved before 2025-12-10');
-    else if (!recent) {
-      if (accounts.length) reasons.push('template by user id: no interaction within a year');
-    } else {
-      try {
-        const messageId = await deps.delivery.sendTemplate(`outbox-${row.id}-template`, recent.id, template.templateId, data);
-        return done({ channel: 'zalo_template', templateId: template.templateId, zaloUserId: recent.id, messageId, costVnd: priceOf(deps.prices, 'zalo_template') }, reasons);
-      } catch (err) {
-        if (!isRefusal(err)) throw err;
-        reasons.push(`template by user id ${templateRefusal(err)}`);
-        deps.logger.warn({ outboxId: row.id, code: err.code }, 'template by user id refused; trying the next channel');
-      }
-    }
-    if (!cadre?.phone) reasons.push('template by phone: no phone in the registry');
-    else {
-      const key = `outbox-${row.id}-phone`;
-      try {
-        const messageId = await deps.delivery.sendTemplateByPhone(key, cadre.phone, template.templateId, data, onTemplateQuota);
-        done(
-          {
-            channel: 'zalo_phone',
-            templateId: template.templateId,
-            phone: cadre.phone,
-            trackingId: key,
-            messageId,
-            costVnd: priceOf(deps.prices, 'zalo_phone'),
-            deliveredAt: receiptSettledAt(deps.db, key),
-          },
-          reasons,
-        );
-        if (reported) recordQuotaReport(deps.db, reported, deps.clock.now());
-        return;
-      } catch (err) {
-        if (err instanceof AwaitingReceipt && run) {
-          // An earlier attempt's answer was lost: its receipt may still come. Run again then, not before.
-          deps.logger.info({ outboxId: row.id }, 'template by phone waits for the receipt of a lost answer');
-          await run.job.moveToDelayed(Date.now() + Math.max(0, err.until - deps.clock.now()), run.token);
-          throw new DelayedError();
-        }
-        if (!isRefusal(err)) throw err;
-        reasons.push(`template by phone ${templateRefusal(err)}`);
-        // Zalo says the day's quota is spent: the plan holds back everything but the urgent until tomorrow.
-        if (err.kind === 'quota') recordQuotaReport(deps.db, { daily: quotaToday(deps.db, deps.templateDailyQuota, now).daily, remaining: 0 }, deps.clock.now());
-        deps.logger.warn({ outboxId: row.id, code: err.code }, 'template by phone refused; trying email');
-      }
-    }
+    if (await viaTemplateByUser(n, template, data, recent)) return;
+    if (!cadre?.phone) n.reasons.push('template by phone: no phone in the registry');
+    else if (await viaTemplateByPhone(n, template, data, cadre.phone)) return;
   }
 
   // 4. Email.
   if (notice.email && cadre?.email) {
     await deps.mailer.send({ to: cadre.email, ...notice.email, messageId: `<outbox-${row.id}@${deps.messageIdDomain}>` });
-    return done({ channel: 'email', costVnd: priceOf(deps.prices, 'email') }, reasons);
+    return void done(n, { channel: 'email', costVnd: priceOf(deps.prices, 'email') });
   }
-  reasons.push(notice.email ? 'no email' : 'no email version');
-  return done({ channel: 'none' }, reasons);
+  n.reasons.push(notice.email ? 'no email' : 'no email version');
+  done(n, { channel: 'none' });
 }

@@ -68,7 +68,8 @@ export function proxyConfigOf(url: string): AxiosProxyConfig {
  * proxy from the config or none, so nothing is looked up in the environment on every request.
  */
 function transportDefaults(options: ZaloClientOptions): CreateAxiosDefaults {
-  const agent = { keepAlive: true, maxSockets: 64, maxFreeSockets: 16 };
+  // As many idle connections kept as concurrent sends open (node's default bound of 256), so none is closed and reopened.
+  const agent = { keepAlive: true };
   return {
     timeout: options.timeoutMs,
     maxRedirects: 0,
