@@ -66,9 +66,11 @@ if(h===null)return;card.innerHTML=h;if(h.indexOf('data-final="1"')>=0){clearInte
 `;
 
 export function staticRoutes() {
-  const png = sharePhonePng();
+  // Drawn on the first request (Zalo fetches it when a card is sent), not while every process starts.
+  let png: Buffer | undefined;
   return new Hono()
     .get('/share-phone.png', (c) => {
+      png ??= sharePhonePng();
       c.header('cache-control', 'public, max-age=86400');
       return c.body(new Uint8Array(png), 200, { 'content-type': 'image/png' });
     })
