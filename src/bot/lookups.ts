@@ -109,7 +109,6 @@ function readIdentity(tx: DbOrTx, zaloUserId: string): Identity {
   };
 }
 
-// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
 export function createStoreLookups(tx: DbOrTx, zaloUserId: string, now: number, catalog: CatalogContext): Lookups {
   let identityOfTurn: Identity | undefined;
   return {
@@ -125,6 +124,15 @@ export function createStoreLookups(tx: DbOrTx, zaloUserId: string, now: number, 
       // does is written before it ends, so one read per turn is the same answer.
       return (identityOfTurn ??= readIdentity(tx, zaloUserId));
     },
+    ...createLinkingLookups(tx, zaloUserId, now),
+  };
+}
+
+type LinkingLookups = Pick<Lookups, 'codeExample' | 'cadreById' | 'activeCadresByPhone' | 'cadreByCodeAndBirthDate' | 'otpSentCounts' | 'linkedElsewhere' | 'verificationFailures' | 'checkOtp'>;
+
+/** What linking asks: cadres by id, phone or code and birth date, and the limits on codes and verification attempts. */
+function createLinkingLookups(tx: DbOrTx, zaloUserId: string, now: number): LinkingLookups {
+  return {
     codeExample() {
       const row = tx.select({ code: cadres.code }).from(cadres).where(eq(cadres.active, true)).orderBy(cadres.id).limit(1).get();
       return row ? codeExampleOf(row.code) : null;

@@ -231,124 +231,130 @@ function confirmLeave(cadre: CadreSummary): TurnResult {
   return answer(linkingState('leaveConfirm', { cadreId: cadre.id }), menu.text, menu.buttons);
 }
 
-// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
-export function handleLinking(state: LinkingState, event: BotEvent, ctx: TurnContext, resume: ResumeIntent): TurnResult {
-  if (event.type !== 'text') {
-    return answer(state, state.step === 'choose' ? lt.askShare : lt.backToMenu);
+/** What a step reads: the message as typed and folded, and how to resume what the cadre asked for before linking. */
+interface StepInput {
+  text: string;
+  folded: string;
+  resume: ResumeIntent;
+}
+type LinkingStep = (state: LinkingState, input: StepInput, ctx: TurnContext) => TurnResult;
+
+const onChoose: LinkingStep = (state, { text }, ctx) => {
+  const choice = chooseOption(text, chooseOptions);
+  if (choice === 0) return { state, effects: [reply(shareRequest(ctx), textMessage(lt.askShare))] };
+  if (choice === 1) return answer(linkingState('code', state), lt.askCode(codeExample(ctx)));
+  if (choice === 2) return answer(linkingState('proxyCode', state), lt.proxyAskCode(codeExample(ctx)));
+  return startLinking(ctx, goalOf(state), t.notUnderstood);
+};
+
+const onCode: LinkingStep = (state, { text, folded }, ctx) => {
+  if (forgotCode(folded)) return otherWays(ctx, state, lt.codeHelp(codeExample(ctx)), lt.whyNoCode);
+  const code = normalizeCode(text);
+  if (!/^[A-Z0-9][A-Z0-9._/-]{1,31}$/.test(code)) {
+    return answer(state, state.step === 'code' ? lt.askCode(codeExample(ctx)) : lt.proxyAskCode(codeExample(ctx)));
   }
-  const text = event.text;
-  const folded = foldVietnamese(text);
-  switch (state.step) {
-    case 'choose': {
-      const choice = chooseOption(text, chooseOptions);
-      if (choice === 0) return { state, effects: [reply(shareRequest(ctx), textMessage(lt.askShare))] };
-      if (choice === 1) return answer(linkingState('code', state), lt.askCode(codeExample(ctx)));
-      if (choice === 2) return answer(linkingState('proxyCode', state), lt.proxyAskCode(codeExample(ctx)));
-      return startLinking(ctx, goalOf(state), t.notUnderstood);
+  // Whether the code exists is not revealed: the birth date is always asked next.
+  return answer(linkingState(state.step === 'code' ? 'birth' : 'proxyBirth', { ...state, code }), state.step === 'code' ? lt.askBirth : lt.proxyAskBirth);
+};
+
+const onHelp: LinkingStep = (state, input, ctx) => {
+  const choice = chooseOption(input.text, helpOptions);
+  if (choice === 0) return { state: linkingState('choose', state), effects: [reply(shareRequest(ctx), textMessage(lt.askShare))] };
+  if (choice === 1) return ctx.flows.openHandoffWith({ cadreId: null, clinicId: null }, lt.staffVerifyTopic(state.why ?? lt.whyNoCode), ctx);
+  // A code typed after all: carry on with it.
+  if (/^[A-Za-z]{1,5}[-\s]?\d/.test(input.text.trim())) return onCode(linkingState('code', state), input, ctx);
+  return otherWays(ctx, state, t.notUnderstood, undefined);
+};
+
+const onOtp: LinkingStep = (state, { text, folded, resume }, ctx) => {
+  if (containsPhrase(folded, 'gui lai') || containsPhrase(folded, 'ma moi')) {
+    const cadre = state.cadreId !== undefined ? ctx.lookups.cadreById(state.cadreId) : null;
+    return cadre ? sendOtp(ctx, state, cadre) : startLinking(ctx, goalOf(state));
+  }
+  const code = text.replace(/\s+/g, '');
+  if (!/^\d{6}$/.test(code)) return answer(state, lt.otpFormat);
+  const check = ctx.lookups.checkOtp(code);
+  switch (check.status) {
+    case 'ok': {
+      const cadre = ctx.lookups.cadreById(check.cadreId);
+      if (!cadre) return startLinking(ctx, goalOf(state));
+      return linkedResult(ctx, state, cadre, 'otp', resume, [{ type: 'otpAttempt', challengeId: check.challengeId, ok: true }]);
     }
-    case 'code':
-    case 'proxyCode': {
-      if (forgotCode(folded)) return otherWays(ctx, state, lt.codeHelp(codeExample(ctx)), lt.whyNoCode);
-      const code = normalizeCode(text);
-      if (!/^[A-Z0-9][A-Z0-9._/-]{1,31}$/.test(code)) {
-        return answer(state, state.step === 'code' ? lt.askCode(codeExample(ctx)) : lt.proxyAskCode(codeExample(ctx)));
-      }
-      // Whether the code exists is not revealed: the birth date is always asked next.
-      return answer(linkingState(state.step === 'code' ? 'birth' : 'proxyBirth', { ...state, code }), state.step === 'code' ? lt.askBirth : lt.proxyAskBirth);
-    }
-    case 'help': {
-      const choice = chooseOption(text, helpOptions);
-      if (choice === 0) return { state: linkingState('choose', state), effects: [reply(shareRequest(ctx), textMessage(lt.askShare))] };
-      if (choice === 1) return ctx.flows.openHandoffWith({ cadreId: null, clinicId: null }, lt.staffVerifyTopic(state.why ?? lt.whyNoCode), ctx);
-      if (/^[A-Za-z]{1,5}[-\s]?\d/.test(text.trim())) {
-        // A code typed after all: carry on with it.
-        return handleLinking(linkingState('code', state), event, ctx, resume);
-      }
-      return otherWays(ctx, state, t.notUnderstood, undefined);
-    }
-    case 'birth':
-      return afterCodeAndBirth(state, text, ctx, false);
-    case 'proxyBirth':
-      return afterCodeAndBirth(state, text, ctx, true);
-    case 'otp': {
-      if (containsPhrase(folded, 'gui lai') || containsPhrase(folded, 'ma moi')) {
-        const cadre = state.cadreId !== undefined ? ctx.lookups.cadreById(state.cadreId) : null;
-        return cadre ? sendOtp(ctx, state, cadre) : startLinking(ctx, goalOf(state));
-      }
-      const code = text.replace(/\s+/g, '');
-      if (!/^\d{6}$/.test(code)) return answer(state, lt.otpFormat);
-      const check = ctx.lookups.checkOtp(code);
-      switch (check.status) {
-        case 'ok': {
-          const cadre = ctx.lookups.cadreById(check.cadreId);
-          if (!cadre) return startLinking(ctx, goalOf(state));
-          return linkedResult(ctx, state, cadre, 'otp', resume, [{ type: 'otpAttempt', challengeId: check.challengeId, ok: true }]);
-        }
-        case 'wrong':
-          return answer(state, check.attemptsLeft > 0 ? lt.otpWrong(check.attemptsLeft) : lt.otpLocked, undefined, {
-            type: 'otpAttempt',
-            challengeId: check.challengeId,
-            ok: false,
-          });
-        case 'locked':
-          return answer(state, lt.otpLocked);
-        case 'expired':
-        case 'none':
-          return answer(state, lt.otpExpired);
-      }
-      break;
-    }
-    case 'proxyRelation':
-    case 'proxyRelationOther': {
-      const given = state.step === 'proxyRelation' ? relationFrom(text) : relationFrom(text.replace(/^\s*\d+\s*$/, ''));
-      if (state.cadreId === undefined) return startLinking(ctx, goalOf(state));
-      if (!given) return state.step === 'proxyRelation' ? askRelation(state, state.code ?? '', t.notUnderstood) : answer(state, lt.proxyAskRelationOther);
-      if ('other' in given) return answer(linkingState('proxyRelationOther', state), lt.proxyAskRelationOther);
-      // Then a phone staff can call back, then the summary; sent only once it is confirmed.
-      return { state: linkingState('proxyPhone', { ...state, relation: given.relation }), effects: [reply(shareRequest(ctx), textMessage(lt.proxyAskPhone))] };
-    }
-    case 'leaveChoose': {
-      const cadres = ctx.lookups.identity().proxyFor.filter((c) => state.cadreIds?.includes(c.id));
-      const i = chooseOption(text, cadres.map((c) => ({ label: c.fullName })));
-      if (i === null) return answer(state, lt.pickOne);
-      return confirmLeave(cadres[i]!);
-    }
-    case 'leaveConfirm': {
-      // The turn turns a clear yes into "1" and answers a no itself.
-      const cadre = ctx.lookups.identity().proxyFor.find((c) => c.id === state.cadreId);
-      if (!cadre) return answer({ flow: 'idle' }, `${lt.notProxy}\n${lt.whatNext}`);
-      const choice = chooseOption(text, [{ label: lt.leaveYes }, { label: lt.leaveNo }]);
-      if (choice === 0) return answer({ flow: 'idle' }, `${lt.left(cadre.fullName)}\n${lt.whatNext}`, undefined, { type: 'proxyWithdraw', cadreId: cadre.id });
-      if (choice === 1) return answer({ flow: 'idle' }, `${lt.kept}\n${lt.whatNext}`);
-      return answer(state, lt.pickOne);
-    }
-    case 'proxyPhone': {
-      const typed = normalizePhone(text);
-      return typed ? proxySummary(state, typed, undefined) : answer(state, lt.proxyAskPhone);
-    }
-    case 'proxyConfirm': {
-      // The turn turns a clear yes into "1" and answers a no itself; here only the number or the button counts.
-      const choice = chooseOption(text, [{ label: lt.proxySend }, { label: lt.proxyCancel }]);
-      if (choice === 0 && state.cadreId !== undefined && state.relation) {
-        const proxyName = state.requesterName ?? ctx.lookups.identity().displayName ?? '';
-        return answer({ flow: 'idle' }, lt.proxyRequested, undefined, {
-          type: 'proxyRequest',
-          cadreId: state.cadreId,
-          relation: state.relation,
-          proxyName,
-          requesterPhone: state.requesterPhone ?? null,
-        });
-      }
-      if (choice === 1) return answer({ flow: 'idle' }, `${t.stopped}\n${lt.whatNext}`);
-      return answer(state, lt.pickOne);
-    }
-    case 'unlinkConfirm': {
-      const choice = chooseOption(text, [{ label: lt.unlinkYes }]);
-      if (choice === 0) return answer({ flow: 'idle' }, lt.unlinked, undefined, { type: 'unlink' });
-      return answer({ flow: 'idle' }, `${lt.kept}\n${lt.whatNext}`);
-    }
+    case 'wrong':
+      return answer(state, check.attemptsLeft > 0 ? lt.otpWrong(check.attemptsLeft) : lt.otpLocked, undefined, { type: 'otpAttempt', challengeId: check.challengeId, ok: false });
+    case 'locked':
+      return answer(state, lt.otpLocked);
+    case 'expired':
+    case 'none':
+      return answer(state, lt.otpExpired);
   }
   return startLinking(ctx, goalOf(state));
+};
+
+const onRelation: LinkingStep = (state, { text }, ctx) => {
+  const given = state.step === 'proxyRelation' ? relationFrom(text) : relationFrom(text.replace(/^\s*\d+\s*$/, ''));
+  if (state.cadreId === undefined) return startLinking(ctx, goalOf(state));
+  if (!given) return state.step === 'proxyRelation' ? askRelation(state, state.code ?? '', t.notUnderstood) : answer(state, lt.proxyAskRelationOther);
+  if ('other' in given) return answer(linkingState('proxyRelationOther', state), lt.proxyAskRelationOther);
+  // Then a phone staff can call back, then the summary; sent only once it is confirmed.
+  return { state: linkingState('proxyPhone', { ...state, relation: given.relation }), effects: [reply(shareRequest(ctx), textMessage(lt.proxyAskPhone))] };
+};
+
+const onLeaveChoose: LinkingStep = (state, { text }, ctx) => {
+  const cadres = ctx.lookups.identity().proxyFor.filter((c) => state.cadreIds?.includes(c.id));
+  const i = chooseOption(text, cadres.map((c) => ({ label: c.fullName })));
+  if (i === null) return answer(state, lt.pickOne);
+  return confirmLeave(cadres[i]!);
+};
+
+const onLeaveConfirm: LinkingStep = (state, { text }, ctx) => {
+  // The turn turns a clear yes into "1" and answers a no itself.
+  const cadre = ctx.lookups.identity().proxyFor.find((c) => c.id === state.cadreId);
+  if (!cadre) return answer({ flow: 'idle' }, `${lt.notProxy}\n${lt.whatNext}`);
+  const choice = chooseOption(text, [{ label: lt.leaveYes }, { label: lt.leaveNo }]);
+  if (choice === 0) return answer({ flow: 'idle' }, `${lt.left(cadre.fullName)}\n${lt.whatNext}`, undefined, { type: 'proxyWithdraw', cadreId: cadre.id });
+  if (choice === 1) return answer({ flow: 'idle' }, `${lt.kept}\n${lt.whatNext}`);
+  return answer(state, lt.pickOne);
+};
+
+const onProxyConfirm: LinkingStep = (state, { text }, ctx) => {
+  // The turn turns a clear yes into "1" and answers a no itself; here only the number or the button counts.
+  const choice = chooseOption(text, [{ label: lt.proxySend }, { label: lt.proxyCancel }]);
+  if (choice === 0 && state.cadreId !== undefined && state.relation) {
+    const proxyName = state.requesterName ?? ctx.lookups.identity().displayName ?? '';
+    return answer({ flow: 'idle' }, lt.proxyRequested, undefined, { type: 'proxyRequest', cadreId: state.cadreId, relation: state.relation, proxyName, requesterPhone: state.requesterPhone ?? null });
+  }
+  if (choice === 1) return answer({ flow: 'idle' }, `${t.stopped}\n${lt.whatNext}`);
+  return answer(state, lt.pickOne);
+};
+
+const linkingSteps: Record<LinkingState['step'], LinkingStep> = {
+  choose: onChoose,
+  code: onCode,
+  proxyCode: onCode,
+  help: onHelp,
+  birth: (state, { text }, ctx) => afterCodeAndBirth(state, text, ctx, false),
+  proxyBirth: (state, { text }, ctx) => afterCodeAndBirth(state, text, ctx, true),
+  otp: onOtp,
+  proxyRelation: onRelation,
+  proxyRelationOther: onRelation,
+  leaveChoose: onLeaveChoose,
+  leaveConfirm: onLeaveConfirm,
+  proxyPhone: (state, { text }) => {
+    const typed = normalizePhone(text);
+    return typed ? proxySummary(state, typed, undefined) : answer(state, lt.proxyAskPhone);
+  },
+  proxyConfirm: onProxyConfirm,
+  unlinkConfirm: (_state, { text }) => {
+    const choice = chooseOption(text, [{ label: lt.unlinkYes }]);
+    if (choice === 0) return answer({ flow: 'idle' }, lt.unlinked, undefined, { type: 'unlink' });
+    return answer({ flow: 'idle' }, `${lt.kept}\n${lt.whatNext}`);
+  },
+};
+
+export function handleLinking(state: LinkingState, event: BotEvent, ctx: TurnContext, resume: ResumeIntent): TurnResult {
+  if (event.type !== 'text') return answer(state, state.step === 'choose' ? lt.askShare : lt.backToMenu);
+  return linkingSteps[state.step](state, { text: event.text, folded: foldVietnamese(event.text), resume }, ctx);
 }
 
 /** "hủy liên kết": confirm first, since it cuts off results and bookings in Zalo. */

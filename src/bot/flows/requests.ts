@@ -287,46 +287,41 @@ function afterReason(state: RequestsState, subject: Subject, ctx: TurnContext): 
 /** After the address: day for visits and deliveries. */
 const afterAddress = (state: RequestsState, lead?: string) => askDay(state, lead);
 
-// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
-export function handleRequests(state: RequestsState, event: BotEvent, ctx: TurnContext): TurnResult {
-  if (state.step === 'subject' || state.step === 'menu') {
-    if (event.type !== 'text') return answer(state, requestText.pick);
-    if (state.step === 'subject') {
-      const identity = ctx.lookups.identity();
-      const options: Subject[] = [...(identity.self ? [{ ...identity.self, viaProxy: false }] : []), ...identity.proxyFor.map((c) => ({ ...c, viaProxy: true }))].filter((s) =>
-        (state.cadreIds ?? []).includes(s.id),
-      );
-      const i = chooseOption(event.text, options.map((s) => ({ label: s.viaProxy ? s.fullName : `Bản thân (${s.fullName})`, phrases: s.viaProxy ? [] : ['ban than', 'toi'] })));
-      if (i === null) return answer(state, requestText.pick);
-      return startTarget(state.target ?? 'menu', options[i]!, ctx);
-    }
-    const subject = subjectOf(state, ctx);
-    if (!subject) return answer({ flow: 'idle' }, requestText.mineFooter);
-    const i = chooseOption(event.text, menuOptions);
-    if (i === null) return showMenu(subject, requestText.pick);
-    return startTarget(menuOptions[i]!.target, subject, ctx);
+/** The first steps: whom the request is for, then which kind. */
+function chooseSubjectOrKind(state: RequestsState, event: BotEvent, ctx: TurnContext): TurnResult {
+  if (event.type !== 'text') return answer(state, requestText.pick);
+  if (state.step === 'subject') {
+    const identity = ctx.lookups.identity();
+    const options: Subject[] = [...(identity.self ? [{ ...identity.self, viaProxy: false }] : []), ...identity.proxyFor.map((c) => ({ ...c, viaProxy: true }))].filter((s) =>
+      (state.cadreIds ?? []).includes(s.id),
+    );
+    const i = chooseOption(event.text, options.map((s) => ({ label: s.viaProxy ? s.fullName : `Bản thân (${s.fullName})`, phrases: s.viaProxy ? [] : ['ban than', 'toi'] })));
+    if (i === null) return answer(state, requestText.pick);
+    return startTarget(state.target ?? 'menu', options[i]!, ctx);
   }
-
   const subject = subjectOf(state, ctx);
-  // The user is no longer allowed to act for this cadre (unlinked, proxy revoked): start over.
-  if (!subject || !state.kind) return answer({ flow: 'idle' }, requestText.mineFooter);
+  if (!subject) return answer({ flow: 'idle' }, requestText.mineFooter);
+  const i = chooseOption(event.text, menuOptions);
+  if (i === null) return showMenu(subject, requestText.pick);
+  return startTarget(menuOptions[i]!.target, subject, ctx);
+}
 
+/** A location or an address shared through Zalo: taken as the address when one is asked for. */
+function sharedPlace(state: RequestsState, event: Extract<BotEvent, { type: 'location' | 'shared_info' }>): TurnResult {
+  const askingAddress = state.step === 'address' || state.step === 'addressTyped';
   if (event.type === 'location') {
-    if (state.step !== 'address' && state.step !== 'addressTyped') return answer(state, requestText.pick);
+    if (!askingAddress) return answer(state, requestText.pick);
     const label = event.label?.trim() || `Vị trí Zalo (${event.latitude.toFixed(5)}, ${event.longitude.toFixed(5)})`;
     return afterAddress({ ...state, draft: { ...state.draft, address: label.slice(0, 300), latitude: event.latitude, longitude: event.longitude } }, requestText.locationSaved);
   }
-  if (event.type === 'shared_info') {
-    if ((state.step === 'address' || state.step === 'addressTyped') && event.address && event.address.trim().length >= 6) {
-      return afterAddress({ ...state, draft: { ...state.draft, address: event.address.trim().slice(0, 300) } });
-    }
-    return answer(state, requestText.pick);
+  if (askingAddress && event.address && event.address.trim().length >= 6) {
+    return afterAddress({ ...state, draft: { ...state.draft, address: event.address.trim().slice(0, 300) } });
   }
-  if (event.type !== 'text') return answer(state, requestText.pick);
-  const text = event.text.trim();
-  const folded = foldVietnamese(text);
-  if (containsPhrase(folded, 'yeu cau khac')) return showMenu(subject);
+  return answer(state, requestText.pick);
+}
 
+/** A typed answer to the step the request is at. */
+function answerStep(state: RequestsState & { kind: NonNullable<RequestsState['kind']> }, text: string, folded: string, subject: Subject, ctx: TurnContext): TurnResult {
   switch (state.step) {
     case 'reason': {
       if (state.kind === 'record_book') {
@@ -372,6 +367,19 @@ export function handleRequests(state: RequestsState, event: BotEvent, ctx: TurnC
     }
   }
   return answer({ flow: 'idle' }, requestText.mineFooter);
+}
+
+export function handleRequests(state: RequestsState, event: BotEvent, ctx: TurnContext): TurnResult {
+  if (state.step === 'subject' || state.step === 'menu') return chooseSubjectOrKind(state, event, ctx);
+  const subject = subjectOf(state, ctx);
+  // The user is no longer allowed to act for this cadre (unlinked, proxy revoked): start over.
+  if (!subject || !state.kind) return answer({ flow: 'idle' }, requestText.mineFooter);
+  if (event.type === 'location' || event.type === 'shared_info') return sharedPlace(state, event);
+  if (event.type !== 'text') return answer(state, requestText.pick);
+  const text = event.text.trim();
+  const folded = foldVietnamese(text);
+  if (containsPhrase(folded, 'yeu cau khac')) return showMenu(subject);
+  return answerStep({ ...state, kind: state.kind }, text, folded, subject, ctx);
 }
 
 export type { Target as RequestTarget };
