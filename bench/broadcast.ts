@@ -121,7 +121,7 @@ async function main(n: number, ratePerSecond: number): Promise<void> {
       const started = performance.now();
       const cpuBefore = process.cpuUsage();
       const { broadcast } = inTransaction(runtime.store.db, (tx) =>
-        createBroadcast(tx, { staffId: null, audit: { type: 'system', id: 'bench' } }, { title: 'Bench', text: 'Thông báo thử tải.', segment: { everyone: true }, confirmedRecipients: n }, { templates: {}, now: clock.now() }),
+        createBroadcast(tx, { type: 'system', id: 'bench' }, { title: 'Bench', text: 'Thông báo thử tải.', segment: { everyone: true }, confirmedRecipients: n }, { templates: {}, now: clock.now() }),
       );
       runtime.relay.kick();
       for (;;) {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { checkIn } from '../src/domain/attendance/queue';
+import { zaloActor } from '../src/domain/staff/actor';
 import { createBooking } from '../src/domain/booking/effects';
 import { inTransaction } from '../src/store/db';
 import { examSlots, type Cadre } from '../src/store/schema';
@@ -27,7 +28,7 @@ beforeAll(async () => {
   const slot = db.select().from(examSlots).where(and(eq(examSlots.campaignId, c.id), eq(examSlots.startsAt, Date.parse(`${EXAM_DAY}T01:00:00Z`)))).get()!;
   const ids = (seeded.cadres as Cadre[]).map((cadre) => inTransaction(db, (tx) => createBooking(tx, { cadreId: cadre.id, slotId: slot.id, zaloUserId: null, viaProxy: false }, START)));
   clock.set(Date.parse(`${EXAM_DAY}T00:40:00Z`));
-  for (const id of ids) inTransaction(db, (tx) => checkIn(tx, id, { type: 'zalo' }, clock.now()));
+  for (const id of ids) inTransaction(db, (tx) => checkIn(tx, id, zaloActor('cadre-at-the-door'), clock.now()));
   await makeStaff(h, 'nhanvien.a', 'clinic_staff', seeded.clinic.id);
   url = `${h.runtime.url}/staff/booking/${c.id}/day/counter?clinicId=${seeded.clinic.id}&date=${EXAM_DAY}`;
   b = await launchBrowser();

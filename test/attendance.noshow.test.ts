@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { recordConfirmation } from '../src/domain/attendance/attendanceTurn';
 import { checkIn } from '../src/domain/attendance/queue';
+import { zaloActor } from '../src/domain/staff/actor';
 import { createBooking } from '../src/domain/booking/effects';
 import { markAttendance } from '../src/domain/booking/dayBookings';
 import { buildReport } from '../src/domain/reports/reports';
@@ -61,7 +62,7 @@ describe('no-show figures', () => {
     // The exam day: check-in at the clinic, staff marking the others.
     clock.set(Date.parse(`${EXAM_DAY}T04:00:00Z`));
     PLAN.forEach((p, i) => {
-      if (p.outcome === 'checkedIn') inTransaction(db, (tx) => checkIn(tx, bookingIds[i]!, { type: 'zalo' }, clock.now()));
+      if (p.outcome === 'checkedIn') inTransaction(db, (tx) => checkIn(tx, bookingIds[i]!, zaloActor('cadre-at-the-door'), clock.now()));
       else markAttendance(db, actor, staff.id, bookingIds[i]!, p.outcome === 'came' ? 'attended' : 'no_show', null, clock.now());
     });
     clock.set(Date.parse('2026-03-05T02:00:00Z'));

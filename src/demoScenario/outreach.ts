@@ -33,10 +33,10 @@ export function broadcasts(s: Story, campaign: Campaign, start: string): void {
   const current = roundOf(s.today);
   const templates = s.opts.templates ?? {};
   const sentAt = s.at(start, 9);
-  const staffActor = { staffId: s.coordinator.id, audit: s.actor('dieuphoi') };
+  const coordinator = s.actor('dieuphoi');
   const done = createBroadcast(
     tx,
-    staffActor,
+    coordinator,
     {
       title: `Mở đăng ký ${roundName(current).toLowerCase()}`,
       text: `${roundName(current)} bắt đầu nhận đăng ký. Ông/Bà nhắn "đặt lịch khám" để chọn ngày giờ khám tại Khoa Khám bệnh cán bộ – Trung tâm Y tế Thủy Nguyên Bắc.`,
@@ -49,7 +49,7 @@ export function broadcasts(s: Story, campaign: Campaign, start: string): void {
   sendPastBroadcast(tx, done.id, sentAt);
   createBroadcast(
     tx,
-    staffActor,
+    coordinator,
     {
       title: 'Nhắc đăng ký khám định kỳ',
       text: `${roundName(current)} sắp kết thúc. Ông/Bà chưa đặt lịch khám; xin nhắn "đặt lịch khám" để chọn ngày giờ.`,

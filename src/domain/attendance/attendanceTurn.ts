@@ -100,6 +100,6 @@ export function applyAttendanceEffect(tx: DbOrTx, ctx: { zaloUserId: string; now
     }
     return;
   }
-  const { place, fresh } = checkIn(tx, b.id, { type: 'zalo' }, ctx.now);
+  const { place, fresh } = checkIn(tx, b.id, actor, ctx.now);
   if (fresh) recordAudit(tx, actor, { action: 'booking.checkIn', entity: 'booking', entityId: b.id, detail: { cadreId: b.cadreId, queueNumber: place.number } }, ctx.now);
 }

@@ -4,6 +4,7 @@ import { inTransaction, type Db, type DbOrTx } from '../../store/db';
 import { rowsOf } from '../../store/prepared';
 import { bookings } from '../../store/schema';
 import { AppError } from '../../errors';
+import { staffActor, staffIdOf } from '../staff/actor';
 import { bookingSubject } from '../booking/reminders';
 import { findBooking } from '../booking/lookups';
 import { formatVietnamDay } from '../shared/dates';
@@ -122,13 +123,11 @@ export function queuePlaceOf(db: DbOrTx, bookingId: number, settings: QueueSetti
   return rows && position ? { ...position, waitMinutes: position.ahead * paceOf(rows, settings).minutes } : null;
 }
 
-export type CheckInBy = { type: 'zalo' } | { type: 'staff'; staffId: number };
-
 /**
  * Checks a cadre in at the clinic on the exam day: the next number of that clinic's queue, attendance recorded.
  * Checking in again keeps the number already given. Throws AppError when the booking is not for today.
  */
-export function checkIn(tx: DbOrTx, bookingId: number, by: CheckInBy, now: number): { place: QueuePosition; fresh: boolean } {
+export function checkIn(tx: DbOrTx, bookingId: number, by: AuditActor, now: number): { place: QueuePosition; fresh: boolean } {
   const info = findBooking(tx, bookingId);
   if (!info || !['booked', 'attended'].includes(info.status)) throw new AppError('conflict', 'Lịch khám đã hủy hoặc đã đổi; không nhận số được.');
   if (info.slot.localDate !== vietnamDate(now)) throw new AppError('validation_failed', `Lịch khám này vào ${formatVietnamDay(info.slot.localDate)}, không phải hôm nay.`);
@@ -145,7 +144,7 @@ export function checkIn(tx: DbOrTx, bookingId: number, by: CheckInBy, now: numbe
       queueNumber: next,
       checkedInAt: now,
       attendanceAt: row.attendanceAt ?? now,
-      attendanceByStaffId: by.type === 'staff' ? by.staffId : row.attendanceByStaffId,
+      attendanceByStaffId: staffIdOf(by) ?? row.attendanceByStaffId,
       updatedAt: now,
     })
     .where(eq(bookings.id, bookingId))
@@ -166,7 +165,7 @@ export function checkInByStaff(db: Db, actor: AuditActor, staffId: number, booki
   return inTransaction(db, (tx) => {
     const info = findBooking(tx, bookingId);
     if (!info || (clinicScope !== null && info.clinic.id !== clinicScope)) throw new AppError('not_found', 'Không có lịch khám này.');
-    const { place, fresh } = checkIn(tx, bookingId, { type: 'staff', staffId }, now);
+    const { place, fresh } = checkIn(tx, bookingId, staffActor(staffId), now);
     if (fresh) {
       enqueueNotice(tx, { cadreId: info.cadreId, ref: { kind: QUEUE_NOTICE, id: bookingId }, dueAt: now, subject: `${bookingSubject(bookingId)}-queue` }, now);
       recordAudit(tx, actor, { action: 'booking.checkIn', entity: 'booking', entityId: bookingId, detail: { cadreId: info.cadreId, queueNumber: place.number } }, now);

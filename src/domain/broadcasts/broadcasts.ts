@@ -2,6 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { AppError } from '../../errors';
 import { z } from 'zod';
 import { recordAudit, type AuditActor } from '../../store/audit';
+import { staffIdOf } from '../staff/actor';
 import type { DbOrTx } from '../../store/db';
 import { enqueue } from '../../jobs/enqueue';
 import { broadcastRecipients, broadcasts, type Broadcast, type BroadcastStatus } from '../../store/schema';
@@ -93,7 +94,7 @@ export function checkBroadcastDraft(
  */
 export function createBroadcast(
   tx: DbOrTx,
-  actor: { staffId: number | null; audit: AuditActor },
+  actor: AuditActor,
   raw: z.input<typeof ComposeBroadcast>,
   opts: { templates: Record<string, string>; now: number },
 ): { broadcast: Broadcast; outboxId: number } {
@@ -119,7 +120,7 @@ export function createBroadcast(
       status: 'scheduled',
       requestedAt,
       startAt,
-      createdByStaffId: actor.staffId,
+      createdByStaffId: staffIdOf(actor),
       createdAt: now,
       updatedAt: now,
       statusChangedAt: now,
@@ -127,7 +128,7 @@ export function createBroadcast(
     .returning()
     .get();
   const outboxId = outboxForFanout(tx, broadcast.id, startAt, now);
-  recordAudit(tx, actor.audit, { action: 'broadcast.create', entity: 'broadcast', entityId: broadcast.id, detail: { startAt } }, now);
+  recordAudit(tx, actor, { action: 'broadcast.create', entity: 'broadcast', entityId: broadcast.id, detail: { startAt } }, now);
   return { broadcast, outboxId };
 }
 

@@ -55,7 +55,7 @@ export function composeBroadcast(deps: BroadcastWebDeps, staff: StaffIdentity, i
   const now = deps.clock.now();
   checkSegmentClasses(input.segment?.healthClasses, deps.classScheme ?? 'I-V');
   const { broadcast } = broadcastAction(() =>
-    inTransaction(deps.db, (tx) => createBroadcast(tx, { staffId: staff.id, audit: staffActor(staff) }, input, { templates: deps.templates, now })),
+    inTransaction(deps.db, (tx) => createBroadcast(tx, staffActor(staff), input, { templates: deps.templates, now })),
   );
   deps.afterCommit();
   return broadcast;

@@ -30,5 +30,8 @@ export const staffActor = (staff: Pick<StaffIdentity, 'id'> | number): AuditActo
   id: String(typeof staff === 'number' ? staff : staff.id),
 });
 
+/** The staff member behind an actor, for the columns that record who did it (null for a Zalo user or the system). */
+export const staffIdOf = (actor: AuditActor): number | null => (actor.type === 'staff' ? Number(actor.id) : null);
+
 /** The audit actor of a Zalo user (a cadre or a proxy in chat). */
 export const zaloActor = (zaloUserId: string): AuditActor => ({ type: 'zalo', id: zaloUserId });
