@@ -139,7 +139,13 @@ async function main(n: number, ratePerSecond: number): Promise<void> {
       console.log(`broadcast:             ${sent} sent in ${seconds.toFixed(2)} s = ${Math.round(rate)} msg/s at the fake Zalo API`);
       console.log(`exactly once:          ${sent} sent, ${distinct} distinct Zalo message ids, of ${n} recipients`);
       console.log(`worker CPU:            ${((cpu.user + cpu.system) / 1000 / Math.max(1, sent)).toFixed(2)} ms per message (target <= 1 ms)`);
-      if (ratePerSecond) console.log(`rate held:             ${((100 * rate) / ratePerSecond).toFixed(1)}% of the configured ${ratePerSecond}/s (target within 5%)`);
+      if (ratePerSecond) {
+        // Steady state, as the rate test reads it: from the 10th to the 90th percentile of the send times.
+        const times = (sqlite.prepare(`SELECT sent_at AS t FROM broadcast_recipients WHERE broadcast_id = ? AND status = 'sent' ORDER BY sent_at`).all(broadcast.id) as { t: number }[]).map((x) => x.t);
+        const [from, to] = [Math.floor(times.length * 0.1), Math.floor(times.length * 0.9)];
+        const steady = (to - from) / ((times[to]! - times[from]!) / 1000);
+        console.log(`rate held:             ${((100 * steady) / ratePerSecond).toFixed(1)}% of the configured ${ratePerSecond}/s between the 10th and 90th percentile of sends, ${((100 * rate) / ratePerSecond).toFixed(1)}% over the whole run with the fan-out (target within 5%)`);
+      }
       console.log(`bare BullMQ no-op:     ${Math.round(bareRate)} jobs/s`);
       console.log(`ratio broadcast/bare:  ${(rate / bareRate).toFixed(2)}   (targets: >= 2000 msg/s, ratio >= 0.25)`);
     } finally {

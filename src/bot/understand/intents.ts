@@ -96,7 +96,10 @@ function strongAround(words: Word[], start: number, end: number): boolean {
 /** The best intent: the longest exact phrase; else the closest near miss of a phrase long enough to judge. */
 export function matchIntent(words: Word[]): IntentMatch | null {
   let best: { m: IntentMatch; len: number; cost: number } | null = null;
+  const present = new Set(words.map((w) => w.folded));
   for (const { intent, parts, len } of PHRASES) {
+    // An exact match needs the phrase's first word in the message, letter for letter.
+    if (!present.has(parts[0]!.folded)) continue;
     for (let i = 0; i + parts.length <= words.length; i++) {
       if (!exactAt(words, parts, i)) continue;
       // The phrase that starts first wins ("bỏ liên kết tài khoản" is unlinking), then the longest.
@@ -106,7 +109,6 @@ export function matchIntent(words: Word[]): IntentMatch | null {
     }
   }
   if (best) return best.m;
-  const present = new Set(words.map((w) => w.folded));
   for (const { intent, parts, foldedParts, len } of PHRASES) {
     if (parts.length < 2 && len < 5) continue;
     const max = len >= 9 ? 2 : 1;

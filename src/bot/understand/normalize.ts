@@ -187,7 +187,8 @@ function splitWords(text: string): string[] {
 /** NFC, full-width digits, emoji, abbreviations, a lone number word, trailing particles. Pure and total. */
 export function normalize(input: string): Normalized {
   let text = input.normalize('NFC').replace(/[\uFF10-\uFF19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xff10 + 48));
-  for (const [re, words] of EMOJI) text = text.replace(re, words);
+  // Every emoji with a meaning lies above U+2000, where Vietnamese text has no letters.
+  if (/[^\u0000-\u1fff]/u.test(text)) for (const [re, words] of EMOJI) text = text.replace(re, words);
   text = text.replace(/\p{Extended_Pictographic}/gu, ' ').toLowerCase();
   let words = splitWords(text).flatMap((raw) => {
     const expanded = ABBREVIATIONS[raw];
