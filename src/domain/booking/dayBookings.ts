@@ -7,6 +7,7 @@ import { inTransaction, type Db, type DbOrTx } from '../../store/db';
 import { bookings, cadres, examSlots, type Booking } from '../../store/schema';
 import { formatIsoDate } from '../shared/dates';
 import { vietnamDate } from '../shared/quietHours';
+import { birthDateCell, type SheetCell, type SheetColumn } from '../shared/spreadsheet';
 
 export interface DayBookingRow {
   bookingId: number;
@@ -17,6 +18,7 @@ export interface DayBookingRow {
   code: string;
   fullName: string;
   birthDate: string;
+  birthDatePrecision: 'day' | 'year';
   phone: string | null;
   unit: string;
   viaProxy: boolean;
@@ -40,6 +42,7 @@ export function dayBookings(db: DbOrTx, campaignId: number, clinicId: number, da
       code: cadres.code,
       fullName: cadres.fullName,
       birthDate: cadres.birthDate,
+      birthDatePrecision: cadres.birthDatePrecision,
       phone: cadres.phone,
       unit: cadres.unit,
       viaProxy: bookings.viaProxy,
@@ -105,28 +108,27 @@ export const statusLabels: Record<Booking['status'], string> = {
 };
 const bookedByLabels = { zalo: 'Zalo (cán bộ)', proxy: 'Zalo (người nhà)', staff: 'Nhân viên' } as const;
 
-export const exportHeaders = ['Giờ', 'Mã cán bộ', 'Họ và tên', 'Ngày sinh', 'Điện thoại', 'Đơn vị', 'Trạng thái', 'Đặt qua'];
+/** The day list as a file: birth dates as date cells, phone numbers as text. */
+export const exportColumns: SheetColumn[] = [
+  { header: 'Giờ' },
+  { header: 'Mã cán bộ' },
+  { header: 'Họ và tên', width: 28 },
+  { header: 'Ngày sinh', kind: 'date' },
+  { header: 'Điện thoại' },
+  { header: 'Đơn vị', width: 28 },
+  { header: 'Trạng thái' },
+  { header: 'Đặt qua' },
+];
 
-export function exportRows(rows: DayBookingRow[], time: (ms: number) => string): string[][] {
+export function exportRows(rows: DayBookingRow[], time: (ms: number) => string): SheetCell[][] {
   return rows.map((r) => [
     time(r.startsAt),
     r.code,
     r.fullName,
-    `${r.birthDate.slice(8, 10)}/${r.birthDate.slice(5, 7)}/${r.birthDate.slice(0, 4)}`,
+    birthDateCell(r.birthDate, r.birthDatePrecision),
     r.phone ? `0${r.phone.slice(2)}` : '',
     r.unit,
     statusLabels[r.status],
     bookedByLabels[r.bookedBy],
   ]);
-}
-
-
-export async function toXlsx(title: string, header: string[], rows: string[][]): Promise<Buffer> {
-  const { default: ExcelJS } = await import('exceljs');
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet(title.slice(0, 31));
-  ws.addRow(header).font = { bold: true };
-  for (const r of rows) ws.addRow(r);
-  ws.columns.forEach((col, i) => (col.width = Math.min(40, Math.max(10, header[i]!.length + 2, ...rows.map((r) => (r[i] ?? '').length + 2)))));
-  return Buffer.from(await wb.xlsx.writeBuffer());
 }

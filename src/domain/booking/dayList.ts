@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { AppError } from '../../errors';
 import { recordAudit } from '../../store/audit';
 import type { Db } from '../../store/db';
-import { formatVietnamTime } from '../shared/dates';
-import { XLSX_MIME } from '../shared/spreadsheet';
+import { formatIsoDate, formatVietnamTime } from '../shared/dates';
+import { CSV_MIME, fileSlug, writeCsv, writeWorkbook, XLSX_MIME } from '../shared/spreadsheet';
 import { clinicScope, staffActor, type StaffIdentity } from '../staff/actor';
-import { dayBookings, exportHeaders, exportRows, toXlsx } from './dayBookings';
+import { dayBookings, exportColumns, exportRows } from './dayBookings';
 import { getCampaign } from './campaigns';
-import { toCsv } from '../shared/csv';
+import { clinics } from '../../store/schema';
+import { eq } from 'drizzle-orm';
 
 /** A clinic's exam day, as the day list page and the API address it. */
 export const DayQuery = z.object({
@@ -25,12 +26,16 @@ export function checkClinic(staff: StaffIdentity, clinicId: number): void {
 export async function dayExport(db: Db, staff: StaffIdentity, campaignId: number, clinicId: number, date: string, format: 'csv' | 'xlsx', now: number) {
   checkClinic(staff, clinicId);
   getCampaign(db, campaignId);
+  const clinic = db.select({ code: clinics.code }).from(clinics).where(eq(clinics.id, clinicId)).get();
   const rows = exportRows(dayBookings(db, campaignId, clinicId, date), formatVietnamTime);
-  const body = format === 'csv' ? Buffer.from(toCsv(exportHeaders, rows), 'utf8') : await toXlsx(`Lịch khám ${date}`, exportHeaders, rows);
+  const body =
+    format === 'csv'
+      ? Buffer.from(writeCsv(exportColumns, rows), 'utf8')
+      : await writeWorkbook([{ name: `Lịch khám ${formatIsoDate(date).replace(/\//g, '-')}`, columns: exportColumns, rows }]);
   recordAudit(db, staffActor(staff), { action: 'booking.export', entity: 'campaign', entityId: campaignId, detail: { clinicId, date, format, rows: rows.length } }, now);
   return {
     body: new Uint8Array(body),
-    contentType: format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_MIME,
-    fileName: `lich-kham-${date}-phong-kham-${clinicId}.${format}`,
+    contentType: format === 'csv' ? CSV_MIME : XLSX_MIME,
+    fileName: `lich-kham-${fileSlug(clinic?.code ?? `phong-kham-${clinicId}`)}-${date}.${format}`,
   };
 }

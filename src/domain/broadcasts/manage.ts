@@ -7,9 +7,7 @@ import { recordAudit } from '../../store/audit';
 import { inTransaction, type Db } from '../../store/db';
 import type { Broadcast } from '../../store/schema';
 import type { Prices } from '../outreach/prices';
-import { toCsv } from '../shared/csv';
-import { loadExcelJs } from '../shared/excel';
-import { XLSX_MIME } from '../shared/spreadsheet';
+import { CSV_MIME, writeCsv, writeWorkbook, XLSX_MIME, type SheetCell, type SheetColumn } from '../shared/spreadsheet';
 import { fieldProblems } from '../shared/validationText';
 import { staffActor, type StaffIdentity } from '../staff/actor';
 import { BroadcastDraft, cancelBroadcast, checkBroadcastDraft, ComposeBroadcast, createBroadcast, getBroadcast, pauseBroadcast, resumeBroadcast } from './broadcasts';
@@ -105,12 +103,24 @@ export const recipientStatusLabels: Record<RecipientResult['status'], string> = 
 };
 export const channelLabels: Record<string, string> = { zalo: 'Zalo (tin tư vấn)', zalo_template: 'Zalo (mẫu tin)', email: 'Email' };
 export const reasonLabel = (r: string | null) => (r ? ((skipReasonLabels as Record<string, string>)[r] ?? (r === 'broadcast_cancelled' ? 'thông báo bị hủy' : r)) : '');
-const vnTime = (ms: number | null) =>
-  ms ? new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short', hour12: false }).format(ms) : '';
-
-const exportHeader = ['Mã cán bộ', 'Họ tên', 'Đơn vị', 'Trạng thái', 'Kênh', 'Lý do', 'Gửi lúc'];
-const exportRow = (r: RecipientResult) => [r.cadreCode, r.fullName, r.unit, recipientStatusLabels[r.status], r.channel ? (channelLabels[r.channel] ?? '') : '', reasonLabel(r.reason), vnTime(r.sentAt)];
-
+const exportColumns: SheetColumn[] = [
+  { header: 'Mã cán bộ', width: 14 },
+  { header: 'Họ tên', width: 28 },
+  { header: 'Đơn vị', width: 28 },
+  { header: 'Trạng thái', width: 12 },
+  { header: 'Kênh', width: 20 },
+  { header: 'Lý do', width: 40 },
+  { header: 'Gửi lúc', kind: 'datetime', width: 18 },
+];
+const exportRow = (r: RecipientResult): SheetCell[] => [
+  r.cadreCode,
+  r.fullName,
+  r.unit,
+  recipientStatusLabels[r.status],
+  r.channel ? (channelLabels[r.channel] ?? '') : '',
+  reasonLabel(r.reason),
+  r.sentAt,
+];
 
 /** Per-recipient results as CSV (UTF-8 with BOM, for Excel) or xlsx; the export is audited. */
 export async function exportResults(deps: BroadcastWebDeps, staff: StaffIdentity, id: number, format: 'csv' | 'xlsx') {
@@ -120,16 +130,9 @@ export async function exportResults(deps: BroadcastWebDeps, staff: StaffIdentity
     recordAudit(tx, staffActor(staff), { action: 'broadcast.export', entity: 'broadcast', entityId: id, detail: { format, rows: rows.length } }, deps.clock.now()),
   );
   const name = `thong-bao-${b.id}-ket-qua.${format}`;
-  if (format === 'csv') {
-    return { fileName: name, contentType: 'text/csv; charset=utf-8', body: new Uint8Array(Buffer.from(toCsv(exportHeader, rows.map(exportRow)), 'utf8')) };
-  }
-  const ExcelJS = await loadExcelJs();
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('Kết quả');
-  ws.addRow(exportHeader).font = { bold: true };
-  for (const r of rows) ws.addRow(exportRow(r));
-  ws.columns.forEach((c, i) => (c.width = [14, 28, 28, 12, 20, 40, 18][i]));
-  return { fileName: name, contentType: XLSX_MIME, body: new Uint8Array(await wb.xlsx.writeBuffer()) };
+  if (format === 'csv') return { fileName: name, contentType: CSV_MIME, body: new Uint8Array(Buffer.from(writeCsv(exportColumns, rows.map(exportRow)), 'utf8')) };
+  const body = await writeWorkbook([{ name: 'Kết quả gửi', heading: [deps.committeeName, `Kết quả gửi thông báo “${b.title}”`], columns: exportColumns, rows: rows.map(exportRow) }]);
+  return { fileName: name, contentType: XLSX_MIME, body: new Uint8Array(body) };
 }
 
 /** The summary the API and the live progress show. */

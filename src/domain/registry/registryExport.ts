@@ -1,6 +1,5 @@
 import { toCsv } from '../shared/csv';
-import { loadExcelJs } from '../shared/excel';
-import { writeWorkbook } from '../shared/spreadsheet';
+import { birthDateCell, writeWorkbook, type SheetCell, type SheetSpec } from '../shared/spreadsheet';
 import type { Cadre, Clinic } from '../../store/schema';
 import { formatPhone } from '../shared/phone';
 import { categoryLabels, type ColumnKey, registryColumns, sexLabels } from './registryColumns';
@@ -30,44 +29,43 @@ function exportCells(r: RegistryExportRow): Record<ColumnKey, string> {
   };
 }
 
-/** The registry (or, with no rows, the blank template) as an .xlsx workbook; text cells keep leading zeros. */
+const columnWidth = (key: ColumnKey) => (key === 'fullName' || key === 'unit' ? 30 : key === 'email' ? 26 : 16);
+
+/** What the template's help sheet says of each column. */
+function templateHelp(opts: { clinics?: Clinic[]; classScheme?: ClassSchemeId }): string[][] {
+  return [
+    ['Mã cán bộ', 'Bắt buộc, không trùng. Nhập lại cùng mã sẽ cập nhật cán bộ đó.'],
+    ['Họ và tên', 'Bắt buộc, có dấu.'],
+    ['Ngày sinh', 'Bắt buộc, dạng dd/mm/yyyy (ví dụ 05/09/1952); hồ sơ chỉ có năm sinh thì ghi năm (ví dụ 1935).'],
+    ['Giới tính', 'Nam hoặc Nữ.'],
+    ['Đối tượng', 'Đương chức, Nguyên chức, Người có công hoặc Khác.'],
+    ['Đơn vị', 'Cơ quan, đơn vị công tác (hoặc nguyên công tác).'],
+    ['Điện thoại', 'Số di động, ví dụ 0912 345 678. Dùng để nhận ra cán bộ khi nhắn tin Zalo.'],
+    ['Email', 'Có thể để trống.'],
+    ['Phòng khám', `Mã phòng khám hoặc đúng tên phòng khám${opts.clinics?.length ? ': ' + opts.clinics.map((c) => c.code).join(', ') : ''}.`],
+    ['Phân loại sức khỏe', `${healthClassHelp(opts.classScheme ?? 'I-V')} Để trống khi chưa phân loại.`],
+    ['Không đi khám được', 'Có (được đề nghị khám tại nhà) hoặc Không.'],
+    ['Đang quản lý', 'Có hoặc Không. Để trống là Có.'],
+  ];
+}
+
+/**
+ * The registry (or, with no rows, the blank template) as an .xlsx workbook through the one writer: birth dates as
+ * date cells (a year alone stays the year), codes and phone numbers as text (leading zeros kept).
+ */
 export async function registryWorkbook(rows: RegistryExportRow[], opts: { template?: boolean; clinics?: Clinic[]; classScheme?: ClassSchemeId } = {}): Promise<Buffer> {
-  const ExcelJS = await loadExcelJs();
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'CadreCare';
-  const ws = wb.addWorksheet('Danh sách cán bộ', { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = registryColumns.map((c) => ({
-    header: c.header,
-    key: c.key,
-    width: c.key === 'fullName' || c.key === 'unit' ? 30 : c.key === 'email' ? 26 : 16,
-    style: { numFmt: '@' },
-  }));
-  const head = ws.getRow(1);
-  head.font = { bold: true, color: { argb: 'FFFFFFFF' } };
-  head.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FF0B6E4F' } };
-  for (const r of rows) ws.addRow(exportCells(r));
-  if (opts.template) {
-    const help = wb.addWorksheet('Hướng dẫn');
-    help.columns = [{ width: 24 }, { width: 90 }];
-    help.addRow(['Cột', 'Cách ghi']).font = { bold: true };
-    const notes: [string, string][] = [
-      ['Mã cán bộ', 'Bắt buộc, không trùng. Nhập lại cùng mã sẽ cập nhật cán bộ đó.'],
-      ['Họ và tên', 'Bắt buộc, có dấu.'],
-      ['Ngày sinh', 'Bắt buộc, dạng dd/mm/yyyy (ví dụ 05/09/1952).'],
-      ['Giới tính', 'Nam hoặc Nữ.'],
-      ['Đối tượng', 'Đương chức, Nguyên chức, Người có công hoặc Khác.'],
-      ['Đơn vị', 'Cơ quan, đơn vị công tác (hoặc nguyên công tác).'],
-      ['Điện thoại', 'Số di động, ví dụ 0912 345 678. Dùng để nhận ra cán bộ khi nhắn tin Zalo.'],
-      ['Email', 'Có thể để trống.'],
-      ['Phòng khám', `Mã phòng khám hoặc đúng tên phòng khám${opts.clinics?.length ? ': ' + opts.clinics.map((c) => c.code).join(', ') : ''}.`],
-      ['Phân loại sức khỏe', `${healthClassHelp(opts.classScheme ?? 'I-V')} Để trống khi chưa phân loại.`],
-      ['Không đi khám được', 'Có (được đề nghị khám tại nhà) hoặc Không.'],
-      ['Đang quản lý', 'Có hoặc Không. Để trống là Có.'],
-    ];
-    for (const n of notes) help.addRow(n);
-    help.getColumn(2).alignment = { wrapText: true };
-  }
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  const sheets: SheetSpec[] = [
+    {
+      name: 'Danh sách cán bộ',
+      columns: registryColumns.map((c) => ({ header: c.header, kind: c.key === 'birthDate' ? 'date' : 'text', width: columnWidth(c.key) })),
+      rows: rows.map((r) => {
+        const cells: Record<ColumnKey, SheetCell> = { ...exportCells(r), birthDate: birthDateCell(r.birthDate, r.birthDatePrecision) };
+        return registryColumns.map((c) => cells[c.key]);
+      }),
+    },
+  ];
+  if (opts.template) sheets.push({ name: 'Hướng dẫn', columns: [{ header: 'Cột', width: 24 }, { header: 'Cách ghi', width: 90, wrap: true }], rows: templateHelp(opts) });
+  return writeWorkbook(sheets);
 }
 
 /** The registry as CSV through the one CSV writer (formula-looking cells defused). */

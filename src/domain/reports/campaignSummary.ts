@@ -3,7 +3,7 @@ import type { DbOrTx } from '../../store/db';
 import { campaigns } from '../../store/schema';
 import type { ClassSchemeId } from '../results/classification';
 import { formatIsoDate } from '../shared/dates';
-import { headerRowOf, writeWorkbook, type SheetSpec } from '../shared/spreadsheet';
+import { writeWorkbook, type SheetSpec } from '../shared/spreadsheet';
 import { clinicNames } from './clinicNames';
 import { cohortFigures, EXAMINED_DEFINITION, groupCohort, shareOf, unitKey } from './examined';
 import type { Cell } from './reportTable';
@@ -55,12 +55,13 @@ export async function campaignSummaryWorkbook(s: CampaignSummary, committeeName:
     {
       name: 'Tổng hợp',
       heading,
-      columns: [{ header: 'Chỉ tiêu', width: 40 }, { header: 'Số liệu', kind: 'number', width: 14 }],
+      columns: [{ header: 'Chỉ tiêu', width: 40 }, { header: 'Số liệu', kind: 'integer', width: 14 }],
       rows: [
         ['Số cán bộ thuộc diện khám', t.eligible],
         ['Đã đặt lịch hoặc đã khám', t.booked],
         ['Đã khám', t.examined],
-        ['Tỷ lệ đã khám', t.share],
+        // The share is a percentage among counts; "—" when nobody is eligible.
+        ['Tỷ lệ đã khám', { kind: 'percent', value: t.share }],
         ['Vắng (không đến khám)', t.noShow],
         ['Khám tại nhà (có yêu cầu trong đợt)', t.homeExams],
       ],
@@ -69,17 +70,7 @@ export async function campaignSummaryWorkbook(s: CampaignSummary, committeeName:
     { name: 'Theo phòng khám', heading, columns: groupColumns('Phòng khám'), rows: groupRows(s.clinics) },
     { name: 'Theo đơn vị', heading, columns: groupColumns('Đơn vị'), rows: groupRows(s.units) },
     { name: 'Phân loại sức khỏe', heading, columns: [{ header: 'Phân loại' }, { header: 'Số người', kind: 'integer' }, { header: 'Tỷ lệ', kind: 'percent' }], rows: s.classes },
-  ]).then(async (buf) => {
-    // The share on the summary sheet is a percentage, the other figures counts.
-    const ExcelJS = await (await import('../shared/excel')).loadExcelJs();
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(buf as unknown as ArrayBuffer);
-    const ws = wb.getWorksheet('Tổng hợp')!;
-    const row = ws.getRow(headerRowOf({ heading }) + 4);
-    row.getCell(2).numFmt = '0.0%';
-    if (row.getCell(2).value === null) row.getCell(2).value = '—';
-    return Buffer.from(await wb.xlsx.writeBuffer());
-  });
+  ]);
 }
 
 export const summaryFileName = (s: CampaignSummary) => `tong-hop-dot-${s.campaign.round}-${s.campaign.year}.xlsx`;

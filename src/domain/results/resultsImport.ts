@@ -1,4 +1,4 @@
-import { loadExcelJs } from '../shared/excel';
+import { writeWorkbook } from '../shared/spreadsheet';
 import { staffActor, type ActingStaff } from '../staff/actor';
 import { foldLabel } from '../shared/vietnamese';
 import { allowedCodesText, healthClassHelp, parseHealthClass, type ClassSchemeId } from './classification';
@@ -312,35 +312,33 @@ export function applyResultsImport(tx: DbOrTx, staff: ActingStaff, records: Resu
 
 /** The blank import template: the header row, and a sheet explaining each column (with the known codes). */
 export async function resultsTemplate(opts: { clinics: Clinic[]; campaigns: Campaign[]; classScheme?: ClassSchemeId }): Promise<Buffer> {
-  const ExcelJS = await loadExcelJs();
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'CadreCare';
-  const ws = wb.addWorksheet('Kết quả khám', { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = resultColumns.map((c) => ({
-    header: c.header,
-    key: c.key,
-    width: ['conclusions', 'diagnoses', 'advice'].includes(c.key) ? 40 : c.key === 'followUpWhere' || c.key === 'clinic' ? 28 : 16,
-    style: { numFmt: '@', alignment: { wrapText: ['conclusions', 'diagnoses', 'advice'].includes(c.key), vertical: 'top' } },
-  }));
-  const head = ws.getRow(1);
-  head.font = { bold: true, color: { argb: 'FFFFFFFF' } };
-  head.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FF0B6E4F' } };
-  const help = wb.addWorksheet('Hướng dẫn');
-  help.columns = [{ width: 24 }, { width: 100 }];
-  help.addRow(['Cột', 'Cách ghi']).font = { bold: true };
-  for (const c of resultColumns) {
+  const long = new Set<string>(['conclusions', 'diagnoses', 'advice']);
+  const help = resultColumns.map((c) => {
     let note: string = c.help;
     if (c.key === 'healthClass') note += ` ${healthClassHelp(opts.classScheme ?? 'I-V')}`;
     if (c.key === 'clinic' && opts.clinics.length) note += ` Mã: ${opts.clinics.map((x) => x.code).join(', ')}.`;
     if (c.key === 'campaign' && opts.campaigns.length) note += ` Các đợt: ${opts.campaigns.map((x) => `${x.name} (${x.year}-${x.round})`).join('; ')}.`;
-    help.addRow([c.header, note]);
-  }
-  help.addRow([]);
-  help.addRow(['Lưu ý', 'Hệ thống kiểm tra mọi dòng trước; chỉ ghi khi không còn lỗi nào, và ghi tất cả cùng lúc. Nhập lại cùng tệp không tạo bản trùng. Kết quả nhập vào là bản nháp: bác sĩ hoặc quản trị phải công bố thì cán bộ mới xem được.']);
-  help.getColumn(2).alignment = { wrapText: true };
-  return Buffer.from(await wb.xlsx.writeBuffer());
+    return [c.header, note];
+  });
+  return writeWorkbook([
+    {
+      name: 'Kết quả khám',
+      columns: resultColumns.map((c) => ({ header: c.header, width: long.has(c.key) ? 40 : c.key === 'followUpWhere' || c.key === 'clinic' ? 28 : 16, wrap: long.has(c.key) })),
+      rows: [],
+    },
+    {
+      name: 'Hướng dẫn',
+      columns: [{ header: 'Cột', width: 24 }, { header: 'Cách ghi', width: 100, wrap: true }],
+      rows: [
+        ...help,
+        [
+          'Lưu ý',
+          'Hệ thống kiểm tra mọi dòng trước; chỉ ghi khi không còn lỗi nào, và ghi tất cả cùng lúc. Nhập lại cùng tệp không tạo bản trùng. Kết quả nhập vào là bản nháp: bác sĩ hoặc quản trị phải công bố thì cán bộ mới xem được.',
+        ],
+      ],
+    },
+  ]);
 }
-
 
 // --- one call for pages and API -----------------------------------------------------------------------------
 
