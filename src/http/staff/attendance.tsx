@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { raw } from 'hono/html';
+import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import { bookingByCheckInCode, callNext, checkInByStaff, queueView } from '../../domain/attendance/queue';
 import { defaultQueueSettings } from '../../domain/attendance/attendance';
@@ -63,7 +64,76 @@ button{font-size:clamp(22px,3.5vw,40px);padding:.55em 1.4em;border:0;border-radi
 a{color:#cfe8ff}
 `;
 
-// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
+type Queue = ReturnType<typeof queueView>;
+
+/** The queue screen at the counter (a TV or a phone): the number called, the next five, and "call the next". */
+function CounterScreen(props: { q: Queue; clinicName: string; campaignId: number; clinicId: number; date: string; token: string }) {
+  const { q } = props;
+  const next = q.waiting.slice(0, 5);
+  return (
+    <main id="counter" data-live-region="queue">
+      <div class="where">
+        {props.clinicName} · {formatVietnamDay(props.date)}
+      </div>
+      {q.current ? (
+        <>
+          <div class="call" data-testid="call">
+            Mời số {q.current.number}
+          </div>
+          <div class="who">{q.current.initials}</div>
+        </>
+      ) : (
+        <div class="call">Chưa gọi số</div>
+      )}
+      <div class="next" data-testid="next">
+        {next.length ? (
+          <>
+            Số tiếp theo:{' '}
+            {next.map((w) => (
+              <span>
+                {w.number} ({w.initials})
+              </span>
+            ))}
+          </>
+        ) : (
+          'Không còn ai chờ.'
+        )}
+      </div>
+      <form method="post" action={`/staff/booking/${props.campaignId}/day/counter/next?clinicId=${props.clinicId}&date=${props.date}`}>
+        <CsrfField token={props.token} />
+        <button type="submit" disabled={!q.waiting.length}>
+          Gọi số tiếp
+        </button>
+      </form>
+      <div class="small" data-testid="pace">
+        Đang chờ: {q.waiting.length} · Đã gọi: {q.calledCount} · {q.measured ? `Khoảng ${q.minutesPerCadre} phút mỗi người (theo nhịp gọi hôm nay)` : `Ước tính ${q.minutesPerCadre} phút mỗi người`} ·{' '}
+        <a href={dayUrl(props.campaignId, props.clinicId, props.date)}>Danh sách ngày</a>
+      </div>
+    </main>
+  );
+}
+
+/** The counter screen as a page of its own, without the staff layout: large type, dark background. */
+function CounterPage(props: { clinicName: string; children: Child }) {
+  return (
+    <>
+      {raw('<!doctype html>')}
+      <html lang="vi">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="robots" content="noindex" />
+          <title>Gọi số · {props.clinicName}</title>
+          <style>{raw(COUNTER_CSS)}</style>
+          {/* The TV follows calls made from a phone at the counter through the live stream (/staff/live). */}
+          <script src="/static/staff.js" defer></script>
+        </head>
+        <body data-live="1">{props.children}</body>
+      </html>
+    </>
+  );
+}
+
 export function attendancePages(deps: StaffDeps) {
   return new Hono<StaffEnv>()
     .post(
@@ -106,63 +176,11 @@ export function attendancePages(deps: StaffDeps) {
       checkClinic(s, clinicId);
       const clinic = getCampaign(deps.db, id).clinics.find((k) => k.id === clinicId);
       const q = queueView(deps.db, clinicId, date, deps.catalog().queueSettings ?? defaultQueueSettings);
-      const next = q.waiting.slice(0, 5);
+      const clinicName = clinic?.name ?? 'Nơi khám';
       return c.html(
-        <>
-          {raw('<!doctype html>')}
-          <html lang="vi">
-            <head>
-              <meta charset="utf-8" />
-              <meta name="viewport" content="width=device-width, initial-scale=1" />
-              <meta name="robots" content="noindex" />
-              <title>Gọi số · {clinic?.name ?? 'Nơi khám'}</title>
-              <style>{raw(COUNTER_CSS)}</style>
-              {/* The TV follows calls made from a phone at the counter through the live stream (/staff/live). */}
-              <script src="/static/staff.js" defer></script>
-            </head>
-            <body data-live="1">
-              <main id="counter" data-live-region="queue">
-                <div class="where">
-                  {clinic?.name ?? 'Nơi khám'} · {formatVietnamDay(date)}
-                </div>
-                {q.current ? (
-                  <>
-                    <div class="call" data-testid="call">
-                      Mời số {q.current.number}
-                    </div>
-                    <div class="who">{q.current.initials}</div>
-                  </>
-                ) : (
-                  <div class="call">Chưa gọi số</div>
-                )}
-                <div class="next" data-testid="next">
-                  {next.length ? (
-                    <>
-                      Số tiếp theo:{' '}
-                      {next.map((w) => (
-                        <span>
-                          {w.number} ({w.initials})
-                        </span>
-                      ))}
-                    </>
-                  ) : (
-                    'Không còn ai chờ.'
-                  )}
-                </div>
-                <form method="post" action={`/staff/booking/${id}/day/counter/next?clinicId=${clinicId}&date=${date}`}>
-                  <CsrfField token={c.get('csrfToken')} />
-                  <button type="submit" disabled={!q.waiting.length}>
-                    Gọi số tiếp
-                  </button>
-                </form>
-                <div class="small" data-testid="pace">
-                  Đang chờ: {q.waiting.length} · Đã gọi: {q.calledCount} · {q.measured ? `Khoảng ${q.minutesPerCadre} phút mỗi người (theo nhịp gọi hôm nay)` : `Ước tính ${q.minutesPerCadre} phút mỗi người`} ·{' '}
-                  <a href={dayUrl(id, clinicId, date)}>Danh sách ngày</a>
-                </div>
-              </main>
-            </body>
-          </html>
-        </>,
+        <CounterPage clinicName={clinicName}>
+          <CounterScreen q={q} clinicName={clinicName} campaignId={id} clinicId={clinicId} date={date} token={c.get('csrfToken')} />
+        </CounterPage>,
       );
     })
     .post('/:id{[0-9]+}/day/counter/next', requirePermission('booking', 'attendance'), validate('param', IdParam), validate('query', DayQuery), (c) => {

@@ -13,7 +13,7 @@ import { clinicScope, currentStaff, requirePermission, type StaffEnv } from '../
 import { IdParam, validate } from '../validation';
 import { CsrfField, type Flash } from './layout';
 import type { StaffDeps } from '../deps';
-import { EmptyRow, fmtDateTime, page, PhoneLink, StatusTabs, type StaffContext } from './ui';
+import { EmptyRow, fmtDateTime, OtherCampaignLinks, page, PhoneLink, StatusTabs, type StaffContext } from './ui';
 
 
 /**
@@ -115,115 +115,122 @@ function OutcomeForm(props: { r: CallListRow; campaignId: number; token: string;
 
 const CALL_CSS = `.call-form{display:flex;flex-wrap:wrap;gap:.35rem;align-items:center}.call-form select,.call-form input{max-width:15rem;min-width:0;flex:1 1 9rem}`;
 
-// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
-export function callListPages(deps: StaffDeps) {
-  // eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
-  function callListPage(c: StaffContext, id: number, q: z.infer<typeof ListQuery>) {
-    const staff = currentStaff(c);
-    const campaign = getCampaign(deps.db, id);
-    const now = deps.clock.now();
-    const list = callList(deps.db, id, clinicScope(staff), now);
-    const shown = (rows: CallListRow[]) => (q.reason === 'all' ? rows : rows.filter((r) => r.reason === q.reason));
-    const pending = shown(list.pending);
-    const handled = shown(list.handled);
-    auditHealthRead(deps.db, staff.id, 'healthClass', [...pending, ...handled].filter((r) => r.healthClass !== null).map((r) => r.cadreId), now, 'call-list');
-    const token = c.get('csrfToken');
-    const counts = Object.fromEntries(callReasons.map((r) => [r, list.pending.filter((x) => x.reason === r).length])) as Record<CallReason, number>;
-    const others = listCampaigns(deps.db).filter((k) => k.id !== id).slice(0, 4);
-    return page(
-      c,
-      deps.committee.name,
-      `Gọi điện cho cán bộ: ${campaign.name}`,
-      <>
-        <style>{CALL_CSS}</style>
-        <p class="muted" style="margin-top:0">
-          Cán bộ thuộc diện khám chưa đặt lịch sau lời nhắc, chưa xác nhận lịch khám hôm trước, hoặc đã đặt mà không đến. Người cao tuổi, sức khỏe
-          yếu và phân loại sức khỏe thấp xếp trước. "Không liên lạc được" giữ cán bộ trong danh sách để gọi lại.
-        </p>
-        {!list.nudgesOut ? <p class="flash warn">Lời nhắc đặt lịch của đợt khám chưa gửi: cán bộ chưa đặt lịch chưa vào danh sách.</p> : null}
-        <p class="small" id="call-counts">
-          Cần gọi: <b>{list.pending.length}</b> cán bộ ({callReasons.map((r) => `${callReasonLabels[r].toLowerCase()}: ${counts[r]}`).join('; ')}) · Đã xử lý: {list.handled.length}
-          {others.length ? (
-            <>
-              {' '}
-              · Đợt khác:{' '}
-              {others.map((k, i) => (
-                <>
-                  {i ? ', ' : ''}
-                  <a href={callListUrl(k.id)}>{k.name}</a>
-                </>
-              ))}
-            </>
-          ) : null}
-        </p>
-        <nav class="actions" style="margin-bottom:.8rem" aria-label="Lý do">
-          <StatusTabs tabs={reasonTabs} current={q.reason} href={(r) => `${callListUrl(id)}?reason=${r}`} />
-        </nav>
-        <div class="table-wrap">
-          <table class="responsive" id="call-list">
-            <thead>
-              <tr>
-                <th>#</th>
-                <th>Cán bộ</th>
-                <th>Điện thoại</th>
-                <th>Lý do</th>
-                <th>Lần gọi trước</th>
-                <th>Ghi kết quả</th>
-              </tr>
-            </thead>
-            <tbody>
-              {pending.length === 0 ? <EmptyRow colspan={6}>Không còn cán bộ nào cần gọi.</EmptyRow> : null}
-              {pending.map((r, i) => (
-                <tr data-cadre={String(r.cadreId)} data-reason={r.reason}>
-                  <td data-label="#">{i + 1}</td>
-                  <WhoAndWhy r={r} />
-                  <td data-label="Lần gọi trước">
-                    <LastCall r={r} />
-                  </td>
-                  <td data-label="Ghi kết quả">
-                    <OutcomeForm r={r} campaignId={id} token={token} reason={q.reason} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        <h2>Đã xử lý ({handled.length})</h2>
-        <div class="table-wrap">
-          <table class="responsive" id="call-list-handled">
-            <thead>
-              <tr>
-                <th>Cán bộ</th>
-                <th>Điện thoại</th>
-                <th>Lý do</th>
-                <th>Kết quả</th>
-              </tr>
-            </thead>
-            <tbody>
-              {handled.length === 0 ? <EmptyRow colspan={4}>Chưa có cuộc gọi nào có kết quả.</EmptyRow> : null}
-              {handled.map((r) => (
-                <tr data-cadre={String(r.cadreId)} data-reason={r.reason}>
-                  <WhoAndWhy r={r} />
-                  <td data-label="Kết quả">
-                    <LastCall r={r} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </>,
-      { flash: q.msg ? (notices[q.msg] ?? null) : null },
-    );
-  }
+type CallListView = ReturnType<typeof callList>;
 
+/** How many to call, by reason, and links to the call lists of other campaigns. */
+function CallCounts(props: { list: CallListView; others: { id: number; name: string }[] }) {
+  const { list, others } = props;
+  const counts = Object.fromEntries(callReasons.map((r) => [r, list.pending.filter((x) => x.reason === r).length])) as Record<CallReason, number>;
+  return (
+    <p class="small" id="call-counts">
+      Cần gọi: <b>{list.pending.length}</b> cán bộ ({callReasons.map((r) => `${callReasonLabels[r].toLowerCase()}: ${counts[r]}`).join('; ')}) · Đã xử lý: {list.handled.length}
+      <OtherCampaignLinks campaigns={others} href={callListUrl} />
+    </p>
+  );
+}
+
+function PendingCalls(props: { rows: CallListRow[]; campaignId: number; token: string; reason: string }) {
+  return (
+    <div class="table-wrap">
+      <table class="responsive" id="call-list">
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>Cán bộ</th>
+            <th>Điện thoại</th>
+            <th>Lý do</th>
+            <th>Lần gọi trước</th>
+            <th>Ghi kết quả</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.length === 0 ? <EmptyRow colspan={6}>Không còn cán bộ nào cần gọi.</EmptyRow> : null}
+          {props.rows.map((r, i) => (
+            <tr data-cadre={String(r.cadreId)} data-reason={r.reason}>
+              <td data-label="#">{i + 1}</td>
+              <WhoAndWhy r={r} />
+              <td data-label="Lần gọi trước">
+                <LastCall r={r} />
+              </td>
+              <td data-label="Ghi kết quả">
+                <OutcomeForm r={r} campaignId={props.campaignId} token={props.token} reason={props.reason} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function HandledCalls(props: { rows: CallListRow[] }) {
+  return (
+    <>
+      <h2>Đã xử lý ({props.rows.length})</h2>
+      <div class="table-wrap">
+        <table class="responsive" id="call-list-handled">
+          <thead>
+            <tr>
+              <th>Cán bộ</th>
+              <th>Điện thoại</th>
+              <th>Lý do</th>
+              <th>Kết quả</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.length === 0 ? <EmptyRow colspan={4}>Chưa có cuộc gọi nào có kết quả.</EmptyRow> : null}
+            {props.rows.map((r) => (
+              <tr data-cadre={String(r.cadreId)} data-reason={r.reason}>
+                <WhoAndWhy r={r} />
+                <td data-label="Kết quả">
+                  <LastCall r={r} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+function callListPage(deps: StaffDeps, c: StaffContext, id: number, q: z.infer<typeof ListQuery>) {
+  const staff = currentStaff(c);
+  const campaign = getCampaign(deps.db, id);
+  const now = deps.clock.now();
+  const list = callList(deps.db, id, clinicScope(staff), now);
+  const shown = (rows: CallListRow[]) => (q.reason === 'all' ? rows : rows.filter((r) => r.reason === q.reason));
+  const pending = shown(list.pending);
+  const handled = shown(list.handled);
+  auditHealthRead(deps.db, staff.id, 'healthClass', [...pending, ...handled].filter((r) => r.healthClass !== null).map((r) => r.cadreId), now, 'call-list');
+  const others = listCampaigns(deps.db).filter((k) => k.id !== id).slice(0, 4);
+  const body = (
+    <>
+      <style>{CALL_CSS}</style>
+      <p class="muted" style="margin-top:0">
+        Cán bộ thuộc diện khám chưa đặt lịch sau lời nhắc, chưa xác nhận lịch khám hôm trước, hoặc đã đặt mà không đến. Người cao tuổi, sức khỏe yếu và
+        phân loại sức khỏe thấp xếp trước. "Không liên lạc được" giữ cán bộ trong danh sách để gọi lại.
+      </p>
+      {!list.nudgesOut ? <p class="flash warn">Lời nhắc đặt lịch của đợt khám chưa gửi: cán bộ chưa đặt lịch chưa vào danh sách.</p> : null}
+      <CallCounts list={list} others={others} />
+      <nav class="actions" style="margin-bottom:.8rem" aria-label="Lý do">
+        <StatusTabs tabs={reasonTabs} current={q.reason} href={(r) => `${callListUrl(id)}?reason=${r}`} />
+      </nav>
+      <PendingCalls rows={pending} campaignId={id} token={c.get('csrfToken')} reason={q.reason} />
+      <HandledCalls rows={handled} />
+    </>
+  );
+  return page(c, deps.committee.name, `Gọi điện cho cán bộ: ${campaign.name}`, body, { flash: q.msg ? (notices[q.msg] ?? null) : null });
+}
+
+export function callListPages(deps: StaffDeps) {
   return new Hono<StaffEnv>()
     .get('/calls', requirePermission('callList', 'read'), validate('query', ListQuery), (c) => {
       const target = currentCampaign(deps.db);
       if (!target) return page(c, deps.committee.name, 'Gọi điện cho cán bộ', <p class="muted">Chưa có đợt khám nào.</p>);
-      return callListPage(c, target.id, c.req.valid('query'));
+      return callListPage(deps, c, target.id, c.req.valid('query'));
     })
-    .get('/:id{[0-9]+}/calls', requirePermission('callList', 'read'), validate('param', IdParam), validate('query', ListQuery), (c) => callListPage(c, c.req.valid('param').id, c.req.valid('query')))
+    .get('/:id{[0-9]+}/calls', requirePermission('callList', 'read'), validate('param', IdParam), validate('query', ListQuery), (c) => callListPage(deps, c, c.req.valid('param').id, c.req.valid('query')))
     .post(
       '/:id{[0-9]+}/calls',
       requirePermission('callList', 'record'),

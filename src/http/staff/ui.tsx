@@ -338,3 +338,20 @@ export function NamedSelect(props: {
     </div>
   );
 }
+
+/** " · Đợt khác: A, B": links to the same list for other campaigns, after a list's counts. */
+export function OtherCampaignLinks(props: { campaigns: readonly Named[]; href: (id: number) => string }) {
+  if (!props.campaigns.length) return null;
+  return (
+    <>
+      {' '}
+      · Đợt khác:{' '}
+      {props.campaigns.map((k, i) => (
+        <>
+          {i ? ', ' : ''}
+          <a href={props.href(k.id)}>{k.name}</a>
+        </>
+      ))}
+    </>
+  );
+}

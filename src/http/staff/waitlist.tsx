@@ -9,7 +9,7 @@ import { IdParam, validate } from '../validation';
 import { confirmFirst } from './confirm';
 import { CsrfField, type Flash } from './layout';
 import type { StaffDeps } from '../deps';
-import { EmptyRow, FilterSelect, fmtDateTime, page, PhoneLink, type StaffContext } from './ui';
+import { EmptyRow, FilterSelect, fmtDateTime, OtherCampaignLinks, page, PhoneLink, type StaffContext } from './ui';
 
 /**
  * /staff/booking/:id/waitlist: who waits for a place in a campaign, in line order per clinic, with the place
@@ -59,144 +59,145 @@ function Person(props: { r: WaitlistRow }) {
   );
 }
 
-// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
-export function waitlistPages(deps: StaffDeps) {
-  // eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
-  function waitlistPage(c: StaffContext, id: number, q: z.infer<typeof ListQuery>) {
-    const staff = currentStaff(c);
-    const campaign = getCampaign(deps.db, id);
-    const scope = clinicScope(staff);
-    const chosen = q.clinicId ? Number(q.clinicId) : null;
-    const clinicId = scope ?? chosen;
-    const rows = waitlistOf(deps.db, id, clinicId);
-    const waiting = rows.filter((r) => r.status === 'waiting' || r.status === 'offered');
-    const past = rows.filter((r) => r.status === 'booked' || r.status === 'left');
-    const now = deps.clock.now();
-    const token = c.get('csrfToken');
-    const action = `${waitlistUrl(id)}/remove${clinicId ? `?clinicId=${clinicId}` : ''}`;
-    const others = listCampaigns(deps.db).filter((k) => k.id !== id).slice(0, 4);
-    return page(
-      c,
-      deps.committee.name,
-      `Danh sách chờ: ${campaign.name}`,
-      <>
-        <p class="muted" style="margin-top:0">
-          Cán bộ chờ chỗ tại phòng khám đã hết chỗ. Khi có chỗ trống, người chờ trước được mời trước qua Zalo; lời mời quá hạn thì chuyển cho người kế
-          tiếp.
-        </p>
-        {scope === null ? (
-          <form method="get" action={waitlistUrl(id)} class="card">
-            <div class="grid">
-              <FilterSelect name="clinicId" label="Phòng khám" options={campaign.clinics.map((k) => ({ value: String(k.id), label: k.name }))} selected={chosen ? String(chosen) : ''} />
-              <div class="actions">
-                <button class="btn" type="submit">
-                  Lọc
-                </button>
-              </div>
-            </div>
-          </form>
-        ) : null}
-        <p class="small" id="waitlist-counts">
-          Đang chờ: <b>{waiting.length}</b> cán bộ · Đã đặt lịch hoặc rút: {past.length}
-          {others.length ? (
-            <>
-              {' '}
-              · Đợt khác:{' '}
-              {others.map((k, i) => (
-                <>
-                  {i ? ', ' : ''}
-                  <a href={waitlistUrl(k.id)}>{k.name}</a>
-                </>
-              ))}
-            </>
-          ) : null}
-        </p>
-        <div class="table-wrap">
-          <table class="responsive" id="waitlist">
-            <thead>
-              <tr>
-                <th>Thứ tự</th>
-                <th>Cán bộ</th>
-                <th>Điện thoại</th>
-                <th>Phòng khám</th>
-                <th>Vào danh sách</th>
-                <th>Lời mời</th>
-                <th></th>
-              </tr>
-            </thead>
-            <tbody>
-              {waiting.length === 0 ? <EmptyRow colspan={7}>Không có cán bộ nào đang chờ.</EmptyRow> : null}
-              {waiting.map((r) => (
-                <tr data-entry={String(r.entryId)} data-cadre={String(r.cadreId)}>
-                  <td data-label="Thứ tự">{r.position}</td>
-                  <td data-label="Cán bộ">
-                    <Person r={r} />
-                  </td>
-                  <td data-label="Điện thoại">
-                    <PhoneLink phone={r.phone} empty="Chưa có số" />
-                  </td>
-                  <td data-label="Phòng khám">{r.clinicName}</td>
-                  <td data-label="Vào danh sách">{fmtDateTime(r.joinedAt)}</td>
-                  <td data-label="Lời mời">
-                    <OfferCell r={r} now={now} />
-                  </td>
-                  <td data-label="">
-                    <form method="post" class="inline" action={action}>
-                      <CsrfField token={token} />
-                      <input type="hidden" name="entryId" value={String(r.entryId)} />
-                      <button class="btn secondary small" type="submit">
-                        Rút khỏi danh sách
-                      </button>
-                    </form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+function ClinicFilter(props: { campaignId: number; clinics: { id: number; name: string }[]; chosen: number | null }) {
+  return (
+    <form method="get" action={waitlistUrl(props.campaignId)} class="card">
+      <div class="grid">
+        <FilterSelect name="clinicId" label="Phòng khám" options={props.clinics.map((k) => ({ value: String(k.id), label: k.name }))} selected={props.chosen ? String(props.chosen) : ''} />
+        <div class="actions">
+          <button class="btn" type="submit">
+            Lọc
+          </button>
         </div>
-        <h2>Đã đặt lịch hoặc đã rút ({past.length})</h2>
-        <div class="table-wrap">
-          <table class="responsive" id="waitlist-past">
-            <thead>
-              <tr>
-                <th>Cán bộ</th>
-                <th>Phòng khám</th>
-                <th>Vào danh sách</th>
-                <th>Tình trạng</th>
-                <th>Lời mời</th>
-              </tr>
-            </thead>
-            <tbody>
-              {past.length === 0 ? <EmptyRow colspan={5}>Chưa có.</EmptyRow> : null}
-              {past.map((r) => (
-                <tr data-entry={String(r.entryId)} data-cadre={String(r.cadreId)}>
-                  <td data-label="Cán bộ">
-                    <Person r={r} />
-                  </td>
-                  <td data-label="Phòng khám">{r.clinicName}</td>
-                  <td data-label="Vào danh sách">{fmtDateTime(r.joinedAt)}</td>
-                  <td data-label="Tình trạng">{statusLabels[r.status]}</td>
-                  <td data-label="Lời mời">
-                    <OfferCell r={r} now={now} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </>,
-      { flash: q.msg ? (notices[q.msg] ?? null) : null },
-    );
-  }
+      </div>
+    </form>
+  );
+}
 
+/** Who waits, in order, with their offer and a button to take them off the list. */
+function WaitingTable(props: { rows: WaitlistRow[]; now: number; action: string; token: string }) {
+  return (
+    <div class="table-wrap">
+      <table class="responsive" id="waitlist">
+        <thead>
+          <tr>
+            <th>Thứ tự</th>
+            <th>Cán bộ</th>
+            <th>Điện thoại</th>
+            <th>Phòng khám</th>
+            <th>Vào danh sách</th>
+            <th>Lời mời</th>
+            <th></th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.length === 0 ? <EmptyRow colspan={7}>Không có cán bộ nào đang chờ.</EmptyRow> : null}
+          {props.rows.map((r) => (
+            <tr data-entry={String(r.entryId)} data-cadre={String(r.cadreId)}>
+              <td data-label="Thứ tự">{r.position}</td>
+              <td data-label="Cán bộ">
+                <Person r={r} />
+              </td>
+              <td data-label="Điện thoại">
+                <PhoneLink phone={r.phone} empty="Chưa có số" />
+              </td>
+              <td data-label="Phòng khám">{r.clinicName}</td>
+              <td data-label="Vào danh sách">{fmtDateTime(r.joinedAt)}</td>
+              <td data-label="Lời mời">
+                <OfferCell r={r} now={props.now} />
+              </td>
+              <td data-label="">
+                <form method="post" class="inline" action={props.action}>
+                  <CsrfField token={props.token} />
+                  <input type="hidden" name="entryId" value={String(r.entryId)} />
+                  <button class="btn secondary small" type="submit">
+                    Rút khỏi danh sách
+                  </button>
+                </form>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function PastTable(props: { rows: WaitlistRow[]; now: number }) {
+  return (
+    <>
+      <h2>Đã đặt lịch hoặc đã rút ({props.rows.length})</h2>
+      <div class="table-wrap">
+        <table class="responsive" id="waitlist-past">
+          <thead>
+            <tr>
+              <th>Cán bộ</th>
+              <th>Phòng khám</th>
+              <th>Vào danh sách</th>
+              <th>Tình trạng</th>
+              <th>Lời mời</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.length === 0 ? <EmptyRow colspan={5}>Chưa có.</EmptyRow> : null}
+            {props.rows.map((r) => (
+              <tr data-entry={String(r.entryId)} data-cadre={String(r.cadreId)}>
+                <td data-label="Cán bộ">
+                  <Person r={r} />
+                </td>
+                <td data-label="Phòng khám">{r.clinicName}</td>
+                <td data-label="Vào danh sách">{fmtDateTime(r.joinedAt)}</td>
+                <td data-label="Tình trạng">{statusLabels[r.status]}</td>
+                <td data-label="Lời mời">
+                  <OfferCell r={r} now={props.now} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+function waitlistPage(deps: StaffDeps, c: StaffContext, id: number, q: z.infer<typeof ListQuery>) {
+  const staff = currentStaff(c);
+  const campaign = getCampaign(deps.db, id);
+  const scope = clinicScope(staff);
+  const chosen = q.clinicId ? Number(q.clinicId) : null;
+  const clinicId = scope ?? chosen;
+  const rows = waitlistOf(deps.db, id, clinicId);
+  const waiting = rows.filter((r) => r.status === 'waiting' || r.status === 'offered');
+  const past = rows.filter((r) => r.status === 'booked' || r.status === 'left');
+  const now = deps.clock.now();
+  const action = `${waitlistUrl(id)}/remove${clinicId ? `?clinicId=${clinicId}` : ''}`;
+  const others = listCampaigns(deps.db).filter((k) => k.id !== id).slice(0, 4);
+  const body = (
+    <>
+      <p class="muted" style="margin-top:0">
+        Cán bộ chờ chỗ tại phòng khám đã hết chỗ. Khi có chỗ trống, người chờ trước được mời trước qua Zalo; lời mời quá hạn thì chuyển cho người kế tiếp.
+      </p>
+      {scope === null ? <ClinicFilter campaignId={id} clinics={campaign.clinics} chosen={chosen} /> : null}
+      <p class="small" id="waitlist-counts">
+        Đang chờ: <b>{waiting.length}</b> cán bộ · Đã đặt lịch hoặc rút: {past.length}
+        <OtherCampaignLinks campaigns={others} href={waitlistUrl} />
+      </p>
+      <WaitingTable rows={waiting} now={now} action={action} token={c.get('csrfToken')} />
+      <PastTable rows={past} now={now} />
+    </>
+  );
+  return page(c, deps.committee.name, `Danh sách chờ: ${campaign.name}`, body, { flash: q.msg ? (notices[q.msg] ?? null) : null });
+}
+
+export function waitlistPages(deps: StaffDeps) {
   return new Hono<StaffEnv>()
     .get('/waitlist', requirePermission('callList', 'read'), validate('query', ListQuery), (c) => {
       const target = currentCampaign(deps.db);
       if (!target) return page(c, deps.committee.name, 'Danh sách chờ', <p class="muted">Chưa có đợt khám nào.</p>);
-      return waitlistPage(c, target.id, c.req.valid('query'));
+      return waitlistPage(deps, c, target.id, c.req.valid('query'));
     })
     .get('/:id{[0-9]+}/waitlist', requirePermission('callList', 'read'), validate('param', IdParam), validate('query', ListQuery), (c) =>
-      waitlistPage(c, c.req.valid('param').id, c.req.valid('query')),
+      waitlistPage(deps, c, c.req.valid('param').id, c.req.valid('query')),
     )
     .post(
       '/:id{[0-9]+}/waitlist/remove',
