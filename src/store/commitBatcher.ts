@@ -31,6 +31,8 @@ export class CommitBatcher {
   /** When the batch at the head of the queue first found the lock taken; null when it is not waiting. */
   private waitingSince: number | null = null;
   private busyTimeoutMs: number | undefined;
+  /** Prepared once: a pragma() call parses its statement every time, and this runs twice per commit. */
+  private lockWait: { none: Database.Statement; usual: Database.Statement } | undefined;
 
   constructor(
     private readonly db: Db,
@@ -90,14 +92,13 @@ export class CommitBatcher {
 
   /** Runs the batch in one IMMEDIATE transaction, taking the write lock without SQLite's sleeping wait. */
   private commit(batch: Pending[]): Outcome[] {
-    const client = clientOf(this.db);
-    this.busyTimeoutMs ??= client.pragma('busy_timeout', { simple: true }) as number;
+    const lockWait = this.lockWaitStatements();
     const outcomes: Outcome[] = [];
-    setBusyTimeout(client, 0);
+    lockWait.none.get();
     try {
       inTransaction(this.db, () => {
         // The lock is held from here on (BEGIN IMMEDIATE): the units may wait as usual for anything else.
-        setBusyTimeout(client, this.busyTimeoutMs!);
+        lockWait.usual.get();
         for (const item of batch) {
           try {
             // Nested: better-sqlite3 makes it a savepoint inside the shared transaction.
@@ -108,12 +109,18 @@ export class CommitBatcher {
         }
       });
     } finally {
-      setBusyTimeout(client, this.busyTimeoutMs);
+      lockWait.usual.get();
     }
     return outcomes;
   }
-}
 
-function setBusyTimeout(client: Database.Database, ms: number): void {
-  client.pragma(`busy_timeout = ${ms}`);
+  /** The statements that switch the busy wait off and back to the connection's own timeout. */
+  private lockWaitStatements(): { none: Database.Statement; usual: Database.Statement } {
+    if (!this.lockWait) {
+      const client = clientOf(this.db);
+      this.busyTimeoutMs = client.pragma('busy_timeout', { simple: true }) as number;
+      this.lockWait = { none: client.prepare('PRAGMA busy_timeout = 0'), usual: client.prepare(`PRAGMA busy_timeout = ${this.busyTimeoutMs}`) };
+    }
+    return this.lockWait;
+  }
 }
