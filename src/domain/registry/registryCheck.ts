@@ -2,15 +2,9 @@ import { allowedCodesText, parseHealthClass, type ClassSchemeId } from '../resul
 import { foldLabel } from '../shared/vietnamese';
 import type { BirthDatePrecision, CadreCategory, Clinic, HealthClass } from '../../store/schema';
 import { normalizePhone } from '../shared/phone';
-import { categoryLabels, type CellValue, columnHeader, type ColumnKey, matchHeader, MAX_IMPORT_ROWS, registryColumns, type SheetRow, text } from './registryColumns';
-import { type SkippedRow, splitOfficeRows } from './registryFile';
-
-export interface ImportProblem {
-  row: number;
-  /** The Vietnamese column header, or '' for a problem with the whole row or file. */
-  column: string;
-  message: string;
-}
+import { categoryLabels, type CellValue, columnHeader, type ColumnKey, matchHeader, registryColumns, type SheetRow, text } from './registryColumns';
+import type { SkippedRow } from './registryFile';
+import { readSheetLayout, rowCells, type ImportProblem, type RowCells } from './sheetLayout';
 
 /** One checked row. Optional fields are undefined when the file has no such column (kept as stored). */
 export interface CadreRecord {
@@ -45,9 +39,6 @@ export interface RegistryCheck {
   /** The header row, to write rejected rows under the same headers. */
   header?: SheetRow;
 }
-
-/** How many rows from the top the header row is looked for (office files carry several title lines). */
-export const HEADER_SEARCH_ROWS = 20;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 function isoDate(y: number, m: number, d: number): string | null {
@@ -103,148 +94,135 @@ const yes = new Set(['co', 'x', '1', 'true', 'yes']);
 const no = new Set(['khong', '0', 'false', 'no']);
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+interface RegistryRowContext {
+  today: string;
+  classScheme?: ClassSchemeId;
+  clinicByCode: Map<string, number>;
+  clinicByName: Map<string, number>;
+  /** Codes already read, with the row they were first on. */
+  seenCodes: Map<string, number>;
+}
+
+/** The columns every file has: code, name, birth date, sex and category. */
+function requiredFields(row: SheetRow, { raw, bad }: RowCells<ColumnKey>, ctx: RegistryRowContext): CadreRecord {
+  const required = (key: ColumnKey): string => {
+    const v = text(raw(key));
+    if (!v) bad(key, `Thiếu ${columnHeader(key).toLowerCase()}.`);
+    return v;
+  };
+  const seenCodes = ctx.seenCodes;
+  const code = required('code');
+  if (code.length > 50) bad('code', 'Mã cán bộ dài quá 50 ký tự.');
+  if (code) {
+    const key = code.toLowerCase();
+    const first = seenCodes.get(key);
+    if (first !== undefined) bad('code', `Mã cán bộ “${code}” trùng với dòng ${first}.`);
+    else seenCodes.set(key, row.rowNumber);
+  }
+  const fullName = required('fullName').replace(/\s+/g, ' ');
+  if (fullName.length > 200) bad('fullName', 'Họ và tên dài quá 200 ký tự.');
+
+  let birthDate = '';
+  let birthDatePrecision: BirthDatePrecision = 'day';
+  const birthRaw = raw('birthDate');
+  if (!text(birthRaw)) bad('birthDate', 'Thiếu ngày sinh.');
+  else {
+    const parsed = parseBirthDateOrYear(birthRaw, ctx.today);
+    if (!parsed) bad('birthDate', `Ngày sinh không hợp lệ: “${text(birthRaw)}”. Dùng dạng dd/mm/yyyy (ví dụ 05/09/1952), hoặc chỉ năm sinh (1940).`);
+    else ({ iso: birthDate, precision: birthDatePrecision } = parsed);
+  }
+
+  let sex: 'male' | 'female' = 'male';
+  const sexText = required('sex');
+  if (sexText) {
+    const f = foldLabel(sexText);
+    if (f === 'nam') sex = 'male';
+    else if (f === 'nu') sex = 'female';
+    else bad('sex', `Giới tính “${sexText}” không hợp lệ; ghi “Nam” hoặc “Nữ”.`);
+  }
+
+  let category: CadreCategory = 'khac';
+  const categoryText = required('category');
+  if (categoryText) {
+    const found = categoryByFolded.get(foldLabel(categoryText));
+    if (found) category = found;
+    else bad('category', `Đối tượng “${categoryText}” không hợp lệ; ghi một trong: Đương chức, Nguyên chức, Người có công, Khác.`);
+  }
+
+  return { rowNumber: row.rowNumber, code, fullName, birthDate, birthDatePrecision, sex, category };
+}
+
+/** The optional columns, set on the record only when the file has them (else the stored value is kept). */
+function optionalFields(record: CadreRecord, { raw, has, bad }: RowCells<ColumnKey>, ctx: RegistryRowContext): void {
+  const { clinicByCode, clinicByName } = ctx;
+  if (has('unit')) record.unit = text(raw('unit')).replace(/\s+/g, ' ');
+  if (has('phone')) {
+    const p = text(raw('phone'));
+    if (!p) record.phone = null;
+    else {
+      const phone = normalizePhone(p);
+      if (!phone) bad('phone', `Số điện thoại không hợp lệ: “${p}”.`);
+      record.phone = phone;
+    }
+  }
+  if (has('email')) {
+    const e = text(raw('email')).toLowerCase();
+    if (e && !EMAIL.test(e)) bad('email', `Email không hợp lệ: “${e}”.`);
+    record.email = e || null;
+  }
+  if (has('clinic')) {
+    const c = text(raw('clinic'));
+    if (!c) record.clinicId = null;
+    else {
+      const id = clinicByCode.get(c.toLowerCase()) ?? clinicByName.get(c.toLowerCase());
+      if (id === undefined) bad('clinic', `Không tìm thấy phòng khám “${c}”; ghi mã phòng khám hoặc đúng tên.`);
+      record.clinicId = id ?? null;
+    }
+  }
+  if (has('healthClass')) {
+    const scheme = ctx.classScheme ?? 'I-V';
+    const h = parseHealthClass(text(raw('healthClass')), scheme);
+    if (h === null) record.healthClass = null;
+    else {
+      if (!h) bad('healthClass', `Phân loại sức khỏe “${text(raw('healthClass'))}” không hợp lệ; ghi một trong ${allowedCodesText(scheme)} hoặc để trống.`);
+      record.healthClass = h ?? null;
+    }
+  }
+  for (const key of ['frail', 'active'] as const) {
+    if (!has(key)) continue;
+    const v = raw(key);
+    const f = typeof v === 'boolean' ? (v ? 'co' : 'khong') : foldLabel(text(v));
+    if (!f) record[key] = key === 'active';
+    else if (yes.has(f)) record[key] = true;
+    else if (no.has(f)) record[key] = false;
+    else bad(key, `“${text(v)}” không hợp lệ; ghi “Có” hoặc “Không”.`);
+  }
+
+}
+
 /**
- * Finds the header row (the first of the first ten rows with a "Mã cán bộ" column), then checks every row.
+ * Finds the header row (the first of the first rows with a "Mã cán bộ" column), then checks every row.
  * Returns the rows that are fine and every problem found; a file is applied only when there are none.
  */
-// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
 export function checkRegistryRows(rows: SheetRow[], ctx: { clinics: Clinic[]; today: string; classScheme?: ClassSchemeId }): RegistryCheck {
-  const problems: ImportProblem[] = [];
-  const headerAt = rows.slice(0, HEADER_SEARCH_ROWS).findIndex((r) => r.cells.some((c) => c !== null && matchHeader(text(c)) === 'code'));
-  if (headerAt < 0) {
-    return {
-      records: [],
-      problems: [{ row: rows[0]?.rowNumber ?? 1, column: 'Mã cán bộ', message: 'Không tìm thấy dòng tiêu đề có cột “Mã cán bộ”. Hãy dùng tệp mẫu.' }],
-      rowCount: 0,
-      columns: [],
-      ignoredHeaders: [],
-      skipped: [],
-      rows: [],
-    };
-  }
-  const header = rows[headerAt]!;
-  const positions = new Map<ColumnKey, number>();
-  const ignoredHeaders: string[] = [];
-  header.cells.forEach((c, i) => {
-    const label = text(c);
-    if (!label) return;
-    const key = matchHeader(label);
-    if (!key) ignoredHeaders.push(label);
-    else if (positions.has(key)) problems.push({ row: header.rowNumber, column: label, message: `Cột “${columnHeader(key)}” xuất hiện hai lần.` });
-    else positions.set(key, i);
-  });
-  for (const col of registryColumns) {
-    if (col.required && !positions.has(col.key)) problems.push({ row: header.rowNumber, column: col.header, message: `Thiếu cột “${col.header}”.` });
-  }
-  const { data: dataRows, skipped } = splitOfficeRows(rows.slice(headerAt + 1), positions.get('code'));
-  if (dataRows.length === 0) problems.push({ row: header.rowNumber, column: '', message: 'Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.' });
-  if (dataRows.length > MAX_IMPORT_ROWS) {
-    problems.push({ row: header.rowNumber, column: '', message: `Tệp có ${dataRows.length} dòng, vượt quá ${MAX_IMPORT_ROWS} dòng mỗi lần nhập.` });
-  }
+  const layout = readSheetLayout(rows, registryColumns, matchHeader);
+  if ('missingHeader' in layout) return { records: [], problems: [layout.missingHeader], rowCount: 0, columns: [], ignoredHeaders: [], skipped: [], rows: [] };
+  const { header, positions, ignoredHeaders, dataRows, skipped, problems } = layout;
   if (problems.length) return { records: [], problems, rowCount: dataRows.length, columns: [...positions.keys()], ignoredHeaders, skipped, rows: [], header };
 
-  const clinicByCode = new Map(ctx.clinics.map((c) => [c.code.trim().toLowerCase(), c.id]));
-  const clinicByName = new Map(ctx.clinics.map((c) => [c.name.normalize('NFC').trim().toLowerCase(), c.id]));
-  const seenCodes = new Map<string, number>();
+  const rowCtx: RegistryRowContext = {
+    today: ctx.today,
+    classScheme: ctx.classScheme,
+    clinicByCode: new Map(ctx.clinics.map((c) => [c.code.trim().toLowerCase(), c.id])),
+    clinicByName: new Map(ctx.clinics.map((c) => [c.name.normalize('NFC').trim().toLowerCase(), c.id])),
+    seenCodes: new Map<string, number>(),
+  };
   const records: CadreRecord[] = [];
-
   for (const row of dataRows) {
     const before = problems.length;
-    const raw = (key: ColumnKey): CellValue => {
-      const i = positions.get(key);
-      return i === undefined ? null : (row.cells[i] ?? null);
-    };
-    const has = (key: ColumnKey) => positions.has(key);
-    const bad = (key: ColumnKey, message: string) => problems.push({ row: row.rowNumber, column: columnHeader(key), message });
-    const required = (key: ColumnKey): string => {
-      const v = text(raw(key));
-      if (!v) bad(key, `Thiếu ${columnHeader(key).toLowerCase()}.`);
-      return v;
-    };
-
-    const code = required('code');
-    if (code.length > 50) bad('code', 'Mã cán bộ dài quá 50 ký tự.');
-    if (code) {
-      const key = code.toLowerCase();
-      const first = seenCodes.get(key);
-      if (first !== undefined) bad('code', `Mã cán bộ “${code}” trùng với dòng ${first}.`);
-      else seenCodes.set(key, row.rowNumber);
-    }
-    const fullName = required('fullName').replace(/\s+/g, ' ');
-    if (fullName.length > 200) bad('fullName', 'Họ và tên dài quá 200 ký tự.');
-
-    let birthDate = '';
-    let birthDatePrecision: BirthDatePrecision = 'day';
-    const birthRaw = raw('birthDate');
-    if (!text(birthRaw)) bad('birthDate', 'Thiếu ngày sinh.');
-    else {
-      const parsed = parseBirthDateOrYear(birthRaw, ctx.today);
-      if (!parsed) bad('birthDate', `Ngày sinh không hợp lệ: “${text(birthRaw)}”. Dùng dạng dd/mm/yyyy (ví dụ 05/09/1952), hoặc chỉ năm sinh (1940).`);
-      else ({ iso: birthDate, precision: birthDatePrecision } = parsed);
-    }
-
-    let sex: 'male' | 'female' = 'male';
-    const sexText = required('sex');
-    if (sexText) {
-      const f = foldLabel(sexText);
-      if (f === 'nam') sex = 'male';
-      else if (f === 'nu') sex = 'female';
-      else bad('sex', `Giới tính “${sexText}” không hợp lệ; ghi “Nam” hoặc “Nữ”.`);
-    }
-
-    let category: CadreCategory = 'khac';
-    const categoryText = required('category');
-    if (categoryText) {
-      const found = categoryByFolded.get(foldLabel(categoryText));
-      if (found) category = found;
-      else bad('category', `Đối tượng “${categoryText}” không hợp lệ; ghi một trong: Đương chức, Nguyên chức, Người có công, Khác.`);
-    }
-
-    const record: CadreRecord = { rowNumber: row.rowNumber, code, fullName, birthDate, birthDatePrecision, sex, category };
-
-    if (has('unit')) record.unit = text(raw('unit')).replace(/\s+/g, ' ');
-    if (has('phone')) {
-      const p = text(raw('phone'));
-      if (!p) record.phone = null;
-      else {
-        const phone = normalizePhone(p);
-        if (!phone) bad('phone', `Số điện thoại không hợp lệ: “${p}”.`);
-        record.phone = phone;
-      }
-    }
-    if (has('email')) {
-      const e = text(raw('email')).toLowerCase();
-      if (e && !EMAIL.test(e)) bad('email', `Email không hợp lệ: “${e}”.`);
-      record.email = e || null;
-    }
-    if (has('clinic')) {
-      const c = text(raw('clinic'));
-      if (!c) record.clinicId = null;
-      else {
-        const id = clinicByCode.get(c.toLowerCase()) ?? clinicByName.get(c.toLowerCase());
-        if (id === undefined) bad('clinic', `Không tìm thấy phòng khám “${c}”; ghi mã phòng khám hoặc đúng tên.`);
-        record.clinicId = id ?? null;
-      }
-    }
-    if (has('healthClass')) {
-      const scheme = ctx.classScheme ?? 'I-V';
-      const h = parseHealthClass(text(raw('healthClass')), scheme);
-      if (h === null) record.healthClass = null;
-      else {
-        if (!h) bad('healthClass', `Phân loại sức khỏe “${text(raw('healthClass'))}” không hợp lệ; ghi một trong ${allowedCodesText(scheme)} hoặc để trống.`);
-        record.healthClass = h ?? null;
-      }
-    }
-    for (const key of ['frail', 'active'] as const) {
-      if (!has(key)) continue;
-      const v = raw(key);
-      const f = typeof v === 'boolean' ? (v ? 'co' : 'khong') : foldLabel(text(v));
-      if (!f) record[key] = key === 'active';
-      else if (yes.has(f)) record[key] = true;
-      else if (no.has(f)) record[key] = false;
-      else bad(key, `“${text(v)}” không hợp lệ; ghi “Có” hoặc “Không”.`);
-    }
-
+    const cells = rowCells(row, positions, problems, columnHeader);
+    const record = requiredFields(row, cells, rowCtx);
+    optionalFields(record, cells, rowCtx);
     if (problems.length === before) records.push(record);
   }
   return { records, problems, rowCount: dataRows.length, columns: [...positions.keys()], ignoredHeaders, skipped, rows: dataRows, header };

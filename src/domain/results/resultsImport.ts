@@ -8,9 +8,10 @@ import { inTransaction, type Db, type DbOrTx } from '../../store/db';
 import { recordAudit } from '../../store/audit';
 import { cadres, campaigns, clinics, examResults, type Campaign, type Clinic, type HealthClass } from '../../store/schema';
 import { vietnamDate } from '../shared/quietHours';
-import { MAX_IMPORT_ROWS, type CellValue, type SheetRow } from '../registry/registryColumns';
-import { parseBirthDate, HEADER_SEARCH_ROWS, type ImportProblem } from '../registry/registryCheck';
-import { readRegistryFile, splitOfficeRows } from '../registry/registryFile';
+import type { SheetRow } from '../registry/registryColumns';
+import { parseBirthDate } from '../registry/registryCheck';
+import { readRegistryFile } from '../registry/registryFile';
+import { readSheetLayout, rowCells, type ImportProblem, type RowCells } from '../registry/sheetLayout';
 import { may } from '../staff/permissions';
 import { chainFor, checkResultInput, insertDraft, ResultInput, sameContent } from './results';
 
@@ -42,12 +43,6 @@ const headerOf = (key: ResultColumnKey) => resultColumns.find((c) => c.key === k
 const headerIndex = new Map<string, ResultColumnKey>();
 for (const col of resultColumns) for (const name of [col.header, ...col.aliases]) headerIndex.set(foldLabel(name), col.key);
 const matchHeader = (label: string) => headerIndex.get(foldLabel(label).replace(/[*:.]+$/, '').trim());
-
-const cellText = (v: CellValue): string => {
-  if (v === null) return '';
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  return String(v).normalize('NFC').trim();
-};
 
 const yes = new Set(['co', 'x', '1', 'true', 'yes']);
 const no = new Set(['khong', '0', 'false', 'no', '']);
@@ -107,142 +102,132 @@ function findCampaign(list: Campaign[], label: string): Campaign | undefined {
   return undefined;
 }
 
+interface ResultRowContext extends ResultsCheckContext {
+  clinicByCode: Map<string, number>;
+  clinicByName: Map<string, number>;
+  /** Cadre and campaign (or exam day) already read, with the row they were first on. */
+  seen: Map<string, number>;
+}
+
+/** The cells that name things: the cadre, the exam date, the campaign, the clinic and the class. */
+function namedCells({ raw, value, bad }: RowCells<ResultColumnKey>, ctx: ResultRowContext) {
+  const { clinicByCode, clinicByName } = ctx;
+  const code = value('code');
+  const known = code ? ctx.cadreByCode.get(code.toLowerCase()) : undefined;
+  const cadre = known?.inScope ? known : undefined;
+  if (!code) bad('code', 'Thiếu mã cán bộ.');
+  else if (!known) bad('code', `Không có cán bộ mã “${code}”.`);
+  else if (!cadre) bad('code', `Cán bộ mã “${code}” không đăng ký tại phòng khám của bạn; chỉ nhập kết quả của cán bộ thuộc phòng khám mình.`);
+
+  let examDate = '';
+  if (!value('examDate')) bad('examDate', 'Thiếu ngày khám.');
+  else {
+    examDate = parseBirthDate(raw('examDate'), ctx.today) ?? '';
+    if (!examDate) bad('examDate', `Ngày khám không hợp lệ hoặc ở tương lai: “${value('examDate')}”. Dùng dạng dd/mm/yyyy.`);
+  }
+
+  let campaignId: number | null = null;
+  const campaignLabel = value('campaign');
+  if (campaignLabel) {
+    const found = findCampaign(ctx.campaigns, campaignLabel);
+    if (!found) bad('campaign', `Không tìm thấy đợt khám “${campaignLabel}”; ghi đúng tên đợt hoặc năm-đợt (ví dụ 2026-1).`);
+    else campaignId = found.id;
+  }
+
+  let clinicId: number | null = null;
+  const clinicLabel = value('clinic');
+  if (clinicLabel) {
+    const id = clinicByCode.get(clinicLabel.toLowerCase()) ?? clinicByName.get(foldLabel(clinicLabel));
+    if (id === undefined) bad('clinic', `Không tìm thấy nơi khám “${clinicLabel}”; ghi mã hoặc đúng tên phòng khám.`);
+    else if (ctx.clinicScope !== null && id !== ctx.clinicScope) bad('clinic', `Nơi khám “${clinicLabel}” không phải phòng khám của bạn.`);
+    else clinicId = id;
+  } else if (ctx.clinicScope !== null) clinicId = ctx.clinicScope;
+
+  let healthClass: HealthClass | null = null;
+  const classLabel = value('healthClass');
+  if (classLabel) {
+    const cls = parseHealthClass(classLabel, ctx.classScheme);
+    if (!cls) bad('healthClass', `Phân loại sức khỏe “${classLabel}” không hợp lệ; ghi một trong ${allowedCodesText(ctx.classScheme)} hoặc để trống.`);
+    else healthClass = cls;
+  }
+
+  return { code, cadre, examDate, campaignId, clinicId, healthClass };
+}
+
+/** The result as entered, checked as a form would check it; problems named by the cell they come from. */
+function resultInputOf({ value, bad }: RowCells<ResultColumnKey>, named: ReturnType<typeof namedCells>, ctx: ResultRowContext) {
+  const { examDate, clinicId, campaignId, healthClass } = named;
+  let followUp = false;
+  const followLabel = foldLabel(value('followUp'));
+  if (yes.has(followLabel)) followUp = true;
+  else if (!no.has(followLabel)) bad('followUp', `“${value('followUp')}” không hợp lệ; ghi “Có” hoặc “Không”.`);
+
+  const diagnoses = value('diagnoses')
+    .split(/\r?\n|;/)
+    .map((d) => d.trim().replace(/^[-•+]\s*/, ''))
+    .filter(Boolean);
+
+  const parsed = ResultInput.safeParse({
+    examDate: examDate || '2000-01-01',
+    clinicId,
+    campaignId,
+    healthClass,
+    conclusions: value('conclusions'),
+    diagnoses,
+    advice: value('advice'),
+    followUp,
+    followUpWhere: value('followUpWhere'),
+    signedBy: value('signedBy'),
+  });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = (issue.path[0] === 'diagnoses' ? 'diagnoses' : issue.path[0]) as ResultColumnKey;
+      bad(resultColumns.some((c) => c.key === key) ? key : '', issue.message);
+    }
+  } else if (examDate) {
+    for (const p of checkResultInput(ctx.db, parsed.data, ctx.today)) {
+      if (p.field === 'clinicId' || p.field === 'campaignId') continue; // already checked above, with the cell's text
+      if (p.field === 'examDate') {
+        if (campaignId !== null && p.message.includes('ngoài thời gian')) bad('examDate', p.message);
+        continue; // an invalid or future date was reported above
+      }
+      bad(p.field === 'followUpWhere' ? 'followUpWhere' : '', p.message);
+    }
+  }
+  return parsed;
+}
+
 /**
- * Finds the header row (the first of the first ten rows with a "Mã cán bộ" column) and checks every row.
+ * Finds the header row (the first of the first rows with a "Mã cán bộ" column) and checks every row.
  * Returns the good rows and every problem; a file is applied only when there are none.
  */
-// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
 export function checkResultRows(rows: SheetRow[], ctx: ResultsCheckContext): ResultsCheck {
-  const problems: ImportProblem[] = [];
-  const headerAt = rows.slice(0, HEADER_SEARCH_ROWS).findIndex((r) => r.cells.some((c) => c !== null && matchHeader(cellText(c)) === 'code'));
-  if (headerAt < 0) {
-    return {
-      records: [],
-      problems: [{ row: rows[0]?.rowNumber ?? 1, column: 'Mã cán bộ', message: 'Không tìm thấy dòng tiêu đề có cột “Mã cán bộ”. Hãy dùng tệp mẫu.' }],
-      rowCount: 0,
-      ignoredHeaders: [],
-    };
-  }
-  const header = rows[headerAt]!;
-  const positions = new Map<ResultColumnKey, number>();
-  const ignoredHeaders: string[] = [];
-  header.cells.forEach((c, i) => {
-    const label = cellText(c);
-    if (!label) return;
-    const key = matchHeader(label);
-    if (!key) ignoredHeaders.push(label);
-    else if (positions.has(key)) problems.push({ row: header.rowNumber, column: label, message: `Cột “${headerOf(key)}” xuất hiện hai lần.` });
-    else positions.set(key, i);
-  });
-  for (const col of resultColumns) {
-    if (col.required && !positions.has(col.key)) problems.push({ row: header.rowNumber, column: col.header, message: `Thiếu cột “${col.header}”.` });
-  }
-  // Titles above the header, group titles, totals and the signature block of office files are not data.
-  const dataRows = splitOfficeRows(rows.slice(headerAt + 1), positions.get('code')).data;
-  if (dataRows.length === 0) problems.push({ row: header.rowNumber, column: '', message: 'Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.' });
-  if (dataRows.length > MAX_IMPORT_ROWS) {
-    problems.push({ row: header.rowNumber, column: '', message: `Tệp có ${dataRows.length} dòng, vượt quá ${MAX_IMPORT_ROWS} dòng mỗi lần nhập.` });
-  }
+  const layout = readSheetLayout(rows, resultColumns, matchHeader);
+  if ('missingHeader' in layout) return { records: [], problems: [layout.missingHeader], rowCount: 0, ignoredHeaders: [] };
+  const { positions, ignoredHeaders, dataRows, problems } = layout;
   if (problems.length) return { records: [], problems, rowCount: dataRows.length, ignoredHeaders };
 
-  const clinicByCode = new Map(ctx.clinics.map((c) => [c.code.trim().toLowerCase(), c.id]));
-  const clinicByName = new Map(ctx.clinics.map((c) => [foldLabel(c.name), c.id]));
-  const seen = new Map<string, number>();
+  const rowCtx: ResultRowContext = {
+    ...ctx,
+    clinicByCode: new Map(ctx.clinics.map((c) => [c.code.trim().toLowerCase(), c.id])),
+    clinicByName: new Map(ctx.clinics.map((c) => [foldLabel(c.name), c.id])),
+    seen: new Map<string, number>(),
+  };
   const records: ResultRecord[] = [];
-
   for (const row of dataRows) {
     const before = problems.length;
-    const raw = (key: ResultColumnKey): CellValue => {
-      const i = positions.get(key);
-      return i === undefined ? null : (row.cells[i] ?? null);
-    };
-    const value = (key: ResultColumnKey) => cellText(raw(key));
-    const bad = (key: ResultColumnKey | '', message: string) => problems.push({ row: row.rowNumber, column: key ? headerOf(key) : '', message });
-
-    const code = value('code');
-    const known = code ? ctx.cadreByCode.get(code.toLowerCase()) : undefined;
-    const cadre = known?.inScope ? known : undefined;
-    if (!code) bad('code', 'Thiếu mã cán bộ.');
-    else if (!known) bad('code', `Không có cán bộ mã “${code}”.`);
-    else if (!cadre) bad('code', `Cán bộ mã “${code}” không đăng ký tại phòng khám của bạn; chỉ nhập kết quả của cán bộ thuộc phòng khám mình.`);
-
-    let examDate = '';
-    if (!value('examDate')) bad('examDate', 'Thiếu ngày khám.');
-    else {
-      examDate = parseBirthDate(raw('examDate'), ctx.today) ?? '';
-      if (!examDate) bad('examDate', `Ngày khám không hợp lệ hoặc ở tương lai: “${value('examDate')}”. Dùng dạng dd/mm/yyyy.`);
-    }
-
-    let campaignId: number | null = null;
-    const campaignLabel = value('campaign');
-    if (campaignLabel) {
-      const found = findCampaign(ctx.campaigns, campaignLabel);
-      if (!found) bad('campaign', `Không tìm thấy đợt khám “${campaignLabel}”; ghi đúng tên đợt hoặc năm-đợt (ví dụ 2026-1).`);
-      else campaignId = found.id;
-    }
-
-    let clinicId: number | null = null;
-    const clinicLabel = value('clinic');
-    if (clinicLabel) {
-      const id = clinicByCode.get(clinicLabel.toLowerCase()) ?? clinicByName.get(foldLabel(clinicLabel));
-      if (id === undefined) bad('clinic', `Không tìm thấy nơi khám “${clinicLabel}”; ghi mã hoặc đúng tên phòng khám.`);
-      else if (ctx.clinicScope !== null && id !== ctx.clinicScope) bad('clinic', `Nơi khám “${clinicLabel}” không phải phòng khám của bạn.`);
-      else clinicId = id;
-    } else if (ctx.clinicScope !== null) clinicId = ctx.clinicScope;
-
-    let healthClass: HealthClass | null = null;
-    const classLabel = value('healthClass');
-    if (classLabel) {
-      const cls = parseHealthClass(classLabel, ctx.classScheme);
-      if (!cls) bad('healthClass', `Phân loại sức khỏe “${classLabel}” không hợp lệ; ghi một trong ${allowedCodesText(ctx.classScheme)} hoặc để trống.`);
-      else healthClass = cls;
-    }
-
-    let followUp = false;
-    const followLabel = foldLabel(value('followUp'));
-    if (yes.has(followLabel)) followUp = true;
-    else if (!no.has(followLabel)) bad('followUp', `“${value('followUp')}” không hợp lệ; ghi “Có” hoặc “Không”.`);
-
-    const diagnoses = value('diagnoses')
-      .split(/\r?\n|;/)
-      .map((d) => d.trim().replace(/^[-•+]\s*/, ''))
-      .filter(Boolean);
-
-    const parsed = ResultInput.safeParse({
-      examDate: examDate || '2000-01-01',
-      clinicId,
-      campaignId,
-      healthClass,
-      conclusions: value('conclusions'),
-      diagnoses,
-      advice: value('advice'),
-      followUp,
-      followUpWhere: value('followUpWhere'),
-      signedBy: value('signedBy'),
-    });
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const key = (issue.path[0] === 'diagnoses' ? 'diagnoses' : issue.path[0]) as ResultColumnKey;
-        bad(resultColumns.some((c) => c.key === key) ? key : '', issue.message);
-      }
-    } else if (examDate) {
-      for (const p of checkResultInput(ctx.db, parsed.data, ctx.today)) {
-        if (p.field === 'clinicId' || p.field === 'campaignId') continue; // already checked above, with the cell's text
-        if (p.field === 'examDate') {
-          if (campaignId !== null && p.message.includes('ngoài thời gian')) bad('examDate', p.message);
-          continue; // an invalid or future date was reported above
-        }
-        bad(p.field === 'followUpWhere' ? 'followUpWhere' : '', p.message);
-      }
-    }
-
+    const cells = rowCells(row, positions, problems, headerOf);
+    const { bad } = cells;
+    const named = namedCells(cells, rowCtx);
+    const { code, cadre, examDate, campaignId, clinicId } = named;
+    const parsed = resultInputOf(cells, named, rowCtx);
+    const seen = rowCtx.seen;
     if (cadre && examDate) {
       const key = `${cadre.id}|${campaignId ?? `d${examDate}`}`;
       const first = seen.get(key);
       if (first !== undefined) bad('code', `Dòng này trùng cán bộ và đợt khám (hoặc ngày khám) với dòng ${first}.`);
       else seen.set(key, row.rowNumber);
     }
-
     if (problems.length === before && cadre && parsed.success) {
       records.push({ rowNumber: row.rowNumber, code, cadreId: cadre.id, input: { ...parsed.data, clinicId, examDate } });
     }
