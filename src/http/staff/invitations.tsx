@@ -120,51 +120,97 @@ function CampaignInvitations(props: { campaign: Campaign; list: InvitationStatus
 
 const notices: Record<string, Flash> = { sent: { kind: 'ok', text: 'Đã xếp lời mời để gửi (sau 7:00 nếu đang là giờ nghỉ).' } };
 
-// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
+/** Each campaign with how many cadres were invited, linked and booked. */
+function CampaignList(props: { deps: InvitationPageDeps }) {
+  const { deps } = props;
+  const list = deps.db.select().from(campaigns).orderBy(desc(campaigns.startDate)).all();
+  return (
+    <>
+      <p class="muted" style="margin-top:0">
+        Cán bộ chưa từng nhắn tin cho OA được mời bằng tin mẫu Zalo gửi theo số điện thoại; nút trong tin mở khung chat với OA, cán bộ gửi số điện thoại để liên kết rồi đặt lịch.
+      </p>
+      <div class="table-wrap">
+        <table class="responsive" id="invitation-campaigns">
+          <thead>
+            <tr>
+              <th>Đợt khám</th>
+              <th>Đã mời</th>
+              <th>Đã liên kết</th>
+              <th>Đã đặt lịch</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.length === 0 ? <EmptyRow colspan={4}>Chưa có đợt khám nào.</EmptyRow> : null}
+            {list.map((campaign) => {
+              const f = invitationFunnel(invitationStatuses(deps.db, campaign.id));
+              return (
+                <tr>
+                  <td data-label="Đợt khám">
+                    <a href={campaignPath(campaign.id)}>{campaign.name}</a>
+                  </td>
+                  <td data-label="Đã mời">{fmtCount(f.invited)}</td>
+                  <td data-label="Đã liên kết">{fmtCount(f.linked)}</td>
+                  <td data-label="Đã đặt lịch">{fmtCount(f.booked)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+/** Before sending: how many cadres, with which template, at what estimated cost; the button names the count. */
+function InviteConfirm(props: { deps: InvitationPageDeps; campaign: Campaign; csrf: string }) {
+  const { deps, campaign } = props;
+  const list = invitableCadres(deps.db, campaign);
+  const template = resolveTemplate(deps.db, deps.templates, 'campaign_invitation');
+  return (
+    <>
+      <section class="card" id="invite-confirm">
+        <h2 style="margin-top:0">{campaign.name}</h2>
+        <dl class="kv">
+          <dt>Số cán bộ được mời</dt>
+          <dd>
+            <strong>{fmtCount(list.length)}</strong> (có số điện thoại, chưa liên kết Zalo, chưa đặt lịch)
+          </dd>
+          <dt>Mẫu tin</dt>
+          <dd>{template ? `Mẫu Zalo ${template.templateId}` : <span class="badge warn">Chưa có mẫu được duyệt: lời mời sẽ đi bằng email (nếu có)</span>}</dd>
+          <dt>Chi phí ước tính</dt>
+          <dd id="invite-cost">
+            <strong>{formatVnd(template ? list.length * deps.prices.templateByPhone : list.length * deps.prices.email)}</strong>{' '}
+            <span class="small muted">({template ? `${formatVnd(deps.prices.templateByPhone)} mỗi tin theo số điện thoại` : 'email'}, chưa gồm VAT)</span>
+          </dd>
+        </dl>
+        <p class="small muted">
+          {list
+            .slice(0, 10)
+            .map((x) => x.fullName)
+            .join(', ')}
+          {list.length > 10 ? ` và ${fmtCount(list.length - 10)} người khác` : ''}
+        </p>
+        <form method="post" action={`${campaignPath(campaign.id)}/invite`}>
+          <CsrfField token={props.csrf} />
+          <input type="hidden" name="expected" value={String(list.length)} />
+          <div class="actions">
+            <button class="btn" type="submit" disabled={list.length === 0 || campaign.status !== 'open'}>
+              Gửi {fmtCount(list.length)} lời mời
+            </button>
+            <a class="btn secondary" href={campaignPath(campaign.id)}>
+              Không gửi
+            </a>
+          </div>
+        </form>
+      </section>
+    </>
+  );
+}
+
 export function invitationPages(deps: InvitationPageDeps) {
   const campaignOr404 = (id: number) => getCampaign(deps.db, id);
   return new Hono<StaffEnv>()
-    .get('/', requirePermission('outreach', 'read'), (c) => {
-      const list = deps.db.select().from(campaigns).orderBy(desc(campaigns.startDate)).all();
-      return page(
-        c,
-        deps.committeeName,
-        'Mời đặt lịch qua số điện thoại',
-        <>
-          <p class="muted" style="margin-top:0">
-            Cán bộ chưa từng nhắn tin cho OA được mời bằng tin mẫu Zalo gửi theo số điện thoại; nút trong tin mở khung chat với OA, cán bộ gửi số điện thoại để liên kết rồi đặt lịch.
-          </p>
-          <div class="table-wrap">
-            <table class="responsive" id="invitation-campaigns">
-              <thead>
-                <tr>
-                  <th>Đợt khám</th>
-                  <th>Đã mời</th>
-                  <th>Đã liên kết</th>
-                  <th>Đã đặt lịch</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.length === 0 ? <EmptyRow colspan={4}>Chưa có đợt khám nào.</EmptyRow> : null}
-                {list.map((campaign) => {
-                  const f = invitationFunnel(invitationStatuses(deps.db, campaign.id));
-                  return (
-                    <tr>
-                      <td data-label="Đợt khám">
-                        <a href={campaignPath(campaign.id)}>{campaign.name}</a>
-                      </td>
-                      <td data-label="Đã mời">{fmtCount(f.invited)}</td>
-                      <td data-label="Đã liên kết">{fmtCount(f.linked)}</td>
-                      <td data-label="Đã đặt lịch">{fmtCount(f.booked)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        </>,
-      );
-    })
+    .get('/', requirePermission('outreach', 'read'), (c) => page(c, deps.committeeName, 'Mời đặt lịch qua số điện thoại', <CampaignList deps={deps} />))
     .get('/campaigns/:id{[0-9]+}', requirePermission('outreach', 'read'), validate('param', IdParam), validate('query', z.object({ msg: z.string().max(20).optional() })), (c) => {
       const campaign = campaignOr404(c.req.valid('param').id);
       const msg = c.req.valid('query').msg;
@@ -176,53 +222,9 @@ export function invitationPages(deps: InvitationPageDeps) {
         { flash: msg ? (notices[msg] ?? null) : null },
       );
     })
-    .get('/campaigns/:id{[0-9]+}/confirm', requirePermission('outreach', 'invite'), validate('param', IdParam), (c) => {
-      const campaign = campaignOr404(c.req.valid('param').id);
-      const list = invitableCadres(deps.db, campaign);
-      const template = resolveTemplate(deps.db, deps.templates, 'campaign_invitation');
-      return page(
-        c,
-        deps.committeeName,
-        'Xác nhận gửi lời mời',
-        <>
-          <section class="card" id="invite-confirm">
-            <h2 style="margin-top:0">{campaign.name}</h2>
-            <dl class="kv">
-              <dt>Số cán bộ được mời</dt>
-              <dd>
-                <strong>{fmtCount(list.length)}</strong> (có số điện thoại, chưa liên kết Zalo, chưa đặt lịch)
-              </dd>
-              <dt>Mẫu tin</dt>
-              <dd>{template ? `Mẫu Zalo ${template.templateId}` : <span class="badge warn">Chưa có mẫu được duyệt: lời mời sẽ đi bằng email (nếu có)</span>}</dd>
-              <dt>Chi phí ước tính</dt>
-              <dd id="invite-cost">
-                <strong>{formatVnd(template ? list.length * deps.prices.templateByPhone : list.length * deps.prices.email)}</strong>{' '}
-                <span class="small muted">({template ? `${formatVnd(deps.prices.templateByPhone)} mỗi tin theo số điện thoại` : 'email'}, chưa gồm VAT)</span>
-              </dd>
-            </dl>
-            <p class="small muted">
-              {list
-                .slice(0, 10)
-                .map((x) => x.fullName)
-                .join(', ')}
-              {list.length > 10 ? ` và ${fmtCount(list.length - 10)} người khác` : ''}
-            </p>
-            <form method="post" action={`${campaignPath(campaign.id)}/invite`}>
-              <CsrfField token={c.get('csrfToken')} />
-              <input type="hidden" name="expected" value={String(list.length)} />
-              <div class="actions">
-                <button class="btn" type="submit" disabled={list.length === 0 || campaign.status !== 'open'}>
-                  Gửi {fmtCount(list.length)} lời mời
-                </button>
-                <a class="btn secondary" href={campaignPath(campaign.id)}>
-                  Không gửi
-                </a>
-              </div>
-            </form>
-          </section>
-        </>,
-      );
-    })
+    .get('/campaigns/:id{[0-9]+}/confirm', requirePermission('outreach', 'invite'), validate('param', IdParam), (c) =>
+      page(c, deps.committeeName, 'Xác nhận gửi lời mời', <InviteConfirm deps={deps} campaign={campaignOr404(c.req.valid('param').id)} csrf={c.get('csrfToken')} />),
+    )
     .post('/campaigns/:id{[0-9]+}/invite', requirePermission('outreach', 'invite'), validate('param', IdParam), async (c) => {
       const id = c.req.valid('param').id;
       campaignOr404(id);
