@@ -98,6 +98,15 @@ describe('exports through the one xlsx writer', () => {
     }
   });
 
+  it('a cadre\'s personal data export: one sheet per section, each with a frozen, filtered header', async () => {
+    const wb = await workbook(await api(h, `/api/results/personal-data/${an.id}?format=xlsx`, token));
+    const cadre = wb.getWorksheet('Cán bộ')!;
+    expectFrozenHeader(cadre, 1, 'id');
+    const codeColumn = (cadre.getRow(1).values as unknown[]).indexOf('code');
+    expect(cadre.getRow(2).getCell(codeColumn).value).toBe('XL-01');
+    expectFrozenHeader(wb.getWorksheet('Kết quả khám')!, 1, '(không có dữ liệu)');
+  });
+
   it('the campaign summary: counts are numbers, the share a percentage', async () => {
     const admin = await login(h, 'xl-admin');
     const ws = (await workbook(await get(h, `/staff/reports/summary.xlsx?campaign=${campaign.id}`, admin))).getWorksheet('Tổng hợp')!;

@@ -1,4 +1,4 @@
-import { loadExcelJs } from '../shared/excel';
+import { writeWorkbook, type SheetCell, type SheetSpec } from '../shared/spreadsheet';
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { AppError } from '../../errors';
 import { recordAudit } from '../../store/audit';
@@ -115,35 +115,30 @@ export function exportPersonalData(db: DbOrTx, staff: ActingStaff, cadreId: numb
   };
 }
 
-const cellValue = (v: unknown): string | number | boolean | null =>
+const cellValue = (v: unknown): SheetCell =>
   v === null || v === undefined ? null : typeof v === 'object' ? JSON.stringify(v) : (v as string | number | boolean);
 
-/** The export as a workbook: one sheet per section, one row per record. */
+/** One section as a sheet: one column per field, one row per record. */
+function sectionSheet(name: string, rows: Record<string, unknown>[]): SheetSpec {
+  const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  if (!keys.length) return { name, columns: [{ header: '(không có dữ liệu)' }], rows: [] };
+  return { name, columns: keys.map((k) => ({ header: k })), rows: rows.map((r) => keys.map((k) => cellValue(r[k]))) };
+}
+
+/** The export as a workbook through the one writer: one sheet per section, one row per record. */
 export async function personalDataWorkbook(data: PersonalDataExport): Promise<Buffer> {
-  const ExcelJS = await loadExcelJs();
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'CadreCare';
-  const sheet = (name: string, rows: Record<string, unknown>[]) => {
-    const ws = wb.addWorksheet(name.slice(0, 31));
-    const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-    if (!keys.length) {
-      ws.addRow(['(không có dữ liệu)']);
-      return;
-    }
-    ws.addRow(keys).font = { bold: true };
-    for (const r of rows) ws.addRow(keys.map((k) => cellValue(r[k])));
-  };
-  sheet('Cán bộ', [{ ...data.cadre, clinicCode: data.clinic?.code ?? null, clinicName: data.clinic?.name ?? null, exportedAt: data.exportedAt }]);
-  sheet('Tài khoản Zalo', data.zaloAccounts);
-  sheet('Người đại diện', data.proxies);
-  sheet('Kết quả khám', data.examResults);
-  for (const [table, rows] of Object.entries(data.otherRecords)) sheet(table, rows);
-  sheet('Trò chuyện với nhân viên', data.transcripts);
-  sheet('Hội thoại', data.conversations);
-  sheet('Diễn biến yêu cầu', data.requestEvents);
-  sheet('Trả lời, ghi chú yêu cầu', data.requestNotes);
-  sheet('Tin chưa xử lý được', data.failedEvents);
-  sheet('Tin nhắn, thư', data.outbox);
-  sheet('Nhật ký', data.auditTrail);
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return writeWorkbook([
+    sectionSheet('Cán bộ', [{ ...data.cadre, clinicCode: data.clinic?.code ?? null, clinicName: data.clinic?.name ?? null, exportedAt: data.exportedAt }]),
+    sectionSheet('Tài khoản Zalo', data.zaloAccounts),
+    sectionSheet('Người đại diện', data.proxies),
+    sectionSheet('Kết quả khám', data.examResults),
+    ...Object.entries(data.otherRecords).map(([table, rows]) => sectionSheet(table, rows)),
+    sectionSheet('Trò chuyện với nhân viên', data.transcripts),
+    sectionSheet('Hội thoại', data.conversations),
+    sectionSheet('Diễn biến yêu cầu', data.requestEvents),
+    sectionSheet('Trả lời, ghi chú yêu cầu', data.requestNotes),
+    sectionSheet('Tin chưa xử lý được', data.failedEvents),
+    sectionSheet('Tin nhắn, thư', data.outbox),
+    sectionSheet('Nhật ký', data.auditTrail),
+  ]);
 }
