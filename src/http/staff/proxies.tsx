@@ -10,7 +10,7 @@ import { decideProxy, listProxies } from '../../domain/linking/proxies';
 import { cadreInScope } from '../../domain/registry/search';
 import type { StaffDeps } from '../deps';
 import { AppError } from '../../errors';
-import { fmtDateTime, page, EmptyRow, ListCount, ListPager, PhoneLink, StatusTabs } from './ui';
+import { fmtDateTime, page, EmptyRow, ListCount, ListPager, PhoneLink, StatusTabs, type StaffContext } from './ui';
 import { pageParam } from '../../domain/shared/listing';
 import { listLinkRequests } from '../../domain/linking/linking';
 import { decideLinkRequest, LinkDecisionForm, LinkRequestsSection } from './linkRequests';
@@ -32,8 +32,121 @@ const notices: Record<string, Flash> = {
   linkRefused: { kind: 'ok', text: 'Đã từ chối chuyển liên kết. Người yêu cầu sẽ nhận tin báo qua Zalo.' },
 };
 
+type ProxyListRow = ReturnType<typeof listProxies>['items'][number];
+type ProxyStatus = (typeof proxyStatuses)[number];
+
+/** Approve / reject with a note while pending; afterwards the note, and revoke while approved. */
+function DecisionCell(props: { r: ProxyListRow; status: ProxyStatus; token: string }) {
+  const { r, status, token } = props;
+  if (status === 'pending') {
+    return (
+      <form method="post" class="actions" action={`/staff/proxies/${r.proxy.id}/approve`}>
+        <CsrfField token={token} />
+        <input type="text" name="note" placeholder="Lý do (nếu từ chối)" maxlength={500} style="max-width:14rem" />
+        <button class="btn small" type="submit">
+          Duyệt
+        </button>
+        <button class="btn danger small" type="submit" formaction={`/staff/proxies/${r.proxy.id}/reject`}>
+          Từ chối
+        </button>
+      </form>
+    );
+  }
+  return (
+    <>
+      {r.proxy.note ?? ''}
+      {status === 'approved' ? (
+        <form method="post" class="inline" action={`/staff/proxies/${r.proxy.id}/revoke`}>
+          <CsrfField token={token} />{' '}
+          <button class="btn danger small" type="submit">
+            Thu hồi
+          </button>
+        </form>
+      ) : null}
+    </>
+  );
+}
+
+function ProxyRow(props: { r: ProxyListRow; status: ProxyStatus; token: string }) {
+  const { r, status } = props;
+  return (
+    <tr>
+      <td data-label="Cán bộ">
+        <div>
+          <a href={`/staff/registry/${r.cadreId}`}>{r.cadreName}</a>
+          <div class="small muted">
+            {r.cadreCode} · ĐT hồ sơ: <PhoneLink phone={r.cadrePhone} />
+          </div>
+        </div>
+      </td>
+      <td data-label="Người xin">
+        <div>
+          {r.proxy.proxyName || r.displayName || '—'}
+          <div class="small muted">Tên Zalo: {r.displayName || 'chưa rõ'}</div>
+          <div class="small">ĐT: <PhoneLink phone={r.proxy.requesterPhone} /></div>
+        </div>
+      </td>
+      <td data-label="Quan hệ">{r.proxy.relation || '—'}</td>
+      <td data-label="Zalo" class="small">
+        {r.proxy.zaloUserId}
+      </td>
+      <td data-label="Thời gian">
+        {fmtDateTime(status === 'pending' ? r.proxy.requestedAt : r.proxy.decidedAt)}
+        {r.decidedBy ? <div class="small muted">{r.decidedBy}</div> : null}
+      </td>
+      <td data-label={status === 'pending' ? 'Quyết định' : 'Ghi chú'}>
+        <DecisionCell r={r} status={status} token={props.token} />
+      </td>
+    </tr>
+  );
+}
+
+function listPage(deps: StaffDeps, c: StaffContext, q: { status: ProxyStatus; page: number; msg?: string }) {
+  const { status, msg } = q;
+  const { items: rows, window } = listProxies(deps.db, status, q.page);
+  const links = status === 'pending' ? listLinkRequests(deps.db, 'pending') : [];
+  const token = c.get('csrfToken');
+  return page(
+    c,
+    deps.committee.name,
+    'Người đại diện',
+    <>
+      <p class="muted" style="margin-top:0">
+        Người thân hoặc trợ lý xin thay mặt cán bộ trên Zalo. Chỉ duyệt khi đã xác nhận với cán bộ (hoặc gia đình) qua điện
+        thoại hay gặp trực tiếp. Người yêu cầu nhận tin báo kết quả qua Zalo.
+      </p>
+      <LinkRequestsSection rows={links} token={token} />
+      <nav class="actions" style="margin-bottom:.8rem" aria-label="Trạng thái">
+        <StatusTabs tabs={statusTabs} current={status} href={(s) => `/staff/proxies?status=${s}`} />
+      </nav>
+      <ListCount window={window} noun="yêu cầu" />
+      <div class="table-wrap">
+        <table class="responsive">
+          <thead>
+            <tr>
+              <th>Cán bộ</th>
+              <th>Người xin đại diện</th>
+              <th>Quan hệ</th>
+              <th>Zalo</th>
+              <th>{status === 'pending' ? 'Gửi lúc' : 'Xử lý lúc'}</th>
+              <th>{status === 'pending' ? 'Quyết định' : 'Ghi chú'}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.length === 0 ? <EmptyRow colspan={6}>Không có yêu cầu nào.</EmptyRow> : null}
+            {rows.map((r) => (
+              <ProxyRow r={r} status={status} token={token} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <ListPager window={window} query={{ status }} noun="yêu cầu" />
+    </>,
+    { flash: msg ? (notices[msg] ?? null) : null },
+  );
+}
+
 /** /staff/proxies: requests from family members or assistants to act for a cadre. */
-// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
 export function proxyPages(deps: StaffDeps) {
   const decide = () => [requirePermission('proxies', 'decide'), validate('param', IdParam), validate('form', NoteForm)] as const;
 
@@ -42,101 +155,7 @@ export function proxyPages(deps: StaffDeps) {
       '/',
       requirePermission('proxies', 'decide'),
       validate('query', z.object({ status: z.enum(proxyStatuses).default('pending'), page: pageParam, msg: z.string().max(20).optional() })),
-      // eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
-      (c) => {
-        const { status, page: pageNo, msg } = c.req.valid('query');
-        const { items: rows, window } = listProxies(deps.db, status, pageNo);
-        const links = status === 'pending' ? listLinkRequests(deps.db, 'pending') : [];
-        const token = c.get('csrfToken');
-        return page(
-          c,
-          deps.committee.name,
-          'Người đại diện',
-          <>
-            <p class="muted" style="margin-top:0">
-              Người thân hoặc trợ lý xin thay mặt cán bộ trên Zalo. Chỉ duyệt khi đã xác nhận với cán bộ (hoặc gia đình) qua điện
-              thoại hay gặp trực tiếp. Người yêu cầu nhận tin báo kết quả qua Zalo.
-            </p>
-            <LinkRequestsSection rows={links} token={token} />
-            <nav class="actions" style="margin-bottom:.8rem" aria-label="Trạng thái">
-              <StatusTabs tabs={statusTabs} current={status} href={(s) => `/staff/proxies?status=${s}`} />
-            </nav>
-            <ListCount window={window} noun="yêu cầu" />
-            <div class="table-wrap">
-              <table class="responsive">
-                <thead>
-                  <tr>
-                    <th>Cán bộ</th>
-                    <th>Người xin đại diện</th>
-                    <th>Quan hệ</th>
-                    <th>Zalo</th>
-                    <th>{status === 'pending' ? 'Gửi lúc' : 'Xử lý lúc'}</th>
-                    <th>{status === 'pending' ? 'Quyết định' : 'Ghi chú'}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.length === 0 ? <EmptyRow colspan={6}>Không có yêu cầu nào.</EmptyRow> : null}
-                  {rows.map((r) => (
-                    <tr>
-                      <td data-label="Cán bộ">
-                        <div>
-                          <a href={`/staff/registry/${r.cadreId}`}>{r.cadreName}</a>
-                          <div class="small muted">
-                            {r.cadreCode} · ĐT hồ sơ: <PhoneLink phone={r.cadrePhone} />
-                          </div>
-                        </div>
-                      </td>
-                      <td data-label="Người xin">
-                        <div>
-                          {r.proxy.proxyName || r.displayName || '—'}
-                          <div class="small muted">Tên Zalo: {r.displayName || 'chưa rõ'}</div>
-                          <div class="small">ĐT: <PhoneLink phone={r.proxy.requesterPhone} /></div>
-                        </div>
-                      </td>
-                      <td data-label="Quan hệ">{r.proxy.relation || '—'}</td>
-                      <td data-label="Zalo" class="small">
-                        {r.proxy.zaloUserId}
-                      </td>
-                      <td data-label="Thời gian">
-                        {fmtDateTime(status === 'pending' ? r.proxy.requestedAt : r.proxy.decidedAt)}
-                        {r.decidedBy ? <div class="small muted">{r.decidedBy}</div> : null}
-                      </td>
-                      <td data-label={status === 'pending' ? 'Quyết định' : 'Ghi chú'}>
-                        {status === 'pending' ? (
-                          <form method="post" class="actions" action={`/staff/proxies/${r.proxy.id}/approve`}>
-                            <CsrfField token={token} />
-                            <input type="text" name="note" placeholder="Lý do (nếu từ chối)" maxlength={500} style="max-width:14rem" />
-                            <button class="btn small" type="submit">
-                              Duyệt
-                            </button>
-                            <button class="btn danger small" type="submit" formaction={`/staff/proxies/${r.proxy.id}/reject`}>
-                              Từ chối
-                            </button>
-                          </form>
-                        ) : (
-                          <>
-                            {r.proxy.note ?? ''}
-                            {status === 'approved' ? (
-                              <form method="post" class="inline" action={`/staff/proxies/${r.proxy.id}/revoke`}>
-                                <CsrfField token={token} />{' '}
-                                <button class="btn danger small" type="submit">
-                                  Thu hồi
-                                </button>
-                              </form>
-                            ) : null}
-                          </>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <ListPager window={window} query={{ status }} noun="yêu cầu" />
-          </>,
-          { flash: msg ? (notices[msg] ?? null) : null },
-        );
-      },
+      (c) => listPage(deps, c, c.req.valid('query')),
     )
     .post('/:id{[0-9]+}/approve', ...decide(), (c) => {
       decideProxy(deps, currentStaff(c), c.req.valid('param').id, 'approve', c.req.valid('form').note);
