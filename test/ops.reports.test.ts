@@ -1,9 +1,11 @@
+import { eq, lt } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDashboard } from '../src/domain/reports/dashboard';
 import { buildReport, type Report } from '../src/domain/reports/reports';
 import type { ReportTable } from '../src/domain/reports/reportTable';
 import { sheetNameOf, XLSX_HEADER_ROW } from '../src/domain/reports/reportWorkbook';
+import { cadres, examResults } from '../src/store/schema';
 import { ManualClock, startHarness, type Harness } from './harness';
 import { expected, OPS_NOW, seedOps } from './opsSupport';
 import { get, login, makeStaff } from './staffSupport';
@@ -74,6 +76,44 @@ describe('reports', () => {
     expect(await bad.text()).toContain('Ngày bắt đầu phải trước ngày kết thúc');
     expect((await get(h, '/staff/reports?campaign=999', s)).status).toBe(404);
     expect((await get(h, '/staff/reports/xlsx?from=2026-13-01', s)).status).toBe(400);
+  });
+
+  it('counts each person once in the classification mix, by their latest released result of the period', () => {
+    const db = h.runtime.store.db;
+    const [x, y, z] = db.select({ id: cadres.id }).from(cadres).orderBy(cadres.id).limit(3).all().map((r) => r.id);
+    const result = (cadreId: number, examDate: string, healthClass: 'I' | 'II' | 'IV', status: 'released' | 'draft' = 'released') => {
+      const id = db
+        .insert(examResults)
+        .values({ chainId: 0, cadreId, examDate, healthClass, status, createdAt: OPS_NOW, updatedAt: OPS_NOW })
+        .returning()
+        .get().id;
+      db.update(examResults).set({ chainId: id }).where(eq(examResults.id, id)).run();
+    };
+    // In 2023, outside every other case's dates. x: class II, then IV later in the year, then a draft I.
+    result(x!, '2023-03-01', 'II');
+    result(x!, '2023-09-01', 'IV');
+    result(x!, '2023-10-01', 'I', 'draft');
+    // y: two results on the same day; the one entered last counts.
+    result(y!, '2023-05-01', 'IV');
+    result(y!, '2023-05-01', 'I');
+    // z: a result of the year before the period.
+    result(z!, '2022-12-31', 'II');
+    try {
+      const classes = table(buildReport(db, { from: '2023-01-01', to: '2023-12-31' }, OPS_NOW), 'classes');
+      expect(classes.rows).toEqual([
+        ['Loại I – Rất khỏe', 1, 0.5],
+        ['Loại II – Khỏe', 0, 0],
+        ['Loại III – Trung bình', 0, 0],
+        ['Loại IV – Yếu', 1, 0.5],
+        ['Loại V – Rất yếu', 0, 0],
+        ['Chưa phân loại', 0, 0],
+      ]);
+      expect(classes.note).toContain('2 người có kết quả đã công bố');
+      expect(table(buildReport(db, { from: '2022-01-01', to: '2023-04-30' }, OPS_NOW), 'classes').rows.map((r) => r[1])).toEqual([0, 2, 0, 0, 0, 0]);
+    } finally {
+      // The other cases count the results as seeded (the dashboard's drafts waiting among them).
+      db.delete(examResults).where(lt(examResults.examDate, '2024-01-01')).run();
+    }
   });
 
   it('the xlsx file and the page show the numbers of the same report', async () => {

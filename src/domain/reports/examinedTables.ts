@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lte } from 'drizzle-orm';
+import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../store/db';
 import { callOutcomeKinds, examResults, healthClasses } from '../../store/schema';
 import { callFigures, callOutcomeLabels } from '../aftercare/callList';
@@ -82,17 +82,18 @@ export function classesTable(db: DbOrTx, sel: ReportSelection, scheme: ClassSche
   const resultScope = sel.campaign
     ? campaignResultScope(sel.campaign)
     : and(eq(examResults.status, 'released'), gte(examResults.examDate, sel.from), lte(examResults.examDate, sel.to));
-  const released = db
-    .select({ cadreId: examResults.cadreId, examDate: examResults.examDate, id: examResults.id, healthClass: examResults.healthClass })
+  // Each person's latest released result (by exam date, then entry), counted per class in SQLite.
+  const ranked = db
+    .select({
+      healthClass: examResults.healthClass,
+      rank: sql<number>`row_number() over (partition by ${examResults.cadreId} order by ${examResults.examDate} desc, ${examResults.id} desc)`.as('rank'),
+    })
     .from(examResults)
     .where(resultScope)
-    .orderBy(asc(examResults.examDate), asc(examResults.id))
-    .all();
-  const latest = new Map<number, string | null>();
-  for (const r of released) latest.set(r.cadreId, r.healthClass);
-  const classCounts = new Map<string | null, number>();
-  for (const c of latest.values()) classCounts.set(c, (classCounts.get(c) ?? 0) + 1);
-  const classified = latest.size;
+    .as('ranked');
+  const perClass = db.select({ healthClass: ranked.healthClass, n: sql<number>`count(*)` }).from(ranked).where(eq(ranked.rank, 1)).groupBy(ranked.healthClass).all();
+  const classCounts = new Map<string | null, number>(perClass.map((r) => [r.healthClass, r.n]));
+  const classified = perClass.reduce((sum, r) => sum + r.n, 0);
   const activeClasses: string[] = classCodes(scheme);
   const heldOtherClasses = healthClasses.filter((c) => !activeClasses.includes(c) && classCounts.has(c));
   return {

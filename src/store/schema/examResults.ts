@@ -61,6 +61,9 @@ export const examResults = sqliteTable(
     index('exam_results_campaign').on(t.campaignId, t.cadreId),
     // The results that count for a campaign's cohort (domain/examined.ts), read from the index alone.
     index('exam_results_campaign_scope').on(t.campaignId, t.status, t.examDate, t.cadreId),
+    // The released results of a period in date order (the report's classification mix), from the index alone
+    // instead of every released result of every year.
+    index('exam_results_released_dates').on(t.status, t.examDate, t.id, t.cadreId, t.healthClass),
     uniqueIndex('exam_results_chain_version').on(t.chainId, t.version),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX `exam_results_released_dates` ON `exam_results` (`status`,`exam_date`,`id`,`cadre_id`,`health_class`);
