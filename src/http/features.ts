@@ -22,6 +22,9 @@ import { userPages } from './staff/users';
 import { requestApiRoutes } from './api/requests';
 import { bookingApiRoutes } from './api/booking';
 import { resultApiRoutes } from './api/results';
+import { registryApiRoutes } from './api/registry';
+import { proxyApiRoutes } from './api/proxies';
+import { auditApiRoutes } from './api/audit';
 
 /**
  * The staff features of the service, each with its pages, API and navigation entries; the runtime adds the ones
@@ -33,13 +36,19 @@ export function staffFeatures(deps: StaffDeps): StaffFeature[] {
     {
       path: '/registry',
       pages: registryPages(deps),
+      api: registryApiRoutes(deps),
       nav: [
         { href: '/staff/registry', label: 'Danh sách cán bộ', permission: ['registry', 'read'], order: 10 },
         { href: '/staff/registry/import', label: 'Nhập danh sách', permission: ['registry', 'import'], order: 20 },
       ],
     },
     { path: '/registry', pages: cadreActingPages(deps) },
-    { path: '/proxies', pages: proxyPages(deps), nav: [{ href: '/staff/proxies', label: 'Người đại diện', permission: ['proxies', 'decide'], order: 30 }] },
+    {
+      path: '/proxies',
+      pages: proxyPages(deps),
+      api: proxyApiRoutes(deps),
+      nav: [{ href: '/staff/proxies', label: 'Người đại diện', permission: ['proxies', 'decide'], order: 30 }],
+    },
     { path: '/users', pages: userPages(deps), nav: [{ href: '/staff/users', label: 'Nhân viên', permission: ['staffAccounts', 'manage'], order: 80 }] },
     {
       path: '/account',
@@ -51,7 +60,12 @@ export function staffFeatures(deps: StaffDeps): StaffFeature[] {
       pages: failedEventPages(deps),
       nav: [{ href: '/staff/failed-events', label: 'Sự kiện lỗi', permission: ['failedEvents', 'read'], order: 88 }],
     },
-    { path: '/audit', pages: auditPages(deps), nav: [{ href: '/staff/audit', label: 'Nhật ký', permission: ['audit', 'read'], order: 90 }] },
+    {
+      path: '/audit',
+      pages: auditPages(deps),
+      api: auditApiRoutes(deps),
+      nav: [{ href: '/staff/audit', label: 'Nhật ký', permission: ['audit', 'read'], order: 90 }],
+    },
     {
       path: '/requests',
       pages: requestPages(deps),
@@ -62,25 +76,7 @@ export function staffFeatures(deps: StaffDeps): StaffFeature[] {
         { href: '/staff/requests/conversations', label: 'Trò chuyện', permission: ['requests', 'read'], order: 6, liveCount: 'conversations' },
       ],
     },
-    {
-      path: '/booking',
-      pages: callListPages(deps),
-      nav: [{ href: '/staff/booking/calls', label: 'Gọi điện cho cán bộ', permission: ['callList', 'read'], order: 37, group: 'care' }],
-    },
-    {
-      path: '/booking',
-      pages: waitlistPages(deps),
-      nav: [{ href: '/staff/booking/waitlist', label: 'Danh sách chờ', permission: ['callList', 'read'], order: 38, group: 'care' }],
-    },
-    {
-      path: '/booking',
-      pages: bookingPages(deps),
-      api: bookingApiRoutes(deps),
-      apiPath: '/',
-      nav: [{ href: '/staff/booking', label: 'Đợt khám', permission: ['booking', 'read'], order: 35 }],
-    },
-    { path: '/booking', pages: clinicDayPages(deps) },
-    { path: '/booking', pages: attendancePages(deps) },
+    ...bookingFeatures(deps),
     {
       path: '/results',
       pages: resultPages(deps),
@@ -102,5 +98,30 @@ export function staffFeatures(deps: StaffDeps): StaffFeature[] {
       nav: [{ href: '/staff/canned-replies', label: 'Câu trả lời mẫu', permission: ['cannedReplies', 'manage'], order: 51 }],
     },
     { path: '/live', pages: livePages(deps) },
+  ];
+}
+
+/** Exam rounds under /staff/booking: campaigns and slots, clinic days, attendance, the call list and the waitlist. */
+function bookingFeatures(deps: StaffDeps): StaffFeature[] {
+  return [
+    {
+      path: '/booking',
+      pages: callListPages(deps),
+      nav: [{ href: '/staff/booking/calls', label: 'Gọi điện cho cán bộ', permission: ['callList', 'read'], order: 37, group: 'care' }],
+    },
+    {
+      path: '/booking',
+      pages: waitlistPages(deps),
+      nav: [{ href: '/staff/booking/waitlist', label: 'Danh sách chờ', permission: ['callList', 'read'], order: 38, group: 'care' }],
+    },
+    {
+      path: '/booking',
+      pages: bookingPages(deps),
+      api: bookingApiRoutes(deps),
+      apiPath: '/',
+      nav: [{ href: '/staff/booking', label: 'Đợt khám', permission: ['booking', 'read'], order: 35 }],
+    },
+    { path: '/booking', pages: clinicDayPages(deps) },
+    { path: '/booking', pages: attendancePages(deps) },
   ];
 }

@@ -36,67 +36,17 @@ export const resultJson = (r: ResultRow) => ({
  * /api/results: exam results for staff (bearer token). Reading result text is audited; only doctors and
  * admins release; viewers get the figures only.
  */
-// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
 export function resultApiRoutes(deps: StaffDeps) {
   const now = () => deps.clock.now();
   return new Hono<ApiEnv>()
-    .get('/classification', requirePermission('results', 'figures'), validate('query', ClassificationQuery), (c) =>
-      c.json(classificationFor(deps, currentStaff(c), c.req.valid('query'))),
-    )
-    .get('/template', requirePermission('results', 'enter'), async (c) => {
-      const body = await resultsTemplate({ clinics: deps.db.select().from(clinics).all(), campaigns: deps.db.select().from(campaigns).all(), classScheme: deps.committee.classScheme });
-      return c.body(new Uint8Array(body), 200, { 'content-type': XLSX_TYPE, 'content-disposition': attachment('mau-nhap-ket-qua-kham.xlsx') });
-    })
-    .post(
-      '/import',
-      requirePermission('results', 'enter'),
-      uploadLimit(deps.importMaxBytes),
-      validate('query', ImportQuery),
-      validate('form', ImportFileForm),
-      async (c) => {
-        const { file } = c.req.valid('form');
-        const { dryRun } = c.req.valid('query');
-        const outcome = await importResultsFile(deps.db, currentStaff(c), new Uint8Array(await file.arrayBuffer()), file.name, !dryRun, now, deps.committee.classScheme);
-        const body = {
-          fileName: file.name,
-          dryRun,
-          applied: outcome.applied,
-          rowCount: outcome.check.rowCount,
-          counts: outcome.counts,
-          ignoredHeaders: outcome.check.ignoredHeaders,
-          problems: outcome.check.problems,
-        };
-        if (!dryRun && !outcome.applied) throw new AppError('validation_failed', `Tệp có ${body.problems.length} lỗi; không có dòng nào được ghi.`, body);
-        return c.json(body);
-      },
-    )
+    .route('/', resultFileRoutes(deps))
+    .route('/personal-data', personalDataRoutes(deps))
     .post('/release', requirePermission('results', 'release'), validate('json', z.object({ ids: z.array(z.number().int().positive()).min(1).max(1000) })), (c) => {
       const staff = currentStaff(c);
       const outcome = inTransaction(deps.db, (tx) => releaseResults(tx, staff, c.req.valid('json').ids, now()));
       deps.afterCommit();
       return c.json(outcome);
     })
-    .get('/personal-data/:cadreId{[0-9]+}', requirePermission('results', 'exportPersonal'), validate('param', CadreParam), validate('query', z.object({ format: z.enum(['json', 'xlsx']).default('json') })), async (c) => {
-      const { cadreId } = c.req.valid('param');
-      const { format } = c.req.valid('query');
-      const data = exportPersonalData(deps.db, currentStaff(c), cadreId, format, now());
-      const name = `du-lieu-ca-nhan-${data.cadre.code}-${vietnamDate(now())}.${format}`;
-      const headers = { 'content-disposition': attachment(name), 'cache-control': 'no-store' };
-      if (format === 'json') return c.body(JSON.stringify(data, null, 2), 200, { ...headers, 'content-type': 'application/json; charset=utf-8' });
-      return c.body(new Uint8Array(await personalDataWorkbook(data)), 200, { ...headers, 'content-type': XLSX_TYPE });
-    })
-    .post(
-      '/personal-data/:cadreId{[0-9]+}/erase',
-      requirePermission('results', 'erasePersonal'),
-      validate('param', CadreParam),
-      validate('json', z.object({ confirmCode: z.string().trim().min(1).max(50) })),
-      (c) => {
-        const { cadreId } = c.req.valid('param');
-        const staff = currentStaff(c);
-        const outcome = inTransaction(deps.db, (tx) => eraseWithConfirmation(tx, staff, cadreId, c.req.valid('json').confirmCode, now()));
-        return c.json(outcome);
-      },
-    )
     .get('/', requirePermission('results', 'read'), validate('query', ResultListQuery), (c) => {
       const staff = currentStaff(c);
       const { items: rows, window } = pageResults(deps.db, staff, c.req.valid('query'));
@@ -129,6 +79,69 @@ export function resultApiRoutes(deps: StaffDeps) {
       const row = inTransaction(deps.db, (tx) => startCorrection(tx, currentStaff(c), c.req.valid('param').id, now()));
       return c.json({ result: row }, 201);
     });
+}
+
+/** The classification figures, the results template and the results import (one spreadsheet in, checked first). */
+function resultFileRoutes(deps: StaffDeps) {
+  const now = () => deps.clock.now();
+  return new Hono<ApiEnv>()
+    .get('/classification', requirePermission('results', 'figures'), validate('query', ClassificationQuery), (c) =>
+      c.json(classificationFor(deps, currentStaff(c), c.req.valid('query'))),
+    )
+    .get('/template', requirePermission('results', 'enter'), async (c) => {
+      const body = await resultsTemplate({ clinics: deps.db.select().from(clinics).all(), campaigns: deps.db.select().from(campaigns).all(), classScheme: deps.committee.classScheme });
+      return c.body(new Uint8Array(body), 200, { 'content-type': XLSX_TYPE, 'content-disposition': attachment('mau-nhap-ket-qua-kham.xlsx') });
+    })
+    .post(
+      '/import',
+      requirePermission('results', 'enter'),
+      uploadLimit(deps.importMaxBytes),
+      validate('query', ImportQuery),
+      validate('form', ImportFileForm),
+      async (c) => {
+        const { file } = c.req.valid('form');
+        const { dryRun } = c.req.valid('query');
+        const outcome = await importResultsFile(deps.db, currentStaff(c), new Uint8Array(await file.arrayBuffer()), file.name, !dryRun, now, deps.committee.classScheme);
+        const body = {
+          fileName: file.name,
+          dryRun,
+          applied: outcome.applied,
+          rowCount: outcome.check.rowCount,
+          counts: outcome.counts,
+          ignoredHeaders: outcome.check.ignoredHeaders,
+          problems: outcome.check.problems,
+        };
+        if (!dryRun && !outcome.applied) throw new AppError('validation_failed', `Tệp có ${body.problems.length} lỗi; không có dòng nào được ghi.`, body);
+        return c.json(body);
+      },
+    );
+}
+
+/** /api/results/personal-data: one cadre's data exported (json or xlsx), or erased with a confirmation code. */
+function personalDataRoutes(deps: StaffDeps) {
+  const now = () => deps.clock.now();
+  return new Hono<ApiEnv>()
+    .get('/:cadreId{[0-9]+}', requirePermission('results', 'exportPersonal'), validate('param', CadreParam), validate('query', z.object({ format: z.enum(['json', 'xlsx']).default('json') })), async (c) => {
+      const { cadreId } = c.req.valid('param');
+      const { format } = c.req.valid('query');
+      const data = exportPersonalData(deps.db, currentStaff(c), cadreId, format, now());
+      const name = `du-lieu-ca-nhan-${data.cadre.code}-${vietnamDate(now())}.${format}`;
+      const headers = { 'content-disposition': attachment(name), 'cache-control': 'no-store' };
+      if (format === 'json') return c.body(JSON.stringify(data, null, 2), 200, { ...headers, 'content-type': 'application/json; charset=utf-8' });
+      return c.body(new Uint8Array(await personalDataWorkbook(data)), 200, { ...headers, 'content-type': XLSX_TYPE });
+    })
+    .post(
+      '/:cadreId{[0-9]+}/erase',
+      requirePermission('results', 'erasePersonal'),
+      validate('param', CadreParam),
+      validate('json', z.object({ confirmCode: z.string().trim().min(1).max(50) })),
+      (c) => {
+        const { cadreId } = c.req.valid('param');
+        const staff = currentStaff(c);
+        const outcome = inTransaction(deps.db, (tx) => eraseWithConfirmation(tx, staff, cadreId, c.req.valid('json').confirmCode, now()));
+        return c.json(outcome);
+      },
+    );
 }
 
 /** Parses a result body with the same schema as the pages; a bad field is a 400 naming it. */
