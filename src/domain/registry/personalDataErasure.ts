@@ -3,7 +3,7 @@ import { AppError } from '../../errors';
 import { recordAudit } from '../../store/audit';
 import type { DbOrTx } from '../../store/db';
 import { enqueue } from '../../jobs/enqueue';
-import { auditLog, bookings, cadres, careRequestEvents, careRequestNotes, careRequests, conversations, examResults, examSlots, failedEvents, handoffMessages, handoffs, linkRequests, noticeSends, otpChallenges, outbox, proxies, slotHoldStatuses, verificationFailures, zaloLinks, zaloUsers } from '../../store/schema';
+import { auditLog, bookings, cadres, careRequestEvents, careRequestNotes, careRequests, conversations, examResults, examSlots, failedEvents, handoffMessages, handoffs, linkRequests, noticeSends, otpChallenges, outbox, proxies, slotHoldStatuses, verificationFailures, zaloLinks, zaloUsers, type Cadre } from '../../store/schema';
 import { rolesFor } from '../staff/permissions';
 import { staffActor, type ActingStaff } from '../staff/actor';
 import { accountsOf, handled, handoffIdsOf, identifiersOf, mentionsAny, outboxRowsAbout, requestIdsOf, requireRole, tablesWithCadreId } from './personalData';
@@ -21,21 +21,15 @@ export interface ErasureOutcome {
 const ERASED_TEXT = '[Đã xóa theo yêu cầu của cán bộ]';
 const ERASED_ADDRESS = '[đã xóa]';
 
-/**
- * Erases a cadre's personal data on request, in the caller's transaction (all or nothing). The audit row
- * keeps counts only.
- */
-// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
-export function erasePersonalData(tx: DbOrTx, staff: ActingStaff, cadreId: number, now: number): ErasureOutcome {
-  requireRole(staff, rolesFor(['results', 'erasePersonal']), 'Chỉ quản trị được xóa dữ liệu của cán bộ.');
-  const cadre = tx.select().from(cadres).where(eq(cadres.id, cadreId)).get();
-  if (!cadre) throw new AppError('not_found', 'Không tìm thấy cán bộ.');
-  const accounts = accountsOf(tx, cadreId);
-  const deleted: Record<string, number> = {};
+type Accounts = ReturnType<typeof accountsOf>;
 
-  // Outbox: every row about them (their notices, replies to their own account, mails to them, rows about their
-  // bookings, requests and conversations, anything naming them) loses its text; unfinished ones are cancelled.
-  // Sensitive replies to their proxies are scrubbed but not cancelled (the proxy still gets the reply).
+/**
+ * Outbox: every row about them (their notices, replies to their own account, mails to them, rows about their
+ * bookings, requests and conversations, anything naming them) loses its text; unfinished ones are cancelled.
+ * Sensitive replies to their proxies are scrubbed but not cancelled (the proxy still gets the reply).
+ */
+function scrubOutbox(tx: DbOrTx, cadre: Cadre, accounts: Accounts, now: number): { outboxScrubbed: number; outboxCancelled: number } {
+  const cadreId = cadre.id;
   let outboxScrubbed = 0;
   let outboxCancelled = 0;
   const unfinished = ['blocked', 'pending', 'queued'];
@@ -59,7 +53,13 @@ export function erasePersonalData(tx: DbOrTx, staff: ActingStaff, cadreId: numbe
     outboxScrubbed++;
     if (stop) outboxCancelled++;
   }
+  return { outboxScrubbed, outboxCancelled };
+}
 
+/** Bookings, results, codes, broadcast rows, requests and conversations with staff: deleted, counted by table. */
+function deleteRows(tx: DbOrTx, cadre: Cadre, accounts: Accounts, now: number): Record<string, number> {
+  const cadreId = cadre.id;
+  const deleted: Record<string, number> = {};
   // Bookings: places they held are given back to their slots; their reminders were cancelled above.
   const booked = tx.select().from(bookings).where(eq(bookings.cadreId, cadreId)).all();
   for (const b of booked) {
@@ -102,7 +102,11 @@ export function erasePersonalData(tx: DbOrTx, staff: ActingStaff, cadreId: numbe
     .delete(verificationFailures)
     .where(or(eq(verificationFailures.cadreId, cadreId), eq(verificationFailures.cadreCode, cadre.code)))
     .run().changes;
-  // Audit rows stay (accountability), but a detail that names them is reduced to a marker.
+  return deleted;
+}
+
+/** Audit rows stay (accountability), but a detail that names them is reduced to a marker. */
+function scrubAudit(tx: DbOrTx, cadre: Cadre): void {
   const identifiers = identifiersOf(cadre);
   const namingAudits = tx
     .select({ id: auditLog.id, detail: auditLog.detail })
@@ -111,7 +115,31 @@ export function erasePersonalData(tx: DbOrTx, staff: ActingStaff, cadreId: numbe
     .filter((a) => a.detail !== null && mentionsAny(JSON.stringify(a.detail), identifiers))
     .map((a) => a.id);
   if (namingAudits.length) tx.update(auditLog).set({ detail: { erased: true } }).where(inArray(auditLog.id, namingAudits)).run();
+}
 
+/** Tables with a cadre_id that erasure leaves, with how many rows of theirs each still holds. */
+function keptRows(tx: DbOrTx, cadreId: number): Record<string, number> {
+  const kept: Record<string, number> = {};
+  for (const table of tablesWithCadreId(tx)) {
+    if (handled.has(table)) continue;
+    const n = tx.get<{ n: number }>(sql`select count(*) as n from ${sql.identifier(table)} where cadre_id = ${cadreId}`)?.n ?? 0;
+    if (n) kept[table] = n;
+  }
+  return kept;
+}
+
+/**
+ * Erases a cadre's personal data on request, in the caller's transaction (all or nothing). The audit row
+ * keeps counts only.
+ */
+export function erasePersonalData(tx: DbOrTx, staff: ActingStaff, cadreId: number, now: number): ErasureOutcome {
+  requireRole(staff, rolesFor(['results', 'erasePersonal']), 'Chỉ quản trị được xóa dữ liệu của cán bộ.');
+  const cadre = tx.select().from(cadres).where(eq(cadres.id, cadreId)).get();
+  if (!cadre) throw new AppError('not_found', 'Không tìm thấy cán bộ.');
+  const accounts = accountsOf(tx, cadreId);
+  const { outboxScrubbed, outboxCancelled } = scrubOutbox(tx, cadre, accounts, now);
+  const deleted = deleteRows(tx, cadre, accounts, now);
+  scrubAudit(tx, cadre);
   // Conversations of their own account and of their proxies may hold their data in the dialog state.
   const touched = [...new Set([...accounts.own, ...accounts.proxies])];
   const conversationsReset = touched.length ? tx.delete(conversations).where(inArray(conversations.zaloUserId, touched)).run().changes : 0;
@@ -123,12 +151,7 @@ export function erasePersonalData(tx: DbOrTx, staff: ActingStaff, cadreId: numbe
     tx.update(zaloUsers).set({ phone: null, displayName: null, updatedAt: now }).where(inArray(zaloUsers.id, accounts.own)).run();
   }
 
-  const kept: Record<string, number> = {};
-  for (const table of tablesWithCadreId(tx)) {
-    if (handled.has(table)) continue;
-    const n = tx.get<{ n: number }>(sql`select count(*) as n from ${sql.identifier(table)} where cadre_id = ${cadreId}`)?.n ?? 0;
-    if (n) kept[table] = n;
-  }
+  const kept = keptRows(tx, cadreId);
   // Mail files (the local mailbox) are files, not rows: a job removes those that name them, after commit.
   enqueue(tx, 'mail.erase', { cadreId }, { now });
   const outcome: ErasureOutcome = { cadreId, deleted, conversationsReset, outboxScrubbed, outboxCancelled, kept };
