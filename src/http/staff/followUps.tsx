@@ -44,103 +44,124 @@ function StatusCell(props: { r: FollowUpRow }) {
   return r.overdue ? <span class="badge bad">Quá hạn</span> : <span class="badge warn">Đang theo dõi</span>;
 }
 
+function CadreCell(props: { r: FollowUpRow }) {
+  const { r } = props;
+  return (
+    <div>
+      <a href={`/staff/registry/${r.cadreId}`}>{r.fullName}</a>
+      <div class="small muted">
+        {r.code} · <PhoneLink phone={r.phone} />
+      </div>
+      <div class="small muted">
+        {r.clinicName ?? 'Chưa rõ phòng khám'}
+        {r.campaignName ? ` · ${r.campaignName}` : ''}
+      </div>
+    </div>
+  );
+}
+
+/** What the cadre chose in Zalo, and the requests that came of it (their choice, or the overdue notice). */
+function ChoiceCell(props: { r: FollowUpRow }) {
+  const { r } = props;
+  return (
+    <>
+      {r.choice ? choiceLabels[r.choice] : <span class="muted">Chưa trả lời</span>}
+      {r.requestId ? (
+        <div class="small">
+          <a href={`/staff/requests/${r.requestId}`}>{ticketOf(r.requestId)}</a>
+        </div>
+      ) : null}
+      {r.escalationRequestId ? (
+        <div class="small">
+          Báo quá hạn: <a href={`/staff/requests/${r.escalationRequestId}`}>{ticketOf(r.escalationRequestId)}</a>
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+function CloseCell(props: { r: FollowUpRow; token: string }) {
+  const { r } = props;
+  if (r.status !== 'open') return <span class="small muted">{fmtDateTime(r.closedAt)}</span>;
+  return (
+    <form method="post" class="actions" action={`/staff/follow-ups/${r.id}/close`}>
+      <CsrfField token={props.token} />
+      <input type="text" name="note" placeholder="Ghi chú, lý do" maxlength={500} style="max-width:14rem" aria-label="Ghi chú" />
+      <button class="btn small" type="submit" name="outcome" value="done">
+        Đã xong
+      </button>
+      <button class="btn secondary small" type="submit" name="outcome" value="cancelled">
+        Không cần
+      </button>
+    </form>
+  );
+}
+
+function FollowUpTable(props: { items: FollowUpRow[]; token: string }) {
+  return (
+    <div class="table-wrap">
+      <table class="responsive" id="follow-ups">
+        <thead>
+          <tr>
+            <th>Cán bộ</th>
+            <th>Lý do</th>
+            <th>Hạn</th>
+            <th>Cán bộ chọn</th>
+            <th>Trạng thái</th>
+            <th>Đóng</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.items.length === 0 ? <EmptyRow colspan={6}>Không có cán bộ nào.</EmptyRow> : null}
+          {props.items.map((r) => (
+            <tr data-follow-up={String(r.id)}>
+              <td data-label="Cán bộ">
+                <CadreCell r={r} />
+              </td>
+              <td data-label="Lý do">{reasonLabels[r.reason]}</td>
+              <td data-label="Hạn">{fmtDate(r.dueDate)}</td>
+              <td data-label="Cán bộ chọn">
+                <ChoiceCell r={r} />
+              </td>
+              <td data-label="Trạng thái">
+                <StatusCell r={r} />
+              </td>
+              <td data-label="Đóng">
+                <CloseCell r={r} token={props.token} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 /**
  * /staff/follow-ups: cadres whose released result calls for a follow-up, with the due date, what they chose in
  * Zalo and the requests that came of it; staff close one as done or not needed.
  */
-// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
 export function followUpPages(deps: StaffDeps) {
   return new Hono<StaffEnv>()
-    // eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
     .get('/', requirePermission('followUps', 'read'), validate('query', ListQuery), (c) => {
       const q = c.req.valid('query');
       const staff = currentStaff(c);
       const { items, window } = pageFollowUps(deps.db, q, clinicScope(staff), deps.clock.now());
-      const token = c.get('csrfToken');
-      return page(
-        c,
-        deps.committee.name,
-        'Theo dõi sau khám',
+      const body = (
         <>
           <p class="muted" style="margin-top:0">
-            Cán bộ có kết quả phân loại sức khỏe thấp hoặc được bác sĩ đề nghị khám lại. Cán bộ được mời chọn hẹn khám lại hoặc khám tại nhà qua
-            Zalo; việc quá hạn được báo lên như một yêu cầu.
+            Cán bộ có kết quả phân loại sức khỏe thấp hoặc được bác sĩ đề nghị khám lại. Cán bộ được mời chọn hẹn khám lại hoặc khám tại nhà qua Zalo; việc
+            quá hạn được báo lên như một yêu cầu.
           </p>
           <nav class="actions" style="margin-bottom:.8rem" aria-label="Trạng thái">
             <StatusTabs tabs={statusTabs} current={q.status} href={(s) => `/staff/follow-ups?status=${s}`} />
           </nav>
           <ListCount window={window} noun="cán bộ" />
-          <div class="table-wrap">
-            <table class="responsive" id="follow-ups">
-              <thead>
-                <tr>
-                  <th>Cán bộ</th>
-                  <th>Lý do</th>
-                  <th>Hạn</th>
-                  <th>Cán bộ chọn</th>
-                  <th>Trạng thái</th>
-                  <th>Đóng</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.length === 0 ? <EmptyRow colspan={6}>Không có cán bộ nào.</EmptyRow> : null}
-                {items.map((r) => (
-                  <tr data-follow-up={String(r.id)}>
-                    <td data-label="Cán bộ">
-                      <div>
-                        <a href={`/staff/registry/${r.cadreId}`}>{r.fullName}</a>
-                        <div class="small muted">
-                          {r.code} · <PhoneLink phone={r.phone} />
-                        </div>
-                        <div class="small muted">
-                          {r.clinicName ?? 'Chưa rõ phòng khám'}
-                          {r.campaignName ? ` · ${r.campaignName}` : ''}
-                        </div>
-                      </div>
-                    </td>
-                    <td data-label="Lý do">{reasonLabels[r.reason]}</td>
-                    <td data-label="Hạn">{fmtDate(r.dueDate)}</td>
-                    <td data-label="Cán bộ chọn">
-                      {r.choice ? choiceLabels[r.choice] : <span class="muted">Chưa trả lời</span>}
-                      {r.requestId ? (
-                        <div class="small">
-                          <a href={`/staff/requests/${r.requestId}`}>{ticketOf(r.requestId)}</a>
-                        </div>
-                      ) : null}
-                      {r.escalationRequestId ? (
-                        <div class="small">
-                          Báo quá hạn: <a href={`/staff/requests/${r.escalationRequestId}`}>{ticketOf(r.escalationRequestId)}</a>
-                        </div>
-                      ) : null}
-                    </td>
-                    <td data-label="Trạng thái">
-                      <StatusCell r={r} />
-                    </td>
-                    <td data-label="Đóng">
-                      {r.status === 'open' ? (
-                        <form method="post" class="actions" action={`/staff/follow-ups/${r.id}/close`}>
-                          <CsrfField token={token} />
-                          <input type="text" name="note" placeholder="Ghi chú, lý do" maxlength={500} style="max-width:14rem" aria-label="Ghi chú" />
-                          <button class="btn small" type="submit" name="outcome" value="done">
-                            Đã xong
-                          </button>
-                          <button class="btn secondary small" type="submit" name="outcome" value="cancelled">
-                            Không cần
-                          </button>
-                        </form>
-                      ) : (
-                        <span class="small muted">{fmtDateTime(r.closedAt)}</span>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <FollowUpTable items={items} token={c.get('csrfToken')} />
           <ListPager window={window} query={{ status: q.status }} noun="cán bộ" />
-        </>,
-        { flash: q.msg ? (notices[q.msg] ?? null) : null },
+        </>
       );
+      return page(c, deps.committee.name, 'Theo dõi sau khám', body, { flash: q.msg ? (notices[q.msg] ?? null) : null });
     })
     .post('/:id{[0-9]+}/close', requirePermission('followUps', 'act'), validate('param', IdParam), validate('form', CloseFollowUpInput), (c) => {
       const staff = currentStaff(c);
