@@ -57,8 +57,8 @@ export interface FlowEntries {
   duringHandoff(state: ConversationState, event: BotEvent, ctx: TurnContext): TurnResult;
   /** A home-visit request (requests.ts). */
   startHomeVisit: IntentStarter;
-  /** Moving a booked exam (booking.ts). */
+  /** Moving a booked exam (booking/). */
   startMoveOf(subject: Subject, ctx: TurnContext, booking: BookingInfo, lead?: string): TurnResult;
-  /** Declining a booked exam: why, then cancel (booking.ts). */
+  /** Declining a booked exam: why, then cancel (booking/). */
   askDeclineReason(subject: Subject, booking: BookingInfo, lead?: string): TurnResult;
 }

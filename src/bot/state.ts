@@ -65,7 +65,7 @@ export const ClarifyState = z.object({
 export type ClarifyState = z.infer<typeof ClarifyState>;
 export type Attachment = z.infer<typeof Attachment>;
 
-/** Booking, moving or cancelling an exam (bot/flows/booking.ts). */
+/** Booking, moving or cancelling an exam (bot/flows/booking/). */
 export const BookingState = z.object({
   flow: z.literal('booking'),
   step: z.enum(['manage', 'frail', 'pickBooking', 'campaign', 'clinic', 'day', 'time', 'confirm', 'cancelReason', 'cancelConfirm', 'waitlist']),

@@ -5,7 +5,7 @@ import type { RecipientChannel, RecipientStatus } from '../store/schema';
 /**
  * The send path's SQL as prepared statements, compiled once per connection: a broadcast worker runs them
  * for every recipient, and building and preparing each query anew cost more than the Zalo call.
- * Same rules as domain/broadcasts.ts (claim: pending -> sending atomically; sent only from sending).
+ * Same rules as domain/broadcasts/recipientSends.ts (claim: pending -> sending atomically; sent only from sending).
  */
 export interface SendRecipientRow {
   id: number;

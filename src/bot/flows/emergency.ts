@@ -7,7 +7,7 @@ import { committeeWord } from '../../domain/shared/organisation';
 /**
  * An emergency told in any state (a flow, a live chat with staff): "call 115 now" and the clinic's phone,
  * with call buttons where the OA shows buttons, and the on-call staff paged (an urgent emergency request,
- * see domain/requestChat.ts). The conversation goes back to idle, so the next message is never taken as the
+ * see domain/requests/requestChat.ts). The conversation goes back to idle, so the next message is never taken as the
  * answer to a question asked before the emergency.
  */
 

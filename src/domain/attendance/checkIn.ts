@@ -6,8 +6,8 @@ import { bookings } from '../../store/schema';
 
 /**
  * What the reminders carry for the exam day: the day-before question and the morning-of check-in code. Kept
- * apart from attendance.ts so that booking.ts (which renders the reminders) and attendance.ts (which reads
- * bookings) do not import each other.
+ * apart from attendance.ts so that booking/reminders.ts (which renders the reminders) and attendance.ts (which
+ * reads bookings) do not import each other.
  */
 
 export const CONFIRM_CHOICES = ['Sẽ đến', 'Đổi lịch', 'Không đến được'] as const;

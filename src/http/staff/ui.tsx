@@ -31,7 +31,7 @@ export const fmtDate = (iso: string | null | undefined) =>
 
 /**
  * A date input that reads and shows dd/mm/yyyy whatever the browser's locale: a text field with a pattern, parsed
- * on the server by vietnameseDateField (src/domain/dates.ts). `value` is a stored YYYY-MM-DD (or what was typed).
+ * on the server by vietnameseDateField (src/domain/shared/dates.ts). `value` is a stored YYYY-MM-DD (or what was typed).
  */
 export function DateInput(props: { name: string; id?: string; value?: string | null; required?: boolean; label?: string }) {
   return (

@@ -25,7 +25,7 @@ export const broadcasts = sqliteTable(
     buttons: text('buttons', { mode: 'json' }).$type<BroadcastButton[]>().notNull().default([]),
     /** Name of an approved Zalo template (ZALO_TEMPLATES) for cadres outside the 7-day window; null for none. */
     templateName: text('template_name'),
-    /** The segment (domain/segments.ts SegmentFilter) as chosen by staff. */
+    /** The segment (domain/broadcasts/segments.ts SegmentFilter) as chosen by staff. */
     segment: text('segment', { mode: 'json' }).notNull(),
     status: text('status', { enum: broadcastStatuses }).notNull().default('scheduled'),
     /** What staff asked for (epoch ms); `startAt` is that instant moved out of quiet hours. */

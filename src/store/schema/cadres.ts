@@ -8,7 +8,7 @@ export const birthDatePrecisions = ['day', 'year'] as const;
 export type BirthDatePrecision = (typeof birthDatePrecisions)[number];
 export const leftReasons = ['left', 'died'] as const;
 export type LeftReason = (typeof leftReasons)[number];
-/** Every class code of every scheme (domain/classification.ts owns the schemes; a stored code names its own). */
+/** Every class code of every scheme (domain/results/classification.ts owns the schemes; a stored code names its own). */
 export const healthClasses = healthClassCodes;
 export type HealthClass = HealthClassCode;
 
@@ -55,7 +55,7 @@ export const cadres = sqliteTable(
     index('cadres_clinic').on(t.clinicId),
     // The registry sorted by name pages through this index; a search by name scans it instead of the table.
     index('cadres_folded_name').on(t.foldedName, t.code),
-    // The campaign cohort (domain/examined.ts) is counted per unit and clinic from this index alone; it also
+    // The campaign cohort (domain/reports/examined.ts) is counted per unit and clinic from this index alone; it also
     // serves the unit filter's list.
     index('cadres_cohort').on(t.unit, t.clinicId, t.category, t.managedFrom, t.leftOn, t.active),
   ],

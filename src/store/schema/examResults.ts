@@ -59,7 +59,7 @@ export const examResults = sqliteTable(
     index('exam_results_status').on(t.status, t.updatedAt),
     // With the cadre, so the examined cadres of a campaign are read from the index alone.
     index('exam_results_campaign').on(t.campaignId, t.cadreId),
-    // The results that count for a campaign's cohort (domain/examined.ts), read from the index alone.
+    // The results that count for a campaign's cohort (domain/reports/examined.ts), read from the index alone.
     index('exam_results_campaign_scope').on(t.campaignId, t.status, t.examDate, t.cadreId),
     // The released results of a period in date order (the report's classification mix), from the index alone
     // instead of every released result of every year.

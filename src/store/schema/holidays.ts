@@ -2,7 +2,7 @@ import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { staffUsers } from './staff';
 
 /**
- * Days off the committee adds to the public holidays computed from the calendar (src/domain/holidays.ts):
+ * Days off the committee adds to the public holidays computed from the calendar (src/domain/shared/holidays.ts):
  * a day swapped by government decision, the province's own days, a day the clinics close.
  */
 export const holidays = sqliteTable('holidays', {
