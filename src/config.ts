@@ -189,13 +189,12 @@ export function estimatedSecretBits(secret: string): number {
 }
 const MIN_SECRET_BITS = 100;
 
-// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
-function derive(env: z.output<typeof EnvSchema>) {
-  const problems: string[] = [];
-  const production = env.NODE_ENV === 'production';
-  // The simulator (and its unauthenticated /dev pages) runs only when asked for by name, never by default.
-  const zaloMode = env.ZALO_MODE ?? 'live';
+type ParsedEnv = z.output<typeof EnvSchema>;
+type ZaloMode = NonNullable<ParsedEnv['ZALO_MODE']>;
 
+/** What is wrong with the environment as a whole (each variable is valid alone), each naming its variable. */
+function configProblems(env: ParsedEnv, zaloMode: ZaloMode, production: boolean): string[] {
+  const problems: string[] = [];
   if (zaloMode === 'simulator' && production) {
     problems.push('ZALO_MODE: the simulator is refused when NODE_ENV=production; set the OA credentials');
   }
@@ -221,6 +220,74 @@ function derive(env: z.output<typeof EnvSchema>) {
   if (production && !(env.PUBLIC_BASE_URL?.startsWith('https://') || loopback.test(env.PUBLIC_BASE_URL ?? ''))) {
     problems.push('PUBLIC_BASE_URL: an https:// address is required when NODE_ENV=production (session cookies are Secure only over https)');
   }
+  return problems;
+}
+
+function zaloConfig(env: ParsedEnv, zaloMode: ZaloMode, publicBaseUrl: string) {
+  return {
+    mode: zaloMode,
+    // Simulator defaults are fixed, invented values: they only ever talk to the built-in fake API.
+    appId: env.ZALO_APP_ID ?? '1000000000000000001',
+    appSecret: env.ZALO_APP_SECRET ?? SIMULATOR_SECRETS.appSecret,
+    oaSecretKey: env.ZALO_OA_SECRET_KEY ?? SIMULATOR_SECRETS.oaSecretKey,
+    oaId: env.ZALO_OA_ID ?? '2000000000000000002',
+    /** The OA a consent must come back from, when ZALO_OA_ID is set. */
+    expectedOaId: env.ZALO_OA_ID,
+    apiBase: env.ZALO_API_BASE,
+    oauthBase: env.ZALO_OAUTH_BASE,
+    businessBase: env.ZALO_BUSINESS_API_BASE,
+    quotaCacheMs: env.ZALO_QUOTA_CACHE_SECONDS * 1000,
+    receiptWaitMs: env.ZALO_RECEIPT_WAIT_SECONDS * 1000,
+    templateDailyQuota: env.ZALO_TEMPLATE_DAILY_QUOTA,
+    bootstrapAccessToken: env.ZALO_ACCESS_TOKEN,
+    bootstrapRefreshToken: env.ZALO_REFRESH_TOKEN,
+    // API v3 customer-service buttons are unverified for live OAs; numbered text always works.
+    buttons: env.ZALO_BUTTONS ?? zaloMode === 'simulator',
+    httpTimeoutMs: env.ZALO_HTTP_TIMEOUT_MS,
+    httpProxy: env.ZALO_HTTP_PROXY,
+    templates: env.ZALO_TEMPLATES,
+    requestInfoImageUrl: env.ZALO_REQUEST_INFO_IMAGE_URL ?? `${publicBaseUrl}/static/share-phone.png`,
+  };
+}
+
+/** Sending: message prices, the webhook's limits, the outbox relay, broadcasts and Zalo sends. */
+function deliveryConfig(env: ParsedEnv) {
+  return {
+  prices: {
+    csBilled: env.PRICE_CS_BILLED_VND,
+    templateByUser: env.PRICE_TEMPLATE_BY_USER_VND,
+    templateByPhone: env.PRICE_TEMPLATE_BY_PHONE_VND,
+    email: env.PRICE_EMAIL_VND,
+  },
+  webhook: {
+    replayWindowMs: env.WEBHOOK_REPLAY_WINDOW_SECONDS * 1000,
+    maxSkewMs: env.WEBHOOK_MAX_SKEW_SECONDS * 1000,
+    maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
+  },
+  outbox: {
+    reconcileIntervalMs: env.OUTBOX_RECONCILE_INTERVAL_MS,
+    reconcileGraceMs: env.OUTBOX_RECONCILE_GRACE_MS,
+    lockMs: env.OUTBOX_LOCK_MS,
+  },
+  broadcast: {
+    ratePerSecond: env.BROADCAST_RATE_PER_SECOND,
+    concurrency: env.BROADCAST_CONCURRENCY,
+    fanoutBatch: env.BROADCAST_FANOUT_BATCH,
+    lockMs: env.BROADCAST_LOCK_MS,
+  },
+  zaloSend: {
+    concurrency: env.ZALO_SEND_CONCURRENCY,
+    attempts: env.ZALO_SEND_ATTEMPTS,
+    backoffMs: env.ZALO_SEND_BACKOFF_MS,
+  },
+  };
+}
+
+function derive(env: ParsedEnv) {
+  const production = env.NODE_ENV === 'production';
+  // The simulator (and its unauthenticated /dev pages) runs only when asked for by name, never by default.
+  const zaloMode = env.ZALO_MODE ?? 'live';
+  const problems = configProblems(env, zaloMode, production);
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = env.DATA_DIR;
@@ -242,57 +309,8 @@ function derive(env: z.output<typeof EnvSchema>) {
       dataDir: `${dataDir}/redis`,
     },
     queuePrefix: env.QUEUE_PREFIX,
-    zalo: {
-      mode: zaloMode,
-      // Simulator defaults are fixed, invented values: they only ever talk to the built-in fake API.
-      appId: env.ZALO_APP_ID ?? '1000000000000000001',
-      appSecret: env.ZALO_APP_SECRET ?? SIMULATOR_SECRETS.appSecret,
-      oaSecretKey: env.ZALO_OA_SECRET_KEY ?? SIMULATOR_SECRETS.oaSecretKey,
-      oaId: env.ZALO_OA_ID ?? '2000000000000000002',
-      /** The OA a consent must come back from, when ZALO_OA_ID is set. */
-      expectedOaId: env.ZALO_OA_ID,
-      apiBase: env.ZALO_API_BASE,
-      oauthBase: env.ZALO_OAUTH_BASE,
-      businessBase: env.ZALO_BUSINESS_API_BASE,
-      quotaCacheMs: env.ZALO_QUOTA_CACHE_SECONDS * 1000,
-      receiptWaitMs: env.ZALO_RECEIPT_WAIT_SECONDS * 1000,
-      templateDailyQuota: env.ZALO_TEMPLATE_DAILY_QUOTA,
-      bootstrapAccessToken: env.ZALO_ACCESS_TOKEN,
-      bootstrapRefreshToken: env.ZALO_REFRESH_TOKEN,
-      // API v3 customer-service buttons are unverified for live OAs; numbered text always works.
-      buttons: env.ZALO_BUTTONS ?? zaloMode === 'simulator',
-      httpTimeoutMs: env.ZALO_HTTP_TIMEOUT_MS,
-      httpProxy: env.ZALO_HTTP_PROXY,
-      templates: env.ZALO_TEMPLATES,
-      requestInfoImageUrl: env.ZALO_REQUEST_INFO_IMAGE_URL ?? `${publicBaseUrl}/static/share-phone.png`,
-    },
-    prices: {
-      csBilled: env.PRICE_CS_BILLED_VND,
-      templateByUser: env.PRICE_TEMPLATE_BY_USER_VND,
-      templateByPhone: env.PRICE_TEMPLATE_BY_PHONE_VND,
-      email: env.PRICE_EMAIL_VND,
-    },
-    webhook: {
-      replayWindowMs: env.WEBHOOK_REPLAY_WINDOW_SECONDS * 1000,
-      maxSkewMs: env.WEBHOOK_MAX_SKEW_SECONDS * 1000,
-      maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
-    },
-    outbox: {
-      reconcileIntervalMs: env.OUTBOX_RECONCILE_INTERVAL_MS,
-      reconcileGraceMs: env.OUTBOX_RECONCILE_GRACE_MS,
-      lockMs: env.OUTBOX_LOCK_MS,
-    },
-    broadcast: {
-      ratePerSecond: env.BROADCAST_RATE_PER_SECOND,
-      concurrency: env.BROADCAST_CONCURRENCY,
-      fanoutBatch: env.BROADCAST_FANOUT_BATCH,
-      lockMs: env.BROADCAST_LOCK_MS,
-    },
-    zaloSend: {
-      concurrency: env.ZALO_SEND_CONCURRENCY,
-      attempts: env.ZALO_SEND_ATTEMPTS,
-      backoffMs: env.ZALO_SEND_BACKOFF_MS,
-    },
+    zalo: zaloConfig(env, zaloMode, publicBaseUrl),
+    ...deliveryConfig(env),
     mail: {
       smtpUrl: env.SMTP_URL,
       from: env.MAIL_FROM,
