@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { loadConfigOrExit } from '../config';
+import { runCommand } from './run';
 
 /**
  * Online backup of the SQLite file while the service runs (better-sqlite3's `.backup()`, SQLite's backup
@@ -77,10 +78,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  },
-);
+runCommand(main);

@@ -3,6 +3,7 @@ import { loadConfigOrExit } from '../config';
 import { createStaffUser, findStaffByUsername, generatePassword } from '../domain/staff/staff';
 import { recordAudit } from '../store/audit';
 import { openStore } from '../store/db';
+import { runCommand } from './run';
 
 /**
  * Creates the first administrator and prints a generated password once.
@@ -40,10 +41,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  },
-);
+runCommand(main);
