@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { Clock } from '../../clock';
@@ -63,39 +63,63 @@ const ChatQuery = z.object({ user: z.string().regex(/^\d{1,32}$/).optional() });
 /** EventSource sends the last id it saw when it reconnects; the stream resumes after it. */
 const StreamHeaders = z.object({ 'last-event-id': z.string().regex(/^\d{1,15}$/).optional() });
 
+function requireUser(deps: ChatDeps, userId: string): FakeUser {
+  const user = deps.fake.users.get(userId);
+  if (!user) throw new AppError('not_found', `no simulated user ${userId}`);
+  return user;
+}
 
-// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
-export function chatRoutes(deps: ChatDeps) {
-  const { fake, transcript } = deps;
+/** POSTs a signed event to this server's own webhook, as Zalo would, and notes a refusal in the chat. */
+async function deliver(deps: ChatDeps, userId: string, event: { app_id: string; timestamp: string }) {
+  const base = deps.selfUrl();
+  if (!base) throw new AppError('unavailable', 'the web server is not listening, so the webhook cannot be called');
+  const signed = signEvent(event, deps.oaSecretKey);
+  let res: Response;
+  try {
+    res = await fetch(`${base}/webhooks/zalo`, { method: 'POST', headers: signed.headers, body: signed.body });
+  } catch (err) {
+    throw new AppError('unavailable', `webhook unreachable: ${(err as Error).message}`);
+  }
+  const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+  if (!res.ok) {
+    const reason = body?.error ? `${body.error.code}: ${body.error.message}` : `HTTP ${res.status}`;
+    deps.transcript.add(userId, { from: 'system', kind: 'error', text: `Máy chủ từ chối sự kiện (${reason}).` });
+    deps.logger.warn({ status: res.status, code: body?.error?.code }, 'simulated webhook event refused');
+  }
+  return { ok: res.ok, webhookStatus: res.status };
+}
 
-  const requireUser = (userId: string): FakeUser => {
-    const user = fake.users.get(userId);
-    if (!user) throw new AppError('not_found', `no simulated user ${userId}`);
-    return user;
-  };
-
-  /** POSTs a signed event to this server's own webhook, as Zalo would, and notes a refusal in the chat. */
-  const deliver = async (userId: string, event: { app_id: string; timestamp: string }) => {
-    const base = deps.selfUrl();
-    if (!base) throw new AppError('unavailable', 'the web server is not listening, so the webhook cannot be called');
-    const signed = signEvent(event, deps.oaSecretKey);
-    let res: Response;
+/** The user's transcript as server-sent events: what they missed since `lastSeen`, then each new entry. */
+function streamTranscript(c: Context, deps: ChatDeps, userId: string, lastSeen: number) {
+  return streamSSE(c, async (stream) => {
+    let writing = Promise.resolve();
+    const send = (entry: ChatEntry) => {
+      writing = writing
+        .then(() => stream.writeSSE({ id: String(entry.seq), event: 'entry', data: JSON.stringify(entry) }))
+        .catch(() => undefined);
+    };
+    // Replay and subscribe in one synchronous step: nothing can slip in between.
+    for (const entry of deps.transcript.since(userId, lastSeen)) send(entry);
+    const unsubscribe = deps.transcript.subscribe(userId, send);
+    const heartbeat = setInterval(() => {
+      writing = writing.then(() => stream.writeSSE({ event: 'ping', data: '' })).catch(() => undefined);
+    }, 20_000);
     try {
-      res = await fetch(`${base}/webhooks/zalo`, { method: 'POST', headers: signed.headers, body: signed.body });
-    } catch (err) {
-      throw new AppError('unavailable', `webhook unreachable: ${(err as Error).message}`);
+      await new Promise<void>((resolve) => {
+        if (stream.aborted || stream.closed) resolve();
+        else stream.onAbort(resolve);
+      });
+    } finally {
+      clearInterval(heartbeat);
+      unsubscribe();
     }
-    const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
-    if (!res.ok) {
-      const reason = body?.error ? `${body.error.code}: ${body.error.message}` : `HTTP ${res.status}`;
-      transcript.add(userId, { from: 'system', kind: 'error', text: `Máy chủ từ chối sự kiện (${reason}).` });
-      deps.logger.warn({ status: res.status, code: body?.error?.code }, 'simulated webhook event refused');
-    }
-    return { ok: res.ok, webhookStatus: res.status };
-  };
+  });
+}
 
+/** The page, its script, the simulated users, and each user's live transcript. */
+function pageRoutes(deps: ChatDeps) {
+  const { fake } = deps;
   const latestUsers = () => [...fake.users.values()].reverse().map(publicUser);
-
   return new Hono<AppEnv>()
     // A file, not an inline script: the Content-Security-Policy allows scripts from this origin only.
     .get('/chat.js', (c) => c.body(chatScript, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }))
@@ -114,72 +138,59 @@ export function chatRoutes(deps: ChatDeps) {
       const user = fake.upsertUser({ userId, displayName, phone, isFollower: true });
       return c.json({ user: publicUser(user) }, 201);
     })
+    .get('/api/users/:userId/stream', validate('param', UserIdParam), validate('header', StreamHeaders), (c) => {
+      const { userId } = c.req.valid('param');
+      requireUser(deps, userId);
+      return streamTranscript(c, deps, userId, Number(c.req.valid('header')['last-event-id'] ?? 0));
+    });
+}
+
+/** What a user does in the chat, each sent to the webhook as the matching signed Zalo event. */
+function actionRoutes(deps: ChatDeps) {
+  const { fake, transcript } = deps;
+  return new Hono<AppEnv>()
     .post('/api/users/:userId/text', validate('param', UserIdParam), validate('json', TextBody), async (c) => {
       const { userId } = c.req.valid('param');
       const { text } = c.req.valid('json');
-      requireUser(userId);
+      requireUser(deps, userId);
       // On Zalo, the user's own action is what opens the 7-day window, before any answer can come.
       fake.touch(userId);
       transcript.add(userId, { from: 'user', kind: 'text', text });
-      return c.json(await deliver(userId, userTextEvent(deps.ids, userId, text, deps.clock.now())));
+      return c.json(await deliver(deps, userId, userTextEvent(deps.ids, userId, text, deps.clock.now())));
     })
     .post('/api/users/:userId/share-phone', validate('param', UserIdParam), async (c) => {
       const { userId } = c.req.valid('param');
-      const user = requireUser(userId);
+      const user = requireUser(deps, userId);
       if (!user.phone) throw new AppError('conflict', 'this simulated user has no phone number');
       fake.touch(userId);
       transcript.add(userId, { from: 'user', kind: 'share_phone', phone: user.phone });
       // Zalo hands phones over as 84XXXXXXXXX (ZALO.md §6).
       const event = submitInfoEvent(deps.ids, userId, { name: user.displayName, phone: user.phone }, deps.clock.now());
-      return c.json(await deliver(userId, event));
+      return c.json(await deliver(deps, userId, event));
     })
     .post('/api/users/:userId/location', validate('param', UserIdParam), validate('json', LocationBody), async (c) => {
       const { userId } = c.req.valid('param');
       const body = c.req.valid('json');
-      requireUser(userId);
+      requireUser(deps, userId);
       const given =
         body.latitude !== undefined && body.longitude !== undefined ? { latitude: body.latitude, longitude: body.longitude, label: '' } : null;
       const { latitude, longitude, label } = given ?? SIMULATED_LOCATION;
       fake.touch(userId);
       transcript.add(userId, { from: 'user', kind: 'location', latitude, longitude, label });
-      return c.json(await deliver(userId, locationEvent(deps.ids, userId, latitude, longitude, deps.clock.now(), label)));
+      return c.json(await deliver(deps, userId, locationEvent(deps.ids, userId, latitude, longitude, deps.clock.now(), label)));
     })
     .post('/api/users/:userId/follow', validate('param', UserIdParam), validate('json', FollowBody), async (c) => {
       const { userId } = c.req.valid('param');
       const { follow } = c.req.valid('json');
-      requireUser(userId);
+      requireUser(deps, userId);
       fake.upsertUser({ userId, isFollower: follow });
       if (follow) fake.touch(userId);
       transcript.add(userId, { from: 'user', kind: follow ? 'follow' : 'unfollow' });
-      const result = await deliver(userId, followEvent(deps.ids, userId, deps.clock.now(), follow));
+      const result = await deliver(deps, userId, followEvent(deps.ids, userId, deps.clock.now(), follow));
       return c.json({ ...result, isFollower: follow });
-    })
-    .get('/api/users/:userId/stream', validate('param', UserIdParam), validate('header', StreamHeaders), (c) => {
-      const { userId } = c.req.valid('param');
-      requireUser(userId);
-      const lastSeen = Number(c.req.valid('header')['last-event-id'] ?? 0);
-      return streamSSE(c, async (stream) => {
-        let writing = Promise.resolve();
-        const send = (entry: ChatEntry) => {
-          writing = writing
-            .then(() => stream.writeSSE({ id: String(entry.seq), event: 'entry', data: JSON.stringify(entry) }))
-            .catch(() => undefined);
-        };
-        // Replay and subscribe in one synchronous step: nothing can slip in between.
-        for (const entry of transcript.since(userId, lastSeen)) send(entry);
-        const unsubscribe = transcript.subscribe(userId, send);
-        const heartbeat = setInterval(() => {
-          writing = writing.then(() => stream.writeSSE({ event: 'ping', data: '' })).catch(() => undefined);
-        }, 20_000);
-        try {
-          await new Promise<void>((resolve) => {
-            if (stream.aborted || stream.closed) resolve();
-            else stream.onAbort(resolve);
-          });
-        } finally {
-          clearInterval(heartbeat);
-          unsubscribe();
-        }
-      });
     });
+}
+
+export function chatRoutes(deps: ChatDeps) {
+  return new Hono<AppEnv>().route('/', pageRoutes(deps)).route('/', actionRoutes(deps));
 }
