@@ -68,7 +68,97 @@ const PinIcon = () => (
   </svg>
 );
 
-// eslint-disable-next-line max-lines-per-function -- longer than 80 lines: to be split
+/** The simulated users, each a link that opens their chat. */
+function UserList(props: { users: PublicUser[]; current?: string }) {
+  return (
+    <section class="panel" aria-labelledby="users-title">
+      <h2 id="users-title">Người dùng Zalo mô phỏng</h2>
+      {props.users.length === 0 ? (
+        <p class="muted">Chưa có ai. Hãy tạo một người dùng bên dưới.</p>
+      ) : (
+        <ul class="users">
+          {props.users.map((u) => (
+            <li>
+              <a href={`/dev/chat?user=${u.userId}`} aria-current={u.userId === props.current ? 'true' : undefined}>
+                <span class="avatar" aria-hidden="true">
+                  {initials(u.displayName)}
+                </span>
+                <span>
+                  {u.displayName}
+                  <span class="sub">{u.phone ? formatPhone(u.phone) : 'chưa có số điện thoại'}</span>
+                </span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+      <p class="muted">Mỗi người mở trong một thẻ riêng để trò chuyện cùng lúc.</p>
+    </section>
+  );
+}
+
+function NewUserForm() {
+  return (
+    <section class="panel" aria-labelledby="new-user-title">
+      <h2 id="new-user-title">Tạo người dùng mới</h2>
+      <form id="new-user" novalidate>
+        <label for="new-name">Tên hiển thị</label>
+        <input id="new-name" name="displayName" type="text" autocomplete="off" placeholder="Nguyễn Văn An" required />
+        <label for="new-phone">Số điện thoại</label>
+        <input id="new-phone" name="phone" type="tel" autocomplete="off" placeholder="0912 345 678" required />
+        <p class="error" id="new-user-error" role="alert"></p>
+        <button class="btn" type="submit">
+          Tạo và bắt đầu trò chuyện
+        </button>
+      </form>
+    </section>
+  );
+}
+
+/** The chat of one user as on a phone: the OA's messages, location, follow, and the composer. */
+function PhoneChat(props: { user: FakeUser; oaName: string }) {
+  const { user } = props;
+  return (
+    <section class="phone" aria-label={`Cuộc trò chuyện của ${user.displayName}`}>
+      <div class="phone-head">
+        <span class="avatar oa" aria-hidden="true">
+          BV
+        </span>
+        <div class="who">
+          <strong>{props.oaName}</strong>
+          <span>
+            Bạn là: {user.displayName}
+            {user.phone ? ` · ${formatPhone(user.phone)}` : ''}
+          </span>
+        </div>
+        <span class="conn" id="conn" role="status">
+          Đang kết nối…
+        </span>
+      </div>
+      <div class="messages" id="messages" aria-live="polite">
+        <p class="empty" id="empty">
+          Gõ «menu» hoặc «xin chào» để bắt đầu. Tin nhắn của Official Account sẽ hiện ở đây.
+        </p>
+      </div>
+      <div class="actions">
+        <button class="btn secondary" type="button" id="send-location">
+          <PinIcon />
+          Gửi vị trí
+        </button>
+        <button class="btn secondary" type="button" id="toggle-follow">
+          {user.isFollower ? 'Bỏ quan tâm OA' : 'Quan tâm OA'}
+        </button>
+      </div>
+      <form class="composer" id="composer">
+        <input id="composer-text" type="text" autocomplete="off" placeholder="Nhập tin nhắn…" aria-label="Tin nhắn" maxlength={2000} />
+        <button class="btn" type="submit">
+          Gửi
+        </button>
+      </form>
+    </section>
+  );
+}
+
 export function ChatPage(props: { user?: FakeUser; missingUserId?: string; users: PublicUser[]; oaName: string }) {
   const { user } = props;
   const config = user ? { userId: user.userId, isFollower: user.isFollower, api: `/dev/api/users/${user.userId}` } : null;
@@ -76,81 +166,11 @@ export function ChatPage(props: { user?: FakeUser; missingUserId?: string; users
     <DevLayout title={user ? `Trò chuyện: ${user.displayName}` : 'Trò chuyện Zalo'} section="chat" css={chatCss}>
       <div class="layout">
         <aside class="side">
-          <section class="panel" aria-labelledby="users-title">
-            <h2 id="users-title">Người dùng Zalo mô phỏng</h2>
-            {props.users.length === 0 ? (
-              <p class="muted">Chưa có ai. Hãy tạo một người dùng bên dưới.</p>
-            ) : (
-              <ul class="users">
-                {props.users.map((u) => (
-                  <li>
-                    <a href={`/dev/chat?user=${u.userId}`} aria-current={u.userId === user?.userId ? 'true' : undefined}>
-                      <span class="avatar" aria-hidden="true">
-                        {initials(u.displayName)}
-                      </span>
-                      <span>
-                        {u.displayName}
-                        <span class="sub">{u.phone ? formatPhone(u.phone) : 'chưa có số điện thoại'}</span>
-                      </span>
-                    </a>
-                  </li>
-                ))}
-              </ul>
-            )}
-            <p class="muted">Mỗi người mở trong một thẻ riêng để trò chuyện cùng lúc.</p>
-          </section>
-          <section class="panel" aria-labelledby="new-user-title">
-            <h2 id="new-user-title">Tạo người dùng mới</h2>
-            <form id="new-user" novalidate>
-              <label for="new-name">Tên hiển thị</label>
-              <input id="new-name" name="displayName" type="text" autocomplete="off" placeholder="Nguyễn Văn An" required />
-              <label for="new-phone">Số điện thoại</label>
-              <input id="new-phone" name="phone" type="tel" autocomplete="off" placeholder="0912 345 678" required />
-              <p class="error" id="new-user-error" role="alert"></p>
-              <button class="btn" type="submit">
-                Tạo và bắt đầu trò chuyện
-              </button>
-            </form>
-          </section>
+          <UserList users={props.users} current={user?.userId} />
+          <NewUserForm />
         </aside>
         {user ? (
-          <section class="phone" aria-label={`Cuộc trò chuyện của ${user.displayName}`}>
-            <div class="phone-head">
-              <span class="avatar oa" aria-hidden="true">
-                BV
-              </span>
-              <div class="who">
-                <strong>{props.oaName}</strong>
-                <span>
-                  Bạn là: {user.displayName}
-                  {user.phone ? ` · ${formatPhone(user.phone)}` : ''}
-                </span>
-              </div>
-              <span class="conn" id="conn" role="status">
-                Đang kết nối…
-              </span>
-            </div>
-            <div class="messages" id="messages" aria-live="polite">
-              <p class="empty" id="empty">
-                Gõ «menu» hoặc «xin chào» để bắt đầu. Tin nhắn của Official Account sẽ hiện ở đây.
-              </p>
-            </div>
-            <div class="actions">
-              <button class="btn secondary" type="button" id="send-location">
-                <PinIcon />
-                Gửi vị trí
-              </button>
-              <button class="btn secondary" type="button" id="toggle-follow">
-                {user.isFollower ? 'Bỏ quan tâm OA' : 'Quan tâm OA'}
-              </button>
-            </div>
-            <form class="composer" id="composer">
-              <input id="composer-text" type="text" autocomplete="off" placeholder="Nhập tin nhắn…" aria-label="Tin nhắn" maxlength={2000} />
-              <button class="btn" type="submit">
-                Gửi
-              </button>
-            </form>
-          </section>
+          <PhoneChat user={user} oaName={props.oaName} />
         ) : (
           <section class="panel placeholder">
             <div>
