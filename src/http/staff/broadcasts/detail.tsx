@@ -10,7 +10,7 @@ import { currentStaff, type StaffEnv } from '../../auth/session';
 import { fileHeaders } from '../../download';
 import { IdParam, validate } from '../../validation';
 import { CsrfField, type Flash } from '../layout';
-import { EmptyRow, fmtDateTime, ListCount, ListPager, page, type StaffContext } from '../ui';
+import { EmptyRow, fmtDateTime, ListCount, ListPager, page, PostButton, type StaffContext } from '../ui';
 import { ProgressBox, statusBadge } from './boxes';
 
 const flashes: Record<string, Flash> = {
@@ -96,24 +96,13 @@ function BroadcastSummary(props: { deps: BroadcastWebDeps; b: Broadcast }) {
   );
 }
 
-function CommandButton(props: { b: Broadcast; token: string; command: string; label: string; class?: string }) {
-  return (
-    <form method="post" class="inline" action={`/staff/broadcasts/${props.b.id}/${props.command}`}>
-      <CsrfField token={props.token} />
-      <button class={`btn ${props.class ?? 'secondary'}`} type="submit">
-        {props.label}
-      </button>
-    </form>
-  );
-}
-
 /** Pause / resume / cancel as the status allows, and the two exports. */
 function BroadcastActions(props: { b: Broadcast; token: string }) {
   const { b, token } = props;
   return (
     <div class="actions" style="margin-bottom:1rem">
-      {b.status === 'running' || b.status === 'scheduled' ? <CommandButton b={b} token={token} command="pause" label="Tạm dừng" /> : null}
-      {b.status === 'paused' ? <CommandButton b={b} token={token} command="resume" label="Tiếp tục" class="" /> : null}
+      {b.status === 'running' || b.status === 'scheduled' ? <PostButton action={`/staff/broadcasts/${b.id}/pause`} token={token} class="btn secondary" label="Tạm dừng" /> : null}
+      {b.status === 'paused' ? <PostButton action={`/staff/broadcasts/${b.id}/resume`} token={token} class="btn" label="Tiếp tục" /> : null}
       {b.status !== 'done' && b.status !== 'cancelled' ? (
         <a class="btn danger" href={`/staff/broadcasts/${b.id}/cancel`}>
           Hủy thông báo
