@@ -355,3 +355,20 @@ export function OtherCampaignLinks(props: { campaigns: readonly Named[]; href: (
     </>
   );
 }
+
+/** The first step of an import: pick a spreadsheet; the page checks every row before anything is written. */
+export function FileCheckForm(props: { action: string; csrfToken: string; maxMb: number; children: Child }) {
+  return (
+    <form method="post" action={props.action} enctype="multipart/form-data" class="card">
+      <CsrfField token={props.csrfToken} />
+      <p style="margin-top:0">{props.children}</p>
+      <div class="actions">
+        <input type="file" name="file" accept=".xlsx,.csv" required />
+        <button class="btn" type="submit">
+          Kiểm tra tệp
+        </button>
+      </div>
+      <p class="small muted">Dung lượng tối đa {props.maxMb} MB.</p>
+    </form>
+  );
+}

@@ -1,6 +1,6 @@
 import type { ImportOutcome } from '../../../domain/registry/importFile';
 import { CsrfField } from '../layout';
-import { ProblemTable } from '../ui';
+import { FileCheckForm, ProblemTable } from '../ui';
 
 /** How many rows the file has, how many are wrong, and what an import does (or did). */
 function ImportStats(props: { outcome: ImportOutcome; badRows: number }) {
@@ -135,20 +135,10 @@ export function ImportResult(props: { outcome: ImportOutcome; uploadId?: string;
 
 export function ImportForm(props: { csrfToken: string; maxMb: number }) {
   return (
-    <form method="post" action="/staff/registry/import" enctype="multipart/form-data" class="card">
-      <CsrfField token={props.csrfToken} />
-      <p style="margin-top:0">
-        Chọn tệp Excel (.xlsx) hoặc CSV (UTF-8) theo đúng các cột của <a href="/staff/registry/template">tệp mẫu</a>. Hệ thống
-        kiểm tra từng dòng trước; chỉ khi không còn lỗi nào mới ghi vào danh sách, và ghi tất cả cùng lúc. Cán bộ đã có (cùng
-        mã) được cập nhật, cán bộ mới được thêm vào.
-      </p>
-      <div class="actions">
-        <input type="file" name="file" accept=".xlsx,.csv" required />
-        <button class="btn" type="submit">
-          Kiểm tra tệp
-        </button>
-      </div>
-      <p class="small muted">Dung lượng tối đa {props.maxMb} MB.</p>
-    </form>
+    <FileCheckForm action="/staff/registry/import" csrfToken={props.csrfToken} maxMb={props.maxMb}>
+      Chọn tệp Excel (.xlsx) hoặc CSV (UTF-8) theo đúng các cột của <a href="/staff/registry/template">tệp mẫu</a>. Hệ thống
+      kiểm tra từng dòng trước; chỉ khi không còn lỗi nào mới ghi vào danh sách, và ghi tất cả cùng lúc. Cán bộ đã có (cùng
+      mã) được cập nhật, cán bộ mới được thêm vào.
+    </FileCheckForm>
   );
 }

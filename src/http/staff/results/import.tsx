@@ -9,7 +9,7 @@ import type { StaffDeps } from '../../deps';
 import { attachment } from '../../download';
 import { validate, XLSX_TYPE } from '../../validation';
 import { CsrfField, type Flash } from '../layout';
-import { page, ProblemTable } from '../ui';
+import { FileCheckForm, page, ProblemTable } from '../ui';
 
 function ImportSummary(props: { outcome: ResultsImportOutcome; uploadId?: string; csrfToken: string }) {
   const { check, counts, applied } = props.outcome;
@@ -53,21 +53,11 @@ function ImportSummary(props: { outcome: ResultsImportOutcome; uploadId?: string
 
 function ImportForm(props: { csrfToken: string; maxMb: number }) {
   return (
-    <form method="post" action="/staff/results/import" enctype="multipart/form-data" class="card">
-      <CsrfField token={props.csrfToken} />
-      <p style="margin-top:0">
-        Chọn tệp Excel (.xlsx) hoặc CSV (UTF-8) theo các cột của <a href="/staff/results/template">tệp mẫu</a>:{' '}
-        {resultColumns.map((c) => c.header).join(', ')}. Hệ thống kiểm tra mọi dòng trước, chỉ ghi khi không còn lỗi nào và ghi tất cả cùng lúc.
-        Nhập lại cùng tệp không tạo bản trùng. Kết quả nhập vào là bản nháp: cần bác sĩ hoặc quản trị công bố.
-      </p>
-      <div class="actions">
-        <input type="file" name="file" accept=".xlsx,.csv" required />
-        <button class="btn" type="submit">
-          Kiểm tra tệp
-        </button>
-      </div>
-      <p class="small muted">Dung lượng tối đa {props.maxMb} MB.</p>
-    </form>
+    <FileCheckForm action="/staff/results/import" csrfToken={props.csrfToken} maxMb={props.maxMb}>
+      Chọn tệp Excel (.xlsx) hoặc CSV (UTF-8) theo các cột của <a href="/staff/results/template">tệp mẫu</a>:{' '}
+      {resultColumns.map((c) => c.header).join(', ')}. Hệ thống kiểm tra mọi dòng trước, chỉ ghi khi không còn lỗi nào và ghi tất cả cùng lúc.
+      Nhập lại cùng tệp không tạo bản trùng. Kết quả nhập vào là bản nháp: cần bác sĩ hoặc quản trị công bố.
+    </FileCheckForm>
   );
 }
 
