@@ -5,6 +5,7 @@ import { formatPhone, telHref } from '../../domain/shared/phone';
 import { fieldProblemsIn, problemText } from '../../domain/shared/validationText';
 import { AppError } from '../../errors';
 import type { StaffEnv } from '../auth/session';
+import { SelectField } from './formFields';
 import { BarePage, CsrfField, Layout, type Flash } from './layout';
 
 export type StaffContext = Context<StaffEnv>;
@@ -227,19 +228,7 @@ export function EmptyRow(props: { colspan: number; children: string }) {
 
 /** A filter drop-down whose first choice is "Tất cả" (no filter). */
 export function FilterSelect(props: { name: string; label: string; options: { value: string; label: string }[]; selected?: string }) {
-  return (
-    <div>
-      <label for={props.name}>{props.label}</label>
-      <select id={props.name} name={props.name}>
-        <option value="">Tất cả</option>
-        {props.options.map((o) => (
-          <option value={o.value} selected={props.selected === o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
+  return <SelectField {...props} empty="Tất cả" />;
 }
 
 /** The per-row problems of an import file, as a table (the first 500). */

@@ -13,7 +13,9 @@ import type { StaffDeps } from '../../deps';
 import { IdParam, validate } from '../../validation';
 import { confirmFirst } from '../confirm';
 import { CsrfField, type Flash } from '../layout';
-import { EmptyRow, fmtDate, page } from '../ui';
+import { fmtDate, page } from '../ui';
+import { InputField } from '../formFields';
+import { DataTable } from '../uiParts';
 import { campaignStatusLabels, CheckGroup, Msg, notices } from './shared';
 
 type CampaignView = ReturnType<typeof getCampaign>;
@@ -79,36 +81,25 @@ function CampaignButtons(props: { k: CampaignView; s: StaffIdentity; token: stri
 }
 
 function CampaignDaysTable(props: { k: CampaignView; days: ReturnType<typeof campaignDays>; canOpenDay: boolean }) {
-  const { k, days } = props;
+  const { k } = props;
   return (
-    <div class="table-wrap">
-      <table class="responsive">
-        <thead>
-          <tr>
-            <th>Ngày</th>
-            <th>Nơi khám</th>
-            <th>Số ca</th>
-            <th>Đã đặt / chỗ</th>
-            <th></th>
-          </tr>
-        </thead>
-        <tbody>
-          {days.length === 0 ? <EmptyRow colspan={5}>Chưa có ca khám nào.</EmptyRow> : null}
-          {days.map((d) => (
-            <tr>
-              <td data-label="Ngày">{formatVietnamDay(d.date)}</td>
-              <td data-label="Nơi khám">{k.clinics.find((x) => x.id === d.clinicId)?.name}</td>
-              <td data-label="Số ca">{d.slots}</td>
-              <td data-label="Đã đặt / chỗ">
-                {d.booked} / {d.capacity}
-                {d.capacity === 0 ? <span class="badge bad">Đã đóng</span> : null}
-              </td>
-              <td>{props.canOpenDay ? <a href={`/staff/booking/${k.id}/day?clinicId=${d.clinicId}&date=${d.date}`}>Danh sách</a> : null}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={['Ngày', 'Nơi khám', 'Số ca', 'Đã đặt / chỗ', <th></th>]}
+      rows={props.days}
+      empty="Chưa có ca khám nào."
+      row={(d) => (
+        <tr>
+          <td data-label="Ngày">{formatVietnamDay(d.date)}</td>
+          <td data-label="Nơi khám">{k.clinics.find((x) => x.id === d.clinicId)?.name}</td>
+          <td data-label="Số ca">{d.slots}</td>
+          <td data-label="Đã đặt / chỗ">
+            {d.booked} / {d.capacity}
+            {d.capacity === 0 ? <span class="badge bad">Đã đóng</span> : null}
+          </td>
+          <td>{props.canOpenDay ? <a href={`/staff/booking/${k.id}/day?clinicId=${d.clinicId}&date=${d.date}`}>Danh sách</a> : null}</td>
+        </tr>
+      )}
+    />
   );
 }
 
@@ -116,30 +107,12 @@ function SlotFields(props: { k: CampaignView }) {
   const { k } = props;
   return (
     <div class="grid">
-      <div>
-        <label for="fromDate">Từ ngày</label>
-        <input type="text" id="fromDate" name="fromDate" value={fmtDate(k.startDate)} required />
-      </div>
-      <div>
-        <label for="toDate">Đến ngày</label>
-        <input type="text" id="toDate" name="toDate" value={fmtDate(k.endDate)} required />
-      </div>
-      <div>
-        <label for="startTime">Từ giờ</label>
-        <input type="text" id="startTime" name="startTime" value="7:00" required />
-      </div>
-      <div>
-        <label for="endTime">Đến giờ</label>
-        <input type="text" id="endTime" name="endTime" value="11:00" required />
-      </div>
-      <div>
-        <label for="slotMinutes">Mỗi ca (phút)</label>
-        <input type="number" id="slotMinutes" name="slotMinutes" value="30" min="5" max="480" required />
-      </div>
-      <div>
-        <label for="capacity">Số người mỗi ca</label>
-        <input type="number" id="capacity" name="capacity" value="10" min="1" max="1000" required />
-      </div>
+      <InputField name="fromDate" label="Từ ngày" value={fmtDate(k.startDate)} required />
+      <InputField name="toDate" label="Đến ngày" value={fmtDate(k.endDate)} required />
+      <InputField name="startTime" label="Từ giờ" value="7:00" required />
+      <InputField name="endTime" label="Đến giờ" value="11:00" required />
+      <InputField name="slotMinutes" label="Mỗi ca (phút)" type="number" value="30" min="5" max="480" required />
+      <InputField name="capacity" label="Số người mỗi ca" type="number" value="10" min="1" max="1000" required />
     </div>
   );
 }

@@ -9,82 +9,47 @@ import { allowed, currentStaff, requirePermission, type StaffEnv } from '../../a
 import type { StaffDeps } from '../../deps';
 import { validate } from '../../validation';
 import { CsrfField } from '../layout';
-import { EmptyRow, fmtDate, page } from '../ui';
+import { fmtDate, page } from '../ui';
+import { InputField, SelectField, SubmitRow } from '../formFields';
+import { DataTable } from '../uiParts';
 import { campaignStatusLabels, CheckGroup, Msg, notices } from './shared';
 
 function CampaignTable(props: { list: ReturnType<typeof listCampaigns>; today: string }) {
   return (
-    <div class="table-wrap">
-      <table class="responsive">
-        <thead>
-          <tr>
-            <th>Đợt khám</th>
-            <th>Năm / đợt</th>
-            <th>Thời gian</th>
-            <th>Trạng thái</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.list.length === 0 ? <EmptyRow colspan={4}>Chưa có đợt khám nào.</EmptyRow> : null}
-          {props.list.map((k) => (
-            <tr>
-              <td data-label="Đợt khám">
-                <a href={`/staff/booking/${k.id}`}>{k.name}</a>
-              </td>
-              <td data-label="Năm / đợt">
-                {k.year} / {k.round}
-              </td>
-              <td data-label="Thời gian">
-                {fmtDate(k.startDate)} – {fmtDate(k.endDate)}
-              </td>
-              <td data-label="Trạng thái">
-                <span class={`badge ${k.status === 'open' && k.endDate >= props.today ? 'ok' : ''}`}>{campaignStatusLabels[k.status]}</span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={['Đợt khám', 'Năm / đợt', 'Thời gian', 'Trạng thái']}
+      rows={props.list}
+      empty="Chưa có đợt khám nào."
+      row={(k) => (
+        <tr>
+          <td data-label="Đợt khám">
+            <a href={`/staff/booking/${k.id}`}>{k.name}</a>
+          </td>
+          <td data-label="Năm / đợt">
+            {k.year} / {k.round}
+          </td>
+          <td data-label="Thời gian">
+            {fmtDate(k.startDate)} – {fmtDate(k.endDate)}
+          </td>
+          <td data-label="Trạng thái">
+            <span class={`badge ${k.status === 'open' && k.endDate >= props.today ? 'ok' : ''}`}>{campaignStatusLabels[k.status]}</span>
+          </td>
+        </tr>
+      )}
+    />
   );
 }
 
 function CampaignFields(props: { year: number }) {
   return (
     <div class="grid">
-      <div class="wide">
-        <label for="name">Tên đợt khám</label>
-        <input type="text" id="name" name="name" required maxlength={200} value={`Khám sức khỏe định kỳ đợt 1 năm ${props.year}`} />
-      </div>
-      <div>
-        <label for="year">Năm</label>
-        <input type="number" id="year" name="year" value={String(props.year)} min="2000" max="2100" required />
-      </div>
-      <div>
-        <label for="round">Đợt</label>
-        <select id="round" name="round">
-          <option value="1">Đợt 1</option>
-          <option value="2">Đợt 2</option>
-        </select>
-      </div>
-      <div>
-        <label for="startDate">Từ ngày</label>
-        <input type="text" id="startDate" name="startDate" placeholder="dd/mm/yyyy" required />
-      </div>
-      <div>
-        <label for="endDate">Đến ngày</label>
-        <input type="text" id="endDate" name="endDate" placeholder="dd/mm/yyyy" required />
-      </div>
-      <div>
-        <label for="nudgeAfterDays">Nhắc người chưa đặt sau (ngày)</label>
-        <input type="number" id="nudgeAfterDays" name="nudgeAfterDays" min="0" max="365" value="7" />
-      </div>
-      <div>
-        <label for="status">Trạng thái</label>
-        <select id="status" name="status">
-          <option value="open">Mở đăng ký ngay</option>
-          <option value="draft">Nháp</option>
-        </select>
-      </div>
+      <InputField name="name" label="Tên đợt khám" wide required maxlength={200} value={`Khám sức khỏe định kỳ đợt 1 năm ${props.year}`} />
+      <InputField name="year" label="Năm" type="number" value={String(props.year)} min="2000" max="2100" required />
+      <SelectField name="round" label="Đợt" options={[{ value: '1', label: 'Đợt 1' }, { value: '2', label: 'Đợt 2' }]} />
+      <InputField name="startDate" label="Từ ngày" placeholder="dd/mm/yyyy" required />
+      <InputField name="endDate" label="Đến ngày" placeholder="dd/mm/yyyy" required />
+      <InputField name="nudgeAfterDays" label="Nhắc người chưa đặt sau (ngày)" type="number" min="0" max="365" value="7" />
+      <SelectField name="status" label="Trạng thái" options={[{ value: 'open', label: 'Mở đăng ký ngay' }, { value: 'draft', label: 'Nháp' }]} />
     </div>
   );
 }
@@ -102,11 +67,7 @@ function CampaignForm(props: { deps: StaffDeps; token: string; year: number }) {
       <textarea id="instructions" name="instructions" rows={2} maxlength={1000}>
         Nhịn ăn sáng; mang theo sổ y bạ và thẻ bảo hiểm y tế.
       </textarea>
-      <p>
-        <button class="btn" type="submit">
-          Tạo đợt khám
-        </button>
-      </p>
+      <SubmitRow label="Tạo đợt khám" />
     </form>
   );
 }

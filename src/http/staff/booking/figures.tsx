@@ -6,62 +6,43 @@ import { requirePermission, type StaffEnv } from '../../auth/session';
 import type { StaffDeps } from '../../deps';
 import { IdParam, validate } from '../../validation';
 import { page } from '../ui';
+import { DataTable, StatSummary } from '../uiParts';
 
 type Figures = ReturnType<typeof campaignFigures>;
 
 function FigureStats(props: { f: Figures }) {
   const { f } = props;
   return (
-    <div class="stats">
-      <div class="stat">
-        <b>{f.eligible}</b>thuộc diện khám
-      </div>
-      <div class="stat">
-        <b>{f.booked}</b>đã đặt lịch ({formatShare(f.shareBooked)})
-      </div>
-      <div class="stat" id="stat-examined">
-        <b>{f.examined}</b>đã khám
-      </div>
-      <div class="stat" id="stat-share">
-        <b>{formatShare(f.shareExamined)}</b>tỷ lệ đã khám
-      </div>
-      <div class="stat">
-        <b>{f.noShow}</b>vắng
-      </div>
-    </div>
+    <StatSummary
+      stats={[
+        { value: f.eligible, label: 'thuộc diện khám' },
+        { value: f.booked, label: `đã đặt lịch (${formatShare(f.shareBooked)})` },
+        { value: f.examined, label: 'đã khám', id: 'stat-examined' },
+        { value: formatShare(f.shareExamined), label: 'tỷ lệ đã khám', id: 'stat-share' },
+        { value: f.noShow, label: 'vắng' },
+      ]}
+    />
   );
 }
 
 function ClinicFigures(props: { f: Figures }) {
   return (
-    <div class="table-wrap">
-      <table class="responsive">
-        <thead>
-          <tr>
-            <th>Nơi khám</th>
-            <th>Đăng ký quản lý (thuộc diện)</th>
-            <th>Đã đặt</th>
-            <th>Đã khám</th>
-            <th>Tỷ lệ đã khám</th>
-            <th>Chỗ đã đặt / tổng chỗ</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.f.clinics.map((x) => (
-            <tr>
-              <td data-label="Nơi khám">{x.clinicName}</td>
-              <td data-label="Thuộc diện">{x.eligible}</td>
-              <td data-label="Đã đặt">{x.booked}</td>
-              <td data-label="Đã khám">{x.examined}</td>
-              <td data-label="Tỷ lệ">{formatShare(x.shareExamined)}</td>
-              <td data-label="Chỗ">
-                {x.placesTaken} / {x.capacity}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={['Nơi khám', 'Đăng ký quản lý (thuộc diện)', 'Đã đặt', 'Đã khám', 'Tỷ lệ đã khám', 'Chỗ đã đặt / tổng chỗ']}
+      rows={props.f.clinics}
+      row={(x) => (
+        <tr>
+          <td data-label="Nơi khám">{x.clinicName}</td>
+          <td data-label="Thuộc diện">{x.eligible}</td>
+          <td data-label="Đã đặt">{x.booked}</td>
+          <td data-label="Đã khám">{x.examined}</td>
+          <td data-label="Tỷ lệ">{formatShare(x.shareExamined)}</td>
+          <td data-label="Chỗ">
+            {x.placesTaken} / {x.capacity}
+          </td>
+        </tr>
+      )}
+    />
   );
 }
 

@@ -15,6 +15,8 @@ import { holidayOverOpenDays } from '../clinicDays';
 import { confirmFirst } from '../confirm';
 import { CsrfField } from '../layout';
 import { page } from '../ui';
+import { InputField } from '../formFields';
+import { DataTable } from '../uiParts';
 
 const HolidayForm = z.object({
   date: z.preprocess((v) => (typeof v === 'string' ? (parseVietnameseDate(v.trim()) ?? v) : v), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày theo dạng dd/mm/yyyy.')),
@@ -26,40 +28,31 @@ const HolidayForm = z.object({
 function HolidayTable(props: { deps: StaffDeps; year: number; canEdit: boolean; token: string }) {
   const { canEdit } = props;
   return (
-    <div class="table-wrap">
-      <table class="responsive" id="holidays">
-        <thead>
-          <tr>
-            <th>Ngày</th>
-            <th>Tên</th>
-            <th>Nguồn</th>
-            {canEdit ? <th></th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {holidaysOfYear(props.deps.db, props.year).map((d) => (
-            <tr>
-              <td data-label="Ngày">{formatVietnamDay(d.date)}</td>
-              <td data-label="Tên">{d.name}</td>
-              <td data-label="Nguồn">{d.added ? 'Nhân viên thêm' : 'Ngày lễ theo luật'}</td>
-              {canEdit ? (
-                <td>
-                  {d.added ? (
-                    <form method="post" action="/staff/booking/holidays/remove">
-                      <CsrfField token={props.token} />
-                      <input type="hidden" name="date" value={d.date} />
-                      <button class="btn secondary small" type="submit">
-                        Bỏ
-                      </button>
-                    </form>
-                  ) : null}
-                </td>
-              ) : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      id="holidays"
+      columns={['Ngày', 'Tên', 'Nguồn', canEdit ? <th></th> : null]}
+      rows={holidaysOfYear(props.deps.db, props.year)}
+      row={(d) => (
+        <tr>
+          <td data-label="Ngày">{formatVietnamDay(d.date)}</td>
+          <td data-label="Tên">{d.name}</td>
+          <td data-label="Nguồn">{d.added ? 'Nhân viên thêm' : 'Ngày lễ theo luật'}</td>
+          {canEdit ? <td>{d.added ? <RemoveHolidayButton date={d.date} token={props.token} /> : null}</td> : null}
+        </tr>
+      )}
+    />
+  );
+}
+
+function RemoveHolidayButton(props: { date: string; token: string }) {
+  return (
+    <form method="post" action="/staff/booking/holidays/remove">
+      <CsrfField token={props.token} />
+      <input type="hidden" name="date" value={props.date} />
+      <button class="btn secondary small" type="submit">
+        Bỏ
+      </button>
+    </form>
   );
 }
 
@@ -69,14 +62,8 @@ function AddHolidayForm(props: { token: string }) {
       <h2 style="margin-top:0">Thêm ngày nghỉ</h2>
       <CsrfField token={props.token} />
       <div class="grid">
-        <div>
-          <label for="h-date">Ngày</label>
-          <input id="h-date" name="date" placeholder="dd/mm/yyyy" required />
-        </div>
-        <div>
-          <label for="h-name">Tên</label>
-          <input id="h-name" name="name" placeholder="Nghỉ bù Quốc khánh" required />
-        </div>
+        <InputField id="h-date" name="date" label="Ngày" placeholder="dd/mm/yyyy" required />
+        <InputField id="h-name" name="name" label="Tên" placeholder="Nghỉ bù Quốc khánh" required />
       </div>
       <button class="btn" type="submit">
         Thêm

@@ -1,0 +1,63 @@
+import type { Child } from 'hono/jsx';
+import { EmptyRow, StatusTabs } from './ui';
+
+/**
+ * A list or figures table that reads on a phone: the `responsive` table (each cell shows its `data-label` on narrow
+ * screens) in its scrolling wrapper. `columns` are the headings: a string becomes a plain `<th>`, an element (a
+ * sorting heading) stands as it is, and `null` leaves a column out. `empty` is the row shown when there are no rows.
+ */
+export function DataTable<Row>(props: {
+  columns: readonly Child[];
+  rows: readonly Row[];
+  row: (row: Row, index: number) => Child;
+  empty?: string;
+  id?: string;
+  class?: string;
+}) {
+  const columns = props.columns.filter((c) => c !== null && c !== undefined && c !== false);
+  return (
+    <div class="table-wrap">
+      <table class={props.class ? `responsive ${props.class}` : 'responsive'} id={props.id}>
+        <thead>
+          <tr>{columns.map((c) => (typeof c === 'string' ? <th>{c}</th> : c))}</tr>
+        </thead>
+        <tbody>
+          {props.rows.length === 0 && props.empty ? <EmptyRow colspan={columns.length}>{props.empty}</EmptyRow> : null}
+          {props.rows.map((r, i) => props.row(r, i))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** One figure of a summary: the number in bold, then what it counts. */
+export interface Stat {
+  value: Child;
+  label: Child;
+  id?: string;
+}
+
+/** A row of headline figures above a page (eligible, booked, examined…). */
+export function StatSummary(props: { stats: readonly (Stat | null)[] }) {
+  return (
+    <div class="stats">
+      {props.stats.map((s) =>
+        s ? (
+          <div class="stat" id={s.id}>
+            <b>{s.value}</b>
+            {s.label}
+          </div>
+        ) : null,
+      )}
+    </div>
+  );
+}
+
+/** A row of links that switches a list between views (status, who handles it…), named for screen readers. */
+export function TabNav(props: { label: string; href: (value: string) => string; current: string; tabs: readonly (readonly [string, string])[] }) {
+  return (
+    <nav class="actions" style="margin-bottom:.8rem" aria-label={props.label}>
+      <StatusTabs tabs={props.tabs} current={props.current} href={props.href} />
+    </nav>
+  );
+}
