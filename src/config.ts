@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { classSchemeIds } from './domain/results/classification';
 
 /** The kinds of organisation that do this work, and how each names itself. */
-export const committeeKinds = ['ban', 'trung_tam', 'khoa'] as const;
-export const committeeKindLabels: Record<(typeof committeeKinds)[number], string> = { ban: 'Ban', trung_tam: 'Trung tâm', khoa: 'Khoa' };
+const committeeKinds = ['ban', 'trung_tam', 'khoa'] as const;
+const committeeKindLabels: Record<(typeof committeeKinds)[number], string> = { ban: 'Ban', trung_tam: 'Trung tâm', khoa: 'Khoa' };
 
 /**
  * The only module that reads the environment. `loadConfig` validates it once at boot; a bad or missing
@@ -163,8 +163,6 @@ const EnvSchema = z.object({
   METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
 });
 
-export type Env = z.input<typeof EnvSchema>;
-
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -173,13 +171,13 @@ export class ConfigError extends Error {
 }
 
 /** The simulator's fixed, published values: fine for the built-in fake API, never for a real OA. */
-export const SIMULATOR_SECRETS = { appSecret: 'simulator-app-secret', oaSecretKey: 'simulator-oa-secret-key' } as const;
+const SIMULATOR_SECRETS = { appSecret: 'simulator-app-secret', oaSecretKey: 'simulator-oa-secret-key' } as const;
 
 /**
  * Estimated bits of a secret from its own character frequencies (Shannon entropy × length): 32 × "a" scores 0,
  * 48 random base64 characters about 250. A cheap guard against placeholders, not a proof of randomness.
  */
-export function estimatedSecretBits(secret: string): number {
+function estimatedSecretBits(secret: string): number {
   const counts = new Map<string, number>();
   for (const ch of secret) counts.set(ch, (counts.get(ch) ?? 0) + 1);
   const n = [...secret].length;

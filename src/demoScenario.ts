@@ -38,7 +38,7 @@ export interface DemoSeedReport {
 }
 
 /** Whether the story was already written into this database. */
-export function demoScenarioSeeded(db: Db): boolean {
+function demoScenarioSeeded(db: Db): boolean {
   return !!db.select({ id: auditLog.id }).from(auditLog).where(eq(auditLog.action, SEED_ACTION)).get();
 }
 

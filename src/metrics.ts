@@ -13,8 +13,8 @@ import { clientOf } from './store/db';
  * process reports the same numbers and a restart loses nothing.
  */
 
-export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
-export const SEND_OUTCOMES = ['zalo', 'zalo_template', 'email', 'none', 'failed'] as const;
+const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
+const SEND_OUTCOMES = ['zalo', 'zalo_template', 'email', 'none', 'failed'] as const;
 /** Outbox kinds that carry a message to a person. */
 const SEND_KINDS = ['zalo.message', 'email.message', 'notice.cadre', 'request.escalate'] as const;
 
@@ -26,7 +26,7 @@ export interface MetricsSources {
   logger: Logger;
 }
 
-export interface ReconcileRepairs {
+interface ReconcileRepairs {
   requeued: number;
   promoted: number;
   unblocked?: number;

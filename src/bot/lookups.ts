@@ -24,7 +24,7 @@ export interface Identity {
   displayName: string | null;
 }
 
-export type OtpCheck =
+type OtpCheck =
   | { status: 'ok'; challengeId: number; cadreId: number }
   | { status: 'wrong'; challengeId: number; attemptsLeft: number }
   | { status: 'locked' | 'expired' | 'none' };
@@ -62,7 +62,7 @@ export interface Lookups extends CatalogContext {
   aftercare?: AftercareLookups;
 }
 
-export const OTP_MAX_ATTEMPTS = 5;
+const OTP_MAX_ATTEMPTS = 5;
 
 /** "HP-0101" -> "HP-0123", "CB0001" -> "CB0123": the shape of a real code, never a real code's digits. */
 /**
@@ -75,7 +75,7 @@ function birthDateMatches(typed: string) {
   return typed.length === 4 ? yearOnly : or(and(eq(cadres.birthDatePrecision, 'day'), eq(cadres.birthDate, typed)), yearOnly);
 }
 
-export function codeExampleOf(code: string): string {
+function codeExampleOf(code: string): string {
   return code.toUpperCase().replace(/\d+/g, (run) => '0123456789'.slice(Math.max(0, 4 - run.length), 4).padStart(run.length, '0').slice(-run.length));
 }
 

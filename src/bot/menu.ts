@@ -51,7 +51,7 @@ export function chooseOption(input: string, options: readonly MenuOption[]): num
 const MENU_NUMBER = /^(?:so )?(\d{1,2})$/;
 
 /** The main menu: the number, the label (also the button payload) and typed phrases all choose the same item. */
-export const mainMenu = [
+const mainMenu = [
   {
     id: 'booking',
     label: 'Đặt lịch khám',

@@ -19,8 +19,8 @@ import type { RetryPolicy } from './catalog';
  * deterministic per recipient row, so enqueueing twice (a retry, a resume, the reconciler) adds nothing.
  */
 
-export const BROADCAST_SEND_QUEUE = 'broadcast-send';
-export const broadcastJobId = (broadcastId: number, recipientId: number) => `bc-${broadcastId}-${recipientId}`;
+const BROADCAST_SEND_QUEUE = 'broadcast-send';
+const broadcastJobId = (broadcastId: number, recipientId: number) => `bc-${broadcastId}-${recipientId}`;
 const ENQUEUE_CHUNK = 1000;
 
 /**
@@ -28,7 +28,7 @@ const ENQUEUE_CHUNK = 1000;
  * and a timer before the next one opens, so tiny windows fall short of the rate (1 job per 10 ms gave 80
  * of 100/s); 200 ms windows keep that loss small while bursts stay short (20 messages at 100/s).
  */
-export function limiterFor(ratePerSecond: number): { max: number; duration: number } | undefined {
+function limiterFor(ratePerSecond: number): { max: number; duration: number } | undefined {
   if (!(ratePerSecond > 0)) return undefined;
   const max = Math.max(1, Math.round(ratePerSecond / 5));
   return { max, duration: Math.max(1, Math.round((max * 1000) / ratePerSecond)) };
@@ -51,7 +51,7 @@ export interface BroadcastJobsOptions {
   send: Omit<BroadcastSendDeps, 'db' | 'clock' | 'logger'>;
 }
 
-export interface BroadcastReconcileReport {
+interface BroadcastReconcileReport {
   openRows: number;
   liveJobs: number;
   requeued: number;

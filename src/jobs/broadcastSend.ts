@@ -17,7 +17,7 @@ import { SendStatements, type SendBroadcastRow, type SendRecipientRow } from './
 import { mayHaveArrived, SendInFlightElsewhere, type ExpectedMessage, type Settlement, type ZaloDelivery } from './zaloDelivery';
 import { committeeWord } from '../domain/shared/organisation';
 
-export const BroadcastSendData = z.object({ recipientId: z.number().int().positive() });
+const BroadcastSendData = z.object({ recipientId: z.number().int().positive() });
 
 export interface BroadcastSendDeps {
   db: Db;
@@ -52,7 +52,7 @@ function needsFallback(err: unknown): boolean {
 class Retry extends Error {}
 
 /** The send key of a broadcast to one recipient (one Zalo message whichever Zalo channel carries it). */
-export const broadcastSendKey = (recipientId: number) => `broadcast-${recipientId}`;
+const broadcastSendKey = (recipientId: number) => `broadcast-${recipientId}`;
 
 /** What one send job works on: the recipient row, its broadcast and the moment the job started. */
 interface SendJob {

@@ -27,10 +27,10 @@ export async function sendEmailMessage(deps: EmailSendDeps, row: OutboxRow): Pro
 }
 
 /** What a sent secret mail's stored text becomes. */
-export const SCRUBBED_MAIL_TEXT = '[Nội dung có mã bí mật đã xóa khỏi hàng đợi sau khi gửi]';
+const SCRUBBED_MAIL_TEXT = '[Nội dung có mã bí mật đã xóa khỏi hàng đợi sau khi gửi]';
 
 /** Replaces the subject and text of a sent mail that carried a secret, so the secret does not linger. */
-export function scrubSensitiveEmail(db: Db, outboxId: number, to: string): void {
+function scrubSensitiveEmail(db: Db, outboxId: number, to: string): void {
   db.update(outbox)
     .set({ payload: { to, subject: SCRUBBED_MAIL_TEXT, text: SCRUBBED_MAIL_TEXT, sensitive: true, scrubbed: true } })
     .where(eq(outbox.id, outboxId))

@@ -9,7 +9,7 @@ import { cappedBackoff, OutboxJobData, queueNames, type JobName, type QueueName 
 import type { OutboxRelay } from './outboxRelay';
 
 /** `token` lets a handler move its job to later (`job.moveToDelayed` then DelayedError). */
-export type OutboxHandler = (row: OutboxRow, job: Job, token?: string) => Promise<void>;
+type OutboxHandler = (row: OutboxRow, job: Job, token?: string) => Promise<void>;
 export type OutboxHandlers = Record<JobName, OutboxHandler>;
 
 export interface WorkerDeps {
@@ -30,7 +30,7 @@ export interface WorkerDeps {
  * finished (so a duplicate job sends nothing), run the handler for the job name, and record failures on
  * the row. When a row finishes, the relay is kicked so the next row in the same lane can go.
  */
-export function outboxProcessor(deps: Omit<WorkerDeps, 'concurrency' | 'backoffMs' | 'lockMs'>) {
+function outboxProcessor(deps: Omit<WorkerDeps, 'concurrency' | 'backoffMs' | 'lockMs'>) {
   return async (job: Job, token?: string): Promise<void> => {
     const { outboxId } = OutboxJobData.parse(job.data);
     const row = getOutbox(deps.db, outboxId);

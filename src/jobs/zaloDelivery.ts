@@ -29,7 +29,7 @@ export type ExpectedMessage =
    */
   | { kind: 'template_by_phone' };
 
-export function expectedOf(message: OutMessage): ExpectedMessage {
+function expectedOf(message: OutMessage): ExpectedMessage {
   return message.type === 'text' ? { kind: 'text', text: message.text } : { kind: 'request_user_info', title: message.title };
 }
 
@@ -44,7 +44,7 @@ export type Settlement =
   | { state: 'wait'; until: number; startedAt: number };
 
 /** Zalo's clock and ours may differ a little: the history is searched from this much before the attempt. */
-export const HISTORY_SKEW_MS = 30_000;
+const HISTORY_SKEW_MS = 30_000;
 /** Pages of 10 read back at most; a reply's attempt is never more than a few messages old. */
 const HISTORY_PAGES = 5;
 
@@ -309,7 +309,7 @@ export function receiptSettledAt(db: DbOrTx, key: string): number | null {
 }
 
 /** The sends of templates by phone are keyed 'phone:84…' in zalo_sends (they have no user id). */
-export const phoneRecipient = (phone: string) => `phone:${phone}`;
+const phoneRecipient = (phone: string) => `phone:${phone}`;
 
 /** Forgets sends older than `before` (the reconciler keeps the table small). */
 export function pruneZaloSends(db: DbOrTx, before: number): number {

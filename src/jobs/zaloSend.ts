@@ -20,10 +20,10 @@ export interface ZaloSendDeps {
 }
 
 /** The send key of one part of a reply row. */
-export const replyPartKey = (outboxId: number, part: number) => `outbox-${outboxId}-${part}`;
+const replyPartKey = (outboxId: number, part: number) => `outbox-${outboxId}-${part}`;
 
 /** Splits over-long texts and fits buttons, so every part is within Zalo's limits (rows stored before the rule too). */
-export function expandMessages(messages: OutMessage[]): OutMessage[] {
+function expandMessages(messages: OutMessage[]): OutMessage[] {
   return fitMessages(messages);
 }
 
@@ -34,7 +34,7 @@ export const SCRUBBED_TEXT = '[Nội dung sức khỏe đã xóa khỏi hàng đ
  * Replaces the text of a sensitive reply (it carries health data) with a placeholder, so the health data does
  * not linger in the outbox after Zalo accepted it (or after sending finally failed).
  */
-export function scrubSensitiveReply(db: DbOrTx, row: OutboxRow): void {
+function scrubSensitiveReply(db: DbOrTx, row: OutboxRow): void {
   const payload = jobCatalog['zalo.message'].payload.safeParse(row.payload);
   if (!payload.success || !payload.data.sensitive) return;
   db.update(outbox)

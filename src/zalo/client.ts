@@ -133,7 +133,7 @@ function checkBusinessEnvelope<T>(body: Envelope<T>): T {
 }
 
 /** Finds a last-interaction time in the quota call's answer, whatever the field is called. */
-export function lastInteractionOf(data: unknown): number | null {
+function lastInteractionOf(data: unknown): number | null {
   if (typeof data !== 'object' || data === null) return null;
   for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
     if (/last_?interact/i.test(key)) {

@@ -11,7 +11,7 @@ import { committeeWord } from '../../domain/shared/organisation';
  * answer to a question asked before the emergency.
  */
 
-export const emergencyText = {
+const emergencyText = {
   reply: (clinic: { name: string; phone: string } | null, hotline: string) =>
     [
       'Nếu đang nguy cấp, xin GỌI NGAY 115 (cấp cứu).',

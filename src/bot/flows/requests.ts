@@ -143,24 +143,6 @@ function startTarget(target: Target, subject: Subject, ctx: TurnContext, lead?: 
 /** intentStarters.homeVisit: straight to a home visit for the chosen cadre. */
 export const startHomeVisit: IntentStarter = (subject, ctx, lead) => startKind('home_visit', subject, ctx, lead);
 
-const keywordTargets: { target: Target; phrases: string[] }[] = [
-  { target: 'mine', phrases: ['yeu cau cua toi', 'xem yeu cau', 'phieu cua toi', 'tinh trang yeu cau'] },
-  { target: 'menu', phrases: ['yeu cau khac', 'yeu cau', 'gui yeu cau'] },
-  { target: 'medicine', phrases: ['thuoc', 'nhan thuoc', 'xin thuoc', 'cap thuoc', 'giao thuoc', 'lay thuoc'] },
-  { target: 'record_book', phrases: ['so y ba', 'doi so y ba', 'cap so y ba', 'so kham benh'] },
-  { target: 'question', phrases: ['hoi', 'cau hoi', 'hoi bac si', 'hoi nhan vien y te', 'thac mac'] },
-];
-
-/** What a typed word outside the main menu asks for ("thuốc", "sổ y bạ", "hỏi", "yêu cầu khác"), or null. */
-export function requestKeyword(text: string): Target | null {
-  const folded = foldVietnamese(text);
-  let best: { target: Target; length: number } | null = null;
-  for (const k of keywordTargets) {
-    for (const p of k.phrases) if (containsPhrase(folded, p) && p.length > (best?.length ?? 0)) best = { target: k.target, length: p.length };
-  }
-  return best?.target ?? null;
-}
-
 /**
  * A request typed from the idle state: "mine" needs no subject; the others need a verified cadre (linking
  * first, which resumes at the home-visit flow) and ask "for whom?" when the user acts for several.
@@ -205,7 +187,7 @@ const MAX_DAYS_AHEAD = 90;
 
 
 /** "1", "sớm nhất" -> null (soonest); a day the shared reader understands ("mai", "thứ 5", "05/03") -> a date; else undefined. */
-export function parsePreferredDay(input: string, now: number): string | null | undefined {
+function parsePreferredDay(input: string, now: number): string | null | undefined {
   const folded = foldVietnamese(input);
   const today = vietnamDate(now);
   if (folded === '1' || containsPhrase(folded, 'som nhat') || containsPhrase(folded, 'cang som cang tot') || containsPhrase(folded, 'ngay nao cung duoc')) return null;

@@ -51,7 +51,7 @@ export const resultsText = {
 const whoOf = (s: Pick<Subject, 'sex' | 'fullName'>) => `${honorific(s.sex)} ${s.fullName}`;
 
 /** The result as short plain Vietnamese: class and what it means, conclusions, diagnoses, advice, next steps. */
-export function resultSummary(r: ResultView, who: string, viaProxy: boolean): string {
+function resultSummary(r: ResultView, who: string, viaProxy: boolean): string {
   const parts: string[] = [resultsText.title(who)];
   if (viaProxy) parts.push(resultsText.forProxy);
   parts.push(resultsText.examOn(formatIsoDate(r.examDate), r.clinicName));

@@ -42,7 +42,7 @@ function withoutLookalikes(words: Word[]): Word[] {
   return taken.size ? words.filter((_, i) => !taken.has(i)) : words;
 }
 
-export function isNoWord(words: Word[]): boolean {
+function isNoWord(words: Word[]): boolean {
   const rest = withoutLookalikes(words);
   return hasAnyPhrase(rest, NO);
 }

@@ -16,7 +16,7 @@ import { foldVietnamese } from '../text';
  * a time or a day ("8 gio toi", "sang mai").
  */
 
-export type PartOfDay = 'morning' | 'noon' | 'afternoon' | 'evening';
+type PartOfDay = 'morning' | 'noon' | 'afternoon' | 'evening';
 
 export interface TimeMention {
   /** Minutes after local midnight, with the part of day applied (2 giờ chiều -> 840). */
@@ -33,7 +33,7 @@ export interface DateTimeMention {
 }
 
 /** 0 = Sunday … 6 = Saturday, for a local date. */
-export function weekdayOf(iso: string): number {
+function weekdayOf(iso: string): number {
   return new Date(`${iso}T00:00:00Z`).getUTCDay();
 }
 
@@ -242,12 +242,4 @@ export function parseDateTime(input: string, now: number): DateTimeMention {
 export function timeMatches(mention: TimeMention, minutes: number): boolean {
   if (mention.minutes === null) return false;
   return mention.minutes === minutes || (mention.ambiguous && mention.minutes + 12 * 60 === minutes);
-}
-
-/** The part of day a clock time falls in. */
-export function partOfDayAt(minutes: number): PartOfDay {
-  if (minutes < 11 * 60) return 'morning';
-  if (minutes < 13 * 60) return 'noon';
-  if (minutes < 18 * 60) return 'afternoon';
-  return 'evening';
 }

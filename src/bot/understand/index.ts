@@ -8,10 +8,7 @@ import { compilePhrase, hasAnyPhrase, hasPhrase, normalize, phraseAt, stripTypin
  * message. Flows and the turn act on this meaning; the corpora in test/corpus measure it.
  */
 
-export type { Answer, EmergencySign, IntentMatch, Normalized, Word };
-export { detectEmergency, normalize };
-
-export type SmallTalk = 'greeting' | 'thanks' | 'bye' | 'ack';
+type SmallTalk = 'greeting' | 'thanks' | 'bye' | 'ack';
 
 export interface Meaning {
   norm: Normalized;
@@ -53,7 +50,7 @@ const COURTESY_WORDS = new WordSet(COURTESY.split(' '));
 /** A bare no: nothing but no-words, politeness, "lại" and "nữa". */
 const BARE_NO_WORDS = new WordSet([...NO_PHRASES.flatMap((p) => p.split(' ')), ...COURTESY.split(' '), 'lại', 'nữa']);
 
-export type Attendance = 'coming' | 'notComing' | 'arrived';
+type Attendance = 'coming' | 'notComing' | 'arrived';
 
 /** Any of these anywhere: the cadre cannot come ("mai tôi ốm, không đi được ạ", "ko di dc", "bận rồi"). */
 const NOT_COMING = [

@@ -26,9 +26,9 @@ import { honorific } from '../shared/vietnamese';
  * is done (./serviceDone.ts) or staff close it.
  */
 
-export const FOLLOW_UP_DAYS = 14;
-export const FOLLOW_UP_DUE_JOB = 'followUp.due' as const;
-export const followUpSubject = (id: number) => `follow-up-${id}`;
+const FOLLOW_UP_DAYS = 14;
+const FOLLOW_UP_DUE_JOB = 'followUp.due' as const;
+const followUpSubject = (id: number) => `follow-up-${id}`;
 
 /**
  * Why a released result calls for a follow-up: its class is one of `lowest` (the two lowest of the scheme,
@@ -41,7 +41,7 @@ export function needsFollowUp(r: Pick<ExamResult, 'healthClass' | 'followUp'>, l
 }
 
 /** The offer goes a while after the "results ready" notice, so the cadre has read the result first. */
-export const FOLLOW_UP_OFFER_DELAY_MS = 2 * 3600_000;
+const FOLLOW_UP_OFFER_DELAY_MS = 2 * 3600_000;
 export const FOLLOW_UP_OFFER_NOTICE = 'followUp.offer' as const;
 
 /**

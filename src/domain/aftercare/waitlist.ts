@@ -36,13 +36,13 @@ import { honorific } from '../shared/vietnamese';
  * the offer's state in SQLite, so a repeated or late job changes nothing.
  */
 
-export const WAITLIST_EXPIRE_JOB = 'waitlist.expire' as const;
+const WAITLIST_EXPIRE_JOB = 'waitlist.expire' as const;
 export const WAITLIST_OFFER_NOTICE = 'waitlist.offer';
-export const waitlistOfferSubject = (offerId: number) => `waitlist-offer-${offerId}`;
+const waitlistOfferSubject = (offerId: number) => `waitlist-offer-${offerId}`;
 
 
 /** The cadre's live place in line in a campaign, if any. */
-export function waitingEntryOf(db: DbOrTx, cadreId: number, campaignId: number): WaitlistEntry | undefined {
+function waitingEntryOf(db: DbOrTx, cadreId: number, campaignId: number): WaitlistEntry | undefined {
   return db
     .select()
     .from(waitlistEntries)
@@ -188,7 +188,7 @@ export function answerOffer(tx: DbOrTx, offerId: number, accept: boolean, actor:
 }
 
 /** Staff take a cadre out of the line (e.g. examined elsewhere); an open offer passes on. */
-export function leaveWaitlist(tx: DbOrTx, entryId: number, actor: AuditActor, now: number): void {
+function leaveWaitlist(tx: DbOrTx, entryId: number, actor: AuditActor, now: number): void {
   const open = tx.select().from(waitlistOffers).where(and(eq(waitlistOffers.entryId, entryId), eq(waitlistOffers.status, 'open'))).all();
   for (const offer of open) passOn(tx, offer, 'withdrawn', now);
   tx.update(waitlistEntries).set({ status: 'left', updatedAt: now }).where(and(eq(waitlistEntries.id, entryId), inArray(waitlistEntries.status, ['waiting', 'offered']))).run();

@@ -21,7 +21,7 @@ import { committeeWord } from '../shared/organisation';
  */
 
 export const STAFF_BOOKING_NOTICE = 'booking.by_staff';
-export type StaffBookingVariant = 'booked' | 'moved' | 'cancelled' | 'day_closed';
+type StaffBookingVariant = 'booked' | 'moved' | 'cancelled' | 'day_closed';
 
 
 /** How the cadre will hear of it: a linked Zalo account (own or a proxy's), else email, else nobody. */

@@ -10,14 +10,14 @@ import { committeeWord } from '../shared/organisation';
 
 export const NUDGE_KIND = 'booking.nudge';
 export const campaignNudgeSubject = (campaignId: number) => `campaign-${campaignId}-nudge`;
-export const cadreNudgeSubject = (campaignId: number, cadreId: number) => `campaign-${campaignId}-nudge-cadre-${cadreId}`;
+const cadreNudgeSubject = (campaignId: number, cadreId: number) => `campaign-${campaignId}-nudge-cadre-${cadreId}`;
 
 /** The nudge of a campaign goes out at 09:00 local, `nudgeAfterDays` after its start. */
 export const nudgeDueAt = (c: Pick<Campaign, 'startDate' | 'nudgeAfterDays'>) =>
   outsideDaysOff(outsideQuietHours(vietnamInstant(addDays(c.startDate, c.nudgeAfterDays ?? 0), 9, 0)));
 
 /** Eligible active cadres with no booking that counts in the campaign, who have not opted out of broadcasts. */
-export function unbookedEligible(db: DbOrTx, c: Campaign): { id: number }[] {
+function unbookedEligible(db: DbOrTx, c: Campaign): { id: number }[] {
   if (!c.eligibleCategories.length) return [];
   return db
     .select({ id: cadres.id })

@@ -45,13 +45,13 @@ export function scheduleReminders(tx: DbOrTx, booking: { id: number; cadreId: nu
 
 /** Clinic, address, date and time, and what to bring: the lines every booking message shares. */
 /** Said instead of "nhịn ăn sáng" when the exam is in the afternoon. */
-export const AFTERNOON_FASTING = 'Khám buổi chiều: có thể ăn sáng nhẹ trước 7 giờ, sau đó nhịn ăn đến giờ khám (được uống nước lọc)';
+const AFTERNOON_FASTING = 'Khám buổi chiều: có thể ăn sáng nhẹ trước 7 giờ, sau đó nhịn ăn đến giờ khám (được uống nước lọc)';
 
 /**
  * The campaign's instructions for one exam time: "nhịn ăn sáng" (fast before breakfast) fits a morning exam only,
  * so for an exam from 11:00 on that clause gives way to the afternoon advice.
  */
-export function instructionsFor(instructions: string, startsAt: number): string {
+function instructionsFor(instructions: string, startsAt: number): string {
   const local = new Date(startsAt + VN_OFFSET_MS);
   if (!instructions || local.getUTCHours() < 11) return instructions;
   const clauses = instructions.split(/(?<=[,.;])\s*/u).filter(Boolean);

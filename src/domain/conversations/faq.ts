@@ -66,7 +66,7 @@ export function deleteFaq(db: Db, actor: AuditActor, id: number, now: number): v
 const STOP = new Set(['a', 'ah', 'nhe', 'nha', 'voi', 'cho', 'toi', 'la', 'gi', 'cua', 'thi', 'va', 'o', 'oi', 'chau', 'ong', 'ba', 'xin', 'hoi', 'em', 'anh', 'chi', 'co', 'khong', 'duoc', 'nao', 'the', 'vay', 'minh', 'ban', 'can', 'muon', 'biet', 'lam', 'sao']);
 
 /** Folded words (without stop words) and every pair of adjacent words, joined by "_". */
-export function faqTerms(text: string): string[] {
+function faqTerms(text: string): string[] {
   const words = foldVietnamese(text).split(' ').filter(Boolean);
   const pairs = words.slice(1).map((w, i) => `${words[i]}_${w}`);
   return [...words.filter((w) => !STOP.has(w)), ...pairs];
@@ -78,7 +78,7 @@ interface Indexed {
   phrasings: string;
 }
 
-export interface FaqHit {
+interface FaqHit {
   id: number;
   question: string;
   answer: string;
@@ -113,7 +113,7 @@ function indexOf(tx: DbOrTx): MiniSearch<Indexed> {
  * covers at least half of what was asked (words and pairs alike). "tôi muốn đổi phòng khám" shares
  * "phòng khám" with the address entry but is not a question about it.
  */
-export function bestFaq(index: MiniSearch<Indexed>, text: string): number | null {
+function bestFaq(index: MiniSearch<Indexed>, text: string): number | null {
   const asked = [...new Set(faqTerms(text))];
   if (asked.length < 2) return null;
   const results = index.search(text, {

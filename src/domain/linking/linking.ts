@@ -19,7 +19,7 @@ import { committeeWord } from '../shared/organisation';
  * these appliers write the result inside the turn's transaction, with an audit row for each change.
  */
 
-export const OTP_TTL_MS = 10 * 60_000;
+const OTP_TTL_MS = 10 * 60_000;
 /** Codes a Zalo user may ask for per hour, and codes a cadre's email may receive per day. */
 export const OTP_PER_USER_PER_HOUR = 3;
 export const OTP_PER_CADRE_PER_DAY = 5;
@@ -54,7 +54,7 @@ export function otpMatches(stored: string, challengeId: number, code: string): b
 }
 
 /** How an account came to be linked: a phone shared in chat, a code sent by email, or staff by hand. */
-export type LinkMethod = 'phone' | 'otp' | 'staff';
+type LinkMethod = 'phone' | 'otp' | 'staff';
 
 /** A Zalo user id as staff type it. */
 export const ZaloUserId = z.string().trim().regex(/^\d{1,32}$/, 'Mã Zalo gồm các chữ số.');
@@ -108,7 +108,7 @@ export function linkZaloUser(tx: DbOrTx, link: NewLink): void {
  * The one way a link ends: the user in chat (by account) or staff (by cadre). Audited as `link.remove` with
  * the account and how it had been linked; null when there was no link.
  */
-export function unlinkZaloUser(tx: DbOrTx, which: { zaloUserId: string } | { cadreId: number }, now: number, staffId?: number): number | null {
+function unlinkZaloUser(tx: DbOrTx, which: { zaloUserId: string } | { cadreId: number }, now: number, staffId?: number): number | null {
   const where = 'zaloUserId' in which ? eq(zaloLinks.zaloUserId, which.zaloUserId) : eq(zaloLinks.cadreId, which.cadreId);
   const link = tx.select().from(zaloLinks).where(where).get();
   if (!link) return null;
@@ -189,7 +189,7 @@ function tellLinkMoved(tx: DbOrTx, zaloUserId: string, cadreId: number, now: num
  * A shared phone matches a cadre already linked to another account: the link stays; a request waits for
  * staff, and the linked account is told (a notice: Zalo, else email). A repeat while one is pending adds nothing.
  */
-export function holdLinkMove(tx: DbOrTx, ctx: LinkingContext, cadreId: number, phone: string): void {
+function holdLinkMove(tx: DbOrTx, ctx: LinkingContext, cadreId: number, phone: string): void {
   const current = tx.select().from(zaloLinks).where(eq(zaloLinks.cadreId, cadreId)).get();
   if (!current || current.zaloUserId === ctx.zaloUserId) return;
   const pending = tx
@@ -271,7 +271,7 @@ function otpEmail(committeeName: string, fullName: string, code: string) {
 }
 
 /** Creates a challenge and its email in the same transaction. The code exists only in the email, whose row is scrubbed once sent. */
-export function startOtp(tx: DbOrTx, ctx: LinkingContext, cadreId: number, committeeName: string): void {
+function startOtp(tx: DbOrTx, ctx: LinkingContext, cadreId: number, committeeName: string): void {
   const cadre = tx.select().from(cadres).where(eq(cadres.id, cadreId)).get();
   if (!cadre?.email) throw new Error('startOtp needs a cadre with an email');
   // Only the newest code counts: older open ones are closed.
@@ -292,7 +292,7 @@ export function startOtp(tx: DbOrTx, ctx: LinkingContext, cadreId: number, commi
   recordAudit(tx, zaloActor(ctx.zaloUserId), { action: 'link.otp_sent', entity: 'cadre', entityId: cadreId }, ctx.now);
 }
 
-export function recordOtpAttempt(tx: DbOrTx, ctx: LinkingContext, challengeId: number, ok: boolean): void {
+function recordOtpAttempt(tx: DbOrTx, ctx: LinkingContext, challengeId: number, ok: boolean): void {
   const challenge = tx.select().from(otpChallenges).where(eq(otpChallenges.id, challengeId)).get();
   if (!challenge) return;
   tx.update(otpChallenges)
@@ -305,7 +305,7 @@ export function recordOtpAttempt(tx: DbOrTx, ctx: LinkingContext, challengeId: n
  * A cadre code + birth date that did not match: counted for the daily limits and audited against the cadre
  * when the code exists (the audit names the record by id; a code that matches nobody is kept as typed).
  */
-export function recordVerificationFailure(tx: DbOrTx, ctx: LinkingContext, code: string): void {
+function recordVerificationFailure(tx: DbOrTx, ctx: LinkingContext, code: string): void {
   const cadre = tx.select({ id: cadres.id }).from(cadres).where(eq(cadres.code, code)).get();
   tx.insert(verificationFailures).values({ zaloUserId: ctx.zaloUserId, cadreCode: code, cadreId: cadre?.id ?? null, at: ctx.now }).run();
   recordAudit(

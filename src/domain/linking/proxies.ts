@@ -25,7 +25,7 @@ import { committeeWord } from '../shared/organisation';
 
 export const PROXY_NOTICE = 'proxy.told_cadre';
 
-export type ProxyNoticeVariant = 'approved' | 'withdrawn' | 'booked' | 'moved' | 'cancelled' | 'requested';
+type ProxyNoticeVariant = 'approved' | 'withdrawn' | 'booked' | 'moved' | 'cancelled' | 'requested';
 
 export type ProxyEffect =
   /** The proxy stops acting for this cadre (their own choice, confirmed in chat). */
@@ -33,7 +33,7 @@ export type ProxyEffect =
   /** The proxy booked, moved or cancelled an exam, or filed a request, for the cadre (after that effect, in the same turn). */
   | { type: 'proxyActed'; cadreId: number; action: 'booked' | 'moved' | 'cancelled' | 'requested'; bookingId?: number };
 
-export const proxyNoticeText = {
+const proxyNoticeText = {
   approved: (title: string, proxy: string) =>
     `${title} lưu ý: ${committeeWord()} đã đồng ý để ${proxy} thay mặt ${title} đặt lịch khám, xem kết quả và gửi yêu cầu qua Zalo. Nếu ${title} không đồng ý, xin gõ "gặp nhân viên" hoặc gọi cho ${committeeWord()}.`,
   withdrawn: (title: string, proxy: string) => `${proxy} đã thôi thay mặt ${title} trên Zalo. Từ nay chỉ ${title} (hoặc người đại diện khác đã được duyệt) làm việc với ${committeeWord()} qua Zalo.`,
@@ -55,7 +55,7 @@ function proxyLabel(p: { proxyName: string; relation: string }): string {
 }
 
 /** Queues a notice to the cadre about one of their proxies; `bookingId` for what the proxy did. */
-export function tellCadreAboutProxy(tx: DbOrTx, proxyId: number, cadreId: number, variant: ProxyNoticeVariant, now: number, bookingId?: number): number {
+function tellCadreAboutProxy(tx: DbOrTx, proxyId: number, cadreId: number, variant: ProxyNoticeVariant, now: number, bookingId?: number): number {
   return enqueueNotice(tx, { cadreId, ref: { kind: PROXY_NOTICE, id: proxyId, variant: bookingId === undefined ? variant : `${variant}:${bookingId}` }, dueAt: now }, now);
 }
 

@@ -12,7 +12,7 @@ import { committeeWord } from '../shared/organisation';
 export const TEMPLATE_BY_USER_SINCE = '2025-12-10';
 
 /** A value our notices can put into a template parameter. */
-export interface TemplateSource {
+interface TemplateSource {
   key: string;
   label: string;
 }
@@ -56,7 +56,7 @@ export interface TemplateKind {
 const name: TemplateSource = { key: 'name', label: 'Họ tên cán bộ' };
 
 /** Every notice that can go as a Zalo template, with the values each offers (what the notice renderers put in `template.data`). */
-export const TEMPLATE_KINDS: TemplateKind[] = [
+const TEMPLATE_KINDS: TemplateKind[] = [
   {
     name: 'booking_reminder',
     label: 'Nhắc lịch khám',
@@ -181,7 +181,7 @@ export const TemplateInput = z.object({
 export type TemplateInput = z.infer<typeof TemplateInput>;
 
 /** Parses "ten_khach_hang = name" lines against the values the kind offers; throws the first problem in Vietnamese. */
-export function parseParamLines(kind: TemplateKind, text: string): TemplateParam[] {
+function parseParamLines(kind: TemplateKind, text: string): TemplateParam[] {
   const out: TemplateParam[] = [];
   for (const [i, raw] of text.split(/\r?\n/).entries()) {
     const line = raw.trim();

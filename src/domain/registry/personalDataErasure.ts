@@ -132,7 +132,7 @@ function keptRows(tx: DbOrTx, cadreId: number): Record<string, number> {
  * Erases a cadre's personal data on request, in the caller's transaction (all or nothing). The audit row
  * keeps counts only.
  */
-export function erasePersonalData(tx: DbOrTx, staff: ActingStaff, cadreId: number, now: number): ErasureOutcome {
+function erasePersonalData(tx: DbOrTx, staff: ActingStaff, cadreId: number, now: number): ErasureOutcome {
   requireRole(staff, rolesFor(['results', 'erasePersonal']), 'Chỉ quản trị được xóa dữ liệu của cán bộ.');
   const cadre = tx.select().from(cadres).where(eq(cadres.id, cadreId)).get();
   if (!cadre) throw new AppError('not_found', 'Không tìm thấy cán bộ.');

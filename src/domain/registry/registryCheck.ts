@@ -72,7 +72,7 @@ export function parseBirthDate(v: CellValue, today: string): string | null {
  * A birth date as older records give it: a full date (see parseBirthDate), or the year alone ("1935", 1935,
  * "00/00/1940", "0/0/1940", "năm 1940"). A year alone is stored as YYYY-01-01 with precision 'year'.
  */
-export function parseBirthDateOrYear(v: CellValue, today: string): { iso: string; precision: BirthDatePrecision } | null {
+function parseBirthDateOrYear(v: CellValue, today: string): { iso: string; precision: BirthDatePrecision } | null {
   const year = (y: number) => (y >= 1900 && String(y) <= today.slice(0, 4) ? { iso: `${y}-01-01`, precision: 'year' as const } : null);
   if (typeof v === 'number' && Number.isInteger(v) && v >= 1900 && v <= 2100) return year(v);
   if (typeof v === 'string') {

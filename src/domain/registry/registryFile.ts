@@ -58,10 +58,10 @@ function readCsv(bytes: Uint8Array): SheetRow[] {
   return records.map((cells, i) => ({ rowNumber: i + 1, cells }));
 }
 
-export type RegistryFileFormat = 'xlsx' | 'csv';
+type RegistryFileFormat = 'xlsx' | 'csv';
 
 /** Picks the format from the bytes and the file name; rejects old .xls and anything else. */
-export function detectFormat(bytes: Uint8Array, fileName: string): RegistryFileFormat {
+function detectFormat(bytes: Uint8Array, fileName: string): RegistryFileFormat {
   const name = fileName.toLowerCase();
   const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
   const isOle = bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0;

@@ -16,7 +16,6 @@ import { auditHealthRead } from '../staff/staffReads';
  */
 
 const registrySortable = ['code', 'name', 'birthDate', 'unit', 'clinic', 'category'] as const;
-export type RegistrySort = (typeof registrySortable)[number];
 
 export const RegistryQuery = z.object({
   q: z.string().max(100).optional(),

@@ -14,7 +14,7 @@ export interface ImportProblem {
 }
 
 /** How many rows from the top the header row is looked for (office files carry several title lines). */
-export const HEADER_SEARCH_ROWS = 20;
+const HEADER_SEARCH_ROWS = 20;
 
 export interface SheetColumn<K extends string> {
   key: K;

@@ -31,7 +31,7 @@ export interface Dashboard {
 }
 
 /** The campaign the committee is running: open and covering today, else the latest open, else the latest. */
-export function currentCampaign(db: DbOrTx, today: string): Campaign | null {
+function currentCampaign(db: DbOrTx, today: string): Campaign | null {
   return (
     db.select().from(campaigns).where(and(eq(campaigns.status, 'open'), lte(campaigns.startDate, today), gte(campaigns.endDate, today))).orderBy(desc(campaigns.startDate)).get() ??
     db.select().from(campaigns).where(eq(campaigns.status, 'open')).orderBy(desc(campaigns.startDate)).get() ??

@@ -138,7 +138,7 @@ export interface CohortCounts {
 }
 
 /** The counts of the cadres of one unit registered at one clinic. */
-export interface CohortCell extends CohortCounts {
+interface CohortCell extends CohortCounts {
   unit: string;
   clinicId: number | null;
 }
@@ -210,7 +210,7 @@ export function groupCohort(figures: CohortFigures, keyOf: (c: Pick<CohortCadre,
   return [...m.values()].map((g) => ({ ...g, share: shareOf(g.examined, g.eligible) })).sort((a, b) => a.key.localeCompare(b.key, 'vi'));
 }
 
-export const NO_UNIT = '(Chưa ghi đơn vị)';
+const NO_UNIT = '(Chưa ghi đơn vị)';
 export const NO_CLINIC = '(Chưa đăng ký phòng khám)';
 export const unitKey = (c: Pick<CohortCadre, 'unit'>) => c.unit.trim() || NO_UNIT;
 

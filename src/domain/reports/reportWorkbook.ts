@@ -21,7 +21,7 @@ const SHEET_NAMES: Record<ReportTable['key'], string> = {
 };
 
 /** A table as a sheet for the one xlsx writer: counts as numbers, shares as %, dates as date cells. */
-export function tableSheet(report: Report, t: ReportTable, committeeName: string): SheetSpec {
+function tableSheet(report: Report, t: ReportTable, committeeName: string): SheetSpec {
   return {
     name: SHEET_NAMES[t.key],
     heading: [committeeName, `${report.title} — ${t.title}`, `Kỳ báo cáo: ${formatIsoDate(report.from)} – ${formatIsoDate(report.to)}`],

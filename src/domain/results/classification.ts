@@ -38,7 +38,7 @@ const letterClasses = [
 ] as const satisfies readonly HealthClassDef[];
 
 /** Each scheme's classes, best first. */
-export const classSchemes = {
+const classSchemes = {
   'I-V': { id: 'I-V', name: 'Loại I–V', classes: romanClasses },
   'A-D': { id: 'A-D', name: 'A, B1, B2, C, D (Quyết định 1266/QĐ-BYT năm 2020)', classes: letterClasses },
 } as const satisfies Record<ClassSchemeId, { id: ClassSchemeId; name: string; classes: readonly HealthClassDef[] }>;
@@ -53,7 +53,7 @@ export type HealthClassCode = (typeof healthClassCodes)[number];
 const byCode = new Map<string, HealthClassDef & { scheme: ClassSchemeId; rank: number }>();
 for (const id of classSchemeIds) classSchemes[id].classes.forEach((c, rank) => byCode.set(c.code, { ...c, scheme: id, rank }));
 
-export const isHealthClassCode = (code: string): code is HealthClassCode => byCode.has(code);
+const isHealthClassCode = (code: string): code is HealthClassCode => byCode.has(code);
 
 /** The class a stored code stands for, with the scheme it belongs to and its rank there (0 = best). */
 export function healthClassOf(code: string | null | undefined): (HealthClassDef & { scheme: ClassSchemeId; rank: number }) | null {
@@ -64,9 +64,6 @@ export function healthClassOf(code: string | null | undefined): (HealthClassDef 
 export function classCodes(scheme: ClassSchemeId): HealthClassCode[] {
   return classSchemes[scheme].classes.map((c) => c.code);
 }
-
-/** "Loại III" or "Loại B1": the code as staff and cadres say it. */
-export const healthClassShort = (code: string | null | undefined): string => (code ? `Loại ${code}` : 'Chưa phân loại');
 
 /** "Loại III – Trung bình": the code with its label, in its own scheme; "Chưa phân loại" when absent. */
 export function healthClassLabel(code: string | null | undefined): string {

@@ -4,7 +4,7 @@ import { cadres, campaigns, examResults, healthClasses, type HealthClass } from 
 import { classCodes, type ClassSchemeId } from './classification';
 
 export type ClassKey = HealthClass | 'none';
-export const classKeys: ClassKey[] = [...healthClasses, 'none'];
+const classKeys: ClassKey[] = [...healthClasses, 'none'];
 
 /**
  * The columns of a classification mix: the active scheme's classes, then any class of another scheme that

@@ -11,7 +11,7 @@ export const RESULT_NOTICE_KIND = 'result.released';
 /** One "ready" notice per result chain: a later release replaces an unsent earlier one. */
 export const resultSubject = (chainId: number) => `result-${chainId}`;
 
-export const resultNoticeText = {
+const resultNoticeText = {
   ready: (who: string) => `Kết quả khám sức khỏe của ${who} đã có.`,
   corrected: (who: string) => `Kết quả khám sức khỏe của ${who} vừa được bổ sung, đính chính.`,
   how: 'Để giữ bí mật, kết quả chỉ xem trong khung chat này. Xin bấm «Xem kết quả» hoặc gõ "xem kết quả".',

@@ -136,7 +136,7 @@ export function chainFor(db: DbOrTx, cadreId: number, campaignId: number | null,
   return chainVersions(db, first.chainId);
 }
 
-export function chainVersions(db: DbOrTx, chainId: number): ExamResult[] {
+function chainVersions(db: DbOrTx, chainId: number): ExamResult[] {
   return db.select().from(examResults).where(eq(examResults.chainId, chainId)).orderBy(desc(examResults.version)).all();
 }
 

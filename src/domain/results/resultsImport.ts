@@ -37,7 +37,7 @@ export const resultColumns = [
   { key: 'signedBy', header: 'Bác sĩ ký', required: false, aliases: ['bac si', 'bac si ket luan', 'nguoi ky'], help: 'Họ tên bác sĩ ký kết luận.' },
 ] as const;
 
-export type ResultColumnKey = (typeof resultColumns)[number]['key'];
+type ResultColumnKey = (typeof resultColumns)[number]['key'];
 const headerOf = (key: ResultColumnKey) => resultColumns.find((c) => c.key === key)!.header;
 
 const headerIndex = new Map<string, ResultColumnKey>();
@@ -48,21 +48,21 @@ const yes = new Set(['co', 'x', '1', 'true', 'yes']);
 const no = new Set(['khong', '0', 'false', 'no', '']);
 
 /** One checked row, ready to apply. */
-export interface ResultRecord {
+interface ResultRecord {
   rowNumber: number;
   code: string;
   cadreId: number;
   input: ResultInput;
 }
 
-export interface ResultsCheck {
+interface ResultsCheck {
   records: ResultRecord[];
   problems: ImportProblem[];
   rowCount: number;
   ignoredHeaders: string[];
 }
 
-export interface ResultsCheckContext {
+interface ResultsCheckContext {
   /** Every cadre by lower-cased code; `inScope` says whether the importing staff member may enter their results. */
   cadreByCode: Map<string, { id: number; clinicId: number | null; inScope: boolean }>;
   /** For clinic_staff: the only clinic their rows may name (and their cadres' clinic); null for committee roles. */
@@ -76,7 +76,7 @@ export interface ResultsCheckContext {
 }
 
 /** What checking needs from the database, for the staff member's scope (clinic_staff: their clinic's cadres). */
-export function resultsCheckContext(db: DbOrTx, staff: ActingStaff, today: string, classScheme: ClassSchemeId = 'I-V'): ResultsCheckContext {
+function resultsCheckContext(db: DbOrTx, staff: ActingStaff, today: string, classScheme: ClassSchemeId = 'I-V'): ResultsCheckContext {
   const rows = db.select({ id: cadres.id, code: cadres.code, clinicId: cadres.clinicId }).from(cadres).all();
   const clinicScope = staff.role === 'clinic_staff' ? (staff.clinicId ?? -1) : null;
   return {
@@ -201,7 +201,7 @@ function resultInputOf({ value, bad }: RowCells<ResultColumnKey>, named: ReturnT
  * Finds the header row (the first of the first rows with a "Mã cán bộ" column) and checks every row.
  * Returns the good rows and every problem; a file is applied only when there are none.
  */
-export function checkResultRows(rows: SheetRow[], ctx: ResultsCheckContext): ResultsCheck {
+function checkResultRows(rows: SheetRow[], ctx: ResultsCheckContext): ResultsCheck {
   const layout = readSheetLayout(rows, resultColumns, matchHeader);
   if ('missingHeader' in layout) return { records: [], problems: [layout.missingHeader], rowCount: 0, ignoredHeaders: [] };
   const { positions, ignoredHeaders, dataRows, problems } = layout;
@@ -237,7 +237,7 @@ export function checkResultRows(rows: SheetRow[], ctx: ResultsCheckContext): Res
 
 // --- applying ---------------------------------------------------------------------------------------------
 
-export interface ResultImportCounts {
+interface ResultImportCounts {
   created: number;
   updated: number;
   corrections: number;
@@ -270,12 +270,12 @@ function tally(plans: Plan[]): ResultImportCounts {
 }
 
 /** What applying would do, without writing. */
-export function previewResultsImport(db: DbOrTx, records: ResultRecord[]): ResultImportCounts {
+function previewResultsImport(db: DbOrTx, records: ResultRecord[]): ResultImportCounts {
   return tally(plan(db, records));
 }
 
 /** Writes every record inside the caller's transaction (drafts only; nothing is released), with one audit row. */
-export function applyResultsImport(tx: DbOrTx, staff: ActingStaff, records: ResultRecord[], fileName: string, now: number): ResultImportCounts {
+function applyResultsImport(tx: DbOrTx, staff: ActingStaff, records: ResultRecord[], fileName: string, now: number): ResultImportCounts {
   const plans = plan(tx, records);
   for (const p of plans) {
     const { input, cadreId } = p.record;

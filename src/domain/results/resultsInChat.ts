@@ -32,7 +32,7 @@ export interface ResultLookups {
 }
 
 /** True when the Zalo user is the cadre's verified account or an approved proxy of an active cadre. */
-export function maySeeCadre(db: DbOrTx, zaloUserId: string, cadreId: number): boolean {
+function maySeeCadre(db: DbOrTx, zaloUserId: string, cadreId: number): boolean {
   const active = db.select({ id: cadres.id }).from(cadres).where(and(eq(cadres.id, cadreId), eq(cadres.active, true))).get();
   if (!active) return false;
   const own = db.select({ c: zaloLinks.cadreId }).from(zaloLinks).where(and(eq(zaloLinks.zaloUserId, zaloUserId), eq(zaloLinks.cadreId, cadreId))).get();

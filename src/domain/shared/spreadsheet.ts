@@ -11,7 +11,7 @@ import { loadExcelJs } from './excel';
  * and filterable on every sheet. CSV goes through csv.ts.
  */
 
-export type ColumnKind = 'text' | 'integer' | 'number' | 'percent' | 'date' | 'datetime';
+type ColumnKind = 'text' | 'integer' | 'number' | 'percent' | 'date' | 'datetime';
 export interface SheetColumn {
   header: string;
   kind?: ColumnKind;
@@ -41,7 +41,7 @@ export interface SheetSpec {
 
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const CSV_MIME = 'text/csv; charset=utf-8';
-export const NO_SHARE = '—';
+const NO_SHARE = '—';
 const DATE_FMT = 'dd/mm/yyyy';
 const NUM_FMT: Record<ColumnKind, string | undefined> = {
   text: '@',
@@ -190,4 +190,3 @@ export function fileSlug(s: string): string {
     .slice(0, 80);
 }
 
-export const attachment = (fileName: string) => `attachment; filename="${fileName}"`;

@@ -22,10 +22,10 @@ import { validate, uploadLimit, XLSX_TYPE, IdParam, ImportQuery, ImportFileForm 
 
 const CadreParam = z.object({ cadreId: z.coerce.number().int().positive() });
 
-export const ResultListQuery = ResultListParams;
+const ResultListQuery = ResultListParams;
 
 /** A result as the API shows it to staff allowed to read result text. */
-export const resultJson = (r: ResultRow) => ({
+const resultJson = (r: ResultRow) => ({
   ...r.result,
   cadre: r.cadre,
   clinicName: r.clinicName,

@@ -34,7 +34,7 @@ export interface ChatDeps {
 }
 
 /** A fictional spot in central Hải Phòng, sent when the simulated user shares a location. */
-export const SIMULATED_LOCATION = { latitude: 20.8561, longitude: 106.6822, label: 'Vị trí mô phỏng, TP. Hải Phòng' };
+const SIMULATED_LOCATION = { latitude: 20.8561, longitude: 106.6822, label: 'Vị trí mô phỏng, TP. Hải Phòng' };
 
 const UserIdParam = z.object({ userId: z.string().regex(/^\d{1,32}$/, 'a Zalo user id is a string of digits') });
 

@@ -22,7 +22,7 @@ import { EmptyRow, fmtDateTime, OtherCampaignLinks, page, PhoneLink, StatusTabs,
  * first; phones as tel: links; each call's outcome recorded (and audited) from the row.
  */
 
-export const callListUrl = (campaignId: number) => `/staff/booking/${campaignId}/calls`;
+const callListUrl = (campaignId: number) => `/staff/booking/${campaignId}/calls`;
 
 const reasonTabs = [['all', 'Tất cả'], ...callReasons.map((r) => [r, callReasonLabels[r]] as const)] as const;
 const ListQuery = z.object({ reason: z.enum(['all', ...callReasons]).default('all'), msg: z.string().max(30).optional() });

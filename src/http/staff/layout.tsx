@@ -8,7 +8,7 @@ import { CSRF_FIELD, type StaffIdentity } from '../auth/session';
  * The menu's groups, in the order shown. A group with one entry a role may open is shown as a plain link; `top`
  * entries are always plain links (the pages used all day).
  */
-export const navGroups = {
+const navGroups = {
   top: '',
   care: 'Khám & kết quả',
   people: 'Cán bộ',
@@ -67,7 +67,7 @@ export function addStaffNavItem(item: NavItem): void {
   else staffNav.push(item);
 }
 
-export const navGroupOf = (item: NavItem): NavGroup =>
+const navGroupOf = (item: NavItem): NavGroup =>
   item.group ?? (item.permission[1] === 'figures' ? 'reports' : (groupOfCapability[item.permission[0]] ?? 'admin'));
 
 const css = `
@@ -191,7 +191,7 @@ export interface Flash {
   text: Child;
 }
 
-export function FlashBox(props: { flash?: Flash | null }) {
+function FlashBox(props: { flash?: Flash | null }) {
   if (!props.flash) return null;
   return (
     <div class={`flash ${props.flash.kind}`} role={props.flash.kind === 'bad' ? 'alert' : 'status'}>

@@ -86,7 +86,7 @@ const count = new Intl.NumberFormat('vi-VN');
 export const fmtCount = (n: number) => count.format(n);
 
 /** Links to pages 1..n keeping the other query parameters. */
-export function Pager(props: { page: number; pages: number; query: Query }) {
+function Pager(props: { page: number; pages: number; query: Query }) {
   if (props.pages <= 1) return null;
   const href = (p: number) => withQuery(props.query, { page: p });
   const shown = [...new Set([1, props.page - 2, props.page - 1, props.page, props.page + 1, props.page + 2, props.pages])]

@@ -17,7 +17,7 @@ import { EmptyRow, FilterSelect, fmtDateTime, OtherCampaignLinks, page, PhoneLin
  * entry stays as left).
  */
 
-export const waitlistUrl = (campaignId: number) => `/staff/booking/${campaignId}/waitlist`;
+const waitlistUrl = (campaignId: number) => `/staff/booking/${campaignId}/waitlist`;
 
 const ListQuery = z.object({ clinicId: z.string().regex(/^\d*$/).optional(), msg: z.string().max(20).optional() });
 const RemoveInput = z.object({ entryId: z.coerce.number().int().positive() });

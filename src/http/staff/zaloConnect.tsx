@@ -32,7 +32,7 @@ export interface ZaloConnectDeps {
 }
 
 export const ZALO_CONNECT_PATH = '/staff/zalo';
-export const zaloCallbackUrl = (publicBaseUrl: string) => `${publicBaseUrl}${ZALO_CONNECT_PATH}/callback`;
+const zaloCallbackUrl = (publicBaseUrl: string) => `${publicBaseUrl}${ZALO_CONNECT_PATH}/callback`;
 
 
 const CallbackQuery = z.object({
@@ -53,7 +53,7 @@ function remaining(ms: number): string {
 }
 
 /** How the stored token pair looks to an administrator. */
-export function tokenHealth(db: Db, now: number) {
+function tokenHealth(db: Db, now: number) {
   const row = db.select().from(oaTokens).where(eq(oaTokens.id, 1)).get();
   if (!row) return { state: 'missing' as const, row: null };
   const failedSinceRefresh = row.lastErrorAt !== null && row.lastErrorAt > (row.refreshedAt ?? 0);

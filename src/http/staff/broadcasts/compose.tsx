@@ -160,7 +160,7 @@ function WhenFields(props: { form: Partial<ComposeForm> }) {
   );
 }
 
-export function composePage(
+function composePage(
   deps: BroadcastWebDeps,
   c: StaffContext,
   form: Partial<ComposeForm>,

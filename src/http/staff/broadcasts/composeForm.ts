@@ -63,7 +63,7 @@ export function segmentOf(form: ComposeForm): SegmentFilter {
   return parsed.data;
 }
 
-export function startAtOf(form: ComposeForm): number | null {
+function startAtOf(form: ComposeForm): number | null {
   if (form.when === 'now') return null;
   const date = parseVietnameseDate(form.date);
   if (!date || !/^\d{1,2}:\d{2}$/.test(form.time)) {
@@ -74,7 +74,7 @@ export function startAtOf(form: ComposeForm): number | null {
   return vietnamInstant(date, h, m);
 }
 
-export const buttonsOf = (form: ComposeForm) =>
+const buttonsOf = (form: ComposeForm) =>
   form.buttons
     .split('\n')
     .map((s) => s.trim())
