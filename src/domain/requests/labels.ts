@@ -31,8 +31,3 @@ export const openStates: CareRequestState[] = ['new', 'acknowledged', 'scheduled
 /** YC-000123 */
 export const ticketOf = (id: number) => `YC-${String(id).padStart(6, '0')}`;
 
-/** "YC-000123", "yc123", "123" -> 123; null otherwise. */
-export function parseTicket(input: string): number | null {
-  const m = /^\s*(?:yc[-\s]?)?0*(\d{1,9})\s*$/i.exec(input);
-  return m ? Number(m[1]) : null;
-}

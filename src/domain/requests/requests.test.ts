@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ackDeadline, addWorkingTime, defaultRequestPolicy, inWorkingHours, nextEscalation } from './sla';
 import { ackKeyFrom, ackLink, AckQuery, verifyAckLink } from './ackLinks';
-import { parseTicket, ticketOf } from './labels';
+import { ticketOf } from './labels';
 
 const vn = (local: string) => Date.parse(`${local}+07:00`);
 const wh = defaultRequestPolicy.workingHours;
@@ -47,10 +47,7 @@ describe('acknowledge links and tickets', () => {
     expect(verifyAckLink(key, 12, { ...q(url), e: 5000 }, 999)).toBe('forged');
     expect(verifyAckLink(ackKeyFrom('y'.repeat(48)), 12, q(url), 999)).toBe('forged');
   });
-  it('formats and reads tickets', () => {
+  it('formats tickets', () => {
     expect(ticketOf(123)).toBe('YC-000123');
-    expect(parseTicket('yc-000123')).toBe(123);
-    expect(parseTicket('YC 5')).toBe(5);
-    expect(parseTicket('abc')).toBeNull();
   });
 });

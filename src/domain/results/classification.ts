@@ -85,12 +85,6 @@ export function lowestHealthClasses(): HealthClassCode[] {
   return classSchemeIds.flatMap((id) => lowestTwoClasses(id));
 }
 
-/** Whether a stored code is one of the two lowest classes of its own scheme. */
-export function isInLowestTwoClasses(code: string | null | undefined): boolean {
-  const c = healthClassOf(code);
-  return c !== null && c.rank >= classSchemes[c.scheme].classes.length - 2;
-}
-
 /** "I, II, III, IV, V": the codes of a scheme as an error message names them. */
 export const allowedCodesText = (scheme: ClassSchemeId): string => classCodes(scheme).join(', ');
 
