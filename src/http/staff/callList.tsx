@@ -11,9 +11,10 @@ import { callOutcomeKinds } from '../../store/schema';
 import { inTransaction } from '../../store/db';
 import { clinicScope, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { IdParam, validate } from '../validation';
-import { CsrfField, type Flash } from './layout';
+import { CsrfField } from './layout';
 import type { StaffDeps } from '../deps';
-import { EmptyRow, fmtDateTime, OtherCampaignLinks, page, PhoneLink, StatusTabs, type StaffContext } from './ui';
+import { fmtDateTime, okNotices, OtherCampaignLinks, page, PhoneLink, StatusTabs, type StaffContext } from './ui';
+import { CadreLink, RowsTable, type Column } from './uiTables';
 
 
 /**
@@ -27,18 +28,17 @@ const callListUrl = (campaignId: number) => `/staff/booking/${campaignId}/calls`
 const reasonTabs = [['all', 'Tất cả'], ...callReasons.map((r) => [r, callReasonLabels[r]] as const)] as const;
 const ListQuery = z.object({ reason: z.enum(['all', ...callReasons]).default('all'), msg: z.string().max(30).optional() });
 
-const notices: Record<string, Flash> = Object.fromEntries(
-  callOutcomeKinds.map((k) => [k, { kind: 'ok', text: k === 'unreachable' ? 'Đã ghi: không liên lạc được. Cán bộ vẫn trong danh sách để gọi lại.' : `Đã ghi: ${callOutcomeLabels[k].toLowerCase()}.` }]),
+const noticeOf = okNotices(
+  Object.fromEntries(callOutcomeKinds.map((k) => [k, k === 'unreachable' ? 'Đã ghi: không liên lạc được. Cán bộ vẫn trong danh sách để gọi lại.' : `Đã ghi: ${callOutcomeLabels[k].toLowerCase()}.`])),
 );
 
 function Person(props: { r: CallListRow }) {
   const r = props.r;
   return (
     <div>
-      <a href={`/staff/registry/${r.cadreId}`}>{r.fullName}</a>
-      <div class="small muted">
+      <CadreLink id={r.cadreId} name={r.fullName}>
         {r.code} · {r.age} tuổi{r.unit ? ` · ${r.unit}` : ''}
-      </div>
+      </CadreLink>
       <div class="small">
         {r.frail ? <span class="badge warn">Sức khỏe yếu</span> : null} {r.healthClass ? <span class="badge">Loại {r.healthClass}</span> : null}
       </div>
@@ -46,23 +46,13 @@ function Person(props: { r: CallListRow }) {
   );
 }
 
-/** The cells both tables start with: who, their phone, why they are on the list. */
-function WhoAndWhy(props: { r: CallListRow }) {
-  const r = props.r;
-  return (
-    <>
-      <td data-label="Cán bộ">
-        <Person r={r} />
-      </td>
-      <td data-label="Điện thoại">
-        <PhoneLink phone={r.phone} empty="Chưa có số" />
-      </td>
-      <td data-label="Lý do">
-        <Reason r={r} />
-      </td>
-    </>
-  );
-}
+/** The columns both tables start with: who, their phone, why they are on the list. */
+const whoAndWhy: Column<CallListRow>[] = [
+  { label: 'Cán bộ', cell: (r) => <Person r={r} /> },
+  { label: 'Điện thoại', cell: (r) => <PhoneLink phone={r.phone} empty="Chưa có số" /> },
+  { label: 'Lý do', cell: (r) => <Reason r={r} /> },
+];
+const callAttrs = (r: CallListRow) => ({ 'data-cadre': String(r.cadreId), 'data-reason': r.reason });
 
 function Reason(props: { r: CallListRow }) {
   const b = props.r.booking;
@@ -130,66 +120,21 @@ function CallCounts(props: { list: CallListView; others: { id: number; name: str
 }
 
 function PendingCalls(props: { rows: CallListRow[]; campaignId: number; token: string; reason: string }) {
-  return (
-    <div class="table-wrap">
-      <table class="responsive" id="call-list">
-        <thead>
-          <tr>
-            <th>#</th>
-            <th>Cán bộ</th>
-            <th>Điện thoại</th>
-            <th>Lý do</th>
-            <th>Lần gọi trước</th>
-            <th>Ghi kết quả</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.length === 0 ? <EmptyRow colspan={6}>Không còn cán bộ nào cần gọi.</EmptyRow> : null}
-          {props.rows.map((r, i) => (
-            <tr data-cadre={String(r.cadreId)} data-reason={r.reason}>
-              <td data-label="#">{i + 1}</td>
-              <WhoAndWhy r={r} />
-              <td data-label="Lần gọi trước">
-                <LastCall r={r} />
-              </td>
-              <td data-label="Ghi kết quả">
-                <OutcomeForm r={r} campaignId={props.campaignId} token={props.token} reason={props.reason} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
+  const columns: Column<CallListRow>[] = [
+    { label: '#', cell: (_r, i) => i + 1 },
+    ...whoAndWhy,
+    { label: 'Lần gọi trước', cell: (r) => <LastCall r={r} /> },
+    { label: 'Ghi kết quả', cell: (r) => <OutcomeForm r={r} campaignId={props.campaignId} token={props.token} reason={props.reason} /> },
+  ];
+  return <RowsTable id="call-list" columns={columns} rows={props.rows} rowAttrs={callAttrs} empty="Không còn cán bộ nào cần gọi." />;
 }
 
 function HandledCalls(props: { rows: CallListRow[] }) {
+  const columns: Column<CallListRow>[] = [...whoAndWhy, { label: 'Kết quả', cell: (r) => <LastCall r={r} /> }];
   return (
     <>
       <h2>Đã xử lý ({props.rows.length})</h2>
-      <div class="table-wrap">
-        <table class="responsive" id="call-list-handled">
-          <thead>
-            <tr>
-              <th>Cán bộ</th>
-              <th>Điện thoại</th>
-              <th>Lý do</th>
-              <th>Kết quả</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.length === 0 ? <EmptyRow colspan={4}>Chưa có cuộc gọi nào có kết quả.</EmptyRow> : null}
-            {props.rows.map((r) => (
-              <tr data-cadre={String(r.cadreId)} data-reason={r.reason}>
-                <WhoAndWhy r={r} />
-                <td data-label="Kết quả">
-                  <LastCall r={r} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <RowsTable id="call-list-handled" columns={columns} rows={props.rows} rowAttrs={callAttrs} empty="Chưa có cuộc gọi nào có kết quả." />
     </>
   );
 }
@@ -220,7 +165,7 @@ function callListPage(deps: StaffDeps, c: StaffContext, id: number, q: z.infer<t
       <HandledCalls rows={handled} />
     </>
   );
-  return page(c, deps.committee.name, `Gọi điện cho cán bộ: ${campaign.name}`, body, { flash: q.msg ? (notices[q.msg] ?? null) : null });
+  return page(c, deps.committee.name, `Gọi điện cho cán bộ: ${campaign.name}`, body, { flash: noticeOf(q.msg) });
 }
 
 export function callListPages(deps: StaffDeps) {

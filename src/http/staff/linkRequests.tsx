@@ -2,11 +2,45 @@ import { z } from 'zod';
 import { decideLinkMove, listLinkRequests } from '../../domain/linking/linking';
 import { inTransaction } from '../../store/db';
 import { currentStaff } from '../auth/session';
-import { CsrfField } from './layout';
 import type { StaffDeps } from '../deps';
 import { fmtDateTime, PhoneLink, type StaffContext } from './ui';
+import { CadreLink, DecisionForm, RowsTable, type Column } from './uiTables';
 
 export const LinkDecisionForm = z.object({ note: z.string().trim().max(500).default('') });
+
+type LinkRequestRow = ReturnType<typeof listLinkRequests>[number];
+
+function linkRequestColumns(token: string): Column<LinkRequestRow>[] {
+  return [
+    {
+      label: 'Cán bộ',
+      cell: (r) => (
+        <CadreLink id={r.request.cadreId} name={r.cadreName}>
+          {r.cadreCode} · ĐT hồ sơ: <PhoneLink phone={r.cadrePhone} />
+        </CadreLink>
+      ),
+    },
+    { label: 'Số đã chia sẻ', cell: (r) => <PhoneLink phone={r.request.phone} /> },
+    {
+      label: 'Tài khoản Zalo',
+      class: 'small',
+      cell: (r) => (
+        <div>
+          <div>mới: {r.request.zaloUserId}</div>
+          <div class="muted">đang liên kết: {r.request.currentZaloUserId}</div>
+        </div>
+      ),
+    },
+    { label: 'Gửi lúc', cell: (r) => fmtDateTime(r.request.requestedAt) },
+    {
+      label: 'Quyết định',
+      cell: (r) => {
+        const base = `/staff/proxies/links/${r.request.id}`;
+        return <DecisionForm approveAction={`${base}/approve`} rejectAction={`${base}/reject`} approveLabel="Chuyển liên kết" token={token} />;
+      },
+    },
+  ];
+}
 
 /**
  * Zalo accounts that shared the phone of a cadre already linked to another account: the link waits for staff.
@@ -21,55 +55,7 @@ export function LinkRequestsSection(props: { rows: ReturnType<typeof listLinkReq
         Một tài khoản Zalo khác chia sẻ số điện thoại của cán bộ đã có liên kết. Liên kết cũ vẫn giữ cho tới khi duyệt; hãy gọi cán bộ
         theo số trong hồ sơ trước khi chuyển.
       </p>
-      <div class="table-wrap">
-        <table class="responsive">
-          <thead>
-            <tr>
-              <th>Cán bộ</th>
-              <th>Số đã chia sẻ</th>
-              <th>Tài khoản Zalo</th>
-              <th>Gửi lúc</th>
-              <th>Quyết định</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.map((r) => (
-              <tr>
-                <td data-label="Cán bộ">
-                  <div>
-                    <a href={`/staff/registry/${r.request.cadreId}`}>{r.cadreName}</a>
-                    <div class="small muted">
-                      {r.cadreCode} · ĐT hồ sơ: <PhoneLink phone={r.cadrePhone} />
-                    </div>
-                  </div>
-                </td>
-                <td data-label="Số đã chia sẻ">
-                  <PhoneLink phone={r.request.phone} />
-                </td>
-                <td data-label="Tài khoản Zalo" class="small">
-                  <div>
-                    <div>mới: {r.request.zaloUserId}</div>
-                    <div class="muted">đang liên kết: {r.request.currentZaloUserId}</div>
-                  </div>
-                </td>
-                <td data-label="Gửi lúc">{fmtDateTime(r.request.requestedAt)}</td>
-                <td data-label="Quyết định">
-                  <form method="post" class="actions" action={`/staff/proxies/links/${r.request.id}/approve`}>
-                    <CsrfField token={props.token} />
-                    <input type="text" name="note" placeholder="Lý do (nếu từ chối)" maxlength={500} style="max-width:14rem" />
-                    <button class="btn small" type="submit">
-                      Chuyển liên kết
-                    </button>
-                    <button class="btn danger small" type="submit" formaction={`/staff/proxies/links/${r.request.id}/reject`}>
-                      Từ chối
-                    </button>
-                  </form>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <RowsTable columns={linkRequestColumns(props.token)} rows={props.rows} />
     </section>
   );
 }

@@ -5,12 +5,13 @@ import { proxies, proxyStatuses } from '../../store/schema';
 import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { validate, IdParam } from '../validation';
 import { confirmFirst } from './confirm';
-import { CsrfField, type Flash } from './layout';
+import { CsrfField } from './layout';
 import { decideProxy, listProxies } from '../../domain/linking/proxies';
 import { cadreInScope } from '../../domain/registry/search';
 import type { StaffDeps } from '../deps';
 import { AppError } from '../../errors';
-import { fmtDateTime, page, EmptyRow, ListCount, ListPager, PhoneLink, StatusTabs, type StaffContext } from './ui';
+import { fmtDateTime, page, ListCount, ListPager, okNotices, PhoneLink, StatusTabs, type StaffContext } from './ui';
+import { CadreLink, DecisionForm, RowsTable, type Column } from './uiTables';
 import { pageParam } from '../../domain/shared/listing';
 import { listLinkRequests } from '../../domain/linking/linking';
 import { decideLinkRequest, LinkDecisionForm, LinkRequestsSection } from './linkRequests';
@@ -24,13 +25,13 @@ const statusTabs = [
   ['revoked', 'Đã thu hồi'],
 ] as const;
 
-const notices: Record<string, Flash> = {
-  approved: { kind: 'ok', text: 'Đã duyệt. Người đại diện sẽ nhận tin báo qua Zalo.' },
-  rejected: { kind: 'ok', text: 'Đã từ chối. Người yêu cầu sẽ nhận tin báo qua Zalo.' },
-  revoked: { kind: 'ok', text: 'Đã thu hồi quyền đại diện và báo cho người đại diện qua Zalo.' },
-  linkMoved: { kind: 'ok', text: 'Đã chuyển liên kết. Tài khoản cũ và tài khoản mới đều được báo.' },
-  linkRefused: { kind: 'ok', text: 'Đã từ chối chuyển liên kết. Người yêu cầu sẽ nhận tin báo qua Zalo.' },
-};
+const noticeOf = okNotices({
+  approved: 'Đã duyệt. Người đại diện sẽ nhận tin báo qua Zalo.',
+  rejected: 'Đã từ chối. Người yêu cầu sẽ nhận tin báo qua Zalo.',
+  revoked: 'Đã thu hồi quyền đại diện và báo cho người đại diện qua Zalo.',
+  linkMoved: 'Đã chuyển liên kết. Tài khoản cũ và tài khoản mới đều được báo.',
+  linkRefused: 'Đã từ chối chuyển liên kết. Người yêu cầu sẽ nhận tin báo qua Zalo.',
+});
 
 type ProxyListRow = ReturnType<typeof listProxies>['items'][number];
 type ProxyStatus = (typeof proxyStatuses)[number];
@@ -38,25 +39,13 @@ type ProxyStatus = (typeof proxyStatuses)[number];
 /** Approve / reject with a note while pending; afterwards the note, and revoke while approved. */
 function DecisionCell(props: { r: ProxyListRow; status: ProxyStatus; token: string }) {
   const { r, status, token } = props;
-  if (status === 'pending') {
-    return (
-      <form method="post" class="actions" action={`/staff/proxies/${r.proxy.id}/approve`}>
-        <CsrfField token={token} />
-        <input type="text" name="note" placeholder="Lý do (nếu từ chối)" maxlength={500} style="max-width:14rem" />
-        <button class="btn small" type="submit">
-          Duyệt
-        </button>
-        <button class="btn danger small" type="submit" formaction={`/staff/proxies/${r.proxy.id}/reject`}>
-          Từ chối
-        </button>
-      </form>
-    );
-  }
+  const base = `/staff/proxies/${r.proxy.id}`;
+  if (status === 'pending') return <DecisionForm approveAction={`${base}/approve`} rejectAction={`${base}/reject`} approveLabel="Duyệt" token={token} />;
   return (
     <>
       {r.proxy.note ?? ''}
       {status === 'approved' ? (
-        <form method="post" class="inline" action={`/staff/proxies/${r.proxy.id}/revoke`}>
+        <form method="post" class="inline" action={`${base}/revoke`}>
           <CsrfField token={token} />{' '}
           <button class="btn danger small" type="submit">
             Thu hồi
@@ -67,38 +56,42 @@ function DecisionCell(props: { r: ProxyListRow; status: ProxyStatus; token: stri
   );
 }
 
-function ProxyRow(props: { r: ProxyListRow; status: ProxyStatus; token: string }) {
-  const { r, status } = props;
+function Requester(props: { r: ProxyListRow }) {
+  const { r } = props;
   return (
-    <tr>
-      <td data-label="Cán bộ">
-        <div>
-          <a href={`/staff/registry/${r.cadreId}`}>{r.cadreName}</a>
-          <div class="small muted">
-            {r.cadreCode} · ĐT hồ sơ: <PhoneLink phone={r.cadrePhone} />
-          </div>
-        </div>
-      </td>
-      <td data-label="Người xin">
-        <div>
-          {r.proxy.proxyName || r.displayName || '—'}
-          <div class="small muted">Tên Zalo: {r.displayName || 'chưa rõ'}</div>
-          <div class="small">ĐT: <PhoneLink phone={r.proxy.requesterPhone} /></div>
-        </div>
-      </td>
-      <td data-label="Quan hệ">{r.proxy.relation || '—'}</td>
-      <td data-label="Zalo" class="small">
-        {r.proxy.zaloUserId}
-      </td>
-      <td data-label="Thời gian">
-        {fmtDateTime(status === 'pending' ? r.proxy.requestedAt : r.proxy.decidedAt)}
-        {r.decidedBy ? <div class="small muted">{r.decidedBy}</div> : null}
-      </td>
-      <td data-label={status === 'pending' ? 'Quyết định' : 'Ghi chú'}>
-        <DecisionCell r={r} status={status} token={props.token} />
-      </td>
-    </tr>
+    <div>
+      {r.proxy.proxyName || r.displayName || '—'}
+      <div class="small muted">Tên Zalo: {r.displayName || 'chưa rõ'}</div>
+      <div class="small">ĐT: <PhoneLink phone={r.proxy.requesterPhone} /></div>
+    </div>
   );
+}
+
+function proxyColumns(status: ProxyStatus, token: string): Column<ProxyListRow>[] {
+  const pending = status === 'pending';
+  return [
+    {
+      label: 'Cán bộ',
+      cell: (r) => (
+        <CadreLink id={r.cadreId} name={r.cadreName}>
+          {r.cadreCode} · ĐT hồ sơ: <PhoneLink phone={r.cadrePhone} />
+        </CadreLink>
+      ),
+    },
+    { label: 'Người xin đại diện', cell: (r) => <Requester r={r} /> },
+    { label: 'Quan hệ', cell: (r) => r.proxy.relation || '—' },
+    { label: 'Zalo', class: 'small', cell: (r) => r.proxy.zaloUserId },
+    {
+      label: pending ? 'Gửi lúc' : 'Xử lý lúc',
+      cell: (r) => (
+        <>
+          {fmtDateTime(pending ? r.proxy.requestedAt : r.proxy.decidedAt)}
+          {r.decidedBy ? <div class="small muted">{r.decidedBy}</div> : null}
+        </>
+      ),
+    },
+    { label: pending ? 'Quyết định' : 'Ghi chú', cell: (r) => <DecisionCell r={r} status={status} token={token} /> },
+  ];
 }
 
 function listPage(deps: StaffDeps, c: StaffContext, q: { status: ProxyStatus; page: number; msg?: string }) {
@@ -120,29 +113,10 @@ function listPage(deps: StaffDeps, c: StaffContext, q: { status: ProxyStatus; pa
         <StatusTabs tabs={statusTabs} current={status} href={(s) => `/staff/proxies?status=${s}`} />
       </nav>
       <ListCount window={window} noun="yêu cầu" />
-      <div class="table-wrap">
-        <table class="responsive">
-          <thead>
-            <tr>
-              <th>Cán bộ</th>
-              <th>Người xin đại diện</th>
-              <th>Quan hệ</th>
-              <th>Zalo</th>
-              <th>{status === 'pending' ? 'Gửi lúc' : 'Xử lý lúc'}</th>
-              <th>{status === 'pending' ? 'Quyết định' : 'Ghi chú'}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.length === 0 ? <EmptyRow colspan={6}>Không có yêu cầu nào.</EmptyRow> : null}
-            {rows.map((r) => (
-              <ProxyRow r={r} status={status} token={token} />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <RowsTable columns={proxyColumns(status, token)} rows={rows} empty="Không có yêu cầu nào." />
       <ListPager window={window} query={{ status }} noun="yêu cầu" />
     </>,
-    { flash: msg ? (notices[msg] ?? null) : null },
+    { flash: noticeOf(msg) },
   );
 }
 

@@ -361,3 +361,12 @@ export function FileCheckForm(props: { action: string; csrfToken: string; maxMb:
     </form>
   );
 }
+
+/**
+ * The notices a page shows after a redirect with `?msg=`: each a text (a success) or a whole flash; an unknown or
+ * missing `msg` shows none.
+ */
+export function okNotices(texts: Record<string, string | Flash>): (msg: string | undefined) => Flash | null {
+  const notices = new Map(Object.entries(texts).map(([msg, t]) => [msg, typeof t === 'string' ? { kind: 'ok' as const, text: t } : t]));
+  return (msg) => (msg === undefined ? null : (notices.get(msg) ?? null));
+}

@@ -7,9 +7,10 @@ import { inTransaction } from '../../store/db';
 import { clinicScope, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { IdParam, validate } from '../validation';
 import { confirmFirst } from './confirm';
-import { CsrfField, type Flash } from './layout';
+import { CsrfField } from './layout';
 import type { StaffDeps } from '../deps';
-import { EmptyRow, FilterSelect, fmtDateTime, OtherCampaignLinks, page, PhoneLink, type StaffContext } from './ui';
+import { FilterSelect, fmtDateTime, okNotices, OtherCampaignLinks, page, PhoneLink, type StaffContext } from './ui';
+import { CadreLink, FilterButtons, RowsTable, type Column } from './uiTables';
 
 /**
  * /staff/booking/:id/waitlist: who waits for a place in a campaign, in line order per clinic, with the place
@@ -22,7 +23,7 @@ const waitlistUrl = (campaignId: number) => `/staff/booking/${campaignId}/waitli
 const ListQuery = z.object({ clinicId: z.string().regex(/^\d*$/).optional(), msg: z.string().max(20).optional() });
 const RemoveInput = z.object({ entryId: z.coerce.number().int().positive() });
 
-const notices: Record<string, Flash> = { removed: { kind: 'ok', text: 'Đã rút cán bộ khỏi danh sách chờ.' } };
+const noticeOf = okNotices({ removed: 'Đã rút cán bộ khỏi danh sách chờ.' });
 
 const statusLabels: Record<WaitlistRow['status'], string> = { waiting: 'Đang chờ', offered: 'Đang được mời', booked: 'Đã đặt lịch', left: 'Đã rút khỏi danh sách' };
 
@@ -50,112 +51,59 @@ function OfferCell(props: { r: WaitlistRow; now: number }) {
   );
 }
 
-function Person(props: { r: WaitlistRow }) {
-  return (
-    <div>
-      <a href={`/staff/registry/${props.r.cadreId}`}>{props.r.fullName}</a>
-      <div class="small muted">{props.r.code}</div>
-    </div>
-  );
-}
-
 function ClinicFilter(props: { campaignId: number; clinics: { id: number; name: string }[]; chosen: number | null }) {
   return (
     <form method="get" action={waitlistUrl(props.campaignId)} class="card">
       <div class="grid">
         <FilterSelect name="clinicId" label="Phòng khám" options={props.clinics.map((k) => ({ value: String(k.id), label: k.name }))} selected={props.chosen ? String(props.chosen) : ''} />
-        <div class="actions">
-          <button class="btn" type="submit">
-            Lọc
-          </button>
-        </div>
+        <FilterButtons />
       </div>
     </form>
   );
 }
 
+const entryAttrs = (r: WaitlistRow) => ({ 'data-entry': String(r.entryId), 'data-cadre': String(r.cadreId) });
+const person: Column<WaitlistRow> = {
+  label: 'Cán bộ',
+  cell: (r) => (
+    <CadreLink id={r.cadreId} name={r.fullName}>
+      {r.code}
+    </CadreLink>
+  ),
+};
+const clinic: Column<WaitlistRow> = { label: 'Phòng khám', cell: (r) => r.clinicName };
+const joined: Column<WaitlistRow> = { label: 'Vào danh sách', cell: (r) => fmtDateTime(r.joinedAt) };
+const offer = (now: number): Column<WaitlistRow> => ({ label: 'Lời mời', cell: (r) => <OfferCell r={r} now={now} /> });
+
 /** Who waits, in order, with their offer and a button to take them off the list. */
 function WaitingTable(props: { rows: WaitlistRow[]; now: number; action: string; token: string }) {
-  return (
-    <div class="table-wrap">
-      <table class="responsive" id="waitlist">
-        <thead>
-          <tr>
-            <th>Thứ tự</th>
-            <th>Cán bộ</th>
-            <th>Điện thoại</th>
-            <th>Phòng khám</th>
-            <th>Vào danh sách</th>
-            <th>Lời mời</th>
-            <th></th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.length === 0 ? <EmptyRow colspan={7}>Không có cán bộ nào đang chờ.</EmptyRow> : null}
-          {props.rows.map((r) => (
-            <tr data-entry={String(r.entryId)} data-cadre={String(r.cadreId)}>
-              <td data-label="Thứ tự">{r.position}</td>
-              <td data-label="Cán bộ">
-                <Person r={r} />
-              </td>
-              <td data-label="Điện thoại">
-                <PhoneLink phone={r.phone} empty="Chưa có số" />
-              </td>
-              <td data-label="Phòng khám">{r.clinicName}</td>
-              <td data-label="Vào danh sách">{fmtDateTime(r.joinedAt)}</td>
-              <td data-label="Lời mời">
-                <OfferCell r={r} now={props.now} />
-              </td>
-              <td data-label="">
-                <form method="post" class="inline" action={props.action}>
-                  <CsrfField token={props.token} />
-                  <input type="hidden" name="entryId" value={String(r.entryId)} />
-                  <button class="btn secondary small" type="submit">
-                    Rút khỏi danh sách
-                  </button>
-                </form>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+  const remove = (r: WaitlistRow) => (
+    <form method="post" class="inline" action={props.action}>
+      <CsrfField token={props.token} />
+      <input type="hidden" name="entryId" value={String(r.entryId)} />
+      <button class="btn secondary small" type="submit">
+        Rút khỏi danh sách
+      </button>
+    </form>
   );
+  const columns: Column<WaitlistRow>[] = [
+    { label: 'Thứ tự', cell: (r) => r.position },
+    person,
+    { label: 'Điện thoại', cell: (r) => <PhoneLink phone={r.phone} empty="Chưa có số" /> },
+    clinic,
+    joined,
+    offer(props.now),
+    { label: '', cell: remove },
+  ];
+  return <RowsTable id="waitlist" columns={columns} rows={props.rows} rowAttrs={entryAttrs} empty="Không có cán bộ nào đang chờ." />;
 }
 
 function PastTable(props: { rows: WaitlistRow[]; now: number }) {
+  const columns = [person, clinic, joined, { label: 'Tình trạng', cell: (r: WaitlistRow) => statusLabels[r.status] }, offer(props.now)];
   return (
     <>
       <h2>Đã đặt lịch hoặc đã rút ({props.rows.length})</h2>
-      <div class="table-wrap">
-        <table class="responsive" id="waitlist-past">
-          <thead>
-            <tr>
-              <th>Cán bộ</th>
-              <th>Phòng khám</th>
-              <th>Vào danh sách</th>
-              <th>Tình trạng</th>
-              <th>Lời mời</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.length === 0 ? <EmptyRow colspan={5}>Chưa có.</EmptyRow> : null}
-            {props.rows.map((r) => (
-              <tr data-entry={String(r.entryId)} data-cadre={String(r.cadreId)}>
-                <td data-label="Cán bộ">
-                  <Person r={r} />
-                </td>
-                <td data-label="Phòng khám">{r.clinicName}</td>
-                <td data-label="Vào danh sách">{fmtDateTime(r.joinedAt)}</td>
-                <td data-label="Tình trạng">{statusLabels[r.status]}</td>
-                <td data-label="Lời mời">
-                  <OfferCell r={r} now={props.now} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <RowsTable id="waitlist-past" columns={columns} rows={props.rows} rowAttrs={entryAttrs} empty="Chưa có." />
     </>
   );
 }
@@ -186,7 +134,7 @@ function waitlistPage(deps: StaffDeps, c: StaffContext, id: number, q: z.infer<t
       <PastTable rows={past} now={now} />
     </>
   );
-  return page(c, deps.committee.name, `Danh sách chờ: ${campaign.name}`, body, { flash: q.msg ? (notices[q.msg] ?? null) : null });
+  return page(c, deps.committee.name, `Danh sách chờ: ${campaign.name}`, body, { flash: noticeOf(q.msg) });
 }
 
 export function waitlistPages(deps: StaffDeps) {
