@@ -13,8 +13,9 @@ import { clinicScope, currentStaff, requirePermission, type StaffEnv } from '../
 import { IdParam, validate } from '../validation';
 import { CsrfField } from './layout';
 import type { StaffDeps } from '../deps';
-import { fmtDateTime, okNotices, OtherCampaignLinks, page, PhoneLink, StatusTabs, type StaffContext } from './ui';
+import { fmtDateTime, okNotices, OtherCampaignLinks, page, PhoneLink, type StaffContext } from './ui';
 import { CadreLink, RowsTable, type Column } from './uiTables';
+import { TabNav } from './uiParts';
 
 
 /**
@@ -158,9 +159,7 @@ function callListPage(deps: StaffDeps, c: StaffContext, id: number, q: z.infer<t
       </p>
       {!list.nudgesOut ? <p class="flash warn">Lời nhắc đặt lịch của đợt khám chưa gửi: cán bộ chưa đặt lịch chưa vào danh sách.</p> : null}
       <CallCounts list={list} others={others} />
-      <nav class="actions" style="margin-bottom:.8rem" aria-label="Lý do">
-        <StatusTabs tabs={reasonTabs} current={q.reason} href={(r) => `${callListUrl(id)}?reason=${r}`} />
-      </nav>
+      <TabNav label="Lý do" tabs={reasonTabs} current={q.reason} href={(r) => `${callListUrl(id)}?reason=${r}`} />
       <PendingCalls rows={pending} campaignId={id} token={c.get('csrfToken')} reason={q.reason} />
       <HandledCalls rows={handled} />
     </>

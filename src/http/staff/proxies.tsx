@@ -10,8 +10,9 @@ import { decideProxy, listProxies } from '../../domain/linking/proxies';
 import { cadreInScope } from '../../domain/registry/search';
 import type { StaffDeps } from '../deps';
 import { AppError } from '../../errors';
-import { fmtDateTime, page, ListCount, ListPager, okNotices, PhoneLink, StatusTabs, type StaffContext } from './ui';
+import { fmtDateTime, page, ListCount, ListPager, okNotices, PhoneLink, type StaffContext } from './ui';
 import { CadreLink, DecisionForm, RowsTable, type Column } from './uiTables';
+import { TabNav } from './uiParts';
 import { pageParam } from '../../domain/shared/listing';
 import { listLinkRequests } from '../../domain/linking/linking';
 import { decideLinkRequest, LinkDecisionForm, LinkRequestsSection } from './linkRequests';
@@ -109,9 +110,7 @@ function listPage(deps: StaffDeps, c: StaffContext, q: { status: ProxyStatus; pa
         thoại hay gặp trực tiếp. Người yêu cầu nhận tin báo kết quả qua Zalo.
       </p>
       <LinkRequestsSection rows={links} token={token} />
-      <nav class="actions" style="margin-bottom:.8rem" aria-label="Trạng thái">
-        <StatusTabs tabs={statusTabs} current={status} href={(s) => `/staff/proxies?status=${s}`} />
-      </nav>
+      <TabNav label="Trạng thái" tabs={statusTabs} current={status} href={(s) => `/staff/proxies?status=${s}`} />
       <ListCount window={window} noun="yêu cầu" />
       <RowsTable columns={proxyColumns(status, token)} rows={rows} empty="Không có yêu cầu nào." />
       <ListPager window={window} query={{ status }} noun="yêu cầu" />

@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { CsrfField } from './layout';
-import { EmptyRow } from './ui';
+import { DataTable } from './uiParts';
 
 /** One column of a RowsTable: its heading, which is also the cell's label on a phone, and what a row shows in it. */
 export interface Column<Row> {
@@ -16,8 +16,8 @@ export interface Column<Row> {
 const cellClass = <Row,>(col: Column<Row>, row: Row) => (typeof col.class === 'function' ? col.class(row) : col.class);
 
 /**
- * A list as a table: a heading per column, a row per item, and a row saying the list is empty. On a phone each
- * cell is shown under its column's label (data-label), so a page names each column once.
+ * A DataTable whose columns are declared once, heading and cell together: each cell carries its column's label
+ * (data-label, shown above the value on a phone), so the two cannot drift apart.
  */
 export function RowsTable<Row>(props: {
   columns: readonly Column<Row>[];
@@ -27,29 +27,24 @@ export function RowsTable<Row>(props: {
   empty?: string;
   /** Attributes of a row's `<tr>` (data-* ids the scripts and tests find rows by). */
   rowAttrs?: (row: Row) => Record<string, string | undefined>;
-  wrapStyle?: string;
 }) {
   const { columns } = props;
   return (
-    <div class="table-wrap" style={props.wrapStyle}>
-      <table class="responsive" id={props.id}>
-        <thead>
-          <tr>{columns.map((col) => col.heading ?? <th>{col.label}</th>)}</tr>
-        </thead>
-        <tbody>
-          {props.rows.length === 0 && props.empty ? <EmptyRow colspan={columns.length}>{props.empty}</EmptyRow> : null}
-          {props.rows.map((row, i) => (
-            <tr {...props.rowAttrs?.(row)}>
-              {columns.map((col) => (
-                <td data-label={col.label} class={cellClass(col, row)} style={col.style}>
-                  {col.cell(row, i)}
-                </td>
-              ))}
-            </tr>
+    <DataTable
+      id={props.id}
+      columns={columns.map((col) => col.heading ?? col.label)}
+      rows={props.rows}
+      empty={props.empty}
+      row={(row, i) => (
+        <tr {...props.rowAttrs?.(row)}>
+          {columns.map((col) => (
+            <td data-label={col.label} class={cellClass(col, row)} style={col.style}>
+              {col.cell(row, i)}
+            </td>
           ))}
-        </tbody>
-      </table>
-    </div>
+        </tr>
+      )}
+    />
   );
 }
 
