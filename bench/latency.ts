@@ -9,7 +9,7 @@
  * those of `npm start` unless --node-flags replaces them ("" for none).
  */
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,7 +17,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { startPrivateRedis } from '../src/jobs/redis';
 import { signEvent, userTextEvent } from '../src/zalo/eventBuilders';
-import { fmt, productionNodeFlags, startChild } from './lib';
+import { fmt, processCpuMs, productionNodeFlags, startChild } from './lib';
 import { BENCH_APP_ID, BENCH_OA_SECRET } from './signedEvents';
 
 const { values: opts } = parseArgs({
@@ -105,15 +105,6 @@ function post(url: URL, body: string, headers: Record<string, string>): Promise<
   });
 }
 
-/** CPU time (user + system) a process has used so far, in ms: per event it does not depend on how busy the machine is. */
-const cpuMs = (pid: number) => {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return NaN;
-  }
-};
 
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN);
 
@@ -188,7 +179,7 @@ async function runShape(shape: 'one' | 'split', redisUrl: string): Promise<StepR
       const httpMs: number[] = [];
       let non2xx = 0;
       const rss: number[][] = services.map(() => []);
-      const cpuBefore = services.map((s) => cpuMs(s.child.pid!));
+      const cpuBefore = services.map((s) => processCpuMs(s.child.pid!));
       const sampler = setInterval(() => services.forEach((s, i) => rss[i]!.push(rssMb(s.child.pid!))), 500);
       const start = epochNow() + 20;
       const interval = 1000 / rate;
@@ -233,7 +224,7 @@ async function runShape(shape: 'one' | 'split', redisUrl: string): Promise<StepR
         max: lat[lat.length - 1] ?? NaN,
         httpP95: pct(httpMs, 95),
         rss: rss.map((xs) => Math.max(...xs)),
-        cpuPerEvent: services.map((s, i) => (cpuMs(s.child.pid!) - cpuBefore[i]!) / count),
+        cpuPerEvent: services.map((s, i) => (processCpuMs(s.child.pid!) - cpuBefore[i]!) / count),
       };
       results.push(r);
       console.log(

@@ -14,9 +14,12 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** Starts bench/server.ts with the given arguments in a child process and waits for its first JSON line. */
-export async function startChild(args: string[]): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * Starts bench/server.ts with the given arguments in a child process (node options first, e.g. --cpu-prof)
+ * and waits for its first JSON line.
+ */
+export async function startChild(args: string[], nodeArgs: string[] = []): Promise<Child> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'bench/server.ts', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const messages: Record<string, unknown>[] = [];
   const rl = createInterface({ input: child.stdout! });
   const hello = await new Promise<Record<string, string>>((resolve, reject) => {
@@ -102,6 +105,16 @@ export async function fire(
 }
 
 export const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+/** CPU time (user + system) a process has used so far, in ms: per request it does not depend on how busy the machine is. */
+export function processCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
 
 /**
  * The node options production starts the service with: the words between `node` and `dist/main.js` in

@@ -112,6 +112,50 @@ describe('POST /webhooks/zalo accepts', () => {
   });
 });
 
+describe('POST /webhooks/zalo over HTTP, as Zalo calls it', () => {
+  const overHttp = (body: BodyInit, headers: Record<string, string>) =>
+    fetch(`${h.runtime.url!}/webhooks/zalo`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, duplex: 'half' } as RequestInit);
+  /** The body as a stream of 16 KB chunks: sent with Transfer-Encoding: chunked, no Content-Length. */
+  const chunked = (body: string) =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        const bytes = Buffer.from(body);
+        for (let at = 0; at < bytes.length; at += 16 * 1024) controller.enqueue(bytes.subarray(at, at + 16 * 1024));
+        controller.close();
+      },
+    });
+
+  it('takes a signed event with a Content-Length once', async () => {
+    const s = signedText({ message: { text: 'menu', msg_id: 'http-1' } });
+    const before = counts();
+    const res = await overHttp(s.body, { 'x-zevent-signature': s.signature });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true });
+    expect(counts().events - before.events).toBe(1);
+    expect(counts().outbox - before.outbox).toBe(1);
+  });
+
+  it('takes a signed event sent in chunks', async () => {
+    const s = signedText({ message: { text: 'menu', msg_id: 'http-chunked-1' } });
+    const before = counts();
+    const res = await overHttp(chunked(s.body), { 'x-zevent-signature': s.signature });
+    expect(res.status).toBe(200);
+    expect(counts().events - before.events).toBe(1);
+  });
+
+  it.each([
+    ['with a Content-Length', (body: string) => body],
+    ['sent in chunks', chunked],
+  ])('answers 413 to a body over 64 KB %s and writes nothing', async (_how, shape) => {
+    const s = signedText({ message: { text: 'menu', msg_id: 'http-big-1' }, padding: 'x'.repeat(70 * 1024) });
+    const before = counts();
+    const res = await overHttp(shape(s.body), { 'x-zevent-signature': s.signature });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+    expect(counts()).toEqual(before);
+  });
+});
+
 describe('static assets', () => {
   it('serves the picture of the share-your-phone card as a PNG', async () => {
     const res = await h.runtime.app.request('/static/share-phone.png');
