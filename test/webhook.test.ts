@@ -113,7 +113,7 @@ describe('POST /webhooks/zalo accepts', () => {
 });
 
 describe('POST /webhooks/zalo over HTTP, as Zalo calls it', () => {
-  const overHttp = (body: BodyInit, headers: Record<string, string>) =>
+  const overHttp = (body: string | ReadableStream<Uint8Array>, headers: Record<string, string>) =>
     fetch(`${h.runtime.url!}/webhooks/zalo`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, duplex: 'half' } as RequestInit);
   /** The body as a stream of 16 KB chunks: sent with Transfer-Encoding: chunked, no Content-Length. */
   const chunked = (body: string) =>
