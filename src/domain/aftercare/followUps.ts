@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import type { DbOrTx } from '../../store/db';
@@ -13,7 +13,7 @@ import { ackDeadline, type RequestPolicy } from '../requests/sla';
 import { createRequest } from '../requests/creation';
 import { ticketOf } from '../requests/labels';
 import { shareOf } from '../reports/examined';
-import { pageWindow, type PageWindow } from '../shared/listing';
+import { readPage, rowCount, type PageWindow } from '../shared/listing';
 import { committeeWord } from '../shared/organisation';
 import { honorific } from '../shared/vietnamese';
 
@@ -194,8 +194,6 @@ export function pageFollowUps(db: DbOrTx, q: { status: FollowUpListStatus; page:
     q.status === 'all' ? undefined : q.status === 'overdue' ? and(eq(followUps.status, 'open'), lte(followUps.dueAt, now)) : eq(followUps.status, q.status),
     clinicScope === null ? undefined : eq(followUps.clinicId, clinicScope),
   );
-  const total = db.select({ n: count() }).from(followUps).where(where).get()?.n ?? 0;
-  const window = pageWindow(total, q.page);
   const closed = q.status === 'done' || q.status === 'cancelled';
   const rows = db
     .select({ f: followUps, code: cadres.code, fullName: cadres.fullName, phone: cadres.phone, clinicName: clinics.name, campaignName: campaigns.name })
@@ -204,11 +202,9 @@ export function pageFollowUps(db: DbOrTx, q: { status: FollowUpListStatus; page:
     .leftJoin(clinics, eq(clinics.id, followUps.clinicId))
     .leftJoin(campaigns, eq(campaigns.id, followUps.campaignId))
     .where(where)
-    .orderBy(...(closed ? [desc(followUps.closedAt), desc(followUps.id)] : [asc(followUps.dueAt), asc(followUps.id)]))
-    .limit(window.pageSize)
-    .offset(window.offset)
-    .all();
-  return { items: rows.map(({ f, ...c }) => ({ ...f, ...c, overdue: f.status === 'open' && now >= f.dueAt })), window };
+    .orderBy(...(closed ? [desc(followUps.closedAt), desc(followUps.id)] : [asc(followUps.dueAt), asc(followUps.id)]));
+  const { items, window } = readPage(db.select(rowCount).from(followUps).where(where), rows, q.page);
+  return { items: items.map(({ f, ...c }) => ({ ...f, ...c, overdue: f.status === 'open' && now >= f.dueAt })), window };
 }
 
 export interface FollowUpCompletion {

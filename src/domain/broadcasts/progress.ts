@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
-import { pageWindow, type PageWindow } from '../shared/listing';
+import { readPage, rowCount, type PageWindow } from '../shared/listing';
 import type { DbOrTx } from '../../store/db';
 import { broadcastRecipients, broadcasts, cadres, type Broadcast, type BroadcastRecipient, type RecipientChannel } from '../../store/schema';
 
@@ -52,10 +52,7 @@ export function broadcastProgress(db: DbOrTx, broadcastId: number): BroadcastPro
 
 /** One page of broadcasts, newest first, and where it sits in the whole list: none silently cut. */
 export function listBroadcasts(db: DbOrTx, page = 1): { items: Broadcast[]; window: PageWindow } {
-  const total = db.select({ n: count() }).from(broadcasts).get()?.n ?? 0;
-  const window = pageWindow(total, page);
-  const items = db.select().from(broadcasts).orderBy(desc(broadcasts.id)).limit(window.pageSize).offset(window.offset).all();
-  return { items, window };
+  return readPage(db.select(rowCount).from(broadcasts), db.select().from(broadcasts).orderBy(desc(broadcasts.id)), page);
 }
 
 export interface RecipientResult {

@@ -14,7 +14,7 @@ import { recipientsFor } from '../requests/escalation';
 import { ticketOf } from '../requests/labels';
 import { honorific } from '../shared/vietnamese';
 import { roleLabels } from '../staff/staff';
-import { pageWindow } from '../shared/listing';
+import { readPage, rowCount } from '../shared/listing';
 
 /**
  * Talking to a person: a Zalo user asks for staff, a conversation opens in the staff inbox, the bot keeps
@@ -346,8 +346,7 @@ function handoffFilter(scope: number | null, status: 'open' | 'closed' | 'all', 
 /** One page of conversations, most recently active first, and where it sits in the whole list: none silently cut. */
 export function listHandoffs(tx: DbOrTx, scope: number | null, status: 'open' | 'closed' | 'all', assignment: Assignment = 'all', page = 1) {
   const filter = handoffFilter(scope, status, assignment);
-  const window = pageWindow(countHandoffs(tx, scope, status, assignment), page);
-  const items = tx
+  const rows = tx
     .select({ handoff: handoffs, cadreName: cadres.fullName, cadreCode: cadres.code, clinicName: clinics.name, staffName: staffUsers.fullName })
     .from(handoffs)
     .leftJoin(cadres, eq(cadres.id, handoffs.cadreId))
@@ -355,16 +354,13 @@ export function listHandoffs(tx: DbOrTx, scope: number | null, status: 'open' | 
     .leftJoin(staffUsers, eq(staffUsers.id, handoffs.staffId))
     .where(filter)
     // The id breaks ties so that pages never overlap nor skip a conversation.
-    .orderBy(desc(handoffs.lastActivityAt), desc(handoffs.id))
-    .limit(window.pageSize)
-    .offset(window.offset)
-    .all();
-  return { items, window };
+    .orderBy(desc(handoffs.lastActivityAt), desc(handoffs.id));
+  return readPage(tx.select(rowCount).from(handoffs).where(filter), rows, page);
 }
 
 /** How many conversations a list holds, counted in SQL. */
 export function countHandoffs(tx: DbOrTx, scope: number | null, status: 'open' | 'closed' | 'all', assignment: Assignment = 'all'): number {
-  return tx.select({ n: sql<number>`count(*)` }).from(handoffs).where(handoffFilter(scope, status, assignment)).get()?.n ?? 0;
+  return tx.select(rowCount).from(handoffs).where(handoffFilter(scope, status, assignment)).get()?.n ?? 0;
 }
 
 export function handoffDetail(tx: DbOrTx, id: number, scope: number | null, now: number) {

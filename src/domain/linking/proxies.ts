@@ -5,7 +5,7 @@ import { AppError } from '../../errors';
 import { sendToUser } from '../../jobs/enqueue';
 import { fitMessages } from '../../conversation/messages';
 import { staffActor, type StaffIdentity } from '../staff/actor';
-import { pageWindow } from '../shared/listing';
+import { readPage, rowCount } from '../shared/listing';
 import { cadreInScope } from '../registry/search';
 import { honorific } from '../shared/vietnamese';
 import { inTransaction, type Db, type DbOrTx } from '../../store/db';
@@ -142,9 +142,7 @@ export type ProxyDecision = z.infer<typeof ProxyDecision>;
 /** One page of proxy requests with the given status and where it sits in the whole list: none silently cut. */
 export function listProxies(db: Db, status: Proxy['status'] | 'all', page = 1) {
   const filter = status === 'all' ? undefined : eq(proxies.status, status);
-  const total = db.select({ n: sql<number>`count(*)` }).from(proxies).where(filter).get()?.n ?? 0;
-  const window = pageWindow(total, page);
-  const items = db
+  const rows = db
     .select({
       proxy: proxies,
       displayName: zaloUsers.displayName,
@@ -160,11 +158,8 @@ export function listProxies(db: Db, status: Proxy['status'] | 'all', page = 1) {
     .leftJoin(staffUsers, eq(staffUsers.id, proxies.decidedByStaffId))
     .where(filter)
     // The id breaks ties so that pages never overlap nor skip a request.
-    .orderBy(...(status === 'pending' ? [asc(proxies.requestedAt), asc(proxies.id)] : [desc(sql`coalesce(${proxies.decidedAt}, ${proxies.requestedAt})`), desc(proxies.id)]))
-    .limit(window.pageSize)
-    .offset(window.offset)
-    .all();
-  return { items, window };
+    .orderBy(...(status === 'pending' ? [asc(proxies.requestedAt), asc(proxies.id)] : [desc(sql`coalesce(${proxies.decidedAt}, ${proxies.requestedAt})`), desc(proxies.id)]));
+  return readPage(db.select(rowCount).from(proxies).where(filter), rows, page);
 }
 
 function proxyNotice(decision: ProxyDecision, cadre: Cadre, note: string, committee: { name: string; hotline: string }): string {

@@ -5,7 +5,7 @@ import { recordAudit } from '../../store/audit';
 import type { Db, DbOrTx } from '../../store/db';
 import { cadreCategories, cadres, clinics, healthClasses, proxies, staffUsers, zaloLinks, zaloUsers, type Cadre } from '../../store/schema';
 import { allowed, clinicScope, staffActor, type StaffIdentity } from '../staff/actor';
-import { listParams, orderFor, pageWindow, personSearch, type PageWindow } from '../shared/listing';
+import { listParams, orderFor, personSearch, readPage, rowCount, type PageWindow } from '../shared/listing';
 import type { RegistryExportRow } from './registryExport';
 import { auditHealthRead } from '../staff/staffReads';
 
@@ -92,11 +92,10 @@ const registryOrder = (q: Pick<RegistryQuery, 'sort' | 'dir'>) =>
 export function listCadres(db: Db, staff: StaffIdentity, q: RegistryQuery, now: number, where_ = 'list'): { items: CadreListItem[]; total: number; page: number; pages: number; window: PageWindow } {
   const seesHealth = allowed(staff, 'registry', 'readHealth');
   const filter = registryFilter(staff, q);
-  const counted = db.select({ n: sql<number>`count(*)` }).from(cadres);
+  const counted = db.select(rowCount).from(cadres);
   // The Zalo link is joined only when the filter asks about it: 50,000 index lookups otherwise.
-  const total = (q.linked ? counted.leftJoin(zaloLinks, eq(zaloLinks.cadreId, cadres.id)) : counted).where(filter).get()?.n ?? 0;
-  const window = pageWindow(total, q.page);
-  const items: CadreListItem[] = db
+  const countQuery = (q.linked ? counted.leftJoin(zaloLinks, eq(zaloLinks.cadreId, cadres.id)) : counted).where(filter);
+  const rows = db
     .select({
       id: cadres.id,
       code: cadres.code,
@@ -117,10 +116,8 @@ export function listCadres(db: Db, staff: StaffIdentity, q: RegistryQuery, now: 
     .leftJoin(clinics, eq(clinics.id, cadres.clinicId))
     .leftJoin(zaloLinks, eq(zaloLinks.cadreId, cadres.id))
     .where(filter)
-    .orderBy(...registryOrder(q))
-    .limit(window.pageSize)
-    .offset(window.offset)
-    .all();
+    .orderBy(...registryOrder(q));
+  const { items, window } = readPage<CadreListItem>(countQuery, rows, q.page);
   if (seesHealth) {
     auditHealthRead(db, staff.id, 'healthClass', items.filter((r) => r.healthClass !== null || r.frail).map((r) => r.id), now, where_);
   } else {
@@ -129,7 +126,7 @@ export function listCadres(db: Db, staff: StaffIdentity, q: RegistryQuery, now: 
       delete r.frail;
     }
   }
-  return { items, total, page: window.page, pages: window.pages, window };
+  return { items, total: window.total, page: window.page, pages: window.pages, window };
 }
 
 export function unitsFor(db: Db, staff: StaffIdentity): string[] {

@@ -5,7 +5,7 @@ import { AppError } from '../../errors';
 import type { DbOrTx } from '../../store/db';
 import { cadres, careRequestEvents, careRequests, careRequestStates, careRequestTypes, clinics, staffUsers } from '../../store/schema';
 import { openStates, requestTypeLabels, ticketOf } from './labels';
-import { pageWindow, personSearch } from '../shared/listing';
+import { personSearch, readPage, rowCount } from '../shared/listing';
 
 /** The staff inbox of requests: filters, the SLA clock, the detail with its timeline. */
 
@@ -54,8 +54,6 @@ export function listRequests(tx: DbOrTx, scope: number | null, f: RequestFilter,
   const byPerson = personSearch(f.q, cadres.foldedName, cadres.code);
   if (byPerson) where.push(byPerson);
   const filter = where.length ? and(...where) : undefined;
-  const total = tx.select({ n: sql<number>`count(*)` }).from(careRequests).leftJoin(cadres, eq(cadres.id, careRequests.cadreId)).where(filter).get()?.n ?? 0;
-  const window = pageWindow(total, f.page ?? 1);
   const rows = tx
     .select({
       id: careRequests.id,
@@ -82,11 +80,9 @@ export function listRequests(tx: DbOrTx, scope: number | null, f: RequestFilter,
     .leftJoin(staffUsers, eq(staffUsers.id, careRequests.acknowledgedByStaffId))
     .where(filter)
     // Waiting ones first, most urgent deadline first; then the rest newest first.
-    .orderBy(sql`case when ${careRequests.state} = 'new' then 0 else 1 end`, sql`case when ${careRequests.state} = 'new' then ${careRequests.ackDueAt} else -${careRequests.id} end`)
-    .limit(window.pageSize)
-    .offset(window.offset)
-    .all();
-  return { items: rows.map((r) => ({ ...r, ticket: ticketOf(r.id), typeLabel: requestTypeLabels[r.type], clock: slaClock(r, now) })), window };
+    .orderBy(sql`case when ${careRequests.state} = 'new' then 0 else 1 end`, sql`case when ${careRequests.state} = 'new' then ${careRequests.ackDueAt} else -${careRequests.id} end`);
+  const { items, window } = readPage(tx.select(rowCount).from(careRequests).leftJoin(cadres, eq(cadres.id, careRequests.cadreId)).where(filter), rows, f.page ?? 1);
+  return { items: items.map((r) => ({ ...r, ticket: ticketOf(r.id), typeLabel: requestTypeLabels[r.type], clock: slaClock(r, now) })), window };
 }
 
 export function requestDetail(tx: DbOrTx, id: number, scope: number | null, now: number) {

@@ -1,9 +1,9 @@
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from '../../store/audit';
 import type { DbOrTx } from '../../store/db';
 import { cadres, clinics, examResults, examResultStatuses, staffUsers, type Cadre, type ExamResult } from '../../store/schema';
-import { listParams, orderFor, pageWindow, personSearch, type PageWindow } from '../shared/listing';
+import { listParams, orderFor, personSearch, readPage, rowCount, type PageWindow } from '../shared/listing';
 import { staffActor, type ActingStaff } from '../staff/actor';
 
 // --- staff lists ------------------------------------------------------------------------------------------
@@ -41,9 +41,7 @@ function resultListFilter(staff: ActingStaff, q: Omit<ResultListParams, 'page' |
 /** One page of the results list and where it sits in the whole: every matching row is reachable, none silently cut. */
 export function pageResults(db: DbOrTx, staff: ActingStaff, q: ResultListParams): { items: ResultRow[]; window: PageWindow } {
   const filter = resultListFilter(staff, q);
-  const total = db.select({ n: sql<number>`count(*)` }).from(examResults).innerJoin(cadres, eq(cadres.id, examResults.cadreId)).where(filter).get()?.n ?? 0;
-  const window = pageWindow(total, q.page);
-  const items = db
+  const rows = db
     .select({
       result: examResults,
       cadre: { id: cadres.id, code: cadres.code, fullName: cadres.fullName, unit: cadres.unit, clinicId: cadres.clinicId },
@@ -63,11 +61,8 @@ export function pageResults(db: DbOrTx, staff: ActingStaff, q: ResultListParams)
         { sort: 'updated', dir: q.status === 'draft' ? 'asc' : 'desc' },
         examResults.id,
       ),
-    )
-    .limit(window.pageSize)
-    .offset(window.offset)
-    .all();
-  return { items, window };
+    );
+  return readPage(db.select(rowCount).from(examResults).innerJoin(cadres, eq(cadres.id, examResults.cadreId)).where(filter), rows, q.page);
 }
 
 /** The ids of every result matching the list's filter, on all pages: what "select all" releases. */

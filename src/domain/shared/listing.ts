@@ -1,4 +1,4 @@
-import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { count, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { foldVietnamese } from './vietnamese';
 
@@ -17,11 +17,33 @@ export interface PageWindow {
 }
 
 /** The page asked for, kept inside 1..pages (a page past the end shows the last one). */
-export function pageWindow(total: number, requested: number, pageSize = PAGE_SIZE): PageWindow {
+function pageWindow(total: number, requested: number, pageSize = PAGE_SIZE): PageWindow {
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(Math.max(1, Math.floor(requested) || 1), pages);
   const offset = (page - 1) * pageSize;
   return { page, pages, pageSize, offset, total, from: total ? offset + 1 : 0, to: Math.min(total, offset + pageSize) };
+}
+
+/** The selection that counts a list's matching rows: `db.select(rowCount).from(table).where(filter)`. */
+export const rowCount = { n: count() };
+
+/** A counting query built on `rowCount`, not run yet. */
+interface CountQuery {
+  get(): { n: number } | undefined;
+}
+
+/** A query for a list's rows, ordered with a unique tie-break and not run yet: the page is cut from it. */
+interface PageableQuery<Row> {
+  limit(limit: number): { offset(offset: number): { all(): Row[] } };
+}
+
+/**
+ * One page of a staff list and where it sits in the whole: every matching row is counted, only the page's rows
+ * are read, so every row is reachable and none is silently cut.
+ */
+export function readPage<Row>(countQuery: CountQuery, rowsQuery: PageableQuery<Row>, requested: number): { items: Row[]; window: PageWindow } {
+  const window = pageWindow(countQuery.get()?.n ?? 0, requested);
+  return { items: rowsQuery.limit(window.pageSize).offset(window.offset).all(), window };
 }
 
 /** The `page` query parameter of a list (1 when absent). */

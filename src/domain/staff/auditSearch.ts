@@ -4,7 +4,7 @@ import type { Db } from '../../store/db';
 import { auditLog, staffUsers } from '../../store/schema';
 import { currentAuditAction, legacyAuditActions } from './auditText';
 import { optionalVietnameseDateField } from '../shared/dates';
-import { pageWindow } from '../shared/listing';
+import { readPage, rowCount } from '../shared/listing';
 import { vietnamInstant } from '../shared/quietHours';
 
 /** The audit log as staff search it: by actor, action, entity and Vietnam days, newest first. */
@@ -53,14 +53,12 @@ const auditRows = (db: Db, cond: SQL | undefined) =>
 
 export function searchAudit(db: Db, q: AuditQuery) {
   const cond = auditFilter(db, q);
-  const total = db.select({ n: sql<number>`count(*)` }).from(auditLog).where(cond).get()?.n ?? 0;
-  const window = pageWindow(total, q.page);
-  const items = auditRows(db, cond).limit(window.pageSize).offset(window.offset).all();
+  const { items, window } = readPage(db.select(rowCount).from(auditLog).where(cond), auditRows(db, cond), q.page);
   const distinct = (col: typeof auditLog.action | typeof auditLog.entity) =>
     db.selectDistinct({ v: col }).from(auditLog).orderBy(asc(col)).all().map((r) => r.v);
   const actions = [...new Set(distinct(auditLog.action).map(currentAuditAction))].sort();
   const actors = db.select({ id: staffUsers.id, username: staffUsers.username, fullName: staffUsers.fullName }).from(staffUsers).orderBy(asc(staffUsers.fullName)).all();
-  return { items, total, page: window.page, pages: window.pages, window, actions, entities: distinct(auditLog.entity), actors };
+  return { items, total: window.total, page: window.page, pages: window.pages, window, actions, entities: distinct(auditLog.entity), actors };
 }
 
 /** Every entry the filter matches (no page), newest first: what the export holds. */
