@@ -20,10 +20,10 @@ import { startSmtpSink, type SmtpSink } from './smtp';
  * bench/chaos.ts.
  */
 
-export const CHAOS_APP_ID = '4242424242424242424';
-export const CHAOS_OA_ID = '5353535353535353535';
-export const CHAOS_OA_SECRET = 'chaos-oa-secret-key';
-export const CHAOS_FALLBACK_EMAIL = 'truc-ban@benhvien.test';
+const CHAOS_APP_ID = '4242424242424242424';
+const CHAOS_OA_ID = '5353535353535353535';
+const CHAOS_OA_SECRET = 'chaos-oa-secret-key';
+const CHAOS_FALLBACK_EMAIL = 'truc-ban@benhvien.test';
 
 export type Roles = 'web,worker' | 'web' | 'worker';
 
@@ -67,7 +67,7 @@ export interface SentEvent {
 }
 
 /** Compressed Zalo retry schedule (Zalo: about 30 s, 5 min, 15 min, 30 min, 1 h), the last delay repeating. */
-export const FAST_RETRIES_MS = [300, 600, 1_000, 1_500, 2_000];
+const FAST_RETRIES_MS = [300, 600, 1_000, 1_500, 2_000];
 
 /** Posts signed events to the webhook and retries, as Zalo does, every delivery that does not answer 200. */
 export class ZaloLikeSender {

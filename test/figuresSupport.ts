@@ -21,7 +21,7 @@ import { bookings, cadres, campaignClinics, campaigns, careRequests, clinics, ex
  * Sở Y tế 2/5 (40,0 %), Sở Tài chính 1/5 (20,0 %), Thành ủy 1/1.
  */
 export const EDGE_NOW = Date.parse('2026-03-10T03:00:00Z');
-export const EDGE_TODAY = '2026-03-10';
+const EDGE_TODAY = '2026-03-10';
 
 export const edgeExpected = {
   name: 'Khám định kỳ đợt 1 năm 2026',

@@ -19,7 +19,7 @@ import { bookings, broadcastRecipients, broadcasts, cadres, campaigns, careReque
  *   one "dừng nhận tin" today.
  */
 export const OPS_NOW = Date.parse('2026-03-10T03:00:00Z');
-export const TODAY = '2026-03-10';
+const TODAY = '2026-03-10';
 
 export const expected = {
   campaignName: 'Khám định kỳ đợt 1 năm 2026',

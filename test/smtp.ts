@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 
-export interface CapturedMail {
+interface CapturedMail {
   to: string[];
   subject: string;
   text: string;

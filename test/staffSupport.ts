@@ -6,7 +6,7 @@ import type { Harness } from './harness';
 
 /** Shared set-up for the staff page and API tests: accounts, logins, form posts and spreadsheet files. */
 
-export const ORIGIN = 'http://localhost';
+const ORIGIN = 'http://localhost';
 export const PASSWORD = 'mat-khau-thu-nghiem-1';
 
 export function seedClinics(h: Harness): { a: number; b: number } {
