@@ -11,8 +11,10 @@ import type { Db } from '../../store/db';
 import { campaigns, type Campaign } from '../../store/schema';
 import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { IdParam, validate } from '../validation';
-import { CsrfField, type Flash } from './layout';
-import { EmptyRow, fmtCount, fmtDateTime, page } from './ui';
+import { CsrfField } from './layout';
+import { fmtCount, fmtDateTime, okNotices, page } from './ui';
+import { RowsTable, type Column } from './uiTables';
+import { StatSummary } from './uiParts';
 
 export interface InvitationPageDeps {
   db: Db;
@@ -36,25 +38,33 @@ const channelLabels: Record<string, string> = {
 
 function Funnel(props: { list: InvitationStatus[] }) {
   const f = invitationFunnel(props.list);
-  const stat = (id: string, value: number, label: string) => (
-    <div class="stat" id={id}>
-      <b>{fmtCount(value)}</b>
-      {label}
-    </div>
-  );
+  const stat = (id: string, value: number, label: string) => ({ id, value: fmtCount(value), label });
   return (
-    <div class="stats">
-      {stat('inv-invited', f.invited, 'đã mời')}
-      {stat('inv-sent', f.sentByZalo, 'gửi qua Zalo')}
-      {stat('inv-delivered', f.delivered, 'đã nhận')}
-      {stat('inv-opened', f.opened, 'đã mở chat OA')}
-      {stat('inv-linked', f.linked, 'đã liên kết')}
-      {stat('inv-booked', f.booked, 'đã đặt lịch')}
-    </div>
+    <StatSummary
+      stats={[
+        stat('inv-invited', f.invited, 'đã mời'),
+        stat('inv-sent', f.sentByZalo, 'gửi qua Zalo'),
+        stat('inv-delivered', f.delivered, 'đã nhận'),
+        stat('inv-opened', f.opened, 'đã mở chat OA'),
+        stat('inv-linked', f.linked, 'đã liên kết'),
+        stat('inv-booked', f.booked, 'đã đặt lịch'),
+      ]}
+    />
   );
 }
 
 const when = (at: number | null) => (at ? fmtDateTime(at) : '—');
+
+const invitationColumns: Column<InvitationStatus>[] = [
+  { label: 'Cán bộ', cell: (s) => <a href={`/staff/registry/${s.cadreId}`}>{s.fullName}</a> },
+  { label: 'Điện thoại', cell: (s) => formatPhone(s.phone) },
+  { label: 'Mời lúc', cell: (s) => fmtDateTime(s.invitedAt) },
+  { label: 'Kênh', cell: (s) => <span title={s.reason ?? ''}>{s.channel ? (channelLabels[s.channel] ?? s.channel) : 'Đang chờ gửi'}</span> },
+  { label: 'Đã nhận', cell: (s) => when(s.deliveredAt) },
+  { label: 'Mở chat', cell: (s) => when(s.openedAt) },
+  { label: 'Liên kết', cell: (s) => when(s.linkedAt) },
+  { label: 'Đặt lịch', cell: (s) => when(s.bookedAt) },
+];
 
 function CampaignInvitations(props: { campaign: Campaign; list: InvitationStatus[]; invitable: number; csrf: string }) {
   const { campaign, list } = props;
@@ -79,84 +89,36 @@ function CampaignInvitations(props: { campaign: Campaign; list: InvitationStatus
           <p class="muted">Không còn cán bộ nào để mời.</p>
         )}
       </section>
-      <div class="table-wrap">
-        <table class="responsive" id="invitations">
-          <thead>
-            <tr>
-              <th>Cán bộ</th>
-              <th>Điện thoại</th>
-              <th>Mời lúc</th>
-              <th>Kênh</th>
-              <th>Đã nhận</th>
-              <th>Mở chat</th>
-              <th>Liên kết</th>
-              <th>Đặt lịch</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.length === 0 ? <EmptyRow colspan={8}>Chưa mời ai trong đợt này.</EmptyRow> : null}
-            {list.map((s) => (
-              <tr>
-                <td data-label="Cán bộ">
-                  <a href={`/staff/registry/${s.cadreId}`}>{s.fullName}</a>
-                </td>
-                <td data-label="Điện thoại">{formatPhone(s.phone)}</td>
-                <td data-label="Mời lúc">{fmtDateTime(s.invitedAt)}</td>
-                <td data-label="Kênh" title={s.reason ?? ''}>
-                  {s.channel ? (channelLabels[s.channel] ?? s.channel) : 'Đang chờ gửi'}
-                </td>
-                <td data-label="Đã nhận">{when(s.deliveredAt)}</td>
-                <td data-label="Mở chat">{when(s.openedAt)}</td>
-                <td data-label="Liên kết">{when(s.linkedAt)}</td>
-                <td data-label="Đặt lịch">{when(s.bookedAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <RowsTable id="invitations" columns={invitationColumns} rows={list} empty="Chưa mời ai trong đợt này." />
     </>
   );
 }
 
-const notices: Record<string, Flash> = { sent: { kind: 'ok', text: 'Đã xếp lời mời để gửi (sau 7:00 nếu đang là giờ nghỉ).' } };
+const noticeOf = okNotices({ sent: 'Đã xếp lời mời để gửi (sau 7:00 nếu đang là giờ nghỉ).' });
+
+type CampaignFunnel = { campaign: Campaign; funnel: ReturnType<typeof invitationFunnel> };
+const campaignColumns: Column<CampaignFunnel>[] = [
+  { label: 'Đợt khám', cell: (r) => <a href={campaignPath(r.campaign.id)}>{r.campaign.name}</a> },
+  { label: 'Đã mời', cell: (r) => fmtCount(r.funnel.invited) },
+  { label: 'Đã liên kết', cell: (r) => fmtCount(r.funnel.linked) },
+  { label: 'Đã đặt lịch', cell: (r) => fmtCount(r.funnel.booked) },
+];
 
 /** Each campaign with how many cadres were invited, linked and booked. */
 function CampaignList(props: { deps: InvitationPageDeps }) {
   const { deps } = props;
-  const list = deps.db.select().from(campaigns).orderBy(desc(campaigns.startDate)).all();
+  const rows = deps.db
+    .select()
+    .from(campaigns)
+    .orderBy(desc(campaigns.startDate))
+    .all()
+    .map((campaign) => ({ campaign, funnel: invitationFunnel(invitationStatuses(deps.db, campaign.id)) }));
   return (
     <>
       <p class="muted" style="margin-top:0">
         Cán bộ chưa từng nhắn tin cho OA được mời bằng tin mẫu Zalo gửi theo số điện thoại; nút trong tin mở khung chat với OA, cán bộ gửi số điện thoại để liên kết rồi đặt lịch.
       </p>
-      <div class="table-wrap">
-        <table class="responsive" id="invitation-campaigns">
-          <thead>
-            <tr>
-              <th>Đợt khám</th>
-              <th>Đã mời</th>
-              <th>Đã liên kết</th>
-              <th>Đã đặt lịch</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.length === 0 ? <EmptyRow colspan={4}>Chưa có đợt khám nào.</EmptyRow> : null}
-            {list.map((campaign) => {
-              const f = invitationFunnel(invitationStatuses(deps.db, campaign.id));
-              return (
-                <tr>
-                  <td data-label="Đợt khám">
-                    <a href={campaignPath(campaign.id)}>{campaign.name}</a>
-                  </td>
-                  <td data-label="Đã mời">{fmtCount(f.invited)}</td>
-                  <td data-label="Đã liên kết">{fmtCount(f.linked)}</td>
-                  <td data-label="Đã đặt lịch">{fmtCount(f.booked)}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+      <RowsTable id="invitation-campaigns" columns={campaignColumns} rows={rows} empty="Chưa có đợt khám nào." />
     </>
   );
 }
@@ -219,7 +181,7 @@ export function invitationPages(deps: InvitationPageDeps) {
         deps.committeeName,
         `Lời mời: ${campaign.name}`,
         <CampaignInvitations campaign={campaign} list={invitationStatuses(deps.db, campaign.id)} invitable={invitableCadres(deps.db, campaign).length} csrf={c.get('csrfToken')} />,
-        { flash: msg ? (notices[msg] ?? null) : null },
+        { flash: noticeOf(msg) },
       );
     })
     .get('/campaigns/:id{[0-9]+}/confirm', requirePermission('outreach', 'invite'), validate('param', IdParam), (c) =>
