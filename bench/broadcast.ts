@@ -41,6 +41,14 @@ if (process.argv[2] === 'fake') {
   await main(Number(process.argv[2] ?? 10_000), Number(process.argv[3] ?? 0));
 }
 
+/** Redis commands per message sent, the busiest first (a Lua script counts as one, plus what it calls). */
+function redisCallsPerMessage(info: string, sent: number): string {
+  const calls = [...info.matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)].map(([, name, n]) => ({ name: name!, n: Number(n) }));
+  const total = calls.reduce((a, c) => a + c.n, 0);
+  const top = calls.sort((a, b) => b.n - a.n).slice(0, 6).map((c) => `${c.name} ${(c.n / Math.max(1, sent)).toFixed(2)}`);
+  return `${(total / Math.max(1, sent)).toFixed(1)} (${top.join(', ')})`;
+}
+
 async function startFake(): Promise<{ url: string; accessToken: string; refreshToken: string; stop(): void }> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'fake'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
@@ -118,6 +126,8 @@ async function main(n: number, ratePerSecond: number): Promise<void> {
           insLink.run(user, id, now);
         }
       })();
+      const stats = workerConnection(redis.url);
+      await stats.config('RESETSTAT');
       // What the worker process costs doing nothing (timers, lock and stall checks), for reading a throttled run.
       const idleCpu = process.cpuUsage();
       await new Promise((r) => setTimeout(r, 2_000));
@@ -159,6 +169,8 @@ async function main(n: number, ratePerSecond: number): Promise<void> {
         const steady = (to - from) / ((times[to]! - times[from]!) / 1000);
         console.log(`rate held:             ${((100 * steady) / ratePerSecond).toFixed(1)}% of the configured ${ratePerSecond}/s between the 10th and 90th percentile of sends, ${((100 * rate) / ratePerSecond).toFixed(1)}% over the whole run with the fan-out (target within 5%)`);
       }
+      console.log(`redis per message:     ${redisCallsPerMessage(await stats.info('commandstats'), sent)}`);
+      stats.disconnect();
       console.log(`bare BullMQ no-op:     ${Math.round(bareRate)} jobs/s`);
       console.log(`ratio broadcast/bare:  ${(rate / bareRate).toFixed(2)}   (targets: >= 2000 msg/s, ratio >= 0.25)`);
     } finally {

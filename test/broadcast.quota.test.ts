@@ -66,17 +66,20 @@ describe('broadcast templates and the daily quota plan', () => {
     // The quota page says how many broadcast messages wait for tomorrow.
     const page = await (await get(h, '/staff/outreach/quota', await login(h, 'dieuphoi'))).text();
     expect(page).toMatch(/id="quota-waiting-broadcasts"><b>4<\/b>/);
-    // Their jobs wait in the queue for the next morning; the reconciler adds nothing beside them.
+    // Their jobs wait in the queue for the next morning, carrying the 4 held recipients; the reconciler adds nothing beside them.
+    const heldIds = rows.filter((r) => r.status === 'pending').map((r) => r.id).sort((x, y) => x - y);
     const delayed = await waitFor(async () => {
       const jobs = await h.runtime.broadcasts.queue.getDelayed();
-      return jobs.length === 4 ? jobs : null;
-    }, '4 delayed jobs');
+      const carried = jobs.flatMap((j) => (j.data as { recipientIds: number[] }).recipientIds).sort((x, y) => x - y);
+      return carried.length === 4 ? { jobs, carried } : null;
+    }, 'the 4 held recipients in delayed jobs');
+    expect(delayed.carried).toEqual(heldIds);
     expect((await h.runtime.broadcasts.reconcile()).requeued).toBe(0);
-    for (const job of delayed) expect(job.delay).toBeGreaterThan(20 * 3600_000);
+    for (const job of delayed.jobs) expect(job.delay).toBeGreaterThan(20 * 3600_000);
 
     // 07:00 the next day: a new day's quota; the held recipients go (the delayed jobs are due now).
     clock.set(NEXT_MORNING);
-    for (const job of delayed) await job.promote();
+    for (const job of delayed.jobs) await job.promote();
     await waitFor(() => broadcastRow(h, id).status === 'done', 'broadcast done');
     const after = recipientsOf(h, id);
     expect(after.every((r) => r.status === 'sent' && r.channel === 'zalo_template')).toBe(true);

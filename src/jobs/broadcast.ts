@@ -9,30 +9,37 @@ import type { Logger } from '../logger';
 import { inTransaction, type Db } from '../store/db';
 import { markDone } from '../store/outbox';
 import { broadcastRecipients, broadcasts, type OutboxRow } from '../store/schema';
-import { broadcastSendProcessor, type BroadcastSendDeps } from './broadcastSend';
+import type { BroadcastSendDeps } from './broadcastSend';
+import { batchJobs, jobOfBroadcast, recipientsInJob, sendBatchProcessor, type BatchProcessorDeps } from './broadcastBatch';
 import type { RetryPolicy } from './catalog';
 
 /**
  * Broadcast jobs. The fan-out is an outbox job ('broadcast.fanout', queue 'broadcasts'): it turns the
- * segment into recipient rows in batches and enqueues one send job per row on the dedicated
- * 'broadcast-send' queue, whose worker the BullMQ limiter holds to the configured rate. Job ids are
- * deterministic per recipient row, so enqueueing twice (a retry, a resume, the reconciler) adds nothing.
+ * segment into recipient rows in batches and enqueues send jobs on the dedicated 'broadcast-send' queue,
+ * each carrying one rate window's worth of recipients (jobs/broadcastBatch.ts); the BullMQ limiter lets one
+ * job through per window across all workers. Job ids are deterministic (broadcast, first recipient, size),
+ * so enqueueing the same rows twice (a retry of the fan-out) adds nothing, and every recipient row's claim
+ * keeps a repeated job (a resume, the reconciler) from sending twice.
  */
 
 const BROADCAST_SEND_QUEUE = 'broadcast-send';
-const broadcastJobId = (broadcastId: number, recipientId: number) => `bc-${broadcastId}-${recipientId}`;
 const ENQUEUE_CHUNK = 1000;
+/** Recipients per send job when unthrottled: enough to share commits and queue round trips. */
+const UNTHROTTLED_BATCH = 20;
 
 /**
- * The BullMQ limiter for a rate: windows of about 200 ms. Every window costs the worker a Redis round trip
+ * The rate window: about 200 ms and the messages it allows. Every window costs the worker a Redis round trip
  * and a timer before the next one opens, so tiny windows fall short of the rate (1 job per 10 ms gave 80
  * of 100/s); 200 ms windows keep that loss small while bursts stay short (20 messages at 100/s).
  */
-function limiterFor(ratePerSecond: number): { max: number; duration: number } | undefined {
+function rateWindow(ratePerSecond: number): { size: number; ms: number } | undefined {
   if (!(ratePerSecond > 0)) return undefined;
-  const max = Math.max(1, Math.round(ratePerSecond / 5));
-  return { max, duration: Math.max(1, Math.round((max * 1000) / ratePerSecond)) };
+  const size = Math.max(1, Math.round(ratePerSecond / 5));
+  return { size, ms: Math.max(1, Math.round((size * 1000) / ratePerSecond)) };
 }
+
+/** Recipients per send job: one window's worth. */
+const sendBatchSize = (ratePerSecond: number) => rateWindow(ratePerSecond)?.size ?? UNTHROTTLED_BATCH;
 
 export interface BroadcastJobsOptions {
   db: Db;
@@ -64,31 +71,39 @@ export interface BroadcastJobs {
   worker: Worker | null;
   /** The 'broadcast.fanout' outbox handler. */
   fanout(row: OutboxRow): Promise<void>;
-  /** Enqueues send jobs for these recipient rows (idempotent). */
+  /** Enqueues send jobs for these recipient rows (the same rows twice add nothing). */
   enqueue(broadcastId: number, recipientIds: number[]): Promise<void>;
   /** Makes Redis agree with SQLite for running broadcasts; see `reconcile` below. */
   reconcile(): Promise<BroadcastReconcileReport>;
   close(): Promise<void>;
 }
 
-/** The send worker, held to the configured rate by BullMQ's limiter. */
-function startSendWorker(o: BroadcastJobsOptions, connection: Redis): Worker {
-  const limiter = limiterFor(o.ratePerSecond);
-  const worker = new Worker(BROADCAST_SEND_QUEUE, broadcastSendProcessor({ ...o.send, db: o.db, clock: o.clock, logger: o.logger }), {
+/**
+ * The send worker, held to the configured rate by BullMQ's limiter: one batch job per window. Concurrency
+ * counts messages in flight, so a worker runs that many recipients' worth of batches at once (at least two,
+ * so a window opens while the previous batch still waits for Zalo).
+ */
+function startSendWorker(o: BroadcastJobsOptions, connection: Redis, addFollowUps: (jobs: FollowUp[]) => Promise<void>): Worker {
+  const window = rateWindow(o.ratePerSecond);
+  const processor = sendBatchProcessor({ ...o.send, db: o.db, clock: o.clock, logger: o.logger, attempts: o.retry.attempts, backoffMs: o.retry.backoffMs, addFollowUps });
+  const worker = new Worker(BROADCAST_SEND_QUEUE, processor, {
     connection,
     prefix: o.prefix,
-    concurrency: o.concurrency,
+    concurrency: Math.max(2, Math.ceil(o.concurrency / sendBatchSize(o.ratePerSecond))),
     lockDuration: o.lockMs,
     stalledInterval: o.lockMs,
     maxStalledCount: 1000,
-    ...(limiter ? { limiter } : {}),
+    ...(window ? { limiter: { max: 1, duration: window.ms } } : {}),
   });
   worker.on('error', (err) => o.logger.warn({ queue: BROADCAST_SEND_QUEUE, err: err.message }, 'worker error'));
   return worker;
 }
 
-/** Adding send jobs for recipient rows, in chunks, under deterministic ids. */
+type FollowUp = Parameters<BatchProcessorDeps['addFollowUps']>[0][number];
+
+/** Adding send jobs for recipient rows, a window's worth to a job, under deterministic ids. */
 function sendEnqueuer(o: BroadcastJobsOptions, queue: Queue) {
+  const size = sendBatchSize(o.ratePerSecond);
   const jobOpts: JobsOptions = {
     attempts: o.retry.attempts,
     backoff: { type: 'exponential', delay: o.retry.backoffMs },
@@ -98,15 +113,11 @@ function sendEnqueuer(o: BroadcastJobsOptions, queue: Queue) {
   };
 
   const enqueue = async (broadcastId: number, recipientIds: number[]) => {
-    for (let i = 0; i < recipientIds.length; i += ENQUEUE_CHUNK) {
-      await queue.addBulk(
-        recipientIds.slice(i, i + ENQUEUE_CHUNK).map((recipientId) => ({
-          name: 'broadcast.send',
-          data: { recipientId },
-          opts: { ...jobOpts, jobId: broadcastJobId(broadcastId, recipientId) },
-        })),
-      );
-    }
+    for (let i = 0; i < recipientIds.length; i += ENQUEUE_CHUNK) await queue.addBulk(batchJobs(broadcastId, recipientIds.slice(i, i + ENQUEUE_CHUNK), size, jobOpts));
+  };
+  const addFollowUps = async (followUps: FollowUp[]) => {
+    if (!followUps.length) return;
+    await queue.addBulk(followUps.flatMap((f) => batchJobs(f.broadcastId, f.recipientIds, size, { ...jobOpts, delay: f.delayMs }, f)));
   };
 
   /** Enqueues every open (pending or in-flight) recipient of the broadcast, in chunks; returns how many. */
@@ -121,7 +132,7 @@ function sendEnqueuer(o: BroadcastJobsOptions, queue: Queue) {
       after = ids[ids.length - 1]!;
     }
   };
-  return { enqueue, enqueueAll };
+  return { enqueue, enqueueAll, addFollowUps };
 }
 
 /** The 'broadcast.fanout' outbox handler: recipient rows in batches, each batch enqueued once committed. */
@@ -154,24 +165,21 @@ function countOpenRows(db: Db, running: number[]): number {
     .get()!.n;
 }
 
+/** The send jobs waiting to run (not the ones running): their ids. */
+const queuedJobIds = (queue: Queue) => queue.getRanges(['waiting', 'delayed', 'prioritized', 'paused'], 0, -1);
+
 /** Removes the jobs left for one paused or cancelled broadcast; returns how many were there. */
-async function sweepJobs(db: Db, queue: Queue, broadcastId: number): Promise<number> {
-  let swept = 0;
-  let after = 0;
-  for (;;) {
-    const ids = openRecipientIds(db, broadcastId, after, ENQUEUE_CHUNK, ['pending', 'cancelled']);
-    if (!ids.length) return swept;
-    const removed = await Promise.all(ids.map((rid) => queue.remove(broadcastJobId(broadcastId, rid)).catch(() => 0)));
-    swept += removed.reduce<number>((a, n) => a + (n ? 1 : 0), 0);
-    after = ids[ids.length - 1]!;
-  }
+async function sweepJobs(queue: Queue, broadcastId: number): Promise<number> {
+  const ids = (await queuedJobIds(queue)).filter((id) => jobOfBroadcast(id, broadcastId));
+  const removed = await Promise.all(ids.map((id) => queue.remove(id).catch(() => 0)));
+  return removed.reduce<number>((a, n) => a + (n ? 1 : 0), 0);
 }
 
 /**
  * - running broadcasts whose every recipient is finished become done;
- * - when Redis holds fewer send jobs than there are open recipient rows of running broadcasts (a Redis
- *   wipe, a job lost between commit and enqueue, a last attempt that ended unanswered), every open row is
- *   enqueued again: existing jobs are left as they are, missing ones come back;
+ * - when the send jobs in Redis carry fewer recipients than there are open recipient rows of running
+ *   broadcasts (a Redis wipe, a job lost between commit and enqueue, a last try that ended unanswered),
+ *   every open row is enqueued again: rows already in a job are claimed by whichever runs first;
  * - jobs left for paused or cancelled broadcasts are removed, so they do not use the rate.
  */
 function reconciler(o: BroadcastJobsOptions, queue: Queue, enqueueAll: (broadcastId: number) => Promise<number>) {
@@ -188,16 +196,17 @@ function reconciler(o: BroadcastJobsOptions, queue: Queue, enqueueAll: (broadcas
     for (const b of active) if (b.status === 'running' && finishIfComplete(o.db, b.id, now)) finished += 1;
     const running = active.filter((b) => b.status === 'running').map((b) => b.id);
     const openRows = countOpenRows(o.db, running);
-    const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'paused', 'waiting-children');
-    const liveJobs = Object.values(counts).reduce((a, b) => a + b, 0);
+    const liveIds = await queue.getRanges(['waiting', 'active', 'delayed', 'prioritized', 'paused', 'waiting-children'], 0, -1);
+    const liveJobs = liveIds.length;
+    const carried = liveIds.reduce((a, id) => a + recipientsInJob(id), 0);
     let requeued = 0;
-    if (openRows > liveJobs) {
+    if (openRows > carried) {
       for (const id of running) requeued += await enqueueAll(id);
-      o.logger.info({ openRows, liveJobs }, 'broadcast reconciler enqueued open recipients again');
+      o.logger.info({ openRows, liveJobs, carried }, 'broadcast reconciler enqueued open recipients again');
     }
     let sweptJobs = 0;
     for (const b of active.filter((x) => x.status !== 'running' && !swept.has(`${x.id}:${x.changed}`))) {
-      sweptJobs += await sweepJobs(o.db, queue, b.id);
+      sweptJobs += await sweepJobs(queue, b.id);
       swept.add(`${b.id}:${b.changed}`);
     }
     return { openRows, liveJobs, requeued, finished, swept: sweptJobs };
@@ -207,8 +216,8 @@ function reconciler(o: BroadcastJobsOptions, queue: Queue, enqueueAll: (broadcas
 export function createBroadcastJobs(o: BroadcastJobsOptions): BroadcastJobs {
   const queue = new Queue(BROADCAST_SEND_QUEUE, { connection: o.producer, prefix: o.prefix });
   queue.on('error', (err) => o.logger.warn({ queue: BROADCAST_SEND_QUEUE, err: err.message }, 'queue error'));
-  const worker = o.workerConnection ? startSendWorker(o, o.workerConnection) : null;
   const enqueuer = sendEnqueuer(o, queue);
+  const worker = o.workerConnection ? startSendWorker(o, o.workerConnection, enqueuer.addFollowUps) : null;
   return {
     queue,
     worker,

@@ -1,6 +1,4 @@
 import type Database from 'better-sqlite3';
-import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { z } from 'zod';
 import type { Clock } from '../clock';
 import { broadcastTextAsSent } from '../domain/broadcasts/broadcasts';
 import { TEMPLATE_QUOTA_HELD, templateAllowance } from '../domain/outreach/quotaPlan';
@@ -16,8 +14,6 @@ import { ZaloApiError } from '../zalo/errors';
 import { SendStatements, type SendBroadcastRow, type SendRecipientRow } from './broadcastStatements';
 import { mayHaveArrived, SendInFlightElsewhere, type ExpectedMessage, type Settlement, type ZaloDelivery } from './zaloDelivery';
 import { committeeWord } from '../domain/shared/organisation';
-
-const BroadcastSendData = z.object({ recipientId: z.number().int().positive() });
 
 export interface BroadcastSendDeps {
   db: Db;
@@ -49,8 +45,6 @@ function needsFallback(err: unknown): boolean {
   return err instanceof ZaloApiError && (err.kind === 'outside_window' || (err.kind === 'permanent' && [-213, -217, -227, -244].includes(err.code)));
 }
 
-class Retry extends Error {}
-
 /** The send key of a broadcast to one recipient (one Zalo message whichever Zalo channel carries it). */
 const broadcastSendKey = (recipientId: number) => `broadcast-${recipientId}`;
 
@@ -62,7 +56,7 @@ interface SendJob {
   b: SendBroadcastRow;
   now: number;
   key: string;
-  /** Moves the job to `at` (service clock) and ends this run. */
+  /** Ends this recipient's send until `at` (service clock). */
   later(at: number): Promise<never>;
   finish(): void;
 }
@@ -265,40 +259,57 @@ async function claim(job: SendJob, route: Route, earlier: { expectedClaim: numbe
   return claimed;
 }
 
-/** A send that failed: kept for settling when Zalo may have it, else given back or closed on the last attempt. */
-function sendFailed(job: SendJob, bull: Job, err: unknown): never {
+/** A send that failed: kept for settling when Zalo may have it, else given back or closed on the last try. */
+function sendFailed(job: SendJob, err: unknown, lastTry: boolean): SendOutcome {
   const { deps, st, r, b } = job;
   const message = err instanceof Error ? err.message : String(err);
   if (mayHaveArrived(err)) {
-    // Keep the claim: once stale it is settled from the history (a retry, or the reconciler after the last attempt).
+    // Keep the claim: once stale it is settled from the history (a later try, or the reconciler after the last one).
     deps.logger.warn({ broadcastId: b.id, recipientId: r.id, err: message }, 'broadcast send unanswered; will settle from history');
-    throw new Retry(message);
+    return { kind: 'retry', reason: message };
   }
-  if (bull.attemptsMade + 1 >= (bull.opts.attempts ?? 1)) {
+  if (lastTry) {
     st.end(r.id, 'failed', message, deps.clock.now());
     job.finish();
-    throw new UnrecoverableError(message);
+    return { kind: 'done' };
   }
   st.release(r.id, message, deps.clock.now());
-  throw new Retry(message);
+  return { kind: 'retry', reason: message };
+}
+
+/** Thrown inside one recipient's send to end it until `at` (service clock). */
+class Later extends Error {
+  constructor(readonly at: number) {
+    super('later');
+  }
+}
+
+/** How one recipient's send ended: finished (sent, skipped, failed or someone else's), to run again at `at`, or to try again after a backoff. */
+export type SendOutcome = { kind: 'done' } | { kind: 'later'; at: number } | { kind: 'retry'; reason: string };
+
+/** One recipient of a broadcast, as the send batch hands it over. */
+interface RecipientSend {
+  recipientId: number;
+  broadcast: SendBroadcastRow;
+  /** No further try follows this one: a certain failure closes the row. */
+  lastTry: boolean;
+  /** Called when the row was closed, so the batch checks once whether the broadcast is done. */
+  finished(): void;
 }
 
 /**
  * Sends one broadcast to one recipient, exactly once as the cadre sees it. The recipient row is the truth:
  * read before anything is sent, claimed atomically (pending -> sending), and marked sent right after Zalo
- * (or SMTP) accepted. A job for a row that is already finished does nothing; a claim left by a killed
- * worker is settled from Zalo's conversation history (jobs/zaloDelivery.ts) before anything is sent again.
+ * (or SMTP) accepted. A row that is already finished is left alone; a claim left by a killed worker is
+ * settled from Zalo's conversation history (jobs/zaloDelivery.ts) before anything is sent again.
  * The Zalo send is marked in flight in the claim's own commit, so the settle costs a normal send nothing.
  */
-export function broadcastSendProcessor(deps: BroadcastSendDeps) {
+export function recipientSender(deps: BroadcastSendDeps) {
   const st = new SendStatements((deps.db as Db & { $client: Database.Database }).$client);
-  return async (bull: Job, token?: string): Promise<void> => {
-    const { recipientId } = BroadcastSendData.parse(bull.data);
+  const sendOne = async ({ recipientId, broadcast: b, lastTry, finished }: RecipientSend): Promise<SendOutcome> => {
     const r = st.recipient(recipientId);
-    if (!r || (r.status !== 'pending' && r.status !== 'sending')) return;
-    const b = st.broadcast(r.broadcastId);
-    // Paused: the job ends; resuming enqueues the pending rows again. Cancelled rows were closed by the cancel.
-    if (!b || b.status !== 'running') return;
+    // Paused: nothing is sent; resuming enqueues the pending rows again. Cancelled rows were closed by the cancel.
+    if (!r || r.broadcastId !== b.id || (r.status !== 'pending' && r.status !== 'sending')) return { kind: 'done' };
     const now = deps.clock.now();
     const job: SendJob = {
       deps,
@@ -307,29 +318,34 @@ export function broadcastSendProcessor(deps: BroadcastSendDeps) {
       b,
       now,
       key: broadcastSendKey(r.id),
-      later: async (at) => {
-        // `at` is on the service clock; BullMQ schedules in real time, so hand it the remaining wait.
-        await bull.moveToDelayed(Date.now() + Math.max(0, at - now), token);
-        throw new DelayedError();
-      },
-      finish: () => st.finish(b.id, deps.clock.now()),
+      later: (at) => Promise.reject(new Later(at)),
+      finish: finished,
     };
-    if (isQuietHour(now)) return job.later(outsideQuietHours(now));
+    if (isQuietHour(now)) return { kind: 'later', at: outsideQuietHours(now) };
     const earlier = r.status === 'sending' ? await settleEarlierClaim(job) : undefined;
-    if (earlier === null) return;
+    if (earlier === null) return { kind: 'done' };
     const route = routeOf(job);
-    if (!route || !(await claim(job, route, earlier))) return; // skipped, or someone else has it
+    if (!route || !(await claim(job, route, earlier))) return { kind: 'done' }; // skipped, or someone else has it
     const delivery = new Delivery(job, route, earlier?.settled ?? { state: 'new' });
     try {
       await delivery.run();
     } catch (err) {
-      sendFailed(job, bull, err);
+      return sendFailed(job, err, lastTry);
     }
     // Nothing of this broadcast is in flight (the customer-service refusal was certain): the claim is given back
     // and the recipient waits for the next morning's quota.
     if (delivery.deferUntil !== undefined) {
       st.release(r.id, TEMPLATE_QUOTA_HELD, deps.clock.now());
-      return job.later(delivery.deferUntil);
+      return { kind: 'later', at: delivery.deferUntil };
     }
+    return { kind: 'done' };
+  };
+  return {
+    statements: st,
+    send: (one: RecipientSend): Promise<SendOutcome> =>
+      sendOne(one).catch((err: unknown) => {
+        if (err instanceof Later) return { kind: 'later', at: err.at };
+        throw err;
+      }),
   };
 }
