@@ -17,7 +17,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { startPrivateRedis } from '../src/jobs/redis';
 import { signEvent, userTextEvent } from '../src/zalo/eventBuilders';
-import { fmt, processCpuMs, productionNodeFlags, startChild } from './lib';
+import { fmt, memoryMb, processCpuMs, productionNodeFlags, startChild } from './lib';
 import { BENCH_APP_ID, BENCH_OA_SECRET } from './signedEvents';
 
 const { values: opts } = parseArgs({
@@ -39,13 +39,6 @@ const GIVE_UP_P95 = 1_000;
 
 execSync('npm run -s build', { stdio: 'inherit' });
 const epochNow = () => performance.timeOrigin + performance.now();
-const rssMb = (pid: number) => {
-  try {
-    return Number(execSync(`ps -o rss= -p ${pid}`).toString().trim()) / 1024;
-  } catch {
-    return 0;
-  }
-};
 
 /** Service processes still running: killed if this benchmark dies first, so none is left behind. */
 const children = new Set<ChildProcess>();
@@ -118,7 +111,9 @@ interface StepResult {
   p99: number;
   max: number;
   httpP95: number;
+  /** Highest RSS of each process during the step, and its anonymous (own, unshared) part at that moment. */
   rss: number[];
+  anon: number[];
   cpuPerEvent: number[];
 }
 
@@ -178,9 +173,10 @@ async function runShape(shape: 'one' | 'split', redisUrl: string): Promise<StepR
       const due: number[] = new Array(count);
       const httpMs: number[] = [];
       let non2xx = 0;
-      const rss: number[][] = services.map(() => []);
+      const memory: { rss: number; anon: number }[][] = services.map(() => []);
       const cpuBefore = services.map((s) => processCpuMs(s.child.pid!));
-      const sampler = setInterval(() => services.forEach((s, i) => rss[i]!.push(rssMb(s.child.pid!))), 500);
+      const sampleMemory = () => services.forEach((s, i) => memory[i]!.push(memoryMb(s.child.pid!)));
+      const sampler = setInterval(sampleMemory, 500);
       const start = epochNow() + 20;
       const interval = 1000 / rate;
       const inFlight: Promise<void>[] = [];
@@ -209,8 +205,9 @@ async function runShape(shape: 'one' | 'split', redisUrl: string): Promise<StepR
         await new Promise((r) => setTimeout(r, 50));
       }
       clearInterval(sampler);
-      services.forEach((s, i) => rss[i]!.push(rssMb(s.child.pid!)));
+      sampleMemory();
       if (warmup) continue;
+      const peaks = memory.map((samples) => samples.reduce((a, b) => (b.rss > a.rss ? b : a)));
       const lat = events.flatMap((e, i) => (firsts.has(e.userId) ? [firsts.get(e.userId)! - due[i]!] : [])).sort((a, b) => a - b);
       httpMs.sort((a, b) => a - b);
       const r: StepResult = {
@@ -223,13 +220,14 @@ async function runShape(shape: 'one' | 'split', redisUrl: string): Promise<StepR
         p99: pct(lat, 99),
         max: lat[lat.length - 1] ?? NaN,
         httpP95: pct(httpMs, 95),
-        rss: rss.map((xs) => Math.max(...xs)),
+        rss: peaks.map((m) => m.rss),
+        anon: peaks.map((m) => m.anon),
         cpuPerEvent: services.map((s, i) => (processCpuMs(s.child.pid!) - cpuBefore[i]!) / count),
       };
       results.push(r);
       console.log(
         `  ${shape.padEnd(5)} ${String(rate).padStart(5)}/s  p50 ${fmt(r.p50).padStart(7)} ms  p95 ${fmt(r.p95).padStart(7)} ms  p99 ${fmt(r.p99).padStart(7)} ms  max ${fmt(r.max, 0).padStart(6)} ms  ` +
-          `webhook p95 ${fmt(r.httpP95).padStart(6)} ms  answered ${r.answered}/${r.sent}  non-2xx ${r.non2xx}  RSS ${r.rss.map((x) => `${fmt(x, 0)} MB`).join(' + ')}  CPU/event ${r.cpuPerEvent.map((x) => `${fmt(x, 2)} ms`).join(' + ')}`,
+          `webhook p95 ${fmt(r.httpP95).padStart(6)} ms  answered ${r.answered}/${r.sent}  non-2xx ${r.non2xx}  RSS ${r.rss.map((x) => `${fmt(x, 0)} MB`).join(' + ')} (anon ${r.anon.map((x) => fmt(x, 0)).join(' + ')})  CPU/event ${r.cpuPerEvent.map((x) => `${fmt(x, 2)} ms`).join(' + ')}`,
       );
       if (r.p95 > GIVE_UP_P95 || r.answered < r.sent * 0.99) break;
     }

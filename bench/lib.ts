@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
@@ -15,11 +14,30 @@ export interface Child {
 }
 
 /**
- * Starts bench/server.ts with the given arguments in a child process (node options first, e.g. --cpu-prof)
- * and waits for its first JSON line.
+* Resident memory of a process in MB, from /proc (zeros once it has exited). `rss` is what the targets count;
+ * `anon` is the process's own part (V8's heap, malloc, SQLite's cache); the rest of `rss` is pages of the node
+ * binary and its libraries, about 50 MB, shared with every other node process on the machine.
+ */
+export function memoryMb(pid: number): { rss: number; anon: number } {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return { rss: 0, anon: 0 };
+  }
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+  return { rss: kb('VmRSS') / 1024, anon: kb('RssAnon') / 1024 };
+}
+
+export const rssMb = (pid: number) => memoryMb(pid).rss;
+
+/**
+ * Starts bench/server.ts with the given arguments in a child process and waits for its first JSON line. The
+ * child runs with the node options of `npm start` (so its RSS and GC cost are those of production), then
+ * `nodeArgs` (e.g. --cpu-prof).
  */
 export async function startChild(args: string[], nodeArgs: string[] = []): Promise<Child> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'bench/server.ts', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...productionNodeFlags(), ...nodeArgs, '--import', 'tsx', 'bench/server.ts', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const messages: Record<string, unknown>[] = [];
   const rl = createInterface({ input: child.stdout! });
   const hello = await new Promise<Record<string, string>>((resolve, reject) => {
@@ -44,7 +62,7 @@ export async function startChild(args: string[], nodeArgs: string[] = []): Promi
     child,
     hello,
     messages,
-    rssMb: () => Number(execSync(`ps -o rss= -p ${child.pid}`).toString().trim()) / 1024,
+    rssMb: () => rssMb(child.pid!),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -18,7 +18,7 @@ import { startPrivateRedis } from '../src/jobs/redis';
 import { openStore } from '../src/store/db';
 import { signEvent, userTextEvent } from '../src/zalo/eventBuilders';
 import { saveTokenPair } from '../src/zalo/tokens';
-import { fmt, productionNodeFlags, startChild } from './lib';
+import { fmt, productionNodeFlags, rssMb, startChild } from './lib';
 import { BENCH_APP_ID, BENCH_OA_SECRET } from './signedEvents';
 
 const { values: opts } = parseArgs({
@@ -165,7 +165,6 @@ if (!opts.dir) console.log(
 );
 
 // ---- run ----------------------------------------------------------------------------------------------
-const rssMb = (pid: number) => Number(execSync(`ps -o rss= -p ${pid}`).toString().trim()) / 1024;
 /** CPU time (user + system) the process has used so far, in ms: unlike wall time it hardly depends on the machine's load. */
 const cpuMs = (pid: number) => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');

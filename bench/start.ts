@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startPrivateRedis } from '../src/jobs/redis';
 import { BENCH_APP_ID, BENCH_OA_SECRET } from './signedEvents';
-import { fmt, productionNodeFlags } from './lib';
+import { fmt, productionNodeFlags, rssMb } from './lib';
 
 const args = process.argv.slice(2);
 const runs = Number(args.find((a) => /^\d+$/.test(a)) ?? 3);
@@ -22,7 +22,6 @@ const buildOnly = args.includes('--build-only');
 const nodeFlags = args.filter((a) => a.startsWith('--node-flag=')).map((a) => a.slice('--node-flag='.length));
 if (!existsSync('dist/main.js')) execSync('npm run -s build', { stdio: 'inherit' });
 
-const rssMb = (pid: number) => Number(execSync(`ps -o rss= -p ${pid}`).toString().trim()) / 1024;
 /** Process ids of `pid` and every descendant. */
 function tree(pid: number): number[] {
   const out = execSync('ps -eo pid=,ppid=').toString().trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number) as [number, number]);

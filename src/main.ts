@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { loadConfigOrExit } from './config';
 import { startRuntime, stopOnSignals } from './runtime';
 
@@ -6,8 +7,10 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const runtime = await startRuntime(config);
   const { logger } = runtime;
+  // The heap limit shows whether the node options of `npm start` (--max-old-space-size) reached this process.
+  const heapLimitMb = Math.round(getHeapStatistics().heap_size_limit / 1048576);
   logger.info(
-    { roles: [...config.roles], url: runtime.url, zaloMode: config.zalo.mode, database: config.databaseFile },
+    { roles: [...config.roles], url: runtime.url, zaloMode: config.zalo.mode, database: config.databaseFile, heapLimitMb },
     'CadreCare started',
   );
   stopOnSignals(runtime);

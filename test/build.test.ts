@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { productionNodeFlags } from '../bench/lib';
 import { waitFor } from './harness';
 
-// The production build, started the way production starts it: plain `node <build>/main.js`, from another
-// working directory, so migrations and static files must come from the build itself.
+// The production build, started the way production starts it: plain `node <options of npm start> <build>/main.js`,
+// from another working directory, so migrations and static files must come from the build itself.
 describe('production build', () => {
   const out = resolve('test-artifacts', `build-${process.pid}`);
   let dataDir: string;
@@ -47,7 +48,7 @@ describe('production build', () => {
     expect(readdirSync(join(out, 'drizzle')).filter((f) => f.endsWith('.sql')).length).toBeGreaterThan(0);
   });
 
-  it('starts with plain node, migrates the database and answers /healthz, /readyz, a static file and the queue board', async () => {
+  it('starts with plain node and the options of npm start, migrates the database and answers /healthz, /readyz, a static file and the queue board', async () => {
     const started = Date.now();
     const env = {
         PATH: process.env.PATH ?? '',
@@ -65,7 +66,7 @@ describe('production build', () => {
         PUBLIC_BASE_URL: 'https://cadrecare.example.vn',
         LOG_LEVEL: 'info',
     };
-    child = spawn(process.execPath, [join(out, 'main.js')], { cwd: dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [...productionNodeFlags(), join(out, 'main.js')], { cwd: dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const startedLine = await waitFor(() => {
@@ -73,8 +74,11 @@ describe('production build', () => {
       return stdout.split('\n').find((l) => l.includes('CadreCare started'));
     }, 'the start line', 45_000);
     const readyMs = Date.now() - started;
-    const url = (JSON.parse(startedLine) as { url: string }).url;
+    const { url, heapLimitMb } = JSON.parse(startedLine) as { url: string; heapLimitMb: number };
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // V8's heap limit is the old-space cap of npm start (1024 MB) plus its young generation, not the default (~4 GB).
+    expect(heapLimitMb).toBeGreaterThanOrEqual(1024);
+    expect(heapLimitMb).toBeLessThan(1200);
 
     expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${url}/readyz`);
