@@ -5,6 +5,7 @@ import { foldVietnamese } from '../shared/vietnamese';
 import { AppError } from '../../errors';
 import { recordAudit, type AuditActor } from '../../store/audit';
 import { inTransaction, type Db, type DbOrTx } from '../../store/db';
+import { rowsOf } from '../../store/prepared';
 import { clinics, faqEntries, type FaqEntry } from '../../store/schema';
 
 /**
@@ -93,13 +94,9 @@ export interface FaqLookups {
 let cached: { key: string; index: MiniSearch<Indexed> } | null = null;
 
 function indexOf(tx: DbOrTx): MiniSearch<Indexed> {
-  // A few dozen short rows: reading them is cheap; rebuilding the index only happens after an edit.
-  const rows = tx
-    .select({ id: faqEntries.id, question: faqEntries.question, phrasings: faqEntries.phrasings })
-    .from(faqEntries)
-    .where(eq(faqEntries.active, true))
-    .orderBy(asc(faqEntries.id))
-    .all();
+  // A few dozen short rows, read by a statement prepared once (building the query each turn cost more than
+  // running it); rebuilding the index only happens after an edit.
+  const rows = rowsOf<Indexed>(tx, 'SELECT id, question, phrasings FROM faq_entries WHERE active = 1 ORDER BY id').all();
   const key = JSON.stringify(rows);
   if (cached?.key === key) return cached.index;
   const index = new MiniSearch<Indexed>({ fields: ['question', 'phrasings'], storeFields: ['id'], tokenize: faqTerms, processTerm: (term) => term });
