@@ -94,8 +94,9 @@ const EnvSchema = z.object({
   ZALO_SEND_CONCURRENCY: int(16, 1),
   ZALO_SEND_ATTEMPTS: int(8, 1),
   ZALO_SEND_BACKOFF_MS: int(1_000, 1),
-  /** Broadcast messages per second across all workers (BullMQ limiter); 0 = unthrottled. Zalo allows 4,000 calls a minute per app. */
+  /** Broadcast messages per second across all workers (BullMQ limiter, one batch per 200 ms window); 0 = unthrottled. Zalo allows 4,000 calls a minute per app. */
   BROADCAST_RATE_PER_SECOND: z.coerce.number().min(0).max(5_000).default(30),
+  /** Broadcast messages in flight per worker, about (a worker runs at least two batches at once). */
   BROADCAST_CONCURRENCY: int(16, 1),
   BROADCAST_FANOUT_BATCH: int(500, 1),
   /** Lock of a broadcast send job; a killed worker's jobs run again after about this long. */
