@@ -5,7 +5,7 @@ import { ackKeyFrom, ackLink } from '../src/domain/requests/ackLinks';
 import { createApiToken, createStaffUser } from '../src/domain/staff/staff';
 import { resolveSessionSecret } from '../src/http/auth/secret';
 import { inTransaction } from '../src/store/db';
-import { careRequestEvents, careRequests, outbox, staffUsers, type Cadre, type CareRequest, type StaffUser } from '../src/store/schema';
+import { auditLog, careRequestEvents, careRequests, outbox, staffUsers, type Cadre, type CareRequest, type StaffUser } from '../src/store/schema';
 import { recordZaloUser } from '../src/store/zaloUsers';
 import { seedRegistry } from './fixtures';
 import { events, ids, ManualClock, startHarness, waitFor, type Harness } from './harness';
@@ -238,6 +238,11 @@ describe('requests in chat, routed to the clinic by email and Zalo', () => {
     const ok = await h.runtime.app.request(link, { method: 'POST' });
     expect(ok.status).toBe(200);
     expect(db().select().from(careRequests).where(eq(careRequests.id, req.id)).get()).toMatchObject({ state: 'acknowledged', acknowledgedByStaffId: hoa.id, sla: 'met' });
+    // The timeline names the link and the staff member it was mailed to; the audit log names the link.
+    const ackEvent = db().select().from(careRequestEvents).where(and(eq(careRequestEvents.requestId, req.id), eq(careRequestEvents.kind, 'acknowledged'))).get();
+    expect(ackEvent).toMatchObject({ actorType: 'link', actorId: String(hoa.id) });
+    const ackAudit = db().select().from(auditLog).where(and(eq(auditLog.action, 'request.acknowledge'), eq(auditLog.entityId, String(req.id)))).get();
+    expect(ackAudit).toMatchObject({ actorType: 'system', actorId: `ack-link:${hoa.id}` });
     const told = await waitFor(() => h.fake.messagesTo(user).slice(before).find((m) => m.text?.includes('đã được tiếp nhận')), 'cadre told');
     expect(told.text).toContain('Người phụ trách: Nguyễn Thị Hoa');
     expect(told.text).toContain('Phòng khám A Hải Phòng');

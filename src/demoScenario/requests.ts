@@ -1,5 +1,6 @@
 import { addDays } from '../domain/shared/dates';
 import { acknowledgeRequest, scheduleRequest } from '../domain/requests/staffActions';
+import { staffActor } from '../domain/staff/actor';
 import { ackDeadline } from '../domain/requests/sla';
 import { createRequest, type NewRequest } from '../domain/requests/creation';
 import type { DemoCadre } from '../store/demoSeed';
@@ -34,8 +35,7 @@ export function inboxRequests(s: Story): void {
     { type: 'home_visit', urgency: 'normal', details: 'Đi lại khó khăn sau mổ khớp háng, xin bác sĩ đến khám định kỳ tại nhà.', address: street(14), preferredTime: 'morning' },
     now - 3 * DAY,
   );
-  const coordinatorActor = { kind: 'staff' as const, staff: { id: coordinator.id, fullName: coordinator.fullName, role: coordinator.role, clinicId: null } };
-  scheduleRequest(tx, scheduledId, coordinatorActor, null, { date: workingDaysFrom(addDays(today, 2), 1)[0]!, time: 'morning' }, now - 2 * DAY);
+  scheduleRequest(tx, scheduledId, coordinator, null, { date: workingDaysFrom(addDays(today, 2), 1)[0]!, time: 'morning' }, now - 2 * DAY);
   // New, inside their deadline.
   request(
     visitNew!,
@@ -45,7 +45,7 @@ export function inboxRequests(s: Story): void {
   request(medicine!, { type: 'medicine', urgency: 'normal', details: 'Sắp hết thuốc huyết áp (Amlodipin 5mg) và tiểu đường, xin cấp thuốc tháng tới tại nhà.', address: street(8) }, now - 40 * 60_000);
   const recordBookId = request(recordBook!, { type: 'record_book', urgency: 'normal', details: 'Sổ y bạ đã hết trang, xin đổi sổ mới.' }, now - 50 * 60_000);
   const clinicStaff = s.who('nhanvien.a1');
-  acknowledgeRequest(tx, recordBookId, { kind: 'staff', staff: { id: clinicStaff.id, fullName: clinicStaff.fullName, role: 'clinic_staff', clinicId: clinicIds.get('PK-A1')! } }, clinicIds.get('PK-A1')!, now - 20 * 60_000);
+  acknowledgeRequest(tx, recordBookId, staffActor(clinicStaff), clinicIds.get('PK-A1')!, now - 20 * 60_000);
   request(question!, { type: 'question', urgency: 'normal', details: 'Cho tôi hỏi kết quả xét nghiệm máu đợt trước có cần khám lại không?' }, now - 15 * 60_000);
   // Urgent and past its deadline: nobody has acknowledged it, so the escalation runs as soon as the demo starts.
   request(emergency!, { type: 'emergency', urgency: 'urgent', details: 'Bố tôi đau ngực, khó thở từ sáng.' }, now - requestPolicy.urgentAckMs - 25 * 60_000);

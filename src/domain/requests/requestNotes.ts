@@ -4,7 +4,8 @@ import { recordAudit } from '../../store/audit';
 import type { DbOrTx } from '../../store/db';
 import { careRequestNotes, careRequests, clinics, staffUsers, type CareRequestNote } from '../../store/schema';
 import type { NoticeRenderer } from '../outreach/notices';
-import { acknowledgeRequest, actorAudit, actorTimeline, loadForAction, tellRequester, type RequestActor } from './staffActions';
+import { acknowledgeRequest, loadForAction, tellRequester, timelineActor } from './staffActions';
+import { staffActor, type StaffIdentity } from '../staff/actor';
 import { addTimeline } from './creation';
 import { requestTypeLabels, ticketOf } from './labels';
 import { roleLabels } from '../staff/staff';
@@ -29,11 +30,12 @@ export type NoteInput = z.infer<typeof NoteInput>;
 export function addRequestNote(
   tx: DbOrTx,
   requestId: number,
-  actor: RequestActor & { kind: 'staff' },
+  staff: Pick<StaffIdentity, 'id'>,
   scope: number | null,
   input: NoteInput,
   now: number,
 ): { noteId: number; outboxIds: number[] } {
+  const actor = staffActor(staff);
   let req = loadForAction(tx, requestId, scope);
   const outboxIds: number[] = [];
   if (input.toCadre && req.state === 'new') {
@@ -42,12 +44,12 @@ export function addRequestNote(
   }
   const note = tx
     .insert(careRequestNotes)
-    .values({ requestId, at: now, staffId: actor.staff.id, text: input.text, toCadre: input.toCadre })
+    .values({ requestId, at: now, staffId: staff.id, text: input.text, toCadre: input.toCadre })
     .returning({ id: careRequestNotes.id })
     .get();
   // The timeline and audit say that a note was written and to whom, never what it says.
-  addTimeline(tx, requestId, input.toCadre ? 'answered' : 'note', actorTimeline(actor), { noteId: note.id }, now);
-  recordAudit(tx, actorAudit(actor), { action: input.toCadre ? 'request.answer' : 'request.note', entity: 'care_request', entityId: requestId, detail: { noteId: note.id } }, now);
+  addTimeline(tx, requestId, input.toCadre ? 'answered' : 'note', timelineActor(actor), { noteId: note.id }, now);
+  recordAudit(tx, actor, { action: input.toCadre ? 'request.answer' : 'request.note', entity: 'care_request', entityId: requestId, detail: { noteId: note.id } }, now);
   if (input.toCadre) {
     outboxIds.push(...tellRequester(tx, req, 'note', now, { kind: REQUEST_NOTE_KIND, id: note.id }, () => renderRequestNote(tx, note.id)));
   }

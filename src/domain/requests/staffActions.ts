@@ -1,5 +1,5 @@
 import { afterRequestClosed } from '../aftercare/serviceDone';
-import { staffActor, type StaffIdentity } from '../staff/actor';
+import { ackLinkStaffIdOf, staffActor, staffIdOf, type StaffIdentity } from '../staff/actor';
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError } from '../../errors';
@@ -14,11 +14,11 @@ import { vietnamDate } from '../shared/quietHours';
 import { renderRequestUpdate } from './updateNotice';
 import { addTimeline, requestSubject } from './creation';
 
-/** Who acts: a logged-in staff member, or the holder of an acknowledge link (staff id 0 = a clinic address). */
-export type RequestActor = { kind: 'staff'; staff: Pick<StaffIdentity, 'id' | 'fullName' | 'role' | 'clinicId'> } | { kind: 'link'; staffId: number };
-
-export const actorAudit = (a: RequestActor): AuditActor => (a.kind === 'staff' ? staffActor(a.staff) : { type: 'system', id: `ack-link:${a.staffId}` });
-export const actorTimeline = (a: RequestActor) => (a.kind === 'staff' ? { type: 'staff' as const, id: String(a.staff.id) } : { type: 'link' as const, id: String(a.staffId) });
+/** How the timeline names who acted: an acknowledge link as 'link' with the staff id it was mailed to, others as audited. */
+export function timelineActor(actor: AuditActor): Parameters<typeof addTimeline>[3] {
+  const linkStaffId = ackLinkStaffIdOf(actor);
+  return linkStaffId === null ? { type: actor.type, id: actor.id } : { type: 'link', id: String(linkStaffId) };
+}
 
 export function loadForAction(tx: DbOrTx, id: number, scope: number | null): CareRequest {
   const req = tx.select().from(careRequests).where(eq(careRequests.id, id)).get();
@@ -51,8 +51,8 @@ export function tellRequester(
   return [];
 }
 
-function doAcknowledge(tx: DbOrTx, req: CareRequest, actor: RequestActor, now: number): number[] {
-  const staffId = actor.kind === 'staff' ? actor.staff.id : actor.staffId || null;
+function doAcknowledge(tx: DbOrTx, req: CareRequest, actor: AuditActor, now: number): number[] {
+  const staffId = staffIdOf(actor) ?? (ackLinkStaffIdOf(actor) || null);
   const sla = now <= req.ackDueAt ? 'met' : 'breached';
   const changed = tx
     .update(careRequests)
@@ -61,16 +61,17 @@ function doAcknowledge(tx: DbOrTx, req: CareRequest, actor: RequestActor, now: n
     .run().changes;
   if (!changed) throw new AppError('conflict', 'Yêu cầu này đã được tiếp nhận trước đó.');
   const cancelled = cancelOutboxBySubject(tx, requestSubject(req.id), now);
-  addTimeline(tx, req.id, 'acknowledged', actorTimeline(actor), { staffId, sla, stoppedSteps: cancelled }, now);
-  recordAudit(tx, actorAudit(actor), { action: 'request.acknowledge', entity: 'care_request', entityId: req.id, detail: { staffId, sla } }, now);
+  addTimeline(tx, req.id, 'acknowledged', timelineActor(actor), { staffId, sla, stoppedSteps: cancelled }, now);
+  recordAudit(tx, actor, { action: 'request.acknowledge', entity: 'care_request', entityId: req.id, detail: { staffId, sla } }, now);
   return tellRequester(tx, { ...req, state: 'acknowledged', acknowledgedByStaffId: staffId }, 'acknowledged', now);
 }
 
 /** Acknowledges a new request: stops the escalation, records SLA met or breached, tells the cadre who handles it. */
-export function acknowledgeRequest(tx: DbOrTx, id: number, actor: RequestActor, scope: number | null, now: number): number[] {
+export function acknowledgeRequest(tx: DbOrTx, id: number, actor: AuditActor, scope: number | null, now: number): number[] {
   const req = loadForAction(tx, id, scope);
-  if (actor.kind === 'link' && actor.staffId > 0) {
-    const s = tx.select().from(staffUsers).where(eq(staffUsers.id, actor.staffId)).get();
+  const linkStaffId = ackLinkStaffIdOf(actor);
+  if (linkStaffId) {
+    const s = tx.select().from(staffUsers).where(eq(staffUsers.id, linkStaffId)).get();
     if (!s || !s.active) throw new AppError('forbidden', 'Tài khoản nhận thư này không còn hoạt động.');
   }
   if (req.state === 'cancelled' || req.state === 'done') {
@@ -85,7 +86,8 @@ export const ScheduleInput = z.object({
 });
 
 /** Sets (or moves) the visit or delivery date; acknowledges first when still new. The cadre is told. */
-export function scheduleRequest(tx: DbOrTx, id: number, actor: RequestActor & { kind: 'staff' }, scope: number | null, input: z.infer<typeof ScheduleInput>, now: number): number[] {
+export function scheduleRequest(tx: DbOrTx, id: number, staff: Pick<StaffIdentity, 'id'>, scope: number | null, input: z.infer<typeof ScheduleInput>, now: number): number[] {
+  const actor = staffActor(staff);
   let req = loadForAction(tx, id, scope);
   if (req.state === 'done' || req.state === 'cancelled') throw new AppError('conflict', 'Yêu cầu đã đóng, không thể hẹn lịch.');
   const parsed = Date.parse(`${input.date}T00:00:00Z`);
@@ -100,8 +102,8 @@ export function scheduleRequest(tx: DbOrTx, id: number, actor: RequestActor & { 
     .set({ state: 'scheduled', scheduledDate: input.date, scheduledTime: input.time, updatedAt: now })
     .where(eq(careRequests.id, id))
     .run();
-  addTimeline(tx, id, 'scheduled', actorTimeline(actor), { date: input.date, time: input.time }, now);
-  recordAudit(tx, actorAudit(actor), { action: 'request.schedule', entity: 'care_request', entityId: id, detail: { date: input.date, time: input.time } }, now);
+  addTimeline(tx, id, 'scheduled', timelineActor(actor), { date: input.date, time: input.time }, now);
+  recordAudit(tx, actor, { action: 'request.schedule', entity: 'care_request', entityId: id, detail: { date: input.date, time: input.time } }, now);
   ids.push(...tellRequester(tx, req, 'scheduled', now));
   return ids;
 }
@@ -111,18 +113,18 @@ export const CloseInput = z.object({ note: z.string().trim().max(500, 'Ghi chú 
 export const CancelInput = z.object({ note: z.string().trim().min(3, 'Vui lòng ghi lý do hủy (cán bộ sẽ nhận được lý do này).').max(500, 'Lý do tối đa 500 ký tự.') });
 
 /** Marks done or cancels; stops any escalation left; the cadre is told. */
-export function closeRequest(tx: DbOrTx, id: number, outcome: 'done' | 'cancelled', actor: RequestActor & { kind: 'staff' }, scope: number | null, note: string, now: number): number[] {
+export function closeRequest(tx: DbOrTx, id: number, outcome: 'done' | 'cancelled', staff: Pick<StaffIdentity, 'id'>, scope: number | null, note: string, now: number): number[] {
   const req = loadForAction(tx, id, scope);
   if (req.state === 'done' || req.state === 'cancelled') throw new AppError('conflict', 'Yêu cầu này đã đóng.');
-  const staffId = actor.staff.id;
+  const actor = staffActor(staff);
   const patch: Partial<CareRequest> = { state: outcome, closedAt: now, closeNote: note || null, updatedAt: now };
   if (req.state === 'new' && outcome === 'done') {
-    Object.assign(patch, { acknowledgedAt: now, acknowledgedByStaffId: staffId, sla: now <= req.ackDueAt ? 'met' : 'breached' });
+    Object.assign(patch, { acknowledgedAt: now, acknowledgedByStaffId: staff.id, sla: now <= req.ackDueAt ? 'met' : 'breached' });
   }
   tx.update(careRequests).set(patch).where(eq(careRequests.id, id)).run();
   cancelOutboxBySubject(tx, requestSubject(id), now);
-  addTimeline(tx, id, outcome, actorTimeline(actor), { noted: Boolean(note) }, now);
-  recordAudit(tx, actorAudit(actor), { action: `request.${outcome === 'done' ? 'done' : 'cancel'}`, entity: 'care_request', entityId: id, detail: { fromState: req.state } }, now);
+  addTimeline(tx, id, outcome, timelineActor(actor), { noted: Boolean(note) }, now);
+  recordAudit(tx, actor, { action: `request.${outcome === 'done' ? 'done' : 'cancel'}`, entity: 'care_request', entityId: id, detail: { fromState: req.state } }, now);
   afterRequestClosed(tx, req, outcome, now);
   return tellRequester(tx, { ...req, ...patch } as CareRequest, outcome, now);
 }

@@ -33,5 +33,14 @@ export const staffActor = (staff: Pick<StaffIdentity, 'id'> | number): AuditActo
 /** The staff member behind an actor, for the columns that record who did it (null for a Zalo user or the system). */
 export const staffIdOf = (actor: AuditActor): number | null => (actor.type === 'staff' ? Number(actor.id) : null);
 
+/** The audit actor of whoever opens a request's acknowledge link mailed to a staff member (staff id 0: a clinic address). */
+export const ackLinkActor = (staffId: number): AuditActor => ({ type: 'system', id: `ack-link:${staffId}` });
+
+/** The staff id an acknowledge link was mailed to (0 for a clinic address), or null when the actor is not such a link. */
+export function ackLinkStaffIdOf(actor: AuditActor): number | null {
+  const link = /^ack-link:(\d+)$/.exec(actor.id);
+  return actor.type === 'system' && link ? Number(link[1]) : null;
+}
+
 /** The audit actor of a Zalo user (a cadre or a proxy in chat). */
 export const zaloActor = (zaloUserId: string): AuditActor => ({ type: 'zalo', id: zaloUserId });

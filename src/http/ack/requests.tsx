@@ -3,6 +3,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { formatVietnamDateTime } from '../../domain/shared/dates';
 import { acknowledgeRequest } from '../../domain/requests/staffActions';
+import { ackLinkActor } from '../../domain/staff/actor';
 import { ackKeyFrom, AckQuery, verifyAckLink } from '../../domain/requests/ackLinks';
 import { getRequest } from '../../domain/requests/reads';
 import { requestStateLabels, requestTypeLabels, ticketOf } from '../../domain/requests/labels';
@@ -122,7 +123,7 @@ export function requestAckRoutes(deps: StaffDeps) {
     const ok = check(deps, key, c);
     if ('page' in ok) return ok.page;
     try {
-      inTransaction(deps.db, (tx) => acknowledgeRequest(tx, ok.id, { kind: 'link', staffId: ok.staffId }, null, deps.clock.now()));
+      inTransaction(deps.db, (tx) => acknowledgeRequest(tx, ok.id, ackLinkActor(ok.staffId), null, deps.clock.now()));
       deps.afterCommit();
     } catch (err) {
       if (err instanceof AppError && (err.code === 'conflict' || err.code === 'not_found' || err.code === 'forbidden')) {
