@@ -3,11 +3,11 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { and, eq } from 'drizzle-orm';
 import { auditLog, bookings, cadres, examSlots } from '../src/store/schema';
 import { recordZaloUser } from '../src/store/zaloUsers';
-import { artifactPath, launchBrowser } from './browser';
+import { artifactPath, launchBrowser, loggedInPage } from './browser';
 import { seedRegistry } from './fixtures';
 import { ManualClock, startHarness, waitFor, type Harness } from './harness';
 import { campaignWithSlots, linkUser } from './bookingSupport';
-import { makeStaff, PASSWORD } from './staffSupport';
+import { makeStaff } from './staffSupport';
 
 /**
  * Acting for a cadre and changing days, in the real browser: a booking made on the cadre's behalf reaches the
@@ -51,13 +51,8 @@ afterAll(async () => {
 });
 
 async function session(viewport: { width: number; height: number }): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await b.newContext({ viewport, locale: 'vi-VN' });
-  const page = await ctx.newPage();
-  await page.goto(`${h.runtime.url}/staff/login`);
-  await page.fill('#username', 'quantri');
-  await page.fill('#password', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForLoadState('load');
+  const page = await loggedInPage(b, viewport, `${h.runtime.url}/staff/login`, 'quantri');
+  const ctx = page.context();
   return { ctx, page };
 }
 

@@ -5,10 +5,10 @@ import { recordRating } from '../src/domain/aftercare/ratings';
 import { askRatingAfter } from '../src/domain/aftercare/serviceDone';
 import { lowestHealthClasses } from '../src/domain/results/classification';
 import { followUps } from '../src/store/schema';
-import { artifactPath, launchBrowser } from './browser';
+import { artifactPath, launchBrowser, loggedInPage } from './browser';
 import { aftercareWorld, START, tx, type AftercareWorld } from './aftercareSupport';
 import { draft, release, staffRow } from './resultsSupport';
-import { makeStaff, PASSWORD } from './staffSupport';
+import { makeStaff } from './staffSupport';
 
 let w: AftercareWorld;
 let b: Browser;
@@ -55,13 +55,8 @@ describe('after-care pages in a browser', () => {
     { width: 1366, height: 768 },
     { width: 390, height: 844 },
   ])('open follow-ups with due dates, one closed from the list; the report shows completion and ratings at %o', async (viewport) => {
-    const ctx = await b.newContext({ viewport, locale: 'vi-VN' });
-    const page = await ctx.newPage();
-    await page.goto(`${w.h.runtime.url}/staff/follow-ups`);
-    await page.fill('#username', 'dieuphoi');
-    await page.fill('#password', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL('**/staff/follow-ups');
+    const page = await loggedInPage(b, viewport, `${w.h.runtime.url}/staff/follow-ups`, 'dieuphoi');
+    const ctx = page.context();
     const rows = page.locator('#follow-ups tbody tr');
     const open = await rows.count();
     expect(open).toBeGreaterThanOrEqual(2);

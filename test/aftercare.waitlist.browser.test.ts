@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { joinWaitlist } from '../src/domain/aftercare/waitlist';
 import { createBooking } from '../src/domain/booking/effects';
-import { artifactPath, launchBrowser } from './browser';
+import { artifactPath, launchBrowser, loggedInPage } from './browser';
 import { seedRegistry } from './fixtures';
 import { ManualClock, startHarness, type Harness } from './harness';
 import { campaignWithSlots } from './bookingSupport';
 import { inTransaction } from '../src/store/db';
 import { examSlots } from '../src/store/schema';
-import { makeStaff, PASSWORD } from './staffSupport';
+import { makeStaff } from './staffSupport';
 
 let h: Harness;
 let b: Browser;
@@ -49,13 +49,8 @@ describe('the waitlist page in a browser', () => {
       { width: 1366, height: 768 },
       { width: 390, height: 844 },
     ]) {
-      const ctx = await b.newContext({ viewport, locale: 'vi-VN' });
-      const page = await ctx.newPage();
-      await page.goto(url);
-      await page.fill('#username', 'dieuphoi');
-      await page.fill('#password', PASSWORD);
-      await page.click('button[type=submit]');
-      await page.waitForURL(url);
+      const page = await loggedInPage(b, viewport, url, 'dieuphoi');
+      const ctx = page.context();
       const names = await page.locator('#waitlist tbody tr a[href^="/staff/registry/"]').allTextContents();
       expect(names).toEqual(['Trần Thị Tám', 'Lê Văn Chín']);
       expect(await page.locator('#waitlist a[href="tel:+84914000002"]').count()).toBe(1);
@@ -65,13 +60,8 @@ describe('the waitlist page in a browser', () => {
       await page.screenshot({ path: artifactPath(`waitlist-${viewport.width}x${viewport.height}.png`), fullPage: true });
       await ctx.close();
     }
-    const ctx = await b.newContext({ viewport: { width: 390, height: 844 }, locale: 'vi-VN' });
-    const page = await ctx.newPage();
-    await page.goto(url);
-    await page.fill('#username', 'nhanvien.a');
-    await page.fill('#password', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL(url);
+    const page = await loggedInPage(b, { width: 390, height: 844 }, url, 'nhanvien.a');
+    const ctx = page.context();
     await page.locator('#waitlist tbody tr').first().locator('button[type=submit]').click();
     await page.waitForSelector('.confirm-step');
     expect(await page.locator('.confirm-step').textContent()).toContain('Rút Bà Trần Thị Tám khỏi danh sách chờ');

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { artifactPath, launchBrowser } from './browser';
+import { artifactPath, launchBrowser, loggedInPage } from './browser';
 import { seedRegistry } from './fixtures';
 import { ManualClock, startHarness, type Harness } from './harness';
 import { campaignWithSlots } from './bookingSupport';
-import { makeStaff, PASSWORD } from './staffSupport';
+import { makeStaff } from './staffSupport';
 
 let h: Harness;
 let b: Browser;
@@ -37,13 +37,8 @@ describe('the call list page in a browser', () => {
       { width: 1366, height: 768 },
       { width: 390, height: 844 },
     ]) {
-      const ctx = await b.newContext({ viewport, locale: 'vi-VN' });
-      const page = await ctx.newPage();
-      await page.goto(url);
-      await page.fill('#username', 'nhanvien.a');
-      await page.fill('#password', PASSWORD);
-      await page.click('button[type=submit]');
-      await page.waitForURL(url);
+      const page = await loggedInPage(b, viewport, url, 'nhanvien.a');
+      const ctx = page.context();
       const names = await page.locator('#call-list tbody tr a[href^="/staff/registry/"]').allTextContents();
       expect(names.slice(0, 2)).toEqual(['Nguyễn Văn Bảy', 'Trần Thị Tám']);
       expect(await page.locator('#call-list a[href="tel:+84914000001"]').count()).toBe(1);
@@ -52,13 +47,8 @@ describe('the call list page in a browser', () => {
       await ctx.close();
     }
     // An outcome from the page's own form: unreachable keeps Bảy on the list, with the call shown.
-    const ctx = await b.newContext({ viewport: { width: 390, height: 844 }, locale: 'vi-VN' });
-    const page = await ctx.newPage();
-    await page.goto(url);
-    await page.fill('#username', 'nhanvien.a');
-    await page.fill('#password', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL(url);
+    const page = await loggedInPage(b, { width: 390, height: 844 }, url, 'nhanvien.a');
+    const ctx = page.context();
     const row = page.locator('#call-list tbody tr').first();
     await row.locator('select[name=outcome]').selectOption('unreachable');
     await row.locator('button[type=submit]').click();

@@ -6,11 +6,11 @@ import { zaloActor } from '../src/domain/staff/actor';
 import { createBooking } from '../src/domain/booking/effects';
 import { inTransaction } from '../src/store/db';
 import { examSlots, type Cadre } from '../src/store/schema';
-import { artifactPath, launchBrowser } from './browser';
+import { artifactPath, launchBrowser, loggedInPage } from './browser';
 import { seedRegistry } from './fixtures';
 import { ManualClock, startHarness, type Harness } from './harness';
 import { campaignWithSlots } from './bookingSupport';
-import { makeStaff, PASSWORD } from './staffSupport';
+import { makeStaff } from './staffSupport';
 
 const START = Date.parse('2026-03-02T01:00:00Z');
 const EXAM_DAY = '2026-03-10';
@@ -39,13 +39,8 @@ afterAll(async () => {
 });
 
 async function openCounter(viewport: { width: number; height: number }) {
-  const ctx = await b.newContext({ viewport, locale: 'vi-VN' });
-  const page = await ctx.newPage();
-  await page.goto(url);
-  await page.fill('#username', 'nhanvien.a');
-  await page.fill('#password', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL(url);
+  const page = await loggedInPage(b, viewport, url, 'nhanvien.a');
+  const ctx = page.context();
   await page.waitForSelector('body[data-live-state="open"]');
   return { ctx, page };
 }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { handoffs } from '../src/store/schema';
-import { artifactPath, launchBrowser } from './browser';
+import { artifactPath, launchBrowser, loggedInPage } from './browser';
 import { startHarness, type Harness } from './harness';
-import { makeStaff, PASSWORD, seedZaloUser } from './staffSupport';
+import { makeStaff, seedZaloUser } from './staffSupport';
 
 let h: Harness;
 let b: Browser;
@@ -28,13 +28,8 @@ describe('canned replies in a browser', () => {
     { width: 1366, height: 768 },
     { width: 390, height: 844 },
   ])('one is added through the form and choosing it fills the conversation reply box at %o', async (viewport) => {
-    const ctx = await b.newContext({ viewport, locale: 'vi-VN' });
-    const page = await ctx.newPage();
-    await page.goto(`${h.runtime.url}/staff/canned-replies/new`);
-    await page.fill('#username', 'dieuphoi');
-    await page.fill('#password', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL('**/staff/canned-replies/new');
+    const page = await loggedInPage(b, viewport, `${h.runtime.url}/staff/canned-replies/new`, 'dieuphoi');
+    const ctx = page.context();
     const text = `Dạ, Ban xin gọi lại cho ông trong hôm nay ạ. (${viewport.width})`;
     await page.fill('#code', `/goilai${viewport.width}`);
     await page.fill('#text', text);

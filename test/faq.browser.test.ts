@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { artifactPath, launchBrowser } from './browser';
+import { artifactPath, launchBrowser, loggedInPage } from './browser';
 import { startHarness, type Harness } from './harness';
-import { makeStaff, PASSWORD, seedClinics } from './staffSupport';
+import { makeStaff, seedClinics } from './staffSupport';
 
 let h: Harness;
 let b: Browser;
@@ -23,13 +23,8 @@ describe('/staff/faq in a browser', () => {
     { width: 1366, height: 768 },
     { width: 390, height: 844 },
   ])('lists the answers and adds one through the form at %o', async (viewport) => {
-    const ctx = await b.newContext({ viewport, locale: 'vi-VN' });
-    const page = await ctx.newPage();
-    await page.goto(`${h.runtime.url}/staff/faq`);
-    await page.fill('#username', 'dieuphoi');
-    await page.fill('#password', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL('**/staff/faq');
+    const page = await loggedInPage(b, viewport, `${h.runtime.url}/staff/faq`, 'dieuphoi');
+    const ctx = page.context();
     expect(await page.locator('h1').textContent()).toBe('Câu hỏi thường gặp');
     expect(await page.locator('table').textContent()).toContain('Phòng khám ở đâu?');
     await page.screenshot({ path: artifactPath(`staff-faq-${viewport.width}.png`), fullPage: true });

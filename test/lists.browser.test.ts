@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { sql } from 'drizzle-orm';
 import { cadres, examResults, handoffMessages, handoffs } from '../src/store/schema';
-import { artifactPath, launchBrowser } from './browser';
+import { artifactPath, launchBrowser, loggedInPage } from './browser';
 import { startHarness, type Harness } from './harness';
-import { makeStaff, PASSWORD, seedClinics } from './staffSupport';
+import { makeStaff, seedClinics } from './staffSupport';
 
 /** Lists at scale in the real browser: paging through 1,200 drafts and releasing all of them with one confirmation. */
 
@@ -48,12 +48,7 @@ afterAll(async () => {
 });
 
 async function loggedIn(viewport: { width: number; height: number }): Promise<Page> {
-  const ctx = await b.newContext({ viewport, locale: 'vi-VN' });
-  const page = await ctx.newPage();
-  await page.goto(`${h.runtime.url}/staff/login`);
-  await page.fill('#username', 'bacsi');
-  await page.fill('#password', PASSWORD);
-  await page.click('button[type=submit]');
+  const page = await loggedInPage(b, viewport, `${h.runtime.url}/staff/login`, 'bacsi');
   await page.waitForLoadState('networkidle');
   return page;
 }

@@ -5,10 +5,10 @@ import { inTransaction } from '../src/store/db';
 import { and, eq } from 'drizzle-orm';
 import { handoffs, type Cadre, type StaffUser } from '../src/store/schema';
 import { recordZaloUser } from '../src/store/zaloUsers';
-import { artifactPath, launchBrowser } from './browser';
+import { artifactPath, launchBrowser, loggedInPage } from './browser';
 import { seedRegistry } from './fixtures';
 import { startHarness, waitFor, type Harness } from './harness';
-import { makeStaff, PASSWORD } from './staffSupport';
+import { makeStaff } from './staffSupport';
 
 /**
  * Live staff pages: an urgent request sent through the Zalo webhook appears in the open inbox without a reload,
@@ -43,13 +43,8 @@ beforeAll(async () => {
     });
   });
   b = await launchBrowser();
-  ctx = await b.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
-  const login = await ctx.newPage();
-  await login.goto(`${h.runtime.url}/staff/login`);
-  await login.fill('#username', 'dieuphoi');
-  await login.fill('#password', PASSWORD);
-  await login.click('button[type=submit]');
-  await login.waitForURL('**/staff');
+  const login = await loggedInPage(b, { width: 1366, height: 768 }, `${h.runtime.url}/staff/login`, 'dieuphoi');
+  ctx = login.context();
   await login.close();
 });
 afterAll(async () => {

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { may } from '../src/domain/staff/permissions';
 import { staffNav } from '../src/http/staff/layout';
-import { artifactPath, launchBrowser } from './browser';
+import { artifactPath, launchBrowser, loggedInPage } from './browser';
 import { startHarness, type Harness } from './harness';
-import { makeStaff, PASSWORD, seedClinics } from './staffSupport';
+import { makeStaff, seedClinics } from './staffSupport';
 
 /** The grouped staff menu: every entry a role may open is reachable at 1366×768 and on a 390 px phone, none cut. */
 
@@ -23,12 +23,7 @@ afterAll(async () => {
 });
 
 async function openAs(viewport: { width: number; height: number }, username: string): Promise<Page> {
-  const ctx = await b.newContext({ viewport, locale: 'vi-VN' });
-  const page = await ctx.newPage();
-  await page.goto(`${h.runtime.url}/staff`);
-  await page.fill('#username', username);
-  await page.fill('#password', PASSWORD);
-  await page.click('button[type=submit]');
+  const page = await loggedInPage(b, viewport, `${h.runtime.url}/staff`, username);
   await page.waitForSelector('nav.main');
   return page;
 }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { OA_MENU } from '../src/bot/understand/intents';
-import { artifactPath, launchBrowser } from './browser';
+import { artifactPath, launchBrowser, loggedInPage } from './browser';
 import { startHarness, type Harness } from './harness';
-import { makeStaff, PASSWORD } from './staffSupport';
+import { makeStaff } from './staffSupport';
 
 let h: Harness;
 let b: Browser;
@@ -23,13 +23,8 @@ describe('/staff/zalo-menu in a browser', () => {
     { width: 1366, height: 768 },
     { width: 390, height: 844 },
   ])('lists the menu items to enter in the OA manager at %o', async (viewport) => {
-    const ctx = await b.newContext({ viewport, locale: 'vi-VN' });
-    const page = await ctx.newPage();
-    await page.goto(`${h.runtime.url}/staff/zalo-menu`);
-    await page.fill('#username', 'quantri');
-    await page.fill('#password', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL('**/staff/zalo-menu');
+    const page = await loggedInPage(b, viewport, `${h.runtime.url}/staff/zalo-menu`, 'quantri');
+    const ctx = page.context();
     expect(await page.locator('h1').textContent()).toBe('Menu Zalo OA');
     const rows = await page.locator('tbody tr').allTextContents();
     expect(rows).toHaveLength(OA_MENU.length);

@@ -2,10 +2,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { broadcasts, careRequests, examResults } from '../src/store/schema';
-import { artifactPath, launchBrowser } from './browser';
+import { artifactPath, launchBrowser, loggedInPage } from './browser';
 import { ManualClock, startHarness, type Harness } from './harness';
 import { OPS_NOW, seedOps } from './opsSupport';
-import { makeStaff, PASSWORD } from './staffSupport';
+import { makeStaff } from './staffSupport';
 
 /** The staff actions of the operations brief, clicked in a real browser: acknowledge, release, broadcast. */
 
@@ -18,13 +18,7 @@ beforeAll(async () => {
   seedOps(h.runtime.store.db);
   await makeStaff(h, 'quantri', 'admin');
   b = await launchBrowser();
-  const ctx = await b.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
-  page = await ctx.newPage();
-  await page.goto(`${h.runtime.url}/staff/login`);
-  await page.fill('#username', 'quantri');
-  await page.fill('#password', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL((u) => u.pathname === '/staff');
+  page = await loggedInPage(b, { width: 1280, height: 900 }, `${h.runtime.url}/staff/login`, 'quantri');
 });
 afterAll(async () => {
   await b?.close();

@@ -7,11 +7,11 @@ import { recordDeliveryReceipt } from '../src/domain/outreach/receipts';
 import { createBooking } from '../src/domain/booking/effects';
 import { inTransaction } from '../src/store/db';
 import { examSlots, noticeSends, noticeTemplates, type Campaign } from '../src/store/schema';
-import { artifactPath, launchBrowser } from './browser';
+import { artifactPath, launchBrowser, loggedInPage } from './browser';
 import { campaignWithSlots, linkUser } from './bookingSupport';
 import { seedRegistry } from './fixtures';
 import { ManualClock, startHarness, waitFor, type Harness } from './harness';
-import { makeStaff, PASSWORD } from './staffSupport';
+import { makeStaff } from './staffSupport';
 
 /** The outreach pages (quota, templates, invitations) at a laptop's and a phone's width: readable, nothing overflows. */
 
@@ -102,13 +102,7 @@ afterAll(async () => {
 });
 
 async function loggedIn(viewport: { width: number; height: number }, path: string): Promise<Page> {
-  const ctx = await b.newContext({ viewport, locale: 'vi-VN' });
-  const page = await ctx.newPage();
-  await page.goto(`${h.runtime.url}${path}`);
-  await page.fill('#username', 'dieu-phoi');
-  await page.fill('#password', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL(`**${path.split('?')[0]}*`);
+  const page = await loggedInPage(b, viewport, `${h.runtime.url}${path}`, 'dieu-phoi');
   return page;
 }
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { cadres, linkRequests, proxies, zaloLinks } from '../src/store/schema';
-import { artifactPath, launchBrowser } from './browser';
+import { artifactPath, launchBrowser, loggedInPage } from './browser';
 import { startHarness, type Harness } from './harness';
-import { makeStaff, PASSWORD, seedClinics, seedZaloUser } from './staffSupport';
+import { makeStaff, seedClinics, seedZaloUser } from './staffSupport';
 
 /** The proxies page with both kinds of waiting decisions, on a laptop and on a phone, in the real browser. */
 
@@ -41,12 +41,8 @@ describe('proxies page in the browser', () => {
     { width: 1366, height: 768 },
     { width: 390, height: 844 },
   ])('shows the requester, their phones and held link moves at $width px', async (viewport) => {
-    const ctx = await b.newContext({ viewport, locale: 'vi-VN' });
-    const page = await ctx.newPage();
-    await page.goto(`${h.runtime.url}/staff/login`);
-    await page.fill('#username', 'dieuphoi');
-    await page.fill('#password', PASSWORD);
-    await page.click('button[type=submit]');
+    const page = await loggedInPage(b, viewport, `${h.runtime.url}/staff/login`, 'dieuphoi');
+    const ctx = page.context();
     await page.waitForLoadState('networkidle');
     await page.goto(`${h.runtime.url}/staff/proxies`);
     const text = (await page.textContent('main')) ?? '';
