@@ -1,4 +1,4 @@
-import type { Db } from '../store/db';
+import type { Db, Tx } from '../store/db';
 import { inTransaction } from '../store/db';
 import { loadConversation, saveConversation } from '../store/conversations';
 import { statement } from '../store/prepared';
@@ -28,50 +28,56 @@ export type InboundOutcome =
  * rows, all in ONE synchronous SQLite transaction. Nothing here awaits; enqueueing happens after commit.
  */
 export function processInboundEvent(db: Db, inbound: InboundEvent, now: number, catalog: CatalogContext): InboundOutcome {
-  const { userId, at: eventAt, event: botEvent } = inbound;
-  return inTransaction(db, (tx) => {
-    const inserted = statement(
-      tx,
-      'INSERT INTO inbound_events (dedupe_key, event_name, zalo_user_id, event_at, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-    ).run(inbound.dedupeKey, inbound.channelEvent, userId, eventAt, now);
-    if (inserted.changes === 0) return { status: 'duplicate' } as const;
+  return inTransaction(db, (tx) => inboundTurn(tx, inbound, now, catalog));
+}
 
-    recordZaloUser(
-      tx,
-      {
-        id: userId,
-        userIdByApp: inbound.userIdByApp,
-        followed: botEvent.type === 'follow' ? true : botEvent.type === 'unfollow' ? false : undefined,
-        interactedAt: isInteraction(botEvent) ? eventAt : undefined,
-      },
-      now,
-    );
-    // Effects may write outbox rows they do not return (a booking's reminders): everything above this mark
-    // that is still pending after the turn is counted, so the relay is kicked for it right after commit.
-    const outboxMark = outboxHighWater(tx);
-    const stored = loadConversation(tx, userId);
-    const state = parseState(stored.state);
-    const openBefore = openHandoffOf(tx, userId) !== undefined;
-    const first = turn(state, botEvent, now, createStoreLookups(tx, userId, now, catalog));
-    const outboxIds = applyEffects(tx, userId, first.effects, now);
-    // A goal given before a step that changes what the lookups see (e.g. "xem kết quả" before linking) resumes
-    // in a second pure turn, once the first turn's effects are written: it sees the new link.
-    let result = first;
-    if (first.resume) {
-      const next = turn(first.state, { type: 'resume', ...first.resume }, now, createStoreLookups(tx, userId, now, catalog));
-      outboxIds.push(...applyEffects(tx, userId, next.effects, now));
-      result = { state: next.state, effects: [...first.effects, ...next.effects] };
-    }
-    saveConversation(tx, userId, result.state, stored.version, now);
-    recordChatTurn(
-      tx,
-      userId,
-      botEvent,
-      result.effects.flatMap((e) => (e.type === 'reply' ? [e] : [])),
-      { openBefore, linkingStep: state.flow === 'linking' ? state.step : undefined },
-      now,
-    );
-    const claimed = claimForEnqueue(tx, outboxIds, now);
-    return { status: 'processed', outboxIds, claimed, pendingForRelay: countPendingAfter(tx, outboxMark) } as const;
-  });
+/**
+ * The work of processInboundEvent inside a transaction the caller opened and rolls back whole if this throws
+ * (the webhook's group commit gives each event its own savepoint: a second one here would only cost).
+ */
+export function inboundTurn(tx: Tx, inbound: InboundEvent, now: number, catalog: CatalogContext): InboundOutcome {
+  const { userId, at: eventAt, event: botEvent } = inbound;
+  const inserted = statement(
+    tx,
+    'INSERT INTO inbound_events (dedupe_key, event_name, zalo_user_id, event_at, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+  ).run(inbound.dedupeKey, inbound.channelEvent, userId, eventAt, now);
+  if (inserted.changes === 0) return { status: 'duplicate' } as const;
+
+  recordZaloUser(
+    tx,
+    {
+      id: userId,
+      userIdByApp: inbound.userIdByApp,
+      followed: botEvent.type === 'follow' ? true : botEvent.type === 'unfollow' ? false : undefined,
+      interactedAt: isInteraction(botEvent) ? eventAt : undefined,
+    },
+    now,
+  );
+  // Effects may write outbox rows they do not return (a booking's reminders): everything above this mark
+  // that is still pending after the turn is counted, so the relay is kicked for it right after commit.
+  const outboxMark = outboxHighWater(tx);
+  const stored = loadConversation(tx, userId);
+  const state = parseState(stored.state);
+  const openBefore = openHandoffOf(tx, userId) !== undefined;
+  const first = turn(state, botEvent, now, createStoreLookups(tx, userId, now, catalog));
+  const outboxIds = applyEffects(tx, userId, first.effects, now);
+  // A goal given before a step that changes what the lookups see (e.g. "xem kết quả" before linking) resumes
+  // in a second pure turn, once the first turn's effects are written: it sees the new link.
+  let result = first;
+  if (first.resume) {
+    const next = turn(first.state, { type: 'resume', ...first.resume }, now, createStoreLookups(tx, userId, now, catalog));
+    outboxIds.push(...applyEffects(tx, userId, next.effects, now));
+    result = { state: next.state, effects: [...first.effects, ...next.effects] };
+  }
+  saveConversation(tx, userId, result.state, stored.version, now);
+  recordChatTurn(
+    tx,
+    userId,
+    botEvent,
+    result.effects.flatMap((e) => (e.type === 'reply' ? [e] : [])),
+    { openBefore, linkingStep: state.flow === 'linking' ? state.step : undefined },
+    now,
+  );
+  const claimed = claimForEnqueue(tx, outboxIds, now);
+  return { status: 'processed', outboxIds, claimed, pendingForRelay: countPendingAfter(tx, outboxMark) } as const;
 }

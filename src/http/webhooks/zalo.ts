@@ -1,7 +1,7 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { CatalogContext } from '../../bot/catalog';
-import { processInboundEvent } from '../../bot/inbound';
+import { inboundTurn } from '../../bot/inbound';
 import { isTransientFault, recordFailedEvent } from '../../domain/conversations/failedEvents';
 import { DeliveryReceipt, recordDeliveryReceipt } from '../../domain/outreach/receipts';
 import type { Clock } from '../../clock';
@@ -98,7 +98,7 @@ async function takeTurn(deps: ZaloWebhookDeps, d: TimelyDelivery): Promise<Answe
   const inbound = toInboundEvent(event.data);
   let outcome;
   try {
-    outcome = await deps.commits.run(() => processInboundEvent(deps.db, inbound, d.now, deps.catalog()));
+    outcome = await deps.commits.run((tx) => inboundTurn(tx, inbound, d.now, deps.catalog()));
   } catch (err) {
     // A passing fault (database busy, disk full) answers 5xx so Zalo retries; anything else would fail
     // again on every retry, and Zalo switches off a webhook that keeps failing: keep it, answer 200.
