@@ -12,6 +12,7 @@ import { broadcastRecipients, broadcasts, type OutboxRow } from '../store/schema
 import type { BroadcastSendDeps } from './broadcastSend';
 import { batchJobs, jobOfBroadcast, recipientsInJob, sendBatchProcessor, type BatchProcessorDeps } from './broadcastBatch';
 import type { RetryPolicy } from './catalog';
+import { runEvery } from './periodic';
 
 /**
  * Broadcast jobs. The fan-out is an outbox job ('broadcast.fanout', queue 'broadcasts'): it turns the
@@ -233,16 +234,5 @@ export function createBroadcastJobs(o: BroadcastJobsOptions): BroadcastJobs {
 
 /** Runs the broadcast reconciler every `intervalMs`, one pass at a time. Returns a stop function. */
 export function startBroadcastReconciler(jobs: BroadcastJobs, logger: Logger, intervalMs: number): () => Promise<void> {
-  let current: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const timer = setInterval(() => {
-    if (stopped) return;
-    current = current.then(() => jobs.reconcile()).catch((err) => logger.warn({ err: (err as Error).message }, 'broadcast reconciler pass failed'));
-  }, intervalMs);
-  timer.unref();
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await current;
-  };
+  return runEvery(intervalMs, () => jobs.reconcile(), (err) => logger.warn({ err: err.message }, 'broadcast reconciler pass failed'));
 }

@@ -6,6 +6,7 @@ import { isJobName, jobCatalog, outboxJobId } from './catalog';
 import { enqueueRows, writeOutbox, type RelayDeps } from './outboxRelay';
 import { pruneZaloSends } from './zaloDelivery';
 import type { Queues } from './queues';
+import { runEvery } from './periodic';
 
 export interface ReconcilerDeps extends RelayDeps {
   /** Rows due longer ago than this and not done are checked against Redis. */
@@ -71,19 +72,9 @@ export async function reconcileOutbox(deps: ReconcilerDeps): Promise<ReconcileRe
 
 /** Runs the reconciler every `intervalMs`; one pass at a time. Returns a stop function. */
 export function startReconciler(deps: ReconcilerDeps, intervalMs: number, onReport?: (r: ReconcileReport) => void): () => Promise<void> {
-  let current: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const timer = setInterval(() => {
-    if (stopped) return;
-    current = current
-      .then(() => reconcileOutbox(deps))
-      .then((r) => onReport?.(r))
-      .catch((err) => deps.logger.warn({ err: (err as Error).message }, 'reconciler pass failed'));
-  }, intervalMs);
-  timer.unref();
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await current;
-  };
+  return runEvery(
+    intervalMs,
+    async () => onReport?.(await reconcileOutbox(deps)),
+    (err) => deps.logger.warn({ err: err.message }, 'reconciler pass failed'),
+  );
 }

@@ -95,10 +95,8 @@ function assertInput(db: DbOrTx, input: ResultInput, now: number): void {
   if (problems.length) throw new AppError('validation_failed', problems.map((p) => p.message).join(' '), problems.map((p) => fieldProblem(p.field, p.message)));
 }
 
-const contentOf = (r: ResultInput) => ({
-  examDate: r.examDate,
-  clinicId: r.clinicId,
-  campaignId: r.campaignId,
+/** What the doctor found and advised, and who signed it: the part of a result a cadre reads. */
+export const resultFindings = (r: Pick<ResultInput, 'healthClass' | 'conclusions' | 'diagnoses' | 'advice' | 'followUp' | 'followUpWhere' | 'signedBy'>) => ({
   healthClass: r.healthClass,
   conclusions: r.conclusions,
   diagnoses: r.diagnoses,
@@ -107,6 +105,8 @@ const contentOf = (r: ResultInput) => ({
   followUpWhere: r.followUpWhere,
   signedBy: r.signedBy,
 });
+
+const contentOf = (r: ResultInput) => ({ examDate: r.examDate, clinicId: r.clinicId, campaignId: r.campaignId, ...resultFindings(r) });
 
 /** Whether a stored version already says exactly what `input` says. */
 export function sameContent(stored: ExamResult, input: ResultInput): boolean {

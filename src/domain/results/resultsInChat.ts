@@ -2,6 +2,7 @@ import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { recordAudit, type AuditActor } from '../../store/audit';
 import type { DbOrTx } from '../../store/db';
 import { cadres, clinics, examResults, proxies, zaloLinks, type HealthClass } from '../../store/schema';
+import { resultFindings } from './results';
 
 // --- what a Zalo user may see -----------------------------------------------------------------------------
 
@@ -74,13 +75,7 @@ export function createResultLookups(tx: DbOrTx, zaloUserId: string): ResultLooku
         version: r.version,
         examDate: r.examDate,
         clinicName: row.clinicName,
-        healthClass: r.healthClass,
-        conclusions: r.conclusions,
-        diagnoses: r.diagnoses,
-        advice: r.advice,
-        followUp: r.followUp,
-        followUpWhere: r.followUpWhere,
-        signedBy: r.signedBy,
+        ...resultFindings(r),
       };
     },
   };
