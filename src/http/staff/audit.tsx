@@ -10,7 +10,8 @@ import { attachment } from '../download';
 import { staffActor } from '../../domain/staff/actor';
 import { AuditQuery, auditEntriesMatching, searchAudit } from '../../domain/staff/auditSearch';
 import type { StaffDeps } from '../deps';
-import { DateInput, EmptyRow, FilterSelect, fmtCount, fmtDateTime, ListCount, ListPager, page, withQuery, type StaffContext } from './ui';
+import { DateInput, FilterSelect, fmtCount, fmtDateTime, ListCount, ListPager, page, withQuery, type StaffContext } from './ui';
+import { FilterButtons, RowsTable, type Column } from './uiTables';
 
 const ExportQuery = AuditQuery.omit({ page: true });
 type ExportQuery = z.infer<typeof ExportQuery>;
@@ -51,44 +52,16 @@ function AuditFilters(props: { q: AuditQuery; r: AuditSearch }) {
           <label for="entityId">Số của đối tượng</label>
           <input type="text" id="entityId" name="entityId" value={q.entityId ?? ''} />
         </div>
-        <div class="actions">
-          <button class="btn" type="submit">
-            Lọc
-          </button>
-          <a class="btn secondary" href="/staff/audit">
-            Xóa lọc
-          </a>
-        </div>
+        <FilterButtons clearHref="/staff/audit" />
       </div>
     </form>
   );
 }
 
-function AuditTable(props: { items: AuditSearch['items'] }) {
-  return (
-    <div class="table-wrap">
-      <table class="responsive" id="audit">
-        <thead>
-          <tr>
-            <th>Thời gian</th>
-            <th>Diễn giải</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.items.length === 0 ? <EmptyRow colspan={2}>Không có mục nào khớp điều kiện lọc.</EmptyRow> : null}
-          {props.items.map(({ entry, actorName }) => (
-            <tr>
-              <td data-label="Thời gian" style="white-space:nowrap">
-                {fmtDateTime(entry.at)}
-              </td>
-              <td data-label="Diễn giải">{auditSentence({ ...entry, actorName })}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
+const auditColumns: Column<AuditSearch['items'][number]>[] = [
+  { label: 'Thời gian', style: 'white-space:nowrap', cell: ({ entry }) => fmtDateTime(entry.at) },
+  { label: 'Diễn giải', cell: ({ entry, actorName }) => auditSentence({ ...entry, actorName }) },
+];
 
 function listPage(deps: StaffDeps, c: StaffContext, q: AuditQuery) {
   const r = searchAudit(deps.db, q);
@@ -106,7 +79,7 @@ function listPage(deps: StaffDeps, c: StaffContext, q: AuditQuery) {
           Xuất Excel{r.total ? ` (${fmtCount(r.total)})` : ''}
         </a>
       </div>
-      <AuditTable items={r.items} />
+      <RowsTable id="audit" columns={auditColumns} rows={r.items} empty="Không có mục nào khớp điều kiện lọc." />
       <ListPager window={r.window} query={listQuery} noun="mục" />
     </>,
   );

@@ -2,17 +2,34 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { listFailedEvents, replayFailedEvent } from '../../domain/conversations/failedEvents';
 import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';
-import { CsrfField, type Flash } from './layout';
 import { staffActor } from '../../domain/staff/actor';
 import type { StaffDeps } from '../deps';
-import { fmtDateTime, page } from './ui';
+import { fmtDateTime, okNotices, page, PostButton } from './ui';
+import { RowsTable, type Column } from './uiTables';
 import { IdParam, validate } from '../validation';
 import { inboundEventFromBody } from '../../zalo/events';
 
+const noticeOf = okNotices({ replayed: 'Đã chạy lại sự kiện; tin trả lời đang được gửi.' });
 
-const notices: Record<string, Flash> = {
-  replayed: { kind: 'ok', text: 'Đã chạy lại sự kiện; tin trả lời đang được gửi.' },
-};
+function failedEventColumns(token: string): Column<ReturnType<typeof listFailedEvents>[number]>[] {
+  return [
+    { label: '#', cell: (r) => r.id },
+    { label: 'Lúc', cell: (r) => fmtDateTime(r.failedAt) },
+    { label: 'Sự kiện', cell: (r) => r.eventName },
+    { label: 'Người dùng Zalo', cell: (r) => r.zaloUserId },
+    { label: 'Lỗi', cell: (r) => <code class="small">{r.error.split('\n')[0]}</code> },
+    { label: 'Lần', cell: (r) => r.attempts },
+    {
+      label: '',
+      cell: (r) =>
+        r.status === 'failed' ? (
+          <PostButton action={`/staff/failed-events/${r.id}/replay`} token={token} label="Chạy lại" />
+        ) : (
+          <span class="badge ok">Đã chạy lại {fmtDateTime(r.replayedAt)}</span>
+        ),
+    },
+  ];
+}
 
 /** /staff/failed-events: webhook events whose turn threw, with the error, and a button to run them again. */
 export function failedEventPages(deps: StaffDeps) {
@@ -31,52 +48,12 @@ export function failedEventPages(deps: StaffDeps) {
             <a href="/staff/failed-events?status=failed">Chờ xử lý</a> · <a href="/staff/failed-events?status=replayed">Đã chạy lại</a> · <a href="/staff/failed-events?status=all">Tất cả</a>
           </p>
           {rows.length ? (
-            <div class="table-wrap">
-              <table class="responsive">
-                <thead>
-                  <tr>
-                    <th>#</th>
-                    <th>Lúc</th>
-                    <th>Sự kiện</th>
-                    <th>Người dùng Zalo</th>
-                    <th>Lỗi</th>
-                    <th>Lần</th>
-                    <th></th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((r) => (
-                    <tr>
-                      <td data-label="#">{r.id}</td>
-                      <td data-label="Lúc">{fmtDateTime(r.failedAt)}</td>
-                      <td data-label="Sự kiện">{r.eventName}</td>
-                      <td data-label="Người dùng Zalo">{r.zaloUserId}</td>
-                      <td data-label="Lỗi">
-                        <code class="small">{r.error.split('\n')[0]}</code>
-                      </td>
-                      <td data-label="Lần">{r.attempts}</td>
-                      <td>
-                        {r.status === 'failed' ? (
-                          <form method="post" action={`/staff/failed-events/${r.id}/replay`} class="inline">
-                            <CsrfField token={token} />
-                            <button class="btn small" type="submit">
-                              Chạy lại
-                            </button>
-                          </form>
-                        ) : (
-                          <span class="badge ok">Đã chạy lại {fmtDateTime(r.replayedAt)}</span>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <RowsTable columns={failedEventColumns(token)} rows={rows} />
           ) : (
             <p class="card">Không có sự kiện lỗi nào.</p>
           )}
         </>,
-        { flash: notices[msg ?? ''] ?? null },
+        { flash: noticeOf(msg) },
       );
     })
     .post('/:id{[0-9]+}/replay', requirePermission('failedEvents', 'replay'), validate('param', IdParam), (c) => {

@@ -6,6 +6,7 @@ import { apiTokens, clinics, staffUsers, type StaffUser } from '../../store/sche
 import type { StaffDeps } from '../deps';
 import { CsrfField, type Flash } from './layout';
 import { fmtDateTime, page, type StaffContext } from './ui';
+import { RowsTable, type Column } from './uiTables';
 import { ChainBadges, ClinicSelect, RoleSelect, SecretBox } from './userForms';
 
 type Secret = { label: string; secret: string; note: string };
@@ -184,7 +185,34 @@ function PasswordCard(props: { id: number; token: string }) {
   );
 }
 
-function ApiTokensCard(props: { tokens: (typeof apiTokens.$inferSelect)[]; id: number; token: string; now: number }) {
+type ApiToken = typeof apiTokens.$inferSelect;
+
+function TokenStatus(props: { t: ApiToken; staffId: number; token: string; now: number }) {
+  const { t } = props;
+  if (t.revokedAt) return <span class="badge">Đã thu hồi</span>;
+  if (apiTokenExpiry(t) <= props.now) return <span class="badge">Đã hết hạn</span>;
+  return (
+    <form method="post" action={`/staff/users/${props.staffId}/tokens/${t.id}/revoke`} class="inline">
+      <CsrfField token={props.token} />
+      <span class="badge ok">Đang dùng</span>{' '}
+      <button class="btn danger small" type="submit">
+        Thu hồi
+      </button>
+    </form>
+  );
+}
+
+function tokenColumns(staffId: number, token: string, now: number): Column<ApiToken>[] {
+  return [
+    { label: 'Tên', cell: (t) => t.name },
+    { label: 'Tạo lúc', cell: (t) => fmtDateTime(t.createdAt) },
+    { label: 'Dùng gần nhất', cell: (t) => fmtDateTime(t.lastUsedAt) || '—' },
+    { label: 'Hết hạn', cell: (t) => fmtDateTime(apiTokenExpiry(t)) },
+    { label: 'Tình trạng', cell: (t) => <TokenStatus t={t} staffId={staffId} token={token} now={now} /> },
+  ];
+}
+
+function ApiTokensCard(props: { tokens: ApiToken[]; id: number; token: string; now: number }) {
   const { tokens, id, token, now } = props;
   return (
     <div class="card">
@@ -192,47 +220,8 @@ function ApiTokensCard(props: { tokens: (typeof apiTokens.$inferSelect)[]; id: n
       <p class="small muted" style="margin-top:0">
         Dùng cho phần mềm khác gọi /api với tiêu đề “Authorization: Bearer …”. Mã mang quyền của tài khoản này.
       </p>
-      {tokens.length ? (
-        <div class="table-wrap" style="margin-bottom:.8rem">
-          <table class="responsive">
-            <thead>
-              <tr>
-                <th>Tên</th>
-                <th>Tạo lúc</th>
-                <th>Dùng gần nhất</th>
-                <th>Hết hạn</th>
-                <th>Tình trạng</th>
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.map((t) => (
-                <tr>
-                  <td data-label="Tên">{t.name}</td>
-                  <td data-label="Tạo lúc">{fmtDateTime(t.createdAt)}</td>
-                  <td data-label="Dùng gần nhất">{fmtDateTime(t.lastUsedAt) || '—'}</td>
-                  <td data-label="Hết hạn">{fmtDateTime(apiTokenExpiry(t))}</td>
-                  <td data-label="Tình trạng">
-                    {t.revokedAt ? (
-                      <span class="badge">Đã thu hồi</span>
-                    ) : apiTokenExpiry(t) <= now ? (
-                      <span class="badge">Đã hết hạn</span>
-                    ) : (
-                      <form method="post" action={`/staff/users/${id}/tokens/${t.id}/revoke`} class="inline">
-                        <CsrfField token={token} />
-                        <span class="badge ok">Đang dùng</span>{' '}
-                        <button class="btn danger small" type="submit">
-                          Thu hồi
-                        </button>
-                      </form>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-      <form method="post" action={`/staff/users/${id}/tokens`} class="actions">
+      {tokens.length ? <RowsTable columns={tokenColumns(id, token, now)} rows={tokens} /> : null}
+      <form method="post" action={`/staff/users/${id}/tokens`} class="actions" style="margin-top:.8rem">
         <CsrfField token={token} />
         <input type="text" name="name" placeholder="Tên gợi nhớ, ví dụ: Báo cáo tháng" required maxlength={100} style="max-width:20rem" />
         <button class="btn small" type="submit">

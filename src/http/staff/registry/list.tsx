@@ -12,6 +12,7 @@ import type { StaffDeps } from '../../deps';
 import { attachment } from '../../download';
 import { validate, XLSX_TYPE } from '../../validation';
 import { EmptyRow, FilterSelect, fmtCount, fmtDate, ListCount, ListPager, page, SortTh, withQuery, type StaffContext } from '../ui';
+import { FilterButtons } from '../uiTables';
 
 /** Zalo linked or not, and whether the cadre is still looked after. */
 function LinkAndStatusFilters(props: { q: RegistryQuery }) {
@@ -76,14 +77,7 @@ function RegistryFilters(props: { deps: StaffDeps; staff: StaffIdentity; q: Regi
           />
         ) : null}
         <LinkAndStatusFilters q={q} />
-        <div class="actions">
-          <button class="btn" type="submit">
-            Lọc
-          </button>
-          <a class="btn secondary" href="/staff/registry">
-            Xóa lọc
-          </a>
-        </div>
+        <FilterButtons clearHref="/staff/registry" />
       </div>
     </form>
   );
