@@ -10,7 +10,8 @@ import { api, makeStaff, tokenFor } from './staffSupport';
 /**
  * Exactly once through crashes: the web side runs here, the worker is a real child process (tsx) on the
  * same SQLite file, Redis and fake Zalo API. The worker is killed with SIGKILL mid-run, or Redis is
- * flushed mid-run, and every recipient must still get the broadcast exactly once.
+ * flushed mid-run, and every recipient must still get the broadcast exactly once. Two such workers together
+ * hold the configured rate, which is the total across workers.
  */
 
 let h: Harness;
@@ -44,8 +45,8 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-async function startWorker(): Promise<ChildProcess> {
-  const env = { ...process.env, ...h.env, DATABASE_FILE: h.runtime.config.databaseFile, CLOCK_OFFSET_MS: String(clock.offsetMs) };
+async function startWorker(extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
+  const env = { ...process.env, ...h.env, DATABASE_FILE: h.runtime.config.databaseFile, CLOCK_OFFSET_MS: String(clock.offsetMs), ...extraEnv };
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/broadcastWorker.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   children.add(child);
   await new Promise<void>((resolve, reject) => {
@@ -81,6 +82,24 @@ function expectExactlyOnce(broadcastId: number, userIds: string[]) {
   const rows = recipientsOf(h, broadcastId);
   expect(rows.filter((r) => r.status !== 'sent')).toEqual([]);
 }
+
+describe('several workers', () => {
+  it('two worker processes together hold the configured rate (the total, not each), everyone reached once', async () => {
+    const RATE = 100;
+    const unit = 'Đơn vị hai máy gửi';
+    const { userIds } = seedCadres(h.runtime.store.sqlite, 800, clock.now(), { unit, codePrefix: 'HW', firstUserId: 722_000_000_000_000_000n });
+    await Promise.all([0, 1].map(() => startWorker({ BROADCAST_RATE_PER_SECOND: String(RATE) })));
+    const id = await broadcastTo(unit, userIds.length);
+    await waitFor(() => broadcastRow(h, id).status === 'done', 'broadcast done', 60_000);
+    expectExactlyOnce(id, userIds);
+    const wanted = new Set(userIds);
+    const times = h.fake.sent.filter((m) => wanted.has(m.userId)).map((m) => m.at);
+    // Steady state: from the 10th to the 90th percentile of the sends.
+    const rate = 640 / ((times[720]! - times[80]!) / 1000);
+    console.info(`two workers: ${rate.toFixed(1)} messages/s for a configured total of ${RATE}/s`);
+    expect(Math.abs(rate - RATE) / RATE).toBeLessThan(0.05);
+  }, 90_000);
+});
 
 describe('broadcast recovery', () => {
   it('a worker killed with SIGKILL mid-run and restarted sends every recipient exactly once', async () => {
