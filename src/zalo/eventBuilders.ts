@@ -84,16 +84,21 @@ export function attachmentEvent(
   };
 }
 
-/** The copy Zalo sends us of our own message: the webhook must ignore it. */
-export function oaEchoEvent(ids: EventIds, userId: string, text: string, at: number) {
+/** An event about a message the OA sent (its echo, its delivery receipt): from the OA to `recipientId`. */
+function aboutOaMessage<M>(ids: EventIds, eventName: string, recipientId: string, message: M, at: number) {
   return {
-    event_name: 'oa_send_text',
+    event_name: eventName,
     app_id: ids.appId,
     sender: { id: ids.oaId },
-    recipient: { id: userId },
-    message: { text, msg_id: newMsgId() },
+    recipient: { id: recipientId },
+    message,
     timestamp: String(at),
   };
+}
+
+/** The copy Zalo sends us of our own message: the webhook must ignore it. */
+export function oaEchoEvent(ids: EventIds, userId: string, text: string, at: number) {
+  return aboutOaMessage(ids, 'oa_send_text', userId, { text, msg_id: newMsgId() }, at);
 }
 
 /**
@@ -101,26 +106,12 @@ export function oaEchoEvent(ids: EventIds, userId: string, text: string, at: num
  * X-ZEvent-Server: ZNS, see `signEvent`): `recipient.id` is the phone, `tracking_id` is ours.
  */
 export function znsReceiptEvent(ids: EventIds, phone: string, msgId: string, trackingId: string, at: number) {
-  return {
-    event_name: 'user_received_message',
-    app_id: ids.appId,
-    sender: { id: ids.oaId },
-    recipient: { id: phone },
-    message: { delivery_time: String(at), msg_id: msgId, tracking_id: trackingId },
-    timestamp: String(at),
-  };
+  return aboutOaMessage(ids, 'user_received_message', phone, { delivery_time: String(at), msg_id: msgId, tracking_id: trackingId }, at);
 }
 
 /** A delivery receipt for a message sent by user id (customer-service or template). */
 export function receivedEvent(ids: EventIds, userId: string, msgId: string, at: number) {
-  return {
-    event_name: 'user_received_message',
-    app_id: ids.appId,
-    sender: { id: ids.oaId },
-    recipient: { id: userId },
-    message: { msg_id: msgId },
-    timestamp: String(at),
-  };
+  return aboutOaMessage(ids, 'user_received_message', userId, { msg_id: msgId }, at);
 }
 
 /** Serialises and signs an event: the body bytes and the headers Zalo would send with them. */

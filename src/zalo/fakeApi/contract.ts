@@ -56,6 +56,11 @@ export const DAY_MS = 24 * 3600_000;
 export const envelope = (error: number, message: string, data?: unknown) => (data === undefined ? { error, message } : { error, message, data });
 
 /** An injected fault as Zalo would answer it: an HTTP error, or an error code in the envelope. */
+/** A call's JSON body as loose fields (the fake checks each field as Zalo does), or null when it is not JSON. */
+export async function jsonBody(c: Context): Promise<Record<string, any> | null> {
+  return (await c.req.json().catch(() => null)) as Record<string, any> | null;
+}
+
 export function answerFault(c: Context, fault: Fault) {
   if (fault.status) return c.json({ error: -1, message: 'Internal error' }, fault.status as 500);
   return c.json(envelope(fault.error ?? -200, `Injected error ${fault.error}`));

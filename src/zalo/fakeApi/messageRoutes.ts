@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { ZALO_TEXT_LIMIT } from '../../conversation/messages';
-import { acceptedButFailed, answerFault, DAY_MS, envelope, pause, type SentButton, type SentMessage } from './contract';
+import { acceptedButFailed, answerFault, DAY_MS, envelope, jsonBody, pause, type SentButton, type SentMessage } from './contract';
 import type { FakeZaloState } from './state';
 
 /** Sending: customer-service messages inside the 7-day window, template messages by user id and by phone. */
@@ -13,7 +13,7 @@ export function messageRoutes(app: Hono, api: FakeZaloState): void {
 /** A text (with up to five buttons) or an info request card to a follower who interacted in the last 7 days. */
 function customerServiceMessage(app: Hono, api: FakeZaloState): void {
   app.post('/v3.0/oa/message/cs', async (c) => {
-    const body = (await c.req.json().catch(() => null)) as Record<string, any> | null;
+    const body = await jsonBody(c);
     const userId: string | undefined = body?.recipient?.user_id;
     const record = (outcome: number) => api.calls.push({ route: 'send', userId, outcome });
     const fault = api.takeFault('send', userId);
@@ -81,7 +81,7 @@ function customerServiceMessage(app: Hono, api: FakeZaloState): void {
 // Template messages (ZBS) need an approved template id but not the 7-day window.
 function templateByUser(app: Hono, api: FakeZaloState): void {
   app.post('/v3.0/oa/message/template', async (c) => {
-    const body = (await c.req.json().catch(() => null)) as Record<string, any> | null;
+    const body = await jsonBody(c);
     const userId: string | undefined = body?.user_id;
     const fault = api.takeFault('template', userId);
     if (fault && !fault.accepted) {
@@ -127,7 +127,7 @@ function templateByUser(app: Hono, api: FakeZaloState): void {
 // template be approved and its parameters match, and the day's quota not be spent.
 function templateByPhone(app: Hono, api: FakeZaloState): void {
   app.post('/message/template', async (c) => {
-    const body = (await c.req.json().catch(() => null)) as Record<string, any> | null;
+    const body = await jsonBody(c);
     const phone: string | undefined = typeof body?.phone === 'string' ? body.phone : undefined;
     const record = (outcome: number) => api.calls.push({ route: 'template_phone', userId: phone, outcome });
     const fault = api.takeFault('template_phone', phone);

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { answerFault, envelope } from './contract';
+import { answerFault, envelope, jsonBody } from './contract';
 import type { FakeZaloState } from './state';
 
 /** What the OA may read: a user's quota and last interaction, profile, conversation history, and the OA itself. */
@@ -13,7 +13,7 @@ export function userRoutes(app: Hono, api: FakeZaloState): void {
 // Quota and last-interaction check for one user ([U] shape: the client reads any last_interaction field).
 function quota(app: Hono, api: FakeZaloState): void {
   app.post('/v3.0/oa/quota/message', async (c) => {
-    const body = (await c.req.json().catch(() => null)) as Record<string, any> | null;
+    const body = await jsonBody(c);
     const userId: string | undefined = body?.user_id;
     const fault = api.takeFault('quota', userId);
     api.calls.push({ route: 'quota', userId, outcome: fault?.error ?? fault?.status ?? 0 });
