@@ -46,6 +46,8 @@ export function createApp(deps: AppDeps) {
     await next();
     const ms = Math.round((performance.now() - started) * 10) / 10;
     const level = c.res.status >= 500 ? 'error' : 'debug';
+    // The access line is built only when it is written: at info level (production) most requests log nothing.
+    if (!deps.logger.isLevelEnabled(level)) return;
     deps.logger[level]({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms }, 'http');
   });
 

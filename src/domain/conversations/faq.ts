@@ -91,17 +91,19 @@ export interface FaqLookups {
 }
 
 /** One index per process, rebuilt when what it indexes (ids, questions, phrasings) changes. */
-let cached: { key: string; index: MiniSearch<Indexed> } | null = null;
+let cached: { rows: Indexed[]; index: MiniSearch<Indexed> } | null = null;
+
+const sameRows = (a: Indexed[], b: Indexed[]) =>
+  a.length === b.length && a.every((r, i) => r.id === b[i]!.id && r.question === b[i]!.question && r.phrasings === b[i]!.phrasings);
 
 function indexOf(tx: DbOrTx): MiniSearch<Indexed> {
   // A few dozen short rows, read by a statement prepared once (building the query each turn cost more than
   // running it); rebuilding the index only happens after an edit.
   const rows = rowsOf<Indexed>(tx, 'SELECT id, question, phrasings FROM faq_entries WHERE active = 1 ORDER BY id').all();
-  const key = JSON.stringify(rows);
-  if (cached?.key === key) return cached.index;
+  if (cached && sameRows(cached.rows, rows)) return cached.index;
   const index = new MiniSearch<Indexed>({ fields: ['question', 'phrasings'], storeFields: ['id'], tokenize: faqTerms, processTerm: (term) => term });
   index.addAll(rows);
-  cached = { key, index };
+  cached = { rows, index };
   return index;
 }
 
