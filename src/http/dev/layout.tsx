@@ -1,5 +1,5 @@
 import type { Child } from 'hono/jsx';
-import { raw } from 'hono/html';
+import { HtmlDocument } from '../htmlDocument';
 
 /** Shared frame of the simulator pages: a top bar with the three places a demo visitor needs. */
 
@@ -34,35 +34,23 @@ input:focus,textarea:focus,button:focus-visible{outline:3px solid #80b3ff;outlin
 
 export function DevLayout(props: { title: string; section: DevSection; css?: string; children?: Child }) {
   return (
-    <>
-      {raw('<!DOCTYPE html>')}
-      <html lang="vi">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <meta name="robots" content="noindex" />
-          <title>{props.title} · CadreCare (mô phỏng)</title>
-          <style>{raw(css + (props.css ?? ''))}</style>
-        </head>
-        <body>
-          <header class="topbar">
-            <span class="brand">
-              CadreCare<small>trình mô phỏng, không dùng Zalo thật</small>
-            </span>
-            <nav aria-label="Trang mô phỏng">
-              <a href="/dev/chat" aria-current={props.section === 'chat' ? 'page' : undefined}>
-                Trò chuyện Zalo
-              </a>
-              <a href="/dev/mail" aria-current={props.section === 'mail' ? 'page' : undefined}>
-                Hộp thư
-              </a>
-              <a href="/staff/login">Trang nhân viên</a>
-            </nav>
-          </header>
-          <main>{props.children}</main>
-        </body>
-      </html>
-    </>
+    <HtmlDocument title={`${props.title} · CadreCare (mô phỏng)`} css={css + (props.css ?? '')}>
+      <header class="topbar">
+        <span class="brand">
+          CadreCare<small>trình mô phỏng, không dùng Zalo thật</small>
+        </span>
+        <nav aria-label="Trang mô phỏng">
+          <a href="/dev/chat" aria-current={props.section === 'chat' ? 'page' : undefined}>
+            Trò chuyện Zalo
+          </a>
+          <a href="/dev/mail" aria-current={props.section === 'mail' ? 'page' : undefined}>
+            Hộp thư
+          </a>
+          <a href="/staff/login">Trang nhân viên</a>
+        </nav>
+      </header>
+      <main>{props.children}</main>
+    </HtmlDocument>
   );
 }
 

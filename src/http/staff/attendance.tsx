@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import { bookingByCheckInCode, callNext, checkInByStaff, queueView } from '../../domain/attendance/queue';
@@ -13,6 +12,7 @@ import { clinicScope, currentStaff, requirePermission, type StaffEnv } from '../
 import { checkClinic, DayQuery } from '../../domain/booking/dayList';
 import { IdParam, validate } from '../validation';
 import { CsrfField } from './layout';
+import { HtmlDocument } from '../htmlDocument';
 import { staffActor } from '../../domain/staff/actor';
 import type { StaffDeps } from '../deps';
 
@@ -115,22 +115,11 @@ function CounterScreen(props: { q: Queue; clinicName: string; campaignId: number
 
 /** The counter screen as a page of its own, without the staff layout: large type, dark background. */
 function CounterPage(props: { clinicName: string; children: Child }) {
+  // The TV follows calls made from a phone at the counter through the live stream (/staff/live).
   return (
-    <>
-      {raw('<!doctype html>')}
-      <html lang="vi">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <meta name="robots" content="noindex" />
-          <title>Gọi số · {props.clinicName}</title>
-          <style>{raw(COUNTER_CSS)}</style>
-          {/* The TV follows calls made from a phone at the counter through the live stream (/staff/live). */}
-          <script src="/static/staff.js" defer></script>
-        </head>
-        <body data-live="1">{props.children}</body>
-      </html>
-    </>
+    <HtmlDocument title={`Gọi số · ${props.clinicName}`} css={COUNTER_CSS} script live>
+      {props.children}
+    </HtmlDocument>
   );
 }
 

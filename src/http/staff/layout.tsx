@@ -1,8 +1,8 @@
 import type { Child } from 'hono/jsx';
-import { raw } from 'hono/html';
 import { roleLabels } from '../../domain/staff/staff';
 import { may, type Capability, type Permission } from '../../domain/staff/permissions';
 import { CSRF_FIELD, type StaffIdentity } from '../auth/session';
+import { HtmlDocument } from '../htmlDocument';
 
 /**
  * The menu's groups, in the order shown. A group with one entry a role may open is shown as a plain link; `top`
@@ -200,22 +200,12 @@ function FlashBox(props: { flash?: Flash | null }) {
   );
 }
 
+/** A staff page's document: the staff styles and script. */
 function Document(props: { title: string; children: Child; live?: boolean }) {
   return (
-    <>
-      {raw('<!doctype html>')}
-      <html lang="vi">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <meta name="robots" content="noindex" />
-          <title>{props.title} · CadreCare</title>
-          <style>{raw(css)}</style>
-          <script src="/static/staff.js" defer></script>
-        </head>
-        <body data-live={props.live ? '1' : undefined}>{props.children}</body>
-      </html>
-    </>
+    <HtmlDocument title={`${props.title} · CadreCare`} css={css} script live={props.live}>
+      {props.children}
+    </HtmlDocument>
   );
 }
 
