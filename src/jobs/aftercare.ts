@@ -1,18 +1,14 @@
 import { eq } from 'drizzle-orm';
-import type { Clock } from '../clock';
 import { escalateOverdueFollowUp } from '../domain/aftercare/followUps';
 import { expireOffer, offerFreedPlace } from '../domain/aftercare/waitlist';
 import { FollowUpDuePayload, WaitlistExpirePayload, WaitlistOfferPayload } from './catalog';
 import type { RequestPolicy } from '../domain/requests/sla';
-import type { Logger } from '../logger';
-import { inTransaction, type Db, type DbOrTx } from '../store/db';
+import { inTransaction, type DbOrTx } from '../store/db';
 import { markDone } from '../store/outbox';
 import { outbox, type OutboxRow } from '../store/schema';
+import type { JobDeps } from './jobDeps';
 
-export interface AftercareJobDeps {
-  db: Db;
-  clock: Clock;
-  logger: Logger;
+export interface AftercareJobDeps extends JobDeps {
   /** How long a waitlist offer stays open (WAITLIST_OFFER_MINUTES). */
   waitlistOfferMs: number;
   policy: RequestPolicy;

@@ -1,16 +1,12 @@
-import type { Clock } from '../clock';
-import type { Logger } from '../logger';
 import { queueCallListMails, scheduleNextCallList } from '../domain/attendance/callListMail';
-import { inTransaction, type Db } from '../store/db';
+import { inTransaction } from '../store/db';
 import { markDone } from '../store/outbox';
 import type { OutboxRow } from '../store/schema';
 import { CallListPayload } from './catalog';
+import type { JobDeps } from './jobDeps';
 
 
-export interface CallListDeps {
-  db: Db;
-  clock: Clock;
-  logger: Logger;
+export interface CallListDeps extends JobDeps {
   /** Local hour, the day before an exam day, when its call list goes out. */
   hour: number;
   publicBaseUrl: string;

@@ -1,16 +1,11 @@
-import type { Clock } from '../clock';
 import { mailIdentifiersOf } from '../domain/registry/personalDataErasure';
 import { eraseMailNaming } from '../email/mailbox';
-import type { Logger } from '../logger';
-import type { Db } from '../store/db';
 import { markDone } from '../store/outbox';
 import type { OutboxRow } from '../store/schema';
 import { jobCatalog } from './catalog';
+import type { JobDeps } from './jobDeps';
 
-export interface MailEraseDeps {
-  db: Db;
-  clock: Clock;
-  logger: Logger;
+export interface MailEraseDeps extends JobDeps {
   /** The local mailbox; null when mail leaves through SMTP (nothing is kept on this machine then). */
   dir: string | null;
 }

@@ -1,14 +1,12 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { eq } from 'drizzle-orm';
-import type { Clock } from '../clock';
 import type { Mailer } from '../email/mailer';
-import type { Logger } from '../logger';
 import type { NoticeRenderers, RenderedNotice } from '../domain/outreach/notices';
 import { NoticePayload } from './catalog';
 import { priceOf, type Prices } from '../domain/outreach/prices';
 import { resolveTemplate, templateData } from '../domain/outreach/templates';
 import { priorityOf, quotaToday, recordQuotaReport, templateAllowance } from '../domain/outreach/quotaPlan';
-import { inTransaction, type Db, type DbOrTx } from '../store/db';
+import { inTransaction, type DbOrTx } from '../store/db';
 import { markDone, markProgress } from '../store/outbox';
 import { enqueue } from './enqueue';
 import { cadres, noticeSends, outbox, type NoticeChannel, type OutboxRow, type ZaloUser } from '../store/schema';
@@ -16,11 +14,9 @@ import { inCustomerServiceWindow, recordZaloUser, zaloAccountsOfCadre } from '..
 import { ZaloApiError } from '../zalo/errors';
 import type { InteractionCheck } from '../zalo/interactionCheck';
 import { AwaitingReceipt, receiptSettledAt, type ZaloDelivery } from './zaloDelivery';
+import type { JobDeps } from './jobDeps';
 
-export interface NoticeDeps {
-  db: Db;
-  clock: Clock;
-  logger: Logger;
+export interface NoticeDeps extends JobDeps {
   /** Settle-before-resend for every Zalo message of a notice. */
   delivery: ZaloDelivery;
   mailer: Mailer;

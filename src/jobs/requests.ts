@@ -1,17 +1,13 @@
 import { eq } from 'drizzle-orm';
-import type { Clock } from '../clock';
 import { handoffTimeoutStep } from '../domain/conversations/handoff';
 import { escalationStep, type EscalationEnv } from '../domain/requests/escalation';
 import { EscalatePayload, HandoffTimeoutPayload } from './catalog';
-import type { Logger } from '../logger';
-import { inTransaction, type Db } from '../store/db';
+import { inTransaction } from '../store/db';
 import { markDone } from '../store/outbox';
 import { outbox, type OutboxRow } from '../store/schema';
+import type { JobDeps } from './jobDeps';
 
-export interface RequestJobDeps {
-  db: Db;
-  clock: Clock;
-  logger: Logger;
+export interface RequestJobDeps extends JobDeps {
   escalation: EscalationEnv;
   handoffTimeoutMs: number;
 }

@@ -1,17 +1,12 @@
 import { eq } from 'drizzle-orm';
-import type { Clock } from '../clock';
-import type { Logger } from '../logger';
-import type { Db } from '../store/db';
 import { markDone } from '../store/outbox';
 import { outbox, zaloUsers, type OutboxRow } from '../store/schema';
 import type { ZaloClient } from '../zalo/client';
 import { ZaloApiError } from '../zalo/errors';
 import { jobCatalog } from './catalog';
+import type { JobDeps } from './jobDeps';
 
-export interface ZaloProfileDeps {
-  db: Db;
-  clock: Clock;
-  logger: Logger;
+export interface ZaloProfileDeps extends JobDeps {
   zalo: ZaloClient;
 }
 
