@@ -4,6 +4,7 @@ import type { StaffEnv } from '../auth/session';
 import { CSRF_FIELD } from '../auth/session';
 import { CsrfField } from './layout';
 import { page, type StaffContext } from './ui';
+import { RowsTable, type Column } from './uiTables';
 
 /**
  * The second step of an action that changes what cadres see or tells them something: what will happen, how many
@@ -103,30 +104,15 @@ export function confirmFirst(committeeName: string | (() => string), ask: (c: St
   });
 }
 
+type Change = { label: string; from: string; to: string };
+
+const changeColumns: Column<Change>[] = [
+  { label: 'Mục', cell: (ch) => ch.label },
+  { label: 'Trước', cell: (ch) => ch.from || '(trống)' },
+  { label: 'Sau', cell: (ch) => <b>{ch.to || '(trống)'}</b> },
+];
+
 /** What a confirmed edit changes, one row a field: before → after. */
-export function ChangeTable(props: { changes: { label: string; from: string; to: string }[] }) {
-  return (
-    <div class="table-wrap">
-      <table class="responsive" id="changes">
-        <thead>
-          <tr>
-            <th>Mục</th>
-            <th>Trước</th>
-            <th>Sau</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.changes.map((ch) => (
-            <tr>
-              <td data-label="Mục">{ch.label}</td>
-              <td data-label="Trước">{ch.from || '(trống)'}</td>
-              <td data-label="Sau">
-                <b>{ch.to || '(trống)'}</b>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
+export function ChangeTable(props: { changes: Change[] }) {
+  return <RowsTable id="changes" columns={changeColumns} rows={props.changes} />;
 }

@@ -1,26 +1,23 @@
 import { z } from 'zod';
 import { durationVi, type SlaClock } from '../../../domain/requests/requestInbox';
 import type { CareRequestState, ChatAttachment } from '../../../store/schema';
-import type { Flash } from '../layout';
+import { okNotices } from '../ui';
 
 export const Msg = z.object({ msg: z.string().max(20).optional() });
 /** A page with a reply box: `canned` prefills the box with that canned reply (the picker without script). */
 export const MsgCanned = Msg.extend({ canned: z.coerce.number().int().positive().optional() });
 
-const notices: Record<string, Flash> = {
-  acknowledged: { kind: 'ok', text: 'Đã tiếp nhận. Việc nhắc tiếp đã dừng; cán bộ được báo tên người phụ trách.' },
-  scheduled: { kind: 'ok', text: 'Đã hẹn lịch; cán bộ được báo ngày hẹn.' },
-  done: { kind: 'ok', text: 'Đã đánh dấu hoàn thành.' },
-  cancelled: { kind: 'ok', text: 'Đã hủy yêu cầu; cán bộ được báo.' },
-  replied: { kind: 'ok', text: 'Đã gửi trả lời qua Zalo.' },
-  answered: { kind: 'ok', text: 'Đã gửi cho cán bộ (Zalo, hoặc mẫu tin / email khi quá 7 ngày chưa tương tác).' },
-  noted: { kind: 'ok', text: 'Đã lưu ghi chú nội bộ (cán bộ không thấy).' },
-  closed: { kind: 'ok', text: 'Đã kết thúc cuộc trò chuyện; trợ lý tự động tiếp tục với người dùng.' },
-  assigned: { kind: 'ok', text: 'Bạn đã nhận xử lý cuộc trò chuyện này.' },
-};
-
-/** The notice a redirect asked for with `?msg=`. */
-export const noticeOf = (msg: string | undefined): Flash | null => (msg ? (notices[msg] ?? null) : null);
+export const noticeOf = okNotices({
+  acknowledged: 'Đã tiếp nhận. Việc nhắc tiếp đã dừng; cán bộ được báo tên người phụ trách.',
+  scheduled: 'Đã hẹn lịch; cán bộ được báo ngày hẹn.',
+  done: 'Đã đánh dấu hoàn thành.',
+  cancelled: 'Đã hủy yêu cầu; cán bộ được báo.',
+  replied: 'Đã gửi trả lời qua Zalo.',
+  answered: 'Đã gửi cho cán bộ (Zalo, hoặc mẫu tin / email khi quá 7 ngày chưa tương tác).',
+  noted: 'Đã lưu ghi chú nội bộ (cán bộ không thấy).',
+  closed: 'Đã kết thúc cuộc trò chuyện; trợ lý tự động tiếp tục với người dùng.',
+  assigned: 'Bạn đã nhận xử lý cuộc trò chuyện này.',
+});
 
 export const stateBadge: Record<CareRequestState, string> = { new: 'warn', acknowledged: '', scheduled: 'ok', done: 'ok', cancelled: '' };
 

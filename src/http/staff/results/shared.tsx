@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { healthClassLabel } from '../../../domain/results/classification';
 import type { ClassKey } from '../../../domain/results/classificationMix';
 import type { ExamResult } from '../../../store/schema';
-import type { Flash } from '../layout';
-import type { StaffContext } from '../ui';
+import { okNotices, type StaffContext } from '../ui';
 
 export const Msg = z.object({ msg: z.string().max(20).optional() });
 
@@ -11,17 +10,14 @@ export const statusLabels: Record<ExamResult['status'], string> = { draft: 'Ch�
 export const statusBadge: Record<ExamResult['status'], string> = { draft: 'warn', released: 'ok', superseded: '' };
 export const classLabel = (k: ClassKey) => (k === 'none' ? 'Chưa phân loại' : healthClassLabel(k));
 
-const notices: Record<string, Flash> = {
-  created: { kind: 'ok', text: 'Đã lưu bản nháp. Bác sĩ hoặc quản trị cần công bố thì cán bộ mới xem được.' },
-  saved: { kind: 'ok', text: 'Đã lưu thay đổi của bản nháp.' },
-  released: { kind: 'ok', text: 'Đã công bố. Cán bộ (hoặc người đại diện) sẽ nhận tin báo qua Zalo, hoặc email khi ngoài hạn nhắn Zalo.' },
-  correcting: { kind: 'ok', text: 'Đã tạo bản đính chính (bản nháp). Sửa rồi công bố; cán bộ vẫn xem bản cũ cho đến khi bản mới được công bố.' },
-  discarded: { kind: 'ok', text: 'Đã xóa bản nháp.' },
-  erased: { kind: 'ok', text: 'Đã xóa dữ liệu cá nhân của cán bộ theo yêu cầu. Nhật ký đã ghi lại việc xóa.' },
-};
-
-/** The notice a redirect asked for with `?msg=`. */
-export const noticeOf = (msg: string | undefined) => (msg ? notices[msg] : null);
+export const noticeOf = okNotices({
+  created: 'Đã lưu bản nháp. Bác sĩ hoặc quản trị cần công bố thì cán bộ mới xem được.',
+  saved: 'Đã lưu thay đổi của bản nháp.',
+  released: 'Đã công bố. Cán bộ (hoặc người đại diện) sẽ nhận tin báo qua Zalo, hoặc email khi ngoài hạn nhắn Zalo.',
+  correcting: 'Đã tạo bản đính chính (bản nháp). Sửa rồi công bố; cán bộ vẫn xem bản cũ cho đến khi bản mới được công bố.',
+  discarded: 'Đã xóa bản nháp.',
+  erased: 'Đã xóa dữ liệu cá nhân của cán bộ theo yêu cầu. Nhật ký đã ghi lại việc xóa.',
+});
 
 /** Back to a page after a change, naming the change so the page can say it was done. */
 export const back = (c: StaffContext, path: string, msg: string) => c.redirect(`${path}${path.includes('?') ? '&' : '?'}msg=${msg}`, 303);
