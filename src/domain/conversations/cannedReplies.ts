@@ -4,6 +4,7 @@ import { AppError } from '../../errors';
 import { recordAudit, type AuditActor } from '../../store/audit';
 import { inTransaction, type Db, type DbOrTx } from '../../store/db';
 import { cannedReplies, type CannedReply } from '../../store/schema';
+import { staffIdOf } from '../staff/actor';
 
 /**
  * Ready-made replies staff pick in the conversation and request answer boxes. A text fits both boxes (the
@@ -46,7 +47,7 @@ export function saveCannedReply(db: Db, actor: AuditActor, id: number | null, in
       .where(id === null ? eq(cannedReplies.code, input.code) : and(eq(cannedReplies.code, input.code), ne(cannedReplies.id, id)))
       .get();
     if (taken) throw new AppError('conflict', `Mã ${input.code} đã có; xin chọn mã khác.`);
-    const values = { ...input, updatedBy: actor.type === 'staff' ? Number(actor.id) : null, updatedAt: now };
+    const values = { ...input, updatedBy: staffIdOf(actor), updatedAt: now };
     const row =
       id === null
         ? tx.insert(cannedReplies).values({ ...values, createdAt: now }).returning().get()

@@ -7,6 +7,7 @@ import { recordAudit, type AuditActor } from '../../store/audit';
 import { inTransaction, type Db, type DbOrTx } from '../../store/db';
 import { rowsOf } from '../../store/prepared';
 import { clinics, faqEntries, type FaqEntry } from '../../store/schema';
+import { staffIdOf } from '../staff/actor';
 
 /**
  * Answers to simple questions, managed by staff (/staff/faq) and searched by the bot over folded text with a
@@ -43,7 +44,7 @@ export function getFaq(db: DbOrTx, id: number): FaqEntry {
 
 export function saveFaq(db: Db, actor: AuditActor, id: number | null, input: FaqInput, now: number): FaqEntry {
   return inTransaction(db, (tx) => {
-    const values = { ...input, updatedBy: actor.type === 'staff' ? Number(actor.id) : null, updatedAt: now };
+    const values = { ...input, updatedBy: staffIdOf(actor), updatedAt: now };
     const row =
       id === null
         ? tx.insert(faqEntries).values({ ...values, createdAt: now }).returning().get()
