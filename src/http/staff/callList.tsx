@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { CallOutcomeInput, callList, callOutcomeLabels, callReasonLabels, callReasons, recordCall, type CallListRow, type CallReason } from '../../domain/aftercare/callList';
-import { currentCampaign, getCampaign, listCampaigns } from '../../domain/booking/campaigns';
+import { getCampaign, listCampaigns } from '../../domain/booking/campaigns';
 import { formatVietnamDay, formatVietnamTime } from '../../domain/shared/dates';
 import { vietnamDate } from '../../domain/shared/quietHours';
 import { defaultRequestSettings } from '../../domain/requests/requestChat';
@@ -13,7 +13,7 @@ import { clinicScope, currentStaff, requirePermission, type StaffEnv } from '../
 import { IdParam, validate } from '../validation';
 import { CsrfField } from './layout';
 import type { StaffDeps } from '../deps';
-import { fmtDateTime, okNotices, OtherCampaignLinks, page, PhoneLink, type StaffContext } from './ui';
+import { fmtDateTime, okNotices, OtherCampaignLinks, page, PhoneLink, type StaffContext, currentCampaignPage } from './ui';
 import { CadreLink, RowsTable, type Column } from './uiTables';
 import { TabNav } from './uiParts';
 
@@ -169,11 +169,9 @@ function callListPage(deps: StaffDeps, c: StaffContext, id: number, q: z.infer<t
 
 export function callListPages(deps: StaffDeps) {
   return new Hono<StaffEnv>()
-    .get('/calls', requirePermission('callList', 'read'), validate('query', ListQuery), (c) => {
-      const target = currentCampaign(deps.db);
-      if (!target) return page(c, deps.committee.name, 'Gọi điện cho cán bộ', <p class="muted">Chưa có đợt khám nào.</p>);
-      return callListPage(deps, c, target.id, c.req.valid('query'));
-    })
+    .get('/calls', requirePermission('callList', 'read'), validate('query', ListQuery), (c) =>
+      currentCampaignPage(deps, c, 'Gọi điện cho cán bộ', (id) => callListPage(deps, c, id, c.req.valid('query'))),
+    )
     .get('/:id{[0-9]+}/calls', requirePermission('callList', 'read'), validate('param', IdParam), validate('query', ListQuery), (c) => callListPage(deps, c, c.req.valid('param').id, c.req.valid('query')))
     .post(
       '/:id{[0-9]+}/calls',

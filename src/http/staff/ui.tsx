@@ -3,7 +3,9 @@ import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { formatPhone, telHref } from '../../domain/shared/phone';
 import { fieldProblemsIn, problemText } from '../../domain/shared/validationText';
+import { currentCampaign } from '../../domain/booking/campaigns';
 import { AppError } from '../../errors';
+import type { DbOrTx } from '../../store/db';
 import type { StaffEnv } from '../auth/session';
 import { SelectField } from './formFields';
 import { BarePage, CsrfField, Layout, type Flash } from './layout';
@@ -369,4 +371,11 @@ export function FileCheckForm(props: { action: string; csrfToken: string; maxMb:
 export function okNotices(texts: Record<string, string | Flash>): (msg: string | undefined) => Flash | null {
   const notices = new Map(Object.entries(texts).map(([msg, t]) => [msg, typeof t === 'string' ? { kind: 'ok' as const, text: t } : t]));
   return (msg) => (msg === undefined ? null : (notices.get(msg) ?? null));
+}
+
+/** A campaign's list opened without naming a campaign: the current campaign's list, or a note that there is none. */
+export function currentCampaignPage(deps: { db: DbOrTx; committee: { name: string } }, c: StaffContext, title: string, show: (campaignId: number) => Response | Promise<Response>) {
+  const target = currentCampaign(deps.db);
+  if (!target) return page(c, deps.committee.name, title, <p class="muted">Chưa có đợt khám nào.</p>);
+  return show(target.id);
 }

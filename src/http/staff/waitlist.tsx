@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { removeFromWaitlist, waitlistEntryOf, waitlistOf, type WaitlistRow } from '../../domain/aftercare/waitlist';
-import { currentCampaign, getCampaign, listCampaigns } from '../../domain/booking/campaigns';
+import { getCampaign, listCampaigns } from '../../domain/booking/campaigns';
 import { staffActor } from '../../domain/staff/actor';
 import { inTransaction } from '../../store/db';
 import { clinicScope, currentStaff, requirePermission, type StaffEnv } from '../auth/session';
@@ -9,7 +9,7 @@ import { IdParam, validate } from '../validation';
 import { confirmFirst } from './confirm';
 import { CsrfField } from './layout';
 import type { StaffDeps } from '../deps';
-import { FilterSelect, fmtDateTime, okNotices, OtherCampaignLinks, page, PhoneLink, type StaffContext } from './ui';
+import { FilterSelect, fmtDateTime, okNotices, OtherCampaignLinks, page, PhoneLink, type StaffContext, currentCampaignPage } from './ui';
 import { CadreLink, FilterButtons, RowsTable, type Column } from './uiTables';
 
 /**
@@ -139,11 +139,9 @@ function waitlistPage(deps: StaffDeps, c: StaffContext, id: number, q: z.infer<t
 
 export function waitlistPages(deps: StaffDeps) {
   return new Hono<StaffEnv>()
-    .get('/waitlist', requirePermission('callList', 'read'), validate('query', ListQuery), (c) => {
-      const target = currentCampaign(deps.db);
-      if (!target) return page(c, deps.committee.name, 'Danh sách chờ', <p class="muted">Chưa có đợt khám nào.</p>);
-      return waitlistPage(deps, c, target.id, c.req.valid('query'));
-    })
+    .get('/waitlist', requirePermission('callList', 'read'), validate('query', ListQuery), (c) =>
+      currentCampaignPage(deps, c, 'Danh sách chờ', (id) => waitlistPage(deps, c, id, c.req.valid('query'))),
+    )
     .get('/:id{[0-9]+}/waitlist', requirePermission('callList', 'read'), validate('param', IdParam), validate('query', ListQuery), (c) =>
       waitlistPage(deps, c, c.req.valid('param').id, c.req.valid('query')),
     )
