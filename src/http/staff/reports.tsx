@@ -11,7 +11,7 @@ import { buildReport, type Report } from '../../domain/reports/reports';
 import { campaignSummary, campaignSummaryWorkbook, summaryFileName } from '../../domain/reports/campaignSummary';
 import { SummaryDocument } from './reportSummary';
 import { formatShare } from '../../domain/reports/examined';
-import type { ReportTable } from '../../domain/reports/reportTable';
+import type { Cell, ReportTable } from '../../domain/reports/reportTable';
 import { reportFileName, reportWorkbook } from '../../domain/reports/reportWorkbook';
 import { ReportQuery } from '../../domain/reports/selection';
 import { recordAudit } from '../../store/audit';
@@ -22,6 +22,7 @@ import { validate, XLSX_TYPE } from '../validation';
 import { BarChart, chartCss } from './charts';
 import { staffActor } from '../../domain/staff/actor';
 import { DateInput, NamedSelect, page } from './ui';
+import { RowsTable, type Column } from './uiTables';
 
 export interface ReportPagesDeps {
   db: Db;
@@ -38,11 +39,21 @@ export interface ReportPagesDeps {
 /** Committee-level figures: every role but clinic staff (who see only their own clinic elsewhere). */
 
 
-function Cell(props: { value: string | number | null; percent: boolean; date: boolean }) {
-  if (props.percent) return <td class="num">{formatShare(typeof props.value === 'number' ? props.value : null)}</td>;
-  if (props.date && typeof props.value === 'string') return <td>{formatIsoDate(props.value)}</td>;
-  if (props.value === null) return <td></td>;
-  return typeof props.value === 'number' ? <td class="num">{props.value.toLocaleString('vi-VN')}</td> : <td>{props.value}</td>;
+/** A cell's text: a share as a percentage, a date dd/mm/yyyy, a count with Vietnamese digit groups. */
+function cellText(value: Cell, percent: boolean, date: boolean) {
+  if (percent) return formatShare(typeof value === 'number' ? value : null);
+  if (date && typeof value === 'string') return formatIsoDate(value);
+  if (value === null) return '';
+  return typeof value === 'number' ? value.toLocaleString('vi-VN') : value;
+}
+
+/** The table's columns, numbers and shares aligned right. */
+function reportColumns(t: ReportTable): Column<Cell[]>[] {
+  return t.headers.map((label, i) => {
+    const percent = t.percentColumns.includes(i);
+    const date = t.dateColumns?.includes(i) ?? false;
+    return { label, cell: (r) => cellText(r[i] ?? null, percent, date), class: (r) => (percent || typeof r[i] === 'number' ? 'num' : undefined) };
+  });
 }
 
 function Table(props: { t: ReportTable }) {
@@ -51,26 +62,7 @@ function Table(props: { t: ReportTable }) {
     <section class="card report" id={`bang-${t.key}`} data-table={t.key}>
       <h2 style="margin-top:0">{t.title}</h2>
       {t.rows.length ? (
-        <div class="table-wrap">
-          <table class="responsive">
-            <thead>
-              <tr>
-                {t.headers.map((h) => (
-                  <th>{h}</th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {t.rows.map((r) => (
-                <tr>
-                  {r.map((v, i) => (
-                    <Cell value={v} percent={t.percentColumns.includes(i)} date={t.dateColumns?.includes(i) ?? false} />
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <RowsTable columns={reportColumns(t)} rows={t.rows} />
       ) : (
         <p class="muted">Không có số liệu trong kỳ.</p>
       )}
