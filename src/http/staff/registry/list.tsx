@@ -13,36 +13,24 @@ import { attachment } from '../../download';
 import { validate, XLSX_TYPE } from '../../validation';
 import { EmptyRow, FilterSelect, fmtCount, fmtDate, ListCount, ListPager, page, SortTh, withQuery, type StaffContext } from '../ui';
 import { FilterButtons } from '../uiTables';
+import { SelectField } from '../formFields';
+
+const linkedOptions = [
+  { value: 'yes', label: 'Đã liên kết' },
+  { value: 'no', label: 'Chưa liên kết' },
+];
+const activeOptions = [
+  { value: 'no', label: 'Thôi quản lý' },
+  { value: 'all', label: 'Tất cả' },
+];
 
 /** Zalo linked or not, and whether the cadre is still looked after. */
 function LinkAndStatusFilters(props: { q: RegistryQuery }) {
   const { q } = props;
   return (
     <>
-      <div>
-        <label for="linked">Zalo</label>
-        <select id="linked" name="linked">
-          <option value="">Tất cả</option>
-          <option value="yes" selected={q.linked === 'yes'}>
-            Đã liên kết
-          </option>
-          <option value="no" selected={q.linked === 'no'}>
-            Chưa liên kết
-          </option>
-        </select>
-      </div>
-      <div>
-        <label for="active">Tình trạng</label>
-        <select id="active" name="active">
-          <option value="">Đang quản lý</option>
-          <option value="no" selected={q.active === 'no'}>
-            Thôi quản lý
-          </option>
-          <option value="all" selected={q.active === 'all'}>
-            Tất cả
-          </option>
-        </select>
-      </div>
+      <SelectField name="linked" label="Zalo" empty="Tất cả" options={linkedOptions} selected={q.linked} />
+      <SelectField name="active" label="Tình trạng" empty="Đang quản lý" options={activeOptions} selected={q.active} />
     </>
   );
 }
