@@ -11,7 +11,7 @@ export function Field(props: { label: Child; for: string; wide?: boolean; childr
 }
 
 type InputAttributes = {
-  type?: 'text' | 'number' | 'time' | 'email' | 'tel' | 'password';
+  type?: 'text' | 'search' | 'number' | 'time' | 'email' | 'tel' | 'password';
   value?: string;
   required?: boolean;
   placeholder?: string;
@@ -80,5 +80,27 @@ export function SubmitRow(props: { label: Child; class?: string }) {
         {props.label}
       </button>
     </p>
+  );
+}
+
+/**
+ * A search or filter form over a list: its fields in a grid, then the button (and a link that clears the filter).
+ * It reads with GET so the filtered list has its own address.
+ */
+export function FilterForm(props: { action?: string; submit?: string; clearHref?: string; children: Child }) {
+  return (
+    <form method="get" class="card grid" role="search" action={props.action}>
+      {props.children}
+      <div class="actions">
+        <button class="btn" type="submit">
+          {props.submit ?? 'Lọc'}
+        </button>
+        {props.clearHref ? (
+          <a class="btn secondary" href={props.clearHref}>
+            Xóa lọc
+          </a>
+        ) : null}
+      </div>
+    </form>
   );
 }

@@ -4,7 +4,8 @@ import { EmptyRow, StatusTabs } from './ui';
 /**
  * A list or figures table that reads on a phone: the `responsive` table (each cell shows its `data-label` on narrow
  * screens) in its scrolling wrapper. `columns` are the headings: a string becomes a plain `<th>`, an element (a
- * sorting heading) stands as it is, and `null` leaves a column out. `empty` is the row shown when there are no rows.
+ * sorting heading) stands as it is, and `null` leaves a column out. `empty` is the row shown when there are no rows;
+ * `total` is a row after them (a grand total); `live` marks the table as a region the live updates refresh.
  */
 export function DataTable<Row>(props: {
   columns: readonly Child[];
@@ -13,10 +14,12 @@ export function DataTable<Row>(props: {
   empty?: string;
   id?: string;
   class?: string;
+  total?: Child;
+  live?: { id: string; topic: string };
 }) {
   const columns = props.columns.filter((c) => c !== null && c !== undefined && c !== false);
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" id={props.live?.id} data-live-region={props.live?.topic}>
       <table class={props.class ? `responsive ${props.class}` : 'responsive'} id={props.id}>
         <thead>
           <tr>{columns.map((c) => (typeof c === 'string' ? <th>{c}</th> : c))}</tr>
@@ -24,6 +27,7 @@ export function DataTable<Row>(props: {
         <tbody>
           {props.rows.length === 0 && props.empty ? <EmptyRow colspan={columns.length}>{props.empty}</EmptyRow> : null}
           {props.rows.map((r, i) => props.row(r, i))}
+          {props.total}
         </tbody>
       </table>
     </div>
@@ -59,5 +63,14 @@ export function TabNav(props: { label: string; href: (value: string) => string; 
     <nav class="actions" style="margin-bottom:.8rem" aria-label={props.label}>
       <StatusTabs tabs={props.tabs} current={props.current} href={props.href} />
     </nav>
+  );
+}
+
+/** The way back from a detail page to its list, under the page. */
+export function BackLink(props: { href: string; label: string }) {
+  return (
+    <p>
+      <a href={props.href}>{`← ${props.label}`}</a>
+    </p>
   );
 }

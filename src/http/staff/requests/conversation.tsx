@@ -14,6 +14,7 @@ import { confirmFirst } from '../confirm';
 import { ContactPanelCard, conversationCss, DeliveryBadge } from '../conversationPanel';
 import { CsrfField } from '../layout';
 import { fmtDateTime, page } from '../ui';
+import { BackLink } from '../uiParts';
 import { AttachmentView, MsgCanned, noticeOf } from './shared';
 
 type Conversation = ReturnType<typeof handoffDetail>;
@@ -130,9 +131,7 @@ function ConversationPage(props: { deps: StaffDeps; d: Conversation; panel: Cont
         </div>
         {panel ? <ContactPanelCard panel={panel} /> : null}
       </div>
-      <p>
-        <a href="/staff/requests/conversations">← Các cuộc trò chuyện</a>
-      </p>
+      <BackLink href="/staff/requests/conversations" label="Các cuộc trò chuyện" />
     </>
   );
 }

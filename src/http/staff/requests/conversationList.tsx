@@ -5,7 +5,8 @@ import { pageParam } from '../../../domain/shared/listing';
 import { clinicScope, currentStaff, requirePermission, type StaffEnv } from '../../auth/session';
 import type { StaffDeps } from '../../deps';
 import { validate } from '../../validation';
-import { EmptyRow, fmtDateTime, ListCount, ListPager, page, StatusTabs } from '../ui';
+import { fmtDateTime, ListCount, ListPager, page } from '../ui';
+import { BackLink, DataTable, TabNav } from '../uiParts';
 import { Msg, noticeOf } from './shared';
 
 const ConversationQuery = z
@@ -13,71 +14,52 @@ const ConversationQuery = z
   .extend(Msg.shape);
 type ConversationRow = ReturnType<typeof listHandoffs>['items'][number];
 
+const statusTabs = [
+  ['open', 'Đang mở'],
+  ['closed', 'Đã kết thúc'],
+  ['all', 'Tất cả'],
+] as const;
+const assignedTabs = [
+  ['mine', 'Của tôi'],
+  ['unassigned', 'Chưa ai nhận'],
+  ['all', 'Tất cả'],
+] as const;
+
 /** Open / ended, and whose: two rows of tabs, each keeping the other's choice. */
 function ConversationTabs(props: { status: string; assigned: string }) {
+  const href = (status: string, assigned: string) => `/staff/requests/conversations?status=${status}&assigned=${assigned}`;
   return (
     <>
-      <nav class="actions" style="margin-bottom:.8rem" aria-label="Trạng thái">
-        <StatusTabs
-          tabs={[
-            ['open', 'Đang mở'],
-            ['closed', 'Đã kết thúc'],
-            ['all', 'Tất cả'],
-          ]}
-          current={props.status}
-          href={(s) => `/staff/requests/conversations?status=${s}&assigned=${props.assigned}`}
-        />
-      </nav>
-      <nav class="actions" style="margin-bottom:.8rem" aria-label="Người phụ trách">
-        <StatusTabs
-          tabs={[
-            ['mine', 'Của tôi'],
-            ['unassigned', 'Chưa ai nhận'],
-            ['all', 'Tất cả'],
-          ]}
-          current={props.assigned}
-          href={(a) => `/staff/requests/conversations?status=${props.status}&assigned=${a}`}
-        />
-      </nav>
+      <TabNav label="Trạng thái" tabs={statusTabs} current={props.status} href={(s) => href(s, props.assigned)} />
+      <TabNav label="Người phụ trách" tabs={assignedTabs} current={props.assigned} href={(a) => href(props.status, a)} />
     </>
   );
 }
 
 function ConversationTable(props: { rows: ConversationRow[] }) {
   return (
-    <div class="table-wrap">
-      <table class="responsive">
-        <thead>
-          <tr>
-            <th>Người dùng</th>
-            <th>Phòng khám</th>
-            <th>Mở lúc</th>
-            <th>Hoạt động cuối</th>
-            <th>Người phụ trách</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.length === 0 ? <EmptyRow colspan={5}>Không có cuộc trò chuyện nào.</EmptyRow> : null}
-          {props.rows.map((r) => (
-            <tr data-live-id={`conversation-${r.handoff.id}-${r.handoff.lastActivityAt}`}>
-              <td data-label="Người dùng">
-                <a href={`/staff/requests/conversations/${r.handoff.id}`}>{r.cadreName ? `${r.cadreName} (${r.cadreCode})` : `Zalo ${r.handoff.zaloUserId}`}</a>
-                {r.handoff.status === 'open' ? (
-                  <>
-                    {' '}
-                    <span class="badge warn">Đang mở</span>
-                  </>
-                ) : null}
-              </td>
-              <td data-label="Phòng khám">{r.clinicName ?? '—'}</td>
-              <td data-label="Mở lúc">{fmtDateTime(r.handoff.openedAt)}</td>
-              <td data-label="Cuối">{fmtDateTime(r.handoff.lastActivityAt)}</td>
-              <td data-label="Phụ trách">{r.staffName ?? <span class="badge warn">Chưa ai nhận</span>}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={['Người dùng', 'Phòng khám', 'Mở lúc', 'Hoạt động cuối', 'Người phụ trách']}
+      rows={props.rows}
+      empty="Không có cuộc trò chuyện nào."
+      row={(r) => (
+        <tr data-live-id={`conversation-${r.handoff.id}-${r.handoff.lastActivityAt}`}>
+          <td data-label="Người dùng">
+            <a href={`/staff/requests/conversations/${r.handoff.id}`}>{r.cadreName ? `${r.cadreName} (${r.cadreCode})` : `Zalo ${r.handoff.zaloUserId}`}</a>
+            {r.handoff.status === 'open' ? (
+              <>
+                {' '}
+                <span class="badge warn">Đang mở</span>
+              </>
+            ) : null}
+          </td>
+          <td data-label="Phòng khám">{r.clinicName ?? '—'}</td>
+          <td data-label="Mở lúc">{fmtDateTime(r.handoff.openedAt)}</td>
+          <td data-label="Cuối">{fmtDateTime(r.handoff.lastActivityAt)}</td>
+          <td data-label="Phụ trách">{r.staffName ?? <span class="badge warn">Chưa ai nhận</span>}</td>
+        </tr>
+      )}
+    />
   );
 }
 
@@ -96,9 +78,7 @@ export function conversationListRoutes(deps: StaffDeps) {
           <ConversationTable rows={rows} />
           <ListPager window={window} query={pagerQuery} noun="cuộc trò chuyện" />
         </div>
-        <p>
-          <a href="/staff/requests">← Danh sách yêu cầu</a>
-        </p>
+        <BackLink href="/staff/requests" label="Danh sách yêu cầu" />
       </>
     );
     return page(c, deps.committee.name, 'Trò chuyện với cán bộ', body, { flash: noticeOf(q.msg) });

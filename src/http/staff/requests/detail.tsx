@@ -13,6 +13,8 @@ import type { StaffDeps } from '../../deps';
 import { IdParam, validate } from '../../validation';
 import { CsrfField } from '../layout';
 import { DateInput, fmtDate, fmtDateTime, page, PhoneLink, PostButton } from '../ui';
+import { Field, SelectField } from '../formFields';
+import { BackLink } from '../uiParts';
 import { RequestNotesCard } from './notes';
 import { AttachmentView, Clock, MsgCanned, noticeOf, stateBadge } from './shared';
 
@@ -115,29 +117,22 @@ function RequestActionsCard(props: { r: Detail['request']; base: string; token: 
     <div class="card">
       <h2 style="margin-top:0">Xử lý</h2>
       {r.state === 'new' ? (
-        <form method="post" action={`${base}/acknowledge`} class="actions" style="margin-bottom:1rem">
-          <CsrfField token={token} />
-          <button class="btn" type="submit">
-            Tôi tiếp nhận
-          </button>
-        </form>
+        <div class="actions" style="margin-bottom:1rem">
+          <PostButton action={`${base}/acknowledge`} token={token} label="Tôi tiếp nhận" class="btn" />
+        </div>
       ) : null}
       <form method="post" action={`${base}/schedule`} class="grid" style="margin-bottom:1rem">
         <CsrfField token={token} />
-        <div>
-          <label for="s-date">Ngày hẹn</label>
+        <Field label="Ngày hẹn" for="s-date">
           <DateInput id="s-date" name="date" required value={r.scheduledDate ?? r.preferredDate ?? ''} />
-        </div>
-        <div>
-          <label for="s-time">Buổi</label>
-          <select id="s-time" name="time">
-            {(['morning', 'afternoon', 'any'] as const).map((t) => (
-              <option value={t} selected={(r.scheduledTime ?? r.preferredTime) === t}>
-                {timeOfDayLabels[t]}
-              </option>
-            ))}
-          </select>
-        </div>
+        </Field>
+        <SelectField
+          id="s-time"
+          name="time"
+          label="Buổi"
+          options={(['morning', 'afternoon', 'any'] as const).map((t) => ({ value: t, label: timeOfDayLabels[t] }))}
+          selected={r.scheduledTime ?? r.preferredTime ?? undefined}
+        />
         <div>
           <button class="btn secondary" type="submit">
             Hẹn lịch và báo cán bộ
@@ -238,9 +233,7 @@ function RequestPage(props: { deps: StaffDeps; d: Detail; canAct: boolean; canWr
         prefill={canWrite ? cannedReplyText(deps.db, props.canned) : ''}
       />
       <Timeline timeline={d.timeline} />
-      <p>
-        <a href="/staff/requests">← Danh sách yêu cầu</a>
-      </p>
+      <BackLink href="/staff/requests" label="Danh sách yêu cầu" />
     </>
   );
 }

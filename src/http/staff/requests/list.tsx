@@ -8,7 +8,9 @@ import { careRequestStates, careRequestTypes } from '../../../store/schema';
 import { clinicScope, currentStaff, requirePermission, type StaffEnv } from '../../auth/session';
 import type { StaffDeps } from '../../deps';
 import { validate } from '../../validation';
-import { EmptyRow, fmtDate, fmtDateTime, ListCount, ListPager, NamedSelect, page } from '../ui';
+import { fmtDate, fmtDateTime, ListCount, ListPager, NamedSelect, page } from '../ui';
+import { FilterForm, InputField, SelectField } from '../formFields';
+import { DataTable } from '../uiParts';
 import { Clock, Msg, noticeOf, stateBadge } from './shared';
 
 type Filter = z.infer<typeof RequestFilter>;
@@ -17,45 +19,18 @@ type RequestRow = ReturnType<typeof listRequests>['items'][number];
 function RequestFilterForm(props: { q: Filter; clinics: { id: number; name: string }[] }) {
   const { q } = props;
   return (
-    <form method="get" class="card grid" action="/staff/requests">
+    <FilterForm action="/staff/requests">
       {props.clinics.length ? <NamedSelect id="f-clinic" name="clinic" label="Phòng khám" items={props.clinics} selected={q.clinic} empty="Tất cả" /> : null}
-      <div>
-        <label for="f-type">Loại</label>
-        <select id="f-type" name="type">
-          <option value="">Tất cả</option>
-          {careRequestTypes.map((t) => (
-            <option value={t} selected={q.type === t}>
-              {requestTypeLabels[t]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label for="f-state">Tình trạng</label>
-        <select id="f-state" name="state">
-          <option value="open" selected={!q.state || q.state === 'open'}>
-            Đang xử lý
-          </option>
-          {careRequestStates.map((s) => (
-            <option value={s} selected={q.state === s}>
-              {requestStateLabels[s]}
-            </option>
-          ))}
-          <option value="all" selected={q.state === 'all'}>
-            Tất cả
-          </option>
-        </select>
-      </div>
-      <div>
-        <label for="f-q">Cán bộ (tên hoặc mã)</label>
-        <input id="f-q" type="search" name="q" value={q.q ?? ''} placeholder="ví dụ: phuong, CB0012" />
-      </div>
-      <div>
-        <button class="btn" type="submit">
-          Lọc
-        </button>
-      </div>
-    </form>
+      <SelectField id="f-type" name="type" label="Loại" empty="Tất cả" options={careRequestTypes.map((t) => ({ value: t, label: requestTypeLabels[t] }))} selected={q.type} />
+      <SelectField
+        id="f-state"
+        name="state"
+        label="Tình trạng"
+        options={[{ value: 'open', label: 'Đang xử lý' }, ...careRequestStates.map((s) => ({ value: s, label: requestStateLabels[s] })), { value: 'all', label: 'Tất cả' }]}
+        selected={q.state || 'open'}
+      />
+      <InputField id="f-q" type="search" name="q" label="Cán bộ (tên hoặc mã)" value={q.q ?? ''} placeholder="ví dụ: phuong, CB0012" />
+    </FilterForm>
   );
 }
 
@@ -97,27 +72,13 @@ function RequestTr(props: { r: RequestRow }) {
 /** The requests with their SLA clock; the region the live updates refresh. */
 function RequestTable(props: { rows: RequestRow[] }) {
   return (
-    <div class="table-wrap" id="live-requests" data-live-region="requests">
-      <table class="responsive">
-        <thead>
-          <tr>
-            <th>Số phiếu</th>
-            <th>Loại</th>
-            <th>Cán bộ</th>
-            <th>Phòng khám</th>
-            <th>Tình trạng</th>
-            <th>Hạn tiếp nhận</th>
-            <th>Gửi lúc</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.length === 0 ? <EmptyRow colspan={7}>Không có yêu cầu nào.</EmptyRow> : null}
-          {props.rows.map((r) => (
-            <RequestTr r={r} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      live={{ id: 'live-requests', topic: 'requests' }}
+      columns={['Số phiếu', 'Loại', 'Cán bộ', 'Phòng khám', 'Tình trạng', 'Hạn tiếp nhận', 'Gửi lúc']}
+      rows={props.rows}
+      empty="Không có yêu cầu nào."
+      row={(r) => <RequestTr r={r} />}
+    />
   );
 }
 

@@ -15,7 +15,7 @@ import type { StaffDeps } from '../../deps';
 import { IdParam, validate } from '../../validation';
 import { confirmFirst } from '../confirm';
 import { CsrfField } from '../layout';
-import { fmtDate, fmtDateTime, page } from '../ui';
+import { fmtDate, fmtDateTime, page, PostButton } from '../ui';
 import { inputFromForm, ResultFields, ResultForm } from './form';
 import { back, Msg, noticeOf, statusBadge, statusLabels } from './shared';
 
@@ -73,20 +73,10 @@ function ResultActions(props: { r: ExamResult; staff: StaffIdentity; token: stri
         </form>
       ) : null}
       {r.status === 'released' && canEnter ? (
-        <form method="post" action={`/staff/results/${r.id}/correct`} class="inline">
-          <CsrfField token={token} />
-          <button class="btn secondary" type="submit">
-            Đính chính
-          </button>
-        </form>
+        <PostButton action={`/staff/results/${r.id}/correct`} token={token} label="Đính chính" class="btn secondary" />
       ) : null}
       {draft && canEnter ? (
-        <form method="post" action={`/staff/results/${r.id}/discard`} class="inline">
-          <CsrfField token={token} />
-          <button class="btn danger" type="submit">
-            Xóa bản nháp
-          </button>
-        </form>
+        <PostButton action={`/staff/results/${r.id}/discard`} token={token} label="Xóa bản nháp" class="btn danger" />
       ) : null}
     </div>
   );

@@ -8,7 +8,9 @@ import { campaigns } from '../../../store/schema';
 import { currentStaff, requirePermission, type StaffEnv } from '../../auth/session';
 import type { StaffDeps } from '../../deps';
 import { validate } from '../../validation';
+import { FilterForm } from '../formFields';
 import { FilterSelect, NamedSelect, page } from '../ui';
+import { DataTable } from '../uiParts';
 import { classLabel } from './shared';
 
 type Figures = ReturnType<typeof classificationFor>;
@@ -34,46 +36,31 @@ function FigureTr(props: { label: string; r: FigureRow; columns: ClassKey[]; str
 function ClassificationTable(props: { figures: Figures; columns: ClassKey[] }) {
   const { figures, columns } = props;
   return (
-    <div class="table-wrap">
-      <table class="responsive" id="classification">
-        <thead>
-          <tr>
-            <th>Đợt khám · Đơn vị</th>
-            <th>Tổng</th>
-            {columns.map((k) => (
-              <th>{classLabel(k)}</th>
+    <DataTable
+      id="classification"
+      columns={['Đợt khám · Đơn vị', 'Tổng', ...columns.map(classLabel)]}
+      rows={figures.byCampaign}
+      row={(camp) => (
+        <>
+          <FigureTr label={camp.campaignName ?? 'Ngoài đợt'} r={camp} columns={columns} strong />
+          {figures.rows
+            .filter((r) => r.campaignId === camp.campaignId)
+            .map((r) => (
+              <FigureTr label={`— ${r.unit || '(chưa ghi đơn vị)'}`} r={r} columns={columns} />
             ))}
-          </tr>
-        </thead>
-        <tbody>
-          {figures.byCampaign.map((camp) => (
-            <>
-              <FigureTr label={camp.campaignName ?? 'Ngoài đợt'} r={camp} columns={columns} strong />
-              {figures.rows
-                .filter((r) => r.campaignId === camp.campaignId)
-                .map((r) => (
-                  <FigureTr label={`— ${r.unit || '(chưa ghi đơn vị)'}`} r={r} columns={columns} />
-                ))}
-            </>
-          ))}
-          <FigureTr label="Tổng cộng" r={figures.total} columns={columns} strong />
-        </tbody>
-      </table>
-    </div>
+        </>
+      )}
+      total={<FigureTr label="Tổng cộng" r={figures.total} columns={columns} strong />}
+    />
   );
 }
 
 function FiguresFilter(props: { q: z.infer<typeof ClassificationQuery>; campaigns: { id: number; name: string }[]; units: string[] }) {
   return (
-    <form method="get" class="card grid" role="search">
+    <FilterForm submit="Xem">
       <NamedSelect name="campaignId" label="Đợt khám" items={props.campaigns} selected={props.q.campaignId} empty="Tất cả" last={{ value: 'none', label: 'Ngoài đợt' }} />
       <FilterSelect name="unit" label="Đơn vị" options={props.units.map((u) => ({ value: u, label: u }))} selected={props.q.unit} />
-      <div class="actions">
-        <button class="btn" type="submit">
-          Xem
-        </button>
-      </div>
-    </form>
+    </FilterForm>
   );
 }
 

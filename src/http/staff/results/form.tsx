@@ -8,6 +8,7 @@ import { fieldProblem, fieldProblems, vietnameseIssue } from '../../../domain/sh
 import { AppError } from '../../../errors';
 import { campaigns, clinics, type ExamResult } from '../../../store/schema';
 import type { StaffDeps } from '../../deps';
+import { InputField, SelectField, TextAreaField } from '../formFields';
 import { fmtDate, NamedSelect } from '../ui';
 
 /** The form as posted: strings, turned into ResultInput (dates as dd/mm/yyyy or yyyy-mm-dd). */
@@ -60,60 +61,27 @@ export function ResultFields(props: { deps: StaffDeps; values?: Partial<ExamResu
   const campaignList = props.deps.db.select().from(campaigns).orderBy(asc(campaigns.startDate)).all();
   return (
     <div class="grid">
-      {props.askCadre ? (
-        <div>
-          <label for="cadreCode">Mã cán bộ</label>
-          <input id="cadreCode" type="text" name="cadreCode" required value={props.cadreCode ?? ''} />
-        </div>
-      ) : null}
-      <div>
-        <label for="examDate">Ngày khám (ngày/tháng/năm)</label>
-        <input id="examDate" type="text" name="examDate" required placeholder="05/03/2026" value={v.examDate ? fmtDate(v.examDate) : ''} />
-      </div>
+      {props.askCadre ? <InputField name="cadreCode" label="Mã cán bộ" required value={props.cadreCode ?? ''} /> : null}
+      <InputField name="examDate" label="Ngày khám (ngày/tháng/năm)" required placeholder="05/03/2026" value={v.examDate ? fmtDate(v.examDate) : ''} />
       <NamedSelect name="campaignId" label="Đợt khám" items={campaignList} selected={v.campaignId} empty="Ngoài đợt" />
       <NamedSelect name="clinicId" label="Nơi khám" items={clinicList} selected={v.clinicId} empty="—" />
-      <div>
-        <label for="healthClass">Phân loại sức khỏe</label>
-        <select id="healthClass" name="healthClass">
-          <option value="">Chưa phân loại</option>
-          {healthClassChoices(props.deps.committee.classScheme, v.healthClass ?? null).map((h) => (
-            <option value={h} selected={v.healthClass === h}>
-              {healthClassLabel(h)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div class="wide">
-        <label for="conclusions">Kết luận</label>
-        <textarea id="conclusions" name="conclusions" rows={3}>
-          {v.conclusions ?? ''}
-        </textarea>
-      </div>
-      <div class="wide">
-        <label for="diagnoses">Chẩn đoán (mỗi dòng một chẩn đoán)</label>
-        <textarea id="diagnoses" name="diagnoses" rows={4}>
-          {(v.diagnoses ?? []).join('\n')}
-        </textarea>
-      </div>
-      <div class="wide">
-        <label for="advice">Lời khuyên</label>
-        <textarea id="advice" name="advice" rows={3}>
-          {v.advice ?? ''}
-        </textarea>
-      </div>
+      <SelectField
+        name="healthClass"
+        label="Phân loại sức khỏe"
+        empty="Chưa phân loại"
+        options={healthClassChoices(props.deps.committee.classScheme, v.healthClass ?? null).map((h) => ({ value: h, label: healthClassLabel(h) }))}
+        selected={v.healthClass ?? undefined}
+      />
+      <TextAreaField name="conclusions" label="Kết luận" rows={3} value={v.conclusions ?? ''} wide />
+      <TextAreaField name="diagnoses" label="Chẩn đoán (mỗi dòng một chẩn đoán)" rows={4} value={(v.diagnoses ?? []).join('\n')} wide />
+      <TextAreaField name="advice" label="Lời khuyên" rows={3} value={v.advice ?? ''} wide />
       <div>
         <label>
           <input type="checkbox" name="followUp" value="on" checked={!!v.followUp} /> Đề nghị khám lại
         </label>
       </div>
-      <div>
-        <label for="followUpWhere">Nơi khám lại</label>
-        <input id="followUpWhere" type="text" name="followUpWhere" value={v.followUpWhere ?? ''} />
-      </div>
-      <div>
-        <label for="signedBy">Bác sĩ ký</label>
-        <input id="signedBy" type="text" name="signedBy" value={v.signedBy ?? ''} />
-      </div>
+      <InputField name="followUpWhere" label="Nơi khám lại" value={v.followUpWhere ?? ''} />
+      <InputField name="signedBy" label="Bác sĩ ký" value={v.signedBy ?? ''} />
     </div>
   );
 }

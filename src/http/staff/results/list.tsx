@@ -9,8 +9,10 @@ import { campaigns, examResultStatuses } from '../../../store/schema';
 import { allowed, currentStaff, requirePermission, type StaffEnv, type StaffIdentity } from '../../auth/session';
 import type { StaffDeps } from '../../deps';
 import { validate } from '../../validation';
+import { FilterForm, InputField } from '../formFields';
 import { CsrfField } from '../layout';
-import { EmptyRow, FilterSelect, fmtCount, fmtDate, fmtDateTime, ListCount, ListPager, page, SortTh, StatusTabs } from '../ui';
+import { FilterSelect, fmtCount, fmtDate, fmtDateTime, ListCount, ListPager, page, SortTh, StatusTabs } from '../ui';
+import { DataTable } from '../uiParts';
 import { Msg, noticeOf, statusBadge, statusLabels } from './shared';
 
 const ListQuery = ResultListParams.extend({ status: z.enum(examResultStatuses).default('draft'), ...Msg.shape });
@@ -28,53 +30,49 @@ function ResultTable(props: {
   const th = (label: string, column: string) =>
     props.query ? <SortTh label={label} column={column} query={props.query} defaultSort={props.defaultSort} /> : <th>{label}</th>;
   return (
-    <div class="table-wrap">
-      <table class="responsive" id="results">
-        <thead>
-          <tr>
-            {props.selectable ? <th>Chọn</th> : null}
-            {th('Cán bộ', 'name')}
-            {th('Ngày khám', 'examDate')}
-            <th>Đợt khám</th>
-            {th('Phân loại', 'class')}
-            <th>Trạng thái</th>
-            {th('Người nhập', 'updated')}
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.length === 0 ? <EmptyRow colspan={7}>Không có kết quả nào.</EmptyRow> : null}
-          {props.rows.map((r) => (
-            <tr>
-              {props.selectable ? (
-                <td data-label="Chọn">
-                  <input type="checkbox" name="ids" value={String(r.result.id)} aria-label={`Chọn ${r.cadre.fullName}`} />
-                </td>
-              ) : null}
-              <td data-label="Cán bộ">
-                <a href={`/staff/results/${r.result.id}`}>
-                  {r.cadre.code} · {r.cadre.fullName}
-                </a>
-                {r.result.version > 1 ? (
-                  <>
-                    {' '}
-                    <span class="badge">Đính chính lần {r.result.version - 1}</span>
-                  </>
-                ) : null}
-              </td>
-              <td data-label="Ngày khám">{fmtDate(r.result.examDate)}</td>
-              <td data-label="Đợt khám">{r.result.campaignId ? (props.names.get(r.result.campaignId) ?? `#${r.result.campaignId}`) : 'Ngoài đợt'}</td>
-              <td data-label="Phân loại">{r.result.healthClass ? `Loại ${r.result.healthClass}` : '—'}</td>
-              <td data-label="Trạng thái">
-                <span class={`badge ${statusBadge[r.result.status]}`}>{statusLabels[r.result.status]}</span>
-              </td>
-              <td data-label="Người nhập">
-                {r.enteredBy ?? '—'} <span class="muted small">{fmtDateTime(r.result.updatedAt)}</span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      id="results"
+      columns={[
+        props.selectable ? 'Chọn' : null,
+        th('Cán bộ', 'name'),
+        th('Ngày khám', 'examDate'),
+        'Đợt khám',
+        th('Phân loại', 'class'),
+        'Trạng thái',
+        th('Người nhập', 'updated'),
+      ]}
+      rows={props.rows}
+      empty="Không có kết quả nào."
+      row={(r) => (
+        <tr>
+          {props.selectable ? (
+            <td data-label="Chọn">
+              <input type="checkbox" name="ids" value={String(r.result.id)} aria-label={`Chọn ${r.cadre.fullName}`} />
+            </td>
+          ) : null}
+          <td data-label="Cán bộ">
+            <a href={`/staff/results/${r.result.id}`}>
+              {r.cadre.code} · {r.cadre.fullName}
+            </a>
+            {r.result.version > 1 ? (
+              <>
+                {' '}
+                <span class="badge">Đính chính lần {r.result.version - 1}</span>
+              </>
+            ) : null}
+          </td>
+          <td data-label="Ngày khám">{fmtDate(r.result.examDate)}</td>
+          <td data-label="Đợt khám">{r.result.campaignId ? (props.names.get(r.result.campaignId) ?? `#${r.result.campaignId}`) : 'Ngoài đợt'}</td>
+          <td data-label="Phân loại">{r.result.healthClass ? `Loại ${r.result.healthClass}` : '—'}</td>
+          <td data-label="Trạng thái">
+            <span class={`badge ${statusBadge[r.result.status]}`}>{statusLabels[r.result.status]}</span>
+          </td>
+          <td data-label="Người nhập">
+            {r.enteredBy ?? '—'} <span class="muted small">{fmtDateTime(r.result.updatedAt)}</span>
+          </td>
+        </tr>
+      )}
+    />
   );
 }
 
@@ -101,22 +99,11 @@ function ListActions(props: { staff: StaffIdentity; status: string }) {
 function ResultFilterForm(props: { query: LinkQuery; campaigns: { id: number; name: string }[] }) {
   const q = props.query;
   return (
-    <form method="get" class="card grid" role="search">
+    <FilterForm submit="Tìm" clearHref={`/staff/results?status=${q.status}`}>
       <input type="hidden" name="status" value={q.status} />
-      <div class="wide">
-        <label for="q">Tìm theo tên hoặc mã cán bộ</label>
-        <input id="q" type="search" name="q" value={q.q ?? ''} placeholder="ví dụ: phuong, Phương, CB0012" />
-      </div>
+      <InputField name="q" type="search" label="Tìm theo tên hoặc mã cán bộ" wide value={q.q ?? ''} placeholder="ví dụ: phuong, Phương, CB0012" />
       <FilterSelect name="campaignId" label="Đợt khám" options={props.campaigns.map((cp) => ({ value: String(cp.id), label: cp.name }))} selected={q.campaignId} />
-      <div class="actions">
-        <button class="btn" type="submit">
-          Tìm
-        </button>
-        <a class="btn secondary" href={`/staff/results?status=${q.status}`}>
-          Xóa lọc
-        </a>
-      </div>
-    </form>
+    </FilterForm>
   );
 }
 
