@@ -9,7 +9,8 @@ import { IdParam, validate } from '../validation';
 import { CsrfField, type Flash } from './layout';
 import { staffActor } from '../../domain/staff/actor';
 import type { StaffDeps } from '../deps';
-import { EmptyRow, fmtDate, fmtDateTime, ListCount, ListPager, page, PhoneLink, StatusTabs } from './ui';
+import { fmtDate, fmtDateTime, ListCount, ListPager, page, PhoneLink } from './ui';
+import { DataTable, TabNav } from './uiParts';
 
 
 const statusTabs = [
@@ -99,41 +100,30 @@ function CloseCell(props: { r: FollowUpRow; token: string }) {
 
 function FollowUpTable(props: { items: FollowUpRow[]; token: string }) {
   return (
-    <div class="table-wrap">
-      <table class="responsive" id="follow-ups">
-        <thead>
-          <tr>
-            <th>Cán bộ</th>
-            <th>Lý do</th>
-            <th>Hạn</th>
-            <th>Cán bộ chọn</th>
-            <th>Trạng thái</th>
-            <th>Đóng</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.items.length === 0 ? <EmptyRow colspan={6}>Không có cán bộ nào.</EmptyRow> : null}
-          {props.items.map((r) => (
-            <tr data-follow-up={String(r.id)}>
-              <td data-label="Cán bộ">
-                <CadreCell r={r} />
-              </td>
-              <td data-label="Lý do">{reasonLabels[r.reason]}</td>
-              <td data-label="Hạn">{fmtDate(r.dueDate)}</td>
-              <td data-label="Cán bộ chọn">
-                <ChoiceCell r={r} />
-              </td>
-              <td data-label="Trạng thái">
-                <StatusCell r={r} />
-              </td>
-              <td data-label="Đóng">
-                <CloseCell r={r} token={props.token} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      id="follow-ups"
+      columns={['Cán bộ', 'Lý do', 'Hạn', 'Cán bộ chọn', 'Trạng thái', 'Đóng']}
+      rows={props.items}
+      empty="Không có cán bộ nào."
+      row={(r) => (
+        <tr data-follow-up={String(r.id)}>
+          <td data-label="Cán bộ">
+            <CadreCell r={r} />
+          </td>
+          <td data-label="Lý do">{reasonLabels[r.reason]}</td>
+          <td data-label="Hạn">{fmtDate(r.dueDate)}</td>
+          <td data-label="Cán bộ chọn">
+            <ChoiceCell r={r} />
+          </td>
+          <td data-label="Trạng thái">
+            <StatusCell r={r} />
+          </td>
+          <td data-label="Đóng">
+            <CloseCell r={r} token={props.token} />
+          </td>
+        </tr>
+      )}
+    />
   );
 }
 
@@ -153,9 +143,7 @@ export function followUpPages(deps: StaffDeps) {
             Cán bộ có kết quả phân loại sức khỏe thấp hoặc được bác sĩ đề nghị khám lại. Cán bộ được mời chọn hẹn khám lại hoặc khám tại nhà qua Zalo; việc
             quá hạn được báo lên như một yêu cầu.
           </p>
-          <nav class="actions" style="margin-bottom:.8rem" aria-label="Trạng thái">
-            <StatusTabs tabs={statusTabs} current={q.status} href={(s) => `/staff/follow-ups?status=${s}`} />
-          </nav>
+          <TabNav label="Trạng thái" tabs={statusTabs} current={q.status} href={(s) => `/staff/follow-ups?status=${s}`} />
           <ListCount window={window} noun="cán bộ" />
           <FollowUpTable items={items} token={c.get('csrfToken')} />
           <ListPager window={window} query={{ status: q.status }} noun="cán bộ" />

@@ -39,6 +39,8 @@ export interface Stat {
   value: Child;
   label: Child;
   id?: string;
+  /** Highlights a figure that needs attention (a quota nearly used up). */
+  warn?: boolean;
 }
 
 /** A row of headline figures above a page (eligible, booked, examined…). */
@@ -47,7 +49,7 @@ export function StatSummary(props: { stats: readonly (Stat | null)[] }) {
     <div class="stats">
       {props.stats.map((s) =>
         s ? (
-          <div class="stat" id={s.id}>
+          <div class={s.warn ? 'stat warn' : 'stat'} id={s.id}>
             <b>{s.value}</b>
             {s.label}
           </div>
@@ -72,5 +74,15 @@ export function BackLink(props: { href: string; label: string }) {
     <p>
       <a href={props.href}>{`← ${props.label}`}</a>
     </p>
+  );
+}
+
+/** A card with its own heading: one part of a page (a table of figures, a form). */
+export function CardSection(props: { title: string; children: Child }) {
+  return (
+    <section class="card">
+      <h2 style="margin-top:0">{props.title}</h2>
+      {props.children}
+    </section>
   );
 }

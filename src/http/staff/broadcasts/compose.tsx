@@ -70,35 +70,29 @@ function MessageFields(props: { form: Partial<ComposeForm>; templates: string[] 
   );
 }
 
+/** One group of recipient checkboxes sharing a name; ticked as the form was sent. */
+function RecipientChoice(props: { legend: string; name: string; options: { value: string; label: string }[]; ticked: string[] | undefined }) {
+  return (
+    <fieldset>
+      <legend class="small muted">{props.legend}</legend>
+      {props.options.map((o) => (
+        <label>
+          <input type="checkbox" name={props.name} value={o.value} checked={has(props.ticked, o.value)} /> {o.label}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
 /** The three checkbox groups: category, health class, clinic. */
 function RecipientCheckboxes(props: { form: Partial<ComposeForm>; choices: ComposeChoices }) {
   const { form, choices: ch } = props;
+  const classes = [...ch.healthClasses.map((k) => ({ value: k, label: healthClassLabel(k) })), { value: 'none', label: 'Chưa phân loại' }];
   return (
     <div class="grid">
-      <fieldset>
-        <legend class="small muted">Đối tượng</legend>
-        {cadreCategories.map((k) => (
-          <label>
-            <input type="checkbox" name="categories" value={k} checked={has(form.categories, k)} /> {categoryLabels[k]}
-          </label>
-        ))}
-      </fieldset>
-      <fieldset>
-        <legend class="small muted">Phân loại sức khỏe</legend>
-        {[...ch.healthClasses, 'none'].map((k) => (
-          <label>
-            <input type="checkbox" name="healthClasses" value={k} checked={has(form.healthClasses, k)} /> {k === 'none' ? 'Chưa phân loại' : healthClassLabel(k)}
-          </label>
-        ))}
-      </fieldset>
-      <fieldset>
-        <legend class="small muted">Phòng khám</legend>
-        {ch.clinics.map((k) => (
-          <label>
-            <input type="checkbox" name="clinicIds" value={String(k.id)} checked={has(form.clinicIds, k.id)} /> {k.name}
-          </label>
-        ))}
-      </fieldset>
+      <RecipientChoice legend="Đối tượng" name="categories" options={cadreCategories.map((k) => ({ value: k, label: categoryLabels[k] }))} ticked={form.categories} />
+      <RecipientChoice legend="Phân loại sức khỏe" name="healthClasses" options={classes} ticked={form.healthClasses} />
+      <RecipientChoice legend="Phòng khám" name="clinicIds" options={ch.clinics.map((k) => ({ value: String(k.id), label: k.name }))} ticked={form.clinicIds} />
     </div>
   );
 }

@@ -10,7 +10,8 @@ import { currentStaff, type StaffEnv } from '../../auth/session';
 import { fileHeaders } from '../../download';
 import { IdParam, validate } from '../../validation';
 import { CsrfField, type Flash } from '../layout';
-import { EmptyRow, fmtDateTime, ListCount, ListPager, page, PostButton, type StaffContext } from '../ui';
+import { fmtDateTime, ListCount, ListPager, page, PostButton, type StaffContext } from '../ui';
+import { DataTable } from '../uiParts';
 import { ProgressBox, statusBadge } from './boxes';
 
 const flashes: Record<string, Flash> = {
@@ -19,6 +20,25 @@ const flashes: Record<string, Flash> = {
   resume: { kind: 'ok', text: 'Đã tiếp tục gửi.' },
   cancel: { kind: 'warn', text: 'Đã hủy. Người chưa nhận sẽ không nhận được thông báo này.' },
 };
+
+function BroadcastTr(props: { deps: BroadcastWebDeps; b: Broadcast }) {
+  const { b } = props;
+  const p = broadcastProgress(props.deps.db, b.id);
+  return (
+    <tr>
+      <td data-label="Tiêu đề">
+        <a href={`/staff/broadcasts/${b.id}`}>{b.title}</a>
+      </td>
+      <td data-label="Trạng thái">
+        <span class={`badge ${statusBadge(b.status)}`}>{broadcastStatusLabels[b.status]}</span>
+      </td>
+      <td data-label="Bắt đầu">{fmtDateTime(b.startAt)}</td>
+      <td data-label="Đã gửi">
+        {p.sent} / {p.total}
+      </td>
+    </tr>
+  );
+}
 
 function listPage(deps: BroadcastWebDeps, c: StaffContext, pageNo: number) {
   const { items, window } = listBroadcasts(deps.db, pageNo);
@@ -33,38 +53,12 @@ function listPage(deps: BroadcastWebDeps, c: StaffContext, pageNo: number) {
         </a>
       </p>
       <ListCount window={window} noun="thông báo" />
-      <div class="table-wrap">
-        <table class="responsive">
-          <thead>
-            <tr>
-              <th>Tiêu đề</th>
-              <th>Trạng thái</th>
-              <th>Bắt đầu</th>
-              <th>Đã gửi / người nhận</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.length === 0 ? <EmptyRow colspan={4}>Chưa có thông báo nào.</EmptyRow> : null}
-            {items.map((b) => {
-              const p = broadcastProgress(deps.db, b.id);
-              return (
-                <tr>
-                  <td data-label="Tiêu đề">
-                    <a href={`/staff/broadcasts/${b.id}`}>{b.title}</a>
-                  </td>
-                  <td data-label="Trạng thái">
-                    <span class={`badge ${statusBadge(b.status)}`}>{broadcastStatusLabels[b.status]}</span>
-                  </td>
-                  <td data-label="Bắt đầu">{fmtDateTime(b.startAt)}</td>
-                  <td data-label="Đã gửi">
-                    {p.sent} / {p.total}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        columns={['Tiêu đề', 'Trạng thái', 'Bắt đầu', 'Đã gửi / người nhận']}
+        rows={items}
+        empty="Chưa có thông báo nào."
+        row={(b) => <BroadcastTr deps={deps} b={b} />}
+      />
       <ListPager window={window} query={{}} noun="thông báo" />
     </>,
   );
@@ -120,30 +114,20 @@ function BroadcastActions(props: { b: Broadcast; token: string }) {
 
 function RecipientSample(props: { sample: ReturnType<typeof recipientResults> }) {
   return (
-    <div class="table-wrap">
-      <table class="responsive">
-        <thead>
-          <tr>
-            <th>Cán bộ</th>
-            <th>Trạng thái</th>
-            <th>Kênh</th>
-            <th>Lý do</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.sample.map((r) => (
-            <tr>
-              <td data-label="Cán bộ">
-                {r.fullName} <span class="small muted">{r.cadreCode}</span>
-              </td>
-              <td data-label="Trạng thái">{recipientStatusLabels[r.status]}</td>
-              <td data-label="Kênh">{r.channel ? channelLabels[r.channel] : ''}</td>
-              <td data-label="Lý do">{reasonLabel(r.reason)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={['Cán bộ', 'Trạng thái', 'Kênh', 'Lý do']}
+      rows={props.sample}
+      row={(r) => (
+        <tr>
+          <td data-label="Cán bộ">
+            {r.fullName} <span class="small muted">{r.cadreCode}</span>
+          </td>
+          <td data-label="Trạng thái">{recipientStatusLabels[r.status]}</td>
+          <td data-label="Kênh">{r.channel ? channelLabels[r.channel] : ''}</td>
+          <td data-label="Lý do">{reasonLabel(r.reason)}</td>
+        </tr>
+      )}
+    />
   );
 }
 

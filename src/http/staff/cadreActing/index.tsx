@@ -1,6 +1,5 @@
-import { Hono } from 'hono';
-import type { StaffEnv } from '../../auth/session';
 import type { StaffDeps } from '../../deps';
+import { staffSection } from '../section';
 import { bookingRoutes } from './booking';
 import { linkRoutes } from './link';
 import { recordRoutes } from './record';
@@ -12,7 +11,7 @@ import { requestRoutes } from './request';
  * use by choosing it among the OA's recent users.
  */
 export function cadreActingPages(deps: StaffDeps) {
-  return new Hono<StaffEnv>().route('/', bookingRoutes(deps)).route('/', recordRoutes(deps)).route('/', requestRoutes(deps)).route('/', linkRoutes(deps));
+  return staffSection(deps, [bookingRoutes, recordRoutes, requestRoutes, linkRoutes]);
 }
 
 export { ActingCard, actingNotices } from './shared';

@@ -8,6 +8,7 @@ import { currentStaff, requirePermission, type StaffEnv } from '../../auth/sessi
 import type { StaffDeps } from '../../deps';
 import { IdParam, validate } from '../../validation';
 import { CsrfField } from '../layout';
+import { Field, SelectField, SubmitRow } from '../formFields';
 import { DateInput, page } from '../ui';
 import { addressed, loadCadre } from './shared';
 
@@ -20,33 +21,19 @@ function RequestForm(props: { cadre: Cadre; token: string }) {
       </p>
       <CsrfField token={props.token} />
       <div class="grid">
-        <div>
-          <label for="type">Loại yêu cầu</label>
-          <select id="type" name="type">
-            {staffFiledTypes.map((t) => (
-              <option value={t}>{requestTypeLabels[t]}</option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label for="urgency">Mức độ</label>
-          <select id="urgency" name="urgency">
-            <option value="normal">Bình thường</option>
-            <option value="urgent">Gấp</option>
-          </select>
-        </div>
-        <div>
-          <label for="preferredDate">Ngày mong muốn</label>
+        <SelectField name="type" label="Loại yêu cầu" options={staffFiledTypes.map((t) => ({ value: t, label: requestTypeLabels[t] }))} />
+        <SelectField
+          name="urgency"
+          label="Mức độ"
+          options={[
+            { value: 'normal', label: 'Bình thường' },
+            { value: 'urgent', label: 'Gấp' },
+          ]}
+        />
+        <Field label="Ngày mong muốn" for="preferredDate">
           <DateInput name="preferredDate" />
-        </div>
-        <div>
-          <label for="preferredTime">Buổi</label>
-          <select id="preferredTime" name="preferredTime">
-            {timesOfDay.map((t) => (
-              <option value={t}>{timeOfDayLabels[t]}</option>
-            ))}
-          </select>
-        </div>
+        </Field>
+        <SelectField name="preferredTime" label="Buổi" options={timesOfDay.map((t) => ({ value: t, label: timeOfDayLabels[t] }))} />
       </div>
       <label for="details" style="margin-top:.8rem">
         Nội dung (cán bộ nói gì)
@@ -56,11 +43,7 @@ function RequestForm(props: { cadre: Cadre; token: string }) {
         Địa chỉ (cho khám tại nhà, giao thuốc)
       </label>
       <input type="text" id="address" name="address" maxlength={300} />
-      <p>
-        <button class="btn" type="submit">
-          Ghi yêu cầu
-        </button>
-      </p>
+      <SubmitRow label="Ghi yêu cầu" />
     </form>
   );
 }

@@ -1,6 +1,5 @@
-import { Hono } from 'hono';
-import type { StaffEnv } from '../../auth/session';
 import type { StaffDeps } from '../../deps';
+import { staffSection } from '../section';
 import { campaignEditRoutes } from './campaignEdit';
 import { dayRoutes } from './dayRoutes';
 
@@ -10,7 +9,7 @@ import { dayRoutes } from './dayRoutes';
  * will be told.
  */
 export function clinicDayPages(deps: StaffDeps) {
-  return new Hono<StaffEnv>().route('/', dayRoutes(deps)).route('/', campaignEditRoutes(deps));
+  return staffSection(deps, [dayRoutes, campaignEditRoutes]);
 }
 
 export { DayNav, dayNotices, DaySlotsCard } from './dayCards';

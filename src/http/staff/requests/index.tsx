@@ -1,6 +1,5 @@
-import { Hono } from 'hono';
-import type { StaffEnv } from '../../auth/session';
 import type { StaffDeps } from '../../deps';
+import { staffSection } from '../section';
 import { conversationRoutes } from './conversation';
 import { conversationListRoutes } from './conversationList';
 import { detailRoutes } from './detail';
@@ -12,9 +11,5 @@ import { listRoutes } from './list';
  * conversations with staff, each with its transcript, a reply box and a close button.
  */
 export function requestPages(deps: StaffDeps) {
-  return new Hono<StaffEnv>()
-    .route('/', listRoutes(deps))
-    .route('/', detailRoutes(deps))
-    .route('/', conversationListRoutes(deps))
-    .route('/', conversationRoutes(deps));
+  return staffSection(deps, [listRoutes, detailRoutes, conversationListRoutes, conversationRoutes]);
 }
