@@ -11,7 +11,8 @@ import { staffActor } from '../../domain/staff/actor';
 import { AuditQuery, auditEntriesMatching, searchAudit } from '../../domain/staff/auditSearch';
 import type { StaffDeps } from '../deps';
 import { DateInput, FilterSelect, fmtCount, fmtDateTime, ListCount, ListPager, page, withQuery, type StaffContext } from './ui';
-import { FilterButtons, RowsTable, type Column } from './uiTables';
+import { FilterButtons } from './formFields';
+import { RowsTable, type Column } from './uiTables';
 
 const ExportQuery = AuditQuery.omit({ page: true });
 type ExportQuery = z.infer<typeof ExportQuery>;

@@ -10,7 +10,8 @@ import { CsrfField, type Flash } from './layout';
 import { staffActor } from '../../domain/staff/actor';
 import type { StaffDeps } from '../deps';
 import { fmtDate, fmtDateTime, ListCount, ListPager, page, PhoneLink } from './ui';
-import { DataTable, TabNav } from './uiParts';
+import { TabNav } from './uiParts';
+import { RowsTable, type Column } from './uiTables';
 
 
 const statusTabs = [
@@ -99,32 +100,15 @@ function CloseCell(props: { r: FollowUpRow; token: string }) {
 }
 
 function FollowUpTable(props: { items: FollowUpRow[]; token: string }) {
-  return (
-    <DataTable
-      id="follow-ups"
-      columns={['Cán bộ', 'Lý do', 'Hạn', 'Cán bộ chọn', 'Trạng thái', 'Đóng']}
-      rows={props.items}
-      empty="Không có cán bộ nào."
-      row={(r) => (
-        <tr data-follow-up={String(r.id)}>
-          <td data-label="Cán bộ">
-            <CadreCell r={r} />
-          </td>
-          <td data-label="Lý do">{reasonLabels[r.reason]}</td>
-          <td data-label="Hạn">{fmtDate(r.dueDate)}</td>
-          <td data-label="Cán bộ chọn">
-            <ChoiceCell r={r} />
-          </td>
-          <td data-label="Trạng thái">
-            <StatusCell r={r} />
-          </td>
-          <td data-label="Đóng">
-            <CloseCell r={r} token={props.token} />
-          </td>
-        </tr>
-      )}
-    />
-  );
+  const columns: Column<FollowUpRow>[] = [
+    { label: 'Cán bộ', cell: (r) => <CadreCell r={r} /> },
+    { label: 'Lý do', cell: (r) => reasonLabels[r.reason] },
+    { label: 'Hạn', cell: (r) => fmtDate(r.dueDate) },
+    { label: 'Cán bộ chọn', cell: (r) => <ChoiceCell r={r} /> },
+    { label: 'Trạng thái', cell: (r) => <StatusCell r={r} /> },
+    { label: 'Đóng', cell: (r) => <CloseCell r={r} token={props.token} /> },
+  ];
+  return <RowsTable id="follow-ups" columns={columns} rows={props.items} empty="Không có cán bộ nào." rowAttrs={(r) => ({ 'data-follow-up': String(r.id) })} />;
 }
 
 /**

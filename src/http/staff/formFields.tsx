@@ -83,24 +83,31 @@ export function SubmitRow(props: { label: Child; class?: string }) {
   );
 }
 
+/** The buttons of a filter form: apply, and (with `clearHref`) back to the unfiltered list. */
+export function FilterButtons(props: { submit?: string; clearHref?: string }) {
+  return (
+    <div class="actions">
+      <button class="btn" type="submit">
+        {props.submit ?? 'Lọc'}
+      </button>
+      {props.clearHref ? (
+        <a class="btn secondary" href={props.clearHref}>
+          Xóa lọc
+        </a>
+      ) : null}
+    </div>
+  );
+}
+
 /**
- * A search or filter form over a list: its fields in a grid, then the button (and a link that clears the filter).
- * It reads with GET so the filtered list has its own address.
+ * A search or filter form over a list: its fields in a grid, then the buttons. It reads with GET so the filtered
+ * list has its own address.
  */
 export function FilterForm(props: { action?: string; submit?: string; clearHref?: string; children: Child }) {
   return (
     <form method="get" class="card grid" role="search" action={props.action}>
       {props.children}
-      <div class="actions">
-        <button class="btn" type="submit">
-          {props.submit ?? 'Lọc'}
-        </button>
-        {props.clearHref ? (
-          <a class="btn secondary" href={props.clearHref}>
-            Xóa lọc
-          </a>
-        ) : null}
-      </div>
+      <FilterButtons submit={props.submit} clearHref={props.clearHref} />
     </form>
   );
 }

@@ -73,19 +73,3 @@ export function DecisionForm(props: { approveAction: string; rejectAction: strin
     </form>
   );
 }
-
-/** The buttons of a filter form: apply, and (with `clearHref`) back to the unfiltered list. */
-export function FilterButtons(props: { clearHref?: string }) {
-  return (
-    <div class="actions">
-      <button class="btn" type="submit">
-        Lọc
-      </button>
-      {props.clearHref ? (
-        <a class="btn secondary" href={props.clearHref}>
-          Xóa lọc
-        </a>
-      ) : null}
-    </div>
-  );
-}

@@ -10,7 +10,8 @@ import { confirmFirst } from './confirm';
 import { CsrfField } from './layout';
 import type { StaffDeps } from '../deps';
 import { FilterSelect, fmtDateTime, okNotices, OtherCampaignLinks, page, PhoneLink, type StaffContext, currentCampaignPage } from './ui';
-import { CadreLink, FilterButtons, RowsTable, type Column } from './uiTables';
+import { FilterButtons } from './formFields';
+import { CadreLink, RowsTable, type Column } from './uiTables';
 
 /**
  * /staff/booking/:id/waitlist: who waits for a place in a campaign, in line order per clinic, with the place

@@ -11,33 +11,22 @@ import { validate } from '../../validation';
 import { CsrfField } from '../layout';
 import { fmtDate, page } from '../ui';
 import { InputField, SelectField, SubmitRow } from '../formFields';
-import { DataTable } from '../uiParts';
+import { RowsTable, type Column } from '../uiTables';
 import { campaignStatusLabels, CheckGroup, Msg, notices } from './shared';
 
-function CampaignTable(props: { list: ReturnType<typeof listCampaigns>; today: string }) {
-  return (
-    <DataTable
-      columns={['Đợt khám', 'Năm / đợt', 'Thời gian', 'Trạng thái']}
-      rows={props.list}
-      empty="Chưa có đợt khám nào."
-      row={(k) => (
-        <tr>
-          <td data-label="Đợt khám">
-            <a href={`/staff/booking/${k.id}`}>{k.name}</a>
-          </td>
-          <td data-label="Năm / đợt">
-            {k.year} / {k.round}
-          </td>
-          <td data-label="Thời gian">
-            {fmtDate(k.startDate)} – {fmtDate(k.endDate)}
-          </td>
-          <td data-label="Trạng thái">
-            <span class={`badge ${k.status === 'open' && k.endDate >= props.today ? 'ok' : ''}`}>{campaignStatusLabels[k.status]}</span>
-          </td>
-        </tr>
-      )}
-    />
-  );
+type CampaignRow = ReturnType<typeof listCampaigns>[number];
+
+function CampaignTable(props: { list: CampaignRow[]; today: string }) {
+  const columns: Column<CampaignRow>[] = [
+    { label: 'Đợt khám', cell: (k) => <a href={`/staff/booking/${k.id}`}>{k.name}</a> },
+    { label: 'Năm / đợt', cell: (k) => `${k.year} / ${k.round}` },
+    { label: 'Thời gian', cell: (k) => `${fmtDate(k.startDate)} – ${fmtDate(k.endDate)}` },
+    {
+      label: 'Trạng thái',
+      cell: (k) => <span class={`badge ${k.status === 'open' && k.endDate >= props.today ? 'ok' : ''}`}>{campaignStatusLabels[k.status]}</span>,
+    },
+  ];
+  return <RowsTable columns={columns} rows={props.list} empty="Chưa có đợt khám nào." />;
 }
 
 function CampaignFields(props: { year: number }) {

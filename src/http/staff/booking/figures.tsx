@@ -6,7 +6,8 @@ import { requirePermission, type StaffEnv } from '../../auth/session';
 import type { StaffDeps } from '../../deps';
 import { IdParam, validate } from '../../validation';
 import { page } from '../ui';
-import { DataTable, StatSummary } from '../uiParts';
+import { StatSummary } from '../uiParts';
+import { RowsTable, type Column } from '../uiTables';
 
 type Figures = ReturnType<typeof campaignFigures>;
 
@@ -25,25 +26,17 @@ function FigureStats(props: { f: Figures }) {
   );
 }
 
+const clinicColumns: Column<Figures['clinics'][number]>[] = [
+  { label: 'Nơi khám', cell: (x) => x.clinicName },
+  { label: 'Thuộc diện', heading: 'Đăng ký quản lý (thuộc diện)', cell: (x) => x.eligible },
+  { label: 'Đã đặt', cell: (x) => x.booked },
+  { label: 'Đã khám', cell: (x) => x.examined },
+  { label: 'Tỷ lệ', heading: 'Tỷ lệ đã khám', cell: (x) => formatShare(x.shareExamined) },
+  { label: 'Chỗ', heading: 'Chỗ đã đặt / tổng chỗ', cell: (x) => `${x.placesTaken} / ${x.capacity}` },
+];
+
 function ClinicFigures(props: { f: Figures }) {
-  return (
-    <DataTable
-      columns={['Nơi khám', 'Đăng ký quản lý (thuộc diện)', 'Đã đặt', 'Đã khám', 'Tỷ lệ đã khám', 'Chỗ đã đặt / tổng chỗ']}
-      rows={props.f.clinics}
-      row={(x) => (
-        <tr>
-          <td data-label="Nơi khám">{x.clinicName}</td>
-          <td data-label="Thuộc diện">{x.eligible}</td>
-          <td data-label="Đã đặt">{x.booked}</td>
-          <td data-label="Đã khám">{x.examined}</td>
-          <td data-label="Tỷ lệ">{formatShare(x.shareExamined)}</td>
-          <td data-label="Chỗ">
-            {x.placesTaken} / {x.capacity}
-          </td>
-        </tr>
-      )}
-    />
-  );
+  return <RowsTable columns={clinicColumns} rows={props.f.clinics} />;
 }
 
 /** A campaign's figures: eligible, booked, examined (by clinic), with the JSON beside them. */

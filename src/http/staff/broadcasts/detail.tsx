@@ -11,7 +11,7 @@ import { fileHeaders } from '../../download';
 import { IdParam, validate } from '../../validation';
 import { CsrfField, type Flash } from '../layout';
 import { fmtDateTime, ListCount, ListPager, page, PostButton, type StaffContext } from '../ui';
-import { DataTable } from '../uiParts';
+import { RowsTable, type Column } from '../uiTables';
 import { ProgressBox, statusBadge } from './boxes';
 
 const flashes: Record<string, Flash> = {
@@ -21,23 +21,17 @@ const flashes: Record<string, Flash> = {
   cancel: { kind: 'warn', text: 'Đã hủy. Người chưa nhận sẽ không nhận được thông báo này.' },
 };
 
-function BroadcastTr(props: { deps: BroadcastWebDeps; b: Broadcast }) {
-  const { b } = props;
-  const p = broadcastProgress(props.deps.db, b.id);
-  return (
-    <tr>
-      <td data-label="Tiêu đề">
-        <a href={`/staff/broadcasts/${b.id}`}>{b.title}</a>
-      </td>
-      <td data-label="Trạng thái">
-        <span class={`badge ${statusBadge(b.status)}`}>{broadcastStatusLabels[b.status]}</span>
-      </td>
-      <td data-label="Bắt đầu">{fmtDateTime(b.startAt)}</td>
-      <td data-label="Đã gửi">
-        {p.sent} / {p.total}
-      </td>
-    </tr>
-  );
+function broadcastColumns(deps: BroadcastWebDeps): Column<Broadcast>[] {
+  const progress = (b: Broadcast) => {
+    const p = broadcastProgress(deps.db, b.id);
+    return `${p.sent} / ${p.total}`;
+  };
+  return [
+    { label: 'Tiêu đề', cell: (b) => <a href={`/staff/broadcasts/${b.id}`}>{b.title}</a> },
+    { label: 'Trạng thái', cell: (b) => <span class={`badge ${statusBadge(b.status)}`}>{broadcastStatusLabels[b.status]}</span> },
+    { label: 'Bắt đầu', cell: (b) => fmtDateTime(b.startAt) },
+    { label: 'Đã gửi', heading: 'Đã gửi / người nhận', cell: progress },
+  ];
 }
 
 function listPage(deps: BroadcastWebDeps, c: StaffContext, pageNo: number) {
@@ -53,12 +47,7 @@ function listPage(deps: BroadcastWebDeps, c: StaffContext, pageNo: number) {
         </a>
       </p>
       <ListCount window={window} noun="thông báo" />
-      <DataTable
-        columns={['Tiêu đề', 'Trạng thái', 'Bắt đầu', 'Đã gửi / người nhận']}
-        rows={items}
-        empty="Chưa có thông báo nào."
-        row={(b) => <BroadcastTr deps={deps} b={b} />}
-      />
+      <RowsTable columns={broadcastColumns(deps)} rows={items} empty="Chưa có thông báo nào." />
       <ListPager window={window} query={{}} noun="thông báo" />
     </>,
   );
@@ -112,24 +101,19 @@ function BroadcastActions(props: { b: Broadcast; token: string }) {
   );
 }
 
-function RecipientSample(props: { sample: ReturnType<typeof recipientResults> }) {
-  return (
-    <DataTable
-      columns={['Cán bộ', 'Trạng thái', 'Kênh', 'Lý do']}
-      rows={props.sample}
-      row={(r) => (
-        <tr>
-          <td data-label="Cán bộ">
-            {r.fullName} <span class="small muted">{r.cadreCode}</span>
-          </td>
-          <td data-label="Trạng thái">{recipientStatusLabels[r.status]}</td>
-          <td data-label="Kênh">{r.channel ? channelLabels[r.channel] : ''}</td>
-          <td data-label="Lý do">{reasonLabel(r.reason)}</td>
-        </tr>
-      )}
-    />
-  );
-}
+const recipientColumns: Column<ReturnType<typeof recipientResults>[number]>[] = [
+  {
+    label: 'Cán bộ',
+    cell: (r) => (
+      <>
+        {r.fullName} <span class="small muted">{r.cadreCode}</span>
+      </>
+    ),
+  },
+  { label: 'Trạng thái', cell: (r) => recipientStatusLabels[r.status] },
+  { label: 'Kênh', cell: (r) => (r.channel ? channelLabels[r.channel] : '') },
+  { label: 'Lý do', cell: (r) => reasonLabel(r.reason) },
+];
 
 function detailPage(deps: BroadcastWebDeps, c: StaffContext, id: number, msg: string | undefined) {
   const b = broadcastOrThrow(deps, id);
@@ -145,7 +129,7 @@ function detailPage(deps: BroadcastWebDeps, c: StaffContext, id: number, msg: st
       </div>
       <BroadcastActions b={b} token={c.get('csrfToken')} />
       <h2>20 người nhận đầu tiên (tải kết quả để xem đủ)</h2>
-      <RecipientSample sample={recipientResults(deps.db, b.id, 0, 20)} />
+      <RowsTable columns={recipientColumns} rows={recipientResults(deps.db, b.id, 0, 20)} />
       <script src="/static/broadcast-progress.js" defer></script>
     </>,
     { flash: flashes[msg ?? ''] ?? null },

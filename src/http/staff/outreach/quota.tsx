@@ -1,7 +1,17 @@
 import { formatVnd } from '../../../domain/outreach/prices';
-import { heldBroadcastRecipients, QUOTA_PRIORITY_LABELS, QUOTA_RESERVE, quotaPriorities, quotaToday, templatesTodayByKind, waitingNotices } from '../../../domain/outreach/quotaPlan';
+import {
+  heldBroadcastRecipients,
+  QUOTA_PRIORITY_LABELS,
+  QUOTA_RESERVE,
+  quotaPriorities,
+  quotaToday,
+  templatesTodayByKind,
+  waitingNotices,
+  type QuotaPriority,
+} from '../../../domain/outreach/quotaPlan';
 import { fmtCount, fmtDateTime } from '../ui';
-import { CardSection, DataTable, StatSummary } from '../uiParts';
+import { CardSection, StatSummary } from '../uiParts';
+import { RowsTable, type Column } from '../uiTables';
 import type { OutreachPageDeps } from './deps';
 
 const KIND_LABELS: Record<string, string> = {
@@ -41,67 +51,46 @@ function QuotaStats(props: { deps: OutreachPageDeps; quota: Quota; waiting: numb
 
 function PriorityTable(props: { quota: Quota }) {
   const { quota } = props;
+  const reserve = (p: QuotaPriority) => Math.ceil(QUOTA_RESERVE[p] * quota.daily);
+  const columns: Column<QuotaPriority>[] = [
+    { label: 'Ưu tiên', cell: (_p, i) => i + 1 },
+    { label: 'Loại', cell: (p) => QUOTA_PRIORITY_LABELS[p] },
+    { label: 'Được gửi khi còn trên', cell: (p) => (reserve(p) === 0 ? 'còn tin là gửi' : `${fmtCount(reserve(p))} tin`) },
+    { label: 'Hôm nay', cell: (p) => (quota.remaining > reserve(p) ? <span class="badge ok">đang gửi</span> : <span class="badge warn">chờ hôm sau</span>) },
+  ];
   return (
     <CardSection title="Thứ tự ưu tiên">
-      <DataTable
-        columns={['Ưu tiên', 'Loại', 'Được gửi khi còn trên', 'Hôm nay']}
-        rows={quotaPriorities}
-        row={(p, i) => {
-          const reserve = Math.ceil(QUOTA_RESERVE[p] * quota.daily);
-          return (
-            <tr>
-              <td data-label="Ưu tiên">{i + 1}</td>
-              <td data-label="Loại">{QUOTA_PRIORITY_LABELS[p]}</td>
-              <td data-label="Được gửi khi còn trên">{reserve === 0 ? 'còn tin là gửi' : `${fmtCount(reserve)} tin`}</td>
-              <td data-label="Hôm nay">{quota.remaining > reserve ? <span class="badge ok">đang gửi</span> : <span class="badge warn">chờ hôm sau</span>}</td>
-            </tr>
-          );
-        }}
-      />
+      <RowsTable columns={columns} rows={quotaPriorities} />
     </CardSection>
   );
 }
 
+const usageColumns: Column<ReturnType<typeof templatesTodayByKind>[number]>[] = [
+  { label: 'Thông báo', cell: (u) => noticeKindLabel(u.kind) },
+  { label: 'Kênh', cell: (u) => CHANNEL_LABELS[u.channel] ?? u.channel },
+  { label: 'Số tin', cell: (u) => fmtCount(u.count) },
+];
+
 function UsageTable(props: { usage: ReturnType<typeof templatesTodayByKind> }) {
   return (
     <CardSection title="Đã dùng hôm nay theo loại thông báo">
-      <DataTable
-        id="quota-usage"
-        columns={['Thông báo', 'Kênh', 'Số tin']}
-        rows={props.usage}
-        empty="Hôm nay chưa gửi tin mẫu nào."
-        row={(u) => (
-          <tr>
-            <td data-label="Thông báo">{noticeKindLabel(u.kind)}</td>
-            <td data-label="Kênh">{CHANNEL_LABELS[u.channel] ?? u.channel}</td>
-            <td data-label="Số tin">{fmtCount(u.count)}</td>
-          </tr>
-        )}
-      />
+      <RowsTable id="quota-usage" columns={usageColumns} rows={props.usage} empty="Hôm nay chưa gửi tin mẫu nào." />
     </CardSection>
   );
 }
+
+const waitingColumns: Column<ReturnType<typeof waitingNotices>[number]>[] = [
+  { label: 'Cán bộ', cell: (w) => <a href={`/staff/registry/${w.cadreId}`}>{w.fullName}</a> },
+  { label: 'Thông báo', cell: (w) => noticeKindLabel(w.kind) },
+  { label: 'Ưu tiên', cell: (w) => QUOTA_PRIORITY_LABELS[w.priority] },
+  { label: 'Gửi lúc', cell: (w) => fmtDateTime(w.dueAt) },
+];
 
 function WaitingTable(props: { waiting: ReturnType<typeof waitingNotices> }) {
   const { waiting } = props;
   return (
     <CardSection title="Đang chờ gửi">
-      <DataTable
-        id="quota-waiting-list"
-        columns={['Cán bộ', 'Thông báo', 'Ưu tiên', 'Gửi lúc']}
-        rows={waiting.slice(0, 200)}
-        empty="Không có thông báo nào phải chờ."
-        row={(w) => (
-          <tr>
-            <td data-label="Cán bộ">
-              <a href={`/staff/registry/${w.cadreId}`}>{w.fullName}</a>
-            </td>
-            <td data-label="Thông báo">{noticeKindLabel(w.kind)}</td>
-            <td data-label="Ưu tiên">{QUOTA_PRIORITY_LABELS[w.priority]}</td>
-            <td data-label="Gửi lúc">{fmtDateTime(w.dueAt)}</td>
-          </tr>
-        )}
-      />
+      <RowsTable id="quota-waiting-list" columns={waitingColumns} rows={waiting.slice(0, 200)} empty="Không có thông báo nào phải chờ." />
       {waiting.length > 200 ? <p class="small muted">Hiện 200 trên {fmtCount(waiting.length)} thông báo.</p> : null}
     </CardSection>
   );

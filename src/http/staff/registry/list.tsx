@@ -12,8 +12,7 @@ import type { StaffDeps } from '../../deps';
 import { attachment } from '../../download';
 import { validate, XLSX_TYPE } from '../../validation';
 import { EmptyRow, FilterSelect, fmtCount, fmtDate, ListCount, ListPager, page, SortTh, withQuery, type StaffContext } from '../ui';
-import { FilterButtons } from '../uiTables';
-import { SelectField } from '../formFields';
+import { FilterButtons, SelectField } from '../formFields';
 
 const linkedOptions = [
   { value: 'yes', label: 'Đã liên kết' },

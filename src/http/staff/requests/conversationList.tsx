@@ -6,7 +6,8 @@ import { clinicScope, currentStaff, requirePermission, type StaffEnv } from '../
 import type { StaffDeps } from '../../deps';
 import { validate } from '../../validation';
 import { fmtDateTime, ListCount, ListPager, page } from '../ui';
-import { BackLink, DataTable, TabNav } from '../uiParts';
+import { BackLink, TabNav } from '../uiParts';
+import { RowsTable, type Column } from '../uiTables';
 import { Msg, noticeOf } from './shared';
 
 const ConversationQuery = z
@@ -36,32 +37,28 @@ function ConversationTabs(props: { status: string; assigned: string }) {
   );
 }
 
-function ConversationTable(props: { rows: ConversationRow[] }) {
-  return (
-    <DataTable
-      columns={['Người dùng', 'Phòng khám', 'Mở lúc', 'Hoạt động cuối', 'Người phụ trách']}
-      rows={props.rows}
-      empty="Không có cuộc trò chuyện nào."
-      row={(r) => (
-        <tr data-live-id={`conversation-${r.handoff.id}-${r.handoff.lastActivityAt}`}>
-          <td data-label="Người dùng">
-            <a href={`/staff/requests/conversations/${r.handoff.id}`}>{r.cadreName ? `${r.cadreName} (${r.cadreCode})` : `Zalo ${r.handoff.zaloUserId}`}</a>
-            {r.handoff.status === 'open' ? (
-              <>
-                {' '}
-                <span class="badge warn">Đang mở</span>
-              </>
-            ) : null}
-          </td>
-          <td data-label="Phòng khám">{r.clinicName ?? '—'}</td>
-          <td data-label="Mở lúc">{fmtDateTime(r.handoff.openedAt)}</td>
-          <td data-label="Cuối">{fmtDateTime(r.handoff.lastActivityAt)}</td>
-          <td data-label="Phụ trách">{r.staffName ?? <span class="badge warn">Chưa ai nhận</span>}</td>
-        </tr>
-      )}
-    />
-  );
-}
+const conversationColumns: Column<ConversationRow>[] = [
+  {
+    label: 'Người dùng',
+    cell: (r) => (
+      <>
+        <a href={`/staff/requests/conversations/${r.handoff.id}`}>{r.cadreName ? `${r.cadreName} (${r.cadreCode})` : `Zalo ${r.handoff.zaloUserId}`}</a>
+        {r.handoff.status === 'open' ? (
+          <>
+            {' '}
+            <span class="badge warn">Đang mở</span>
+          </>
+        ) : null}
+      </>
+    ),
+  },
+  { label: 'Phòng khám', cell: (r) => r.clinicName ?? '—' },
+  { label: 'Mở lúc', cell: (r) => fmtDateTime(r.handoff.openedAt) },
+  { label: 'Cuối', heading: 'Hoạt động cuối', cell: (r) => fmtDateTime(r.handoff.lastActivityAt) },
+  { label: 'Phụ trách', heading: 'Người phụ trách', cell: (r) => r.staffName ?? <span class="badge warn">Chưa ai nhận</span> },
+];
+
+const conversationAttrs = (r: ConversationRow) => ({ 'data-live-id': `conversation-${r.handoff.id}-${r.handoff.lastActivityAt}` });
 
 /** The conversations staff hold with users, by status and by who handles them. */
 export function conversationListRoutes(deps: StaffDeps) {
@@ -75,7 +72,7 @@ export function conversationListRoutes(deps: StaffDeps) {
         <ConversationTabs status={q.status} assigned={q.assigned} />
         <div id="live-conversations" data-live-region="conversations">
           <ListCount window={window} noun="cuộc trò chuyện" />
-          <ConversationTable rows={rows} />
+          <RowsTable columns={conversationColumns} rows={rows} empty="Không có cuộc trò chuyện nào." rowAttrs={conversationAttrs} />
           <ListPager window={window} query={pagerQuery} noun="cuộc trò chuyện" />
         </div>
         <BackLink href="/staff/requests" label="Danh sách yêu cầu" />
