@@ -12,7 +12,7 @@ import { AuditQuery, auditEntriesMatching, searchAudit } from '../../domain/staf
 import type { StaffDeps } from '../deps';
 import { DateInput, FilterSelect, fmtCount, fmtDateTime, ListCount, ListPager, page, withQuery, type StaffContext } from './ui';
 import { FilterButtons } from './formFields';
-import { RowsTable, type Column } from './uiTables';
+import { type Column, RowsTable } from './uiParts';
 
 const ExportQuery = AuditQuery.omit({ page: true });
 type ExportQuery = z.infer<typeof ExportQuery>;

@@ -14,8 +14,7 @@ import { IdParam, validate } from '../validation';
 import { CsrfField } from './layout';
 import type { StaffDeps } from '../deps';
 import { fmtDateTime, okNotices, OtherCampaignLinks, page, PhoneLink, type StaffContext, currentCampaignPage } from './ui';
-import { CadreLink, RowsTable, type Column } from './uiTables';
-import { TabNav } from './uiParts';
+import { CadreLink, type Column, RowsTable, TabNav } from './uiParts';
 
 
 /**

@@ -4,7 +4,7 @@ import type { StaffEnv } from '../auth/session';
 import { CSRF_FIELD } from '../auth/session';
 import { CsrfField } from './layout';
 import { page, type StaffContext } from './ui';
-import { RowsTable, type Column } from './uiTables';
+import { type Column, RowsTable } from './uiParts';
 
 /**
  * The second step of an action that changes what cadres see or tells them something: what will happen, how many

@@ -5,7 +5,7 @@ import { currentStaff, requirePermission, type StaffEnv } from '../auth/session'
 import { staffActor } from '../../domain/staff/actor';
 import type { StaffDeps } from '../deps';
 import { fmtDateTime, okNotices, page, PostButton } from './ui';
-import { RowsTable, type Column } from './uiTables';
+import { type Column, RowsTable } from './uiParts';
 import { IdParam, validate } from '../validation';
 import { inboundEventFromBody } from '../../zalo/events';
 

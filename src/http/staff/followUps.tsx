@@ -10,8 +10,7 @@ import { CsrfField, type Flash } from './layout';
 import { staffActor } from '../../domain/staff/actor';
 import type { StaffDeps } from '../deps';
 import { fmtDate, fmtDateTime, ListCount, ListPager, page, PhoneLink } from './ui';
-import { TabNav } from './uiParts';
-import { RowsTable, type Column } from './uiTables';
+import { type Column, RowsTable, TabNav } from './uiParts';
 
 
 const statusTabs = [

@@ -13,8 +13,7 @@ import { currentStaff, requirePermission, type StaffEnv } from '../auth/session'
 import { IdParam, validate } from '../validation';
 import { CsrfField } from './layout';
 import { fmtCount, fmtDateTime, okNotices, page } from './ui';
-import { RowsTable, type Column } from './uiTables';
-import { StatSummary } from './uiParts';
+import { type Column, RowsTable, StatSummary } from './uiParts';
 
 export interface InvitationPageDeps {
   db: Db;

@@ -4,7 +4,7 @@ import { inTransaction } from '../../store/db';
 import { currentStaff } from '../auth/session';
 import type { StaffDeps } from '../deps';
 import { fmtDateTime, PhoneLink, type StaffContext } from './ui';
-import { CadreLink, DecisionForm, RowsTable, type Column } from './uiTables';
+import { CadreLink, type Column, DecisionForm, RowsTable } from './uiParts';
 
 export const LinkDecisionForm = z.object({ note: z.string().trim().max(500).default('') });
 

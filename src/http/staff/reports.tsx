@@ -22,7 +22,7 @@ import { validate, XLSX_TYPE } from '../validation';
 import { BarChart, chartCss } from './charts';
 import { staffActor } from '../../domain/staff/actor';
 import { DateInput, NamedSelect, page } from './ui';
-import { RowsTable, type Column } from './uiTables';
+import { type Column, RowsTable } from './uiParts';
 
 export interface ReportPagesDeps {
   db: Db;

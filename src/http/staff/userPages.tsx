@@ -6,7 +6,7 @@ import { apiTokens, clinics, staffUsers, type StaffUser } from '../../store/sche
 import type { StaffDeps } from '../deps';
 import { CsrfField, type Flash } from './layout';
 import { fmtDateTime, page, type StaffContext } from './ui';
-import { RowsTable, type Column } from './uiTables';
+import { type Column, RowsTable } from './uiParts';
 import { ChainBadges, ClinicSelect, RoleSelect, SecretBox } from './userForms';
 
 type Secret = { label: string; secret: string; note: string };

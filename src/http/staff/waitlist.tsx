@@ -11,7 +11,7 @@ import { CsrfField } from './layout';
 import type { StaffDeps } from '../deps';
 import { FilterSelect, fmtDateTime, okNotices, OtherCampaignLinks, page, PhoneLink, type StaffContext, currentCampaignPage } from './ui';
 import { FilterButtons } from './formFields';
-import { CadreLink, RowsTable, type Column } from './uiTables';
+import { CadreLink, type Column, RowsTable } from './uiParts';
 
 /**
  * /staff/booking/:id/waitlist: who waits for a place in a campaign, in line order per clinic, with the place

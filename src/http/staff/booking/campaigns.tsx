@@ -11,7 +11,7 @@ import { validate } from '../../validation';
 import { CsrfField } from '../layout';
 import { fmtDate, page } from '../ui';
 import { InputField, SelectField, SubmitRow } from '../formFields';
-import { RowsTable, type Column } from '../uiTables';
+import { type Column, RowsTable } from '../uiParts';
 import { campaignStatusLabels, CheckGroup, Msg, notices } from './shared';
 
 type CampaignRow = ReturnType<typeof listCampaigns>[number];

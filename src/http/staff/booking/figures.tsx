@@ -6,8 +6,7 @@ import { requirePermission, type StaffEnv } from '../../auth/session';
 import type { StaffDeps } from '../../deps';
 import { IdParam, validate } from '../../validation';
 import { page } from '../ui';
-import { StatSummary } from '../uiParts';
-import { RowsTable, type Column } from '../uiTables';
+import { type Column, RowsTable, StatSummary } from '../uiParts';
 
 type Figures = ReturnType<typeof campaignFigures>;
 

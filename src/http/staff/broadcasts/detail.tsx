@@ -11,7 +11,7 @@ import { fileHeaders } from '../../download';
 import { IdParam, validate } from '../../validation';
 import { CsrfField, type Flash } from '../layout';
 import { fmtDateTime, ListCount, ListPager, page, PostButton, type StaffContext } from '../ui';
-import { RowsTable, type Column } from '../uiTables';
+import { type Column, RowsTable } from '../uiParts';
 import { ProgressBox, statusBadge } from './boxes';
 
 const flashes: Record<string, Flash> = {

@@ -10,8 +10,7 @@ import {
   type QuotaPriority,
 } from '../../../domain/outreach/quotaPlan';
 import { fmtCount, fmtDateTime } from '../ui';
-import { CardSection, StatSummary } from '../uiParts';
-import { RowsTable, type Column } from '../uiTables';
+import { CardSection, type Column, RowsTable, StatSummary } from '../uiParts';
 import type { OutreachPageDeps } from './deps';
 
 const KIND_LABELS: Record<string, string> = {

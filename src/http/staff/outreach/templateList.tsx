@@ -1,6 +1,6 @@
 import { listTemplates, TEMPLATE_BY_USER_SINCE } from '../../../domain/outreach/templates';
 import { fmtDate } from '../ui';
-import { RowsTable, type Column } from '../uiTables';
+import { type Column, RowsTable } from '../uiParts';
 import { TEMPLATES_PATH, type OutreachPageDeps } from './deps';
 
 export const statusLabels: Record<string, string> = { approved: 'Đã duyệt', pending: 'Chờ Zalo duyệt', rejected: 'Bị từ chối', disabled: 'Tạm tắt' };

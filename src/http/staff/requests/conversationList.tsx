@@ -6,8 +6,7 @@ import { clinicScope, currentStaff, requirePermission, type StaffEnv } from '../
 import type { StaffDeps } from '../../deps';
 import { validate } from '../../validation';
 import { fmtDateTime, ListCount, ListPager, page } from '../ui';
-import { BackLink, TabNav } from '../uiParts';
-import { RowsTable, type Column } from '../uiTables';
+import { BackLink, type Column, RowsTable, TabNav } from '../uiParts';
 import { Msg, noticeOf } from './shared';
 
 const ConversationQuery = z
