@@ -130,7 +130,7 @@ describe('rating after a service', () => {
     const s = await login(h, 'xem');
     const page = await (await get(h, '/staff/reports?from=01/03/2026&to=31/03/2026', s)).text();
     const section = /<section[^>]*data-table="ratings"[^>]*>([\s\S]*?)<\/section>/.exec(page)![1]!;
-    expect(section).toContain('<td class="num">3,33</td>');
+    expect(section).toContain('<td data-label="Điểm trung bình" class="num">3,33</td>');
     const file = await get(h, '/staff/reports/xlsx?from=01/03/2026&to=31/03/2026', s);
     expect(file.status).toBe(200);
     const wb = new ExcelJS.Workbook();

@@ -61,7 +61,14 @@ describe('one definition of "đã khám" on every surface (edge-case campaign)',
   it('the reports page and its xlsx file', async () => {
     const page = await html(`/staff/reports?campaign=${seed.campaignId}`);
     const campaignTable = page.slice(page.indexOf('data-table="campaigns"'), page.indexOf('data-table="units"'));
-    expect(campaignTable).toContain(`<td class="num">${x.eligible}</td><td class="num">${x.booked}</td><td class="num">${x.examined}</td><td class="num">${x.shareText}</td>`);
+    expect(campaignTable).toContain(
+      [
+        `<td data-label="Số cán bộ thuộc diện" class="num">${x.eligible}</td>`,
+        `<td data-label="Đã đặt lịch hoặc đã khám" class="num">${x.booked}</td>`,
+        `<td data-label="Đã khám" class="num">${x.examined}</td>`,
+        `<td data-label="Tỷ lệ đã khám" class="num">${x.shareText}</td>`,
+      ].join(''),
+    );
 
     const res = await get(h, `/staff/reports/xlsx?campaign=${seed.campaignId}`, admin);
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="bao-cao-dot-1-2026.xlsx"');
