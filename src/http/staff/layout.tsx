@@ -163,7 +163,7 @@ tr.live-urgent td:first-child{box-shadow:inset 4px 0 0 var(--bad)}
   .grid .wide{grid-column:span 2}
   table.responsive thead{display:none}
   table.responsive tr{display:block;border-bottom:1px solid var(--line);padding:.4rem 0}
-  table.responsive td{display:flex;gap:.6rem;border:0;padding:.2rem .6rem}
+  table.responsive td{display:flex;gap:.6rem;border:0;padding:.2rem .6rem;text-align:left}
   table.responsive td::before{content:attr(data-label);flex:0 0 38%;color:var(--muted);font-size:.8rem}
   header.top .who{display:none}
   nav.main label.nav-open{display:flex;align-items:center;gap:.5rem;margin:0;padding:.65rem .9rem;font-size:1rem;color:var(--ink);font-weight:600;cursor:pointer}
