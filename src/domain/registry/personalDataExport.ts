@@ -3,7 +3,25 @@ import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { AppError } from '../../errors';
 import { recordAudit } from '../../store/audit';
 import type { DbOrTx } from '../../store/db';
-import { auditLog, cadres, careRequestEvents, careRequestNotes, clinics, conversations, failedEvents, handoffMessages, proxies, zaloLinks, zaloUsers, type Cadre } from '../../store/schema';
+import {
+  auditLog,
+  cadres,
+  careRequestEvents,
+  careRequestNotes,
+  clinics,
+  conversations,
+  failedEvents,
+  handoffMessages,
+  proxies,
+  zaloLinks,
+  zaloUsers,
+  type AuditEntry,
+  type Cadre,
+  type CareRequestEvent,
+  type CareRequestNote,
+  type FailedEvent,
+  type HandoffMessage,
+} from '../../store/schema';
 import { rolesFor } from '../staff/permissions';
 import { staffActor, type ActingStaff } from '../staff/actor';
 import { accountsOf, outboxRowsAbout, requestIdsOf, requireRole, rowsOf, tablesWithCadreId } from './personalData';
@@ -18,19 +36,19 @@ export interface PersonalDataExport {
   /** Every other table with a row about this cadre (bookings, care requests, ...), by table name. */
   otherRecords: Record<string, Record<string, unknown>[]>;
   /** What they (or staff) wrote while talking to staff, from their own Zalo accounts. */
-  transcripts: Record<string, unknown>[];
+  transcripts: HandoffMessage[];
   /** Where their dialog stands in each of their own Zalo accounts. */
-  conversations: Record<string, unknown>[];
+  conversations: (typeof conversations.$inferSelect)[];
   /** The timelines of their requests. */
-  requestEvents: Record<string, unknown>[];
+  requestEvents: CareRequestEvent[];
   /** Answers and notes staff wrote on their requests. */
-  requestNotes: Record<string, unknown>[];
+  requestNotes: CareRequestNote[];
   /** Messages of theirs the service failed to process, kept for staff to replay. */
-  failedEvents: Record<string, unknown>[];
+  failedEvents: FailedEvent[];
   /** Messages and mails queued or sent about them (texts that carried a secret are left out). */
   outbox: Record<string, unknown>[];
   /** Who did what with their records, ids only. */
-  auditTrail: Record<string, unknown>[];
+  auditTrail: AuditEntry[];
 }
 
 /** Everything held about one cadre. Audited as `cadre.export` (format and counts only). */
@@ -59,20 +77,20 @@ export function exportPersonalData(db: DbOrTx, staff: ActingStaff, cadreId: numb
   }
   const accounts = accountsOf(db, cadreId);
   const transcripts = accounts.own.length
-    ? (db.select().from(handoffMessages).where(inArray(handoffMessages.zaloUserId, accounts.own)).orderBy(handoffMessages.id).all() as unknown as Record<string, unknown>[])
+    ? (db.select().from(handoffMessages).where(inArray(handoffMessages.zaloUserId, accounts.own)).orderBy(handoffMessages.id).all())
     : [];
   const conversationRows = accounts.own.length
-    ? (db.select().from(conversations).where(inArray(conversations.zaloUserId, accounts.own)).all() as unknown as Record<string, unknown>[])
+    ? (db.select().from(conversations).where(inArray(conversations.zaloUserId, accounts.own)).all())
     : [];
   const requestIds = requestIdsOf(db, cadreId, accounts.own);
   const requestEvents = requestIds.length
-    ? (db.select().from(careRequestEvents).where(inArray(careRequestEvents.requestId, requestIds)).orderBy(careRequestEvents.id).all() as unknown as Record<string, unknown>[])
+    ? (db.select().from(careRequestEvents).where(inArray(careRequestEvents.requestId, requestIds)).orderBy(careRequestEvents.id).all())
     : [];
   const requestNoteRows = requestIds.length
-    ? (db.select().from(careRequestNotes).where(inArray(careRequestNotes.requestId, requestIds)).orderBy(careRequestNotes.id).all() as unknown as Record<string, unknown>[])
+    ? (db.select().from(careRequestNotes).where(inArray(careRequestNotes.requestId, requestIds)).orderBy(careRequestNotes.id).all())
     : [];
   const failedEventRows = accounts.own.length
-    ? (db.select().from(failedEvents).where(inArray(failedEvents.zaloUserId, accounts.own)).orderBy(failedEvents.id).all() as unknown as Record<string, unknown>[])
+    ? (db.select().from(failedEvents).where(inArray(failedEvents.zaloUserId, accounts.own)).orderBy(failedEvents.id).all())
     : [];
   const outboxRows = outboxRowsAbout(db, cadre, accounts).map((r) => {
     const p = (r.payload ?? {}) as Record<string, unknown>;
@@ -90,7 +108,7 @@ export function exportPersonalData(db: DbOrTx, staff: ActingStaff, cadreId: numb
       ),
     )
     .orderBy(auditLog.id)
-    .all() as unknown as Record<string, unknown>[];
+    .all();
   recordAudit(
     db,
     staffActor(staff),
@@ -119,10 +137,11 @@ const cellValue = (v: unknown): SheetCell =>
   v === null || v === undefined ? null : typeof v === 'object' ? JSON.stringify(v) : (v as string | number | boolean);
 
 /** One section as a sheet: one column per field, one row per record. */
-function sectionSheet(name: string, rows: Record<string, unknown>[]): SheetSpec {
-  const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+function sectionSheet(name: string, records: readonly object[]): SheetSpec {
+  const fields = records.map((r) => new Map<string, unknown>(Object.entries(r)));
+  const keys = [...new Set(fields.flatMap((r) => [...r.keys()]))];
   if (!keys.length) return { name, columns: [{ header: '(không có dữ liệu)' }], rows: [] };
-  return { name, columns: keys.map((k) => ({ header: k })), rows: rows.map((r) => keys.map((k) => cellValue(r[k]))) };
+  return { name, columns: keys.map((k) => ({ header: k })), rows: fields.map((r) => keys.map((k) => cellValue(r.get(k)))) };
 }
 
 /** The export as a workbook through the one writer: one sheet per section, one row per record. */
