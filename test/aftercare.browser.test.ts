@@ -81,7 +81,22 @@ describe('after-care pages in a browser', () => {
     expect(await ratingTable.locator('tbody td').allTextContents()).toEqual([w.clinic.name, '03/2026', '3', '3,67', '1']);
     await followUpTable.scrollIntoViewIfNeeded();
     await page.screenshot({ path: artifactPath(`staff-reports-aftercare-${viewport.width}.png`), fullPage: true });
+    await page.locator('section[data-table="campaigns"]').screenshot({ path: artifactPath(`staff-reports-campaigns-${viewport.width}.png`) });
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
+    if (viewport.width < 640) {
+      // On a phone every cell reads "label  value": a long label ("Số cán bộ thuộc diện") wraps inside the label
+      // column, so every value of every report table starts at the same place.
+      const valueOffsets = await page.locator('section.report td[data-label]').evaluateAll((cells) =>
+        cells.flatMap((td) => {
+          const range = td.ownerDocument.createRange();
+          range.selectNodeContents(td);
+          const first = range.getClientRects()[0];
+          return first ? [Math.round(first.left - td.getBoundingClientRect().left)] : [];
+        }),
+      );
+      expect(valueOffsets.length).toBeGreaterThan(20);
+      expect(new Set(valueOffsets)).toEqual(new Set([valueOffsets[0]]));
+    }
     await ctx.close();
   });
 });

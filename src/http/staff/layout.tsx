@@ -164,7 +164,7 @@ tr.live-urgent td:first-child{box-shadow:inset 4px 0 0 var(--bad)}
   table.responsive thead{display:none}
   table.responsive tr{display:block;border-bottom:1px solid var(--line);padding:.4rem 0}
   table.responsive td{display:flex;gap:.6rem;border:0;padding:.2rem .6rem;text-align:left}
-  table.responsive td::before{content:attr(data-label);flex:0 0 38%;color:var(--muted);font-size:.8rem}
+  table.responsive td::before{content:attr(data-label);flex:0 0 38%;color:var(--muted);font-size:.8rem;white-space:normal}
   header.top .who{display:none}
   nav.main label.nav-open{display:flex;align-items:center;gap:.5rem;margin:0;padding:.65rem .9rem;font-size:1rem;color:var(--ink);font-weight:600;cursor:pointer}
   nav.main .menu{display:none;flex-direction:column;padding:0 0 .4rem;gap:0}
