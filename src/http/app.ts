@@ -112,7 +112,9 @@ function securityHeaders(https: boolean) {
   return createMiddleware(async (c, next) => {
     await headers(c, async () => {
       await next();
-      if (!c.req.path.startsWith('/static/') && !c.res.headers.has('cache-control')) c.header('Cache-Control', 'no-store');
+      // On the answer's own headers: c.header() after the handler would rebuild the answer as a streamed
+      // web Response, which costs every webhook delivery a body stream.
+      if (!c.req.path.startsWith('/static/') && !c.res.headers.has('cache-control')) c.res.headers.set('Cache-Control', 'no-store');
     });
   });
 }
