@@ -56,14 +56,28 @@ const FILLER_WORDS = new WordSet(FILLERS.split(' '));
 const isFiller = (w: Word) => /^\d+$/.test(w.folded) || FILLER_WORDS.has(w);
 
 function exactAt(words: Word[], phrase: Phrase, i: number): boolean {
-  return phrase.every((p, j) => words[i + j] !== undefined && wordIs(words[i + j]!, p));
+  for (let j = 0; j < phrase.length; j++) {
+    const w = words[i + j];
+    if (w === undefined || !wordIs(w, phrase[j]!)) return false;
+  }
+  return true;
 }
 
-/** Two neighbouring letters swapped ("lihc" for "lich"): one slip of the finger. */
+/**
+ * Two neighbouring letters swapped ("lihc" for "lich"): one slip of the finger. Walked in place: it runs for
+ * every word against every phrase word of the same length.
+ */
 function swapped(a: string, b: string): boolean {
   if (a.length !== b.length || a === b) return false;
-  const diff = [...a].flatMap((c, i) => (c === b[i] ? [] : [i]));
-  return diff.length === 2 && diff[1] === diff[0]! + 1 && a[diff[0]!] === b[diff[1]!] && a[diff[1]!] === b[diff[0]!];
+  let first = -1;
+  let second = -1;
+  for (let i = 0; i < a.length; i++) {
+    if (a.charCodeAt(i) === b.charCodeAt(i)) continue;
+    if (first < 0) first = i;
+    else if (second < 0) second = i;
+    else return false;
+  }
+  return second === first + 1 && a.charCodeAt(first) === b.charCodeAt(second) && a.charCodeAt(second) === b.charCodeAt(first);
 }
 
 function fuzzyCostAt(words: Word[], phrase: Phrase, i: number, max: number): number | null {
@@ -89,6 +103,12 @@ const PHRASES = INTENTS.flatMap((intent) =>
   }),
 );
 
+function missingWords(foldedParts: readonly string[], present: ReadonlySet<string>): number {
+  let missing = 0;
+  for (const p of foldedParts) if (!present.has(p)) missing++;
+  return missing;
+}
+
 function strongAround(words: Word[], start: number, end: number): boolean {
   return words.every((w, k) => (k >= start && k < end) || isFiller(w));
 }
@@ -113,7 +133,7 @@ export function matchIntent(words: Word[]): IntentMatch | null {
     if (parts.length < 2 && len < 5) continue;
     const max = len >= 9 ? 2 : 1;
     // Each typo changes one word: with more words missing than typos allowed, it cannot match.
-    if (foldedParts.filter((p) => !present.has(p)).length > max) continue;
+    if (missingWords(foldedParts, present) > max) continue;
     for (let i = 0; i + parts.length <= words.length; i++) {
       const cost = fuzzyCostAt(words, parts, i, max);
       if (cost === null) continue;
