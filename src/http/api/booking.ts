@@ -7,8 +7,8 @@ import { CampaignInput, createCampaign, getCampaign, listCampaigns, setCampaignS
 import { campaignStatuses } from '../../store/schema';
 import type { ApiEnv } from '../auth/apiToken';
 import { clinicScope, currentStaff, requirePermission } from '../auth/session';
-import { fileHeaders } from '../download';
-import { checkClinic, DayQuery, dayExport } from '../../domain/booking/dayList';
+import { dayExportHandlers } from '../dayExport';
+import { checkClinic, DayQuery } from '../../domain/booking/dayList';
 import { staffActor } from '../../domain/staff/actor';
 import type { StaffDeps } from '../deps';
 import { validate, IdParam } from '../validation';
@@ -62,17 +62,7 @@ export function bookingApiRoutes(deps: StaffDeps) {
       getCampaign(deps.db, id);
       return c.json({ slots: daySlots(deps.db, id, clinicId, date), items: dayBookings(deps.db, id, clinicId, date) });
     })
-    .get(
-      '/campaigns/:id{[0-9]+}/bookings/export',
-      requirePermission('booking', 'exportDay'),
-      validate('param', IdParam),
-      validate('query', DayQuery.extend({ format: z.enum(['csv', 'xlsx']).default('csv') })),
-      async (c) => {
-        const q = c.req.valid('query');
-        const file = await dayExport(deps.db, currentStaff(c), c.req.valid('param').id, q.clinicId, q.date, q.format, deps.clock.now());
-        return c.body(file.body, 200, fileHeaders(file));
-      },
-    )
+    .get('/campaigns/:id{[0-9]+}/bookings/export', ...dayExportHandlers(deps, 'csv'))
     .post('/bookings/:id{[0-9]+}/attendance', requirePermission('booking', 'attendance'), validate('param', IdParam), validate('json', AttendanceInput), (c) => {
       const s = currentStaff(c);
       const booking = markAttendance(deps.db, staffActor(s), s.id, c.req.valid('param').id, c.req.valid('json').status, clinicScope(s), deps.clock.now());

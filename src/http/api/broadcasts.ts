@@ -7,7 +7,7 @@ import { SegmentFilter } from '../../domain/broadcasts/segments';
 import type { ApiEnv } from '../auth/apiToken';
 import { currentStaff, requirePermission } from '../auth/session';
 import { validate, IdParam } from '../validation';
-import { fileHeaders } from '../download';
+import { FileFormatQuery, sendFile } from '../download';
 import { broadcastOrThrow, broadcastSummary, composeBroadcast, exportResults, previewFor, runBroadcastCommand, type BroadcastWebDeps } from '../../domain/broadcasts/manage';
 
 const StartAt = z.union([z.number().int().positive(), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s))]).nullable().default(null);
@@ -38,8 +38,7 @@ export function broadcastApi(deps: BroadcastWebDeps) {
       const { id, command } = c.req.valid('param');
       return c.json(broadcastSummary(deps, runBroadcastCommand(deps, currentStaff(c), id, command)));
     })
-    .get('/:id{[0-9]+}/results', validate('param', IdParam), validate('query', z.object({ format: z.enum(['csv', 'xlsx']).default('csv') })), async (c) => {
-      const file = await exportResults(deps, currentStaff(c), c.req.valid('param').id, c.req.valid('query').format);
-      return c.body(file.body, 200, fileHeaders(file));
-    });
+    .get('/:id{[0-9]+}/results', validate('param', IdParam), validate('query', FileFormatQuery('csv')), async (c) =>
+      sendFile(c, await exportResults(deps, currentStaff(c), c.req.valid('param').id, c.req.valid('query').format)),
+    );
 }

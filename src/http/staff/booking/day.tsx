@@ -2,14 +2,14 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { getCampaign } from '../../../domain/booking/campaigns';
 import { AttendanceInput, dayBookings, markAttendance, statusLabels } from '../../../domain/booking/dayBookings';
-import { checkClinic, DayQuery, dayExport } from '../../../domain/booking/dayList';
+import { checkClinic, DayQuery } from '../../../domain/booking/dayList';
 import { daySlots } from '../../../domain/booking/slots';
 import { formatVietnamDay, formatVietnamTime } from '../../../domain/shared/dates';
 import { vietnamDate } from '../../../domain/shared/quietHours';
 import { staffActor } from '../../../domain/staff/actor';
 import { allowed, clinicScope, currentStaff, requirePermission, type StaffEnv, type StaffIdentity } from '../../auth/session';
 import type { StaffDeps } from '../../deps';
-import { fileHeaders } from '../../download';
+import { dayExportHandlers } from '../../dayExport';
 import { IdParam, validate } from '../../validation';
 import { CheckInPanel, confirmationLabel } from '../attendance';
 import { DayNav, DaySlotsCard } from '../clinicDays';
@@ -185,17 +185,7 @@ export function dayRoutes(deps: StaffDeps) {
       const body = <DayPage deps={deps} s={s} campaign={k} day={{ campaignId: id, clinicId, date }} token={c.get('csrfToken')} />;
       return page(c, deps.committee.name, `${clinic?.name ?? 'Nơi khám'} – ${formatVietnamDay(date)}`, body, { flash: flashOf(msg) });
     })
-    .get(
-      '/:id{[0-9]+}/day/export',
-      requirePermission('booking', 'exportDay'),
-      validate('param', IdParam),
-      validate('query', DayQuery.extend({ format: z.enum(['csv', 'xlsx']).default('xlsx') })),
-      async (c) => {
-        const q = c.req.valid('query');
-        const file = await dayExport(deps.db, currentStaff(c), c.req.valid('param').id, q.clinicId, q.date, q.format, deps.clock.now());
-        return c.body(file.body, 200, fileHeaders(file));
-      },
-    )
+    .get('/:id{[0-9]+}/day/export', ...dayExportHandlers(deps, 'xlsx'))
     .post(
       '/bookings/:id{[0-9]+}/attendance',
       requirePermission('booking', 'attendance'),

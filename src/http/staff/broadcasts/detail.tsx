@@ -7,7 +7,7 @@ import { countSegment, describeSegment, SegmentFilter } from '../../../domain/br
 import { pageParam } from '../../../domain/shared/listing';
 import type { Broadcast } from '../../../store/schema';
 import { currentStaff, type StaffEnv } from '../../auth/session';
-import { fileHeaders } from '../../download';
+import { FileFormatQuery, sendFile } from '../../download';
 import { IdParam, validate } from '../../validation';
 import { CsrfField, type Flash } from '../layout';
 import { fmtDateTime, ListCount, ListPager, page, PostButton, type StaffContext } from '../ui';
@@ -189,8 +189,7 @@ export function detailRoutes(deps: BroadcastWebDeps) {
       runBroadcastCommand(deps, currentStaff(c), id, command);
       return c.redirect(`/staff/broadcasts/${id}?msg=${command}`, 303);
     })
-    .get('/:id{[0-9]+}/export', validate('param', IdParam), validate('query', z.object({ format: z.enum(['csv', 'xlsx']).default('xlsx') })), async (c) => {
-      const file = await exportResults(deps, currentStaff(c), c.req.valid('param').id, c.req.valid('query').format);
-      return c.body(file.body, 200, fileHeaders(file));
-    });
+    .get('/:id{[0-9]+}/export', validate('param', IdParam), validate('query', FileFormatQuery('xlsx')), async (c) =>
+      sendFile(c, await exportResults(deps, currentStaff(c), c.req.valid('param').id, c.req.valid('query').format)),
+    );
 }
