@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../store/db';
+import { rowsOf } from '../../store/prepared';
 import { broadcastRecipients, broadcasts, type Broadcast } from '../../store/schema';
 import { SegmentFilter, segmentPage } from './segments';
 import { getBroadcast } from './broadcasts';
@@ -15,15 +16,17 @@ export function fanoutStep(tx: DbOrTx, broadcastId: number, batch: number, now: 
   if (b.fanoutDone) return { recipientIds: [], done: true, stopped: false };
   const segment = SegmentFilter.parse(b.segment);
   const ids = segmentPage(tx, segment, b.fanoutCursor, batch);
+  // One prepared row insert per cadre: building a multi-row insert of a whole batch through the query builder
+  // cost more CPU than the batch's sends.
+  const insert = rowsOf<{ id: number }>(
+    tx,
+    `INSERT INTO broadcast_recipients (broadcast_id, cadre_id, created_at, updated_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT DO NOTHING RETURNING id`,
+  );
   const recipientIds: number[] = [];
-  if (ids.length) {
-    const rows = tx
-      .insert(broadcastRecipients)
-      .values(ids.map((cadreId) => ({ broadcastId, cadreId, createdAt: now, updatedAt: now })))
-      .onConflictDoNothing()
-      .returning({ id: broadcastRecipients.id })
-      .all();
-    for (const r of rows) recipientIds.push(r.id);
+  for (const cadreId of ids) {
+    const row = insert.get(broadcastId, cadreId, now, now);
+    if (row) recipientIds.push(row.id);
   }
   const done = ids.length < batch;
   tx.update(broadcasts)
