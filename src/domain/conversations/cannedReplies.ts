@@ -1,10 +1,10 @@
 import { and, asc, eq, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError } from '../../errors';
-import { recordAudit, type AuditActor } from '../../store/audit';
+import type { AuditActor } from '../../store/audit';
 import { inTransaction, type Db, type DbOrTx } from '../../store/db';
 import { cannedReplies, type CannedReply } from '../../store/schema';
-import { staffIdOf } from '../staff/actor';
+import { editableList } from '../staff/editableList';
 
 /**
  * Ready-made replies staff pick in the conversation and request answer boxes. A text fits both boxes (the
@@ -27,10 +27,10 @@ export function listCannedReplies(db: DbOrTx): CannedReply[] {
   return db.select().from(cannedReplies).orderBy(asc(cannedReplies.code)).all();
 }
 
+const cannedReplyList = editableList(cannedReplies, { action: 'canned_reply', entity: 'canned_reply' }, 'Không có câu trả lời mẫu này.');
+
 export function getCannedReply(db: DbOrTx, id: number): CannedReply {
-  const row = db.select().from(cannedReplies).where(eq(cannedReplies.id, id)).get();
-  if (!row) throw new AppError('not_found', 'Không có câu trả lời mẫu này.');
-  return row;
+  return cannedReplyList.get(db, id);
 }
 
 /** The text of a canned reply to prefill a box with, or '' for none or an unknown id (a stale link). */
@@ -47,20 +47,10 @@ export function saveCannedReply(db: Db, actor: AuditActor, id: number | null, in
       .where(id === null ? eq(cannedReplies.code, input.code) : and(eq(cannedReplies.code, input.code), ne(cannedReplies.id, id)))
       .get();
     if (taken) throw new AppError('conflict', `Mã ${input.code} đã có; xin chọn mã khác.`);
-    const values = { ...input, updatedBy: staffIdOf(actor), updatedAt: now };
-    const row =
-      id === null
-        ? tx.insert(cannedReplies).values({ ...values, createdAt: now }).returning().get()
-        : tx.update(cannedReplies).set(values).where(eq(cannedReplies.id, getCannedReply(tx, id).id)).returning().get();
-    recordAudit(tx, actor, { action: id === null ? 'canned_reply.create' : 'canned_reply.update', entity: 'canned_reply', entityId: row.id }, now);
-    return row;
+    return cannedReplyList.save(tx, actor, id, (stamp) => ({ ...input, ...stamp }), now);
   });
 }
 
 export function deleteCannedReply(db: Db, actor: AuditActor, id: number, now: number): void {
-  inTransaction(db, (tx) => {
-    getCannedReply(tx, id);
-    tx.delete(cannedReplies).where(eq(cannedReplies.id, id)).run();
-    recordAudit(tx, actor, { action: 'canned_reply.delete', entity: 'canned_reply', entityId: id }, now);
-  });
+  inTransaction(db, (tx) => cannedReplyList.remove(tx, actor, id, now));
 }

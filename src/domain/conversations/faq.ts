@@ -2,12 +2,11 @@ import MiniSearch from 'minisearch';
 import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { foldVietnamese } from '../shared/vietnamese';
-import { AppError } from '../../errors';
-import { recordAudit, type AuditActor } from '../../store/audit';
+import type { AuditActor } from '../../store/audit';
 import { inTransaction, type Db, type DbOrTx } from '../../store/db';
 import { rowsOf } from '../../store/prepared';
 import { clinics, faqEntries, type FaqEntry } from '../../store/schema';
-import { staffIdOf } from '../staff/actor';
+import { editableList } from '../staff/editableList';
 
 /**
  * Answers to simple questions, managed by staff (/staff/faq) and searched by the bot over folded text with a
@@ -36,30 +35,18 @@ export function listFaq(db: DbOrTx): FaqEntry[] {
   return db.select().from(faqEntries).orderBy(asc(faqEntries.sortOrder), asc(faqEntries.id)).all();
 }
 
+const faqList = editableList(faqEntries, { action: 'faq', entity: 'faq_entry' }, 'Không có câu hỏi này.');
+
 export function getFaq(db: DbOrTx, id: number): FaqEntry {
-  const row = db.select().from(faqEntries).where(eq(faqEntries.id, id)).get();
-  if (!row) throw new AppError('not_found', 'Không có câu hỏi này.');
-  return row;
+  return faqList.get(db, id);
 }
 
 export function saveFaq(db: Db, actor: AuditActor, id: number | null, input: FaqInput, now: number): FaqEntry {
-  return inTransaction(db, (tx) => {
-    const values = { ...input, updatedBy: staffIdOf(actor), updatedAt: now };
-    const row =
-      id === null
-        ? tx.insert(faqEntries).values({ ...values, createdAt: now }).returning().get()
-        : tx.update(faqEntries).set(values).where(eq(faqEntries.id, getFaq(tx, id).id)).returning().get();
-    recordAudit(tx, actor, { action: id === null ? 'faq.create' : 'faq.update', entity: 'faq_entry', entityId: row.id }, now);
-    return row;
-  });
+  return inTransaction(db, (tx) => faqList.save(tx, actor, id, (stamp) => ({ ...input, ...stamp }), now));
 }
 
 export function deleteFaq(db: Db, actor: AuditActor, id: number, now: number): void {
-  inTransaction(db, (tx) => {
-    getFaq(tx, id);
-    tx.delete(faqEntries).where(eq(faqEntries.id, id)).run();
-    recordAudit(tx, actor, { action: 'faq.delete', entity: 'faq_entry', entityId: id }, now);
-  });
+  inTransaction(db, (tx) => faqList.remove(tx, actor, id, now));
 }
 
 // --- search ---------------------------------------------------------------------------------------------------
