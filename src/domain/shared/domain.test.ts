@@ -52,4 +52,17 @@ describe('quiet hours (21:00-07:00 Vietnam time)', () => {
     expect(vietnamDate(at('2026-03-02', 0, 5))).toBe('2026-03-02');
     expect(new Date(at('2026-03-02', 7)).toISOString()).toBe('2026-03-02T00:00:00.000Z');
   });
+  it('gives each instant its own local date when asked about neighbouring days in turn', () => {
+    const asked: [number, string][] = [
+      [at('2026-03-02', 23, 59) + 59_999, '2026-03-02'],
+      [at('2026-03-03', 0, 0), '2026-03-03'],
+      [at('2026-03-02', 0, 0), '2026-03-02'],
+      [at('2026-03-02', 0, 0) - 1, '2026-03-01'],
+      [at('2026-03-03', 6, 59), '2026-03-03'],
+      [at('2026-12-31', 23, 0), '2026-12-31'],
+      [at('2027-01-01', 0, 30), '2027-01-01'],
+    ];
+    expect(asked.map(([instant]) => vietnamDate(instant))).toEqual(asked.map(([, date]) => date));
+    expect(() => vietnamDate(Number.NaN)).toThrow(RangeError);
+  });
 });

@@ -33,7 +33,23 @@ export function vietnamInstant(isoDate: string, hour: number, minute = 0): numbe
   return Date.UTC(y, m - 1, d, hour, minute) - VN_OFFSET_MS;
 }
 
-/** The local Vietnam date (YYYY-MM-DD) of an instant. */
+/** The local day vietnamDate last answered for, as [from, to) in local milliseconds (empty until the first call). */
+let lastDayFrom = 0;
+let lastDayTo = 0;
+let lastDate = '';
+
+/**
+ * The local Vietnam date (YYYY-MM-DD) of an instant. A turn asks for it many times, nearly always for the same
+ * day: that day's answer is kept instead of formatting a Date each time.
+ */
 export function vietnamDate(instant: number): string {
-  return new Date(instant + VN_OFFSET_MS).toISOString().slice(0, 10);
+  const local = instant + VN_OFFSET_MS;
+  if (local >= lastDayFrom && local < lastDayTo) return lastDate;
+  const date = new Date(local).toISOString().slice(0, 10);
+  if (local >= 0) {
+    lastDayFrom = Math.floor(local / 86_400_000) * 86_400_000;
+    lastDayTo = lastDayFrom + 86_400_000;
+    lastDate = date;
+  }
+  return date;
 }
