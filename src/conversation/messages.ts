@@ -23,8 +23,22 @@ export const ZALO_MAX_BUTTONS = 5;
 export const ZALO_BUTTON_TITLE_LIMIT = 20;
 const ZALO_BUTTON_PAYLOAD_LIMIT = 1000;
 
+/** Titles already fitted: every reply's buttons go through fitButtonTitle, and the same few titles recur. */
+const fittedTitles = new Map<string, string>();
+
+/** A button title within Zalo's limit, remembered (up to a few thousand distinct titles). */
+function fitButtonTitle(title: string): string {
+  let fitted = fittedTitles.get(title);
+  if (fitted === undefined) {
+    fitted = cutButtonTitle(title, ZALO_BUTTON_TITLE_LIMIT);
+    if (fittedTitles.size >= 5_000) fittedTitles.clear();
+    fittedTitles.set(title, fitted);
+  }
+  return fitted;
+}
+
 /** A button title within the limit: cut at a word boundary with "…" (the payload keeps the full text). */
-function fitButtonTitle(title: string, limit = ZALO_BUTTON_TITLE_LIMIT): string {
+function cutButtonTitle(title: string, limit: number): string {
   const t = title.normalize('NFC').replace(/\s+/g, ' ').trim();
   if (t.length <= limit) return t;
   const cut = t.slice(0, limit - 1);
