@@ -100,10 +100,11 @@ function indexOf(tx: DbOrTx): MiniSearch<Indexed> {
  * covers at least half of what was asked (words and pairs alike). "tôi muốn đổi phòng khám" shares
  * "phòng khám" with the address entry but is not a question about it.
  */
-function bestFaq(index: MiniSearch<Indexed>, text: string): number | null {
+function bestFaq(tx: DbOrTx, text: string): number | null {
   const asked = [...new Set(faqTerms(text))];
+  // Checked before the index is read: most messages ("1", "menu") are a single term.
   if (asked.length < 2) return null;
-  const results = index.search(text, {
+  const results = indexOf(tx).search(text, {
     tokenize: faqTerms,
     processTerm: (term) => term,
     fuzzy: (term) => (!term.includes('_') && term.length >= 5 ? 0.2 : false),
@@ -137,7 +138,7 @@ export function renderFaqAnswer(tx: DbOrTx, answer: string, clinicId: number | n
 export function createFaqLookups(tx: DbOrTx): FaqLookups {
   return {
     answer(text, clinicId, hotline) {
-      const id = bestFaq(indexOf(tx), text);
+      const id = bestFaq(tx, text);
       const row = id === null ? undefined : tx.select().from(faqEntries).where(eq(faqEntries.id, id)).get();
       return row?.active ? { id: row.id, question: row.question, answer: renderFaqAnswer(tx, row.answer, clinicId, hotline) } : null;
     },
