@@ -218,10 +218,13 @@ describe('audit log as sentences', () => {
     const href = /id="audit-export" href="([^"]+)"/.exec(html)![1]!.replace(/&amp;/g, '&');
     const res = await get(h, href, admin);
     expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="nhat-ky-2026-03-02.xlsx"; filename*=UTF-8\'\'nhat-ky-2026-03-02.xlsx');
+    expect(res.headers.get('cache-control')).toBe('no-store');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await res.arrayBuffer()) as ArrayBuffer);
     const ws = wb.worksheets[0]!;
     const header = 4; // committee, title, a blank line, then the header row
+    expect(ws.getRow(2).getCell(1).value).toBe('Nhật ký hoạt động từ 02/03/2026 đến 02/03/2026');
     expect(ws.getRow(header).getCell(6).value).toBe('Diễn giải');
     expect(ws.rowCount - header).toBe(41);
     expect(String(ws.getRow(header + 1).getCell(6).value)).toContain('công bố kết quả khám');

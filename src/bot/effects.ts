@@ -76,6 +76,9 @@ export function applyEffects(tx: DbOrTx, zaloUserId: string, effects: Effect[], 
       case 'email':
         ids.push(enqueue(tx, 'email.message', { to: effect.to, subject: effect.subject, text: effect.text }, { now }));
         break;
+      default:
+        // Every effect type has its case above: a new type fails to compile here rather than being dropped.
+        effect satisfies never;
     }
   }
   return ids;

@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
 import type { z } from 'zod';
 import { auditActionLabel, auditActorText, auditEntityLabel, auditSentence } from '../../domain/staff/auditText';
+import { formatIsoDate } from '../../domain/shared/dates';
 import { vietnamDate } from '../../domain/shared/quietHours';
 import { writeWorkbook, XLSX_MIME } from '../../domain/shared/spreadsheet';
 import { recordAudit } from '../../store/audit';
 import { currentStaff, requirePermission, type StaffEnv } from '../auth/session';
 import { validate } from '../validation';
-import { attachment } from '../download';
+import { sendFile } from '../download';
 import { staffActor } from '../../domain/staff/actor';
 import { AuditQuery, auditEntriesMatching, searchAudit } from '../../domain/staff/auditSearch';
 import type { StaffDeps } from '../deps';
@@ -91,7 +92,7 @@ function auditWorkbook(deps: StaffDeps, q: ExportQuery, rows: ReturnType<typeof 
   return writeWorkbook([
     {
       name: 'Nhật ký',
-      heading: [deps.committee.name, `Nhật ký hoạt động${q.from || q.to ? ` từ ${q.from ? q.from.split('-').reverse().join('/') : '…'} đến ${q.to ? q.to.split('-').reverse().join('/') : '…'}` : ''}`],
+      heading: [deps.committee.name, `Nhật ký hoạt động${q.from || q.to ? ` từ ${q.from ? formatIsoDate(q.from) : '…'} đến ${q.to ? formatIsoDate(q.to) : '…'}` : ''}`],
       columns: [
         { header: 'Thời gian', kind: 'datetime' },
         { header: 'Người thực hiện', width: 28 },
@@ -124,6 +125,6 @@ export function auditPages(deps: StaffDeps) {
       const now = deps.clock.now();
       const body = await auditWorkbook(deps, q, rows);
       recordAudit(deps.db, staffActor(currentStaff(c)), { action: 'audit.export', entity: 'audit_log', detail: { rows: rows.length, format: 'xlsx' } }, now);
-      return c.body(new Uint8Array(body), 200, { 'content-type': XLSX_MIME, 'content-disposition': attachment(`nhat-ky-${vietnamDate(now)}.xlsx`), 'cache-control': 'no-store' });
+      return sendFile(c, { body: new Uint8Array(body), contentType: XLSX_MIME, fileName: `nhat-ky-${vietnamDate(now)}.xlsx` });
     });
 }
