@@ -2,7 +2,7 @@ import type { Db, Tx } from '../store/db';
 import { inTransaction } from '../store/db';
 import { loadConversation, saveConversation } from '../store/conversations';
 import { statement } from '../store/prepared';
-import { claimForEnqueue, countPendingAfter, outboxHighWater, type ClaimedRow } from '../store/outbox';
+import { claimingOutbox, type ClaimedRow } from '../store/outbox';
 import { openHandoffOf, recordChatTurn } from '../domain/conversations/handoff';
 import { recordZaloUser } from '../store/zaloUsers';
 import { isInteraction, type InboundEvent } from '../conversation/events';
@@ -16,7 +16,7 @@ export type InboundOutcome =
   | {
       status: 'processed';
       outboxIds: number[];
-      /** Rows already marked queued in the turn's transaction: add their jobs right after commit. */
+      /** Rows written already queued in the turn's transaction: add their jobs right after commit. */
       claimed: ClaimedRow[];
       /** Rows left for the relay (due later); rows waiting behind an earlier reply are released by the worker. */
       pendingForRelay: number;
@@ -53,9 +53,14 @@ export function inboundTurn(tx: Tx, inbound: InboundEvent, now: number, catalog:
     },
     now,
   );
-  // Effects may write outbox rows they do not return (a booking's reminders): everything above this mark
-  // that is still pending after the turn is counted, so the relay is kicked for it right after commit.
-  const outboxMark = outboxHighWater(tx);
+  // Every row the turn writes that may go now is written queued and handed back, so its job is added right after
+  // commit; rows due later (a booking's reminders, written by effects that do not return them) are left to the relay.
+  const { value: outboxIds, claims } = claimingOutbox(tx, () => dialogTurn(tx, userId, botEvent, now, catalog));
+  return { status: 'processed', outboxIds, claimed: claims.claimed, pendingForRelay: claims.pending } as const;
+}
+
+/** Loads the conversation, runs the pure turn (and its resumption), writes its effects and saves the new state. */
+function dialogTurn(tx: Tx, userId: string, botEvent: InboundEvent['event'], now: number, catalog: CatalogContext): number[] {
   const stored = loadConversation(tx, userId);
   const state = parseState(stored.state);
   const openBefore = openHandoffOf(tx, userId) !== undefined;
@@ -78,6 +83,5 @@ export function inboundTurn(tx: Tx, inbound: InboundEvent, now: number, catalog:
     { openBefore, linkingStep: state.flow === 'linking' ? state.step : undefined },
     now,
   );
-  const claimed = claimForEnqueue(tx, outboxIds, now);
-  return { status: 'processed', outboxIds, claimed, pendingForRelay: countPendingAfter(tx, outboxMark) } as const;
+  return outboxIds;
 }

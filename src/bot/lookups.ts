@@ -109,99 +109,148 @@ function readIdentity(tx: DbOrTx, zaloUserId: string): Identity {
   };
 }
 
-export function createStoreLookups(tx: DbOrTx, zaloUserId: string, now: number, catalog: CatalogContext): Lookups {
-  let identityOfTurn: Identity | undefined;
-  return {
-    ...catalog,
-    requests: createRequestLookups(tx, zaloUserId, catalog.requestSettings),
-    faq: createFaqLookups(tx),
-    booking: createBookingLookups(tx, now, zaloUserId),
-    attendance: createAttendanceLookups(tx, now, zaloUserId, catalog.queueSettings ?? defaultQueueSettings),
-    results: createResultLookups(tx, zaloUserId),
-    aftercare: createAftercareLookups(tx, zaloUserId, now),
-    identity() {
-      // Asked several times in one turn (flows, then the title every reply is addressed with); nothing the turn
-      // does is written before it ends, so one read per turn is the same answer.
-      return (identityOfTurn ??= readIdentity(tx, zaloUserId));
-    },
-    ...createLinkingLookups(tx, zaloUserId, now),
-  };
+/**
+ * The lookups of one turn. Built on every turn, so a class: its methods live once on the prototype instead of
+ * being closures made per turn, and each capability's lookups are made on first use (most turns ask one or two).
+ */
+class StoreLookups implements Lookups {
+  readonly committeeName: string;
+  readonly hotline: string;
+  readonly requestInfoImageUrl: string;
+  readonly requestSettings: CatalogContext['requestSettings'];
+  readonly queueSettings: CatalogContext['queueSettings'];
+  private identityOfTurn: Identity | undefined;
+  private requestsOfTurn: RequestLookups | undefined;
+  private faqOfTurn: FaqLookups | undefined;
+  private bookingOfTurn: BookingLookups | undefined;
+  private attendanceOfTurn: AttendanceLookups | undefined;
+  private resultsOfTurn: ResultLookups | undefined;
+  private aftercareOfTurn: AftercareLookups | undefined;
+
+  constructor(
+    private readonly tx: DbOrTx,
+    private readonly zaloUserId: string,
+    private readonly now: number,
+    catalog: CatalogContext,
+  ) {
+    this.committeeName = catalog.committeeName;
+    this.hotline = catalog.hotline;
+    this.requestInfoImageUrl = catalog.requestInfoImageUrl;
+    this.requestSettings = catalog.requestSettings;
+    this.queueSettings = catalog.queueSettings;
+  }
+
+  get requests(): RequestLookups {
+    return (this.requestsOfTurn ??= createRequestLookups(this.tx, this.zaloUserId, this.requestSettings));
+  }
+
+  get faq(): FaqLookups {
+    return (this.faqOfTurn ??= createFaqLookups(this.tx));
+  }
+
+  get booking(): BookingLookups {
+    return (this.bookingOfTurn ??= createBookingLookups(this.tx, this.now, this.zaloUserId));
+  }
+
+  get attendance(): AttendanceLookups {
+    return (this.attendanceOfTurn ??= createAttendanceLookups(this.tx, this.now, this.zaloUserId, this.queueSettings ?? defaultQueueSettings));
+  }
+
+  get results(): ResultLookups {
+    return (this.resultsOfTurn ??= createResultLookups(this.tx, this.zaloUserId));
+  }
+
+  get aftercare(): AftercareLookups {
+    return (this.aftercareOfTurn ??= createAftercareLookups(this.tx, this.zaloUserId, this.now));
+  }
+
+  identity(): Identity {
+    // Asked several times in one turn (flows, then the title every reply is addressed with); nothing the turn
+    // does is written before it ends, so one read per turn is the same answer.
+    return (this.identityOfTurn ??= readIdentity(this.tx, this.zaloUserId));
+  }
+
+  codeExample(): string | null {
+    const row = this.tx.select({ code: cadres.code }).from(cadres).where(eq(cadres.active, true)).orderBy(cadres.id).limit(1).get();
+    return row ? codeExampleOf(row.code) : null;
+  }
+
+  cadreById(id: number): CadreSummary | null {
+    const c = this.tx.select().from(cadres).where(and(eq(cadres.id, id), eq(cadres.active, true))).get();
+    return c ? toCadreSummary(c) : null;
+  }
+
+  activeCadresByPhone(phone: string): CadreSummary[] {
+    return this.tx
+      .select()
+      .from(cadres)
+      .where(and(eq(cadres.phone, phone), eq(cadres.active, true)))
+      .all()
+      .map(toCadreSummary);
+  }
+
+  cadreByCodeAndBirthDate(code: string, birthDate: string): CadreSummary | null {
+    const c = this.tx
+      .select()
+      .from(cadres)
+      .where(and(cadreCodeIs(code), birthDateMatches(birthDate), eq(cadres.active, true)))
+      .get();
+    return c ? toCadreSummary(c) : null;
+  }
+
+  otpSentCounts(cadreId: number): { userLastHour: number; cadreLastDay: number } {
+    const { tx, zaloUserId, now } = this;
+    const userLastHour = tx
+      .select({ n: count() })
+      .from(otpChallenges)
+      .where(and(eq(otpChallenges.zaloUserId, zaloUserId), gt(otpChallenges.createdAt, now - 3600_000)))
+      .get()!.n;
+    const cadreLastDay = tx
+      .select({ n: count() })
+      .from(otpChallenges)
+      .where(and(eq(otpChallenges.cadreId, cadreId), gt(otpChallenges.createdAt, now - 24 * 3600_000)))
+      .get()!.n;
+    return { userLastHour, cadreLastDay };
+  }
+
+  linkedElsewhere(cadreId: number): boolean {
+    const linked = this.tx.select({ id: zaloLinks.zaloUserId }).from(zaloLinks).where(eq(zaloLinks.cadreId, cadreId)).get()?.id;
+    return linked !== undefined && linked !== this.zaloUserId;
+  }
+
+  verificationFailures(code: string): { userLastDay: number; codeLastDay: number } {
+    const { tx, zaloUserId } = this;
+    const since = this.now - VERIFY_WINDOW_MS;
+    const userLastDay = tx
+      .select({ n: count() })
+      .from(verificationFailures)
+      .where(and(eq(verificationFailures.zaloUserId, zaloUserId), gt(verificationFailures.at, since)))
+      .get()!.n;
+    const codeLastDay = tx
+      .select({ n: count() })
+      .from(verificationFailures)
+      .where(and(eq(verificationFailures.cadreCode, code), gt(verificationFailures.at, since)))
+      .get()!.n;
+    return { userLastDay, codeLastDay };
+  }
+
+  checkOtp(code: string): OtpCheck {
+    const challenge = this.tx
+      .select()
+      .from(otpChallenges)
+      .where(and(eq(otpChallenges.zaloUserId, this.zaloUserId), isNull(otpChallenges.consumedAt)))
+      .orderBy(desc(otpChallenges.id))
+      .get();
+    if (!challenge) return { status: 'none' };
+    if (challenge.attempts >= OTP_MAX_ATTEMPTS) return { status: 'locked' };
+    if (challenge.expiresAt <= this.now) return { status: 'expired' };
+    if (otpMatches(challenge.codeHash, challenge.id, code)) {
+      return { status: 'ok', challengeId: challenge.id, cadreId: challenge.cadreId };
+    }
+    return { status: 'wrong', challengeId: challenge.id, attemptsLeft: OTP_MAX_ATTEMPTS - challenge.attempts - 1 };
+  }
 }
 
-type LinkingLookups = Pick<Lookups, 'codeExample' | 'cadreById' | 'activeCadresByPhone' | 'cadreByCodeAndBirthDate' | 'otpSentCounts' | 'linkedElsewhere' | 'verificationFailures' | 'checkOtp'>;
-
-/** What linking asks: cadres by id, phone or code and birth date, and the limits on codes and verification attempts. */
-function createLinkingLookups(tx: DbOrTx, zaloUserId: string, now: number): LinkingLookups {
-  return {
-    codeExample() {
-      const row = tx.select({ code: cadres.code }).from(cadres).where(eq(cadres.active, true)).orderBy(cadres.id).limit(1).get();
-      return row ? codeExampleOf(row.code) : null;
-    },
-    cadreById(id) {
-      const c = tx.select().from(cadres).where(and(eq(cadres.id, id), eq(cadres.active, true))).get();
-      return c ? toCadreSummary(c) : null;
-    },
-    activeCadresByPhone(phone) {
-      return tx
-        .select()
-        .from(cadres)
-        .where(and(eq(cadres.phone, phone), eq(cadres.active, true)))
-        .all()
-        .map(toCadreSummary);
-    },
-    cadreByCodeAndBirthDate(code, birthDate) {
-      const c = tx
-        .select()
-        .from(cadres)
-        .where(and(cadreCodeIs(code), birthDateMatches(birthDate), eq(cadres.active, true)))
-        .get();
-      return c ? toCadreSummary(c) : null;
-    },
-    otpSentCounts(cadreId) {
-      const userLastHour = tx
-        .select({ n: count() })
-        .from(otpChallenges)
-        .where(and(eq(otpChallenges.zaloUserId, zaloUserId), gt(otpChallenges.createdAt, now - 3600_000)))
-        .get()!.n;
-      const cadreLastDay = tx
-        .select({ n: count() })
-        .from(otpChallenges)
-        .where(and(eq(otpChallenges.cadreId, cadreId), gt(otpChallenges.createdAt, now - 24 * 3600_000)))
-        .get()!.n;
-      return { userLastHour, cadreLastDay };
-    },
-    linkedElsewhere(cadreId) {
-      const linked = tx.select({ id: zaloLinks.zaloUserId }).from(zaloLinks).where(eq(zaloLinks.cadreId, cadreId)).get()?.id;
-      return linked !== undefined && linked !== zaloUserId;
-    },
-    verificationFailures(code) {
-      const since = now - VERIFY_WINDOW_MS;
-      const userLastDay = tx
-        .select({ n: count() })
-        .from(verificationFailures)
-        .where(and(eq(verificationFailures.zaloUserId, zaloUserId), gt(verificationFailures.at, since)))
-        .get()!.n;
-      const codeLastDay = tx
-        .select({ n: count() })
-        .from(verificationFailures)
-        .where(and(eq(verificationFailures.cadreCode, code), gt(verificationFailures.at, since)))
-        .get()!.n;
-      return { userLastDay, codeLastDay };
-    },
-    checkOtp(code) {
-      const challenge = tx
-        .select()
-        .from(otpChallenges)
-        .where(and(eq(otpChallenges.zaloUserId, zaloUserId), isNull(otpChallenges.consumedAt)))
-        .orderBy(desc(otpChallenges.id))
-        .get();
-      if (!challenge) return { status: 'none' };
-      if (challenge.attempts >= OTP_MAX_ATTEMPTS) return { status: 'locked' };
-      if (challenge.expiresAt <= now) return { status: 'expired' };
-      if (otpMatches(challenge.codeHash, challenge.id, code)) {
-        return { status: 'ok', challengeId: challenge.id, cadreId: challenge.cadreId };
-      }
-      return { status: 'wrong', challengeId: challenge.id, attemptsLeft: OTP_MAX_ATTEMPTS - challenge.attempts - 1 };
-    },
-  };
+export function createStoreLookups(tx: DbOrTx, zaloUserId: string, now: number, catalog: CatalogContext): Lookups {
+  return new StoreLookups(tx, zaloUserId, now, catalog);
 }

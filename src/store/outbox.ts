@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { DbOrTx } from './db';
+import { clientOf, type DbOrTx } from './db';
 import { prepared, rowsOf, statement } from './prepared';
-import { outbox, type OutboxRow } from './schema';
+import { outbox, type OutboxRow, type OutboxStatus } from './schema';
 
 export interface NewOutboxRow {
   kind: string;
@@ -13,25 +13,66 @@ export interface NewOutboxRow {
   dueAt: number;
 }
 
-/** Unfinished rows of a lane: a new row behind one of them waits its turn. */
-const laneBusy = (tx: DbOrTx, lane: string) =>
-  statement(tx, "SELECT 1 FROM outbox WHERE lane = ? AND status IN ('blocked', 'pending', 'queued') LIMIT 1").get(lane) !== undefined;
+export interface ClaimedRow {
+  id: number;
+  kind: string;
+  dueAt: number;
+}
+
+/** What a claiming scope collected: rows inserted as queued (their jobs are added after commit), and how many went in pending. */
+export interface OutboxClaims {
+  claimed: ClaimedRow[];
+  pending: number;
+}
+
+/** The claiming scope open on a connection, if any (at most one: a scope is synchronous, inside one transaction). */
+let openScope: { client: unknown; claims: OutboxClaims } | null = null;
+
+/**
+ * Runs `fn` (inside the caller's transaction) so that every outbox row it writes that may go now is inserted
+ * already 'queued' and returned, for the caller to add its job right after commit, without reading it back or
+ * updating it. If that add fails, the rows are queued-without-a-job, which is exactly what the reconciler repairs.
+ * Rows that went in 'pending' (due later) are counted: the relay carries them. If `fn` throws, its rows roll back.
+ */
+export function claimingOutbox<T>(tx: DbOrTx, fn: () => T): { value: T; claims: OutboxClaims } {
+  if (openScope) throw new Error('outbox claiming scopes do not nest');
+  const claims: OutboxClaims = { claimed: [], pending: 0 };
+  openScope = { client: clientOf(tx), claims };
+  try {
+    return { value: fn(), claims };
+  } finally {
+    openScope = null;
+  }
+}
+
+/**
+ * One statement: a row behind an unfinished row of its lane waits ('blocked'); inside a claiming scope a row due
+ * now goes in 'queued'; anything else is 'pending' for the relay.
+ */
+const INSERT_OUTBOX = `INSERT INTO outbox (kind, lane, subject, payload, due_at, status, created_at, updated_at)
+  VALUES (@kind, @lane, @subject, @payload, @dueAt,
+    CASE
+      WHEN @lane IS NOT NULL AND EXISTS (SELECT 1 FROM outbox WHERE lane = @lane AND status IN ('blocked', 'pending', 'queued')) THEN 'blocked'
+      WHEN @claim AND @dueAt <= @now THEN 'queued'
+      ELSE 'pending'
+    END,
+    @now, @now)
+  RETURNING id, status`;
 
 export function insertOutbox(tx: DbOrTx, row: NewOutboxRow, now: number): number {
-  const res = statement(
-    tx,
-    `INSERT INTO outbox (kind, lane, subject, payload, due_at, status, created_at, updated_at)
-     VALUES (@kind, @lane, @subject, @payload, @dueAt, @status, @now, @now)`,
-  ).run({
+  const scope = openScope?.client === clientOf(tx) ? openScope.claims : null;
+  const inserted = rowsOf<{ id: number; status: OutboxStatus }>(tx, INSERT_OUTBOX).get({
     kind: row.kind,
     lane: row.lane ?? null,
     subject: row.subject ?? null,
     payload: JSON.stringify(row.payload),
     dueAt: row.dueAt,
-    status: row.lane && laneBusy(tx, row.lane) ? 'blocked' : 'pending',
+    claim: scope ? 1 : 0,
     now,
-  });
-  return Number(res.lastInsertRowid);
+  })!;
+  if (scope && inserted.status === 'queued') scope.claimed.push({ id: inserted.id, kind: row.kind, dueAt: row.dueAt });
+  else if (scope && inserted.status === 'pending') scope.pending++;
+  return inserted.id;
 }
 
 export function getOutbox(db: DbOrTx, id: number): OutboxRow | undefined {
@@ -87,38 +128,6 @@ export function overdueRows(db: DbOrTx, cutoff: number, limit: number): OutboxRo
     .orderBy(outbox.id)
     .limit(limit)
     .all();
-}
-
-export interface ClaimedRow {
-  id: number;
-  kind: string;
-  dueAt: number;
-}
-
-/**
- * Inside the transaction that wrote them: marks rows that may go now as queued and returns them, so the
- * caller adds their jobs right after commit without reading them back. If that add fails, the rows are
- * queued-without-a-job, which is exactly what the reconciler repairs.
- */
-export function claimForEnqueue(tx: DbOrTx, ids: number[], now: number): ClaimedRow[] {
-  if (!ids.length) return [];
-  return rowsOf<ClaimedRow>(
-    tx,
-    `UPDATE outbox SET status = 'queued', updated_at = @now
-     WHERE id IN (SELECT value FROM json_each(@ids)) AND status = 'pending' AND due_at <= @now
-     RETURNING id, kind, due_at AS dueAt`,
-  ).all({ ids: JSON.stringify(ids), now });
-}
-
-/** How many of these rows are still pending (e.g. due later): those need the relay. Blocked rows do not. */
-/** The highest outbox id so far: rows a transaction writes after reading it have larger ids. */
-export function outboxHighWater(tx: DbOrTx): number {
-  return rowsOf<{ n: number }>(tx, 'SELECT coalesce(max(id), 0) AS n FROM outbox').get()?.n ?? 0;
-}
-
-/** Rows written after `mark` that are still pending (not claimed by the turn): the relay's work. */
-export function countPendingAfter(tx: DbOrTx, mark: number): number {
-  return rowsOf<{ n: number }>(tx, "SELECT count(*) AS n FROM outbox WHERE id > ? AND status = 'pending'").get(mark)?.n ?? 0;
 }
 
 export function markQueued(db: DbOrTx, ids: number[], now: number): void {
