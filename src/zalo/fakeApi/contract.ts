@@ -61,6 +61,17 @@ export async function jsonBody(c: Context): Promise<Record<string, any> | null> 
   return (await c.req.json().catch(() => null)) as Record<string, any> | null;
 }
 
+/**
+ * A send refused by a planned fault (one that does not let the message be kept): recorded with its code, or
+ * `fallback` when it names none, and answered as planned, after its delay. Undefined when the send goes on.
+ */
+export async function refusedSend(c: Context, fault: Fault | undefined, record: (outcome: number) => void, fallback: number) {
+  if (!fault || fault.accepted) return undefined;
+  record(fault.error ?? fault.status ?? fallback);
+  if (fault.delayMs) await pause(fault.delayMs);
+  return answerFault(c, fault);
+}
+
 export function answerFault(c: Context, fault: Fault) {
   if (fault.status) return c.json({ error: -1, message: 'Internal error' }, fault.status as 500);
   return c.json(envelope(fault.error ?? -200, `Injected error ${fault.error}`));

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { ZALO_TEXT_LIMIT } from '../../conversation/messages';
-import { acceptedButFailed, answerFault, DAY_MS, envelope, jsonBody, pause, type SentButton, type SentMessage } from './contract';
+import { acceptedButFailed, DAY_MS, envelope, jsonBody, pause, refusedSend, type SentButton, type SentMessage } from './contract';
 import type { FakeZaloState } from './state';
 
 /** Sending: customer-service messages inside the 7-day window, template messages by user id and by phone. */
@@ -17,11 +17,8 @@ function customerServiceMessage(app: Hono, api: FakeZaloState): void {
     const userId: string | undefined = body?.recipient?.user_id;
     const record = (outcome: number) => api.calls.push({ route: 'send', userId, outcome });
     const fault = api.takeFault('send', userId);
-    if (fault && !fault.accepted) {
-      record(fault.error ?? fault.status ?? -200);
-      if (fault.delayMs) await pause(fault.delayMs);
-      return answerFault(c, fault);
-    }
+    const refused = await refusedSend(c, fault, record, -200);
+    if (refused) return refused;
     const tokenError = api.tokenError(c);
     if (tokenError) {
       record(tokenError);
@@ -84,10 +81,8 @@ function templateByUser(app: Hono, api: FakeZaloState): void {
     const body = await jsonBody(c);
     const userId: string | undefined = body?.user_id;
     const fault = api.takeFault('template', userId);
-    if (fault && !fault.accepted) {
-      api.calls.push({ route: 'template', userId, outcome: fault.error ?? fault.status ?? -200 });
-      return answerFault(c, fault);
-    }
+    const refused = await refusedSend(c, fault, (outcome) => api.calls.push({ route: 'template', userId, outcome }), -200);
+    if (refused) return refused;
     const tokenError = api.tokenError(c);
     if (tokenError) return c.json(envelope(tokenError, 'Access token is invalid'));
     if (!body || typeof userId !== 'string' || typeof body.template_id !== 'string' || typeof body.template_data !== 'object') {
@@ -131,11 +126,8 @@ function templateByPhone(app: Hono, api: FakeZaloState): void {
     const phone: string | undefined = typeof body?.phone === 'string' ? body.phone : undefined;
     const record = (outcome: number) => api.calls.push({ route: 'template_phone', userId: phone, outcome });
     const fault = api.takeFault('template_phone', phone);
-    if (fault && !fault.accepted) {
-      record(fault.error ?? fault.status ?? -100);
-      if (fault.delayMs) await pause(fault.delayMs);
-      return answerFault(c, fault);
-    }
+    const refused = await refusedSend(c, fault, record, -100);
+    if (refused) return refused;
     if (api.tokenError(c)) {
       record(-124);
       return c.json(envelope(-124, 'Access token is invalid'));

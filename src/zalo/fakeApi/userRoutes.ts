@@ -1,5 +1,5 @@
-import type { Hono } from 'hono';
-import { answerFault, envelope, jsonBody } from './contract';
+import type { Context, Hono } from 'hono';
+import { answerFault, envelope, jsonBody, type FakeRoute } from './contract';
 import type { FakeZaloState } from './state';
 
 /** What the OA may read: a user's quota and last interaction, profile, conversation history, and the OA itself. */
@@ -10,16 +10,26 @@ export function userRoutes(app: Hono, api: FakeZaloState): void {
   getOa(app, api);
 }
 
+/**
+ * What a read answers before it looks at its data: a planned fault as planned, then a refused token. Every call
+ * is recorded, with the fault's code or 0. Undefined when the read goes on.
+ */
+function refusedRead(c: Context, api: FakeZaloState, route: FakeRoute, userId: string | undefined) {
+  const fault = api.takeFault(route, userId);
+  api.calls.push({ route, userId, outcome: fault?.error ?? fault?.status ?? 0 });
+  if (fault) return answerFault(c, fault);
+  const tokenError = api.tokenError(c);
+  if (tokenError) return c.json(envelope(tokenError, 'Access token is invalid'));
+  return undefined;
+}
+
 // Quota and last-interaction check for one user ([U] shape: the client reads any last_interaction field).
 function quota(app: Hono, api: FakeZaloState): void {
   app.post('/v3.0/oa/quota/message', async (c) => {
     const body = await jsonBody(c);
     const userId: string | undefined = body?.user_id;
-    const fault = api.takeFault('quota', userId);
-    api.calls.push({ route: 'quota', userId, outcome: fault?.error ?? fault?.status ?? 0 });
-    if (fault) return answerFault(c, fault);
-    const tokenError = api.tokenError(c);
-    if (tokenError) return c.json(envelope(tokenError, 'Access token is invalid'));
+    const refused = refusedRead(c, api, 'quota', userId);
+    if (refused) return refused;
     if (typeof userId !== 'string' || !/^\d+$/.test(userId)) return c.json(envelope(-201, 'user_id is invalid'));
     const user = api.users.get(userId);
     return c.json(
@@ -41,11 +51,8 @@ function userDetail(app: Hono, api: FakeZaloState): void {
     } catch {
       return c.json(envelope(-201, 'Parameter data is invalid'));
     }
-    const fault = api.takeFault('profile', userId);
-    api.calls.push({ route: 'profile', userId, outcome: fault?.error ?? 0 });
-    if (fault) return answerFault(c, fault);
-    const tokenError = api.tokenError(c);
-    if (tokenError) return c.json(envelope(tokenError, 'Access token is invalid'));
+    const refused = refusedRead(c, api, 'profile', userId);
+    if (refused) return refused;
     const user = userId ? api.users.get(userId) : undefined;
     if (!user) return c.json(envelope(-201, 'user_id is invalid'));
     const last = user.lastInteractionAt ? new Date(user.lastInteractionAt) : undefined;
@@ -73,11 +80,8 @@ function conversation(app: Hono, api: FakeZaloState): void {
     } catch {
       return c.json(envelope(-201, 'Parameter data is invalid'));
     }
-    const fault = api.takeFault('conversation', q.user_id);
-    api.calls.push({ route: 'conversation', userId: q.user_id, outcome: fault?.error ?? fault?.status ?? 0 });
-    if (fault) return answerFault(c, fault);
-    const tokenError = api.tokenError(c);
-    if (tokenError) return c.json(envelope(tokenError, 'Access token is invalid'));
+    const refused = refusedRead(c, api, 'conversation', q.user_id);
+    if (refused) return refused;
     if (typeof q.user_id !== 'string') return c.json(envelope(-201, 'user_id is invalid'));
     const offset = Math.max(0, Number(q.offset) || 0);
     const count = Math.min(10, Math.max(1, Number(q.count) || 10));
