@@ -14,7 +14,11 @@ export interface ZaloUserSighting {
   displayName?: string;
 }
 
-/** Creates or updates the user from an event; never moves lastInteractionAt backwards (retries arrive late). */
+/**
+ * Creates or updates the user from an event; never moves lastInteractionAt backwards (retries arrive late). A
+ * sighting that changes nothing writes nothing (every message of a known user would otherwise rewrite the row
+ * only to move updated_at, which therefore says when the row last changed).
+ */
 export function recordZaloUser(tx: DbOrTx, s: ZaloUserSighting, now: number): void {
   statement(
     tx,
@@ -26,7 +30,12 @@ export function recordZaloUser(tx: DbOrTx, s: ZaloUserSighting, now: number): vo
        last_interaction_at = nullif(max(coalesce(last_interaction_at, 0), coalesce(@interactedAt, 0)), 0),
        phone = coalesce(excluded.phone, phone),
        display_name = coalesce(excluded.display_name, display_name),
-       updated_at = @now`,
+       updated_at = @now
+     WHERE coalesce(excluded.user_id_by_app, user_id_by_app) IS NOT user_id_by_app
+        OR coalesce(@followed, followed) IS NOT followed
+        OR coalesce(@interactedAt, 0) > coalesce(last_interaction_at, 0)
+        OR coalesce(excluded.phone, phone) IS NOT phone
+        OR coalesce(excluded.display_name, display_name) IS NOT display_name`,
   ).run({
     id: s.id,
     byApp: s.userIdByApp ?? null,
