@@ -219,27 +219,31 @@ interface Match {
 
 /** Matches items at token i: returns the end index and the typo cost, best first. */
 function matchFrom(tokens: Token[], items: Item[], i: number, maxCost: number): { end: number; cost: number } | null {
-  const go = (k: number, t: number, cost: number): { end: number; cost: number } | null => {
-    if (k === items.length) return { end: t, cost };
-    const item = items[k]!;
-    if ('gap' in item) {
-      for (let skip = 0; skip <= 2; skip++) {
-        if (t + skip > tokens.length) break;
-        const r = go(k + 1, t + skip, cost);
-        if (r) return r;
-      }
-      return null;
+  return matchItems(tokens, items, i, maxCost, 0, i, 0);
+}
+
+/** Items from the k-th on at token t, `cost` typos spent (a plain function: a closure per call cost more than the match). */
+function matchItems(tokens: Token[], items: Item[], i: number, maxCost: number, k: number, t: number, cost: number): { end: number; cost: number } | null {
+  if (k === items.length) return { end: t, cost };
+  const item = items[k]!;
+  if ('gap' in item) {
+    for (let skip = 0; skip <= 2; skip++) {
+      if (t + skip > tokens.length) break;
+      const r = matchItems(tokens, items, i, maxCost, k + 1, t + skip, cost);
+      if (r) return r;
     }
-    const token = tokens[t];
-    if (!token || (t > i && token.clause !== tokens[i]!.clause)) return null;
-    const d = wordIs(token, item.word) ? 0 : wordDistance(token, item.word);
-    if (d + cost > maxCost || d > 1) return null;
-    // A typo is a wrong mark ("thỏ" for "thở"), or one letter off that keeps the word's first letter ("ngwc" for
-    // "ngực", "mái" for "máu"); "nhớ" is not "thở".
-    if (d === 1 && token.folded !== item.word.folded && token.folded[0] !== item.word.folded[0]) return null;
-    return go(k + 1, t + 1, cost + d);
-  };
-  return go(0, i, 0);
+    return null;
+  }
+  const token = tokens[t];
+  if (!token || (t > i && token.clause !== tokens[i]!.clause)) return null;
+  if (wordIs(token, item.word)) return matchItems(tokens, items, i, maxCost, k + 1, t + 1, cost);
+  // Any other word is at least one edit away: a typo, only while the phrase allows one more. A typo is a wrong
+  // mark ("thỏ" for "thở"), or one letter off that keeps the word's first letter ("ngwc" for "ngực", "mái" for
+  // "máu"); "nhớ" is not "thở". Both are checked before the edit distance, which runs only when they pass.
+  if (cost + 1 > maxCost) return null;
+  if (token.folded !== item.word.folded && token.folded[0] !== item.word.folded[0]) return null;
+  if (wordDistance(token, item.word) > 1) return null;
+  return matchItems(tokens, items, i, maxCost, k + 1, t + 1, cost + 1);
 }
 
 /** Every match of a phrase in the tokens. */
