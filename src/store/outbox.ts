@@ -45,37 +45,27 @@ export function claimingOutbox<T>(tx: DbOrTx, fn: () => T): { value: T; claims: 
   }
 }
 
-/**
- * The row goes in only if its lane has no unfinished row (one statement: the check and the write); when it has
- * one, the row goes in 'blocked' and waits its turn. No RETURNING: it made SQLite write more pages per commit.
- */
-const INSERT_UNLESS_LANE_BUSY = `INSERT INTO outbox (kind, lane, subject, payload, due_at, status, created_at, updated_at)
-  SELECT @kind, @lane, @subject, @payload, @dueAt, @status, @now, @now
-  WHERE @lane IS NULL OR NOT EXISTS (SELECT 1 FROM outbox WHERE lane = @lane AND status IN ('blocked', 'pending', 'queued'))`;
-const INSERT_BLOCKED = `INSERT INTO outbox (kind, lane, subject, payload, due_at, status, created_at, updated_at)
-  VALUES (@kind, @lane, @subject, @payload, @dueAt, 'blocked', @now, @now)`;
+/** Whether a lane has an unfinished row: a new row behind it waits its turn ('blocked'). An index-only read. */
+const laneBusy = (tx: DbOrTx, lane: string) =>
+  statement(tx, "SELECT 1 FROM outbox WHERE lane = ? AND status IN ('blocked', 'pending', 'queued') LIMIT 1").get(lane) !== undefined;
 
-/** Writes one outbox row; inside a claiming scope a row due now whose lane is free goes in 'queued'. */
+/**
+ * Writes one outbox row with its final status: 'blocked' behind an unfinished row of its lane; inside a claiming
+ * scope 'queued' when due now; else 'pending' for the relay. (One INSERT ... SELECT doing the lane check cost more:
+ * SQLite materialises a select from the table it inserts into, and most rows under load are blocked.)
+ */
 export function insertOutbox(tx: DbOrTx, row: NewOutboxRow, now: number): number {
   const scope = openScope?.client === clientOf(tx) ? openScope.claims : null;
-  const status: OutboxStatus = scope && row.dueAt <= now ? 'queued' : 'pending';
-  const values = {
-    kind: row.kind,
-    lane: row.lane ?? null,
-    subject: row.subject ?? null,
-    payload: JSON.stringify(row.payload),
-    dueAt: row.dueAt,
-    status,
-    now,
-  };
-  let res = statement(tx, INSERT_UNLESS_LANE_BUSY).run(values);
-  if (res.changes === 0) {
-    res = statement(tx, INSERT_BLOCKED).run(values);
-    return Number(res.lastInsertRowid);
-  }
-  const id = Number(res.lastInsertRowid);
+  const lane = row.lane ?? null;
+  const status: OutboxStatus = lane !== null && laneBusy(tx, lane) ? 'blocked' : scope && row.dueAt <= now ? 'queued' : 'pending';
+  const id = Number(
+    statement(
+      tx,
+      'INSERT INTO outbox (kind, lane, subject, payload, due_at, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(row.kind, lane, row.subject ?? null, JSON.stringify(row.payload), row.dueAt, status, now, now).lastInsertRowid,
+  );
   if (scope && status === 'queued') scope.claimed.push({ id, kind: row.kind, dueAt: row.dueAt });
-  else if (scope) scope.pending++;
+  else if (scope && status === 'pending') scope.pending++;
   return id;
 }
 
