@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oaTokens } from '../src/store/schema';
-import { events, ids, startHarness, type Harness } from './harness';
+import { startHarness, type Harness } from './harness';
 import { api, login, makeStaff, postForm, tokenFor, type Session } from './staffSupport';
 
 /** Edges an attacker tries first: the simulator's pages, the OA consent callback, headers, body sizes. */
@@ -46,8 +46,7 @@ describe('security headers', () => {
       ['API answer', await api(h, '/api/registry/cadres', token)],
       ['API error', await api(h, '/api/registry/cadres', null)],
       ['acknowledge link', await page('/ack/requests/1?t=x')],
-      ['webhook refused', await h.runtime.app.request('/webhooks/zalo', { method: 'POST', body: '{}' })],
-      ['webhook taken', await h.deliver(events.userTextEvent(ids, '7301', 'menu', h.clock.now()))],
+      ['webhook', await h.runtime.app.request('/webhooks/zalo', { method: 'POST', body: '{}' })],
     ];
     for (const [label, res] of answers) {
       const csp = res.headers.get('content-security-policy') ?? '';

@@ -1,14 +1,13 @@
-import type { RequestListener } from 'node:http';
-import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
-import type { RequestIdVariables } from 'hono/request-id';
-import type { ErrorBody } from '../errors';
+import { createMiddleware } from 'hono/factory';
+import { HTTPException } from 'hono/http-exception';
+import { requestId, type RequestIdVariables } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { AppError, type ErrorBody } from '../errors';
 import type { Logger } from '../logger';
-import { answerHeaders, errorAnswer, logAccess } from './answers';
 import { healthRoutes, type HealthDeps } from './health';
 import { staticRoutes } from './static';
 import { zaloWebhookRoutes, type ZaloWebhookDeps } from './webhooks/zalo';
-import { zaloWebhookListener } from './webhooks/zaloNode';
 import { requestAckRoutes } from './ack/requests';
 import { apiRoutes } from './api';
 import { staffFeatures } from './features';
@@ -40,18 +39,28 @@ export interface AppDeps extends ZaloWebhookDeps, HealthDeps {
  */
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
-  const https = deps.publicBaseUrl?.startsWith('https:') ?? false;
-  nodeListeners.set(app, (served) => zaloWebhookListener(deps, https, served));
-  app.use(answerHeaders(https));
+  app.use(requestId());
+  app.use(securityHeaders(deps.publicBaseUrl?.startsWith('https:') ?? false));
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
-    logAccess(deps.logger, { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, started });
+    const ms = Math.round((performance.now() - started) * 10) / 10;
+    const level = c.res.status >= 500 ? 'error' : 'debug';
+    // The access line is built only when it is written: at info level (production) most requests log nothing.
+    if (!deps.logger.isLevelEnabled(level)) return;
+    deps.logger[level]({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms }, 'http');
   });
 
   app.onError((err, c) => {
-    const { status, body } = errorAnswer(err, c.get('requestId'), deps.logger);
-    return c.json(body, status);
+    const requestId = c.get('requestId');
+    if (err instanceof AppError) {
+      return c.json<ErrorBody>({ error: { code: err.code, message: err.message, requestId, details: err.details } }, err.status);
+    }
+    if (err instanceof HTTPException && err.status < 500) {
+      return c.json<ErrorBody>({ error: { code: 'bad_request', message: err.message, requestId } }, err.status);
+    }
+    deps.logger.error({ requestId, err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'unhandled error');
+    return c.json<ErrorBody>({ error: { code: 'internal', message: 'internal error', requestId } }, 500);
   });
   app.notFound((c) => c.json<ErrorBody>({ error: { code: 'not_found', message: 'no such route', requestId: c.get('requestId') } }, 404));
 
@@ -74,11 +83,38 @@ export function createApp(deps: AppDeps) {
 
 export type App = ReturnType<typeof createApp>;
 
-/** What node serves in front of each app: Zalo's deliveries taken from node's request directly. */
-const nodeListeners = new WeakMap<object, (served: RequestListener) => RequestListener>();
-
-/** The app as a node request listener, Zalo's deliveries taken without the web Request and Response of the rest. */
-export function nodeRequestListener(app: App): RequestListener {
-  const served = getRequestListener(app.fetch);
-  return nodeListeners.get(app)?.(served) ?? served;
+/**
+ * Headers on every answer: a Content-Security-Policy with scripts from this origin only (no inline script) and
+ * no framing, nosniff, no Referer (acknowledge links carry a token), HSTS when served over https. Every
+ * answer but the static files is `Cache-Control: no-store`: pages, API answers and exports name people.
+ */
+function securityHeaders(https: boolean) {
+  const headers = secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:', 'https:'],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      // 'self', not 'none': Bull Board's page sets <base href="/admin/queues/"> for its assets.
+      baseUri: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+    xFrameOptions: 'DENY',
+    xContentTypeOptions: 'nosniff',
+    referrerPolicy: 'no-referrer',
+    strictTransportSecurity: https ? 'max-age=31536000; includeSubDomains' : false,
+    crossOriginEmbedderPolicy: false,
+    crossOriginResourcePolicy: 'same-origin',
+    crossOriginOpenerPolicy: 'same-origin',
+  });
+  return createMiddleware(async (c, next) => {
+    await headers(c, async () => {
+      await next();
+      // On the answer's own headers: c.header() after the handler would rebuild the answer as a streamed
+      // web Response, which costs every webhook delivery a body stream.
+      if (!c.req.path.startsWith('/static/') && !c.res.headers.has('cache-control')) c.res.headers.set('Cache-Control', 'no-store');
+    });
+  });
 }

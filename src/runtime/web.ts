@@ -1,10 +1,9 @@
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { queueBoardRoutes } from '../http/admin/queues';
 import { broadcastApi } from '../http/api/broadcasts';
-import { createApp, nodeRequestListener, type App, type AppDeps } from '../http/app';
+import { createApp, type App, type AppDeps } from '../http/app';
 import { devRoutes } from '../http/dev';
 import { broadcastPages } from '../http/staff/broadcasts';
 import type { StaffFeature } from '../http/feature';
@@ -144,13 +143,14 @@ function runtimeFeatures(parts: Parts): StaffFeature[] {
 /** The web role: serves the app on HOST:PORT; returns the address it listens on. */
 export async function serveApp(parts: Parts, app: App): Promise<string> {
   const { config } = parts;
-  const server = createServer(nodeRequestListener(app));
-  await new Promise<void>((resolve) => server.listen(config.http.port, config.http.host, resolve));
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: config.http.host, port: config.http.port }, () => resolve(s));
+  });
   parts.cleanups.push(
     () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       }),
   );
   return `http://${config.http.host}:${(server.address() as AddressInfo).port}`;

@@ -1,4 +1,4 @@
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { CatalogContext } from '../../bot/catalog';
 import { inboundTurn } from '../../bot/inbound';
@@ -43,21 +43,15 @@ interface SignedDelivery {
 /** A signed delivery young enough to take, with the time it is taken at. */
 type TimelyDelivery = SignedDelivery & { now: number };
 
-/** A delivery as a server hands it over: its request headers (by lower-case name) and its body, read when needed. */
-interface Delivery {
-  header(name: Lowercase<string>): string | undefined;
-  body(): Promise<Uint8Array>;
-}
-
 /**
  * Signature header present (401), JSON (400), envelope fields (400), signature over the raw bytes (401).
  * Throws the AppError of the first check that fails.
  */
-async function readSignedDelivery(delivery: Delivery, deps: ZaloWebhookDeps): Promise<SignedDelivery> {
+async function readSignedDelivery(c: Context, deps: ZaloWebhookDeps): Promise<SignedDelivery> {
   const cfg = deps.zaloWebhook;
-  const header = delivery.header('x-zevent-signature');
+  const header = c.req.header('x-zevent-signature');
   if (!header) throw new AppError('invalid_signature', 'missing X-ZEvent-Signature');
-  const raw = await delivery.body();
+  const raw = new Uint8Array(await c.req.arrayBuffer());
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(raw).toString('utf8'));
@@ -87,11 +81,11 @@ function checkAge(deps: ZaloWebhookDeps, timestamp: number): number {
 type Answer = { outcome: WebhookOutcome; body: Record<string, unknown> };
 
 /** A delivery receipt (from the ZNS server for templates by phone): recorded on the notice it names. */
-function takeReceipt(server: string | undefined, deps: ZaloWebhookDeps, d: TimelyDelivery): Answer {
+function takeReceipt(c: Context, deps: ZaloWebhookDeps, d: TimelyDelivery): Answer {
   const receipt = DeliveryReceipt.safeParse(d.json);
   if (!receipt.success) throw new AppError('validation_failed', 'malformed user_received_message event');
   const matched = recordDeliveryReceipt(deps.db, receipt.data, d.now);
-  deps.logger.info({ event: d.eventName, server: server ?? null, matched }, 'delivery receipt');
+  deps.logger.info({ event: d.eventName, server: c.req.header('x-zevent-server') ?? null, matched }, 'delivery receipt');
   return matched ? { outcome: 'processed', body: { ok: true, receipt: true } } : { outcome: 'ignored', body: { ok: true, receipt: true, ignored: true } };
 }
 
@@ -143,35 +137,34 @@ function webhookSizeLimit(maxBytes: number): MiddlewareHandler {
 }
 
 /**
- * One delivery to its answer's body: the signed delivery's checks (readSignedDelivery), event age (401), then
- * ignored types (200), schema (400), dedupe and the turn. Throws the AppError of a rejection, which happens before
- * anything is written. Tells observeWebhook of every delivery.
+ * POST /webhooks/zalo. Order of checks: size (413), the signed delivery's (readSignedDelivery), event age
+ * (401), then ignored types (200), schema (400), dedupe and the turn. Every rejection happens before anything is written.
  */
-export async function answerDelivery(deps: ZaloWebhookDeps, delivery: Delivery): Promise<Answer['body']> {
-  const started = performance.now();
-  let signedEvent: string | null = null;
-  let result: WebhookOutcome = 'error';
-  try {
-    const signed = await readSignedDelivery(delivery, deps);
-    signedEvent = /^[a-z_]{1,48}$/.test(signed.eventName) ? signed.eventName : 'other';
-    const timely = { ...signed, now: checkAge(deps, signed.timestamp) };
-    let answer: Answer;
-    if (timely.eventName === 'user_received_message') answer = takeReceipt(delivery.header('x-zevent-server'), deps, timely);
-    else if (!isHandledEventName(timely.eventName)) answer = { outcome: 'ignored', body: { ok: true, ignored: true } };
-    else answer = await takeTurn(deps, timely);
-    result = answer.outcome;
-    return answer.body;
-  } catch (err) {
-    result = err instanceof AppError ? 'rejected' : 'error';
-    throw err;
-  } finally {
-    deps.observeWebhook?.(result, signedEvent, (performance.now() - started) / 1000);
-  }
-}
-
-/** POST /webhooks/zalo through hono: the size limit (413), then answerDelivery. */
 export function zaloWebhookRoutes(deps: ZaloWebhookDeps) {
-  return new Hono().post('/', webhookSizeLimit(deps.zaloWebhook.maxBodyBytes), async (c) =>
-    c.json(await answerDelivery(deps, { header: (name) => c.req.header(name), body: async () => new Uint8Array(await c.req.arrayBuffer()) })),
+  const cfg = deps.zaloWebhook;
+  return new Hono().post(
+    '/',
+    webhookSizeLimit(cfg.maxBodyBytes),
+    async (c) => {
+      const started = performance.now();
+      let signedEvent: string | null = null;
+      let result: WebhookOutcome = 'error';
+      try {
+        const signed = await readSignedDelivery(c, deps);
+        signedEvent = /^[a-z_]{1,48}$/.test(signed.eventName) ? signed.eventName : 'other';
+        const delivery = { ...signed, now: checkAge(deps, signed.timestamp) };
+        let answer: Answer;
+        if (delivery.eventName === 'user_received_message') answer = takeReceipt(c, deps, delivery);
+        else if (!isHandledEventName(delivery.eventName)) answer = { outcome: 'ignored', body: { ok: true, ignored: true } };
+        else answer = await takeTurn(deps, delivery);
+        result = answer.outcome;
+        return c.json(answer.body);
+      } catch (err) {
+        result = err instanceof AppError ? 'rejected' : 'error';
+        throw err;
+      } finally {
+        deps.observeWebhook?.(result, signedEvent, (performance.now() - started) / 1000);
+      }
+    },
   );
 }
