@@ -2,13 +2,9 @@ import axios, { AxiosError, type AxiosInstance, type AxiosProxyConfig, type Crea
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { ZaloApiError, classifyZaloCode, type ZaloErrorKind } from './errors';
-import { joinUrl, OaTransport } from './transport';
 import { ZALO_MAX_BUTTONS, type OutMessage } from '../conversation/messages';
 
-/**
- * Zalo OA Open API client (ZALO.md §0-4): the OA calls on node's HTTP client (zalo/transport.ts), the token
- * requests on axios. Base URLs come from config so tests use a fake.
- */
+/** Zalo OA Open API client (ZALO.md §0-4), on axios. Base URLs come from config so tests use a fake. */
 
 export interface TokenPair {
   accessToken: string;
@@ -194,10 +190,9 @@ export function customerServiceBody(userId: string, message: OutMessage, withBut
 }
 
 export class ZaloClient {
-  /** The token requests (a few a day). */
+  private readonly api: AxiosInstance;
   private readonly oauth: AxiosInstance;
-  /** Every OA and business call: one per message sent. */
-  private readonly transport: OaTransport;
+  private readonly business: AxiosInstance;
 
   constructor(
     private readonly options: ZaloClientOptions,
@@ -205,23 +200,24 @@ export class ZaloClient {
   ) {
     // Errors are in the body with HTTP 200, so never let axios throw on status alone for the OA host.
     const shared: CreateAxiosDefaults = { ...transportDefaults(options), validateStatus: (s) => s < 500 };
+    this.api = axios.create({ ...shared, baseURL: options.apiBase });
     this.oauth = axios.create({ ...shared, baseURL: options.oauthBase });
-    this.transport = new OaTransport({ timeoutMs: options.timeoutMs, proxyUrl: options.proxyUrl });
+    this.business = axios.create({ ...shared, baseURL: options.businessBase ?? options.apiBase });
   }
 
   /** One OA call with the token; an auth refusal refreshes once and retries once. */
   private async call<T>(method: 'get' | 'post', path: string, payload: unknown, host: 'oa' | 'business' = 'oa'): Promise<T> {
-    const url = joinUrl(host === 'oa' ? this.options.apiBase : (this.options.businessBase ?? this.options.apiBase), path);
+    const http = host === 'oa' ? this.api : this.business;
     const attempt = async (token: string): Promise<T> => {
       try {
         const res =
           method === 'get'
-            ? await this.transport.request('GET', `${url}?${new URLSearchParams({ data: JSON.stringify(payload) }).toString()}`, { access_token: token })
-            : await this.transport.request('POST', url, { access_token: token, 'content-type': 'application/json' }, JSON.stringify(payload));
-        if (res.status >= 500) throw new ZaloApiError('transient', res.status, `HTTP ${res.status}`);
+            ? await http.get<Envelope<T>>(path, { headers: { access_token: token }, params: { data: JSON.stringify(payload) } })
+            : await http.post<Envelope<T>>(path, payload, {
+                headers: { access_token: token, 'Content-Type': 'application/json' },
+              });
         if (res.status >= 400) throw new ZaloApiError(res.status === 429 ? 'transient' : 'permanent', res.status, `HTTP ${res.status}`);
-        const body = res.body as Envelope<T>;
-        return host === 'oa' ? checkEnvelope(body) : checkBusinessEnvelope(body);
+        return host === 'oa' ? checkEnvelope(res.data) : checkBusinessEnvelope(res.data);
       } catch (err) {
         throw transportError(err);
       }
