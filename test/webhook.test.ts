@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'node:http';
 import { sql } from 'drizzle-orm';
 import { signatureHeader } from '../src/zalo/signature';
 import { events, ids, startHarness, TEST_OA_SECRET, type Harness } from './harness';
@@ -133,6 +134,27 @@ describe('POST /webhooks/zalo over HTTP, as Zalo calls it', () => {
     expect(await res.json()).toEqual({ ok: true });
     expect(counts().events - before.events).toBe(1);
     expect(counts().outbox - before.outbox).toBe(1);
+  });
+
+  it('takes a signed event with a Content-Length whose body comes in two writes', async () => {
+    const s = signedText({ message: { text: 'menu', msg_id: 'http-split-1' } });
+    const bytes = Buffer.from(s.body);
+    const before = counts();
+    const answer = await new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+      const headers = { 'content-type': 'application/json', 'content-length': String(bytes.length), 'x-zevent-signature': s.signature };
+      const req = request(`${h.runtime.url!}/webhooks/zalo`, { method: 'POST', headers }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (part: string) => (text += part));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown }));
+      });
+      req.on('error', reject);
+      req.write(bytes.subarray(0, 100));
+      // The rest once the first part has been read on its own.
+      setTimeout(() => req.end(bytes.subarray(100)), 50);
+    });
+    expect(answer).toEqual({ status: 200, body: { ok: true } });
+    expect(counts().events - before.events).toBe(1);
   });
 
   it('takes a signed event sent in chunks', async () => {

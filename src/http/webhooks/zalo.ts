@@ -54,7 +54,8 @@ async function readSignedDelivery(c: Context, deps: ZaloWebhookDeps): Promise<Si
   const raw = new Uint8Array(await c.req.arrayBuffer());
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.from(raw).toString('utf8'));
+    // A view of the same bytes: Buffer.from(raw) would copy the body only to decode it.
+    json = JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'));
   } catch {
     throw new AppError('invalid_json', 'body is not valid JSON');
   }
