@@ -1,7 +1,7 @@
 import { and, count, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../store/db';
-import { prepared } from '../store/prepared';
-import { cadres, otpChallenges, proxies, verificationFailures, zaloLinks, zaloUsers } from '../store/schema';
+import { rowsOf } from '../store/prepared';
+import { cadres, otpChallenges, verificationFailures, zaloLinks } from '../store/schema';
 import { otpMatches, VERIFY_WINDOW_MS } from '../domain/linking/linking';
 import { createRequestLookups, type RequestLookups } from '../domain/requests/requestChat';
 import { createBookingLookups, type BookingLookups } from '../domain/booking/lookups';
@@ -9,7 +9,7 @@ import { createAttendanceLookups, type AttendanceLookups } from '../domain/atten
 import { defaultQueueSettings } from '../domain/attendance/attendance';
 import { createResultLookups, type ResultLookups } from '../domain/results/resultsInChat';
 import type { CatalogContext } from './catalog';
-import { cadreCodeIs, toCadreSummary, type CadreSummary } from '../domain/registry/cadreSummary';
+import { cadreCodeIs, toCadreSummary, type CadreSummary, type SummarySource } from '../domain/registry/cadreSummary';
 import { createFaqLookups, type FaqLookups } from '../domain/conversations/faq';
 import { createAftercareLookups, type AftercareLookups } from '../domain/aftercare/chat';
 
@@ -79,32 +79,27 @@ function codeExampleOf(code: string): string {
   return code.toUpperCase().replace(/\d+/g, (run) => '0123456789'.slice(Math.max(0, 4 - run.length), 4).padStart(run.length, '0').slice(-run.length));
 }
 
+/** A cadre's summary columns, read raw: drizzle mapped every column of whole cadre rows for three fields' worth. */
+const SUMMARY_COLUMNS = 'c.id AS id, c.code AS code, c.full_name AS fullName, c.sex AS sex, c.clinic_id AS clinicId, c.frail AS frail, c.email AS email';
+type SummaryRow = Omit<SummarySource, 'frail'> & { frail: number };
+const summaryOf = (row: SummaryRow): CadreSummary => toCadreSummary({ ...row, frail: row.frail === 1 });
+
 /** Who this Zalo user is linked as and acts for; on every turn's path, so its statements are prepared once. */
 function readIdentity(tx: DbOrTx, zaloUserId: string): Identity {
-  const link = prepared(tx, 'lookups.identity.link', () =>
-    tx
-      .select({ cadre: cadres })
-      .from(zaloLinks)
-      .innerJoin(cadres, eq(cadres.id, zaloLinks.cadreId))
-      .where(and(eq(zaloLinks.zaloUserId, sql.placeholder('zaloUserId')), eq(cadres.active, true)))
-      .prepare(),
-  ).get({ zaloUserId });
-  const proxyRows = prepared(tx, 'lookups.identity.proxies', () =>
-    tx
-      .select({ status: proxies.status, cadre: cadres })
-      .from(proxies)
-      .innerJoin(cadres, eq(cadres.id, proxies.cadreId))
-      .where(and(eq(proxies.zaloUserId, sql.placeholder('zaloUserId')), eq(cadres.active, true)))
-      .orderBy(proxies.id)
-      .prepare(),
-  ).all({ zaloUserId });
-  const user = prepared(tx, 'lookups.identity.user', () =>
-    tx.select({ displayName: zaloUsers.displayName }).from(zaloUsers).where(eq(zaloUsers.id, sql.placeholder('zaloUserId'))).prepare(),
-  ).get({ zaloUserId });
+  const link = rowsOf<SummaryRow>(
+    tx,
+    `SELECT ${SUMMARY_COLUMNS} FROM zalo_links l JOIN cadres c ON c.id = l.cadre_id WHERE l.zalo_user_id = ? AND c.active = 1`,
+  ).get(zaloUserId);
+  const proxyRows = rowsOf<SummaryRow & { status: string }>(
+    tx,
+    `SELECT p.status AS status, ${SUMMARY_COLUMNS} FROM proxies p JOIN cadres c ON c.id = p.cadre_id
+     WHERE p.zalo_user_id = ? AND c.active = 1 ORDER BY p.id`,
+  ).all(zaloUserId);
+  const user = rowsOf<{ displayName: string | null }>(tx, 'SELECT display_name AS displayName FROM zalo_users WHERE id = ?').get(zaloUserId);
   return {
-    self: link ? toCadreSummary(link.cadre) : null,
-    proxyFor: proxyRows.filter((p) => p.status === 'approved').map((p) => toCadreSummary(p.cadre)),
-    pendingProxyCadreIds: proxyRows.filter((p) => p.status === 'pending').map((p) => p.cadre.id),
+    self: link ? summaryOf(link) : null,
+    proxyFor: proxyRows.filter((p) => p.status === 'approved').map(summaryOf),
+    pendingProxyCadreIds: proxyRows.filter((p) => p.status === 'pending').map((p) => p.id),
     displayName: user?.displayName ?? null,
   };
 }

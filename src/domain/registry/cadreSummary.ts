@@ -19,7 +19,10 @@ export function maskEmail(email: string | null): string | null {
   return `${local.slice(0, 1)}***@${domain}`;
 }
 
-export function toCadreSummary(c: Cadre): CadreSummary {
+/** The cadre columns a summary is made of. */
+export type SummarySource = Pick<Cadre, 'id' | 'code' | 'fullName' | 'sex' | 'clinicId' | 'frail' | 'email'>;
+
+export function toCadreSummary(c: SummarySource): CadreSummary {
   return {
     id: c.id,
     code: c.code,

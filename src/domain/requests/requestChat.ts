@@ -89,15 +89,22 @@ export interface RequestLookups {
 }
 
 export function createRequestLookups(tx: DbOrTx, zaloUserId: string, settings: RequestSettings | undefined): RequestLookups {
+  // Methods, not arrow-function properties: made on every turn, and the build names each arrow function it makes.
   return {
-    settings: () => {
+    settings() {
       const base = settings ?? defaultRequestSettings;
       // Staff-added days off count like public holidays in the acknowledgement deadline.
       return { ...base, policy: { ...base.policy, holidays: storedHolidayCalendar(tx) } };
     },
-    lastAddress: (cadreId) => lastAddressOf(tx, cadreId),
-    openRequests: (cadreIds) => openRequestsOf(tx, cadreIds, zaloUserId),
-    inHandoff: () => openHandoffOf(tx, zaloUserId) !== undefined,
+    lastAddress(cadreId) {
+      return lastAddressOf(tx, cadreId);
+    },
+    openRequests(cadreIds) {
+      return openRequestsOf(tx, cadreIds, zaloUserId);
+    },
+    inHandoff() {
+      return openHandoffOf(tx, zaloUserId) !== undefined;
+    },
     clinicOf(cadreId) {
       if (cadreId === null) return null;
       const row = tx
