@@ -18,7 +18,11 @@ const logged: { level: number; msg: string; failedEventId?: number }[] = [];
 beforeAll(async () => {
   const { default: pino } = await import('pino');
   const logger = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
-  h = await startHarness({ logger, env: { ROLES: 'web,worker', COMMITTEE_HOTLINE: '0225 3 999 888', METRICS_TOKEN: 'metrics-token-0123456789' } });
+  // The reconciler held off: a replayed turn's reply must reach the queues at once, as in production.
+  h = await startHarness({
+    logger,
+    env: { ROLES: 'web,worker', COMMITTEE_HOTLINE: '0225 3 999 888', METRICS_TOKEN: 'metrics-token-0123456789', OUTBOX_RECONCILE_INTERVAL_MS: '600000' },
+  });
 });
 afterAll(() => h?.stop());
 

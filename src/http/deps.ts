@@ -1,3 +1,4 @@
+import type { ClaimedRow } from '../store/outbox';
 import type { CatalogContext } from '../bot/catalog';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
@@ -21,8 +22,11 @@ export interface StaffDeps {
   committee: Config['committee'];
   /** How long a conversation with staff stays open without a message (a conversation staff start included). */
   handoffTimeoutMs: number;
-  /** Moves outbox rows written by a committed transaction to the queues now. */
-  afterCommit: () => void;
+  /**
+   * Moves outbox rows written by a committed transaction to the queues now; rows it wrote already queued (a
+   * replayed turn's replies) are passed in, as only their writer knows them.
+   */
+  afterCommit: (claimed?: ClaimedRow[]) => void;
   /** What a dialog turn quotes (committee, hotline): replaying a failed event runs a turn. */
   catalog: () => CatalogContext;
 }

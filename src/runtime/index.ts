@@ -1,3 +1,4 @@
+import type { ClaimedRow } from '../store/outbox';
 import type { Redis } from 'ioredis';
 import { systemClock, type Clock } from '../clock';
 import type { Config } from '../config';
@@ -123,7 +124,10 @@ async function startParts(config: Config, settings: Settings, logger: Logger, cl
   // The one hook after a transaction wrote outbox rows: the relay moves them to the queues now. It is set once
   // the relay exists; until then (nothing commits before) the reconciler would carry them.
   let relay: OutboxRelay | undefined;
-  const afterCommit = () => relay?.kick();
+  const afterCommit = (claimed?: ClaimedRow[]) => {
+    if (claimed?.length) relay?.enqueueClaimed(claimed);
+    relay?.kick();
+  };
   const zalo = await startZalo({ config, settings, store, clock, logger, cleanups, commits, afterCommit, fakeZalo });
 
   const producer: Redis = producerConnection(redisUrl);

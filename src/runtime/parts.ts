@@ -1,3 +1,4 @@
+import type { ClaimedRow } from '../store/outbox';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
@@ -33,6 +34,6 @@ export interface Parts {
   metrics: Metrics;
   zalo: ZaloParts;
   /** The one hook after a transaction wrote outbox rows: move them to the queues now, not at the next reconcile. */
-  afterCommit: () => void;
+  afterCommit: (claimed?: ClaimedRow[]) => void;
   cleanups: Cleanups;
 }

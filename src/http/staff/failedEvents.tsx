@@ -58,7 +58,7 @@ export function failedEventPages(deps: StaffDeps) {
     })
     .post('/:id{[0-9]+}/replay', requirePermission('failedEvents', 'replay'), validate('param', IdParam), (c) => {
       const outcome = replayFailedEvent(deps.db, c.req.valid('param').id, staffActor(currentStaff(c)), deps.clock.now(), deps.catalog(), inboundEventFromBody);
-      if (outcome.status === 'processed') deps.afterCommit();
+      if (outcome.status === 'processed') deps.afterCommit(outcome.claimed);
       return c.redirect('/staff/failed-events?msg=replayed', 303);
     });
 }
