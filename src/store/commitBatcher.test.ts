@@ -1,31 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { freshStoreEachTest } from '../../test/tempStore';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import Database from 'better-sqlite3';
 import { CommitBatcher } from './commitBatcher';
-import { openStore, type Store } from './db';
 import { statement } from './prepared';
 
-let store: Store;
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'cadrecare-batch-'));
-  store = openStore(join(dir, 'db.sqlite'));
-});
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const temp = freshStoreEachTest('cadrecare-batch-');
 
 const insertEvent = (key: string) => (tx: Parameters<Parameters<CommitBatcher['run']>[0]>[0]) =>
   statement(tx, "INSERT INTO inbound_events (dedupe_key, event_name, event_at, received_at) VALUES (?, 'x', 0, 0)").run(key).changes;
-const keys = () => (store.db.all(sql`select dedupe_key as k from inbound_events order by k`) as { k: string }[]).map((r) => r.k);
+const keys = () => (temp.store.db.all(sql`select dedupe_key as k from inbound_events order by k`) as { k: string }[]).map((r) => r.k);
 
 describe('CommitBatcher', () => {
   it('runs work of one tick in one transaction; a unit that throws rolls back alone', async () => {
-    const batcher = new CommitBatcher(store.db);
+    const batcher = new CommitBatcher(temp.store.db);
     const results = await Promise.allSettled([
       batcher.run(insertEvent('a')),
       batcher.run((tx) => {
@@ -40,12 +28,12 @@ describe('CommitBatcher', () => {
   });
 
   it('settles every promise only after the commit', async () => {
-    const batcher = new CommitBatcher(store.db);
+    const batcher = new CommitBatcher(temp.store.db);
     const done = await Promise.all(
       Array.from({ length: 450 }, (_, i) =>
         batcher.run(insertEvent(`k${i}`)).then(() => {
           // Visible from outside any transaction: committed.
-          return statement(store.db, 'SELECT 1 FROM inbound_events WHERE dedupe_key = ?').get(`k${i}`) !== undefined;
+          return statement(temp.store.db, 'SELECT 1 FROM inbound_events WHERE dedupe_key = ?').get(`k${i}`) !== undefined;
         }),
       ),
     );
@@ -54,10 +42,10 @@ describe('CommitBatcher', () => {
   });
 
   it('waits for a write lock another process holds without blocking the event loop, then commits', async () => {
-    const other = new Database(join(dir, 'db.sqlite'));
+    const other = new Database(temp.store.sqlite.name);
     try {
       other.exec('BEGIN IMMEDIATE');
-      const batcher = new CommitBatcher(store.db);
+      const batcher = new CommitBatcher(temp.store.db);
       let committed = false;
       const run = batcher.run(insertEvent('late')).then(() => (committed = true));
       // Timers keep firing while the batch waits: the process goes on serving.
@@ -78,17 +66,17 @@ describe('CommitBatcher', () => {
   });
 
   it('gives up with SQLITE_BUSY after the connection busy_timeout, as a blocking wait would', async () => {
-    store.sqlite.pragma('busy_timeout = 40');
-    const other = new Database(join(dir, 'db.sqlite'));
+    temp.store.sqlite.pragma('busy_timeout = 40');
+    const other = new Database(temp.store.sqlite.name);
     try {
       other.exec('BEGIN IMMEDIATE');
       const started = performance.now();
-      const err = await new CommitBatcher(store.db).run(insertEvent('never')).catch((e: unknown) => e);
+      const err = await new CommitBatcher(temp.store.db).run(insertEvent('never')).catch((e: unknown) => e);
       expect((err as { code?: string }).code).toBe('SQLITE_BUSY');
       expect(performance.now() - started).toBeGreaterThanOrEqual(40);
       other.exec('ROLLBACK');
       expect(keys()).toEqual([]);
-      expect(store.sqlite.pragma('busy_timeout', { simple: true })).toBe(40);
+      expect(temp.store.sqlite.pragma('busy_timeout', { simple: true })).toBe(40);
     } finally {
       other.close();
     }
