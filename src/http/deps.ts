@@ -1,9 +1,9 @@
-import type { ClaimedRow } from '../store/outbox';
 import type { CatalogContext } from '../bot/catalog';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Db } from '../store/db';
+import type { AfterCommit } from '../store/outbox';
 
 /** What the staff pages and the staff API need; built by createApp from AppDeps. */
 export interface StaffDeps {
@@ -22,11 +22,8 @@ export interface StaffDeps {
   committee: Config['committee'];
   /** How long a conversation with staff stays open without a message (a conversation staff start included). */
   handoffTimeoutMs: number;
-  /**
-   * Moves outbox rows written by a committed transaction to the queues now; rows it wrote already queued (a
-   * replayed turn's replies) are passed in, as only their writer knows them.
-   */
-  afterCommit: (claimed?: ClaimedRow[]) => void;
+  /** Moves outbox rows written by a committed transaction to the queues now (a replayed turn passes its replies). */
+  afterCommit: AfterCommit;
   /** What a dialog turn quotes (committee, hotline): replaying a failed event runs a turn. */
   catalog: () => CatalogContext;
 }

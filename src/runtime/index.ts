@@ -1,4 +1,3 @@
-import type { ClaimedRow } from '../store/outbox';
 import type { Redis } from 'ioredis';
 import { systemClock, type Clock } from '../clock';
 import type { Config } from '../config';
@@ -14,6 +13,7 @@ import { createLogger, type Logger } from '../logger';
 import { createMetrics } from '../metrics';
 import { CommitBatcher } from '../store/commitBatcher';
 import { openStore, type Store } from '../store/db';
+import type { AfterCommit } from '../store/outbox';
 import type { ZaloClient } from '../zalo/client';
 import type { FakeZaloApi } from '../zalo/fakeApi';
 import type { OaTokenManager } from '../zalo/tokens';
@@ -124,7 +124,7 @@ async function startParts(config: Config, settings: Settings, logger: Logger, cl
   // The one hook after a transaction wrote outbox rows: the relay moves them to the queues now. It is set once
   // the relay exists; until then (nothing commits before) the reconciler would carry them.
   let relay: OutboxRelay | undefined;
-  const afterCommit = (claimed?: ClaimedRow[]) => {
+  const afterCommit: AfterCommit = (claimed) => {
     if (claimed?.length) relay?.enqueueClaimed(claimed);
     relay?.kick();
   };

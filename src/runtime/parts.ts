@@ -1,4 +1,3 @@
-import type { ClaimedRow } from '../store/outbox';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
@@ -11,6 +10,7 @@ import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { CommitBatcher } from '../store/commitBatcher';
 import type { Store } from '../store/db';
+import type { AfterCommit } from '../store/outbox';
 import type { Cleanups } from './cleanups';
 import type { Settings } from './settings';
 import type { ZaloParts } from './zalo';
@@ -34,6 +34,6 @@ export interface Parts {
   metrics: Metrics;
   zalo: ZaloParts;
   /** The one hook after a transaction wrote outbox rows: move them to the queues now, not at the next reconcile. */
-  afterCommit: (claimed?: ClaimedRow[]) => void;
+  afterCommit: AfterCommit;
   cleanups: Cleanups;
 }

@@ -19,6 +19,12 @@ export interface ClaimedRow {
   dueAt: number;
 }
 
+/**
+ * The hook run after a transaction that wrote outbox rows commits: the relay releases pending rows now, and rows
+ * written already queued (a turn's replies) are passed in, as only their writer knows them, for their jobs.
+ */
+export type AfterCommit = (claimed?: ClaimedRow[]) => void;
+
 /** What a claiming scope collected: rows inserted as queued (their jobs are added after commit), and how many went in pending. */
 export interface OutboxClaims {
   claimed: ClaimedRow[];
